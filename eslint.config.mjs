@@ -1,0 +1,53 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Package arrows (STYLE.md): pure `core` imports nothing of ours; `policy`,
+ * `runner`, `state`, `vcs`, `tui` and `test-utils` import only `core`; `cli`
+ * is the composition root and may import everything.
+ */
+export default [
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.stackfleet/**'] },
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parser: tseslint.parser },
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          enforceBuildableLibDependency: false,
+          depConstraints: [
+            { sourceTag: 'scope:core', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'scope:policy', onlyDependOnLibsWithTags: ['scope:core'] },
+            { sourceTag: 'scope:runner', onlyDependOnLibsWithTags: ['scope:core'] },
+            { sourceTag: 'scope:state', onlyDependOnLibsWithTags: ['scope:core'] },
+            { sourceTag: 'scope:vcs', onlyDependOnLibsWithTags: ['scope:core'] },
+            { sourceTag: 'scope:tui', onlyDependOnLibsWithTags: ['scope:core'] },
+            { sourceTag: 'scope:test-utils', onlyDependOnLibsWithTags: ['scope:core'] },
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['*'] },
+            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['*'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Pure packages never touch the disk, the environment, the clock or processes.
+    files: ['packages/core/src/**/*.ts', 'packages/policy/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:fs', 'fs', 'node:fs/*', 'fs/*', 'node:child_process', 'child_process', 'node:os', 'os', 'node:process', 'process'], message: 'core and policy are pure: pass cwd, env and now in instead.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'process', message: 'core and policy are pure: pass env/cwd in.' }],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'core and policy are pure: pass now in.' }],
+    },
+  },
+];

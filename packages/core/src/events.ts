@@ -1,0 +1,118 @@
+/**
+ * Run events: the only way the runner talks to reporters (plain, NDJSON, ink UI,
+ * log files). With `--json` each event is one NDJSON line.
+ */
+import type { ChangeSummary } from './model.js';
+
+export type RunCommand = 'plan' | 'apply' | 'destroy' | 'run' | 'drift';
+
+/** Final status of one stack in a run (SPEC §4). */
+export type StackStatus = 'succeeded' | 'failed' | 'skipped' | 'unchanged' | 'changed' | 'denied';
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'denied';
+
+/** What a stack is doing right now (shown by the UI). */
+export type StepName = 'queued' | 'hooks' | 'init' | 'plan' | 'apply' | 'destroy' | 'outputs' | 'run';
+
+export interface RunSummary {
+  total: number;
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  unchanged: number;
+  changed: number;
+  denied: number;
+  durationMs: number;
+}
+
+export interface RunStartedEvent {
+  type: 'run.started';
+  runId: string;
+  command: RunCommand;
+  /** Stacks in run order. */
+  stacks: string[];
+  concurrency: number;
+  at: string;
+}
+
+export interface StackQueuedEvent {
+  type: 'stack.queued';
+  runId: string;
+  stack: string;
+  at: string;
+}
+
+export interface StackStartedEvent {
+  type: 'stack.started';
+  runId: string;
+  stack: string;
+  at: string;
+}
+
+export interface StackStepEvent {
+  type: 'stack.step';
+  runId: string;
+  stack: string;
+  step: StepName;
+  at: string;
+}
+
+export interface StackLogEvent {
+  type: 'stack.log';
+  runId: string;
+  stack: string;
+  stream: 'stdout' | 'stderr';
+  /** One line, already masked, without the trailing newline. */
+  line: string;
+}
+
+export interface StackPlannedEvent {
+  type: 'stack.planned';
+  runId: string;
+  stack: string;
+  hasChanges: boolean;
+  changes?: ChangeSummary;
+}
+
+export interface StackFinishedEvent {
+  type: 'stack.finished';
+  runId: string;
+  stack: string;
+  status: StackStatus;
+  durationMs: number;
+  /** Why a stack failed or was skipped, e.g. `dependency network failed`. */
+  reason?: string;
+  exitCode?: number;
+  changes?: ChangeSummary;
+  /** Path of the stack's log file for this run, when one is written. */
+  logFile?: string;
+}
+
+export interface RunInterruptingEvent {
+  type: 'run.interrupting';
+  runId: string;
+  /** Stacks still running that we are waiting for. */
+  waitingFor: string[];
+  at: string;
+}
+
+export interface RunFinishedEvent {
+  type: 'run.finished';
+  runId: string;
+  status: RunStatus;
+  summary: RunSummary;
+  at: string;
+}
+
+export type RunEvent =
+  | RunStartedEvent
+  | StackQueuedEvent
+  | StackStartedEvent
+  | StackStepEvent
+  | StackLogEvent
+  | StackPlannedEvent
+  | StackFinishedEvent
+  | RunInterruptingEvent
+  | RunFinishedEvent;
+
+export type RunEventListener = (event: RunEvent) => void;

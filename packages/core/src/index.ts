@@ -1,0 +1,4 @@
+export * from './errors.js';
+export type * from './model.js';
+export type * from './events.js';
+export type * from './store.js';

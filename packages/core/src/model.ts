@@ -1,0 +1,149 @@
+/**
+ * The normalized manifest: what `parseManifest` returns after schema checks,
+ * shorthand expansion, defaults and rules. Every other package works on these
+ * types, never on raw YAML.
+ */
+import type { SourceLocation } from './errors.js';
+
+export type RunnerKind = 'terraform' | 'tofu' | 'command';
+export type Phase = 'plan' | 'apply' | 'destroy';
+export type HookName =
+  | 'beforeInit'
+  | 'beforePlan'
+  | 'afterPlan'
+  | 'beforeApply'
+  | 'afterApply'
+  | 'beforeDestroy'
+  | 'afterDestroy'
+  | 'afterRun';
+
+export interface RepoSpec {
+  name: string;
+  /** A local path (relative to the manifest's directory) or a git URL. */
+  url: string;
+  /** Branch, tag or sha; only for git URLs. */
+  ref?: string;
+}
+
+export type SecretSource =
+  | { fromEnv: string }
+  | { fromFile: string }
+  | { fromCommand: string };
+
+export type Hooks = Partial<Record<HookName, string[]>>;
+
+export interface DriftSettings {
+  /** Apply drifted stacks automatically during `drift --remediate`. @default false */
+  remediate?: boolean;
+  /** Remediation is refused when the plan deletes more than this. @default 0 */
+  maxDeletes?: number;
+  /** Cron expression used by `drift --due`. */
+  schedule?: string;
+}
+
+export interface ContextSpec {
+  name: string;
+  /** Auto-attach: labels this context attaches to (`*` = every stack). */
+  attachTo?: { labels: string[] };
+  /** Lower number wins over higher among auto-attached contexts. @default 100 */
+  priority: number;
+  env: Record<string, string>;
+  vars: Record<string, unknown>;
+  secrets: Record<string, SecretSource>;
+  files: Record<string, string>;
+  hooks: Hooks;
+  drift?: DriftSettings;
+}
+
+export interface DependencySpec {
+  stack: string;
+  /** Upstream output name -> environment variable name in this stack. */
+  outputs: Record<string, string>;
+  /** Values used for plans while the upstream has never been applied. */
+  mock?: Record<string, unknown>;
+}
+
+export interface RetrySpec {
+  /** Total attempts including the first. @default 1 */
+  attempts: number;
+  /** Substrings (or /regex/) of output lines that make a failure retryable. */
+  on: string[];
+  /** Delay before the first retry, doubled each time. @default 1000 */
+  backoffMs: number;
+}
+
+export interface StackSpec {
+  name: string;
+  /** Name of an entry in `repos`; undefined = beside the manifest. */
+  repo?: string;
+  /** Directory of the stack, relative to its repository root. */
+  path: string;
+  runner: RunnerKind;
+  labels: string[];
+  /** Contexts listed explicitly on the stack, in order. */
+  contexts: string[];
+  vars: Record<string, unknown>;
+  env: Record<string, string>;
+  secrets: Record<string, SecretSource>;
+  files: Record<string, string>;
+  hooks: Hooks;
+  watch: string[];
+  dependsOn: DependencySpec[];
+  /** Ordering-only edges: run after these stacks when both are in a run. */
+  after: string[];
+  /** For `runner: command`. */
+  commands: Partial<Record<Phase, string>>;
+  timeoutMs?: number;
+  retries: RetrySpec;
+  drift?: DriftSettings;
+}
+
+export interface Settings {
+  concurrency?: number;
+  /** Relative to the manifest's directory. @default ".stackfleet" */
+  stateDir: string;
+  /** label -> maximum number of running stacks carrying it. */
+  limits: Record<string, number>;
+}
+
+export interface PolicyRef {
+  file: string;
+}
+
+export interface Manifest {
+  version: 1;
+  /** Path of the manifest file as given (used in messages). */
+  source: string;
+  repos: Record<string, RepoSpec>;
+  settings: Settings;
+  variables: Record<string, unknown>;
+  contexts: Record<string, ContextSpec>;
+  stacks: Record<string, StackSpec>;
+  policies: PolicyRef[];
+}
+
+/** Finds where a key path (e.g. `stacks.app.vars.subnet`) is in the source. */
+export type Locator = (keyPath: string) => SourceLocation | undefined;
+
+export interface LoadedManifest {
+  manifest: Manifest;
+  locate: Locator;
+}
+
+/** One output value as produced by a runner and kept in the store. */
+export interface OutputValue {
+  value: unknown;
+  sensitive: boolean;
+}
+
+export type Outputs = Record<string, OutputValue>;
+
+/** Resource change counts from a plan. */
+export interface ChangeSummary {
+  create: number;
+  update: number;
+  delete: number;
+  replace: number;
+  /** Resource addresses per action, when the runner knows them. */
+  resources?: { address: string; action: 'create' | 'update' | 'delete' | 'replace' }[];
+}

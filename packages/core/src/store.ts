@@ -1,0 +1,119 @@
+/**
+ * The persistence contract. `state` implements it (SQLite now, PostgreSQL
+ * later); `runner` and `cli` only ever see this interface. Every method is
+ * async so that networked stores fit. Writes are durable when the promise
+ * resolves: callers write a transition *before* acting on it.
+ */
+import type { ChangeSummary, Outputs, Phase } from './model.js';
+import type { RunCommand, RunStatus, StackStatus } from './events.js';
+
+export interface StoredOutputs {
+  stack: string;
+  outputs: Outputs;
+  runId: string;
+  updatedAt: string;
+}
+
+export interface RunRecord {
+  id: string;
+  command: RunCommand;
+  /** The selection as given on the command line, for `history`/`resume`. */
+  selection: Record<string, unknown>;
+  /** Stacks in run order. */
+  stacks: string[];
+  /** user@host and pid that started the run. */
+  startedBy: string;
+  host: string;
+  pid: number;
+  /** Repository name ('' = the manifest's own) -> resolved git sha. */
+  repoShas: Record<string, string>;
+  manifestPath: string;
+  startedAt: string;
+  finishedAt?: string;
+  status: RunStatus;
+}
+
+/** Lifecycle of one stack inside a run; written before it is acted on. */
+export type StackRunState =
+  | 'pending'
+  | 'running'
+  | 'planned'
+  | 'applying'
+  | StackStatus;
+
+export interface StackRunRecord {
+  runId: string;
+  stack: string;
+  state: StackRunState;
+  phase?: Phase | 'run';
+  attempt: number;
+  exitCode?: number;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  changes?: ChangeSummary;
+  reason?: string;
+  logFile?: string;
+}
+
+export interface LockHolder {
+  host: string;
+  pid: number;
+  runId: string;
+}
+
+export interface LockRecord extends LockHolder {
+  stack: string;
+  acquiredAt: string;
+  expiresAt: string;
+}
+
+export type LockResult =
+  | { acquired: true; lock: LockRecord }
+  | { acquired: false; heldBy: LockRecord };
+
+export interface DriftRecord {
+  stack: string;
+  runId: string;
+  checkedAt: string;
+  status: 'drifted' | 'clean' | 'error';
+  changes?: ChangeSummary;
+  remediated?: boolean;
+  message?: string;
+}
+
+export interface Store {
+  // outputs
+  getOutputs(stack: string): Promise<StoredOutputs | undefined>;
+  setOutputs(stack: string, outputs: Outputs, runId: string): Promise<void>;
+  deleteOutputs(stack: string): Promise<void>;
+
+  // runs
+  createRun(run: RunRecord): Promise<void>;
+  finishRun(runId: string, status: RunStatus, finishedAt: string): Promise<void>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  /** Newest first. */
+  listRuns(options?: { stack?: string; limit?: number }): Promise<RunRecord[]>;
+  /** The newest run whose status is `interrupted` or still `running`. */
+  findResumableRun(): Promise<RunRecord | undefined>;
+
+  // per-stack progress inside a run
+  putStackRun(record: StackRunRecord): Promise<void>;
+  listStackRuns(runId: string): Promise<StackRunRecord[]>;
+  /** Newest first, across runs. */
+  listStackHistory(stack: string, limit?: number): Promise<StackRunRecord[]>;
+
+  // locks (leases)
+  acquireLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<LockResult>;
+  renewLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<boolean>;
+  releaseLock(stack: string, holder: LockHolder): Promise<void>;
+  forceUnlock(stack: string): Promise<LockRecord | undefined>;
+  listLocks(): Promise<LockRecord[]>;
+
+  // drift
+  recordDrift(record: DriftRecord): Promise<void>;
+  latestDrift(stack: string): Promise<DriftRecord | undefined>;
+  driftHistory(stack?: string, limit?: number): Promise<DriftRecord[]>;
+
+  close(): Promise<void>;
+}
