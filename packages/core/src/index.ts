@@ -2,3 +2,4 @@ export * from './errors.js';
 export type * from './model.js';
 export type * from './events.js';
 export type * from './store.js';
+export type * from './run-plan/types.js';

@@ -1,0 +1,49 @@
+import type { ChangeSummary, Outputs, ResolvedStack, StepName } from '@stackfleet/core';
+
+/**
+ * One phase of one stack, ready to execute: the stack's environment already
+ * includes resolved secrets and upstream outputs. Adapters never mutate it.
+ */
+export interface StackExecution {
+  runId: string;
+  stack: ResolvedStack;
+  /** Full environment for child processes (process env + stack env + protocol vars added by the adapter). */
+  env: Record<string, string>;
+  /** Directory for per-run scratch files (plan files, outputs files). Created by the caller. */
+  workDir: string;
+  signal: AbortSignal;
+  /** Called once per complete output line (unmasked; the caller masks). */
+  onLine: (stream: 'stdout' | 'stderr', line: string) => void;
+  onStep: (step: StepName) => void;
+}
+
+export interface PlanResult {
+  hasChanges: boolean;
+  changes?: ChangeSummary;
+  /** Saved plan (terraform/tofu) that `apply` must use. */
+  planFile?: string;
+}
+
+export interface ApplyResult {
+  outputs: Outputs;
+}
+
+/** A runner kind (terraform, tofu, command) behind one interface. */
+export interface StackRunnerAdapter {
+  /** Whether `apply` should plan first (terraform/tofu always; command when `commands.plan` is set). */
+  hasPlanPhase(stack: ResolvedStack): boolean;
+  plan(execution: StackExecution): Promise<PlanResult>;
+  apply(execution: StackExecution, plan?: PlanResult): Promise<ApplyResult>;
+  destroy(execution: StackExecution): Promise<void>;
+  /** `stackfleet run -- CMD...`: argv, never a shell string. */
+  runCommand(execution: StackExecution, argv: string[]): Promise<void>;
+  /** Current outputs without applying (terraform `output -json`; command stacks: undefined). */
+  readOutputs?(execution: StackExecution): Promise<Outputs | undefined>;
+}
+
+/** Thrown by adapters: a process failed. Carries what the engine needs for retries and reporting. */
+export interface StackProcessFailure {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+}
