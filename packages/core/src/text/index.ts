@@ -1,0 +1,1 @@
+export { didYouMean, editDistance, findClosestName } from './suggest.js';

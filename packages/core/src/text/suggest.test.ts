@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { didYouMean, editDistance, findClosestName } from './suggest.js';
+
+describe('findClosestName', () => {
+  it('suggests a close typo', () => {
+    expect(didYouMean('netwrk', ['network', 'app', 'dns'])).toBe(' (did you mean "network"?)');
+  });
+  it('suggests nothing for unrelated names', () => {
+    expect(findClosestName('zzzzzz', ['network', 'app'])).toBeUndefined();
+  });
+  it('breaks ties by name', () => {
+    expect(findClosestName('ab', ['ac', 'aa'])).toBe('aa');
+  });
+  it('computes edit distance', () => {
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+  });
+});

@@ -1,0 +1,37 @@
+/** Levenshtein distance, iterative, two rows. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * The closest candidate to a mistyped name, if any is close enough to be a
+ * plausible typo (distance at most a third of the longer name, minimum 1).
+ * Ties break by name so messages are deterministic.
+ */
+export function findClosestName(input: string, candidates: Iterable<string>): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of candidates) {
+    const distance = editDistance(input.toLowerCase(), name.toLowerCase());
+    const limit = Math.max(1, Math.floor(Math.max(input.length, name.length) / 3));
+    if (distance > limit) continue;
+    if (!best || distance < best.distance || (distance === best.distance && name < best.name)) {
+      best = { name, distance };
+    }
+  }
+  return best?.name;
+}
+
+/** ` (did you mean "network"?)` or the empty string. */
+export function didYouMean(input: string, candidates: Iterable<string>): string {
+  const closest = findClosestName(input, candidates);
+  return closest === undefined ? '' : ` (did you mean "${closest}"?)`;
+}
