@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import type { ContextSpec, Manifest, StackSpec } from '../model.js';
+import { explainAffected, selectAffectedDependents } from './explain-affected.js';
+import { selectAffectedStacks } from './select-affected-stacks.js';
+
+function stack(name: string, fields: Partial<StackSpec> = {}): StackSpec {
+  return {
+    name, path: `stacks/${name}`, runner: 'terraform', labels: [], contexts: [], vars: {}, env: {},
+    secrets: {}, files: {}, hooks: {}, watch: [], dependsOn: [], after: [], commands: {},
+    retries: { attempts: 1, on: [], backoffMs: 1000 }, ...fields,
+  };
+}
+
+function context(name: string, fields: Partial<ContextSpec> = {}): ContextSpec {
+  return { name, priority: 100, env: {}, vars: {}, secrets: {}, files: {}, hooks: {}, ...fields };
+}
+
+function manifest(stacks: StackSpec[], fields: Partial<Manifest> = {}): Manifest {
+  return {
+    version: 1, source: 'stacks.yaml', repos: {}, settings: { stateDir: '.stackfleet', limits: {} },
+    variables: {}, contexts: {}, policies: [], ...fields,
+    stacks: Object.fromEntries(stacks.map((spec) => [spec.name, spec])),
+  };
+}
+
+const base = { manifestPath: 'stacks.yaml', modules: {} };
+
+describe('selectAffectedStacks', () => {
+  it('maps a file to the deepest stack path, per repo', () => {
+    const current = manifest([
+      stack('outer', { path: 'stacks' }),
+      stack('inner', { path: 'stacks/inner' }),
+      stack('remote', { repo: 'platform', path: 'stacks/inner' }),
+    ]);
+    const result = selectAffectedStacks({
+      ...base, manifest: current,
+      changes: { '': [{ path: 'stacks/inner/main.tf', status: 'modified' }] },
+    });
+    expect([...result.affected]).toEqual([['inner', 'stacks/inner/main.tf changed']]);
+  });
+
+  it('counts both sides of a rename and names the repo', () => {
+    const current = manifest([stack('a', { repo: 'platform' }), stack('b', { repo: 'platform' })]);
+    const result = selectAffectedStacks({
+      ...base, manifest: current,
+      changes: { platform: [{ path: 'stacks/b/x.tf', oldPath: 'stacks/a/x.tf', status: 'renamed' }] },
+    });
+    expect(Object.fromEntries(result.affected)).toEqual({
+      a: 'platform:stacks/a/x.tf renamed to stacks/b/x.tf',
+      b: 'platform:stacks/a/x.tf renamed to stacks/b/x.tf',
+    });
+  });
+
+  it('follows module dirs and watch globs', () => {
+    const current = manifest([stack('net'), stack('dns', { watch: ['shared/**/*.json'] }), stack('idle')]);
+    const result = selectAffectedStacks({
+      ...base, manifest: current,
+      modules: { net: [{ dir: 'modules/vpc', via: 'module source ../../modules/vpc' }] },
+      changes: { '': [
+        { path: 'modules/vpc/main.tf', status: 'modified' },
+        { path: 'shared/zones/a.json', status: 'added' },
+      ] },
+    });
+    expect(Object.fromEntries(result.affected)).toEqual({
+      net: 'modules/vpc/main.tf changed (module source ../../modules/vpc)',
+      dns: 'shared/zones/a.json added (watch shared/**/*.json)',
+    });
+  });
+
+  it('reads manifest edits: stack, context, variable, repo, deletion', () => {
+    const previous = manifest(
+      [stack('a'), stack('b', { labels: ['prod'] }), stack('c', { env: { R: '${{ vars.region }}' } }),
+        stack('d', { contexts: ['tags'] }), stack('e', { repo: 'platform' }), stack('gone'), stack('same')],
+      {
+        variables: { region: 'eu-west-1', other: 1 },
+        contexts: { prod: context('prod', { attachTo: { labels: ['prod'] } }), tags: context('tags', { vars: { t: '${{vars.other}}' } }) },
+        repos: { platform: { name: 'platform', url: '../p' } },
+      },
+    );
+    const current = manifest(
+      [stack('a', { vars: { x: 1 } }), stack('b', { labels: ['prod'] }), stack('c', { env: { R: '${{ vars.region }}' } }),
+        stack('d', { contexts: ['tags'] }), stack('e', { repo: 'platform' }), stack('new'), stack('same')],
+      {
+        variables: { region: 'eu-west-2', other: 2 },
+        contexts: { prod: context('prod', { attachTo: { labels: ['prod'] }, files: { 'a.tfvars': 'x' } }), tags: context('tags', { vars: { t: '${{vars.other}}' } }) },
+        repos: { platform: { name: 'platform', url: '../p', ref: 'v2' } },
+      },
+    );
+    const result = selectAffectedStacks({
+      ...base, manifest: current, previousManifest: previous,
+      changes: { '': [{ path: 'stacks.yaml', status: 'modified' }] },
+    });
+    expect(Object.fromEntries(result.affected)).toEqual({
+      a: 'stack definition changed in stacks.yaml (vars)',
+      new: 'stack added in stacks.yaml',
+      b: 'context prod changed (files) in stacks.yaml',
+      c: 'variable region changed in stacks.yaml',
+      d: 'variable other changed in stacks.yaml (referenced by context tags)',
+      e: 'repo platform changed in stacks.yaml',
+    });
+    expect(result.deleted).toEqual(['gone']);
+  });
+
+  it('treats every stack as affected when the base manifest is unreadable', () => {
+    const result = selectAffectedStacks({
+      ...base, manifest: manifest([stack('a'), stack('b')]),
+      changes: { '': [{ path: 'stacks.yaml', status: 'modified' }] },
+    });
+    expect([...result.affected.keys()].sort()).toEqual(['a', 'b']);
+  });
+});
+
+describe('selectAffectedDependents and explainAffected', () => {
+  it('builds the --why chain through dependents', () => {
+    const upstreams: Record<string, string[]> = { app: ['network'], smoke: ['app'], network: [], other: [] };
+    const all = selectAffectedDependents(
+      new Map([['network', 'modules/vpc/main.tf changed']]), Object.keys(upstreams), (name) => upstreams[name] ?? [],
+    );
+    expect([...all.keys()]).toEqual(['network', 'app', 'smoke']);
+    expect(explainAffected('smoke', all)).toBe(
+      'smoke: depends on app; app: depends on network; network: modules/vpc/main.tf changed',
+    );
+  });
+});
