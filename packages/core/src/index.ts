@@ -4,3 +4,4 @@ export type * from './events.js';
 export type * from './store.js';
 export type * from './run-plan/types.js';
 export * from './text/index.js';
+export * from './affected/index.js';
