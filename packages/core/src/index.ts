@@ -5,3 +5,4 @@ export type * from './store.js';
 export type * from './run-plan/types.js';
 export * from './text/index.js';
 export * from './affected/index.js';
+export * from './interpolation/index.js';

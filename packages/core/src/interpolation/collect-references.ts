@@ -1,0 +1,92 @@
+import type { ContextSpec, StackSpec } from '../model.js';
+import { formatKeyPath, type KeySegment } from '../manifest/key-path.js';
+import { parseTemplate, type TemplatePart } from './parse-template.js';
+
+/** A string somewhere in the manifest that may hold `${{ ... }}` expressions. */
+export interface TemplateString {
+  segments: KeySegment[];
+  text: string;
+}
+
+/** The keys of a stack or context whose strings are interpolated, in this order. */
+export const TEMPLATED_KEYS = ['env', 'vars', 'files', 'hooks'] as const;
+
+/**
+ * Every string inside `value` (maps and lists at any depth), with its key path.
+ * Map keys are visited in insertion order, which is the order of the YAML file.
+ */
+export function collectTemplateStrings(value: unknown, base: KeySegment[]): TemplateString[] {
+  const found: TemplateString[] = [];
+  // Iterative walk: vars may nest deeply and we never want to overflow the stack.
+  const pending: { value: unknown; segments: KeySegment[] }[] = [{ value, segments: base }];
+  while (pending.length > 0) {
+    const { value: current, segments } = pending.pop()!;
+    if (typeof current === 'string') {
+      found.push({ segments, text: current });
+    } else if (Array.isArray(current)) {
+      for (let index = current.length - 1; index >= 0; index -= 1) {
+        pending.push({ value: current[index], segments: [...segments, index] });
+      }
+    } else if (current !== null && typeof current === 'object') {
+      const entries = Object.entries(current);
+      for (let index = entries.length - 1; index >= 0; index -= 1) {
+        const [key, child] = entries[index]!;
+        pending.push({ value: child, segments: [...segments, key] });
+      }
+    }
+  }
+  return found;
+}
+
+/** The templated strings of a stack (`stacks.NAME.*`) or context (`contexts.NAME.*`). */
+export function collectSpecTemplateStrings(
+  kind: 'stacks' | 'contexts',
+  spec: StackSpec | ContextSpec,
+): TemplateString[] {
+  return TEMPLATED_KEYS.flatMap((key) => collectTemplateStrings(spec[key], [kind, spec.name, key]));
+}
+
+/** Parses a template, returning no parts when its syntax is invalid (validation reports that). */
+export function tryParseTemplate(text: string): TemplatePart[] {
+  try {
+    return parseTemplate(text);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Every `${{ stacks.X.outputs.K }}` in a stack's env, vars, files and hooks, with
+ * the key path of the string that holds it (e.g. `stacks.app.vars.subnet`).
+ * The graph builder turns these into `reference` edges.
+ */
+export function collectStackReferences(
+  stack: StackSpec,
+): { stack: string; output: string; keyPath: string }[] {
+  return collectOutputReferences(collectSpecTemplateStrings('stacks', stack));
+}
+
+/** Like `collectStackReferences`, for a context's strings (`contexts.NAME.*`). */
+export function collectContextReferences(
+  context: ContextSpec,
+): { stack: string; output: string; keyPath: string }[] {
+  return collectOutputReferences(collectSpecTemplateStrings('contexts', context));
+}
+
+function collectOutputReferences(
+  strings: TemplateString[],
+): { stack: string; output: string; keyPath: string }[] {
+  const references: { stack: string; output: string; keyPath: string }[] = [];
+  for (const { segments, text } of strings) {
+    for (const part of tryParseTemplate(text)) {
+      if (part.kind === 'reference' && part.reference.root === 'stacks') {
+        references.push({
+          stack: part.reference.stack,
+          output: part.reference.output,
+          keyPath: formatKeyPath(segments),
+        });
+      }
+    }
+  }
+  return references;
+}

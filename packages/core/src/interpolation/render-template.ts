@@ -1,0 +1,119 @@
+import { StackfleetError } from '../errors.js';
+import { didYouMean } from '../text/suggest.js';
+import { parseTemplate, type TemplatePart, type TemplateReference } from './parse-template.js';
+
+/** What `${{ ... }}` expressions resolve against when a stack is prepared for a run. */
+export interface TemplateScope {
+  /** The stack's merged variables (variables < contexts < stack). */
+  vars: Record<string, unknown>;
+  /** The orchestrator's environment. */
+  env: Record<string, string | undefined>;
+  /** An upstream stack's outputs (plain values), or undefined when it has none yet. */
+  outputs: (stack: string) => Record<string, unknown> | undefined;
+  /** The name of the stack being rendered, for `${{ stack.name }}`. */
+  stackName: string;
+}
+
+/**
+ * Replaces every `${{ ... }}` in `text`. Non-string values are JSON-encoded.
+ *
+ * @throws StackfleetError `E_INTERPOLATION`, `E_UNKNOWN_REFERENCE`,
+ *   `E_ENV_MISSING` or `E_OUTPUT_MISSING`.
+ */
+export function renderTemplate(text: string, scope: TemplateScope): string {
+  return parseTemplate(text)
+    .map((part) => (part.kind === 'text' ? part.text : stringifyValue(resolvePart(part, scope))))
+    .join('');
+}
+
+/**
+ * Renders every string inside `value` (maps and lists at any depth). A string
+ * that is exactly one expression keeps the referenced value's type, so
+ * `"${{ stacks.network.outputs.subnet_ids }}"` can yield a list.
+ */
+export function renderValue(value: unknown, scope: TemplateScope): unknown {
+  if (typeof value === 'string') {
+    const parts = parseTemplate(value);
+    const [only] = parts;
+    if (parts.length === 1 && only?.kind === 'reference') return resolvePart(only, scope);
+    return renderTemplate(value, scope);
+  }
+  if (Array.isArray(value)) return value.map((item) => renderValue(item, scope));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, child]) => [key, renderValue(child, scope)]),
+    );
+  }
+  return value;
+}
+
+function stringifyValue(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null');
+}
+
+function resolvePart(part: Extract<TemplatePart, { kind: 'reference' }>, scope: TemplateScope): unknown {
+  return resolveReference(part.reference, part.source, scope);
+}
+
+function resolveReference(reference: TemplateReference, source: string, scope: TemplateScope): unknown {
+  switch (reference.root) {
+    case 'vars': {
+      if (!Object.hasOwn(scope.vars, reference.name)) {
+        throw new StackfleetError(
+          'E_UNKNOWN_REFERENCE',
+          `unknown variable "${reference.name}" in "${source}"${didYouMean(reference.name, Object.keys(scope.vars))}`,
+          { hint: `define "${reference.name}" under variables, a context's vars or the stack's vars` },
+        );
+      }
+      return readPath(scope.vars[reference.name], reference.path, source);
+    }
+    case 'env': {
+      const value = scope.env[reference.name];
+      if (value === undefined) {
+        throw new StackfleetError('E_ENV_MISSING', `environment variable "${reference.name}" is not set (needed by "${source}")`, {
+          hint: `export ${reference.name} before running stackfleet`,
+        });
+      }
+      return value;
+    }
+    case 'stacks':
+      return readPath(readOutput(reference.stack, reference.output, source, scope), reference.path, source);
+    case 'stack':
+      if (reference.field === 'name') return scope.stackName;
+      throw new StackfleetError(
+        'E_UNKNOWN_REFERENCE',
+        `unknown field "stack.${reference.field}" in "${source}"${didYouMean(reference.field, ['name'])}`,
+        { hint: 'only "${{ stack.name }}" is available' },
+      );
+  }
+}
+
+function readOutput(stack: string, output: string, source: string, scope: TemplateScope): unknown {
+  const outputs = scope.outputs(stack);
+  if (outputs === undefined) {
+    throw new StackfleetError('E_OUTPUT_MISSING', `stack "${stack}" has no outputs yet (needed by "${source}")`, {
+      hint: `apply "${stack}" first, or add a mock for plans: dependsOn: [{ stack: ${stack}, mock: { ${output}: ... } }]`,
+    });
+  }
+  if (!Object.hasOwn(outputs, output)) {
+    throw new StackfleetError(
+      'E_OUTPUT_MISSING',
+      `stack "${stack}" has no output "${output}" (needed by "${source}")${didYouMean(output, Object.keys(outputs))}`,
+      { hint: `declare output "${output}" in "${stack}" and apply it, or add a mock for plans under dependsOn[].mock` },
+    );
+  }
+  return outputs[output];
+}
+
+function readPath(value: unknown, path: readonly string[], source: string): unknown {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) {
+      throw new StackfleetError('E_UNKNOWN_REFERENCE', `"${source}" has no key "${key}"`, {
+        hint: 'check the nested key names of the referenced value',
+      });
+    }
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
