@@ -1,0 +1,39 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { StackfleetError } from '@stackfleet/core';
+import { applyMigrations, latestSchemaVersion } from './migrations.js';
+
+export interface OpenDatabaseOptions {
+  /** How long a writer waits for another process's write lock. @default 10000 */
+  busyTimeoutMs?: number;
+  /** Migrate only up to this version (tests build old databases with it). @default latestSchemaVersion */
+  targetVersion?: number;
+}
+
+/**
+ * Opens (creating on first use) `<stateDir>/state.db` in WAL mode with foreign
+ * keys on, and migrates it. WAL lets `history` read while an apply writes;
+ * busy_timeout makes concurrent writers from several processes queue instead
+ * of failing with SQLITE_BUSY.
+ */
+export function openDatabase(stateDir: string, options: OpenDatabaseOptions = {}): Database.Database {
+  const path = join(stateDir, 'state.db');
+  let db: Database.Database | undefined;
+  try {
+    mkdirSync(stateDir, { recursive: true });
+    db = new Database(path);
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    applyMigrations(db, options.targetVersion ?? latestSchemaVersion, path);
+    return db;
+  } catch (error) {
+    db?.close();
+    if (error instanceof StackfleetError) throw error;
+    throw new StackfleetError('E_STATE_OPEN', `cannot open the state database "${path}": ${(error as Error).message}`, {
+      hint: 'Check that settings.stateDir points to a writable directory and that state.db is a stackfleet database.',
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,56 @@
+/** Drift check history: one row per check, never updated. */
+import type Database from 'better-sqlite3';
+import type { DriftRecord } from '@stackfleet/core';
+
+interface DriftRow {
+  stack: string;
+  run_id: string;
+  checked_at: string;
+  status: string;
+  changes: string | null;
+  remediated: number | null;
+  message: string | null;
+}
+
+export function insertDrift(db: Database.Database, record: DriftRecord): void {
+  db.prepare(
+    `INSERT INTO drift (stack, run_id, checked_at, status, changes, remediated, message)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    record.stack,
+    record.runId,
+    record.checkedAt,
+    record.status,
+    record.changes === undefined ? null : JSON.stringify(record.changes),
+    record.remediated === undefined ? null : record.remediated ? 1 : 0,
+    record.message ?? null,
+  );
+}
+
+/** Newest check first; checks with the same timestamp fall back to insertion order. */
+export function selectDrift(db: Database.Database, stack?: string, limit?: number): DriftRecord[] {
+  const params: (string | number)[] = [];
+  let sql = 'SELECT * FROM drift';
+  if (stack !== undefined) {
+    sql += ' WHERE stack = ?';
+    params.push(stack);
+  }
+  sql += ' ORDER BY checked_at DESC, id DESC';
+  if (limit !== undefined) {
+    sql += ' LIMIT ?';
+    params.push(limit);
+  }
+  return (db.prepare(sql).all(...params) as DriftRow[]).map(toDriftRecord);
+}
+
+function toDriftRecord(row: DriftRow): DriftRecord {
+  return {
+    stack: row.stack,
+    runId: row.run_id,
+    checkedAt: row.checked_at,
+    status: row.status as DriftRecord['status'],
+    ...(row.changes === null ? {} : { changes: JSON.parse(row.changes) as NonNullable<DriftRecord['changes']> }),
+    ...(row.remediated === null ? {} : { remediated: row.remediated === 1 }),
+    ...(row.message === null ? {} : { message: row.message }),
+  };
+}

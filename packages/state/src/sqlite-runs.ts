@@ -1,0 +1,148 @@
+/** Runs and per-stack progress rows. */
+import type Database from 'better-sqlite3';
+import type { RunRecord, RunStatus, StackRunRecord } from '@stackfleet/core';
+
+interface RunRow {
+  id: string;
+  command: string;
+  selection: string;
+  stacks: string;
+  started_by: string;
+  host: string;
+  pid: number;
+  repo_shas: string;
+  manifest_path: string;
+  started_at: string;
+  finished_at: string | null;
+  status: string;
+}
+
+interface StackRunRow {
+  run_id: string;
+  stack: string;
+  state: string;
+  phase: string | null;
+  attempt: number;
+  exit_code: number | null;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_ms: number | null;
+  changes: string | null;
+  reason: string | null;
+  log_file: string | null;
+}
+
+export function insertRun(db: Database.Database, run: RunRecord): void {
+  db.prepare(
+    `INSERT INTO runs (id, command, selection, stacks, started_by, host, pid, repo_shas, manifest_path, started_at, finished_at, status)
+     VALUES (@id, @command, @selection, @stacks, @startedBy, @host, @pid, @repoShas, @manifestPath, @startedAt, @finishedAt, @status)`,
+  ).run({
+    ...run,
+    selection: JSON.stringify(run.selection),
+    stacks: JSON.stringify(run.stacks),
+    repoShas: JSON.stringify(run.repoShas),
+    finishedAt: run.finishedAt ?? null,
+  });
+}
+
+export function updateRunFinished(db: Database.Database, runId: string, status: RunStatus, finishedAt: string): void {
+  db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?').run(status, finishedAt, runId);
+}
+
+export function selectRun(db: Database.Database, runId: string): RunRecord | undefined {
+  const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+  return row && toRunRecord(row);
+}
+
+/** Newest first; ties on start time fall back to insertion order. */
+export function selectRuns(db: Database.Database, options: { stack?: string; limit?: number } = {}): RunRecord[] {
+  const where = options.stack === undefined ? '' : 'WHERE EXISTS (SELECT 1 FROM json_each(runs.stacks) WHERE json_each.value = @stack)';
+  const limit = options.limit === undefined ? '' : 'LIMIT @limit';
+  const rows = db
+    .prepare(`SELECT * FROM runs ${where} ORDER BY started_at DESC, rowid DESC ${limit}`)
+    .all({ ...(options.stack === undefined ? {} : { stack: options.stack }), ...(options.limit === undefined ? {} : { limit: options.limit }) }) as RunRow[];
+  return rows.map(toRunRecord);
+}
+
+/** Candidates for `resume`, newest first; the caller decides liveness. */
+export function selectUnfinishedRuns(db: Database.Database): RunRecord[] {
+  const rows = db
+    .prepare(`SELECT * FROM runs WHERE status IN ('interrupted', 'running') ORDER BY started_at DESC, rowid DESC`)
+    .all() as RunRow[];
+  return rows.map(toRunRecord);
+}
+
+export function upsertStackRun(db: Database.Database, record: StackRunRecord): void {
+  db.prepare(
+    `INSERT INTO stack_runs (run_id, stack, state, phase, attempt, exit_code, started_at, finished_at, duration_ms, changes, reason, log_file)
+     VALUES (@runId, @stack, @state, @phase, @attempt, @exitCode, @startedAt, @finishedAt, @durationMs, @changes, @reason, @logFile)
+     ON CONFLICT (run_id, stack) DO UPDATE SET
+       state = excluded.state, phase = excluded.phase, attempt = excluded.attempt, exit_code = excluded.exit_code,
+       started_at = excluded.started_at, finished_at = excluded.finished_at, duration_ms = excluded.duration_ms,
+       changes = excluded.changes, reason = excluded.reason, log_file = excluded.log_file`,
+  ).run({
+    runId: record.runId,
+    stack: record.stack,
+    state: record.state,
+    phase: record.phase ?? null,
+    attempt: record.attempt,
+    exitCode: record.exitCode ?? null,
+    startedAt: record.startedAt ?? null,
+    finishedAt: record.finishedAt ?? null,
+    durationMs: record.durationMs ?? null,
+    changes: record.changes === undefined ? null : JSON.stringify(record.changes),
+    reason: record.reason ?? null,
+    logFile: record.logFile ?? null,
+  });
+}
+
+/** In the order the rows were first written (the engine writes them in run order). */
+export function selectStackRuns(db: Database.Database, runId: string): StackRunRecord[] {
+  const rows = db.prepare('SELECT * FROM stack_runs WHERE run_id = ? ORDER BY rowid').all(runId) as StackRunRow[];
+  return rows.map(toStackRunRecord);
+}
+
+/** Newest run first (by the run's start), across runs. */
+export function selectStackHistory(db: Database.Database, stack: string, limit?: number): StackRunRecord[] {
+  const rows = db
+    .prepare(
+      `SELECT stack_runs.* FROM stack_runs JOIN runs ON runs.id = stack_runs.run_id
+       WHERE stack_runs.stack = ? ORDER BY runs.started_at DESC, runs.rowid DESC ${limit === undefined ? '' : 'LIMIT ?'}`,
+    )
+    .all(...(limit === undefined ? [stack] : [stack, limit])) as StackRunRow[];
+  return rows.map(toStackRunRecord);
+}
+
+function toRunRecord(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    command: row.command as RunRecord['command'],
+    selection: JSON.parse(row.selection) as Record<string, unknown>,
+    stacks: JSON.parse(row.stacks) as string[],
+    startedBy: row.started_by,
+    host: row.host,
+    pid: row.pid,
+    repoShas: JSON.parse(row.repo_shas) as Record<string, string>,
+    manifestPath: row.manifest_path,
+    startedAt: row.started_at,
+    ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
+    status: row.status as RunStatus,
+  };
+}
+
+function toStackRunRecord(row: StackRunRow): StackRunRecord {
+  return {
+    runId: row.run_id,
+    stack: row.stack,
+    state: row.state as StackRunRecord['state'],
+    attempt: row.attempt,
+    ...(row.phase === null ? {} : { phase: row.phase as NonNullable<StackRunRecord['phase']> }),
+    ...(row.exit_code === null ? {} : { exitCode: row.exit_code }),
+    ...(row.started_at === null ? {} : { startedAt: row.started_at }),
+    ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
+    ...(row.duration_ms === null ? {} : { durationMs: row.duration_ms }),
+    ...(row.changes === null ? {} : { changes: JSON.parse(row.changes) as NonNullable<StackRunRecord['changes']> }),
+    ...(row.reason === null ? {} : { reason: row.reason }),
+    ...(row.log_file === null ? {} : { logFile: row.log_file }),
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * The embedded Store: better-sqlite3 under async methods. Calls are
+ * synchronous underneath, so each write is committed (and durable) before the
+ * returned promise resolves, which is what "write the transition before acting
+ * on it" needs.
+ */
+import type Database from 'better-sqlite3';
+import type {
+  DriftRecord,
+  LockHolder,
+  LockRecord,
+  LockResult,
+  Outputs,
+  RunRecord,
+  RunStatus,
+  StackRunRecord,
+  Store,
+  StoredOutputs,
+} from '@stackfleet/core';
+import { openDatabase } from './open-database.js';
+import { isHolderGone, readThisHost } from './process-liveness.js';
+import { parseStateKey, readOrCreateKeyFile } from './state-key.js';
+import { acquireLockRow, deleteLockRow, releaseLockRow, renewLockRow, selectLocks } from './sqlite-locks.js';
+import { deleteOutputs, readOutputs, writeOutputs } from './sqlite-outputs.js';
+import { insertDrift, selectDrift } from './sqlite-drift.js';
+import {
+  insertRun,
+  selectRun,
+  selectRuns,
+  selectStackHistory,
+  selectStackRuns,
+  selectUnfinishedRuns,
+  updateRunFinished,
+  upsertStackRun,
+} from './sqlite-runs.js';
+
+export interface SqliteStoreOptions {
+  /** Directory holding `state.db` (and `key` when no key is in the environment); created if missing. */
+  stateDir: string;
+  /** Where `STACKFLEET_STATE_KEY` is read from. @default process.env */
+  env?: Record<string, string | undefined>;
+  /** This machine's name, compared with lock and run holders to detect dead processes. @default os.hostname() */
+  hostname?: string;
+  /** Clock for `updatedAt` of outputs (locks take `now` as an argument instead). @default () => new Date() */
+  now?: () => Date;
+  /** How long a writer waits for another process's write lock. @default 10000 */
+  busyTimeoutMs?: number;
+}
+
+export class SqliteStore implements Store {
+  readonly stateDir: string;
+  readonly hostname: string;
+  private readonly db: Database.Database;
+  private readonly now: () => Date;
+  private key: Buffer | undefined;
+
+  constructor(db: Database.Database, options: SqliteStoreOptions, key: Buffer | undefined) {
+    this.db = db;
+    this.stateDir = options.stateDir;
+    this.hostname = options.hostname ?? readThisHost();
+    this.now = options.now ?? (() => new Date());
+    this.key = key;
+  }
+
+  /** The key file is only created once a sensitive value needs it. */
+  private readonly readKey = (): Buffer => {
+    this.key ??= readOrCreateKeyFile(this.stateDir);
+    return this.key;
+  };
+
+  async getOutputs(stack: string): Promise<StoredOutputs | undefined> {
+    return readOutputs(this.db, this.readKey, stack);
+  }
+
+  async setOutputs(stack: string, outputs: Outputs, runId: string): Promise<void> {
+    writeOutputs(this.db, this.readKey, stack, outputs, runId, this.now().toISOString());
+  }
+
+  async deleteOutputs(stack: string): Promise<void> {
+    deleteOutputs(this.db, stack);
+  }
+
+  async createRun(run: RunRecord): Promise<void> {
+    insertRun(this.db, run);
+  }
+
+  async finishRun(runId: string, status: RunStatus, finishedAt: string): Promise<void> {
+    updateRunFinished(this.db, runId, status, finishedAt);
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    return selectRun(this.db, runId);
+  }
+
+  async listRuns(options?: { stack?: string; limit?: number }): Promise<RunRecord[]> {
+    return selectRuns(this.db, options);
+  }
+
+  /**
+   * The newest run that can be continued: status `interrupted`, or status
+   * `running` while its process is provably gone (same host, pid no longer
+   * exists, e.g. after kill -9). A `running` run whose process lives, or that
+   * was started on another host, is left alone: resume it explicitly by id.
+   */
+  async findResumableRun(): Promise<RunRecord | undefined> {
+    return selectUnfinishedRuns(this.db).find(
+      (run) => run.status === 'interrupted' || isHolderGone(run.host, run.pid, this.hostname),
+    );
+  }
+
+  async putStackRun(record: StackRunRecord): Promise<void> {
+    upsertStackRun(this.db, record);
+  }
+
+  async listStackRuns(runId: string): Promise<StackRunRecord[]> {
+    return selectStackRuns(this.db, runId);
+  }
+
+  async listStackHistory(stack: string, limit?: number): Promise<StackRunRecord[]> {
+    return selectStackHistory(this.db, stack, limit);
+  }
+
+  async acquireLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<LockResult> {
+    return acquireLockRow(this.db, this.hostname, stack, holder, ttlMs, now);
+  }
+
+  async renewLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<boolean> {
+    return renewLockRow(this.db, stack, holder, ttlMs, now);
+  }
+
+  async releaseLock(stack: string, holder: LockHolder): Promise<void> {
+    releaseLockRow(this.db, stack, holder);
+  }
+
+  async forceUnlock(stack: string): Promise<LockRecord | undefined> {
+    return deleteLockRow(this.db, stack);
+  }
+
+  async listLocks(): Promise<LockRecord[]> {
+    return selectLocks(this.db);
+  }
+
+  async recordDrift(record: DriftRecord): Promise<void> {
+    insertDrift(this.db, record);
+  }
+
+  async latestDrift(stack: string): Promise<DriftRecord | undefined> {
+    return selectDrift(this.db, stack, 1)[0];
+  }
+
+  async driftHistory(stack?: string, limit?: number): Promise<DriftRecord[]> {
+    return selectDrift(this.db, stack, limit);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/**
+ * Opens the embedded store at `<stateDir>/state.db`, creating and migrating it
+ * as needed. A malformed `STACKFLEET_STATE_KEY` fails here, before any work.
+ */
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  const envKey = (options.env ?? process.env).STACKFLEET_STATE_KEY;
+  const key = envKey === undefined || envKey === '' ? undefined : parseStateKey(envKey, 'STACKFLEET_STATE_KEY');
+  const db = openDatabase(options.stateDir, { busyTimeoutMs: options.busyTimeoutMs });
+  return new SqliteStore(db, options, key);
+}
