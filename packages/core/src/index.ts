@@ -6,3 +6,4 @@ export type * from './run-plan/types.js';
 export * from './text/index.js';
 export * from './affected/index.js';
 export * from './interpolation/index.js';
+export * from './graph/index.js';

@@ -1,0 +1,62 @@
+import { ValidationError, type Problem } from '../errors.js';
+import { collectStackReferences } from '../interpolation/index.js';
+import { formatKeyPath } from '../manifest/key-path.js';
+import type { LoadedManifest, Manifest } from '../model.js';
+import { didYouMean } from '../text/suggest.js';
+import { createStackGraph } from './create-stack-graph.js';
+import type { StackEdge, StackGraph } from './types.js';
+
+/**
+ * The stack DAG of a loaded manifest: `dependsOn`, `after` and
+ * `${{ stacks.X.outputs.K }}` references become edges that remember their key
+ * path, so errors can point at `stacks.yaml:20:11`. Throws a ValidationError
+ * listing every unknown stack and every cycle.
+ */
+export function buildStackGraph(loaded: LoadedManifest): StackGraph {
+  const { manifest, locate } = loaded;
+  const edges = collectStackEdges(manifest);
+  const names = Object.keys(manifest.stacks);
+  const known = new Set(names);
+  const problems: Problem[] = [];
+  for (const edge of edges) {
+    if (known.has(edge.dependency)) continue;
+    // The loader reports these too; the graph never trusts its input blindly.
+    const keyPath = edge.kind === 'dependsOn' && locate(`${edge.keyPath}.stack`) ? `${edge.keyPath}.stack` : edge.keyPath;
+    problems.push({
+      code: 'E_UNKNOWN_STACK',
+      message: `unknown stack "${edge.dependency}"${didYouMean(edge.dependency, names)}`,
+      hint: 'run `stackfleet list` to see every stack',
+      keyPath,
+      location: locate(keyPath),
+    });
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+  return createStackGraph(names, edges, { locate });
+}
+
+/** Every edge the manifest declares, stack by stack in manifest order. */
+export function collectStackEdges(manifest: Manifest): StackEdge[] {
+  const edges: StackEdge[] = [];
+  for (const stack of Object.values(manifest.stacks)) {
+    stack.dependsOn.forEach((dependency, index) => {
+      edges.push({
+        dependent: stack.name,
+        dependency: dependency.stack,
+        kind: 'dependsOn',
+        keyPath: formatKeyPath(['stacks', stack.name, 'dependsOn', index]),
+      });
+    });
+    stack.after.forEach((dependency, index) => {
+      edges.push({
+        dependent: stack.name,
+        dependency,
+        kind: 'after',
+        keyPath: formatKeyPath(['stacks', stack.name, 'after', index]),
+      });
+    });
+    for (const reference of collectStackReferences(stack)) {
+      edges.push({ dependent: stack.name, dependency: reference.stack, kind: 'reference', keyPath: reference.keyPath });
+    }
+  }
+  return edges;
+}

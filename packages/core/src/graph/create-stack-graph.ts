@@ -1,0 +1,196 @@
+import { Graph } from '@dagrejs/graphlib';
+import { StackfleetError, ValidationError } from '../errors.js';
+import type { Locator } from '../model.js';
+import { didYouMean } from '../text/suggest.js';
+import { findCycles, formatCycleProblem, groupEdgesByPair } from './find-cycles.js';
+import { MinHeap } from './min-heap.js';
+import type { StackEdge, StackGraph } from './types.js';
+
+export interface CreateStackGraphOptions {
+  /** Turns edge key paths into file:line:col for cycle errors. */
+  locate?: Locator;
+}
+
+/**
+ * Builds a StackGraph from plain names and edges (no manifest needed; tests,
+ * benchmarks and `buildStackGraph` use it). Throws a ValidationError with one
+ * `E_CYCLE` problem per distinct cycle.
+ */
+export function createStackGraph(
+  names: Iterable<string>,
+  edges: readonly StackEdge[],
+  options: CreateStackGraphOptions = {},
+): StackGraph {
+  // graphlib holds the structure of record; the algorithms below run on
+  // index arrays derived from it once, because graphlib's own are recursive.
+  const structure = new Graph({ directed: true, multigraph: true });
+  for (const name of names) structure.setNode(name);
+  for (const edge of edges) {
+    if (!structure.hasNode(edge.dependent) || !structure.hasNode(edge.dependency)) {
+      const missing = structure.hasNode(edge.dependent) ? edge.dependency : edge.dependent;
+      throw new StackfleetError('E_UNKNOWN_STACK', `edge ${edge.keyPath} names unknown stack "${missing}"`);
+    }
+    structure.setEdge(edge.dependency, edge.dependent, edge, `${edge.kind}:${edge.keyPath}`);
+  }
+  const graph = new IndexedStackGraph(structure.nodes().sort(compareStrings), edges, structure);
+  const cycles = findCycles(graph.upstream);
+  if (cycles.length > 0) {
+    const edgesByPair = groupEdgesByPair(edges);
+    throw new ValidationError(
+      cycles.map((cycle) =>
+        formatCycleProblem(
+          cycle.map((index) => graph.names[index]!),
+          edgesByPair,
+          options.locate,
+        ),
+      ),
+    );
+  }
+  return graph;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Sorted, de-duplicated index lists (index order is name order). */
+function buildAdjacency(count: number, pairs: Iterable<[number, number]>): number[][] {
+  const lists: number[][] = Array.from({ length: count }, () => []);
+  for (const [from, to] of pairs) lists[from]!.push(to);
+  return lists.map((list) => [...new Set(list)].sort((a, b) => a - b));
+}
+
+class IndexedStackGraph implements StackGraph {
+  readonly indexOf = new Map<string, number>();
+  /** upstream[i]: indices i waits for, every edge kind. */
+  readonly upstream: number[][];
+  readonly downstream: number[][];
+  /** Same, `dependsOn` and `reference` edges only (what selection follows). */
+  readonly strongUpstream: number[][];
+  readonly strongDownstream: number[][];
+
+  constructor(
+    readonly names: readonly string[],
+    readonly edges: readonly StackEdge[],
+    readonly structure: Graph,
+  ) {
+    names.forEach((name, index) => this.indexOf.set(name, index));
+    const all: [number, number][] = [];
+    const strong: [number, number][] = [];
+    for (const edge of structure.edges()) {
+      const label = structure.edge(edge) as StackEdge;
+      const pair: [number, number] = [this.indexOf.get(label.dependent)!, this.indexOf.get(label.dependency)!];
+      all.push(pair);
+      if (label.kind !== 'after') strong.push(pair);
+    }
+    const flip = (pairs: [number, number][]): [number, number][] => pairs.map(([a, b]) => [b, a]);
+    this.upstream = buildAdjacency(names.length, all);
+    this.downstream = buildAdjacency(names.length, flip(all));
+    this.strongUpstream = buildAdjacency(names.length, strong);
+    this.strongDownstream = buildAdjacency(names.length, flip(strong));
+  }
+
+  has(name: string): boolean {
+    return this.indexOf.has(name);
+  }
+
+  dependenciesOf(name: string): readonly string[] {
+    return this.upstream[this.require(name)]!.map((index) => this.names[index]!);
+  }
+
+  dependentsOf(name: string): readonly string[] {
+    return this.downstream[this.require(name)]!.map((index) => this.names[index]!);
+  }
+
+  topologicalOrder(subset?: Iterable<string>): string[] {
+    const count = this.names.length;
+    const member = new Uint8Array(count).fill(subset === undefined ? 1 : 0);
+    if (subset !== undefined) for (const name of subset) member[this.require(name)] = 1;
+    const waiting = Int32Array.from(this.upstream, (list) => list.length);
+    // Non-members are passed through as soon as they are ready, so they never
+    // hold a member back longer than its member ancestors do; members then
+    // come out of the heap exactly as Kahn on the subset's transitive edges.
+    const passThrough: number[] = [];
+    const ready = new MinHeap<number>((a, b) => a - b);
+    const release = (index: number): void => {
+      if (member[index]) ready.push(index);
+      else passThrough.push(index);
+    };
+    for (let index = 0; index < count; index += 1) if (waiting[index] === 0) release(index);
+    const order: string[] = [];
+    for (;;) {
+      let index = passThrough.pop();
+      if (index === undefined) {
+        index = ready.pop();
+        if (index === undefined) break;
+        order.push(this.names[index]!);
+      }
+      for (const next of this.downstream[index]!) {
+        waiting[next] = waiting[next]! - 1;
+        if (waiting[next] === 0) release(next);
+      }
+    }
+    return order;
+  }
+
+  collectDependents(names: Iterable<string>): Map<string, string> {
+    return this.collectReachable(names, this.strongDownstream);
+  }
+
+  collectDependencies(names: Iterable<string>): Map<string, string> {
+    return this.collectReachable(names, this.strongUpstream);
+  }
+
+  collectNeeds(subset: Iterable<string>): Map<string, string[]> {
+    const members = [...new Set([...subset].map((name) => this.require(name)))].sort((a, b) => a - b);
+    const member = new Uint8Array(this.names.length);
+    for (const index of members) member[index] = 1;
+    // One visit stamp per member instead of a fresh Set per member.
+    const stamp = new Int32Array(this.names.length).fill(-1);
+    const needs = new Map<string, string[]>();
+    for (const start of members) {
+      const found: number[] = [];
+      const stack = [...this.upstream[start]!];
+      while (stack.length > 0) {
+        const index = stack.pop()!;
+        if (stamp[index] === start) continue;
+        stamp[index] = start;
+        if (member[index]) found.push(index);
+        else for (const upstream of this.upstream[index]!) stack.push(upstream);
+      }
+      needs.set(this.names[start]!, found.sort((a, b) => a - b).map((index) => this.names[index]!));
+    }
+    return needs;
+  }
+
+  private collectReachable(names: Iterable<string>, adjacency: number[][]): Map<string, string> {
+    const seeds = [...new Set([...names].map((name) => this.require(name)))].sort((a, b) => a - b);
+    const origin = new Int32Array(this.names.length).fill(-1);
+    const queue: number[] = [];
+    for (const seed of seeds) {
+      origin[seed] = seed;
+      queue.push(seed);
+    }
+    const reached = new Map<string, string>();
+    for (let head = 0; head < queue.length; head += 1) {
+      const index = queue[head]!;
+      for (const next of adjacency[index]!) {
+        if (origin[next] !== -1) continue;
+        origin[next] = origin[index]!;
+        queue.push(next);
+        reached.set(this.names[next]!, this.names[origin[index]!]!);
+      }
+    }
+    return reached;
+  }
+
+  private require(name: string): number {
+    const index = this.indexOf.get(name);
+    if (index === undefined) {
+      throw new StackfleetError('E_UNKNOWN_STACK', `unknown stack "${name}"${didYouMean(name, this.names)}`, {
+        hint: 'run `stackfleet list` to see every stack',
+      });
+    }
+    return index;
+  }
+}
