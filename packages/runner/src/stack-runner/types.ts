@@ -11,7 +11,15 @@ export interface StackExecution {
   env: Record<string, string>;
   /** Directory for per-run scratch files (plan files, outputs files). Created by the caller. */
   workDir: string;
+  /**
+   * Stops the phase. The engine owns the stack's timeout: it aborts with a
+   * reason named `TimeoutError` (e.g. `AbortSignal.timeout(stack.timeoutMs)`),
+   * which terminates the processes; any other reason is a user interrupt
+   * (SIGINT forwarded, then we wait for the process).
+   */
   signal: AbortSignal;
+  /** Second Ctrl-C: kill the running processes at once. */
+  forceSignal?: AbortSignal;
   /** Called once per complete output line (unmasked; the caller masks). */
   onLine: (stream: 'stdout' | 'stderr', line: string) => void;
   onStep: (step: StepName) => void;

@@ -1,0 +1,19 @@
+// Executing one phase of one stack: processes, runner adapters, hooks,
+// stack files, secrets and masking. The engine and the CLI import these.
+export { runProcess } from './process/run-process.js';
+export type { OutputStream, ProcessResult, RunProcessOptions } from './process/run-process.js';
+export { createLineSplitter } from './process/line-splitter.js';
+export type { LineSplitter } from './process/line-splitter.js';
+export type {
+  ApplyResult,
+  PlanResult,
+  StackExecution,
+  StackProcessFailure,
+  StackRunnerAdapter,
+} from './stack-runner/types.js';
+export { StackPhaseError, formatDuration } from './stack-runner/stack-phase-error.js';
+export { createCommandAdapter, parseOutputsJson } from './stack-runner/command-adapter.js';
+export { runHooks } from './hooks/run-hooks.js';
+export { createMasker, MASK } from './mask/masker.js';
+export type { Masker } from './mask/masker.js';
+export { maskDeep, sensitiveOutputValues } from './mask/mask-deep.js';

@@ -1,0 +1,27 @@
+import type { HookName } from '@stackfleet/core';
+import { runPhaseProcess } from '../stack-runner/run-phase-process.js';
+import type { StackExecution } from '../stack-runner/types.js';
+
+/**
+ * Runs the stack's `hooks[name]` one after another, each with `sh -c` (the
+ * hook is the user's own command line) in the stack directory with the
+ * execution's environment plus `STACKFLEET_HOOK`, `STACKFLEET_STACK` and
+ * `STACKFLEET_RUN_ID`. The first failing hook throws `StackPhaseError`
+ * (step `hook <name> "<command>"`) and the rest do not run.
+ */
+export async function runHooks(name: HookName, execution: StackExecution): Promise<void> {
+  const hooks = execution.stack.hooks[name] ?? [];
+  if (hooks.length === 0) return;
+  execution.onStep('hooks');
+  for (const hook of hooks) {
+    await runPhaseProcess(execution, {
+      step: `hook ${name} "${hook}"`,
+      argv: ['sh', '-c', hook],
+      env: {
+        STACKFLEET_HOOK: name,
+        STACKFLEET_STACK: execution.stack.name,
+        STACKFLEET_RUN_ID: execution.runId,
+      },
+    });
+  }
+}

@@ -1,0 +1,70 @@
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { runProcess } from '../process/run-process.js';
+import { createMasker } from './masker.js';
+import { maskDeep, sensitiveOutputValues } from './mask-deep.js';
+
+describe('createMasker', () => {
+  it('replaces every occurrence, longest value first', () => {
+    const masker = createMasker(['hunter2', 'hunter2-admin']);
+    expect(masker.mask('a hunter2-admin b hunter2 c hunter2')).toBe('a *** b *** c ***');
+  });
+
+  it('ignores empty and very short values', () => {
+    const masker = createMasker(['', 'ab', ' x ']);
+    expect(masker.mask('ab x abc')).toBe('ab x abc');
+  });
+
+  it('treats regex characters literally', () => {
+    expect(createMasker(['a.b*c']).mask('a.b*c axbbc')).toBe('*** axbbc');
+  });
+
+  it('masks each line of a multi-line secret and its JSON-escaped form', () => {
+    const key = '-----BEGIN KEY-----\nMIIEvQIBADANBg\n-----END KEY-----';
+    const masker = createMasker([key]);
+    expect(masker.mask('MIIEvQIBADANBg')).toBe('***');
+    expect(masker.mask(JSON.stringify({ key }))).toBe('{"key":"***"}');
+    expect(createMasker(['pa"ss\\wd']).mask(JSON.stringify('pa"ss\\wd'))).toBe('"***"');
+  });
+
+  it('masks values added later', () => {
+    const masker = createMasker([]);
+    expect(masker.mask('token-123')).toBe('token-123');
+    masker.add(['token-123']);
+    expect(masker.mask('token-123')).toBe('***');
+  });
+
+  it('masks a secret that reaches the pipe in two chunks', async () => {
+    const masker = createMasker(['s3cr3t-value']);
+    const lines: string[] = [];
+    await runProcess({
+      argv: ['sh', '-c', "printf 'before s3cr3t'; sleep 0.1; printf -- '-value after\\n'"],
+      cwd: tmpdir(),
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      onLine: (_stream, line) => lines.push(masker.mask(line)),
+    });
+    expect(lines).toEqual(['before *** after']);
+  });
+});
+
+describe('maskDeep', () => {
+  it('masks strings anywhere in a value without changing the input', () => {
+    const masker = createMasker(['hunter2']);
+    const event = { type: 'stack.log', line: 'pw=hunter2', nested: [{ hunter2: 'x hunter2' }], n: 1 };
+    expect(maskDeep(event, masker)).toEqual({ type: 'stack.log', line: 'pw=***', nested: [{ '***': 'x ***' }], n: 1 });
+    expect(event.line).toBe('pw=hunter2');
+  });
+});
+
+describe('sensitiveOutputValues', () => {
+  it('returns string forms of sensitive outputs only', () => {
+    expect(
+      sensitiveOutputValues({
+        password: { value: 'hunter2', sensitive: true },
+        port: { value: 5432, sensitive: true },
+        creds: { value: { user: 'admin', token: 'abc-123' }, sensitive: true },
+        public: { value: 'visible', sensitive: false },
+      }),
+    ).toEqual(['hunter2', '5432', '{"user":"admin","token":"abc-123"}', 'admin', 'abc-123']);
+  });
+});

@@ -1,0 +1,55 @@
+/** Replaces secret values with `***` in text we are about to write anywhere. */
+export interface Masker {
+  /** Adds more values to hide (e.g. sensitive outputs learned during the run). */
+  add(values: Iterable<string>): void;
+  mask(text: string): string;
+}
+
+export const MASK = '***';
+
+/**
+ * Values shorter than this are not masked: hiding every `1` or `on` would
+ * make logs unreadable and reveal nothing worth hiding.
+ */
+const MIN_SECRET_LENGTH = 3;
+
+/**
+ * Builds a masker over `secrets`. Besides each value it hides each line of a
+ * multi-line value (logs arrive line by line) and the JSON-escaped form (as
+ * it appears in `terraform show -json`, NDJSON events and stored JSON).
+ * Longer values are replaced first so a secret containing another one is
+ * hidden whole.
+ */
+export function createMasker(secrets: Iterable<string> = []): Masker {
+  const values = new Set<string>();
+  let pattern: RegExp | undefined;
+
+  const remember = (value: string): void => {
+    if (value.trim().length >= MIN_SECRET_LENGTH) values.add(value);
+  };
+  const masker: Masker = {
+    add(more) {
+      for (const value of more) {
+        for (const form of [value, ...value.split(/\r?\n/)]) {
+          remember(form);
+          remember(JSON.stringify(form).slice(1, -1));
+        }
+      }
+      pattern = values.size === 0 ? undefined : buildPattern(values);
+    },
+    mask(text) {
+      return pattern === undefined ? text : text.replace(pattern, MASK);
+    },
+  };
+  masker.add(secrets);
+  return masker;
+}
+
+function buildPattern(values: Set<string>): RegExp {
+  const sorted = [...values].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  return new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,156 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLineSplitter } from './line-splitter.js';
+import { runProcess, type OutputStream } from './run-process.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sf-process-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+
+function sh(script: string, extra: Partial<Parameters<typeof runProcess>[0]> = {}) {
+  const lines: [OutputStream, string][] = [];
+  const result = runProcess({
+    argv: ['sh', '-c', script],
+    cwd: dir,
+    env,
+    onLine: (stream, line) => lines.push([stream, line]),
+    ...extra,
+  });
+  return { lines, result };
+}
+
+/** Zombies count as dead: in a container nobody may reap a re-parented child. */
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+async function readPid(file: string): Promise<number> {
+  return Number((await readFile(join(dir, file), 'utf8')).trim());
+}
+
+function waitForLine(lines: [OutputStream, string][], text: string): Promise<void> {
+  return new Promise((resolve) => {
+    const poll = setInterval(() => {
+      if (lines.some(([, line]) => line === text)) {
+        clearInterval(poll);
+        resolve();
+      }
+    }, 10);
+  });
+}
+
+describe('createLineSplitter', () => {
+  it('joins lines split across chunks, strips \\r\\n and flushes the tail', () => {
+    const lines: string[] = [];
+    const splitter = createLineSplitter((line) => lines.push(line));
+    for (const chunk of ['al', 'pha\r', '\nbe', 'ta\n\ngam', 'ma']) splitter.push(chunk);
+    expect(lines).toEqual(['alpha', 'beta', '']);
+    splitter.flush();
+    expect(lines).toEqual(['alpha', 'beta', '', 'gamma']);
+  });
+});
+
+describe('runProcess', () => {
+  it('streams stdout and stderr as lines, in the given cwd and env only', async () => {
+    const { lines, result } = sh('printf "one\\r\\ntwo\\n"; echo "err $FOO" >&2; pwd; printf "$HOME|last"', {
+      env: { ...env, FOO: 'bar' },
+    });
+    expect(await result).toEqual({ exitCode: 0, signal: null, timedOut: false, interrupted: false });
+    expect(lines.filter(([s]) => s === 'stdout').map(([, l]) => l)).toEqual(['one', 'two', dir, '|last']);
+    expect(lines.filter(([s]) => s === 'stderr')).toEqual([['stderr', 'err bar']]);
+  });
+
+  it('reports the exit code and can capture stdout instead of streaming it', async () => {
+    const { lines, result } = sh('echo \'{"a":1}\'; echo note >&2; exit 3', { captureStdout: true });
+    expect(await result).toMatchObject({ exitCode: 3, stdout: '{"a":1}\n' });
+    expect(lines).toEqual([['stderr', 'note']]);
+  });
+
+  it('rejects with E_SPAWN_FAILED when the program does not exist', async () => {
+    await expect(runProcess({ argv: ['stackfleet-no-such-program'], cwd: dir, env })).rejects.toMatchObject({
+      code: 'E_SPAWN_FAILED',
+    });
+  });
+
+  it('on timeout kills the whole process group, children included', async () => {
+    const started = Date.now();
+    const { result } = sh('sleep 30 & echo $! > child.pid; sleep 30', { timeoutMs: 300 });
+    expect(await result).toMatchObject({ exitCode: null, signal: 'SIGTERM', timedOut: true });
+    expect(Date.now() - started).toBeLessThan(5000);
+    const child = await readPid('child.pid');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(isAlive(child)).toBe(false);
+  });
+
+  it('treats an abort with a TimeoutError reason as a timeout and SIGKILLs after the grace', async () => {
+    const started = Date.now();
+    const { lines, result } = sh("trap '' TERM; echo ready; sleep 30", {
+      killGraceMs: 200,
+      signal: AbortSignal.timeout(300),
+    });
+    expect(await result).toMatchObject({ signal: 'SIGKILL', timedOut: true, interrupted: false });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(lines).toEqual([['stdout', 'ready']]);
+  });
+
+  it('forwards SIGINT on a user abort and waits for the process to finish its cleanup', async () => {
+    const controller = new AbortController();
+    const { lines, result } = sh(
+      "trap 'sleep 0.3; echo cleaned > int.log; exit 130' INT; echo ready; while :; do sleep 0.05; done",
+      { signal: controller.signal },
+    );
+    await waitForLine(lines, 'ready');
+    controller.abort();
+    expect(await result).toMatchObject({ exitCode: 130, timedOut: false, interrupted: true });
+    expect(await readFile(join(dir, 'int.log'), 'utf8')).toBe('cleaned\n');
+  });
+
+  it('SIGKILLs the group when forceSignal aborts after an ignored interrupt', async () => {
+    const controller = new AbortController();
+    const force = new AbortController();
+    const { lines, result } = sh("trap 'echo got-int' INT; echo ready; while :; do sleep 0.05; done", {
+      signal: controller.signal,
+      forceSignal: force.signal,
+    });
+    await waitForLine(lines, 'ready');
+    controller.abort();
+    await waitForLine(lines, 'got-int');
+    force.abort();
+    expect(await result).toMatchObject({ exitCode: null, signal: 'SIGKILL', interrupted: true });
+  });
+
+  it('does not leave backgrounded children behind after a normal exit', async () => {
+    const started = Date.now();
+    const { result } = sh('sleep 30 & echo $! > child.pid; echo done');
+    expect(await result).toMatchObject({ exitCode: 0 });
+    expect(Date.now() - started).toBeLessThan(5000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(isAlive(await readPid('child.pid'))).toBe(false);
+  });
+
+  it('does not start when the signal is already aborted', async () => {
+    await writeFile(join(dir, 'marker'), '');
+    const result = await runProcess({
+      argv: ['rm', join(dir, 'marker')],
+      cwd: dir,
+      env,
+      signal: AbortSignal.abort(),
+    });
+    expect(result).toMatchObject({ exitCode: null, interrupted: true });
+    await expect(readFile(join(dir, 'marker'), 'utf8')).resolves.toBe('');
+  });
+});

@@ -1,0 +1,154 @@
+import { spawn } from 'node:child_process';
+import { StackfleetError } from '@stackfleet/core';
+import { createLineSplitter } from './line-splitter.js';
+
+export type OutputStream = 'stdout' | 'stderr';
+
+export interface RunProcessOptions {
+  /** Program and arguments; never a shell string built from user data. */
+  argv: readonly string[];
+  cwd: string;
+  /** The complete environment of the child (nothing is inherited implicitly). */
+  env: Record<string, string>;
+  /**
+   * Stops the process. A reason named `TimeoutError` (as from
+   * `AbortSignal.timeout`) terminates it: SIGTERM, then SIGKILL after
+   * `killGraceMs`. Any other reason is a user interrupt: SIGINT is forwarded
+   * and we wait for the process to exit on its own, so terraform can release
+   * its state lock.
+   */
+  signal?: AbortSignal;
+  /** Second Ctrl-C: SIGKILL the whole process group at once. */
+  forceSignal?: AbortSignal;
+  /** Called once per complete line, without the line ending. */
+  onLine?: (stream: OutputStream, line: string) => void;
+  /** Terminates like a `TimeoutError` abort once elapsed. */
+  timeoutMs?: number;
+  /** Time between SIGTERM and SIGKILL on timeouts. @default 10000 */
+  killGraceMs?: number;
+  /**
+   * Collect stdout into `ProcessResult.stdout` instead of passing its lines to
+   * `onLine` (for machine output such as `terraform show -json`). @default false
+   */
+  captureStdout?: boolean;
+}
+
+export interface ProcessResult {
+  /** Null when the process was ended by a signal (or never started). */
+  exitCode: number | null;
+  signal: string | null;
+  /** Terminated because of a timeout. */
+  timedOut: boolean;
+  /** Stopped by a user interrupt (the process may still have exited 0). */
+  interrupted: boolean;
+  /** Only with `captureStdout`. */
+  stdout?: string;
+}
+
+const DEFAULT_KILL_GRACE_MS = 10_000;
+
+/**
+ * Runs one program in its own process group and resolves when it and its
+ * output streams are done. Whatever is left in the group after the program
+ * exits (backgrounded children) is terminated, so nothing is orphaned.
+ * Resolves for any exit code; rejects only when the program cannot start.
+ */
+export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
+  const { argv, signal, forceSignal } = options;
+  const [program, ...args] = argv;
+  if (program === undefined) throw new Error('runProcess: argv is empty');
+  const timedOutBySignal = signal?.aborted === true && isTimeoutReason(signal.reason);
+  if (signal?.aborted || forceSignal?.aborted) {
+    return Promise.resolve({ exitCode: null, signal: null, timedOut: timedOutBySignal, interrupted: !timedOutBySignal });
+  }
+  const graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let timedOut = false;
+    let interrupted = false;
+    let exited = false;
+    let exit: { code: number | null; signal: string | null } = { code: null, signal: null };
+    const timers: NodeJS.Timeout[] = [];
+    const stdoutChunks: string[] = [];
+
+    const killGroup = (name: NodeJS.Signals): void => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, name);
+      } catch {
+        // ESRCH: the group is already gone.
+      }
+    };
+    const terminate = (): void => {
+      if (timedOut || exited) return;
+      timedOut = true;
+      killGroup('SIGTERM');
+      timers.push(setTimeout(() => killGroup('SIGKILL'), graceMs));
+    };
+    const onAbort = (): void => {
+      if (isTimeoutReason(signal?.reason)) return terminate();
+      if (interrupted || exited) return;
+      interrupted = true;
+      killGroup('SIGINT');
+    };
+    const onForce = (): void => killGroup('SIGKILL');
+    const cleanup = (): void => {
+      for (const timer of timers) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      forceSignal?.removeEventListener('abort', onForce);
+    };
+
+    signal?.addEventListener('abort', onAbort);
+    forceSignal?.addEventListener('abort', onForce);
+    if (options.timeoutMs !== undefined) timers.push(setTimeout(terminate, options.timeoutMs));
+
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const readable = child[stream];
+      readable.setEncoding('utf8');
+      if (stream === 'stdout' && options.captureStdout) {
+        readable.on('data', (chunk: string) => stdoutChunks.push(chunk));
+        continue;
+      }
+      const splitter = createLineSplitter((line) => options.onLine?.(stream, line));
+      readable.on('data', (chunk: string) => splitter.push(chunk));
+      readable.on('end', () => splitter.flush());
+    }
+
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      cleanup();
+      reject(
+        new StackfleetError('E_SPAWN_FAILED', `could not start "${program}": ${error.code ?? error.message}`, {
+          hint: error.code === 'ENOENT' ? `install "${program}" or add it to PATH` : undefined,
+          cause: error,
+        }),
+      );
+    });
+    child.on('exit', (code, exitSignal) => {
+      exited = true;
+      exit = { code, signal: exitSignal };
+      // Leftovers in the group (e.g. `sleep &`) would keep our pipes open and outlive the run.
+      killGroup('SIGTERM');
+      timers.push(setTimeout(() => killGroup('SIGKILL'), graceMs));
+    });
+    child.on('close', () => {
+      cleanup();
+      resolve({
+        exitCode: exit.code,
+        signal: exit.signal,
+        timedOut,
+        interrupted,
+        ...(options.captureStdout ? { stdout: stdoutChunks.join('') } : {}),
+      });
+    });
+  });
+}
+
+function isTimeoutReason(reason: unknown): boolean {
+  return reason instanceof Error ? reason.name === 'TimeoutError' : (reason as { name?: unknown } | null)?.name === 'TimeoutError';
+}
