@@ -7,3 +7,4 @@ export * from './text/index.js';
 export * from './affected/index.js';
 export * from './interpolation/index.js';
 export * from './graph/index.js';
+export * from './resolve/index.js';
