@@ -8,3 +8,4 @@ export * from './affected/index.js';
 export * from './interpolation/index.js';
 export * from './graph/index.js';
 export * from './resolve/index.js';
+export * from './selection/index.js';

@@ -1,0 +1,2 @@
+export { selectStacks } from './select-stacks.js';
+export type { Selection, StackSelector } from './types.js';

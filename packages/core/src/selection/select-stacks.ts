@@ -1,0 +1,91 @@
+import picomatch from 'picomatch';
+import { StackfleetError } from '../errors.js';
+import type { StackGraph } from '../graph/types.js';
+import type { Manifest } from '../model.js';
+import { didYouMean } from '../text/suggest.js';
+import type { Selection, StackSelector } from './types.js';
+
+const LIST_HINT = 'run `stackfleet list` to see every stack and its labels';
+
+/**
+ * Applies `--stack`, `--label` and `--affected` (each narrows the others),
+ * then adds dependents and dependencies, then removes `--exclude`. No filter
+ * at all selects every stack. A `--stack` glob or `--label` that matches no
+ * stack of the manifest is an `E_NO_MATCH` error, since it is almost always a
+ * typo; an empty `--affected` set is simply an empty selection.
+ */
+export function selectStacks(graph: StackGraph, manifest: Manifest, selector: StackSelector): Selection {
+  const reasons = new Map<string, string>();
+  // Affected first: its reason ("changed: ...") is the one users look for.
+  const filters = [
+    ...(selector.affected ? [(name: string) => selector.affected?.get(name)] : []),
+    ...(selector.stacks?.length ? [buildGlobFilter(graph.names, selector.stacks)] : []),
+    ...(selector.labels?.length ? [buildLabelFilter(graph.names, manifest, selector.labels)] : []),
+  ];
+  for (const name of graph.names) {
+    const why: string[] = [];
+    for (const filter of filters) {
+      const reason = filter(name);
+      if (reason === undefined) break;
+      why.push(reason);
+    }
+    if (why.length === filters.length) reasons.set(name, why.join(', ') || 'selected');
+  }
+
+  const seeds = [...reasons.keys()];
+  const onlyAsDependent = new Set<string>();
+  if (selector.withDependencies) {
+    for (const [name, origin] of graph.collectDependencies(seeds)) {
+      if (!reasons.has(name)) reasons.set(name, `dependency of ${origin}`);
+    }
+  }
+  if (selector.withDependents) {
+    for (const [name, origin] of graph.collectDependents(seeds)) {
+      if (reasons.has(name)) continue;
+      reasons.set(name, `dependent of ${origin}`);
+      onlyAsDependent.add(name);
+    }
+  }
+
+  if (selector.exclude?.length) {
+    const isExcluded = picomatch([...selector.exclude]);
+    for (const name of [...reasons.keys()]) {
+      if (!isExcluded(name)) continue;
+      reasons.delete(name);
+      onlyAsDependent.delete(name);
+    }
+  }
+  return { stacks: graph.topologicalOrder(reasons.keys()), reasons, onlyAsDependent };
+}
+
+type Filter = (name: string) => string | undefined;
+
+function buildGlobFilter(names: readonly string[], globs: readonly string[]): Filter {
+  const matchers = globs.map((glob) => ({ glob, matches: picomatch(glob) }));
+  for (const { glob, matches } of matchers) {
+    if (names.some((name) => matches(name))) continue;
+    throw new StackfleetError('E_NO_MATCH', `no stack matches --stack "${glob}"${didYouMean(glob, names)}`, {
+      hint: LIST_HINT,
+    });
+  }
+  return (name) => {
+    const match = matchers.find(({ matches }) => matches(name));
+    return match && `selected by --stack ${match.glob}`;
+  };
+}
+
+function buildLabelFilter(names: readonly string[], manifest: Manifest, labels: readonly string[]): Filter {
+  const labelsOf = (name: string): readonly string[] => manifest.stacks[name]?.labels ?? [];
+  const known = new Set(names.flatMap(labelsOf));
+  for (const label of labels) {
+    if (known.has(label)) continue;
+    throw new StackfleetError('E_NO_MATCH', `no stack has --label "${label}"${didYouMean(label, known)}`, {
+      hint: LIST_HINT,
+    });
+  }
+  return (name) => {
+    const carried = labelsOf(name);
+    const label = labels.find((candidate) => carried.includes(candidate));
+    return label && `label ${label}`;
+  };
+}
