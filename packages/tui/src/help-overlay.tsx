@@ -1,0 +1,44 @@
+import { Box, Text, useInput } from 'ink';
+import { useColor } from './theme.js';
+
+export type HelpTopic = 'fleet' | 'run';
+
+const helpLines: Record<HelpTopic, [string, string][]> = {
+  fleet: [
+    ['↑↓ j k', 'move · pgup/pgdn page · home/end'],
+    ['/', 'filter as you type: text, label:X, repo:X'],
+    ['g', 'group by repo / dependency tree'],
+    ['f', 'affected stacks only (when known)'],
+    ['space', 'select the stack under the cursor'],
+    ['a', 'add dependents of the selection'],
+    ['p / A / d', 'plan / apply (with confirmation) / drift check'],
+    ['r', 'resume the last interrupted run'],
+    ['u', 'unlock the stack under the cursor'],
+    ['enter', 'details: outputs, settings, deps, runs'],
+    ['q', 'quit'],
+  ],
+  run: [
+    ['tab ↑↓', 'select a running or finished stack'],
+    ['l / enter', 'open its full log'],
+    ['ctrl-c', 'stop: finish running stacks; again: kill'],
+    ['q', 'back to the fleet (when the run is done)'],
+  ],
+};
+
+/** Keyboard help; any key closes it. */
+export function HelpOverlay(props: { topic: HelpTopic; onClose(): void }): React.JSX.Element {
+  const paint = useColor();
+  useInput(() => props.onClose());
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor={paint('cyan')} paddingX={1}>
+      <Text bold>Keys</Text>
+      {helpLines[props.topic].map(([keys, meaning]) => (
+        <Text key={keys} wrap="truncate-end">
+          <Text bold color={paint('cyan')}>{keys.padEnd(10)}</Text> {meaning}
+        </Text>
+      ))}
+      <Text dimColor>Status: ✔ ok  = unchanged  ✘ failed  ↷ skipped  ⊘ denied  ! interrupted</Text>
+      <Text dimColor>press any key to close</Text>
+    </Box>
+  );
+}

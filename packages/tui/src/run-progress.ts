@@ -1,0 +1,28 @@
+/** Run progress numbers derived from a {@link RunViewState}: done/total and an ETA. */
+import type { RunViewState } from './run-view-state.js';
+
+export interface RunProgress {
+  done: number;
+  total: number;
+  /** Estimated milliseconds left; undefined until a stack that really ran has finished. */
+  etaMs?: number;
+}
+
+/**
+ * ETA = average duration of the stacks that ran so far × the remaining "waves" of
+ * `concurrency` stacks. Skipped and denied stacks take no time, so they are not averaged.
+ */
+export function computeRunProgress(state: RunViewState): RunProgress {
+  const total = state.order.length;
+  const done = state.finished.length;
+  let ranCount = 0;
+  let ranMs = 0;
+  for (const stack of state.finished) {
+    if (stack.status === 'skipped' || stack.status === 'denied') continue;
+    ranCount += 1;
+    ranMs += stack.durationMs;
+  }
+  if (ranCount === 0 || state.status !== undefined) return { done, total };
+  const waves = Math.ceil((total - done) / Math.max(1, state.concurrency));
+  return { done, total, etaMs: Math.round((ranMs / ranCount) * waves) };
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import type { RunEvent } from '@stackfleet/core';
+import { countBlocked, createRunViewState, reduceRunView, reduceRunViewEvents } from './run-view-state.js';
+import { computeRunProgress } from './run-progress.js';
+
+const at = '2026-01-01T00:00:00.000Z';
+const runId = 'r1';
+const started: RunEvent = { type: 'run.started', runId, command: 'apply', stacks: ['a', 'b', 'c', 'd'], concurrency: 2, at };
+
+describe('reduceRunView', () => {
+  it('starts with every stack blocked until it is queued', () => {
+    const state = reduceRunView(createRunViewState(), started);
+    expect(state.order).toEqual(['a', 'b', 'c', 'd']);
+    expect(countBlocked(state)).toBe(4);
+    expect(state.stacks.get('a')?.phase).toBe('pending');
+  });
+
+  it('tracks queued, running, step and finished stacks', () => {
+    const state = reduceRunViewEvents(createRunViewState(), [
+      started,
+      { type: 'stack.queued', runId, stack: 'a', at },
+      { type: 'stack.queued', runId, stack: 'b', at },
+      { type: 'stack.started', runId, stack: 'a', at },
+      { type: 'stack.step', runId, stack: 'a', step: 'plan', at },
+    ]);
+    expect(state.queuedCount).toBe(1);
+    expect(state.running).toEqual(['a']);
+    expect(state.stacks.get('a')).toMatchObject({ phase: 'running', step: 'plan', startedAt: at });
+    expect(countBlocked(state)).toBe(2);
+
+    const after = reduceRunViewEvents(state, [
+      { type: 'stack.finished', runId, stack: 'a', status: 'succeeded', durationMs: 1200 },
+      { type: 'stack.started', runId, stack: 'b', at },
+      { type: 'stack.finished', runId, stack: 'b', status: 'failed', durationMs: 300, exitCode: 1, reason: 'exit 1' },
+      { type: 'stack.finished', runId, stack: 'c', status: 'skipped', durationMs: 0, reason: 'dependency b failed' },
+    ]);
+    expect(after.running).toEqual([]);
+    expect(after.queuedCount).toBe(0);
+    expect(after.finished).toEqual([
+      { name: 'a', status: 'succeeded', durationMs: 1200 },
+      { name: 'b', status: 'failed', durationMs: 300, exitCode: 1, reason: 'exit 1' },
+      { name: 'c', status: 'skipped', durationMs: 0, reason: 'dependency b failed' },
+    ]);
+    expect(countBlocked(after)).toBe(1);
+  });
+
+  it('never mutates the previous state', () => {
+    const before = reduceRunViewEvents(createRunViewState(), [started, { type: 'stack.started', runId, stack: 'a', at }]);
+    const snapshot = { running: [...before.running], finished: [...before.finished], a: { ...before.stacks.get('a') } };
+    reduceRunViewEvents(before, [
+      { type: 'stack.log', runId, stack: 'a', stream: 'stdout', line: 'x' },
+      { type: 'stack.finished', runId, stack: 'a', status: 'succeeded', durationMs: 1 },
+    ]);
+    expect(before.running).toEqual(snapshot.running);
+    expect(before.finished).toEqual(snapshot.finished);
+    expect(before.stacks.get('a')).toEqual(snapshot.a);
+  });
+
+  it('keeps only the last N log lines per stack but counts them all', () => {
+    let state = reduceRunView(createRunViewState({ logTailSize: 3 }), started);
+    for (let index = 1; index <= 5; index += 1) {
+      state = reduceRunView(state, { type: 'stack.log', runId, stack: 'a', stream: 'stdout', line: `line ${index}` });
+    }
+    expect(state.stacks.get('a')?.logTail).toEqual(['line 3', 'line 4', 'line 5']);
+    expect(state.stacks.get('a')?.logCount).toBe(5);
+  });
+
+  it('records plan changes, interruption and the summary', () => {
+    const changes = { create: 2, update: 1, delete: 0, replace: 0 };
+    const summary = { total: 4, succeeded: 0, failed: 0, skipped: 0, unchanged: 0, changed: 1, denied: 0, durationMs: 10 };
+    const state = reduceRunViewEvents(createRunViewState(), [
+      started,
+      { type: 'stack.planned', runId, stack: 'a', hasChanges: true, changes },
+      { type: 'run.interrupting', runId, waitingFor: ['a', 'b', 'c'], at },
+      { type: 'run.finished', runId, status: 'interrupted', summary, at },
+    ]);
+    expect(state.stacks.get('a')).toMatchObject({ hasChanges: true, changes });
+    expect(state.interrupting?.waitingFor).toEqual(['a', 'b', 'c']);
+    expect(state.status).toBe('interrupted');
+    expect(state.summary).toBe(summary);
+  });
+
+  it('ignores a duplicate finish and shares untouched records', () => {
+    const once = reduceRunViewEvents(createRunViewState(), [
+      started,
+      { type: 'stack.finished', runId, stack: 'a', status: 'succeeded', durationMs: 1 },
+    ]);
+    const twice = reduceRunView(once, { type: 'stack.finished', runId, stack: 'a', status: 'failed', durationMs: 1 });
+    expect(twice.finished).toHaveLength(1);
+    expect(twice.stacks.get('b')).toBe(once.stacks.get('b'));
+  });
+
+  it('handles 2,000 stacks and 20,000 events quickly', () => {
+    const names = Array.from({ length: 2000 }, (_, index) => `s${index}`);
+    let state = reduceRunView(createRunViewState(), { ...started, stacks: names, concurrency: 8 });
+    const begin = performance.now();
+    for (const stack of names) {
+      state = reduceRunViewEvents(state, [
+        { type: 'stack.queued', runId, stack, at },
+        { type: 'stack.started', runId, stack, at },
+        ...Array.from({ length: 7 }, (_, index): RunEvent => ({ type: 'stack.log', runId, stack, stream: 'stdout', line: `l${index}` })),
+        { type: 'stack.finished', runId, stack, status: 'succeeded', durationMs: 5 },
+      ]);
+    }
+    expect(state.finished).toHaveLength(2000);
+    expect(performance.now() - begin).toBeLessThan(5000);
+  });
+});
+
+describe('computeRunProgress', () => {
+  it('estimates from the stacks that ran, not the skipped ones', () => {
+    const state = reduceRunViewEvents(createRunViewState(), [
+      started,
+      { type: 'stack.finished', runId, stack: 'a', status: 'succeeded', durationMs: 4000 },
+      { type: 'stack.finished', runId, stack: 'b', status: 'skipped', durationMs: 0 },
+    ]);
+    // 2 left at concurrency 2 = one wave of the 4s average.
+    expect(computeRunProgress(state)).toEqual({ done: 2, total: 4, etaMs: 4000 });
+  });
+});

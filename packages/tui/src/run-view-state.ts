@@ -1,0 +1,233 @@
+/**
+ * The live run view's state and its pure reducer. Every event costs O(1) plus the
+ * size of the touched stack's log tail; applying a batch of events copies the
+ * per-stack map once, so a 2,000-stack run stays cheap however many events it emits.
+ */
+import type {
+  ChangeSummary,
+  RunCommand,
+  RunEvent,
+  RunStatus,
+  RunSummary,
+  StackStatus,
+  StepName,
+} from '@stackfleet/core';
+
+/** Where one stack is in the run. `pending` = waiting for its dependencies (blocked). */
+export type RunStackPhase = 'pending' | 'queued' | 'running' | 'finished';
+
+export interface RunStackView {
+  name: string;
+  phase: RunStackPhase;
+  step?: StepName;
+  /** ISO timestamp of `stack.started`. */
+  startedAt?: string;
+  status?: StackStatus;
+  durationMs?: number;
+  reason?: string;
+  exitCode?: number;
+  /** From `stack.planned` (or `stack.finished`). */
+  hasChanges?: boolean;
+  changes?: ChangeSummary;
+  /** The last {@link RunViewOptions.logTailSize} lines, already masked. */
+  logTail: readonly string[];
+  /** Lines received in total. */
+  logCount: number;
+}
+
+/** A finished stack, appended once to {@link RunViewState.finished} (rendered through ink's `Static`). */
+export interface FinishedStackView {
+  name: string;
+  status: StackStatus;
+  durationMs: number;
+  reason?: string;
+  exitCode?: number;
+  changes?: ChangeSummary;
+}
+
+export interface RunViewState {
+  runId?: string;
+  command?: RunCommand;
+  /** Stacks in run order, from `run.started`. */
+  order: readonly string[];
+  concurrency: number;
+  startedAt?: string;
+  stacks: ReadonlyMap<string, RunStackView>;
+  /** Names of running stacks, in start order. */
+  running: readonly string[];
+  /** Append-only: a new array only when something finished. */
+  finished: readonly FinishedStackView[];
+  queuedCount: number;
+  /** Set by `run.interrupting`. */
+  interrupting?: { waitingFor: readonly string[]; at: string };
+  status?: RunStatus;
+  summary?: RunSummary;
+  finishedAt?: string;
+  logTailSize: number;
+}
+
+export interface RunViewOptions {
+  /** Log lines kept per stack for the log pane. @default 50 */
+  logTailSize?: number;
+}
+
+/** The state before any event arrived. */
+export function createRunViewState(options: RunViewOptions = {}): RunViewState {
+  return {
+    order: [],
+    concurrency: 0,
+    stacks: new Map(),
+    running: [],
+    finished: [],
+    queuedCount: 0,
+    logTailSize: options.logTailSize ?? 50,
+  };
+}
+
+/** Applies one event. Never mutates `state`. */
+export function reduceRunView(state: RunViewState, event: RunEvent): RunViewState {
+  return reduceRunViewEvents(state, [event]);
+}
+
+/** Applies events in order, copying shared structures at most once for the whole batch. */
+export function reduceRunViewEvents(state: RunViewState, events: readonly RunEvent[]): RunViewState {
+  if (events.length === 0) return state;
+  const draft = new RunViewDraft(state);
+  for (const event of events) draft.apply(event);
+  return draft.finish();
+}
+
+/** Stacks not yet queued, running or finished: waiting for dependencies. */
+export function countBlocked(state: RunViewState): number {
+  return Math.max(0, state.order.length - state.queuedCount - state.running.length - state.finished.length);
+}
+
+/** Copy-on-first-write view of a state while a batch is applied. */
+class RunViewDraft {
+  private readonly next: RunViewState & { stacks: Map<string, RunStackView> };
+  private readonly touched = new Set<string>();
+  private running: string[] | undefined;
+  private finished: FinishedStackView[] | undefined;
+
+  constructor(private readonly base: RunViewState) {
+    this.next = { ...base, stacks: new Map(base.stacks) };
+  }
+
+  apply(event: RunEvent): void {
+    switch (event.type) {
+      case 'run.started':
+        this.startRun(event.runId, event.command, event.stacks, event.concurrency, event.at);
+        return;
+      case 'stack.queued': {
+        const stack = this.edit(event.stack);
+        if (stack.phase === 'pending') {
+          stack.phase = 'queued';
+          this.next.queuedCount += 1;
+        }
+        return;
+      }
+      case 'stack.started': {
+        const stack = this.edit(event.stack);
+        if (stack.phase === 'running' || stack.phase === 'finished') return;
+        if (stack.phase === 'queued') this.next.queuedCount -= 1;
+        stack.phase = 'running';
+        stack.startedAt = event.at;
+        this.editRunning().push(event.stack);
+        return;
+      }
+      case 'stack.step':
+        this.edit(event.stack).step = event.step;
+        return;
+      case 'stack.log':
+        this.appendLog(event.stack, event.line);
+        return;
+      case 'stack.planned': {
+        const stack = this.edit(event.stack);
+        stack.hasChanges = event.hasChanges;
+        if (event.changes) stack.changes = event.changes;
+        return;
+      }
+      case 'stack.finished':
+        this.finishStack(event);
+        return;
+      case 'run.interrupting':
+        this.next.interrupting = { waitingFor: event.waitingFor, at: event.at };
+        return;
+      case 'run.finished':
+        this.next.status = event.status;
+        this.next.summary = event.summary;
+        this.next.finishedAt = event.at;
+        return;
+    }
+  }
+
+  finish(): RunViewState {
+    if (this.running) this.next.running = this.running;
+    if (this.finished) this.next.finished = this.finished;
+    return this.next;
+  }
+
+  private startRun(runId: string, command: RunCommand, order: string[], concurrency: number, at: string): void {
+    this.next.runId = runId;
+    this.next.command = command;
+    this.next.order = order;
+    this.next.concurrency = concurrency;
+    this.next.startedAt = at;
+    for (const name of order) {
+      if (!this.next.stacks.has(name)) this.next.stacks.set(name, createStackView(name));
+    }
+  }
+
+  private finishStack(event: Extract<RunEvent, { type: 'stack.finished' }>): void {
+    const stack = this.edit(event.stack);
+    if (stack.phase === 'finished') return;
+    if (stack.phase === 'queued') this.next.queuedCount -= 1;
+    if (stack.phase === 'running') {
+      const running = this.editRunning();
+      running.splice(running.indexOf(event.stack), 1);
+    }
+    stack.phase = 'finished';
+    stack.status = event.status;
+    stack.durationMs = event.durationMs;
+    if (event.reason !== undefined) stack.reason = event.reason;
+    if (event.exitCode !== undefined) stack.exitCode = event.exitCode;
+    if (event.changes) stack.changes = event.changes;
+    const finished: FinishedStackView = { name: event.stack, status: event.status, durationMs: event.durationMs };
+    if (event.reason !== undefined) finished.reason = event.reason;
+    if (event.exitCode !== undefined) finished.exitCode = event.exitCode;
+    if (stack.changes) finished.changes = stack.changes;
+    this.editFinished().push(finished);
+  }
+
+  private appendLog(name: string, line: string): void {
+    const stack = this.edit(name);
+    const tail = stack.logTail as string[];
+    tail.push(line);
+    if (tail.length > this.next.logTailSize) tail.splice(0, tail.length - this.next.logTailSize);
+    stack.logCount += 1;
+  }
+
+  /** The stack's record, copied on its first edit in this batch (events may name stacks not in `run.started`). */
+  private edit(name: string): RunStackView & { logTail: string[] } {
+    const current = this.next.stacks.get(name);
+    if (current && this.touched.has(name)) return current as RunStackView & { logTail: string[] };
+    const copy = current ? { ...current, logTail: [...current.logTail] } : createStackView(name);
+    this.next.stacks.set(name, copy);
+    this.touched.add(name);
+    return copy;
+  }
+
+  private editRunning(): string[] {
+    this.running ??= [...this.base.running];
+    return this.running;
+  }
+
+  private editFinished(): FinishedStackView[] {
+    this.finished ??= [...this.base.finished];
+    return this.finished;
+  }
+}
+
+function createStackView(name: string): RunStackView & { logTail: string[] } {
+  return { name, phase: 'pending', logTail: [], logCount: 0 };
+}

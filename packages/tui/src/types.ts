@@ -1,0 +1,79 @@
+/**
+ * The contract between the CLI (which owns the run engine and the store) and the
+ * terminal UI (which only renders). Everything the UI knows arrives through these
+ * shapes; everything it does goes out through {@link UiActions}.
+ */
+import type { RunEvent, RunSummary, StackStatus } from '@stackfleet/core';
+
+/** One row of the fleet view: a stack plus what the store knows about it. */
+export interface FleetStackInfo {
+  name: string;
+  /** Repository name from `repos`; empty/undefined = beside the manifest. */
+  repo?: string;
+  /** Directory of the stack inside its repository. */
+  path: string;
+  labels: string[];
+  /** `terraform`, `tofu` or `command`. */
+  runner: string;
+  /** Direct dependencies (stack names). */
+  dependsOn: string[];
+  /** Direct dependents (stack names). */
+  dependents: string[];
+  /** Status of the stack in the most recent run that touched it. */
+  lastStatus?: StackStatus | 'interrupted';
+  /** ISO timestamp of that run. */
+  lastRunAt?: string;
+  /** Number of stored outputs. */
+  outputCount: number;
+  /** Holder of the stack's lock, when locked. */
+  lockedBy?: string;
+  /** Result of the last drift check, when one ran. */
+  drift?: 'drifted' | 'clean' | 'error';
+  /** Whether the stack is affected since the base ref; undefined = unknown (the toggle is hidden). */
+  affected?: boolean;
+}
+
+/** One resolved setting (env, var, context file...) and where its value came from. */
+export interface StackSetting {
+  /** e.g. `env.AWS_REGION`, `vars.cidr`. */
+  key: string;
+  /** Already masked by the caller when secret. */
+  value: string;
+  /** e.g. `stack`, `context aws-prod`, `variables`. */
+  source: string;
+}
+
+/** What the details screen shows; loaded on demand through {@link UiActions.loadDetails}. */
+export interface StackDetails {
+  outputs: { name: string; /** Already masked by the caller. */ value: string; sensitive: boolean }[];
+  settings: StackSetting[];
+  history: { runId: string; at: string; status: string; durationMs?: number }[];
+}
+
+/** A run started by an action: a source of events plus a way to stop it. */
+export interface RunHandle {
+  /** Registers a listener; returns the unsubscribe function. Events emitted before subscribing should be replayed. */
+  subscribe(listener: (event: RunEvent) => void): () => void;
+  /** First call = graceful stop (SPEC §5), second call = force kill. */
+  interrupt(): void;
+  /** Settles when the run has finished. */
+  done: Promise<RunSummary>;
+}
+
+/**
+ * What the UI can ask the CLI to do. Each run action starts a run through the same
+ * code as the matching CLI command and returns its event source.
+ */
+export interface UiActions {
+  plan(stacks: string[]): RunHandle;
+  apply(stacks: string[]): RunHandle;
+  drift(stacks: string[]): RunHandle;
+  /** Continues the last interrupted run; undefined when there is none. */
+  resume(): RunHandle | undefined;
+  unlock(stack: string): Promise<void>;
+  loadDetails(stack: string): Promise<StackDetails>;
+  /** The given stacks plus all of their (transitive) dependents. */
+  addDependents(stacks: string[]): string[];
+  /** Re-reads the fleet after a run or an unlock; optional (the fleet is then kept as is). */
+  reloadFleet?(): Promise<FleetStackInfo[]>;
+}
