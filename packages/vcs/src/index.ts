@@ -1,1 +1,12 @@
-export {};
+export { runGit, assertSafeGitArgument, GitCommandError } from './git/run-git.js';
+export type { RunGitOptions } from './git/run-git.js';
+export { readCommitSha, readRepoRoot } from './git/resolve-commit.js';
+export { checkoutRepos } from './repos/checkout-repos.js';
+export type { CheckoutReposOptions, CheckedOutRepos } from './repos/checkout-repos.js';
+export { isRemoteUrl } from './repos/is-remote-url.js';
+export { readChangedFiles } from './changes/read-changed-files.js';
+export type { ChangedFiles, ReadChangedFilesOptions } from './changes/read-changed-files.js';
+export { parseNameStatus } from './changes/parse-name-status.js';
+export { readModuleSources } from './modules/read-module-sources.js';
+export { detectAffectedStacks } from './affected/detect-affected-stacks.js';
+export type { AffectedStacks, DetectAffectedOptions } from './affected/detect-affected-stacks.js';

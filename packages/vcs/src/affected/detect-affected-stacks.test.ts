@@ -1,0 +1,157 @@
+import { selectAffectedDependents, explainAffected } from '@stackfleet/core';
+import { createGitSandbox, type GitSandbox } from '@stackfleet/test-utils';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseTestManifest, type RawManifest } from '../testing/manifest-fixture.js';
+import { detectAffectedStacks } from './detect-affected-stacks.js';
+
+const fleetManifest: RawManifest = {
+  repos: { platform: { name: 'platform', url: '../platform' }, payments: { name: 'payments', url: '../payments' } },
+  variables: { region: 'eu-west-1', size: 'small' },
+  contexts: {
+    prod: { name: 'prod', priority: 10, attachTo: { labels: ['prod'] }, env: { R: '${{ vars.region }}' }, vars: {}, secrets: {}, files: {}, hooks: {} },
+  },
+  stacks: {
+    network: { repo: 'platform', path: 'stacks/network' },
+    dns: { repo: 'platform', path: 'stacks/dns', watch: ['zones/*.json'] },
+    app: { repo: 'payments', path: 'stacks/app', labels: ['prod'], dependsOn: [{ stack: 'network', outputs: {} }] },
+    smoke: { path: 'checks/smoke', runner: 'command', dependsOn: [{ stack: 'app', outputs: {} }] },
+    sized: { path: 'stacks/sized', vars: { size: '${{ vars.size }}' } },
+    old: { path: 'stacks/old' },
+  },
+};
+
+const tf = (body: string) => `${body}\n`;
+
+let sandbox: GitSandbox | undefined;
+afterEach(async () => { await sandbox?.cleanup(); sandbox = undefined; });
+
+async function createFleet(): Promise<GitSandbox> {
+  sandbox = await createGitSandbox({
+    repos: {
+      platform: { files: {
+        'stacks/network/main.tf': tf('module "app" {\n  source = "../../modules/app"\n}'),
+        'stacks/dns/main.tf': tf('resource "terraform_data" "z" {}'),
+        'modules/app/main.tf': tf('module "vpc" {\n  source = "../vpc"\n}'),
+        'modules/vpc/main.tf': tf('module "loop" {\n  source = "../app"\n}'),
+        'zones/a.json': '{}',
+      } },
+      payments: { files: { 'stacks/app/main.tf': tf('resource "terraform_data" "a" {}') } },
+    },
+    fleet: { files: {
+      'stacks.yaml': JSON.stringify(fleetManifest, null, 2),
+      'checks/smoke/check.sh': 'exit 0\n',
+      'stacks/sized/main.tf': '',
+      'stacks/old/main.tf': '',
+    } },
+  });
+  for (const repo of ['fleet', 'platform', 'payments']) await sandbox.branch(repo, 'feature');
+  return sandbox;
+}
+
+async function detect(box: GitSandbox, options: { base?: string; head?: string } = {}) {
+  const loaded = parseTestManifest(await box.git('fleet', ['show', 'HEAD:stacks.yaml']).catch(() => ''));
+  return detectAffectedStacks(loaded, {
+    manifestPath: 'stacks.yaml', manifestDir: box.dir('fleet'), stateDir: join(box.root, 'state'),
+    parseManifest: parseTestManifest, ...options,
+  });
+}
+
+function upstreamsOf(name: string): string[] {
+  return (fleetManifest.stacks[name]?.dependsOn ?? []).map((edge) => edge.stack);
+}
+
+describe('detectAffectedStacks', () => {
+  it('a change in one repo affects only its stacks, plus dependents across repos', async () => {
+    const box = await createFleet();
+    await box.commit('platform', { 'stacks/network/main.tf': tf('module "app" {\n  source = "../../modules/app"\n}\n# v2') });
+    const result = await detect(box);
+    expect(Object.fromEntries(result.affected)).toEqual({ network: 'platform:stacks/network/main.tf changed' });
+    const all = selectAffectedDependents(result.affected, Object.keys(fleetManifest.stacks), upstreamsOf);
+    expect([...all.keys()]).toEqual(['network', 'app', 'smoke']);
+    expect(explainAffected('smoke', all)).toBe(
+      'smoke: depends on app; app: depends on network; network: platform:stacks/network/main.tf changed',
+    );
+    expect(result.base.platform).toMatch(/^[0-9a-f]{40}$/);
+    expect(result.head['']).toBe('WORKTREE');
+  });
+
+  it('tracks a module change through two levels of local modules (and a cycle)', async () => {
+    const box = await createFleet();
+    await box.commit('platform', { 'modules/vpc/variables.tf': 'variable "cidr" {}\n' });
+    const result = await detect(box);
+    expect(Object.fromEntries(result.affected)).toEqual({
+      network: 'platform:modules/vpc/variables.tf added (module source ../../modules/app -> ../vpc)',
+    });
+  });
+
+  it('matches watch globs in the stack repo', async () => {
+    const box = await createFleet();
+    await box.commit('platform', { 'zones/a.json': '{"a":1}', 'zones/deep/b.json': '{}' });
+    const result = await detect(box);
+    expect(Object.fromEntries(result.affected)).toEqual({ dns: 'platform:zones/a.json changed (watch zones/*.json)' });
+  });
+
+  it('reads manifest edits: stack definition, context, variable, deleted stack', async () => {
+    const box = await createFleet();
+    const edited = structuredClone(fleetManifest);
+    edited.variables = { region: 'eu-west-1', size: 'large' };
+    edited.contexts!.prod!.env = { R: '${{ vars.region }}', EXTRA: '1' };
+    edited.stacks.dns!.vars = { ttl: 60 };
+    delete edited.stacks.old;
+    await box.commit('fleet', { 'stacks.yaml': JSON.stringify(edited, null, 2) });
+    const result = await detect(box);
+    expect(Object.fromEntries(result.affected)).toEqual({
+      app: 'context prod changed (env) in stacks.yaml',
+      dns: 'stack definition changed in stacks.yaml (vars)',
+      sized: 'variable size changed in stacks.yaml',
+    });
+    expect(result.deleted).toEqual(['old']);
+  });
+
+  it('treats every stack as affected when the base manifest does not parse', async () => {
+    const box = await createFleet();
+    await box.checkout('fleet', 'main');
+    await box.commit('fleet', { 'stacks.yaml': '{ not json' });
+    await box.checkout('fleet', 'feature');
+    await box.git('fleet', ['reset', '--quiet', '--soft', 'main']);
+    await box.commit('fleet', { 'stacks.yaml': JSON.stringify(fleetManifest) });
+    const result = await detect(box, { base: 'HEAD~1' });
+    expect(result.affected.size).toBe(Object.keys(fleetManifest.stacks).length);
+    expect(result.notes.join('\n')).toMatch(/does not parse/);
+  });
+
+  it('includes uncommitted and untracked files, and says so', async () => {
+    const box = await createFleet();
+    await box.write('fleet', { 'stacks/sized/main.tf': 'changed\n', 'checks/smoke/new.sh': 'x\n' });
+    await box.write('payments', { 'stacks/app/.gitignore': 'ignored.txt\n' });
+    await box.commit('payments', {});
+    await box.write('payments', { 'stacks/app/ignored.txt': 'x' });
+    const result = await detect(box);
+    expect(Object.fromEntries(result.affected)).toEqual({
+      sized: 'stacks/sized/main.tf changed',
+      smoke: 'checks/smoke/new.sh added',
+      app: 'payments:stacks/app/.gitignore added',
+    });
+    expect(result.notes).toContain('this repo: including uncommitted and untracked files');
+    const committedOnly = await detect(box, { head: 'HEAD' });
+    expect(committedOnly.affected.has('sized')).toBe(false);
+  });
+
+  it('counts both paths of a rename and deleted files, with an explicit base sha', async () => {
+    const box = await createFleet();
+    const baseSha = (await box.git('fleet', ['rev-parse', 'HEAD'])).trim();
+    const body = 'a long enough body so that git detects the rename\n'.repeat(5);
+    await box.commit('fleet', { 'stacks/old/moved.tf': body });
+    const middle = (await box.git('fleet', ['rev-parse', 'HEAD'])).trim();
+    await box.commit('fleet', { 'stacks/old/moved.tf': null, 'stacks/sized/moved.tf': body, 'checks/smoke/check.sh': null });
+    const result = await detect(box, { base: middle, head: 'HEAD' });
+    expect(Object.fromEntries(result.affected)).toEqual({
+      old: 'stacks/old/moved.tf renamed to stacks/sized/moved.tf',
+      sized: 'stacks/old/moved.tf renamed to stacks/sized/moved.tf',
+      smoke: 'checks/smoke/check.sh deleted',
+    });
+    expect(result.base['']).toBe(middle);
+    expect(baseSha).not.toBe(middle);
+  });
+});

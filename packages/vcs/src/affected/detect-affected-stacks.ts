@@ -1,0 +1,153 @@
+import { join, posix, relative, resolve, sep } from 'node:path';
+import {
+  selectAffectedStacks, type ChangedFile, type LoadedManifest, type Manifest, type ModuleSource,
+} from '@stackfleet/core';
+import { readChangedFiles, type ChangedFiles } from '../changes/read-changed-files.js';
+import { readCommitSha } from '../git/resolve-commit.js';
+import { GitCommandError, runGit } from '../git/run-git.js';
+import { readModuleSources } from '../modules/read-module-sources.js';
+import { checkoutRepos } from '../repos/checkout-repos.js';
+import { isRemoteUrl } from '../repos/is-remote-url.js';
+
+export interface DetectAffectedOptions {
+  /** The manifest file: absolute, or relative to `manifestDir`. */
+  manifestPath: string;
+  /** Absolute directory of the manifest. */
+  manifestDir: string;
+  /** Absolute state directory (clone cache for remote repos). */
+  stateDir: string;
+  /** @default merge-base with the default branch (the previous commit on it) */
+  base?: string;
+  /** @default the working tree, with uncommitted and untracked files */
+  head?: string;
+  /** Skip fetching remote repos. @default false */
+  offline?: boolean;
+  /**
+   * Parses the manifest as it was at base. Without it, an edited manifest
+   * makes every stack affected.
+   */
+  parseManifest?: (text: string, source: string) => LoadedManifest;
+}
+
+export interface AffectedStacks {
+  /** Directly affected stacks -> reason; add dependents with `selectAffectedDependents`. */
+  affected: Map<string, string>;
+  /** Stacks defined at base and gone now. */
+  deleted: string[];
+  /** Repo name -> resolved base sha (`''` = the manifest's repo). */
+  base: Record<string, string>;
+  /** Repo name -> resolved head sha, or `WORKTREE`. */
+  head: Record<string, string>;
+  /** Things the user should know: working tree included, repos not compared. */
+  notes: string[];
+}
+
+function toPosix(path: string): string {
+  return path.split(sep).join(posix.sep);
+}
+
+/** Repo `''` is seen from the manifest's directory: its paths are relative to it. */
+function rebase(files: ChangedFile[], prefix: string): ChangedFile[] {
+  if (prefix === '') return files;
+  const move = (path: string) => posix.relative(prefix, path);
+  return files.map((file) => ({ ...file, path: move(file.path), ...(file.oldPath ? { oldPath: move(file.oldPath) } : {}) }));
+}
+
+async function readManifestAtBase(rootDir: string, baseSha: string, repoPath: string, options: DetectAffectedOptions, notes: string[]): Promise<Manifest | undefined> {
+  if (!options.parseManifest) {
+    notes.push('stacks.yaml changed and no manifest parser was given: every stack counts as affected');
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = await runGit(['show', `${baseSha}:${repoPath}`], { cwd: rootDir });
+  } catch (error) {
+    if (!(error instanceof GitCommandError)) throw error;
+    return undefined; // the manifest is new: every stack is "added"
+  }
+  try {
+    return options.parseManifest(text, `${repoPath}@${baseSha.slice(0, 12)}`).manifest;
+  } catch {
+    notes.push(`${repoPath} at base ${baseSha.slice(0, 12)} does not parse: every stack counts as affected`);
+    return undefined;
+  }
+}
+
+/**
+ * Which stacks a change affects, across every repo of the fleet.
+ *
+ * Per repo: the manifest's own repo and local-path repos are compared from
+ * `base` (their own default-branch merge-base when `--base` is not given) to
+ * `head` (their working tree by default). Remote repos are compared from
+ * `--base` to their pinned ref when `--base` resolves in them; otherwise they
+ * count as unchanged and a note says so. A changed repo url or ref in the
+ * manifest affects every stack of that repo.
+ */
+export async function detectAffectedStacks(loaded: LoadedManifest, options: DetectAffectedOptions): Promise<AffectedStacks> {
+  const { manifest } = loaded;
+  const notes: string[] = [];
+  const checkout = await checkoutRepos(manifest, { manifestDir: options.manifestDir, stateDir: options.stateDir, offline: options.offline });
+  notes.push(...checkout.warnings);
+  const rootDir = checkout.dirs['']!;
+  const manifestAbsolute = resolve(options.manifestDir, options.manifestPath);
+  const prefix = toPosix(relative(rootDir, options.manifestDir));
+  const manifestPath = toPosix(relative(options.manifestDir, manifestAbsolute));
+
+  const changes: Record<string, ChangedFile[]> = {};
+  const base: Record<string, string> = {};
+  const head: Record<string, string> = {};
+  const record = (name: string, result: ChangedFiles): void => {
+    base[name] = result.base;
+    head[name] = result.head;
+    if (result.includesWorkingTree) notes.push(`${name === '' ? 'this repo' : `repo ${name}`}: including uncommitted and untracked files`);
+  };
+
+  const own = await readChangedFiles(rootDir, { base: options.base, head: options.head });
+  record('', own);
+  changes[''] = rebase(own.files, prefix);
+
+  for (const repo of Object.values(manifest.repos).sort((a, b) => a.name.localeCompare(b.name))) {
+    const dir = checkout.dirs[repo.name]!;
+    const remote = isRemoteUrl(repo.url);
+    if (options.base !== undefined && !(await readCommitSha(dir, options.base))) {
+      notes.push(`repo ${repo.name}: --base ${options.base} is not in its history; treated as unchanged`);
+      base[repo.name] = head[repo.name] = checkout.shas[repo.name]!;
+      continue;
+    }
+    if (remote && options.base === undefined) {
+      notes.push(`repo ${repo.name}: pinned at ${checkout.shas[repo.name]!.slice(0, 12)}; pass --base to compare it`);
+      base[repo.name] = head[repo.name] = checkout.shas[repo.name]!;
+      continue;
+    }
+    // A remote checkout is exactly its pinned sha; a local repo's --head is
+    // meaningless (another history), so it shows its committed HEAD instead.
+    const result = await readChangedFiles(dir, {
+      base: options.base,
+      head: remote ? checkout.shas[repo.name] : options.head === undefined ? undefined : 'HEAD',
+    });
+    record(repo.name, result);
+    changes[repo.name] = result.files;
+  }
+
+  const manifestChanged = changes['']!.some((file) => file.path === manifestPath || file.oldPath === manifestPath);
+  const previousManifest = manifestChanged
+    ? await readManifestAtBase(rootDir, own.base, toPosix(relative(rootDir, manifestAbsolute)), options, notes)
+    : undefined;
+
+  const modules: Record<string, ModuleSource[]> = {};
+  for (const stack of Object.values(manifest.stacks)) {
+    const repo = stack.repo ?? '';
+    if (stack.runner === 'command' || (changes[repo]?.length ?? 0) === 0) continue;
+    const repoDir = repo === '' ? options.manifestDir : checkout.dirs[repo];
+    if (!repoDir) continue;
+    const gitRoot = repo === '' ? rootDir : repoDir;
+    const found = await readModuleSources(join(repoDir, stack.path), gitRoot);
+    // Module dirs of repo '' are re-expressed from the manifest's directory.
+    modules[stack.name] = repo === ''
+      ? found.map((module) => ({ ...module, dir: posix.relative(prefix, module.dir) || '.' }))
+      : found;
+  }
+
+  const result = selectAffectedStacks({ manifest, manifestPath, changes, modules, previousManifest });
+  return { affected: result.affected, deleted: result.deleted, base, head, notes };
+}

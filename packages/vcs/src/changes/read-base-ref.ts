@@ -1,0 +1,49 @@
+import { readCommitSha } from '../git/resolve-commit.js';
+import { GitCommandError, runGit } from '../git/run-git.js';
+
+/** git's empty tree: the base of a root commit, so every file counts as added. */
+export const EMPTY_TREE_SHA = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+async function readDefaultBranch(repoDir: string): Promise<string | undefined> {
+  try {
+    const out = await runGit(['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'], { cwd: repoDir });
+    const ref = out.trim().replace(/^refs\/remotes\//, '');
+    if (ref && (await readCommitSha(repoDir, ref))) return ref;
+  } catch (error) {
+    if (!(error instanceof GitCommandError)) throw error;
+  }
+  for (const candidate of ['main', 'master']) {
+    if (await readCommitSha(repoDir, `refs/heads/${candidate}`)) return candidate;
+  }
+  return undefined;
+}
+
+async function readCurrentBranch(repoDir: string): Promise<string | undefined> {
+  try {
+    return (await runGit(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: repoDir })).trim() || undefined;
+  } catch (error) {
+    if (error instanceof GitCommandError) return undefined; // detached HEAD
+    throw error;
+  }
+}
+
+/**
+ * The default base: the merge-base of HEAD with the default branch (origin/HEAD,
+ * else main, else master). On the default branch itself (or detached at its
+ * tip, as CI checkouts of a push are) the previous commit; for a root commit
+ * the empty tree.
+ */
+export async function readDefaultBase(repoDir: string, headSha: string): Promise<string> {
+  const defaultBranch = await readDefaultBranch(repoDir);
+  const defaultSha = defaultBranch ? await readCommitSha(repoDir, defaultBranch) : undefined;
+  const current = await readCurrentBranch(repoDir);
+  const shortDefault = defaultBranch?.replace(/^origin\//, '');
+  const onDefault = !defaultSha || current === shortDefault || (current === undefined && defaultSha === headSha);
+  if (onDefault) return (await readCommitSha(repoDir, `${headSha}~1`)) ?? EMPTY_TREE_SHA;
+  try {
+    return (await runGit(['merge-base', defaultSha, headSha], { cwd: repoDir })).trim();
+  } catch (error) {
+    if (error instanceof GitCommandError) return EMPTY_TREE_SHA; // unrelated histories
+    throw error;
+  }
+}

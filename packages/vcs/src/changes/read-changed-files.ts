@@ -1,0 +1,54 @@
+import { StackfleetError, type ChangedFile } from '@stackfleet/core';
+import { readCommitSha } from '../git/resolve-commit.js';
+import { assertSafeGitArgument, runGit } from '../git/run-git.js';
+import { parseNameStatus } from './parse-name-status.js';
+import { EMPTY_TREE_SHA, readDefaultBase } from './read-base-ref.js';
+
+export interface ReadChangedFilesOptions {
+  /** Branch, tag or sha (a GitHub PR's base sha works). @default merge-base with the default branch */
+  base?: string;
+  /** Branch, tag or sha. @default the working tree: committed, uncommitted and untracked changes */
+  head?: string;
+}
+
+export interface ChangedFiles {
+  /** The resolved base sha (the empty tree for a root commit). */
+  base: string;
+  /** The resolved head sha, or `WORKTREE` when uncommitted files are included. */
+  head: string | 'WORKTREE';
+  files: ChangedFile[];
+  includesWorkingTree: boolean;
+}
+
+async function resolveRef(repoDir: string, ref: string, what: string): Promise<string> {
+  assertSafeGitArgument(ref, what);
+  const sha = await readCommitSha(repoDir, ref);
+  if (sha) return sha;
+  throw new StackfleetError('E_UNKNOWN_REF', `${what} "${ref}" does not exist in ${repoDir}`, {
+    hint: 'run `git fetch` (CI checkouts are often shallow: use fetch-depth: 0) or check the branch, tag or sha',
+  });
+}
+
+/**
+ * Files changed between base and head in one repository, paths relative to
+ * its root. Without `head`, compares base with the working tree and adds
+ * untracked files (respecting .gitignore). Renames keep both paths.
+ */
+export async function readChangedFiles(repoDir: string, options: ReadChangedFilesOptions = {}): Promise<ChangedFiles> {
+  const headSha = options.head === undefined ? await readCommitSha(repoDir, 'HEAD') : await resolveRef(repoDir, options.head, '--head');
+  const base = options.base !== undefined
+    ? await resolveRef(repoDir, options.base, '--base')
+    : headSha ? await readDefaultBase(repoDir, headSha) : EMPTY_TREE_SHA;
+  const diffArgv = ['diff', '--name-status', '-z', '-M', '--no-color', '--no-ext-diff', base];
+  if (options.head !== undefined) {
+    const out = await runGit([...diffArgv, headSha!, '--'], { cwd: repoDir });
+    return { base, head: headSha!, files: parseNameStatus(out), includesWorkingTree: false };
+  }
+  const [diff, untracked] = await Promise.all([
+    runGit([...diffArgv, '--'], { cwd: repoDir }),
+    runGit(['ls-files', '--others', '--exclude-standard', '-z'], { cwd: repoDir }),
+  ]);
+  const files = parseNameStatus(diff);
+  for (const path of untracked.split('\0')) if (path) files.push({ path, status: 'added' });
+  return { base, head: 'WORKTREE', files, includesWorkingTree: true };
+}

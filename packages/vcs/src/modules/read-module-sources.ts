@@ -1,0 +1,70 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, posix, relative, resolve, sep } from 'node:path';
+import type { ModuleSource } from '@stackfleet/core';
+import { parse } from '@cdktf/hcl2json';
+
+// Used when a .tf file does not parse: over-including a module beats missing it.
+const SOURCE_FALLBACK = /\bsource\s*=\s*"(\.\.?\/[^"]*)"/g;
+
+function isLocalSource(source: unknown): source is string {
+  return typeof source === 'string' && (source.startsWith('./') || source.startsWith('../'));
+}
+
+/** Local `module "x" { source = "./..." }` sources declared in one directory's .tf files. */
+async function readLocalSources(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => name.endsWith('.tf')).sort();
+  } catch {
+    return []; // a stack dir not checked out yet, or a module dir that moved
+  }
+  const sources: string[] = [];
+  for (const name of names) {
+    const text = await readFile(join(dir, name), 'utf8');
+    // Parsing is the slow part on 5,000 stacks: skip files without modules.
+    if (!text.includes('module')) continue;
+    try {
+      const json = await parse(name, text) as { module?: Record<string, { source?: unknown }[]> };
+      for (const blocks of Object.values(json.module ?? {})) {
+        for (const block of blocks) if (isLocalSource(block.source)) sources.push(block.source);
+      }
+    } catch {
+      for (const match of text.matchAll(SOURCE_FALLBACK)) if (match[1]) sources.push(match[1]);
+    }
+  }
+  return sources;
+}
+
+function toRepoPath(repoDir: string, absolute: string): string | undefined {
+  const rel = relative(repoDir, absolute);
+  if (rel === '..' || rel.startsWith(`..${sep}`)) return undefined; // outside the repo: git cannot see it changing
+  return rel === '' ? '.' : rel.split(sep).join(posix.sep);
+}
+
+/**
+ * Local modules a stack uses, followed recursively and cycle-safe, as
+ * directories relative to `repoDir`, each with the chain of sources that
+ * reaches it (`module source ../../modules/app -> ../vpc`). Registry and git
+ * sources are skipped: their changes are not in this repository.
+ */
+export async function readModuleSources(stackDir: string, repoDir: string): Promise<ModuleSource[]> {
+  const found: ModuleSource[] = [];
+  const seen = new Set<string>([resolve(stackDir)]);
+  let frontier: { dir: string; chain: string[] }[] = [{ dir: resolve(stackDir), chain: [] }];
+  while (frontier.length > 0) {
+    const next: typeof frontier = [];
+    for (const { dir, chain } of frontier) {
+      for (const source of await readLocalSources(dir)) {
+        const target = resolve(dir, source);
+        const repoPath = toRepoPath(repoDir, target);
+        if (repoPath === undefined || seen.has(target)) continue;
+        seen.add(target);
+        const via = [...chain, source];
+        found.push({ dir: repoPath, via: `module source ${via.join(' -> ')}` });
+        next.push({ dir: target, chain: via });
+      }
+    }
+    frontier = next;
+  }
+  return found;
+}
