@@ -13,6 +13,12 @@ export type {
 } from './stack-runner/types.js';
 export { StackPhaseError, formatDuration } from './stack-runner/stack-phase-error.js';
 export { createCommandAdapter, parseOutputsJson } from './stack-runner/command-adapter.js';
+export { createTerraformAdapter } from './stack-runner/terraform-adapter.js';
+export type { TerraformAdapterOptions } from './stack-runner/terraform-adapter.js';
+export { parsePlanChanges, parseTerraformOutputs } from './stack-runner/parse-terraform-json.js';
+export { resolveSecrets } from './secrets/resolve-secrets.js';
+export type { ResolveSecretsOptions } from './secrets/resolve-secrets.js';
+export { writeStackFiles } from './files/write-stack-files.js';
 export { runHooks } from './hooks/run-hooks.js';
 export { createMasker, MASK } from './mask/masker.js';
 export type { Masker } from './mask/masker.js';

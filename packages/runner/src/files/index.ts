@@ -1,0 +1,1 @@
+export { writeStackFiles } from './write-stack-files.js';

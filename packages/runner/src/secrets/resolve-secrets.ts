@@ -1,0 +1,85 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { StackfleetError, type SecretSource } from '@stackfleet/core';
+import { createMasker } from '../mask/masker.js';
+import { runProcess } from '../process/run-process.js';
+
+export interface ResolveSecretsOptions {
+  /** The orchestrator's environment (`fromEnv`, and the environment of `fromCommand`). */
+  env: Record<string, string | undefined>;
+  /** Directory `fromFile` paths and `fromCommand` commands are relative to. */
+  cwd: string;
+  /** Where a secret was declared, for messages, e.g. `context aws-prod` or `stack app`. */
+  describe: (key: string) => string;
+  /** Stops a running `fromCommand`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Reads every secret's value: `fromEnv` (a variable of the orchestrator's
+ * environment), `fromFile` (a file's content, relative to `cwd`) or
+ * `fromCommand` (stdout of `sh -c`, trailing newline removed). Fails with
+ * `E_SECRET_MISSING` naming the key and where it was declared; runs before
+ * anything of the stack runs.
+ */
+export async function resolveSecrets(
+  secrets: Record<string, SecretSource>,
+  options: ResolveSecretsOptions,
+): Promise<Record<string, string>> {
+  const resolved: Record<string, string> = {};
+  for (const [key, source] of Object.entries(secrets)) {
+    resolved[key] = await resolveSecret(key, source, options);
+  }
+  return resolved;
+}
+
+async function resolveSecret(key: string, source: SecretSource, options: ResolveSecretsOptions): Promise<string> {
+  const subject = `secret ${key} of ${options.describe(key)}`;
+  if ('fromEnv' in source) {
+    const value = options.env[source.fromEnv];
+    if (value === undefined) {
+      throw new StackfleetError('E_SECRET_MISSING', `${subject}: environment variable ${source.fromEnv} is not set`, {
+        hint: `export ${source.fromEnv}=... before running stackfleet`,
+      });
+    }
+    return value;
+  }
+  if ('fromFile' in source) {
+    const path = resolve(options.cwd, source.fromFile);
+    try {
+      return (await readFile(path, 'utf8')).replace(/\r?\n$/, '');
+    } catch (error) {
+      throw new StackfleetError('E_SECRET_MISSING', `${subject}: cannot read file "${path}" (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
+        hint: 'create the file, or fix the fromFile path (relative to the stack directory)',
+        cause: error,
+      });
+    }
+  }
+  return runSecretCommand(subject, source.fromCommand, options);
+}
+
+async function runSecretCommand(subject: string, command: string, options: ResolveSecretsOptions): Promise<string> {
+  const stderr: string[] = [];
+  const env = Object.fromEntries(
+    Object.entries(options.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  const result = await runProcess({
+    argv: ['sh', '-c', command],
+    cwd: options.cwd,
+    env,
+    signal: options.signal,
+    captureStdout: true,
+    onLine: (_stream, line) => stderr.push(line),
+  });
+  const stdout = result.stdout ?? '';
+  if (result.exitCode !== 0) {
+    // A failing command may still have printed part of the secret.
+    const masker = createMasker([stdout, ...stdout.split('\n')]);
+    const detail = stderr.map((line) => masker.mask(line)).join('\n').trim();
+    const how = result.exitCode === null ? `was stopped${result.signal ? ` by ${result.signal}` : ''}` : `exited with code ${result.exitCode}`;
+    throw new StackfleetError('E_SECRET_MISSING', `${subject}: command "${command}" ${how}${detail ? `: ${detail}` : ''}`, {
+      hint: 'run the command by hand in the stack directory to see why it fails',
+    });
+  }
+  return stdout.replace(/\r?\n$/, '');
+}

@@ -1,0 +1,108 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StackfleetError, type Outputs } from '@stackfleet/core';
+import { runHooks } from '../hooks/run-hooks.js';
+import { parsePlanChanges, parseTerraformOutputs } from './parse-terraform-json.js';
+import { runPhaseProcess } from './run-phase-process.js';
+import { runStackCommand, toFileName, withEnv } from './run-stack-command.js';
+import type { StackExecution, StackRunnerAdapter } from './types.js';
+
+export interface TerraformAdapterOptions {
+  /** `terraform`, `tofu`, or a path to either. */
+  binary: string;
+}
+
+/** Terraform's documented switches for running unattended: no prompts, terse hints. */
+const AUTOMATION_ENV = { TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
+
+/**
+ * `runner: terraform | tofu` (SPEC §3): `init -input=false`, `plan -out`
+ * with `-detailed-exitcode` then `show -json` for the change summary, `apply`
+ * of that saved plan, `output -json` with sensitivity kept.
+ */
+export function createTerraformAdapter(options: TerraformAdapterOptions): StackRunnerAdapter {
+  const { binary } = options;
+  const tf = (execution: StackExecution, step: string, args: string[], extra: { okExitCodes?: number[]; captureStdout?: boolean } = {}) =>
+    runPhaseProcess(execution, { step, argv: [binary, ...args], ...extra });
+
+  const init = async (execution: StackExecution): Promise<void> => {
+    await runHooks('beforeInit', execution);
+    execution.onStep('init');
+    await tf(execution, 'init', ['init', '-input=false', '-no-color']);
+  };
+
+  const readOutputs = async (execution: StackExecution): Promise<Outputs> => {
+    execution.onStep('outputs');
+    const { stdout } = await tf(execution, 'output', ['output', '-json', '-no-color'], { captureStdout: true });
+    return parseTerraformOutputs(execution.stack.name, stdout ?? '');
+  };
+
+  return {
+    hasPlanPhase: () => true,
+
+    async plan(original) {
+      const execution = withEnv(original, AUTOMATION_ENV);
+      await init(execution);
+      await runHooks('beforePlan', execution);
+      execution.onStep('plan');
+      const planFile = join(execution.workDir, `${toFileName(execution.stack.name)}.tfplan`);
+      const args = ['plan', '-input=false', '-no-color', '-detailed-exitcode', `-out=${planFile}`];
+      const { exitCode } = await tf(execution, 'plan', args, { okExitCodes: [0, 2] });
+      const hasChanges = exitCode === 2;
+      // No changes: skip `show -json`, it would only count zeros.
+      const changes = hasChanges
+        ? parsePlanChanges(execution.stack.name, await showPlan(execution, planFile))
+        : { create: 0, update: 0, delete: 0, replace: 0, resources: [] };
+      await runHooks('afterPlan', execution);
+      return { hasChanges, changes, planFile };
+    },
+
+    async apply(original, plan) {
+      if (plan?.planFile === undefined) {
+        throw new StackfleetError('E_PLAN_REQUIRED', `stack "${original.stack.name}": apply needs the saved plan from its plan phase`, {
+          hint: 'run plan first and pass its PlanResult to apply (terraform applies only what was planned)',
+        });
+      }
+      const execution = withEnv(original, AUTOMATION_ENV);
+      await runHooks('beforeApply', execution);
+      execution.onStep('apply');
+      await tf(execution, 'apply', ['apply', '-input=false', '-no-color', plan.planFile]);
+      const outputs = await readOutputs(execution);
+      await runHooks('afterApply', execution);
+      return { outputs };
+    },
+
+    async destroy(original) {
+      const execution = withEnv(original, AUTOMATION_ENV);
+      await init(execution);
+      await runHooks('beforeDestroy', execution);
+      execution.onStep('destroy');
+      await tf(execution, 'destroy', ['destroy', '-auto-approve', '-input=false', '-no-color']);
+      await runHooks('afterDestroy', execution);
+    },
+
+    runCommand: (execution, argv) => runStackCommand(withEnv(execution, AUTOMATION_ENV), argv),
+
+    async readOutputs(original) {
+      const execution = withEnv(original, AUTOMATION_ENV);
+      // A fresh checkout has no .terraform yet; a remote backend needs init before it can read state.
+      if (!(await exists(join(execution.stack.dir, '.terraform')))) await init(execution);
+      return readOutputs(execution);
+    },
+  };
+
+  async function showPlan(execution: StackExecution, planFile: string): Promise<string> {
+    // Captured, not streamed: the JSON can be megabytes and is not for humans.
+    const { stdout } = await tf(execution, 'show', ['show', '-json', '-no-color', planFile], { captureStdout: true });
+    return stdout ?? '';
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
