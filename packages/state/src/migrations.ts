@@ -111,15 +111,15 @@ export function readSchemaVersion(db: Database.Database): number {
 export function applyMigrations(
   db: Database.Database,
   targetVersion: number = latestSchemaVersion,
-  source = 'state.db',
+  path = 'state.db',
 ): void {
   const migrate = db.transaction(() => {
     const current = readSchemaVersion(db);
     if (current > latestSchemaVersion) {
       throw new StackfleetError(
         'E_STATE_SCHEMA_NEWER',
-        `${source} has schema version ${current} but this stackfleet knows up to ${latestSchemaVersion}`,
-        { hint: 'A newer stackfleet wrote this state; upgrade stackfleet (npm install stackfleet@latest) to use it.' },
+        `state.db has schema version ${current} but this stackfleet knows up to ${latestSchemaVersion}`,
+        { hint: `A newer stackfleet wrote ${path}; upgrade stackfleet (npm install stackfleet@latest) to use it.` },
       );
     }
     for (const migration of migrations) {

@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StackfleetError } from '@stackfleet/core';
+import { latestSchemaVersion, readSchemaVersion } from './migrations.js';
+import { openDatabase } from './open-database.js';
+import { sealOutputValue } from './output-cipher.js';
+import { openSqliteStore } from './sqlite-store.js';
+
+const hexKey = 'c3'.repeat(32);
+
+describe('schema migrations', () => {
+  let stateDir: string;
+  beforeEach(() => {
+    stateDir = mkdtempSync(join(tmpdir(), 'stackfleet-migrate-'));
+  });
+  afterEach(() => {
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('creates a new database at the latest version', async () => {
+    const store = openSqliteStore({ stateDir, env: {} });
+    await store.close();
+    const db = new Database(join(stateDir, 'state.db'));
+    expect(readSchemaVersion(db)).toBe(latestSchemaVersion);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('upgrades a version 1 database without losing runs, stack runs, outputs, locks or drift', async () => {
+    // Written with plain SQL against the v1 tables, as a v1 stackfleet would have.
+    const old = openDatabase(stateDir, { targetVersion: 1 });
+    expect(readSchemaVersion(old)).toBe(1);
+    old.exec(`
+      INSERT INTO runs VALUES ('run-1', 'apply', '{"stack":["app"]}', '["network","app"]', 'ada@ci', 'ci', 7, '{"":"abc"}',
+        '/fleet/stacks.yaml', '2030-01-01T00:00:00.000Z', '2030-01-01T00:01:00.000Z', 'succeeded');
+      INSERT INTO stack_runs (run_id, stack, state, phase, attempt, exit_code, duration_ms, changes)
+        VALUES ('run-1', 'network', 'succeeded', 'apply', 1, 0, 1200, '{"create":1,"update":0,"delete":0,"replace":0}');
+      INSERT INTO stack_outputs VALUES ('network', 'run-1', '2030-01-01T00:00:30.000Z');
+      INSERT INTO locks VALUES ('app', 'far.invalid', 9, 'run-1', 0, 4102444800000);
+      INSERT INTO drift (stack, run_id, checked_at, status, remediated) VALUES ('network', 'run-1', '2030-01-02T00:00:00.000Z', 'clean', 0);
+    `);
+    old
+      .prepare('INSERT INTO output_values (stack, name, sensitive, value_json, sealed) VALUES (?, ?, ?, ?, ?)')
+      .run('network', 'password', 1, null, sealOutputValue(Buffer.from(hexKey, 'hex'), 'network', 'password', 'hunter2'));
+    old.prepare('INSERT INTO output_values (stack, name, sensitive, value_json, sealed) VALUES (?, ?, ?, ?, ?)').run('network', 'vpc_id', 0, '"vpc-1"', null);
+    old.close();
+
+    const store = openSqliteStore({ stateDir, env: { STACKFLEET_STATE_KEY: hexKey } });
+    try {
+      expect((await store.getRun('run-1'))?.stacks).toEqual(['network', 'app']);
+      expect(await store.listStackHistory('network')).toEqual([
+        { runId: 'run-1', stack: 'network', state: 'succeeded', phase: 'apply', attempt: 1, exitCode: 0, durationMs: 1200, changes: { create: 1, update: 0, delete: 0, replace: 0 } },
+      ]);
+      expect((await store.getOutputs('network'))?.outputs).toEqual({
+        password: { value: 'hunter2', sensitive: true },
+        vpc_id: { value: 'vpc-1', sensitive: false },
+      });
+      expect((await store.listLocks()).map((lock) => [lock.stack, lock.expiresAt])).toEqual([['app', '2100-01-01T00:00:00.000Z']]);
+      expect(await store.latestDrift('network')).toMatchObject({ status: 'clean', remediated: false });
+    } finally {
+      await store.close();
+    }
+    const db = new Database(join(stateDir, 'state.db'));
+    expect(readSchemaVersion(db)).toBe(2);
+    const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((row) => row.name);
+    expect(indexes).toEqual(['drift_by_stack_checked', 'runs_by_started', 'stack_runs_by_stack']);
+    db.close();
+  });
+
+  it('refuses a database written by a newer stackfleet and leaves its data alone', () => {
+    void openSqliteStore({ stateDir, env: {} }).close();
+    const db = new Database(join(stateDir, 'state.db'));
+    db.pragma('user_version = 5');
+    db.close();
+
+    let error: unknown;
+    try {
+      openSqliteStore({ stateDir, env: {} });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(StackfleetError);
+    expect((error as StackfleetError).code).toBe('E_STATE_SCHEMA_NEWER');
+    expect((error as StackfleetError).message).toBe(`state.db has schema version 5 but this stackfleet knows up to ${latestSchemaVersion}`);
+    expect((error as StackfleetError).hint).toMatch(/upgrade stackfleet/);
+    const after = new Database(join(stateDir, 'state.db'));
+    expect(readSchemaVersion(after)).toBe(5);
+    after.close();
+  });
+
+  it('wraps a file that is not a database in a StackfleetError naming it', () => {
+    writeFileSync(join(stateDir, 'state.db'), 'this is not sqlite, just text that is long enough to have a header '.repeat(20));
+    expect(() => openSqliteStore({ stateDir, env: {} })).toThrow(/cannot open the state database ".*state\.db"/);
+  });
+});
