@@ -1,4 +1,6 @@
 import { selectAffectedDependents, explainAffected } from '@stackfleet/core';
+// Tests may use the private test-utils package; the arrow rule is for shipped code.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { createGitSandbox, type GitSandbox } from '@stackfleet/test-utils';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
