@@ -9,3 +9,4 @@ export * from './interpolation/index.js';
 export * from './graph/index.js';
 export * from './resolve/index.js';
 export * from './selection/index.js';
+export * from './scheduler/index.js';
