@@ -10,3 +10,4 @@ export * from './graph/index.js';
 export * from './resolve/index.js';
 export * from './selection/index.js';
 export * from './scheduler/index.js';
+export * from './run-plan/index.js';

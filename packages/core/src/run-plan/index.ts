@@ -1,0 +1,1 @@
+export { buildRunPlan, type BuildRunPlanOptions } from './build-run-plan.js';
