@@ -27,7 +27,7 @@ export function computeFleetColumns(columns: number): FleetColumns {
 }
 
 export function formatFleetHeader(columns: FleetColumns): string {
-  return `      ${fitText('STACK', columns.name)} ${fitText('PATH', columns.path)} RUNR  ${fitText('LAST RUN', 9)} OUTS   ${fitText('LOCK/DRIFT/LABELS', columns.extras)}`.trimEnd();
+  return `      ${fitText('STACK', columns.name)} ${fitText('PATH', columns.path)} ${fitText('RUNR', 5)}${fitText('LAST RUN', 9)} ${fitText('OUTS', 6)} ${fitText('LOCK/DRIFT/LABELS', columns.extras)}`.trimEnd();
 }
 
 const runnerNames: Record<string, string> = { terraform: 'tf', tofu: 'tofu', command: 'cmd' };

@@ -1,5 +1,5 @@
 import { Box, Text, useInput, type Key } from 'ink';
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { computeFleetColumns, formatFleetHeader, formatFleetRow } from './fleet-row-format.js';
 import { buildFleetRows, filterFleet, findStackRow, scrollWindow, type FleetRow } from './fleet-rows.js';
 import type { FleetViewState } from './fleet-view-state.js';
@@ -32,38 +32,52 @@ const chromeLines = 5;
 
 /** The fleet: a virtualised list of stacks grouped by repo or as the dependency tree. */
 export function FleetView(props: FleetViewProps): React.JSX.Element {
-  const { fleet, state, columns, rows } = props;
+  const { fleet, columns, rows } = props;
   const paint = useColor();
-  const filter = useMemo(() => ({ query: state.query, affectedOnly: state.affectedOnly }), [state.query, state.affectedOnly]);
-  const visibleStacks = useMemo(() => filterFleet(fleet, filter), [fleet, filter]);
-  const fleetRows = useMemo(() => buildFleetRows(visibleStacks, state.grouping), [visibleStacks, state.grouping]);
+  // Keys can arrive faster than ink renders (30 fps): handlers read and write the
+  // latest state through this ref instead of the possibly stale render closure.
+  const latest = useRef(props.state);
+  latest.current = props.state;
+  const cache = useRef<RowsCache | undefined>(undefined);
+  const getRows = (state: FleetViewState): RowsCache => {
+    const cached = cache.current;
+    if (cached && cached.fleet === fleet && cached.query === state.query && cached.affectedOnly === state.affectedOnly && cached.grouping === state.grouping) {
+      return cached;
+    }
+    const visible = filterFleet(fleet, { query: state.query, affectedOnly: state.affectedOnly });
+    const built = { fleet, query: state.query, affectedOnly: state.affectedOnly, grouping: state.grouping, visible, rows: buildFleetRows(visible, state.grouping) };
+    cache.current = built;
+    return built;
+  };
   const affectedKnown = useMemo(() => fleet.some((stack) => stack.affected !== undefined), [fleet]);
   const height = Math.max(1, rows - chromeLines);
-  // Group headers never hold the cursor.
-  const cursor = Math.max(0, findStackRow(fleetRows, state.cursor, 1));
-  const offset = scrollWindow(cursor, state.offset, height, fleetRows.length);
-  const layout = computeFleetColumns(columns);
-  const current = fleetRows[cursor];
-  const currentStack = current?.kind === 'stack' ? current.stack.name : undefined;
 
   const update = (patch: Partial<FleetViewState>): void => {
-    const next = { ...state, ...patch };
-    next.offset = scrollWindow(next.cursor, next.offset, height, fleetRows.length);
+    const next = { ...latest.current, ...patch };
+    const total = getRows(next).rows.length;
+    next.offset = scrollWindow(next.cursor, next.offset, height, total);
+    latest.current = next;
     props.onStateChange(next);
   };
-  const moveTo = (index: number, direction: 1 | -1): void => {
-    const target = findStackRow(fleetRows, index, direction);
-    update({ cursor: target < 0 ? 0 : target, message: undefined });
-  };
-  const targets = (): string[] =>
-    state.selected.size > 0 ? [...state.selected].sort() : currentStack ? [currentStack] : [];
 
   useInput(
     (input, key) => {
+      const state = latest.current;
       if (state.editingQuery) {
         editQuery(input, key, state, (patch) => update({ ...patch, cursor: 0, offset: 0 }));
         return;
       }
+      const fleetRows = getRows(state).rows;
+      // Group headers never hold the cursor.
+      const cursor = Math.max(0, findStackRow(fleetRows, state.cursor, 1));
+      const current = fleetRows[cursor];
+      const currentStack = current?.kind === 'stack' ? current.stack.name : undefined;
+      const moveTo = (index: number, direction: 1 | -1): void => {
+        const target = findStackRow(fleetRows, index, direction);
+        update({ cursor: target < 0 ? 0 : target, message: undefined });
+      };
+      const targets = (): string[] =>
+        state.selected.size > 0 ? [...state.selected].sort() : currentStack ? [currentStack] : [];
       if (key.downArrow || input === 'j') moveTo(cursor + 1, 1);
       else if (key.upArrow || input === 'k') moveTo(cursor - 1, -1);
       else if (key.pageDown) moveTo(cursor + height, 1);
@@ -88,6 +102,11 @@ export function FleetView(props: FleetViewProps): React.JSX.Element {
     { isActive: props.isActive },
   );
 
+  const state = props.state;
+  const { visible: visibleStacks, rows: fleetRows } = getRows(state);
+  const cursor = Math.max(0, findStackRow(fleetRows, state.cursor, 1));
+  const offset = scrollWindow(cursor, state.offset, height, fleetRows.length);
+  const layout = computeFleetColumns(columns);
   const windowRows = fleetRows.slice(offset, offset + height);
   const filterLine = state.editingQuery
     ? `/${state.query}█  (enter: keep, esc: clear)`
@@ -121,6 +140,15 @@ export function FleetView(props: FleetViewProps): React.JSX.Element {
       </Text>
     </Box>
   );
+}
+
+interface RowsCache {
+  fleet: readonly FleetStackInfo[];
+  query: string;
+  affectedOnly: boolean;
+  grouping: FleetViewState['grouping'];
+  visible: FleetStackInfo[];
+  rows: FleetRow[];
 }
 
 function editQuery(input: string, key: Key, state: FleetViewState, update: (patch: Partial<FleetViewState>) => void): void {

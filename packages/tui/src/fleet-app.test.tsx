@@ -1,0 +1,205 @@
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FleetApp } from './fleet-app.js';
+import type { FleetStackInfo } from './types.js';
+import { clean, createActions, createFleet, fixedClock, keys, tick } from './test-fixtures.js';
+
+afterEach(() => cleanup());
+
+function renderApp(fleet: FleetStackInfo[] = createFleet(), actions = createActions()) {
+  const app = render(<FleetApp fleet={fleet} actions={actions} clock={fixedClock} color={false} batchMs={1} tickMs={60_000} />);
+  const press = async (...inputs: string[]): Promise<void> => {
+    for (const input of inputs) {
+      app.stdin.write(input);
+      await tick(5);
+    }
+  };
+  return { app, actions, press, frame: () => clean(app.lastFrame()) };
+}
+
+describe('fleet view', () => {
+  it('lists every stack grouped by repo', async () => {
+    const { frame } = renderApp();
+    await tick();
+    expect(frame()).toMatchInlineSnapshot(`
+      "stackfleet · 4/4 stacks · 0 selected · by repo
+      filter: none  (/ to filter: text, label:X, repo:X)
+            STACK                        PATH                  RUNR LAST RUN  OUTS   LOCK/DRIFT/LABELS
+        ▾ (this repository) (1)
+      ›   ↷ smoke                        checks/smoke          cmd  2d ago           #test
+        ▾ payments (1)
+            app                          stacks/app            tf   never     1 out  #prod
+        ▾ platform (2)
+          ✘ db                           stacks/db             tofu 5m ago           locked:alice DRIFTED…
+          ✔ network                      stacks/network        tf   2h ago    3 out  #prod #core
+      1-7 of 7 · ? help · space select · p plan · A apply · q quit"
+    `);
+  });
+
+  it('shows the dependency tree with g, each stack once under its deepest dependency', async () => {
+    const { frame, press } = renderApp();
+    await press('g');
+    expect(frame()).toMatchInlineSnapshot(`
+      "stackfleet · 4/4 stacks · 0 selected · dependency tree
+      filter: none  (/ to filter: text, label:X, repo:X)
+            STACK                        PATH                  RUNR LAST RUN  OUTS   LOCK/DRIFT/LABELS
+      ›   ✔ network                      platform:stacks/netw… tf   2h ago    3 out  #prod #core
+          ✘   └ db                       platform:stacks/db    tofu 5m ago           locked:alice DRIFTED…
+                └ app +1                 payments:stacks/app   tf   never     1 out  #prod
+          ↷       └ smoke                checks/smoke          cmd  2d ago           #test
+      1-4 of 4 · ? help · space select · p plan · A apply · q quit"
+    `);
+  });
+
+  it('filters as you type by name, path and label:X', async () => {
+    const { frame, press } = renderApp();
+    await press('/', 'd', 'b');
+    expect(frame()).toContain('/db█');
+    expect(frame()).not.toContain('network');
+    expect(frame()).toContain('db');
+    await press(keys.escape, '/', 'l', 'a', 'b', 'e', 'l', ':', 'c', 'o', 'r', 'e', keys.enter);
+    expect(frame()).toMatchInlineSnapshot(`
+      "stackfleet · 1/4 stacks · 0 selected · by repo
+      filter: label:core  (/ edit, esc clear)
+            STACK                        PATH                  RUNR LAST RUN  OUTS   LOCK/DRIFT/LABELS
+        ▾ platform (1)
+      ›   ✔ network                      stacks/network        tf   2h ago    3 out  #prod #core
+      1-2 of 2 · ? help · space select · p plan · A apply · q quit"
+    `);
+  });
+
+  it('selects with space and plans the selection', async () => {
+    const { scripted } = await import('./test-runs.js');
+    const run = scripted();
+    const actions = createActions([run]);
+    const { frame, press } = renderApp(createFleet(), actions);
+    await press(keys.down, ' ', keys.down, ' ');
+    expect(frame()).toContain('2 selected');
+    expect(frame()).toMatch(/◉ {3}app/);
+    await press('p');
+    expect(actions.calls).toEqual(['plan app,db']);
+  });
+
+  it('acts on the stack under the cursor when nothing is selected, and unlocks it', async () => {
+    const { frame, press, actions } = renderApp();
+    await press(keys.end, 'u');
+    await tick();
+    expect(actions.calls).toEqual(['unlock network']);
+    expect(frame()).toContain('unlocked network');
+  });
+
+  it('adds dependents to the selection through the callback', async () => {
+    const { frame, press, actions } = renderApp();
+    await press(keys.end, ' ', 'a');
+    expect(actions.calls).toEqual(['dependents network']);
+    expect(frame()).toContain('3 selected');
+  });
+
+  it('toggles "affected only" with f when affected is known', async () => {
+    const fleet = createFleet().map((stack) => ({ ...stack, affected: stack.name === 'db' }));
+    const { frame, press } = renderApp(fleet);
+    await press('f');
+    expect(frame()).toContain('1/4 stacks');
+    expect(frame()).toContain('affected only (f)');
+    expect(frame()).not.toContain('network');
+  });
+
+  it('shows the help overlay with ? and closes it with any key', async () => {
+    const { frame, press } = renderApp();
+    await press('?');
+    await tick();
+    expect(frame()).toMatchInlineSnapshot(`
+      "╭──────────────────────────────────────────────────────────────────────────────────────────────────╮
+      │ Keys                                                                                             │
+      │ ↑↓ j k     move · pgup/pgdn page · home/end                                                      │
+      │ /          filter as you type: text, label:X, repo:X                                             │
+      │ g          group by repo / dependency tree                                                       │
+      │ f          affected stacks only (when known)                                                     │
+      │ space      select the stack under the cursor                                                     │
+      │ a          add dependents of the selection                                                       │
+      │ p / A / d  plan / apply (with confirmation) / drift check                                        │
+      │ r          resume the last interrupted run                                                       │
+      │ u          unlock the stack under the cursor                                                     │
+      │ enter      details: outputs, settings, deps, runs                                                │
+      │ q          quit                                                                                  │
+      │ Status: ✔ ok  = unchanged  ✘ failed  ↷ skipped  ⊘ denied  ! interrupted                          │
+      │ press any key to close                                                                           │
+      ╰──────────────────────────────────────────────────────────────────────────────────────────────────╯"
+    `);
+    await press('x');
+    expect(frame()).toContain('STACK');
+  });
+
+  it('opens details with enter: masked outputs, settings with provenance, deps, runs', async () => {
+    const details = {
+      outputs: [{ name: 'db_password', value: '***', sensitive: true }, { name: 'vpc_id', value: 'vpc-123', sensitive: false }],
+      settings: [
+        { key: 'env.AWS_REGION', value: 'eu-west-1', source: 'context aws-prod' },
+        { key: 'vars.cidr', value: '10.0.0.0/16', source: 'stack' },
+      ],
+      history: [{ runId: 'run-7', at: '2026-01-01T10:00:00Z', status: 'succeeded', durationMs: 12_300 }],
+    };
+    const { frame, press, actions } = renderApp(createFleet(), createActions([], details));
+    await press(keys.end, keys.enter);
+    await tick();
+    expect(actions.calls).toEqual(['details network']);
+    expect(frame()).toMatchInlineSnapshot(`
+      "network
+      repo platform · path stacks/network · runner terraform
+      labels prod, core
+      depends on -
+      dependents db, app
+      Outputs (2)
+        db_password = ***  (sensitive)
+        vpc_id = vpc-123
+      Settings (2)
+        env.AWS_REGION = eu-west-1  ← context aws-prod
+        vars.cidr      = 10.0.0.0/16  ← stack
+      Last runs (1)
+        2026-01-01T10:00:00Z  succeeded   run-7  12.3s
+      q back"
+    `);
+    await press('q');
+    expect(frame()).toContain('STACK');
+  });
+
+  it('renders only a window of a 5,000-stack fleet and scrolls it', async () => {
+    const fleet = Array.from({ length: 5000 }, (_, index): FleetStackInfo => ({
+      name: `stack-${String(index).padStart(4, '0')}`,
+      repo: 'big',
+      path: `stacks/${index}`,
+      labels: [],
+      runner: 'command',
+      dependsOn: [],
+      dependents: [],
+      outputCount: 0,
+    }));
+    const { frame, press } = renderApp(fleet);
+    await tick();
+    expect(frame().split('\n').length).toBeLessThan(24);
+    expect(frame()).toContain('stack-0000');
+    expect(frame()).not.toContain('stack-0100');
+    await press(keys.end);
+    expect(frame().split('\n').length).toBeLessThan(24);
+    expect(frame()).toContain('› ');
+    expect(frame()).toMatch(/› {5}stack-4999/);
+    expect(frame()).toContain('of 5001');
+  });
+
+  it('adapts to a resize', async () => {
+    const { app, frame } = renderApp();
+    await tick();
+    Object.defineProperty(app.stdout, 'columns', { value: 60, configurable: true });
+    app.stdout.emit('resize');
+    await tick();
+    expect(Math.max(...frame().split('\n').map((line) => line.length))).toBeLessThanOrEqual(60);
+  });
+
+  it('quits with q', async () => {
+    let code: number | undefined;
+    const app = render(<FleetApp fleet={createFleet()} actions={createActions()} clock={fixedClock} onQuit={(exitCode) => (code = exitCode)} />);
+    app.stdin.write('q');
+    await tick();
+    expect(code).toBe(0);
+  });
+});

@@ -1,0 +1,54 @@
+/** Fixtures shared by the component tests (not exported from the package). */
+import { stripVTControlCharacters } from 'node:util';
+import type { FleetStackInfo, RunHandle, StackDetails, UiActions } from './types.js';
+
+export const fixedNow = Date.parse('2026-01-01T12:00:00.000Z');
+export const fixedClock = (): number => fixedNow;
+
+export function createFleet(): FleetStackInfo[] {
+  return [
+    { name: 'network', repo: 'platform', path: 'stacks/network', labels: ['prod', 'core'], runner: 'terraform', dependsOn: [], dependents: ['db', 'app'], lastStatus: 'succeeded', lastRunAt: '2026-01-01T10:00:00.000Z', outputCount: 3 },
+    { name: 'db', repo: 'platform', path: 'stacks/db', labels: ['prod'], runner: 'tofu', dependsOn: ['network'], dependents: ['app'], lastStatus: 'failed', lastRunAt: '2026-01-01T11:55:00.000Z', outputCount: 0, lockedBy: 'alice', drift: 'drifted' },
+    { name: 'app', repo: 'payments', path: 'stacks/app', labels: ['prod'], runner: 'terraform', dependsOn: ['network', 'db'], dependents: ['smoke'], outputCount: 1 },
+    { name: 'smoke', path: 'checks/smoke', labels: ['test'], runner: 'command', dependsOn: ['app'], dependents: [], lastStatus: 'skipped', lastRunAt: '2025-12-30T12:00:00.000Z', outputCount: 0 },
+  ];
+}
+
+export interface RecordedActions extends UiActions {
+  calls: string[];
+}
+
+/** Actions that record every call; run actions hand out the given handles in order. */
+export function createActions(runs: RunHandle[] = [], details?: StackDetails): RecordedActions {
+  const calls: string[] = [];
+  const next = (): RunHandle => {
+    const run = runs.shift();
+    if (!run) throw new Error('no scripted run left');
+    return run;
+  };
+  return {
+    calls,
+    plan: (stacks) => (calls.push(`plan ${stacks.join(',')}`), next()),
+    apply: (stacks) => (calls.push(`apply ${stacks.join(',')}`), next()),
+    drift: (stacks) => (calls.push(`drift ${stacks.join(',')}`), next()),
+    resume: () => (calls.push('resume'), runs.shift()),
+    unlock: async (stack) => void calls.push(`unlock ${stack}`),
+    loadDetails: async (stack) => {
+      calls.push(`details ${stack}`);
+      return details ?? { outputs: [], settings: [], history: [] };
+    },
+    addDependents: (stacks) => (calls.push(`dependents ${stacks.join(',')}`), [...stacks, 'app', 'smoke']),
+  };
+}
+
+/** The last frame without ANSI codes and trailing spaces. */
+export function clean(frame: string | undefined): string {
+  return stripVTControlCharacters(frame ?? '')
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n');
+}
+
+export const tick = (ms = 30): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const keys = { up: '\u001B[A', down: '\u001B[B', enter: '\r', escape: '\u001B', ctrlC: '\u0003', tab: '\t', pageDown: '\u001B[6~', end: '\u001B[F' };
