@@ -1,3 +1,7 @@
 export { MemoryStore } from './memory-store.js';
 export { createGitSandbox, SANDBOX_GIT_ENV } from './git-sandbox.js';
 export type { GitSandbox, GitSandboxDescription, SandboxFiles } from './git-sandbox.js';
+export { createTempDir } from './temp-dir.js';
+export type { TempDir } from './temp-dir.js';
+export { maxConcurrency, readIntervals, writeCommandFleet } from './command-fleet.js';
+export type { CommandFleet, CommandFleetDescription, CommandFleetStack, StackInterval } from './command-fleet.js';
