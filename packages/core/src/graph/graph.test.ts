@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.js';
 import type { DependencySpec, LoadedManifest, StackSpec } from '../model.js';
+import { parseManifest } from '../manifest/index.js';
 import { buildStackGraph } from './build-stack-graph.js';
 import { createStackGraph } from './create-stack-graph.js';
 import type { StackEdge } from './types.js';
@@ -139,6 +140,40 @@ describe('buildStackGraph', () => {
       stacks.yaml:22:11 stacks.solo.dependsOn[0]: cycle: solo -> solo
         hint: break the cycle by removing one of these edges:
           solo -> solo (stacks.yaml:22:11 stacks.solo.dependsOn[0])"
+    `);
+  });
+
+  it('locates every edge of a cycle in the real stacks.yaml', () => {
+    const text = [
+      'version: 1',
+      'stacks:',
+      '  network:',
+      '    path: stacks/network',
+      '    vars:',
+      '      app_url: "${{ stacks.app.outputs.url }}"',
+      '  db:',
+      '    path: stacks/db',
+      '    dependsOn: [network]',
+      '  app:',
+      '    path: stacks/app',
+      '    dependsOn:',
+      '      - stack: db',
+      '        outputs: { host: DB_HOST }',
+      '      - network',
+      '    after: [db]',
+      '',
+    ].join('\n');
+    expect(captureValidation(() => buildStackGraph(parseManifest(text, 'stacks.yaml')))).toMatchInlineSnapshot(`
+      "stacks.yaml:13:9 stacks.app.dependsOn[0]: cycle: app -> db -> network -> app
+        hint: break the cycle by removing one of these edges:
+          app -> db (stacks.yaml:13:9 stacks.app.dependsOn[0])
+          app -> db (stacks.yaml:16:13 stacks.app.after[0], ordering only)
+          db -> network (stacks.yaml:9:17 stacks.db.dependsOn[0])
+          network -> app (stacks.yaml:6:16 stacks.network.vars.app_url)
+      stacks.yaml:15:9 stacks.app.dependsOn[1]: cycle: app -> network -> app
+        hint: break the cycle by removing one of these edges:
+          app -> network (stacks.yaml:15:9 stacks.app.dependsOn[1])
+          network -> app (stacks.yaml:6:16 stacks.network.vars.app_url)"
     `);
   });
 
