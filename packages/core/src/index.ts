@@ -11,3 +11,4 @@ export * from './resolve/index.js';
 export * from './selection/index.js';
 export * from './scheduler/index.js';
 export * from './run-plan/index.js';
+export * from './manifest/index.js';

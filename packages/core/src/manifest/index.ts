@@ -1,0 +1,7 @@
+export { parseManifest } from './parse-manifest.js';
+export { buildManifestJsonSchema } from './json-schema.js';
+export { manifestSchema, stackSchema, contextSchema } from './schema.js';
+export { HOOK_NAMES, RUNNER_KINDS } from './schema-parts.js';
+export { parseDuration } from './duration.js';
+export { formatKeyPath, parseKeyPath, type KeySegment } from './key-path.js';
+export { findPathEscape, findCronError } from './rules/index.js';

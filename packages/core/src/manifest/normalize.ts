@@ -1,0 +1,121 @@
+/** Raw schema output -> the `Manifest` every other package works on. */
+import type {
+  ContextSpec,
+  DependencySpec,
+  DriftSettings,
+  HookName,
+  Hooks,
+  Manifest,
+  RepoSpec,
+  SecretSource,
+  StackSpec,
+} from '../model.js';
+import { parseDuration } from './duration.js';
+import type { RawContext, RawManifest, RawStack } from './schema.js';
+
+type RawHooks = RawStack['hooks'];
+type RawDrift = NonNullable<RawStack['drift']>;
+
+// Why a fallback at all: the schema guarantees a valid duration, this only
+// keeps the types honest.
+const DEFAULT_BACKOFF_MS = 1000;
+
+export function normalizeManifest(raw: RawManifest, source: string): Manifest {
+  return {
+    version: 1,
+    source,
+    repos: mapValues(raw.repos, (repo, name): RepoSpec => ({
+      name,
+      url: repo.url,
+      ...(repo.ref === undefined ? {} : { ref: repo.ref }),
+    })),
+    settings: {
+      ...(raw.settings.concurrency === undefined ? {} : { concurrency: raw.settings.concurrency }),
+      stateDir: raw.settings.stateDir,
+      limits: raw.settings.limits,
+    },
+    variables: raw.variables,
+    contexts: mapValues(raw.contexts, normalizeContext),
+    stacks: mapValues(raw.stacks, normalizeStack),
+    policies: raw.policies.map((policy) => ({ file: policy.file })),
+  };
+}
+
+function normalizeContext(raw: RawContext, name: string): ContextSpec {
+  return {
+    name,
+    ...(raw.attachTo === undefined ? {} : { attachTo: { labels: raw.attachTo.labels } }),
+    priority: raw.priority,
+    env: normalizeEnv(raw.env),
+    vars: raw.vars,
+    secrets: raw.secrets as Record<string, SecretSource>,
+    files: raw.files,
+    hooks: normalizeHooks(raw.hooks),
+    ...(raw.drift === undefined ? {} : { drift: normalizeDrift(raw.drift) }),
+  };
+}
+
+function normalizeStack(raw: RawStack, name: string): StackSpec {
+  const timeoutMs = raw.timeout === undefined ? undefined : parseDuration(raw.timeout);
+  return {
+    name,
+    ...(raw.repo === undefined ? {} : { repo: raw.repo }),
+    path: raw.path,
+    runner: raw.runner,
+    labels: raw.labels,
+    contexts: raw.contexts,
+    vars: raw.vars,
+    env: normalizeEnv(raw.env),
+    // The schema's refinement guarantees exactly one source key.
+    secrets: raw.secrets as Record<string, SecretSource>,
+    files: raw.files,
+    hooks: normalizeHooks(raw.hooks),
+    watch: raw.watch,
+    dependsOn: raw.dependsOn.map(
+      (dependency): DependencySpec =>
+        typeof dependency === 'string'
+          ? { stack: dependency, outputs: {} }
+          : {
+              stack: dependency.stack,
+              outputs: dependency.outputs,
+              ...(dependency.mock === undefined ? {} : { mock: dependency.mock }),
+            },
+    ),
+    after: raw.after,
+    commands: Object.fromEntries(Object.entries(raw.commands).filter(([, command]) => command !== undefined)),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    retries: {
+      attempts: raw.retries?.attempts ?? 1,
+      on: raw.retries?.on ?? [],
+      backoffMs: parseDuration(raw.retries?.backoff ?? '1s') ?? DEFAULT_BACKOFF_MS,
+    },
+    ...(raw.drift === undefined ? {} : { drift: normalizeDrift(raw.drift) }),
+  };
+}
+
+/** `PORT: 8080` is a number in YAML but an environment variable is always a string. */
+function normalizeEnv(env: Record<string, string | number | boolean>): Record<string, string> {
+  return mapValues(env, (value) => String(value));
+}
+
+/** `afterApply: ./notify.sh` is shorthand for a one-command list. */
+function normalizeHooks(hooks: RawHooks): Hooks {
+  const normalized: Hooks = {};
+  for (const [name, commands] of Object.entries(hooks)) {
+    if (commands === undefined) continue;
+    normalized[name as HookName] = typeof commands === 'string' ? [commands] : commands;
+  }
+  return normalized;
+}
+
+function normalizeDrift(drift: RawDrift): DriftSettings {
+  return {
+    ...(drift.remediate === undefined ? {} : { remediate: drift.remediate }),
+    ...(drift.maxDeletes === undefined ? {} : { maxDeletes: drift.maxDeletes }),
+    ...(drift.schedule === undefined ? {} : { schedule: drift.schedule }),
+  };
+}
+
+function mapValues<T, U>(record: Record<string, T>, map: (value: T, key: string) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value, key)]));
+}

@@ -1,0 +1,61 @@
+import { ValidationError, type Problem } from '../errors.js';
+import type { LoadedManifest } from '../model.js';
+import { checkManifestSchema } from './check-schema.js';
+import { normalizeManifest } from './normalize.js';
+import { MANIFEST_RULES } from './rules/index.js';
+import { parseYamlSource } from './yaml-source.js';
+
+/**
+ * Parses and validates `stacks.yaml`: YAML with positions, then the schema,
+ * then normalization, then every rule. Collects all problems before failing.
+ *
+ * @param text the file's content
+ * @param source the path printed in messages, e.g. `stacks.yaml`
+ * @throws ValidationError with every problem found
+ */
+export function parseManifest(text: string, source: string): LoadedManifest {
+  const yaml = parseYamlSource(text, source);
+  if (yaml.problems.some((problem) => problem.code === 'E_YAML')) throw new ValidationError(sortProblems(yaml.problems));
+  const problems: Problem[] = [...yaml.problems];
+  if (yaml.data === undefined || yaml.data === null) {
+    problems.push({
+      code: 'E_TYPE',
+      message: 'the manifest is empty',
+      hint: 'start with "version: 1" and a "stacks:" map (see docs/manifest.md)',
+      location: { file: source, line: 1, column: 1 },
+    });
+    throw new ValidationError(problems);
+  }
+  const schema = checkManifestSchema(yaml.data, yaml.locate);
+  problems.push(...schema.problems);
+  if (schema.raw === undefined) throw new ValidationError(sortProblems(problems));
+  const manifest = normalizeManifest(schema.raw, source);
+  const context = {
+    manifest,
+    locate: yaml.locate,
+    declared: {
+      stacks: new Set(schema.declared.stacks),
+      contexts: new Set(schema.declared.contexts),
+      repos: new Set(schema.declared.repos),
+    },
+  };
+  for (const rule of MANIFEST_RULES) problems.push(...rule(context));
+  if (problems.length > 0) throw new ValidationError(sortProblems(problems));
+  return { manifest, locate: (keyPath) => yaml.locate(keyPath) };
+}
+
+/** File order, then key path, then code: stable output whatever order rules ran in. */
+function sortProblems(problems: Problem[]): Problem[] {
+  return [...problems].sort(
+    (left, right) =>
+      (left.location?.line ?? 0) - (right.location?.line ?? 0) ||
+      (left.location?.column ?? 0) - (right.location?.column ?? 0) ||
+      compareText(left.keyPath ?? '', right.keyPath ?? '') ||
+      compareText(left.code, right.code),
+  );
+}
+
+// Not localeCompare: the order must not depend on the machine's locale.
+function compareText(left: string, right: string): number {
+  return left < right ? -1 : left > right ? 1 : 0;
+}

@@ -1,0 +1,23 @@
+import type { ManifestRule } from './rule-context.js';
+import { validateCommands } from './validate-commands.js';
+import { validateDrift } from './validate-drift.js';
+import { validateEnvNames } from './validate-env-names.js';
+import { validateNames } from './validate-names.js';
+import { validatePaths } from './validate-paths.js';
+import { validateReferences } from './validate-references.js';
+import { validateTemplates } from './validate-templates.js';
+
+export { createProblem, type ManifestRule, type RuleContext } from './rule-context.js';
+export { findCronError } from './validate-drift.js';
+export { findPathEscape } from './validate-paths.js';
+
+/** Every rule the loader runs after the schema, in a fixed order. */
+export const MANIFEST_RULES: readonly ManifestRule[] = [
+  validateNames,
+  validateReferences,
+  validatePaths,
+  validateCommands,
+  validateEnvNames,
+  validateDrift,
+  validateTemplates,
+];

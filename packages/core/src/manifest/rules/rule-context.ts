@@ -1,0 +1,45 @@
+import type { Problem } from '../../errors.js';
+import type { ContextSpec, Manifest, StackSpec } from '../../model.js';
+import { formatKeyPath, type KeySegment } from '../key-path.js';
+import type { LocateTarget, ManifestLocator } from '../locate.js';
+
+/** What every rule sees. */
+export interface RuleContext {
+  manifest: Manifest;
+  /**
+   * Names declared in the file, including entries the schema rejected, so a
+   * reference to a broken stack is not also reported as unknown.
+   */
+  declared: { stacks: ReadonlySet<string>; contexts: ReadonlySet<string>; repos: ReadonlySet<string> };
+  locate: ManifestLocator;
+}
+
+/** A small check over the normalized manifest that returns every problem it finds. */
+export type ManifestRule = (context: RuleContext) => Problem[];
+
+export interface ProblemInput {
+  code: string;
+  path: readonly KeySegment[];
+  message: string;
+  hint: string;
+  /** @default 'auto' */
+  target?: LocateTarget;
+}
+
+export function createProblem(context: RuleContext, input: ProblemInput): Problem {
+  return {
+    code: input.code,
+    message: input.message,
+    hint: input.hint,
+    keyPath: formatKeyPath(input.path),
+    location: context.locate(input.path, input.target ?? 'auto'),
+  };
+}
+
+/** Stacks and contexts share env, secrets, files, hooks and drift; rules check both. */
+export function listSpecs(manifest: Manifest): { section: 'stacks' | 'contexts'; spec: StackSpec | ContextSpec }[] {
+  return [
+    ...Object.values(manifest.contexts).map((spec) => ({ section: 'contexts' as const, spec })),
+    ...Object.values(manifest.stacks).map((spec) => ({ section: 'stacks' as const, spec })),
+  ];
+}

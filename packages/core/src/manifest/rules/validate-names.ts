@@ -1,0 +1,26 @@
+import type { Problem } from '../../errors.js';
+import { createProblem, type ManifestRule } from './rule-context.js';
+
+// Names appear in `${{ stacks.NAME.outputs.KEY }}`, globs and file names.
+const NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
+const KIND = { stacks: 'stack', contexts: 'context', repos: 'repo' } as const;
+
+/** Stack, context and repo names can be written inside `${{ }}` and selectors. */
+export const validateNames: ManifestRule = (context) => {
+  const problems: Problem[] = [];
+  for (const section of ['repos', 'contexts', 'stacks'] as const) {
+    for (const name of Object.keys(context.manifest[section])) {
+      if (NAME.test(name)) continue;
+      problems.push(
+        createProblem(context, {
+          code: 'E_NAME',
+          path: [section, name],
+          message: `invalid ${KIND[section]} name ${JSON.stringify(name)}`,
+          hint: 'use letters, digits, "_" and "-" (not starting with "-")',
+          target: 'key',
+        }),
+      );
+    }
+  }
+  return problems;
+};

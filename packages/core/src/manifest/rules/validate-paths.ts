@@ -1,0 +1,53 @@
+import type { Problem } from '../../errors.js';
+import { createProblem, listSpecs, type ManifestRule } from './rule-context.js';
+
+/**
+ * Lexical check only: absolute paths and `..` climbing above the root. Symlinks
+ * need the disk, so the CLI checks those after loading.
+ */
+export function findPathEscape(path: string): 'absolute' | 'parent' | undefined {
+  if (/^([/\\]|[A-Za-z]:)/.test(path)) return 'absolute';
+  let depth = 0;
+  for (const segment of path.split(/[/\\]/)) {
+    if (segment === '' || segment === '.') continue;
+    depth += segment === '..' ? -1 : 1;
+    if (depth < 0) return 'parent';
+  }
+  return undefined;
+}
+
+/** Stack paths stay inside their repository; files stay inside the stack directory. */
+export const validatePaths: ManifestRule = (context) => {
+  const problems: Problem[] = [];
+  for (const stack of Object.values(context.manifest.stacks)) {
+    const escape = findPathEscape(stack.path);
+    if (escape === undefined) continue;
+    const where = stack.repo === undefined ? 'the repository of this manifest' : `repo "${stack.repo}"`;
+    problems.push(
+      createProblem(context, {
+        code: 'E_PATH_ESCAPE',
+        path: ['stacks', stack.name, 'path'],
+        message:
+          escape === 'absolute'
+            ? `path "${stack.path}" is absolute; a stack path must stay inside ${where}`
+            : `path "${stack.path}" escapes ${where}`,
+        hint: 'use a path relative to the repository root that does not climb above it with ".."',
+      }),
+    );
+  }
+  for (const { section, spec } of listSpecs(context.manifest)) {
+    for (const file of Object.keys(spec.files)) {
+      if (findPathEscape(file) === undefined) continue;
+      problems.push(
+        createProblem(context, {
+          code: 'E_PATH_ESCAPE',
+          path: [section, spec.name, 'files', file],
+          message: `file "${file}" would be written outside the stack directory`,
+          hint: 'use a path relative to the stack directory, without ".." above it',
+          target: 'key',
+        }),
+      );
+    }
+  }
+  return problems;
+};

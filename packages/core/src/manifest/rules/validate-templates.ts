@@ -1,0 +1,112 @@
+import { isStackfleetError, type Problem } from '../../errors.js';
+import { collectSpecTemplateStrings, collectTemplateStrings, type TemplateString } from '../../interpolation/collect-references.js';
+import { parseTemplate, type TemplatePart } from '../../interpolation/parse-template.js';
+import type { Manifest, StackSpec } from '../../model.js';
+import { didYouMean } from '../../text/suggest.js';
+import { createProblem, type ManifestRule, type RuleContext } from './rule-context.js';
+
+type Reference = Extract<TemplatePart, { kind: 'reference' }>;
+
+/**
+ * Every `${{ }}` in variables, env, vars, files and hooks parses, and points at
+ * a stack, variable or field that exists.
+ */
+export const validateTemplates: ManifestRule = (context) => {
+  const { manifest } = context;
+  const everyVar = collectAllVarNames(manifest);
+  const problems: Problem[] = [];
+  const check = (strings: TemplateString[], owner: StackSpec | undefined, vars: ReadonlySet<string>) => {
+    for (const string of strings) problems.push(...checkString(context, string, owner, vars));
+  };
+  check(collectTemplateStrings(manifest.variables, ['variables']), undefined, everyVar);
+  // A context's strings are rendered for each stack it applies to, so any variable defined anywhere may be meant.
+  for (const spec of Object.values(manifest.contexts)) check(collectSpecTemplateStrings('contexts', spec), undefined, everyVar);
+  for (const stack of Object.values(manifest.stacks)) {
+    check(collectSpecTemplateStrings('stacks', stack), stack, collectStackVarNames(manifest, stack));
+  }
+  return problems;
+};
+
+function checkString(
+  context: RuleContext,
+  { segments, text }: TemplateString,
+  owner: StackSpec | undefined,
+  vars: ReadonlySet<string>,
+): Problem[] {
+  let parts: TemplatePart[];
+  try {
+    parts = parseTemplate(text);
+  } catch (error) {
+    if (!isStackfleetError(error)) throw error;
+    return [createProblem(context, { code: error.code, path: segments, message: error.message, hint: error.hint ?? '' })];
+  }
+  const problems: Problem[] = [];
+  const report = (code: string, message: string, hint: string) =>
+    problems.push(createProblem(context, { code, path: segments, message, hint }));
+  for (const part of parts) {
+    if (part.kind !== 'reference') continue;
+    checkReference(context, part, owner, vars, report);
+  }
+  return problems;
+}
+
+function checkReference(
+  context: RuleContext,
+  { reference, source }: Reference,
+  owner: StackSpec | undefined,
+  vars: ReadonlySet<string>,
+  report: (code: string, message: string, hint: string) => void,
+): void {
+  switch (reference.root) {
+    case 'stacks':
+      if (owner !== undefined && reference.stack === owner.name) {
+        report('E_SELF_DEPENDENCY', `stack "${owner.name}" reads its own outputs in "${source}"`, 'a stack cannot depend on itself; pass the value as a variable');
+      } else if (!context.declared.stacks.has(reference.stack)) {
+        report(
+          'E_UNKNOWN_STACK',
+          `unknown stack "${reference.stack}" in "${source}"${didYouMean(reference.stack, context.declared.stacks)}`,
+          'use the name of a stack declared under "stacks"',
+        );
+      }
+      return;
+    case 'vars':
+      if (!vars.has(reference.name)) {
+        report(
+          'E_UNKNOWN_REFERENCE',
+          `unknown variable "${reference.name}" in "${source}"${didYouMean(reference.name, vars)}`,
+          `define "${reference.name}" under variables, in a context that applies to this stack, or in the stack's vars`,
+        );
+      }
+      return;
+    case 'stack':
+      if (reference.field !== 'name') {
+        report('E_UNKNOWN_REFERENCE', `unknown field "stack.${reference.field}" in "${source}"${didYouMean(reference.field, ['name'])}`, 'only "${{ stack.name }}" is available');
+      }
+      return;
+    case 'env':
+      // The orchestrator's environment is only known at run time.
+      return;
+  }
+}
+
+function collectAllVarNames(manifest: Manifest): Set<string> {
+  return new Set([
+    ...Object.keys(manifest.variables),
+    ...Object.values(manifest.contexts).flatMap((spec) => Object.keys(spec.vars)),
+    ...Object.values(manifest.stacks).flatMap((spec) => Object.keys(spec.vars)),
+  ]);
+}
+
+/** Variables a stack can see: shared ones, those of contexts that apply to it, and its own. */
+function collectStackVarNames(manifest: Manifest, stack: StackSpec): Set<string> {
+  const names = new Set(Object.keys(manifest.variables));
+  for (const spec of Object.values(manifest.contexts)) {
+    const labels = spec.attachTo?.labels ?? [];
+    const attached = labels.includes('*') || labels.some((label) => stack.labels.includes(label));
+    if (attached || stack.contexts.includes(spec.name)) {
+      for (const name of Object.keys(spec.vars)) names.add(name);
+    }
+  }
+  for (const name of Object.keys(stack.vars)) names.add(name);
+  return names;
+}

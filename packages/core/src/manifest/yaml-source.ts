@@ -1,0 +1,78 @@
+import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Problem } from '../errors.js';
+import { formatKeyPath, type KeySegment } from './key-path.js';
+import { buildLocator, keyText, type ManifestLocator } from './locate.js';
+
+export interface YamlSource {
+  /** The document as plain data (`undefined` for an empty file). */
+  data: unknown;
+  locate: ManifestLocator;
+  /** Syntax errors (E_YAML) and duplicate keys (E_DUPLICATE). */
+  problems: Problem[];
+}
+
+// Sections whose keys are names, so a duplicate key there is a duplicate name.
+const NAMED_SECTIONS: Record<string, string> = { stacks: 'stack', contexts: 'context', repos: 'repo' };
+
+/** Parses YAML keeping positions; syntax errors and duplicate keys become problems. */
+export function parseYamlSource(text: string, file: string): YamlSource {
+  const lineCounter = new LineCounter();
+  // uniqueKeys off: we find duplicates ourselves so that they get a key path.
+  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const locate = buildLocator(document, lineCounter, file);
+  const problems: Problem[] = document.errors.map((error) => {
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    return {
+      code: 'E_YAML',
+      message: `invalid YAML: ${describeYamlError(error.message)}`,
+      hint: 'fix the YAML syntax here (indentation, quoting, a missing ":" or bracket)',
+      location: { file, line, column: col },
+    };
+  });
+  if (problems.length > 0) return { data: undefined, locate, problems };
+  problems.push(...findDuplicateKeys(document, lineCounter, locate));
+  return { data: document.toJS(), locate, problems };
+}
+
+function describeYamlError(message: string): string {
+  // yaml may append " at line 3, column 1" and a code frame; we print our own position.
+  const firstLine = message.split('\n')[0] ?? message;
+  return firstLine.replace(/ at line \d+, column \d+:?$/, '').replace(/\.$/, '');
+}
+
+function findDuplicateKeys(document: Document, lineCounter: LineCounter, locate: ManifestLocator): Problem[] {
+  const problems: Problem[] = [];
+  // Iterative walk: a deeply nested document must not overflow the call stack.
+  const pending: { node: unknown; segments: KeySegment[] }[] = [{ node: document.contents, segments: [] }];
+  while (pending.length > 0) {
+    const { node, segments } = pending.pop()!;
+    if (isSeq(node)) {
+      node.items.forEach((item, index) => pending.push({ node: item, segments: [...segments, index] }));
+      continue;
+    }
+    if (!isMap(node)) continue;
+    const firstSeen = new Map<string, Node>();
+    for (const pair of node.items) {
+      const key = keyText(pair.key);
+      if (key === undefined) continue;
+      const keySegments = [...segments, key];
+      const first = firstSeen.get(key);
+      if (first === undefined) {
+        firstSeen.set(key, pair.key as Node);
+        pending.push({ node: pair.value, segments: keySegments });
+        continue;
+      }
+      const what = segments.length === 1 ? NAMED_SECTIONS[String(segments[0])] : undefined;
+      const firstLine = lineCounter.linePos(first.range?.[0] ?? 0).line;
+      problems.push({
+        code: 'E_DUPLICATE',
+        message: `duplicate ${what ?? 'key'} "${key}" (first defined on line ${firstLine})`,
+        hint: what ? `give each ${what} a unique name` : `keep one "${key}" and remove the other`,
+        keyPath: formatKeyPath(keySegments),
+        // The locator finds the last occurrence, which is the duplicate reported here.
+        location: locate(keySegments, 'key'),
+      });
+    }
+  }
+  return problems;
+}
