@@ -1,1 +1,3 @@
-export {};
+export * from './adapters.js';
+export * from './engine/index.js';
+export * from './log/index.js';

@@ -1,0 +1,57 @@
+import { hostname } from 'node:os';
+import type {
+  LockHolder,
+  Outputs,
+  PlannedStack,
+  RunCommand,
+  RunEvent,
+  StackRunRecord,
+} from '@stackfleet/core';
+import type { RunOptions } from './types.js';
+
+/** Defaulted options plus the state shared by every stack of one run. */
+export interface EngineRun {
+  options: RunOptions;
+  command: RunCommand;
+  planned: Map<string, PlannedStack>;
+  now: () => Date;
+  holder: LockHolder;
+  lockTtlMs: number;
+  lockTimeoutMs: number;
+  lockPollMs: number;
+  /** Outputs applied in this run, newer than the store's copy is to a reader that raced us. */
+  freshOutputs: Map<string, Outputs>;
+  /** Whether a stack's apply changed its outputs (false also for `unchanged` stacks). */
+  outputsChanged: Map<string, boolean>;
+  /** The orchestrator environment without unset entries, the base of every stack process's env. */
+  processEnv: Record<string, string>;
+  /** Aborted by the first Ctrl-C. */
+  interrupt: AbortSignal;
+  emit: (event: RunEvent) => void;
+  /** Durable progress: written before the transition is acted on. */
+  putState: (stack: string, record: Omit<StackRunRecord, 'runId' | 'stack'>) => Promise<void>;
+}
+
+const DEFAULT_LOCK_TTL_MS = 60_000;
+
+export function createEngineRun(command: RunCommand, planned: PlannedStack[], options: RunOptions): EngineRun {
+  const now = options.now ?? (() => new Date());
+  const processEnv: Record<string, string> = {};
+  for (const [key, value] of Object.entries(options.env)) if (value !== undefined) processEnv[key] = value;
+  return {
+    options,
+    command,
+    planned: new Map(planned.map((stack) => [stack.name, stack])),
+    now,
+    holder: options.lockHolder ?? { host: hostname(), pid: process.pid, runId: options.runId },
+    lockTtlMs: options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS,
+    lockTimeoutMs: options.lockTimeoutMs ?? 0,
+    lockPollMs: options.lockPollMs ?? 1000,
+    freshOutputs: new Map(),
+    outputsChanged: new Map(),
+    processEnv,
+    interrupt: options.signal ?? new AbortController().signal,
+    emit: options.onEvent,
+    putState: (stack, record) => options.store.putStackRun({ runId: options.runId, stack, ...record }),
+  };
+}

@@ -1,0 +1,176 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  assertInputsApplicable,
+  collectUpstreamInputs,
+  isStackfleetError,
+  resolveStack,
+  type ChangeSummary,
+  type Outputs,
+  type ResolvedStack,
+} from '@stackfleet/core';
+import { runHooks } from '../hooks/run-hooks.js';
+import { openStackLog } from '../log/index.js';
+import { createMasker, type Masker } from '../mask/masker.js';
+import { sensitiveOutputValues } from '../mask/mask-deep.js';
+import { resolveSecrets } from '../secrets/index.js';
+import { writeStackFiles } from '../files/index.js';
+import { formatDuration } from '../stack-runner/stack-phase-error.js';
+import type { StackExecution } from '../stack-runner/types.js';
+import type { EngineRun } from './engine-run.js';
+import { acquireStackLock, type HeldStackLock } from './stack-lock.js';
+import { runStackPhases, type PhaseContext } from './stack-phases.js';
+import type { StackOutcome } from './types.js';
+
+/** How a started stack ended, with what the orchestrator needs next. */
+export interface ExecutedStack extends StackOutcome {
+  changes?: ChangeSummary;
+  logFile: string;
+}
+
+/**
+ * Runs one stack end to end: read upstream outputs, resolve layers and
+ * secrets, write context files, take the lock, run the phases with retries
+ * under the stack's timeout. Files, lock and log are released in `finally`,
+ * so a failing or interrupted stack leaves nothing behind. Never throws: a
+ * failure becomes a `failed` outcome with a masked reason.
+ */
+export async function executeStack(run: EngineRun, name: string): Promise<ExecutedStack> {
+  const { options } = run;
+  const startedAt = run.now();
+  const masker = createMasker();
+  const log = await openStackLog(options.stateDir, options.runId, name);
+  let attemptLines: string[] = [];
+  const onLine = (stream: 'stdout' | 'stderr', line: string): void => {
+    attemptLines.push(line);
+    const masked = masker.mask(line);
+    log.writeLine(masked);
+    run.emit({ type: 'stack.log', runId: options.runId, stack: name, stream, line: masked });
+  };
+
+  const timeoutMs = options.manifest.stacks[name]?.timeoutMs;
+  const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+  const signal = timeout ? AbortSignal.any([run.interrupt, timeout]) : run.interrupt;
+  let removeFiles: (() => Promise<void>) | undefined;
+  let lock: HeldStackLock | undefined;
+  let changes: ChangeSummary | undefined;
+  const finish = (outcome: Omit<ExecutedStack, 'durationMs' | 'logFile'>): ExecutedStack => ({
+    ...outcome,
+    durationMs: run.now().getTime() - startedAt.getTime(),
+    logFile: log.path,
+  });
+
+  await run.putState(name, { state: 'running', attempt: 1, startedAt: startedAt.toISOString(), logFile: log.path });
+  run.emit({ type: 'stack.started', runId: options.runId, stack: name, at: startedAt.toISOString() });
+  try {
+    const upstream = await readUpstreamOutputs(run, name, masker);
+    if (run.command === 'apply') assertInputsApplicable(options.manifest, name, upstream);
+    const resolved = resolveStack(options.manifest, name, {
+      manifestDir: options.manifestDir,
+      repoDirs: options.repoDirs,
+      env: options.env,
+      outputs: upstream,
+    });
+    const secrets = await resolveStackSecrets(resolved, run, signal);
+    masker.add(Object.values(secrets));
+
+    const workDir = join(options.stateDir, 'runs', options.runId, 'work', name);
+    await mkdir(workDir, { recursive: true });
+    removeFiles = await writeStackFiles(resolved.dir, resolved.files);
+    if (run.command === 'apply' || run.command === 'destroy') {
+      lock = await acquireStackLock({
+        store: options.store,
+        stack: name,
+        holder: run.holder,
+        ttlMs: run.lockTtlMs,
+        timeoutMs: run.lockTimeoutMs,
+        pollMs: run.lockPollMs,
+        now: run.now,
+        signal: run.interrupt,
+        onLost: () => onLine('stderr', `stackfleet: lost the lock on ${name} (it expired and was taken)`),
+      });
+    }
+
+    const execution: StackExecution = {
+      runId: options.runId,
+      stack: resolved,
+      env: { ...run.processEnv, ...resolved.env, ...secrets },
+      workDir,
+      signal,
+      ...(options.forceSignal ? { forceSignal: options.forceSignal } : {}),
+      onLine,
+      onStep: (step) => run.emit({ type: 'stack.step', runId: options.runId, stack: name, step, at: run.now().toISOString() }),
+    };
+    const phases: PhaseContext = {
+      run,
+      name,
+      execution,
+      adapter: adapterFor(run, resolved),
+      masker,
+      startedAt,
+      logFile: log.path,
+      resetAttemptLines: () => (attemptLines = []),
+      attemptLines: () => attemptLines,
+      onChanges: (summary) => (changes = summary),
+    };
+    const result = await runStackPhases(phases).catch(async (error: unknown) => {
+      // afterRun hooks run after failures too (notifications); their own failure must not hide the first.
+      await runHooks('afterRun', execution).catch(() => undefined);
+      throw error;
+    });
+    await runHooks('afterRun', execution);
+    return finish({ ...result, ...(changes ? { changes } : {}) });
+  } catch (error) {
+    const reason = timeout?.aborted && timeoutMs !== undefined ? `timed out after ${formatDuration(timeoutMs)}` : describeError(error, masker);
+    const exitCode = (error as { failure?: { exitCode?: number | null } }).failure?.exitCode ?? undefined;
+    return finish({ status: 'failed', reason, ...(exitCode === undefined || exitCode === null ? {} : { exitCode }), ...(changes ? { changes } : {}) });
+  } finally {
+    await Promise.allSettled([removeFiles?.(), lock?.release()]);
+    await log.close();
+  }
+}
+
+/**
+ * Outputs of every upstream this stack reads: this run's fresh ones, else the
+ * stored ones. Sensitive values are added to the masker before anything runs.
+ */
+async function readUpstreamOutputs(
+  run: EngineRun,
+  name: string,
+  masker: Masker,
+): Promise<(stack: string) => Record<string, unknown> | undefined> {
+  const upstreamNames = new Set(collectUpstreamInputs(run.options.manifest, name, () => undefined).map((input) => input.upstream));
+  const known = new Map<string, Record<string, unknown>>();
+  for (const upstream of upstreamNames) {
+    const outputs: Outputs | undefined = run.freshOutputs.get(upstream) ?? (await run.options.store.getOutputs(upstream))?.outputs;
+    if (outputs === undefined) continue;
+    masker.add(sensitiveOutputValues(outputs));
+    known.set(upstream, Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value])));
+  }
+  return (stack) => known.get(stack);
+}
+
+async function resolveStackSecrets(
+  resolved: ResolvedStack,
+  run: EngineRun,
+  signal: AbortSignal,
+): Promise<Record<string, string>> {
+  if (Object.keys(resolved.secrets).length === 0) return {};
+  return resolveSecrets(resolved.secrets, {
+    env: run.options.env,
+    cwd: resolved.dir,
+    signal,
+    describe: (key: string) => `${resolved.provenance[`secrets.${key}`] ?? 'stack'} secret ${key}`,
+  });
+}
+
+function adapterFor(run: EngineRun, resolved: ResolvedStack) {
+  const adapter = run.options.adapters[resolved.runner];
+  if (!adapter) throw new Error(`no adapter for runner "${resolved.runner}"`);
+  return adapter;
+}
+
+function describeError(error: unknown, masker: Masker): string {
+  if (isStackfleetError(error)) return masker.mask(error.message);
+  return masker.mask(error instanceof Error ? error.message : String(error));
+}

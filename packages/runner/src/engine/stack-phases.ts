@@ -1,0 +1,133 @@
+import { isDeepStrictEqual } from 'node:util';
+import { StackfleetError, type ChangeSummary, type StackStatus } from '@stackfleet/core';
+import type { Masker } from '../mask/masker.js';
+import { sensitiveOutputValues } from '../mask/mask-deep.js';
+import type { PlanResult, StackExecution, StackRunnerAdapter } from '../stack-runner/types.js';
+import type { EngineRun } from './engine-run.js';
+import { runWithRetries } from './run-with-retries.js';
+
+export interface PhaseContext {
+  run: EngineRun;
+  name: string;
+  execution: StackExecution;
+  adapter: StackRunnerAdapter;
+  masker: Masker;
+  startedAt: Date;
+  logFile: string;
+  resetAttemptLines: () => void;
+  attemptLines: () => readonly string[];
+  onChanges: (changes: ChangeSummary) => void;
+}
+
+export interface PhasesResult {
+  status: StackStatus;
+  reason?: string;
+}
+
+/** The phases of the run's command for one stack: plan, apply (plan first), destroy, or `run -- CMD`. */
+export async function runStackPhases(context: PhaseContext): Promise<PhasesResult> {
+  switch (context.run.command) {
+    case 'plan':
+    case 'drift': {
+      const plan = await planStack(context);
+      return { status: plan.hasChanges ? 'changed' : 'unchanged' };
+    }
+    case 'apply':
+      return applyStack(context);
+    case 'destroy':
+      return destroyStack(context);
+    case 'run':
+      return runCommandInStack(context);
+  }
+}
+
+async function applyStack(context: PhaseContext): Promise<PhasesResult> {
+  const { run, name, adapter, execution } = context;
+  let plan: PlanResult | undefined;
+  if (adapter.hasPlanPhase(execution.stack)) {
+    plan = await planStack(context);
+    if (!plan.hasChanges) {
+      run.outputsChanged.set(name, false);
+      return { status: 'unchanged', reason: 'plan has no changes' };
+    }
+  }
+  await putPhaseState(context, 'applying', 'apply', 1);
+  const previous = await run.options.store.getOutputs(name);
+  const applied = await withRetries(context, 'apply', () => adapter.apply(execution, plan));
+  context.masker.add(sensitiveOutputValues(applied.outputs));
+  await run.options.store.setOutputs(name, applied.outputs, run.options.runId);
+  run.freshOutputs.set(name, applied.outputs);
+  run.outputsChanged.set(name, !isDeepStrictEqual(previous?.outputs, applied.outputs));
+  return { status: 'succeeded' };
+}
+
+async function planStack(context: PhaseContext): Promise<PlanResult> {
+  const { run, name, adapter, execution } = context;
+  await putPhaseState(context, 'running', 'plan', 1);
+  const plan = await withRetries(context, 'plan', () => adapter.plan(execution));
+  if (plan.changes) context.onChanges(plan.changes);
+  await putPhaseState(context, 'planned', 'plan', 1, plan.changes);
+  run.emit({
+    type: 'stack.planned',
+    runId: run.options.runId,
+    stack: name,
+    hasChanges: plan.hasChanges,
+    ...(plan.changes ? { changes: plan.changes } : {}),
+  });
+  return plan;
+}
+
+async function destroyStack(context: PhaseContext): Promise<PhasesResult> {
+  const { run, name, adapter, execution } = context;
+  await putPhaseState(context, 'applying', 'destroy', 1);
+  await withRetries(context, 'destroy', () => adapter.destroy(execution));
+  await run.options.store.deleteOutputs(name);
+  run.freshOutputs.delete(name);
+  return { status: 'succeeded' };
+}
+
+async function runCommandInStack(context: PhaseContext): Promise<PhasesResult> {
+  const argv = context.run.options.runCommand;
+  if (!argv || argv.length === 0) {
+    throw new StackfleetError('E_RUN_COMMAND_MISSING', 'run: no command given', {
+      hint: 'put the command after `--`, e.g. `stackfleet run -- terraform fmt -check`',
+    });
+  }
+  await putPhaseState(context, 'running', 'run', 1);
+  await context.adapter.runCommand(context.execution, argv);
+  return { status: 'succeeded' };
+}
+
+function withRetries<T>(context: PhaseContext, phase: 'plan' | 'apply' | 'destroy', attempt: () => Promise<T>): Promise<T> {
+  context.resetAttemptLines();
+  return runWithRetries(attempt, {
+    retries: context.execution.stack.retries,
+    signal: context.execution.signal,
+    linesOfLastAttempt: context.attemptLines,
+    onRetry: (attemptNumber, delayMs, matched) => {
+      context.execution.onLine(
+        'stderr',
+        `stackfleet: ${phase} failed with output matching "${matched}"; attempt ${attemptNumber} of ${context.execution.stack.retries.attempts} in ${delayMs}ms`,
+      );
+      context.resetAttemptLines();
+      return putPhaseState(context, phase === 'plan' ? 'running' : 'applying', phase, attemptNumber);
+    },
+  });
+}
+
+function putPhaseState(
+  context: PhaseContext,
+  state: 'running' | 'planned' | 'applying',
+  phase: 'plan' | 'apply' | 'destroy' | 'run',
+  attempt: number,
+  changes?: ChangeSummary,
+): Promise<void> {
+  return context.run.putState(context.name, {
+    state,
+    phase,
+    attempt,
+    startedAt: context.startedAt.toISOString(),
+    logFile: context.logFile,
+    ...(changes ? { changes } : {}),
+  });
+}

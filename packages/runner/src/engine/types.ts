@@ -1,0 +1,61 @@
+import type {
+  LockHolder,
+  Manifest,
+  RunEvent,
+  RunStatus,
+  RunSummary,
+  RunnerKind,
+  StackStatus,
+  Store,
+} from '@stackfleet/core';
+import type { StackRunnerAdapter } from '../stack-runner/types.js';
+
+export interface RunOptions {
+  runId: string;
+  manifest: Manifest;
+  /** Absolute directory of the manifest (stacks without `repo` live beside it). */
+  manifestDir: string;
+  /** Repository name -> absolute checkout directory. */
+  repoDirs: Record<string, string>;
+  /** Absolute state directory; logs go to `<stateDir>/runs/<runId>/`. */
+  stateDir: string;
+  /** The orchestrator's environment: inherited by every stack process and seen by `${{ env.X }}`. */
+  env: Record<string, string | undefined>;
+  store: Store;
+  adapters: Record<RunnerKind, StackRunnerAdapter>;
+  /** First Ctrl-C: start nothing new, forward SIGINT to running stacks, wait for them. */
+  signal?: AbortSignal;
+  /** Second Ctrl-C: kill running stacks at once. */
+  forceSignal?: AbortSignal;
+  onEvent: (event: RunEvent) => void;
+  /** argv for `stackfleet run -- CMD...`; required when the plan's command is `run`. */
+  runCommand?: string[];
+  /** Run dependents even when every upstream left its outputs unchanged. @default false */
+  allDependents?: boolean;
+  /** Lease length of a stack lock; renewed every third of it while the stack runs. @default 60000 */
+  lockTtlMs?: number;
+  /** How long to wait for a lock held by someone else before failing. @default 0 */
+  lockTimeoutMs?: number;
+  /** Poll interval while waiting for a lock. @default 1000 */
+  lockPollMs?: number;
+  /** Who holds the locks this run takes. @default this host and process */
+  lockHolder?: LockHolder;
+  /** @default () => new Date() */
+  now?: () => Date;
+  /** Resume: stacks finished by an earlier attempt of this run; not run again. */
+  alreadyDone?: Map<string, StackStatus>;
+}
+
+/** How one stack ended. */
+export interface StackOutcome {
+  status: StackStatus;
+  reason?: string;
+  durationMs: number;
+  exitCode?: number;
+}
+
+export interface RunResult {
+  status: RunStatus;
+  summary: RunSummary;
+  stacks: Map<string, StackOutcome>;
+}

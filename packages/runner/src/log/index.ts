@@ -1,0 +1,1 @@
+export { openStackLog, stackLogPath, type StackLog } from './stack-log.js';

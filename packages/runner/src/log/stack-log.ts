@@ -1,0 +1,36 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+/** An append-only log file for one stack in one run. Lines must already be masked. */
+export interface StackLog {
+  path: string;
+  writeLine(line: string): void;
+  close(): Promise<void>;
+}
+
+/** `<stateDir>/runs/<runId>/<stack>.log` */
+export function stackLogPath(stateDir: string, runId: string, stack: string): string {
+  return join(stateDir, 'runs', runId, `${stack}.log`);
+}
+
+/**
+ * Opens (appending, so a resumed or retried stack keeps its earlier lines)
+ * the stack's log file for this run.
+ */
+export async function openStackLog(stateDir: string, runId: string, stack: string): Promise<StackLog> {
+  const path = stackLogPath(stateDir, runId, stack);
+  await mkdir(dirname(path), { recursive: true });
+  const stream = createWriteStream(path, { flags: 'a', encoding: 'utf8' });
+  return {
+    path,
+    writeLine(line) {
+      stream.write(`${line}\n`);
+    },
+    close() {
+      return new Promise((resolve, reject) => {
+        stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
+      });
+    },
+  };
+}
