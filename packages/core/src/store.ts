@@ -94,8 +94,17 @@ export interface Store {
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Newest first. */
   listRuns(options?: { stack?: string; limit?: number }): Promise<RunRecord[]>;
-  /** The newest run whose status is `interrupted` or still `running`. */
+  /**
+   * The newest run whose status is `interrupted`, or still `running` while its
+   * process is provably gone (same host, pid no longer exists).
+   */
   findResumableRun(): Promise<RunRecord | undefined>;
+  /**
+   * Optional (additive): marks a run `running` again for `resume`, clears its
+   * `finishedAt`, and records the resuming process as its `host`/`pid` (keeping
+   * `startedBy`), so `findResumableRun` skips the run while that process lives.
+   */
+  reopenRun?(runId: string, by: { host: string; pid: number }): Promise<void>;
 
   // per-stack progress inside a run
   putStackRun(record: StackRunRecord): Promise<void>;

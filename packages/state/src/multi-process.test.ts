@@ -105,6 +105,9 @@ describe('several processes on one state dir', () => {
       // The lease has 60 s left, but its holder provably no longer exists.
       expect(await store.acquireLock('network', me, 60_000, new Date())).toMatchObject({ acquired: true, lock: { runId: 'run-me' } });
       expect((await store.findResumableRun())?.id).toBe('run-killed');
+      // Once a live process resumes it, nobody else is offered it.
+      await store.reopenRun('run-killed', { host: hostname(), pid: process.pid });
+      expect(await store.findResumableRun()).toBeUndefined();
     } finally {
       await store.close();
     }

@@ -49,6 +49,11 @@ export function updateRunFinished(db: Database.Database, runId: string, status: 
   db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?').run(status, finishedAt, runId);
 }
 
+/** Back to `running` under a new owning process (resume); `startedBy` is kept. */
+export function updateRunReopened(db: Database.Database, runId: string, by: { host: string; pid: number }): void {
+  db.prepare(`UPDATE runs SET status = 'running', finished_at = NULL, host = ?, pid = ? WHERE id = ?`).run(by.host, by.pid, runId);
+}
+
 export function selectRun(db: Database.Database, runId: string): RunRecord | undefined {
   const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
   return row && toRunRecord(row);

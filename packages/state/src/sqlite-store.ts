@@ -31,6 +31,7 @@ import {
   selectStackRuns,
   selectUnfinishedRuns,
   updateRunFinished,
+  updateRunReopened,
   upsertStackRun,
 } from './sqlite-runs.js';
 
@@ -86,6 +87,10 @@ export class SqliteStore implements Store {
 
   async finishRun(runId: string, status: RunStatus, finishedAt: string): Promise<void> {
     updateRunFinished(this.db, runId, status, finishedAt);
+  }
+
+  async reopenRun(runId: string, by: { host: string; pid: number }): Promise<void> {
+    updateRunReopened(this.db, runId, by);
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {

@@ -127,6 +127,15 @@ export function describeStoreContract(label: string, createStore: () => Promise<
         await store.finishRun('run-new', 'succeeded', iso(6000));
         expect((await store.findResumableRun())?.id).toBe('run-old');
       });
+
+      it('reopens a run for resume under the resuming process, when the store supports it', async () => {
+        if (!store.reopenRun) return;
+        await store.createRun(makeRun('run-1', 0, { status: 'interrupted', finishedAt: iso(500) }));
+        await store.reopenRun('run-1', { host: 'resumer.contract.invalid', pid: 777 });
+        expect(await store.getRun('run-1')).toEqual(
+          makeRun('run-1', 0, { status: 'running', host: 'resumer.contract.invalid', pid: 777 }),
+        );
+      });
     });
 
     describe('stack runs', () => {
