@@ -5,6 +5,7 @@ import {
 import { readChangedFiles, type ChangedFiles } from '../changes/read-changed-files.js';
 import { readCommitSha } from '../git/resolve-commit.js';
 import { GitCommandError, runGit } from '../git/run-git.js';
+import { readModuleFiles, type ModuleFileIndex } from '../modules/read-module-files.js';
 import { readModuleSources } from '../modules/read-module-sources.js';
 import { checkoutRepos } from '../repos/checkout-repos.js';
 import { isRemoteUrl } from '../repos/is-remote-url.js';
@@ -135,13 +136,16 @@ export async function detectAffectedStacks(loaded: LoadedManifest, options: Dete
     : undefined;
 
   const modules: Record<string, ModuleSource[]> = {};
+  const moduleFiles = new Map<string, Promise<ModuleFileIndex>>();
   for (const stack of Object.values(manifest.stacks)) {
     const repo = stack.repo ?? '';
     if (stack.runner === 'command' || (changes[repo]?.length ?? 0) === 0) continue;
     const repoDir = repo === '' ? options.manifestDir : checkout.dirs[repo];
     if (!repoDir) continue;
     const gitRoot = repo === '' ? rootDir : repoDir;
-    const found = await readModuleSources(join(repoDir, stack.path), gitRoot);
+    if (!moduleFiles.has(repo)) moduleFiles.set(repo, readModuleFiles(gitRoot));
+    const candidates = await moduleFiles.get(repo)!;
+    const found = await readModuleSources(join(repoDir, stack.path), gitRoot, { candidates });
     // Module dirs of repo '' are re-expressed from the manifest's directory.
     modules[stack.name] = repo === ''
       ? found.map((module) => ({ ...module, dir: posix.relative(prefix, module.dir) || '.' }))

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import type { ModuleSource } from '@stackfleet/core';
 import { parse } from '@cdktf/hcl2json';
+import type { ModuleFileIndex } from './read-module-files.js';
 
 // Used when a .tf file does not parse: over-including a module beats missing it.
 const SOURCE_FALLBACK = /\bsource\s*=\s*"(\.\.?\/[^"]*)"/g;
@@ -10,14 +11,29 @@ function isLocalSource(source: unknown): source is string {
   return typeof source === 'string' && (source.startsWith('./') || source.startsWith('../'));
 }
 
-/** Local `module "x" { source = "./..." }` sources declared in one directory's .tf files. */
-async function readLocalSources(dir: string): Promise<string[]> {
-  let names: string[];
+export interface ReadModuleSourcesOptions {
+  /**
+   * Repo-relative .tf files that may declare modules (see `readModuleFiles`);
+   * other files are not read. @default every .tf file of each directory
+   */
+  candidates?: ModuleFileIndex;
+}
+
+async function listTerraformFiles(dir: string, repoDir: string, candidates?: ModuleFileIndex): Promise<string[]> {
+  if (candidates) {
+    const repoPath = toRepoPath(repoDir, dir);
+    return repoPath === undefined ? [] : [...(candidates.get(repoPath) ?? [])].sort();
+  }
   try {
-    names = (await readdir(dir)).filter((name) => name.endsWith('.tf')).sort();
+    return (await readdir(dir)).filter((name) => name.endsWith('.tf')).sort();
   } catch {
     return []; // a stack dir not checked out yet, or a module dir that moved
   }
+}
+
+/** Local `module "x" { source = "./..." }` sources declared in one directory's .tf files. */
+async function readLocalSources(dir: string, repoDir: string, candidates?: ModuleFileIndex): Promise<string[]> {
+  const names = await listTerraformFiles(dir, repoDir, candidates);
   const sources: string[] = [];
   for (const name of names) {
     const text = await readFile(join(dir, name), 'utf8');
@@ -47,14 +63,14 @@ function toRepoPath(repoDir: string, absolute: string): string | undefined {
  * reaches it (`module source ../../modules/app -> ../vpc`). Registry and git
  * sources are skipped: their changes are not in this repository.
  */
-export async function readModuleSources(stackDir: string, repoDir: string): Promise<ModuleSource[]> {
+export async function readModuleSources(stackDir: string, repoDir: string, options: ReadModuleSourcesOptions = {}): Promise<ModuleSource[]> {
   const found: ModuleSource[] = [];
   const seen = new Set<string>([resolve(stackDir)]);
   let frontier: { dir: string; chain: string[] }[] = [{ dir: resolve(stackDir), chain: [] }];
   while (frontier.length > 0) {
     const next: typeof frontier = [];
     for (const { dir, chain } of frontier) {
-      for (const source of await readLocalSources(dir)) {
+      for (const source of await readLocalSources(dir, repoDir, options.candidates)) {
         const target = resolve(dir, source);
         const repoPath = toRepoPath(repoDir, target);
         if (repoPath === undefined || seen.has(target)) continue;

@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// Benchmark: `affected` on a generated monorepo (default 5,000 stacks,
+// 100,000 files, 1,000 changed files), beside `nx show projects --affected`
+// on the same tree. Usage: node bench/affected.mjs [--stacks N] [--changed N] [--no-nx]
+// Build first: npx tsc -b packages/vcs
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { detectAffectedStacks, readChangedFiles } from '../packages/vcs/dist/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const index = args.indexOf(`--${name}`);
+  return index === -1 ? fallback : Number(args[index + 1]);
+};
+const STACKS = option('stacks', 5000);
+const FILES_PER_STACK = 20; // 19 Terraform-ish files + package.json (the Nx project)
+const CHANGED = option('changed', 1000);
+const MODULES = 50;
+const withNx = !args.includes('--no-nx');
+const root = join(here, '.work', `mono-${STACKS}`);
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com',
+  GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com',
+};
+const git = (...argv) => execFileSync('git', argv, { cwd: root, env: gitEnv, maxBuffer: 1 << 30, encoding: 'utf8' });
+const stackName = (index) => `s${String(index).padStart(4, '0')}`;
+const time = async (fn) => { const start = performance.now(); const value = await fn(); return [performance.now() - start, value]; };
+const ms = (value) => `${value.toFixed(0)} ms`;
+
+async function generate() {
+  await rm(root, { recursive: true, force: true });
+  await mkdir(root, { recursive: true });
+  await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'bench-mono', private: true, workspaces: ['stacks/*'] }));
+  await writeFile(join(root, 'nx.json'), JSON.stringify({ defaultBase: 'main', useDaemonProcess: false }));
+  await writeFile(join(root, '.gitignore'), '.nx/\nnode_modules/\n');
+  for (let m = 0; m < MODULES; m += 1) {
+    await mkdir(join(root, 'modules', `m${m}`), { recursive: true });
+    await writeFile(join(root, 'modules', `m${m}`, 'main.tf'), `variable "name" {}\n# module ${m}\n`);
+  }
+  for (let s = 0; s < STACKS; s += 1) {
+    const dir = join(root, 'stacks', stackName(s));
+    await mkdir(dir, { recursive: true });
+    const usesModule = s % 10 === 0;
+    await writeFile(join(dir, 'main.tf'), usesModule
+      ? `module "shared" {\n  source = "../../modules/m${s % MODULES}"\n  name   = "${stackName(s)}"\n}\n`
+      : `resource "terraform_data" "r" {\n  input = "${stackName(s)}"\n}\n`);
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: stackName(s), version: '0.0.0' }));
+    for (let f = 2; f < FILES_PER_STACK; f += 1) await writeFile(join(dir, `file${f}.tf`), `# ${stackName(s)} ${f}\n`);
+  }
+  git('-c', 'init.defaultBranch=main', 'init', '--quiet');
+  git('add', '-A');
+  git('commit', '--quiet', '-m', 'generated');
+  git('checkout', '--quiet', '-b', 'feature');
+  // Spread the changes: one file in each of CHANGED - 10 stacks, plus 10 module files.
+  const step = Math.max(1, Math.floor(STACKS / CHANGED));
+  let changed = 0;
+  for (let s = 0; changed < CHANGED - 10 && s < STACKS; s += step, changed += 1) {
+    await writeFile(join(root, 'stacks', stackName(s), 'file2.tf'), `# changed ${s}\n`);
+  }
+  for (let m = 0; m < 10; m += 1) await writeFile(join(root, 'modules', `m${m}`, 'main.tf'), `variable "name" {}\n# changed\n`);
+  git('add', '-A');
+  git('commit', '--quiet', '-m', 'change');
+}
+
+function buildManifest() {
+  const stacks = {};
+  for (let s = 0; s < STACKS; s += 1) {
+    const name = stackName(s);
+    stacks[name] = {
+      name, path: `stacks/${name}`, runner: 'terraform', labels: [], contexts: [], vars: {}, env: {}, secrets: {},
+      files: {}, hooks: {}, watch: [], dependsOn: [], after: [], commands: {}, retries: { attempts: 1, on: [], backoffMs: 1000 },
+    };
+  }
+  return {
+    version: 1, source: 'stacks.yaml', repos: {}, settings: { stateDir: '.stackfleet', limits: {} },
+    variables: {}, contexts: {}, stacks, policies: [],
+  };
+}
+
+if (!existsSync(join(root, '.git'))) {
+  const [generateMs] = await time(generate);
+  console.log(`generated ${STACKS} stacks, ${STACKS * FILES_PER_STACK} files in ${ms(generateMs)}`);
+} else {
+  console.log(`reusing ${root}`);
+}
+
+const loaded = { manifest: buildManifest(), locate: () => undefined };
+const options = { manifestPath: 'stacks.yaml', manifestDir: root, stateDir: join(root, '.stackfleet') };
+await detectAffectedStacks(loaded, options); // warm-up: wasm HCL parser, OS file cache
+// Median of 3: the machine is shared, single runs are noisy.
+const median = async (fn) => {
+  const runs = [];
+  for (let i = 0; i < 3; i += 1) runs.push(await time(fn));
+  return runs.sort((a, b) => a[0] - b[0])[1];
+};
+const [gitMs, changes] = await median(() => readChangedFiles(root));
+const [totalMs, result] = await median(() => detectAffectedStacks(loaded, options));
+console.log(`changed files (git diff + untracked): ${changes.files.length} in ${ms(gitMs)}`);
+console.log(`stackfleet affected: ${result.affected.size} stacks in ${ms(totalMs)} total, ${ms(totalMs - gitMs)} after git's diff (target < 1000 ms)`);
+
+if (withNx) {
+  const nx = join(here, '..', 'node_modules', '.bin', 'nx');
+  const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_SKIP_NX_CACHE: 'true', NX_TUI: 'false' };
+  const run = () => execFileSync(nx, ['show', 'projects', '--affected', '--base=main', '--head=HEAD'], { cwd: root, env, encoding: 'utf8', maxBuffer: 1 << 30 });
+  await rm(join(root, '.nx'), { recursive: true, force: true });
+  const [coldMs, cold] = await time(run);
+  const [warmMs] = await time(run);
+  const count = cold.split('\n').filter(Boolean).length;
+  console.log(`nx show projects --affected: ${count} projects in ${ms(coldMs)} cold, ${ms(warmMs)} with its project-graph cache`);
+  console.log(`ratio (nx warm / stackfleet total): ${(warmMs / totalMs).toFixed(1)}x`);
+}
