@@ -1,6 +1,6 @@
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { ResolvedStack, StepName } from '@stackfleet/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCommandAdapter } from './command-adapter.js';
@@ -67,6 +67,13 @@ describe('createCommandAdapter', () => {
     await adapter.apply(execution);
     await adapter.apply(execution);
     expect((await readdir(join(root, 'work'))).length).toBe(2);
+  });
+
+  it('hands the command an absolute outputs path even when workDir is relative', async () => {
+    const { execution } = makeExecution({ commands: { apply: 'echo \'{"ok":true}\' > "$STACKFLEET_OUTPUTS"' } });
+    const result = await adapter.apply({ ...execution, workDir: relative(process.cwd(), execution.workDir) });
+    expect(result.outputs).toEqual({ ok: { value: true, sensitive: false } });
+    expect(await readdir(join(root, 'stack'))).toEqual([]);
   });
 
   it('maps plan exit codes: 0 no changes, 2 changes, anything else an error', async () => {

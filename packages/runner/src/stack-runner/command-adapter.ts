@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { StackfleetError, type Outputs, type Phase } from '@stackfleet/core';
 import { runHooks } from '../hooks/run-hooks.js';
 import { runPhaseProcess } from './run-phase-process.js';
@@ -65,7 +65,8 @@ function preparePhase(execution: StackExecution, phase: Phase): PreparedPhase {
       hint: `add commands.${phase} to stack "${stack.name}" (a command run with sh -c in its directory)`,
     });
   }
-  const outputsFile = join(execution.workDir, `${toFileName(stack.name)}.${phase}.${randomUUID()}.outputs.json`);
+  // Absolute: the command runs in the stack directory, a relative workDir would point elsewhere.
+  const outputsFile = resolve(execution.workDir, `${toFileName(stack.name)}.${phase}.${randomUUID()}.outputs.json`);
   const protocol = {
     STACKFLEET_PHASE: phase,
     STACKFLEET_STACK: stack.name,

@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { StackfleetError, type Outputs } from '@stackfleet/core';
 import { runHooks } from '../hooks/run-hooks.js';
 import { parsePlanChanges, parseTerraformOutputs } from './parse-terraform-json.js';
@@ -45,7 +45,8 @@ export function createTerraformAdapter(options: TerraformAdapterOptions): StackR
       await init(execution);
       await runHooks('beforePlan', execution);
       execution.onStep('plan');
-      const planFile = join(execution.workDir, `${toFileName(execution.stack.name)}.tfplan`);
+      // Absolute: terraform runs in the stack directory, a relative workDir would point elsewhere.
+      const planFile = resolve(execution.workDir, `${toFileName(execution.stack.name)}.tfplan`);
       const args = ['plan', '-input=false', '-no-color', '-detailed-exitcode', `-out=${planFile}`];
       const { exitCode } = await tf(execution, 'plan', args, { okExitCodes: [0, 2] });
       const hasChanges = exitCode === 2;
