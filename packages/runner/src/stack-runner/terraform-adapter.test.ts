@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ResolvedStack, StepName } from '@stackfleet/core';
@@ -37,10 +37,12 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function makeExecution(env: Record<string, string> = {}) {
+const hookLog = (name: string) => [`echo "${name} $TF_IN_AUTOMATION" >> ../hooks.log`];
+
+function makeExecution(env: Record<string, string> = {}, hooks: ResolvedStack['hooks'] = {}) {
   const lines: string[] = [];
   const steps: StepName[] = [];
-  const stack = { name: 'net', runner: 'terraform', dir: join(root, 'stack'), hooks: {}, commands: {} } as unknown as ResolvedStack;
+  const stack = { name: 'net', runner: 'terraform', dir: join(root, 'stack'), hooks, commands: {} } as unknown as ResolvedStack;
   const execution: StackExecution = {
     runId: 'run-1',
     stack,
@@ -57,7 +59,10 @@ describe('createTerraformAdapter (real terraform)', () => {
   it('plans, applies a saved plan, reads sensitive outputs, re-plans without changes, replaces, destroys', async () => {
     const adapter = createTerraformAdapter({ binary: 'terraform' });
 
-    const first = makeExecution();
+    const hooks = Object.fromEntries(
+      ['beforeInit', 'beforePlan', 'afterPlan', 'beforeApply', 'afterApply'].map((name) => [name, hookLog(name)]),
+    );
+    const first = makeExecution({}, hooks);
     const plan = await adapter.plan(first.execution);
     expect(plan).toMatchObject({
       hasChanges: true,
@@ -73,7 +78,7 @@ describe('createTerraformAdapter (real terraform)', () => {
       },
     });
     expect(plan.planFile).toBe(join(root, 'work', 'net.tfplan'));
-    expect(first.steps).toEqual(['init', 'plan']);
+    expect(first.steps).toEqual(['hooks', 'init', 'hooks', 'plan', 'hooks']);
     expect(first.lines.some((line) => line.includes('Plan: 2 to add'))).toBe(true);
     expect(first.lines.some((line) => line.includes('format_version'))).toBe(false);
     await expect(adapter.apply(first.execution)).rejects.toMatchObject({ code: 'E_PLAN_REQUIRED' });
@@ -83,7 +88,10 @@ describe('createTerraformAdapter (real terraform)', () => {
       name: { value: 'first', sensitive: false },
       password: { value: 'pw-first-secret', sensitive: true },
     });
-    expect(first.steps).toEqual(['init', 'plan', 'apply', 'outputs']);
+    expect(first.steps.slice(5)).toEqual(['hooks', 'apply', 'outputs', 'hooks']);
+    expect(await readFile(join(root, 'hooks.log'), 'utf8')).toBe(
+      'beforeInit 1\nbeforePlan 1\nafterPlan 1\nbeforeApply 1\nafterApply 1\n',
+    );
     expect(first.lines.some((line) => line.includes('Apply complete! Resources: 2 added'))).toBe(true);
     expect(first.lines.join('\n')).not.toContain('pw-first-secret');
 
