@@ -26,7 +26,7 @@ export const durationSchema = z
 export const stringListSchema = z.array(z.string());
 
 export const envSchema = z
-  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).describe('A string; numbers and booleans are converted to strings.'))
   .describe(
     'Environment variables for the stack\'s processes. Numbers and booleans are turned into strings. Supports ${{ }} interpolation.',
   );

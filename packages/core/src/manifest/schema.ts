@@ -31,7 +31,7 @@ export const dependencySchema = z
         .describe('Output values used for plans only, while the upstream has never been applied.'),
     }),
   ])
-  .describe('An upstream stack: its name, or { stack, outputs, mock }.');
+  .describe('The name of an upstream stack, or { stack: NAME, outputs: { OUTPUT: ENV_VAR }, mock: { OUTPUT: value } }.');
 
 export const retriesSchema = z
   .strictObject({

@@ -70,6 +70,9 @@ function translateIssue(issue: Issue, context: TranslateContext, path: KeySegmen
         ),
       ];
     case 'invalid_value':
+      if (path.length === 1 && last === 'version' && !found) {
+        return [at('E_VERSION', 'missing "version"', 'add "version: 1" at the top of the file')];
+      }
       if (path.length === 1 && last === 'version') {
         return [at('E_VERSION', `unsupported version ${describeValue(value)}`, 'this stackfleet reads version 1: set "version: 1"')];
       }
@@ -150,12 +153,17 @@ function translateUnion(
       ),
     ),
   ].filter((name) => name !== '');
-  const first = expected[0] ?? 'string';
+  // The union's own description says what it accepts better than any one branch.
+  const description = findSchemaAt(context.schema, path)?.description;
   return [
     at(
       'E_TYPE',
       `expected ${expected.map(describeExpected).join(' or ')}, got ${describeValue(value)}`,
-      hintForExpected(first),
+      description === undefined ? hintForExpected(expected[0] ?? 'string') : `write ${lowerFirst(description)}`,
     ),
   ];
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
