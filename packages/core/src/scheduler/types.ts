@@ -35,11 +35,17 @@ export interface Scheduler {
   next(): string[];
   /** A running stack finished well; its dependents may become ready. */
   complete(name: string): void;
-  /** A running stack failed; returns its transitive dependents, now skipped (`dependency X failed`). */
+  /**
+   * A running stack failed; returns its not-yet-started transitive dependents,
+   * now skipped (`dependency X failed`), in `stacks` order. Independent stacks go on.
+   */
   fail(name: string, reason: string): SkippedStack[];
   /** A running stack ended without doing its work (e.g. denied by policy); dependents are skipped like after `fail`. */
   skip(name: string, reason: string): SkippedStack[];
-  /** Fail-fast or Ctrl-C: nothing new starts; returns every never-started stack, now skipped. Running stacks still report back. */
+  /**
+   * Fail-fast or Ctrl-C: nothing new starts; returns every never-started stack,
+   * now skipped with `reason`, in `stacks` order. Running stacks still report back.
+   */
   stopStarting(reason: string): SkippedStack[];
   /** Resume: stacks finished by an earlier run count as succeeded. Only for stacks that have not started. */
   markDone(names: Iterable<string>): void;
