@@ -56,7 +56,7 @@ const DEFAULT_KILL_GRACE_MS = 10_000;
 export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
   const { argv, signal, forceSignal } = options;
   const [program, ...args] = argv;
-  if (program === undefined) throw new Error('runProcess: argv is empty');
+  if (program === undefined) return Promise.reject(new Error('runProcess: argv is empty'));
   const timedOutBySignal = signal?.aborted === true && isTimeoutReason(signal.reason);
   if (signal?.aborted || forceSignal?.aborted) {
     return Promise.resolve({ exitCode: null, signal: null, timedOut: timedOutBySignal, interrupted: !timedOutBySignal });
