@@ -122,7 +122,7 @@ export const manifestSchema = z
   .strictObject({
     version: z.literal(1).describe('Manifest format version. Only 1 exists.'),
     repos: z.record(z.string(), repoSchema).default({}).describe('Repositories by name; stacks without `repo` live beside this file.'),
-    settings: settingsSchema.prefault({}),
+    settings: settingsSchema.prefault({}).describe('Fleet-wide settings.'),
     variables: varsSchema.default({}).describe('Variables shared by every stack; the lowest precedence.'),
     contexts: z.record(z.string(), contextSchema).default({}).describe('Named contexts.'),
     stacks: z.record(z.string(), stackSchema).default({}).describe('The stacks, by name.'),
