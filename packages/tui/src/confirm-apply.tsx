@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from './key-router.js';
 import { useState } from 'react';
 import type { ChangeSummary } from '@stackfleet/core';
 import { fitText, formatChanges, formatStatusIcon, pickStatusColor } from './format.js';
@@ -30,7 +31,7 @@ export function ConfirmApply(props: ConfirmApplyProps): React.JSX.Element {
   const names = state.order.length > 0 ? state.order : props.stacks;
   const planDone = state.status !== undefined;
   const height = Math.max(1, props.rows - 6);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (input === 'y' && planDone) props.onConfirm(props.stacks);
     else if (input === 'n' || input === 'q' || key.escape || (key.ctrl && input === 'c')) {
       if (!planDone) props.planRun.interrupt();

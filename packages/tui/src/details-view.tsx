@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from './key-router.js';
 import { useEffect, useState } from 'react';
 import { buildDetailsLines } from './details-lines.js';
 import { scrollByKey } from './scroll-keys.js';
@@ -32,7 +33,7 @@ export function DetailsView(props: DetailsViewProps): React.JSX.Element {
   }, [stack.name, loadDetails]);
   const lines = error ? [...buildDetailsLines(stack, undefined).slice(0, -1), { text: `could not load details: ${error}` }] : buildDetailsLines(stack, details);
   const height = Math.max(1, props.rows - 3);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (input === 'q' || key.escape || key.return) {
       props.onClose();
       return;

@@ -1,5 +1,5 @@
 import { cleanup, render } from 'ink-testing-library';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FleetApp } from './fleet-app.js';
 import type { FleetStackInfo } from './types.js';
 import { clean, createActions, createFleet, fixedClock, keys, tick } from './test-fixtures.js';
@@ -54,9 +54,9 @@ describe('fleet view', () => {
   it('filters as you type by name, path and label:X', async () => {
     const { frame, press } = renderApp();
     await press('/', 'd', 'b');
-    expect(frame()).toContain('/db█');
-    expect(frame()).not.toContain('network');
-    expect(frame()).toContain('db');
+    await vi.waitFor(() => expect(frame()).toContain('/db█'));
+    await vi.waitFor(() => expect(frame()).not.toContain('network'));
+    await vi.waitFor(() => expect(frame()).toContain('db'));
     await press(keys.escape, '/', 'l', 'a', 'b', 'e', 'l', ':', 'c', 'o', 'r', 'e', keys.enter);
     expect(frame()).toMatchInlineSnapshot(`
       "stackfleet · 1/4 stacks · 0 selected · by repo
@@ -74,8 +74,8 @@ describe('fleet view', () => {
     const actions = createActions([run]);
     const { frame, press } = renderApp(createFleet(), actions);
     await press(keys.down, ' ', keys.down, ' ');
-    expect(frame()).toContain('2 selected');
-    expect(frame()).toMatch(/◉ {3}app/);
+    await vi.waitFor(() => expect(frame()).toContain('2 selected'));
+    await vi.waitFor(() => expect(frame()).toMatch(/◉ {3}app/));
     await press('p');
     expect(actions.calls).toEqual(['plan app,db']);
   });
@@ -85,23 +85,23 @@ describe('fleet view', () => {
     await press(keys.end, 'u');
     await tick();
     expect(actions.calls).toEqual(['unlock network']);
-    expect(frame()).toContain('unlocked network');
+    await vi.waitFor(() => expect(frame()).toContain('unlocked network'));
   });
 
   it('adds dependents to the selection through the callback', async () => {
     const { frame, press, actions } = renderApp();
     await press(keys.end, ' ', 'a');
     expect(actions.calls).toEqual(['dependents network']);
-    expect(frame()).toContain('3 selected');
+    await vi.waitFor(() => expect(frame()).toContain('3 selected'));
   });
 
   it('toggles "affected only" with f when affected is known', async () => {
     const fleet = createFleet().map((stack) => ({ ...stack, affected: stack.name === 'db' }));
     const { frame, press } = renderApp(fleet);
     await press('f');
-    expect(frame()).toContain('1/4 stacks');
-    expect(frame()).toContain('affected only (f)');
-    expect(frame()).not.toContain('network');
+    await vi.waitFor(() => expect(frame()).toContain('1/4 stacks'));
+    await vi.waitFor(() => expect(frame()).toContain('affected only (f)'));
+    await vi.waitFor(() => expect(frame()).not.toContain('network'));
   });
 
   it('shows the help overlay with ? and closes it with any key', async () => {
@@ -127,7 +127,7 @@ describe('fleet view', () => {
       ╰──────────────────────────────────────────────────────────────────────────────────────────────────╯"
     `);
     await press('x');
-    expect(frame()).toContain('STACK');
+    await vi.waitFor(() => expect(frame()).toContain('STACK'));
   });
 
   it('opens details with enter: masked outputs, settings with provenance, deps, runs', async () => {
@@ -160,7 +160,7 @@ describe('fleet view', () => {
       q back"
     `);
     await press('q');
-    expect(frame()).toContain('STACK');
+    await vi.waitFor(() => expect(frame()).toContain('STACK'));
   });
 
   it('renders only a window of a 5,000-stack fleet and scrolls it', async () => {
@@ -177,13 +177,13 @@ describe('fleet view', () => {
     const { frame, press } = renderApp(fleet);
     await tick();
     expect(frame().split('\n').length).toBeLessThan(24);
-    expect(frame()).toContain('stack-0000');
-    expect(frame()).not.toContain('stack-0100');
+    await vi.waitFor(() => expect(frame()).toContain('stack-0000'));
+    await vi.waitFor(() => expect(frame()).not.toContain('stack-0100'));
     await press(keys.end);
     expect(frame().split('\n').length).toBeLessThan(24);
-    expect(frame()).toContain('› ');
-    expect(frame()).toMatch(/› {5}stack-4999/);
-    expect(frame()).toContain('of 5001');
+    await vi.waitFor(() => expect(frame()).toContain('› '));
+    await vi.waitFor(() => expect(frame()).toMatch(/› {5}stack-4999/));
+    await vi.waitFor(() => expect(frame()).toContain('of 5001'));
   });
 
   it('adapts to a resize', async () => {

@@ -5,6 +5,7 @@ import { DetailsView } from './details-view.js';
 import { FleetView, type FleetCommand } from './fleet-view.js';
 import { createFleetViewState, type FleetViewState } from './fleet-view-state.js';
 import { HelpOverlay } from './help-overlay.js';
+import { KeyRouter } from './key-router.js';
 import { RunView } from './run-view.js';
 import { ColorContext } from './theme.js';
 import type { FleetStackInfo, RunHandle, UiActions } from './types.js';
@@ -162,7 +163,11 @@ export function FleetApp(props: FleetAppProps): React.JSX.Element {
       );
       break;
   }
-  return <ColorContext.Provider value={props.color ?? true}>{content}</ColorContext.Provider>;
+  return (
+    <ColorContext.Provider value={props.color ?? true}>
+      <KeyRouter>{content}</KeyRouter>
+    </ColorContext.Provider>
+  );
 }
 
 function describe(error: unknown): string {

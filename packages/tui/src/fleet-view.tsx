@@ -1,4 +1,5 @@
-import { Box, Text, useInput, type Key } from 'ink';
+import { Box, Text, type Key } from 'ink';
+import { useKeys } from './key-router.js';
 import { useMemo, useRef } from 'react';
 import { computeFleetColumns, formatFleetHeader, formatFleetRow } from './fleet-row-format.js';
 import { buildFleetRows, filterFleet, findStackRow, scrollWindow, type FleetRow } from './fleet-rows.js';
@@ -60,7 +61,7 @@ export function FleetView(props: FleetViewProps): React.JSX.Element {
     props.onStateChange(next);
   };
 
-  useInput(
+  useKeys(
     (input, key) => {
       const state = latest.current;
       if (state.editingQuery) {
@@ -99,7 +100,7 @@ export function FleetView(props: FleetViewProps): React.JSX.Element {
       else if (input === '?') props.onCommand({ kind: 'help' });
       else if (input === 'q' || (key.ctrl && input === 'c')) props.onCommand({ kind: 'quit' });
     },
-    { isActive: props.isActive },
+    props.isActive,
   );
 
   const state = props.state;

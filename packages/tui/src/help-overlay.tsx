@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from './key-router.js';
 import { useColor } from './theme.js';
 
 export type HelpTopic = 'fleet' | 'run';
@@ -28,7 +29,7 @@ const helpLines: Record<HelpTopic, [string, string][]> = {
 /** Keyboard help; any key closes it. */
 export function HelpOverlay(props: { topic: HelpTopic; onClose(): void }): React.JSX.Element {
   const paint = useColor();
-  useInput(() => props.onClose());
+  useKeys(() => props.onClose());
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={paint('cyan')} paddingX={1}>
       <Text bold>Keys</Text>

@@ -17,3 +17,4 @@ export { computeRunProgress, type RunProgress } from './run-progress.js';
 export { filterFleet, buildFleetRows, type FleetRow, type FleetFilter, type FleetGrouping } from './fleet-rows.js';
 export { LogBook } from './log-book.js';
 export { createScriptedRun, type ScriptedRun } from './scripted-run.js';
+export { KeyRouter, useKeys, type KeyHandler } from './key-router.js';

@@ -1,4 +1,5 @@
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from './key-router.js';
 import { useState } from 'react';
 import { scrollByKey } from './scroll-keys.js';
 
@@ -17,7 +18,7 @@ export function LogPager(props: LogPagerProps): React.JSX.Element {
   // undefined = follow the end of the log
   const [offset, setOffset] = useState<number | undefined>(undefined);
   const top = offset ?? last;
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (input === 'q' || key.escape || input === 'l') {
       props.onClose();
       return;

@@ -1,4 +1,5 @@
-import { Box, Static, useInput } from 'ink';
+import { Box, Static } from 'ink';
+import { useKeys } from './key-router.js';
 import { useEffect, useState } from 'react';
 import { FinishedStackLine } from './finished-stack-line.js';
 import { HelpOverlay } from './help-overlay.js';
@@ -51,7 +52,7 @@ export function RunView(props: RunViewProps): React.JSX.Element {
   const candidates = listSelectable(state);
   const selected = chosen !== undefined && state.stacks.has(chosen) ? chosen : candidates[0];
 
-  useInput(
+  useKeys(
     (input, key) => {
       if (key.ctrl && input === 'c') {
         if (done) props.onExit();
@@ -69,7 +70,7 @@ export function RunView(props: RunViewProps): React.JSX.Element {
         if (next !== undefined) setChosen(next);
       }
     },
-    { isActive: pagerFor === undefined && !showHelp },
+    pagerFor === undefined && !showHelp,
   );
 
   const nameWidth = Math.max(10, Math.min(32, props.columns - 30));

@@ -1,0 +1,169 @@
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { RunEvent } from '@stackfleet/core';
+import { KeyRouter } from './key-router.js';
+import { RunView } from './run-view.js';
+import { ColorContext } from './theme.js';
+import { clean, fixedClock, keys, tick } from './test-fixtures.js';
+import { at, emitAll, runId, scripted, summarize } from './test-runs.js';
+
+afterEach(() => cleanup());
+
+function renderRun(color = false) {
+  const run = scripted();
+  let exited = 0;
+  const app = render(
+    <ColorContext.Provider value={color}>
+      <KeyRouter>
+        <RunView run={run} rows={24} columns={80} clock={fixedClock} onExit={() => (exited += 1)} batchMs={1} tickMs={60_000} />
+      </KeyRouter>
+    </ColorContext.Provider>,
+  );
+  const press = async (...inputs: string[]): Promise<void> => {
+    for (const input of inputs) {
+      app.stdin.write(input);
+      await tick(40);
+    }
+  };
+  return { run, app, press, frame: () => clean(app.lastFrame()), exited: () => exited };
+}
+
+const start: RunEvent = { type: 'run.started', runId, command: 'apply', stacks: ['network', 'db', 'app', 'smoke', 'dns'], concurrency: 2, at };
+
+describe('live run view', () => {
+  it('shows running stacks with step and elapsed, queued and blocked counts, and the log tail', async () => {
+    const { run, frame } = renderRun();
+    emitAll(run, [
+      start,
+      { type: 'stack.queued', runId, stack: 'network', at },
+      { type: 'stack.queued', runId, stack: 'dns', at },
+      { type: 'stack.started', runId, stack: 'network', at },
+      { type: 'stack.step', runId, stack: 'network', step: 'apply', at },
+      { type: 'stack.log', runId, stack: 'network', stream: 'stdout', line: 'aws_vpc.main: Creating...' },
+      { type: 'stack.log', runId, stack: 'network', stream: 'stdout', line: 'password=*** (masked upstream)' },
+    ]);
+    await tick();
+    expect(frame()).toMatchInlineSnapshot(`
+      "apply 0/5 ░░░░░░░░░░░░░░░░░░░░ 0% · 10.0s
+      running 1/2 · queued 1 · blocked 3
+      ⠋ network                          10.0s   apply
+      ── log: network (2 lines) ──
+      │ aws_vpc.main: Creating...
+      │ password=*** (masked upstream)
+      tab select · l log · ? help · ctrl-c stop"
+    `);
+  });
+
+  it('prints finished, failed and skipped stacks once with duration and reason, then the summary', async () => {
+    const { run, frame, press, exited } = renderRun();
+    emitAll(run, [
+      start,
+      { type: 'stack.started', runId, stack: 'network', at },
+      { type: 'stack.finished', runId, stack: 'network', status: 'changed', durationMs: 12_300, changes: { create: 2, update: 0, delete: 0, replace: 0 } },
+      { type: 'stack.started', runId, stack: 'db', at },
+      { type: 'stack.finished', runId, stack: 'db', status: 'failed', durationMs: 3_100, exitCode: 1, reason: 'Error: quota exceeded' },
+    ]);
+    await tick();
+    emitAll(run, [
+      { type: 'stack.finished', runId, stack: 'app', status: 'skipped', durationMs: 0, reason: 'dependency db failed' },
+      { type: 'stack.finished', runId, stack: 'smoke', status: 'skipped', durationMs: 0, reason: 'dependency app skipped' },
+      { type: 'stack.finished', runId, stack: 'dns', status: 'unchanged', durationMs: 800 },
+      { type: 'run.finished', runId, status: 'failed', summary: summarize({ total: 5, changed: 1, failed: 1, skipped: 2, unchanged: 1, durationMs: 16_200 }), at: '2026-01-01T12:00:06.200Z' },
+    ]);
+    await tick();
+    const output = frame();
+    // Static output is written once: each finished stack appears exactly once.
+    expect(output.match(/network/g)).toHaveLength(1);
+    expect(output).toMatchInlineSnapshot(`
+      "✔ network                          changed   12.3s   +2 ~0 -0
+      ✘ db                               failed    3.1s    exit 1 · Error: quota exceeded
+      ↷ app                              skipped           dependency db failed
+      ↷ smoke                            skipped           dependency app skipped
+      = dns                              unchanged 800ms
+      apply 5/5 ████████████████████ 100% · 16.2s
+      running 0/2 · queued 0 · blocked 0
+      ── log: dns (0 lines) ──
+      run failed in 16.2s · 1 changed · 1 unchanged · 1 failed · 2 skipped
+      tab select · l log · ? help · q back to fleet"
+    `);
+    await press('q');
+    expect(exited()).toBe(1);
+  });
+
+  it('shows exactly the (already masked) log lines it was given, and the full log in the pager', async () => {
+    const { run, frame, press } = renderRun();
+    const lines = Array.from({ length: 60 }, (_, index) => `line ${index + 1} token=***`);
+    emitAll(run, [
+      start,
+      { type: 'stack.started', runId, stack: 'network', at },
+      ...lines.map((line): RunEvent => ({ type: 'stack.log', runId, stack: 'network', stream: 'stdout', line })),
+    ]);
+    await tick();
+    const pane = frame().split('\n').filter((line) => line.startsWith('│ '));
+    expect(pane.length).toBeGreaterThan(0);
+    expect(pane).toEqual(lines.slice(-pane.length).map((line) => `│ ${line}`));
+    await press('l');
+    await vi.waitFor(() => expect(frame()).toContain('log: network · lines 40-60 of 60 · following'));
+    await press('g');
+    await vi.waitFor(() => expect(frame()).toContain('lines 1-21 of 60'));
+    await vi.waitFor(() => expect(frame()).toContain('line 1 token=***'));
+    await press('q');
+    await vi.waitFor(() => expect(frame()).toContain('── log: network (60 lines) ──'));
+  });
+
+  it('switches the log pane between stacks with tab', async () => {
+    const { run, frame, press } = renderRun();
+    emitAll(run, [
+      start,
+      { type: 'stack.started', runId, stack: 'network', at },
+      { type: 'stack.started', runId, stack: 'dns', at },
+      { type: 'stack.log', runId, stack: 'network', stream: 'stdout', line: 'from network' },
+      { type: 'stack.log', runId, stack: 'dns', stream: 'stderr', line: 'from dns' },
+    ]);
+    await tick();
+    await vi.waitFor(() => expect(frame()).toContain('│ from network'));
+    await press(keys.tab);
+    await vi.waitFor(() => expect(frame()).toContain('│ from dns'));
+    await vi.waitFor(() => expect(frame()).not.toContain('│ from network'));
+  });
+
+  it('interrupts on ctrl-c, shows who it waits for, and forces on a second ctrl-c', async () => {
+    const { run, frame, press } = renderRun();
+    emitAll(run, [start, { type: 'stack.started', runId, stack: 'network', at }]);
+    await tick();
+    await press(keys.ctrlC);
+    expect(run.interrupts).toBe(1);
+    await vi.waitFor(() => expect(frame()).toContain('stopping…'));
+    emitAll(run, [{ type: 'run.interrupting', runId, waitingFor: ['network', 'db', 'dns'], at }]);
+    await tick();
+    await vi.waitFor(() => expect(frame()).toContain('stopping… waiting for 3 stacks (network, db, dns) · ctrl-c again to kill'));
+    await press('q');
+    await vi.waitFor(() => expect(frame()).toContain('stopping… waiting for 3 stacks'));
+    await press(keys.ctrlC);
+    expect(run.interrupts).toBe(2);
+    await vi.waitFor(() => expect(frame()).toContain('force stopping…'));
+  });
+
+  it('shows an error when the run itself fails and lets the user leave', async () => {
+    const { run, frame, press, exited } = renderRun();
+    emitAll(run, [start]);
+    run.fail(new Error('state store is locked'));
+    await tick();
+    await vi.waitFor(() => expect(frame()).toContain('run failed: state store is locked'));
+    await press('q');
+    expect(exited()).toBe(1);
+  });
+
+  it('drops colours when color is false', async () => {
+    const colored = renderRun(true);
+    const plain = renderRun(false);
+    for (const { run } of [colored, plain]) {
+      emitAll(run, [start, { type: 'stack.finished', runId, stack: 'network', status: 'failed', durationMs: 5 }]);
+    }
+    await tick();
+    // eslint-disable-next-line no-control-regex -- looking for SGR colour codes on purpose
+    const sgrColor = /\u001B\[3[0-9]m/;
+    expect(colored.app.lastFrame()).toMatch(sgrColor);
+    expect(plain.app.lastFrame()).not.toMatch(sgrColor);
+  });
+});
