@@ -67,6 +67,9 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
     const child = spawn(program, args, {
       cwd: options.cwd,
       env: options.env,
+      // Own process group: we can signal the child and everything it started at
+      // once, and the terminal's Ctrl-C reaches only us. Terraform treats a second
+      // SIGINT as "quit now", so it must get exactly the one we forward.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
