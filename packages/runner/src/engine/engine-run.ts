@@ -25,6 +25,8 @@ export interface EngineRun {
   outputsChanged: Map<string, boolean>;
   /** The orchestrator environment without unset entries, the base of every stack process's env. */
   processEnv: Record<string, string>;
+  /** Secret values per stack, read before the run started (`readRunSecrets`). */
+  secrets: Map<string, Record<string, string>>;
   /** Aborted by the first Ctrl-C. */
   interrupt: AbortSignal;
   emit: (event: RunEvent) => void;
@@ -50,6 +52,7 @@ export function createEngineRun(command: RunCommand, planned: PlannedStack[], op
     freshOutputs: new Map(),
     outputsChanged: new Map(),
     processEnv,
+    secrets: new Map(),
     interrupt: options.signal ?? new AbortController().signal,
     emit: options.onEvent,
     putState: (stack, record) => options.store.putStackRun({ runId: options.runId, stack, ...record }),

@@ -71,7 +71,7 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
       env: options.env,
       outputs: upstream,
     });
-    const secrets = await resolveStackSecrets(resolved, run, signal);
+    const secrets = run.secrets.get(name) ?? (await resolveStackSecrets(resolved, run, signal));
     masker.add(Object.values(secrets));
 
     const workDir = join(options.stateDir, 'runs', options.runId, 'work', name);

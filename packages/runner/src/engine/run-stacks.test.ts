@@ -346,6 +346,16 @@ describe('runStacks: outputs, secrets, files and locks', () => {
     expect(existsSync(join(dir, 'stacks', 'app', 'ctx.auto.tfvars'))).toBe(false);
   });
 
+  it('refuses to start when a secret is missing, naming the context and key', async () => {
+    const context = { name: 'aws-prod', attachTo: { labels: ['*'] }, priority: 10, env: {}, vars: {}, files: {}, hooks: {}, secrets: { DB_PASSWORD: { fromEnv: 'PROD_DB_PASSWORD' } } };
+    const { run, intervals } = await createFleet({ a: { plan: false }, b: { plan: false } }, { contexts: { 'aws-prod': context } });
+    await expect(run('apply')).rejects.toMatchObject({
+      code: 'E_SECRET_MISSING',
+      message: expect.stringMatching(/DB_PASSWORD.*aws-prod.*PROD_DB_PASSWORD is not set/),
+    });
+    expect(await intervals()).toEqual([]);
+  });
+
   it('fails a stack locked by another holder, naming it, and leaves no lock of its own', async () => {
     const { run, store } = await createFleet({ network: { plan: false } });
     await store.acquireLock('network', { host: 'ci-7', pid: 4242, runId: 'other-run' }, 60_000, new Date());

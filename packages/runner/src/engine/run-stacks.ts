@@ -2,6 +2,7 @@ import PQueue from 'p-queue';
 import type { RunPlan, StackStatus } from '@stackfleet/core';
 import { createEngineRun, type EngineRun } from './engine-run.js';
 import { executeStack, type ExecutedStack } from './execute-stack.js';
+import { readRunSecrets } from './read-run-secrets.js';
 import { createRunScheduler, type RunScheduler } from './run-scheduler.js';
 import { summarizeRun } from './summarize-run.js';
 import type { RunOptions, RunResult, StackOutcome } from './types.js';
@@ -16,6 +17,8 @@ import type { RunOptions, RunResult, StackOutcome } from './types.js';
  * before it is acted on, so `resume` can continue the run.
  *
  * Never throws for a stack's failure; it is reported in the result and events.
+ * Throws before anything starts (no event emitted) when a secret of a stack
+ * in the run cannot be read (`E_SECRET_MISSING`, naming context and key).
  */
 export async function runStacks(plan: RunPlan, options: RunOptions): Promise<RunResult> {
   const run = createEngineRun(plan.command, plan.stacks, options);
@@ -23,6 +26,7 @@ export async function runStacks(plan: RunPlan, options: RunOptions): Promise<Run
   const order = plan.stacks.map((stack) => stack.name);
   const outcomes = new Map<string, StackOutcome>();
   const alreadyDone = options.alreadyDone ?? new Map<string, StackStatus>();
+  run.secrets = await readRunSecrets(run, order.filter((name) => !alreadyDone.has(name)));
 
   run.emit({ type: 'run.started', runId: options.runId, command: plan.command, stacks: order, concurrency: plan.concurrency, at: startedAt.toISOString() });
   for (const name of order) {

@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import { collectResolutionLayers, type SecretSource } from '@stackfleet/core';
+import { resolveSecrets } from '../secrets/index.js';
+import type { EngineRun } from './engine-run.js';
+
+/**
+ * Reads every secret of every stack in the run before any stack starts, so
+ * a missing secret fails the run up front (naming the context and key)
+ * instead of halfway through an apply. Each `fromCommand` runs once; the
+ * values are handed to the stacks from here.
+ *
+ * @throws StackfleetError `E_SECRET_MISSING` from the first secret that cannot be read.
+ */
+export async function readRunSecrets(run: EngineRun, stacks: readonly string[]): Promise<Map<string, Record<string, string>>> {
+  const { manifest } = run.options;
+  const values = new Map<string, Record<string, string>>();
+  for (const name of stacks) {
+    const spec = manifest.stacks[name];
+    if (!spec) continue;
+    const secrets: Record<string, SecretSource> = {};
+    const declaredIn: Record<string, string> = {};
+    for (const layer of collectResolutionLayers(manifest, spec)) {
+      for (const [key, source] of Object.entries(layer.secrets)) {
+        secrets[key] = source;
+        declaredIn[key] = layer.label === 'stack' ? `stack ${name}` : layer.label;
+      }
+    }
+    if (Object.keys(secrets).length === 0) continue;
+    const root = spec.repo === undefined ? run.options.manifestDir : (run.options.repoDirs[spec.repo] ?? run.options.manifestDir);
+    values.set(
+      name,
+      await resolveSecrets(secrets, {
+        env: run.options.env,
+        cwd: join(root, spec.path),
+        signal: run.interrupt,
+        describe: (key) => declaredIn[key] ?? `stack ${name}`,
+      }),
+    );
+  }
+  return values;
+}
