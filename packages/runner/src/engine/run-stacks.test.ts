@@ -275,6 +275,30 @@ describe('runStacks: failures', () => {
   });
 });
 
+describe('runStacks: second interrupt', () => {
+  it('kills a stack that ignores SIGINT when forceSignal aborts', async () => {
+    const { run, intervals } = await createFleet({ stubborn: { plan: false, script: "trap '' INT; sleep 5" } });
+    const first = new AbortController();
+    const second = new AbortController();
+    const interruptTwice = async (): Promise<void> => {
+      while ((await intervals()).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      setTimeout(() => first.abort(), 100);
+      setTimeout(() => second.abort(), 400);
+    };
+    const started = Date.now();
+    const { result, finished } = await run('apply', {
+      signal: first.signal,
+      forceSignal: second.signal,
+      onEvent: (event) => {
+        if (event.type === 'stack.started') void interruptTwice();
+      },
+    });
+    expect(result.status).toBe('interrupted');
+    expect(finished('stubborn')).toMatchObject({ status: 'failed' });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+});
+
 describe('runStacks: outputs, secrets, files and locks', () => {
   const echoInputs = 'echo "vpc=$VPC_ID subnet=$SUBNET"';
   const passing = (mock?: Record<string, unknown>) =>
