@@ -1,0 +1,16 @@
+// `npm run bench`: every benchmark program in turn. Each prints its figures
+// against a baseline measured in the same run. BENCH_ONLY=manifest,execution
+// runs a subset.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const all = ['manifest', 'execution', 'affected', 'tui'];
+const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : all;
+const dir = new URL('.', import.meta.url).pathname;
+let failed = false;
+for (const name of all.filter((entry) => only.includes(entry))) {
+  console.log(`\n# bench/${name}.mjs`);
+  const result = spawnSync(process.execPath, [join(dir, `${name}.mjs`)], { stdio: 'inherit' });
+  if (result.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,53 @@
+import { selectStacks, type Selection } from '@stackfleet/core';
+import { detectAffectedStacks } from '@stackfleet/vcs';
+import type { CliIo } from './io.js';
+import { readFleet, type Fleet } from './manifest/read-manifest.js';
+import type { GlobalOptions, SelectionOptions } from './options.js';
+
+/** What every command handler gets: the outside world and the global flags. */
+export interface CommandContext {
+  io: CliIo;
+  global: GlobalOptions;
+  /** Reads and validates the manifest once per invocation. */
+  readFleet(): Fleet;
+  /** Applies the selector flags (including `--affected`, which asks git). */
+  select(fleet: Fleet, options: SelectionOptions): Promise<Selection>;
+  /** Human-facing notes (stderr), e.g. warnings. */
+  note(message: string): void;
+}
+
+export function createCommandContext(io: CliIo, global: GlobalOptions): CommandContext {
+  let fleet: Fleet | undefined;
+  const note = (message: string) => io.stderr.write(`${message}\n`);
+  return {
+    io,
+    global,
+    note,
+    readFleet() {
+      fleet ??= readFleet(io.cwd, global.file);
+      return fleet;
+    },
+    async select(target, options) {
+      let affected: ReadonlyMap<string, string> | undefined;
+      if (options.affected) {
+        const result = await detectAffectedStacks(target.loaded, {
+          manifestPath: target.manifestPath,
+          manifestDir: target.manifestDir,
+          stateDir: target.stateDir,
+          base: options.base,
+          head: options.head,
+        });
+        for (const line of result.notes) note(`note: ${line}`);
+        affected = result.affected;
+      }
+      return selectStacks(target.graph, target.loaded.manifest, {
+        stacks: options.stack,
+        labels: options.label,
+        exclude: options.exclude,
+        withDependents: options.withDependents,
+        withDependencies: options.withDependencies,
+        affected,
+      });
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { explainAffected, selectAffectedDependents } from '@stackfleet/core';
+import { detectAffectedStacks } from '@stackfleet/vcs';
+import type { CommandContext } from '../command-context.js';
+import { writeLine } from '../io.js';
+
+export interface AffectedOptions {
+  base?: string;
+  head?: string;
+  why?: boolean;
+  dependents?: boolean;
+}
+
+/** `stackfleet affected [--base REF] [--head REF] [--why] [--json]`: changed stacks plus dependents, in run order. */
+export async function runAffectedCommand(context: CommandContext, options: AffectedOptions): Promise<number> {
+  const fleet = context.readFleet();
+  const result = await detectAffectedStacks(fleet.loaded, {
+    manifestPath: fleet.manifestPath,
+    manifestDir: fleet.manifestDir,
+    stateDir: fleet.stateDir,
+    base: options.base,
+    head: options.head,
+  });
+  for (const note of result.notes) context.note(`note: ${note}`);
+  const reasons =
+    options.dependents === false
+      ? new Map(result.affected)
+      : selectAffectedDependents(result.affected, fleet.graph.names, (stack) => fleet.graph.dependenciesOf(stack));
+  const order = fleet.graph.topologicalOrder(reasons.keys());
+  const out = context.io.stdout;
+  for (const name of order) {
+    const reason = reasons.get(name) ?? '';
+    if (context.global.json) writeLine(out, JSON.stringify({ stack: name, reason, why: explainAffected(name, reasons) }));
+    else writeLine(out, options.why ? explainAffected(name, reasons) : name);
+  }
+  for (const name of result.deleted) {
+    if (context.global.json) writeLine(out, JSON.stringify({ stack: name, deleted: true, reason: 'removed from the manifest' }));
+    else context.note(`deleted: ${name} (removed from the manifest; its resources are not destroyed automatically)`);
+  }
+  return 0;
+}

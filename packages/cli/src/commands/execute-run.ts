@@ -1,0 +1,142 @@
+import { availableParallelism } from 'node:os';
+import {
+  buildRunPlan,
+  StackfleetError,
+  type RunCommand,
+  type RunEvent,
+  type RunPlan,
+  type StackStatus,
+} from '@stackfleet/core';
+import { runStacks, type RunResult } from '@stackfleet/runner';
+import type { CommandContext } from '../command-context.js';
+import type { Fleet } from '../manifest/read-manifest.js';
+import { parseConcurrency, type SelectionOptions } from '../options.js';
+import { chooseOutputMode, shouldUseColor } from '../output/choose-output-mode.js';
+import { createNdjsonReporter } from '../reporters/ndjson-reporter.js';
+import { createPlainReporter } from '../reporters/plain-reporter.js';
+import { listenForInterrupts } from '../runtime/interrupts.js';
+import { openRuntime } from '../runtime/open-runtime.js';
+import { createRunId } from '../runtime/run-id.js';
+import { parseDurationFlag } from '../runtime/parse-duration-flag.js';
+
+export interface RunFlags extends SelectionOptions {
+  autoApprove?: boolean;
+  detailedExitcode?: boolean;
+  lockTimeout?: string;
+  allDependents?: boolean;
+  dependents?: boolean;
+}
+
+/** `-j`, else settings.concurrency, else min(4, CPUs). */
+export function resolveConcurrency(context: CommandContext, fleet: Fleet): number {
+  return (
+    parseConcurrency(context.global.concurrency) ??
+    fleet.loaded.manifest.settings.concurrency ??
+    Math.max(1, Math.min(4, availableParallelism()))
+  );
+}
+
+/** Builds the pure RunPlan for a command over the selected stacks. */
+export async function buildPlanForCommand(context: CommandContext, fleet: Fleet, command: RunCommand, flags: RunFlags): Promise<RunPlan> {
+  const selection = await context.select(fleet, flags);
+  return buildRunPlan(fleet.graph, selection, {
+    command,
+    concurrency: resolveConcurrency(context, fleet),
+    limits: fleet.loaded.manifest.settings.limits,
+    failFast: Boolean(context.global.failFast),
+  });
+}
+
+export interface ExecuteOptions {
+  fleet: Fleet;
+  plan: RunPlan;
+  flags: RunFlags;
+  runCommand?: string[];
+  /** Resume: continue this run instead of starting a new one. */
+  resume?: { runId: string; alreadyDone: Map<string, StackStatus> };
+  /** Extra listener (drift reports, the UI). */
+  onEvent?: (event: RunEvent) => void;
+  /** Print nothing of the run itself (the caller renders). */
+  quiet?: boolean;
+}
+
+/** The IO part of plan/apply/destroy/run/drift/resume: runtime, reporters, signals, the engine, the store. */
+export async function executeRun(context: CommandContext, options: ExecuteOptions): Promise<RunResult & { runId: string }> {
+  const { io, global } = context;
+  const { fleet, plan } = options;
+  const mode = chooseOutputMode({
+    json: global.json,
+    ci: global.ci,
+    stdoutIsTTY: Boolean(io.stdout.isTTY),
+    stdinIsTTY: Boolean(io.stdin.isTTY),
+    env: io.env,
+  });
+  const reporter = options.quiet
+    ? () => undefined
+    : mode === 'json'
+      ? createNdjsonReporter(io.stdout)
+      : createPlainReporter({ out: io.stdout, color: shouldUseColor({ color: global.color, env: io.env, isTTY: Boolean(io.stdout.isTTY) }) });
+  const runtime = await openRuntime(fleet, io.env, context.note);
+  const runId = options.resume?.runId ?? createRunId();
+  const interrupts = listenForInterrupts(() => context.note('stopping: waiting for running stacks (Ctrl-C again to kill them)'));
+  try {
+    if (options.resume) {
+      await runtime.store.reopenRun?.(runId, { host: runtime.host, pid: process.pid });
+    } else {
+      await runtime.store.createRun({
+        id: runId,
+        command: plan.command,
+        selection: { ...options.flags, runCommand: options.runCommand },
+        stacks: plan.stacks.map((stack) => stack.name),
+        startedBy: runtime.startedBy,
+        host: runtime.host,
+        pid: process.pid,
+        repoShas: runtime.repoShas,
+        manifestPath: fleet.manifestPath,
+        startedAt: new Date().toISOString(),
+        status: 'running',
+      });
+    }
+    const result = await runStacks(plan, {
+      runId,
+      manifest: fleet.loaded.manifest,
+      manifestDir: fleet.manifestDir,
+      repoDirs: runtime.repoDirs,
+      stateDir: fleet.stateDir,
+      env: io.env,
+      store: runtime.store,
+      adapters: runtime.adapters,
+      signal: interrupts.signal,
+      forceSignal: interrupts.forceSignal,
+      runCommand: options.runCommand,
+      allDependents: options.flags.allDependents,
+      lockTimeoutMs: parseDurationFlag('--lock-timeout', options.flags.lockTimeout) ?? 0,
+      alreadyDone: options.resume?.alreadyDone,
+      onEvent: (event) => {
+        reporter(event);
+        options.onEvent?.(event);
+      },
+    });
+    await runtime.store.finishRun(runId, result.status, new Date().toISOString());
+    return { ...result, runId };
+  } finally {
+    interrupts.dispose();
+    await runtime.close();
+  }
+}
+
+/** SPEC §4 exit codes for run commands. */
+export function exitCodeFor(command: RunCommand, result: RunResult, detailedExitcode = false): number {
+  if (result.status === 'denied') return 3;
+  if (result.status !== 'succeeded') return 1;
+  if (command === 'plan' && detailedExitcode) return result.summary.changed > 0 ? 2 : 0;
+  return 0;
+}
+
+export function requireApproval(context: CommandContext, command: 'apply' | 'destroy', flags: RunFlags): void {
+  if (flags.autoApprove) return;
+  if (context.io.stdin.isTTY && context.io.stdout.isTTY && !context.global.ci && !context.global.json) return;
+  throw new StackfleetError('E_APPROVAL_REQUIRED', `${command} needs approval but there is no terminal to ask in`, {
+    hint: `review with \`stackfleet plan\`, then run \`stackfleet ${command} --auto-approve\``,
+  });
+}

@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import { StackfleetError, type RunRecord, type StackRunRecord } from '@stackfleet/core';
+import type { CommandContext } from '../command-context.js';
+import { writeLine } from '../io.js';
+import { formatDuration } from '../reporters/format-duration.js';
+import { openStore } from '../runtime/open-runtime.js';
+
+/** `stackfleet history [STACK] [--json] [--limit N]`. */
+export async function runHistoryCommand(context: CommandContext, options: { limit?: string }, args: string[]): Promise<number> {
+  const limit = options.limit === undefined ? 20 : Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new StackfleetError('E_USAGE', `Expected \`--limit\` to be a number from 1 and up, got \`${options.limit}\``);
+  }
+  const fleet = context.readFleet();
+  const store = openStore(fleet, context.io.env);
+  const out = context.io.stdout;
+  try {
+    const stack = args[0];
+    if (stack !== undefined) {
+      const rows = await store.listStackHistory(stack, limit);
+      if (context.global.json) {
+        for (const row of rows) writeLine(out, JSON.stringify(row));
+        return 0;
+      }
+      if (rows.length === 0) writeLine(out, `no runs of ${stack} recorded`);
+      else printTable(out, ['RUN', 'WHEN', 'PHASE', 'STATUS', 'DURATION', 'DETAIL'], rows.map(describeStackRun));
+      return 0;
+    }
+    const runs = await store.listRuns({ limit });
+    if (context.global.json) {
+      for (const run of runs) writeLine(out, JSON.stringify({ ...run, stackRuns: await store.listStackRuns(run.id) }));
+      return 0;
+    }
+    if (runs.length === 0) {
+      writeLine(out, 'no runs recorded yet');
+      return 0;
+    }
+    const rows: string[][] = [];
+    for (const run of runs) rows.push(describeRun(run, await store.listStackRuns(run.id)));
+    printTable(out, ['RUN', 'WHEN', 'COMMAND', 'STATUS', 'STACKS', 'DURATION'], rows);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/** `stackfleet show RUN`: the summary, every stack, and where the logs are. */
+export async function runShowCommand(context: CommandContext, _options: unknown, args: string[]): Promise<number> {
+  const runId = args[0] ?? '';
+  const fleet = context.readFleet();
+  const store = openStore(fleet, context.io.env);
+  const out = context.io.stdout;
+  try {
+    const run = await store.getRun(runId);
+    if (!run) {
+      throw new StackfleetError('E_UNKNOWN_RUN', `no run "${runId}" in ${fleet.stateDir}`, { hint: 'see `stackfleet history` for run ids' });
+    }
+    const stackRuns = await store.listStackRuns(run.id);
+    if (context.global.json) {
+      writeLine(out, JSON.stringify({ ...run, stackRuns }));
+      return 0;
+    }
+    writeLine(out, `run ${run.id}: ${run.command} ${run.status}`);
+    writeLine(out, `started ${run.startedAt} by ${run.startedBy} (pid ${run.pid})${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`);
+    const shas = Object.entries(run.repoShas).map(([repo, sha]) => `${repo || '(manifest repo)'}@${sha.slice(0, 12)}`);
+    if (shas.length > 0) writeLine(out, `repos: ${shas.join(', ')}`);
+    writeLine(out, `logs: ${join(fleet.stateDir, 'runs', run.id)}`);
+    writeLine(out);
+    const byStack = new Map(stackRuns.map((row) => [row.stack, row]));
+    const rows = run.stacks.map((stack) => {
+      const row = byStack.get(stack);
+      return [stack, row?.state ?? 'pending', row?.durationMs === undefined ? '-' : formatDuration(row.durationMs), row?.reason ?? describeChanges(row) ?? '', row?.logFile ?? ''];
+    });
+    printTable(out, ['STACK', 'STATUS', 'DURATION', 'DETAIL', 'LOG'], rows);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+function describeRun(run: RunRecord, stackRuns: StackRunRecord[]): string[] {
+  const counts = new Map<string, number>();
+  for (const row of stackRuns) counts.set(row.state, (counts.get(row.state) ?? 0) + 1);
+  const stacks = [...counts.entries()].sort().map(([state, count]) => `${count} ${state}`).join(', ') || `${run.stacks.length} planned`;
+  const duration = run.finishedAt ? formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt)) : '-';
+  return [run.id, run.startedAt.replace('T', ' ').slice(0, 19), run.command, run.status, stacks, duration];
+}
+
+function describeStackRun(row: StackRunRecord): string[] {
+  return [
+    row.runId,
+    (row.startedAt ?? '').replace('T', ' ').slice(0, 19),
+    row.phase ?? '',
+    row.state,
+    row.durationMs === undefined ? '-' : formatDuration(row.durationMs),
+    row.reason ?? describeChanges(row) ?? '',
+  ];
+}
+
+function describeChanges(row: StackRunRecord | undefined): string | undefined {
+  const changes = row?.changes;
+  return changes ? `+${changes.create} ~${changes.update} -${changes.delete}${changes.replace ? ` ±${changes.replace}` : ''}` : undefined;
+}
+
+export function printTable(out: NodeJS.WritableStream, header: string[], rows: string[][]): void {
+  const widths = header.map((title, index) => Math.max(title.length, ...rows.map((row) => (row[index] ?? '').length)));
+  const format = (row: string[]) => row.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join('  ').trimEnd();
+  out.write(`${format(header)}\n`);
+  for (const row of rows) out.write(`${format(row)}\n`);
+}

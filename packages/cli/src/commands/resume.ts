@@ -1,0 +1,68 @@
+import { buildRunPlan, StackfleetError, type StackStatus } from '@stackfleet/core';
+import type { CommandContext } from '../command-context.js';
+import { writeLine } from '../io.js';
+import { openStore } from '../runtime/open-runtime.js';
+import { executeRun, exitCodeFor, resolveConcurrency, type RunFlags } from './execute-run.js';
+
+/** States after which a stack is never run again by `resume`. */
+const DONE_STATES = new Set<string>(['succeeded', 'unchanged', 'changed', 'denied']);
+
+/**
+ * `stackfleet resume [RUN] [--force]`: continue an interrupted or crashed
+ * run. Stacks that finished are not run again; a stack whose apply was in
+ * flight runs again only once its lock is free (the engine's lock acquisition
+ * waits for the lease to expire or finds the holder dead), or at once with
+ * --force.
+ */
+export async function runResumeCommand(context: CommandContext, options: { force?: boolean }, args: string[]): Promise<number> {
+  const fleet = context.readFleet();
+  const store = openStore(fleet, context.io.env);
+  let run;
+  let stackRuns;
+  try {
+    run = args[0] ? await store.getRun(args[0]) : await store.findResumableRun();
+    if (!run) {
+      if (args[0]) throw new StackfleetError('E_UNKNOWN_RUN', `no run "${args[0]}"`, { hint: 'see `stackfleet history`' });
+      writeLine(context.io.stdout, 'nothing to resume: no interrupted run');
+      return 0;
+    }
+    if (run.status === 'succeeded') {
+      throw new StackfleetError('E_RUN_FINISHED', `run ${run.id} already finished (${run.status})`, { hint: 'start a new run instead' });
+    }
+    stackRuns = await store.listStackRuns(run.id);
+    if (options.force) {
+      for (const row of stackRuns) if (row.state === 'applying' || row.state === 'running') await store.forceUnlock(row.stack);
+    }
+  } finally {
+    await store.close();
+  }
+  const alreadyDone = new Map<string, StackStatus>();
+  for (const row of stackRuns) if (DONE_STATES.has(row.state)) alreadyDone.set(row.stack, row.state as StackStatus);
+  const missing = run.stacks.filter((name) => !fleet.loaded.manifest.stacks[name]);
+  if (missing.length > 0) {
+    throw new StackfleetError('E_RESUME_MANIFEST', `run ${run.id} includes stacks no longer in the manifest: ${missing.join(', ')}`, {
+      hint: 'restore them, or start a new run',
+    });
+  }
+  const stacks = fleet.graph.topologicalOrder(run.stacks);
+  const plan = buildRunPlan(
+    fleet.graph,
+    { stacks, reasons: new Map(stacks.map((name) => [name, `resumed from run ${run.id}`])), onlyAsDependent: new Set() },
+    {
+      command: run.command,
+      concurrency: resolveConcurrency(context, fleet),
+      limits: fleet.loaded.manifest.settings.limits,
+      failFast: Boolean(context.global.failFast),
+    },
+  );
+  const selection = run.selection as RunFlags & { runCommand?: string[] };
+  context.note(`resuming run ${run.id} (${run.command}): ${alreadyDone.size} of ${run.stacks.length} stacks already done`);
+  const result = await executeRun(context, {
+    fleet,
+    plan,
+    flags: selection,
+    runCommand: selection.runCommand,
+    resume: { runId: run.id, alreadyDone },
+  });
+  return exitCodeFor(run.command, result);
+}

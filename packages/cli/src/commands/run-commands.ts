@@ -1,0 +1,71 @@
+import { createInterface } from 'node:readline/promises';
+import { StackfleetError } from '@stackfleet/core';
+import type { CommandContext } from '../command-context.js';
+import { writeLine } from '../io.js';
+import { buildPlanForCommand, executeRun, exitCodeFor, requireApproval, type RunFlags } from './execute-run.js';
+
+/** `stackfleet plan [sel] [--detailed-exitcode]`. */
+export async function runPlanCommand(context: CommandContext, flags: RunFlags): Promise<number> {
+  const fleet = context.readFleet();
+  const plan = await buildPlanForCommand(context, fleet, 'plan', flags);
+  const result = await executeRun(context, { fleet, plan, flags });
+  return exitCodeFor('plan', result, flags.detailedExitcode);
+}
+
+/** `stackfleet apply [sel] [--auto-approve]`: in a terminal without the flag, plan, show the summary, ask. */
+export async function runApplyCommand(context: CommandContext, flags: RunFlags): Promise<number> {
+  requireApproval(context, 'apply', flags);
+  const fleet = context.readFleet();
+  const plan = await buildPlanForCommand(context, fleet, 'apply', flags);
+  if (!flags.autoApprove) {
+    const preview = await executeRun(context, { fleet, plan: { ...plan, command: 'plan' }, flags });
+    if (preview.status !== 'succeeded') return 1;
+    if (preview.summary.changed === 0) {
+      writeLine(context.io.stdout, 'No changes: nothing to apply.');
+      return 0;
+    }
+    if (!(await confirm(context, `Apply ${preview.summary.changed} stack(s) with changes?`))) {
+      writeLine(context.io.stdout, 'Apply cancelled.');
+      return 1;
+    }
+  }
+  const result = await executeRun(context, { fleet, plan, flags });
+  return exitCodeFor('apply', result);
+}
+
+/** `stackfleet destroy [sel] [--auto-approve]`: reverse order. */
+export async function runDestroyCommand(context: CommandContext, flags: RunFlags): Promise<number> {
+  requireApproval(context, 'destroy', flags);
+  const fleet = context.readFleet();
+  const plan = await buildPlanForCommand(context, fleet, 'destroy', flags);
+  if (!flags.autoApprove) {
+    writeLine(context.io.stdout, `These stacks will be destroyed, dependents first:\n${[...plan.stacks].reverse().map((stack) => `  - ${stack.name}`).join('\n')}`);
+    if (!(await confirm(context, `Destroy ${plan.stacks.length} stack(s)?`))) {
+      writeLine(context.io.stdout, 'Destroy cancelled.');
+      return 1;
+    }
+  }
+  const result = await executeRun(context, { fleet, plan, flags });
+  return exitCodeFor('destroy', result);
+}
+
+/** `stackfleet run [sel] -- CMD...`: any command in each selected stack, in order. */
+export async function runRunCommand(context: CommandContext, flags: RunFlags, argv: string[]): Promise<number> {
+  if (argv.length === 0) {
+    throw new StackfleetError('E_USAGE', 'run needs a command after `--`', { hint: 'stackfleet run -- terraform fmt -check' });
+  }
+  const fleet = context.readFleet();
+  const plan = await buildPlanForCommand(context, fleet, 'run', flags);
+  const result = await executeRun(context, { fleet, plan, flags, runCommand: argv });
+  return exitCodeFor('run', result);
+}
+
+async function confirm(context: CommandContext, question: string): Promise<boolean> {
+  const readline = createInterface({ input: context.io.stdin, output: context.io.stdout });
+  try {
+    const answer = await readline.question(`${question} Only "yes" or "y" is accepted: `);
+    return /^(y|yes)$/i.test(answer.trim());
+  } finally {
+    readline.close();
+  }
+}

@@ -1,0 +1,26 @@
+/** `--help` examples per command; docs/cli.md shows the same ones. */
+export const COMMAND_EXAMPLES: Record<string, string[]> = {
+  stackfleet: [
+    'stackfleet validate',
+    'stackfleet list --order',
+    'stackfleet plan --affected --base origin/main',
+    'stackfleet apply --auto-approve',
+    'stackfleet ui',
+  ],
+  validate: ['stackfleet validate', 'stackfleet validate -f infra/stacks.yaml'],
+  list: ['stackfleet list', 'stackfleet list --order --label prod', 'stackfleet list --json --stack "app*" --with-dependencies'],
+  graph: ['stackfleet graph', 'stackfleet graph --format dot | dot -Tsvg > fleet.svg', 'stackfleet graph --format mermaid --label prod'],
+  affected: ['stackfleet affected --why', 'stackfleet affected --base origin/main --json'],
+  plan: ['stackfleet plan', 'stackfleet plan --stack network --with-dependents --detailed-exitcode', 'stackfleet plan --json > plan.ndjson'],
+  apply: ['stackfleet apply --auto-approve', 'stackfleet apply --affected --base origin/main --auto-approve -j 8'],
+  destroy: ['stackfleet destroy --stack app --auto-approve'],
+  run: ['stackfleet run -- terraform fmt -check', 'stackfleet run --label prod -- ls -la'],
+  drift: ['stackfleet drift --report drift.md --junit drift.xml', 'stackfleet drift --due --remediate'],
+  outputs: ['stackfleet outputs network', 'stackfleet outputs database --json'],
+  history: ['stackfleet history', 'stackfleet history app --limit 5 --json'],
+  show: ['stackfleet show <run-id>'],
+  resume: ['stackfleet resume', 'stackfleet resume <run-id> --force'],
+  locks: ['stackfleet locks'],
+  unlock: ['stackfleet unlock app', 'stackfleet unlock app --force'],
+  ui: ['stackfleet ui', 'stackfleet'],
+};

@@ -1,0 +1,11 @@
+import type { CliIo } from './io.js';
+import { runCli } from './run-cli.js';
+
+/** The process entry point: the only place that calls process.exit. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  const code = await runCli(argv, io);
+  // Let piped stdout drain before exiting so no output is cut off.
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  process.exit(code);
+}

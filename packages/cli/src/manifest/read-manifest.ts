@@ -1,0 +1,101 @@
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import {
+  buildStackGraph,
+  parseManifest,
+  StackfleetError,
+  ValidationError,
+  type LoadedManifest,
+  type Problem,
+  type StackGraph,
+} from '@stackfleet/core';
+import { findManifest } from './find-manifest.js';
+
+/** A manifest read from disk, validated, with its DAG. */
+export interface Fleet {
+  loaded: LoadedManifest;
+  graph: StackGraph;
+  /** Absolute path of stacks.yaml. */
+  manifestPath: string;
+  manifestDir: string;
+  /** Absolute state directory (settings.stateDir). */
+  stateDir: string;
+}
+
+/** Reads, parses and validates the manifest (IO wrapper around the pure parseManifest). */
+export function readFleet(cwd: string, file?: string): Fleet {
+  const manifestPath = findManifest(cwd, file);
+  const manifestDir = dirname(manifestPath);
+  const display = displayPath(cwd, manifestPath);
+  let text: string;
+  try {
+    text = readFileSync(manifestPath, 'utf8');
+  } catch (error) {
+    throw new StackfleetError('E_MANIFEST_UNREADABLE', `cannot read ${display}: ${(error as Error).message}`, {
+      hint: 'check the file permissions',
+    });
+  }
+  const loaded = parseManifest(text, display);
+  const problems = checkStackDirectories(loaded, manifestDir);
+  let graph: StackGraph | undefined;
+  try {
+    graph = buildStackGraph(loaded);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (problems.length > 0 || graph === undefined) throw new ValidationError(problems);
+  return { loaded, graph, manifestPath, manifestDir, stateDir: resolve(manifestDir, loaded.manifest.settings.stateDir) };
+}
+
+export function displayPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
+/**
+ * The disk half of "a stack path must stay inside its repository": the
+ * lexical check lives in core; here symlinks are resolved. Only stacks in
+ * local repositories can be checked before a checkout.
+ */
+function checkStackDirectories(loaded: LoadedManifest, manifestDir: string): Problem[] {
+  const { manifest } = loaded;
+  const problems: Problem[] = [];
+  for (const stack of Object.values(manifest.stacks)) {
+    const repo = stack.repo === undefined ? undefined : manifest.repos[stack.repo];
+    if (repo !== undefined && !isLocalRepoUrl(repo.url)) continue;
+    const root = repo === undefined ? manifestDir : resolve(manifestDir, repo.url);
+    const keyPath = `stacks.${stack.name}.path`;
+    const dir = join(root, stack.path);
+    let realDir: string;
+    let realRoot: string;
+    try {
+      realRoot = realpathSync(root);
+      realDir = realpathSync(dir);
+      if (!statSync(realDir).isDirectory()) throw new Error('not a directory');
+    } catch {
+      problems.push({
+        code: 'E_PATH_MISSING',
+        message: `directory "${stack.path}" does not exist${repo ? ` in repo ${repo.name}` : ''}`,
+        hint: `create ${relative(manifestDir, dir) || '.'} or fix the path`,
+        keyPath,
+        location: loaded.locate(keyPath),
+      });
+      continue;
+    }
+    if (realDir !== realRoot && !realDir.startsWith(realRoot + sep)) {
+      problems.push({
+        code: 'E_PATH_ESCAPE',
+        message: `path "${stack.path}" resolves through a symlink to ${realDir}, outside its repository`,
+        hint: 'a stack must live inside its repository; point path at a real directory there',
+        keyPath,
+        location: loaded.locate(keyPath),
+      });
+    }
+  }
+  return problems;
+}
+
+export function isLocalRepoUrl(url: string): boolean {
+  return !/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^[^/]+@[^/]+:/.test(url);
+}

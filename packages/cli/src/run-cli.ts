@@ -1,0 +1,53 @@
+import { isStackfleetError, ValidationError } from '@stackfleet/core';
+import { CommanderError } from 'commander';
+import type { CliIo } from './io.js';
+import { buildProgram } from './program.js';
+import { chooseOutputMode } from './output/choose-output-mode.js';
+
+/**
+ * Runs the CLI and resolves to the exit code. Never calls process.exit (main
+ * does): tests drive this function directly.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  const args = [...argv];
+  if (args.length === 0) {
+    const interactive =
+      chooseOutputMode({ stdoutIsTTY: Boolean(io.stdout.isTTY), stdinIsTTY: Boolean(io.stdin.isTTY), env: io.env }) === 'tui';
+    if (interactive) args.push('ui');
+    else {
+      program.outputHelp();
+      return 0;
+    }
+  }
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed the message (or the help/version text).
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    return 1;
+  }
+  if (error instanceof ValidationError) {
+    // One problem per line, each starting with file:line:col (SPEC §2).
+    io.stderr.write(`${error.format()}\n${error.message}\n`);
+    return error.exitCode;
+  }
+  if (isStackfleetError(error)) {
+    io.stderr.write(`${error.location ? error.format() : `error: ${error.format()}`}\n`);
+    return error.exitCode;
+  }
+  // Not a user mistake: a bug. Show the stack so it can be reported.
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr.write(`stackfleet: internal error (please report it):\n${detail}\n`);
+  return 1;
+}

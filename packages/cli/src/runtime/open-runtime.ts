@@ -1,0 +1,51 @@
+import { hostname, userInfo } from 'node:os';
+import type { RunnerKind, Store } from '@stackfleet/core';
+import { createCommandAdapter, createTerraformAdapter, type StackRunnerAdapter } from '@stackfleet/runner';
+import { openSqliteStore } from '@stackfleet/state';
+import { checkoutRepos } from '@stackfleet/vcs';
+import type { Fleet } from '../manifest/read-manifest.js';
+
+/** The IO half of a run: store, repository checkouts, runner adapters. */
+export interface Runtime {
+  store: Store;
+  repoDirs: Record<string, string>;
+  repoShas: Record<string, string>;
+  adapters: Record<RunnerKind, StackRunnerAdapter>;
+  startedBy: string;
+  host: string;
+  close(): Promise<void>;
+}
+
+export function openStore(fleet: Fleet, env: Record<string, string | undefined>): Store {
+  return openSqliteStore({ stateDir: fleet.stateDir, env });
+}
+
+export async function openRuntime(
+  fleet: Fleet,
+  env: Record<string, string | undefined>,
+  note: (message: string) => void,
+): Promise<Runtime> {
+  const checkout = await checkoutRepos(fleet.loaded.manifest, { manifestDir: fleet.manifestDir, stateDir: fleet.stateDir });
+  for (const warning of checkout.warnings) note(`warning: ${warning}`);
+  const store = openStore(fleet, env);
+  const host = hostname();
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (containers): keep "unknown".
+  }
+  return {
+    store,
+    repoDirs: checkout.dirs,
+    repoShas: checkout.shas,
+    adapters: {
+      terraform: createTerraformAdapter({ binary: env.STACKFLEET_TERRAFORM_BINARY ?? 'terraform' }),
+      tofu: createTerraformAdapter({ binary: env.STACKFLEET_TOFU_BINARY ?? 'tofu' }),
+      command: createCommandAdapter(),
+    },
+    startedBy: `${user}@${host}`,
+    host,
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,65 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const cliBin = join(repoRoot, 'packages/cli/bin/stackfleet.js');
+
+/** Environment for every CLI run in tests: headless, no colour, terraform quiet. */
+export function testEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  return { ...env, CI: 'true', NO_COLOR: '1', TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1', ...extra };
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI (as a user would, through its bin) and waits for it. */
+export function runStackfleet(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string }): CliResult {
+  const result = spawnSync(process.execPath, [cliBin, ...args], {
+    cwd: options.cwd,
+    env: testEnv(options.env),
+    encoding: 'utf8',
+    input: options.input ?? '',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Starts the CLI without waiting (for signals and concurrency tests). */
+export function startStackfleet(args: string[], options: { cwd: string; env?: Record<string, string> }) {
+  const child = spawn(process.execPath, [cliBin, ...args], { cwd: options.cwd, env: testEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { child, done, output: () => ({ stdout, stderr }) };
+}
+
+export function makeTempDir(prefix = 'stackfleet-e2e-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Copies the repository's example fleet (stacks.yaml + examples/) into a temp dir. */
+export function copyExampleFleet(dir: string): void {
+  cpSync(join(repoRoot, 'stacks.yaml'), join(dir, 'stacks.yaml'));
+  cpSync(join(repoRoot, 'examples'), join(dir, 'examples'), {
+    recursive: true,
+    filter: (source) => !/(\.terraform|terraform\.tfstate|\.dns-state|\.terraform\.lock\.hcl|stackfleet\.auto\.tfvars)/.test(source),
+  });
+}
+
+export function gitInit(dir: string): void {
+  const run = (...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
+  run('-c', 'init.defaultBranch=main', 'init', '-q');
+  run('add', '-A');
+  run('commit', '-qm', 'init');
+}
