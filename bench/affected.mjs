@@ -4,7 +4,7 @@
 // on the same tree. Usage: node bench/affected.mjs [--stacks N] [--changed N] [--no-nx]
 // Build first: npx tsc -b packages/vcs
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,7 @@ async function generate() {
   await mkdir(root, { recursive: true });
   await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'bench-mono', private: true, workspaces: ['stacks/*'] }));
   await writeFile(join(root, 'nx.json'), JSON.stringify({ defaultBase: 'main', useDaemonProcess: false }));
-  await writeFile(join(root, '.gitignore'), '.nx/\nnode_modules/\n');
+  await writeFile(join(root, '.gitignore'), '.nx/\nnode_modules/\n.nx-affected.txt\n.stackfleet/\n');
   for (let m = 0; m < MODULES; m += 1) {
     await mkdir(join(root, 'modules', `m${m}`), { recursive: true });
     await writeFile(join(root, 'modules', `m${m}`, 'main.tf'), `variable "name" {}\n# module ${m}\n`);
@@ -107,7 +107,17 @@ console.log(`stackfleet affected: ${result.affected.size} stacks in ${ms(totalMs
 if (withNx) {
   const nx = join(here, '..', 'node_modules', '.bin', 'nx');
   const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_SKIP_NX_CACHE: 'true', NX_TUI: 'false' };
-  const run = () => execFileSync(nx, ['show', 'projects', '--affected', '--base=main', '--head=HEAD'], { cwd: root, env, encoding: 'utf8', maxBuffer: 1 << 30 });
+  // nx exits before a pipe drains (its list came back truncated), so it writes to a file.
+  const outFile = join(root, '.nx-affected.txt');
+  const run = () => {
+    const fd = openSync(outFile, 'w');
+    try {
+      execFileSync(nx, ['show', 'projects', '--affected', '--base=main', '--head=HEAD'], { cwd: root, env, stdio: ['ignore', fd, 'inherit'] });
+    } finally {
+      closeSync(fd);
+    }
+    return readFileSync(outFile, 'utf8');
+  };
   await rm(join(root, '.nx'), { recursive: true, force: true });
   const [coldMs, cold] = await time(run);
   const [warmMs] = await time(run);

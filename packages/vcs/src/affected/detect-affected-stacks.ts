@@ -7,6 +7,7 @@ import { readCommitSha } from '../git/resolve-commit.js';
 import { GitCommandError, runGit } from '../git/run-git.js';
 import { readModuleFiles, type ModuleFileIndex } from '../modules/read-module-files.js';
 import { readModuleSources } from '../modules/read-module-sources.js';
+import { selectRelevantModuleDirs } from '../modules/select-relevant-module-dirs.js';
 import { checkoutRepos } from '../repos/checkout-repos.js';
 import { isRemoteUrl } from '../repos/is-remote-url.js';
 
@@ -137,15 +138,21 @@ export async function detectAffectedStacks(loaded: LoadedManifest, options: Dete
 
   const modules: Record<string, ModuleSource[]> = {};
   const moduleFiles = new Map<string, Promise<ModuleFileIndex>>();
+  const parsedSources = new Map<string, Promise<string[]>>();
   for (const stack of Object.values(manifest.stacks)) {
     const repo = stack.repo ?? '';
     if (stack.runner === 'command' || (changes[repo]?.length ?? 0) === 0) continue;
     const repoDir = repo === '' ? options.manifestDir : checkout.dirs[repo];
     if (!repoDir) continue;
     const gitRoot = repo === '' ? rootDir : repoDir;
-    if (!moduleFiles.has(repo)) moduleFiles.set(repo, readModuleFiles(gitRoot));
+    if (!moduleFiles.has(repo)) {
+      const changedPaths = (repo === '' ? own.files : changes[repo]!).flatMap((file) => file.oldPath ? [file.path, file.oldPath] : [file.path]);
+      moduleFiles.set(repo, readModuleFiles(gitRoot).then((index) => selectRelevantModuleDirs(gitRoot, index, changedPaths)));
+    }
+    // Only module chains that can reach a changed file are parsed.
     const candidates = await moduleFiles.get(repo)!;
-    const found = await readModuleSources(join(repoDir, stack.path), gitRoot, { candidates });
+    if (candidates.size === 0) continue;
+    const found = await readModuleSources(join(repoDir, stack.path), gitRoot, { candidates, cache: parsedSources });
     // Module dirs of repo '' are re-expressed from the manifest's directory.
     modules[stack.name] = repo === ''
       ? found.map((module) => ({ ...module, dir: posix.relative(prefix, module.dir) || '.' }))

@@ -17,6 +17,8 @@ export interface ReadModuleSourcesOptions {
    * other files are not read. @default every .tf file of each directory
    */
   candidates?: ModuleFileIndex;
+  /** Sources per absolute directory, shared across stacks so a common module is parsed once. */
+  cache?: Map<string, Promise<string[]>>;
 }
 
 async function listTerraformFiles(dir: string, repoDir: string, candidates?: ModuleFileIndex): Promise<string[]> {
@@ -70,7 +72,12 @@ export async function readModuleSources(stackDir: string, repoDir: string, optio
   while (frontier.length > 0) {
     const next: typeof frontier = [];
     for (const { dir, chain } of frontier) {
-      for (const source of await readLocalSources(dir, repoDir, options.candidates)) {
+      let sources = options.cache?.get(dir);
+      if (!sources) {
+        sources = readLocalSources(dir, repoDir, options.candidates);
+        options.cache?.set(dir, sources);
+      }
+      for (const source of await sources) {
         const target = resolve(dir, source);
         const repoPath = toRepoPath(repoDir, target);
         if (repoPath === undefined || seen.has(target)) continue;
