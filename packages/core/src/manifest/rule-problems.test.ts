@@ -229,6 +229,27 @@ describe('interpolation rules', () => {
     `);
   });
 
+  it('rejects stack outputs in variables and contexts, which create no edges (E_INTERPOLATION)', () => {
+    expect(
+      formatProblems(
+        lines(
+          'version: 1',
+          'variables: { vpc: "${{ stacks.network.outputs.vpc_id }}" }',
+          'contexts:',
+          '  all: { attachTo: { labels: ["*"] }, env: { VPC: "${{ stacks.network.outputs.vpc_id }}" } }',
+          'stacks:',
+          '  network:',
+          '    path: n',
+        ),
+      ),
+    ).toMatchInlineSnapshot(`
+      "E_INTERPOLATION stacks.yaml:2:19 variables.vpc: stack outputs can only be read from a stack's own env, vars, files or hooks, not here: "\${{ stacks.network.outputs.vpc_id }}"
+        hint: move the value into the stacks that need it, or pass it with dependsOn[].outputs
+      E_INTERPOLATION stacks.yaml:4:51 contexts.all.env.VPC: stack outputs can only be read from a stack's own env, vars, files or hooks, not here: "\${{ stacks.network.outputs.vpc_id }}"
+        hint: move the value into the stacks that need it, or pass it with dependsOn[].outputs"
+    `);
+  });
+
   it('reports unknown variables and fields with a suggestion (E_UNKNOWN_REFERENCE)', () => {
     expect(
       formatProblems(

@@ -59,7 +59,15 @@ function checkReference(
 ): void {
   switch (reference.root) {
     case 'stacks':
-      if (owner !== undefined && reference.stack === owner.name) {
+      if (owner === undefined) {
+        // Edges come from the stack that holds the reference; a shared value would
+        // need an edge to every stack it reaches (and a cycle for the upstream itself).
+        report(
+          'E_INTERPOLATION',
+          `stack outputs can only be read from a stack's own env, vars, files or hooks, not here: "${source}"`,
+          'move the value into the stacks that need it, or pass it with dependsOn[].outputs',
+        );
+      } else if (reference.stack === owner.name) {
         report('E_SELF_DEPENDENCY', `stack "${owner.name}" reads its own outputs in "${source}"`, 'a stack cannot depend on itself; pass the value as a variable');
       } else if (!context.declared.stacks.has(reference.stack)) {
         report(
