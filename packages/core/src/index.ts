@@ -12,3 +12,4 @@ export * from './selection/index.js';
 export * from './scheduler/index.js';
 export * from './run-plan/index.js';
 export * from './manifest/index.js';
+export * from './drift/index.js';

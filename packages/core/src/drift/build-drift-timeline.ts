@@ -1,0 +1,56 @@
+import type { DriftRecord } from '../store.js';
+import { formatChangeSummary } from './format-changes.js';
+
+/**
+ * What a check meant for its stack, read against the check before it:
+ * `drifted` (drift first seen), `still drifted`, `remediated` (drift seen and
+ * applied away by `--remediate`), `reconciled` (clean again after drift,
+ * fixed by someone), `clean`, `error`.
+ */
+export type DriftEvent = 'drifted' | 'still drifted' | 'remediated' | 'reconciled' | 'clean' | 'error';
+
+export interface DriftTimelineRow extends DriftRecord {
+  event: DriftEvent;
+}
+
+/**
+ * Turns stored checks (any order) into a timeline, newest first, saying
+ * when each stack drifted and when it was reconciled. An error says nothing
+ * about drift, so the check after it is read against the last real answer.
+ */
+export function buildDriftTimeline(records: readonly DriftRecord[]): DriftTimelineRow[] {
+  const oldestFirst = records
+    .map((record, index) => ({ record, index }))
+    // Same timestamp: the store lists newest first, so a higher index is older.
+    .sort((a, b) => a.record.checkedAt.localeCompare(b.record.checkedAt) || b.index - a.index);
+  const lastAnswer = new Map<string, 'drifted' | 'clean'>();
+  const rows = oldestFirst.map(({ record }): DriftTimelineRow => {
+    const before = lastAnswer.get(record.stack);
+    const event = classifyCheck(record, before);
+    if (record.status !== 'error') lastAnswer.set(record.stack, record.status === 'drifted' && !record.remediated ? 'drifted' : 'clean');
+    return { ...record, event };
+  });
+  return rows.reverse();
+}
+
+function classifyCheck(record: DriftRecord, before: 'drifted' | 'clean' | undefined): DriftEvent {
+  if (record.status === 'error') return 'error';
+  if (record.status === 'drifted') {
+    if (record.remediated) return 'remediated';
+    return before === 'drifted' ? 'still drifted' : 'drifted';
+  }
+  return before === 'drifted' ? 'reconciled' : 'clean';
+}
+
+/** A plain table for the terminal, columns padded, newest first. */
+export function renderDriftHistoryTable(rows: readonly DriftTimelineRow[]): string {
+  const header = ['CHECKED AT', 'STACK', 'STATUS', 'EVENT', 'CHANGES', 'RUN'];
+  const body = rows.map((row) => [row.checkedAt, row.stack, row.status, row.event, row.message ?? formatChangeSummary(row.changes), row.runId]);
+  const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => (cells[column] ?? '').length)));
+  const format = (cells: string[]) =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [format(header), ...body.map(format)].join('\n') + '\n';
+}
