@@ -208,6 +208,19 @@ describe('drift rules', () => {
   });
 });
 
+describe('retry rules', () => {
+  it('reports a retry pattern that is not a valid regular expression (E_REGEX)', () => {
+    expect(
+      formatProblems(
+        lines('version: 1', 'stacks:', '  app:', '    path: a', '    retries: { attempts: 3, on: ["429", "/rate (limit/i", "/ok$/"] }'),
+      ),
+    ).toMatchInlineSnapshot(`
+      "E_REGEX stacks.yaml:5:41 stacks.app.retries.on[1]: invalid regular expression "/rate (limit/i": unterminated group
+        hint: fix the expression, or write it without the surrounding slashes to match it as plain text"
+    `);
+  });
+});
+
 describe('interpolation rules', () => {
   it('reports bad syntax with the key path of the string (E_INTERPOLATION)', () => {
     expect(

@@ -5,11 +5,13 @@ import { validateEnvNames } from './validate-env-names.js';
 import { validateNames } from './validate-names.js';
 import { validatePaths } from './validate-paths.js';
 import { validateReferences } from './validate-references.js';
+import { validateRetries } from './validate-retries.js';
 import { validateTemplates } from './validate-templates.js';
 
 export { createProblem, type ManifestRule, type RuleContext } from './rule-context.js';
 export { findCronError } from './validate-drift.js';
 export { findPathEscape } from './validate-paths.js';
+export { findRetryPatternError } from './validate-retries.js';
 
 /** Every rule the loader runs after the schema, in a fixed order. */
 export const MANIFEST_RULES: readonly ManifestRule[] = [
@@ -19,5 +21,6 @@ export const MANIFEST_RULES: readonly ManifestRule[] = [
   validateCommands,
   validateEnvNames,
   validateDrift,
+  validateRetries,
   validateTemplates,
 ];
