@@ -1,6 +1,4 @@
-import { selectAffectedDependents, explainAffected } from '@stackfleet/core';
-// Tests may use the private test-utils package; the arrow rule is for shipped code.
-// eslint-disable-next-line @nx/enforce-module-boundaries
+import { explainAffected, parseManifest, selectAffectedDependents } from '@stackfleet/core';
 import { createGitSandbox, type GitSandbox } from '@stackfleet/test-utils';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -155,5 +153,25 @@ describe('detectAffectedStacks', () => {
     });
     expect(result.base['']).toBe(middle);
     expect(baseSha).not.toBe(middle);
+  });
+});
+
+describe('detectAffectedStacks with the real manifest parser', () => {
+  it('compares stacks.yaml at base with the working copy', async () => {
+    const yaml = (size: string) => [
+      'version: 1',
+      'variables: { size: small, region: eu }',
+      'stacks:',
+      '  one: { runner: command, path: one, commands: { apply: "true" }, env: { SIZE: "${{ vars.size }}" } }',
+      '  two: { runner: command, path: two, commands: { apply: "true" }, env: { R: "${{ vars.region }}" } }',
+      '',
+    ].join('\n').replace('size: small', `size: ${size}`);
+    sandbox = await createGitSandbox({ fleet: { files: { 'infra/stacks.yaml': yaml('small'), 'infra/one/run.sh': '', 'infra/two/run.sh': '' } } });
+    await sandbox.branch('fleet', 'feature');
+    await sandbox.write('fleet', { 'infra/stacks.yaml': yaml('large') });
+    const manifestDir = join(sandbox.dir('fleet'), 'infra');
+    const loaded = parseManifest(yaml('large'), 'stacks.yaml');
+    const result = await detectAffectedStacks(loaded, { manifestPath: 'stacks.yaml', manifestDir, stateDir: join(sandbox.root, 'state') });
+    expect(Object.fromEntries(result.affected)).toEqual({ one: 'variable size changed in stacks.yaml' });
   });
 });

@@ -1,6 +1,6 @@
 import { join, posix, relative, resolve, sep } from 'node:path';
 import {
-  selectAffectedStacks, type ChangedFile, type LoadedManifest, type Manifest, type ModuleSource,
+  parseManifest, selectAffectedStacks, type ChangedFile, type LoadedManifest, type Manifest, type ModuleSource,
 } from '@stackfleet/core';
 import { readChangedFiles, type ChangedFiles } from '../changes/read-changed-files.js';
 import { readCommitSha } from '../git/resolve-commit.js';
@@ -24,10 +24,7 @@ export interface DetectAffectedOptions {
   head?: string;
   /** Skip fetching remote repos. @default false */
   offline?: boolean;
-  /**
-   * Parses the manifest as it was at base. Without it, an edited manifest
-   * makes every stack affected.
-   */
+  /** Parses the manifest as it was at base. @default core's `parseManifest` */
   parseManifest?: (text: string, source: string) => LoadedManifest;
 }
 
@@ -56,10 +53,6 @@ function rebase(files: ChangedFile[], prefix: string): ChangedFile[] {
 }
 
 async function readManifestAtBase(rootDir: string, baseSha: string, repoPath: string, options: DetectAffectedOptions, notes: string[]): Promise<Manifest | undefined> {
-  if (!options.parseManifest) {
-    notes.push('stacks.yaml changed and no manifest parser was given: every stack counts as affected');
-    return undefined;
-  }
   let text: string;
   try {
     text = await runGit(['show', `${baseSha}:${repoPath}`], { cwd: rootDir });
@@ -68,7 +61,7 @@ async function readManifestAtBase(rootDir: string, baseSha: string, repoPath: st
     return undefined; // the manifest is new: every stack is "added"
   }
   try {
-    return options.parseManifest(text, `${repoPath}@${baseSha.slice(0, 12)}`).manifest;
+    return (options.parseManifest ?? parseManifest)(text, `${repoPath}@${baseSha.slice(0, 12)}`).manifest;
   } catch {
     notes.push(`${repoPath} at base ${baseSha.slice(0, 12)} does not parse: every stack counts as affected`);
     return undefined;

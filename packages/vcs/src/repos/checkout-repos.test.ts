@@ -1,5 +1,3 @@
-// Tests may use the private test-utils package; the arrow rule is for shipped code.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { createGitSandbox, type GitSandbox } from '@stackfleet/test-utils';
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
