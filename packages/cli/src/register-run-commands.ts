@@ -42,7 +42,8 @@ export function registerRunCommands(program: Command, bind: Bind, withExamples: 
       .option('--due', 'only stacks whose drift.schedule has come due since their last check')
       .option('--report <file>', 'write a Markdown report')
       .option('--junit <file>', 'write a JUnit XML report')
-      .option('--history', 'show recorded drift history instead of checking'),
+      .option('--history', 'show recorded drift history instead of checking')
+      .argument('[stack]', 'with --history: only this stack'),
     'drift',
   ).action(bind(runDriftCommand));
   withExamples(

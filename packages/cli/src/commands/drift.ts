@@ -1,8 +1,53 @@
-import { StackfleetError } from '@stackfleet/core';
+import { StackfleetError, countDriftResults, describeStatus, formatChangeSummary, selectDriftExitCode, type DriftSweep } from '@stackfleet/core';
+import type { Writable } from 'node:stream';
 import type { CommandContext } from '../command-context.js';
+import { writeLine } from '../io.js';
+import { runDriftSweep, type DriftFlags } from '../drift/run-drift-sweep.js';
+import { showDriftHistory } from '../drift/show-drift-history.js';
+import { writeDriftReports } from '../drift/write-drift-reports.js';
+import { buildPlanForCommand } from './execute-run.js';
 
-/** `stackfleet drift`: filled in with issue #7. */
-export async function runDriftCommand(context: CommandContext): Promise<number> {
-  context.readFleet();
-  throw new StackfleetError('E_NOT_READY', 'drift is not wired into this build yet');
+/**
+ * `stackfleet drift [sel] [--remediate] [--due] [--report FILE] [--junit FILE]`:
+ * plan everything selected, record drift, exit 0 none / 2 drift / 1 error.
+ * `drift --history [STACK]` shows the recorded checks instead.
+ */
+export async function runDriftCommand(context: CommandContext, flags: DriftFlags, args: string[] = []): Promise<number> {
+  const fleet = context.readFleet();
+  if (flags.history) {
+    const stacks = args.length > 0 ? args : hasSelectors(flags) ? (await context.select(fleet, flags)).stacks : undefined;
+    return showDriftHistory(context, fleet, stacks);
+  }
+  if (args.length > 0) {
+    throw new StackfleetError('E_USAGE', `drift takes a stack name only with --history, got "${args.join(' ')}"`, {
+      hint: `select stacks with --stack, e.g. \`stackfleet drift --stack ${args[0] ?? 'app'}\``,
+    });
+  }
+  const plan = await buildPlanForCommand(context, fleet, 'drift', flags);
+  const sweep = await runDriftSweep(context, { fleet, plan, flags });
+  const written = await writeDriftReports(sweep, { cwd: context.io.cwd, report: flags.report, junit: flags.junit });
+  // With --json stdout carries only NDJSON events; the human summary goes to stderr.
+  const out = context.global.json ? context.io.stderr : context.io.stdout;
+  printSummary(out, sweep);
+  for (const path of written) writeLine(out, `wrote ${path}`);
+  return selectDriftExitCode(sweep.stacks);
+}
+
+function hasSelectors(flags: DriftFlags): boolean {
+  return Boolean(flags.stack?.length || flags.label?.length || flags.exclude?.length || flags.affected);
+}
+
+function printSummary(out: Writable, sweep: DriftSweep): void {
+  const counts = countDriftResults(sweep.stacks);
+  writeLine(
+    out,
+    `drift: ${sweep.stacks.length} stack(s): ${counts.drifted} drifted, ${counts.clean} clean, ${counts.error} error(s), ${counts.skipped} skipped` +
+      (counts.remediated > 0 ? `, ${counts.remediated} remediated` : '') +
+      (counts.needsHuman > 0 ? `, ${counts.needsHuman} need a human` : ''),
+  );
+  for (const result of sweep.stacks) {
+    if (result.status === 'clean') continue;
+    const detail = [formatChangeSummary(result.changes), result.reason ?? result.remediation?.reason ?? ''].filter((part) => part !== '').join('; ');
+    writeLine(out, `  ${result.stack}: ${describeStatus(result)}${detail ? ` (${detail})` : ''}`);
+  }
 }

@@ -7,7 +7,7 @@ import {
   type RunPlan,
   type StackStatus,
 } from '@stackfleet/core';
-import { runStacks, type RunResult } from '@stackfleet/runner';
+import { runStacks, type DriftRemediation, type RunResult } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { parseConcurrency, type SelectionOptions } from '../options.js';
@@ -58,6 +58,8 @@ export interface ExecuteOptions {
   onEvent?: (event: RunEvent) => void;
   /** Print nothing of the run itself (the caller renders). */
   quiet?: boolean;
+  /** `drift --remediate`: which drifted stacks apply their sweep plan. */
+  remediation?: DriftRemediation;
 }
 
 /** The IO part of plan/apply/destroy/run/drift/resume: runtime, reporters, signals, the engine, the store. */
@@ -112,6 +114,7 @@ export async function executeRun(context: CommandContext, options: ExecuteOption
       allDependents: options.flags.allDependents,
       lockTimeoutMs: parseDurationFlag('--lock-timeout', options.flags.lockTimeout) ?? 0,
       alreadyDone: options.resume?.alreadyDone,
+      remediation: options.remediation,
       onEvent: (event) => {
         reporter(event);
         options.onEvent?.(event);

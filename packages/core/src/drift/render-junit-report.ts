@@ -1,5 +1,5 @@
 import { formatChangeSummary } from './format-changes.js';
-import { describeStatus, stripAnsi } from './render-markdown-report.js';
+import { describeStatus, NO_RESOURCE_DETAILS, stripAnsi } from './render-markdown-report.js';
 import type { DriftSweep, StackDriftResult } from './types.js';
 
 /**
@@ -46,6 +46,7 @@ function renderCase(suite: string, stack: StackDriftResult): string {
     stack.remediation?.reason ? `remediation: ${stack.remediation.reason}` : '',
     ...(stack.changes?.resources ?? []).map((resource) => `${resource.action} ${resource.address}`),
   ].filter((line) => line !== '');
+  if (body.length === 0) body.push(NO_RESOURCE_DETAILS);
   const tag = outcome === 'error' ? 'error' : 'failure';
   const type = outcome === 'error' ? 'error' : 'drift';
   return `${open}>\n      <${tag} message="${escapeXml(message)}" type="${type}">${escapeXml(body.join('\n'))}</${tag}>\n    </testcase>`;
@@ -80,7 +81,6 @@ function seconds(ms: number): string {
 /** XML 1.0 escapes, and characters XML 1.0 cannot carry at all (ANSI escapes in logs) dropped. */
 export function escapeXml(text: string): string {
   return stripAnsi(text)
-    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')

@@ -5,7 +5,6 @@ import type { DriftSweep, StackDriftResult } from './types.js';
 
 /** Terminal colour codes from tool output; meaningless in a report. */
 export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
 }
 
@@ -17,6 +16,9 @@ export interface MarkdownReportOptions {
   /** @default "Drift report" */
   title?: string;
 }
+
+/** Command stacks only say "changes" (exit 2); there are no resources to list. */
+export const NO_RESOURCE_DETAILS = 'The plan reported changes; it lists no resources.';
 
 interface RepoSection {
   heading: string;
@@ -126,6 +128,7 @@ function renderDetails(stack: StackDriftResult, maxResources: number): string {
   if (stack.remediation?.status === 'applied') lines.push('Remediation: applied the plan made by this sweep.');
   if (stack.remediation?.reason) lines.push(`Remediation: ${escapeHtml(stack.remediation.reason)}`);
   lines.push(...renderResources(stack.changes, maxResources));
+  if (lines.length === 0) lines.push(NO_RESOURCE_DETAILS);
   return `\n<details><summary>${escapeHtml(stack.stack)}: ${escapeHtml(summary)}</summary>\n\n${lines.join('\n')}\n</details>\n`;
 }
 

@@ -77,7 +77,8 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
     const workDir = join(options.stateDir, 'runs', options.runId, 'work', name);
     await mkdir(workDir, { recursive: true });
     removeFiles = await writeStackFiles(resolved.dir, resolved.files);
-    if (run.command === 'apply' || run.command === 'destroy') {
+    const remediable = run.command === 'drift' && options.remediation?.stacks.has(name) === true;
+    if (run.command === 'apply' || run.command === 'destroy' || remediable) {
       lock = await acquireStackLock({
         store: options.store,
         stack: name,
@@ -112,6 +113,7 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
       resetAttemptLines: () => (attemptLines = []),
       attemptLines: () => attemptLines,
       onChanges: (summary) => (changes = summary),
+      assertInputsApplicable: () => assertInputsApplicable(options.manifest, name, upstream),
     };
     const result = await runStackPhases(phases).catch(async (error: unknown) => {
       // afterRun hooks run after failures too (notifications); their own failure must not hide the first.

@@ -17,6 +17,8 @@ export interface PhaseContext {
   resetAttemptLines: () => void;
   attemptLines: () => readonly string[];
   onChanges: (changes: ChangeSummary) => void;
+  /** Throws when an upstream input is still mocked (apply refuses mocks). @default no check */
+  assertInputsApplicable?: () => void;
 }
 
 export interface PhasesResult {
@@ -27,11 +29,12 @@ export interface PhasesResult {
 /** The phases of the run's command for one stack: plan, apply (plan first), destroy, or `run -- CMD`. */
 export async function runStackPhases(context: PhaseContext): Promise<PhasesResult> {
   switch (context.run.command) {
-    case 'plan':
-    case 'drift': {
+    case 'plan': {
       const plan = await planStack(context);
       return { status: plan.hasChanges ? 'changed' : 'unchanged' };
     }
+    case 'drift':
+      return checkDrift(context);
     case 'apply':
       return applyStack(context);
     case 'destroy':
@@ -51,6 +54,21 @@ async function applyStack(context: PhaseContext): Promise<PhasesResult> {
       return { status: 'unchanged', reason: 'plan has no changes' };
     }
   }
+  return applyPlan(context, plan);
+}
+
+/** Plans; with `remediation` and the caller's consent, applies that same plan at once. */
+async function checkDrift(context: PhaseContext): Promise<PhasesResult> {
+  const plan = await planStack(context);
+  if (!plan.hasChanges) return { status: 'unchanged' };
+  const remediation = context.run.options.remediation;
+  if (!remediation?.stacks.has(context.name) || !(await remediation.decide(context.name, plan))) return { status: 'changed' };
+  context.assertInputsApplicable?.();
+  return { ...(await applyPlan(context, plan)), reason: 'drift remediated' };
+}
+
+async function applyPlan(context: PhaseContext, plan: PlanResult | undefined): Promise<PhasesResult> {
+  const { run, name, adapter, execution } = context;
   await putPhaseState(context, 'applying', 'apply', 1);
   const previous = await run.options.store.getOutputs(name);
   const applied = await withRetries(context, 'apply', () => adapter.apply(execution, plan));

@@ -8,7 +8,7 @@ import type {
   StackStatus,
   Store,
 } from '@stackfleet/core';
-import type { StackRunnerAdapter } from '../stack-runner/types.js';
+import type { PlanResult, StackRunnerAdapter } from '../stack-runner/types.js';
 
 export interface RunOptions {
   runId: string;
@@ -44,6 +44,21 @@ export interface RunOptions {
   now?: () => Date;
   /** Resume: stacks finished by an earlier attempt of this run; not run again. */
   alreadyDone?: Map<string, StackStatus>;
+  /** `drift --remediate`: which drifted stacks apply the plan their drift check just made. */
+  remediation?: DriftRemediation;
+}
+
+/**
+ * For command `drift`: after a stack's plan shows changes, `decide` says
+ * whether to apply that very plan in the same stack execution (terraform:
+ * its saved plan file; command stacks: `commands.apply` right after the
+ * plan), so what is applied is what the sweep saw. Only `stacks` are asked;
+ * they hold the stack lock for their whole execution, like `apply`, and a
+ * mocked input refuses the apply. A remediated stack ends `succeeded`.
+ */
+export interface DriftRemediation {
+  stacks: ReadonlySet<string>;
+  decide: (stack: string, plan: PlanResult) => boolean | Promise<boolean>;
 }
 
 /** How one stack ended. */
