@@ -18,3 +18,4 @@ export { filterFleet, buildFleetRows, type FleetRow, type FleetFilter, type Flee
 export { LogBook } from './log-book.js';
 export { createScriptedRun, type ScriptedRun } from './scripted-run.js';
 export { KeyRouter, useKeys, type KeyHandler } from './key-router.js';
+export { renderScriptedRun, buildScriptedRunEvents, type ScriptedRunOptions, type ScriptedRunResult } from './render-scripted-run.js';

@@ -35,7 +35,7 @@ export interface RunStackView {
   logCount: number;
 }
 
-/** A finished stack, appended once to {@link RunViewState.finished} (rendered through ink's `Static`). */
+/** A finished stack, appended once to {@link RunViewState.finished} (printed once above the live area). */
 export interface FinishedStackView {
   name: string;
   status: StackStatus;

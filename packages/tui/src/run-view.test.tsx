@@ -12,10 +12,11 @@ afterEach(() => cleanup());
 function renderRun(color = false) {
   const run = scripted();
   let exited = 0;
+  let printed = '';
   const app = render(
     <ColorContext.Provider value={color}>
       <KeyRouter>
-        <RunView run={run} rows={24} columns={80} clock={fixedClock} onExit={() => (exited += 1)} batchMs={1} tickMs={60_000} />
+        <RunView run={run} rows={24} columns={80} clock={fixedClock} onExit={() => (exited += 1)} batchMs={1} tickMs={60_000} print={(text) => (printed += text)} />
       </KeyRouter>
     </ColorContext.Provider>,
   );
@@ -25,7 +26,9 @@ function renderRun(color = false) {
       await tick(40);
     }
   };
-  return { run, app, press, frame: () => clean(app.lastFrame()), exited: () => exited };
+  // What a person sees: the lines printed above the live area, then the live area.
+  const screen = (): string => clean(printed + (app.lastFrame() ?? ''));
+  return { run, app, press, frame: () => clean(app.lastFrame()), screen, printed: () => printed, exited: () => exited };
 }
 
 const start: RunEvent = { type: 'run.started', runId, command: 'apply', stacks: ['network', 'db', 'app', 'smoke', 'dns'], concurrency: 2, at };
@@ -55,7 +58,7 @@ describe('live run view', () => {
   });
 
   it('prints finished, failed and skipped stacks once with duration and reason, then the summary', async () => {
-    const { run, frame, press, exited } = renderRun();
+    const { run, screen, printed, press, exited } = renderRun();
     emitAll(run, [
       start,
       { type: 'stack.started', runId, stack: 'network', at },
@@ -71,12 +74,13 @@ describe('live run view', () => {
       { type: 'run.finished', runId, status: 'failed', summary: summarize({ total: 5, changed: 1, failed: 1, skipped: 2, unchanged: 1, durationMs: 16_200 }), at: '2026-01-01T12:00:06.200Z' },
     ]);
     await tick();
-    const output = frame();
-    // Static output is written once: each finished stack appears exactly once.
-    expect(output.match(/network/g)).toHaveLength(1);
-    expect(output).toMatchInlineSnapshot(`
+    await vi.waitFor(() => expect(screen()).toContain('q back to fleet'));
+    // Printed once, in two batches: each finished stack appears exactly once.
+    expect(printed().match(/network/g)).toHaveLength(1);
+    expect(printed().split('\n')).toHaveLength(6);
+    expect(screen()).toMatchInlineSnapshot(`
       "✔ network                          changed   12.3s   +2 ~0 -0
-      ✘ db                               failed    3.1s    exit 1 · Error: quota exceeded
+      ✘ db                               failed    3.1s    exit 1 · Error: quota exc…
       ↷ app                              skipped           dependency db failed
       ↷ smoke                            skipped           dependency app skipped
       = dns                              unchanged 800ms
@@ -158,12 +162,14 @@ describe('live run view', () => {
     const colored = renderRun(true);
     const plain = renderRun(false);
     for (const { run } of [colored, plain]) {
-      emitAll(run, [start, { type: 'stack.finished', runId, stack: 'network', status: 'failed', durationMs: 5 }]);
+      emitAll(run, [start, { type: 'stack.started', runId, stack: 'db', at }, { type: 'stack.finished', runId, stack: 'network', status: 'failed', durationMs: 5 }]);
     }
     await tick();
-    // eslint-disable-next-line no-control-regex -- looking for SGR colour codes on purpose
     const sgrColor = /\u001B\[3[0-9]m/;
     expect(colored.app.lastFrame()).toMatch(sgrColor);
+    expect(colored.printed()).toMatch(sgrColor);
     expect(plain.app.lastFrame()).not.toMatch(sgrColor);
+    expect(plain.printed()).not.toMatch(sgrColor);
+    expect(plain.printed()).toContain('✘ network');
   });
 });

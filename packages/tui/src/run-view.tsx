@@ -1,11 +1,12 @@
-import { Box, Static } from 'ink';
+import { Box, useStdout } from 'ink';
 import { useKeys } from './key-router.js';
-import { useEffect, useState } from 'react';
-import { FinishedStackLine } from './finished-stack-line.js';
+import { useContext, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { formatFinishedLine } from './format-finished-line.js';
 import { HelpOverlay } from './help-overlay.js';
 import { LogPager } from './log-pager.js';
 import { RunLiveArea } from './run-live-area.js';
 import type { RunViewState } from './run-view-state.js';
+import { ColorContext } from './theme.js';
 import type { RunHandle } from './types.js';
 import { useNow } from './use-now.js';
 import { useRunEvents } from './use-run-events.js';
@@ -22,11 +23,14 @@ export interface RunViewProps {
   batchMs?: number;
   /** Spinner/elapsed refresh interval. @default 100 */
   tickMs?: number;
+  /** Where finished-stack lines go (each call ends with a newline). @default ink's `write`: above the live area, once */
+  print?: (text: string) => void;
 }
 
 /**
- * A live run: finished stacks printed once through ink's `Static`, running ones in a
- * small live area, plus the log tail of the selected stack and a full-log pager.
+ * A live run: finished stacks printed once above the live area (like ink's `Static`,
+ * through ink's `write`), running ones in a small live area, plus the log tail of the
+ * selected stack and a full-log pager.
  */
 export function RunView(props: RunViewProps): React.JSX.Element {
   const { run } = props;
@@ -48,6 +52,20 @@ export function RunView(props: RunViewProps): React.JSX.Element {
       live = false;
     };
   }, [run]);
+
+  const { write: writeAboveLiveArea } = useStdout();
+  const write = props.print ?? writeAboveLiveArea;
+  const color = useContext(ColorContext);
+  const printed = useRef(0);
+  const nameWidth = Math.max(10, Math.min(32, props.columns - 30));
+  // A layout effect: runs in the same commit as the live area, so a stack never
+  // disappears from "running" before its finished line is out.
+  useLayoutEffect(() => {
+    if (state.finished.length <= printed.current) return;
+    const lines = state.finished.slice(printed.current).map((stack) => formatFinishedLine(stack, { nameWidth, columns: props.columns, color }));
+    printed.current = state.finished.length;
+    write(`${lines.join('\n')}\n`);
+  }, [state.finished, write, nameWidth, props.columns, color]);
 
   const candidates = listSelectable(state);
   const selected = chosen !== undefined && state.stacks.has(chosen) ? chosen : candidates[0];
@@ -73,7 +91,6 @@ export function RunView(props: RunViewProps): React.JSX.Element {
     pagerFor === undefined && !showHelp,
   );
 
-  const nameWidth = Math.max(10, Math.min(32, props.columns - 30));
   let live: React.JSX.Element;
   if (showHelp) live = <HelpOverlay topic="run" onClose={() => setShowHelp(false)} />;
   else if (pagerFor !== undefined) {
@@ -91,15 +108,7 @@ export function RunView(props: RunViewProps): React.JSX.Element {
       />
     );
   }
-  return (
-    <Box flexDirection="column">
-      {/* Static must stay mounted for the whole run: remounting it would print every finished stack again. */}
-      <Static items={state.finished as RunViewState['finished'][number][]}>
-        {(stack) => <FinishedStackLine key={stack.name} stack={stack} nameWidth={nameWidth} />}
-      </Static>
-      {live}
-    </Box>
-  );
+  return <Box flexDirection="column">{live}</Box>;
 }
 
 /** Running stacks first (start order), then finished ones, most recent first. */
