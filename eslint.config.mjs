@@ -34,6 +34,26 @@ export default [
     },
   },
   {
+    // Tests may use the private test-utils package on top of their own arrows.
+    files: ['**/*.test.ts', '**/*.test.tsx'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          enforceBuildableLibDependency: false,
+          depConstraints: ['core', 'policy', 'runner', 'state', 'vcs', 'tui', 'test-utils'].map((scope) => ({
+            sourceTag: `scope:${scope}`,
+            onlyDependOnLibsWithTags: scope === 'core' ? ['scope:test-utils'] : ['scope:core', 'scope:test-utils'],
+          })).concat([
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['*'] },
+            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['*'] },
+          ]),
+        },
+      ],
+    },
+  },
+  {
     // Pure packages never touch the disk, the environment, the clock or processes.
     files: ['packages/core/src/**/*.ts', 'packages/policy/src/**/*.ts'],
     ignores: ['**/*.test.ts'],

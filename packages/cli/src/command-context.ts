@@ -44,7 +44,8 @@ export function createCommandContext(io: CliIo, global: GlobalOptions): CommandC
         stacks: options.stack,
         labels: options.label,
         exclude: options.exclude,
-        withDependents: options.withDependents,
+        // --affected brings dependents along unless --no-dependents (issue #5).
+        withDependents: Boolean(options.withDependents) || (Boolean(options.affected) && options.dependents !== false),
         withDependencies: options.withDependencies,
         affected,
       });

@@ -21,6 +21,8 @@ export interface SelectionOptions {
   head?: string;
   withDependents?: boolean;
   withDependencies?: boolean;
+  /** `--no-dependents` sets this to false. */
+  dependents?: boolean;
 }
 
 export function collect(value: string, previous: string[] = []): string[] {

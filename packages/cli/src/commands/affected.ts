@@ -1,4 +1,4 @@
-import { explainAffected, selectAffectedDependents } from '@stackfleet/core';
+import { explainAffected, selectAffectedDependents, type StackGraph } from '@stackfleet/core';
 import { detectAffectedStacks } from '@stackfleet/vcs';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
@@ -24,7 +24,7 @@ export async function runAffectedCommand(context: CommandContext, options: Affec
   const reasons =
     options.dependents === false
       ? new Map(result.affected)
-      : selectAffectedDependents(result.affected, fleet.graph.names, (stack) => fleet.graph.dependenciesOf(stack));
+      : selectAffectedDependents(result.affected, fleet.graph.names, dataDependenciesOf(fleet.graph));
   const order = fleet.graph.topologicalOrder(reasons.keys());
   const out = context.io.stdout;
   for (const name of order) {
@@ -37,4 +37,14 @@ export async function runAffectedCommand(context: CommandContext, options: Affec
     else context.note(`deleted: ${name} (removed from the manifest; its resources are not destroyed automatically)`);
   }
   return 0;
+}
+
+/** Upstreams along dependsOn and reference edges: ordering-only `after` edges do not spread "affected". */
+function dataDependenciesOf(graph: StackGraph): (stack: string) => string[] {
+  const upstream = new Map<string, string[]>();
+  for (const edge of graph.edges) {
+    if (edge.kind === 'after') continue;
+    upstream.set(edge.dependent, [...(upstream.get(edge.dependent) ?? []), edge.dependency]);
+  }
+  return (stack) => upstream.get(stack) ?? [];
 }

@@ -113,6 +113,7 @@ export async function executeRun(context: CommandContext, options: ExecuteOption
       runCommand: options.runCommand,
       allDependents: options.flags.allDependents,
       lockTimeoutMs: parseDurationFlag('--lock-timeout', options.flags.lockTimeout) ?? 0,
+      ...readLockTuning(io.env),
       alreadyDone: options.resume?.alreadyDone,
       remediation: options.remediation,
       onEvent: (event) => {
@@ -126,6 +127,29 @@ export async function executeRun(context: CommandContext, options: ExecuteOption
     interrupts.dispose();
     await runtime.close();
   }
+}
+
+/**
+ * `STACKFLEET_LOCK_TTL_MS` (lease length, default 60000; renewed every third
+ * of it) and `STACKFLEET_LOCK_POLL_MS` (poll interval while waiting for a
+ * lock, default 1000). Short leases make a crashed holder on another host
+ * expire sooner; tests use them too.
+ */
+export function readLockTuning(env: Record<string, string | undefined>): { lockTtlMs?: number; lockPollMs?: number } {
+  const read = (name: string): number | undefined => {
+    const text = env[name];
+    if (text === undefined || text === '') return undefined;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) {
+      throw new StackfleetError('E_USAGE', `Expected \`${name}\` to be a whole number of milliseconds from 1 and up, got \`${text}\``, {
+        hint: `unset ${name} or set it to e.g. 60000`,
+      });
+    }
+    return value;
+  };
+  const ttl = read('STACKFLEET_LOCK_TTL_MS');
+  const poll = read('STACKFLEET_LOCK_POLL_MS');
+  return { ...(ttl === undefined ? {} : { lockTtlMs: ttl }), ...(poll === undefined ? {} : { lockPollMs: poll }) };
 }
 
 /** SPEC §4 exit codes for run commands. */

@@ -49,8 +49,8 @@ export async function runDriftSweep(context: CommandContext, options: DriftSweep
   const now = options.now ?? (() => new Date());
   const settings = new Map(options.plan.stacks.map((stack) => [stack.name, resolveSettings(manifest, stack.name)]));
 
-  const uncheckable = options.plan.stacks.filter((stack) => isUncheckable(manifest, stack.name)).map((stack) => stack.name);
   const notDue = flags.due ? await selectNotDue(context, fleet, options.plan, settings, now()) : new Set<string>();
+  const uncheckable = options.plan.stacks.map((stack) => stack.name).filter((name) => !notDue.has(name) && isUncheckable(manifest, name));
   const plan = excludeFromRunPlan(options.plan, new Set([...uncheckable, ...notDue]));
 
   const remediation: RemediationLog = { decisions: new Map() };

@@ -38,6 +38,7 @@ const DEFAULT_LOCK_TTL_MS = 60_000;
 
 export function createEngineRun(command: RunCommand, planned: PlannedStack[], options: RunOptions): EngineRun {
   const now = options.now ?? (() => new Date());
+  const records = new Map<string, StackRunRecord>();
   const processEnv: Record<string, string> = {};
   for (const [key, value] of Object.entries(options.env)) if (value !== undefined) processEnv[key] = value;
   return {
@@ -55,6 +56,11 @@ export function createEngineRun(command: RunCommand, planned: PlannedStack[], op
     secrets: new Map(),
     interrupt: options.signal ?? new AbortController().signal,
     emit: options.onEvent,
-    putState: (stack, record) => options.store.putStackRun({ runId: options.runId, stack, ...record }),
+    // The store replaces the whole row, so each write carries what earlier ones said (startedAt, phase, log file).
+    putState: (stack, record) => {
+      const merged: StackRunRecord = { ...records.get(stack), runId: options.runId, stack, ...record };
+      records.set(stack, merged);
+      return options.store.putStackRun(merged);
+    },
   };
 }

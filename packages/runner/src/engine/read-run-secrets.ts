@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { collectResolutionLayers, type SecretSource } from '@stackfleet/core';
 import { resolveSecrets } from '../secrets/index.js';
 import type { EngineRun } from './engine-run.js';
@@ -26,12 +25,12 @@ export async function readRunSecrets(run: EngineRun, stacks: readonly string[]):
       }
     }
     if (Object.keys(secrets).length === 0) continue;
-    const root = spec.repo === undefined ? run.options.manifestDir : (run.options.repoDirs[spec.repo] ?? run.options.manifestDir);
     values.set(
       name,
       await resolveSecrets(secrets, {
         env: run.options.env,
-        cwd: join(root, spec.path),
+        // Secrets are declared in the manifest, so fromFile/fromCommand are relative to it.
+        cwd: run.options.manifestDir,
         signal: run.interrupt,
         describe: (key) => declaredIn[key] ?? `stack ${name}`,
       }),

@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest, PlannedStack, RunCommand, RunEvent, StackSpec } from '@stackfleet/core';
 // Test-only helpers: the runner never depends on test-utils at runtime.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { MemoryStore, createTempDir, maxConcurrency, readIntervals, writeCommandFleet, type CommandFleetStack, type TempDir } from '@stackfleet/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCommandAdapter } from '../stack-runner/command-adapter.js';

@@ -105,6 +105,13 @@ describe('createCommandAdapter', () => {
     );
   });
 
+  it('treats a missing commands.destroy as nothing to destroy', async () => {
+    const lines: string[] = [];
+    const { execution } = makeExecution({ commands: { apply: 'true' } });
+    await expect(adapter.destroy({ ...execution, onLine: (_stream, line) => lines.push(line) })).resolves.toBeUndefined();
+    expect(lines).toEqual(['no commands.destroy: nothing to destroy']);
+  });
+
   it('returns no outputs without a file and names stack and file for malformed JSON', async () => {
     await expect(adapter.apply(makeExecution({ commands: { apply: 'true' } }).execution)).resolves.toEqual({ outputs: {} });
     const bad = adapter.apply(makeExecution({ commands: { apply: 'echo "{oops" > "$STACKFLEET_OUTPUTS"' } }).execution);

@@ -38,6 +38,11 @@ export function createCommandAdapter(): StackRunnerAdapter {
     },
 
     async destroy(execution) {
+      // A command stack that owns nothing destroyable (smoke checks, notifications) has no commands.destroy.
+      if (execution.stack.commands.destroy === undefined) {
+        execution.onLine('stdout', 'no commands.destroy: nothing to destroy');
+        return;
+      }
       const phase = preparePhase(execution, 'destroy');
       await runHooks('beforeDestroy', phase.execution);
       await runPhase(phase, [0]);
