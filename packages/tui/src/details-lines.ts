@@ -14,17 +14,17 @@ export function buildDetailsLines(stack: FleetStackInfo, details: StackDetails |
     { text: `depends on ${stack.dependsOn.join(', ') || '-'}` },
     { text: `dependents ${stack.dependents.join(', ') || '-'}` },
   ];
-  if (!details) return [...lines, { text: '' }, { text: 'loading…' }];
-  lines.push({ text: '' }, { text: `Outputs (${details.outputs.length})`, heading: true });
+  if (!details) return [...lines, { text: ' ' }, { text: 'loading…' }];
+  lines.push({ text: ' ' }, { text: `Outputs (${details.outputs.length})`, heading: true });
   for (const output of details.outputs) {
     lines.push({ text: `  ${output.name} = ${output.value}${output.sensitive ? '  (sensitive)' : ''}` });
   }
-  lines.push({ text: '' }, { text: `Settings (${details.settings.length})`, heading: true });
+  lines.push({ text: ' ' }, { text: `Settings (${details.settings.length})`, heading: true });
   const keyWidth = Math.min(28, Math.max(0, ...details.settings.map((setting) => setting.key.length)));
   for (const setting of details.settings) {
     lines.push({ text: `  ${setting.key.padEnd(keyWidth)} = ${setting.value}  ← ${setting.source}` });
   }
-  lines.push({ text: '' }, { text: `Last runs (${details.history.length})`, heading: true });
+  lines.push({ text: ' ' }, { text: `Last runs (${details.history.length})`, heading: true });
   for (const run of details.history) {
     const duration = run.durationMs === undefined ? '' : `  ${formatDuration(run.durationMs)}`;
     lines.push({ text: `  ${run.at}  ${run.status.padEnd(11)} ${run.runId}${duration}` });

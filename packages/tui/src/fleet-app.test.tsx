@@ -149,12 +149,15 @@ describe('fleet view', () => {
       labels prod, core
       depends on -
       dependents db, app
+
       Outputs (2)
         db_password = ***  (sensitive)
         vpc_id = vpc-123
+
       Settings (2)
         env.AWS_REGION = eu-west-1  ← context aws-prod
         vars.cidr      = 10.0.0.0/16  ← stack
+
       Last runs (1)
         2026-01-01T10:00:00Z  succeeded   run-7  12.3s
       q back"
@@ -193,6 +196,19 @@ describe('fleet view', () => {
     app.stdout.emit('resize');
     await tick();
     expect(Math.max(...frame().split('\n').map((line) => line.length))).toBeLessThanOrEqual(60);
+  });
+
+  it('says so when there is no interrupted run to resume, and starts a drift check with d', async () => {
+    const { scripted } = await import('./test-runs.js');
+    const { frame, press, actions } = renderApp(createFleet(), createActions([]));
+    await press('r');
+    await vi.waitFor(() => expect(frame()).toContain('no interrupted run to resume'));
+    const driftActions = createActions([scripted()]);
+    const second = renderApp(createFleet(), driftActions);
+    await second.press('d');
+    expect(driftActions.calls).toEqual(['drift smoke']);
+    await vi.waitFor(() => expect(second.frame()).toContain('ctrl-c stop'));
+    expect(actions.calls).toEqual(['resume']);
   });
 
   it('quits with q', async () => {

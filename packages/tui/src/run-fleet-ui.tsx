@@ -8,6 +8,8 @@ export interface RunFleetUiOptions extends Omit<FleetAppProps, 'onQuit'> {
   stdout?: NodeJS.WriteStream;
   /** @default process.stderr */
   stderr?: NodeJS.WriteStream;
+  /** Route `console.*` above the UI instead of through it. @default true */
+  patchConsole?: boolean;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface RunFleetUiOptions extends Omit<FleetAppProps, 'onQuit'> {
  * the fleet it quits. The cursor is shown again and raw mode left however we exit.
  */
 export async function runFleetUi(options: RunFleetUiOptions): Promise<number> {
-  const { stdin, stdout, stderr, ...appProps } = options;
+  const { stdin, stdout, stderr, patchConsole = true, ...appProps } = options;
   const output = stdout ?? process.stdout;
   let exitCode = 0;
   const instance = render(<FleetApp {...appProps} onQuit={(code) => (exitCode = code)} />, {
@@ -24,7 +26,7 @@ export async function runFleetUi(options: RunFleetUiOptions): Promise<number> {
     stdin: stdin ?? process.stdin,
     stderr: stderr ?? process.stderr,
     exitOnCtrlC: false,
-    patchConsole: true,
+    patchConsole,
   });
   try {
     await instance.waitUntilExit();

@@ -172,4 +172,18 @@ describe('live run view', () => {
     expect(plain.printed()).not.toMatch(sgrColor);
     expect(plain.printed()).toContain('✘ network');
   });
+
+  it('keeps the live area under 24 lines however many stacks run and log', async () => {
+    const { run, frame } = renderRun();
+    const names = Array.from({ length: 40 }, (_, index) => `stack-${index}`);
+    emitAll(run, [
+      { ...start, stacks: names, concurrency: 40 },
+      ...names.map((stack): RunEvent => ({ type: 'stack.started', runId, stack, at })),
+      ...Array.from({ length: 100 }, (_, index): RunEvent => ({ type: 'stack.log', runId, stack: 'stack-0', stream: 'stdout', line: `log ${index}` })),
+    ]);
+    await vi.waitFor(() => expect(frame()).toContain('running 40/40'));
+    expect(frame().split('\n').length).toBeLessThan(24);
+    expect(frame()).toContain('more running');
+    expect(frame()).toContain('│ log 99');
+  });
 });

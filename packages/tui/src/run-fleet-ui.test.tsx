@@ -1,0 +1,51 @@
+import { PassThrough, Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runFleetUi } from './run-fleet-ui.js';
+import { createActions, createFleet, tick } from './test-fixtures.js';
+
+function createTerminal() {
+  let output = '';
+  const stdout = Object.assign(
+    new Writable({
+      write(chunk: Buffer | string, _encoding, callback) {
+        output += chunk.toString();
+        callback();
+      },
+    }),
+    { columns: 80, rows: 24, isTTY: true },
+  ) as unknown as NodeJS.WriteStream;
+  let rawMode = false;
+  const stdin = Object.assign(new PassThrough(), {
+    isTTY: true,
+    setRawMode: (enabled: boolean) => {
+      rawMode = enabled;
+      return stdin;
+    },
+    ref: () => stdin,
+    unref: () => stdin,
+  }) as unknown as NodeJS.ReadStream;
+  return { stdout, stdin, output: () => output, rawMode: () => rawMode };
+}
+
+describe('runFleetUi', () => {
+  it('renders the fleet, resolves 0 on q, and leaves the terminal restored', async () => {
+    const terminal = createTerminal();
+    const exit = runFleetUi({ fleet: createFleet(), actions: createActions(), stdin: terminal.stdin, stdout: terminal.stdout, color: false, patchConsole: false });
+    await tick(100);
+    expect(terminal.output()).toContain('network');
+    expect(terminal.rawMode()).toBe(true);
+    terminal.stdin.write('q');
+    await expect(exit).resolves.toBe(0);
+    expect(terminal.rawMode()).toBe(false);
+    // The cursor is shown again.
+    expect(terminal.output().endsWith('\u001B[?25h')).toBe(true);
+  });
+
+  it('quits on ctrl-c in the fleet view (ink does not exit on its own)', async () => {
+    const terminal = createTerminal();
+    const exit = runFleetUi({ fleet: createFleet(), actions: createActions(), stdin: terminal.stdin, stdout: terminal.stdout, patchConsole: false });
+    await tick(100);
+    terminal.stdin.write('\u0003');
+    await expect(exit).resolves.toBe(0);
+  });
+});
