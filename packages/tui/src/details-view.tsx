@@ -34,7 +34,7 @@ export function DetailsView(props: DetailsViewProps): React.JSX.Element {
   const lines = error ? [...buildDetailsLines(stack, undefined).slice(0, -1), { text: `could not load details: ${error}` }] : buildDetailsLines(stack, details);
   const height = Math.max(1, props.rows - 3);
   useKeys((input, key) => {
-    if (input === 'q' || key.escape || key.return) {
+    if (input === 'q' || key.escape || key.return || (key.ctrl && input === 'c')) {
       props.onClose();
       return;
     }

@@ -211,6 +211,20 @@ describe('fleet view', () => {
     expect(actions.calls).toEqual(['resume']);
   });
 
+  it('goes back to the fleet with the message when an action throws', async () => {
+    const actions = { ...createActions(), apply: () => { throw new Error('apply refused: mocked input'); } };
+    const { scripted } = await import('./test-runs.js');
+    const planRun = scripted();
+    actions.plan = () => planRun;
+    const { frame, press } = renderApp(createFleet(), actions);
+    await press('A');
+    planRun.emit({ type: 'run.finished', runId: 'r', status: 'succeeded', summary: { total: 0, succeeded: 0, failed: 0, skipped: 0, unchanged: 0, changed: 0, denied: 0, durationMs: 0 }, at: '2026-01-01T00:00:00Z' });
+    await vi.waitFor(() => expect(frame()).toContain('y apply'));
+    await press('y');
+    await vi.waitFor(() => expect(frame()).toContain('apply refused: mocked input'));
+    expect(frame()).toContain('STACK');
+  });
+
   it('quits with q', async () => {
     let code: number | undefined;
     const app = render(<FleetApp fleet={createFleet()} actions={createActions()} clock={fixedClock} onQuit={(exitCode) => (code = exitCode)} />);

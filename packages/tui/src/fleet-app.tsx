@@ -54,14 +54,19 @@ export function FleetApp(props: FleetAppProps): React.JSX.Element {
     actions.reloadFleet?.().then(setFleet, (error: unknown) => notify(`could not reload the fleet: ${describe(error)}`));
   }, [actions]);
 
+  /** Opens the run view, or goes back to the fleet with a notice when the action gave no run or threw. */
   const startRun = (start: () => RunHandle | undefined, emptyMessage: string): void => {
     try {
       const run = start();
-      if (run) setScreen({ kind: 'run', run });
-      else notify(emptyMessage);
+      if (run) {
+        setScreen({ kind: 'run', run });
+        return;
+      }
+      notify(emptyMessage);
     } catch (error) {
       notify(describe(error));
     }
+    setScreen({ kind: 'fleet' });
   };
 
   const onCommand = (command: FleetCommand): void => {
