@@ -24,13 +24,14 @@ export async function runDriftCommand(context: CommandContext, flags: DriftFlags
     });
   }
   const plan = await buildPlanForCommand(context, fleet, 'drift', flags);
-  const sweep = await runDriftSweep(context, { fleet, plan, flags });
+  const { sweep, interrupted } = await runDriftSweep(context, { fleet, plan, flags });
   const written = await writeDriftReports(sweep, { cwd: context.io.cwd, report: flags.report, junit: flags.junit });
   // With --json stdout carries only NDJSON events; the human summary goes to stderr.
   const out = context.global.json ? context.io.stderr : context.io.stdout;
   printSummary(out, sweep);
   for (const path of written) writeLine(out, `wrote ${path}`);
-  return selectDriftExitCode(sweep.stacks);
+  // Stacks an interrupt kept from being checked are not "no drift".
+  return interrupted ? 1 : selectDriftExitCode(sweep.stacks);
 }
 
 function hasSelectors(flags: DriftFlags): boolean {

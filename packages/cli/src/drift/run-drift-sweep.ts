@@ -43,7 +43,7 @@ export const NO_PLAN_COMMAND = 'runner command without commands.plan: nothing ca
  * not due), plan the rest through the engine as command `drift`, let opted-in
  * stacks apply their own plan, and record every checked stack in the store.
  */
-export async function runDriftSweep(context: CommandContext, options: DriftSweepOptions): Promise<DriftSweep> {
+export async function runDriftSweep(context: CommandContext, options: DriftSweepOptions): Promise<{ sweep: DriftSweep; interrupted: boolean }> {
   const { fleet, flags } = options;
   const manifest = fleet.loaded.manifest;
   const now = options.now ?? (() => new Date());
@@ -57,6 +57,7 @@ export async function runDriftSweep(context: CommandContext, options: DriftSweep
   const collector = createDriftCollector(manifest, remediation);
   const startedAt = now().toISOString();
   let runId = '';
+  let interrupted = false;
   if (plan.stacks.length > 0) {
     const result = await executeRun(context, {
       fleet,
@@ -66,6 +67,7 @@ export async function runDriftSweep(context: CommandContext, options: DriftSweep
       ...(flags.remediate ? { remediation: buildRemediation(settings, remediation, options.approveRemediation ?? approveEveryRemediation) } : {}),
     });
     runId = result.runId;
+    interrupted = result.status === 'interrupted';
   }
 
   const skipped: StackDriftResult[] = uncheckable.map((stack) => ({ stack, ...repoOf(manifest, stack), status: 'skipped', reason: NO_PLAN_COMMAND }));
@@ -77,7 +79,7 @@ export async function runDriftSweep(context: CommandContext, options: DriftSweep
     stacks: options.plan.stacks.flatMap((stack) => byName.get(stack.name) ?? []),
   };
   if (runId !== '') await recordSweep(fleet, context.io.env, sweep);
-  return sweep;
+  return { sweep, interrupted };
 }
 
 function resolveSettings(manifest: Manifest, name: string): EffectiveDriftSettings {
