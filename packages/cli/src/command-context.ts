@@ -1,5 +1,4 @@
 import { selectStacks, type Selection } from '@stackfleet/core';
-import { detectAffectedStacks } from '@stackfleet/vcs';
 import type { CliIo } from './io.js';
 import { readFleet, type Fleet } from './manifest/read-manifest.js';
 import type { GlobalOptions, SelectionOptions } from './options.js';
@@ -30,6 +29,7 @@ export function createCommandContext(io: CliIo, global: GlobalOptions): CommandC
     async select(target, options) {
       let affected: ReadonlyMap<string, string> | undefined;
       if (options.affected) {
+        const { detectAffectedStacks } = await import('@stackfleet/vcs');
         const result = await detectAffectedStacks(target.loaded, {
           manifestPath: target.manifestPath,
           manifestDir: target.manifestDir,

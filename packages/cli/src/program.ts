@@ -6,14 +6,19 @@ import { collect, type GlobalOptions } from './options.js';
 import { COMMAND_EXAMPLES } from './help-examples.js';
 import { registerRunCommands } from './register-run-commands.js';
 import { registerStateCommands } from './register-state-commands.js';
-import { runValidateCommand } from './commands/validate.js';
-import { runListCommand } from './commands/list.js';
-import { runGraphCommand } from './commands/graph.js';
 
 const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 /** A command handler: gets the context and its own options, returns the exit code. */
 export type Handler<O> = (context: CommandContext, options: O, args: string[]) => Promise<number>;
+
+/**
+ * A handler loaded on first use: each command imports only what it needs, so
+ * `list` never pays for the UI, git or SQLite modules at start-up.
+ */
+export function lazy<O>(load: () => Promise<Handler<O>>): Handler<O> {
+  return async (context, options, args) => (await load())(context, options, args);
+}
 
 /** Adds the selector flags of SPEC §4 (`sel`). */
 export function addSelectionOptions(command: Command): Command {
@@ -63,14 +68,14 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     command.addHelpText('after', `\nExamples:\n${(COMMAND_EXAMPLES[name] ?? []).map((line) => `  $ ${line}`).join('\n')}\n`);
 
   withExamples(program.command('validate').description('load and check the manifest and policies (exit 0 valid, 1 invalid)'), 'validate').action(
-    bind(runValidateCommand),
+    bind(lazy(async () => (await import('./commands/validate.js')).runValidateCommand)),
   );
   withExamples(
     addSelectionOptions(
       program.command('list').description('list the selected stacks, one per line').option('--order', 'in run order instead of by name'),
     ),
     'list',
-  ).action(bind(runListCommand));
+  ).action(bind(lazy(async () => (await import('./commands/list.js')).runListCommand)));
   withExamples(
     addSelectionOptions(
       program
@@ -79,7 +84,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
         .addOption(new Option('--format <format>', 'output format').choices(['ascii', 'dot', 'mermaid', 'json'])),
     ),
     'graph',
-  ).action(bind(runGraphCommand));
+  ).action(bind(lazy(async () => (await import('./commands/graph.js')).runGraphCommand)));
   registerRunCommands(program, bind, withExamples);
   registerStateCommands(program, bind, withExamples);
   program.addHelpText('after', `\nExamples:\n${(COMMAND_EXAMPLES.stackfleet ?? []).map((line) => `  $ ${line}`).join('\n')}\n`);

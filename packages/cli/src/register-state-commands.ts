@@ -1,10 +1,5 @@
 import type { Command } from 'commander';
-import type { Handler } from './program.js';
-import { runOutputsCommand } from './commands/outputs.js';
-import { runHistoryCommand, runShowCommand } from './commands/history.js';
-import { runResumeCommand } from './commands/resume.js';
-import { runLocksCommand, runUnlockCommand } from './commands/locks.js';
-import { runUiCommand } from './commands/ui.js';
+import { lazy, type Handler } from './program.js';
 
 type Bind = <O>(handler: Handler<O>) => (...args: unknown[]) => Promise<void>;
 type WithExamples = (command: Command, name: string) => Command;
@@ -18,13 +13,13 @@ export function registerStateCommands(program: Command, bind: Bind, withExamples
       .argument('<stack>', 'stack name')
       .option('--show-sensitive', 'reveal sensitive values (interactive terminals only)'),
     'outputs',
-  ).action(bind(runOutputsCommand));
+  ).action(bind(lazy(async () => (await import('./commands/outputs.js')).runOutputsCommand)));
   withExamples(
     program.command('history').description('run history, or one stack\'s runs').argument('[stack]', 'stack name').option('--limit <n>', 'how many (default 20)'),
     'history',
-  ).action(bind(runHistoryCommand));
+  ).action(bind(lazy(async () => (await import('./commands/history.js')).runHistoryCommand)));
   withExamples(program.command('show').description('one run: summary, stacks and log paths').argument('<run>', 'run id'), 'show').action(
-    bind(runShowCommand),
+    bind(lazy(async () => (await import('./commands/history.js')).runShowCommand)),
   );
   withExamples(
     program
@@ -33,11 +28,11 @@ export function registerStateCommands(program: Command, bind: Bind, withExamples
       .argument('[run]', 'run id (default: the newest interrupted run)')
       .option('--force', 'release locks of stacks that were in flight instead of waiting for them to expire'),
     'resume',
-  ).action(bind(runResumeCommand));
-  withExamples(program.command('locks').description('list stack locks'), 'locks').action(bind(runLocksCommand));
+  ).action(bind(lazy(async () => (await import('./commands/resume.js')).runResumeCommand)));
+  withExamples(program.command('locks').description('list stack locks'), 'locks').action(bind(lazy(async () => (await import('./commands/locks.js')).runLocksCommand)));
   withExamples(
     program.command('unlock').description('release a stack lock').argument('<stack>', 'stack name').option('--force', 'release even a live lock'),
     'unlock',
-  ).action(bind(runUnlockCommand));
-  withExamples(program.command('ui').description('the interactive terminal UI (default in a terminal)'), 'ui').action(bind(runUiCommand));
+  ).action(bind(lazy(async () => (await import('./commands/locks.js')).runUnlockCommand)));
+  withExamples(program.command('ui').description('the interactive terminal UI (default in a terminal)'), 'ui').action(bind(lazy(async () => (await import('./commands/ui.js')).runUiCommand)));
 }

@@ -1,7 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import type { ModuleSource } from '@stackfleet/core';
-import { parse } from '@cdktf/hcl2json';
 import type { ModuleFileIndex } from './read-module-files.js';
 
 // Used when a .tf file does not parse: over-including a module beats missing it.
@@ -42,6 +41,7 @@ async function readLocalSources(dir: string, repoDir: string, candidates?: Modul
     // Parsing is the slow part on 5,000 stacks: skip files without modules.
     if (!text.includes('module')) continue;
     try {
+      const { parse } = await loadHclParser();
       const json = await parse(name, text) as { module?: Record<string, { source?: unknown }[]> };
       for (const blocks of Object.values(json.module ?? {})) {
         for (const block of blocks) if (isLocalSource(block.source)) sources.push(block.source);
@@ -90,4 +90,15 @@ export async function readModuleSources(stackDir: string, repoDir: string, optio
     frontier = next;
   }
   return found;
+}
+
+/**
+ * The HCL parser is Go compiled to WebAssembly: loading it costs ~100 ms and
+ * tens of MB, so only `affected` pays for it, and only when a module chain
+ * has to be parsed.
+ */
+let hclParser: Promise<typeof import('@cdktf/hcl2json')> | undefined;
+function loadHclParser(): Promise<typeof import('@cdktf/hcl2json')> {
+  hclParser ??= import('@cdktf/hcl2json');
+  return hclParser;
 }
