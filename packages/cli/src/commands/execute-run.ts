@@ -14,7 +14,7 @@ import { parseConcurrency, type SelectionOptions } from '../options.js';
 import { chooseOutputMode, shouldUseColor } from '../output/choose-output-mode.js';
 import { createNdjsonReporter } from '../reporters/ndjson-reporter.js';
 import { createPlainReporter } from '../reporters/plain-reporter.js';
-import { listenForInterrupts } from '../runtime/interrupts.js';
+import { listenForInterrupts, type Interrupts } from '../runtime/interrupts.js';
 import { openRuntime } from '../runtime/open-runtime.js';
 import { createRunId } from '../runtime/run-id.js';
 import { parseDurationFlag } from '../runtime/parse-duration-flag.js';
@@ -58,6 +58,8 @@ export interface ExecuteOptions {
   onEvent?: (event: RunEvent) => void;
   /** Print nothing of the run itself (the caller renders). */
   quiet?: boolean;
+  /** Who stops the run; default: this process's SIGINT/SIGTERM. */
+  interrupts?: Interrupts;
   /** `drift --remediate`: which drifted stacks apply their sweep plan. */
   remediation?: DriftRemediation;
 }
@@ -80,7 +82,8 @@ export async function executeRun(context: CommandContext, options: ExecuteOption
       : createPlainReporter({ out: io.stdout, color: shouldUseColor({ color: global.color, env: io.env, isTTY: Boolean(io.stdout.isTTY) }) });
   const runtime = await openRuntime(fleet, io.env, context.note);
   const runId = options.resume?.runId ?? createRunId();
-  const interrupts = listenForInterrupts(() => context.note('stopping: waiting for running stacks (Ctrl-C again to kill them)'));
+  const interrupts =
+    options.interrupts ?? listenForInterrupts(() => context.note('stopping: waiting for running stacks (Ctrl-C again to kill them)'));
   try {
     if (options.resume) {
       await runtime.store.reopenRun?.(runId, { host: runtime.host, pid: process.pid });

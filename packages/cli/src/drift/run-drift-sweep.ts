@@ -12,7 +12,7 @@ import {
 } from '@stackfleet/core';
 import type { DriftRemediation } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
-import { executeRun, type RunFlags } from '../commands/execute-run.js';
+import { executeRun, type ExecuteOptions, type RunFlags } from '../commands/execute-run.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { openStore } from '../runtime/open-runtime.js';
 import { approveEveryRemediation, type ApproveRemediation } from './approve-remediation.js';
@@ -34,6 +34,8 @@ export interface DriftSweepOptions {
   approveRemediation?: ApproveRemediation;
   /** @default () => new Date() */
   now?: () => Date;
+  /** How the run is shown and stopped (the UI renders it itself). */
+  execution?: Pick<ExecuteOptions, 'quiet' | 'interrupts' | 'onEvent'>;
 }
 
 export const NO_PLAN_COMMAND = 'runner command without commands.plan: nothing can tell whether it drifted';
@@ -63,7 +65,12 @@ export async function runDriftSweep(context: CommandContext, options: DriftSweep
       fleet,
       plan,
       flags,
-      onEvent: collector.onEvent,
+      quiet: options.execution?.quiet,
+      interrupts: options.execution?.interrupts,
+      onEvent: (event) => {
+        collector.onEvent(event);
+        options.execution?.onEvent?.(event);
+      },
       ...(flags.remediate ? { remediation: buildRemediation(settings, remediation, options.approveRemediation ?? approveEveryRemediation) } : {}),
     });
     runId = result.runId;

@@ -1,35 +1,45 @@
 /**
- * SPEC §5 Ctrl-C: the first SIGINT (or SIGTERM) stops starting stacks and is
- * forwarded to running ones; the second kills them.
+ * SPEC §5 Ctrl-C: the first interrupt stops starting stacks and is forwarded
+ * to running ones; the second kills them.
  */
 export interface Interrupts {
   signal: AbortSignal;
   forceSignal: AbortSignal;
-  /** Same as receiving SIGINT (the UI calls this). */
+  /** First call = graceful stop, second = kill (SIGINT does the same; the UI calls this). */
   interrupt(): void;
   dispose(): void;
 }
 
-export function listenForInterrupts(onFirst?: () => void): Interrupts {
+/** Interrupts driven only by `interrupt()` (the UI reads Ctrl-C as a key in raw mode). */
+export function createInterrupts(onFirst?: () => void): Interrupts {
   const graceful = new AbortController();
   const force = new AbortController();
-  const interrupt = () => {
-    if (!graceful.signal.aborted) {
-      graceful.abort(new Error('interrupted'));
-      onFirst?.();
-    } else if (!force.signal.aborted) {
-      force.abort(new Error('killed'));
-    }
-  };
-  process.on('SIGINT', interrupt);
-  process.on('SIGTERM', interrupt);
   return {
     signal: graceful.signal,
     forceSignal: force.signal,
-    interrupt,
+    interrupt() {
+      if (!graceful.signal.aborted) {
+        graceful.abort(new Error('interrupted'));
+        onFirst?.();
+      } else if (!force.signal.aborted) {
+        force.abort(new Error('killed'));
+      }
+    },
+    dispose() {},
+  };
+}
+
+/** Interrupts driven by SIGINT and SIGTERM of this process (headless runs). */
+export function listenForInterrupts(onFirst?: () => void): Interrupts {
+  const interrupts = createInterrupts(onFirst);
+  const onSignal = () => interrupts.interrupt();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    ...interrupts,
     dispose() {
-      process.off('SIGINT', interrupt);
-      process.off('SIGTERM', interrupt);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     },
   };
 }

@@ -1,0 +1,69 @@
+import { buildRunPlan, StackfleetError, type StackStatus } from '@stackfleet/core';
+import type { CommandContext } from '../command-context.js';
+import type { Fleet } from '../manifest/read-manifest.js';
+import { openStore } from '../runtime/open-runtime.js';
+import { resolveConcurrency, type ExecuteOptions, type RunFlags } from './execute-run.js';
+
+/** States after which a stack is never run again by `resume`. */
+const DONE_STATES = new Set<string>(['succeeded', 'unchanged', 'changed', 'denied']);
+
+/**
+ * Everything `executeRun` needs to continue an interrupted or crashed run:
+ * the same command over the same stacks, with finished stacks marked done.
+ * Undefined when there is nothing to resume (and no run id was given).
+ */
+export async function prepareResume(
+  context: CommandContext,
+  fleet: Fleet,
+  runId: string | undefined,
+  force: boolean,
+): Promise<Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'runCommand' | 'resume'> | undefined> {
+  const store = openStore(fleet, context.io.env);
+  let run;
+  let stackRuns;
+  try {
+    run = runId ? await store.getRun(runId) : await store.findResumableRun();
+    if (!run) {
+      if (runId) throw new StackfleetError('E_UNKNOWN_RUN', `no run "${runId}"`, { hint: 'see `stackfleet history`' });
+      return undefined;
+    }
+    if (run.status === 'succeeded') {
+      throw new StackfleetError('E_RUN_FINISHED', `run ${run.id} already finished (${run.status})`, { hint: 'start a new run instead' });
+    }
+    stackRuns = await store.listStackRuns(run.id);
+    if (force) {
+      for (const row of stackRuns) if (row.state === 'applying' || row.state === 'running') await store.forceUnlock(row.stack);
+    }
+  } finally {
+    await store.close();
+  }
+  const alreadyDone = new Map<string, StackStatus>();
+  for (const row of stackRuns) if (DONE_STATES.has(row.state)) alreadyDone.set(row.stack, row.state as StackStatus);
+  const missing = run.stacks.filter((name) => !fleet.loaded.manifest.stacks[name]);
+  if (missing.length > 0) {
+    throw new StackfleetError('E_RESUME_MANIFEST', `run ${run.id} includes stacks no longer in the manifest: ${missing.join(', ')}`, {
+      hint: 'restore them, or start a new run',
+    });
+  }
+  const stacks = fleet.graph.topologicalOrder(run.stacks);
+  const runId_ = run.id;
+  const plan = buildRunPlan(
+    fleet.graph,
+    { stacks, reasons: new Map(stacks.map((name) => [name, `resumed from run ${runId_}`])), onlyAsDependent: new Set() },
+    {
+      command: run.command,
+      concurrency: resolveConcurrency(context, fleet),
+      limits: fleet.loaded.manifest.settings.limits,
+      failFast: Boolean(context.global.failFast),
+    },
+  );
+  const selection = run.selection as RunFlags & { runCommand?: string[] };
+  context.note(`resuming run ${run.id} (${run.command}): ${alreadyDone.size} of ${run.stacks.length} stacks already done`);
+  return {
+    fleet,
+    plan,
+    flags: selection,
+    ...(selection.runCommand ? { runCommand: selection.runCommand } : {}),
+    resume: { runId: run.id, alreadyDone },
+  };
+}
