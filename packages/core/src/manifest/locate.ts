@@ -1,4 +1,15 @@
-import { isAlias, isCollection, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import {
+  isAlias,
+  isCollection,
+  isMap,
+  isScalar,
+  isSeq,
+  type Document,
+  type LineCounter,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 import type { SourceLocation } from '../errors.js';
 import { parseKeyPath, type KeySegment } from './key-path.js';
 
@@ -46,14 +57,30 @@ function isOnKeyLine(node: Node | null | undefined): boolean {
   return true;
 }
 
+// Key -> pair per map, built on first use: a fleet of 10,000 stacks must not
+// make every lookup a scan. The last duplicate wins, as when YAML becomes data.
+const pairIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function findPair(map: YAMLMap, key: string): Pair | undefined {
+  let index = pairIndexes.get(map);
+  if (index === undefined) {
+    index = new Map();
+    for (const pair of map.items) {
+      const text = keyText(pair.key);
+      if (text !== undefined) index.set(text, pair);
+    }
+    pairIndexes.set(map, index);
+  }
+  return index.get(key);
+}
+
 function findNodes(document: Document, segments: readonly KeySegment[]): FoundNodes {
   let found: FoundNodes = { value: document.contents as Node | null };
   for (const segment of segments) {
     let current = found.value;
     if (isAlias(current)) current = current.resolve(document) ?? null;
     if (isMap(current)) {
-      // The last duplicate wins when YAML is turned into data, so point there too.
-      const pair = current.items.findLast((item) => keyText(item.key) === String(segment));
+      const pair = findPair(current, String(segment));
       if (pair === undefined) return found;
       found = { key: pair.key as Node, value: pair.value as Node | null };
     } else if (isSeq(current) && typeof segment === 'number') {

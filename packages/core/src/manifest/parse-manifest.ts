@@ -2,7 +2,10 @@ import { ValidationError, type Problem } from '../errors.js';
 import type { LoadedManifest } from '../model.js';
 import { checkManifestSchema } from './check-schema.js';
 import { normalizeManifest } from './normalize.js';
-import { MANIFEST_RULES } from './rules/index.js';
+import { createSuggester, MANIFEST_RULES } from './rules/index.js';
+
+// Enough for any hand-written file; generated fleets with thousands of typos stay fast.
+const SUGGESTION_LIMIT = 50;
 import { parseYamlSource } from './yaml-source.js';
 
 /**
@@ -33,6 +36,7 @@ export function parseManifest(text: string, source: string): LoadedManifest {
   const context = {
     manifest,
     locate: yaml.locate,
+    suggest: createSuggester(SUGGESTION_LIMIT),
     declared: {
       stacks: new Set(schema.declared.stacks),
       contexts: new Set(schema.declared.contexts),

@@ -336,3 +336,14 @@ describe('all at once', () => {
     `);
   });
 });
+
+describe('suggestions', () => {
+  it('stops suggesting after a limit, so a fleet full of typos still loads fast', () => {
+    const stacks = Array.from({ length: 60 }, (_, index) => `  s${index}: { path: p, after: [s${index}x] }`);
+    const problems = collectProblems(lines('version: 1', 'stacks:', ...stacks));
+    expect(problems).toHaveLength(60);
+    const suggested = problems.filter((problem) => problem.message.includes('did you mean'));
+    expect(suggested).toHaveLength(50);
+    expect(problems[0]?.message).toBe('unknown stack "s0x" (did you mean "s0"?)');
+  });
+});

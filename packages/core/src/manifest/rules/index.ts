@@ -8,7 +8,7 @@ import { validateReferences } from './validate-references.js';
 import { validateRetries } from './validate-retries.js';
 import { validateTemplates } from './validate-templates.js';
 
-export { createProblem, type ManifestRule, type RuleContext } from './rule-context.js';
+export { createProblem, createSuggester, type ManifestRule, type RuleContext } from './rule-context.js';
 export { findCronError } from './validate-drift.js';
 export { findPathEscape } from './validate-paths.js';
 export { findRetryPatternError } from './validate-retries.js';

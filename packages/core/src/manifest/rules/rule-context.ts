@@ -1,5 +1,6 @@
 import type { Problem } from '../../errors.js';
 import type { ContextSpec, Manifest, StackSpec } from '../../model.js';
+import { didYouMean } from '../../text/suggest.js';
 import { formatKeyPath, type KeySegment } from '../key-path.js';
 import type { LocateTarget, ManifestLocator } from '../locate.js';
 
@@ -12,6 +13,33 @@ export interface RuleContext {
    */
   declared: { stacks: ReadonlySet<string>; contexts: ReadonlySet<string>; repos: ReadonlySet<string> };
   locate: ManifestLocator;
+  /** ` (did you mean "network"?)` or ``; see `createSuggester`. */
+  suggest: (input: string, candidates: Iterable<string>) => string;
+}
+
+/**
+ * `didYouMean`, cached, and only for the first `limit` names: each suggestion
+ * compares against every candidate, and a generated fleet of 10,000 stacks
+ * with every name wrong would otherwise take minutes to report.
+ */
+export function createSuggester(limit: number): RuleContext['suggest'] {
+  // Per candidate collection: the same typo may be a stack in one place and a context in another.
+  const caches = new WeakMap<object, Map<string, string>>();
+  let computed = 0;
+  return (input, candidates) => {
+    let cache = caches.get(candidates);
+    if (cache === undefined) {
+      cache = new Map();
+      caches.set(candidates, cache);
+    }
+    const cached = cache.get(input);
+    if (cached !== undefined) return cached;
+    if (computed >= limit) return '';
+    computed += 1;
+    const suggestion = didYouMean(input, candidates);
+    cache.set(input, suggestion);
+    return suggestion;
+  };
 }
 
 /** A small check over the normalized manifest that returns every problem it finds. */

@@ -1,5 +1,4 @@
 import type { Problem } from '../../errors.js';
-import { didYouMean } from '../../text/suggest.js';
 import { createProblem, type ManifestRule, type RuleContext } from './rule-context.js';
 
 const STACK_HINT = 'use the name of a stack declared under "stacks"';
@@ -36,7 +35,7 @@ export const validateReferences: ManifestRule = (context) => {
         createProblem(context, {
           code: 'E_UNKNOWN_CONTEXT',
           path: [...base, 'contexts', index],
-          message: `unknown context "${name}"${didYouMean(name, declared.contexts)}`,
+          message: `unknown context "${name}"${context.suggest(name, declared.contexts)}`,
           hint: 'use the name of a context declared under "contexts"',
         }),
       );
@@ -46,7 +45,7 @@ export const validateReferences: ManifestRule = (context) => {
         createProblem(context, {
           code: 'E_UNKNOWN_REPO',
           path: [...base, 'repo'],
-          message: `unknown repo "${stack.repo}"${didYouMean(stack.repo, declared.repos)}`,
+          message: `unknown repo "${stack.repo}"${context.suggest(stack.repo, declared.repos)}`,
           hint: 'declare it under "repos", or remove "repo" to use the repository of this manifest',
         }),
       );
@@ -77,7 +76,7 @@ function checkStackName(
     createProblem(context, {
       code: 'E_UNKNOWN_STACK',
       path,
-      message: `unknown stack "${name}"${didYouMean(name, context.declared.stacks)}`,
+      message: `unknown stack "${name}"${context.suggest(name, context.declared.stacks)}`,
       hint: STACK_HINT,
     }),
   ];

@@ -2,7 +2,6 @@ import { isStackfleetError, type Problem } from '../../errors.js';
 import { collectSpecTemplateStrings, collectTemplateStrings, type TemplateString } from '../../interpolation/collect-references.js';
 import { parseTemplate, type TemplatePart } from '../../interpolation/parse-template.js';
 import type { Manifest, StackSpec } from '../../model.js';
-import { didYouMean } from '../../text/suggest.js';
 import { createProblem, type ManifestRule, type RuleContext } from './rule-context.js';
 
 type Reference = Extract<TemplatePart, { kind: 'reference' }>;
@@ -72,7 +71,7 @@ function checkReference(
       } else if (!context.declared.stacks.has(reference.stack)) {
         report(
           'E_UNKNOWN_STACK',
-          `unknown stack "${reference.stack}" in "${source}"${didYouMean(reference.stack, context.declared.stacks)}`,
+          `unknown stack "${reference.stack}" in "${source}"${context.suggest(reference.stack, context.declared.stacks)}`,
           'use the name of a stack declared under "stacks"',
         );
       }
@@ -81,14 +80,14 @@ function checkReference(
       if (!vars.has(reference.name)) {
         report(
           'E_UNKNOWN_REFERENCE',
-          `unknown variable "${reference.name}" in "${source}"${didYouMean(reference.name, vars)}`,
+          `unknown variable "${reference.name}" in "${source}"${context.suggest(reference.name, vars)}`,
           `define "${reference.name}" under variables, in a context that applies to this stack, or in the stack's vars`,
         );
       }
       return;
     case 'stack':
       if (reference.field !== 'name') {
-        report('E_UNKNOWN_REFERENCE', `unknown field "stack.${reference.field}" in "${source}"${didYouMean(reference.field, ['name'])}`, 'only "${{ stack.name }}" is available');
+        report('E_UNKNOWN_REFERENCE', `unknown field "stack.${reference.field}" in "${source}"${context.suggest(reference.field, ['name'])}`, 'only "${{ stack.name }}" is available');
       }
       return;
     case 'env':
