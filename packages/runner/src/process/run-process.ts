@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { StackfleetError } from '@stackfleet/core';
 import { createLineSplitter } from './line-splitter.js';
+import { watchProcessGroup } from './orphan-reaper.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -73,6 +74,8 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // If stackfleet itself is killed (kill -9), the watchdog ends this group: no orphaned apply.
+    const unwatch = child.pid === undefined ? () => undefined : watchProcessGroup(child.pid);
     let timedOut = false;
     let interrupted = false;
     let exited = false;
@@ -102,6 +105,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
     };
     const onForce = (): void => killGroup('SIGKILL');
     const cleanup = (): void => {
+      unwatch();
       for (const timer of timers) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       forceSignal?.removeEventListener('abort', onForce);
