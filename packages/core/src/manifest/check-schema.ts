@@ -19,7 +19,23 @@ export interface SchemaCheck {
 
 const NAMED_SECTIONS = ['repos', 'contexts', 'stacks'] as const;
 
-export function checkManifestSchema(data: unknown, locate: ManifestLocator): SchemaCheck {
+/**
+ * Top-level keys starting with `x-` are free for the user (e.g. to hold YAML
+ * anchors), as in docker-compose; the schema never sees them.
+ */
+export function isExtensionKey(key: string): boolean {
+  return key.startsWith(EXTENSION_PREFIX);
+}
+
+const EXTENSION_PREFIX = 'x-';
+
+function dropExtensionKeys(data: unknown): unknown {
+  if (!isPlainObject(data)) return data;
+  return Object.fromEntries(Object.entries(data).filter(([key]) => !isExtensionKey(key)));
+}
+
+export function checkManifestSchema(input: unknown, locate: ManifestLocator): SchemaCheck {
+  const data = dropExtensionKeys(input);
   const declared = {
     stacks: namesIn(data, 'stacks'),
     contexts: namesIn(data, 'contexts'),

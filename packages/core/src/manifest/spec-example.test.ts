@@ -66,6 +66,19 @@ describe('parseManifest on the SPEC §2 example', () => {
     );
   });
 
+  it('ignores top-level x- keys, which can hold YAML anchors and << merges', () => {
+    const text = [
+      'version: 1',
+      'x-terraform: &tf { runner: tofu, labels: [core] }',
+      'stacks:',
+      '  network: { <<: *tf, path: n }',
+      '',
+    ].join('\n');
+    expect(parseManifest(text, 'stacks.yaml').manifest.stacks['network']).toMatchObject({ runner: 'tofu', labels: ['core'] });
+    const valid = ['version: 1', 'x-labels: &labels [edge, core]', 'stacks:', '  dns: { path: d, labels: *labels }', ''].join('\n');
+    expect(parseManifest(valid, 'stacks.yaml').manifest.stacks['dns']?.labels).toEqual(['edge', 'core']);
+  });
+
   it('normalizes shorthand and fills every default', () => {
     const { manifest } = parseManifest(COMPLETE_EXAMPLE, 'stacks.yaml');
     expect(manifest).toMatchInlineSnapshot(`

@@ -34,6 +34,13 @@ describe('YAML problems', () => {
     `);
   });
 
+  it('reports a second YAML document in our words (E_YAML)', () => {
+    expect(formatProblems('version: 1\nstacks: {}\n---\nversion: 1\n')).toMatchInlineSnapshot(`
+      "E_YAML stacks.yaml:3:1 invalid YAML: the manifest must be a single document
+        hint: remove this "---" and what follows, or move it to another file"
+    `);
+  });
+
   it('reports an empty file', () => {
     expect(formatProblems('# nothing yet\n')).toMatchInlineSnapshot(`
       "E_TYPE stacks.yaml:1:1 the manifest is empty

@@ -18,15 +18,25 @@ const NAMED_SECTIONS: Record<string, string> = { stacks: 'stack', contexts: 'con
 export function parseYamlSource(text: string, file: string): YamlSource {
   const lineCounter = new LineCounter();
   // uniqueKeys off: we find duplicates ourselves so that they get a key path.
-  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  // merge on: `<<: *defaults` is the usual way to share settings between stacks.
+  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, merge: true });
   const locate = buildLocator(document, lineCounter, file);
   const problems: Problem[] = document.errors.map((error) => {
     const { line, col } = lineCounter.linePos(error.pos[0]);
+    const location = { file, line, column: col };
+    if (error.code === 'MULTIPLE_DOCS') {
+      return {
+        code: 'E_YAML',
+        message: 'invalid YAML: the manifest must be a single document',
+        hint: 'remove this "---" and what follows, or move it to another file',
+        location,
+      };
+    }
     return {
       code: 'E_YAML',
       message: `invalid YAML: ${describeYamlError(error.message)}`,
       hint: 'fix the YAML syntax here (indentation, quoting, a missing ":" or bracket)',
-      location: { file, line, column: col },
+      location,
     };
   });
   if (problems.length > 0) return { data: undefined, locate, problems };
