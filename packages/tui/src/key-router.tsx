@@ -15,7 +15,16 @@ const KeyRouterContext = createContext<HandlerSlot | undefined>(undefined);
  */
 export function KeyRouter(props: { children: ReactNode }): React.JSX.Element {
   const slot = useRef<KeyHandler | undefined>(undefined);
-  useInput((input, key) => slot.current?.(input, key));
+  useInput((input, key) => {
+    // Keys typed faster than stdin is read (or sent by tmux/paste) arrive as one
+    // chunk: "/da". Dispatch them one by one so each is its own keystroke.
+    const chars = [...input];
+    if (chars.length > 1 && !key.ctrl && !key.meta && !input.includes('\u001b')) {
+      for (const char of chars) slot.current?.(char, { ...key, shift: char !== char.toLowerCase() });
+      return;
+    }
+    slot.current?.(input, key);
+  });
   return <KeyRouterContext.Provider value={slot}>{props.children}</KeyRouterContext.Provider>;
 }
 

@@ -1,0 +1,85 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliBin, makeTempDir } from '../support/cli.js';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const session = `sf-e2e-${process.pid}`;
+
+function tmux(...args: string[]): string {
+  const result = spawnSync('tmux', ['-L', session, ...args], { encoding: 'utf8' });
+  return result.stdout;
+}
+
+const screen = () => tmux('capture-pane', '-p', '-t', session);
+
+async function waitFor(predicate: (text: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = screen();
+    if (predicate(text)) return text;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; screen was:\n${text}`);
+}
+
+/** The real CLI in a real terminal (tmux, 80x24), driven by keys like a person would. */
+describe.skipIf(!hasTmux)('the terminal UI in tmux', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeAll(() => {
+    ({ dir, cleanup } = makeTempDir());
+    const stacks: Record<string, string[]> = { network: [], database: ['network'], dns: ['network'], app: ['database', 'dns'], smoke: ['app'] };
+    const lines = ['version: 1', 'settings: { concurrency: 2 }', 'stacks:'];
+    for (const [name, deps] of Object.entries(stacks)) {
+      mkdirSync(join(dir, name));
+      lines.push(`  ${name}:`, '    runner: command', `    path: ${name}`, `    labels: [${name === 'smoke' ? 'checks' : 'infra'}]`);
+      if (deps.length > 0) lines.push(`    dependsOn: [${deps.join(', ')}]`);
+      lines.push(`    commands: { plan: "exit 2", apply: "sleep 0.3; echo applied ${name}" }`);
+    }
+    writeFileSync(join(dir, 'stacks.yaml'), `${lines.join('\n')}\n`);
+    const env = `env -u CI NO_COLOR=1 TERM=xterm-256color`;
+    const script = `cd ${dir} && ${env} ${process.execPath} ${cliBin}; echo "EXIT=$?"; stty -a > ${join(dir, 'stty.txt')}; sleep 60`;
+    tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', script);
+  });
+  afterAll(() => {
+    tmux('kill-server');
+    cleanup();
+  });
+
+  it('shows the fleet, filters, selects, plans, confirms, applies, and exits with the terminal restored', async () => {
+    const fleet = await waitFor((text) => text.includes('5/5 stacks'), 'the fleet view');
+    for (const name of ['network', 'database', 'dns', 'app', 'smoke']) expect(fleet).toContain(name);
+
+    // Filter as you type: only stacks matching "da".
+    tmux('send-keys', '-t', session, '/', 'd', 'a');
+    const filtered = await waitFor((text) => text.includes('1/5 stacks'), 'the filtered list');
+    expect(filtered).toContain('database');
+    expect(filtered).not.toMatch(/\bnetwork\b|\bsmoke\b/);
+    tmux('send-keys', '-t', session, 'Enter');
+    // Select database, add its dependents (app, smoke), then apply.
+    tmux('send-keys', '-t', session, 'Space');
+    await waitFor((text) => text.includes('1 selected'), 'one selected');
+    tmux('send-keys', '-t', session, 'a');
+    await waitFor((text) => text.includes('3 selected'), 'dependents added');
+    tmux('send-keys', '-t', session, 'A');
+    const confirm = await waitFor((text) => /y apply/.test(text) && /plan finished/.test(text), 'the confirmation screen');
+    expect(confirm).toMatch(/Apply 3 stacks/);
+    tmux('send-keys', '-t', session, 'y');
+    const done = await waitFor((text) => /run succeeded/.test(text), 'the finished run', 30_000);
+    expect(done).toMatch(/database\s+succeeded/);
+    expect(done).toMatch(/app\s+succeeded/);
+    expect(done).toMatch(/smoke\s+succeeded/);
+    tmux('send-keys', '-t', session, 'q');
+    await waitFor((text) => text.includes('5/5 stacks') || text.includes('stacks ·'), 'back to the fleet');
+    tmux('send-keys', '-t', session, 'q');
+    await waitFor((text) => text.includes('EXIT=0'), 'the exit code');
+    for (let i = 0; i < 50 && !existsSync(join(dir, 'stty.txt')); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    const stty = readFileSync(join(dir, 'stty.txt'), 'utf8');
+    // Cooked mode is back: echo and canonical input on.
+    expect(stty).toMatch(/(^|\s)icanon(\s|$)/);
+    expect(stty).toMatch(/(^|\s)echo(\s|$)/);
+  });
+});
