@@ -17,7 +17,7 @@ export function describeExpected(expected: string): string {
     case 'int':
       return 'a whole number';
     case 'boolean':
-      return 'true or false';
+      return 'true/false';
     case 'array':
       return 'a list';
     case 'object':

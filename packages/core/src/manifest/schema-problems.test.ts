@@ -65,8 +65,8 @@ describe('schema problems', () => {
       E_TYPE stacks.yaml:6:26 stacks.app.dependsOn[0].stack: expected a string, got 1
         hint: write text; quote it if YAML reads it as a number, boolean or date
       E_TYPE stacks.yaml:6:31 stacks.app.dependsOn[1]: expected a string or a map, got 5
-        hint: write the name of an upstream stack, or { stack: NAME, outputs: { OUTPUT: ENV_VAR }, mock: { OUTPUT: value } }.
-      E_TYPE stacks.yaml:7:25 stacks.app.drift.remediate: expected true or false, got the string "yes"
+        hint: write the name of an upstream stack, or { stack: NAME, outputs: { OUTPUT: ENV_VAR }, mock: { OUTPUT: value } }
+      E_TYPE stacks.yaml:7:25 stacks.app.drift.remediate: expected true/false, got the string "yes"
         hint: write true or false"
     `);
   });
@@ -134,6 +134,30 @@ describe('schema problems', () => {
         hint: write whole numbers with units h, m, s or ms, largest first, e.g. "30m", "90s", "1h30m", "500ms"
       E_DURATION stacks.yaml:6:25 stacks.app.retries.backoff: invalid duration "1.5s"
         hint: write whole numbers with units h, m, s or ms, largest first, e.g. "30m", "90s", "1h30m", "500ms""
+    `);
+  });
+});
+
+describe('union and secret wording', () => {
+  it('names every accepted type and uses the description as the hint', () => {
+    expect(
+      formatProblems(
+        lines('version: 1', 'stacks:', '  app:', '    path: a', '    env: { A: [1] }', '    hooks: { afterApply: 5 }'),
+      ),
+    ).toMatchInlineSnapshot(`
+      "E_TYPE stacks.yaml:5:15 stacks.app.env.A: expected a string, a number or true/false, got a list
+        hint: write a string; numbers and booleans are converted to strings
+      E_TYPE stacks.yaml:6:26 stacks.app.hooks.afterApply: expected a string or a list, got 5
+        hint: write a shell command or a list of them, run in order in the stack directory"
+    `);
+  });
+
+  it('reports only the unknown key of a mistyped secret source', () => {
+    expect(
+      formatProblems(lines('version: 1', 'stacks:', '  app:', '    path: a', '    secrets: { T: { fromEnvv: X } }')),
+    ).toMatchInlineSnapshot(`
+      "E_UNKNOWN_KEY stacks.yaml:5:21 stacks.app.secrets.T.fromEnvv: unknown key "fromEnvv" (did you mean "fromEnv"?)
+        hint: valid keys here: fromCommand, fromEnv, fromFile"
     `);
   });
 });

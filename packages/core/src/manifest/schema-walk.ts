@@ -71,3 +71,15 @@ export function listAllowedKeys(schema: z.ZodType | undefined): string[] {
   }
   return [];
 }
+
+/** The description of the sub-schema at a path, looking through optional/default wrappers. */
+export function findDescriptionAt(schema: z.ZodType, path: readonly KeySegment[]): string | undefined {
+  let current = findSchemaAt(schema, path);
+  while (current) {
+    if (current.description !== undefined) return current.description;
+    const definition = definitionOf(current);
+    const inner = WRAPPERS.has(definition.type) ? definition.innerType : undefined;
+    current = inner;
+  }
+  return undefined;
+}

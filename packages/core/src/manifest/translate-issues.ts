@@ -9,7 +9,7 @@ import { describeExpected, describeValue, hintForExpected, readDataAt } from './
 import { DURATION_PATTERN } from './duration.js';
 import { formatKeyPath, type KeySegment } from './key-path.js';
 import type { LocateTarget, ManifestLocator } from './locate.js';
-import { findSchemaAt, listAllowedKeys } from './schema-walk.js';
+import { findDescriptionAt, findSchemaAt, listAllowedKeys } from './schema-walk.js';
 import { RUNNER_KINDS } from './schema-parts.js';
 
 type Issue = z.core.$ZodIssue;
@@ -22,7 +22,19 @@ interface TranslateContext {
 
 /** Turns every zod issue into problems, descending into the matching branch of unions. */
 export function translateIssues(issues: readonly Issue[], context: TranslateContext, prefix: KeySegment[] = []): Problem[] {
-  return issues.flatMap((issue) => translateIssue(issue, context, [...prefix, ...toSegments(issue.path)]));
+  // A secret with a mistyped key also fails "exactly one source"; the unknown key says it better.
+  const unknownKeyPaths = new Set(
+    issues.filter((issue) => issue.code === 'unrecognized_keys').map((issue) => formatKeyPath(toSegments(issue.path))),
+  );
+  return issues
+    .filter((issue) => issue.code !== 'custom' || !unknownKeyPaths.has(formatKeyPath(toSegments(issue.path))))
+    .flatMap((issue) => translateIssue(issue, context, [...prefix, ...toSegments(issue.path)]));
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function joinAlternatives(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
 function toSegments(path: readonly PropertyKey[]): KeySegment[] {
@@ -154,16 +166,17 @@ function translateUnion(
     ),
   ].filter((name) => name !== '');
   // The union's own description says what it accepts better than any one branch.
-  const description = findSchemaAt(context.schema, path)?.description;
+  const description = findDescriptionAt(context.schema, path);
   return [
     at(
       'E_TYPE',
-      `expected ${expected.map(describeExpected).join(' or ')}, got ${describeValue(value)}`,
+      `expected ${joinAlternatives(expected.map(describeExpected))}, got ${describeValue(value)}`,
       description === undefined ? hintForExpected(expected[0] ?? 'string') : `write ${lowerFirst(description)}`,
     ),
   ];
 }
 
+/** A schema description as the tail of a hint: `Foo bar.` -> `foo bar`. */
 function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
+  return (text.charAt(0).toLowerCase() + text.slice(1)).replace(/\.$/, '');
 }
