@@ -19,3 +19,4 @@ export { LogBook } from './log-book.js';
 export { createScriptedRun, type ScriptedRun } from './scripted-run.js';
 export { KeyRouter, useKeys, type KeyHandler } from './key-router.js';
 export { renderScriptedRun, buildScriptedRunEvents, type ScriptedRunOptions, type ScriptedRunResult } from './render-scripted-run.js';
+export { runLiveRunUi, type RunLiveUiOptions } from './run-live-ui.js';

@@ -17,6 +17,8 @@ export interface RunLiveAreaProps {
   stopRequests: number;
   /** Set when the run's `done` promise rejected. */
   error?: string;
+  /** Key hint once the run is over. @default 'q back to fleet' */
+  doneHint?: string;
 }
 
 /** Everything below the finished stacks: progress, running stacks, the log pane and the status line. */
@@ -66,7 +68,7 @@ export function RunLiveArea(props: RunLiveAreaProps): React.JSX.Element {
       ))}
       <StatusLine {...props} done={done} />
       <Text wrap="truncate-end" dimColor>
-        {done ? 'tab select · l log · ? help · q back to fleet' : 'tab select · l log · ? help · ctrl-c stop'}
+        {done ? `tab select · l log · ? help · ${props.doneHint ?? 'q back to fleet'}` : 'tab select · l log · ? help · ctrl-c stop'}
       </Text>
     </Box>
   );

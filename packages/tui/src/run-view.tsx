@@ -25,6 +25,8 @@ export interface RunViewProps {
   tickMs?: number;
   /** Where finished-stack lines go (each call ends with a newline). @default ink's `write`: above the live area, once */
   print?: (text: string) => void;
+  /** Key hint once the run is over. @default 'q back to fleet' */
+  doneHint?: string;
 }
 
 /**
@@ -103,6 +105,7 @@ export function RunView(props: RunViewProps): React.JSX.Element {
         rows={props.rows}
         columns={props.columns}
         stopRequests={stopRequests}
+        {...(props.doneHint === undefined ? {} : { doneHint: props.doneHint })}
         {...(selected === undefined ? {} : { selected })}
         {...(error === undefined ? {} : { error })}
       />

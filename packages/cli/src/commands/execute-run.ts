@@ -75,6 +75,7 @@ export async function executeRun(context: CommandContext, options: ExecuteOption
     stdinIsTTY: Boolean(io.stdin.isTTY),
     env: io.env,
   });
+  if (mode === 'tui' && !options.quiet) return executeRunWithLiveUi(context, options);
   const reporter = options.quiet
     ? () => undefined
     : mode === 'json'
@@ -153,6 +154,43 @@ export function readLockTuning(env: Record<string, string | undefined>): { lockT
   const ttl = read('STACKFLEET_LOCK_TTL_MS');
   const poll = read('STACKFLEET_LOCK_POLL_MS');
   return { ...(ttl === undefined ? {} : { lockTtlMs: ttl }), ...(poll === undefined ? {} : { lockPollMs: poll }) };
+}
+
+/**
+ * In a terminal, a run command shows the ink live run view (the same one as
+ * `stackfleet ui`); Ctrl-C arrives as a key there, or as SIGINT from outside.
+ */
+async function executeRunWithLiveUi(context: CommandContext, options: ExecuteOptions): Promise<RunResult & { runId: string }> {
+  // Development React is several times slower; set before React loads.
+  process.env.NODE_ENV ??= 'production';
+  const [{ runLiveRunUi }, { createRunHandle }] = await Promise.all([import('@stackfleet/tui'), import('../ui/create-run-handle.js')]);
+  const interrupts = options.interrupts ?? listenForInterrupts();
+  let result: (RunResult & { runId: string }) | undefined;
+  const handle = createRunHandle(async (hooks) => {
+    result = await executeRun(context, {
+      ...options,
+      ...hooks,
+      onEvent: (event) => {
+        hooks.onEvent(event);
+        options.onEvent?.(event);
+      },
+    });
+  }, interrupts);
+  try {
+    const { io, global } = context;
+    await runLiveRunUi({
+      run: handle,
+      color: shouldUseColor({ color: global.color, env: io.env, isTTY: true }),
+      stdin: io.stdin as NodeJS.ReadStream,
+      stdout: io.stdout as NodeJS.WriteStream,
+      stderr: io.stderr as NodeJS.WriteStream,
+    });
+    await handle.done;
+  } finally {
+    interrupts.dispose();
+  }
+  if (!result) throw new Error('the run ended without a result');
+  return result;
 }
 
 /** SPEC §4 exit codes for run commands. */

@@ -1,15 +1,13 @@
-import { buildRunPlan, type RunCommand, type RunEvent, type RunSummary, type Store } from '@stackfleet/core';
-import type { RunHandle, UiActions } from '@stackfleet/tui';
+import { buildRunPlan, type RunCommand, type Store } from '@stackfleet/core';
+import type { UiActions } from '@stackfleet/tui';
 import type { CommandContext } from '../command-context.js';
-import { executeRun, resolveConcurrency, type ExecuteOptions } from '../commands/execute-run.js';
+import { executeRun, resolveConcurrency } from '../commands/execute-run.js';
 import { runDriftSweep } from '../drift/run-drift-sweep.js';
 import type { Fleet } from '../manifest/read-manifest.js';
-import { createInterrupts, type Interrupts } from '../runtime/interrupts.js';
+import { createRunHandle as startRun } from './create-run-handle.js';
 import { buildFleetInfo } from './build-fleet-info.js';
 import { loadStackDetails } from './load-stack-details.js';
 import { prepareResume } from '../commands/prepare-resume.js';
-
-type RunHooks = Required<Pick<ExecuteOptions, 'quiet' | 'interrupts' | 'onEvent'>>;
 
 /**
  * The UI's actions go through the same code as the CLI commands (executeRun,
@@ -61,31 +59,5 @@ export function createUiActions(context: CommandContext, fleet: Fleet, store: St
       return fleet.graph.topologicalOrder(all);
     },
     reloadFleet: () => buildFleetInfo(fleet, store),
-  };
-}
-
-/** Wraps one run as the UI's RunHandle: replayed events, interrupt, the summary when done. */
-function startRun(start: (hooks: RunHooks) => Promise<unknown>): RunHandle {
-  const events: RunEvent[] = [];
-  const listeners = new Set<(event: RunEvent) => void>();
-  const interrupts: Interrupts = createInterrupts();
-  let summary: RunSummary | undefined;
-  const done = start({
-    quiet: true,
-    interrupts,
-    onEvent: (event) => {
-      events.push(event);
-      if (event.type === 'run.finished') summary = event.summary;
-      for (const listener of listeners) listener(event);
-    },
-  }).then(() => summary ?? { total: 0, succeeded: 0, failed: 0, skipped: 0, unchanged: 0, changed: 0, denied: 0, durationMs: 0 });
-  return {
-    subscribe(listener) {
-      for (const event of events) listener(event);
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    interrupt: () => interrupts.interrupt(),
-    done,
   };
 }

@@ -1,0 +1,58 @@
+import { render, useApp } from 'ink';
+import { useEffect } from 'react';
+import { KeyRouter } from './key-router.js';
+import { RunView } from './run-view.js';
+import { ColorContext } from './theme.js';
+import type { RunHandle } from './types.js';
+import { useTerminalSize } from './use-terminal-size.js';
+
+export interface RunLiveUiOptions {
+  run: RunHandle;
+  /** @default true */
+  color?: boolean;
+  /** @default Date.now */
+  clock?: () => number;
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+}
+
+/**
+ * The live run view on its own, for `stackfleet apply|plan|destroy|drift` in
+ * a terminal: finished stacks printed once, running ones live, Ctrl-C
+ * interrupts (a second Ctrl-C forces). Unlike the fleet UI it leaves by
+ * itself once the run is over, with the final frame kept on screen.
+ */
+export async function runLiveRunUi(options: RunLiveUiOptions): Promise<void> {
+  const output = options.stdout ?? process.stdout;
+  const instance = render(
+    <ColorContext.Provider value={options.color ?? true}>
+      <KeyRouter>
+        <LiveRun run={options.run} clock={options.clock ?? Date.now} />
+      </KeyRouter>
+    </ColorContext.Provider>,
+    { stdout: output, stdin: options.stdin ?? process.stdin, stderr: options.stderr ?? process.stderr, exitOnCtrlC: false, patchConsole: false },
+  );
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    instance.unmount();
+    instance.cleanup();
+    if (output.isTTY) output.write('\u001B[?25h');
+  }
+}
+
+function LiveRun(props: { run: RunHandle; clock: () => number }): React.JSX.Element {
+  const { exit } = useApp();
+  const { columns, rows } = useTerminalSize();
+  useEffect(() => {
+    let live = true;
+    // Leave after the last batch of events has been drawn.
+    const leave = () => setTimeout(() => live && exit(), 50);
+    props.run.done.then(leave, leave);
+    return () => {
+      live = false;
+    };
+  }, [props.run, exit]);
+  return <RunView run={props.run} rows={rows} columns={columns} clock={props.clock} onExit={() => exit()} doneHint="done" />;
+}
