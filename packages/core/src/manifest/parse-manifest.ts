@@ -7,6 +7,8 @@ import { createSuggester, MANIFEST_RULES } from './rules/index.js';
 // Enough for any hand-written file; generated fleets with thousands of typos stay fast.
 const SUGGESTION_LIMIT = 50;
 import { parseYamlSource } from './yaml-source.js';
+import { parseYamlFast } from './fast-yaml.js';
+import type { ManifestLocator } from './locate.js';
 
 /**
  * Parses and validates `stacks.yaml`: YAML with positions, then the schema,
@@ -17,6 +19,46 @@ import { parseYamlSource } from './yaml-source.js';
  * @throws ValidationError with every problem found
  */
 export function parseManifest(text: string, source: string): LoadedManifest {
+  return parseValidManifestFast(text, source) ?? parseManifestWithPositions(text, source);
+}
+
+/**
+ * The common case, a valid manifest, without building the positional node
+ * tree: fast YAML to plain data, then the very same schema, normalization and
+ * rules. Locations are only needed to report problems, so the first problem
+ * (or a YAML the fast parser rejects) sends the file down the positional path,
+ * which reports everything with file:line:col. `locate` parses positions on
+ * first use.
+ */
+export function parseValidManifestFast(text: string, source: string): LoadedManifest | undefined {
+  const fast = parseYamlFast(text);
+  if (fast === undefined || fast.data === undefined || fast.data === null) return undefined;
+  const noLocation: ManifestLocator = () => undefined;
+  const schema = checkManifestSchema(fast.data, noLocation);
+  if (schema.problems.length > 0 || schema.raw === undefined) return undefined;
+  const manifest = normalizeManifest(schema.raw, source);
+  const context = {
+    manifest,
+    locate: noLocation,
+    suggest: createSuggester(0),
+    declared: {
+      stacks: new Set(schema.declared.stacks),
+      contexts: new Set(schema.declared.contexts),
+      repos: new Set(schema.declared.repos),
+    },
+  };
+  for (const rule of MANIFEST_RULES) if (rule(context).length > 0) return undefined;
+  let locator: ManifestLocator | undefined;
+  return {
+    manifest,
+    locate: (keyPath) => {
+      locator ??= parseYamlSource(text, source).locate;
+      return locator(keyPath);
+    },
+  };
+}
+
+export function parseManifestWithPositions(text: string, source: string): LoadedManifest {
   const yaml = parseYamlSource(text, source);
   if (yaml.problems.some((problem) => problem.code === 'E_YAML')) throw new ValidationError(sortProblems(yaml.problems));
   const problems: Problem[] = [...yaml.problems];
