@@ -70,8 +70,8 @@ function checkStackDirectories(loaded: LoadedManifest, manifestDir: string): Pro
     let realDir: string;
     let realRoot: string;
     try {
-      realRoot = realpathSync(root);
-      realDir = realpathSync(dir);
+      realRoot = realpathSync.native(root);
+      realDir = realpathSync.native(dir);
       if (!statSync(realDir).isDirectory()) throw new Error('not a directory');
     } catch {
       problems.push({
