@@ -19,9 +19,12 @@ export function editDistance(a: string, b: string): number {
  */
 export function findClosestName(input: string, candidates: Iterable<string>): string | undefined {
   let best: { name: string; distance: number } | undefined;
+  const lowered = input.toLowerCase();
   for (const name of candidates) {
-    const distance = editDistance(input.toLowerCase(), name.toLowerCase());
     const limit = Math.max(1, Math.floor(Math.max(input.length, name.length) / 3));
+    // The distance is at least the length difference: skip the O(n·m) work when it cannot be close.
+    if (Math.abs(input.length - name.length) > limit) continue;
+    const distance = editDistance(lowered, name.toLowerCase());
     if (distance > limit) continue;
     if (!best || distance < best.distance || (distance === best.distance && name < best.name)) {
       best = { name, distance };
