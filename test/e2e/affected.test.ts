@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGitSandbox, SANDBOX_GIT_ENV, type GitSandbox } from '@stackfleet/test-utils';
+import { runStackfleet } from '../support/cli.js';
+
+/**
+ * `affected` and `--affected` through the built CLI, on real git repositories:
+ * a fleet repo plus a platform repo with two levels of local modules.
+ */
+describe('affected stacks across repositories', () => {
+  let sandbox: GitSandbox;
+  let base: string;
+  const run = (args: string[]) => runStackfleet(args, { cwd: sandbox.dir('fleet'), env: SANDBOX_GIT_ENV });
+
+  beforeAll(async () => {
+    sandbox = await createGitSandbox({
+      repos: {
+        platform: {
+          files: {
+            'modules/vpc/main.tf': 'resource "terraform_data" "vpc" {}\n',
+            'modules/net/main.tf': 'module "vpc" {\n  source = "../vpc"\n}\n',
+            'stacks/network/main.tf': 'module "net" {\n  source = "../../modules/net"\n}\n',
+            'stacks/dns/run.sh': 'echo dns\n',
+          },
+        },
+      },
+      fleet: {
+        files: {
+          'stacks.yaml': [
+            'version: 1',
+            'repos:',
+            '  platform: { url: ../platform }',
+            'variables: { region: eu-west-1 }',
+            'stacks:',
+            '  network: { repo: platform, path: stacks/network }   # terraform: its module sources are followed',
+            '  dns: { repo: platform, path: stacks/dns, runner: command, commands: { apply: "true" } }',
+            '  app:',
+            '    path: app',
+            '    runner: command',
+            '    dependsOn: [network]',
+            '    commands: { apply: "true" }',
+            '  smoke: { path: smoke, runner: command, dependsOn: [app], commands: { apply: "true" }, watch: ["checks/**"] }',
+            '  docs: { path: docs, runner: command, after: [app], commands: { apply: "true" } }',
+            '',
+          ].join('\n'),
+          'app/main.sh': 'echo app\n',
+          'smoke/check.sh': 'echo ok\n',
+          'docs/build.sh': 'echo docs\n',
+          'checks/readme.md': 'checks\n',
+        },
+      },
+    });
+    // A second commit in each repo that touches no stack: on the default branch
+    // the base is HEAD~1, so "nothing changed" must really mean nothing.
+    await sandbox.commit('platform', { 'README.md': 'platform\n' }, 'readme');
+    base = await sandbox.commit('fleet', { 'README.md': 'fleet\n' }, 'readme');
+  }, 60_000);
+  afterAll(() => sandbox.cleanup());
+
+  it('reports nothing when nothing changed', () => {
+    const result = run(['affected', '--base', base]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('');
+  });
+
+  it('follows a module change through two levels of local modules to its stack and dependents, with --why', async () => {
+    // A feature branch in the platform repo: its base is the merge-base with main.
+    await sandbox.branch('platform', 'feature');
+    await sandbox.commit('platform', { 'modules/vpc/main.tf': 'resource "terraform_data" "vpc" { input = 2 }\n' }, 'vpc change');
+    const result = run(['affected', '--why']);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines.map((line) => line.split(':')[0])).toEqual(['network', 'app', 'smoke']);
+    expect(lines[0]).toMatch(/^network: platform:modules\/vpc\/main\.tf changed \(module source/);
+    expect(lines[2]).toMatch(/^smoke: depends on app; app: depends on network; network: /);
+    // `after` is ordering only: docs is not pulled in.
+    expect(result.stdout).not.toContain('docs');
+    expect(run(['affected', '--no-dependents']).stdout).toBe('network\n');
+    await sandbox.checkout('platform', 'main');
+    expect(run(['affected']).stdout).toBe('');
+  });
+
+  it('maps watch globs, uncommitted and untracked files, and manifest edits; --affected selects them for a run', async () => {
+    await sandbox.write('fleet', { 'checks/new-check.md': 'new\n' });
+    const watched = run(['affected', '--base', base, '--json']);
+    const entries = watched.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(entries.find((entry) => entry.stack === 'smoke')).toMatchObject({ reason: expect.stringContaining('checks/new-check.md') });
+    await sandbox.commit('fleet', { 'checks/new-check.md': null }, 'drop check');
+
+    const beforeEdit = (await sandbox.git('fleet', ['rev-parse', 'HEAD'])).trim();
+    const manifest = (await sandbox.git('fleet', ['show', 'HEAD:stacks.yaml'])).replace('region: eu-west-1', 'region: us-east-1');
+    await sandbox.commit('fleet', { 'stacks.yaml': manifest.replace('dependsOn: [network]', 'dependsOn: [network]\n    env: { REGION: "${{ vars.region }}" }') }, 'edit');
+    const edited = run(['affected', '--base', beforeEdit, '--why']);
+    expect(edited.stdout).toMatch(/^app: .*/m);
+    expect(edited.stdout).toContain('smoke: depends on app');
+
+    const plan = run(['plan', '--affected', '--base', beforeEdit, '--json']);
+    expect(plan.code, plan.stderr).toBe(0);
+    const started = plan.stdout.trim().split('\n').map((line) => JSON.parse(line)).find((event) => event.type === 'run.started');
+    expect(started.stacks).toEqual(['app', 'smoke']);
+  });
+
+  it('rejects a base ref that does not exist, naming the ref', () => {
+    const result = run(['affected', '--base', 'no-such-ref']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('no-such-ref');
+    expect(result.stderr).toContain('git fetch');
+  });
+});
