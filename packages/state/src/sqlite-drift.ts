@@ -1,4 +1,5 @@
 /** Drift check history: one row per check, never updated. */
+import { prepareCached } from './prepare-cached.js';
 import type Database from 'better-sqlite3';
 import type { DriftRecord } from '@stackfleet/core';
 
@@ -13,7 +14,7 @@ interface DriftRow {
 }
 
 export function insertDrift(db: Database.Database, record: DriftRecord): void {
-  db.prepare(
+  prepareCached(db, 
     `INSERT INTO drift (stack, run_id, checked_at, status, changes, remediated, message)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
   ).run(
@@ -40,7 +41,7 @@ export function selectDrift(db: Database.Database, stack?: string, limit?: numbe
     sql += ' LIMIT ?';
     params.push(limit);
   }
-  return (db.prepare(sql).all(...params) as DriftRow[]).map(toDriftRecord);
+  return (prepareCached(db, sql).all(...params) as DriftRow[]).map(toDriftRecord);
 }
 
 function toDriftRecord(row: DriftRow): DriftRecord {

@@ -3,6 +3,7 @@
  * which takes SQLite's write lock up front: two processes cannot both read
  * "free" and both write, so exactly one wins. `now` is always passed in.
  */
+import { prepareCached } from './prepare-cached.js';
 import type Database from 'better-sqlite3';
 import type { LockHolder, LockRecord, LockResult } from '@stackfleet/core';
 import { isHolderGone } from './process-liveness.js';
@@ -35,13 +36,13 @@ export function acquireLockRow(
 ): LockResult {
   const attempt = db.transaction((): LockResult => {
     const nowMs = now.getTime();
-    const row = db.prepare('SELECT * FROM locks WHERE stack = ?').get(stack) as LockRow | undefined;
+    const row = prepareCached(db, 'SELECT * FROM locks WHERE stack = ?').get(stack) as LockRow | undefined;
     const takeable =
       row === undefined || row.expires_ms <= nowMs || isSameHolder(row, holder) || isHolderGone(row.host, row.pid, thisHost);
     if (row !== undefined && !takeable) return { acquired: false, heldBy: toLockRecord(row) };
     const acquiredMs = row !== undefined && isSameHolder(row, holder) ? row.acquired_ms : nowMs;
     const next: LockRow = { stack, host: holder.host, pid: holder.pid, run_id: holder.runId, acquired_ms: acquiredMs, expires_ms: nowMs + ttlMs };
-    db.prepare(
+    prepareCached(db, 
       `INSERT INTO locks (stack, host, pid, run_id, acquired_ms, expires_ms) VALUES (@stack, @host, @pid, @run_id, @acquired_ms, @expires_ms)
        ON CONFLICT (stack) DO UPDATE SET host = excluded.host, pid = excluded.pid, run_id = excluded.run_id,
          acquired_ms = excluded.acquired_ms, expires_ms = excluded.expires_ms`,
@@ -53,24 +54,23 @@ export function acquireLockRow(
 
 /** Extends the lease only while the row still names `holder`. */
 export function renewLockRow(db: Database.Database, stack: string, holder: LockHolder, ttlMs: number, now: Date): boolean {
-  const result = db
-    .prepare('UPDATE locks SET expires_ms = ? WHERE stack = ? AND host = ? AND pid = ? AND run_id = ?')
+  const result = prepareCached(db, 'UPDATE locks SET expires_ms = ? WHERE stack = ? AND host = ? AND pid = ? AND run_id = ?')
     .run(now.getTime() + ttlMs, stack, holder.host, holder.pid, holder.runId);
   return result.changes === 1;
 }
 
 /** Deletes the lock only when `holder` owns it; anyone else's release is a no-op. */
 export function releaseLockRow(db: Database.Database, stack: string, holder: LockHolder): void {
-  db.prepare('DELETE FROM locks WHERE stack = ? AND host = ? AND pid = ? AND run_id = ?').run(stack, holder.host, holder.pid, holder.runId);
+  prepareCached(db, 'DELETE FROM locks WHERE stack = ? AND host = ? AND pid = ? AND run_id = ?').run(stack, holder.host, holder.pid, holder.runId);
 }
 
 export function deleteLockRow(db: Database.Database, stack: string): LockRecord | undefined {
-  const row = db.prepare('DELETE FROM locks WHERE stack = ? RETURNING *').get(stack) as LockRow | undefined;
+  const row = prepareCached(db, 'DELETE FROM locks WHERE stack = ? RETURNING *').get(stack) as LockRow | undefined;
   return row && toLockRecord(row);
 }
 
 export function selectLocks(db: Database.Database): LockRecord[] {
-  const rows = db.prepare('SELECT * FROM locks ORDER BY stack').all() as LockRow[];
+  const rows = prepareCached(db, 'SELECT * FROM locks ORDER BY stack').all() as LockRow[];
   return rows.map(toLockRecord);
 }
 

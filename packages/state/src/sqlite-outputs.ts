@@ -2,6 +2,7 @@
  * Current outputs per stack. Non-sensitive values are plaintext JSON;
  * sensitive ones are sealed with AES-256-GCM and never written in clear.
  */
+import { prepareCached } from './prepare-cached.js';
 import type Database from 'better-sqlite3';
 import type { Outputs, StoredOutputs } from '@stackfleet/core';
 import { openOutputValue, sealOutputValue } from './output-cipher.js';
@@ -40,12 +41,12 @@ export function writeOutputs(
     sealed: output.sensitive ? sealOutputValue(readKey(), stack, name, output.value) : null,
   }));
   db.transaction(() => {
-    db.prepare(
+    prepareCached(db, 
       `INSERT INTO stack_outputs (stack, run_id, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (stack) DO UPDATE SET run_id = excluded.run_id, updated_at = excluded.updated_at`,
     ).run(stack, runId, updatedAt);
-    db.prepare('DELETE FROM output_values WHERE stack = ?').run(stack);
-    const insert = db.prepare(
+    prepareCached(db, 'DELETE FROM output_values WHERE stack = ?').run(stack);
+    const insert = prepareCached(db, 
       'INSERT INTO output_values (stack, name, sensitive, value_json, sealed) VALUES (@stack, @name, @sensitive, @value_json, @sealed)',
     );
     for (const row of rows) insert.run(row);
@@ -53,10 +54,9 @@ export function writeOutputs(
 }
 
 export function readOutputs(db: Database.Database, readKey: KeyProvider, stack: string): StoredOutputs | undefined {
-  const head = db.prepare('SELECT * FROM stack_outputs WHERE stack = ?').get(stack) as StackOutputsRow | undefined;
+  const head = prepareCached(db, 'SELECT * FROM stack_outputs WHERE stack = ?').get(stack) as StackOutputsRow | undefined;
   if (!head) return undefined;
-  const rows = db
-    .prepare('SELECT name, sensitive, value_json, sealed FROM output_values WHERE stack = ? ORDER BY name')
+  const rows = prepareCached(db, 'SELECT name, sensitive, value_json, sealed FROM output_values WHERE stack = ? ORDER BY name')
     .all(stack) as OutputValueRow[];
   const outputs: Outputs = {};
   for (const row of rows) {
@@ -71,5 +71,5 @@ export function readOutputs(db: Database.Database, readKey: KeyProvider, stack: 
 
 export function deleteOutputs(db: Database.Database, stack: string): void {
   // output_values rows go with it (ON DELETE CASCADE).
-  db.prepare('DELETE FROM stack_outputs WHERE stack = ?').run(stack);
+  prepareCached(db, 'DELETE FROM stack_outputs WHERE stack = ?').run(stack);
 }

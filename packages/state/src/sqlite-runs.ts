@@ -1,4 +1,5 @@
 /** Runs and per-stack progress rows. */
+import { prepareCached } from './prepare-cached.js';
 import type Database from 'better-sqlite3';
 import type { RunRecord, RunStatus, StackRunRecord } from '@stackfleet/core';
 
@@ -33,7 +34,7 @@ interface StackRunRow {
 }
 
 export function insertRun(db: Database.Database, run: RunRecord): void {
-  db.prepare(
+  prepareCached(db, 
     `INSERT INTO runs (id, command, selection, stacks, started_by, host, pid, repo_shas, manifest_path, started_at, finished_at, status)
      VALUES (@id, @command, @selection, @stacks, @startedBy, @host, @pid, @repoShas, @manifestPath, @startedAt, @finishedAt, @status)`,
   ).run({
@@ -46,16 +47,16 @@ export function insertRun(db: Database.Database, run: RunRecord): void {
 }
 
 export function updateRunFinished(db: Database.Database, runId: string, status: RunStatus, finishedAt: string): void {
-  db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?').run(status, finishedAt, runId);
+  prepareCached(db, 'UPDATE runs SET status = ?, finished_at = ? WHERE id = ?').run(status, finishedAt, runId);
 }
 
 /** Back to `running` under a new owning process (resume); `startedBy` is kept. */
 export function updateRunReopened(db: Database.Database, runId: string, by: { host: string; pid: number }): void {
-  db.prepare(`UPDATE runs SET status = 'running', finished_at = NULL, host = ?, pid = ? WHERE id = ?`).run(by.host, by.pid, runId);
+  prepareCached(db, `UPDATE runs SET status = 'running', finished_at = NULL, host = ?, pid = ? WHERE id = ?`).run(by.host, by.pid, runId);
 }
 
 export function selectRun(db: Database.Database, runId: string): RunRecord | undefined {
-  const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+  const row = prepareCached(db, 'SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
   return row && toRunRecord(row);
 }
 
@@ -63,22 +64,20 @@ export function selectRun(db: Database.Database, runId: string): RunRecord | und
 export function selectRuns(db: Database.Database, options: { stack?: string; limit?: number } = {}): RunRecord[] {
   const where = options.stack === undefined ? '' : 'WHERE EXISTS (SELECT 1 FROM json_each(runs.stacks) WHERE json_each.value = @stack)';
   const limit = options.limit === undefined ? '' : 'LIMIT @limit';
-  const rows = db
-    .prepare(`SELECT * FROM runs ${where} ORDER BY started_at DESC, rowid DESC ${limit}`)
+  const rows = prepareCached(db, `SELECT * FROM runs ${where} ORDER BY started_at DESC, rowid DESC ${limit}`)
     .all({ ...(options.stack === undefined ? {} : { stack: options.stack }), ...(options.limit === undefined ? {} : { limit: options.limit }) }) as RunRow[];
   return rows.map(toRunRecord);
 }
 
 /** Candidates for `resume`, newest first; the caller decides liveness. */
 export function selectUnfinishedRuns(db: Database.Database): RunRecord[] {
-  const rows = db
-    .prepare(`SELECT * FROM runs WHERE status IN ('interrupted', 'running') ORDER BY started_at DESC, rowid DESC`)
+  const rows = prepareCached(db, `SELECT * FROM runs WHERE status IN ('interrupted', 'running') ORDER BY started_at DESC, rowid DESC`)
     .all() as RunRow[];
   return rows.map(toRunRecord);
 }
 
 export function upsertStackRun(db: Database.Database, record: StackRunRecord): void {
-  db.prepare(
+  prepareCached(db, 
     `INSERT INTO stack_runs (run_id, stack, state, phase, attempt, exit_code, started_at, finished_at, duration_ms, changes, reason, log_file)
      VALUES (@runId, @stack, @state, @phase, @attempt, @exitCode, @startedAt, @finishedAt, @durationMs, @changes, @reason, @logFile)
      ON CONFLICT (run_id, stack) DO UPDATE SET
@@ -103,14 +102,13 @@ export function upsertStackRun(db: Database.Database, record: StackRunRecord): v
 
 /** In the order the rows were first written (the engine writes them in run order). */
 export function selectStackRuns(db: Database.Database, runId: string): StackRunRecord[] {
-  const rows = db.prepare('SELECT * FROM stack_runs WHERE run_id = ? ORDER BY rowid').all(runId) as StackRunRow[];
+  const rows = prepareCached(db, 'SELECT * FROM stack_runs WHERE run_id = ? ORDER BY rowid').all(runId) as StackRunRow[];
   return rows.map(toStackRunRecord);
 }
 
 /** Newest run first (by the run's start), across runs. */
 export function selectStackHistory(db: Database.Database, stack: string, limit?: number): StackRunRecord[] {
-  const rows = db
-    .prepare(
+  const rows = prepareCached(db, 
       `SELECT stack_runs.* FROM stack_runs JOIN runs ON runs.id = stack_runs.run_id
        WHERE stack_runs.stack = ? ORDER BY runs.started_at DESC, runs.rowid DESC ${limit === undefined ? '' : 'LIMIT ?'}`,
     )
