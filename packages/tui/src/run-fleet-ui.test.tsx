@@ -1,5 +1,5 @@
 import { PassThrough, Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runFleetUi } from './run-fleet-ui.js';
 import { createActions, createFleet, tick } from './test-fixtures.js';
 
@@ -31,8 +31,8 @@ describe('runFleetUi', () => {
   it('renders the fleet, resolves 0 on q, and leaves the terminal restored', async () => {
     const terminal = createTerminal();
     const exit = runFleetUi({ fleet: createFleet(), actions: createActions(), stdin: terminal.stdin, stdout: terminal.stdout, color: false, patchConsole: false });
-    await tick(100);
-    expect(terminal.output()).toContain('network');
+    // Under load the first frame can take a while: wait for it rather than a fixed time.
+    await vi.waitFor(() => expect(terminal.output()).toContain('network'), { timeout: 5000 });
     expect(terminal.rawMode()).toBe(true);
     terminal.stdin.write('q');
     await expect(exit).resolves.toBe(0);
@@ -44,7 +44,8 @@ describe('runFleetUi', () => {
   it('quits on ctrl-c in the fleet view (ink does not exit on its own)', async () => {
     const terminal = createTerminal();
     const exit = runFleetUi({ fleet: createFleet(), actions: createActions(), stdin: terminal.stdin, stdout: terminal.stdout, patchConsole: false });
-    await tick(100);
+    await vi.waitFor(() => expect(terminal.output()).toContain('network'), { timeout: 5000 });
+    await tick(50);
     terminal.stdin.write('\u0003');
     await expect(exit).resolves.toBe(0);
   });
