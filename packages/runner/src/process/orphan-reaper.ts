@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, resolve as resolvePath } from 'node:path';
 
 /**
  * Stack processes run in their own process groups (so Ctrl-C reaches only
@@ -41,7 +43,12 @@ const GRACE_TICKS = 100;
 let watchdog: ChildProcess | undefined;
 let watchdogFailed = false;
 
-function startWatchdog(): ChildProcess | undefined {
+/**
+ * Starts the watchdog if it is not running yet. Call it before spawning a
+ * group: a kill between the spawn and a lazily started watchdog would leave
+ * that first group unwatched.
+ */
+export function startOrphanWatchdog(): ChildProcess | undefined {
   if (watchdog || watchdogFailed) return watchdog;
   try {
     const child = spawn('sh', ['-c', WATCHDOG_SCRIPT, 'stackfleet-reaper', String(GRACE_TICKS)], {
@@ -69,7 +76,7 @@ function startWatchdog(): ChildProcess | undefined {
  * the group is simply not watched.
  */
 export function watchProcessGroup(pgid: number): () => void {
-  const child = startWatchdog();
+  const child = startOrphanWatchdog();
   if (!child?.stdin || child.stdin.destroyed) return () => undefined;
   child.stdin.write(`+${pgid}\n`);
   let done = false;
@@ -78,4 +85,37 @@ export function watchProcessGroup(pgid: number): () => void {
     done = true;
     if (child.stdin && !child.stdin.destroyed) child.stdin.write(`-${pgid}\n`);
   };
+}
+
+/**
+ * argv that runs `argv` only once we said "go" on its stdin. The parent can be
+ * killed between fork and exec, before it could register the new group with
+ * the watchdog; the gate then reads EOF and exits instead of running the
+ * program unwatched. After the go line, `exec` makes the program the group
+ * leader with the same pid, argv, exit code and signals, and stdin at EOF.
+ */
+export function gateArgv(argv: readonly string[]): string[] {
+  return ['/bin/sh', '-c', 'IFS= read -r go || exit 129; exec "$@"', 'stackfleet-gate', ...argv];
+}
+
+/** The line that releases a gated process. */
+export const GATE_GO = 'go\n';
+
+/**
+ * Whether `program` would be found the way spawn finds it: a path (relative
+ * to `cwd`), or a name searched in `PATH`. Lets a gated spawn keep reporting a
+ * missing program as ENOENT instead of as the gate shell's exit 127.
+ */
+export function canExecute(program: string, path: string | undefined, cwd: string): boolean {
+  const candidates = program.includes('/')
+    ? [resolvePath(cwd, program)]
+    : (path ?? '').split(delimiter).map((dir) => resolvePath(cwd, dir || '.', program));
+  return candidates.some((candidate) => {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return statSync(candidate).isFile();
+    } catch {
+      return false;
+    }
+  });
 }

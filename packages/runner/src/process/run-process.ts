@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { StackfleetError } from '@stackfleet/core';
 import { createLineSplitter } from './line-splitter.js';
-import { watchProcessGroup } from './orphan-reaper.js';
+import { canExecute, GATE_GO, gateArgv, startOrphanWatchdog, watchProcessGroup } from './orphan-reaper.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -64,18 +64,27 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
   }
   const graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
 
+  if (!canExecute(program, options.env.PATH, options.cwd)) {
+    return Promise.reject(spawnFailed(program, Object.assign(new Error(`spawn ${program} ENOENT`), { code: 'ENOENT' })));
+  }
+
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, {
+    startOrphanWatchdog();
+    const [gate, ...gateArgs] = gateArgv(argv);
+    const child = spawn(gate!, gateArgs, {
       cwd: options.cwd,
       env: options.env,
       // Own process group: we can signal the child and everything it started at
       // once, and the terminal's Ctrl-C reaches only us. Terraform treats a second
       // SIGINT as "quit now", so it must get exactly the one we forward.
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
-    // If stackfleet itself is killed (kill -9), the watchdog ends this group: no orphaned apply.
+    // If stackfleet itself is killed (kill -9), the watchdog ends this group: no
+    // orphaned apply. The program starts only after its group is registered.
     const unwatch = child.pid === undefined ? () => undefined : watchProcessGroup(child.pid);
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(GATE_GO);
     let timedOut = false;
     let interrupted = false;
     let exited = false;
@@ -129,12 +138,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
 
     child.on('error', (error: NodeJS.ErrnoException) => {
       cleanup();
-      reject(
-        new StackfleetError('E_SPAWN_FAILED', `could not start "${program}": ${error.code ?? error.message}`, {
-          hint: error.code === 'ENOENT' ? `install "${program}" or add it to PATH` : undefined,
-          cause: error,
-        }),
-      );
+      reject(spawnFailed(program, error));
     });
     child.on('exit', (code, exitSignal) => {
       exited = true;
@@ -153,6 +157,13 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
         ...(options.captureStdout ? { stdout: stdoutChunks.join('') } : {}),
       });
     });
+  });
+}
+
+function spawnFailed(program: string, error: NodeJS.ErrnoException): StackfleetError {
+  return new StackfleetError('E_SPAWN_FAILED', `could not start "${program}": ${error.code ?? error.message}`, {
+    hint: error.code === 'ENOENT' ? `install "${program}" or add it to PATH` : undefined,
+    cause: error,
   });
 }
 
