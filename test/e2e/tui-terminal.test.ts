@@ -7,18 +7,17 @@ import { cliBin, makeTempDir } from '../support/cli.js';
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const session = `sf-e2e-${process.pid}`;
 
-function tmux(...args: string[]): string {
-  const result = spawnSync('tmux', ['-L', session, ...args], { encoding: 'utf8' });
+function tmuxOn(server: string, ...args: string[]): string {
+  const result = spawnSync('tmux', ['-L', server, ...args], { encoding: 'utf8' });
   return result.stdout;
 }
+const tmux = (...args: string[]) => tmuxOn(session, ...args);
 
-const screen = () => tmux('capture-pane', '-p', '-t', session);
-
-async function waitFor(predicate: (text: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
+async function waitFor(predicate: (text: string) => boolean, what: string, timeoutMs = 20_000, server = session): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let text = '';
   while (Date.now() < deadline) {
-    text = screen();
+    text = tmuxOn(server, 'capture-pane', '-p', '-t', server);
     if (predicate(text)) return text;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -81,5 +80,45 @@ describe.skipIf(!hasTmux)('the terminal UI in tmux', () => {
     // Cooked mode is back: echo and canonical input on.
     expect(stty).toMatch(/(^|\s)icanon(\s|$)/);
     expect(stty).toMatch(/(^|\s)echo(\s|$)/);
+  });
+});
+
+/** `apply` without --auto-approve in a terminal: the live plan, then a question. */
+describe.skipIf(!hasTmux)('apply asks for approval in a terminal', () => {
+  let dir: string;
+  let cleanup: () => void;
+  const server = `${session}-approve`;
+  beforeAll(() => {
+    ({ dir, cleanup } = makeTempDir());
+    mkdirSync(join(dir, 'one'));
+    writeFileSync(
+      join(dir, 'stacks.yaml'),
+      'version: 1\nstacks:\n  one: { runner: command, path: one, commands: { plan: "exit 2", apply: "touch applied" } }\n',
+    );
+  });
+  afterAll(() => {
+    tmuxOn(server, 'kill-server');
+    cleanup();
+  });
+
+  const start = (name: string) =>
+    tmuxOn(server, 'new-session', '-d', '-s', server, '-x', '80', '-y', '24', `cd ${dir} && env -u CI NO_COLOR=1 ${process.execPath} ${cliBin} apply; echo "EXIT-${name}=$?"; sleep 60`);
+
+  it('applies after "y" and cancels with exit 1 on anything else', async () => {
+    start('no');
+    await waitFor((text) => /Only "yes" or "y" is accepted/.test(text), 'the question', 20_000, server);
+    tmuxOn(server, 'send-keys', '-t', server, 'n', 'Enter');
+    const cancelled = await waitFor((text) => /EXIT-no=/.test(text), 'the exit', 20_000, server);
+    expect(cancelled).toContain('Apply cancelled.');
+    expect(cancelled).toContain('EXIT-no=1');
+    expect(existsSync(join(dir, 'one/applied'))).toBe(false);
+    tmuxOn(server, 'kill-server');
+
+    start('yes');
+    await waitFor((text) => /Only "yes" or "y" is accepted/.test(text), 'the question', 20_000, server);
+    tmuxOn(server, 'send-keys', '-t', server, 'y', 'Enter');
+    const applied = await waitFor((text) => /EXIT-yes=/.test(text), 'the exit', 20_000, server);
+    expect(applied).toContain('EXIT-yes=0');
+    expect(existsSync(join(dir, 'one/applied'))).toBe(true);
   });
 });

@@ -61,6 +61,11 @@ export async function runRunCommand(context: CommandContext, flags: RunFlags, ar
 }
 
 async function confirm(context: CommandContext, question: string): Promise<boolean> {
+  // The live run view (ink) leaves stdin paused and unref'd: take it back, or
+  // the process would simply run out of work and exit while we wait.
+  const stdin = context.io.stdin as NodeJS.ReadStream;
+  stdin.ref?.();
+  stdin.resume?.();
   const readline = createInterface({ input: context.io.stdin, output: context.io.stdout });
   try {
     const answer = await readline.question(`${question} Only "yes" or "y" is accepted: `);
