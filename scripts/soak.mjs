@@ -131,8 +131,8 @@ export async function runCrashTrial({ random = Math.random, keepDir = false } = 
   const windowRepeats = [];
   try {
     writeCrashFleet(dir);
-    // Start-up takes ~0.3 s and the apply ~1.2 s: killing within 0.1-1.6 s covers before, during and (rarely) after.
-    const first = await runAndKill(['apply', '--auto-approve'], dir, 100 + Math.floor(random() * 1500));
+    // Start-up takes ~0.3 s and the apply ~1 s: killing within 0.1-1.3 s covers before, during and (under load) after.
+    const first = await runAndKill(['apply', '--auto-approve'], dir, 100 + Math.floor(random() * 1200));
     kills.push(first.killed ? 'apply' : `apply exited ${first.code}`);
     if (first.killedAt !== undefined) killTimes.push(first.killedAt);
     // Up to two resumes are themselves killed before one is allowed to finish.
