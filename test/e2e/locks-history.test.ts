@@ -70,6 +70,26 @@ stacks:
     expect(runStackfleet(['locks'], { cwd: dir }).stdout.trim()).toBe('no locks held');
   }, 30_000);
 
+  it('unlock without --force releases a lock whose holder was killed (same host, pid gone)', async () => {
+    const dir = fleet(
+      `version: 1
+stacks:
+  slow: { runner: command, path: slow, commands: { apply: "echo begin > ../begun; sleep 4" } }
+`,
+      ['slow'],
+    );
+    const holder = startStackfleet(['apply', '--auto-approve'], { cwd: dir });
+    await waitFor(() => existsSync(join(dir, 'begun')), 'the slow apply to start');
+    holder.child.kill('SIGKILL');
+    await holder.done;
+    // The lease (60 s by default) has not expired, but its holder is provably gone.
+    expect(runStackfleet(['locks'], { cwd: dir }).stdout).toMatch(new RegExp(`^slow\\s+${hostname()}:${holder.child.pid}\\s.*\\(holder gone\\)$`, 'm'));
+    const unlocked = runStackfleet(['unlock', 'slow'], { cwd: dir });
+    expect(unlocked.code, unlocked.stderr).toBe(0);
+    expect(unlocked.stdout).toContain(`unlocked slow (was held by ${hostname()} pid ${holder.child.pid}`);
+    expect(runStackfleet(['locks'], { cwd: dir }).stdout.trim()).toBe('no locks held');
+  }, 30_000);
+
   it('unlock of an unknown stack exits 1 with a suggestion', () => {
     const dir = fleet('version: 1\nstacks:\n  network: { runner: command, path: network, commands: { apply: "true" } }\n', ['network']);
     const result = runStackfleet(['unlock', 'netwrk'], { cwd: dir });

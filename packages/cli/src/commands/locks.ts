@@ -1,6 +1,7 @@
 import { StackfleetError, didYouMean } from '@stackfleet/core';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
+import { isHolderGone, readThisHost } from '@stackfleet/state';
 import { openStore } from '../runtime/open-runtime.js';
 
 /** `stackfleet locks`: every stack lock with holder, run and expiry. */
@@ -21,7 +22,7 @@ export async function runLocksCommand(context: CommandContext): Promise<number> 
     const width = Math.max(5, ...locks.map((lock) => lock.stack.length));
     writeLine(context.io.stdout, `${'STACK'.padEnd(width)}  HOLDER                      RUN                     EXPIRES`);
     for (const lock of locks) {
-      const expired = Date.parse(lock.expiresAt) < now ? ' (expired)' : '';
+      const expired = Date.parse(lock.expiresAt) < now ? ' (expired)' : isHolderGone(lock.host, lock.pid, readThisHost()) ? ' (holder gone)' : '';
       writeLine(
         context.io.stdout,
         `${lock.stack.padEnd(width)}  ${`${lock.host}:${lock.pid}`.padEnd(26)}  ${lock.runId.padEnd(22)}  ${lock.expiresAt}${expired}`,
@@ -47,7 +48,8 @@ export async function runUnlockCommand(context: CommandContext, options: { force
       writeLine(context.io.stdout, `${name} is not locked`);
       return 0;
     }
-    const live = Date.parse(lock.expiresAt) > Date.now();
+    // A holder that provably no longer exists (same host, pid gone) cannot be using it.
+    const live = Date.parse(lock.expiresAt) > Date.now() && !isHolderGone(lock.host, lock.pid, readThisHost());
     if (live && !options.force) {
       throw new StackfleetError(
         'E_LOCK_HELD',
