@@ -33,6 +33,7 @@ describe('canExecute', () => {
   it('finds programs the way spawn does', () => {
     expect(canExecute('sh', process.env.PATH, process.cwd())).toBe(true);
     expect(canExecute('/bin/sh', undefined, process.cwd())).toBe(true);
+    expect(canExecute('sh', undefined, process.cwd())).toBe(true); // no PATH: execvp's default
     expect(canExecute('no-such-program-xyz', process.env.PATH, process.cwd())).toBe(false);
     expect(canExecute('./missing.sh', process.env.PATH, process.cwd())).toBe(false);
   });

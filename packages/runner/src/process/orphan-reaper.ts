@@ -98,6 +98,9 @@ export function gateArgv(argv: readonly string[]): string[] {
   return ['/bin/sh', '-c', 'IFS= read -r go || exit 129; exec "$@"', 'stackfleet-gate', ...argv];
 }
 
+/** What execvp searches when the environment has no PATH. */
+const DEFAULT_PATH = '/usr/bin:/bin';
+
 /** The line that releases a gated process. */
 export const GATE_GO = 'go\n';
 
@@ -109,7 +112,7 @@ export const GATE_GO = 'go\n';
 export function canExecute(program: string, path: string | undefined, cwd: string): boolean {
   const candidates = program.includes('/')
     ? [resolvePath(cwd, program)]
-    : (path ?? '').split(delimiter).map((dir) => resolvePath(cwd, dir || '.', program));
+    : (path ?? DEFAULT_PATH).split(delimiter).map((dir) => resolvePath(cwd, dir || '.', program));
   return candidates.some((candidate) => {
     try {
       accessSync(candidate, constants.X_OK);
