@@ -1,4 +1,4 @@
-import { buildRunPlan, StackfleetError, type StackStatus } from '@stackfleet/core';
+import { buildRunPlan, StackfleetError, type RunRecord, type StackRunRecord, type StackStatus, type Store } from '@stackfleet/core';
 import type { CommandContext } from '../command-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { openStore } from '../runtime/open-runtime.js';
@@ -30,7 +30,7 @@ export async function prepareResume(
     if (run.status === 'succeeded') {
       throw new StackfleetError('E_RUN_FINISHED', `run ${run.id} already finished (${run.status})`, { hint: 'start a new run instead' });
     }
-    stackRuns = await store.listStackRuns(run.id);
+    stackRuns = await recoverRecordedApplies(store, run, await store.listStackRuns(run.id));
     if (force) {
       for (const row of stackRuns) if (row.state === 'applying' || row.state === 'running') await store.forceUnlock(row.stack);
     }
@@ -46,10 +46,10 @@ export async function prepareResume(
     });
   }
   const stacks = fleet.graph.topologicalOrder(run.stacks);
-  const runId_ = run.id;
+  const resumedId = run.id;
   const plan = buildRunPlan(
     fleet.graph,
-    { stacks, reasons: new Map(stacks.map((name) => [name, `resumed from run ${runId_}`])), onlyAsDependent: new Set() },
+    { stacks, reasons: new Map(stacks.map((name) => [name, `resumed from run ${resumedId}`])), onlyAsDependent: new Set() },
     {
       command: run.command,
       concurrency: resolveConcurrency(context, fleet),
@@ -66,4 +66,25 @@ export async function prepareResume(
     ...(selection.runCommand ? { runCommand: selection.runCommand } : {}),
     resume: { runId: run.id, alreadyDone },
   };
+}
+
+/**
+ * A crash can land after an apply stored its outputs but before the stack's
+ * row said `succeeded`. Outputs stamped with this run's id prove the apply
+ * completed in this run, so the stack is done: mark it, and never apply it
+ * twice. (Destroy deletes outputs, so this only holds for apply.)
+ */
+async function recoverRecordedApplies(store: Store, run: RunRecord, rows: StackRunRecord[]): Promise<StackRunRecord[]> {
+  if (run.command !== 'apply') return rows;
+  const recovered: StackRunRecord[] = [];
+  for (const row of rows) {
+    if (row.state === 'applying' && (await store.getOutputs(row.stack))?.runId === run.id) {
+      const done: StackRunRecord = { ...row, state: 'succeeded', reason: 'apply completed before the run stopped (outputs were recorded)' };
+      await store.putStackRun(done);
+      recovered.push(done);
+    } else {
+      recovered.push(row);
+    }
+  }
+  return recovered;
 }

@@ -1,11 +1,7 @@
-import { buildRunPlan, StackfleetError, type RunRecord, type StackRunRecord, type StackStatus, type Store } from '@stackfleet/core';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
-import { openStore } from '../runtime/open-runtime.js';
-import { executeRun, exitCodeFor, resolveConcurrency, type RunFlags } from './execute-run.js';
-
-/** States after which a stack is never run again by `resume`. */
-const DONE_STATES = new Set<string>(['succeeded', 'unchanged', 'changed', 'denied']);
+import { executeRun, exitCodeFor } from './execute-run.js';
+import { prepareResume } from './prepare-resume.js';
 
 /**
  * `stackfleet resume [RUN] [--force]`: continue an interrupted or crashed
@@ -16,74 +12,11 @@ const DONE_STATES = new Set<string>(['succeeded', 'unchanged', 'changed', 'denie
  */
 export async function runResumeCommand(context: CommandContext, options: { force?: boolean }, args: string[]): Promise<number> {
   const fleet = context.readFleet();
-  const store = openStore(fleet, context.io.env);
-  let run;
-  let stackRuns;
-  try {
-    run = args[0] ? await store.getRun(args[0]) : await store.findResumableRun();
-    if (!run) {
-      if (args[0]) throw new StackfleetError('E_UNKNOWN_RUN', `no run "${args[0]}"`, { hint: 'see `stackfleet history`' });
-      writeLine(context.io.stdout, 'nothing to resume: no interrupted run');
-      return 0;
-    }
-    if (run.status === 'succeeded') {
-      throw new StackfleetError('E_RUN_FINISHED', `run ${run.id} already finished (${run.status})`, { hint: 'start a new run instead' });
-    }
-    stackRuns = await recoverRecordedApplies(store, run, await store.listStackRuns(run.id));
-    if (options.force) {
-      for (const row of stackRuns) if (row.state === 'applying' || row.state === 'running') await store.forceUnlock(row.stack);
-    }
-  } finally {
-    await store.close();
+  const prepared = await prepareResume(context, fleet, args[0], Boolean(options.force));
+  if (!prepared) {
+    writeLine(context.io.stdout, 'nothing to resume: no interrupted run');
+    return 0;
   }
-  const alreadyDone = new Map<string, StackStatus>();
-  for (const row of stackRuns) if (DONE_STATES.has(row.state)) alreadyDone.set(row.stack, row.state as StackStatus);
-  const missing = run.stacks.filter((name) => !fleet.loaded.manifest.stacks[name]);
-  if (missing.length > 0) {
-    throw new StackfleetError('E_RESUME_MANIFEST', `run ${run.id} includes stacks no longer in the manifest: ${missing.join(', ')}`, {
-      hint: 'restore them, or start a new run',
-    });
-  }
-  const stacks = fleet.graph.topologicalOrder(run.stacks);
-  const plan = buildRunPlan(
-    fleet.graph,
-    { stacks, reasons: new Map(stacks.map((name) => [name, `resumed from run ${run.id}`])), onlyAsDependent: new Set() },
-    {
-      command: run.command,
-      concurrency: resolveConcurrency(context, fleet),
-      limits: fleet.loaded.manifest.settings.limits,
-      failFast: Boolean(context.global.failFast),
-    },
-  );
-  const selection = run.selection as RunFlags & { runCommand?: string[] };
-  context.note(`resuming run ${run.id} (${run.command}): ${alreadyDone.size} of ${run.stacks.length} stacks already done`);
-  const result = await executeRun(context, {
-    fleet,
-    plan,
-    flags: selection,
-    runCommand: selection.runCommand,
-    resume: { runId: run.id, alreadyDone },
-  });
-  return exitCodeFor(run.command, result);
-}
-
-/**
- * A crash can land after an apply stored its outputs but before the stack's
- * row said `succeeded`. Outputs stamped with this run's id prove the apply
- * completed in this run, so the stack is done: mark it, and never apply it
- * twice. (Destroy deletes outputs, so this only holds for apply.)
- */
-async function recoverRecordedApplies(store: Store, run: RunRecord, rows: StackRunRecord[]): Promise<StackRunRecord[]> {
-  if (run.command !== 'apply') return rows;
-  const recovered: StackRunRecord[] = [];
-  for (const row of rows) {
-    if (row.state === 'applying' && (await store.getOutputs(row.stack))?.runId === run.id) {
-      const done: StackRunRecord = { ...row, state: 'succeeded', reason: 'apply completed before the run stopped (outputs were recorded)' };
-      await store.putStackRun(done);
-      recovered.push(done);
-    } else {
-      recovered.push(row);
-    }
-  }
-  return recovered;
+  const result = await executeRun(context, prepared);
+  return exitCodeFor(prepared.plan.command, result);
 }
