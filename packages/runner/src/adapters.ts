@@ -12,7 +12,9 @@ export type {
   StackRunnerAdapter,
 } from './stack-runner/types.js';
 export { StackPhaseError, formatDuration } from './stack-runner/stack-phase-error.js';
-export { createCommandAdapter, parseOutputsJson } from './stack-runner/command-adapter.js';
+export { createCommandAdapter } from './stack-runner/command-adapter.js';
+export { parseOutputsJson } from './stack-runner/outputs-file.js';
+export { readCompletedApply, stackWorkDir } from './stack-runner/completed-apply.js';
 export { createTerraformAdapter } from './stack-runner/terraform-adapter.js';
 export type { TerraformAdapterOptions } from './stack-runner/terraform-adapter.js';
 export { parsePlanChanges, parseTerraformOutputs } from './stack-runner/parse-terraform-json.js';

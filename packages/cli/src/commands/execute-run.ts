@@ -53,7 +53,7 @@ export interface ExecuteOptions {
   flags: RunFlags;
   runCommand?: string[];
   /** Resume: continue this run instead of starting a new one. */
-  resume?: { runId: string; alreadyDone: Map<string, StackStatus> };
+  resume?: { runId: string; alreadyDone: Map<string, StackStatus>; refreshOutputs?: Set<string> };
   /** Extra listener (drift reports, the UI). */
   onEvent?: (event: RunEvent) => void;
   /** Print nothing of the run itself (the caller renders). */
@@ -119,6 +119,7 @@ export async function executeRun(context: CommandContext, options: ExecuteOption
       lockTimeoutMs: parseDurationFlag('--lock-timeout', options.flags.lockTimeout) ?? 0,
       ...readLockTuning(io.env),
       alreadyDone: options.resume?.alreadyDone,
+      refreshOutputs: options.resume?.refreshOutputs,
       remediation: options.remediation,
       onEvent: (event) => {
         reporter(event);

@@ -1,4 +1,6 @@
 import { buildRunPlan, StackfleetError, type RunRecord, type StackRunRecord, type StackStatus, type Store } from '@stackfleet/core';
+import { readCompletedApply } from '@stackfleet/runner';
+import { isHolderGone, readThisHost } from '@stackfleet/state';
 import type { CommandContext } from '../command-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { openStore } from '../runtime/open-runtime.js';
@@ -30,7 +32,7 @@ export async function prepareResume(
     if (run.status === 'succeeded') {
       throw new StackfleetError('E_RUN_FINISHED', `run ${run.id} already finished (${run.status})`, { hint: 'start a new run instead' });
     }
-    stackRuns = await recoverRecordedApplies(store, run, await store.listStackRuns(run.id));
+    stackRuns = await recoverRecordedApplies(store, run, await store.listStackRuns(run.id), fleet.stateDir);
     if (force) {
       for (const row of stackRuns) if (row.state === 'applying' || row.state === 'running') await store.forceUnlock(row.stack);
     }
@@ -64,7 +66,12 @@ export async function prepareResume(
     plan,
     flags: selection,
     ...(selection.runCommand ? { runCommand: selection.runCommand } : {}),
-    resume: { runId: run.id, alreadyDone },
+    resume: {
+      runId: run.id,
+      alreadyDone,
+      // A terraform apply may have finished without its outputs being read: read them again if its plan is now empty.
+      refreshOutputs: new Set(stackRuns.filter((row) => row.state === 'applying').map((row) => row.stack)),
+    },
   };
 }
 
@@ -74,17 +81,35 @@ export async function prepareResume(
  * completed in this run, so the stack is done: mark it, and never apply it
  * twice. (Destroy deletes outputs, so this only holds for apply.)
  */
-async function recoverRecordedApplies(store: Store, run: RunRecord, rows: StackRunRecord[]): Promise<StackRunRecord[]> {
+async function recoverRecordedApplies(store: Store, run: RunRecord, rows: StackRunRecord[], stateDir: string): Promise<StackRunRecord[]> {
   if (run.command !== 'apply') return rows;
   const recovered: StackRunRecord[] = [];
   for (const row of rows) {
+    let reason: string | undefined;
     if (row.state === 'applying' && (await store.getOutputs(row.stack))?.runId === run.id) {
-      const done: StackRunRecord = { ...row, state: 'succeeded', reason: 'apply completed before the run stopped (outputs were recorded)' };
-      await store.putStackRun(done);
-      recovered.push(done);
-    } else {
-      recovered.push(row);
+      reason = 'apply completed before the run stopped (outputs were recorded)';
+    } else if (row.state === 'applying') {
+      // The process gate wrote the apply's exit status even though we died before reading it.
+      const outputs = await readCompletedApply(stateDir, run.id, row.stack);
+      if (outputs) {
+        await store.setOutputs(row.stack, outputs, run.id);
+        reason = 'apply completed before the run stopped (exit status recorded)';
+      }
     }
+    if (reason === undefined) {
+      recovered.push(row);
+      continue;
+    }
+    const done: StackRunRecord = { ...row, state: 'succeeded', reason };
+    await store.putStackRun(done);
+    await releaseDeadLock(store, run.id, row.stack);
+    recovered.push(done);
   }
   return recovered;
+}
+
+/** The crashed process of this same run still "holds" the lock of a stack it finished: let it go. */
+async function releaseDeadLock(store: Store, runId: string, stack: string): Promise<void> {
+  const lock = (await store.listLocks()).find((candidate) => candidate.stack === stack);
+  if (lock && lock.runId === runId && isHolderGone(lock.host, lock.pid, readThisHost())) await store.forceUnlock(stack);
 }

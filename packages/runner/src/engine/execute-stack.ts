@@ -17,6 +17,7 @@ import { resolveSecrets } from '../secrets/index.js';
 import { writeStackFiles } from '../files/index.js';
 import { formatDuration } from '../stack-runner/stack-phase-error.js';
 import type { StackExecution } from '../stack-runner/types.js';
+import { stackWorkDir } from '../stack-runner/completed-apply.js';
 import type { EngineRun } from './engine-run.js';
 import { acquireStackLock, type HeldStackLock } from './stack-lock.js';
 import { runStackPhases, type PhaseContext } from './stack-phases.js';
@@ -74,7 +75,7 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
     const secrets = run.secrets.get(name) ?? (await resolveStackSecrets(resolved, run, signal));
     masker.add(Object.values(secrets));
 
-    const workDir = join(options.stateDir, 'runs', options.runId, 'work', name);
+    const workDir = stackWorkDir(options.stateDir, options.runId, name);
     await mkdir(workDir, { recursive: true });
     removeFiles = await writeStackFiles(resolved.dir, resolved.files);
     const remediable = run.command === 'drift' && options.remediation?.stacks.has(name) === true;

@@ -50,6 +50,7 @@ async function applyStack(context: PhaseContext): Promise<PhasesResult> {
   if (adapter.hasPlanPhase(execution.stack)) {
     plan = await planStack(context);
     if (!plan.hasChanges) {
+      if (run.options.refreshOutputs?.has(name) && adapter.readOutputs) return refreshOutputs(context);
       run.outputsChanged.set(name, false);
       return { status: 'unchanged', reason: 'plan has no changes' };
     }
@@ -77,6 +78,18 @@ async function applyPlan(context: PhaseContext, plan: PlanResult | undefined): P
   run.freshOutputs.set(name, applied.outputs);
   run.outputsChanged.set(name, !isDeepStrictEqual(previous?.outputs, applied.outputs));
   return { status: 'succeeded' };
+}
+
+/** An apply that completed before a crash, now planning clean: take its outputs as this run's. */
+async function refreshOutputs(context: PhaseContext): Promise<PhasesResult> {
+  const { run, name, adapter, execution } = context;
+  const previous = await run.options.store.getOutputs(name);
+  const outputs = (await adapter.readOutputs?.(execution)) ?? previous?.outputs ?? {};
+  context.masker.add(sensitiveOutputValues(outputs));
+  await run.options.store.setOutputs(name, outputs, run.options.runId);
+  run.freshOutputs.set(name, outputs);
+  run.outputsChanged.set(name, !isDeepStrictEqual(previous?.outputs, outputs));
+  return { status: 'succeeded', reason: 'apply completed before the run stopped; outputs read again' };
 }
 
 async function planStack(context: PhaseContext): Promise<PlanResult> {

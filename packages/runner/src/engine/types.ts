@@ -44,6 +44,12 @@ export interface RunOptions {
   now?: () => Date;
   /** Resume: stacks finished by an earlier attempt of this run; not run again. */
   alreadyDone?: Map<string, StackStatus>;
+  /**
+   * Resume: stacks whose apply was in flight when the run stopped. If their plan
+   * now shows no changes, that apply completed: their outputs are read again
+   * (adapter.readOutputs) and stored, so downstream stacks never get stale ones.
+   */
+  refreshOutputs?: ReadonlySet<string>;
   /** `drift --remediate`: which drifted stacks apply the plan their drift check just made. */
   remediation?: DriftRemediation;
 }

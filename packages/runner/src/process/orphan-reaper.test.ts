@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -26,6 +26,33 @@ describe('gateArgv', () => {
     const orphaned = spawnSync(program!, args, { cwd: dir, input: '' });
     expect(orphaned.status).toBe(129);
     expect(existsSync(join(dir, 'marker'))).toBe(false);
+  });
+});
+
+describe('gateArgv with STACKFLEET_EXIT_FILE', () => {
+  it('records the exit status the moment the program ends, and hides the variable from it', () => {
+    dir = mkdtempSync(join(tmpdir(), 'gate-'));
+    const exitFile = join(dir, 'apply.exit');
+    const [program, ...args] = gateArgv(['sh', '-c', 'echo "seen=${STACKFLEET_EXIT_FILE-unset}"; exit 3']);
+    const result = spawnSync(program!, args, { cwd: dir, input: GATE_GO, encoding: 'utf8', env: { ...process.env, STACKFLEET_EXIT_FILE: exitFile } });
+    expect(result.status).toBe(3);
+    expect(result.stdout).toBe('seen=unset\n');
+    expect(readFileSync(exitFile, 'utf8')).toBe('3\n');
+  });
+
+  it('passes a signal sent to the group on to the program and still records how it ended', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gate-'));
+    const exitFile = join(dir, 'apply.exit');
+    const { spawn } = await import('node:child_process');
+    const [program, ...args] = gateArgv(['sh', '-c', "trap 'echo got-int > int; exit 42' INT; touch started; while :; do sleep 0.05; done"]);
+    const child = spawn(program!, args, { cwd: dir, detached: true, env: { ...process.env, STACKFLEET_EXIT_FILE: exitFile }, stdio: ['pipe', 'ignore', 'ignore'] });
+    child.stdin.end(GATE_GO);
+    for (let i = 0; i < 100 && !existsSync(join(dir, 'started')); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    process.kill(-child.pid!, 'SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (status) => resolve(status)));
+    expect(code).toBe(42);
+    expect(readFileSync(join(dir, 'int'), 'utf8')).toBe('got-int\n');
+    expect(readFileSync(exitFile, 'utf8')).toBe('42\n');
   });
 });
 

@@ -93,10 +93,29 @@ export function watchProcessGroup(pgid: number): () => void {
  * the watchdog; the gate then reads EOF and exits instead of running the
  * program unwatched. After the go line, `exec` makes the program the group
  * leader with the same pid, argv, exit code and signals, and stdin at EOF.
+ *
+ * With `STACKFLEET_EXIT_FILE` in its environment the gate stays as the
+ * program's parent instead, and writes the program's exit status to that file
+ * the moment it ends: if stackfleet is killed right after an apply finished,
+ * `resume` can tell a completed apply from an interrupted one and never runs it
+ * twice. Its INT/TERM/HUP traps only defer (POSIX runs them after the
+ * foreground program ends), and the program gets default signal handling.
  */
 export function gateArgv(argv: readonly string[]): string[] {
-  return ['/bin/sh', '-c', 'IFS= read -r go || exit 129; exec "$@"', 'stackfleet-gate', ...argv];
+  return ['/bin/sh', '-c', GATE_SCRIPT, 'stackfleet-gate', ...argv];
 }
+
+const GATE_SCRIPT = [
+  'IFS= read -r go || exit 129',
+  'exit_file=${STACKFLEET_EXIT_FILE-}',
+  'unset STACKFLEET_EXIT_FILE',
+  '[ -n "$exit_file" ] || exec "$@"',
+  "trap ':' INT TERM HUP",
+  '"$@"',
+  'code=$?',
+  'echo "$code" > "$exit_file.tmp" && mv "$exit_file.tmp" "$exit_file"',
+  'exit "$code"',
+].join('\n');
 
 /** What execvp searches when the environment has no PATH. */
 const DEFAULT_PATH = '/usr/bin:/bin';

@@ -116,7 +116,7 @@ describe('createCommandAdapter', () => {
     await expect(adapter.apply(makeExecution({ commands: { apply: 'true' } }).execution)).resolves.toEqual({ outputs: {} });
     const bad = adapter.apply(makeExecution({ commands: { apply: 'echo "{oops" > "$STACKFLEET_OUTPUTS"' } }).execution);
     await expect(bad).rejects.toMatchObject({ code: 'E_OUTPUTS_INVALID' });
-    await expect(bad).rejects.toThrow(/stack "app": outputs file ".*work\/app\.apply\..*\.outputs\.json" is not valid JSON/);
+    await expect(bad).rejects.toThrow(/stack "app": outputs file ".*work\/app\.apply\.outputs\.json" is not valid JSON/);
     const list = adapter.apply(makeExecution({ commands: { apply: 'echo "[1]" > "$STACKFLEET_OUTPUTS"' } }).execution);
     await expect(list).rejects.toThrow('must hold one JSON object, got an array');
   });

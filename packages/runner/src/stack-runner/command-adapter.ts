@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { StackfleetError, type Outputs, type Phase } from '@stackfleet/core';
+import { StackfleetError, type Phase } from '@stackfleet/core';
 import { runHooks } from '../hooks/run-hooks.js';
+import { completedApplyFiles } from './completed-apply.js';
+import { readOutputsFile } from './outputs-file.js';
 import { runPhaseProcess } from './run-phase-process.js';
 import { runStackCommand, toFileName, withEnv } from './run-stack-command.js';
 import type { StackExecution, StackRunnerAdapter } from './types.js';
@@ -30,8 +32,11 @@ export function createCommandAdapter(): StackRunnerAdapter {
 
     async apply(execution) {
       const phase = preparePhase(execution, 'apply');
+      const files = completedApplyFiles(execution.workDir, execution.stack.name);
+      await Promise.all([rm(files.exitFile, { force: true }), rm(phase.outputsFile, { force: true })]);
       await runHooks('beforeApply', phase.execution);
-      await runPhase(phase, [0]);
+      // Only the apply process itself records its exit status (not the hooks).
+      await runPhase({ ...phase, execution: withEnv(phase.execution, { STACKFLEET_EXIT_FILE: files.exitFile }) }, [0]);
       const outputs = await readOutputsFile(execution.stack.name, phase.outputsFile);
       await runHooks('afterApply', phase.execution);
       return { outputs };
@@ -71,7 +76,11 @@ function preparePhase(execution: StackExecution, phase: Phase): PreparedPhase {
     });
   }
   // Absolute: the command runs in the stack directory, a relative workDir would point elsewhere.
-  const outputsFile = resolve(execution.workDir, `${toFileName(stack.name)}.${phase}.${randomUUID()}.outputs.json`);
+  // Apply's file has a fixed name so that `resume` can find what a completed apply wrote.
+  const outputsFile =
+    phase === 'apply'
+      ? completedApplyFiles(execution.workDir, stack.name).outputsFile
+      : resolve(execution.workDir, `${toFileName(stack.name)}.${phase}.${randomUUID()}.outputs.json`);
   const protocol = {
     STACKFLEET_PHASE: phase,
     STACKFLEET_STACK: stack.name,
@@ -87,38 +96,5 @@ function runPhase(prepared: PreparedPhase, okExitCodes: number[]) {
     step: prepared.phase,
     argv: ['sh', '-c', prepared.command],
     okExitCodes,
-  });
-}
-
-/** No file means no outputs; anything but one JSON object is the stack's bug, so say which file. */
-async function readOutputsFile(stack: string, file: string): Promise<Outputs> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw error;
-  }
-  if (text.trim() === '') return {};
-  return parseOutputsJson(stack, file, text);
-}
-
-/** Parses the `STACKFLEET_OUTPUTS` file: one JSON object, every value non-sensitive. */
-export function parseOutputsJson(stack: string, file: string, text: string): Outputs {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw invalidOutputs(stack, file, `is not valid JSON (${(error as Error).message})`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw invalidOutputs(stack, file, `must hold one JSON object, got ${Array.isArray(parsed) ? 'an array' : typeof parsed === 'object' ? 'null' : typeof parsed}`);
-  }
-  return Object.fromEntries(Object.entries(parsed).map(([name, value]) => [name, { value, sensitive: false }]));
-}
-
-function invalidOutputs(stack: string, file: string, what: string): StackfleetError {
-  return new StackfleetError('E_OUTPUTS_INVALID', `stack "${stack}": outputs file "${file}" ${what}`, {
-    hint: 'write one JSON object to "$STACKFLEET_OUTPUTS", e.g. echo \'{"url": "https://..."}\' > "$STACKFLEET_OUTPUTS"',
   });
 }
