@@ -42,6 +42,15 @@ export async function runLiveRunUi(options: RunLiveUiOptions): Promise<void> {
   }
 }
 
+/**
+ * Events are drawn in batches every 100 ms and the spinner/elapsed time ticks
+ * every 250 ms: still live to the eye, and a fraction of the layout and ANSI
+ * work of 16 ms batches, which on a 2,000-stack run competes with spawning the
+ * stacks for the one main thread (docs/benchmarks.md).
+ */
+const LIVE_BATCH_MS = 100;
+const LIVE_TICK_MS = 250;
+
 function LiveRun(props: { run: RunHandle; clock: () => number }): React.JSX.Element {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
@@ -54,5 +63,5 @@ function LiveRun(props: { run: RunHandle; clock: () => number }): React.JSX.Elem
       live = false;
     };
   }, [props.run, exit]);
-  return <RunView run={props.run} rows={rows} columns={columns} clock={props.clock} onExit={() => exit()} doneHint="done" />;
+  return <RunView run={props.run} rows={rows} columns={columns} clock={props.clock} onExit={() => exit()} doneHint="done" batchMs={LIVE_BATCH_MS} tickMs={LIVE_TICK_MS} />;
 }

@@ -13,6 +13,7 @@ import { StackfleetError } from '@stackfleet/core';
  * it would destroy the user's file. An identical file is left alone.
  */
 export async function writeStackFiles(dir: string, files: Record<string, string>): Promise<() => Promise<void>> {
+  if (Object.keys(files).length === 0) return async () => undefined;
   const root = await realpath(dir);
   const written: string[] = [];
   const createdDirs: string[] = [];

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { StackfleetError, type Phase } from '@stackfleet/core';
 import { runHooks } from '../hooks/run-hooks.js';
@@ -33,7 +33,7 @@ export function createCommandAdapter(): StackRunnerAdapter {
     async apply(execution) {
       const phase = preparePhase(execution, 'apply');
       const files = completedApplyFiles(execution.workDir, execution.stack.name);
-      await Promise.all([rm(files.exitFile, { force: true }), rm(phase.outputsFile, { force: true })]);
+      await Promise.all([removeIfPresent(files.exitFile), removeIfPresent(phase.outputsFile)]);
       await runHooks('beforeApply', phase.execution);
       // Only the apply process itself records its exit status (not the hooks).
       await runPhase({ ...phase, execution: withEnv(phase.execution, { STACKFLEET_EXIT_FILE: files.exitFile }) }, [0]);
@@ -96,5 +96,12 @@ function runPhase(prepared: PreparedPhase, okExitCodes: number[]) {
     step: prepared.phase,
     argv: ['sh', '-c', prepared.command],
     okExitCodes,
+  });
+}
+
+/** `unlink`, not `rm({ force })`: rm walks the path with synchronous lstat calls on the main thread. */
+async function removeIfPresent(file: string): Promise<void> {
+  await unlink(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
   });
 }
