@@ -105,6 +105,20 @@ describe('apply and plan with command stacks', () => {
     expect(existsSync(join(dir, 'a/applied'))).toBe(false);
   });
 
+  it('fails before anything runs when a secret is missing, naming the context and key, and leaves nothing to resume', () => {
+    const dir = commandFleet(
+      { a: { apply: 'touch applied' } },
+      'contexts:\n  prod:\n    attachTo: { labels: ["*"] }\n    secrets: { DB_PASSWORD: { fromEnv: SF_TEST_MISSING_PASSWORD } }',
+    );
+    const result = runStackfleet(['apply', '--auto-approve'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('DB_PASSWORD');
+    expect(result.stderr).toContain('context prod');
+    expect(result.stderr).toContain('SF_TEST_MISSING_PASSWORD');
+    expect(existsSync(join(dir, 'a/applied'))).toBe(false);
+    expect(runStackfleet(['resume'], { cwd: dir }).stdout).toContain('nothing to resume');
+  });
+
   it('refuses apply without --auto-approve when there is no terminal', () => {
     const dir = commandFleet({ a: {} });
     const result = runStackfleet(['apply'], { cwd: dir });

@@ -128,6 +128,10 @@ export async function executeRun(context: CommandContext, options: ExecuteOption
     });
     await runtime.store.finishRun(runId, result.status, new Date().toISOString());
     return { ...result, runId };
+  } catch (error) {
+    // Nothing ran (e.g. a secret could not be read): the run is over, not resumable.
+    await runtime.store.finishRun(runId, 'failed', new Date().toISOString()).catch(() => undefined);
+    throw error;
   } finally {
     interrupts.dispose();
     await runtime.close();
