@@ -34,5 +34,8 @@ export function registerStateCommands(program: Command, bind: Bind, withExamples
     program.command('unlock').description('release a stack lock').argument('<stack>', 'stack name').option('--force', 'release even a live lock'),
     'unlock',
   ).action(bind(lazy(async () => (await import('./commands/locks.js')).runUnlockCommand)));
-  withExamples(program.command('ui').description('the interactive terminal UI (default in a terminal)'), 'ui').action(bind(lazy(async () => (await import('./commands/ui.js')).runUiCommand)));
+  withExamples(program
+      .command('ui')
+      .description('the interactive terminal UI (default in a terminal)')
+      .option('--base <ref>', 'mark stacks affected since this git ref (default: merge-base with the default branch)'), 'ui').action(bind(lazy(async () => (await import('./commands/ui.js')).runUiCommand)));
 }

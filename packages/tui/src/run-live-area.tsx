@@ -19,13 +19,15 @@ export interface RunLiveAreaProps {
   error?: string;
   /** Key hint once the run is over. @default 'q back to fleet' */
   doneHint?: string;
+  /** Durations from earlier runs, for the ETA. */
+  expectedDurations?: ReadonlyMap<string, number>;
 }
 
 /** Everything below the finished stacks: progress, running stacks, the log pane and the status line. */
 export function RunLiveArea(props: RunLiveAreaProps): React.JSX.Element {
   const paint = useColor();
   const { state, nowMs } = props;
-  const progress = computeRunProgress(state);
+  const progress = computeRunProgress(state, props.expectedDurations);
   const started = state.startedAt ? Date.parse(state.startedAt) : nowMs;
   const ended = state.finishedAt ? Date.parse(state.finishedAt) : nowMs;
   const done = state.status !== undefined || props.error !== undefined;

@@ -9,12 +9,24 @@ export interface RunProgress {
 }
 
 /**
- * ETA = average duration of the stacks that ran so far × the remaining "waves" of
- * `concurrency` stacks. Skipped and denied stacks take no time, so they are not averaged.
+ * With `expected` durations (from earlier runs of the same stacks): the
+ * expected work of every stack not finished yet, spread over `concurrency`
+ * (a stack with no history counts as the average of those that have one).
+ * Without: the average duration of the stacks that ran so far × the remaining
+ * "waves" of `concurrency` stacks. Skipped and denied stacks take no time, so
+ * they are not averaged.
  */
-export function computeRunProgress(state: RunViewState): RunProgress {
+export function computeRunProgress(state: RunViewState, expected?: ReadonlyMap<string, number>): RunProgress {
   const total = state.order.length;
   const done = state.finished.length;
+  if (expected && expected.size > 0 && state.status === undefined) {
+    const known = [...expected.values()];
+    const fallback = known.reduce((sum, value) => sum + value, 0) / known.length;
+    const finished = new Set(state.finished.map((stack) => stack.name));
+    let remainingMs = 0;
+    for (const name of state.order) if (!finished.has(name)) remainingMs += expected.get(name) ?? fallback;
+    return { done, total, etaMs: Math.round(remainingMs / Math.max(1, state.concurrency)) };
+  }
   let ranCount = 0;
   let ranMs = 0;
   for (const stack of state.finished) {

@@ -117,4 +117,14 @@ describe('computeRunProgress', () => {
     // 2 left at concurrency 2 = one wave of the 4s average.
     expect(computeRunProgress(state)).toEqual({ done: 2, total: 4, etaMs: 4000 });
   });
+
+  it('estimates from earlier runs when their durations are known', () => {
+    const state = reduceRunViewEvents(createRunViewState(), [
+      started,
+      { type: 'stack.finished', runId, stack: 'a', status: 'succeeded', durationMs: 4000 },
+    ]);
+    // 3 left (6s, 2s, and one without history = the 4s average) over concurrency 2.
+    const expected = new Map([['a', 1000], ['b', 6000], ['c', 2000]]);
+    expect(computeRunProgress(state, expected)).toEqual({ done: 1, total: 4, etaMs: Math.round((6000 + 2000 + 3000) / 2) });
+  });
 });

@@ -106,6 +106,7 @@ export function RunView(props: RunViewProps): React.JSX.Element {
         columns={props.columns}
         stopRequests={stopRequests}
         {...(props.doneHint === undefined ? {} : { doneHint: props.doneHint })}
+        {...(run.expectedDurations === undefined ? {} : { expectedDurations: run.expectedDurations })}
         {...(selected === undefined ? {} : { selected })}
         {...(error === undefined ? {} : { error })}
       />

@@ -58,6 +58,8 @@ export interface RunHandle {
   interrupt(): void;
   /** Settles when the run has finished. */
   done: Promise<RunSummary>;
+  /** Typical duration per stack from earlier runs, for the ETA. */
+  expectedDurations?: ReadonlyMap<string, number>;
 }
 
 /**

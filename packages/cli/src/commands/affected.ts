@@ -40,7 +40,7 @@ export async function runAffectedCommand(context: CommandContext, options: Affec
 }
 
 /** Upstreams along dependsOn and reference edges: ordering-only `after` edges do not spread "affected". */
-function dataDependenciesOf(graph: StackGraph): (stack: string) => string[] {
+export function dataDependenciesOf(graph: StackGraph): (stack: string) => string[] {
   const upstream = new Map<string, string[]>();
   for (const edge of graph.edges) {
     if (edge.kind === 'after') continue;

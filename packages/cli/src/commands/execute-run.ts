@@ -15,7 +15,7 @@ import { chooseOutputMode, shouldUseColor } from '../output/choose-output-mode.j
 import { createNdjsonReporter } from '../reporters/ndjson-reporter.js';
 import { createPlainReporter } from '../reporters/plain-reporter.js';
 import { listenForInterrupts, type Interrupts } from '../runtime/interrupts.js';
-import { openRuntime } from '../runtime/open-runtime.js';
+import { openRuntime, openStore } from '../runtime/open-runtime.js';
 import { createRunId } from '../runtime/run-id.js';
 import { parseDurationFlag } from '../runtime/parse-duration-flag.js';
 
@@ -168,7 +168,13 @@ export function readLockTuning(env: Record<string, string | undefined>): { lockT
 async function executeRunWithLiveUi(context: CommandContext, options: ExecuteOptions): Promise<RunResult & { runId: string }> {
   // Development React is several times slower; set before React loads.
   process.env.NODE_ENV ??= 'production';
-  const [{ runLiveRunUi }, { createRunHandle }] = await Promise.all([import('@stackfleet/tui'), import('../ui/create-run-handle.js')]);
+  const [{ runLiveRunUi }, { createRunHandle }, { readExpectedDurations }] = await Promise.all([
+    import('@stackfleet/tui'),
+    import('../ui/create-run-handle.js'),
+    import('../ui/read-expected-durations.js'),
+  ]);
+  const store = openStore(options.fleet, context.io.env);
+  const expected = await readExpectedDurations(store, options.plan.stacks.map((stack) => stack.name)).finally(() => store.close());
   const interrupts = options.interrupts ?? listenForInterrupts();
   let result: (RunResult & { runId: string }) | undefined;
   const handle = createRunHandle(async (hooks) => {
@@ -180,7 +186,7 @@ async function executeRunWithLiveUi(context: CommandContext, options: ExecuteOpt
         options.onEvent?.(event);
       },
     });
-  }, interrupts);
+  }, interrupts, expected);
   try {
     const { io, global } = context;
     await runLiveRunUi({

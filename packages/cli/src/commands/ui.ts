@@ -1,10 +1,12 @@
 import type { CommandContext } from '../command-context.js';
+import type { Fleet } from '../manifest/read-manifest.js';
 import { shouldUseColor } from '../output/choose-output-mode.js';
 import { openStore } from '../runtime/open-runtime.js';
 
 /** `stackfleet ui`: the interactive terminal UI (also the default in a terminal with no command). */
-export async function runUiCommand(context: CommandContext): Promise<number> {
+export async function runUiCommand(context: CommandContext, options: { base?: string } = {}): Promise<number> {
   const fleet = context.readFleet();
+  const affected = await readAffectedSet(context, fleet, options.base);
   // Development React is several times slower; the UI is always a production build.
   process.env.NODE_ENV ??= 'production';
   const [{ runFleetUi }, { buildFleetInfo }, { createUiActions }] = await Promise.all([
@@ -15,8 +17,8 @@ export async function runUiCommand(context: CommandContext): Promise<number> {
   const store = openStore(fleet, context.io.env);
   try {
     return await runFleetUi({
-      fleet: await buildFleetInfo(fleet, store),
-      actions: createUiActions(context, fleet, store),
+      fleet: await buildFleetInfo(fleet, store, affected),
+      actions: { ...createUiActions(context, fleet, store), reloadFleet: () => buildFleetInfo(fleet, store, affected) },
       title: `stackfleet — ${fleet.loaded.manifest.source}`,
       color: shouldUseColor({ color: context.global.color, env: context.io.env, isTTY: Boolean(context.io.stdout.isTTY) }),
       stdin: context.io.stdin as NodeJS.ReadStream,
@@ -24,5 +26,30 @@ export async function runUiCommand(context: CommandContext): Promise<number> {
     });
   } finally {
     await store.close();
+  }
+}
+
+/**
+ * Stacks affected since `base` (with their dependents), for the UI's
+ * "affected only" toggle; undefined (toggle hidden) when git cannot tell, e.g.
+ * outside a repository.
+ */
+async function readAffectedSet(context: CommandContext, fleet: Fleet, base: string | undefined): Promise<Set<string> | undefined> {
+  try {
+    const [{ detectAffectedStacks }, { selectAffectedDependents }, { dataDependenciesOf }] = await Promise.all([
+      import('@stackfleet/vcs'),
+      import('@stackfleet/core'),
+      import('./affected.js'),
+    ]);
+    const result = await detectAffectedStacks(fleet.loaded, {
+      manifestPath: fleet.manifestPath,
+      manifestDir: fleet.manifestDir,
+      stateDir: fleet.stateDir,
+      ...(base === undefined ? {} : { base }),
+    });
+    return new Set(selectAffectedDependents(result.affected, fleet.graph.names, dataDependenciesOf(fleet.graph)).keys());
+  } catch (error) {
+    if (base !== undefined) throw error;
+    return undefined;
   }
 }

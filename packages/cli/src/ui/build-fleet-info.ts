@@ -3,7 +3,7 @@ import type { FleetStackInfo } from '@stackfleet/tui';
 import type { Fleet } from '../manifest/read-manifest.js';
 
 /** Joins the manifest with what the store knows: last run, outputs, lock, drift. */
-export async function buildFleetInfo(fleet: Fleet, store: Store): Promise<FleetStackInfo[]> {
+export async function buildFleetInfo(fleet: Fleet, store: Store, affected?: ReadonlySet<string>): Promise<FleetStackInfo[]> {
   const { manifest } = fleet.loaded;
   const locks = new Map((await store.listLocks()).map((lock) => [lock.stack, lock]));
   const now = Date.now();
@@ -28,6 +28,7 @@ export async function buildFleetInfo(fleet: Fleet, store: Store): Promise<FleetS
       outputCount: outputs ? Object.keys(outputs.outputs).length : 0,
       ...(lock && Date.parse(lock.expiresAt) > now ? { lockedBy: `${lock.host}:${lock.pid} (run ${lock.runId})` } : {}),
       ...(drift ? { drift: drift.status } : {}),
+      ...(affected ? { affected: affected.has(name) } : {}),
     });
   }
   return rows;

@@ -12,7 +12,11 @@ const EMPTY_SUMMARY: RunSummary = { total: 0, succeeded: 0, failed: 0, skipped: 
  * late subscribers, `interrupt()` is the first/second Ctrl-C, and `done`
  * resolves with the run's summary.
  */
-export function createRunHandle(start: (hooks: RunHooks) => Promise<unknown>, interrupts: Interrupts = createInterrupts()): RunHandle {
+export function createRunHandle(
+  start: (hooks: RunHooks) => Promise<unknown>,
+  interrupts: Interrupts = createInterrupts(),
+  expectedDurations?: ReadonlyMap<string, number>,
+): RunHandle {
   const events: RunEvent[] = [];
   const listeners = new Set<(event: RunEvent) => void>();
   let summary: RunSummary | undefined;
@@ -33,5 +37,6 @@ export function createRunHandle(start: (hooks: RunHooks) => Promise<unknown>, in
     },
     interrupt: () => interrupts.interrupt(),
     done,
+    ...(expectedDurations ? { expectedDurations } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { buildRunPlan, type RunCommand, type Store } from '@stackfleet/core';
-import type { UiActions } from '@stackfleet/tui';
+import type { RunHandle, UiActions } from '@stackfleet/tui';
+import { readExpectedDurations } from './read-expected-durations.js';
 import type { CommandContext } from '../command-context.js';
 import { executeRun, resolveConcurrency } from '../commands/execute-run.js';
 import { runDriftSweep } from '../drift/run-drift-sweep.js';
@@ -32,16 +33,26 @@ export function createUiActions(context: CommandContext, fleet: Fleet, store: St
     );
   };
 
+  // The run starts at once; the ETA's history arrives a moment later (a promise the handle does not wait on).
   const runCommand = (command: 'plan' | 'apply') => (stacks: string[]) =>
-    startRun((hooks) =>
-      executeRun(quietContext, { fleet, plan: planFor(command, stacks), flags: { stack: stacks, autoApprove: true }, ...hooks }),
+    withHistory(
+      startRun((hooks) => executeRun(quietContext, { fleet, plan: planFor(command, stacks), flags: { stack: stacks, autoApprove: true }, ...hooks })),
+      stacks,
     );
+  const withHistory = (handle: RunHandle, stacks: string[]): RunHandle => {
+    const expected = new Map<string, number>();
+    void readExpectedDurations(store, stacks).then((durations) => durations.forEach((value, key) => expected.set(key, value)));
+    return { ...handle, expectedDurations: expected };
+  };
 
   return {
     plan: runCommand('plan'),
     apply: runCommand('apply'),
     drift: (stacks) =>
-      startRun((hooks) => runDriftSweep(quietContext, { fleet, plan: planFor('drift', stacks), flags: { stack: stacks }, execution: hooks })),
+      withHistory(
+        startRun((hooks) => runDriftSweep(quietContext, { fleet, plan: planFor('drift', stacks), flags: { stack: stacks }, execution: hooks })),
+        stacks,
+      ),
     resume() {
       let prepared: Awaited<ReturnType<typeof prepareResume>> | undefined;
       return startRun(async (hooks) => {
