@@ -18,6 +18,26 @@ export interface OpenDatabaseOptions {
  * of failing with SQLITE_BUSY.
  */
 export function openDatabase(stateDir: string, options: OpenDatabaseOptions = {}): Database.Database {
+  // Switching a new file to WAL (and the first migration) takes locks that
+  // SQLite's busy handler does not wait for: when two processes start on a
+  // fresh state dir at once, the loser retries instead of failing.
+  const deadline = Date.now() + (options.busyTimeoutMs ?? 10_000);
+  for (let delayMs = 10; ; delayMs = Math.min(delayMs * 2, 200)) {
+    try {
+      return openDatabaseOnce(stateDir, options);
+    } catch (error) {
+      if (!isBusy(error) || Date.now() + delayMs > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delayMs);
+    }
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  const cause = error instanceof StackfleetError ? (error.cause as { code?: string } | undefined) : (error as { code?: string });
+  return typeof cause?.code === 'string' && cause.code.startsWith('SQLITE_BUSY');
+}
+
+function openDatabaseOnce(stateDir: string, options: OpenDatabaseOptions): Database.Database {
   const path = join(stateDir, 'state.db');
   let db: Database.Database | undefined;
   try {

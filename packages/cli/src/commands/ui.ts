@@ -10,7 +10,7 @@ export async function runUiCommand(context: CommandContext, options: { base?: st
   // Development React is several times slower; the UI is always a production build.
   process.env.NODE_ENV ??= 'production';
   const [{ runFleetUi }, { buildFleetInfo }, { createUiActions }] = await Promise.all([
-    import('@stackfleet/tui'),
+    importTuiOutsideCiMode(),
     import('../ui/build-fleet-info.js'),
     import('../ui/create-ui-actions.js'),
   ]);
@@ -51,5 +51,20 @@ async function readAffectedSet(context: CommandContext, fleet: Fleet, base: stri
   } catch (error) {
     if (base !== undefined) throw error;
     return undefined;
+  }
+}
+
+/**
+ * ink only draws its last frame when `CI` is set (it reads it once, when it
+ * loads). Someone who asks for the UI in a terminal gets it even with CI=true
+ * exported; the variable is put back at once, so stack processes still see it.
+ */
+async function importTuiOutsideCiMode(): Promise<typeof import('@stackfleet/tui')> {
+  const saved = process.env.CI;
+  if (saved !== undefined) process.env.CI = 'false';
+  try {
+    return await import('@stackfleet/tui');
+  } finally {
+    if (saved !== undefined) process.env.CI = saved;
   }
 }
