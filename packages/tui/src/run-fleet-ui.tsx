@@ -1,4 +1,4 @@
-import { render } from 'ink';
+import { renderUntilExit } from './render-until-exit.js';
 import { FleetApp, type FleetAppProps } from './fleet-app.js';
 
 export interface RunFleetUiOptions extends Omit<FleetAppProps, 'onQuit'> {
@@ -19,22 +19,7 @@ export interface RunFleetUiOptions extends Omit<FleetAppProps, 'onQuit'> {
  */
 export async function runFleetUi(options: RunFleetUiOptions): Promise<number> {
   const { stdin, stdout, stderr, patchConsole = true, ...appProps } = options;
-  const output = stdout ?? process.stdout;
   let exitCode = 0;
-  const instance = render(<FleetApp {...appProps} onQuit={(code) => (exitCode = code)} />, {
-    stdout: output,
-    stdin: stdin ?? process.stdin,
-    stderr: stderr ?? process.stderr,
-    exitOnCtrlC: false,
-    patchConsole,
-  });
-  try {
-    await instance.waitUntilExit();
-  } finally {
-    instance.unmount();
-    instance.cleanup();
-    // ink restores the cursor on unmount; do it again in case we got here through an error.
-    if (output.isTTY) output.write('\u001B[?25h');
-  }
+  await renderUntilExit(<FleetApp {...appProps} onQuit={(code) => (exitCode = code)} />, { stdin, stdout, stderr, patchConsole });
   return exitCode;
 }

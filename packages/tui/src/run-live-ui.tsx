@@ -1,4 +1,5 @@
-import { render, useApp } from 'ink';
+import { useApp } from 'ink';
+import { renderUntilExit } from './render-until-exit.js';
 import { useEffect } from 'react';
 import { KeyRouter } from './key-router.js';
 import { RunView } from './run-view.js';
@@ -24,22 +25,14 @@ export interface RunLiveUiOptions {
  * itself once the run is over, with the final frame kept on screen.
  */
 export async function runLiveRunUi(options: RunLiveUiOptions): Promise<void> {
-  const output = options.stdout ?? process.stdout;
-  const instance = render(
+  await renderUntilExit(
     <ColorContext.Provider value={options.color ?? true}>
       <KeyRouter>
         <LiveRun run={options.run} clock={options.clock ?? Date.now} />
       </KeyRouter>
     </ColorContext.Provider>,
-    { stdout: output, stdin: options.stdin ?? process.stdin, stderr: options.stderr ?? process.stderr, exitOnCtrlC: false, patchConsole: false },
+    options,
   );
-  try {
-    await instance.waitUntilExit();
-  } finally {
-    instance.unmount();
-    instance.cleanup();
-    if (output.isTTY) output.write('\u001B[?25h');
-  }
 }
 
 /**
