@@ -98,8 +98,11 @@ export function watchProcessGroup(pgid: number): () => void {
  * program's parent instead, and writes the program's exit status to that file
  * the moment it ends: if stackfleet is killed right after an apply finished,
  * `resume` can tell a completed apply from an interrupted one and never runs it
- * twice. Its INT/TERM/HUP traps only defer (POSIX runs them after the
- * foreground program ends), and the program gets default signal handling.
+ * twice. A signal to the group before the program has started makes the gate
+ * exit at once (the program never runs); one that arrives while it runs
+ * reaches the program too, and the gate's trap (which POSIX defers until the
+ * program has ended) then exits without recording a status: a signalled apply
+ * never counts as completed. The program gets default signal handling.
  */
 export function gateArgv(argv: readonly string[]): string[] {
   return ['/bin/sh', '-c', GATE_SCRIPT, 'stackfleet-gate', ...argv];
@@ -110,7 +113,9 @@ const GATE_SCRIPT = [
   'exit_file=${STACKFLEET_EXIT_FILE-}',
   'unset STACKFLEET_EXIT_FILE',
   '[ -n "$exit_file" ] || exec "$@"',
-  "trap ':' INT TERM HUP",
+  "trap 'exit 130' INT",
+  "trap 'exit 143' TERM",
+  "trap 'exit 129' HUP",
   '"$@"',
   'code=$?',
   'echo "$code" > "$exit_file.tmp" && mv "$exit_file.tmp" "$exit_file"',
