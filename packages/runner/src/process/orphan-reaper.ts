@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, resolve as resolvePath } from 'node:path';
 
 /**
@@ -98,14 +98,15 @@ export function watchProcessGroup(pgid: number): () => void {
  * program's parent instead, and writes the program's exit status to that file
  * the moment it ends: if stackfleet is killed right after an apply finished,
  * `resume` can tell a completed apply from an interrupted one and never runs it
- * twice. A signal to the group before the program has started makes the gate
- * exit at once (the program never runs); one that arrives while it runs
- * reaches the program too, and the gate's trap (which POSIX defers until the
- * program has ended) then exits without recording a status: a signalled apply
- * never counts as completed. The program gets default signal handling.
+ * twice. The gate sets no traps: a signal to the group ends the gate (and,
+ * unless it handles the signal, the program) without recording anything, so a
+ * signalled apply never counts as completed; stackfleet still waits for a
+ * program that handles SIGINT, through its stdout/stderr pipes. (With traps,
+ * a signal landing between the gate's fork and the program's exec was caught
+ * by the gate's inherited handler and lost: the program ran unsignalled.)
  */
 export function gateArgv(argv: readonly string[]): string[] {
-  return ['/bin/sh', '-c', GATE_SCRIPT, 'stackfleet-gate', ...argv];
+  return ['/bin/sh', '-c', GATE_SCRIPT, GATE_NAME, ...argv];
 }
 
 const GATE_SCRIPT = [
@@ -113,14 +114,36 @@ const GATE_SCRIPT = [
   'exit_file=${STACKFLEET_EXIT_FILE-}',
   'unset STACKFLEET_EXIT_FILE',
   '[ -n "$exit_file" ] || exec "$@"',
-  "trap 'exit 130' INT",
-  "trap 'exit 143' TERM",
-  "trap 'exit 129' HUP",
   '"$@"',
   'code=$?',
   'echo "$code" > "$exit_file.tmp" && mv "$exit_file.tmp" "$exit_file"',
   'exit "$code"',
 ].join('\n');
+
+/** `$0` of the gate shell, which tells it apart from the program in /proc. */
+const GATE_NAME = 'stackfleet-gate';
+
+/**
+ * Whether the gate of process group `gatePid` has started the program yet
+ * (exec'd into it, or, when recording, forked a child that has exec'd). Read
+ * from /proc; where there is none the answer is yes, the old behaviour.
+ */
+export function hasProgramStarted(gatePid: number): boolean {
+  const isGate = (pid: string | number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(GATE_NAME);
+  try {
+    if (!isGate(gatePid)) return true;
+    const children = readFileSync(`/proc/${gatePid}/task/${gatePid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return children.some((pid) => {
+      try {
+        return !isGate(pid);
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return true;
+  }
+}
 
 /** What execvp searches when the environment has no PATH. */
 const DEFAULT_PATH = '/usr/bin:/bin';

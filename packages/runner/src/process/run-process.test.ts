@@ -1,5 +1,5 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -118,6 +118,20 @@ describe('runProcess', () => {
     controller.abort();
     expect(await result).toMatchObject({ exitCode: 130, timedOut: false, interrupted: true });
     expect(await readFile(join(dir, 'int.log'), 'utf8')).toBe('cleaned\n');
+  });
+
+  it('also waits for that cleanup when the gate records the exit status (a command apply), and records nothing', async () => {
+    const controller = new AbortController();
+    const exitFile = join(dir, 'apply.exit');
+    const { lines, result } = sh("trap 'sleep 0.3; echo cleaned > int.log; exit 130' INT; echo ready; while :; do sleep 0.05; done", {
+      signal: controller.signal,
+      env: { ...env, STACKFLEET_EXIT_FILE: exitFile },
+    });
+    await waitForLine(lines, 'ready');
+    controller.abort();
+    expect(await result).toMatchObject({ timedOut: false, interrupted: true });
+    expect(await readFile(join(dir, 'int.log'), 'utf8')).toBe('cleaned\n');
+    expect(existsSync(exitFile)).toBe(false);
   });
 
   it('SIGKILLs the group when forceSignal aborts after an ignored interrupt', async () => {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { StackfleetError } from '@stackfleet/core';
 import { createLineSplitter } from './line-splitter.js';
-import { canExecute, GATE_GO, gateArgv, startOrphanWatchdog, watchProcessGroup } from './orphan-reaper.js';
+import { canExecute, GATE_GO, gateArgv, hasProgramStarted, startOrphanWatchdog, watchProcessGroup } from './orphan-reaper.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -110,7 +110,10 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       if (isTimeoutReason(signal?.reason)) return terminate();
       if (interrupted || exited) return;
       interrupted = true;
-      killGroup('SIGINT');
+      // A Ctrl-C while the gate is still starting the program would be lost (the
+      // gate's shell catches SIGINT until it execs); a program that has not
+      // started has nothing to clean up, so stop the group for good instead.
+      killGroup(child.pid !== undefined && !hasProgramStarted(child.pid) ? 'SIGKILL' : 'SIGINT');
     };
     const onForce = (): void => killGroup('SIGKILL');
     const cleanup = (): void => {
@@ -144,8 +147,14 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       exited = true;
       exit = { code, signal: exitSignal };
       // Leftovers in the group (e.g. `sleep &`) would keep our pipes open and outlive the run.
-      killGroup('SIGTERM');
-      timers.push(setTimeout(() => killGroup('SIGKILL'), graceMs));
+      // After a forwarded Ctrl-C the one that exited may be the recording gate, while the
+      // program still shuts down gracefully: give the group the grace period first.
+      const ending = () => {
+        killGroup('SIGTERM');
+        timers.push(setTimeout(() => killGroup('SIGKILL'), graceMs));
+      };
+      if (interrupted) timers.push(setTimeout(ending, graceMs));
+      else ending();
     });
     child.on('close', () => {
       cleanup();
