@@ -1,15 +1,8 @@
 /** Small text formatters shared by the views; all pure. */
 import type { StackStatus } from '@stackfleet/core';
 
-/** `850ms`, `12.3s`, `1m02s`, `1h05m`. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const totalSeconds = Math.floor(ms / 1000);
-  if (totalSeconds < 3600) return `${Math.floor(totalSeconds / 60)}m${pad2(totalSeconds % 60)}s`;
-  const totalMinutes = Math.floor(totalSeconds / 60);
-  return `${Math.floor(totalMinutes / 60)}h${pad2(totalMinutes % 60)}m`;
-}
+/** Durations are formatted the same everywhere stackfleet prints them. */
+export { formatDuration } from '@stackfleet/core';
 
 /** `just now`, `5m ago`, `3h ago`, `2d ago`. */
 export function formatAgo(iso: string, nowMs: number): string {
@@ -77,8 +70,4 @@ export function fitText(text: string, width: number): string {
   if (width <= 0) return '';
   if (text.length > width) return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
   return text.padEnd(width);
-}
-
-function pad2(value: number): string {
-  return String(value).padStart(2, '0');
 }

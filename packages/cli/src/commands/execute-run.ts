@@ -126,7 +126,7 @@ export async function executeRun(context: CommandContext, options: ExecuteOption
         options.onEvent?.(event);
       },
     });
-    await runtime.store.finishRun(runId, result.status, new Date().toISOString());
+    // The engine records the run's end itself, before it emits run.finished.
     return { ...result, runId };
   } catch (error) {
     // Nothing ran (e.g. a secret could not be read): the run is over, not resumable.

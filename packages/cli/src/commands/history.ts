@@ -1,8 +1,8 @@
+import { formatDuration } from '@stackfleet/core';
 import { join } from 'node:path';
 import { StackfleetError, type RunRecord, type StackRunRecord } from '@stackfleet/core';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
-import { formatDuration } from '../reporters/format-duration.js';
 import { openStore } from '../runtime/open-runtime.js';
 
 /** `stackfleet history [STACK] [--json] [--limit N]`. */

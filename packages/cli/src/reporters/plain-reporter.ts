@@ -1,6 +1,6 @@
+import { formatDuration } from '@stackfleet/core';
 import type { Writable } from 'node:stream';
 import type { ChangeSummary, RunEvent, RunSummary, StackFinishedEvent, StackStatus } from '@stackfleet/core';
-import { formatDuration } from './format-duration.js';
 
 export interface PlainReporterOptions {
   out: Writable;
