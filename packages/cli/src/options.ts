@@ -1,9 +1,10 @@
-import { StackfleetError } from '@stackfleet/core';
-
-/** Options every command accepts (SPEC §4 "Common flags"). */
+/**
+ * Options every command accepts (SPEC §4 "Common flags"), already parsed:
+ * the command table (command-table/global-options.ts) runs each flag's parser.
+ */
 export interface GlobalOptions {
   file?: string;
-  concurrency?: string;
+  concurrency?: number;
   keepGoing?: boolean;
   failFast?: boolean;
   json?: boolean;
@@ -23,20 +24,4 @@ export interface SelectionOptions {
   withDependencies?: boolean;
   /** `--no-dependents` sets this to false. */
   dependents?: boolean;
-}
-
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
-/** `-j` as given, or undefined: "Expected `--concurrency` to be a number from 1 and up, got `0`". */
-export function parseConcurrency(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) {
-    throw new StackfleetError('E_USAGE', `Expected \`--concurrency\` to be a number from 1 and up, got \`${value}\``, {
-      hint: 'pass -j 4, for example',
-    });
-  }
-  return parsed;
 }

@@ -1,7 +1,10 @@
 import { isStackfleetError, ValidationError } from '@stackfleet/core';
 import { CommanderError } from 'commander';
 import type { CliIo } from './io.js';
-import { buildProgram } from './program.js';
+import { buildProgram } from './command-table/build-program.js';
+import { COMMANDS } from './command-table/commands.js';
+import { COMPLETE_COMMAND } from './completion/complete-words.js';
+import { runCompleteCommand } from './completion/run-complete-command.js';
 import { chooseOutputMode } from './output/choose-output-mode.js';
 
 /**
@@ -9,6 +12,9 @@ import { chooseOutputMode } from './output/choose-output-mode.js';
  * does): tests drive this function directly.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  // Completion words are not this program's flags (`-j 0`, `--help` being
+  // typed must not be parsed), so they bypass commander.
+  if (argv[0] === COMPLETE_COMMAND) return runCompleteCommand(COMMANDS, argv.slice(1), io);
   let exitCode = 0;
   const program = buildProgram(io, (code) => {
     exitCode = code;

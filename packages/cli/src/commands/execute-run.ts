@@ -10,19 +10,19 @@ import {
 import { runStacks, type DriftRemediation, type RunResult } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
-import { parseConcurrency, type SelectionOptions } from '../options.js';
+import type { SelectionOptions } from '../options.js';
 import { chooseOutputMode, shouldUseColor } from '../output/choose-output-mode.js';
 import { createNdjsonReporter } from '../reporters/ndjson-reporter.js';
 import { createPlainReporter } from '../reporters/plain-reporter.js';
 import { listenForInterrupts, type Interrupts } from '../runtime/interrupts.js';
 import { openRuntime, openStore } from '../runtime/open-runtime.js';
 import { createRunId } from '../runtime/run-id.js';
-import { parseDurationFlag } from '../runtime/parse-duration-flag.js';
 
 export interface RunFlags extends SelectionOptions {
   autoApprove?: boolean;
   detailedExitcode?: boolean;
-  lockTimeout?: string;
+  /** Milliseconds: parsed at the flag. */
+  lockTimeout?: number;
   allDependents?: boolean;
   dependents?: boolean;
 }
@@ -30,7 +30,7 @@ export interface RunFlags extends SelectionOptions {
 /** `-j`, else settings.concurrency, else min(4, CPUs). */
 export function resolveConcurrency(context: CommandContext, fleet: Fleet): number {
   return (
-    parseConcurrency(context.global.concurrency) ??
+    context.global.concurrency ??
     fleet.loaded.manifest.settings.concurrency ??
     Math.max(1, Math.min(4, availableParallelism()))
   );
@@ -116,7 +116,7 @@ export async function executeRun(context: CommandContext, options: ExecuteOption
       forceSignal: interrupts.forceSignal,
       runCommand: options.runCommand,
       allDependents: options.flags.allDependents,
-      lockTimeoutMs: parseDurationFlag('--lock-timeout', options.flags.lockTimeout) ?? 0,
+      lockTimeoutMs: options.flags.lockTimeout ?? 0,
       ...readLockTuning(io.env),
       alreadyDone: options.resume?.alreadyDone,
       refreshOutputs: options.resume?.refreshOutputs,

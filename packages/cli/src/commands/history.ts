@@ -6,11 +6,8 @@ import { writeLine } from '../io.js';
 import { openStore } from '../runtime/open-runtime.js';
 
 /** `stackfleet history [STACK] [--json] [--limit N]`. */
-export async function runHistoryCommand(context: CommandContext, options: { limit?: string }, args: string[]): Promise<number> {
-  const limit = options.limit === undefined ? 20 : Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new StackfleetError('E_USAGE', `Expected \`--limit\` to be a number from 1 and up, got \`${options.limit}\``);
-  }
+export async function runHistoryCommand(context: CommandContext, options: { limit?: number }, args: string[]): Promise<number> {
+  const limit = options.limit ?? 20;
   const fleet = context.readFleet();
   const store = openStore(fleet, context.io.env);
   const out = context.io.stdout;

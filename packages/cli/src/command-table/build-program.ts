@@ -1,0 +1,68 @@
+import { createRequire } from 'node:module';
+import { Argument, Command, Option } from 'commander';
+import { createCommandContext } from '../command-context.js';
+import type { CliIo } from '../io.js';
+import type { GlobalOptions } from '../options.js';
+import type { ArgumentSpec, CommandSpec, OptionSpec } from './command-spec.js';
+import { COMMANDS, PROGRAM_EXAMPLES, PROGRAM_SUMMARY } from './commands.js';
+import { GLOBAL_OPTIONS } from './global-options.js';
+
+const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+/**
+ * Builds the commander program from the command table. Handlers resolve to
+ * an exit code that the caller (main) passes to process.exit: the only exit point.
+ */
+export function buildProgram(io: CliIo, setExitCode: (code: number) => void, commands: readonly CommandSpec[] = COMMANDS): Command {
+  const program = new Command('stackfleet')
+    .description(PROGRAM_SUMMARY)
+    .version(version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .configureHelp({ showGlobalOptions: true, visibleGlobalOptions: (command) => selectGlobalOptions(command, commands) })
+    .exitOverride();
+  for (const option of GLOBAL_OPTIONS) program.addOption(buildOption(option));
+
+  for (const spec of commands) {
+    const command = program.command(spec.name).description(spec.summary);
+    for (const argument of spec.arguments ?? []) command.addArgument(buildArgument(argument));
+    for (const option of spec.options ?? []) command.addOption(buildOption(option));
+    addExamples(command, spec.examples);
+    command.action(async (...rest: unknown[]) => {
+      const self = rest[rest.length - 1] as Command;
+      const context = createCommandContext(io, self.optsWithGlobals() as GlobalOptions);
+      const handler = await spec.load();
+      setExitCode(await handler(context, self.opts() as never, self.args));
+    });
+  }
+  addExamples(program, PROGRAM_EXAMPLES);
+  return program;
+}
+
+function buildOption(spec: OptionSpec): Option {
+  const option = new Option(spec.flags, spec.description);
+  // choices() first: it lists the values in --help; our parser then replaces
+  // commander's check so the message quotes the value like every other flag.
+  if (spec.choices) option.choices(spec.choices);
+  if (spec.parse) option.argParser(spec.parse);
+  return option;
+}
+
+function buildArgument(spec: ArgumentSpec): Argument {
+  const argument = new Argument(spec.syntax, spec.description);
+  if (spec.choices) argument.choices(spec.choices);
+  return argument;
+}
+
+function addExamples(command: Command, examples: readonly string[]): void {
+  command.addHelpText('after', `\nExamples:\n${examples.map((line) => `  $ ${line}`).join('\n')}\n`);
+}
+
+/** A subcommand's `--help` lists only the global flags it honours (the table's `globals`). */
+function selectGlobalOptions(command: Command, commands: readonly CommandSpec[]): Option[] {
+  const spec = commands.find((candidate) => candidate.name === command.name());
+  const parent = command.parent;
+  if (spec === undefined || parent === null) return [];
+  const keys = new Set<string>(spec.globals);
+  return parent.options.filter((option) => keys.has(option.attributeName()));
+}

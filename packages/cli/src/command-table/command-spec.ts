@@ -1,0 +1,54 @@
+import type { CommandContext } from '../command-context.js';
+
+/** A command handler: gets the context, its own options and its arguments; resolves to the exit code. */
+export type Handler<O> = (context: CommandContext, options: O, args: string[]) => Promise<number>;
+
+/** What the shell completes a value to: stack or label names from the manifest, file paths, or a fixed list. */
+export type ValueCompletion = 'stack' | 'label' | 'file';
+
+/** The global flags (SPEC §4 "Common flags"), by the key their value lands under. */
+export type GlobalOptionKey = 'file' | 'concurrency' | 'keepGoing' | 'failFast' | 'json' | 'color' | 'ci';
+
+/** One flag, as commander spells it, with the parser that turns its text into its real type. */
+export interface OptionSpec {
+  /** commander syntax: `-j, --concurrency <n>`, `--no-color`, `--stack <glob>`. */
+  flags: string;
+  description: string;
+  /**
+   * Runs at the flag, once: the handler gets the result, never the text.
+   * Throws a StackfleetError that quotes the value. `previous` is the value so
+   * far (repeatable flags collect).
+   */
+  parse?: (value: string, previous: unknown) => unknown;
+  /** Allowed values, shown in `--help`, the docs and completion (the parser enforces them). */
+  choices?: readonly string[];
+  complete?: ValueCompletion;
+}
+
+/** One positional argument: `<stack>` (required), `[run]` (optional), `[command...]` (variadic). */
+export interface ArgumentSpec {
+  syntax: string;
+  description: string;
+  choices?: readonly string[];
+  complete?: ValueCompletion;
+}
+
+/** One row of the command table: everything the parser, `--help`, the docs and completion need. */
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  /** Exit codes, as the docs list them. */
+  exits: string;
+  arguments?: readonly ArgumentSpec[];
+  /** Own flags, selectors included, in `--help` order. */
+  options?: readonly OptionSpec[];
+  /** The global flags this command honours: shown in its `--help` and completed. */
+  globals: readonly GlobalOptionKey[];
+  /** Shown under "Examples:" in `--help` and in docs/cli.md. */
+  examples: readonly string[];
+  /**
+   * Loads the handler on first use (a dynamic import), so `--help`,
+   * `--version` and completion never load ink, git or SQLite.
+   */
+  load: () => Promise<Handler<never>>;
+}

@@ -1,0 +1,212 @@
+import type { CommandSpec } from './command-spec.js';
+import { parseChoiceFlag, parseDurationFlag, parseWholeNumberFlag } from './flag-parsers.js';
+import { READ_GLOBALS, RUN_GLOBALS } from './global-options.js';
+import { RUN_SELECTION_OPTIONS, SELECTION_OPTIONS } from './selection-options.js';
+
+const GRAPH_FORMATS = ['ascii', 'dot', 'mermaid', 'json'] as const;
+const SHELLS = ['bash', 'zsh', 'fish'] as const;
+
+const autoApprove = { flags: '--auto-approve', description: 'do not ask for confirmation (required when not in a terminal)' };
+
+/**
+ * Every command of the CLI, in `--help` order. commander, `--help`,
+ * docs/cli.md (`npm run docs`) and shell completion are all built from this
+ * table: adding a command is adding one entry.
+ */
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'validate',
+    summary: 'load and check the manifest and policies (exit 0 valid, 1 invalid)',
+    exits: '0 valid, 1 invalid',
+    globals: READ_GLOBALS,
+    examples: ['stackfleet validate', 'stackfleet validate -f infra/stacks.yaml'],
+    load: async () => (await import('../commands/validate.js')).runValidateCommand,
+  },
+  {
+    name: 'list',
+    summary: 'list the selected stacks, one per line',
+    exits: '0',
+    options: [...SELECTION_OPTIONS, { flags: '--order', description: 'in run order instead of by name' }],
+    globals: READ_GLOBALS,
+    examples: ['stackfleet list', 'stackfleet list --order --label prod', 'stackfleet list --json --stack "app*" --with-dependencies'],
+    load: async () => (await import('../commands/list.js')).runListCommand,
+  },
+  {
+    name: 'graph',
+    summary: 'print the dependency graph',
+    exits: '0',
+    options: [
+      ...SELECTION_OPTIONS,
+      { flags: '--format <format>', description: 'output format', choices: GRAPH_FORMATS, parse: parseChoiceFlag('--format', GRAPH_FORMATS) },
+    ],
+    globals: READ_GLOBALS,
+    examples: ['stackfleet graph', 'stackfleet graph --format dot | dot -Tsvg > fleet.svg', 'stackfleet graph --format mermaid --label prod'],
+    load: async () => (await import('../commands/graph.js')).runGraphCommand,
+  },
+  {
+    name: 'plan',
+    summary: 'plan the selected stacks in dependency order',
+    exits: '0, 1 error, 2 changes (with --detailed-exitcode)',
+    options: [...RUN_SELECTION_OPTIONS, { flags: '--detailed-exitcode', description: 'exit 2 when any stack has changes (0 none, 1 error)' }],
+    globals: RUN_GLOBALS,
+    examples: ['stackfleet plan', 'stackfleet plan --stack network --with-dependents --detailed-exitcode', 'stackfleet plan --json > plan.ndjson'],
+    load: async () => (await import('../commands/run-commands.js')).runPlanCommand,
+  },
+  {
+    name: 'apply',
+    summary: 'plan, then apply the selected stacks in order, passing outputs downstream',
+    exits: '0 all ok, 1 any failure, 3 denied by policy',
+    options: [
+      ...RUN_SELECTION_OPTIONS,
+      autoApprove,
+      {
+        flags: '--lock-timeout <duration>',
+        description: 'wait this long (30s, 5m, 1h30m) for a stack locked by another run (default: fail at once)',
+        parse: parseDurationFlag('--lock-timeout'),
+      },
+    ],
+    globals: RUN_GLOBALS,
+    examples: ['stackfleet apply --auto-approve', 'stackfleet apply --affected --base origin/main --auto-approve -j 8'],
+    load: async () => (await import('../commands/run-commands.js')).runApplyCommand,
+  },
+  {
+    name: 'destroy',
+    summary: 'destroy the selected stacks in reverse dependency order',
+    exits: '0 / 1',
+    options: [
+      ...RUN_SELECTION_OPTIONS,
+      autoApprove,
+      { flags: '--lock-timeout <duration>', description: 'wait this long for a stack locked by another run', parse: parseDurationFlag('--lock-timeout') },
+    ],
+    globals: RUN_GLOBALS,
+    examples: ['stackfleet destroy --stack app --auto-approve'],
+    load: async () => (await import('../commands/run-commands.js')).runDestroyCommand,
+  },
+  {
+    name: 'run',
+    summary: 'run any command in each selected stack, in order',
+    exits: '0 / 1',
+    arguments: [{ syntax: '[command...]', description: 'the command, after --' }],
+    options: RUN_SELECTION_OPTIONS,
+    globals: RUN_GLOBALS,
+    examples: ['stackfleet run -- terraform fmt -check', 'stackfleet run --label prod -- ls -la'],
+    load: async () => (await import('../commands/run-commands.js')).runRunCommand,
+  },
+  {
+    name: 'drift',
+    summary: 'plan everything selected and record drift (exit 0 none, 2 drift, 1 error)',
+    exits: '0 none, 2 drift, 1 error',
+    arguments: [{ syntax: '[stack]', description: 'with --history: only this stack', complete: 'stack' }],
+    options: [
+      ...RUN_SELECTION_OPTIONS,
+      { flags: '--remediate', description: 'apply drifted stacks that opt in with drift.remediate' },
+      { flags: '--due', description: 'only stacks whose drift.schedule has come due since their last check' },
+      { flags: '--report <file>', description: 'write a Markdown report', complete: 'file' },
+      { flags: '--junit <file>', description: 'write a JUnit XML report', complete: 'file' },
+      { flags: '--history', description: 'show recorded drift history instead of checking' },
+    ],
+    globals: RUN_GLOBALS,
+    examples: ['stackfleet drift --report drift.md --junit drift.xml', 'stackfleet drift --due --remediate'],
+    load: async () => (await import('../commands/drift.js')).runDriftCommand,
+  },
+  {
+    name: 'affected',
+    summary: 'stacks changed since --base plus their dependents, with reasons',
+    exits: '0',
+    options: [
+      { flags: '--base <ref>', description: 'base git ref (default: merge-base with the default branch)' },
+      { flags: '--head <ref>', description: 'head git ref (default: the working tree)' },
+      { flags: '--why', description: 'print the reason chain for each stack' },
+      { flags: '--no-dependents', description: 'only the directly affected stacks' },
+    ],
+    globals: READ_GLOBALS,
+    examples: ['stackfleet affected --why', 'stackfleet affected --base origin/main --json'],
+    load: async () => (await import('../commands/affected.js')).runAffectedCommand,
+  },
+  {
+    name: 'outputs',
+    summary: 'the stored outputs of a stack (sensitive values masked)',
+    exits: '0, 1 unknown stack',
+    arguments: [{ syntax: '<stack>', description: 'stack name', complete: 'stack' }],
+    options: [{ flags: '--show-sensitive', description: 'reveal sensitive values (interactive terminals only)' }],
+    globals: READ_GLOBALS,
+    examples: ['stackfleet outputs network', 'stackfleet outputs database --json'],
+    load: async () => (await import('../commands/outputs.js')).runOutputsCommand,
+  },
+  {
+    name: 'history',
+    summary: "run history, or one stack's runs",
+    exits: '0 / 1',
+    arguments: [{ syntax: '[stack]', description: 'stack name', complete: 'stack' }],
+    options: [{ flags: '--limit <n>', description: 'how many (default 20)', parse: parseWholeNumberFlag('--limit') }],
+    globals: READ_GLOBALS,
+    examples: ['stackfleet history', 'stackfleet history app --limit 5 --json'],
+    load: async () => (await import('../commands/history.js')).runHistoryCommand,
+  },
+  {
+    name: 'show',
+    summary: 'one run: summary, stacks and log paths',
+    exits: '0 / 1',
+    arguments: [{ syntax: '<run>', description: 'run id' }],
+    globals: READ_GLOBALS,
+    examples: ['stackfleet show <run-id>'],
+    load: async () => (await import('../commands/history.js')).runShowCommand,
+  },
+  {
+    name: 'resume',
+    summary: 'continue an interrupted or crashed run without re-applying finished stacks',
+    exits: '0 / 1',
+    arguments: [{ syntax: '[run]', description: 'run id (default: the newest interrupted run)' }],
+    options: [{ flags: '--force', description: 'release locks of stacks that were in flight instead of waiting for them to expire' }],
+    globals: RUN_GLOBALS,
+    examples: ['stackfleet resume', 'stackfleet resume <run-id> --force'],
+    load: async () => (await import('../commands/resume.js')).runResumeCommand,
+  },
+  {
+    name: 'locks',
+    summary: 'list stack locks',
+    exits: '0 / 1',
+    globals: READ_GLOBALS,
+    examples: ['stackfleet locks'],
+    load: async () => (await import('../commands/locks.js')).runLocksCommand,
+  },
+  {
+    name: 'unlock',
+    summary: 'release a stack lock',
+    exits: '0 / 1',
+    arguments: [{ syntax: '<stack>', description: 'stack name', complete: 'stack' }],
+    options: [{ flags: '--force', description: 'release even a live lock' }],
+    globals: ['file'],
+    examples: ['stackfleet unlock app', 'stackfleet unlock app --force'],
+    load: async () => (await import('../commands/locks.js')).runUnlockCommand,
+  },
+  {
+    name: 'ui',
+    summary: 'the interactive terminal UI (default in a terminal)',
+    exits: '0',
+    options: [{ flags: '--base <ref>', description: 'mark stacks affected since this git ref (default: merge-base with the default branch)' }],
+    globals: ['file', 'concurrency', 'keepGoing', 'failFast', 'color'],
+    examples: ['stackfleet ui', 'stackfleet'],
+    load: async () => (await import('../commands/ui.js')).runUiCommand,
+  },
+  {
+    name: 'completion',
+    summary: 'print a shell completion script (stack names and labels come from the manifest)',
+    exits: '0',
+    arguments: [{ syntax: '<shell>', description: 'the shell', choices: SHELLS }],
+    globals: [],
+    examples: ['stackfleet completion bash > ~/.local/share/bash-completion/completions/stackfleet', 'stackfleet completion zsh > "${fpath[1]}/_stackfleet"', 'stackfleet completion fish > ~/.config/fish/completions/stackfleet.fish'],
+    load: async () => (await import('../commands/completion.js')).runCompletionCommand,
+  },
+];
+
+/** `stackfleet --help` examples. */
+export const PROGRAM_EXAMPLES: readonly string[] = [
+  'stackfleet validate',
+  'stackfleet list --order',
+  'stackfleet plan --affected --base origin/main',
+  'stackfleet apply --auto-approve',
+  'stackfleet ui',
+];
+
+export const PROGRAM_SUMMARY = 'Run fleets of Terraform, OpenTofu and command stacks in dependency order.';

@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliBin, makeTempDir, runStackfleet, testEnv } from '../support/cli.js';
+
+/** Drives the real completion scripts in real shells against a fleet in a temp dir. */
+let dir = '';
+let cleanup = () => {};
+beforeAll(() => {
+  ({ dir, cleanup } = makeTempDir());
+  writeFileSync(
+    join(dir, 'stacks.yaml'),
+    `version: 1
+stacks:
+  network: { runner: command, path: s/network, labels: [core], commands: { apply: "true" } }
+  netdns: { runner: command, path: s/netdns, labels: [core, prod], dependsOn: [network], commands: { apply: "true" } }
+  app: { runner: command, path: s/app, labels: [prod], dependsOn: [netdns], commands: { apply: "true" } }
+`,
+  );
+  for (const stack of ['network', 'netdns', 'app']) mkdirSync(join(dir, 's', stack), { recursive: true });
+});
+afterAll(() => cleanup());
+
+function hasShell(shell: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0;
+}
+
+/** Runs a shell program in the fleet dir; drivers define a `stackfleet` function that runs the built CLI. */
+function runShell(shell: string, args: string[], script: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(shell, [...args, script], {
+    cwd: dir,
+    env: testEnv({ STACKFLEET_NODE: process.execPath, STACKFLEET_BIN: cliBin }),
+    encoding: 'utf8',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function writeScript(shell: string): string {
+  const generated = runStackfleet(['completion', shell], { cwd: dir });
+  expect(generated.code).toBe(0);
+  const path = join(dir, `completion.${shell}`);
+  writeFileSync(path, generated.stdout);
+  return path;
+}
+
+describe('stackfleet completion bash', () => {
+  it('completes subcommands, flags, stack names, labels and files through the completion function', () => {
+    const script = writeScript('bash');
+    const driver = `
+stackfleet() { "$STACKFLEET_NODE" "$STACKFLEET_BIN" "$@"; }
+source ${JSON.stringify(script)}
+complete -p stackfleet
+drive() {
+  COMP_WORDS=("$@"); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); COMPREPLY=()
+  _stackfleet_complete
+  printf '%s => %s\\n' "$*" "$(printf '%s\\n' "\${COMPREPLY[@]}" | sort | tr '\\n' ' ')"
+}
+drive stackfleet pl
+drive stackfleet d
+drive stackfleet plan --fail
+drive stackfleet list --j
+drive stackfleet plan --stack ''
+drive stackfleet apply --stack net
+drive stackfleet -j 2 outputs a
+drive stackfleet apply --label p
+drive stackfleet graph --format m
+drive stackfleet completion ''
+drive stackfleet -f stac
+`;
+    const result = runShell('bash', ['--norc', '--noprofile', '-c'], driver);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatchInlineSnapshot(`
+      "complete -o default -F _stackfleet_complete stackfleet
+      stackfleet pl => plan 
+      stackfleet d => destroy drift 
+      stackfleet plan --fail => --fail-fast 
+      stackfleet list --j => --json 
+      stackfleet plan --stack  => app netdns network 
+      stackfleet apply --stack net => netdns network 
+      stackfleet -j 2 outputs a => app 
+      stackfleet apply --label p => prod 
+      stackfleet graph --format m => mermaid 
+      stackfleet completion  => bash fish zsh 
+      stackfleet -f stac => stacks.yaml 
+      "
+    `);
+  });
+});
+
+describe.skipIf(!hasShell('zsh'))(`stackfleet completion zsh${hasShell('zsh') ? '' : ' (skipped: zsh is not installed)'}`, () => {
+  it('parses, and its function offers stack names', () => {
+    const script = writeScript('zsh');
+    expect(runShell('zsh', ['-n'], script)).toMatchObject({ status: 0, stderr: '' });
+    // compadd and compdef exist only inside compsys; stand-ins print what would be offered.
+    const driver = `
+stackfleet() { "$STACKFLEET_NODE" "$STACKFLEET_BIN" "$@"; }
+compdef() { :; }
+compadd() { shift; print -l -- "\${(@P)1}"; }
+source ${JSON.stringify(script)}
+words=(stackfleet plan --stack ''); CURRENT=4
+_stackfleet
+`;
+    expect(runShell('zsh', ['-f', '-c'], driver)).toMatchObject({ stdout: 'app\nnetdns\nnetwork\n', stderr: '' });
+  });
+});
+
+describe.skipIf(!hasShell('fish'))(`stackfleet completion fish${hasShell('fish') ? '' : ' (skipped: fish is not installed)'}`, () => {
+  it('parses, and fish completes subcommands and stack names with it', () => {
+    const script = writeScript('fish');
+    expect(runShell('fish', ['--no-execute'], script)).toMatchObject({ status: 0, stderr: '' });
+    const driver = `
+function stackfleet; $STACKFLEET_NODE $STACKFLEET_BIN $argv; end
+source ${JSON.stringify(script)}
+complete -C 'stackfleet dr'
+complete -C 'stackfleet outputs net'
+`;
+    expect(runShell('fish', ['--no-config', '-c'], driver)).toMatchObject({ stdout: 'drift\nnetdns\nnetwork\n', stderr: '' });
+  });
+});
