@@ -1,0 +1,48 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliBin, makeTempDir, testEnv } from '../support/cli.js';
+
+/**
+ * Handlers are loaded lazily from the command table: help, the version and
+ * completion must not pay for the UI, the runner, the store or git. A module
+ * hook makes loading any of them fail the process.
+ */
+const { dir, cleanup } = makeTempDir();
+afterAll(() => cleanup());
+// Workspace packages resolve to their real path (packages/<name>/dist), not through node_modules.
+const FORBIDDEN = /\/node_modules\/(ink|react)\/|\/packages\/(runner|state|tui|vcs)\/dist\//;
+writeFileSync(
+  join(dir, 'hooks.mjs'),
+  `export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  if (${FORBIDDEN}.test(result.url)) throw new Error('loaded at start-up: ' + result.url);
+  return result;
+}
+`,
+);
+writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});\n`);
+writeFileSync(join(dir, 'stacks.yaml'), 'version: 1\nstacks:\n  app: { runner: command, path: ., commands: { apply: "true" } }\n');
+
+function runGuarded(args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', join(dir, 'register.mjs'), ...args], { cwd: dir, env: testEnv(), encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('start-up imports', () => {
+  it('--help, --version and completion load no handler dependencies', () => {
+    for (const args of [['--help'], ['plan', '--help'], ['ui', '--help'], ['--version'], ['completion', 'bash'], ['__complete', 'outputs', '']]) {
+      const result = runGuarded([cliBin, ...args]);
+      expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 0, stderr: '' });
+    }
+    expect(runGuarded([cliBin, '__complete', 'outputs', '']).stdout).toBe('app\n');
+  });
+
+  it('the guard itself catches a handler dependency', () => {
+    const result = runGuarded([cliBin, 'locks']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/loaded at start-up: .*\/packages\/state\/dist\//);
+  });
+});
