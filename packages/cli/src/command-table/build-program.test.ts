@@ -79,4 +79,36 @@ describe('the program built from the command table', () => {
     expect(exitCode).toBe(7);
     expect(received).toEqual({ options: { wait: 90_000 }, args: ['app'], concurrency: 3 });
   });
+
+  it('builds groups of commands (`policy test`) from nested entries', async () => {
+    let received: unknown;
+    const group: CommandSpec = {
+      name: 'policy',
+      summary: 'policy tools',
+      exits: '0 / 1',
+      globals: [],
+      examples: ['stackfleet policy test'],
+      subcommands: [
+        {
+          name: 'test',
+          summary: 'run policy tests',
+          exits: '0 pass, 1 fail',
+          arguments: [{ syntax: '[path...]', description: 'test files' }],
+          globals: ['file', 'json'],
+          examples: ['stackfleet policy test policies/'],
+          load: async () => async (context, _options: unknown, args) => {
+            received = { args, json: context.global.json };
+            return 1;
+          },
+        },
+      ],
+    };
+    const { io, stdout } = makeIo();
+    let exitCode = -1;
+    await buildProgram(io, (code) => (exitCode = code), [...COMMANDS, group]).parseAsync(['policy', 'test', 'a.yaml', '--json'], { from: 'user' });
+    expect({ exitCode, received }).toEqual({ exitCode: 1, received: { args: ['a.yaml'], json: true } });
+    await buildProgram(io, () => undefined, [...COMMANDS, group]).parseAsync(['policy', 'test', '--help'], { from: 'user' }).catch(() => undefined);
+    expect(stdout()).toMatch(/Usage: stackfleet policy test \[options\] \[path\.\.\.\][\s\S]*Global Options:\n {2}-f, --file <path>[\s\S]*--json/);
+    expect(stdout()).not.toContain('--concurrency');
+  });
 });

@@ -14,29 +14,43 @@ const version = (createRequire(import.meta.url)('../../package.json') as { versi
  * an exit code that the caller (main) passes to process.exit: the only exit point.
  */
 export function buildProgram(io: CliIo, setExitCode: (code: number) => void, commands: readonly CommandSpec[] = COMMANDS): Command {
+  // Which table entry each commander command came from (names repeat across groups).
+  const specs = new Map<Command, CommandSpec>();
   const program = new Command('stackfleet')
     .description(PROGRAM_SUMMARY)
     .version(version, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
-    .configureHelp({ showGlobalOptions: true, visibleGlobalOptions: (command) => selectGlobalOptions(command, commands) })
+    .configureHelp({ showGlobalOptions: true, visibleGlobalOptions: (command) => selectGlobalOptions(command, specs.get(command)) })
     .exitOverride();
   for (const option of GLOBAL_OPTIONS) program.addOption(buildOption(option));
 
-  for (const spec of commands) {
-    const command = program.command(spec.name).description(spec.summary);
-    for (const argument of spec.arguments ?? []) command.addArgument(buildArgument(argument));
-    for (const option of spec.options ?? []) command.addOption(buildOption(option));
-    addExamples(command, spec.examples);
-    command.action(async (...rest: unknown[]) => {
-      const self = rest[rest.length - 1] as Command;
-      const context = createCommandContext(io, self.optsWithGlobals() as GlobalOptions);
-      const handler = await spec.load();
-      setExitCode(await handler(context, self.opts() as never, self.args));
-    });
-  }
+  for (const spec of commands) addCommand(program, spec, { io, setExitCode, specs });
   addExamples(program, PROGRAM_EXAMPLES);
   return program;
+}
+
+interface Wiring {
+  io: CliIo;
+  setExitCode: (code: number) => void;
+  specs: Map<Command, CommandSpec>;
+}
+
+function addCommand(parent: Command, spec: CommandSpec, wiring: Wiring): void {
+  const command = parent.command(spec.name).description(spec.summary);
+  wiring.specs.set(command, spec);
+  for (const argument of spec.arguments ?? []) command.addArgument(buildArgument(argument));
+  for (const option of spec.options ?? []) command.addOption(buildOption(option));
+  addExamples(command, spec.examples);
+  for (const child of spec.subcommands ?? []) addCommand(command, child, wiring);
+  const load = spec.load;
+  if (load === undefined) return;
+  command.action(async (...rest: unknown[]) => {
+    const self = rest[rest.length - 1] as Command;
+    const context = createCommandContext(wiring.io, self.optsWithGlobals() as GlobalOptions);
+    const handler = await load();
+    wiring.setExitCode(await handler(context, self.opts() as never, self.args));
+  });
 }
 
 function buildOption(spec: OptionSpec): Option {
@@ -59,10 +73,10 @@ function addExamples(command: Command, examples: readonly string[]): void {
 }
 
 /** A subcommand's `--help` lists only the global flags it honours (the table's `globals`). */
-function selectGlobalOptions(command: Command, commands: readonly CommandSpec[]): Option[] {
-  const spec = commands.find((candidate) => candidate.name === command.name());
-  const parent = command.parent;
-  if (spec === undefined || parent === null) return [];
+function selectGlobalOptions(command: Command, spec: CommandSpec | undefined): Option[] {
+  if (spec === undefined) return [];
   const keys = new Set<string>(spec.globals);
-  return parent.options.filter((option) => keys.has(option.attributeName()));
+  let root = command;
+  while (root.parent !== null) root = root.parent;
+  return root.options.filter((option) => keys.has(option.attributeName()));
 }

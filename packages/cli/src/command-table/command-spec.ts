@@ -48,7 +48,18 @@ export interface CommandSpec {
   examples: readonly string[];
   /**
    * Loads the handler on first use (a dynamic import), so `--help`,
-   * `--version` and completion never load ink, git or SQLite.
+   * `--version` and completion never load ink, git or SQLite. Absent on a
+   * group such as `policy`, which only holds `subcommands`.
    */
-  load: () => Promise<Handler<never>>;
+  load?: () => Promise<Handler<never>>;
+  /** `policy test`, `policy eval`: commands under this one, each a full entry. */
+  subcommands?: readonly CommandSpec[];
+}
+
+/** Every runnable command with its full name (`policy test`), groups walked, in table order. */
+export function listCommands(commands: readonly CommandSpec[], prefix = ''): Array<{ path: string; spec: CommandSpec }> {
+  return commands.flatMap((spec) => {
+    const path = `${prefix}${spec.name}`;
+    return [...(spec.load ? [{ path, spec }] : []), ...listCommands(spec.subcommands ?? [], `${path} `)];
+  });
 }

@@ -52,4 +52,26 @@ describe('completeWords', () => {
     expect(findManifestFlag(['--file=x.yaml', ''])).toBe('x.yaml');
     expect(findManifestFlag(['-f', ''])).toBeUndefined();
   });
+
+  it('walks into groups of commands', () => {
+    const load = async () => async () => 0;
+    const table = [
+      ...COMMANDS,
+      {
+        name: 'policy',
+        summary: 'policy tools',
+        exits: '0',
+        globals: [],
+        examples: [],
+        subcommands: [
+          { name: 'test', summary: 'tests', exits: '0', globals: [], examples: [], load },
+          { name: 'eval', summary: 'one', exits: '0', globals: ['file' as const], examples: [], options: [{ flags: '--input <file>', description: 'input', complete: 'file' as const }], load },
+        ],
+      },
+    ];
+    const run = (line: string) => completeWords(table, line.split(' '), () => names);
+    expect(run('policy ')).toEqual(['test', 'eval']);
+    expect(run('policy eval --')).toEqual(['--input', '--file', '--help']);
+    expect(run('policy eval --input ')).toEqual([COMPLETE_FILES]);
+  });
 });

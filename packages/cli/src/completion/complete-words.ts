@@ -38,12 +38,15 @@ export function completeWords(commands: readonly CommandSpec[], words: readonly 
       }
       continue;
     }
-    if (command === undefined) command = commands.find((spec) => spec.name === word);
-    else positionals += 1;
+    // A command name, or a subcommand of a group (`policy test`), else an argument.
+    const named = positionals === 0 ? (command === undefined ? commands : command.subcommands)?.find((spec) => spec.name === word) : undefined;
+    if (named !== undefined) command = named;
+    else if (command !== undefined) positionals += 1;
   }
   if (pendingValue !== undefined) return completeValue(pendingValue, loadNames);
   if (current.startsWith('-')) return [...optionsOf(command).flatMap(longFlags), ...SHARED_FLAGS, ...(command ? [] : ['--version'])];
   if (command === undefined) return commands.map((spec) => spec.name);
+  if (command.subcommands !== undefined && positionals === 0) return command.subcommands.map((spec) => spec.name);
   const argumentList = command.arguments ?? [];
   const argument = argumentList[Math.min(positionals, argumentList.length - 1)];
   if (argument === undefined || (positionals >= argumentList.length && !argument.syntax.endsWith('...]'))) return [];

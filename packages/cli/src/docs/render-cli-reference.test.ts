@@ -21,6 +21,9 @@ describe('docs/cli.md', () => {
     }
     expect(reference).toContain('| `--lock-timeout <duration>` |');
     expect(renderCliReference(COMMANDS.slice(1))).not.toContain('stackfleet validate`');
+    const group = { name: 'policy', summary: 'policy tools', exits: '0', globals: [], examples: [] };
+    const test = { name: 'test', summary: 'run policy tests', exits: '0 pass, 1 fail', globals: [], examples: ['stackfleet policy test'], load: COMMANDS[0]!.load };
+    expect(renderCliReference([{ ...group, subcommands: [test] }])).toContain('### `stackfleet policy test`\n\nRun policy tests. Exit codes: 0 pass, 1 fail.');
   });
 
   it('keeps the hand-written text around the markers', () => {

@@ -1,4 +1,4 @@
-import type { CommandSpec, OptionSpec } from '../command-table/command-spec.js';
+import { listCommands, type CommandSpec, type OptionSpec } from '../command-table/command-spec.js';
 import { COMMANDS } from '../command-table/commands.js';
 import { GLOBAL_OPTIONS } from '../command-table/global-options.js';
 import { RUN_SELECTION_OPTIONS, SELECTION_OPTIONS } from '../command-table/selection-options.js';
@@ -7,19 +7,20 @@ export const BEGIN_MARKER = '<!-- BEGIN GENERATED from packages/cli/src/command-
 export const END_MARKER = '<!-- END GENERATED -->';
 
 /** docs/cli.md's command and flag reference, from the command table. */
-export function renderCliReference(commands: readonly CommandSpec[] = COMMANDS): string {
+export function renderCliReference(table: readonly CommandSpec[] = COMMANDS): string {
+  const commands = listCommands(table);
   const lines: string[] = ['## Commands', '', '| command | does | exit codes |', '|---|---|---|'];
-  for (const spec of commands) lines.push(`| \`${formatUsage(spec)}\` | ${escapeCell(spec.summary)} | ${escapeCell(spec.exits)} |`);
+  for (const { path, spec } of commands) lines.push(`| \`${formatUsage(path, spec)}\` | ${escapeCell(spec.summary)} | ${escapeCell(spec.exits)} |`);
   lines.push('', '## Selectors (`sel`)', '', ...renderOptionTable(SELECTION_OPTIONS));
   lines.push('', 'Commands that run stacks also take:', '', ...renderOptionTable(RUN_SELECTION_OPTIONS.slice(SELECTION_OPTIONS.length)));
   lines.push('', '## Common flags', '', 'Accepted anywhere on the line; each command lists those it honours.', '');
   lines.push('| flag | meaning | honoured by |', '|---|---|---|');
   for (const option of GLOBAL_OPTIONS) {
-    const users = commands.filter((spec) => spec.globals.includes(option.key)).map((spec) => spec.name);
+    const users = commands.filter(({ spec }) => spec.globals.includes(option.key)).map(({ path }) => path);
     lines.push(`| \`${option.flags}\` | ${escapeCell(option.description)} | ${users.length === commands.length ? 'every command' : users.join(', ')} |`);
   }
   lines.push('', '## Command reference');
-  for (const spec of commands) lines.push('', ...renderCommand(spec));
+  for (const { path, spec } of commands) lines.push('', ...renderCommand(path, spec));
   return `${lines.join('\n')}\n`;
 }
 
@@ -31,9 +32,9 @@ export function replaceGeneratedSection(document: string, generated: string): st
   return `${document.slice(0, begin + BEGIN_MARKER.length)}\n\n${generated}\n${document.slice(end)}`;
 }
 
-function renderCommand(spec: CommandSpec): string[] {
+function renderCommand(path: string, spec: CommandSpec): string[] {
   const own = (spec.options ?? []).filter((option) => !RUN_SELECTION_OPTIONS.includes(option));
-  const lines = [`### \`stackfleet ${formatUsage(spec)}\``, '', `${capitalize(spec.summary)}. Exit codes: ${spec.exits}.`];
+  const lines = [`### \`stackfleet ${formatUsage(path, spec)}\``, '', `${capitalize(spec.summary)}. Exit codes: ${spec.exits}.`];
   for (const argument of spec.arguments ?? []) lines.push('', `- \`${argument.syntax}\`: ${argument.description}${formatChoices(argument.choices)}`);
   if (own.length > 0) lines.push('', ...renderOptionTable(own));
   const globals = GLOBAL_OPTIONS.filter((option) => spec.globals.includes(option.key)).map((option) => `\`${longFlag(option)}\``);
@@ -47,9 +48,9 @@ function renderOptionTable(options: readonly OptionSpec[]): string[] {
 }
 
 /** `plan [sel]`, `outputs <stack>`, `run [sel] [command...]`. */
-function formatUsage(spec: CommandSpec): string {
+function formatUsage(path: string, spec: CommandSpec): string {
   const selects = (spec.options ?? []).includes(SELECTION_OPTIONS[0]!);
-  return [spec.name, ...(selects ? ['[sel]'] : []), ...(spec.arguments ?? []).map((argument) => argument.syntax)].join(' ');
+  return [path, ...(selects ? ['[sel]'] : []), ...(spec.arguments ?? []).map((argument) => argument.syntax)].join(' ');
 }
 
 function formatChoices(choices: readonly string[] | undefined): string {
