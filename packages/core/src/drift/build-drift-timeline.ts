@@ -1,5 +1,6 @@
 import type { DriftRecord } from '../store.js';
-import { formatChangeSummary } from './format-changes.js';
+import { formatChangeSummary } from '../text/format-changes.js';
+import { formatTable } from '../text/format-table.js';
 
 /**
  * What a check meant for its stack, read against the check before it:
@@ -46,11 +47,5 @@ function classifyCheck(record: DriftRecord, before: 'drifted' | 'clean' | undefi
 export function renderDriftHistoryTable(rows: readonly DriftTimelineRow[]): string {
   const header = ['CHECKED AT', 'STACK', 'STATUS', 'EVENT', 'CHANGES', 'RUN'];
   const body = rows.map((row) => [row.checkedAt, row.stack, row.status, row.event, row.message ?? formatChangeSummary(row.changes), row.runId]);
-  const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => (cells[column] ?? '').length)));
-  const format = (cells: string[]) =>
-    cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [format(header), ...body.map(format)].join('\n') + '\n';
+  return formatTable({ header, rows: body });
 }

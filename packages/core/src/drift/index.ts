@@ -3,7 +3,6 @@ export { resolveDriftSettings, type EffectiveDriftSettings } from './drift-setti
 export { findLatestScheduleTime, selectDueStacks, type DueDecision } from './select-due-stacks.js';
 export { excludeFromRunPlan } from './exclude-from-run-plan.js';
 export { countDeletes, decideRemediation } from './decide-remediation.js';
-export { formatChangeCounts, formatChangeSummary } from './format-changes.js';
 export { countDriftResults, selectDriftExitCode } from './drift-exit-code.js';
 export { describeStatus, renderMarkdownReport, type MarkdownReportOptions } from './render-markdown-report.js';
 export { escapeXml, renderJunitReport } from './render-junit-report.js';

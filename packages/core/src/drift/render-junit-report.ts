@@ -1,4 +1,4 @@
-import { formatChangeSummary } from './format-changes.js';
+import { formatChangeSummary } from '../text/format-changes.js';
 import { describeStatus, NO_RESOURCE_DETAILS, stripAnsi } from './render-markdown-report.js';
 import type { DriftSweep, StackDriftResult } from './types.js';
 

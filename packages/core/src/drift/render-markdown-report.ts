@@ -1,7 +1,10 @@
 import type { ChangeSummary } from '../model.js';
 import { countDriftResults } from './drift-exit-code.js';
-import { ACTION_SYMBOLS, formatChangeCounts, formatChangeSummary } from './format-changes.js';
+import { formatChangeCounts, formatChangeSummary } from '../text/format-changes.js';
 import type { DriftSweep, StackDriftResult } from './types.js';
+
+/** Terraform's plan symbols per action. */
+const ACTION_SYMBOLS = { create: '+', update: '~', delete: '-', replace: '-/+' } as const;
 
 /** Terminal colour codes from tool output; meaningless in a report. */
 export function stripAnsi(text: string): string {
