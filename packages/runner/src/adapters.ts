@@ -11,7 +11,7 @@ export type {
   StackProcessFailure,
   StackRunnerAdapter,
 } from './stack-runner/types.js';
-export { StackPhaseError, formatDuration } from './stack-runner/stack-phase-error.js';
+export { StackPhaseError } from './stack-runner/stack-phase-error.js';
 export { createCommandAdapter } from './stack-runner/command-adapter.js';
 export { parseOutputsJson } from './stack-runner/outputs-file.js';
 export { readCompletedApply, stackWorkDir } from './stack-runner/completed-apply.js';

@@ -53,10 +53,10 @@ describe('apply confirmation', () => {
     expect(frame()).toMatchInlineSnapshot(`
       "Apply 3 stacks?
       plan finished
-      ✔ network                                  +2 ~1 -0
-      ✔ db                                       +1 ~0 -2
-      ✘ app                                      failed: plan exited 1
-      total +3 ~1 -2 · 1 failed to plan
+      ~ network                                  +2 ~1
+      ~ db                                       -1 ±1
+      ✗ app                                      failed: plan exited 1
+      total +2 ~1 -1 ±1 · 1 failed to plan
       y apply · n cancel"
     `);
     await press('y');
@@ -67,7 +67,7 @@ describe('apply confirmation', () => {
       { type: 'run.finished', runId: 'run-2', status: 'succeeded', summary: summarize({ total: 1, changed: 1, durationMs: 1000 }), at },
     ]);
     await vi.waitFor(() => expect(everything()).toContain('q back to fleet'));
-    expect(everything()).toContain('✔ network');
+    expect(everything()).toContain('✓ network');
     await press('q');
     await vi.waitFor(() => expect(frame()).toContain('STACK'));
     expect(actions.reloadFleet).toHaveBeenCalledTimes(1);

@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
 import { useKeys } from './key-router.js';
 import { useState } from 'react';
-import type { ChangeSummary } from '@stackfleet/core';
-import { fitText, formatChanges, formatStatusIcon, pickStatusColor } from './format.js';
+import { formatChangeCounts, formatStatusIcon, pickStatusColor, type ChangeSummary } from '@stackfleet/core';
+import { fitText } from './format.js';
 import type { RunStackView, RunViewState } from './run-view-state.js';
 import { scrollByKey } from './scroll-keys.js';
 import { useColor } from './theme.js';
@@ -61,7 +61,7 @@ export function ConfirmApply(props: ConfirmApplyProps): React.JSX.Element {
         );
       })}
       <Text bold wrap="truncate-end">
-        {`total ${formatChanges(total)}`}
+        {`total ${formatChangeCounts(total) || 'no changes'}`}
         {failed > 0 ? <Text color={paint('red')}>{` · ${failed} failed to plan`}</Text> : null}
       </Text>
       <Text wrap="truncate-end" color={paint(planDone ? 'yellow' : undefined)}>
@@ -76,7 +76,7 @@ function describePlan(stack: RunStackView | undefined): string {
   if (stack.status === 'failed' || stack.status === 'denied' || stack.status === 'skipped') {
     return `${stack.status}${stack.reason ? `: ${stack.reason}` : ''}`;
   }
-  if (stack.changes) return formatChanges(stack.changes);
+  if (stack.changes) return formatChangeCounts(stack.changes) || 'no changes';
   if (stack.hasChanges === false || stack.status === 'unchanged') return 'no changes';
   if (stack.hasChanges === true || stack.status === 'changed') return 'changes';
   return stack.phase === 'running' ? `planning (${stack.step ?? 'starting'})` : (stack.status ?? '');

@@ -1,5 +1,5 @@
 /** The details screen as plain lines (pure), so it can scroll in any terminal height. */
-import { formatDuration } from './format.js';
+import { formatDuration } from '@stackfleet/core';
 import type { FleetStackInfo, StackDetails } from './types.js';
 
 export interface DetailsLine {

@@ -30,8 +30,8 @@ describe('fleet view', () => {
         ▾ payments (1)
             app                          stacks/app            tf   never     1 out  #prod
         ▾ platform (2)
-          ✘ db                           stacks/db             tofu 5m ago           locked:alice DRIFTED…
-          ✔ network                      stacks/network        tf   2h ago    3 out  #prod #core
+          ✗ db                           stacks/db             tofu 5m ago           locked:alice DRIFTED…
+          ✓ network                      stacks/network        tf   2h ago    3 out  #prod #core
       1-7 of 7 · ? help · space select · p plan · A apply · q quit"
     `);
   });
@@ -43,8 +43,8 @@ describe('fleet view', () => {
       "stackfleet · 4/4 stacks · 0 selected · dependency tree
       filter: none  (/ to filter: text, label:X, repo:X)
             STACK                        PATH                  RUNR LAST RUN  OUTS   LOCK/DRIFT/LABELS
-      ›   ✔ network                      platform:stacks/netw… tf   2h ago    3 out  #prod #core
-          ✘   └ db                       platform:stacks/db    tofu 5m ago           locked:alice DRIFTED…
+      ›   ✓ network                      platform:stacks/netw… tf   2h ago    3 out  #prod #core
+          ✗   └ db                       platform:stacks/db    tofu 5m ago           locked:alice DRIFTED…
                 └ app +1                 payments:stacks/app   tf   never     1 out  #prod
           ↷       └ smoke                checks/smoke          cmd  2d ago           #test
       1-4 of 4 · ? help · space select · p plan · A apply · q quit"
@@ -63,7 +63,7 @@ describe('fleet view', () => {
       filter: label:core  (/ edit, esc clear)
             STACK                        PATH                  RUNR LAST RUN  OUTS   LOCK/DRIFT/LABELS
         ▾ platform (1)
-      ›   ✔ network                      stacks/network        tf   2h ago    3 out  #prod #core
+      ›   ✓ network                      stacks/network        tf   2h ago    3 out  #prod #core
       1-2 of 2 · ? help · space select · p plan · A apply · q quit"
     `);
   });
@@ -122,7 +122,7 @@ describe('fleet view', () => {
       │ u          unlock the stack under the cursor                                                     │
       │ enter      details: outputs, settings, deps, runs                                                │
       │ q          quit                                                                                  │
-      │ Status: ✔ ok  = unchanged  ✘ failed  ↷ skipped  ⊘ denied  ! interrupted                          │
+      │ Status: ✓ ok  ~ changed  = unchanged  ✗ failed  ↷ skipped  ⊘ denied  ! interrupted               │
       │ press any key to close                                                                           │
       ╰──────────────────────────────────────────────────────────────────────────────────────────────────╯"
     `);

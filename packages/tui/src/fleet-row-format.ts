@@ -1,5 +1,6 @@
 /** Lays out one fleet row as coloured text segments for a given terminal width. Pure. */
-import { fitText, formatAgo, formatStatusIcon, pickStatusColor } from './format.js';
+import { formatStatusIcon, pickStatusColor } from '@stackfleet/core';
+import { fitText, formatAgo } from './format.js';
 import type { FleetGrouping, FleetRow } from './fleet-rows.js';
 
 export interface TextSegment {

@@ -1,8 +1,8 @@
-/** Small text formatters shared by the views; all pure. */
-import type { StackStatus } from '@stackfleet/core';
-
-/** Durations are formatted the same everywhere stackfleet prints them. */
-export { formatDuration } from '@stackfleet/core';
+/**
+ * Text formatters only the views need; all pure. Durations, change counts,
+ * status icons and colours are shared with the CLI and reports and live in
+ * `@stackfleet/core` (`core/src/text`).
+ */
 
 /** `just now`, `5m ago`, `3h ago`, `2d ago`. */
 export function formatAgo(iso: string, nowMs: number): string {
@@ -13,49 +13,6 @@ export function formatAgo(iso: string, nowMs: number): string {
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;
   if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h ago`;
   return `${Math.floor(seconds / 86_400)}d ago`;
-}
-
-export type StatusLike = StackStatus | 'interrupted' | 'running' | 'queued' | 'pending';
-
-const statusIcons: Record<StatusLike, string> = {
-  succeeded: '✔',
-  changed: '✔',
-  unchanged: '=',
-  failed: '✘',
-  denied: '⊘',
-  skipped: '↷',
-  interrupted: '!',
-  running: '●',
-  queued: '…',
-  pending: '·',
-};
-
-export function formatStatusIcon(status: StatusLike | undefined): string {
-  return status === undefined ? ' ' : statusIcons[status];
-}
-
-/** ink colour names per status; the caller drops them when colours are off. */
-export function pickStatusColor(status: StatusLike | undefined): string | undefined {
-  switch (status) {
-    case 'succeeded':
-    case 'changed':
-      return 'green';
-    case 'failed':
-    case 'denied':
-      return 'red';
-    case 'skipped':
-    case 'interrupted':
-      return 'yellow';
-    case 'running':
-      return 'cyan';
-    default:
-      return undefined;
-  }
-}
-
-/** `+2 ~1 -0` (replacements count as one create and one delete, like terraform's summary). */
-export function formatChanges(changes: { create: number; update: number; delete: number; replace: number }): string {
-  return `+${changes.create + changes.replace} ~${changes.update} -${changes.delete + changes.replace}`;
 }
 
 /** A fixed-width progress bar, `[#####.....]` style but with block characters. */

@@ -1,6 +1,22 @@
+import { formatStatusIcon, type DisplayStatus } from '@stackfleet/core';
 import { Box, Text } from 'ink';
 import { useKeys } from './key-router.js';
 import { useColor } from './theme.js';
+
+/** The icons are the CLI's too (`@stackfleet/core`); the legend is built from them so it cannot drift. */
+const statusLegend = (
+  [
+    ['succeeded', 'ok'],
+    ['changed', 'changed'],
+    ['unchanged', 'unchanged'],
+    ['failed', 'failed'],
+    ['skipped', 'skipped'],
+    ['denied', 'denied'],
+    ['interrupted', 'interrupted'],
+  ] as const satisfies readonly (readonly [DisplayStatus, string])[]
+)
+  .map(([status, label]) => `${formatStatusIcon(status)} ${label}`)
+  .join('  ');
 
 export type HelpTopic = 'fleet' | 'run';
 
@@ -38,7 +54,7 @@ export function HelpOverlay(props: { topic: HelpTopic; onClose(): void }): React
           <Text bold color={paint('cyan')}>{keys.padEnd(10)}</Text> {meaning}
         </Text>
       ))}
-      <Text dimColor>Status: ✔ ok  = unchanged  ✘ failed  ↷ skipped  ⊘ denied  ! interrupted</Text>
+      <Text dimColor>{`Status: ${statusLegend}`}</Text>
       <Text dimColor>press any key to close</Text>
     </Box>
   );

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
-import { fitText, formatBar, formatDuration } from './format.js';
+import { formatDuration } from '@stackfleet/core';
+import { fitText, formatBar } from './format.js';
 import { computeRunProgress } from './run-progress.js';
 import { countBlocked, type RunViewState } from './run-view-state.js';
 import { useColor } from './theme.js';

@@ -3,7 +3,6 @@ export type { RunGitOptions } from './git/run-git.js';
 export { readCommitSha, readRepoRoot } from './git/resolve-commit.js';
 export { checkoutRepos } from './repos/checkout-repos.js';
 export type { CheckoutReposOptions, CheckedOutRepos } from './repos/checkout-repos.js';
-export { isRemoteUrl } from './repos/is-remote-url.js';
 export { readChangedFiles } from './changes/read-changed-files.js';
 export type { ChangedFiles, ReadChangedFilesOptions } from './changes/read-changed-files.js';
 export { parseNameStatus } from './changes/parse-name-status.js';

@@ -1,6 +1,5 @@
-import { formatDuration } from '@stackfleet/core';
 import { join } from 'node:path';
-import { StackfleetError, type RunRecord, type StackRunRecord } from '@stackfleet/core';
+import { formatChangeCounts, formatDuration, formatTable, StackfleetError, type RunRecord, type StackRunRecord } from '@stackfleet/core';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
 import { openStore } from '../runtime/open-runtime.js';
@@ -95,13 +94,9 @@ function describeStackRun(row: StackRunRecord): string[] {
 }
 
 function describeChanges(row: StackRunRecord | undefined): string | undefined {
-  const changes = row?.changes;
-  return changes ? `+${changes.create} ~${changes.update} -${changes.delete}${changes.replace ? ` ±${changes.replace}` : ''}` : undefined;
+  return row?.changes ? formatChangeCounts(row.changes) : undefined;
 }
 
-export function printTable(out: NodeJS.WritableStream, header: string[], rows: string[][]): void {
-  const widths = header.map((title, index) => Math.max(title.length, ...rows.map((row) => (row[index] ?? '').length)));
-  const format = (row: string[]) => row.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join('  ').trimEnd();
-  out.write(`${format(header)}\n`);
-  for (const row of rows) out.write(`${format(row)}\n`);
+function printTable(out: NodeJS.WritableStream, header: string[], rows: string[][]): void {
+  out.write(formatTable({ header, rows }));
 }

@@ -1,4 +1,4 @@
-import { StackfleetError, didYouMean } from '@stackfleet/core';
+import { StackfleetError, didYouMean, formatTable } from '@stackfleet/core';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
 import { isHolderGone, readThisHost } from '@stackfleet/state';
@@ -19,15 +19,11 @@ export async function runLocksCommand(context: CommandContext): Promise<number> 
       return 0;
     }
     const now = Date.now();
-    const width = Math.max(5, ...locks.map((lock) => lock.stack.length));
-    writeLine(context.io.stdout, `${'STACK'.padEnd(width)}  HOLDER                      RUN                     EXPIRES`);
-    for (const lock of locks) {
+    const rows = locks.map((lock) => {
       const expired = Date.parse(lock.expiresAt) < now ? ' (expired)' : isHolderGone(lock.host, lock.pid, readThisHost()) ? ' (holder gone)' : '';
-      writeLine(
-        context.io.stdout,
-        `${lock.stack.padEnd(width)}  ${`${lock.host}:${lock.pid}`.padEnd(26)}  ${lock.runId.padEnd(22)}  ${lock.expiresAt}${expired}`,
-      );
-    }
+      return [lock.stack, `${lock.host}:${lock.pid}`, lock.runId, `${lock.expiresAt}${expired}`];
+    });
+    context.io.stdout.write(formatTable({ header: ['STACK', 'HOLDER', 'RUN', 'EXPIRES'], rows }));
     return 0;
   } finally {
     await store.close();

@@ -1,4 +1,4 @@
-import { StackfleetError, didYouMean } from '@stackfleet/core';
+import { StackfleetError, didYouMean, formatTable } from '@stackfleet/core';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
 import { openStore } from '../runtime/open-runtime.js';
@@ -42,10 +42,8 @@ export async function runOutputsCommand(context: CommandContext, options: Output
       writeLine(context.io.stderr, `${name} has no stored outputs yet (apply it first)`);
       return 0;
     }
-    const width = Math.max(...Object.keys(shown).map((key) => key.length), 4);
-    for (const [key, value] of Object.entries(shown)) {
-      writeLine(context.io.stdout, `${key.padEnd(width)} = ${typeof value === 'string' ? value : JSON.stringify(value)}`);
-    }
+    const rows = Object.entries(shown).map(([key, value]) => [key, '=', typeof value === 'string' ? value : JSON.stringify(value)]);
+    context.io.stdout.write(formatTable({ rows, gap: ' ' }));
     return 0;
   } finally {
     await store.close();

@@ -2,6 +2,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   buildStackGraph,
+  isRemoteRepoUrl,
   parseManifest,
   StackfleetError,
   ValidationError,
@@ -63,7 +64,7 @@ function checkStackDirectories(loaded: LoadedManifest, manifestDir: string): Pro
   const problems: Problem[] = [];
   for (const stack of Object.values(manifest.stacks)) {
     const repo = stack.repo === undefined ? undefined : manifest.repos[stack.repo];
-    if (repo !== undefined && !isLocalRepoUrl(repo.url)) continue;
+    if (repo !== undefined && isRemoteRepoUrl(repo.url)) continue;
     const root = repo === undefined ? manifestDir : resolve(manifestDir, repo.url);
     const keyPath = `stacks.${stack.name}.path`;
     const dir = join(root, stack.path);
@@ -94,8 +95,4 @@ function checkStackDirectories(loaded: LoadedManifest, manifestDir: string): Pro
     }
   }
   return problems;
-}
-
-export function isLocalRepoUrl(url: string): boolean {
-  return !/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^[^/]+@[^/]+:/.test(url);
 }

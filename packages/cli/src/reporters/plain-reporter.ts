@@ -1,6 +1,17 @@
-import { formatDuration } from '@stackfleet/core';
 import type { Writable } from 'node:stream';
-import type { ChangeSummary, RunEvent, RunSummary, StackFinishedEvent, StackStatus } from '@stackfleet/core';
+import {
+  createPainter,
+  formatChangeCounts,
+  formatDuration,
+  formatStatusIcon,
+  formatTable,
+  pickStatusColor,
+  type Painter,
+  type PaintStyle,
+  type RunEvent,
+  type RunSummary,
+  type StackFinishedEvent,
+} from '@stackfleet/core';
 
 export interface PlainReporterOptions {
   out: Writable;
@@ -9,25 +20,8 @@ export interface PlainReporterOptions {
   showLogs?: boolean;
 }
 
-const STATUS_ICON: Record<StackStatus, string> = {
-  succeeded: '✓',
-  unchanged: '=',
-  changed: '~',
-  failed: '✗',
-  skipped: '-',
-  denied: '⊘',
-};
-
-const STATUS_COLOR: Record<StackStatus, number> = {
-  succeeded: 32,
-  unchanged: 90,
-  changed: 33,
-  failed: 31,
-  skipped: 90,
-  denied: 35,
-};
-
-const PREFIX_COLORS = [36, 35, 34, 33, 32, 96, 95, 94, 93, 92];
+/** Each stack's `name |` prefix gets its own colour, cycling, so interleaved lines are easy to follow. */
+const PREFIX_COLORS: readonly PaintStyle[] = ['cyan', 'magenta', 'blue', 'yellow', 'green', 'cyanBright', 'magentaBright', 'blueBright', 'yellowBright', 'greenBright'];
 
 /**
  * Headless reporter for CI logs: every line attributed to its stack with a
@@ -36,12 +30,12 @@ const PREFIX_COLORS = [36, 35, 34, 33, 32, 96, 95, 94, 93, 92];
  */
 export function createPlainReporter(options: PlainReporterOptions): (event: RunEvent) => void {
   const { out, color } = options;
-  const paint = (code: number, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const paint = createPainter(color);
   let width = 0;
-  const colorOf = new Map<string, number>();
+  const colorOf = new Map<string, PaintStyle>();
   const finished: StackFinishedEvent[] = [];
   let runOrder: string[] = [];
-  const prefix = (stack: string) => paint(colorOf.get(stack) ?? 36, `${stack.padEnd(width)} |`);
+  const prefix = (stack: string) => paint(colorOf.get(stack) ?? 'cyan', `${stack.padEnd(width)} |`);
 
   return (event) => {
     switch (event.type) {
@@ -58,13 +52,13 @@ export function createPlainReporter(options: PlainReporterOptions): (event: RunE
         if (options.showLogs !== false) out.write(`${prefix(event.stack)} ${event.line}\n`);
         break;
       case 'stack.planned':
-        out.write(`${prefix(event.stack)} plan: ${event.hasChanges ? formatChanges(event.changes) : 'no changes'}\n`);
+        out.write(`${prefix(event.stack)} plan: ${event.hasChanges ? formatChangeCounts(event.changes) || 'changes' : 'no changes'}\n`);
         break;
       case 'stack.finished': {
         finished.push(event);
         const detail = event.reason ? `: ${event.reason}` : '';
-        const line = `${STATUS_ICON[event.status]} ${event.status}${event.status === 'skipped' ? '' : ` in ${formatDuration(event.durationMs)}`}${detail}`;
-        out.write(`${width > 0 ? prefix(event.stack) : `${event.stack} |`} ${paint(STATUS_COLOR[event.status], line)}\n`);
+        const line = `${formatStatusIcon(event.status)} ${event.status}${event.status === 'skipped' ? '' : ` in ${formatDuration(event.durationMs)}`}${detail}`;
+        out.write(`${width > 0 ? prefix(event.stack) : `${event.stack} |`} ${paint(pickStatusColor(event.status), line)}\n`);
         break;
       }
       case 'run.interrupting':
@@ -82,13 +76,6 @@ export function createPlainReporter(options: PlainReporterOptions): (event: RunE
   };
 }
 
-export function formatChanges(changes: ChangeSummary | undefined): string {
-  if (!changes) return 'changes';
-  const parts = [`+${changes.create}`, `~${changes.update}`, `-${changes.delete}`];
-  if (changes.replace > 0) parts.push(`±${changes.replace}`);
-  return parts.join(' ');
-}
-
 function describeCounts(summary: RunSummary): string {
   const keys = ['succeeded', 'changed', 'unchanged', 'failed', 'skipped', 'denied'] as const;
   return keys.filter((key) => summary[key] > 0).map((key) => `${summary[key]} ${key}`).join(', ') || 'nothing to do';
@@ -99,15 +86,17 @@ function sortByRunOrder(rows: readonly StackFinishedEvent[], order: readonly str
   return [...rows].sort((a, b) => (position.get(a.stack) ?? Infinity) - (position.get(b.stack) ?? Infinity));
 }
 
-function formatSummaryTable(rows: readonly StackFinishedEvent[], paint: (code: number, text: string) => string): string {
+function formatSummaryTable(rows: readonly StackFinishedEvent[], paint: Painter): string {
   if (rows.length === 0) return '';
-  const sorted = rows;
-  const nameWidth = Math.max(5, ...sorted.map((row) => row.stack.length));
-  const lines = [`${'STACK'.padEnd(nameWidth)}  ${'STATUS'.padEnd(9)}  ${'DURATION'.padEnd(8)}  DETAIL`];
-  for (const row of sorted) {
-    const detail = row.reason ?? (row.changes ? formatChanges(row.changes) : '');
-    const duration = row.status === 'skipped' ? '-' : formatDuration(row.durationMs);
-    lines.push(`${row.stack.padEnd(nameWidth)}  ${paint(STATUS_COLOR[row.status], row.status.padEnd(9))}  ${duration.padEnd(8)}  ${detail}`.trimEnd());
-  }
-  return `\n${lines.join('\n')}\n\n`;
+  const table = formatTable({
+    header: ['STACK', 'STATUS', 'DURATION', 'DETAIL'],
+    rows: rows.map((row) => [
+      row.stack,
+      { text: row.status, style: pickStatusColor(row.status) },
+      row.status === 'skipped' ? '-' : formatDuration(row.durationMs),
+      row.reason ?? formatChangeCounts(row.changes),
+    ]),
+    paint,
+  });
+  return `\n${table}\n`;
 }

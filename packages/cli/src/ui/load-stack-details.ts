@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { isStackfleetError, resolveStack, type Store } from '@stackfleet/core';
+import { isRemoteRepoUrl, isStackfleetError, resolveStack, type Store } from '@stackfleet/core';
 import type { StackDetails, StackSetting } from '@stackfleet/tui';
-import { isLocalRepoUrl, type Fleet } from '../manifest/read-manifest.js';
+import type { Fleet } from '../manifest/read-manifest.js';
 
 /**
  * The details screen: stored outputs (sensitive masked), the resolved
@@ -26,7 +26,7 @@ export async function loadStackDetails(fleet: Fleet, store: Store, name: string,
   try {
     const repoDirs = Object.fromEntries(
       Object.values(manifest.repos)
-        .filter((repo) => isLocalRepoUrl(repo.url))
+        .filter((repo) => !isRemoteRepoUrl(repo.url))
         .map((repo) => [repo.name, resolve(fleet.manifestDir, repo.url)]),
     );
     const resolved = resolveStack(manifest, name, { manifestDir: fleet.manifestDir, repoDirs, env, outputs: (stack) => upstream.get(stack) });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   assertInputsApplicable,
   collectUpstreamInputs,
+  formatDuration,
   isStackfleetError,
   resolveStack,
   type ChangeSummary,
@@ -15,7 +16,6 @@ import { createMasker, type Masker } from '../mask/masker.js';
 import { sensitiveOutputValues } from '../mask/mask-deep.js';
 import { resolveSecrets } from '../secrets/index.js';
 import { writeStackFiles } from '../files/index.js';
-import { formatDuration } from '../stack-runner/stack-phase-error.js';
 import type { StackExecution } from '../stack-runner/types.js';
 import { stackWorkDir } from '../stack-runner/completed-apply.js';
 import type { EngineRun } from './engine-run.js';

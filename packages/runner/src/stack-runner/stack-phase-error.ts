@@ -1,4 +1,4 @@
-import { StackfleetError } from '@stackfleet/core';
+import { formatDuration, StackfleetError } from '@stackfleet/core';
 import type { ProcessResult } from '../process/run-process.js';
 import type { StackProcessFailure } from './types.js';
 
@@ -33,16 +33,4 @@ function describeFailure(result: ProcessResult, timeoutMs: number | undefined): 
   if (result.exitCode !== null) return `exited with code ${result.exitCode}`;
   if (result.signal !== null) return `was killed by ${result.signal}`;
   return 'did not run';
-}
-
-/** `30m`, `1h30m`, `1m5s`, `45s`, `1.5s`, `250ms`: how users write timeouts. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 10_000 && ms % 1000 !== 0) return `${Math.round(ms / 100) / 10}s`;
-  const totalSeconds = Math.round(ms / 1000);
-  const hours = Math.floor(totalSeconds / 3600);
-  const minutes = Math.floor((totalSeconds % 3600) / 60);
-  const seconds = totalSeconds % 60;
-  const parts = [hours ? `${hours}h` : '', minutes ? `${minutes}m` : '', seconds ? `${seconds}s` : ''];
-  return parts.join('');
 }

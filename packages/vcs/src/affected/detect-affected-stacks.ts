@@ -1,6 +1,6 @@
 import { join, posix, relative, resolve, sep } from 'node:path';
 import {
-  parseManifest, selectAffectedStacks, type ChangedFile, type LoadedManifest, type Manifest, type ModuleSource,
+  isRemoteRepoUrl, parseManifest, selectAffectedStacks, type ChangedFile, type LoadedManifest, type Manifest, type ModuleSource,
 } from '@stackfleet/core';
 import { readChangedFiles, type ChangedFiles } from '../changes/read-changed-files.js';
 import { readCommitSha } from '../git/resolve-commit.js';
@@ -9,7 +9,6 @@ import { readModuleFiles, type ModuleFileIndex } from '../modules/read-module-fi
 import { readModuleSources } from '../modules/read-module-sources.js';
 import { selectRelevantModuleDirs } from '../modules/select-relevant-module-dirs.js';
 import { checkoutRepos } from '../repos/checkout-repos.js';
-import { isRemoteUrl } from '../repos/is-remote-url.js';
 
 export interface DetectAffectedOptions {
   /** The manifest file: absolute, or relative to `manifestDir`. */
@@ -103,7 +102,7 @@ export async function detectAffectedStacks(loaded: LoadedManifest, options: Dete
 
   for (const repo of Object.values(manifest.repos).sort((a, b) => a.name.localeCompare(b.name))) {
     const dir = checkout.dirs[repo.name]!;
-    const remote = isRemoteUrl(repo.url);
+    const remote = isRemoteRepoUrl(repo.url);
     if (options.base !== undefined && !(await readCommitSha(dir, options.base))) {
       notes.push(`repo ${repo.name}: --base ${options.base} is not in its history; treated as unchanged`);
       base[repo.name] = head[repo.name] = checkout.shas[repo.name]!;

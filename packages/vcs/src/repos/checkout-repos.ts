@@ -1,9 +1,8 @@
 import { access, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { StackfleetError, type Manifest } from '@stackfleet/core';
+import { isRemoteRepoUrl, StackfleetError, type Manifest } from '@stackfleet/core';
 import { readCommitSha, readRepoRoot } from '../git/resolve-commit.js';
 import { assertSafeGitArgument, GitCommandError, runGit } from '../git/run-git.js';
-import { isRemoteUrl } from './is-remote-url.js';
 import { prepareRepoCache } from './prepare-repo-cache.js';
 
 export interface CheckoutReposOptions {
@@ -99,7 +98,7 @@ export async function checkoutRepos(manifest: Manifest, options: CheckoutReposOp
     assertSafeGitArgument(repo.url, `repos.${repo.name}.url`);
     const ref = options.refs?.[repo.name] ?? repo.ref;
     if (ref !== undefined) assertSafeGitArgument(ref, `repos.${repo.name}.ref`);
-    const result = isRemoteUrl(repo.url)
+    const result = isRemoteRepoUrl(repo.url)
       ? await checkoutRemote(repo.name, repo.url, ref, options, warnings)
       : await checkoutLocal(repo.name, resolve(options.manifestDir, repo.url));
     dirs[repo.name] = result.dir;

@@ -1,0 +1,62 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { RunEvent } from '@stackfleet/core';
+import { createPlainReporter } from './plain-reporter.js';
+
+const runId = 'r-1';
+const at = '2024-05-02T03:00:00.000Z';
+const events: RunEvent[] = [
+  { type: 'run.started', runId, command: 'apply', stacks: ['network', 'db', 'app'], concurrency: 2, at },
+  { type: 'stack.started', runId, stack: 'network', at },
+  { type: 'stack.log', runId, stack: 'network', stream: 'stdout', line: 'creating vpc' },
+  { type: 'stack.planned', runId, stack: 'network', hasChanges: true, changes: { create: 2, update: 1, delete: 0, replace: 1 } },
+  { type: 'stack.finished', runId, stack: 'network', status: 'changed', durationMs: 62_000, changes: { create: 2, update: 1, delete: 0, replace: 1 } },
+  { type: 'stack.finished', runId, stack: 'db', status: 'failed', durationMs: 1_800_000, reason: 'apply timed out after 30m', exitCode: 1 },
+  { type: 'stack.finished', runId, stack: 'app', status: 'skipped', durationMs: 0, reason: 'dependency db failed' },
+  {
+    type: 'run.finished',
+    runId,
+    status: 'failed',
+    summary: { total: 3, succeeded: 0, changed: 1, unchanged: 0, failed: 1, skipped: 1, denied: 0, durationMs: 1_862_000 },
+    at,
+  },
+];
+
+function report(color: boolean): string {
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const reporter = createPlainReporter({ out, color });
+  for (const event of events) reporter(event);
+  return text;
+}
+
+describe('createPlainReporter', () => {
+  it('prints prefixed lines, status lines with the shared icons, and a summary table', () => {
+    expect(report(false)).toMatchInlineSnapshot(`
+      "apply 3 stacks (run r-1, -j 2)
+      network | started
+      network | creating vpc
+      network | plan: +2 ~1 ±1
+      network | ~ changed in 1m02s
+      db      | ✗ failed in 30m: apply timed out after 30m
+      app     | ↷ skipped: dependency db failed
+
+      STACK    STATUS   DURATION  DETAIL
+      network  changed  1m02s     +2 ~1 ±1
+      db       failed   30m       apply timed out after 30m
+      app      skipped  -         dependency db failed
+
+      failed: 3 stacks, 1 changed, 1 failed, 1 skipped in 31m02s
+      "
+    `);
+  });
+
+  it('paints prefixes and statuses only when colours are on, without moving a column', () => {
+    const colored = report(true);
+    expect(colored).toContain('\u001b[33m~ changed in 1m02s\u001b[39m');
+    expect(colored).toContain('\u001b[31m✗ failed in 30m: apply timed out after 30m\u001b[39m');
+    expect(colored.replace(/\u001b\[\d+m/g, '')).toBe(report(false));
+    expect(report(false)).not.toMatch(/\u001b/);
+  });
+});
