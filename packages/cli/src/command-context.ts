@@ -29,14 +29,8 @@ export function createCommandContext(io: CliIo, global: GlobalOptions): CommandC
     async select(target, options) {
       let affected: ReadonlyMap<string, string> | undefined;
       if (options.affected) {
-        const { detectAffectedStacks } = await import('@stackfleet/vcs');
-        const result = await detectAffectedStacks(target.loaded, {
-          manifestPath: target.manifestPath,
-          manifestDir: target.manifestDir,
-          stateDir: target.stateDir,
-          base: options.base,
-          head: options.head,
-        });
+        const { detectAffected } = await import('./runtime/detect-affected.js');
+        const result = await detectAffected(target, { base: options.base, head: options.head, env: io.env, note });
         for (const line of result.notes) note(`note: ${line}`);
         affected = result.affected;
       }

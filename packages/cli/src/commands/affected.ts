@@ -1,7 +1,7 @@
 import { explainAffected, selectAffectedDependents, type StackGraph } from '@stackfleet/core';
-import { detectAffectedStacks } from '@stackfleet/vcs';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
+import { detectAffected } from '../runtime/detect-affected.js';
 
 export interface AffectedOptions {
   base?: string;
@@ -13,13 +13,7 @@ export interface AffectedOptions {
 /** `stackfleet affected [--base REF] [--head REF] [--why] [--json]`: changed stacks plus dependents, in run order. */
 export async function runAffectedCommand(context: CommandContext, options: AffectedOptions): Promise<number> {
   const fleet = context.readFleet();
-  const result = await detectAffectedStacks(fleet.loaded, {
-    manifestPath: fleet.manifestPath,
-    manifestDir: fleet.manifestDir,
-    stateDir: fleet.stateDir,
-    base: options.base,
-    head: options.head,
-  });
+  const result = await detectAffected(fleet, { base: options.base, head: options.head, env: context.io.env, note: context.note });
   for (const note of result.notes) context.note(`note: ${note}`);
   const reasons =
     options.dependents === false

@@ -36,17 +36,13 @@ export async function runUiCommand(context: CommandContext, options: { base?: st
  */
 async function readAffectedSet(context: CommandContext, fleet: Fleet, base: string | undefined): Promise<Set<string> | undefined> {
   try {
-    const [{ detectAffectedStacks }, { selectAffectedDependents }, { dataDependenciesOf }] = await Promise.all([
-      import('@stackfleet/vcs'),
+    const [{ detectAffected }, { selectAffectedDependents }, { dataDependenciesOf }] = await Promise.all([
+      import('../runtime/detect-affected.js'),
       import('@stackfleet/core'),
       import('./affected.js'),
     ]);
-    const result = await detectAffectedStacks(fleet.loaded, {
-      manifestPath: fleet.manifestPath,
-      manifestDir: fleet.manifestDir,
-      stateDir: fleet.stateDir,
-      ...(base === undefined ? {} : { base }),
-    });
+    // Notes are dropped: the UI owns the terminal.
+    const result = await detectAffected(fleet, { base, env: context.io.env, note: () => undefined });
     return new Set(selectAffectedDependents(result.affected, fleet.graph.names, dataDependenciesOf(fleet.graph)).keys());
   } catch (error) {
     if (base !== undefined) throw error;

@@ -25,9 +25,20 @@ export async function openRuntime(
   env: Record<string, string | undefined>,
   note: (message: string) => void,
 ): Promise<Runtime> {
-  const checkout = await checkoutRepos(fleet.loaded.manifest, { manifestDir: fleet.manifestDir, stateDir: fleet.stateDir });
+  const checkout = await checkoutRepos(fleet.loaded.manifest, {
+    manifestDir: fleet.manifestDir,
+    stateDir: fleet.stateDir,
+    locate: fleet.loaded.locate,
+    onNote: note,
+  });
   for (const warning of checkout.warnings) note(`warning: ${warning}`);
-  const store = openStore(fleet, env);
+  let store: Store;
+  try {
+    store = openStore(fleet, env);
+  } catch (error) {
+    await checkout.release();
+    throw error;
+  }
   const host = hostname();
   let user = 'unknown';
   try {
@@ -46,6 +57,13 @@ export async function openRuntime(
     },
     startedBy: `${user}@${host}`,
     host,
-    close: () => store.close(),
+    // Other runs may move the repos' working directories once this one is over.
+    close: async () => {
+      try {
+        await store.close();
+      } finally {
+        await checkout.release();
+      }
+    },
   };
 }

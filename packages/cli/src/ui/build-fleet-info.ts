@@ -1,19 +1,21 @@
-import type { Store } from '@stackfleet/core';
+import type { DriftRecord, Store } from '@stackfleet/core';
 import type { FleetStackInfo } from '@stackfleet/tui';
 import type { Fleet } from '../manifest/read-manifest.js';
+import { readLastApply, type RunCache } from '../runtime/read-last-apply.js';
 
 /** Joins the manifest with what the store knows: last run, outputs, lock, drift. */
 export async function buildFleetInfo(fleet: Fleet, store: Store, affected?: ReadonlySet<string>): Promise<FleetStackInfo[]> {
   const { manifest } = fleet.loaded;
   const locks = new Map((await store.listLocks()).map((lock) => [lock.stack, lock]));
   const now = Date.now();
+  const runs: RunCache = new Map();
   const rows: FleetStackInfo[] = [];
   for (const name of fleet.graph.names) {
     const stack = manifest.stacks[name];
     if (!stack) continue;
     const [last] = await store.listStackHistory(name, 1);
     const outputs = await store.getOutputs(name).catch(() => undefined);
-    const drift = await store.latestDrift(name);
+    const drift = await readCurrentDrift(store, name, runs);
     const lock = locks.get(name);
     rows.push({
       name,
@@ -36,4 +38,16 @@ export async function buildFleetInfo(fleet: Fleet, store: Store, affected?: Read
 
 function isFinalStatus(state: string): state is NonNullable<FleetStackInfo['lastStatus']> {
   return ['succeeded', 'failed', 'skipped', 'unchanged', 'changed', 'denied'].includes(state);
+}
+
+/**
+ * The last drift check, unless it is settled: a drifted stack that was
+ * remediated, or applied after the check, is no longer shown as DRIFTED.
+ */
+async function readCurrentDrift(store: Store, stack: string, runs: RunCache): Promise<DriftRecord | undefined> {
+  const drift = await store.latestDrift(stack);
+  if (drift?.status !== 'drifted') return drift;
+  if (drift.remediated) return undefined;
+  const applied = await readLastApply(store, stack, runs);
+  return applied && Date.parse(applied.at) >= Date.parse(drift.checkedAt) ? undefined : drift;
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { isRemoteRepoUrl, isStackfleetError, resolveStack, type Store } from '@stackfleet/core';
 import type { StackDetails, StackSetting } from '@stackfleet/tui';
+import { readRepoWorkingDir } from '@stackfleet/vcs';
 import type { Fleet } from '../manifest/read-manifest.js';
 
 /**
@@ -24,10 +25,12 @@ export async function loadStackDetails(fleet: Fleet, store: Store, name: string,
   }
   const settings: StackSetting[] = [];
   try {
+    // A remote repo's stacks live in its one working directory; nothing is checked out to show details.
     const repoDirs = Object.fromEntries(
-      Object.values(manifest.repos)
-        .filter((repo) => !isRemoteRepoUrl(repo.url))
-        .map((repo) => [repo.name, resolve(fleet.manifestDir, repo.url)]),
+      Object.values(manifest.repos).map((repo) => [
+        repo.name,
+        isRemoteRepoUrl(repo.url) ? readRepoWorkingDir(fleet.stateDir, repo.name) : resolve(fleet.manifestDir, repo.url),
+      ]),
     );
     const resolved = resolveStack(manifest, name, { manifestDir: fleet.manifestDir, repoDirs, env, outputs: (stack) => upstream.get(stack) });
     for (const [key, value] of Object.entries(resolved.env).sort()) {

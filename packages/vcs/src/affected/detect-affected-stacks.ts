@@ -8,7 +8,8 @@ import { GitCommandError, runGit } from '../git/run-git.js';
 import { readModuleFiles, type ModuleFileIndex } from '../modules/read-module-files.js';
 import { readModuleSources } from '../modules/read-module-sources.js';
 import { selectRelevantModuleDirs } from '../modules/select-relevant-module-dirs.js';
-import { checkoutRepos } from '../repos/checkout-repos.js';
+import { checkoutRepos, type CheckedOutRepos } from '../repos/checkout-repos.js';
+import { compareWithLastApply, type LastAppliedShasReader } from './compare-with-last-apply.js';
 
 export interface DetectAffectedOptions {
   /** The manifest file: absolute, or relative to `manifestDir`. */
@@ -25,6 +26,14 @@ export interface DetectAffectedOptions {
   offline?: boolean;
   /** Parses the manifest as it was at base. @default core's `parseManifest` */
   parseManifest?: (text: string, source: string) => LoadedManifest;
+  /**
+   * Where each stack was last applied (from the store). With it, a remote repo
+   * without a usable `--base` is compared per stack from that sha to its head;
+   * without it, such a repo counts as unchanged and a note says so.
+   */
+  readLastAppliedShas?: LastAppliedShasReader;
+  /** Progress to show right away (a working directory another run holds). */
+  onNote?: (message: string) => void;
 }
 
 export interface AffectedStacks {
@@ -73,14 +82,29 @@ async function readManifestAtBase(rootDir: string, baseSha: string, repoPath: st
  * Per repo: the manifest's own repo and local-path repos are compared from
  * `base` (their own default-branch merge-base when `--base` is not given) to
  * `head` (their working tree by default). Remote repos are compared from
- * `--base` to their pinned ref when `--base` resolves in them; otherwise they
- * count as unchanged and a note says so. A changed repo url or ref in the
+ * `--base` to their resolved ref when `--base` resolves in them; otherwise
+ * each stack is compared from the sha it was last applied at
+ * (`readLastAppliedShas`), or, without that reader, counts as unchanged. A changed repo url or ref in the
  * manifest affects every stack of that repo.
  */
 export async function detectAffectedStacks(loaded: LoadedManifest, options: DetectAffectedOptions): Promise<AffectedStacks> {
+  const checkout = await checkoutRepos(loaded.manifest, {
+    manifestDir: options.manifestDir,
+    stateDir: options.stateDir,
+    offline: options.offline,
+    locate: loaded.locate,
+    onNote: options.onNote,
+  });
+  try {
+    return await detectInCheckouts(loaded, checkout, options);
+  } finally {
+    await checkout.release();
+  }
+}
+
+async function detectInCheckouts(loaded: LoadedManifest, checkout: CheckedOutRepos, options: DetectAffectedOptions): Promise<AffectedStacks> {
   const { manifest } = loaded;
   const notes: string[] = [];
-  const checkout = await checkoutRepos(manifest, { manifestDir: options.manifestDir, stateDir: options.stateDir, offline: options.offline });
   notes.push(...checkout.warnings);
   const rootDir = checkout.dirs['']!;
   const manifestAbsolute = resolve(options.manifestDir, options.manifestPath);
@@ -100,10 +124,19 @@ export async function detectAffectedStacks(loaded: LoadedManifest, options: Dete
   record('', own);
   changes[''] = rebase(own.files, prefix);
 
+  const sinceLastApply = new Map<string, string>();
   for (const repo of Object.values(manifest.repos).sort((a, b) => a.name.localeCompare(b.name))) {
     const dir = checkout.dirs[repo.name]!;
     const remote = isRemoteRepoUrl(repo.url);
-    if (options.base !== undefined && !(await readCommitSha(dir, options.base))) {
+    const baseResolves = options.base !== undefined && (await readCommitSha(dir, options.base)) !== undefined;
+    if (remote && !baseResolves && options.readLastAppliedShas) {
+      const sha = checkout.shas[repo.name]!;
+      base[repo.name] = head[repo.name] = sha;
+      const found = await compareWithLastApply(manifest, { name: repo.name, dir, ref: repo.ref ?? 'HEAD', sha }, options.readLastAppliedShas);
+      for (const [stack, reason] of found) sinceLastApply.set(stack, reason);
+      continue;
+    }
+    if (options.base !== undefined && !baseResolves) {
       notes.push(`repo ${repo.name}: --base ${options.base} is not in its history; treated as unchanged`);
       base[repo.name] = head[repo.name] = checkout.shas[repo.name]!;
       continue;
@@ -133,7 +166,8 @@ export async function detectAffectedStacks(loaded: LoadedManifest, options: Dete
   const parsedSources = new Map<string, Promise<string[]>>();
   for (const stack of Object.values(manifest.stacks)) {
     const repo = stack.repo ?? '';
-    if (stack.runner === 'command' || (changes[repo]?.length ?? 0) === 0) continue;
+    // Any runner: a command stack that wraps terraform or terragrunt has modules too.
+    if ((changes[repo]?.length ?? 0) === 0) continue;
     const repoDir = repo === '' ? options.manifestDir : checkout.dirs[repo];
     if (!repoDir) continue;
     const gitRoot = repo === '' ? rootDir : repoDir;
@@ -152,5 +186,8 @@ export async function detectAffectedStacks(loaded: LoadedManifest, options: Dete
   }
 
   const result = selectAffectedStacks({ manifest, manifestPath, changes, modules, previousManifest });
+  for (const [stack, reason] of [...sinceLastApply].sort(([a], [b]) => a.localeCompare(b))) {
+    if (!result.affected.has(stack)) result.affected.set(stack, reason);
+  }
   return { affected: result.affected, deleted: result.deleted, base, head, notes };
 }

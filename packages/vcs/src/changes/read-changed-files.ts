@@ -20,12 +20,16 @@ export interface ChangedFiles {
   includesWorkingTree: boolean;
 }
 
+async function isShallowRepo(repoDir: string): Promise<boolean> {
+  return (await runGit(['rev-parse', '--is-shallow-repository'], { cwd: repoDir })).trim() === 'true';
+}
+
 async function resolveRef(repoDir: string, ref: string, what: string): Promise<string> {
   assertSafeGitArgument(ref, what);
   const sha = await readCommitSha(repoDir, ref);
   if (sha) return sha;
   throw new StackfleetError('E_UNKNOWN_REF', `${what} "${ref}" does not exist in ${repoDir}`, {
-    hint: 'run `git fetch` (CI checkouts are often shallow: use fetch-depth: 0) or check the branch, tag or sha',
+    hint: 'run `git fetch` (CI checkouts are often shallow: use `fetch-depth: 0`, or `git fetch --deepen`) or check the branch, tag or sha',
   });
 }
 
@@ -39,6 +43,13 @@ export async function readChangedFiles(repoDir: string, options: ReadChangedFile
   const base = options.base !== undefined
     ? await resolveRef(repoDir, options.base, '--base')
     : headSha ? await readDefaultBase(repoDir, headSha) : EMPTY_TREE_SHA;
+  if (options.base === undefined && base === EMPTY_TREE_SHA && headSha && (await isShallowRepo(repoDir))) {
+    // `git clone --depth 1` (the default of common CI checkouts) has no parent and no merge-base:
+    // comparing with the empty tree would call every file "added" with no word of why.
+    throw new StackfleetError('E_SHALLOW_CLONE', `${repoDir} is a shallow clone: the base to compare with (the previous commit or the merge-base with the default branch) is not in its history`, {
+      hint: 'fetch the history (actions/checkout: `fetch-depth: 0`; or `git fetch --deepen=50`, `git fetch --unshallow`), or pass --base with a commit that is in the history',
+    });
+  }
   const diffArgv = ['diff', '--name-status', '-z', '-M', '--no-color', '--no-ext-diff', base];
   if (options.head !== undefined) {
     const out = await runGit([...diffArgv, headSha!, '--'], { cwd: repoDir });

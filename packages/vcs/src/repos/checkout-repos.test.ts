@@ -1,5 +1,7 @@
 import { createGitSandbox, type GitSandbox } from '@stackfleet/test-utils';
-import { mkdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { ValidationError } from '@stackfleet/core';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildTestManifest } from '../testing/manifest-fixture.js';
@@ -22,7 +24,7 @@ function manifestFor(url: string, ref?: string) {
 }
 
 describe('checkoutRepos', () => {
-  it('clones a file:// remote once and checks out a tag in a worktree per sha', async () => {
+  it('clones a file:// remote once and moves its one working directory between shas, keeping untracked files', async () => {
     const box = await createRemote();
     const stateDir = join(box.root, 'state');
     const url = `file://${box.dir('payments')}`;
@@ -30,20 +32,70 @@ describe('checkoutRepos', () => {
     const first = await checkoutRepos(manifestFor(url, 'v1.0.0'), options);
     const v1 = (await box.git('payments', ['rev-parse', 'v1.0.0'])).trim();
     expect(first.shas.payments).toBe(v1);
-    expect(first.dirs.payments).toBe(join(stateDir, 'worktrees', 'payments', v1));
+    expect(first.dirs.payments).toBe(join(stateDir, 'checkouts', 'payments'));
     expect(await readFile(join(first.dirs.payments!, 'stacks/app/main.tf'), 'utf8')).toBe('v1\n');
     expect(first.shas['']).toBe((await box.git('fleet', ['rev-parse', 'HEAD'])).trim());
     expect(first.warnings).toEqual([]);
+    // Local state beside the code, as terraform leaves it.
+    await writeFile(join(first.dirs.payments!, 'stacks/app/terraform.tfstate'), 'state\n');
+    await first.release();
 
     await box.commit('payments', { 'stacks/app/main.tf': 'v2\n' });
     await box.tag('payments', 'v2.0.0');
     const second = await checkoutRepos(manifestFor(url, 'v2.0.0'), options);
-    expect(second.dirs.payments).not.toBe(first.dirs.payments);
+    expect(second.dirs.payments).toBe(first.dirs.payments);
     expect(await readFile(join(second.dirs.payments!, 'stacks/app/main.tf'), 'utf8')).toBe('v2\n');
-    // The v1 worktree is untouched: a concurrent run pinned to v1 still sees v1.
-    expect(await readFile(join(first.dirs.payments!, 'stacks/app/main.tf'), 'utf8')).toBe('v1\n');
-    const reused = await checkoutRepos(manifestFor(url, 'v1.0.0'), options);
-    expect(reused.dirs.payments).toBe(first.dirs.payments);
+    expect(await readFile(join(second.dirs.payments!, 'stacks/app/terraform.tfstate'), 'utf8')).toBe('state\n');
+    await second.release();
+  });
+
+  it('makes a run that needs another sha wait until the holder releases the working directory', async () => {
+    const box = await createRemote();
+    const url = `file://${box.dir('payments')}`;
+    const stateDir = join(box.root, 'state');
+    const v1 = await checkoutRepos(manifestFor(url, 'v1.0.0'), { manifestDir: box.dir('fleet'), stateDir });
+    await box.commit('payments', { 'stacks/app/main.tf': 'v2\n' });
+    await box.tag('payments', 'v2.0.0');
+    // Another process holds it at v1 (this test's parent is alive for the whole test).
+    await writeFile(join(stateDir, 'checkouts', 'payments.users', 'other'), `${hostname()} ${process.ppid} ${v1.shas.payments}\n`);
+    await v1.release();
+    const notes: string[] = [];
+    let done = false;
+    const waiting = checkoutRepos(manifestFor(url, 'v2.0.0'), { manifestDir: box.dir('fleet'), stateDir, onNote: (note) => notes.push(note) })
+      .then((result) => { done = true; return result; });
+    while (notes.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(notes[0]).toMatch(/^repo payments: working directory .*checkouts\/payments is at [0-9a-f]{7} for another run \(pid \d+ on .*\); waiting for it to finish before moving it to [0-9a-f]{7}$/);
+    expect(done).toBe(false);
+    expect(await readFile(join(v1.dirs.payments!, 'stacks/app/main.tf'), 'utf8')).toBe('v1\n');
+    await rm(join(stateDir, 'checkouts', 'payments.users', 'other'));
+    const v2 = await waiting;
+    expect(await readFile(join(v2.dirs.payments!, 'stacks/app/main.tf'), 'utf8')).toBe('v2\n');
+    await v2.release();
+  });
+
+  it('refuses a stack path that is missing at the sha, or a committed symlink out of the checkout', async () => {
+    const box = await createRemote();
+    await symlink('/tmp', join(box.dir('payments'), 'stacks/evil'));
+    await symlink('../../..', join(box.dir('payments'), 'stacks/up'));
+    await box.commit('payments', {});
+    const url = `file://${box.dir('payments')}`;
+    const manifest = buildTestManifest({
+      repos: { payments: { name: 'payments', url } },
+      stacks: {
+        app: { name: 'app', repo: 'payments', path: 'stacks/app' },
+        evil: { name: 'evil', repo: 'payments', path: 'stacks/evil' },
+        up: { name: 'up', repo: 'payments', path: 'stacks/up' },
+        gone: { name: 'gone', repo: 'payments', path: 'nonexistent' },
+      },
+    });
+    const error = await checkoutRepos(manifest, { manifestDir: box.dir('fleet'), stateDir: join(box.root, 'state') }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ValidationError);
+    const sha = (await box.git('payments', ['rev-parse', 'HEAD'])).trim().slice(0, 7);
+    expect((error as ValidationError).problems.map((problem) => `${problem.code} ${problem.keyPath}: ${problem.message}`)).toEqual([
+      `E_PATH_ESCAPE stacks.evil.path: path "stacks/evil" resolves through a symlink to /tmp, outside repo payments at HEAD (${sha})`,
+      `E_PATH_MISSING stacks.gone.path: "nonexistent" does not exist in repo payments at HEAD (${sha})`,
+      `E_PATH_ESCAPE stacks.up.path: path "stacks/up" resolves through a symlink to ${join(box.root, 'state')}, outside repo payments at HEAD (${sha})`,
+    ]);
   });
 
   it('falls back to the cached ref with a warning when the fetch fails, never to another ref', async () => {
@@ -93,5 +145,14 @@ describe('checkoutRepos', () => {
     const result = await checkoutRepos(manifestFor('../payments'), { manifestDir: box.dir('fleet'), stateDir: join(box.root, 'state') });
     expect(result.dirs.payments).toBe(box.dir('payments'));
     expect(result.shas.payments).toBe((await box.git('payments', ['rev-parse', 'HEAD'])).trim());
+  });
+});
+
+describe('checkoutRepos on a local path with a ref', () => {
+  it('refuses the ref instead of deploying the working tree', async () => {
+    const box = await createRemote();
+    const error = await checkoutRepos(manifestFor('../payments', 'v1.0.0'), { manifestDir: box.dir('fleet'), stateDir: join(box.root, 'state') })
+      .catch((caught: unknown) => caught);
+    expect((error as ValidationError).problems).toEqual([expect.objectContaining({ code: 'E_LOCAL_REF', keyPath: 'repos.payments.ref' })]);
   });
 });

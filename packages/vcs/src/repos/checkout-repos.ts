@@ -1,19 +1,25 @@
 import { access, mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { isRemoteRepoUrl, StackfleetError, type Manifest } from '@stackfleet/core';
+import { dirname, join, resolve } from 'node:path';
+import { isRemoteRepoUrl, StackfleetError, ValidationError, type Locator, type Manifest, type Problem } from '@stackfleet/core';
 import { readCommitSha, readRepoRoot } from '../git/resolve-commit.js';
-import { assertSafeGitArgument, GitCommandError, runGit } from '../git/run-git.js';
+import { assertSafeGitArgument, runGit } from '../git/run-git.js';
+import { checkStackPaths } from './check-stack-paths.js';
+import { leaseWorkingDir, type WorkingDirLease } from './lease-working-dir.js';
 import { prepareRepoCache } from './prepare-repo-cache.js';
 
 export interface CheckoutReposOptions {
   /** Directory of stacks.yaml; local repo paths are relative to it. */
   manifestDir: string;
-  /** Absolute state directory; clones live in `repos/`, checkouts in `worktrees/`. */
+  /** Absolute state directory; clones live in `repos/`, working directories in `checkouts/`. */
   stateDir: string;
   /** Per-repo ref overrides (repo name -> branch, tag or sha). */
   refs?: Record<string, string>;
   /** Do not fetch; use what the cache holds. @default false */
   offline?: boolean;
+  /** Manifest locations for the stack path problems found after checkout. */
+  locate?: Locator;
+  /** Progress the user should see (waiting for a working directory another run holds). */
+  onNote?: (message: string) => void;
 }
 
 export interface CheckedOutRepos {
@@ -22,6 +28,8 @@ export interface CheckedOutRepos {
   /** Repo name -> resolved commit sha (`''` when the directory is not a git repo). */
   shas: Record<string, string>;
   warnings: string[];
+  /** Lets other runs move the working directories again; call when the run is over. */
+  release(): Promise<void>;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -42,18 +50,25 @@ async function checkoutLocal(name: string, dir: string): Promise<{ dir: string; 
   return { dir, sha: await readHead(dir) };
 }
 
-/** A detached worktree per sha: concurrent runs at different refs never share files. */
-async function addWorktree(cacheDir: string, worktreeDir: string, sha: string): Promise<void> {
-  if (await exists(join(worktreeDir, '.git'))) return;
-  await mkdir(resolve(worktreeDir, '..'), { recursive: true });
-  try {
-    await runGit(['worktree', 'prune'], { cwd: cacheDir });
-    await runGit(['worktree', 'add', '--detach', '--quiet', worktreeDir, sha], { cwd: cacheDir });
-  } catch (error) {
-    // Another run created the same worktree first: theirs is just as good.
-    if (error instanceof GitCommandError && (await exists(join(worktreeDir, '.git')))) return;
-    throw error;
+/** The one working directory of a remote repo: `<stateDir>/checkouts/<name>`. */
+export function readRepoWorkingDir(stateDir: string, name: string): string {
+  return join(stateDir, 'checkouts', name);
+}
+
+/**
+ * Moves the repo's working directory to `sha`, creating it on first use.
+ * Untracked and ignored files (terraform.tfstate, .terraform/, whatever a
+ * command stack keeps beside its code) stay, so a new commit does not orphan
+ * a stack's local state; tracked files are forced to the sha.
+ */
+async function moveWorkingDir(cacheDir: string, workDir: string, sha: string): Promise<void> {
+  if (await exists(join(workDir, '.git'))) {
+    await runGit(['checkout', '--force', '--detach', '--quiet', sha], { cwd: workDir });
+    return;
   }
+  await mkdir(dirname(workDir), { recursive: true });
+  await runGit(['worktree', 'prune'], { cwd: cacheDir });
+  await runGit(['worktree', 'add', '--force', '--detach', '--quiet', workDir, sha], { cwd: cacheDir });
 }
 
 async function checkoutRemote(name: string, url: string, ref: string | undefined, options: CheckoutReposOptions, warnings: string[]) {
@@ -69,22 +84,32 @@ async function checkoutRemote(name: string, url: string, ref: string | undefined
         : `run \`git fetch\` / check that the tag or branch exists: git ls-remote ${url}`,
     });
   }
-  const dir = join(options.stateDir, 'worktrees', name, sha);
-  await addWorktree(cacheDir, dir, sha);
-  return { dir, sha };
+  const dir = readRepoWorkingDir(options.stateDir, name);
+  const lease = await leaseWorkingDir(dir, sha, () => moveWorkingDir(cacheDir, dir, sha), {
+    onWait: (message) => options.onNote?.(`repo ${name}: ${message}`),
+  });
+  return { dir, sha, lease, ref: wanted };
 }
 
 /**
  * Makes every repo of the manifest available on disk. Local paths are used in
- * place at their HEAD; git URLs are cloned once into `<stateDir>/repos/<name>.git`
- * (bare, blobless where the server allows), fetched each run, and checked out
- * in `<stateDir>/worktrees/<name>/<sha>`. A failed fetch falls back to the
- * cached ref with a warning; it never switches to another ref.
+ * place at their HEAD (a `ref` on them is refused: checking one out would
+ * touch the user's working tree); git URLs are cloned once into
+ * `<stateDir>/repos/<name>.git` (bare, blobless where the server allows),
+ * fetched each run, and checked out in one working directory per repo,
+ * `<stateDir>/checkouts/<name>`, held at the resolved sha until `release`.
+ * A failed fetch falls back to the cached ref with a warning; it never
+ * switches to another ref. Stack paths are checked in each checkout before
+ * anything can run there (missing, or a symlink out of the repo).
  */
 export async function checkoutRepos(manifest: Manifest, options: CheckoutReposOptions): Promise<CheckedOutRepos> {
   const dirs: Record<string, string> = {};
   const shas: Record<string, string> = {};
   const warnings: string[] = [];
+  const leases: WorkingDirLease[] = [];
+  const release = async (): Promise<void> => {
+    await Promise.all(leases.splice(0).map((lease) => lease.release()));
+  };
   try {
     dirs[''] = await readRepoRoot(options.manifestDir);
     shas[''] = await readHead(dirs['']);
@@ -94,15 +119,45 @@ export async function checkoutRepos(manifest: Manifest, options: CheckoutReposOp
     dirs[''] = options.manifestDir;
     shas[''] = '';
   }
-  for (const repo of Object.values(manifest.repos).sort((a, b) => a.name.localeCompare(b.name))) {
-    assertSafeGitArgument(repo.url, `repos.${repo.name}.url`);
-    const ref = options.refs?.[repo.name] ?? repo.ref;
-    if (ref !== undefined) assertSafeGitArgument(ref, `repos.${repo.name}.ref`);
-    const result = isRemoteRepoUrl(repo.url)
-      ? await checkoutRemote(repo.name, repo.url, ref, options, warnings)
-      : await checkoutLocal(repo.name, resolve(options.manifestDir, repo.url));
-    dirs[repo.name] = result.dir;
-    shas[repo.name] = result.sha;
+  const problems: Problem[] = [];
+  try {
+    for (const repo of Object.values(manifest.repos).sort((a, b) => a.name.localeCompare(b.name))) {
+      assertSafeGitArgument(repo.url, `repos.${repo.name}.url`);
+      const ref = options.refs?.[repo.name] ?? repo.ref;
+      if (ref !== undefined) assertSafeGitArgument(ref, `repos.${repo.name}.ref`);
+      if (!isRemoteRepoUrl(repo.url)) {
+        if (repo.ref !== undefined) throw new ValidationError([describeLocalRef(repo.name, repo.url, repo.ref, options.locate)]);
+        const local = await checkoutLocal(repo.name, resolve(options.manifestDir, repo.url));
+        dirs[repo.name] = local.dir;
+        shas[repo.name] = local.sha;
+        continue;
+      }
+      const remote = await checkoutRemote(repo.name, repo.url, ref, options, warnings);
+      leases.push(remote.lease);
+      dirs[repo.name] = remote.dir;
+      shas[repo.name] = remote.sha;
+      problems.push(...(await checkStackPaths(manifest, { name: repo.name, dir: remote.dir, sha: remote.sha, ref: remote.ref }, options.locate)));
+    }
+    if (problems.length > 0) throw new ValidationError(problems);
+  } catch (error) {
+    await release();
+    throw error;
   }
-  return { dirs, shas, warnings };
+  return { dirs, shas, warnings, release };
+}
+
+/**
+ * A `ref` on a local-path repo is refused: the repo is used as its working
+ * tree is, and checking the ref out would touch the user's files.
+ */
+export function describeLocalRef(name: string, url: string, ref: string, locate?: Locator): Problem {
+  const keyPath = `repos.${name}.ref`;
+  const location = locate?.(keyPath);
+  return {
+    code: 'E_LOCAL_REF',
+    message: `ref "${ref}" on local repo ${name} (${url}) is not supported: a local repo is used as its working tree is`,
+    hint: `check out ${ref} in ${url} yourself and remove the ref, or use a git URL (file://...) to have stackfleet check out ${ref}`,
+    keyPath,
+    ...(location ? { location } : {}),
+  };
 }
