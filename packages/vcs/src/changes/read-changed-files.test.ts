@@ -1,4 +1,6 @@
-import { createGitSandbox, type GitSandbox } from '@stackfleet/test-utils';
+import { join } from 'node:path';
+import { createGitSandbox, SANDBOX_GIT_ENV, type GitSandbox } from '@stackfleet/test-utils';
+import { runGit } from '../git/run-git.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseNameStatus } from './parse-name-status.js';
 import { EMPTY_TREE_SHA } from './read-base-ref.js';
@@ -46,6 +48,21 @@ describe('readChangedFiles', () => {
     expect(result.base).toBe(forkPoint);
     expect(result.head).toBe('WORKTREE');
     expect(result.files).toEqual([{ path: 'b/c.tf', status: 'deleted' }, { path: 'new.tf', status: 'added' }]);
+  });
+
+  it('refuses a shallow clone without a base in its history, and accepts a --base that resolves', async () => {
+    const box = await createRepo();
+    await box.commit('infra', { 'a.tf': 'a2\n' });
+    await box.commit('infra', { 'a.tf': 'a3\n' });
+    const shallow = join(box.root, 'shallow');
+    await box.git('infra', ['clone', '--quiet', '--depth', '1', `file://${box.dir('infra')}`, shallow]);
+    await expect(readChangedFiles(shallow, { head: 'HEAD' })).rejects.toMatchObject({
+      code: 'E_SHALLOW_CLONE', hint: expect.stringContaining('fetch-depth: 0'),
+    });
+    expect((await readChangedFiles(shallow, { base: 'HEAD', head: 'HEAD' })).files).toEqual([]);
+    // Deep enough for the previous commit: no error.
+    await runGit(['fetch', '--quiet', '--deepen=1'], { cwd: shallow, env: SANDBOX_GIT_ENV });
+    expect((await readChangedFiles(shallow, { head: 'HEAD' })).files).toEqual([{ path: 'a.tf', status: 'modified' }]);
   });
 
   it('rejects an unknown base with E_UNKNOWN_REF and a git fetch hint', async () => {

@@ -85,6 +85,14 @@ async function checkoutRemote(name: string, url: string, ref: string | undefined
     });
   }
   const dir = readRepoWorkingDir(options.stateDir, name);
+  const legacy = join(options.stateDir, 'worktrees', name);
+  if (!(await exists(join(dir, '.git'))) && (await exists(legacy))) {
+    // Before one working directory per repo, every sha had its own: local state left there is not carried over.
+    warnings.push(
+      `repo "${name}": earlier versions checked it out per sha under ${legacy}; stacks with local state ` +
+      `(terraform.tfstate, .terraform/) must have it moved into ${dir} before their next plan, or they plan to create everything again`,
+    );
+  }
   const lease = await leaseWorkingDir(dir, sha, () => moveWorkingDir(cacheDir, dir, sha), {
     onWait: (message) => options.onNote?.(`repo ${name}: ${message}`),
   });

@@ -21,6 +21,9 @@ interface Holder {
   sha: string;
 }
 
+// Leases this process holds (the UI runs several runs from one process): one holder file per process, counted here.
+const heldHere = new Map<string, { sha: string; count: number }>();
+
 // A mutex left by a killed process is taken over after this long: the section it guards takes a git checkout.
 const STALE_MUTEX_MS = 60_000;
 
@@ -91,11 +94,18 @@ export async function leaseWorkingDir(
   let waited = false;
   for (;;) {
     const other = await withMutex(`${dir}.lock`, pollMs, async () => {
+      const mine = heldHere.get(dir);
+      if (mine && mine.sha !== sha) return { file: self, host: hostname(), pid: process.pid, sha: mine.sha };
+      if (mine) {
+        mine.count += 1;
+        return undefined;
+      }
       const holders = await readHolders(usersDir, self);
       const conflict = holders.find((holder) => holder.sha !== sha);
       if (conflict) return conflict;
       await moveTo();
       await writeFile(join(usersDir, self), `${hostname()} ${process.pid} ${sha}\n`);
+      heldHere.set(dir, { sha, count: 1 });
       return undefined;
     });
     if (!other) break;
@@ -108,5 +118,16 @@ export async function leaseWorkingDir(
     }
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
-  return { release: () => rm(join(usersDir, self), { force: true }) };
+  let released = false;
+  return {
+    release: async () => {
+      const mine = heldHere.get(dir);
+      if (released || !mine) return;
+      released = true;
+      mine.count -= 1;
+      if (mine.count > 0) return;
+      heldHere.delete(dir);
+      await rm(join(usersDir, self), { force: true });
+    },
+  };
 }
