@@ -24,7 +24,8 @@ export async function readLastApply(store: Store, stack: string, runs: RunCache 
     const at = row.finishedAt ?? row.startedAt ?? run.startedAt;
     if (run.command === 'destroy' && row.state === 'succeeded') return undefined;
     const applied = run.command === 'apply' && (row.state === 'succeeded' || row.state === 'unchanged');
-    const remediated = run.command === 'drift' && row.state === 'succeeded' && row.phase === 'apply';
+    // In a drift sweep a check ends unchanged or changed; only a remediated stack ends succeeded.
+    const remediated = run.command === 'drift' && row.state === 'succeeded';
     if (applied || remediated) return { runId: run.id, at, repoShas: run.repoShas };
   }
   return undefined;
