@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -79,24 +79,38 @@ describe('the working directory of a remote repo', () => {
   }, 120_000);
 
   it('makes a run that needs another sha wait for the run holding it, and says so', async () => {
-    const box = await createFleet({ 'slow/main.sh': 'echo v1 > seen.txt; sleep 3; cat seen.txt\n' }, [
+    const box = await createFleet({ 'slow/main.sh': 'true\n' }, [
       '  slow: { repo: services, path: slow, runner: command, commands: { apply: "sh main.sh" } }',
     ]);
-    const first = startStackfleet(['apply', '--auto-approve'], { cwd: box.dir('fleet'), env: SANDBOX_GIT_ENV });
-    const deadline = Date.now() + 20_000;
-    while (!existsSync(join(box.dir('fleet'), '.stackfleet/checkouts/services/slow/seen.txt')) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    // The first run's stack holds on until the second run has said that it waits.
+    const release = join(box.root, 'release');
+    await box.commit('services', { 'slow/main.sh': `echo v1 > seen.txt\nwhile [ ! -f ${release} ]; do sleep 0.1; done\ncat seen.txt\n` }, 'v1');
+    const env = SANDBOX_GIT_ENV;
+    const first = startStackfleet(['apply', '--auto-approve'], { cwd: box.dir('fleet'), env });
+    // Whatever happens below, the stack's loop ends (no process outlives the test).
+    const stop = setTimeout(() => writeFileSync(release, ''), 60_000);
+    const until = async (predicate: () => boolean, what: string) => {
+      const deadline = Date.now() + 30_000;
+      while (!predicate()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    await until(() => existsSync(join(box.dir('fleet'), '.stackfleet/checkouts/services/slow/seen.txt')), 'the first run to start its stack');
     await box.commit('services', { 'slow/main.sh': 'echo v2\n' }, 'v2');
-    const second = run(box, ['apply', '--auto-approve']);
+    const second = startStackfleet(['apply', '--auto-approve'], { cwd: box.dir('fleet'), env });
+    await until(() => second.output().stderr.includes('waiting for it to finish'), 'the second run to wait');
+    expect(second.output().stderr).toMatch(/repo services: working directory .*checkouts\/services is at [0-9a-f]{7} for another run \(pid \d+ on .*\); waiting for it to finish before moving it to [0-9a-f]{7}/);
+    writeFileSync(release, '');
     const firstResult = await first.done;
     expect(firstResult.code, firstResult.stderr).toBe(0);
     // The first run's files did not change under it.
     expect(firstResult.stdout).toContain('v1');
-    expect(second.code, second.stderr).toBe(0);
-    expect(second.stderr).toMatch(/repo services: working directory .*checkouts\/services is at [0-9a-f]{7} for another run \(pid \d+ on .*\); waiting for it to finish before moving it to [0-9a-f]{7}/);
-    expect(second.stdout).toContain('v2');
-  }, 60_000);
+    const secondResult = await second.done;
+    expect(secondResult.code, secondResult.stderr).toBe(0);
+    expect(secondResult.stdout).toContain('v2');
+    clearTimeout(stop);
+  }, 90_000);
 });
 
 describe('stack paths in a remote repo are checked after checkout', () => {
