@@ -10,7 +10,6 @@ import {
   type Problem,
   type StackGraph,
 } from '@stackfleet/core';
-import { describeLocalRef } from '@stackfleet/vcs';
 import { findManifest } from './find-manifest.js';
 
 /** A manifest read from disk, validated, with its DAG. */
@@ -39,9 +38,6 @@ export function readFleet(cwd: string, file?: string): Fleet {
   }
   const loaded = parseManifest(text, display);
   const problems = checkStackDirectories(loaded, manifestDir);
-  for (const repo of Object.values(loaded.manifest.repos)) {
-    if (!isRemoteRepoUrl(repo.url) && repo.ref !== undefined) problems.push(describeLocalRef(repo.name, repo.url, repo.ref, loaded.locate));
-  }
   let graph: StackGraph | undefined;
   try {
     graph = buildStackGraph(loaded);

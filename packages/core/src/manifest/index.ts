@@ -4,4 +4,4 @@ export { manifestSchema, stackSchema, contextSchema } from './schema.js';
 export { HOOK_NAMES, RUNNER_KINDS } from './schema-parts.js';
 export { parseDuration } from './duration.js';
 export { formatKeyPath, parseKeyPath, type KeySegment } from './key-path.js';
-export { findCronError, findPathEscape, findRetryPatternError } from './rules/index.js';
+export { describeLocalRef, findCronError, findPathEscape, findRetryPatternError } from './rules/index.js';

@@ -1,6 +1,6 @@
 import { access, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { isRemoteRepoUrl, StackfleetError, ValidationError, type Locator, type Manifest, type Problem } from '@stackfleet/core';
+import { describeLocalRef, isRemoteRepoUrl, StackfleetError, ValidationError, type Locator, type Manifest, type Problem } from '@stackfleet/core';
 import { readCommitSha, readRepoRoot } from '../git/resolve-commit.js';
 import { assertSafeGitArgument, runGit } from '../git/run-git.js';
 import { checkStackPaths } from './check-stack-paths.js';
@@ -134,7 +134,8 @@ export async function checkoutRepos(manifest: Manifest, options: CheckoutReposOp
       const ref = options.refs?.[repo.name] ?? repo.ref;
       if (ref !== undefined) assertSafeGitArgument(ref, `repos.${repo.name}.ref`);
       if (!isRemoteRepoUrl(repo.url)) {
-        if (repo.ref !== undefined) throw new ValidationError([describeLocalRef(repo.name, repo.url, repo.ref, options.locate)]);
+        // parseManifest refuses it already; a manifest built another way must not deploy the working tree either.
+        if (repo.ref !== undefined) throw new ValidationError([describeLocalRef(repo.name, repo.url, repo.ref, options.locate?.(`repos.${repo.name}.ref`))]);
         const local = await checkoutLocal(repo.name, resolve(options.manifestDir, repo.url));
         dirs[repo.name] = local.dir;
         shas[repo.name] = local.sha;
@@ -152,20 +153,4 @@ export async function checkoutRepos(manifest: Manifest, options: CheckoutReposOp
     throw error;
   }
   return { dirs, shas, warnings, release };
-}
-
-/**
- * A `ref` on a local-path repo is refused: the repo is used as its working
- * tree is, and checking the ref out would touch the user's files.
- */
-export function describeLocalRef(name: string, url: string, ref: string, locate?: Locator): Problem {
-  const keyPath = `repos.${name}.ref`;
-  const location = locate?.(keyPath);
-  return {
-    code: 'E_LOCAL_REF',
-    message: `ref "${ref}" on local repo ${name} (${url}) is not supported: a local repo is used as its working tree is`,
-    hint: `check out ${ref} in ${url} yourself and remove the ref, or use a git URL (file://...) to have stackfleet check out ${ref}`,
-    keyPath,
-    ...(location ? { location } : {}),
-  };
 }

@@ -4,6 +4,7 @@ import { validateDrift } from './validate-drift.js';
 import { validateEnvNames } from './validate-env-names.js';
 import { validateNames } from './validate-names.js';
 import { validatePaths } from './validate-paths.js';
+import { validateRepoRefs } from './validate-repo-refs.js';
 import { validateReferences } from './validate-references.js';
 import { validateRetries } from './validate-retries.js';
 import { validateTemplates } from './validate-templates.js';
@@ -12,12 +13,14 @@ export { createProblem, createSuggester, type ManifestRule, type RuleContext } f
 export { findCronError } from './validate-drift.js';
 export { findPathEscape } from './validate-paths.js';
 export { findRetryPatternError } from './validate-retries.js';
+export { describeLocalRef } from './validate-repo-refs.js';
 
 /** Every rule the loader runs after the schema, in a fixed order. */
 export const MANIFEST_RULES: readonly ManifestRule[] = [
   validateNames,
   validateReferences,
   validatePaths,
+  validateRepoRefs,
   validateCommands,
   validateEnvNames,
   validateDrift,
