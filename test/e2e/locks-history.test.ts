@@ -36,10 +36,12 @@ describe('locks and unlock', () => {
     const dir = fleet(
       `version: 1
 stacks:
-  slow: { runner: command, path: slow, commands: { apply: "echo begin > ../begun; sleep 4" } }
+  slow: { runner: command, path: slow, commands: { apply: "echo begin > ../begun; i=0; while [ ! -f ../release ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done" } }
 `,
       ['slow'],
     );
+    // The stack holds its lock until the test writes \`release\` (at most 30 s): on a
+    // loaded machine each CLI call below can take seconds, longer than any fixed sleep.
     // A short lease, renewed every 200 ms: the holder notices at once when its lock is taken away.
     const env = { STACKFLEET_LOCK_TTL_MS: '600' };
     const holder = startStackfleet(['apply', '--auto-approve'], { cwd: dir, env });
@@ -65,10 +67,11 @@ stacks:
     expect(forced.stdout).toContain(`unlocked slow (was held by ${hostname()} pid ${holder.child.pid}, run ${runId})`);
     expect(runStackfleet(['locks'], { cwd: dir }).stdout.trim()).toBe('no locks held');
 
+    writeFileSync(join(dir, 'release'), '');
     const held = await holder.done;
     expect(held.stdout).toContain('lost the lock on slow');
     expect(runStackfleet(['locks'], { cwd: dir }).stdout.trim()).toBe('no locks held');
-  }, 30_000);
+  }, 60_000);
 
   it('unlock without --force releases a lock whose holder was killed (same host, pid gone)', async () => {
     const dir = fleet(
