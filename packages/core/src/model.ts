@@ -106,8 +106,15 @@ export interface Settings {
   limits: Record<string, number>;
 }
 
+/** `policies[]` in the manifest: a policy file and the stacks it applies to. */
 export interface PolicyRef {
+  /** Relative to the manifest's directory. */
   file: string;
+  /** Stack-name globs; absent = every stack. */
+  stacks?: string[];
+  /** Any of these labels; absent = every stack. */
+  labels?: string[];
+  runners?: RunnerKind[];
 }
 
 export interface Manifest {

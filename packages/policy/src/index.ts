@@ -1,1 +1,34 @@
-export {};
+export * from './types.js';
+export { parsePolicyFile, nameFromFile, DEFAULT_EXEC_TIMEOUT_MS, type ParsedPolicy, type ParsePolicyOptions } from './parse/parse-policy-file.js';
+export { CEL_LIMITS } from './cel/create-cel-environment.js';
+export { evaluatePolicy, evaluatePolicies, type EvaluateOptions } from './evaluate/evaluate-policy.js';
+export { evaluateCelPolicy } from './evaluate/evaluate-cel-policy.js';
+export { interpretExecResult, EXEC_RULE } from './evaluate/evaluate-exec-policy.js';
+export {
+  selectExecEnvironment,
+  type PolicyCommandRequest,
+  type PolicyCommandResult,
+  type PolicyCommandRunner,
+} from './evaluate/exec-command.js';
+export {
+  decideVerdict,
+  isApprovalSatisfied,
+  type ApprovalContext,
+  type PolicyApproval,
+  type PolicyVerdict,
+  type VerdictSummary,
+} from './evaluate/decide-verdict.js';
+export { buildAccessPolicyInput, buildRunPolicyInput, buildStackPolicyInput, describeStack, type SecretValues } from './input/build-policy-input.js';
+export { collectSecretStrings, redactValue, sanitizeTerraformPlan } from './input/sanitize-terraform-plan.js';
+export { countCommandChanges, countTerraformChanges } from './input/count-changes.js';
+export { POLICY_INPUT_JSON_SCHEMA } from './input/input-schema.js';
+export type * from './input/types.js';
+export { policyAppliesTo, selectRunPolicies, selectStackPolicies, type LoadedPolicy } from './select/select-policies.js';
+export {
+  defaultPolicyFile,
+  parsePolicyTestFile,
+  type ExpectedDecision,
+  type PolicyTestCase,
+  type PolicyTestFile,
+} from './test-file/parse-policy-test-file.js';
+export { buildTestCaseInput, diffDecisions, formatDecision, runPolicyTestCase, type TestCaseResult } from './test-file/run-test-case.js';

@@ -190,6 +190,37 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('../commands/ui.js')).runUiCommand,
   },
   {
+    name: 'policy',
+    summary: 'test policy files and evaluate one policy (docs/policies.md)',
+    exits: 'as the subcommand',
+    globals: [],
+    examples: ['stackfleet policy test policies/', 'stackfleet policy eval policies/blast-radius.policy.yaml --input input.json'],
+    subcommands: [
+      {
+        name: 'test',
+        summary: 'run *.policy.test.yaml files: cases of input documents or terraform plans with the decisions expected',
+        exits: '0 pass, 1 fail',
+        arguments: [{ syntax: '[paths...]', description: 'test files or directories (default: .)', complete: 'file' }],
+        globals: [],
+        examples: ['stackfleet policy test', 'stackfleet policy test policies/blast-radius.policy.test.yaml'],
+        load: async () => (await import('../commands/policy.js')).runPolicyTestCommand,
+      },
+      {
+        name: 'eval',
+        summary: 'print the decisions of one policy for one input document',
+        exits: '0 nothing denies or awaits approval, 3 otherwise, 1 error',
+        arguments: [{ syntax: '<policy>', description: 'the policy file', complete: 'file' }],
+        options: [
+          { flags: '--input <file>', description: 'the input document (JSON, or YAML by extension)', complete: 'file' },
+          { flags: '--plan <file>', description: 'or: `terraform show -json` output, wrapped in a default input document', complete: 'file' },
+        ],
+        globals: ['json'],
+        examples: ['stackfleet policy eval policies/blast-radius.policy.yaml --input input.json', 'stackfleet policy eval policies/blast-radius.policy.yaml --plan plan.json --json'],
+        load: async () => (await import('../commands/policy.js')).runPolicyEvalCommand,
+      },
+    ],
+  },
+  {
     name: 'completion',
     summary: 'print a shell completion script (stack names and labels come from the manifest)',
     exits: '0',

@@ -6,6 +6,7 @@ import type {
   HookName,
   Hooks,
   Manifest,
+  PolicyRef,
   RepoSpec,
   SecretSource,
   StackSpec,
@@ -37,7 +38,14 @@ export function normalizeManifest(raw: RawManifest, source: string): Manifest {
     variables: raw.variables,
     contexts: mapValues(raw.contexts, normalizeContext),
     stacks: mapValues(raw.stacks, normalizeStack),
-    policies: raw.policies.map((policy) => ({ file: policy.file })),
+    policies: raw.policies.map(
+      (policy): PolicyRef => ({
+        file: policy.file,
+        ...(policy.stacks === undefined ? {} : { stacks: typeof policy.stacks === 'string' ? [policy.stacks] : policy.stacks }),
+        ...(policy.labels === undefined ? {} : { labels: policy.labels }),
+        ...(policy.runners === undefined ? {} : { runners: policy.runners }),
+      }),
+    ),
   };
 }
 

@@ -118,6 +118,18 @@ export const settingsSchema = z
   })
   .describe('Fleet-wide settings.');
 
+export const policyRefSchema = z
+  .strictObject({
+    file: z.string().describe('Path of a policy file, relative to this manifest.'),
+    stacks: z
+      .union([z.string(), stringListSchema])
+      .optional()
+      .describe('Only stacks whose name matches this glob (or one of these globs).'),
+    labels: stringListSchema.optional().describe('Only stacks carrying one of these labels.'),
+    runners: z.array(z.enum(RUNNER_KINDS)).optional().describe('Only stacks run by one of these runners.'),
+  })
+  .describe('A policy file; it applies to every stack unless narrowed by stacks, labels or runners (all must match).');
+
 export const manifestSchema = z
   .strictObject({
     version: z.literal(1).describe('Manifest format version. Only 1 exists.'),
@@ -126,10 +138,7 @@ export const manifestSchema = z
     variables: varsSchema.default({}).describe('Variables shared by every stack; the lowest precedence.'),
     contexts: z.record(z.string(), contextSchema).default({}).describe('Named contexts.'),
     stacks: z.record(z.string(), stackSchema).default({}).describe('The stacks, by name.'),
-    policies: z
-      .array(z.strictObject({ file: z.string().describe('Path of a policy file, relative to this manifest.') }))
-      .default([])
-      .describe('Policy files checked before apply.'),
+    policies: z.array(policyRefSchema).default([]).describe('Policy files and the stacks they apply to.'),
   })
   .describe('stackfleet manifest (stacks.yaml).');
 

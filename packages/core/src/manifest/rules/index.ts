@@ -4,6 +4,7 @@ import { validateDrift } from './validate-drift.js';
 import { validateEnvNames } from './validate-env-names.js';
 import { validateNames } from './validate-names.js';
 import { validatePaths } from './validate-paths.js';
+import { validatePolicies } from './validate-policies.js';
 import { validateRepoRefs } from './validate-repo-refs.js';
 import { validateReferences } from './validate-references.js';
 import { validateRetries } from './validate-retries.js';
@@ -26,4 +27,5 @@ export const MANIFEST_RULES: readonly ManifestRule[] = [
   validateDrift,
   validateRetries,
   validateTemplates,
+  validatePolicies,
 ];

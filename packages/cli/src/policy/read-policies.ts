@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { StackfleetError, ValidationError, type Problem } from '@stackfleet/core';
+import { parsePolicyFile, type LoadedPolicy, type Policy } from '@stackfleet/policy';
+import { displayPath, type Fleet } from '../manifest/read-manifest.js';
+
+/**
+ * Reads and parses every policy file the manifest names (IO around the pure
+ * `parsePolicyFile`). Collects every problem of every file, then throws one
+ * ValidationError: a policy that does not parse must stop the run (fail closed).
+ */
+export function readManifestPolicies(fleet: Fleet, cwd: string): LoadedPolicy[] {
+  const problems: Problem[] = [];
+  const loaded: LoadedPolicy[] = [];
+  fleet.loaded.manifest.policies.forEach((ref, index) => {
+    const path = resolve(fleet.manifestDir, ref.file);
+    const result = readPolicyText(path, cwd);
+    if (typeof result !== 'string') {
+      problems.push({ ...result, keyPath: `policies[${index}].file`, location: fleet.loaded.locate(`policies[${index}].file`) });
+      return;
+    }
+    const parsed = parsePolicyFile(result, { source: displayPath(cwd, path), dir: dirname(path) });
+    problems.push(...parsed.problems);
+    if (parsed.policy) loaded.push({ ref, policy: parsed.policy });
+  });
+  if (problems.length > 0) throw new ValidationError(problems);
+  return loaded;
+}
+
+/** One policy file by path (for `policy eval` and `policy test`); throws with every problem. */
+export function readPolicy(path: string, cwd: string): Policy {
+  const absolute = resolve(cwd, path);
+  const result = readPolicyText(absolute, cwd);
+  if (typeof result !== 'string') throw new StackfleetError(result.code, result.message, { hint: result.hint });
+  const parsed = parsePolicyFile(result, { source: displayPath(cwd, absolute), dir: dirname(absolute) });
+  if (parsed.policy === undefined) throw new ValidationError(parsed.problems);
+  return parsed.policy;
+}
+
+function readPolicyText(path: string, cwd: string): string | Problem {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return {
+      code: 'E_POLICY_MISSING',
+      message: `cannot read policy file ${displayPath(cwd, path)}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+      hint: code === 'ENOENT' ? 'create it, or fix the path (relative to the manifest)' : 'check the file permissions',
+    };
+  }
+}

@@ -1,0 +1,41 @@
+import picomatch from 'picomatch';
+import type { Problem } from '../../errors.js';
+import { createProblem, type ManifestRule } from './rule-context.js';
+
+/**
+ * A policy narrowed by a stack glob or a label that matches no stack would
+ * silently guard nothing (a typo disables a guardrail), so both are errors.
+ */
+export const validatePolicies: ManifestRule = (context) => {
+  const problems: Problem[] = [];
+  const stacks = Object.values(context.manifest.stacks);
+  const labels = new Set(stacks.flatMap((stack) => stack.labels));
+  context.manifest.policies.forEach((policy, index) => {
+    (policy.stacks ?? []).forEach((glob, globIndex) => {
+      const matches = picomatch(glob);
+      if (stacks.some((stack) => matches(stack.name))) return;
+      // For `stacks: GLOB` (normalized to a list) the locator points at the scalar.
+      const path = ['policies', index, 'stacks', globIndex];
+      problems.push(
+        createProblem(context, {
+          code: 'E_UNKNOWN_STACK',
+          path,
+          message: `"${glob}" matches no stack${context.suggest(glob, context.declared.stacks)}`,
+          hint: 'use a stack name or a glob that matches one (e.g. "app-*"), or remove it to apply the policy to every stack',
+        }),
+      );
+    });
+    (policy.labels ?? []).forEach((label, labelIndex) => {
+      if (labels.has(label)) return;
+      problems.push(
+        createProblem(context, {
+          code: 'E_UNKNOWN_LABEL',
+          path: ['policies', index, 'labels', labelIndex],
+          message: `no stack carries label "${label}"${context.suggest(label, labels)}`,
+          hint: 'use a label some stack carries, or remove it',
+        }),
+      );
+    });
+  });
+  return problems;
+};

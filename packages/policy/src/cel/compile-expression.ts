@@ -1,0 +1,60 @@
+import { getCelEnvironment, CEL_LIMITS } from './create-cel-environment.js';
+
+export type CompiledExpression = (context: Record<string, unknown>) => unknown;
+
+/** What is wrong with an expression, and where (an offset into its text). */
+export interface ExpressionProblem {
+  message: string;
+  offset: number;
+}
+
+/** What an expression must produce; `dyn` values are checked at evaluation. */
+export type ExpectedType = 'bool' | 'string' | 'any';
+
+interface CelErrorLike {
+  summary?: string;
+  message: string;
+  range?: { start: number; end: number };
+}
+
+const compiled = new Map<string, CompiledExpression>();
+
+/** Parses once per distinct text; throws the cel-js error for a bad expression. */
+export function compileExpression(text: string): CompiledExpression {
+  let expression = compiled.get(text);
+  if (expression === undefined) {
+    expression = getCelEnvironment().parse(text) as unknown as CompiledExpression;
+    compiled.set(text, expression);
+  }
+  return expression;
+}
+
+/**
+ * Syntax, limits and types at parse time, so `validate` catches them with a
+ * position instead of a deny at run time.
+ */
+export function checkExpression(text: string, expected: ExpectedType): ExpressionProblem | undefined {
+  if (text.length > CEL_LIMITS.maxLength) {
+    return { message: `expression is ${text.length} characters long, more than the limit of ${CEL_LIMITS.maxLength}`, offset: 0 };
+  }
+  let parsed: ReturnType<typeof getCelEnvironment>['parse'] extends (...args: never[]) => infer R ? R : never;
+  try {
+    parsed = getCelEnvironment().parse(text);
+  } catch (error) {
+    return describeCelError(error);
+  }
+  const checked = parsed.check();
+  if (!checked.valid) return describeCelError(checked.error);
+  const type = String(checked.type);
+  if (expected !== 'any' && type !== expected && type !== 'dyn') {
+    return { message: `expected an expression of type ${expected}, this one is ${type}`, offset: 0 };
+  }
+  return undefined;
+}
+
+/** The first line of a cel-js error (its message adds a source excerpt) and its offset. */
+export function describeCelError(error: unknown): ExpressionProblem {
+  const celError = error as CelErrorLike;
+  const message = (celError.summary ?? celError.message ?? String(error)).split('\n')[0] ?? 'invalid expression';
+  return { message, offset: celError.range?.start ?? 0 };
+}

@@ -1,0 +1,48 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import type { Problem, SourceLocation } from '@stackfleet/core';
+import { mapScalarOffset } from './map-scalar-offset.js';
+
+/** A policy file's YAML with what is needed to point at any node of it. */
+export interface PolicySource {
+  text: string;
+  file: string;
+  document: Document;
+  lineCounter: LineCounter;
+}
+
+export function readPolicyYaml(text: string, file: string): { source: PolicySource; problems: Problem[] } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const source = { text, file, document, lineCounter };
+  const problems = document.errors.map((error) => ({
+    code: 'E_POLICY_YAML',
+    message: `invalid YAML: ${(error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '')}`,
+    hint: 'fix the YAML syntax here (indentation, quoting, a missing ":")',
+    location: locateOffset(source, error.pos[0]),
+  }));
+  return { source, problems };
+}
+
+export function locateOffset(source: PolicySource, offset: number): SourceLocation {
+  const { line, col } = source.lineCounter.linePos(offset);
+  return { file: source.file, line, column: col };
+}
+
+export function locateNode(source: PolicySource, node: Node | null | undefined): SourceLocation {
+  return locateOffset(source, node?.range?.[0] ?? 0);
+}
+
+/** Where character `offset` of a scalar's value is in the file. */
+export function locateInScalar(source: PolicySource, node: Scalar, offset: number): SourceLocation {
+  return locateOffset(source, mapScalarOffset(source.text, node, offset));
+}
+
+export function keyOf(pair: Pair): string {
+  return isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+}
+
+export function mapPairs(node: unknown): Pair[] {
+  return isMap(node) ? (node as YAMLMap).items : [];
+}
+
+export { isMap, isScalar, isSeq };

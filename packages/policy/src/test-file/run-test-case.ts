@@ -1,0 +1,68 @@
+import type { PolicyDecision, Policy } from '../types.js';
+import { evaluatePolicy, type EvaluateOptions } from '../evaluate/evaluate-policy.js';
+import { buildStackPolicyInput } from '../input/build-policy-input.js';
+import type { PolicyRunInfo, PolicyStackInfo } from '../input/types.js';
+import type { ExpectedDecision, PolicyTestCase } from './parse-policy-test-file.js';
+
+const DEFAULT_RUN: PolicyRunInfo = {
+  id: 'test-run',
+  command: 'plan',
+  type: 'proposed',
+  actor: { login: 'tester', name: 'tester', source: 'test', teams: [] },
+  branch: null,
+  commit: null,
+};
+const DEFAULT_STACK: PolicyStackInfo = { name: 'test', labels: [], repo: null, path: '.', runner: 'terraform' };
+
+/** A case's input document: `input` as is, or one built from `plan` like a run would. */
+export function buildTestCaseInput(testCase: PolicyTestCase, plan?: unknown): unknown {
+  if (testCase.input !== undefined) return testCase.input;
+  return buildStackPolicyInput({
+    run: { ...DEFAULT_RUN, ...(testCase.run as Partial<PolicyRunInfo>) },
+    stack: { ...DEFAULT_STACK, ...(testCase.stack as Partial<PolicyStackInfo>) },
+    plan: { runner: 'terraform', show: plan ?? testCase.plan },
+    approvals: (testCase.approvals ?? []) as never,
+    secrets: [],
+  });
+}
+
+export interface TestCaseResult {
+  name: string;
+  passed: boolean;
+  actual: PolicyDecision[];
+  /** Lines of `-` expected / `+` actual, when it failed. */
+  diff: string[];
+}
+
+export async function runPolicyTestCase(policy: Policy, testCase: PolicyTestCase, input: unknown, options: EvaluateOptions): Promise<TestCaseResult> {
+  const actual = await evaluatePolicy(policy, input, options);
+  const diff = diffDecisions(testCase.decisions, actual);
+  return { name: testCase.name, passed: diff.length === 0, actual, diff };
+}
+
+/** Empty when `actual` matches `expected` in order; else a line diff. */
+export function diffDecisions(expected: readonly ExpectedDecision[], actual: readonly PolicyDecision[]): string[] {
+  const matches = (want: ExpectedDecision, got: PolicyDecision | undefined) =>
+    got !== undefined &&
+    want.rule === got.rule &&
+    want.effect === got.effect &&
+    (want.message === undefined || want.message === got.message) &&
+    (want.policy === undefined || want.policy === got.policy);
+  if (expected.length === actual.length && expected.every((want, index) => matches(want, actual[index]))) return [];
+  const lines: string[] = [];
+  for (let index = 0; index < Math.max(expected.length, actual.length); index += 1) {
+    const want = expected[index];
+    const got = actual[index];
+    if (want !== undefined && matches(want, got)) {
+      lines.push(`  ${formatDecision(got!)}`);
+      continue;
+    }
+    if (want !== undefined) lines.push(`- ${formatDecision(want)}`);
+    if (got !== undefined) lines.push(`+ ${formatDecision(got)}`);
+  }
+  return lines;
+}
+
+export function formatDecision(decision: Pick<PolicyDecision, 'rule' | 'effect'> & { message?: string }): string {
+  return `${decision.effect} ${decision.rule}${decision.message === undefined ? '' : `: ${decision.message}`}`;
+}

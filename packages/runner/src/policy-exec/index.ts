@@ -1,0 +1,1 @@
+export { runPolicyCommand, type PolicyCommandRequest, type PolicyCommandResult } from './run-policy-command.js';

@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+
+/**
+ * The request and result of `@stackfleet/policy`'s `PolicyCommandRunner`,
+ * repeated here because runner may import only core (the CLI checks that the
+ * two agree by passing `runPolicyCommand` where the policy package wants it).
+ */
+export interface PolicyCommandRequest {
+  command: string;
+  cwd: string;
+  /** The complete environment (nothing is inherited). */
+  env: Record<string, string>;
+  stdin: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface PolicyCommandResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** A policy that prints more than this is cut off (and then fails as non-JSON). */
+const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Runs an `engine: exec` policy: `sh -c COMMAND` in its own process group,
+ * the input document on stdin, stdout and stderr collected. On the timeout
+ * or an abort the whole group gets SIGKILL: a policy only reads, there is
+ * nothing to shut down gracefully. Resolves for every exit; a command that
+ * cannot start (missing cwd) resolves as a failure too, so it denies.
+ */
+export function runPolicyCommand(request: PolicyCommandRequest): Promise<PolicyCommandResult> {
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', request.command], {
+      cwd: request.cwd,
+      env: request.env,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const output = { stdout: [] as Buffer[], stderr: [] as Buffer[], bytes: 0 };
+    let timedOut = false;
+    let settled = false;
+    const killGroup = () => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // ESRCH: already gone.
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, request.timeoutMs);
+    const onAbort = () => killGroup();
+    request.signal?.addEventListener('abort', onAbort);
+    const finish = (exitCode: number | null, extraStderr = '') => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onAbort);
+      resolve({
+        exitCode,
+        stdout: Buffer.concat(output.stdout).toString('utf8'),
+        stderr: Buffer.concat(output.stderr).toString('utf8') + extraStderr,
+        timedOut,
+      });
+    };
+    for (const stream of ['stdout', 'stderr'] as const) {
+      child[stream].on('data', (chunk: Buffer) => {
+        output.bytes += chunk.length;
+        if (output.bytes > MAX_OUTPUT_BYTES) return killGroup();
+        output[stream].push(chunk);
+      });
+    }
+    // A command that does not read its stdin closes the pipe early: not an error.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(request.stdin);
+    child.on('error', (error) => finish(null, `could not start the policy command: ${error.message}`));
+    child.on('close', (code) => {
+      // Whatever the command left running in its group must not outlive it.
+      killGroup();
+      finish(code);
+    });
+    if (request.signal?.aborted) killGroup();
+  });
+}
