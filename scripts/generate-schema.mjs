@@ -13,3 +13,9 @@ const target = join(root, 'schema/stacks.schema.json');
 mkdirSync(dirname(target), { recursive: true });
 writeFileSync(target, `${JSON.stringify(buildManifestJsonSchema(), null, 2)}\n`);
 console.log(`wrote ${target}`);
+
+// The input document of policies (docs/policies.md), from the policy package.
+const { POLICY_INPUT_JSON_SCHEMA } = await import(join(root, 'packages/policy/dist/index.js'));
+const inputTarget = join(root, 'schema/policy-input.schema.json');
+writeFileSync(inputTarget, `${JSON.stringify(POLICY_INPUT_JSON_SCHEMA, null, 2)}\n`);
+console.log(`wrote ${inputTarget}`);

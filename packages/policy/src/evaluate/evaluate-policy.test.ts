@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { parsePolicyFile } from '../parse/parse-policy-file.js';
+import type { Policy } from '../types.js';
+import { decideVerdict, isApprovalSatisfied } from './decide-verdict.js';
+import { interpretExecResult } from './evaluate-exec-policy.js';
+import { evaluatePolicy } from './evaluate-policy.js';
+
+function policyOf(text: string): Policy {
+  const { policy, problems } = parsePolicyFile(text, { source: 'p.policy.yaml' });
+  if (!policy) throw new Error(JSON.stringify(problems));
+  return policy;
+}
+
+const ISSUE_EXAMPLE = policyOf(`kind: plan
+engine: cel
+params:
+  actionWeight: { delete: 10, update: 5, create: 1 }
+  typeWeight: { aws_db_instance: 100, aws_lb: 25, aws_instance: 1 }
+  threshold: 49
+variables:
+  score: >-
+    input.terraform.resource_changes.map(r, r.change.actions.map(a,
+      a in params.actionWeight ? double(params.actionWeight[a]) : 0.0).sum()
+      * (r.type in params.typeWeight ? double(params.typeWeight[r.type]) : 1.0)).sum()
+rules:
+  - name: blast-radius
+    effect: require_approval
+    when: variables.score > double(params.threshold)
+    message: '"blast radius " + string(variables.score) + " > " + string(params.threshold)'
+  - name: no-prod-db-delete
+    effect: deny
+    when: input.stack.labels.exists(l, l == "prod") && input.terraform.resource_changes.exists(r, r.type == "aws_db_instance" && "delete" in r.change.actions)
+    message: '"deleting a production database is not allowed"'
+`);
+
+const change = (type: string, ...actions: string[]) => ({ address: `${type}.x`, type, change: { actions } });
+
+describe('evaluatePolicy (cel)', () => {
+  it('scores the issue example with the registered list sum() over JSON doubles', async () => {
+    const input = {
+      stack: { labels: ['prod'] },
+      terraform: { resource_changes: [change('aws_db_instance', 'delete'), change('aws_lb', 'update'), change('aws_instance', 'create')] },
+    };
+    expect(await evaluatePolicy(ISSUE_EXAMPLE, input)).toEqual([
+      { policy: 'p', rule: 'blast-radius', effect: 'require_approval', message: 'blast radius 1126 > 49', approvals: 1, approvers: [] },
+      { policy: 'p', rule: 'no-prod-db-delete', effect: 'deny', message: 'deleting a production database is not allowed' },
+    ]);
+    const small = { stack: { labels: [] }, terraform: { resource_changes: [change('aws_instance', 'create'), change('aws_instance', 'update')] } };
+    expect(await evaluatePolicy(ISSUE_EXAMPLE, small)).toEqual([]);
+  });
+
+  it('evaluates variables in order; later ones use earlier ones', async () => {
+    const policy = policyOf(`kind: plan
+variables:
+  a: input.n * 2.0
+  b: variables.a + 1.0
+rules:
+  - { name: r, effect: warn, when: variables.b == 7.0, message: 'string(variables.b)' }
+`);
+    expect(await evaluatePolicy(policy, { n: 3 })).toEqual([{ policy: 'p', rule: 'r', effect: 'warn', message: '7' }]);
+  });
+
+  it('fails closed: a missing key, a non-bool when, a failing variable, a mixed sum each deny with the error', async () => {
+    const policy = policyOf(`kind: plan
+rules:
+  - { name: missing, effect: warn, when: input.nope > 1.0 }
+  - { name: not-bool, effect: warn, when: input.flag }
+  - { name: mixed-sum, effect: warn, when: "[1, 2].sum() + input.list.sum() > 0" }
+  - { name: fine, effect: warn, when: "true" }
+`);
+    expect(await evaluatePolicy(policy, { flag: 'yes', list: [1, 2] })).toEqual([
+      { policy: 'p', rule: 'missing', effect: 'deny', message: 'evaluation failed: No such key: nope', error: true },
+      { policy: 'p', rule: 'not-bool', effect: 'deny', message: 'evaluation failed: "when" must yield a bool, got string "yes"', error: true },
+      { policy: 'p', rule: 'mixed-sum', effect: 'deny', message: expect.stringMatching(/^evaluation failed: .*(overload|int)/), error: true },
+      { policy: 'p', rule: 'fine', effect: 'warn', message: 'fine' },
+    ]);
+    const failing = policyOf('kind: plan\nvariables: { x: input.terraform.resource_changes }\nrules: [{ name: r, effect: warn, when: "true" }]\n');
+    expect(await evaluatePolicy(failing, { changes: {} })).toEqual([
+      { policy: 'p', rule: 'variables.x', effect: 'deny', message: 'evaluation failed: No such key: terraform', error: true },
+    ]);
+  });
+
+  it('lets rules test for input.terraform with has()', async () => {
+    const policy = policyOf('kind: plan\nrules: [{ name: r, effect: warn, when: "!has(input.terraform) && !input.changes.known" }]\n');
+    expect(await evaluatePolicy(policy, { changes: { known: false } })).toHaveLength(1);
+  });
+
+  it('denies an exec policy when no command runner is given', async () => {
+    const policy = policyOf('kind: plan\nengine: exec\ncommand: "true"\n');
+    expect(await evaluatePolicy(policy, {})).toEqual([
+      { policy: 'p', rule: 'exec', effect: 'deny', message: 'evaluation failed: exec policies cannot run here (no command runner)', error: true },
+    ]);
+  });
+});
+
+describe('interpretExecResult', () => {
+  const policy = { name: 'x', timeoutMs: 10_000 };
+  const ok = (stdout: string) => interpretExecResult(policy, { exitCode: 0, stdout, stderr: '', timedOut: false });
+
+  it('reads deny, warn and require_approval lists; missing keys are empty; {msg} objects as conftest prints them', () => {
+    expect(ok('{"warn": ["w"], "require_approval": [{"msg": "big", "rule": "size"}]}')).toEqual([
+      { policy: 'x', rule: 'exec', effect: 'warn', message: 'w' },
+      { policy: 'x', rule: 'size', effect: 'require_approval', message: 'big', approvals: 1, approvers: [] },
+    ]);
+    expect(ok('{}')).toEqual([]);
+  });
+
+  it('fails closed on non-JSON, unknown keys, a non-zero exit and the timeout', () => {
+    const messages = [
+      ok('not json'),
+      ok('{"denied": []}'),
+      ok('[]'),
+      interpretExecResult(policy, { exitCode: 4, stdout: '', stderr: 'boom\nopa: error', timedOut: false }),
+      interpretExecResult(policy, { exitCode: null, stdout: '', stderr: '', timedOut: true }),
+    ].map((decisions) => decisions.map((decision) => `${decision.effect}: ${decision.message}`));
+    expect(messages).toEqual([
+      ['deny: evaluation failed: command printed no JSON object: "not json"'],
+      ['deny: evaluation failed: command printed unknown key "denied" (expected deny, warn, require_approval)'],
+      ['deny: evaluation failed: command must print a JSON object {"deny": [...], "warn": [...], "require_approval": [...]}'],
+      ['deny: evaluation failed: command exited with code 4: opa: error'],
+      ['deny: evaluation failed: command timed out after 10.0s'],
+    ]);
+  });
+});
+
+describe('decideVerdict', () => {
+  const approval = { policy: 'p', rule: 'big', effect: 'require_approval' as const, message: 'm', approvals: 2, approvers: ['alice', 'team:dba'] };
+  const at = '2026-01-01T00:00:00Z';
+
+  it('deny wins, then unsatisfied approvals; warnings never stop', () => {
+    const warn = { policy: 'p', rule: 'w', effect: 'warn' as const, message: 'w' };
+    expect(decideVerdict([warn]).verdict).toBe('allow');
+    expect(decideVerdict([warn, approval]).verdict).toBe('awaiting_approval');
+    expect(decideVerdict([approval, { ...warn, effect: 'deny' }]).verdict).toBe('deny');
+  });
+
+  it('counts distinct allowed approvers, by login or team', () => {
+    const context = (bys: string[], teams: string[] = []) => ({
+      actor: 'carol',
+      teams: { dba: ['dave'] },
+      approvals: bys.map((by) => ({ by, at, teams })),
+    });
+    expect(isApprovalSatisfied(approval, context(['alice']))).toBe(false);
+    expect(isApprovalSatisfied(approval, context(['alice', 'alice']))).toBe(false);
+    expect(isApprovalSatisfied(approval, context(['alice', 'dave']))).toBe(true);
+    expect(isApprovalSatisfied(approval, context(['alice', 'bob']))).toBe(false);
+    expect(isApprovalSatisfied(approval, context(['alice', 'eve'], ['dba']))).toBe(true);
+  });
+
+  it('without approvers, anyone but the run actor approves', () => {
+    const anyone = { ...approval, approvals: 1, approvers: [] };
+    expect(isApprovalSatisfied(anyone, { actor: 'carol', approvals: [{ by: 'carol', at, teams: [] }] })).toBe(false);
+    expect(isApprovalSatisfied(anyone, { actor: 'carol', approvals: [{ by: 'bob', at, teams: [] }] })).toBe(true);
+  });
+});
