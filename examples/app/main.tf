@@ -22,6 +22,7 @@ variable "owner" {
 
 resource "terraform_data" "service" {
   input = {
+    tier        = "app" # weighs in policies/blast-radius.policy.yaml
     subnet      = var.subnet
     db_endpoint = var.db_endpoint
     environment = var.environment

@@ -20,6 +20,7 @@ variable "owner" {
 
 resource "terraform_data" "db" {
   input = {
+    tier        = "data" # weighs in policies/blast-radius.policy.yaml
     vpc_id      = var.vpc_id
     environment = var.environment
     owner       = var.owner

@@ -15,6 +15,7 @@ variable "owner" {
 
 resource "terraform_data" "vpc" {
   input = {
+    tier        = "core" # weighs in policies/blast-radius.policy.yaml
     cidr        = var.cidr
     environment = var.environment
     owner       = var.owner

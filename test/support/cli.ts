@@ -48,9 +48,10 @@ export function makeTempDir(prefix = 'stackfleet-e2e-'): { dir: string; cleanup:
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Copies the repository's example fleet (stacks.yaml + examples/) into a temp dir. */
+/** Copies the repository's example fleet (stacks.yaml + examples/ + policies/) into a temp dir. */
 export function copyExampleFleet(dir: string): void {
   cpSync(join(repoRoot, 'stacks.yaml'), join(dir, 'stacks.yaml'));
+  cpSync(join(repoRoot, 'policies'), join(dir, 'policies'), { recursive: true });
   cpSync(join(repoRoot, 'examples'), join(dir, 'examples'), {
     recursive: true,
     filter: (source) => !/(\.terraform|terraform\.tfstate|\.dns-state|\.terraform\.lock\.hcl|stackfleet\.auto\.tfvars)/.test(source),
