@@ -23,7 +23,10 @@ const compiled = new Map<string, CompiledExpression>();
 export function compileExpression(text: string): CompiledExpression {
   let expression = compiled.get(text);
   if (expression === undefined) {
-    expression = getCelEnvironment().parse(text) as unknown as CompiledExpression;
+    const parsed = getCelEnvironment().parse(text);
+    // Checking once stores the types in the AST; unchecked, cel-js would type-check on every evaluation.
+    parsed.check();
+    expression = parsed as unknown as CompiledExpression;
     compiled.set(text, expression);
   }
   return expression;

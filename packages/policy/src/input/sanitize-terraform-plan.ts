@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { PolicyTerraformPlan } from './types.js';
 
 /** Shorter values are not treated as secrets (as the log masker does): hiding every `1` would hide everything. */
@@ -9,8 +9,14 @@ const MIN_SECRET_LENGTH = 3;
  * prefix lets a rule tell that a value changed without seeing it.
  */
 export function redactValue(value: unknown): string {
-  const digest = createHash('sha256').update(JSON.stringify(value) ?? 'null').digest('hex');
+  const digest = sha256Hex(JSON.stringify(value) ?? 'null');
   return `<sensitive:${digest.slice(0, 12)}>`;
+}
+
+// The one-shot `crypto.hash` (Node 20.12+) is about twice as fast as createHash.
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+function sha256Hex(text: string): string {
+  return oneShotHash ? oneShotHash('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex');
 }
 
 /**
@@ -36,57 +42,72 @@ export function collectSecretStrings(values: Iterable<unknown>): string[] {
 /**
  * `terraform show -json` -> `input.terraform`: only resource_changes and
  * output_changes, no-op changes dropped, values marked sensitive (by
- * `before_sensitive`/`after_sensitive`, or an output's `sensitive`) and any
- * string containing one of `secrets` replaced by `redactValue`.
+ * `before_sensitive`/`after_sensitive`) and any string containing one of
+ * `secrets` replaced by `redactValue`. One copying walk (the input is never
+ * mutated); this runs for every stack of every run, so it stays cheap.
  */
 export function sanitizeTerraformPlan(show: unknown, secrets: readonly string[]): PolicyTerraformPlan {
   const plan = (show ?? {}) as { resource_changes?: unknown; output_changes?: unknown };
   const resourceChanges = Array.isArray(plan.resource_changes) ? plan.resource_changes : [];
   const outputChanges = isRecord(plan.output_changes) ? plan.output_changes : {};
-  const hideSecrets = (value: unknown) => redactSecretStrings(value, secrets);
-  return {
-    resource_changes: resourceChanges
-      .filter((resource) => isRecord(resource) && !isNoOp(resource['change']))
-      .map((resource) => hideSecrets({ ...(resource as Record<string, unknown>), change: sanitizeChange((resource as Record<string, unknown>)['change']) }) as Record<string, unknown>),
-    output_changes: Object.fromEntries(
-      Object.entries(outputChanges)
-        .filter(([, change]) => !isNoOp(change))
-        .map(([name, change]) => [name, hideSecrets(sanitizeChange(change, isRecord(change) && change['sensitive'] === true)) as Record<string, unknown>]),
-    ),
-  };
-}
-
-function sanitizeChange(change: unknown, wholeSensitive = false): Record<string, unknown> {
-  if (!isRecord(change)) return {};
-  return {
-    ...change,
-    before: wholeSensitive ? redactPresent(change['before']) : redactSensitive(change['before'], change['before_sensitive']),
-    after: wholeSensitive ? redactPresent(change['after']) : redactSensitive(change['after'], change['after_sensitive']),
-  };
-}
-
-function redactPresent(value: unknown): unknown {
-  return value === null || value === undefined ? value : redactValue(value);
-}
-
-/** `mask` mirrors `value`: `true` where the value is sensitive. */
-function redactSensitive(value: unknown, mask: unknown): unknown {
-  if (mask === true) return redactPresent(value);
-  if (Array.isArray(value) && Array.isArray(mask)) return value.map((item, index) => redactSensitive(item, mask[index]));
-  if (isRecord(value) && isRecord(mask)) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactSensitive(item, mask[key])]));
+  const walker = createSanitizer(secrets);
+  const sanitized: PolicyTerraformPlan = { resource_changes: [], output_changes: {} };
+  for (const resource of resourceChanges) {
+    if (!isRecord(resource) || isNoOp(resource['change'])) continue;
+    const copy: Record<string, unknown> = {};
+    for (const key in resource) copy[key] = key === 'change' ? walker.change(resource[key]) : walker.value(resource[key], undefined);
+    sanitized.resource_changes.push(copy);
   }
-  return value;
+  for (const name in outputChanges) {
+    const change = outputChanges[name];
+    if (!isNoOp(change)) sanitized.output_changes[name] = walker.change(change);
+  }
+  return sanitized;
 }
 
-function redactSecretStrings(value: unknown, secrets: readonly string[]): unknown {
-  if (secrets.length === 0) return value;
-  if (typeof value === 'string') return secrets.some((secret) => value.includes(secret)) ? redactValue(value) : value;
-  if (Array.isArray(value)) return value.map((item) => redactSecretStrings(item, secrets));
-  if (isRecord(value)) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactSecretStrings(item, secrets)]));
-  }
-  return value;
+function createSanitizer(secrets: readonly string[]) {
+  // A secret repeated across resources hashes once.
+  const hashes = new Map<string, string>();
+  const redact = (value: unknown): unknown => {
+    if (value === null || value === undefined) return value;
+    if (typeof value !== 'string') return redactValue(value);
+    let hash = hashes.get(value);
+    if (hash === undefined) {
+      hash = redactValue(value);
+      hashes.set(value, hash);
+    }
+    return hash;
+  };
+  const containsSecret = (text: string): boolean => {
+    for (const secret of secrets) if (text.includes(secret)) return true;
+    return false;
+  };
+  /** `mask` mirrors `value`: `true` where the value is sensitive. */
+  const value = (item: unknown, mask: unknown): unknown => {
+    if (mask === true) return redact(item);
+    if (typeof item === 'string') return secrets.length > 0 && containsSecret(item) ? redact(item) : item;
+    if (item === null || typeof item !== 'object') return item;
+    if (Array.isArray(item)) {
+      const masks = Array.isArray(mask) ? mask : undefined;
+      const copy = new Array<unknown>(item.length);
+      for (let index = 0; index < item.length; index += 1) copy[index] = value(item[index], masks?.[index]);
+      return copy;
+    }
+    const masks = isRecord(mask) ? mask : undefined;
+    const copy: Record<string, unknown> = {};
+    for (const key in item as Record<string, unknown>) copy[key] = value((item as Record<string, unknown>)[key], masks?.[key]);
+    return copy;
+  };
+  const change = (raw: unknown): Record<string, unknown> => {
+    if (!isRecord(raw)) return {};
+    const copy: Record<string, unknown> = {};
+    for (const key in raw) {
+      const mask = key === 'before' ? raw['before_sensitive'] : key === 'after' ? raw['after_sensitive'] : undefined;
+      copy[key] = value(raw[key], mask);
+    }
+    return copy;
+  };
+  return { value, change };
 }
 
 function isNoOp(change: unknown): boolean {
