@@ -101,8 +101,10 @@ function createSanitizer(secrets: readonly string[]) {
   const change = (raw: unknown): Record<string, unknown> => {
     if (!isRecord(raw)) return {};
     const copy: Record<string, unknown> = {};
+    // Older output_changes say `sensitive: true` instead of before/after_sensitive.
+    const whole = raw['sensitive'] === true;
     for (const key in raw) {
-      const mask = key === 'before' ? raw['before_sensitive'] : key === 'after' ? raw['after_sensitive'] : undefined;
+      const mask = whole && (key === 'before' || key === 'after') ? true : key === 'before' ? raw['before_sensitive'] : key === 'after' ? raw['after_sensitive'] : undefined;
       copy[key] = value(raw[key], mask);
     }
     return copy;
