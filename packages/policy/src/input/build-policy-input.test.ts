@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildAccessPolicyInput, buildRunPolicyInput, buildStackPolicyInput, describeStack } from './build-policy-input.js';
 import { POLICY_INPUT_JSON_SCHEMA } from './input-schema.js';
+import { buildRunInfo } from './build-run-info.js';
 import { redactValue } from './sanitize-terraform-plan.js';
 import type { PolicyRunInfo } from './types.js';
 
@@ -118,3 +119,20 @@ function validate(schema: unknown, value: unknown, path = ''): string[] {
   if (Array.isArray(value) && node.items !== undefined) value.forEach((item, index) => errors.push(...validate(node.items, item, at(index))));
   return errors;
 }
+
+describe('buildRunInfo', () => {
+  const base = { id: 'r', userAtHost: 'me@box', teams: { platform: ['alice', 'bob'], dba: ['carol'] } };
+  it('takes the actor from STACKFLEET_ACTOR, then CI variables, then git, then user@host, with teams', () => {
+    const actor = (env: Record<string, string>, gitEmail?: string) => buildRunInfo({ ...base, command: 'plan', env, gitEmail }).actor;
+    expect(actor({ STACKFLEET_ACTOR: 'alice', GITHUB_ACTOR: 'x' })).toEqual({ login: 'alice', name: 'alice', source: 'STACKFLEET_ACTOR', teams: ['platform'] });
+    expect(actor({ GITHUB_ACTOR: 'carol' }, 'c@x')).toMatchObject({ login: 'carol', source: 'GITHUB_ACTOR', teams: ['dba'] });
+    expect(actor({ GITLAB_USER_LOGIN: 'gl', GITLAB_USER_NAME: 'G L' })).toMatchObject({ login: 'gl', name: 'G L', source: 'GITLAB_USER_LOGIN', teams: [] });
+    expect(actor({}, 'dev@example.com')).toMatchObject({ login: 'dev@example.com', source: 'git' });
+    expect(actor({ STACKFLEET_ACTOR: ' ' })).toMatchObject({ login: 'me@box', source: 'user@host' });
+  });
+
+  it('types the run by its command unless told', () => {
+    const type = (command: 'plan' | 'apply' | 'destroy' | 'drift', given?: 'local') => buildRunInfo({ ...base, env: {}, command, type: given }).type;
+    expect([type('plan'), type('apply'), type('destroy'), type('drift'), type('apply', 'local')]).toEqual(['proposed', 'tracked', 'tracked', 'drift', 'local']);
+  });
+});
