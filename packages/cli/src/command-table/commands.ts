@@ -194,11 +194,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'test policy files and evaluate one policy (docs/policies.md)',
     exits: 'as the subcommand',
     globals: [],
-    examples: ['stackfleet policy test policies/', 'stackfleet policy eval policies/blast-radius.policy.yaml --input input.json'],
+    // A group's examples are its subcommands'.
+    examples: [],
     subcommands: [
       {
         name: 'test',
-        summary: 'run *.policy.test.yaml files: cases of input documents or terraform plans with the decisions expected',
+        summary: 'run `*.policy.test.yaml` files: cases of input documents or terraform plans with the decisions expected',
         exits: '0 pass, 1 fail',
         arguments: [{ syntax: '[paths...]', description: 'test files or directories (default: .)', complete: 'file' }],
         globals: [],
