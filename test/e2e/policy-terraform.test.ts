@@ -156,6 +156,10 @@ describe('policy commands', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr + bad.stdout).toContain('policies/guard.policy.yaml:7:9 rules[0].when: invalid CEL: Unexpected token: PLUS');
     writeFileSync(join(dir, 'policies', 'guard.policy.yaml'), 'kind: plan\nrules:\n  - name: big\n    effect: deny\n    when: >-\n      input.changes.total >\n        3.0\n    message: \'"too big"\'\n');
+    writeFileSync(join(dir, 'stacks.yaml'), 'version: 1\nstacks:\n  app: { path: stacks/app, runner: command, commands: { apply: "true" } }\npolicies:\n  - file: policies/gaurd.policy.yaml\n');
+    const missing = runStackfleet(['validate'], { cwd: dir });
+    expect([missing.code, missing.stderr + missing.stdout]).toEqual([1, expect.stringContaining('stacks.yaml:5:11 policies[0].file: cannot read policy file policies/gaurd.policy.yaml: no such file')]);
+    writeFileSync(join(dir, 'stacks.yaml'), 'version: 1\nstacks:\n  app: { path: stacks/app, runner: command, commands: { apply: "true" } }\npolicies:\n  - file: policies/guard.policy.yaml\n    stacks: "app*"\n');
     const good = runStackfleet(['validate'], { cwd: dir });
     expect(good.stdout).toBe('stacks.yaml: valid (1 stack, 1 policy)\n');
     expect(good.code).toBe(0);
