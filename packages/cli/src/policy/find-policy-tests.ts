@@ -1,7 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const SKIPPED_DIRS = new Set(['node_modules', '.git', '.stackfleet', 'dist', '.terraform']);
+// Hidden directories (.git, .stackfleet, .terraform, bench/.work) and dependencies hold no tests of ours.
+const SKIPPED_DIRS = new Set(['node_modules', 'dist']);
 const TEST_FILE = /\.policy\.test\.ya?ml$/;
 
 /** `*.policy.test.yaml` files under each path (a file is taken as is), sorted. */
@@ -18,7 +19,7 @@ export function findPolicyTestFiles(paths: readonly string[], cwd: string): stri
     while (pending.length > 0) {
       const dir = pending.pop()!;
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name)) pending.push(join(dir, entry.name));
+        if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name) && !entry.name.startsWith('.')) pending.push(join(dir, entry.name));
         else if (entry.isFile() && TEST_FILE.test(entry.name)) found.add(join(dir, entry.name));
       }
     }
