@@ -118,7 +118,7 @@ describe('interpretExecResult', () => {
       ['deny: evaluation failed: command printed unknown key "denied" (expected deny, warn, require_approval)'],
       ['deny: evaluation failed: command must print a JSON object {"deny": [...], "warn": [...], "require_approval": [...]}'],
       ['deny: evaluation failed: command exited with code 4: opa: error'],
-      ['deny: evaluation failed: command timed out after 10.0s'],
+      ['deny: evaluation failed: command timed out after 10s'],
     ]);
   });
 });
