@@ -3,7 +3,8 @@ import tseslint from 'typescript-eslint';
 
 /**
  * Package arrows (STYLE.md): pure `core` imports nothing of ours; `policy`,
- * `runner`, `state`, `vcs`, `tui` and `test-utils` import only `core`; `cli`
+ * `runner`, `state`, `vcs`, `tui` and `test-utils` import only `core`; `github`
+ * imports `core` and `policy`; `cli`
  * is the composition root and may import everything.
  */
 export default [
@@ -24,6 +25,7 @@ export default [
             { sourceTag: 'scope:runner', onlyDependOnLibsWithTags: ['scope:core'] },
             { sourceTag: 'scope:state', onlyDependOnLibsWithTags: ['scope:core'] },
             { sourceTag: 'scope:vcs', onlyDependOnLibsWithTags: ['scope:core'] },
+            { sourceTag: 'scope:github', onlyDependOnLibsWithTags: ['scope:core', 'scope:policy'] },
             { sourceTag: 'scope:tui', onlyDependOnLibsWithTags: ['scope:core'] },
             { sourceTag: 'scope:test-utils', onlyDependOnLibsWithTags: ['scope:core'] },
             { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['*'] },
@@ -42,9 +44,10 @@ export default [
         {
           allow: [],
           enforceBuildableLibDependency: false,
-          depConstraints: ['core', 'policy', 'runner', 'state', 'vcs', 'tui', 'test-utils'].map((scope) => ({
+          depConstraints: ['core', 'policy', 'runner', 'state', 'vcs', 'github', 'tui', 'test-utils'].map((scope) => ({
             sourceTag: `scope:${scope}`,
-            onlyDependOnLibsWithTags: scope === 'core' ? ['scope:test-utils'] : ['scope:core', 'scope:test-utils'],
+            onlyDependOnLibsWithTags:
+              scope === 'core' ? ['scope:test-utils'] : scope === 'github' ? ['scope:core', 'scope:policy', 'scope:test-utils'] : ['scope:core', 'scope:test-utils'],
           })).concat([
             { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['*'] },
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['*'] },

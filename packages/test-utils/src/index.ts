@@ -5,3 +5,16 @@ export { createTempDir } from './temp-dir.js';
 export type { TempDir } from './temp-dir.js';
 export { maxConcurrency, readIntervals, writeCommandFleet } from './command-fleet.js';
 export type { CommandFleet, CommandFleetDescription, CommandFleetStack, StackInterval } from './command-fleet.js';
+export { startFakeGithub } from './fake-github/fake-github-server.js';
+export type {
+  FakeCheckRun,
+  FakeComment,
+  FakeGithubServer,
+  FakeGithubState,
+  FakeIssue,
+  FakePull,
+  FakeReview,
+  RecordedRequest,
+  ScriptedFailure,
+} from './fake-github/fake-github-server.js';
+export { matchOperation, validateRequestBody } from './fake-github/openapi-validator.js';
