@@ -18,3 +18,4 @@ export {
 export { syncDriftIssue } from './client/drift-issue.js';
 export { reactToComment, type Reaction } from './client/react-to-comment.js';
 export { isNullSha, parseGithubContext, readGithubContext, type GithubContext } from './context/github-context.js';
+export { renderWorkflows, type RenderedWorkflow, type WorkflowOptions } from './init/render-workflows.js';

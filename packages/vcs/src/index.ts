@@ -17,3 +17,4 @@ export { checkStackPaths } from './repos/check-stack-paths.js';
 export type { CheckedOutRepo } from './repos/check-stack-paths.js';
 export { leaseWorkingDir } from './repos/lease-working-dir.js';
 export type { WorkingDirLease, LeaseWorkingDirOptions } from './repos/lease-working-dir.js';
+export { readDefaultBranch } from './changes/read-base-ref.js';

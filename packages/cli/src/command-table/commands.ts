@@ -222,6 +222,28 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    name: 'github',
+    summary: 'the pull-request loop on GitHub (docs/ci.md)',
+    exits: 'as the subcommand',
+    globals: [],
+    // A group's examples are its subcommands'.
+    examples: [],
+    subcommands: [
+      {
+        name: 'init',
+        summary: 'write plan (pull requests), apply (pushes to the default branch) and drift (schedule) workflows to .github/workflows/',
+        exits: '0 written, 1 a workflow exists (without --force) or no git repository',
+        options: [
+          { flags: '--force', description: 'overwrite existing stackfleet workflows' },
+          { flags: '--branch <name>', description: 'the branch whose pushes apply (default: the repository default branch)' },
+        ],
+        globals: ['file'],
+        examples: ['stackfleet github init', 'stackfleet github init --branch production --force'],
+        load: async () => (await import('../commands/github-init.js')).runGithubInitCommand,
+      },
+    ],
+  },
+  {
     name: 'completion',
     summary: 'print a shell completion script (stack names and labels come from the manifest)',
     exits: '0',

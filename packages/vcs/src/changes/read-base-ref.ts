@@ -4,7 +4,8 @@ import { GitCommandError, runGit } from '../git/run-git.js';
 /** git's empty tree: the base of a root commit, so every file counts as added. */
 export const EMPTY_TREE_SHA = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
-async function readDefaultBranch(repoDir: string): Promise<string | undefined> {
+/** The default branch (origin/HEAD, else main, else master), or undefined. */
+export async function readDefaultBranch(repoDir: string): Promise<string | undefined> {
   try {
     const out = await runGit(['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'], { cwd: repoDir });
     const ref = out.trim().replace(/^refs\/remotes\//, '');
