@@ -12,6 +12,12 @@ export interface TemplateScope {
   outputs: (stack: string) => Record<string, unknown> | undefined;
   /** The name of the stack being rendered, for `${{ stack.name }}`. */
   stackName: string;
+  /**
+   * Leave `${{ env.X }}` and `${{ stacks.S.outputs.K }}` as written. Used to
+   * compare what a stack consumes in two manifest versions, where run-time
+   * values are unknown but the same on both sides. @default false
+   */
+  keepRuntimeReferences?: boolean;
 }
 
 /**
@@ -56,6 +62,7 @@ function resolvePart(part: Extract<TemplatePart, { kind: 'reference' }>, scope: 
 }
 
 function resolveReference(reference: TemplateReference, source: string, scope: TemplateScope): unknown {
+  if (scope.keepRuntimeReferences && (reference.root === 'env' || reference.root === 'stacks')) return source;
   switch (reference.root) {
     case 'vars': {
       if (!Object.hasOwn(scope.vars, reference.name)) {

@@ -1,9 +1,12 @@
-import type { ContextSpec, Hooks, Manifest, SecretSource, StackSpec } from '../model.js';
+import { renderTemplate, type TemplateScope } from '../interpolation/render-template.js';
+import type { ContextSpec, HookName, Hooks, Manifest, SecretSource, StackSpec } from '../model.js';
 
 /** One level of the precedence ladder, lowest first when collected. */
 export interface ResolutionLayer {
   /** Where values from this layer came from, used in provenance: `variables`, `context aws-prod`, `stack`. */
   label: string;
+  /** Where this layer's `vars` are in the manifest, for located errors: `['contexts', 'prod', 'vars']`. */
+  varsKeyPath: string[];
   env: Record<string, string>;
   vars: Record<string, unknown>;
   secrets: Record<string, SecretSource>;
@@ -32,10 +35,11 @@ export function collectResolutionLayers(manifest: Manifest, stack: StackSpec): R
     .filter((context): context is ContextSpec => context !== undefined);
 
   return [
-    { label: 'variables', env: {}, vars: manifest.variables, secrets: {}, files: {}, hooks: {} },
+    { label: 'variables', varsKeyPath: ['variables'], env: {}, vars: manifest.variables, secrets: {}, files: {}, hooks: {} },
     ...[...autoAttached, ...listedContexts].map(contextLayer),
     {
       label: 'stack',
+      varsKeyPath: ['stacks', stack.name, 'vars'],
       env: stack.env,
       vars: stack.vars,
       secrets: stack.secrets,
@@ -57,10 +61,42 @@ function compareAutoContextsWinnerFirst(a: ContextSpec, b: ContextSpec): number 
 function contextLayer(context: ContextSpec): ResolutionLayer {
   return {
     label: `context ${context.name}`,
+    varsKeyPath: ['contexts', context.name, 'vars'],
     env: context.env,
     vars: context.vars,
     secrets: context.secrets,
     files: context.files,
     hooks: context.hooks,
   };
+}
+
+/** Merges one key of every layer, key by key, the higher layer winning; records where each key came from. */
+export function mergeLayers<T>(
+  layers: ResolutionLayer[],
+  pick: (layer: ResolutionLayer) => Record<string, T>,
+  kind: string,
+  provenance: Record<string, string>,
+): Record<string, T> {
+  const merged: Record<string, T> = {};
+  for (const layer of layers) {
+    for (const [key, value] of Object.entries(pick(layer))) {
+      merged[key] = value;
+      provenance[`${kind}.${key}`] = layer.label;
+    }
+  }
+  return merged;
+}
+
+/** Hooks concatenate in precedence order (context hooks run before the stack's), each rendered. */
+export function concatenateHooks(layers: ResolutionLayer[], scope: TemplateScope, provenance: Record<string, string>): Hooks {
+  const hooks: Hooks = {};
+  for (const layer of layers) {
+    for (const [hook, commands] of Object.entries(layer.hooks) as [HookName, string[] | undefined][]) {
+      if (!commands || commands.length === 0) continue;
+      hooks[hook] = [...(hooks[hook] ?? []), ...commands.map((command) => renderTemplate(command, scope))];
+      const key = `hooks.${hook}`;
+      provenance[key] = provenance[key] ? `${provenance[key]}, ${layer.label}` : layer.label;
+    }
+  }
+  return hooks;
 }

@@ -198,3 +198,33 @@ describe('resolveStack', () => {
     expect(resolved.env.X).toBe('a');
   });
 });
+
+describe('resolveStack: every template sees the variables after precedence (issue #11.2, #16.4)', () => {
+  const resolve = (loaded: Manifest, name: string) =>
+    resolveStack(loaded, name, { manifestDir: '/f', repoDirs: {}, env: { HOME: '/h' }, outputs: () => undefined });
+
+  it('gives vars and env the same value: a context override wins in both keys', () => {
+    const loaded = manifest(
+      [stack('app', { labels: ['prod'], runner: 'command', vars: { zone: '${{ vars.environment }}.example' }, env: { ZONE_ENV: '${{ vars.environment }}.example' } })],
+      [context('prod', { attachTo: { labels: ['prod'] }, vars: { environment: 'prod' } })],
+      { environment: 'staging' },
+    );
+    const resolved = resolve(loaded, 'app');
+    expect(resolved.env.zone).toBe('prod.example');
+    expect(resolved.env.ZONE_ENV).toBe('prod.example');
+  });
+
+  it('resolves chains across layers, keeping the type of a whole-string reference', () => {
+    const loaded = manifest(
+      [stack('app', { runner: 'command', vars: { c: '${{ env.HOME }}/x', list: '${{ vars.ids }}' } })],
+      [],
+      { a: '${{ vars.b }}!', b: '${{ vars.c }}', ids: [1, 2] },
+    );
+    expect(resolve(loaded, 'app').env).toMatchObject({ a: '/h/x!', b: '/h/x', c: '/h/x', list: '[1,2]' });
+  });
+
+  it('throws E_VARIABLE_CYCLE instead of delivering template text', () => {
+    const loaded = manifest([stack('app')], [], { a: '${{ vars.b }}', b: '${{ vars.a }}' });
+    expect(() => resolve(loaded, 'app')).toThrow('variable cycle: a -> b -> a');
+  });
+});

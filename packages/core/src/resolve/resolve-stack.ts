@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { StackfleetError } from '../errors.js';
-import { renderTemplate, renderValue, type TemplateScope } from '../interpolation/index.js';
-import type { Hooks, HookName, Manifest, SecretSource, StackSpec } from '../model.js';
+import { renderTemplate, type TemplateScope } from '../interpolation/index.js';
+import type { Manifest, SecretSource, StackSpec } from '../model.js';
 import type { ResolvedStack } from '../run-plan/types.js';
-import { collectResolutionLayers, type ResolutionLayer } from './layers.js';
+import { collectResolutionLayers, concatenateHooks, mergeLayers } from './layers.js';
+import { resolveVariables } from './resolve-variables.js';
 import { readOutputsWithMocks, requireStack, type OutputsReader } from './upstream-inputs.js';
 
 /** What `resolveStack` needs from the outside world, passed in so it stays pure. */
@@ -28,8 +29,9 @@ export interface ResolveContext {
  * - `vars` become environment variables: `TF_VAR_<name>` for terraform/tofu,
  *   `<name>` as-is for command stacks; strings raw, other values as JSON.
  *   Explicit `env` keys win over a var of the same name.
- * - `${{ vars.X }}` sees the layered vars; templates inside vars themselves see
- *   only the manifest `variables` (no var-to-var chains, so no cycles).
+ * - Every template, in every key, sees the variables after precedence
+ *   (`resolveVariables`): chains resolve, a cycle throws `E_VARIABLE_CYCLE`
+ *   (validation reports it first, with its location).
  * - Upstream outputs come from `outputs`, else from this stack's `mock` for an
  *   upstream that has never been applied (provenance `mock of <stack>`).
  *   Missing ones are left unset; the engine checks inputs before applying.
@@ -39,11 +41,9 @@ export function resolveStack(manifest: Manifest, name: string, context: ResolveC
   const layers = collectResolutionLayers(manifest, stack);
   const provenance: Record<string, string> = {};
   const outputs = readOutputsWithMocks(stack, context.outputs);
-  const baseScope: TemplateScope = { vars: manifest.variables, env: context.env, outputs, stackName: name };
-
   const rawVars = mergeLayers(layers, (layer) => layer.vars, 'vars', provenance);
-  const vars = renderValue(rawVars, baseScope) as Record<string, unknown>;
-  const scope: TemplateScope = { ...baseScope, vars };
+  const vars = resolveVariables(rawVars, { env: context.env, outputs, stackName: name });
+  const scope: TemplateScope = { vars, env: context.env, outputs, stackName: name };
 
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(vars)) {
@@ -76,35 +76,6 @@ export function resolveStack(manifest: Manifest, name: string, context: ResolveC
     retries: { ...stack.retries, on: [...stack.retries.on] },
     provenance,
   };
-}
-
-function mergeLayers<T>(
-  layers: ResolutionLayer[],
-  pick: (layer: ResolutionLayer) => Record<string, T>,
-  kind: string,
-  provenance: Record<string, string>,
-): Record<string, T> {
-  const merged: Record<string, T> = {};
-  for (const layer of layers) {
-    for (const [key, value] of Object.entries(pick(layer))) {
-      merged[key] = value;
-      provenance[`${kind}.${key}`] = layer.label;
-    }
-  }
-  return merged;
-}
-
-function concatenateHooks(layers: ResolutionLayer[], scope: TemplateScope, provenance: Record<string, string>): Hooks {
-  const hooks: Hooks = {};
-  for (const layer of layers) {
-    for (const [hook, commands] of Object.entries(layer.hooks) as [HookName, string[] | undefined][]) {
-      if (!commands || commands.length === 0) continue;
-      hooks[hook] = [...(hooks[hook] ?? []), ...commands.map((command) => renderTemplate(command, scope))];
-      const key = `hooks.${hook}`;
-      provenance[key] = provenance[key] ? `${provenance[key]}, ${layer.label}` : layer.label;
-    }
-  }
-  return hooks;
 }
 
 function applyOutputMappings(

@@ -9,6 +9,7 @@ import { validateRepoRefs } from './validate-repo-refs.js';
 import { validateReferences } from './validate-references.js';
 import { validateRetries } from './validate-retries.js';
 import { validateTemplates } from './validate-templates.js';
+import { validateVariableCycles } from './validate-variable-cycles.js';
 
 export { createProblem, createSuggester, type ManifestRule, type RuleContext } from './rule-context.js';
 export { findCronError } from './validate-drift.js';
@@ -27,5 +28,6 @@ export const MANIFEST_RULES: readonly ManifestRule[] = [
   validateDrift,
   validateRetries,
   validateTemplates,
+  validateVariableCycles,
   validatePolicies,
 ];

@@ -1,0 +1,84 @@
+import { StackfleetError } from '../errors.js';
+import { collectTemplateStrings, tryParseTemplate } from '../interpolation/collect-references.js';
+import { renderValue, type TemplateScope } from '../interpolation/render-template.js';
+
+/** Variable name -> names of the variables its value reads (`${{ vars.tags.team }}` reads `tags`). */
+export type VariableReads = Map<string, string[]>;
+
+/** The variables each value reads, for the values that read any. */
+export function collectVariableReads(vars: Record<string, unknown>): VariableReads {
+  const reads: VariableReads = new Map();
+  for (const [name, value] of Object.entries(vars)) {
+    const names = new Set<string>();
+    for (const { text } of collectTemplateStrings(value, [])) {
+      if (!text.includes('vars.')) continue; // most values hold no template: skip the parser
+      for (const part of tryParseTemplate(text)) {
+        if (part.kind === 'reference' && part.reference.root === 'vars') names.add(part.reference.name);
+      }
+    }
+    if (names.size > 0) reads.set(name, [...names]);
+  }
+  return reads;
+}
+
+/**
+ * Orders variables so each comes after the ones it reads, or finds a cycle.
+ * Iterative (a hostile chain of 100,000 variables cannot overflow the stack);
+ * reads of names that do not exist are ignored here (validation reports them).
+ *
+ * @returns `{ order }`, or `{ cycle: ['a', 'b', 'a'] }` for the first cycle found
+ *   (starting points in name order, so the answer is stable).
+ */
+export function orderVariables(names: Iterable<string>, reads: VariableReads): { order: string[]; cycle?: undefined } | { cycle: string[] } {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const order: string[] = [];
+  const known = new Set(names);
+  for (const start of [...known].sort()) {
+    if (state.has(start)) continue;
+    const path: string[] = [start];
+    const cursors: number[] = [0];
+    state.set(start, 'visiting');
+    while (path.length > 0) {
+      const current = path[path.length - 1]!;
+      const next = (reads.get(current) ?? [])[cursors[cursors.length - 1]!];
+      if (next === undefined) {
+        state.set(current, 'done');
+        order.push(current);
+        path.pop();
+        cursors.pop();
+        continue;
+      }
+      cursors[cursors.length - 1]! += 1;
+      if (!known.has(next) || state.get(next) === 'done') continue;
+      if (state.get(next) === 'visiting') return { cycle: [...path.slice(path.indexOf(next)), next] };
+      state.set(next, 'visiting');
+      path.push(next);
+      cursors.push(0);
+    }
+  }
+  return { order };
+}
+
+/**
+ * Renders layered variables against themselves: every template sees the
+ * values after precedence (SPEC §2), chains resolve (`a: "${{ vars.b }}"`,
+ * `b: "${{ vars.c }}"`), and a cycle is an error instead of literal template
+ * text reaching a stack. `scope.vars` is ignored; the other fields are used.
+ *
+ * @throws StackfleetError `E_VARIABLE_CYCLE`, and whatever rendering throws.
+ */
+export function resolveVariables(raw: Record<string, unknown>, scope: Omit<TemplateScope, 'vars'>): Record<string, unknown> {
+  const reads = collectVariableReads(raw);
+  if (reads.size === 0) return renderValue(raw, { ...scope, vars: raw }) as Record<string, unknown>;
+  const sorted = orderVariables(Object.keys(raw), reads);
+  if (sorted.cycle) {
+    throw new StackfleetError('E_VARIABLE_CYCLE', `variable cycle: ${sorted.cycle.join(' -> ')}`, {
+      hint: 'a template sees the value after precedence, so it cannot build on its own key; read a differently named variable',
+    });
+  }
+  // Dependency order: a value is rendered after every value it reads.
+  const resolved: Record<string, unknown> = { ...raw };
+  const inner = { ...scope, vars: resolved };
+  for (const name of sorted.order) resolved[name] = renderValue(raw[name], inner);
+  return resolved;
+}
