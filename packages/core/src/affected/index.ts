@@ -1,7 +1,10 @@
 export type { AffectedReason, ChangeStatus, ChangedFile, ModuleSource } from './types.js';
 export { selectAffectedStacks } from './select-affected-stacks.js';
 export type { AffectedInput, AffectedResult } from './select-affected-stacks.js';
-export { selectManifestEdits } from './manifest-edits.js';
-export type { ManifestEdits } from './manifest-edits.js';
+export { listVariablesToCheck, selectManifestEdits } from './manifest-edits.js';
+export type { DeclaredVariables, ManifestEdits } from './manifest-edits.js';
+export { compareManifestInputs, formatInputDifference } from './compare-stack-inputs.js';
+export type { InputDifference, ManifestInputChanges } from './compare-stack-inputs.js';
+export { resolveStackInputs } from './stack-inputs.js';
+export type { StackInput, StackInputs } from './stack-inputs.js';
 export { selectAffectedDependents, explainAffected } from './explain-affected.js';
-export { selectVariableReferences } from './var-references.js';

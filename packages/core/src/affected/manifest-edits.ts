@@ -1,7 +1,13 @@
-import type { ContextSpec, Manifest, StackSpec } from '../model.js';
-import { isDeepEqual, listChangedKeys } from './deep-equal.js';
+import type { Manifest } from '../model.js';
+import { compareManifestInputs, formatInputDifference, type InputDifference, type ManifestInputChanges } from './compare-stack-inputs.js';
 import type { AffectedReason } from './types.js';
-import { selectVariableReferences } from './var-references.js';
+
+/**
+ * The variables a terraform/tofu stack's configuration declares (`variable
+ * "environment"`), among those asked about; undefined = unknown, so every
+ * variable counts. Read by IO code (vcs `readDeclaredVariables`).
+ */
+export type DeclaredVariables = (stack: string) => ReadonlySet<string> | undefined;
 
 export interface ManifestEdits {
   /** Stacks of the current manifest affected by the edit, with why. */
@@ -10,75 +16,53 @@ export interface ManifestEdits {
   deleted: string[];
 }
 
-function isContextAttached(context: ContextSpec, stack: StackSpec): boolean {
-  if (stack.contexts.includes(context.name)) return true;
-  const labels = context.attachTo?.labels ?? [];
-  return labels.includes('*') || labels.some((label) => stack.labels.includes(label));
-}
-
-/** Contexts a stack gets in a manifest: auto-attached by label plus listed ones. */
-function listAttachedContexts(manifest: Manifest, stack: StackSpec): ContextSpec[] {
-  return Object.values(manifest.contexts).filter((context) => isContextAttached(context, stack));
-}
-
-function addReason(into: Map<string, AffectedReason>, stack: string, reason: AffectedReason): void {
-  if (!into.has(stack)) into.set(stack, reason);
+/**
+ * A variable reaches every stack as `TF_VAR_<name>` (terraform/tofu) or as
+ * `<name>` (command), but terraform only reads the ones its configuration
+ * declares; a command's process sees them all.
+ */
+function isConsumed(difference: InputDifference, manifest: Manifest, stack: string, declared?: DeclaredVariables): boolean {
+  if (difference.variable === undefined || manifest.stacks[stack]?.runner === 'command') return true;
+  return declared?.(stack)?.has(difference.variable) ?? true;
 }
 
 /**
- * Compares the manifest at base with the current one. Rules: a stack whose
- * definition changed (deep compare) or is new; every stack a changed context
- * attaches to (before or after the edit); every stack that references a changed
- * `variables` entry, itself or through an attached context; every stack of a
- * repo whose url or ref changed.
+ * The terraform/tofu stacks whose only differences are variables, with those
+ * variables' names: the stacks whose declarations decide whether they are
+ * affected. Any other difference affects a stack whatever it declares.
  */
-export function selectManifestEdits(previous: Manifest, current: Manifest, manifestPath: string): ManifestEdits {
+export function listVariablesToCheck(changes: ManifestInputChanges, manifest: Manifest): Map<string, string[]> {
+  const questions = new Map<string, string[]>();
+  for (const [stack, differences] of changes.changed) {
+    if (manifest.stacks[stack]?.runner === 'command') continue;
+    if (!differences.every((difference) => difference.variable !== undefined)) continue;
+    questions.set(stack, differences.map((difference) => difference.variable!));
+  }
+  return questions;
+}
+
+/**
+ * Compares the manifest at base with the current one on resolved inputs
+ * (`compareManifestInputs`): a new stack, and every stack something it
+ * consumes differs for (variables after precedence, contexts' env, vars,
+ * files, hooks and secret sources, runner, commands, path, repo url and ref,
+ * dependsOn mappings). The reason names the first input that differs:
+ * `variable environment: dev -> staging (via TF_VAR_environment)`.
+ */
+export function selectManifestEdits(
+  previous: Manifest,
+  current: Manifest,
+  manifestPath: string,
+  options: { declared?: DeclaredVariables; changes?: ManifestInputChanges } = {},
+): ManifestEdits {
+  const changes = options.changes ?? compareManifestInputs(previous, current);
   const affected = new Map<string, AffectedReason>();
-  const stacks = Object.values(current.stacks).sort((a, b) => a.name.localeCompare(b.name));
-
-  for (const stack of stacks) {
-    const before = previous.stacks[stack.name];
-    if (!before) addReason(affected, stack.name, `stack added in ${manifestPath}`);
-    else if (!isDeepEqual(before, stack)) {
-      const keys = listChangedKeys(before, stack).join(', ');
-      addReason(affected, stack.name, `stack definition changed in ${manifestPath} (${keys})`);
-    }
+  for (const stack of changes.added) affected.set(stack, `stack added in ${manifestPath}`);
+  for (const [stack, differences] of changes.changed) {
+    const consumed = differences.filter((difference) => isConsumed(difference, current, stack, options.declared));
+    if (consumed.length === 0) continue;
+    const more = consumed.length > 1 ? ` (and ${consumed.length - 1} more)` : '';
+    affected.set(stack, `${formatInputDifference(consumed[0]!)}${more}`);
   }
-
-  const contextNames = [...new Set([...Object.keys(previous.contexts), ...Object.keys(current.contexts)])].sort();
-  for (const name of contextNames) {
-    const before = previous.contexts[name];
-    const after = current.contexts[name];
-    if (isDeepEqual(before, after)) continue;
-    const what = !before ? 'added' : !after ? 'removed' : `changed (${listChangedKeys(before, after).join(', ')})`;
-    for (const stack of stacks) {
-      const wasAttached = before !== undefined && previous.stacks[stack.name] !== undefined
-        && isContextAttached(before, previous.stacks[stack.name]!);
-      const isAttached = after !== undefined && isContextAttached(after, stack);
-      if (wasAttached || isAttached) addReason(affected, stack.name, `context ${name} ${what} in ${manifestPath}`);
-    }
-  }
-
-  const changedVariables = listChangedKeys(previous.variables, current.variables);
-  if (changedVariables.length > 0) {
-    for (const stack of stacks) {
-      const sources = [stack, ...listAttachedContexts(current, stack)];
-      for (const variable of changedVariables) {
-        const via = sources.find((source) => selectVariableReferences(source).has(variable));
-        if (!via) continue;
-        const through = via === stack ? '' : ` (referenced by context ${via.name})`;
-        addReason(affected, stack.name, `variable ${variable} changed in ${manifestPath}${through}`);
-        break;
-      }
-    }
-  }
-
-  for (const repo of listChangedKeys(previous.repos, current.repos)) {
-    for (const stack of stacks) {
-      if (stack.repo === repo) addReason(affected, stack.name, `repo ${repo} changed in ${manifestPath}`);
-    }
-  }
-
-  const deleted = Object.keys(previous.stacks).filter((name) => !(name in current.stacks)).sort();
-  return { affected, deleted };
+  return { affected, deleted: changes.deleted };
 }

@@ -67,7 +67,7 @@ describe('selectAffectedStacks', () => {
     });
   });
 
-  it('reads manifest edits: stack, context, variable, repo, deletion', () => {
+  it('reads manifest edits on resolved inputs: vars, context files, env, declared variables, repo, deletion', () => {
     const previous = manifest(
       [stack('a'), stack('b', { labels: ['prod'] }), stack('c', { env: { R: '${{ vars.region }}' } }),
         stack('d', { contexts: ['tags'] }), stack('e', { repo: 'platform' }), stack('gone'), stack('same')],
@@ -86,19 +86,45 @@ describe('selectAffectedStacks', () => {
         repos: { platform: { name: 'platform', url: '../p', ref: 'v2' } },
       },
     );
+    // a declares x and d declares t; nobody declares region or other.
+    const declared = (name: string) => new Set(name === 'a' ? ['x'] : name === 'd' ? ['t'] : []);
     const result = selectAffectedStacks({
-      ...base, manifest: current, previousManifest: previous,
+      ...base, manifest: current, previousManifest: previous, declaredVariables: declared,
       changes: { '': [{ path: 'stacks.yaml', status: 'modified' }] },
     });
     expect(Object.fromEntries(result.affected)).toEqual({
-      a: 'stack definition changed in stacks.yaml (vars)',
+      a: 'variable x: (unset) -> 1 (via TF_VAR_x)',
       new: 'stack added in stacks.yaml',
-      b: 'context prod changed (files) in stacks.yaml',
-      c: 'variable region changed in stacks.yaml',
-      d: 'variable other changed in stacks.yaml (referenced by context tags)',
-      e: 'repo platform changed in stacks.yaml',
+      b: 'file a.tfvars: (unset) -> x',
+      c: 'env R: eu-west-1 -> eu-west-2',
+      d: 'variable t: 1 -> 2 (via TF_VAR_t)',
+      e: 'repo platform ref: (unset) -> v2',
     });
     expect(result.deleted).toEqual(['gone']);
+
+    // Unknown declarations: every variable that reaches a stack counts.
+    const unknown = selectAffectedStacks({ ...base, manifest: current, previousManifest: previous, changes: {} });
+    expect(unknown.affected.get('same')).toBe('variable other: 1 -> 2 (via TF_VAR_other) (and 1 more)');
+  });
+
+  it('counts what a stack really gets: a context override hides a variable edit, a nested read counts', () => {
+    const shared = { contexts: { prod: context('prod', { attachTo: { labels: ['prod'] }, vars: { environment: 'prod' } }) } };
+    const stacks = [
+      stack('prodcmd', { runner: 'command', labels: ['prod'] }),
+      stack('devcmd', { runner: 'command' }),
+      stack('team', { env: { TEAM: '${{ vars.tags.team }}' } }),
+    ];
+    const previous = manifest(stacks, { ...shared, variables: { environment: 'dev', tags: { team: 'core', cost: 1 } } });
+    const current = manifest(stacks, { ...shared, variables: { environment: 'staging', tags: { team: 'platform', cost: 1 } } });
+    const result = selectAffectedStacks({
+      ...base, manifest: current, previousManifest: previous, declaredVariables: () => new Set(), changes: {},
+    });
+    expect(Object.fromEntries(result.affected)).toEqual({
+      devcmd: 'variable environment: dev -> staging (via environment) (and 1 more)',
+      // prod wins for environment: only tags reached this command stack changed.
+      prodcmd: 'variable tags: {"team":"core","cost":1} -> {"team":"platform","cost":1} (via tags)',
+      team: 'env TEAM: core -> platform',
+    });
   });
 
   it('treats every stack as affected when the base manifest is unreadable', () => {

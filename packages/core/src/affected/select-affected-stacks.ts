@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 import type { Manifest } from '../model.js';
-import { selectManifestEdits } from './manifest-edits.js';
+import type { ManifestInputChanges } from './compare-stack-inputs.js';
+import { selectManifestEdits, type DeclaredVariables } from './manifest-edits.js';
 import { listParentDirs, normalizeDir } from './paths.js';
 import type { AffectedReason, ChangedFile, ModuleSource } from './types.js';
 
@@ -21,6 +22,10 @@ export interface AffectedInput {
    * every stack affected (the safe answer when the old version is unreadable).
    */
   previousManifest?: Manifest;
+  /** What terraform/tofu stacks declare (see `listVariablesToCheck`); absent = every variable counts. */
+  declaredVariables?: DeclaredVariables;
+  /** `compareManifestInputs(previousManifest, manifest)` when the caller already has it. */
+  inputChanges?: ManifestInputChanges;
 }
 
 export interface AffectedResult {
@@ -54,9 +59,9 @@ function pushTo<V>(map: Map<string, V[]>, key: string, value: V): void {
  *    nest; stacks sharing one path are all affected);
  * 2. a file inside a local module the stack uses (followed recursively);
  * 3. a file matching one of the stack's `watch` globs (relative to its repo);
- * 4. manifest edits (see `selectManifestEdits`); context `files` are inline
- *    in the manifest, so "files written by its contexts" changing is a
- *    context edit and lands here.
+ * 4. manifest edits, decided on resolved inputs (see `selectManifestEdits`);
+ *    context `files` are inline in the manifest, so "files written by its
+ *    contexts" changing lands here.
  * The manifest file itself never counts as a plain file change.
  */
 export function selectAffectedStacks(input: AffectedInput): AffectedResult {
@@ -124,7 +129,10 @@ export function selectAffectedStacks(input: AffectedInput): AffectedResult {
 
   let deleted: string[] = [];
   if (input.previousManifest) {
-    const edits = selectManifestEdits(input.previousManifest, manifest, manifestPath);
+    const edits = selectManifestEdits(input.previousManifest, manifest, manifestPath, {
+      ...(input.declaredVariables ? { declared: input.declaredVariables } : {}),
+      ...(input.inputChanges ? { changes: input.inputChanges } : {}),
+    });
     for (const [stack, reason] of edits.affected) add(stack, reason);
     deleted = edits.deleted;
   } else {
