@@ -27,16 +27,16 @@ function isConsumed(difference: InputDifference, manifest: Manifest, stack: stri
 }
 
 /**
- * The terraform/tofu stacks whose only differences are variables, with those
- * variables' names: the stacks whose declarations decide whether they are
- * affected. Any other difference affects a stack whatever it declares.
+ * The terraform/tofu stacks with variable differences, and those variables'
+ * names: their declarations decide whether (or, beside another difference,
+ * why) each stack is affected.
  */
 export function listVariablesToCheck(changes: ManifestInputChanges, manifest: Manifest): Map<string, string[]> {
   const questions = new Map<string, string[]>();
   for (const [stack, differences] of changes.changed) {
     if (manifest.stacks[stack]?.runner === 'command') continue;
-    if (!differences.every((difference) => difference.variable !== undefined)) continue;
-    questions.set(stack, differences.map((difference) => difference.variable!));
+    const names = differences.flatMap((difference) => (difference.variable === undefined ? [] : [difference.variable]));
+    if (names.length > 0) questions.set(stack, names);
   }
   return questions;
 }

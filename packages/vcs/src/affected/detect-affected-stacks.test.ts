@@ -16,7 +16,7 @@ const fleetManifest: RawManifest = {
     dns: { repo: 'platform', path: 'stacks/dns', watch: ['zones/*.json'] },
     app: { repo: 'payments', path: 'stacks/app', labels: ['prod'], dependsOn: [{ stack: 'network', outputs: {} }] },
     smoke: { path: 'checks/smoke', runner: 'command', dependsOn: [{ stack: 'app', outputs: {} }] },
-    sized: { path: 'stacks/sized', vars: { size: '${{ vars.size }}' } },
+    sized: { path: 'stacks/sized', vars: { sizing: '${{ vars.size }}' } },
     old: { path: 'stacks/old' },
   },
 };
@@ -31,7 +31,7 @@ async function createFleet(): Promise<GitSandbox> {
     repos: {
       platform: { files: {
         'stacks/network/main.tf': tf('module "app" {\n  source = "../../modules/app"\n}'),
-        'stacks/dns/main.tf': tf('resource "terraform_data" "z" {}'),
+        'stacks/dns/main.tf': tf('resource "terraform_data" "z" {}\nvariable "ttl" {}'),
         'modules/app/main.tf': tf('module "vpc" {\n  source = "../vpc"\n}'),
         'modules/vpc/main.tf': tf('module "loop" {\n  source = "../app"\n}'),
         'zones/a.json': '{}',
@@ -41,7 +41,7 @@ async function createFleet(): Promise<GitSandbox> {
     fleet: { files: {
       'stacks.yaml': JSON.stringify(fleetManifest, null, 2),
       'checks/smoke/check.sh': 'exit 0\n',
-      'stacks/sized/main.tf': '',
+      'stacks/sized/main.tf': 'variable "sizing" {}\n',
       'stacks/old/main.tf': '',
     } },
   });
@@ -101,10 +101,14 @@ describe('detectAffectedStacks', () => {
     delete edited.stacks.old;
     await box.commit('fleet', { 'stacks.yaml': JSON.stringify(edited, null, 2) });
     const result = await detect(box);
+    // Decided on resolved inputs: app gets the new context env (it declares no
+    // variable), dns declares ttl, sized declares sizing (read from size), and
+    // the command stack smoke sees every variable in its environment.
     expect(Object.fromEntries(result.affected)).toEqual({
-      app: 'context prod changed (env) in stacks.yaml',
-      dns: 'stack definition changed in stacks.yaml (vars)',
-      sized: 'variable size changed in stacks.yaml',
+      app: 'env EXTRA: (unset) -> 1',
+      dns: 'variable ttl: (unset) -> 60 (via TF_VAR_ttl)',
+      sized: 'variable sizing: small -> large (via TF_VAR_sizing)',
+      smoke: 'variable size: small -> large (via size)',
     });
     expect(result.deleted).toEqual(['old']);
   });
@@ -172,6 +176,10 @@ describe('detectAffectedStacks with the real manifest parser', () => {
     const manifestDir = join(sandbox.dir('fleet'), 'infra');
     const loaded = parseManifest(yaml('large'), 'stacks.yaml');
     const result = await detectAffectedStacks(loaded, { manifestPath: 'stacks.yaml', manifestDir, stateDir: join(sandbox.root, 'state') });
-    expect(Object.fromEntries(result.affected)).toEqual({ one: 'variable size changed in stacks.yaml' });
+    // Command stacks get every variable in their environment; `one` also reads it in env.
+    expect(Object.fromEntries(result.affected)).toEqual({
+      one: 'variable size: small -> large (via size) (and 1 more)',
+      two: 'variable size: small -> large (via size)',
+    });
   });
 });

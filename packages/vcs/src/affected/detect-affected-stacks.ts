@@ -1,6 +1,7 @@
 import { join, posix, relative, resolve, sep } from 'node:path';
 import {
-  isRemoteRepoUrl, parseManifest, selectAffectedStacks, type ChangedFile, type LoadedManifest, type Manifest, type ModuleSource,
+  compareManifestInputs, isRemoteRepoUrl, listVariablesToCheck, parseManifest, selectAffectedStacks,
+  type ChangedFile, type LoadedManifest, type Manifest, type ModuleSource,
 } from '@stackfleet/core';
 import { readChangedFiles, type ChangedFiles } from '../changes/read-changed-files.js';
 import { readCommitSha } from '../git/resolve-commit.js';
@@ -10,6 +11,7 @@ import { readModuleSources } from '../modules/read-module-sources.js';
 import { selectRelevantModuleDirs } from '../modules/select-relevant-module-dirs.js';
 import { checkoutRepos, type CheckedOutRepos } from '../repos/checkout-repos.js';
 import { compareWithLastApply, type LastAppliedShasReader } from './compare-with-last-apply.js';
+import { readStackDeclarations } from './read-stack-declarations.js';
 
 export interface DetectAffectedOptions {
   /** The manifest file: absolute, or relative to `manifestDir`. */
@@ -161,6 +163,16 @@ async function detectInCheckouts(loaded: LoadedManifest, checkout: CheckedOutRep
     ? await readManifestAtBase(rootDir, own.base, toPosix(relative(rootDir, manifestAbsolute)), options, notes)
     : undefined;
 
+  // Manifest edits are decided on resolved inputs; terraform stacks' declarations
+  // settle variables. Their git grep runs while module sources are read.
+  const inputChanges = previousManifest ? compareManifestInputs(previousManifest, manifest) : undefined;
+  const declarations = inputChanges
+    ? readStackDeclarations(manifest, listVariablesToCheck(inputChanges, manifest), (repo) => {
+      const gitRoot = repo === '' ? rootDir : checkout.dirs[repo];
+      return gitRoot === undefined ? undefined : { gitRoot, prefix: repo === '' ? prefix : '' };
+    })
+    : Promise.resolve(undefined);
+
   const modules: Record<string, ModuleSource[]> = {};
   const moduleFiles = new Map<string, Promise<ModuleFileIndex>>();
   const parsedSources = new Map<string, Promise<string[]>>();
@@ -185,7 +197,8 @@ async function detectInCheckouts(loaded: LoadedManifest, checkout: CheckedOutRep
       : found;
   }
 
-  const result = selectAffectedStacks({ manifest, manifestPath, changes, modules, previousManifest });
+  const declaredVariables = await declarations;
+  const result = selectAffectedStacks({ manifest, manifestPath, changes, modules, previousManifest, inputChanges, declaredVariables });
   for (const [stack, reason] of [...sinceLastApply].sort(([a], [b]) => a.localeCompare(b))) {
     if (!result.affected.has(stack)) result.affected.set(stack, reason);
   }

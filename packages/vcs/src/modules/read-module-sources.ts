@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import type { ModuleSource } from '@stackfleet/core';
+import { loadHclParser } from './load-hcl-parser.js';
 import type { ModuleFileIndex } from './read-module-files.js';
 
 // Used when a .tf file does not parse: over-including a module beats missing it.
@@ -90,15 +91,4 @@ export async function readModuleSources(stackDir: string, repoDir: string, optio
     frontier = next;
   }
   return found;
-}
-
-/**
- * The HCL parser is Go compiled to WebAssembly: loading it costs ~100 ms and
- * tens of MB, so only `affected` pays for it, and only when a module chain
- * has to be parsed.
- */
-let hclParser: Promise<typeof import('@cdktf/hcl2json')> | undefined;
-function loadHclParser(): Promise<typeof import('@cdktf/hcl2json')> {
-  hclParser ??= import('@cdktf/hcl2json');
-  return hclParser;
 }

@@ -1,0 +1,40 @@
+import { posix } from 'node:path';
+import type { DeclaredVariables, Manifest } from '@stackfleet/core';
+import { readDeclaredVariables } from '../modules/read-declared-variables.js';
+
+/** Where a repo's stacks are on disk: its git root, and the manifest's directory inside it for repo `''`. */
+export type RepoRoot = (repo: string) => { gitRoot: string; prefix: string } | undefined;
+
+/**
+ * Reads, for each terraform/tofu stack asked about (`listVariablesToCheck`),
+ * which of its changed variables its configuration declares. A repository
+ * that cannot be read leaves its stacks unknown: every variable counts then.
+ */
+export async function readStackDeclarations(manifest: Manifest, questions: ReadonlyMap<string, readonly string[]>, rootOf: RepoRoot): Promise<DeclaredVariables> {
+  const byRepo = new Map<string, Map<string, string[]>>();
+  const dirOf = new Map<string, string>();
+  for (const [stack, names] of questions) {
+    const spec = manifest.stacks[stack];
+    const root = spec && rootOf(spec.repo ?? '');
+    if (!spec || !root) continue;
+    const dir = posix.normalize(posix.join(root.prefix, spec.path)).replace(/\/$/, '') || '.';
+    dirOf.set(stack, dir);
+    const asked = byRepo.get(root.gitRoot) ?? new Map<string, string[]>();
+    asked.set(dir, [...(asked.get(dir) ?? []), ...names]);
+    byRepo.set(root.gitRoot, asked);
+  }
+  const answers = new Map<string, Map<string, Set<string>>>();
+  await Promise.all([...byRepo].map(async ([gitRoot, asked]) => {
+    try {
+      answers.set(gitRoot, await readDeclaredVariables(gitRoot, asked));
+    } catch {
+      // Unknown: every variable counts for these stacks (over-including is the safe side).
+    }
+  }));
+  return (stack) => {
+    const spec = manifest.stacks[stack];
+    const root = spec && rootOf(spec.repo ?? '');
+    const dir = dirOf.get(stack);
+    return root && dir !== undefined ? answers.get(root.gitRoot)?.get(dir) : undefined;
+  };
+}

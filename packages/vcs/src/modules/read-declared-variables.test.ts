@@ -1,0 +1,40 @@
+import { createGitSandbox, type GitSandbox } from '@stackfleet/test-utils';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readDeclaredVariables } from './read-declared-variables.js';
+
+let sandbox: GitSandbox | undefined;
+afterEach(async () => { await sandbox?.cleanup(); sandbox = undefined; });
+
+describe('readDeclaredVariables', () => {
+  it('finds root-module declarations in .tf, .tofu and .tf.json, not in comments, heredocs or submodules', async () => {
+    sandbox = await createGitSandbox({ repos: { infra: { files: {
+      'net/main.tf': 'variable "environment" {\n  type = string\n}\nvariable region {}\n',
+      'dns/main.tf': '/*\nvariable "environment" {}\n*/\nresource "terraform_data" "z" {\n  input = <<EOT\nvariable "region" {\nEOT\n}\n',
+      'dns/modules/inner/main.tf': 'variable "environment" {}\n',
+      'json/main.tf.json': '{ "variable": { "environment": { "type": "string" } } }\n',
+      'tofu/main.tofu': '  variable "region"{\n}\n',
+      'main.tf': 'variable "environment" {}\n',
+    } } } });
+    const repo = sandbox.dir('infra');
+    await sandbox.write('infra', { 'new/vars.tf': 'variable "environment" {}\n' }); // untracked counts
+    const questions = new Map([
+      ['net', ['environment', 'region', 'size']],
+      ['dns', ['environment', 'region']],
+      ['json', ['environment']],
+      ['tofu', ['region', 'environment']],
+      ['new', ['environment']],
+      ['.', ['environment']],
+      ['missing', ['environment']],
+    ]);
+    const declared = await readDeclaredVariables(repo, questions);
+    expect(Object.fromEntries([...declared].map(([dir, names]) => [dir, [...names].sort()]))).toEqual({
+      net: ['environment', 'region'],
+      dns: [],
+      json: ['environment'],
+      tofu: ['region'],
+      new: ['environment'],
+      '.': ['environment'],
+      missing: [],
+    });
+  });
+});
