@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { chmod } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitSandbox, SANDBOX_GIT_ENV, type GitSandbox } from '@stackfleet/test-utils';
-import { runStackfleet } from '../support/cli.js';
+import { repoRoot, runStackfleet } from '../support/cli.js';
 
 /**
  * `affected` and `--affected` through the built CLI, on real git repositories:
@@ -90,13 +93,16 @@ describe('affected stacks across repositories', () => {
     const manifest = (await sandbox.git('fleet', ['show', 'HEAD:stacks.yaml'])).replace('region: eu-west-1', 'region: us-east-1');
     await sandbox.commit('fleet', { 'stacks.yaml': manifest.replace('dependsOn: [network]', 'dependsOn: [network]\n    env: { REGION: "${{ vars.region }}" }') }, 'edit');
     const edited = run(['affected', '--base', beforeEdit, '--why']);
-    expect(edited.stdout).toMatch(/^app: .*/m);
-    expect(edited.stdout).toContain('smoke: depends on app');
+    // Every variable reaches a command stack's environment, so all of them
+    // consume region; network (terraform) declares no `variable "region"`.
+    expect(edited.stdout).toMatch(/^app: variable region: eu-west-1 -> us-east-1 \(via region\) \(and 1 more\)$/m);
+    expect(edited.stdout).toContain('smoke: variable region: eu-west-1 -> us-east-1 (via region)');
+    expect(edited.stdout).not.toContain('network');
 
     const plan = run(['plan', '--affected', '--base', beforeEdit, '--json']);
     expect(plan.code, plan.stderr).toBe(0);
     const started = plan.stdout.trim().split('\n').map((line) => JSON.parse(line)).find((event) => event.type === 'run.started');
-    expect(started.stacks).toEqual(['app', 'smoke']);
+    expect(started.stacks).toEqual(['app', 'dns', 'docs', 'smoke']);
   });
 
   it('rejects a base ref that does not exist, naming the ref', () => {
@@ -105,4 +111,59 @@ describe('affected stacks across repositories', () => {
     expect(result.stderr).toContain('no-such-ref');
     expect(result.stderr).toContain('git fetch');
   });
+});
+
+/**
+ * Issue #11.1: affected is decided on resolved inputs. The README's own example
+ * fleet, applied, then `variables.environment` edited: terraform's `network`
+ * declares `variable "environment"`, so it is affected (it was left out when
+ * only literal `${{ vars.X }}` counted), and `plan --affected` plans it.
+ */
+describe('affected on resolved inputs: the README example fleet', () => {
+  let sandbox: GitSandbox;
+  const exampleFiles = (): Record<string, string> => {
+    const files: Record<string, string> = { 'stacks.yaml': readFileSync(join(repoRoot, 'stacks.yaml'), 'utf8') };
+    for (const dir of readdirSync(join(repoRoot, 'examples'))) {
+      for (const file of readdirSync(join(repoRoot, 'examples', dir))) {
+        files[`examples/${dir}/${file}`] = readFileSync(join(repoRoot, 'examples', dir, file), 'utf8');
+      }
+    }
+    return { ...files, '.gitignore': '.stackfleet/\n.terraform/\n*.tfstate*\n.terraform.lock.hcl\n.dns-state\n' };
+  };
+  const run = (args: string[]) => runStackfleet(args, { cwd: sandbox.dir('fleet'), env: SANDBOX_GIT_ENV });
+
+  beforeAll(async () => {
+    sandbox = await createGitSandbox({ fleet: { files: exampleFiles() } });
+    await chmod(join(sandbox.dir('fleet'), 'examples/dns/dns.sh'), 0o755);
+    await chmod(join(sandbox.dir('fleet'), 'examples/smoke/check.sh'), 0o755);
+    await sandbox.commit('fleet', {}, 'executable scripts');
+  }, 60_000);
+  afterAll(() => sandbox.cleanup());
+
+  it('makes network affected by variables.environment, with --why, and plan --affected plans it', async () => {
+    const apply = run(['apply', '--auto-approve']);
+    expect(apply.code, apply.stderr).toBe(0);
+    const base = (await sandbox.git('fleet', ['rev-parse', 'HEAD'])).trim();
+    const manifest = readFileSync(join(sandbox.dir('fleet'), 'stacks.yaml'), 'utf8');
+    expect(manifest).toContain('  environment: dev\n');
+    await sandbox.commit('fleet', { 'stacks.yaml': manifest.replace('  environment: dev\n', '  environment: staging\n') }, 'staging');
+
+    const why = run(['affected', '--base', base, '--why', '--no-dependents']);
+    expect(why.code, why.stderr).toBe(0);
+    // database and app get `environment: prod` from the prod context: their inputs did not change.
+    // The command stacks see every variable in their environment (dns also reads it in env ZONE).
+    expect(why.stdout).toBe([
+      'network: variable environment: dev -> staging (via TF_VAR_environment)',
+      'dns: variable environment: dev -> staging (via environment) (and 1 more)',
+      'smoke: variable environment: dev -> staging (via environment)',
+      '',
+    ].join('\n'));
+
+    const plan = run(['plan', '--affected', '--base', base, '--no-dependents', '--json']);
+    expect(plan.code, plan.stderr).toBe(0);
+    const events = plan.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(events.find((event) => event.type === 'run.started').stacks).toEqual(['network', 'dns', 'smoke']);
+    // The plan agrees: network's resources change with the variable.
+    expect(events.find((event) => event.type === 'stack.finished' && event.stack === 'network').status).toBe('changed');
+  }, 180_000);
 });
