@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Benchmark: `affected` on a generated monorepo (default 5,000 stacks,
 // 100,000 files, 1,000 changed files), beside `nx show projects --affected`
-// on the same tree. Usage: node bench/affected.mjs [--stacks N] [--changed N] [--no-nx]
+// on the same tree; then the same change plus one edited variable in
+// stacks.yaml (issue #11: resolved-input comparison at base and head, and the
+// declarations of every 5th stack's `variable "environment"`).
+// Usage: node bench/affected.mjs [--stacks N] [--changed N] [--no-nx]
 // Build first: npx tsc -b packages/vcs
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
@@ -9,6 +12,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { compareManifestInputs, parseManifest } from '../packages/core/dist/index.js';
 import { detectAffectedStacks, readChangedFiles } from '../packages/vcs/dist/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,7 +26,8 @@ const FILES_PER_STACK = 20; // 19 Terraform-ish files + package.json (the Nx pro
 const CHANGED = option('changed', 1000);
 const MODULES = 50;
 const withNx = !args.includes('--no-nx');
-const root = join(here, '.work', `mono-${STACKS}`);
+// v2: the tree has a stacks.yaml and a second commit editing one variable.
+const root = join(here, '.work', `mono-v2-${STACKS}`);
 const gitEnv = {
   ...process.env,
   GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com',
@@ -47,12 +52,14 @@ async function generate() {
     const dir = join(root, 'stacks', stackName(s));
     await mkdir(dir, { recursive: true });
     const usesModule = s % 10 === 0;
-    await writeFile(join(dir, 'main.tf'), usesModule
+    const declares = s % 5 === 1 ? 'variable "environment" {\n  type = string\n}\n' : '';
+    await writeFile(join(dir, 'main.tf'), declares + (usesModule
       ? `module "shared" {\n  source = "../../modules/m${s % MODULES}"\n  name   = "${stackName(s)}"\n}\n`
-      : `resource "terraform_data" "r" {\n  input = "${stackName(s)}"\n}\n`);
+      : `resource "terraform_data" "r" {\n  input = "${stackName(s)}"\n}\n`));
     await writeFile(join(dir, 'package.json'), JSON.stringify({ name: stackName(s), version: '0.0.0' }));
     for (let f = 2; f < FILES_PER_STACK; f += 1) await writeFile(join(dir, `file${f}.tf`), `# ${stackName(s)} ${f}\n`);
   }
+  await writeFile(join(root, 'stacks.yaml'), buildManifestText('dev'));
   git('-c', 'init.defaultBranch=main', 'init', '--quiet');
   git('add', '-A');
   git('commit', '--quiet', '-m', 'generated');
@@ -66,21 +73,27 @@ async function generate() {
   for (let m = 0; m < 10; m += 1) await writeFile(join(root, 'modules', `m${m}`, 'main.tf'), `variable "name" {}\n# changed\n`);
   git('add', '-A');
   git('commit', '--quiet', '-m', 'change');
+  await writeFile(join(root, 'stacks.yaml'), buildManifestText('staging'));
+  git('add', '-A');
+  git('commit', '--quiet', '-m', 'environment: staging');
 }
 
-function buildManifest() {
+/** A manifest (JSON is YAML) with shared variables, a context for every stack, and per-stack vars. */
+function buildManifestText(environment) {
   const stacks = {};
   for (let s = 0; s < STACKS; s += 1) {
     const name = stackName(s);
-    stacks[name] = {
-      name, path: `stacks/${name}`, runner: 'terraform', labels: [], contexts: [], vars: {}, env: {}, secrets: {},
-      files: {}, hooks: {}, watch: [], dependsOn: [], after: [], commands: {}, retries: { attempts: 1, on: [], backoffMs: 1000 },
-    };
+    stacks[name] = { path: `stacks/${name}`, labels: s % 2 === 0 ? ['even'] : [], vars: { name, size: s % 3 } };
   }
-  return {
-    version: 1, source: 'stacks.yaml', repos: {}, settings: { stateDir: '.stackfleet', limits: {} },
-    variables: {}, contexts: {}, stacks, policies: [],
-  };
+  return JSON.stringify({
+    version: 1,
+    variables: { environment, region: 'eu-west-1', tags: { team: 'platform' } },
+    contexts: {
+      all: { attachTo: { labels: ['*'] }, env: { AWS_REGION: '${{ vars.region }}', TEAM: '${{ vars.tags.team }}' } },
+      even: { attachTo: { labels: ['even'] }, vars: { parity: 'even' } },
+    },
+    stacks,
+  }, null, 1);
 }
 
 if (!existsSync(join(root, '.git'))) {
@@ -90,9 +103,12 @@ if (!existsSync(join(root, '.git'))) {
   console.log(`reusing ${root}`);
 }
 
-const loaded = { manifest: buildManifest(), locate: () => undefined };
-const options = { manifestPath: 'stacks.yaml', manifestDir: root, stateDir: join(root, '.stackfleet') };
-await detectAffectedStacks(loaded, options); // warm-up: wasm HCL parser, OS file cache
+const loaded = parseManifest(readFileSync(join(root, 'stacks.yaml'), 'utf8'), 'stacks.yaml');
+// Files only: up to the commit before the manifest edit.
+const filesOnly = { manifestPath: 'stacks.yaml', manifestDir: root, stateDir: join(root, '.stackfleet'), base: 'main', head: 'HEAD~1' };
+// Files and one variable: up to the working tree (the manifest edit included).
+const withVariable = { manifestPath: 'stacks.yaml', manifestDir: root, stateDir: join(root, '.stackfleet') };
+await detectAffectedStacks(loaded, withVariable); // warm-up: wasm HCL parser, OS file cache
 // Median of 3: the machine is shared, single runs are noisy.
 const median = async (fn) => {
   const runs = [];
@@ -100,9 +116,14 @@ const median = async (fn) => {
   return runs.sort((a, b) => a[0] - b[0])[1];
 };
 const [gitMs, changes] = await median(() => readChangedFiles(root));
-const [totalMs, result] = await median(() => detectAffectedStacks(loaded, options));
+const [filesMs, filesResult] = await median(() => detectAffectedStacks(loaded, filesOnly));
+const [totalMs, result] = await median(() => detectAffectedStacks(loaded, withVariable));
+const previous = parseManifest(git('show', 'HEAD~1:stacks.yaml'), 'stacks.yaml').manifest;
+const [compareMs, inputChanges] = await median(async () => compareManifestInputs(previous, loaded.manifest));
 console.log(`changed files (git diff + untracked): ${changes.files.length} in ${ms(gitMs)}`);
-console.log(`stackfleet affected: ${result.affected.size} stacks in ${ms(totalMs)} total, ${ms(totalMs - gitMs)} after git's diff (target < 1000 ms)`);
+console.log(`stackfleet affected, files only: ${filesResult.affected.size} stacks in ${ms(filesMs)} total, ${ms(filesMs - gitMs)} after git's diff (target < 1000 ms)`);
+console.log(`stackfleet affected, files + variables.environment edited: ${result.affected.size} stacks in ${ms(totalMs)} total, ${ms(totalMs - gitMs)} after git's diff (target < 1000 ms)`);
+console.log(`  of which resolved-input comparison of ${STACKS} stacks at base and head: ${ms(compareMs)} (${inputChanges.changed.size} with different inputs before declarations)`);
 
 if (withNx) {
   const nx = join(here, '..', 'node_modules', '.bin', 'nx');
@@ -123,5 +144,5 @@ if (withNx) {
   const [warmMs] = await time(run);
   const count = cold.split('\n').filter(Boolean).length;
   console.log(`nx show projects --affected: ${count} projects in ${ms(coldMs)} first run, ${ms(warmMs)} second run`);
-  console.log(`ratio (nx best / stackfleet total): ${(Math.min(coldMs, warmMs) / totalMs).toFixed(1)}x`);
+  console.log(`ratio (nx best / stackfleet files only): ${(Math.min(coldMs, warmMs) / filesMs).toFixed(1)}x`);
 }

@@ -63,12 +63,17 @@ function tryResolve(manifest: Manifest, name: string): StackInputs | string {
 function diffInputs(before: StackInputs | string, after: StackInputs | string): InputDifference[] {
   if (typeof before === 'string') return [{ label: 'inputs', error: `not resolvable at base: ${before}` }];
   if (typeof after === 'string') return [{ label: 'inputs', error: `not resolvable: ${after}` }];
-  const keys = [...new Set([...before.keys(), ...after.keys()])].sort();
+  // Keys sort into `--why` order; only the few that differ need sorting.
+  const differing: string[] = [];
+  for (const [key, right] of after) {
+    const left = before.get(key);
+    if (left === undefined || left.via !== right.via || !isDeepEqual(left.value, right.value)) differing.push(key);
+  }
+  for (const key of before.keys()) if (!after.has(key)) differing.push(key);
   const differences: InputDifference[] = [];
-  for (const key of keys) {
+  for (const key of differing.sort()) {
     const left = before.get(key);
     const right = after.get(key);
-    if (left !== undefined && right !== undefined && isDeepEqual(left.value, right.value) && left.via === right.via) continue;
     const input = (right ?? left)!;
     differences.push({
       label: input.label,

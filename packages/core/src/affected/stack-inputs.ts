@@ -40,9 +40,9 @@ const key = (kind: keyof typeof RANK, name: string) => `${RANK[kind]}:${name}`;
 export function resolveStackInputs(manifest: Manifest, name: string): StackInputs {
   const stack = requireStack(manifest, name);
   const layers = collectResolutionLayers(manifest, stack);
-  const provenance: Record<string, string> = {};
+  // Where values came from is not compared: no provenance is recorded (it costs a string per key).
   const runtime = { env: {}, outputs: () => undefined, stackName: name, keepRuntimeReferences: true };
-  const vars = resolveVariables(mergeLayers(layers, (layer) => layer.vars, 'vars', provenance), runtime);
+  const vars = resolveVariables(mergeLayers(layers, (layer) => layer.vars, 'vars'), runtime);
   const scope: TemplateScope = { ...runtime, vars };
   const inputs: StackInputs = new Map();
 
@@ -60,7 +60,7 @@ export function resolveStackInputs(manifest: Manifest, name: string): StackInput
 
   // The same order as `resolveStack`: vars, then explicit env, then output
   // mappings; a later one of the same env name hides the earlier.
-  const env = mergeLayers(layers, (layer) => layer.env, 'env', provenance);
+  const env = mergeLayers(layers, (layer) => layer.env, 'env');
   const mapped = new Set(stack.dependsOn.flatMap((dependency) => Object.values(dependency.outputs)));
   for (const [variable, value] of Object.entries(vars)) {
     const via = stack.runner === 'command' ? variable : `TF_VAR_${variable}`;
@@ -71,14 +71,14 @@ export function resolveStackInputs(manifest: Manifest, name: string): StackInput
     if (mapped.has(envName)) continue;
     inputs.set(key('env', envName), { label: `env ${envName}`, value: renderTemplate(text, scope) });
   }
-  const secrets: Record<string, SecretSource> = mergeLayers(layers, (layer) => layer.secrets, 'secrets', provenance);
+  const secrets: Record<string, SecretSource> = mergeLayers(layers, (layer) => layer.secrets, 'secrets');
   for (const [envName, source] of Object.entries(secrets)) {
     inputs.set(key('secret', envName), { label: `secret ${envName} source`, value: source });
   }
-  for (const [file, content] of Object.entries(mergeLayers(layers, (layer) => layer.files, 'files', provenance))) {
+  for (const [file, content] of Object.entries(mergeLayers(layers, (layer) => layer.files, 'files'))) {
     inputs.set(key('file', file), { label: `file ${file}`, value: renderValue(content, scope) });
   }
-  for (const [hook, commands] of Object.entries(concatenateHooks(layers, scope, provenance))) {
+  for (const [hook, commands] of Object.entries(concatenateHooks(layers, scope, {}))) {
     inputs.set(key('hook', hook), { label: `hooks.${hook}`, value: commands });
   }
   for (const dependency of stack.dependsOn) {

@@ -27,6 +27,8 @@ export interface TemplateScope {
  *   `E_ENV_MISSING` or `E_OUTPUT_MISSING`.
  */
 export function renderTemplate(text: string, scope: TemplateScope): string {
+  // Most strings hold no expression (and then no `$${{` escape either): skip the parser.
+  if (!text.includes('${{')) return text;
   return parseTemplate(text)
     .map((part) => (part.kind === 'text' ? part.text : stringifyValue(resolvePart(part, scope))))
     .join('');
@@ -39,6 +41,7 @@ export function renderTemplate(text: string, scope: TemplateScope): string {
  */
 export function renderValue(value: unknown, scope: TemplateScope): unknown {
   if (typeof value === 'string') {
+    if (!value.includes('${{')) return value;
     const parts = parseTemplate(value);
     const [only] = parts;
     if (parts.length === 1 && only?.kind === 'reference') return resolvePart(only, scope);

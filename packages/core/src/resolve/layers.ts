@@ -75,13 +75,13 @@ export function mergeLayers<T>(
   layers: ResolutionLayer[],
   pick: (layer: ResolutionLayer) => Record<string, T>,
   kind: string,
-  provenance: Record<string, string>,
+  provenance?: Record<string, string>,
 ): Record<string, T> {
   const merged: Record<string, T> = {};
   for (const layer of layers) {
     for (const [key, value] of Object.entries(pick(layer))) {
       merged[key] = value;
-      provenance[`${kind}.${key}`] = layer.label;
+      if (provenance) provenance[`${kind}.${key}`] = layer.label;
     }
   }
   return merged;
