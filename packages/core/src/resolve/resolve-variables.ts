@@ -5,18 +5,50 @@ import { renderValue, type TemplateScope } from '../interpolation/render-templat
 /** Variable name -> names of the variables its value reads (`${{ vars.tags.team }}` reads `tags`). */
 export type VariableReads = Map<string, string[]>;
 
+// Manifest values are shared by every stack that sees them (one `variables`
+// map for 10,000 stacks), so what a value reads is worked out once per value.
+const readsOfObject = new WeakMap<object, string[] | null>();
+const readsOfString = new Map<string, string[] | null>();
+const STRING_CACHE_LIMIT = 10_000;
+
+/** The variables a value reads; `null` when it holds no template at all (nothing to render). */
+export function readVariableReads(value: unknown): string[] | null {
+  if (typeof value === 'string') {
+    if (!value.includes('${{')) return null;
+    let found = readsOfString.get(value);
+    if (found === undefined) {
+      found = readsInStrings([value]);
+      if (readsOfString.size >= STRING_CACHE_LIMIT) readsOfString.clear();
+      readsOfString.set(value, found);
+    }
+    return found;
+  }
+  if (value === null || typeof value !== 'object') return null;
+  let found = readsOfObject.get(value);
+  if (found === undefined) {
+    const strings = collectTemplateStrings(value, []).map(({ text }) => text).filter((text) => text.includes('${{'));
+    found = strings.length === 0 ? null : readsInStrings(strings);
+    readsOfObject.set(value, found);
+  }
+  return found;
+}
+
+function readsInStrings(strings: string[]): string[] {
+  const names = new Set<string>();
+  for (const text of strings) {
+    for (const part of tryParseTemplate(text)) {
+      if (part.kind === 'reference' && part.reference.root === 'vars') names.add(part.reference.name);
+    }
+  }
+  return [...names];
+}
+
 /** The variables each value reads, for the values that read any. */
 export function collectVariableReads(vars: Record<string, unknown>): VariableReads {
   const reads: VariableReads = new Map();
   for (const [name, value] of Object.entries(vars)) {
-    const names = new Set<string>();
-    for (const { text } of collectTemplateStrings(value, [])) {
-      if (!text.includes('vars.')) continue; // most values hold no template: skip the parser
-      for (const part of tryParseTemplate(text)) {
-        if (part.kind === 'reference' && part.reference.root === 'vars') names.add(part.reference.name);
-      }
-    }
-    if (names.size > 0) reads.set(name, [...names]);
+    const names = readVariableReads(value);
+    if (names !== null && names.length > 0) reads.set(name, names);
   }
   return reads;
 }
@@ -68,8 +100,22 @@ export function orderVariables(names: Iterable<string>, reads: VariableReads): {
  * @throws StackfleetError `E_VARIABLE_CYCLE`, and whatever rendering throws.
  */
 export function resolveVariables(raw: Record<string, unknown>, scope: Omit<TemplateScope, 'vars'>): Record<string, unknown> {
-  const reads = collectVariableReads(raw);
-  if (reads.size === 0) return renderValue(raw, { ...scope, vars: raw }) as Record<string, unknown>;
+  const reads: VariableReads = new Map();
+  const templated: string[] = [];
+  for (const [name, value] of Object.entries(raw)) {
+    const names = readVariableReads(value);
+    if (names === null) continue;
+    templated.push(name);
+    if (names.length > 0) reads.set(name, names);
+  }
+  // Values without templates are used as they are (never mutated downstream).
+  if (templated.length === 0) return raw;
+  const resolved: Record<string, unknown> = { ...raw };
+  const inner = { ...scope, vars: resolved };
+  if (reads.size === 0) {
+    for (const name of templated) resolved[name] = renderValue(raw[name], inner);
+    return resolved;
+  }
   const sorted = orderVariables(Object.keys(raw), reads);
   if (sorted.cycle) {
     throw new StackfleetError('E_VARIABLE_CYCLE', `variable cycle: ${sorted.cycle.join(' -> ')}`, {
@@ -77,8 +123,7 @@ export function resolveVariables(raw: Record<string, unknown>, scope: Omit<Templ
     });
   }
   // Dependency order: a value is rendered after every value it reads.
-  const resolved: Record<string, unknown> = { ...raw };
-  const inner = { ...scope, vars: resolved };
-  for (const name of sorted.order) resolved[name] = renderValue(raw[name], inner);
+  const isTemplated = new Set(templated);
+  for (const name of sorted.order) if (isTemplated.has(name)) resolved[name] = renderValue(raw[name], inner);
   return resolved;
 }

@@ -26,11 +26,13 @@ export async function readDeclaredVariables(repoDir: string, questions: Readonly
   const names = [...new Set([...questions.values()].flat())];
   if (names.length === 0) return declared;
   const alternatives = names.map(escapeRegExp).join('|');
-  const [native, json] = await Promise.all([
-    grepFiles(repoDir, ['-E', '-e', `^[[:space:]]*variable[[:space:]]+"?(${alternatives})"?[[:space:]]*\\{`, '--', '*.tf', '*.tofu']),
-    grepFiles(repoDir, ['-F', '-e', '"variable"', '--', '*.tf.json', '*.tofu.json']),
+  // One pass over the repository (it is most of the cost): declaration lines, or
+  // `"variable"` for JSON files (a .tf file matching only that is read and ruled out).
+  const candidates = await grepFiles(repoDir, [
+    '-E', '-e', `^[[:space:]]*variable[[:space:]]+"?(${alternatives})"?[[:space:]]*\\{`, '-e', '"variable"',
+    '--', '*.tf', '*.tofu', '*.tf.json', '*.tofu.json',
   ]);
-  await Promise.all([...native, ...json].map(async (path) => {
+  await Promise.all(candidates.map(async (path) => {
     const dir = posix.dirname(path);
     const asked = questions.get(dir);
     if (!asked) return;
