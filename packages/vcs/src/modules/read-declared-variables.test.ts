@@ -36,5 +36,11 @@ describe('readDeclaredVariables', () => {
       '.': ['environment'],
       missing: [],
     });
+    // Without the root directory the grep is limited to the stacks' directories: same answers.
+    questions.delete('.');
+    const limited = await readDeclaredVariables(repo, questions);
+    expect(Object.fromEntries([...limited].map(([dir, names]) => [dir, [...names].sort()]))).toEqual({
+      net: ['environment', 'region'], dns: [], json: ['environment'], tofu: ['region'], new: ['environment'], missing: [],
+    });
   });
 });

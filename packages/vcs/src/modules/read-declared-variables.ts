@@ -3,6 +3,10 @@ import { join, posix } from 'node:path';
 import { GitCommandError, runGit } from '../git/run-git.js';
 import { loadHclParser } from './load-hcl-parser.js';
 
+const CONFIG_FILES = ['*.tf', '*.tofu', '*.tf.json', '*.tofu.json'];
+// Pathspecs travel in argv; a few thousand short paths stay far below its limit.
+const MAX_DIRECTORY_PATHSPECS = 2000;
+
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -26,12 +30,16 @@ export async function readDeclaredVariables(repoDir: string, questions: Readonly
   const names = [...new Set([...questions.values()].flat())];
   if (names.length === 0) return declared;
   const alternatives = names.map(escapeRegExp).join('|');
-  // One pass over the repository (it is most of the cost): declaration lines, or
-  // `"variable"` for JSON files (a .tf file matching only that is read and ruled out).
-  const candidates = await grepFiles(repoDir, [
+  // One pass (it is most of the cost): declaration lines, or `"variable"` for
+  // JSON files (a .tf file matching only that is read and ruled out). Limited
+  // to the stacks' directories when they are a few thousand at most: reading
+  // 20,000 files instead of a 100,000-file monorepo halves the time.
+  const dirs = [...questions.keys()];
+  const byDirectory = dirs.length <= MAX_DIRECTORY_PATHSPECS && !dirs.includes('.');
+  const candidates = (await grepFiles(repoDir, [
     '-E', '-e', `^[[:space:]]*variable[[:space:]]+"?(${alternatives})"?[[:space:]]*\\{`, '-e', '"variable"',
-    '--', '*.tf', '*.tofu', '*.tf.json', '*.tofu.json',
-  ]);
+    '--', ...(byDirectory ? dirs : CONFIG_FILES),
+  ])).filter((path) => CONFIG_FILES.some((pattern) => path.endsWith(pattern.slice(1))));
   await Promise.all(candidates.map(async (path) => {
     const dir = posix.dirname(path);
     const asked = questions.get(dir);
