@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliBin, makeTempDir, testEnv } from '../support/cli.js';
@@ -20,7 +20,7 @@ function fleetDir(yaml: string, dirs: string[] = []): string {
 
 /** Runs the built CLI through `sh -c '... 2>&1 | cat'`: stdout and stderr are one pipe. */
 function runThroughPipe(args: string, cwd: string, env: Record<string, string> = {}): string {
-  const command = `"${process.execPath}" "${cliBin}" ${args} 2>&1 | cat`;
+  const command = `umask 000; "${process.execPath}" "${cliBin}" ${args} 2>&1 | cat`;
   const result = spawnSync('sh', ['-c', command], { cwd, env: testEnv(env), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return result.stdout;
 }
@@ -36,5 +36,43 @@ describe('everything written reaches the reader', () => {
     const problems = output.split('\n').filter((line) => /^stacks\.yaml:\d+:\d+ /.test(line));
     expect(problems).toHaveLength(3000);
     expect(output).toMatch(/3000 problems found\n$/);
+  }, 60_000);
+});
+
+/** Every entry under dir whose mode gives group or others any access. */
+function findShared(dir: string): string[] {
+  const shared: string[] = [];
+  for (const entry of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    const path = join(dir, entry);
+    const stat = statSync(path);
+    if ((stat.mode & 0o077) !== 0) shared.push(`${entry} ${(stat.mode & 0o777).toString(8)}`);
+  }
+  if ((statSync(dir).mode & 0o077) !== 0) shared.push('.');
+  return shared.sort();
+}
+
+describe('private by default on disk', () => {
+  it('creates the state dir 0700 and its files 0600 even with umask 000', () => {
+    const dir = fleetDir(
+      `version: 1
+contexts:
+  creds:
+    attachTo: { labels: ["*"] }
+    files: { "creds.auto.tfvars": "token = \\"s3cret\\"\\n" }
+stacks:
+  app:
+    runner: command
+    path: app
+    commands:
+      plan: 'stat -c %a creds.auto.tfvars > ../creds-mode; exit 2'
+      apply: 'echo "{\\"url\\": \\"https://example.test\\"}" > "$STACKFLEET_OUTPUTS"'
+`,
+      ['app'],
+    );
+    const output = runThroughPipe('apply --auto-approve', dir);
+    expect(output).toMatch(/1 succeeded/);
+    expect(findShared(join(dir, '.stackfleet'))).toEqual([]);
+    // a context file lives in the stack directory for the run: private too
+    expect(readFileSync(join(dir, 'creds-mode'), 'utf8').trim()).toBe('600');
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, fchmodSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StackfleetError } from '@stackfleet/core';
@@ -41,7 +41,7 @@ function openDatabaseOnce(stateDir: string, options: OpenDatabaseOptions): Datab
   const path = join(stateDir, 'state.db');
   let db: Database.Database | undefined;
   try {
-    mkdirSync(stateDir, { recursive: true });
+    createPrivateDatabase(stateDir, path);
     db = new Database(path);
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
     db.pragma('journal_mode = WAL');
@@ -59,5 +59,21 @@ function openDatabaseOnce(stateDir: string, options: OpenDatabaseOptions): Datab
       hint: 'Check that settings.stateDir points to a writable directory and that state.db is a stackfleet database.',
       cause: error,
     });
+  }
+}
+
+/**
+ * The state dir and the database are private whatever the umask: the dir is
+ * created 0700 and state.db 0600 before SQLite opens it, because SQLite gives
+ * the WAL and shared-memory files the database file's permissions.
+ */
+function createPrivateDatabase(stateDir: string, path: string): void {
+  // The umask can only take bits away from 0700.
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  const fd = openSync(path, 'a', 0o600);
+  try {
+    fchmodSync(fd, 0o600); // also a database created before files were private
+  } finally {
+    closeSync(fd);
   }
 }

@@ -76,7 +76,7 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
     masker.add(Object.values(secrets));
 
     const workDir = stackWorkDir(options.stateDir, options.runId, name);
-    await mkdir(workDir, { recursive: true });
+    await mkdir(workDir, { recursive: true, mode: 0o700 });
     removeFiles = await writeStackFiles(resolved.dir, resolved.files);
     const remediable = run.command === 'drift' && options.remediation?.stacks.has(name) === true;
     if (run.command === 'apply' || run.command === 'destroy' || remediable) {

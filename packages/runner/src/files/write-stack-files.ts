@@ -78,7 +78,8 @@ async function writeNewFile(path: string, name: string, content: string, dir: st
   let handle;
   try {
     // `wx` fails if anything exists there, atomically: no check-then-write race.
-    handle = await open(path, 'wx');
+    // 0600: context files often carry credentials (backend configs, tokens).
+    handle = await open(path, 'wx', 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
       if ((await readFile(path, 'utf8').catch(() => undefined)) === content) return false;

@@ -20,8 +20,9 @@ export function stackLogPath(stateDir: string, runId: string, stack: string): st
  */
 export async function openStackLog(stateDir: string, runId: string, stack: string): Promise<StackLog> {
   const path = stackLogPath(stateDir, runId, stack);
-  await mkdir(dirname(path), { recursive: true });
-  const stream = createWriteStream(path, { flags: 'a', encoding: 'utf8' });
+  // Private whatever the umask: a log may hold what a stack printed before masking knew it.
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const stream = createWriteStream(path, { flags: 'a', encoding: 'utf8', mode: 0o600 });
   return {
     path,
     writeLine(line) {

@@ -116,7 +116,7 @@ const GATE_SCRIPT = [
   '[ -n "$exit_file" ] || exec "$@"',
   '"$@"',
   'code=$?',
-  'echo "$code" > "$exit_file.tmp" && mv "$exit_file.tmp" "$exit_file"',
+  '(umask 077; echo "$code" > "$exit_file.tmp") && mv "$exit_file.tmp" "$exit_file"',
   'exit "$code"',
 ].join('\n');
 

@@ -62,8 +62,9 @@ describe('createCommandAdapter', () => {
     expect(execution.env).not.toHaveProperty('STACKFLEET_PHASE');
   });
 
-  it('gives each phase a fresh outputs file', async () => {
-    const { execution } = makeExecution({ commands: { apply: 'test ! -e "$STACKFLEET_OUTPUTS" && echo \'{"a":1}\' > "$STACKFLEET_OUTPUTS"' } });
+  it('gives each phase a fresh, empty outputs file readable by its owner only', async () => {
+    const fresh = 'test ! -s "$STACKFLEET_OUTPUTS" && test "$(stat -c %a "$STACKFLEET_OUTPUTS")" = 600';
+    const { execution } = makeExecution({ commands: { apply: `${fresh} && echo '{"a":1}' > "$STACKFLEET_OUTPUTS"` } });
     await adapter.apply(execution);
     await adapter.apply(execution);
     expect((await readdir(join(root, 'work'))).length).toBe(2);

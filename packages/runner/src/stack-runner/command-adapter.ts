@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { StackfleetError, type Phase } from '@stackfleet/core';
+import { createPrivateFile } from '../files/create-private-file.js';
 import { runHooks } from '../hooks/run-hooks.js';
 import { completedApplyFiles } from './completed-apply.js';
 import { readOutputsFile } from './outputs-file.js';
@@ -90,7 +91,8 @@ function preparePhase(execution: StackExecution, phase: Phase): PreparedPhase {
   return { phase, command, outputsFile, execution: withEnv(execution, protocol) };
 }
 
-function runPhase(prepared: PreparedPhase, okExitCodes: number[]) {
+async function runPhase(prepared: PreparedPhase, okExitCodes: number[]) {
+  await createPrivateFile(prepared.outputsFile);
   prepared.execution.onStep(prepared.phase);
   return runPhaseProcess(prepared.execution, {
     step: prepared.phase,

@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { StackfleetError, type Outputs } from '@stackfleet/core';
+import { createPrivateFile } from '../files/create-private-file.js';
 import { runHooks } from '../hooks/run-hooks.js';
 import { parsePlanChanges, parseTerraformOutputs } from './parse-terraform-json.js';
 import { runPhaseProcess } from './run-phase-process.js';
@@ -47,6 +48,7 @@ export function createTerraformAdapter(options: TerraformAdapterOptions): StackR
       execution.onStep('plan');
       // Absolute: terraform runs in the stack directory, a relative workDir would point elsewhere.
       const planFile = resolve(execution.workDir, `${toFileName(execution.stack.name)}.tfplan`);
+      await createPrivateFile(planFile);
       const args = ['plan', '-input=false', '-no-color', '-detailed-exitcode', `-out=${planFile}`];
       const { exitCode } = await tf(execution, 'plan', args, { okExitCodes: [0, 2] });
       const hasChanges = exitCode === 2;

@@ -66,7 +66,7 @@ async function moveWorkingDir(cacheDir: string, workDir: string, sha: string): P
     await runGit(['checkout', '--force', '--detach', '--quiet', sha], { cwd: workDir });
     return;
   }
-  await mkdir(dirname(workDir), { recursive: true });
+  await mkdir(dirname(workDir), { recursive: true, mode: 0o700 });
   await runGit(['worktree', 'prune'], { cwd: cacheDir });
   await runGit(['worktree', 'add', '--force', '--detach', '--quiet', workDir, sha], { cwd: cacheDir });
 }

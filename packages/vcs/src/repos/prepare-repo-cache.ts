@@ -21,7 +21,7 @@ async function cloneBare(url: string, cacheDir: string, filter: boolean): Promis
  * warning when the fetch failed and the cached refs are used instead.
  */
 export async function prepareRepoCache(name: string, url: string, cacheDir: string, offline: boolean): Promise<string | undefined> {
-  await mkdir(dirname(cacheDir), { recursive: true });
+  await mkdir(dirname(cacheDir), { recursive: true, mode: 0o700 });
   if (!(await exists(cacheDir))) {
     if (offline) {
       throw new StackfleetError('E_REPO_NOT_CACHED', `repo "${name}" (${url}) has never been cloned and the run is offline`, {
