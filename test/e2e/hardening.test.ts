@@ -76,3 +76,57 @@ stacks:
     expect(readFileSync(join(dir, 'creds-mode'), 'utf8').trim()).toBe('600');
   }, 60_000);
 });
+
+describe('the state key never reaches a stack', () => {
+  const stateKey = 'ab'.repeat(32);
+  const env = { STACKFLEET_STATE_KEY: stateKey, MY_TOKEN: 'token-4f1c9e' };
+  const yaml = `version: 1
+contexts:
+  tokens:
+    secrets: { TOKEN: { fromEnv: MY_TOKEN } }
+    hooks: { beforeApply: ["env | sed 's/^/hook: /'"] }
+stacks:
+  asks:
+    runner: command
+    path: asks
+    contexts: [tokens]
+    commands: { apply: "env" }
+  other:
+    runner: command
+    path: other
+    env: { COPY: "\${{ env.STACKFLEET_STATE_KEY }}" }
+    commands: { apply: "env; cat ../key-copy 2>/dev/null" }
+`;
+
+  it('removes STACKFLEET_STATE_KEY and fromEnv sources from stacks, hooks and run -- CMD, and masks them', () => {
+    const dir = fleetDir(yaml, ['asks', 'other']);
+    writeFileSync(join(dir, 'key-copy'), `${stateKey}\n`);
+    const applied = runThroughPipe('apply --auto-approve', dir, env);
+    expect(applied).toMatch(/2 succeeded/);
+    const ran = runThroughPipe('run -- env', dir, env);
+    expect(ran).toMatch(/2 succeeded/);
+    for (const output of [applied, ran]) {
+      expect(output).not.toContain(stateKey);
+      expect(output).not.toMatch(/STACKFLEET_STATE_KEY=/);
+      expect(output).not.toMatch(/MY_TOKEN=/);
+    }
+    // the stack that declared the secret gets it under its own name, masked
+    expect(applied).toMatch(/asks.*TOKEN=\*\*\*/);
+    expect(applied).toMatch(/asks.*hook: TOKEN=\*\*\*/);
+    expect(applied).toMatch(/other.*COPY=\*\*\*/);
+    expect(applied).not.toMatch(/other.*\bTOKEN=/);
+    expect(scanFiles(join(dir, '.stackfleet'), [stateKey, 'token-4f1c9e'])).toEqual([]);
+  }, 60_000);
+});
+
+/** Files under dir that contain any of the needles, byte for byte. */
+function scanFiles(dir: string, needles: string[]): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    const path = join(dir, entry);
+    if (!statSync(path).isFile()) continue;
+    const bytes = readFileSync(path);
+    for (const needle of needles) if (bytes.includes(needle)) found.push(`${entry}: ${needle}`);
+  }
+  return found;
+}

@@ -7,6 +7,7 @@ import type {
   RunEvent,
   StackRunRecord,
 } from '@stackfleet/core';
+import { buildStackBaseEnv } from '../secrets/stack-base-env.js';
 import type { RunOptions } from './types.js';
 
 /** Defaulted options plus the state shared by every stack of one run. */
@@ -23,8 +24,10 @@ export interface EngineRun {
   freshOutputs: Map<string, Outputs>;
   /** Whether a stack's apply changed its outputs (false also for `unchanged` stacks). */
   outputsChanged: Map<string, boolean>;
-  /** The orchestrator environment without unset entries, the base of every stack process's env. */
+  /** The base of every stack process's env: the orchestrator's, less secrets (`buildStackBaseEnv`). */
   processEnv: Record<string, string>;
+  /** Values removed from `processEnv`: masked in every stack's output. */
+  hiddenEnvValues: string[];
   /** Secret values per stack, read before the run started (`readRunSecrets`). */
   secrets: Map<string, Record<string, string>>;
   /** Aborted by the first Ctrl-C. */
@@ -39,8 +42,7 @@ const DEFAULT_LOCK_TTL_MS = 60_000;
 export function createEngineRun(command: RunCommand, planned: PlannedStack[], options: RunOptions): EngineRun {
   const now = options.now ?? (() => new Date());
   const records = new Map<string, StackRunRecord>();
-  const processEnv: Record<string, string> = {};
-  for (const [key, value] of Object.entries(options.env)) if (value !== undefined) processEnv[key] = value;
+  const baseEnv = buildStackBaseEnv(options.env, options.manifest);
   return {
     options,
     command,
@@ -52,7 +54,8 @@ export function createEngineRun(command: RunCommand, planned: PlannedStack[], op
     lockPollMs: options.lockPollMs ?? 1000,
     freshOutputs: new Map(),
     outputsChanged: new Map(),
-    processEnv,
+    processEnv: baseEnv.env,
+    hiddenEnvValues: baseEnv.hidden,
     secrets: new Map(),
     interrupt: options.signal ?? new AbortController().signal,
     emit: options.onEvent,

@@ -39,7 +39,7 @@ export interface ExecutedStack extends StackOutcome {
 export async function executeStack(run: EngineRun, name: string): Promise<ExecutedStack> {
   const { options } = run;
   const startedAt = run.now();
-  const masker = createMasker();
+  const masker = createMasker(run.hiddenEnvValues);
   const log = await openStackLog(options.stateDir, options.runId, name);
   let attemptLines: string[] = [];
   const onLine = (stream: 'stdout' | 'stderr', line: string): void => {

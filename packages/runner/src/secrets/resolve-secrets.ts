@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { StackfleetError, type SecretSource } from '@stackfleet/core';
 import { createMasker } from '../mask/masker.js';
 import { runProcess } from '../process/run-process.js';
+import { withoutOrchestratorSecrets } from './stack-base-env.js';
 
 export interface ResolveSecretsOptions {
   /** The orchestrator's environment (`fromEnv`, and the environment of `fromCommand`). */
@@ -60,9 +61,7 @@ async function resolveSecret(key: string, source: SecretSource, options: Resolve
 
 async function runSecretCommand(subject: string, command: string, options: ResolveSecretsOptions): Promise<string> {
   const stderr: string[] = [];
-  const env = Object.fromEntries(
-    Object.entries(options.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
+  const env = withoutOrchestratorSecrets(options.env);
   const result = await runProcess({
     argv: ['sh', '-c', command],
     cwd: options.cwd,

@@ -1,0 +1,59 @@
+import type { Manifest, SecretSource } from '@stackfleet/core';
+
+/**
+ * stackfleet's own secrets: the key that encrypts the store and the store's
+ * URL (it carries the database password). No stack, hook or `run -- CMD`
+ * has any business with them.
+ */
+const ORCHESTRATOR_SECRETS = new Set(['STACKFLEET_STATE_KEY', 'STACKFLEET_STATE_URL']);
+
+// Any later control variable of ours that names a credential is covered too.
+const SECRET_NAME = /^STACKFLEET_\w*(KEY|TOKEN|SECRET|PASSWORD|PASSPHRASE|URL|DSN)$/;
+
+/** Whether `name` is one of stackfleet's own secret control variables. */
+export function isOrchestratorSecret(name: string): boolean {
+  return ORCHESTRATOR_SECRETS.has(name) || SECRET_NAME.test(name);
+}
+
+export interface StackBaseEnv {
+  /** What every stack process inherits: the orchestrator's environment less the secrets below. */
+  env: Record<string, string>;
+  /** The values removed: masked wherever they would appear anyway (`${{ env.X }}`, a stack reading a file). */
+  hidden: string[];
+}
+
+/**
+ * Builds the environment every stack process, hook and `run -- CMD` starts
+ * from. Removed: stackfleet's own secret control variables, and every
+ * variable a `fromEnv` secret reads (`MY_TOKEN` of `{ fromEnv: MY_TOKEN }`),
+ * so that only the stacks that declare the secret get it, under the secret's
+ * own name. Pure: the environment is passed in.
+ */
+export function buildStackBaseEnv(orchestratorEnv: Record<string, string | undefined>, manifest: Manifest): StackBaseEnv {
+  const secretSources = collectFromEnvSources(manifest);
+  const env: Record<string, string> = {};
+  const hidden: string[] = [];
+  for (const [name, value] of Object.entries(orchestratorEnv)) {
+    if (value === undefined) continue;
+    if (isOrchestratorSecret(name) || secretSources.has(name)) hidden.push(value);
+    else env[name] = value;
+  }
+  return { env, hidden };
+}
+
+/** The environment of a `fromCommand` secret: the orchestrator's, less stackfleet's own secrets. */
+export function withoutOrchestratorSecrets(env: Record<string, string | undefined>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined && !isOrchestratorSecret(name)) kept[name] = value;
+  return kept;
+}
+
+function collectFromEnvSources(manifest: Manifest): Set<string> {
+  const sources = new Set<string>();
+  const add = (secrets: Record<string, SecretSource>): void => {
+    for (const source of Object.values(secrets)) if ('fromEnv' in source) sources.add(source.fromEnv);
+  };
+  for (const context of Object.values(manifest.contexts)) add(context.secrets);
+  for (const stack of Object.values(manifest.stacks)) add(stack.secrets);
+  return sources;
+}
