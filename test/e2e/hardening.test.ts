@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliBin, makeTempDir, testEnv } from '../support/cli.js';
@@ -130,3 +130,34 @@ function scanFiles(dir: string, needles: string[]): string[] {
   }
   return found;
 }
+
+describe('hooks never execute data', () => {
+  it('passes an upstream output to a hook as a value, not as shell code', () => {
+    const dir = fleetDir(
+      `version: 1
+variables:
+  greeting: "hi; touch ../pwned-var"
+stacks:
+  web:
+    runner: command
+    path: web
+    commands:
+      apply: |
+        printf '{"url": "web-$(touch ../pwned)"}' > "$STACKFLEET_OUTPUTS"
+  app:
+    runner: command
+    path: app
+    dependsOn: [web]
+    hooks:
+      afterApply: ["echo url=\${{ stacks.web.outputs.url }} '\${{ vars.greeting }}' > ../seen"]
+    commands: { apply: "true" }
+`,
+      ['web', 'app'],
+    );
+    const output = runThroughPipe('apply --auto-approve', dir);
+    expect(output).toMatch(/2 succeeded/);
+    expect(existsSync(join(dir, 'pwned'))).toBe(false);
+    expect(existsSync(join(dir, 'pwned-var'))).toBe(false);
+    expect(readFileSync(join(dir, 'seen'), 'utf8')).toBe('url=web-$(touch ../pwned) hi; touch ../pwned-var\n');
+  }, 60_000);
+});

@@ -30,7 +30,7 @@ export function renderTemplate(text: string, scope: TemplateScope): string {
   // Most strings hold no expression (and then no `$${{` escape either): skip the parser.
   if (!text.includes('${{')) return text;
   return parseTemplate(text)
-    .map((part) => (part.kind === 'text' ? part.text : stringifyValue(resolvePart(part, scope))))
+    .map((part) => (part.kind === 'text' ? part.text : stringifyValue(resolveTemplatePart(part, scope))))
     .join('');
 }
 
@@ -44,7 +44,7 @@ export function renderValue(value: unknown, scope: TemplateScope): unknown {
     if (!value.includes('${{')) return value;
     const parts = parseTemplate(value);
     const [only] = parts;
-    if (parts.length === 1 && only?.kind === 'reference') return resolvePart(only, scope);
+    if (parts.length === 1 && only?.kind === 'reference') return resolveTemplatePart(only, scope);
     return renderTemplate(value, scope);
   }
   if (Array.isArray(value)) return value.map((item) => renderValue(item, scope));
@@ -56,11 +56,13 @@ export function renderValue(value: unknown, scope: TemplateScope): unknown {
   return value;
 }
 
-function stringifyValue(value: unknown): string {
+/** Strings as they are, everything else as JSON. */
+export function stringifyValue(value: unknown): string {
   return typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null');
 }
 
-function resolvePart(part: Extract<TemplatePart, { kind: 'reference' }>, scope: TemplateScope): unknown {
+/** The value one `${{ ... }}` part stands for in `scope`. */
+export function resolveTemplatePart(part: Extract<TemplatePart, { kind: 'reference' }>, scope: TemplateScope): unknown {
   return resolveReference(part.reference, part.source, scope);
 }
 

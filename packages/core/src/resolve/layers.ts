@@ -1,3 +1,4 @@
+import { renderShellTemplate } from '../interpolation/render-shell-template.js';
 import { renderTemplate, type TemplateScope } from '../interpolation/render-template.js';
 import type { ContextSpec, HookName, Hooks, Manifest, SecretSource, StackSpec } from '../model.js';
 
@@ -87,13 +88,32 @@ export function mergeLayers<T>(
   return merged;
 }
 
-/** Hooks concatenate in precedence order (context hooks run before the stack's), each rendered. */
-export function concatenateHooks(layers: ResolutionLayer[], scope: TemplateScope, provenance: Record<string, string>): Hooks {
+/**
+ * Hooks concatenate in precedence order (context hooks run before the stack's),
+ * each rendered. With `hookEnv`, values never enter a command line: each
+ * `${{ }}` becomes `"${STACKFLEET_HOOK_VALUE_n}"` and its value goes to
+ * `hookEnv` (see `renderShellTemplate`); without it, values are spliced in
+ * (for comparing inputs, never for running).
+ */
+export function concatenateHooks(
+  layers: ResolutionLayer[],
+  scope: TemplateScope,
+  provenance: Record<string, string>,
+  hookEnv?: Record<string, string>,
+): Hooks {
   const hooks: Hooks = {};
+  let values = 0;
+  const nextName = (): string => `STACKFLEET_HOOK_VALUE_${(values += 1)}`;
+  const render = (command: string): string => {
+    if (hookEnv === undefined) return renderTemplate(command, scope);
+    const rendered = renderShellTemplate(command, scope, nextName);
+    Object.assign(hookEnv, rendered.env);
+    return rendered.command;
+  };
   for (const layer of layers) {
     for (const [hook, commands] of Object.entries(layer.hooks) as [HookName, string[] | undefined][]) {
       if (!commands || commands.length === 0) continue;
-      hooks[hook] = [...(hooks[hook] ?? []), ...commands.map((command) => renderTemplate(command, scope))];
+      hooks[hook] = [...(hooks[hook] ?? []), ...commands.map(render)];
       const key = `hooks.${hook}`;
       provenance[key] = provenance[key] ? `${provenance[key]}, ${layer.label}` : layer.label;
     }

@@ -96,6 +96,7 @@ describe('resolveStack', () => {
           "backend.auto.tfvars": "bucket = "app-state"
       ",
         },
+        "hookEnv": {},
         "hooks": {
           "beforePlan": [
             "tflint",

@@ -60,7 +60,8 @@ export function resolveStack(manifest: Manifest, name: string, context: ResolveC
   for (const [file, content] of Object.entries(rawFiles)) files[file] = renderTemplate(content, scope);
 
   const secrets: Record<string, SecretSource> = mergeLayers(layers, (layer) => layer.secrets, 'secrets', provenance);
-  const hooks = concatenateHooks(layers, scope, provenance);
+  const hookEnv: Record<string, string> = {};
+  const hooks = concatenateHooks(layers, scope, provenance, hookEnv);
 
   return {
     name,
@@ -71,6 +72,7 @@ export function resolveStack(manifest: Manifest, name: string, context: ResolveC
     secrets,
     files,
     hooks,
+    hookEnv,
     commands: { ...stack.commands },
     ...(stack.timeoutMs === undefined ? {} : { timeoutMs: stack.timeoutMs }),
     retries: { ...stack.retries, on: [...stack.retries.on] },

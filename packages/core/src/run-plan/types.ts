@@ -20,6 +20,11 @@ export interface ResolvedStack {
   /** Relative path inside `dir` -> content; written for the run, removed after. */
   files: Record<string, string>;
   hooks: Hooks;
+  /**
+   * Values of the `${{ ... }}` expressions in `hooks`, which refer to them as
+   * `"${STACKFLEET_HOOK_VALUE_n}"`: data never becomes part of a command line.
+   */
+  hookEnv?: Record<string, string>;
   commands: Partial<Record<Phase, string>>;
   timeoutMs?: number;
   retries: RetrySpec;

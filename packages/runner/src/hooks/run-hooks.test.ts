@@ -1,7 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ResolvedStack, StepName } from '@stackfleet/core';
+import { access } from 'node:fs/promises';
+import { renderShellTemplate, type ResolvedStack, type StepName } from '@stackfleet/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StackExecution } from '../stack-runner/types.js';
 import { runHooks } from './run-hooks.js';
@@ -14,11 +15,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function makeExecution(hooks: ResolvedStack['hooks']) {
+function makeExecution(hooks: ResolvedStack['hooks'], hookEnv: Record<string, string> = {}) {
   const steps: StepName[] = [];
   const execution: StackExecution = {
     runId: 'run-7',
-    stack: { name: 'app', dir, hooks } as unknown as ResolvedStack,
+    stack: { name: 'app', dir, hooks, hookEnv } as unknown as ResolvedStack,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TOKEN: 'abc' },
     workDir: dir,
     signal: new AbortController().signal,
@@ -52,5 +53,19 @@ describe('runHooks', () => {
       failure: { exitCode: 7 },
     });
     await expect(readFile(join(dir, 'never'))).rejects.toThrow();
+  });
+
+  it('never executes an interpolated value, whatever the quoting around it', async () => {
+    const hostile = `web-$(touch pwned)\`touch pwned2\`'"; touch pwned3`;
+    let count = 0;
+    const { command, env } = renderShellTemplate(
+      `printf '%s\\n' \${{ stacks.web.outputs.url }} "d:\${{ stacks.web.outputs.url }}" 's:\${{ stacks.web.outputs.url }}' > values`,
+      { vars: {}, env: {}, outputs: () => ({ url: hostile }), stackName: 'app' },
+      () => `STACKFLEET_HOOK_VALUE_${(count += 1)}`,
+    );
+    const { execution } = makeExecution({ afterApply: [command] }, env);
+    await runHooks('afterApply', execution);
+    expect(await readFile(join(dir, 'values'), 'utf8')).toBe(`${hostile}\nd:${hostile}\ns:${hostile}\n`);
+    for (const file of ['pwned', 'pwned2', 'pwned3']) await expect(access(join(dir, file))).rejects.toThrow();
   });
 });

@@ -5,9 +5,11 @@ import type { StackExecution } from '../stack-runner/types.js';
 /**
  * Runs the stack's `hooks[name]` one after another, each with `sh -c` (the
  * hook is the user's own command line) in the stack directory with the
- * execution's environment plus `STACKFLEET_HOOK`, `STACKFLEET_STACK` and
- * `STACKFLEET_RUN_ID`. The first failing hook throws `StackPhaseError`
- * (step `hook <name> "<command>"`) and the rest do not run.
+ * execution's environment plus `STACKFLEET_HOOK`, `STACKFLEET_STACK`,
+ * `STACKFLEET_RUN_ID` and the values of its `${{ ... }}` expressions
+ * (`ResolvedStack.hookEnv`: never spliced into the command). The first
+ * failing hook throws `StackPhaseError` (step `hook <name> "<command>"`) and
+ * the rest do not run.
  */
 export async function runHooks(name: HookName, execution: StackExecution): Promise<void> {
   const hooks = execution.stack.hooks[name] ?? [];
@@ -18,6 +20,7 @@ export async function runHooks(name: HookName, execution: StackExecution): Promi
       step: `hook ${name} "${hook}"`,
       argv: ['sh', '-c', hook],
       env: {
+        ...execution.stack.hookEnv,
         STACKFLEET_HOOK: name,
         STACKFLEET_STACK: execution.stack.name,
         STACKFLEET_RUN_ID: execution.runId,
