@@ -5,6 +5,9 @@ import { findCycles, formatCycleProblem, groupEdgesByPair } from './find-cycles.
 import { MinHeap, compareNames } from './min-heap.js';
 import type { StackEdge, StackGraph } from './types.js';
 
+// One report per tangled group of stacks; past this many, a count says how many more.
+const MAX_CYCLES_REPORTED = 20;
+
 export interface CreateStackGraphOptions {
   /** Turns edge key paths into file:line:col for cycle errors. */
   locate?: Locator;
@@ -13,7 +16,8 @@ export interface CreateStackGraphOptions {
 /**
  * Builds a StackGraph from plain names and edges (no manifest needed; tests,
  * benchmarks and `buildStackGraph` use it). Throws a ValidationError with one
- * `E_CYCLE` problem per distinct cycle.
+ * `E_CYCLE` problem per group of stacks that depend on each other (at most
+ * `MAX_CYCLES_REPORTED`, then "and N more").
  */
 export function createStackGraph(
   names: Iterable<string>,
@@ -27,15 +31,14 @@ export function createStackGraph(
   const cycles = findCycles(graph.upstream);
   if (cycles.length > 0) {
     const edgesByPair = groupEdgesByPair(edges);
-    throw new ValidationError(
-      cycles.map((cycle) =>
-        formatCycleProblem(
-          cycle.map((index) => graph.names[index]!),
-          edgesByPair,
-          options.locate,
-        ),
-      ),
-    );
+    const toNames = (indexes: readonly number[]): string[] => indexes.map((index) => graph.names[index]!);
+    const problems = cycles
+      .slice(0, MAX_CYCLES_REPORTED)
+      .map(({ cycle, component }) => formatCycleProblem(toNames(cycle), edgesByPair, options.locate, toNames(component)));
+    const omitted = cycles.length - problems.length;
+    const last = problems[problems.length - 1]!;
+    if (omitted > 0) last.hint = `${last.hint ?? ''}\nand ${omitted} more groups of stacks with a cycle, reported once these are fixed`;
+    throw new ValidationError(problems);
   }
   return graph;
 }

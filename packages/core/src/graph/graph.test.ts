@@ -116,7 +116,7 @@ describe('buildStackGraph', () => {
     `);
   });
 
-  it('reports each distinct cycle once, including self-loops and ordering-only edges', () => {
+  it('reports one cycle per group of tangled stacks, including self-loops', () => {
     const message = captureValidation(() =>
       buildStackGraph(
         loadFleet({
@@ -133,13 +133,10 @@ describe('buildStackGraph', () => {
         hint: break the cycle by removing one of these edges:
           a -> b (stacks.yaml:10:11 stacks.a.dependsOn[0])
           b -> a (stacks.yaml:13:11 stacks.b.dependsOn[0])
-      stacks.yaml:16:11 stacks.a.dependsOn[1]: cycle: a -> c -> a
+        3 stacks depend on each other here (a, b, c): more cycles may show once this one is broken
+      stacks.yaml:16:11 stacks.solo.dependsOn[0]: cycle: solo -> solo
         hint: break the cycle by removing one of these edges:
-          a -> c (stacks.yaml:16:11 stacks.a.dependsOn[1])
-          c -> a (stacks.yaml:19:11 stacks.c.after[0], ordering only)
-      stacks.yaml:22:11 stacks.solo.dependsOn[0]: cycle: solo -> solo
-        hint: break the cycle by removing one of these edges:
-          solo -> solo (stacks.yaml:22:11 stacks.solo.dependsOn[0])"
+          solo -> solo (stacks.yaml:16:11 stacks.solo.dependsOn[0])"
     `);
   });
 
@@ -164,16 +161,11 @@ describe('buildStackGraph', () => {
       '',
     ].join('\n');
     expect(captureValidation(() => buildStackGraph(parseManifest(text, 'stacks.yaml')))).toMatchInlineSnapshot(`
-      "stacks.yaml:13:9 stacks.app.dependsOn[0]: cycle: app -> db -> network -> app
-        hint: break the cycle by removing one of these edges:
-          app -> db (stacks.yaml:13:9 stacks.app.dependsOn[0])
-          app -> db (stacks.yaml:16:13 stacks.app.after[0], ordering only)
-          db -> network (stacks.yaml:9:17 stacks.db.dependsOn[0])
-          network -> app (stacks.yaml:6:16 stacks.network.vars.app_url)
-      stacks.yaml:15:9 stacks.app.dependsOn[1]: cycle: app -> network -> app
+      "stacks.yaml:15:9 stacks.app.dependsOn[1]: cycle: app -> network -> app
         hint: break the cycle by removing one of these edges:
           app -> network (stacks.yaml:15:9 stacks.app.dependsOn[1])
-          network -> app (stacks.yaml:6:16 stacks.network.vars.app_url)"
+          network -> app (stacks.yaml:6:16 stacks.network.vars.app_url)
+        3 stacks depend on each other here (app, db, network): more cycles may show once this one is broken"
     `);
   });
 
@@ -238,6 +230,36 @@ describe('StackGraph', () => {
     })();
     expect(error?.problems).toHaveLength(1);
     expect(error?.problems[0]?.message).toMatch(/^cycle: s00000 -> s09999 -> s09998 -> .* -> s00000$/);
+  });
+
+  it('gives one report for one wrong edge in a dense fleet', () => {
+    // 2,000 stacks, each depending on the 8 before it, and one edge backwards.
+    const names = Array.from({ length: 2_000 }, (_, index) => `s${String(index).padStart(4, '0')}`);
+    const edges: StackEdge[] = [];
+    names.forEach((name, index) => {
+      for (let back = 1; back <= 8 && index - back >= 0; back += 1) {
+        edges.push({ dependent: name, dependency: names[index - back]!, kind: 'dependsOn', keyPath: `stacks.${name}.dependsOn[${back - 1}]` });
+      }
+    });
+    edges.push({ dependent: names[0]!, dependency: names[1_999]!, kind: 'dependsOn', keyPath: 'stacks.s0000.dependsOn[0]' });
+    const error = captureError(() => createStackGraph(names, edges));
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]?.message).toMatch(/^cycle: s0000 -> s1999 -> .* -> s0000$/);
+    expect(error.problems[0]?.hint).toContain('s0000 -> s1999 (stacks.s0000.dependsOn[0])');
+    expect(error.problems[0]?.hint).toContain('2000 stacks depend on each other here (s0000, s0001,');
+  });
+
+  it('caps the reports at 20 knots, then says how many more', () => {
+    const names = Array.from({ length: 50 }, (_, index) => `p${String(index).padStart(2, '0')}`);
+    const edges: StackEdge[] = names.map((name, index) => ({
+      dependent: name,
+      dependency: names[index % 2 === 0 ? index + 1 : index - 1]!,
+      kind: 'dependsOn',
+      keyPath: `stacks.${name}.dependsOn[0]`,
+    }));
+    const error = captureError(() => createStackGraph(names, edges));
+    expect(error.problems).toHaveLength(20);
+    expect(error.problems[19]?.hint).toMatch(/\nand 5 more groups of stacks with a cycle, reported once these are fixed$/);
   });
 });
 
@@ -304,3 +326,13 @@ describe('topologicalOrder properties', () => {
     );
   });
 });
+
+function captureError(action: () => unknown): ValidationError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ValidationError) return error;
+    throw error;
+  }
+  throw new Error('expected a ValidationError');
+}
