@@ -5,6 +5,7 @@ import type { LoadedManifest, Manifest } from '../model.js';
 import { didYouMean } from '../text/suggest.js';
 import { createStackGraph } from './create-stack-graph.js';
 import type { StackEdge, StackGraph } from './types.js';
+import { quoteText } from '../text/quote-text.js';
 
 /**
  * The stack DAG of a loaded manifest: `dependsOn`, `after` and
@@ -24,7 +25,7 @@ export function buildStackGraph(loaded: LoadedManifest): StackGraph {
     const keyPath = edge.kind === 'dependsOn' && locate(`${edge.keyPath}.stack`) ? `${edge.keyPath}.stack` : edge.keyPath;
     problems.push({
       code: 'E_UNKNOWN_STACK',
-      message: `unknown stack "${edge.dependency}"${didYouMean(edge.dependency, names)}`,
+      message: `unknown stack ${quoteText(edge.dependency)}${didYouMean(edge.dependency, names)}`,
       hint: 'run `stackfleet list` to see every stack',
       keyPath,
       location: locate(keyPath),

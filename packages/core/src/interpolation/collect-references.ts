@@ -11,31 +11,47 @@ export interface TemplateString {
 /** The keys of a stack or context whose strings are interpolated, in this order. */
 export const TEMPLATED_KEYS = ['env', 'vars', 'files', 'hooks'] as const;
 
+/** A step of the walk; key paths are built only for the strings returned. */
+interface WalkStep {
+  value: unknown;
+  parent: WalkStep | undefined;
+  key: KeySegment | undefined;
+}
+
 /**
- * Every string inside `value` (maps and lists at any depth), with its key path.
- * Map keys are visited in insertion order, which is the order of the YAML file.
+ * Every string inside `value` (maps and lists at any depth) that may hold an
+ * expression (contains `${{`), with its key path. Map keys are visited in
+ * insertion order, which is the order of the YAML file. Plain strings cost no
+ * key path: aliases can make a manifest hold a million of them.
  */
 export function collectTemplateStrings(value: unknown, base: KeySegment[]): TemplateString[] {
   const found: TemplateString[] = [];
   // Iterative walk: vars may nest deeply and we never want to overflow the stack.
-  const pending: { value: unknown; segments: KeySegment[] }[] = [{ value, segments: base }];
+  const pending: WalkStep[] = [{ value, parent: undefined, key: undefined }];
   while (pending.length > 0) {
-    const { value: current, segments } = pending.pop()!;
+    const step = pending.pop()!;
+    const current = step.value;
     if (typeof current === 'string') {
-      found.push({ segments, text: current });
+      if (current.includes('${{')) found.push({ segments: [...base, ...keyPathOf(step)], text: current });
     } else if (Array.isArray(current)) {
       for (let index = current.length - 1; index >= 0; index -= 1) {
-        pending.push({ value: current[index], segments: [...segments, index] });
+        pending.push({ value: current[index], parent: step, key: index });
       }
     } else if (current !== null && typeof current === 'object') {
       const entries = Object.entries(current);
       for (let index = entries.length - 1; index >= 0; index -= 1) {
         const [key, child] = entries[index]!;
-        pending.push({ value: child, segments: [...segments, key] });
+        pending.push({ value: child, parent: step, key });
       }
     }
   }
   return found;
+}
+
+function keyPathOf(step: WalkStep): KeySegment[] {
+  const segments: KeySegment[] = [];
+  for (let current: WalkStep | undefined = step; current?.key !== undefined; current = current.parent) segments.push(current.key);
+  return segments.reverse();
 }
 
 /** The templated strings of a stack (`stacks.NAME.*`) or context (`contexts.NAME.*`). */

@@ -1,5 +1,6 @@
 import { StackfleetError } from '../errors.js';
 import { didYouMean } from '../text/suggest.js';
+import { quoteText } from '../text/quote-text.js';
 
 /** What a `${{ ... }}` expression points at. */
 export type TemplateReference =
@@ -54,7 +55,7 @@ export function parseTemplate(text: string): TemplatePart[] {
     }
     const close = text.indexOf(CLOSE, index + OPEN.length);
     if (close === -1) {
-      throw new StackfleetError('E_INTERPOLATION', `unclosed "${OPEN}" in ${JSON.stringify(text)}`, {
+      throw new StackfleetError('E_INTERPOLATION', `unclosed "${OPEN}" in ${quoteText(text)}`, {
         hint: `close the expression with "${CLOSE}", or write "${ESCAPED_OPEN}" for a literal "${OPEN}"`,
       });
     }
@@ -76,7 +77,7 @@ export function hasTemplate(text: string): boolean {
 
 function parseExpression(expression: string, source: string): TemplateReference {
   if (expression === '') {
-    throw new StackfleetError('E_INTERPOLATION', `empty expression "${source}"`, { hint: SYNTAX_HINT });
+    throw new StackfleetError('E_INTERPOLATION', `empty expression ${quoteText(source)}`, { hint: SYNTAX_HINT });
   }
   const segments = expression.split('.');
   if (!segments.every((segment) => SEGMENT.test(segment))) {
@@ -101,14 +102,14 @@ function parseExpression(expression: string, source: string): TemplateReference 
     default:
       throw new StackfleetError(
         'E_INTERPOLATION',
-        `unknown expression root "${root}" in "${source}"${didYouMean(root, ROOTS)}`,
+        `unknown expression root ${quoteText(root)} in ${quoteText(source)}${didYouMean(root, ROOTS)}`,
         { hint: SYNTAX_HINT },
       );
   }
 }
 
 function invalidExpression(source: string, hint = SYNTAX_HINT): StackfleetError {
-  return new StackfleetError('E_INTERPOLATION', `invalid expression "${source}"`, { hint });
+  return new StackfleetError('E_INTERPOLATION', `invalid expression ${quoteText(source)}`, { hint });
 }
 
 function isDefined<T>(value: T | undefined): value is T {

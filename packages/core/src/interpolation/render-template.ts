@@ -1,6 +1,7 @@
 import { StackfleetError } from '../errors.js';
 import { didYouMean } from '../text/suggest.js';
 import { parseTemplate, type TemplatePart, type TemplateReference } from './parse-template.js';
+import { quoteText } from '../text/quote-text.js';
 
 /** What `${{ ... }}` expressions resolve against when a stack is prepared for a run. */
 export interface TemplateScope {
@@ -73,7 +74,7 @@ function resolveReference(reference: TemplateReference, source: string, scope: T
       if (!Object.hasOwn(scope.vars, reference.name)) {
         throw new StackfleetError(
           'E_UNKNOWN_REFERENCE',
-          `unknown variable "${reference.name}" in "${source}"${didYouMean(reference.name, Object.keys(scope.vars))}`,
+          `unknown variable "${reference.name}" in ${quoteText(source)}${didYouMean(reference.name, Object.keys(scope.vars))}`,
           { hint: `define "${reference.name}" under variables, a context's vars or the stack's vars` },
         );
       }
@@ -82,7 +83,7 @@ function resolveReference(reference: TemplateReference, source: string, scope: T
     case 'env': {
       const value = scope.env[reference.name];
       if (value === undefined) {
-        throw new StackfleetError('E_ENV_MISSING', `environment variable "${reference.name}" is not set (needed by "${source}")`, {
+        throw new StackfleetError('E_ENV_MISSING', `environment variable "${reference.name}" is not set (needed by ${quoteText(source)})`, {
           hint: `export ${reference.name} before running stackfleet`,
         });
       }
@@ -94,7 +95,7 @@ function resolveReference(reference: TemplateReference, source: string, scope: T
       if (reference.field === 'name') return scope.stackName;
       throw new StackfleetError(
         'E_UNKNOWN_REFERENCE',
-        `unknown field "stack.${reference.field}" in "${source}"${didYouMean(reference.field, ['name'])}`,
+        `unknown field "stack.${reference.field}" in ${quoteText(source)}${didYouMean(reference.field, ['name'])}`,
         { hint: 'only "${{ stack.name }}" is available' },
       );
   }
@@ -103,14 +104,14 @@ function resolveReference(reference: TemplateReference, source: string, scope: T
 function readOutput(stack: string, output: string, source: string, scope: TemplateScope): unknown {
   const outputs = scope.outputs(stack);
   if (outputs === undefined) {
-    throw new StackfleetError('E_OUTPUT_MISSING', `stack "${stack}" has no outputs yet (needed by "${source}")`, {
+    throw new StackfleetError('E_OUTPUT_MISSING', `stack "${stack}" has no outputs yet (needed by ${quoteText(source)})`, {
       hint: `apply "${stack}" first, or add a mock for plans: dependsOn: [{ stack: ${stack}, mock: { ${output}: ... } }]`,
     });
   }
   if (!Object.hasOwn(outputs, output)) {
     throw new StackfleetError(
       'E_OUTPUT_MISSING',
-      `stack "${stack}" has no output "${output}" (needed by "${source}")${didYouMean(output, Object.keys(outputs))}`,
+      `stack "${stack}" has no output "${output}" (needed by ${quoteText(source)})${didYouMean(output, Object.keys(outputs))}`,
       { hint: `declare output "${output}" in "${stack}" and apply it, or add a mock for plans under dependsOn[].mock` },
     );
   }
@@ -121,7 +122,7 @@ function readPath(value: unknown, path: readonly string[], source: string): unkn
   let current = value;
   for (const key of path) {
     if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) {
-      throw new StackfleetError('E_UNKNOWN_REFERENCE', `"${source}" has no key "${key}"`, {
+      throw new StackfleetError('E_UNKNOWN_REFERENCE', `${quoteText(source)} has no key "${key}"`, {
         hint: 'check the nested key names of the referenced value',
       });
     }

@@ -1,9 +1,11 @@
+import { quoteText } from '../text/quote-text.js';
+
 /** How a YAML value is named in messages: `"prod"`, `2`, `a list`, `a map`. */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'an empty value';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'string') return `the string ${quoteText(value)}`;
   return String(value);
 }
 

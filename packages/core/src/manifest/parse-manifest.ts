@@ -8,6 +8,7 @@ import { createSuggester, MANIFEST_RULES } from './rules/index.js';
 const SUGGESTION_LIMIT = 50;
 import { parseYamlSource } from './yaml-source.js';
 import { parseYamlFast } from './fast-yaml.js';
+import { isWithinAliasLimits } from './alias-limits.js';
 import type { ManifestLocator } from './locate.js';
 
 /**
@@ -33,6 +34,9 @@ export function parseManifest(text: string, source: string): LoadedManifest {
 export function parseValidManifestFast(text: string, source: string): LoadedManifest | undefined {
   const fast = parseYamlFast(text);
   if (fast === undefined || fast.data === undefined || fast.data === null) return undefined;
+  // Aliases are shared references here: cheap to hold, ruinous to walk. Over
+  // the limits, the positional path says which alias and where.
+  if (!isWithinAliasLimits(fast.data)) return undefined;
   const noLocation: ManifestLocator = () => undefined;
   const schema = checkManifestSchema(fast.data, noLocation);
   if (schema.problems.length > 0 || schema.raw === undefined) return undefined;
@@ -61,7 +65,7 @@ export function parseValidManifestFast(text: string, source: string): LoadedMani
 export function parseManifestWithPositions(text: string, source: string): LoadedManifest {
   const yaml = parseYamlSource(text, source);
   if (yaml.problems.some((problem) => problem.code === 'E_YAML')) throw new ValidationError(sortProblems(yaml.problems));
-  const problems: Problem[] = [...yaml.problems];
+  const problems: Problem[] = yaml.problems.slice();
   if (yaml.data === undefined || yaml.data === null) {
     problems.push({
       code: 'E_TYPE',
@@ -72,7 +76,7 @@ export function parseManifestWithPositions(text: string, source: string): Loaded
     throw new ValidationError(problems);
   }
   const schema = checkManifestSchema(yaml.data, yaml.locate);
-  problems.push(...schema.problems);
+  appendAll(problems, schema.problems);
   if (schema.raw === undefined) throw new ValidationError(sortProblems(problems));
   const manifest = normalizeManifest(schema.raw, source);
   const context = {
@@ -85,7 +89,7 @@ export function parseManifestWithPositions(text: string, source: string): Loaded
       repos: new Set(schema.declared.repos),
     },
   };
-  for (const rule of MANIFEST_RULES) problems.push(...rule(context));
+  for (const rule of MANIFEST_RULES) appendAll(problems, rule(context));
   if (problems.length > 0) throw new ValidationError(sortProblems(problems));
   return { manifest, locate: (keyPath) => yaml.locate(keyPath) };
 }
@@ -104,4 +108,9 @@ function sortProblems(problems: Problem[]): Problem[] {
 // Not localeCompare: the order must not depend on the machine's locale.
 function compareText(left: string, right: string): number {
   return left < right ? -1 : left > right ? 1 : 0;
+}
+
+// Not push(...more): a spread of 200,000 problems overflows the call stack.
+function appendAll<T>(target: T[], more: readonly T[]): void {
+  for (const item of more) target.push(item);
 }

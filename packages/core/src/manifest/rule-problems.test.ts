@@ -109,7 +109,18 @@ describe('retry rules', () => {
         lines('version: 1', 'stacks:', '  app:', '    path: a', '    retries: { attempts: 3, on: ["429", "/rate (limit/i", "/ok$/"] }'),
       ),
     ).toMatchInlineSnapshot(`
-      "E_REGEX stacks.yaml:5:41 stacks.app.retries.on[1]: invalid regular expression "/rate (limit/i": unterminated group
+      "E_REGEX stacks.yaml:5:41 stacks.app.retries.on[1]: invalid regular expression "/rate (limit/i": missing closing ): \`(?i)rate (limit\`
+        hint: fix the expression, or write it without the surrounding slashes to match it as plain text"
+    `);
+  });
+
+  it('takes RE2 syntax, which matches in linear time: no backreferences, no lookaround', () => {
+    expect(
+      formatProblems(lines('version: 1', 'stacks:', '  app:', '    path: a', '    retries: { attempts: 3, on: ["/(a)\\\\1/", "/x(?=y)/", "/(a+)+$/"] }')),
+    ).toMatchInlineSnapshot(`
+      "E_REGEX stacks.yaml:5:34 stacks.app.retries.on[0]: invalid regular expression "/(a)\\\\1/": invalid escape sequence: \`\\1\`
+        hint: fix the expression, or write it without the surrounding slashes to match it as plain text
+      E_REGEX stacks.yaml:5:46 stacks.app.retries.on[1]: invalid regular expression "/x(?=y)/": invalid or unsupported Perl syntax: \`(?=\`
         hint: fix the expression, or write it without the surrounding slashes to match it as plain text"
     `);
   });

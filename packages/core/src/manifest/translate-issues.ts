@@ -11,6 +11,7 @@ import { formatKeyPath, type KeySegment } from './key-path.js';
 import type { LocateTarget, ManifestLocator } from './locate.js';
 import { findDescriptionAt, findSchemaAt, listAllowedKeys } from './schema-walk.js';
 import { RUNNER_KINDS } from './schema-parts.js';
+import { quoteText } from '../text/quote-text.js';
 
 type Issue = z.core.$ZodIssue;
 
@@ -60,7 +61,7 @@ function translateIssue(issue: Issue, context: TranslateContext, path: KeySegmen
       return issue.keys.map((key) =>
         at(
           'E_UNKNOWN_KEY',
-          `unknown key "${key}"${didYouMean(key, allowed)}`,
+          `unknown key ${quoteText(key)}${didYouMean(key, allowed)}`,
           `valid keys here: ${allowed.join(', ')}`,
           'key',
           [...path, key],
@@ -92,7 +93,7 @@ function translateIssue(issue: Issue, context: TranslateContext, path: KeySegmen
         return [
           at(
             'E_UNKNOWN_RUNNER',
-            `unknown runner ${JSON.stringify(value)}${didYouMean(String(value), RUNNER_KINDS)}`,
+            `unknown runner ${quoteText(String(value))}${didYouMean(String(value), RUNNER_KINDS)}`,
             `use one of: ${[...RUNNER_KINDS].sort().join(', ')}`,
           ),
         ];
@@ -117,7 +118,7 @@ function translateIssue(issue: Issue, context: TranslateContext, path: KeySegmen
         return [
           at(
             'E_DURATION',
-            `invalid duration ${JSON.stringify(value)}`,
+            `invalid duration ${quoteText(String(value))}`,
             'write whole numbers with units h, m, s or ms, largest first, e.g. "30m", "90s", "1h30m", "500ms"',
           ),
         ];

@@ -1,5 +1,6 @@
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import type { Problem } from '../errors.js';
+import { ValidationError, type Problem } from '../errors.js';
+import { checkAliases } from './check-aliases.js';
 import { formatKeyPath, type KeySegment } from './key-path.js';
 import { buildLocator, keyText, type ManifestLocator } from './locate.js';
 
@@ -40,13 +41,39 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     };
   });
   if (problems.length > 0) return { data: undefined, locate, problems };
-  problems.push(...findDuplicateKeys(document, lineCounter, locate));
-  return { data: document.toJS(), locate, problems };
+  const aliasProblem = checkAliases(document);
+  if (aliasProblem) {
+    const { line, col } = lineCounter.linePos(aliasProblem.node.range?.[0] ?? 0);
+    const location = { file, line, column: col };
+    return { data: undefined, locate, problems: [{ code: 'E_YAML', message: `invalid YAML: ${aliasProblem.message}`, hint: aliasProblem.hint, location }] };
+  }
+  for (const problem of findDuplicateKeys(document, lineCounter, locate)) problems.push(problem);
+  return { data: toPlainData(document, file), locate, problems };
+}
+
+/**
+ * `checkAliases` has bounded the expansion, so yaml's own alias counter (which
+ * throws a bare ReferenceError) is off; anything else it throws still becomes
+ * a located problem rather than an internal error.
+ */
+function toPlainData(document: Document, file: string): unknown {
+  try {
+    return document.toJS({ maxAliasCount: -1 });
+  } catch (error) {
+    throw new ValidationError([
+      {
+        code: 'E_YAML',
+        message: `invalid YAML: ${describeYamlError((error as Error).message)}`,
+        hint: 'fix the anchors, aliases and "<<" merge keys of this file',
+        location: { file, line: 1, column: 1 },
+      },
+    ]);
+  }
 }
 
 function describeYamlError(message: string): string {
   // yaml may append " at line 3, column 1" and a code frame; we print our own position.
-  const firstLine = message.split('\n')[0] ?? message;
+  const firstLine = (message.split('\n')[0] ?? message).slice(0, 200);
   return firstLine.replace(/ at line \d+, column \d+:?$/, '').replace(/\.$/, '');
 }
 

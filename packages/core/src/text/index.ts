@@ -5,3 +5,4 @@ export { formatStatusIcon, pickStatusColor, type DisplayStatus } from './format-
 export { createPainter, type Painter, type PaintStyle } from './paint.js';
 export { formatTable, type TableCell, type TableOptions } from './format-table.js';
 export { isRemoteRepoUrl } from './is-remote-repo-url.js';
+export { quoteText } from './quote-text.js';

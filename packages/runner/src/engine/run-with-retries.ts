@@ -1,4 +1,4 @@
-import type { RetrySpec } from '@stackfleet/core';
+import { compileRetryPattern, type RetryMatcher, type RetrySpec } from '@stackfleet/core';
 import { sleep } from './sleep.js';
 
 export interface RunWithRetriesOptions {
@@ -39,7 +39,7 @@ export async function runWithRetries<T>(
 
 /** The first pattern that matches any line: `/regex/flags` as a regular expression, anything else as a substring. */
 export function findRetryMatch(lines: readonly string[], patterns: readonly string[]): string | undefined {
-  const matchers = patterns.map((pattern) => ({ pattern, test: compileRetryPattern(pattern) }));
+  const matchers = patterns.map((pattern) => ({ pattern, test: compileLinePattern(pattern) }));
   for (const line of lines) {
     const hit = matchers.find((matcher) => matcher.test(line));
     if (hit) return hit.pattern;
@@ -47,15 +47,11 @@ export function findRetryMatch(lines: readonly string[], patterns: readonly stri
   return undefined;
 }
 
-function compileRetryPattern(pattern: string): (line: string) => boolean {
-  const regex = /^\/(.+)\/([a-z]*)$/s.exec(pattern);
-  if (regex) {
-    try {
-      const compiled = new RegExp(regex[1] ?? '', (regex[2] ?? '').replace(/g|y/g, ''));
-      return (line) => compiled.test(line);
-    } catch {
-      // Not a valid regular expression: treat it as the literal text it is.
-    }
+/** Validation rejects a `/regex/` that does not compile; should one get here, it is literal text. */
+function compileLinePattern(pattern: string): RetryMatcher {
+  try {
+    return compileRetryPattern(pattern);
+  } catch {
+    return (line) => line.includes(pattern);
   }
-  return (line) => line.includes(pattern);
 }

@@ -14,7 +14,7 @@ import { validateVariableCycles } from './validate-variable-cycles.js';
 export { createProblem, createSuggester, type ManifestRule, type RuleContext } from './rule-context.js';
 export { findCronError } from './validate-drift.js';
 export { findPathEscape } from './validate-paths.js';
-export { findRetryPatternError } from './validate-retries.js';
+export { findRetryPatternError } from '../retry-pattern.js';
 export { describeLocalRef } from './validate-repo-refs.js';
 
 /** Every rule the loader runs after the schema, in a fixed order. */

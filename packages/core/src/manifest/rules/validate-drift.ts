@@ -1,6 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { Problem } from '../../errors.js';
 import { createProblem, listSpecs, type ManifestRule } from './rule-context.js';
+import { quoteText } from '../../text/quote-text.js';
 
 // A fixed date: we only check the syntax, and core never reads the clock.
 const EPOCH = new Date(0);
@@ -34,7 +35,7 @@ export const validateDrift: ManifestRule = (context) => {
       createProblem(context, {
         code: 'E_CRON',
         path: [section, spec.name, 'drift', 'schedule'],
-        message: `invalid cron schedule ${JSON.stringify(schedule)}: ${reason}`,
+        message: `invalid cron schedule ${quoteText(schedule)}: ${reason}`,
         hint: 'use 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first, e.g. "0 */6 * * *"',
       }),
     );

@@ -1,6 +1,7 @@
 import type { Problem } from '../../errors.js';
 import type { KeySegment } from '../key-path.js';
 import { createProblem, listSpecs, type ManifestRule, type RuleContext } from './rule-context.js';
+import { quoteText } from '../../text/quote-text.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HINT = 'use letters, digits and underscores, not starting with a digit (e.g. TF_VAR_vpc_id)';
@@ -30,7 +31,7 @@ function invalidName(context: RuleContext, name: string, path: KeySegment[], tar
   return createProblem(context, {
     code: 'E_ENV_NAME',
     path,
-    message: `invalid environment variable name ${JSON.stringify(name)}`,
+    message: `invalid environment variable name ${quoteText(name)}`,
     hint: HINT,
     target,
   });

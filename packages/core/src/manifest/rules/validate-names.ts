@@ -1,5 +1,6 @@
 import type { Problem } from '../../errors.js';
 import { createProblem, type ManifestRule } from './rule-context.js';
+import { quoteText } from '../../text/quote-text.js';
 
 // Names appear in `${{ stacks.NAME.outputs.KEY }}`, globs and file names.
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
@@ -15,7 +16,7 @@ export const validateNames: ManifestRule = (context) => {
         createProblem(context, {
           code: 'E_NAME',
           path: [section, name],
-          message: `invalid ${KIND[section]} name ${JSON.stringify(name)}`,
+          message: `invalid ${KIND[section]} name ${quoteText(name)}`,
           hint: 'use letters, digits, "_" and "-" (not starting with "-")',
           target: 'key',
         }),

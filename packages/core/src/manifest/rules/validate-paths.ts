@@ -1,5 +1,6 @@
 import type { Problem } from '../../errors.js';
 import { createProblem, listSpecs, type ManifestRule } from './rule-context.js';
+import { quoteText } from '../../text/quote-text.js';
 
 /**
  * Lexical check only: absolute paths and `..` climbing above the root. Symlinks
@@ -29,8 +30,8 @@ export const validatePaths: ManifestRule = (context) => {
         path: ['stacks', stack.name, 'path'],
         message:
           escape === 'absolute'
-            ? `path "${stack.path}" is absolute; a stack path must stay inside ${where}`
-            : `path "${stack.path}" escapes ${where}`,
+            ? `path ${quoteText(stack.path)} is absolute; a stack path must stay inside ${where}`
+            : `path ${quoteText(stack.path)} escapes ${where}`,
         hint: 'use a path relative to the repository root that does not climb above it with ".."',
       }),
     );
@@ -42,7 +43,7 @@ export const validatePaths: ManifestRule = (context) => {
         createProblem(context, {
           code: 'E_PATH_ESCAPE',
           path: [section, spec.name, 'files', file],
-          message: `file "${file}" would be written outside the stack directory`,
+          message: `file ${quoteText(file)} would be written outside the stack directory`,
           hint: 'use a path relative to the stack directory, without ".." above it',
           target: 'key',
         }),

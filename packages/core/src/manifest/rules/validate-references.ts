@@ -1,5 +1,6 @@
 import type { Problem } from '../../errors.js';
 import { createProblem, type ManifestRule, type RuleContext } from './rule-context.js';
+import { quoteText } from '../../text/quote-text.js';
 
 const STACK_HINT = 'use the name of a stack declared under "stacks"';
 
@@ -19,7 +20,7 @@ export const validateReferences: ManifestRule = (context) => {
           createProblem(context, {
             code: 'E_DUPLICATE',
             path: [...base, 'dependsOn', index],
-            message: `"${dependency.stack}" is listed twice in dependsOn`,
+            message: `${quoteText(dependency.stack)} is listed twice in dependsOn`,
             hint: 'list each upstream stack once and merge its outputs',
           }),
         );
@@ -35,7 +36,7 @@ export const validateReferences: ManifestRule = (context) => {
         createProblem(context, {
           code: 'E_UNKNOWN_CONTEXT',
           path: [...base, 'contexts', index],
-          message: `unknown context "${name}"${context.suggest(name, declared.contexts)}`,
+          message: `unknown context ${quoteText(name)}${context.suggest(name, declared.contexts)}`,
           hint: 'use the name of a context declared under "contexts"',
         }),
       );
@@ -45,7 +46,7 @@ export const validateReferences: ManifestRule = (context) => {
         createProblem(context, {
           code: 'E_UNKNOWN_REPO',
           path: [...base, 'repo'],
-          message: `unknown repo "${stack.repo}"${context.suggest(stack.repo, declared.repos)}`,
+          message: `unknown repo ${quoteText(stack.repo)}${context.suggest(stack.repo, declared.repos)}`,
           hint: 'declare it under "repos", or remove "repo" to use the repository of this manifest',
         }),
       );
@@ -76,7 +77,7 @@ function checkStackName(
     createProblem(context, {
       code: 'E_UNKNOWN_STACK',
       path,
-      message: `unknown stack "${name}"${context.suggest(name, context.declared.stacks)}`,
+      message: `unknown stack ${quoteText(name)}${context.suggest(name, context.declared.stacks)}`,
       hint: STACK_HINT,
     }),
   ];

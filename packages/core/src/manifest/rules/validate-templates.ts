@@ -3,6 +3,7 @@ import { collectSpecTemplateStrings, collectTemplateStrings, type TemplateString
 import { parseTemplate, type TemplatePart } from '../../interpolation/parse-template.js';
 import type { Manifest, StackSpec } from '../../model.js';
 import { createProblem, type ManifestRule, type RuleContext } from './rule-context.js';
+import { quoteText } from '../../text/quote-text.js';
 
 type Reference = Extract<TemplatePart, { kind: 'reference' }>;
 
@@ -15,7 +16,8 @@ export const validateTemplates: ManifestRule = (context) => {
   const everyVar = collectAllVarNames(manifest);
   const problems: Problem[] = [];
   const check = (strings: TemplateString[], owner: StackSpec | undefined, vars: ReadonlySet<string>) => {
-    for (const string of strings) problems.push(...checkString(context, string, owner, vars));
+    // A loop, not push(...): one value may hold 200,000 expressions.
+    for (const string of strings) for (const problem of checkString(context, string, owner, vars)) problems.push(problem);
   };
   check(collectTemplateStrings(manifest.variables, ['variables']), undefined, everyVar);
   // A context's strings are rendered for each stack it applies to, so any variable defined anywhere may be meant.
@@ -40,11 +42,19 @@ function checkString(
     return [createProblem(context, { code: error.code, path: segments, message: error.message, hint: error.hint ?? '' })];
   }
   const problems: Problem[] = [];
-  const report = (code: string, message: string, hint: string) =>
-    problems.push(createProblem(context, { code, path: segments, message, hint }));
+  let hidden = 0;
+  // Only the first few are built (locating and suggesting cost time for each).
+  const report = (code: string, message: string, hint: string) => {
+    if (problems.length < PROBLEMS_PER_VALUE) problems.push(createProblem(context, { code, path: segments, message, hint }));
+    else hidden += 1;
+  };
   for (const part of parts) {
     if (part.kind !== 'reference') continue;
     checkReference(context, part, owner, vars, report);
+  }
+  if (hidden > 0) {
+    const last = problems[problems.length - 1]!;
+    last.hint = `${last.hint ?? ''}\n(and ${hidden} more problems in this value)`;
   }
   return problems;
 }
@@ -63,15 +73,15 @@ function checkReference(
         // need an edge to every stack it reaches (and a cycle for the upstream itself).
         report(
           'E_INTERPOLATION',
-          `stack outputs can only be read from a stack's own env, vars, files or hooks, not here: "${source}"`,
+          `stack outputs can only be read from a stack's own env, vars, files or hooks, not here: ${quoteText(source)}`,
           'move the value into the stacks that need it, or pass it with dependsOn[].outputs',
         );
       } else if (reference.stack === owner.name) {
-        report('E_SELF_DEPENDENCY', `stack "${owner.name}" reads its own outputs in "${source}"`, 'a stack cannot depend on itself; pass the value as a variable');
+        report('E_SELF_DEPENDENCY', `stack "${owner.name}" reads its own outputs in ${quoteText(source)}`, 'a stack cannot depend on itself; pass the value as a variable');
       } else if (!context.declared.stacks.has(reference.stack)) {
         report(
           'E_UNKNOWN_STACK',
-          `unknown stack "${reference.stack}" in "${source}"${context.suggest(reference.stack, context.declared.stacks)}`,
+          `unknown stack "${reference.stack}" in ${quoteText(source)}${context.suggest(reference.stack, context.declared.stacks)}`,
           'use the name of a stack declared under "stacks"',
         );
       }
@@ -80,14 +90,14 @@ function checkReference(
       if (!vars.has(reference.name)) {
         report(
           'E_UNKNOWN_REFERENCE',
-          `unknown variable "${reference.name}" in "${source}"${context.suggest(reference.name, vars)}`,
+          `unknown variable "${reference.name}" in ${quoteText(source)}${context.suggest(reference.name, vars)}`,
           `define "${reference.name}" under variables, in a context that applies to this stack, or in the stack's vars`,
         );
       }
       return;
     case 'stack':
       if (reference.field !== 'name') {
-        report('E_UNKNOWN_REFERENCE', `unknown field "stack.${reference.field}" in "${source}"${context.suggest(reference.field, ['name'])}`, 'only "${{ stack.name }}" is available');
+        report('E_UNKNOWN_REFERENCE', `unknown field "stack.${reference.field}" in ${quoteText(source)}${context.suggest(reference.field, ['name'])}`, 'only "${{ stack.name }}" is available');
       }
       return;
     case 'env':
@@ -117,3 +127,6 @@ function collectStackVarNames(manifest: Manifest, stack: StackSpec): Set<string>
   for (const name of Object.keys(stack.vars)) names.add(name);
   return names;
 }
+
+// A value with thousands of broken expressions is one mistake repeated.
+const PROBLEMS_PER_VALUE = 10;
