@@ -48,6 +48,11 @@ describe('a hostile manifest', () => {
     `);
   });
 
+  it('reports nesting thousands of levels deep as located, not as a crash', () => {
+    const problems = collectProblems(`version: 1\nvariables:\n  deep: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n${STACK}`);
+    expect(problems.map((problem) => [problem.code, problem.message, problem.location?.line])).toEqual([['E_YAML', 'invalid YAML: nested too deeply', 3]]);
+  });
+
   it('reports 200,000 broken expressions in one value as a few located problems', () => {
     const problems = collectProblems(`version: 1\nvariables:\n  v: "${'${{ vars.x }}'.repeat(200_000)}"\n${STACK}`);
     expect(problems).toHaveLength(10);

@@ -33,6 +33,14 @@ export function parseYamlSource(text: string, file: string): YamlSource {
         location,
       };
     }
+    if (error.message.includes('Maximum call stack size exceeded')) {
+      return {
+        code: 'E_YAML',
+        message: 'invalid YAML: nested too deeply',
+        hint: 'a manifest needs a few levels of nesting, not thousands: flatten this value',
+        location,
+      };
+    }
     return {
       code: 'E_YAML',
       message: `invalid YAML: ${describeYamlError(error.message)}`,
