@@ -161,3 +161,13 @@ stacks:
     expect(readFileSync(join(dir, 'seen'), 'utf8')).toBe('url=web-$(touch ../pwned) hi; touch ../pwned-var\n');
   }, 60_000);
 });
+
+describe('a hostile manifest through the CLI', () => {
+  it('reports block nesting thousands of levels deep as a located problem, not an internal error', () => {
+    const levels = Array.from({ length: 3000 }, (_, level) => `${'  '.repeat(level + 1)}k${level}:`);
+    const dir = fleetDir(`version: 1\nvariables:\n${levels.join('\n')}\n${'  '.repeat(3001)}leaf\nstacks: {}\n`);
+    const output = runThroughPipe('validate', dir);
+    expect(output).not.toContain('internal error');
+    expect(output).toMatch(/^stacks\.yaml:\d+:\d+ invalid YAML: nested too deeply$/m);
+  }, 60_000);
+});

@@ -15,12 +15,23 @@ export interface YamlSource {
 // Sections whose keys are names, so a duplicate key there is a duplicate name.
 const NAMED_SECTIONS: Record<string, string> = { stacks: 'stack', contexts: 'context', repos: 'repo' };
 
+const DEEP_HINT = 'a manifest needs a few levels of nesting, not thousands: flatten this value';
+
 /** Parses YAML keeping positions; syntax errors and duplicate keys become problems. */
 export function parseYamlSource(text: string, file: string): YamlSource {
   const lineCounter = new LineCounter();
   // uniqueKeys off: we find duplicates ourselves so that they get a key path.
   // merge on: `<<: *defaults` is the usual way to share settings between stacks.
-  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, merge: true });
+  let document: Document;
+  try {
+    document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, merge: true });
+  } catch (error) {
+    // yaml's parser recurses per block level; thousands of them overflow the stack.
+    if (!(error instanceof RangeError)) throw error;
+    const { line, col } = lineCounter.linePos(0);
+    const problem: Problem = { code: 'E_YAML', message: 'invalid YAML: nested too deeply', hint: DEEP_HINT, location: { file, line, column: col } };
+    return { data: undefined, locate: () => undefined, problems: [problem] };
+  }
   const locate = buildLocator(document, lineCounter, file);
   const problems: Problem[] = document.errors.map((error) => {
     const { line, col } = lineCounter.linePos(error.pos[0]);
@@ -37,7 +48,7 @@ export function parseYamlSource(text: string, file: string): YamlSource {
       return {
         code: 'E_YAML',
         message: 'invalid YAML: nested too deeply',
-        hint: 'a manifest needs a few levels of nesting, not thousands: flatten this value',
+        hint: DEEP_HINT,
         location,
       };
     }
