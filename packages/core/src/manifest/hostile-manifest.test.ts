@@ -53,12 +53,19 @@ describe('a hostile manifest', () => {
     expect(problems.map((problem) => [problem.code, problem.message, problem.location?.line])).toEqual([['E_YAML', 'invalid YAML: nested too deeply', 3]]);
   });
 
-  it('reports 200,000 broken expressions in one value as a few located problems', () => {
+  it('reports 200,000 expressions in one value as one located problem, without parsing them', () => {
     const problems = collectProblems(`version: 1\nvariables:\n  v: "${'${{ vars.x }}'.repeat(200_000)}"\n${STACK}`);
+    expect(problems.map((problem) => [problem.code, problem.message, problem.location?.line])).toEqual([
+      ['E_INTERPOLATION', 'too many expressions in one value (200000, at most 1000)', 3],
+    ]);
+  });
+
+  it('reports at most 10 problems of one value, then how many more', () => {
+    const problems = collectProblems(`version: 1\nvariables:\n  v: "${'${{ vars.x }}'.repeat(1000)}"\n${STACK}`);
     expect(problems).toHaveLength(10);
     expect(problems.every((problem) => problem.location?.line === 3)).toBe(true);
-    expect(problems[9]?.hint).toContain('(and 199990 more problems in this value)');
-  }, 60_000);
+    expect(problems[9]?.hint).toContain('(and 990 more problems in this value)');
+  });
 
   it('quotes values shortened and escaped: no raw newline, no megabyte message', () => {
     const huge = `${'line\\n'.repeat(1000)}${'x'.repeat(1_000_000)}`;

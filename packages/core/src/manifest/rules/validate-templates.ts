@@ -34,6 +34,17 @@ function checkString(
   owner: StackSpec | undefined,
   vars: ReadonlySet<string>,
 ): Problem[] {
+  const expressions = countExpressions(text);
+  if (expressions > EXPRESSIONS_PER_VALUE) {
+    return [
+      createProblem(context, {
+        code: 'E_INTERPOLATION',
+        path: segments,
+        message: `too many expressions in one value (${expressions}, at most ${EXPRESSIONS_PER_VALUE})`,
+        hint: 'split the value, or build it in the stack from fewer variables',
+      }),
+    ];
+  }
   let parts: TemplatePart[];
   try {
     parts = parseTemplate(text);
@@ -130,3 +141,13 @@ function collectStackVarNames(manifest: Manifest, stack: StackSpec): Set<string>
 
 // A value with thousands of broken expressions is one mistake repeated.
 const PROBLEMS_PER_VALUE = 10;
+
+// Far more than any real value needs; parsing hundreds of thousands would take seconds.
+const EXPRESSIONS_PER_VALUE = 1000;
+
+/** Occurrences of `${{`, counted without parsing (escapes included: an upper bound). */
+function countExpressions(text: string): number {
+  let count = 0;
+  for (let index = text.indexOf('${{'); index !== -1; index = text.indexOf('${{', index + 3)) count += 1;
+  return count;
+}
