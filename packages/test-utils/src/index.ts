@@ -18,3 +18,5 @@ export type {
   ScriptedFailure,
 } from './fake-github/fake-github-server.js';
 export { matchOperation, validateRequestBody } from './fake-github/openapi-validator.js';
+export { startPostgres } from './postgres-server.js';
+export type { PostgresServer } from './postgres-server.js';

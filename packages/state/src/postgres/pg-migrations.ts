@@ -1,0 +1,146 @@
+/**
+ * Versioned schema migrations for the PostgreSQL store, append-only like the
+ * SQLite list (databases in the field were made by the old entries). Every
+ * table is keyed by `fleet`, so many fleets (and many checkouts of one fleet)
+ * share one database. The version lives in `stackfleet_schema`, written in the
+ * same transaction as the DDL; an advisory transaction lock makes two processes
+ * that open a fresh database at once migrate it exactly once.
+ */
+import type { PoolClient } from 'pg';
+import { StackfleetError } from '@stackfleet/core';
+
+export interface PgMigration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const pgMigrations: readonly PgMigration[] = [
+  {
+    version: 1,
+    description: 'runs, stack runs, outputs, locks, drift (per fleet)',
+    sql: `
+      CREATE TABLE runs (
+        fleet         TEXT NOT NULL,
+        id            TEXT NOT NULL,
+        seq           BIGSERIAL,
+        command       TEXT NOT NULL,
+        selection     JSONB NOT NULL,
+        stacks        JSONB NOT NULL,
+        started_by    TEXT NOT NULL,
+        host          TEXT NOT NULL,
+        pid           INTEGER NOT NULL,
+        repo_shas     JSONB NOT NULL,
+        manifest_path TEXT NOT NULL,
+        started_at    TEXT NOT NULL,
+        finished_at   TEXT,
+        status        TEXT NOT NULL,
+        PRIMARY KEY (fleet, id)
+      );
+      CREATE INDEX runs_by_started ON runs (fleet, started_at DESC, seq DESC);
+      CREATE TABLE stack_runs (
+        fleet       TEXT NOT NULL,
+        run_id      TEXT NOT NULL,
+        stack       TEXT NOT NULL,
+        seq         BIGSERIAL,
+        state       TEXT NOT NULL,
+        phase       TEXT,
+        attempt     INTEGER NOT NULL,
+        exit_code   INTEGER,
+        started_at  TEXT,
+        finished_at TEXT,
+        duration_ms DOUBLE PRECISION,
+        changes     JSONB,
+        reason      TEXT,
+        log_file    TEXT,
+        PRIMARY KEY (fleet, run_id, stack),
+        FOREIGN KEY (fleet, run_id) REFERENCES runs (fleet, id) ON DELETE CASCADE
+      );
+      CREATE INDEX stack_runs_by_stack ON stack_runs (fleet, stack);
+      CREATE TABLE stack_outputs (
+        fleet      TEXT NOT NULL,
+        stack      TEXT NOT NULL,
+        run_id     TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (fleet, stack)
+      );
+      CREATE TABLE output_values (
+        fleet      TEXT NOT NULL,
+        stack      TEXT NOT NULL,
+        name       TEXT NOT NULL,
+        sensitive  BOOLEAN NOT NULL,
+        value_json TEXT,
+        sealed     BYTEA,
+        PRIMARY KEY (fleet, stack, name),
+        FOREIGN KEY (fleet, stack) REFERENCES stack_outputs (fleet, stack) ON DELETE CASCADE,
+        CHECK ((sensitive AND value_json IS NULL) OR (NOT sensitive AND sealed IS NULL))
+      );
+      CREATE TABLE locks (
+        fleet       TEXT NOT NULL,
+        stack       TEXT NOT NULL,
+        host        TEXT NOT NULL,
+        pid         INTEGER NOT NULL,
+        run_id      TEXT NOT NULL,
+        acquired_ms BIGINT NOT NULL,
+        expires_ms  BIGINT NOT NULL,
+        PRIMARY KEY (fleet, stack)
+      );
+      CREATE TABLE drift (
+        fleet      TEXT NOT NULL,
+        id         BIGSERIAL PRIMARY KEY,
+        stack      TEXT NOT NULL,
+        run_id     TEXT NOT NULL,
+        checked_at TEXT NOT NULL,
+        status     TEXT NOT NULL,
+        changes    JSONB,
+        remediated BOOLEAN,
+        message    TEXT
+      );
+      CREATE INDEX drift_by_stack_checked ON drift (fleet, stack, checked_at DESC, id DESC);
+    `,
+  },
+];
+
+export const latestPgSchemaVersion: number = pgMigrations.length;
+
+/** Any fixed number: the advisory lock that serializes migrations across processes. */
+const migrationLockKey = 0x5f1ee7;
+
+/**
+ * Brings the database to `targetVersion` (default: latest) in one transaction;
+ * refuses a database written by a newer stackfleet and leaves it untouched.
+ */
+export async function applyPgMigrations(
+  client: PoolClient,
+  where: string,
+  targetVersion: number = latestPgSchemaVersion,
+): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [migrationLockKey]);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS stackfleet_schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)',
+    );
+    const result = await client.query<{ version: number }>('SELECT version FROM stackfleet_schema WHERE id = 1');
+    const current = result.rows[0]?.version ?? 0;
+    if (current > latestPgSchemaVersion) {
+      throw new StackfleetError(
+        'E_STATE_SCHEMA_NEWER',
+        `the state database ${where} has schema version ${current} but this stackfleet knows up to ${latestPgSchemaVersion}`,
+        { hint: 'A newer stackfleet migrated this database; upgrade stackfleet (npm install stackfleet@latest) on this machine too.' },
+      );
+    }
+    for (const migration of pgMigrations) {
+      if (migration.version <= current || migration.version > targetVersion) continue;
+      await client.query(migration.sql);
+      await client.query(
+        'INSERT INTO stackfleet_schema (id, version) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET version = excluded.version',
+        [migration.version],
+      );
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Current outputs per stack of one fleet. Non-sensitive values are plaintext
+ * JSON; sensitive ones are sealed with AES-256-GCM (the same cipher as the
+ * SQLite store) and never written in clear.
+ */
+import type { Pool } from 'pg';
+import type { Outputs, StoredOutputs } from '@stackfleet/core';
+import { openOutputValue, sealOutputValue } from '../output-cipher.js';
+import type { KeyProvider } from '../sqlite-outputs.js';
+import { withTransaction } from './pg-transaction.js';
+
+interface OutputValueRow {
+  name: string;
+  sensitive: boolean;
+  value_json: string | null;
+  sealed: Buffer | null;
+}
+
+/** Replaces the stack's outputs as a whole: names missing from `outputs` are dropped. */
+export async function writeOutputs(
+  pool: Pool,
+  fleet: string,
+  readKey: KeyProvider,
+  stack: string,
+  outputs: Outputs,
+  runId: string,
+  updatedAt: string,
+): Promise<void> {
+  const rows = Object.entries(outputs).map(([name, output]) => ({
+    name,
+    sensitive: output.sensitive,
+    valueJson: output.sensitive ? null : (JSON.stringify(output.value) ?? 'null'),
+    sealed: output.sensitive ? sealOutputValue(readKey(), stack, name, output.value) : null,
+  }));
+  await withTransaction(pool, async (client) => {
+    await client.query(
+      `INSERT INTO stack_outputs (fleet, stack, run_id, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (fleet, stack) DO UPDATE SET run_id = excluded.run_id, updated_at = excluded.updated_at`,
+      [fleet, stack, runId, updatedAt],
+    );
+    await client.query('DELETE FROM output_values WHERE fleet = $1 AND stack = $2', [fleet, stack]);
+    for (const row of rows) {
+      await client.query('INSERT INTO output_values (fleet, stack, name, sensitive, value_json, sealed) VALUES ($1, $2, $3, $4, $5, $6)', [
+        fleet, stack, row.name, row.sensitive, row.valueJson, row.sealed,
+      ]);
+    }
+  });
+}
+
+export async function readOutputs(pool: Pool, fleet: string, readKey: KeyProvider, stack: string): Promise<StoredOutputs | undefined> {
+  const head = (await pool.query<{ run_id: string; updated_at: string }>(
+    'SELECT run_id, updated_at FROM stack_outputs WHERE fleet = $1 AND stack = $2',
+    [fleet, stack],
+  )).rows[0];
+  if (!head) return undefined;
+  const rows = (await pool.query<OutputValueRow>(
+    'SELECT name, sensitive, value_json, sealed FROM output_values WHERE fleet = $1 AND stack = $2 ORDER BY name',
+    [fleet, stack],
+  )).rows;
+  const outputs: Outputs = {};
+  for (const row of rows) {
+    const value = row.sensitive
+      ? openOutputValue(readKey(), stack, row.name, row.sealed ?? Buffer.alloc(0))
+      : (JSON.parse(row.value_json ?? 'null') as unknown);
+    outputs[row.name] = { value, sensitive: row.sensitive };
+  }
+  return { stack, outputs, runId: head.run_id, updatedAt: head.updated_at };
+}
+
+export async function deleteOutputs(pool: Pool, fleet: string, stack: string): Promise<void> {
+  await pool.query('DELETE FROM stack_outputs WHERE fleet = $1 AND stack = $2', [fleet, stack]);
+}

@@ -1,0 +1,153 @@
+/** Runs and per-stack progress rows of one fleet. */
+import type { Pool } from 'pg';
+import type { RunRecord, RunStatus, StackRunRecord } from '@stackfleet/core';
+
+interface RunRow {
+  id: string;
+  command: string;
+  selection: Record<string, unknown>;
+  stacks: string[];
+  started_by: string;
+  host: string;
+  pid: number;
+  repo_shas: Record<string, string>;
+  manifest_path: string;
+  started_at: string;
+  finished_at: string | null;
+  status: string;
+}
+
+interface StackRunRow {
+  run_id: string;
+  stack: string;
+  state: string;
+  phase: string | null;
+  attempt: number;
+  exit_code: number | null;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_ms: number | null;
+  changes: StackRunRecord['changes'] | null;
+  reason: string | null;
+  log_file: string | null;
+}
+
+export async function insertRun(pool: Pool, fleet: string, run: RunRecord): Promise<void> {
+  await pool.query(
+    `INSERT INTO runs (fleet, id, command, selection, stacks, started_by, host, pid, repo_shas, manifest_path, started_at, finished_at, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    [
+      fleet, run.id, run.command, JSON.stringify(run.selection), JSON.stringify(run.stacks), run.startedBy, run.host, run.pid,
+      JSON.stringify(run.repoShas), run.manifestPath, run.startedAt, run.finishedAt ?? null, run.status,
+    ],
+  );
+}
+
+export async function updateRunFinished(pool: Pool, fleet: string, runId: string, status: RunStatus, finishedAt: string): Promise<void> {
+  await pool.query('UPDATE runs SET status = $3, finished_at = $4 WHERE fleet = $1 AND id = $2', [fleet, runId, status, finishedAt]);
+}
+
+export async function updateRunReopened(pool: Pool, fleet: string, runId: string, by: { host: string; pid: number }): Promise<void> {
+  await pool.query(`UPDATE runs SET status = 'running', finished_at = NULL, host = $3, pid = $4 WHERE fleet = $1 AND id = $2`, [
+    fleet, runId, by.host, by.pid,
+  ]);
+}
+
+export async function selectRun(pool: Pool, fleet: string, runId: string): Promise<RunRecord | undefined> {
+  const result = await pool.query<RunRow>('SELECT * FROM runs WHERE fleet = $1 AND id = $2', [fleet, runId]);
+  const row = result.rows[0];
+  return row && toRunRecord(row);
+}
+
+/** Newest first; ties on start time fall back to insertion order. */
+export async function selectRuns(pool: Pool, fleet: string, options: { stack?: string; limit?: number } = {}): Promise<RunRecord[]> {
+  const params: unknown[] = [fleet];
+  let sql = 'SELECT * FROM runs WHERE fleet = $1';
+  if (options.stack !== undefined) {
+    params.push(options.stack);
+    sql += ` AND stacks ? $${params.length}`;
+  }
+  sql += ' ORDER BY started_at DESC, seq DESC';
+  if (options.limit !== undefined) {
+    params.push(options.limit);
+    sql += ` LIMIT $${params.length}`;
+  }
+  const result = await pool.query<RunRow>(sql, params);
+  return result.rows.map(toRunRecord);
+}
+
+/** Candidates for `resume`, newest first; the caller decides liveness. */
+export async function selectUnfinishedRuns(pool: Pool, fleet: string): Promise<RunRecord[]> {
+  const result = await pool.query<RunRow>(
+    `SELECT * FROM runs WHERE fleet = $1 AND status IN ('interrupted', 'running') ORDER BY started_at DESC, seq DESC`,
+    [fleet],
+  );
+  return result.rows.map(toRunRecord);
+}
+
+/** One row per run and stack; the first write fixes its place (`seq`), later ones overwrite the rest. */
+export async function upsertStackRun(pool: Pool, fleet: string, record: StackRunRecord): Promise<void> {
+  await pool.query(
+    `INSERT INTO stack_runs (fleet, run_id, stack, state, phase, attempt, exit_code, started_at, finished_at, duration_ms, changes, reason, log_file)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+     ON CONFLICT (fleet, run_id, stack) DO UPDATE SET
+       state = excluded.state, phase = excluded.phase, attempt = excluded.attempt, exit_code = excluded.exit_code,
+       started_at = excluded.started_at, finished_at = excluded.finished_at, duration_ms = excluded.duration_ms,
+       changes = excluded.changes, reason = excluded.reason, log_file = excluded.log_file`,
+    [
+      fleet, record.runId, record.stack, record.state, record.phase ?? null, record.attempt, record.exitCode ?? null,
+      record.startedAt ?? null, record.finishedAt ?? null, record.durationMs ?? null,
+      record.changes === undefined ? null : JSON.stringify(record.changes), record.reason ?? null, record.logFile ?? null,
+    ],
+  );
+}
+
+export async function selectStackRuns(pool: Pool, fleet: string, runId: string): Promise<StackRunRecord[]> {
+  const result = await pool.query<StackRunRow>('SELECT * FROM stack_runs WHERE fleet = $1 AND run_id = $2 ORDER BY seq', [fleet, runId]);
+  return result.rows.map(toStackRunRecord);
+}
+
+/** Newest run first (by the run's start), across runs. */
+export async function selectStackHistory(pool: Pool, fleet: string, stack: string, limit?: number): Promise<StackRunRecord[]> {
+  const result = await pool.query<StackRunRow>(
+    `SELECT stack_runs.* FROM stack_runs JOIN runs ON runs.fleet = stack_runs.fleet AND runs.id = stack_runs.run_id
+     WHERE stack_runs.fleet = $1 AND stack_runs.stack = $2 ORDER BY runs.started_at DESC, runs.seq DESC
+     ${limit === undefined ? '' : 'LIMIT $3'}`,
+    limit === undefined ? [fleet, stack] : [fleet, stack, limit],
+  );
+  return result.rows.map(toStackRunRecord);
+}
+
+function toRunRecord(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    command: row.command as RunRecord['command'],
+    selection: row.selection,
+    stacks: row.stacks,
+    startedBy: row.started_by,
+    host: row.host,
+    pid: row.pid,
+    repoShas: row.repo_shas,
+    manifestPath: row.manifest_path,
+    startedAt: row.started_at,
+    ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
+    status: row.status as RunStatus,
+  };
+}
+
+function toStackRunRecord(row: StackRunRow): StackRunRecord {
+  return {
+    runId: row.run_id,
+    stack: row.stack,
+    state: row.state as StackRunRecord['state'],
+    attempt: row.attempt,
+    ...(row.phase === null ? {} : { phase: row.phase as NonNullable<StackRunRecord['phase']> }),
+    ...(row.exit_code === null ? {} : { exitCode: row.exit_code }),
+    ...(row.started_at === null ? {} : { startedAt: row.started_at }),
+    ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
+    ...(row.duration_ms === null ? {} : { durationMs: row.duration_ms }),
+    ...(row.changes === null ? {} : { changes: row.changes }),
+    ...(row.reason === null ? {} : { reason: row.reason }),
+    ...(row.log_file === null ? {} : { logFile: row.log_file }),
+  };
+}

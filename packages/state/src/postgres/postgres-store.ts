@@ -1,0 +1,243 @@
+/**
+ * The shared Store on PostgreSQL: every machine (CI jobs, laptops, workers)
+ * that points at one database sees the same runs, locks, outputs and drift.
+ * Rows carry a `fleet` identity, so many fleets share one database.
+ *
+ * Opening is synchronous (like the SQLite store) and the connection and
+ * migration happen on first use: every method awaits `ready`, so a database
+ * that cannot be reached fails at the first call with `E_STATE_CONNECT`.
+ */
+import pg from 'pg';
+import type {
+  DriftRecord,
+  LockHolder,
+  LockRecord,
+  LockResult,
+  Outputs,
+  RunRecord,
+  RunStatus,
+  StackRunRecord,
+  Store,
+  StoredOutputs,
+} from '@stackfleet/core';
+import { StackfleetError } from '@stackfleet/core';
+import { isHolderGone, readThisHost } from '../process-liveness.js';
+import { parseStateKey } from '../state-key.js';
+import { applyPgMigrations, latestPgSchemaVersion } from './pg-migrations.js';
+import { acquireLockRow, deleteLockRow, releaseLockRow, renewLockRow, selectLocks } from './pg-locks.js';
+import { deleteOutputs, readOutputs, writeOutputs } from './pg-outputs.js';
+import { insertDrift, selectDrift } from './pg-drift.js';
+import {
+  insertRun,
+  selectRun,
+  selectRuns,
+  selectStackHistory,
+  selectStackRuns,
+  selectUnfinishedRuns,
+  updateRunFinished,
+  updateRunReopened,
+  upsertStackRun,
+} from './pg-runs.js';
+import { parseStateUrl, redactStateUrl, stateUrlSecrets } from './state-url.js';
+
+export interface PostgresStoreOptions {
+  /** `postgres://USER:PASSWORD@HOST:PORT/DB`. The password is never stored or printed. */
+  url: string;
+  /** The fleet's identity in the shared database (see `buildFleetIdentity`). */
+  fleet: string;
+  /** Where `STACKFLEET_STATE_KEY` is read from. @default process.env */
+  env?: Record<string, string | undefined>;
+  /** This machine's name, compared with lock and run holders. @default os.hostname() */
+  hostname?: string;
+  /** Clock for `updatedAt` of outputs. @default () => new Date() */
+  now?: () => Date;
+  /** Connections this process keeps at most. @default 4 */
+  maxConnections?: number;
+  /** Migrate only up to this version (tests build old databases with it). @default latest */
+  targetVersion?: number;
+  /** Where the URL came from, for messages. @default "STACKFLEET_STATE_URL" */
+  source?: string;
+}
+
+/** PostgreSQL error codes that mean "the database is not usable as given" rather than a bug. */
+const connectionErrorCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', '28P01', '28000', '3D000', '57P03']);
+
+export class PostgresStore implements Store {
+  readonly fleet: string;
+  readonly hostname: string;
+  /** The URL with its password redacted, for messages and `show`. */
+  readonly where: string;
+  private readonly pool: pg.Pool;
+  private readonly now: () => Date;
+  private readonly key: Buffer | undefined;
+  private readonly ready: Promise<void>;
+  private readonly urlSecrets: string[];
+  private closed = false;
+
+  constructor(options: PostgresStoreOptions) {
+    const source = options.source ?? 'STACKFLEET_STATE_URL';
+    parseStateUrl(options.url, source);
+    this.fleet = options.fleet;
+    this.where = redactStateUrl(options.url);
+    this.urlSecrets = stateUrlSecrets(options.url);
+    this.hostname = options.hostname ?? readThisHost();
+    this.now = options.now ?? (() => new Date());
+    const envKey = (options.env ?? process.env).STACKFLEET_STATE_KEY;
+    this.key = envKey === undefined || envKey === '' ? undefined : parseStateKey(envKey, 'STACKFLEET_STATE_KEY');
+    this.pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.maxConnections ?? 4,
+      idleTimeoutMillis: 10_000,
+      connectionTimeoutMillis: 10_000,
+      application_name: 'stackfleet',
+    });
+    // An idle connection dropped by the server must not crash the process;
+    // the next query gets a fresh connection (or a clear E_STATE_CONNECT).
+    this.pool.on('error', () => undefined);
+    this.ready = this.migrate(options.targetVersion ?? latestPgSchemaVersion);
+    // Surfaced by the first call that awaits `ready`; never an unhandled rejection.
+    this.ready.catch(() => undefined);
+  }
+
+  private async migrate(targetVersion: number): Promise<void> {
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw this.connectionError(error);
+    });
+    try {
+      await applyPgMigrations(client, this.where, targetVersion);
+    } catch (error) {
+      throw error instanceof StackfleetError ? error : this.connectionError(error);
+    } finally {
+      client.release();
+    }
+  }
+
+  private connectionError(error: unknown): StackfleetError {
+    const code = (error as { code?: string }).code ?? '';
+    let message = (error as Error).message ?? String(error);
+    for (const secret of this.urlSecrets) message = message.replaceAll(secret, '***');
+    return new StackfleetError('E_STATE_CONNECT', `cannot use the state database ${this.where}: ${message}`, {
+      hint: connectionErrorCodes.has(code)
+        ? 'Check STACKFLEET_STATE_URL (or settings.state.url): host, port, user, password and database name, and that the server accepts connections from this machine.'
+        : 'Check that the URL points to a PostgreSQL database this user may create tables in.',
+      cause: error,
+    });
+  }
+
+  /** Every call waits for the connection and migration, and maps connection failures to one clear error. */
+  private async use<T>(work: (pool: pg.Pool) => Promise<T>): Promise<T> {
+    await this.ready;
+    try {
+      return await work(this.pool);
+    } catch (error) {
+      if (error instanceof StackfleetError) throw error;
+      if (connectionErrorCodes.has((error as { code?: string }).code ?? '')) throw this.connectionError(error);
+      throw error;
+    }
+  }
+
+  /**
+   * A shared database is read from many machines, so a key file on one of them
+   * would lock the others out: sensitive outputs need STACKFLEET_STATE_KEY.
+   */
+  private readonly readKey = (): Buffer => {
+    if (this.key) return this.key;
+    throw new StackfleetError('E_STATE_KEY_MISSING', 'sensitive outputs in the PostgreSQL store need STACKFLEET_STATE_KEY', {
+      hint: 'Generate one key for the fleet (openssl rand -hex 32) and set STACKFLEET_STATE_KEY to it on every machine that uses this database.',
+    });
+  };
+
+  getOutputs(stack: string): Promise<StoredOutputs | undefined> {
+    return this.use((pool) => readOutputs(pool, this.fleet, this.readKey, stack));
+  }
+
+  setOutputs(stack: string, outputs: Outputs, runId: string): Promise<void> {
+    return this.use((pool) => writeOutputs(pool, this.fleet, this.readKey, stack, outputs, runId, this.now().toISOString()));
+  }
+
+  deleteOutputs(stack: string): Promise<void> {
+    return this.use((pool) => deleteOutputs(pool, this.fleet, stack));
+  }
+
+  createRun(run: RunRecord): Promise<void> {
+    return this.use((pool) => insertRun(pool, this.fleet, run));
+  }
+
+  finishRun(runId: string, status: RunStatus, finishedAt: string): Promise<void> {
+    return this.use((pool) => updateRunFinished(pool, this.fleet, runId, status, finishedAt));
+  }
+
+  reopenRun(runId: string, by: { host: string; pid: number }): Promise<void> {
+    return this.use((pool) => updateRunReopened(pool, this.fleet, runId, by));
+  }
+
+  getRun(runId: string): Promise<RunRecord | undefined> {
+    return this.use((pool) => selectRun(pool, this.fleet, runId));
+  }
+
+  listRuns(options?: { stack?: string; limit?: number }): Promise<RunRecord[]> {
+    return this.use((pool) => selectRuns(pool, this.fleet, options));
+  }
+
+  /** As in SQLite: `interrupted`, or `running` while its process is provably gone (same host, dead pid). */
+  async findResumableRun(): Promise<RunRecord | undefined> {
+    const runs = await this.use((pool) => selectUnfinishedRuns(pool, this.fleet));
+    return runs.find((run) => run.status === 'interrupted' || isHolderGone(run.host, run.pid, this.hostname));
+  }
+
+  putStackRun(record: StackRunRecord): Promise<void> {
+    return this.use((pool) => upsertStackRun(pool, this.fleet, record));
+  }
+
+  listStackRuns(runId: string): Promise<StackRunRecord[]> {
+    return this.use((pool) => selectStackRuns(pool, this.fleet, runId));
+  }
+
+  listStackHistory(stack: string, limit?: number): Promise<StackRunRecord[]> {
+    return this.use((pool) => selectStackHistory(pool, this.fleet, stack, limit));
+  }
+
+  acquireLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<LockResult> {
+    return this.use((pool) => acquireLockRow(pool, this.fleet, this.hostname, stack, holder, ttlMs, now));
+  }
+
+  renewLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<boolean> {
+    return this.use((pool) => renewLockRow(pool, this.fleet, stack, holder, ttlMs, now));
+  }
+
+  releaseLock(stack: string, holder: LockHolder): Promise<void> {
+    return this.use((pool) => releaseLockRow(pool, this.fleet, stack, holder));
+  }
+
+  forceUnlock(stack: string): Promise<LockRecord | undefined> {
+    return this.use((pool) => deleteLockRow(pool, this.fleet, stack));
+  }
+
+  listLocks(): Promise<LockRecord[]> {
+    return this.use((pool) => selectLocks(pool, this.fleet));
+  }
+
+  recordDrift(record: DriftRecord): Promise<void> {
+    return this.use((pool) => insertDrift(pool, this.fleet, record));
+  }
+
+  async latestDrift(stack: string): Promise<DriftRecord | undefined> {
+    return (await this.use((pool) => selectDrift(pool, this.fleet, stack, 1)))[0];
+  }
+
+  driftHistory(stack?: string, limit?: number): Promise<DriftRecord[]> {
+    return this.use((pool) => selectDrift(pool, this.fleet, stack, limit));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.ready.catch(() => undefined);
+    await this.pool.end();
+  }
+}
+
+/** Opens the PostgreSQL store for `fleet` (connects and migrates on first use). */
+export function openPostgresStore(options: PostgresStoreOptions): PostgresStore {
+  return new PostgresStore(options);
+}
