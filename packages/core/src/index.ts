@@ -13,3 +13,4 @@ export * from './scheduler/index.js';
 export * from './run-plan/index.js';
 export * from './manifest/index.js';
 export * from './drift/index.js';
+export { buildFleetIdentity, normalizeOriginUrl, type FleetIdentityInput } from './state/fleet-identity.js';

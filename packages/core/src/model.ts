@@ -96,6 +96,8 @@ export interface StackSpec {
   timeoutMs?: number;
   retries: RetrySpec;
   drift?: DriftSettings;
+  /** Worker pool for distributed runs; undefined = "default". */
+  pool?: string;
 }
 
 export interface Settings {
@@ -104,6 +106,10 @@ export interface Settings {
   stateDir: string;
   /** label -> maximum number of running stacks carrying it. */
   limits: Record<string, number>;
+  /** A shared store's URL as written (may hold `${{ env.X }}`); undefined = embedded SQLite. */
+  stateUrl?: string;
+  /** The fleet's name in a shared store; undefined = derived from the repository. */
+  fleet?: string;
 }
 
 /** `policies[]` in the manifest: a policy file and the stacks it applies to. */

@@ -19,3 +19,4 @@ export type { CheckedOutRepo } from './repos/check-stack-paths.js';
 export { leaseWorkingDir } from './repos/lease-working-dir.js';
 export type { WorkingDirLease, LeaseWorkingDirOptions } from './repos/lease-working-dir.js';
 export { readDefaultBranch } from './changes/read-base-ref.js';
+export { readFleetIdentity } from './git/read-fleet-identity.js';

@@ -1,9 +1,9 @@
 import { hostname, userInfo } from 'node:os';
 import type { RunnerKind, Store } from '@stackfleet/core';
 import { createCommandAdapter, createTerraformAdapter, type StackRunnerAdapter } from '@stackfleet/runner';
-import { openSqliteStore } from '@stackfleet/state';
 import { checkoutRepos } from '@stackfleet/vcs';
 import type { Fleet } from '../manifest/read-manifest.js';
+import { openStore } from './open-store.js';
 
 /** The IO half of a run: store, repository checkouts, runner adapters. */
 export interface Runtime {
@@ -16,9 +16,7 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export function openStore(fleet: Fleet, env: Record<string, string | undefined>): Store {
-  return openSqliteStore({ stateDir: fleet.stateDir, env });
-}
+export { openStore } from './open-store.js';
 
 export async function openRuntime(
   fleet: Fleet,

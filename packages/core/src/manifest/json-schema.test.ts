@@ -24,7 +24,7 @@ describe('buildManifestJsonSchema', () => {
     expect(stack.required).toEqual(['path']);
     expect(Object.keys(stack.properties).sort()).toEqual([
       'after', 'commands', 'contexts', 'dependsOn', 'drift', 'env', 'files', 'hooks', 'labels',
-      'path', 'repo', 'retries', 'runner', 'secrets', 'timeout', 'vars', 'watch',
+      'path', 'pool', 'repo', 'retries', 'runner', 'secrets', 'timeout', 'vars', 'watch',
     ]);
     expect(stack.properties['runner']?.description).toBe('How the stack runs: terraform, tofu or command.');
   });

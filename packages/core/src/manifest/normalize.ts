@@ -34,6 +34,8 @@ export function normalizeManifest(raw: RawManifest, source: string): Manifest {
       ...(raw.settings.concurrency === undefined ? {} : { concurrency: raw.settings.concurrency }),
       stateDir: raw.settings.stateDir,
       limits: raw.settings.limits,
+      ...(raw.settings.state?.url === undefined ? {} : { stateUrl: raw.settings.state.url }),
+      ...(raw.settings.fleet === undefined ? {} : { fleet: raw.settings.fleet }),
     },
     variables: raw.variables,
     contexts: mapValues(raw.contexts, normalizeContext),
@@ -98,6 +100,7 @@ function normalizeStack(raw: RawStack, name: string): StackSpec {
       backoffMs: parseDuration(raw.retries?.backoff ?? '1s') ?? DEFAULT_BACKOFF_MS,
     },
     ...(raw.drift === undefined ? {} : { drift: normalizeDrift(raw.drift) }),
+    ...(raw.pool === undefined ? {} : { pool: raw.pool }),
   };
 }
 

@@ -9,7 +9,7 @@ describe('schema problems', () => {
       formatProblems(lines('version: 1', 'stacks:', '  app:', '    path: a', '    dependOn: [b]', '  b:', '    path: b')),
     ).toMatchInlineSnapshot(`
       "E_UNKNOWN_KEY stacks.yaml:5:5 stacks.app.dependOn: unknown key "dependOn" (did you mean "dependsOn"?)
-        hint: valid keys here: after, commands, contexts, dependsOn, drift, env, files, hooks, labels, path, repo, retries, runner, secrets, timeout, vars, watch"
+        hint: valid keys here: after, commands, contexts, dependsOn, drift, env, files, hooks, labels, path, pool, repo, retries, runner, secrets, timeout, vars, watch"
     `);
   });
 

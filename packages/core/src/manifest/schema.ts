@@ -76,6 +76,11 @@ export const stackSchema = z
     timeout: durationSchema.optional().describe('Kill a phase that runs longer than this, e.g. "30m".'),
     retries: retriesSchema.optional(),
     drift: driftSchema.optional(),
+    pool: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a pool name is letters, digits, "_", "." and "-"')
+      .optional()
+      .describe('Worker pool that runs this stack in distributed runs (`stackfleet worker --pool`). @default "default"'),
   })
   .describe('One stack: a directory run by terraform, tofu or shell commands.');
 
@@ -115,6 +120,20 @@ export const settingsSchema = z
       .record(z.string(), z.int().min(1))
       .default({})
       .describe('Label -> the most stacks carrying that label that may run at once.'),
+    state: z
+      .strictObject({
+        url: z
+          .string()
+          .optional()
+          .describe('A postgres:// URL of a shared store, e.g. "${{ env.STACKFLEET_DB }}"; STACKFLEET_STATE_URL wins over it. Absent = the embedded SQLite store.'),
+      })
+      .optional()
+      .describe('Where runs, locks, outputs and drift are kept.'),
+    fleet: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("This fleet's name in a shared store. @default the manifest's path in its repository plus the repository's origin URL"),
   })
   .describe('Fleet-wide settings.');
 

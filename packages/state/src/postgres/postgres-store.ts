@@ -43,8 +43,11 @@ import { parseStateUrl, redactStateUrl, stateUrlSecrets } from './state-url.js';
 export interface PostgresStoreOptions {
   /** `postgres://USER:PASSWORD@HOST:PORT/DB`. The password is never stored or printed. */
   url: string;
-  /** The fleet's identity in the shared database (see `buildFleetIdentity`). */
-  fleet: string;
+  /**
+   * The fleet's identity in the shared database (see `buildFleetIdentity`);
+   * a promise when it is still being read from git (opening stays synchronous).
+   */
+  fleet: string | Promise<string>;
   /** Where `STACKFLEET_STATE_KEY` is read from. @default process.env */
   env?: Record<string, string | undefined>;
   /** This machine's name, compared with lock and run holders. @default os.hostname() */
@@ -63,7 +66,8 @@ export interface PostgresStoreOptions {
 const connectionErrorCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', '28P01', '28000', '3D000', '57P03']);
 
 export class PostgresStore implements Store {
-  readonly fleet: string;
+  /** Set once `ready` resolved. */
+  private fleet = '';
   readonly hostname: string;
   /** The URL with its password redacted, for messages and `show`. */
   readonly where: string;
@@ -77,7 +81,6 @@ export class PostgresStore implements Store {
   constructor(options: PostgresStoreOptions) {
     const source = options.source ?? 'STACKFLEET_STATE_URL';
     parseStateUrl(options.url, source);
-    this.fleet = options.fleet;
     this.where = redactStateUrl(options.url);
     this.urlSecrets = stateUrlSecrets(options.url);
     this.hostname = options.hostname ?? readThisHost();
@@ -94,12 +97,13 @@ export class PostgresStore implements Store {
     // An idle connection dropped by the server must not crash the process;
     // the next query gets a fresh connection (or a clear E_STATE_CONNECT).
     this.pool.on('error', () => undefined);
-    this.ready = this.migrate(options.targetVersion ?? latestPgSchemaVersion);
+    this.ready = this.open(options.fleet, options.targetVersion ?? latestPgSchemaVersion);
     // Surfaced by the first call that awaits `ready`; never an unhandled rejection.
     this.ready.catch(() => undefined);
   }
 
-  private async migrate(targetVersion: number): Promise<void> {
+  private async open(fleet: string | Promise<string>, targetVersion: number): Promise<void> {
+    this.fleet = await fleet;
     const client = await this.pool.connect().catch((error: unknown) => {
       throw this.connectionError(error);
     });
@@ -227,6 +231,12 @@ export class PostgresStore implements Store {
 
   driftHistory(stack?: string, limit?: number): Promise<DriftRecord[]> {
     return this.use((pool) => selectDrift(pool, this.fleet, stack, limit));
+  }
+
+  /** The fleet identity rows are kept under. */
+  async readFleet(): Promise<string> {
+    await this.ready;
+    return this.fleet;
   }
 
   async close(): Promise<void> {
