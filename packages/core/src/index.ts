@@ -14,3 +14,4 @@ export * from './run-plan/index.js';
 export * from './manifest/index.js';
 export * from './drift/index.js';
 export { buildFleetIdentity, normalizeOriginUrl, type FleetIdentityInput } from './state/fleet-identity.js';
+export type { QueuedRun, QueuedStack, QueueNode, QueueNodeState, StackClaim, StackResult, WorkerIdentity, WorkQueue } from './work-queue.js';

@@ -99,6 +99,47 @@ export const pgMigrations: readonly PgMigration[] = [
       CREATE INDEX drift_by_stack_checked ON drift (fleet, stack, checked_at DESC, id DESC);
     `,
   },
+  {
+    version: 2,
+    description: 'work queue for distributed runs: queued runs, stack nodes with dependency counters, edges',
+    sql: `
+      CREATE TABLE queue_runs (
+        fleet     TEXT NOT NULL,
+        run_id    TEXT NOT NULL,
+        payload   JSONB NOT NULL,
+        limits    JSONB NOT NULL,
+        cancelled BOOLEAN NOT NULL DEFAULT FALSE,
+        PRIMARY KEY (fleet, run_id)
+      );
+      CREATE TABLE queue_nodes (
+        fleet        TEXT NOT NULL,
+        run_id       TEXT NOT NULL,
+        stack        TEXT NOT NULL,
+        pool         TEXT NOT NULL,
+        labels       JSONB NOT NULL,
+        priority     DOUBLE PRECISION NOT NULL,
+        pending      INTEGER NOT NULL,          -- upstreams not finished yet
+        state        TEXT NOT NULL,             -- waiting | ready | claimed | done | skipped
+        status       TEXT,
+        reason       TEXT,
+        worker_id    TEXT,
+        fence        BIGINT NOT NULL DEFAULT 0, -- bumped on every claim: the fencing token
+        attempt      INTEGER NOT NULL DEFAULT 0,
+        lease_ms     BIGINT,
+        PRIMARY KEY (fleet, run_id, stack),
+        FOREIGN KEY (fleet, run_id) REFERENCES queue_runs (fleet, run_id) ON DELETE CASCADE
+      );
+      CREATE INDEX queue_nodes_claimable ON queue_nodes (fleet, pool, state, priority DESC, stack);
+      CREATE TABLE queue_edges (
+        fleet     TEXT NOT NULL,
+        run_id    TEXT NOT NULL,
+        upstream  TEXT NOT NULL,
+        dependent TEXT NOT NULL,
+        PRIMARY KEY (fleet, run_id, upstream, dependent),
+        FOREIGN KEY (fleet, run_id) REFERENCES queue_runs (fleet, run_id) ON DELETE CASCADE
+      );
+    `,
+  },
 ];
 
 export const latestPgSchemaVersion: number = pgMigrations.length;

@@ -3,7 +3,7 @@
  * JSON; sensitive ones are sealed with AES-256-GCM (the same cipher as the
  * SQLite store) and never written in clear.
  */
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Outputs, StoredOutputs } from '@stackfleet/core';
 import { openOutputValue, sealOutputValue } from '../output-cipher.js';
 import type { KeyProvider } from '../sqlite-outputs.js';
@@ -26,25 +26,40 @@ export async function writeOutputs(
   runId: string,
   updatedAt: string,
 ): Promise<void> {
-  const rows = Object.entries(outputs).map(([name, output]) => ({
+  const rows = sealRows(readKey, stack, outputs);
+  await withTransaction(pool, (client) => writeOutputRows(client, fleet, stack, rows, runId, updatedAt));
+}
+
+export interface OutputRow {
+  name: string;
+  sensitive: boolean;
+  valueJson: string | null;
+  sealed: Buffer | null;
+}
+
+/** Seals sensitive values before any transaction opens (no key IO while holding locks). */
+export function sealRows(readKey: KeyProvider, stack: string, outputs: Outputs): OutputRow[] {
+  return Object.entries(outputs).map(([name, output]) => ({
     name,
     sensitive: output.sensitive,
     valueJson: output.sensitive ? null : (JSON.stringify(output.value) ?? 'null'),
     sealed: output.sensitive ? sealOutputValue(readKey(), stack, name, output.value) : null,
   }));
-  await withTransaction(pool, async (client) => {
-    await client.query(
-      `INSERT INTO stack_outputs (fleet, stack, run_id, updated_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (fleet, stack) DO UPDATE SET run_id = excluded.run_id, updated_at = excluded.updated_at`,
-      [fleet, stack, runId, updatedAt],
-    );
-    await client.query('DELETE FROM output_values WHERE fleet = $1 AND stack = $2', [fleet, stack]);
-    for (const row of rows) {
-      await client.query('INSERT INTO output_values (fleet, stack, name, sensitive, value_json, sealed) VALUES ($1, $2, $3, $4, $5, $6)', [
-        fleet, stack, row.name, row.sensitive, row.valueJson, row.sealed,
-      ]);
-    }
-  });
+}
+
+/** The writes of `writeOutputs` inside a transaction the caller holds (the work queue's completion). */
+export async function writeOutputRows(client: PoolClient, fleet: string, stack: string, rows: OutputRow[], runId: string, updatedAt: string): Promise<void> {
+  await client.query(
+    `INSERT INTO stack_outputs (fleet, stack, run_id, updated_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (fleet, stack) DO UPDATE SET run_id = excluded.run_id, updated_at = excluded.updated_at`,
+    [fleet, stack, runId, updatedAt],
+  );
+  await client.query('DELETE FROM output_values WHERE fleet = $1 AND stack = $2', [fleet, stack]);
+  for (const row of rows) {
+    await client.query('INSERT INTO output_values (fleet, stack, name, sensitive, value_json, sealed) VALUES ($1, $2, $3, $4, $5, $6)', [
+      fleet, stack, row.name, row.sensitive, row.valueJson, row.sealed,
+    ]);
+  }
 }
 
 export async function readOutputs(pool: Pool, fleet: string, readKey: KeyProvider, stack: string): Promise<StoredOutputs | undefined> {

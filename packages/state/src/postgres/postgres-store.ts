@@ -9,6 +9,12 @@
  */
 import pg from 'pg';
 import type {
+  QueuedRun,
+  QueueNode,
+  StackClaim,
+  StackResult,
+  WorkerIdentity,
+  WorkQueue,
   DriftRecord,
   LockHolder,
   LockRecord,
@@ -39,6 +45,7 @@ import {
   upsertStackRun,
 } from './pg-runs.js';
 import { parseStateUrl, redactStateUrl, stateUrlSecrets } from './state-url.js';
+import * as queue from './pg-work-queue.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://USER:PASSWORD@HOST:PORT/DB`. The password is never stored or printed. */
@@ -65,7 +72,7 @@ export interface PostgresStoreOptions {
 /** PostgreSQL error codes that mean "the database is not usable as given" rather than a bug. */
 const connectionErrorCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', '28P01', '28000', '3D000', '57P03']);
 
-export class PostgresStore implements Store {
+export class PostgresStore implements Store, WorkQueue {
   /** Set once `ready` resolved. */
   private fleet = '';
   readonly hostname: string;
@@ -231,6 +238,34 @@ export class PostgresStore implements Store {
 
   driftHistory(stack?: string, limit?: number): Promise<DriftRecord[]> {
     return this.use((pool) => selectDrift(pool, this.fleet, stack, limit));
+  }
+
+  enqueueRun(run: QueuedRun): Promise<void> {
+    return this.use((pool) => queue.enqueueRun(pool, this.fleet, run));
+  }
+
+  claimStack(worker: WorkerIdentity, leaseMs: number, now: Date): Promise<StackClaim | undefined> {
+    return this.use((pool) => queue.claimStack(pool, this.fleet, worker, leaseMs, now));
+  }
+
+  renewClaim(claim: StackClaim, leaseMs: number, now: Date): Promise<boolean> {
+    return this.use((pool) => queue.renewClaim(pool, this.fleet, claim, leaseMs, now));
+  }
+
+  completeStack(claim: StackClaim, result: StackResult): Promise<boolean> {
+    return this.use((pool) => queue.completeStack(pool, this.fleet, this.readKey, claim, result, this.now().toISOString()));
+  }
+
+  cancelRun(runId: string): Promise<void> {
+    return this.use((pool) => queue.cancelRun(pool, this.fleet, runId));
+  }
+
+  listNodes(runId: string): Promise<QueueNode[]> {
+    return this.use((pool) => queue.listNodes(pool, this.fleet, runId));
+  }
+
+  isRunDrained(runId: string): Promise<boolean> {
+    return this.use((pool) => queue.isRunDrained(pool, this.fleet, runId));
   }
 
   /** The fleet identity rows are kept under. */

@@ -1,0 +1,83 @@
+/**
+ * The contract of a shared work queue for distributed runs: a run is queued as
+ * its stacks with dependency counters; workers claim ready stacks under a
+ * lease, renew it by heartbeat, and finish a stack in one step that is guarded
+ * by a fencing token, so a worker whose lease was taken over can neither
+ * commit outputs nor mark anything done. `state` implements it on PostgreSQL.
+ */
+import type { StackStatus } from './events.js';
+import type { Outputs } from './model.js';
+
+export interface QueuedStack {
+  stack: string;
+  /** Worker pool that may run it. @default "default" */
+  pool: string;
+  labels: string[];
+  /** Longest remaining chain (critical path): higher goes first, ties by name. */
+  priority: number;
+  /** Upstreams inside this run: the stack is ready once all of them finished well. */
+  needs: string[];
+}
+
+export interface QueuedRun {
+  runId: string;
+  /** Everything a worker needs to run a stack of this run (command, selection, repo shas…), as JSON. */
+  payload: unknown;
+  /** `settings.limits`: label -> most running stacks with it, across every worker. */
+  limits: Record<string, number>;
+  stacks: QueuedStack[];
+}
+
+export interface WorkerIdentity {
+  /** Unique per worker process, e.g. `host:pid:random`. */
+  id: string;
+  pool: string;
+}
+
+/** A stack a worker holds: valid while `fence` is the node's current token and the lease lives. */
+export interface StackClaim {
+  runId: string;
+  stack: string;
+  workerId: string;
+  fence: number;
+  attempt: number;
+  leaseExpiresAt: string;
+  payload: unknown;
+}
+
+export interface StackResult {
+  status: StackStatus;
+  reason?: string;
+  /** Stored as the stack's outputs in the same transaction as the completion. */
+  outputs?: Outputs;
+}
+
+export type QueueNodeState = 'waiting' | 'ready' | 'claimed' | 'done' | 'skipped';
+
+export interface QueueNode {
+  stack: string;
+  pool: string;
+  state: QueueNodeState;
+  status?: StackStatus;
+  reason?: string;
+  workerId?: string;
+  attempt: number;
+}
+
+export interface WorkQueue {
+  enqueueRun(run: QueuedRun): Promise<void>;
+  /** The best ready stack of `worker.pool` within the label limits, or undefined. Expired leases count as ready. */
+  claimStack(worker: WorkerIdentity, leaseMs: number, now: Date): Promise<StackClaim | undefined>;
+  /** Extends the lease; false = the lease was lost (taken over or the run cancelled): stop the stack. */
+  renewClaim(claim: StackClaim, leaseMs: number, now: Date): Promise<boolean>;
+  /**
+   * Finishes the stack, stores its outputs, releases or skips its dependents,
+   * all in one transaction; false (and nothing written) when the fence moved.
+   */
+  completeStack(claim: StackClaim, result: StackResult): Promise<boolean>;
+  /** Stops handing out stacks of the run; running ones see their lease refused at the next renewal. */
+  cancelRun(runId: string): Promise<void>;
+  listNodes(runId: string): Promise<QueueNode[]>;
+  /** Whether no stack of the run is waiting, ready or claimed. */
+  isRunDrained(runId: string): Promise<boolean>;
+}

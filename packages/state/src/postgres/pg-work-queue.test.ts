@@ -1,0 +1,124 @@
+/**
+ * The distributed work queue against a real PostgreSQL: exactly-once claims
+ * by racing workers, dependency order, label limits across workers, pools,
+ * fencing of a worker whose lease was taken over, failure and cancellation.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QueuedRun, QueuedStack } from '@stackfleet/core';
+import { startPostgres, type PostgresServer } from '@stackfleet/test-utils';
+import { openPostgresStore, type PostgresStore } from './postgres-store.js';
+
+let server: PostgresServer;
+let counter = 0;
+const key = 'cd'.repeat(32);
+const t0 = new Date('2030-01-01T00:00:00Z');
+const later = (ms: number): Date => new Date(t0.getTime() + ms);
+
+beforeAll(async () => {
+  server = await startPostgres();
+}, 60_000);
+afterAll(async () => {
+  await server?.stop();
+});
+
+function stores(count: number, fleet = `queue-${++counter}`): PostgresStore[] {
+  return Array.from({ length: count }, () => openPostgresStore({ url: server.url, fleet, env: { STACKFLEET_STATE_KEY: key } }));
+}
+
+const node = (stack: string, needs: string[] = [], extra: Partial<QueuedStack> = {}): QueuedStack => ({
+  stack, pool: 'default', labels: [], priority: 0, needs, ...extra,
+});
+
+function run(stacks: QueuedStack[], limits: Record<string, number> = {}): QueuedRun {
+  return { runId: `run-${++counter}`, payload: { command: 'apply' }, limits, stacks };
+}
+
+describe('work queue', () => {
+  it('three racing workers drain a DAG, each stack exactly once, never before its upstreams', async () => {
+    const workers = stores(3);
+    const [first] = workers as [PostgresStore];
+    // A layered random-ish DAG of 40 stacks.
+    const stacks = Array.from({ length: 40 }, (_, index) =>
+      node(`s${String(index).padStart(2, '0')}`, index < 5 ? [] : [`s${String(index % 5).padStart(2, '0')}`, `s${String(index - 1).padStart(2, '0')}`].filter((v, i, a) => a.indexOf(v) === i), { priority: 40 - index }),
+    );
+    const queued = run(stacks);
+    await first.enqueueRun(queued);
+    const finished: string[] = [];
+    const claimedBy = new Map<string, string>();
+    await Promise.all(
+      workers.map(async (store, index) => {
+        const worker = { id: `w${index}`, pool: 'default' };
+        for (;;) {
+          const claim = await store.claimStack(worker, 30_000, t0);
+          if (!claim) {
+            if (await store.isRunDrained(queued.runId)) return;
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            continue;
+          }
+          expect(claimedBy.has(claim.stack), `${claim.stack} claimed twice`).toBe(false);
+          claimedBy.set(claim.stack, worker.id);
+          const needs = stacks.find((s) => s.stack === claim.stack)?.needs ?? [];
+          for (const upstream of needs) expect(finished, `${claim.stack} before ${upstream}`).toContain(upstream);
+          finished.push(claim.stack);
+          expect(await store.completeStack(claim, { status: 'succeeded', outputs: { id: { value: claim.stack, sensitive: false } } })).toBe(true);
+        }
+      }),
+    );
+    expect([...claimedBy.keys()].sort()).toEqual(stacks.map((s) => s.stack).sort());
+    expect(new Set(claimedBy.values()).size).toBeGreaterThan(1);
+    expect((await first.getOutputs('s39'))?.outputs.id?.value).toBe('s39');
+    await Promise.all(workers.map((store) => store.close()));
+  });
+
+  it('holds settings.limits across workers and keeps pools apart', async () => {
+    const [a, b, gpu] = stores(3) as [PostgresStore, PostgresStore, PostgresStore];
+    const queued = run([node('p1', [], { labels: ['prod'], priority: 3 }), node('p2', [], { labels: ['prod'], priority: 2 }), node('dev', [], { priority: 1 }), node('train', [], { pool: 'gpu' })], { prod: 1 });
+    await a.enqueueRun(queued);
+    const first = await a.claimStack({ id: 'a', pool: 'default' }, 30_000, t0);
+    const second = await b.claimStack({ id: 'b', pool: 'default' }, 30_000, t0);
+    expect(first?.stack).toBe('p1');
+    expect(second?.stack).toBe('dev'); // p2 waits: one prod stack is running
+    expect(await b.claimStack({ id: 'b', pool: 'default' }, 30_000, t0)).toBeUndefined();
+    expect((await gpu.claimStack({ id: 'g', pool: 'gpu' }, 30_000, t0))?.stack).toBe('train');
+    await a.completeStack(first!, { status: 'succeeded' });
+    expect((await b.claimStack({ id: 'b', pool: 'default' }, 30_000, t0))?.stack).toBe('p2');
+    await Promise.all([a, b, gpu].map((store) => store.close()));
+  });
+
+  it('fences out a worker whose lease was taken over: it can neither renew nor commit', async () => {
+    const [stalled, rescuer] = stores(2) as [PostgresStore, PostgresStore];
+    const queued = run([node('db'), node('app', ['db'])]);
+    await stalled.enqueueRun(queued);
+    const old = await stalled.claimStack({ id: 'stalled', pool: 'default' }, 1_000, t0);
+    expect(await rescuer.claimStack({ id: 'rescuer', pool: 'default' }, 1_000, later(500))).toBeUndefined();
+    const taken = await rescuer.claimStack({ id: 'rescuer', pool: 'default' }, 1_000, later(1_500));
+    expect(taken).toMatchObject({ stack: 'db', attempt: 2 });
+    expect(taken!.fence).toBeGreaterThan(old!.fence);
+    expect(await stalled.renewClaim(old!, 1_000, later(1_600))).toBe(false);
+    expect(await stalled.completeStack(old!, { status: 'succeeded', outputs: { url: { value: 'stale', sensitive: false } } })).toBe(false);
+    expect(await stalled.getOutputs('db')).toBeUndefined();
+    expect(await rescuer.completeStack(taken!, { status: 'succeeded', outputs: { url: { value: 'fresh', sensitive: true } } })).toBe(true);
+    expect((await rescuer.getOutputs('db'))?.outputs.url).toEqual({ value: 'fresh', sensitive: true });
+    expect((await rescuer.listNodes(queued.runId)).find((n) => n.stack === 'app')?.state).toBe('ready');
+    await Promise.all([stalled, rescuer].map((store) => store.close()));
+  });
+
+  it('skips everything downstream of a failure and stops handing out a cancelled run', async () => {
+    const [store] = stores(1) as [PostgresStore];
+    const queued = run([node('net', [], { priority: 3 }), node('db', ['net'], { priority: 2 }), node('app', ['db'], { priority: 1 }), node('dns', [], { priority: 0 })]);
+    await store.enqueueRun(queued);
+    const net = await store.claimStack({ id: 'w', pool: 'default' }, 30_000, t0);
+    await store.completeStack(net!, { status: 'failed', reason: 'exit 1' });
+    const nodes = await store.listNodes(queued.runId);
+    expect(nodes.filter((n) => n.state === 'skipped').map((n) => [n.stack, n.reason])).toEqual([
+      ['db', 'dependency net failed'],
+      ['app', 'dependency net failed'],
+    ]);
+    const dns = await store.claimStack({ id: 'w', pool: 'default' }, 30_000, t0);
+    expect(dns?.stack).toBe('dns');
+    await store.cancelRun(queued.runId);
+    expect(await store.renewClaim(dns!, 30_000, t0)).toBe(false);
+    expect(await store.claimStack({ id: 'w', pool: 'default' }, 30_000, t0)).toBeUndefined();
+    await store.close();
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * The work queue of distributed runs on PostgreSQL (see core's `WorkQueue`).
+ *
+ * - Claims take a per-fleet advisory transaction lock, then pick candidates
+ *   with `FOR UPDATE SKIP LOCKED`: counting running stacks per label and
+ *   claiming happen as one step, so `settings.limits` hold across workers.
+ * - Every claim bumps the node's `fence`; renewals and completions name the
+ *   fence they hold and change nothing when it moved (a worker whose lease was
+ *   taken over cannot commit outputs or mark anything done).
+ * - Completing a stack writes its outputs, marks it done and releases (or, on
+ *   failure, skips) its dependents in one transaction.
+ */
+import type { Pool, PoolClient } from 'pg';
+import type { QueuedRun, QueueNode, StackClaim, StackResult, WorkerIdentity } from '@stackfleet/core';
+import type { KeyProvider } from '../sqlite-outputs.js';
+import { sealRows, writeOutputRows } from './pg-outputs.js';
+import { withTransaction } from './pg-transaction.js';
+
+/** Statuses after which dependents may start. */
+const releasing = new Set(['succeeded', 'unchanged', 'changed']);
+
+interface NodeRow {
+  run_id: string;
+  stack: string;
+  pool: string;
+  labels: string[];
+  state: QueueNode['state'];
+  status: string | null;
+  reason: string | null;
+  worker_id: string | null;
+  fence: string;
+  attempt: number;
+  lease_ms: string | null;
+}
+
+async function lockFleetClaims(client: PoolClient, fleet: string): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [JSON.stringify(['claim', fleet])]);
+}
+
+export async function enqueueRun(pool: Pool, fleet: string, run: QueuedRun): Promise<void> {
+  await withTransaction(pool, async (client) => {
+    await client.query('INSERT INTO queue_runs (fleet, run_id, payload, limits) VALUES ($1, $2, $3, $4)', [
+      fleet, run.runId, JSON.stringify(run.payload ?? null), JSON.stringify(run.limits),
+    ]);
+    for (const stack of run.stacks) {
+      await client.query(
+        `INSERT INTO queue_nodes (fleet, run_id, stack, pool, labels, priority, pending, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [fleet, run.runId, stack.stack, stack.pool, JSON.stringify(stack.labels), stack.priority, stack.needs.length, stack.needs.length === 0 ? 'ready' : 'waiting'],
+      );
+      for (const upstream of stack.needs) {
+        await client.query('INSERT INTO queue_edges (fleet, run_id, upstream, dependent) VALUES ($1, $2, $3, $4)', [fleet, run.runId, upstream, stack.stack]);
+      }
+    }
+  });
+}
+
+export async function claimStack(pool: Pool, fleet: string, worker: WorkerIdentity, leaseMs: number, now: Date): Promise<StackClaim | undefined> {
+  const nowMs = now.getTime();
+  return withTransaction(pool, async (client) => {
+    await lockFleetClaims(client, fleet);
+    const candidates = (await client.query<NodeRow & { limits: Record<string, number>; payload: unknown }>(
+      `SELECT n.*, r.limits, r.payload FROM queue_nodes n
+         JOIN queue_runs r ON r.fleet = n.fleet AND r.run_id = n.run_id
+       WHERE n.fleet = $1 AND n.pool = $2 AND NOT r.cancelled
+         AND (n.state = 'ready' OR (n.state = 'claimed' AND n.lease_ms <= $3))
+       ORDER BY n.priority DESC, n.stack, n.run_id
+       LIMIT 64
+       FOR UPDATE OF n SKIP LOCKED`,
+      [fleet, worker.pool, nowMs],
+    )).rows;
+    if (candidates.length === 0) return undefined;
+    // Running stacks per label across every worker of the fleet (live leases only).
+    const running = (await client.query<{ label: string; count: string }>(
+      `SELECT label, count(*) AS count FROM queue_nodes, jsonb_array_elements_text(labels) AS label
+       WHERE fleet = $1 AND state = 'claimed' AND lease_ms > $2 GROUP BY label`,
+      [fleet, nowMs],
+    )).rows;
+    const inUse = new Map(running.map((row) => [row.label, Number(row.count)]));
+    const chosen = candidates.find((node) => node.labels.every((label) => node.limits[label] === undefined || (inUse.get(label) ?? 0) < (node.limits[label] ?? 0)));
+    if (!chosen) return undefined;
+    const lease = nowMs + leaseMs;
+    const updated = (await client.query<{ fence: string; attempt: number }>(
+      `UPDATE queue_nodes SET state = 'claimed', worker_id = $4, fence = fence + 1, attempt = attempt + 1, lease_ms = $5
+       WHERE fleet = $1 AND run_id = $2 AND stack = $3 RETURNING fence, attempt`,
+      [fleet, chosen.run_id, chosen.stack, worker.id, lease],
+    )).rows[0];
+    return {
+      runId: chosen.run_id,
+      stack: chosen.stack,
+      workerId: worker.id,
+      fence: Number(updated?.fence),
+      attempt: updated?.attempt ?? 1,
+      leaseExpiresAt: new Date(lease).toISOString(),
+      payload: chosen.payload,
+    };
+  });
+}
+
+export async function renewClaim(pool: Pool, fleet: string, claim: StackClaim, leaseMs: number, now: Date): Promise<boolean> {
+  const result = await pool.query(
+    `UPDATE queue_nodes n SET lease_ms = $6 FROM queue_runs r
+     WHERE n.fleet = $1 AND n.run_id = $2 AND n.stack = $3 AND n.fence = $4 AND n.worker_id = $5 AND n.state = 'claimed'
+       AND r.fleet = n.fleet AND r.run_id = n.run_id AND NOT r.cancelled`,
+    [fleet, claim.runId, claim.stack, claim.fence, claim.workerId, now.getTime() + leaseMs],
+  );
+  return result.rowCount === 1;
+}
+
+export async function completeStack(
+  pool: Pool,
+  fleet: string,
+  readKey: KeyProvider,
+  claim: StackClaim,
+  result: StackResult,
+  updatedAt: string,
+): Promise<boolean> {
+  const rows = result.outputs === undefined ? undefined : sealRows(readKey, claim.stack, result.outputs);
+  return withTransaction(pool, async (client) => {
+    const done = await client.query(
+      `UPDATE queue_nodes SET state = 'done', status = $6, reason = $7, lease_ms = NULL
+       WHERE fleet = $1 AND run_id = $2 AND stack = $3 AND fence = $4 AND worker_id = $5 AND state = 'claimed'`,
+      [fleet, claim.runId, claim.stack, claim.fence, claim.workerId, result.status, result.reason ?? null],
+    );
+    if (done.rowCount !== 1) return false;
+    if (rows !== undefined) await writeOutputRows(client, fleet, claim.stack, rows, claim.runId, updatedAt);
+    if (releasing.has(result.status)) {
+      await client.query(
+        `UPDATE queue_nodes n SET pending = pending - 1,
+           state = CASE WHEN pending - 1 = 0 AND state = 'waiting' THEN 'ready' ELSE state END
+         FROM queue_edges e
+         WHERE e.fleet = $1 AND e.run_id = $2 AND e.upstream = $3
+           AND n.fleet = e.fleet AND n.run_id = e.run_id AND n.stack = e.dependent`,
+        [fleet, claim.runId, claim.stack],
+      );
+    } else {
+      // Every stack downstream of a failure is skipped, saying which upstream it waited for.
+      await client.query(
+        `WITH RECURSIVE downstream(stack) AS (
+           SELECT dependent FROM queue_edges WHERE fleet = $1 AND run_id = $2 AND upstream = $3
+           UNION
+           SELECT e.dependent FROM queue_edges e JOIN downstream d ON e.upstream = d.stack WHERE e.fleet = $1 AND e.run_id = $2
+         )
+         UPDATE queue_nodes SET state = 'skipped', status = 'skipped', reason = $4
+         WHERE fleet = $1 AND run_id = $2 AND stack IN (SELECT stack FROM downstream) AND state IN ('waiting', 'ready')`,
+        [fleet, claim.runId, claim.stack, `dependency ${claim.stack} ${result.status}`],
+      );
+    }
+    return true;
+  });
+}
+
+export async function cancelRun(pool: Pool, fleet: string, runId: string): Promise<void> {
+  await withTransaction(pool, async (client) => {
+    await client.query('UPDATE queue_runs SET cancelled = TRUE WHERE fleet = $1 AND run_id = $2', [fleet, runId]);
+    await client.query(
+      `UPDATE queue_nodes SET state = 'skipped', status = 'skipped', reason = 'run cancelled'
+       WHERE fleet = $1 AND run_id = $2 AND state IN ('waiting', 'ready')`,
+      [fleet, runId],
+    );
+  });
+}
+
+export async function listNodes(pool: Pool, fleet: string, runId: string): Promise<QueueNode[]> {
+  const rows = (await pool.query<NodeRow>('SELECT * FROM queue_nodes WHERE fleet = $1 AND run_id = $2 ORDER BY priority DESC, stack', [fleet, runId])).rows;
+  return rows.map((row) => ({
+    stack: row.stack,
+    pool: row.pool,
+    state: row.state,
+    attempt: row.attempt,
+    ...(row.status === null ? {} : { status: row.status as NonNullable<QueueNode['status']> }),
+    ...(row.reason === null ? {} : { reason: row.reason }),
+    ...(row.worker_id === null ? {} : { workerId: row.worker_id }),
+  }));
+}
+
+export async function isRunDrained(pool: Pool, fleet: string, runId: string): Promise<boolean> {
+  const row = (await pool.query<{ open: string }>(
+    `SELECT count(*) AS open FROM queue_nodes WHERE fleet = $1 AND run_id = $2 AND state IN ('waiting', 'ready', 'claimed')`,
+    [fleet, runId],
+  )).rows[0];
+  return Number(row?.open ?? 0) === 0;
+}
