@@ -32,7 +32,17 @@ describe('buildStackBaseEnv', () => {
       manifest,
     );
     expect(base.env).toEqual({ PATH: '/bin', STACKFLEET_LOCK_TTL_MS: '5000' });
-    expect(base.hidden.sort()).toEqual(['hunter2', 'k'.repeat(64), 'postgres://u:pw@db/sf', 'tok-123']);
+    expect(base.hidden.sort()).toEqual(['hunter2', 'k'.repeat(64), 'postgres://u:pw@db/sf', 'pw', 'tok-123']);
+  });
+
+  it('hides the variable settings.state.url reads, and masks its password alone, raw and encoded', () => {
+    const { manifest: withStore } = parseManifest(
+      'version: 1\nsettings:\n  state: { url: "${{ env.FLEET_DB }}" }\nstacks:\n  app: { runner: command, path: ., commands: { apply: "true" } }\n',
+      'stacks.yaml',
+    );
+    const base = buildStackBaseEnv({ PATH: '/bin', FLEET_DB: 'postgresql://sf:p%40ss%2Fw0rd@db:5432/sf' }, withStore);
+    expect(base.env).toEqual({ PATH: '/bin' });
+    expect(base.hidden.sort()).toEqual(['p%40ss%2Fw0rd', 'p@ss/w0rd', 'postgresql://sf:p%40ss%2Fw0rd@db:5432/sf']);
   });
 
   it('keeps the rest of the environment for fromCommand secrets', () => {

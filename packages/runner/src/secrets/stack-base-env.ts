@@ -1,4 +1,4 @@
-import type { Manifest, SecretSource } from '@stackfleet/core';
+import { parseTemplate, type Manifest, type SecretSource } from '@stackfleet/core';
 
 /**
  * stackfleet's own secrets: the key that encrypts the store and the store's
@@ -31,11 +31,12 @@ export interface StackBaseEnv {
  */
 export function buildStackBaseEnv(orchestratorEnv: Record<string, string | undefined>, manifest: Manifest): StackBaseEnv {
   const secretSources = collectFromEnvSources(manifest);
+  for (const name of collectStateUrlSources(manifest)) secretSources.add(name);
   const env: Record<string, string> = {};
   const hidden: string[] = [];
   for (const [name, value] of Object.entries(orchestratorEnv)) {
     if (value === undefined) continue;
-    if (isOrchestratorSecret(name) || secretSources.has(name)) hidden.push(value);
+    if (isOrchestratorSecret(name) || secretSources.has(name)) hidden.push(value, ...urlPasswords(value));
     else env[name] = value;
   }
   return { env, hidden };
@@ -46,6 +47,31 @@ export function withoutOrchestratorSecrets(env: Record<string, string | undefine
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) if (value !== undefined && !isOrchestratorSecret(name)) kept[name] = value;
   return kept;
+}
+
+/** `settings.state.url: "${{ env.STACKFLEET_DB }}"` makes STACKFLEET_DB a secret of the orchestrator too. */
+function collectStateUrlSources(manifest: Manifest): string[] {
+  const url = manifest.settings.stateUrl;
+  if (url === undefined) return [];
+  try {
+    return parseTemplate(url).flatMap((part) => (part.kind === 'reference' && part.reference.root === 'env' ? [part.reference.name] : []));
+  } catch {
+    return []; // validation reports a broken template; nothing to hide then
+  }
+}
+
+/**
+ * A hidden URL's password on its own, raw and percent-encoded: a driver's
+ * error message may quote just the password, or the URL with it decoded.
+ */
+function urlPasswords(value: string): string[] {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return [];
+  try {
+    const encoded = new URL(value).password;
+    return encoded === '' ? [] : [...new Set([encoded, decodeURIComponent(encoded)])];
+  } catch {
+    return [];
+  }
 }
 
 function collectFromEnvSources(manifest: Manifest): Set<string> {
