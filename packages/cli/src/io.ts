@@ -12,3 +12,27 @@ export interface CliIo {
 export function writeLine(stream: Writable, text = ''): void {
   stream.write(`${text}\n`);
 }
+
+/**
+ * Makes a closed pipe (`stackfleet apply | head -2`, `| less` then `q`) stop
+ * the printing, never the command: without this, Node raises EPIPE as an
+ * unhandled 'error' and the process dies mid-apply, leaving the run
+ * `running` and its lock held. Once the reader is gone, writes are dropped.
+ */
+export function ignoreClosedPipe(stream: NodeJS.WriteStream): void {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') {
+      closed = true;
+      return;
+    }
+    throw error;
+  });
+  const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  stream.write = ((...args: unknown[]) => {
+    if (!closed && !stream.destroyed) return write(...args);
+    const callback = args.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+    callback?.();
+    return true;
+  }) as typeof stream.write;
+}

@@ -1,4 +1,4 @@
-import type { CliIo } from './io.js';
+import { ignoreClosedPipe, type CliIo } from './io.js';
 import { runCli } from './run-cli.js';
 
 // A handle that outlives the command (a stray timer, a child's pipe) must not
@@ -7,6 +7,8 @@ const LINGER_LIMIT_MS = 2_000;
 
 /** The process entry point: the only place that calls process.exit. */
 export async function main(argv: readonly string[]): Promise<void> {
+  ignoreClosedPipe(process.stdout);
+  ignoreClosedPipe(process.stderr);
   const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
   // Should the event loop ever run dry before the command settles, that is a
   // failure, not a silent success.

@@ -1,0 +1,69 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cliBin, makeTempDir, runStackfleet, testEnv } from '../support/cli.js';
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups) cleanup();
+  cleanups = [];
+});
+
+/** A temp fleet from raw manifest text; `dirs` are created for the stacks' paths. */
+function fleet(manifest: string, dirs: string[]): string {
+  const { dir, cleanup } = makeTempDir();
+  cleanups.push(cleanup);
+  for (const name of dirs) mkdirSync(join(dir, name), { recursive: true });
+  writeFileSync(join(dir, 'stacks.yaml'), manifest);
+  return dir;
+}
+
+/** Runs the CLI through a real shell pipe whose reader may go away; the exit code is stackfleet's own. */
+function pipeStackfleetStatus(dir: string, args: string, reader: string): { code: number; stdout: string; stderr: string } {
+  const script = `{ node ${JSON.stringify(cliBin)} ${args} 2>"$ERR"; echo $? > "$RC"; } | ${reader}`;
+  const rc = join(dir, '.rc');
+  const err = join(dir, '.err');
+  const result = spawnSync('sh', ['-c', script], { cwd: dir, env: testEnv({ RC: rc, ERR: err }), encoding: 'utf8' });
+  return { code: Number(readFileSync(rc, 'utf8').trim()), stdout: result.stdout, stderr: readFileSync(err, 'utf8') };
+}
+
+describe('a closed pipe never touches a live apply', () => {
+  it('finishes the run, records it succeeded and releases the lock when stdout is closed early', () => {
+    const dir = fleet(
+      [
+        'version: 1',
+        'stacks:',
+        '  slow:',
+        '    runner: command',
+        '    path: slow',
+        '    commands:',
+        '      apply: "for i in 1 2 3 4 5 6 7 8 9 10; do echo line $i; done; sleep 1; for i in 1 2 3; do echo more $i; done; echo done > applied.marker"',
+        '',
+      ].join('\n'),
+      ['slow'],
+    );
+    const piped = pipeStackfleetStatus(dir, 'apply --auto-approve', 'head -2');
+    expect(piped.stdout.trim().split('\n')).toHaveLength(2);
+    expect(piped.stderr).not.toContain('EPIPE');
+    expect(piped.code).toBe(0);
+    expect(existsSync(join(dir, 'slow/applied.marker'))).toBe(true);
+    const history = runStackfleet(['history', '--json'], { cwd: dir });
+    const run = JSON.parse(history.stdout.trim().split('\n')[0]!) as { status: string };
+    expect(run.status).toBe('succeeded');
+    const locks = runStackfleet(['locks', '--json'], { cwd: dir });
+    expect(locks.stdout.trim()).toBe('');
+  });
+
+  it('lets list, history and graph exit 0 quietly into head -1', () => {
+    // More than a pipe buffer (64 KiB) of output, so the writer outlives the reader.
+    const stacks = Array.from({ length: 1500 }, (_, index) => `stack-with-a-rather-long-name-${String(index).padStart(4, '0')}`);
+    const lines = ['version: 1', 'stacks:'];
+    for (const name of stacks) lines.push(`  ${name}:`, '    runner: command', `    path: ${name}`, '    commands: { apply: "true" }');
+    const dir = fleet(`${lines.join('\n')}\n`, stacks);
+    for (const command of ['list', 'history', 'graph']) {
+      const result = pipeStackfleetStatus(dir, command, 'head -1');
+      expect({ command, code: result.code, stderr: result.stderr }).toEqual({ command, code: 0, stderr: '' });
+    }
+  });
+});
