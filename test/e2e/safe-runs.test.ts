@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cliBin, makeTempDir, runStackfleet, testEnv } from '../support/cli.js';
+import { cliBin, makeTempDir, runStackfleet, startStackfleet, testEnv } from '../support/cli.js';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -65,5 +65,51 @@ describe('a closed pipe never touches a live apply', () => {
       const result = pipeStackfleetStatus(dir, command, 'head -1');
       expect({ command, code: result.code, stderr: result.stderr }).toEqual({ command, code: 0, stderr: '' });
     }
+  });
+});
+
+describe('files stackfleet writes are its own to clean', () => {
+  it('a run killed mid-apply does not block the stack with its context files; a user file still does', async () => {
+    const dir = fleet(
+      [
+        'version: 1',
+        'contexts:',
+        '  gen:',
+        '    files: { "gen.auto.tfvars": "size = 1\\n" }',
+        'stacks:',
+        '  app:',
+        '    runner: command',
+        '    path: app',
+        '    contexts: [gen]',
+        '    commands:',
+        '      apply: "cat gen.auto.tfvars; if [ -f slow ]; then touch started; sleep 30; fi"',
+        '',
+      ].join('\n'),
+      ['app'],
+    );
+    writeFileSync(join(dir, 'app/slow'), '');
+    const apply = startStackfleet(['apply', '--auto-approve'], { cwd: dir });
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(join(dir, 'app/started')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    apply.child.kill('SIGKILL');
+    await apply.done;
+    expect(existsSync(join(dir, 'app/gen.auto.tfvars'))).toBe(true);
+    rmSync(join(dir, 'app/slow'));
+    runStackfleet(['unlock', 'app', '--force'], { cwd: dir });
+    // The next run writes different content: the leftover must not read as the user's file.
+    const manifest = join(dir, 'stacks.yaml');
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('size = 1', 'size = 2'));
+
+    const again = runStackfleet(['apply', '--auto-approve'], { cwd: dir });
+    expect(again.stderr).not.toContain('already exists');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('size = 2');
+    expect(existsSync(join(dir, 'app/gen.auto.tfvars'))).toBe(false);
+
+    writeFileSync(join(dir, 'app/gen.auto.tfvars'), 'size = 9\n');
+    const refused = runStackfleet(['apply', '--auto-approve'], { cwd: dir });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout + refused.stderr).toContain('file "gen.auto.tfvars" already exists');
+    expect(readFileSync(join(dir, 'app/gen.auto.tfvars'), 'utf8')).toBe('size = 9\n');
   });
 });

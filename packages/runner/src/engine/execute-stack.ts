@@ -15,7 +15,7 @@ import { openStackLog } from '../log/index.js';
 import { createMasker, type Masker } from '../mask/masker.js';
 import { sensitiveOutputValues } from '../mask/mask-deep.js';
 import { resolveSecrets } from '../secrets/index.js';
-import { writeStackFiles } from '../files/index.js';
+import { stackFilesLedgerPath, writeStackFiles } from '../files/index.js';
 import type { StackExecution } from '../stack-runner/types.js';
 import { stackWorkDir } from '../stack-runner/completed-apply.js';
 import type { EngineRun } from './engine-run.js';
@@ -77,7 +77,7 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
 
     const workDir = stackWorkDir(options.stateDir, options.runId, name);
     await mkdir(workDir, { recursive: true, mode: 0o700 });
-    removeFiles = await writeStackFiles(resolved.dir, resolved.files);
+    removeFiles = await writeStackFiles(resolved.dir, resolved.files, { ledgerPath: stackFilesLedgerPath(options.stateDir, name) });
     const remediable = run.command === 'drift' && options.remediation?.stacks.has(name) === true;
     if (run.command === 'apply' || run.command === 'destroy' || remediable) {
       lock = await acquireStackLock({

@@ -79,3 +79,25 @@ describe('writeStackFiles', () => {
     expect((await readdir(root)).sort()).toEqual(['outside', 'stack']);
   });
 });
+
+describe('writeStackFiles with a ledger', () => {
+  it('removes files a killed run left (still as written), then writes; a user-edited leftover still conflicts', async () => {
+    const ledgerPath = join(root, 'state/files/app.json');
+    // A run writes and is "killed": its cleanup never runs.
+    await writeStackFiles(stack, { 'gen.auto.tfvars': 'a = 1\n', 'sub/x.txt': 'x' }, { ledgerPath });
+    const ledger = JSON.parse(await readFile(ledgerPath, 'utf8')) as { pid: number };
+    await writeFile(ledgerPath, JSON.stringify({ ...ledger, pid: 2 ** 22 + 7 }));
+    const cleanup = await writeStackFiles(stack, { 'gen.auto.tfvars': 'a = 2\n' }, { ledgerPath });
+    expect(await readFile(join(stack, 'gen.auto.tfvars'), 'utf8')).toBe('a = 2\n');
+    expect((await readdir(stack)).sort()).toEqual(['gen.auto.tfvars', 'main.tf']);
+    await cleanup();
+    expect(await readdir(stack)).toEqual(['main.tf']);
+    expect(await readdir(join(root, 'state/files'))).toEqual([]);
+
+    await writeStackFiles(stack, { 'gen.auto.tfvars': 'a = 1\n' }, { ledgerPath });
+    await writeFile(ledgerPath, JSON.stringify({ ...(JSON.parse(await readFile(ledgerPath, 'utf8')) as object), pid: 2 ** 22 + 7 }));
+    await writeFile(join(stack, 'gen.auto.tfvars'), 'edited by the user\n');
+    await expect(writeStackFiles(stack, { 'gen.auto.tfvars': 'a = 2\n' }, { ledgerPath })).rejects.toMatchObject({ code: 'E_FILE_EXISTS' });
+    expect(await readFile(join(stack, 'gen.auto.tfvars'), 'utf8')).toBe('edited by the user\n');
+  });
+});

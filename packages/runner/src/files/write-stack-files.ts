@@ -1,6 +1,16 @@
 import { lstat, mkdir, open, readFile, realpath, rm, rmdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { StackfleetError } from '@stackfleet/core';
+import { hashContent, removeLeftoverFiles, writeFilesLedger } from './files-ledger.js';
+
+export interface WriteStackFilesOptions {
+  /**
+   * Where to record what is written, before writing it (under the state
+   * directory). Files a killed run left there are removed first, so they
+   * never block the stack; without a ledger they would read as the user's.
+   */
+  ledgerPath?: string;
+}
 
 /**
  * Writes the stack's context `files` into its directory for the run and
@@ -11,23 +21,40 @@ import { StackfleetError } from '@stackfleet/core';
  * A path that leaves `dir` is refused (`E_FILE_OUTSIDE_STACK`), and so is a
  * path where a different file already exists (`E_FILE_EXISTS`): overwriting
  * it would destroy the user's file. An identical file is left alone.
+ * With a ledger, files that a killed run wrote are first removed (see
+ * files-ledger.ts), so only the user's own files ever conflict.
  */
-export async function writeStackFiles(dir: string, files: Record<string, string>): Promise<() => Promise<void>> {
+export async function writeStackFiles(
+  dir: string,
+  files: Record<string, string>,
+  options: WriteStackFilesOptions = {},
+): Promise<() => Promise<void>> {
+  const { ledgerPath } = options;
+  if (ledgerPath) await removeLeftoverFiles(ledgerPath);
   if (Object.keys(files).length === 0) return async () => undefined;
   const root = await realpath(dir);
-  const written: string[] = [];
+  const written: Array<{ path: string; sha256: string }> = [];
   const createdDirs: string[] = [];
+  const record = async (entries: Array<{ path: string; sha256: string }>): Promise<void> => {
+    if (ledgerPath) await writeFilesLedger(ledgerPath, { pid: process.pid, files: entries, dirs: createdDirs });
+  };
   const cleanup = async (): Promise<void> => {
-    await Promise.all(written.map((file) => rm(file, { force: true })));
+    await Promise.all(written.map((file) => rm(file.path, { force: true })));
     // Deepest first; rmdir (not rm -r) so anything else put there survives.
     for (const created of [...createdDirs].reverse()) await rmdir(created).catch(() => undefined);
+    if (ledgerPath) await rm(ledgerPath, { force: true });
   };
   try {
     for (const [name, content] of Object.entries(files)) {
       const path = await resolveInside(root, name);
       createdDirs.push(...(await makeParents(root, dirname(path))));
-      if (await writeNewFile(path, name, content, dir)) written.push(path);
+      const entry = { path, sha256: hashContent(content) };
+      // Recorded before the write, so a kill right after it still leaves a trail.
+      await record([...written, entry]);
+      if (await writeNewFile(path, name, content, dir)) written.push(entry);
     }
+    // The identical files we left alone are not ours to remove later.
+    await record(written);
   } catch (error) {
     await cleanup();
     throw error;
