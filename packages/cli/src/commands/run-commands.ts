@@ -1,8 +1,11 @@
 import { createInterface } from 'node:readline/promises';
-import { StackfleetError } from '@stackfleet/core';
+import { StackfleetError, type RunPlan } from '@stackfleet/core';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
+import type { Fleet } from '../manifest/read-manifest.js';
+import { openStore } from '../runtime/open-runtime.js';
 import { buildPlanForCommand, executeRun, exitCodeFor, requireApproval, type RunFlags } from './execute-run.js';
+import { findLiveDependents, liveDependentsError } from './find-live-dependents.js';
 
 /** `stackfleet plan [sel] [--detailed-exitcode]`. */
 export async function runPlanCommand(context: CommandContext, flags: RunFlags): Promise<number> {
@@ -33,11 +36,16 @@ export async function runApplyCommand(context: CommandContext, flags: RunFlags):
   return exitCodeFor('apply', result);
 }
 
-/** `stackfleet destroy [sel] [--auto-approve]`: reverse order. */
-export async function runDestroyCommand(context: CommandContext, flags: RunFlags): Promise<number> {
+/**
+ * `stackfleet destroy [sel] [--auto-approve]`: reverse order. Refuses while
+ * live stacks outside the selection depend on it, unless `--with-dependents`
+ * (they join the selection and go first) or `--force`.
+ */
+export async function runDestroyCommand(context: CommandContext, flags: RunFlags & { force?: boolean }): Promise<number> {
   requireApproval(context, 'destroy', flags);
   const fleet = context.readFleet();
   const plan = await buildPlanForCommand(context, fleet, 'destroy', flags);
+  if (!flags.force) await refuseLiveDependents(context, fleet, plan);
   if (!flags.autoApprove) {
     writeLine(context.io.stdout, `These stacks will be destroyed, dependents first:\n${[...plan.stacks].reverse().map((stack) => `  - ${stack.name}`).join('\n')}`);
     if (!(await confirm(context, `Destroy ${plan.stacks.length} stack(s)?`))) {
@@ -58,6 +66,16 @@ export async function runRunCommand(context: CommandContext, flags: RunFlags, ar
   const plan = await buildPlanForCommand(context, fleet, 'run', flags);
   const result = await executeRun(context, { fleet, plan, flags, runCommand: argv });
   return exitCodeFor('run', result);
+}
+
+async function refuseLiveDependents(context: CommandContext, fleet: Fleet, plan: RunPlan): Promise<void> {
+  const store = openStore(fleet, context.io.env);
+  try {
+    const live = await findLiveDependents(fleet, plan, store);
+    if (live.size > 0) throw liveDependentsError(live);
+  } finally {
+    await store.close();
+  }
 }
 
 async function confirm(context: CommandContext, question: string): Promise<boolean> {
