@@ -18,6 +18,7 @@ import { resolveSecrets } from '../secrets/index.js';
 import { stackFilesLedgerPath, writeStackFiles } from '../files/index.js';
 import type { StackExecution } from '../stack-runner/types.js';
 import { stackWorkDir } from '../stack-runner/completed-apply.js';
+import { removePlanFiles } from '../stack-runner/remove-plan-files.js';
 import type { EngineRun } from './engine-run.js';
 import { acquireStackLock, type HeldStackLock } from './stack-lock.js';
 import { runStackPhases, type PhaseContext } from './stack-phases.js';
@@ -53,6 +54,7 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
   const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
   const signal = timeout ? AbortSignal.any([run.interrupt, timeout]) : run.interrupt;
   let removeFiles: (() => Promise<void>) | undefined;
+  const workDir = stackWorkDir(options.stateDir, options.runId, name);
   let lock: HeldStackLock | undefined;
   let changes: ChangeSummary | undefined;
   const finish = (outcome: Omit<ExecutedStack, 'durationMs' | 'logFile'>): ExecutedStack => ({
@@ -75,7 +77,7 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
     const secrets = run.secrets.get(name) ?? (await resolveStackSecrets(resolved, run, signal));
     masker.add(Object.values(secrets));
 
-    const workDir = stackWorkDir(options.stateDir, options.runId, name);
+    // Owner-only: plan files in it hold secrets in clear text.
     await mkdir(workDir, { recursive: true, mode: 0o700 });
     removeFiles = await writeStackFiles(resolved.dir, resolved.files, { ledgerPath: stackFilesLedgerPath(options.stateDir, name) });
     const remediable = run.command === 'drift' && options.remediation?.stacks.has(name) === true;
@@ -118,17 +120,17 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
     };
     const result = await runStackPhases(phases).catch(async (error: unknown) => {
       // afterRun hooks run after failures too (notifications); their own failure must not hide the first.
-      await runHooks('afterRun', execution).catch(() => undefined);
+      await runHooks('afterRun', execution, { STACKFLEET_STATUS: 'failed' }).catch(() => undefined);
       throw error;
     });
-    await runHooks('afterRun', execution);
+    await runHooks('afterRun', execution, { STACKFLEET_STATUS: result.status });
     return finish({ ...result, ...(changes ? { changes } : {}) });
   } catch (error) {
     const reason = timeout?.aborted && timeoutMs !== undefined ? `timed out after ${formatDuration(timeoutMs)}` : describeError(error, masker);
     const exitCode = (error as { failure?: { exitCode?: number | null } }).failure?.exitCode ?? undefined;
     return finish({ status: 'failed', reason, ...(exitCode === undefined || exitCode === null ? {} : { exitCode }), ...(changes ? { changes } : {}) });
   } finally {
-    await Promise.allSettled([removeFiles?.(), lock?.release()]);
+    await Promise.allSettled([removeFiles?.(), lock?.release(), removePlanFiles(workDir)]);
     await log.close();
   }
 }

@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises';
+import { access, chmod, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { StackfleetError, type Outputs } from '@stackfleet/core';
 import { createPrivateFile } from '../files/create-private-file.js';
@@ -51,6 +51,8 @@ export function createTerraformAdapter(options: TerraformAdapterOptions): StackR
       await createPrivateFile(planFile);
       const args = ['plan', '-input=false', '-no-color', '-detailed-exitcode', `-out=${planFile}`];
       const { exitCode } = await tf(execution, 'plan', args, { okExitCodes: [0, 2] });
+      // A plan file holds every variable and secret in clear text (terraform's format): owner-only.
+      await chmod(planFile, 0o600);
       const hasChanges = exitCode === 2;
       // No changes: skip `show -json`, it would only count zeros.
       const changes = hasChanges
@@ -70,6 +72,8 @@ export function createTerraformAdapter(options: TerraformAdapterOptions): StackR
       await runHooks('beforeApply', execution);
       execution.onStep('apply');
       await tf(execution, 'apply', ['apply', '-input=false', '-no-color', plan.planFile]);
+      // Applied: the plan (and the secrets in it) is no longer needed.
+      await rm(plan.planFile, { force: true });
       const outputs = await readOutputs(execution);
       await runHooks('afterApply', execution);
       return { outputs };
