@@ -6,6 +6,7 @@ import type { GlobalOptions } from '../options.js';
 import type { ArgumentSpec, CommandSpec, OptionSpec } from './command-spec.js';
 import { COMMANDS, PROGRAM_EXAMPLES, PROGRAM_SUMMARY } from './commands.js';
 import { GLOBAL_OPTIONS } from './global-options.js';
+import { refuseContradictingFlags } from './refuse-contradicting-flags.js';
 
 const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
@@ -47,6 +48,7 @@ function addCommand(parent: Command, spec: CommandSpec, wiring: Wiring): void {
   if (load === undefined) return;
   command.action(async (...rest: unknown[]) => {
     const self = rest[rest.length - 1] as Command;
+    refuseContradictingFlags(self.optsWithGlobals());
     const context = createCommandContext(wiring.io, self.optsWithGlobals() as GlobalOptions);
     const handler = await load();
     wiring.setExitCode(await handler(context, self.opts() as never, self.args));

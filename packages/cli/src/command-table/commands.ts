@@ -71,15 +71,16 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'destroy',
-    summary: 'destroy the selected stacks in reverse dependency order',
+    summary: 'destroy the selected stacks in reverse dependency order (refused while live stacks outside the selection depend on them)',
     exits: '0 / 1',
     options: [
       ...RUN_SELECTION_OPTIONS,
       autoApprove,
       { flags: '--lock-timeout <duration>', description: 'wait this long for a stack locked by another run', parse: parseDurationFlag('--lock-timeout') },
+      { flags: '--force', description: 'destroy even while live stacks outside the selection depend on it' },
     ],
     globals: RUN_GLOBALS,
-    examples: ['stackfleet destroy --stack app --auto-approve'],
+    examples: ['stackfleet destroy --stack app --auto-approve', 'stackfleet destroy --stack network --with-dependents --auto-approve'],
     load: async () => (await import('../commands/run-commands.js')).runDestroyCommand,
   },
   {
@@ -125,12 +126,15 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'outputs',
-    summary: 'the stored outputs of a stack (sensitive values masked)',
-    exits: '0, 1 unknown stack',
-    arguments: [{ syntax: '<stack>', description: 'stack name', complete: 'stack' }],
+    summary: 'the stored outputs of a stack (sensitive values masked), or one of them raw',
+    exits: '0, 1 unknown stack or output',
+    arguments: [
+      { syntax: '<stack>', description: 'stack name', complete: 'stack' },
+      { syntax: '[key]', description: 'print only this output, raw (strings unquoted, anything else as JSON)' },
+    ],
     options: [{ flags: '--show-sensitive', description: 'reveal sensitive values (interactive terminals only)' }],
     globals: READ_GLOBALS,
-    examples: ['stackfleet outputs network', 'stackfleet outputs database --json'],
+    examples: ['stackfleet outputs network', 'stackfleet outputs database --json', 'stackfleet outputs network vpc_id'],
     load: async () => (await import('../commands/outputs.js')).runOutputsCommand,
   },
   {
@@ -183,7 +187,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'ui',
     summary: 'the interactive terminal UI (default in a terminal)',
-    exits: '0',
+    exits: '0, 1 no terminal on stdin',
     options: [{ flags: '--base <ref>', description: 'mark stacks affected since this git ref (default: merge-base with the default branch)' }],
     globals: ['file', 'concurrency', 'keepGoing', 'failFast', 'color'],
     examples: ['stackfleet ui', 'stackfleet'],

@@ -1,3 +1,4 @@
+import { StackfleetError } from '@stackfleet/core';
 import type { CommandContext } from '../command-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { shouldUseColor } from '../output/choose-output-mode.js';
@@ -5,6 +6,12 @@ import { openStore } from '../runtime/open-runtime.js';
 
 /** `stackfleet ui`: the interactive terminal UI (also the default in a terminal with no command). */
 export async function runUiCommand(context: CommandContext, options: { base?: string } = {}): Promise<number> {
+  // ink needs raw-mode keys: without a terminal on stdin it would crash or hang.
+  if (!context.io.stdin.isTTY) {
+    throw new StackfleetError('E_NO_TERMINAL', 'ui needs an interactive terminal, but stdin is not a TTY', {
+      hint: 'in scripts and CI use `stackfleet list`, `plan` or `apply --auto-approve`',
+    });
+  }
   const fleet = context.readFleet();
   const affected = await readAffectedSet(context, fleet, options.base);
   // Development React is several times slower; the UI is always a production build.
