@@ -113,3 +113,119 @@ describe('files stackfleet writes are its own to clean', () => {
     expect(readFileSync(join(dir, 'app/gen.auto.tfvars'), 'utf8')).toBe('size = 9\n');
   });
 });
+
+describe('destroy is deliberate', () => {
+  function networkFleet(): string {
+    const lines = ['version: 1', 'stacks:'];
+    for (const [name, deps] of [['network', []], ['app', ['network']], ['web', ['app']], ['other', []]] as const) {
+      lines.push(`  ${name}:`, '    runner: command', `    path: ${name}`);
+      if (deps.length > 0) lines.push(`    dependsOn: [${deps.join(', ')}]`);
+      lines.push('    commands:', `      apply: "echo up >> ../trail"`, `      destroy: "echo ${name} >> ../destroyed"`);
+    }
+    return fleet(`${lines.join('\n')}\n`, ['network', 'app', 'web', 'other']);
+  }
+
+  it('refuses to destroy a stack that live stacks outside the selection depend on, unless --with-dependents or --force', () => {
+    const dir = networkFleet();
+    // Only network and app are live; web was never applied.
+    expect(runStackfleet(['apply', '--auto-approve', '--stack', 'network', '--stack', 'app'], { cwd: dir }).code).toBe(0);
+    const refused = runStackfleet(['destroy', '--stack', 'network', '--auto-approve'], { cwd: dir });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('refusing to destroy: 1 live stack(s) outside the selection depend on it:\n  - app (depends on network)');
+    expect(refused.stderr).toContain('--with-dependents');
+    expect(existsSync(join(dir, 'destroyed'))).toBe(false);
+
+    const cascade = runStackfleet(['destroy', '--stack', 'network', '--with-dependents', '--auto-approve', '-j', '1'], { cwd: dir });
+    expect(cascade.code).toBe(0);
+    expect(readFileSync(join(dir, 'destroyed'), 'utf8')).toBe('web\napp\nnetwork\n');
+
+    expect(runStackfleet(['apply', '--auto-approve'], { cwd: dir }).code).toBe(0);
+    const forced = runStackfleet(['destroy', '--stack', 'network', '--force', '--auto-approve'], { cwd: dir });
+    expect(forced.code).toBe(0);
+    expect(readFileSync(join(dir, 'destroyed'), 'utf8')).toBe('web\napp\nnetwork\nnetwork\n');
+  });
+});
+
+describe('plan files hold secrets: owner-only, and gone when no longer needed', () => {
+  it('writes the terraform plan file 0600 in an owner-only directory and removes it after plan and after apply', () => {
+    const dir = fleet(
+      [
+        'version: 1',
+        'stacks:',
+        '  net:',
+        '    runner: terraform',
+        '    path: net',
+        '    hooks:',
+        '      afterPlan: "stat -c %a ../.stackfleet/runs/*/work/net/*.tfplan ../.stackfleet/runs/*/work/net >> ../modes.txt"',
+        '',
+      ].join('\n'),
+      ['net'],
+    );
+    writeFileSync(join(dir, 'net/main.tf'), 'variable "token" {\n  default   = "s3cr3t-value"\n  sensitive = true\n}\nresource "terraform_data" "x" {\n  input = var.token\n}\n');
+    const plan = runStackfleet(['plan'], { cwd: dir });
+    expect(plan.code).toBe(0);
+    expect(readFileSync(join(dir, 'modes.txt'), 'utf8')).toBe('600\n700\n');
+    const leftovers = () => spawnSync('sh', ['-c', 'find .stackfleet -name "*.tfplan"'], { cwd: dir, encoding: 'utf8' }).stdout;
+    expect(leftovers()).toBe('');
+    const apply = runStackfleet(['apply', '--auto-approve'], { cwd: dir });
+    expect(apply.code).toBe(0);
+    expect(leftovers()).toBe('');
+  });
+});
+
+describe('first-hour fixes', () => {
+  function simpleFleet(): string {
+    return fleet(
+      [
+        'version: 1',
+        'stacks:',
+        '  net:',
+        '    runner: command',
+        '    path: net',
+        '    hooks:',
+        '      afterRun: "echo $STACKFLEET_STATUS >> ../status.txt"',
+        '    commands:',
+        `      apply: ${JSON.stringify('echo \'{"vpc_id": "vpc-123", "cidrs": ["10.0.0.0/16"]}\' > "$STACKFLEET_OUTPUTS"')}`,
+        '  app:',
+        '    runner: command',
+        '    path: app',
+        '    dependsOn: [net]',
+        '    hooks:',
+        '      afterRun: "echo $STACKFLEET_STATUS >> ../status.txt"',
+        '    commands:',
+        '      apply: "exit 4"',
+        '',
+      ].join('\n'),
+      ['net', 'app'],
+    );
+  }
+
+  it('refuses contradicting flags as usage errors', () => {
+    const dir = simpleFleet();
+    const both = runStackfleet(['apply', '--auto-approve', '--fail-fast', '--keep-going'], { cwd: dir });
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain('--fail-fast and --keep-going contradict each other');
+    const deps = runStackfleet(['plan', '--stack', 'net', '--with-dependents', '--no-dependents'], { cwd: dir });
+    expect(deps.code).toBe(1);
+    expect(deps.stderr).toContain('--with-dependents and --no-dependents contradict each other');
+    expect(existsSync(join(dir, 'status.txt'))).toBe(false);
+  });
+
+  it('gives afterRun hooks STACKFLEET_STATUS, and `outputs STACK KEY` prints one raw value', () => {
+    const dir = simpleFleet();
+    expect(runStackfleet(['apply', '--auto-approve', '-j', '1'], { cwd: dir }).code).toBe(1);
+    expect(readFileSync(join(dir, 'status.txt'), 'utf8')).toBe('succeeded\nfailed\n');
+    expect(runStackfleet(['outputs', 'net', 'vpc_id'], { cwd: dir })).toMatchObject({ code: 0, stdout: 'vpc-123\n' });
+    expect(runStackfleet(['outputs', 'net', 'cidrs'], { cwd: dir })).toMatchObject({ code: 0, stdout: '["10.0.0.0/16"]\n' });
+    const missing = runStackfleet(['outputs', 'net', 'vpc'], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('stack "net" has no output "vpc"');
+  });
+
+  it('`ui` without a terminal on stdin exits 1 with a clear message', () => {
+    const dir = simpleFleet();
+    const ui = runStackfleet(['ui'], { cwd: dir });
+    expect(ui.code).toBe(1);
+    expect(ui.stderr).toContain('ui needs an interactive terminal, but stdin is not a TTY');
+  });
+});
