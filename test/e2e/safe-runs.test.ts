@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliBin, makeTempDir, runStackfleet, startStackfleet, testEnv } from '../support/cli.js';
@@ -227,5 +227,31 @@ describe('first-hour fixes', () => {
     const ui = runStackfleet(['ui'], { cwd: dir });
     expect(ui.code).toBe(1);
     expect(ui.stderr).toContain('ui needs an interactive terminal, but stdin is not a TTY');
+  });
+});
+
+describe('retention: gc and the cleanup after each run', () => {
+  it('keeps settings.retention.runs run directories, removes leftover plan files and reports what went', () => {
+    const manifest = (runs: number) =>
+      ['version: 1', 'settings:', `  retention: { age: 7d, runs: ${runs} }`, 'stacks:', '  a:', '    runner: command', '    path: a', '    commands: { apply: "echo hi" }', ''].join('\n');
+    const dir = fleet(manifest(2), ['a']);
+    const runDirs = () => readdirSync(join(dir, '.stackfleet/runs')).sort();
+    for (let index = 0; index < 3; index += 1) expect(runStackfleet(['apply', '--auto-approve'], { cwd: dir }).code).toBe(0);
+    const ids = (runStackfleet(['history', '--json'], { cwd: dir }).stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id)).sort();
+    expect(ids).toHaveLength(3);
+    expect(runDirs()).toEqual(ids.slice(1));
+
+    writeFileSync(join(dir, 'stacks.yaml'), manifest(1));
+    mkdirSync(join(dir, '.stackfleet/runs', ids[2]!, 'work/a'), { recursive: true });
+    writeFileSync(join(dir, '.stackfleet/runs', ids[2]!, 'work/a/a.tfplan'), 'secret');
+    const dry = runStackfleet(['gc', '--dry-run'], { cwd: dir });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`would remove 1 run log directory, 1 plan file(s), 0 repo checkout(s)\n  run ${ids[1]}\n`);
+    expect(runDirs()).toEqual(ids.slice(1));
+    const gc = runStackfleet(['gc', '--json'], { cwd: dir });
+    expect(gc.code).toBe(0);
+    expect(JSON.parse(gc.stdout)).toEqual({ runs: [ids[1]], planFiles: [join(dir, '.stackfleet/runs', ids[2]!, 'work/a/a.tfplan')], checkouts: [] });
+    expect(runDirs()).toEqual([ids[2]]);
+    expect(existsSync(join(dir, '.stackfleet/runs', ids[2]!, 'work/a/a.tfplan'))).toBe(false);
   });
 });

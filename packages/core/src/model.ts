@@ -110,6 +110,16 @@ export interface Settings {
   stateUrl?: string;
   /** The fleet's name in a shared store; undefined = derived from the repository. */
   fleet?: string;
+  /** Always set by the manifest parser; optional for hand-built manifests. */
+  retention?: RetentionSettings;
+}
+
+/** What `stackfleet gc` keeps under the state directory. */
+export interface RetentionSettings {
+  /** Older run logs, plan files and checkouts go. @default 7 days */
+  ageMs: number;
+  /** Logs of at most this many finished runs stay. @default 200 */
+  runs: number;
 }
 
 /** `policies[]` in the manifest: a policy file and the stacks it applies to. */

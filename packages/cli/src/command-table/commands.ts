@@ -167,6 +167,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('../commands/resume.js')).runResumeCommand,
   },
   {
+    name: 'gc',
+    summary: 'remove old run logs, leftover plan files and old repo checkouts (settings.retention)',
+    exits: '0 / 1',
+    options: [{ flags: '--dry-run', description: 'only list what would be removed' }],
+    globals: READ_GLOBALS,
+    examples: ['stackfleet gc', 'stackfleet gc --dry-run --json'],
+    load: async () => (await import('../commands/gc.js')).runGcCommand,
+  },
+  {
     name: 'locks',
     summary: 'list stack locks',
     exits: '0 / 1',

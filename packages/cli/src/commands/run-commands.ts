@@ -6,12 +6,14 @@ import type { Fleet } from '../manifest/read-manifest.js';
 import { openStore } from '../runtime/open-runtime.js';
 import { buildPlanForCommand, executeRun, exitCodeFor, requireApproval, type RunFlags } from './execute-run.js';
 import { findLiveDependents, liveDependentsError } from './find-live-dependents.js';
+import { cleanUpAfterRun } from './gc.js';
 
 /** `stackfleet plan [sel] [--detailed-exitcode]`. */
 export async function runPlanCommand(context: CommandContext, flags: RunFlags): Promise<number> {
   const fleet = context.readFleet();
   const plan = await buildPlanForCommand(context, fleet, 'plan', flags);
   const result = await executeRun(context, { fleet, plan, flags });
+  await cleanUpAfterRun(context, fleet);
   return exitCodeFor('plan', result, flags.detailedExitcode);
 }
 
@@ -33,6 +35,7 @@ export async function runApplyCommand(context: CommandContext, flags: RunFlags):
     }
   }
   const result = await executeRun(context, { fleet, plan, flags });
+  await cleanUpAfterRun(context, fleet);
   return exitCodeFor('apply', result);
 }
 
@@ -54,6 +57,7 @@ export async function runDestroyCommand(context: CommandContext, flags: RunFlags
     }
   }
   const result = await executeRun(context, { fleet, plan, flags });
+  await cleanUpAfterRun(context, fleet);
   return exitCodeFor('destroy', result);
 }
 
@@ -65,6 +69,7 @@ export async function runRunCommand(context: CommandContext, flags: RunFlags, ar
   const fleet = context.readFleet();
   const plan = await buildPlanForCommand(context, fleet, 'run', flags);
   const result = await executeRun(context, { fleet, plan, flags, runCommand: argv });
+  await cleanUpAfterRun(context, fleet);
   return exitCodeFor('run', result);
 }
 

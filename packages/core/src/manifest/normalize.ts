@@ -36,6 +36,7 @@ export function normalizeManifest(raw: RawManifest, source: string): Manifest {
       limits: raw.settings.limits,
       ...(raw.settings.state?.url === undefined ? {} : { stateUrl: raw.settings.state.url }),
       ...(raw.settings.fleet === undefined ? {} : { fleet: raw.settings.fleet }),
+      retention: { ageMs: parseDuration(raw.settings.retention.age) ?? 0, runs: raw.settings.retention.runs },
     },
     variables: raw.variables,
     contexts: mapValues(raw.contexts, normalizeContext),

@@ -21,7 +21,7 @@ export const RUNNER_KINDS = ['terraform', 'tofu', 'command'] as const;
 export const durationSchema = z
   .string()
   .regex(DURATION_PATTERN)
-  .describe('A duration: integers with units h, m, s, ms, largest first, e.g. "30m", "90s", "1h30m", "500ms".');
+  .describe('A duration: integers with units d, h, m, s, ms, largest first, e.g. "30m", "90s", "1h30m", "500ms", "7d".');
 
 export const stringListSchema = z.array(z.string());
 

@@ -134,6 +134,13 @@ export const settingsSchema = z
       .min(1)
       .optional()
       .describe("This fleet's name in a shared store. @default the manifest's path in its repository plus the repository's origin URL"),
+    retention: z
+      .strictObject({
+        age: durationSchema.default('7d').describe('Remove run logs, plan files and repo checkouts older than this.'),
+        runs: z.int().min(1).default(200).describe('Keep the logs of at most this many finished runs (newest first).'),
+      })
+      .prefault({})
+      .describe('What `stackfleet gc` (and the cleanup after each run) keeps under the state directory.'),
   })
   .describe('Fleet-wide settings.');
 

@@ -136,6 +136,10 @@ describe('parseManifest on the SPEC §2 example', () => {
           "limits": {
             "prod": 1,
           },
+          "retention": {
+            "ageMs": 604800000,
+            "runs": 200,
+          },
           "stateDir": ".stackfleet",
         },
         "source": "stacks.yaml",

@@ -1,0 +1,66 @@
+import type { RetentionSettings } from '@stackfleet/core';
+import type { CommandContext } from '../command-context.js';
+import { writeLine } from '../io.js';
+import type { Fleet } from '../manifest/read-manifest.js';
+import { openStore } from '../runtime/open-runtime.js';
+
+const DEFAULT_RETENTION: RetentionSettings = { ageMs: 7 * 86_400_000, runs: 200 };
+
+export interface GarbageReport {
+  runs: string[];
+  planFiles: string[];
+  checkouts: string[];
+}
+
+/** `stackfleet gc [--dry-run]`: applies settings.retention to the state directory and says what went. */
+export async function runGcCommand(context: CommandContext, options: { dryRun?: boolean }): Promise<number> {
+  const fleet = context.readFleet();
+  const report = await collectGarbage(context, fleet, { dryRun: Boolean(options.dryRun) });
+  if (context.global.json) {
+    writeLine(context.io.stdout, JSON.stringify(report));
+    return 0;
+  }
+  const verb = options.dryRun ? 'would remove' : 'removed';
+  const out = context.io.stdout;
+  writeLine(out, `${verb} ${report.runs.length} run log director${report.runs.length === 1 ? 'y' : 'ies'}, ${report.planFiles.length} plan file(s), ${report.checkouts.length} repo checkout(s)`);
+  for (const run of report.runs) writeLine(out, `  run ${run}`);
+  for (const file of report.planFiles) writeLine(out, `  plan file ${file}`);
+  for (const dir of report.checkouts) writeLine(out, `  checkout ${dir}`);
+  return 0;
+}
+
+/**
+ * The cleanup after every run: bounded (a few run directories at most), so a
+ * long-neglected state directory is worked down over several runs instead of
+ * delaying one. Never fails the run; prints one line when it removed anything.
+ */
+export async function cleanUpAfterRun(context: CommandContext, fleet: Fleet): Promise<void> {
+  try {
+    const report = await collectGarbage(context, fleet, { dryRun: false, maxRemovals: 20 });
+    const total = report.runs.length + report.planFiles.length + report.checkouts.length;
+    if (total > 0) {
+      context.note(`gc: removed ${report.runs.length} old run(s), ${report.planFiles.length} plan file(s), ${report.checkouts.length} checkout(s) (settings.retention)`);
+    }
+  } catch (error) {
+    context.note(`warning: cleanup of old runs failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function collectGarbage(
+  context: CommandContext,
+  fleet: Fleet,
+  options: { dryRun: boolean; maxRemovals?: number },
+): Promise<GarbageReport> {
+  const [{ removeOldRuns }, { removeOldCheckouts }] = await Promise.all([import('@stackfleet/runner'), import('@stackfleet/vcs')]);
+  const retention = fleet.loaded.manifest.settings.retention ?? DEFAULT_RETENTION;
+  const now = new Date();
+  const store = openStore(fleet, context.io.env);
+  try {
+    const runs = await store.listRuns();
+    const removed = await removeOldRuns({ stateDir: fleet.stateDir, runs, retention, now, ...options });
+    const checkouts = await removeOldCheckouts({ stateDir: fleet.stateDir, olderThan: new Date(now.getTime() - retention.ageMs), dryRun: options.dryRun });
+    return { ...removed, checkouts };
+  } finally {
+    await store.close();
+  }
+}

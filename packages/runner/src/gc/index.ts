@@ -1,0 +1,1 @@
+export { removeOldRuns, type RemoveOldRunsOptions, type RemovedRuns } from './remove-old-runs.js';

@@ -1,0 +1,71 @@
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunRecord, RetentionSettings } from '@stackfleet/core';
+
+export interface RemoveOldRunsOptions {
+  stateDir: string;
+  /** Every run record, newest first (as `Store.listRuns` returns them). */
+  runs: readonly RunRecord[];
+  retention: RetentionSettings;
+  now: Date;
+  /** Stop after removing this many run directories (the cleanup after a run stays short). */
+  maxRemovals?: number;
+  /** Only say what would go. */
+  dryRun?: boolean;
+}
+
+export interface RemovedRuns {
+  /** Run directories removed (logs, work files), by run id. */
+  runs: string[];
+  /** Plan files removed from the runs that were kept. */
+  planFiles: string[];
+}
+
+/**
+ * Removes `<stateDir>/runs/<id>/` of finished runs past the retention (older
+ * than `ageMs`, or beyond the newest `runs`), directories no record knows once
+ * they are that old, and any terraform plan file a finished run left (they
+ * hold secrets in clear text). Running and interrupted runs are never
+ * touched: `resume` needs their work files.
+ */
+export async function removeOldRuns(options: RemoveOldRunsOptions): Promise<RemovedRuns> {
+  const runsDir = join(options.stateDir, 'runs');
+  const names = (await readdir(runsDir).catch(() => [] as string[])).sort();
+  const records = new Map(options.runs.map((run) => [run.id, run]));
+  const finished = options.runs.filter((run) => isFinished(run));
+  const beyondCount = new Set(finished.slice(options.retention.runs).map((run) => run.id));
+  const cutoff = options.now.getTime() - options.retention.ageMs;
+  const removed: RemovedRuns = { runs: [], planFiles: [] };
+  for (const name of names) {
+    const dir = join(runsDir, name);
+    const record = records.get(name);
+    if (record && !isFinished(record)) continue;
+    const startedAt = record ? Date.parse(record.startedAt) : (await stat(dir)).mtimeMs;
+    if (beyondCount.has(name) || startedAt < cutoff) {
+      if (removed.runs.length >= (options.maxRemovals ?? Infinity)) continue;
+      if (!options.dryRun) await rm(dir, { recursive: true, force: true });
+      removed.runs.push(name);
+    } else if (record) {
+      removed.planFiles.push(...(await removePlanFilesOfRun(dir, options.dryRun ?? false)));
+    }
+  }
+  return removed;
+}
+
+function isFinished(run: RunRecord): boolean {
+  return run.status !== 'running' && run.status !== 'interrupted';
+}
+
+async function removePlanFilesOfRun(runDir: string, dryRun: boolean): Promise<string[]> {
+  const workDir = join(runDir, 'work');
+  const found: string[] = [];
+  for (const stack of await readdir(workDir).catch(() => [] as string[])) {
+    for (const name of await readdir(join(workDir, stack)).catch(() => [] as string[])) {
+      if (!name.endsWith('.tfplan')) continue;
+      const path = join(workDir, stack, name);
+      if (!dryRun) await rm(path, { force: true });
+      found.push(path);
+    }
+  }
+  return found;
+}
