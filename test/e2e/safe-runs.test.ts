@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cliBin, makeTempDir, runStackfleet, startStackfleet, testEnv } from '../support/cli.js';
+import { cliBin, copyExampleFleet, gitInit, makeTempDir, repoRoot, runStackfleet, startStackfleet, testEnv } from '../support/cli.js';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -253,5 +253,34 @@ describe('retention: gc and the cleanup after each run', () => {
     expect(JSON.parse(gc.stdout)).toEqual({ runs: [ids[1]], planFiles: [join(dir, '.stackfleet/runs', ids[2]!, 'work/a/a.tfplan')], checkouts: [] });
     expect(runDirs()).toEqual([ids[2]]);
     expect(existsSync(join(dir, '.stackfleet/runs', ids[2]!, 'work/a/a.tfplan'))).toBe(false);
+  });
+});
+
+describe('the README tour', () => {
+  it('runs on a fresh copy of the example fleet, and its comments match the real output', () => {
+    const { dir, cleanup } = makeTempDir();
+    cleanups.push(cleanup);
+    copyExampleFleet(dir);
+    gitInit(dir);
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const tour = readme.slice(readme.indexOf('## A tour'));
+    const block = tour.slice(tour.indexOf('```sh\n') + 6, tour.indexOf('```', tour.indexOf('```sh\n') + 6));
+    const steps = block
+      .trim()
+      .split('\n')
+      .map((line) => /^npx stackfleet(?<args>[^#]*)#\s*(?<comment>.*)$/.exec(line)!.groups!)
+      .map(({ args, comment }) => ({ args: args!.trim().split(/\s+/).filter((word) => word !== ''), comment: comment! }))
+      // The bare command opens the UI, which needs a terminal.
+      .filter((step) => step.args.length > 0);
+    expect(steps.length).toBeGreaterThan(10);
+    for (const step of steps) {
+      const result = runStackfleet(step.args, { cwd: dir });
+      const label = `stackfleet ${step.args.join(' ')}`;
+      if (step.args[0] === 'drift' && step.args.length === 1) expect([label, [0, 2].includes(result.code ?? -1)]).toEqual([label, true]);
+      else expect([label, result.code, result.stderr]).toEqual([label, 0, expect.any(String)]);
+      if (step.args[0] === 'validate') expect(result.stdout.trim()).toBe(step.comment);
+      if (step.args[0] === 'list') expect(result.stdout.trim().split('\n').join(', ')).toBe(step.comment);
+      if (step.args[0] === 'outputs') expect(result.stdout).toContain(step.comment.replace(/ \(sensitive\)$/, ''));
+    }
   });
 });

@@ -39,7 +39,7 @@ describe('renderTemplate', () => {
 
   it('names the stack and key of a missing output', () => {
     expect(renderError('${{ stacks.db.outputs.url }}')).toMatchInlineSnapshot(`
-      "E_OUTPUT_MISSING stack "db" has no outputs yet (needed by "\${{ stacks.db.outputs.url }}")
+      "E_OUTPUT_MISSING stack "db" has no outputs yet (needed by "\${{ stacks.db.outputs.url }}"): apply it first, or give plans a mock
         hint: apply "db" first, or add a mock for plans: dependsOn: [{ stack: db, mock: { url: ... } }]"
     `);
     expect(renderError('${{ stacks.network.outputs.subnet }}')).toMatchInlineSnapshot(`

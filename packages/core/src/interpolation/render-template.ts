@@ -104,7 +104,8 @@ function resolveReference(reference: TemplateReference, source: string, scope: T
 function readOutput(stack: string, output: string, source: string, scope: TemplateScope): unknown {
   const outputs = scope.outputs(stack);
   if (outputs === undefined) {
-    throw new StackfleetError('E_OUTPUT_MISSING', `stack "${stack}" has no outputs yet (needed by ${quoteText(source)})`, {
+    // The hint is in the message too: a stack's failure reason shows only the message.
+    throw new StackfleetError('E_OUTPUT_MISSING', `stack "${stack}" has no outputs yet (needed by ${quoteText(source)}): apply it first, or give plans a mock`, {
       hint: `apply "${stack}" first, or add a mock for plans: dependsOn: [{ stack: ${stack}, mock: { ${output}: ... } }]`,
     });
   }
