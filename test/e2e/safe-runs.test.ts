@@ -222,6 +222,36 @@ describe('first-hour fixes', () => {
     expect(missing.stderr).toContain('stack "net" has no output "vpc"');
   });
 
+  it('reports every missing secret at once', () => {
+    const dir = fleet(
+      [
+        'version: 1',
+        'contexts:',
+        '  shared:',
+        '    attachTo: { labels: ["*"] }',
+        '    secrets: { SHARED_TOKEN: { fromEnv: SF_TEST_SHARED_TOKEN } }',
+        'stacks:',
+        '  a:',
+        '    runner: command',
+        '    path: a',
+        '    secrets: { A_KEY: { fromFile: missing-a.txt }, A_TOKEN: { fromEnv: SF_TEST_A_TOKEN } }',
+        '    commands: { apply: "true" }',
+        '  b:',
+        '    runner: command',
+        '    path: b',
+        '    secrets: { B_TOKEN: { fromEnv: SF_TEST_B_TOKEN } }',
+        '    commands: { apply: "true" }',
+        '',
+      ].join('\n'),
+      ['a', 'b'],
+    );
+    const result = runStackfleet(['apply', '--auto-approve'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('4 secrets cannot be read:');
+    for (const name of ['SF_TEST_SHARED_TOKEN', 'SF_TEST_A_TOKEN', 'missing-a.txt', 'SF_TEST_B_TOKEN']) expect(result.stderr).toContain(name);
+    expect(result.stderr.match(/SF_TEST_SHARED_TOKEN is not set/g)).toHaveLength(1);
+  });
+
   it('`ui` without a terminal on stdin exits 1 with a clear message', () => {
     const dir = simpleFleet();
     const ui = runStackfleet(['ui'], { cwd: dir });

@@ -1,5 +1,5 @@
-import { collectResolutionLayers, type SecretSource } from '@stackfleet/core';
-import { resolveSecrets } from '../secrets/index.js';
+import { collectResolutionLayers, StackfleetError, type SecretSource } from '@stackfleet/core';
+import { combineSecretErrors, isSecretMissing, resolveSecrets, splitSecretErrors } from '../secrets/index.js';
 import type { EngineRun } from './engine-run.js';
 
 /**
@@ -8,11 +8,12 @@ import type { EngineRun } from './engine-run.js';
  * instead of halfway through an apply. Each `fromCommand` runs once; the
  * values are handed to the stacks from here.
  *
- * @throws StackfleetError `E_SECRET_MISSING` from the first secret that cannot be read.
+ * @throws StackfleetError `E_SECRET_MISSING` naming every secret that cannot be read.
  */
 export async function readRunSecrets(run: EngineRun, stacks: readonly string[]): Promise<Map<string, Record<string, string>>> {
   const { manifest } = run.options;
   const values = new Map<string, Record<string, string>>();
+  const missing: StackfleetError[] = [];
   for (const name of stacks) {
     const spec = manifest.stacks[name];
     if (!spec) continue;
@@ -25,16 +26,20 @@ export async function readRunSecrets(run: EngineRun, stacks: readonly string[]):
       }
     }
     if (Object.keys(secrets).length === 0) continue;
-    values.set(
-      name,
-      await resolveSecrets(secrets, {
-        env: run.options.env,
-        // Secrets are declared in the manifest, so fromFile/fromCommand are relative to it.
-        cwd: run.options.manifestDir,
-        signal: run.interrupt,
-        describe: (key) => declaredIn[key] ?? `stack ${name}`,
-      }),
-    );
+    const resolved = await resolveSecrets(secrets, {
+      env: run.options.env,
+      // Secrets are declared in the manifest, so fromFile/fromCommand are relative to it.
+      cwd: run.options.manifestDir,
+      signal: run.interrupt,
+      describe: (key) => declaredIn[key] ?? `stack ${name}`,
+    }).catch((error: unknown) => {
+      // Keep going: the run fails once, naming every secret to provide.
+      if (!isSecretMissing(error)) throw error;
+      missing.push(...splitSecretErrors(error));
+      return undefined;
+    });
+    if (resolved) values.set(name, resolved);
   }
+  if (missing.length > 0) throw combineSecretErrors(missing);
   return values;
 }

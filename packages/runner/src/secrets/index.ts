@@ -2,3 +2,4 @@ export { buildStackBaseEnv, isOrchestratorSecret, withoutOrchestratorSecrets } f
 export type { StackBaseEnv } from './stack-base-env.js';
 export { resolveSecrets } from './resolve-secrets.js';
 export type { ResolveSecretsOptions } from './resolve-secrets.js';
+export { combineSecretErrors, isSecretMissing, splitSecretErrors } from './combine-secret-errors.js';

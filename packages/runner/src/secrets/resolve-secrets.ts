@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { StackfleetError, type SecretSource } from '@stackfleet/core';
 import { createMasker } from '../mask/masker.js';
+import { combineSecretErrors, isSecretMissing } from './combine-secret-errors.js';
 import { runProcess } from '../process/run-process.js';
 import { withoutOrchestratorSecrets } from './stack-base-env.js';
 
@@ -20,17 +21,24 @@ export interface ResolveSecretsOptions {
  * Reads every secret's value: `fromEnv` (a variable of the orchestrator's
  * environment), `fromFile` (a file's content, relative to `cwd`) or
  * `fromCommand` (stdout of `sh -c`, trailing newline removed). Fails with
- * `E_SECRET_MISSING` naming the key and where it was declared; runs before
- * anything of the stack runs.
+ * `E_SECRET_MISSING` naming every key that cannot be read and where it was
+ * declared; runs before anything of the stack runs.
  */
 export async function resolveSecrets(
   secrets: Record<string, SecretSource>,
   options: ResolveSecretsOptions,
 ): Promise<Record<string, string>> {
   const resolved: Record<string, string> = {};
+  const missing: StackfleetError[] = [];
   for (const [key, source] of Object.entries(secrets)) {
-    resolved[key] = await resolveSecret(key, source, options);
+    try {
+      resolved[key] = await resolveSecret(key, source, options);
+    } catch (error) {
+      if (!isSecretMissing(error)) throw error;
+      missing.push(error);
+    }
   }
+  if (missing.length > 0) throw combineSecretErrors(missing);
   return resolved;
 }
 
