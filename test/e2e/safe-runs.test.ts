@@ -252,6 +252,32 @@ describe('first-hour fixes', () => {
     expect(result.stderr.match(/SF_TEST_SHARED_TOKEN is not set/g)).toHaveLength(1);
   });
 
+  it('warns (with a did-you-mean) about --exclude globs and limits/attachTo labels that match nothing', () => {
+    const dir = fleet(
+      [
+        'version: 1',
+        'settings: { limits: { prd: 1 } }',
+        'contexts:',
+        '  c: { attachTo: { labels: [cor] } }',
+        'stacks:',
+        '  network: { runner: command, path: network, labels: [prod, core], commands: { apply: "true" } }',
+        '',
+      ].join('\n'),
+      ['network'],
+    );
+    const result = runStackfleet(['list', '--exclude', 'netwrk'], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('network\n');
+    expect(result.stderr).toBe(
+      [
+        'warning: settings.limits: no stack carries label "prd" (did you mean "prod"?)',
+        'warning: contexts.c.attachTo: no stack carries label "cor" (did you mean "core"?)',
+        'warning: no stack matches --exclude "netwrk" (did you mean "network"?)',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('`ui` without a terminal on stdin exits 1 with a clear message', () => {
     const dir = simpleFleet();
     const ui = runStackfleet(['ui'], { cwd: dir });

@@ -1,4 +1,4 @@
-import { selectStacks, type Selection } from '@stackfleet/core';
+import { collectLabelWarnings, selectStacks, type Selection } from '@stackfleet/core';
 import type { CliIo } from './io.js';
 import { readFleet, type Fleet } from './manifest/read-manifest.js';
 import type { GlobalOptions, SelectionOptions } from './options.js';
@@ -23,7 +23,10 @@ export function createCommandContext(io: CliIo, global: GlobalOptions): CommandC
     global,
     note,
     readFleet() {
-      fleet ??= readFleet(io.cwd, global.file);
+      if (!fleet) {
+        fleet = readFleet(io.cwd, global.file);
+        for (const warning of collectLabelWarnings(fleet.loaded.manifest)) note(`warning: ${warning}`);
+      }
       return fleet;
     },
     async select(target, options) {
@@ -34,7 +37,7 @@ export function createCommandContext(io: CliIo, global: GlobalOptions): CommandC
         for (const line of result.notes) note(`note: ${line}`);
         affected = result.affected;
       }
-      return selectStacks(target.graph, target.loaded.manifest, {
+      const selection = selectStacks(target.graph, target.loaded.manifest, {
         stacks: options.stack,
         labels: options.label,
         exclude: options.exclude,
@@ -43,6 +46,8 @@ export function createCommandContext(io: CliIo, global: GlobalOptions): CommandC
         withDependencies: options.withDependencies,
         affected,
       });
+      for (const warning of selection.warnings ?? []) note(`warning: ${warning}`);
+      return selection;
     },
   };
 }

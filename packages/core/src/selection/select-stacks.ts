@@ -47,6 +47,12 @@ export function selectStacks(graph: StackGraph, manifest: Manifest, selector: St
     }
   }
 
+  const warnings: string[] = [];
+  for (const glob of selector.exclude ?? []) {
+    const matches = picomatch(glob);
+    // A warning, not an error like --stack: excluding nothing still runs what was asked.
+    if (!graph.names.some((name) => matches(name))) warnings.push(`no stack matches --exclude "${glob}"${didYouMean(glob, graph.names)}`);
+  }
   if (selector.exclude?.length) {
     const isExcluded = picomatch([...selector.exclude]);
     for (const name of [...reasons.keys()]) {
@@ -55,7 +61,7 @@ export function selectStacks(graph: StackGraph, manifest: Manifest, selector: St
       onlyAsDependent.delete(name);
     }
   }
-  return { stacks: graph.topologicalOrder(reasons.keys()), reasons, onlyAsDependent };
+  return { stacks: graph.topologicalOrder(reasons.keys()), reasons, onlyAsDependent, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 type Filter = (name: string) => string | undefined;

@@ -24,4 +24,6 @@ export interface Selection {
   reasons: Map<string, string>;
   /** Stacks that are in only because `--with-dependents` pulled them in. */
   onlyAsDependent: Set<string>;
+  /** Selector parts that did nothing (an `--exclude` glob matching no stack), for the user to see. */
+  warnings?: string[];
 }

@@ -1,0 +1,23 @@
+import type { Manifest } from '../model.js';
+import { didYouMean } from '../text/suggest.js';
+
+/**
+ * Labels the manifest names (in `settings.limits` and contexts' `attachTo`)
+ * that no stack carries: valid, but almost always a typo that silently does
+ * nothing (no limit applies, the context attaches nowhere). Warnings, not
+ * errors: a label may be waiting for its first stack.
+ */
+export function collectLabelWarnings(manifest: Manifest): string[] {
+  const carried = new Set(Object.values(manifest.stacks).flatMap((stack) => stack.labels));
+  const unknown = (label: string) => label !== '*' && !carried.has(label);
+  const warnings: string[] = [];
+  for (const label of Object.keys(manifest.settings.limits).sort()) {
+    if (unknown(label)) warnings.push(`settings.limits: no stack carries label "${label}"${didYouMean(label, carried)}`);
+  }
+  for (const [name, context] of Object.entries(manifest.contexts).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const label of context.attachTo?.labels ?? []) {
+      if (unknown(label)) warnings.push(`contexts.${name}.attachTo: no stack carries label "${label}"${didYouMean(label, carried)}`);
+    }
+  }
+  return warnings;
+}
