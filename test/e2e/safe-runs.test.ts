@@ -278,6 +278,24 @@ describe('first-hour fixes', () => {
     );
   });
 
+  it('plan --detailed-exitcode counts a command stack without commands.plan as unknown, not as changes', () => {
+    const dir = fleet(
+      [
+        'version: 1',
+        'stacks:',
+        '  blind: { runner: command, path: blind, commands: { apply: "true" } }',
+        '  seeing: { runner: command, path: seeing, commands: { apply: "true", plan: "test -f ../dirty && exit 2 || exit 0" } }',
+        '',
+      ].join('\n'),
+      ['blind', 'seeing'],
+    );
+    const clean = runStackfleet(['plan', '--detailed-exitcode'], { cwd: dir });
+    expect(clean.code).toBe(0);
+    expect(clean.stderr).toContain('note: blind: no commands.plan, so changes are unknown');
+    writeFileSync(join(dir, 'dirty'), '');
+    expect(runStackfleet(['plan', '--detailed-exitcode'], { cwd: dir }).code).toBe(2);
+  });
+
   it('`ui` without a terminal on stdin exits 1 with a clear message', () => {
     const dir = simpleFleet();
     const ui = runStackfleet(['ui'], { cwd: dir });

@@ -47,7 +47,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'plan',
     summary: 'plan the selected stacks in dependency order',
     exits: '0, 1 error, 2 changes (with --detailed-exitcode)',
-    options: [...RUN_SELECTION_OPTIONS, { flags: '--detailed-exitcode', description: 'exit 2 when any stack has changes (0 none, 1 error)' }],
+    options: [
+      ...RUN_SELECTION_OPTIONS,
+      {
+        flags: '--detailed-exitcode',
+        description: 'exit 2 when any stack has changes (0 none, 1 error); a command stack without commands.plan is "unknown" and does not count',
+      },
+    ],
     globals: RUN_GLOBALS,
     examples: ['stackfleet plan', 'stackfleet plan --stack network --with-dependents --detailed-exitcode', 'stackfleet plan --json > plan.ndjson'],
     load: async () => (await import('../commands/run-commands.js')).runPlanCommand,

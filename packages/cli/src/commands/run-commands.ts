@@ -7,6 +7,7 @@ import { openStore } from '../runtime/open-runtime.js';
 import { buildPlanForCommand, executeRun, exitCodeFor, requireApproval, type RunFlags } from './execute-run.js';
 import { findLiveDependents, liveDependentsError } from './find-live-dependents.js';
 import { cleanUpAfterRun } from './gc.js';
+import { planExitCode } from './plan-exit-code.js';
 
 /** `stackfleet plan [sel] [--detailed-exitcode]`. */
 export async function runPlanCommand(context: CommandContext, flags: RunFlags): Promise<number> {
@@ -14,7 +15,11 @@ export async function runPlanCommand(context: CommandContext, flags: RunFlags): 
   const plan = await buildPlanForCommand(context, fleet, 'plan', flags);
   const result = await executeRun(context, { fleet, plan, flags });
   await cleanUpAfterRun(context, fleet);
-  return exitCodeFor('plan', result, flags.detailedExitcode);
+  const { code, unknown } = planExitCode(fleet.loaded.manifest, result, Boolean(flags.detailedExitcode));
+  if (flags.detailedExitcode && unknown.length > 0) {
+    context.note(`note: ${unknown.join(', ')}: no commands.plan, so changes are unknown; not counted by --detailed-exitcode`);
+  }
+  return code;
 }
 
 /** `stackfleet apply [sel] [--auto-approve]`: in a terminal without the flag, plan, show the summary, ask. */

@@ -1,0 +1,24 @@
+import type { Manifest } from '@stackfleet/core';
+import type { RunResult } from '@stackfleet/runner';
+import { exitCodeFor } from './execute-run.js';
+
+/**
+ * Stacks whose plan cannot tell whether anything would change: command
+ * stacks without `commands.plan` (stackfleet can only run their apply).
+ */
+export function isPlanUnknown(manifest: Manifest, stack: string): boolean {
+  const spec = manifest.stacks[stack];
+  return spec?.runner === 'command' && spec.commands.plan === undefined;
+}
+
+/**
+ * `plan`'s exit code. With `--detailed-exitcode`, 2 means some stack *has*
+ * changes; a stack whose changes are unknown (see isPlanUnknown) does not
+ * count, or a fleet with one such stack could never exit 0.
+ */
+export function planExitCode(manifest: Manifest, result: RunResult, detailedExitcode: boolean): { code: number; unknown: string[] } {
+  const changed = [...result.stacks].filter(([, outcome]) => outcome.status === 'changed').map(([name]) => name);
+  const unknown = changed.filter((name) => isPlanUnknown(manifest, name)).sort();
+  if (!detailedExitcode || result.status !== 'succeeded') return { code: exitCodeFor('plan', result, detailedExitcode), unknown };
+  return { code: changed.length > unknown.length ? 2 : 0, unknown };
+}
