@@ -146,6 +146,42 @@ describe('destroy is deliberate', () => {
   });
 });
 
+describe('after a destroy, messages say destroyed, not never applied', () => {
+  it('plans fall back to mocks saying so, and apply refuses naming the destroying run', () => {
+    const dir = fleet(
+      [
+        'version: 1',
+        'stacks:',
+        '  network:',
+        '    runner: command',
+        '    path: network',
+        `    commands: { apply: ${JSON.stringify('echo \'{"id": "net-1"}\' > "$STACKFLEET_OUTPUTS"')}, destroy: "true" }`,
+        '  app:',
+        '    runner: command',
+        '    path: app',
+        '    dependsOn: [{ stack: network, outputs: { id: NET_ID }, mock: { id: net-mock } }]',
+        '    commands: { apply: "echo $NET_ID", plan: "echo plan $NET_ID; exit 2" }',
+        '',
+      ].join('\n'),
+      ['network', 'app'],
+    );
+    const fresh = runStackfleet(['plan', '--stack', 'app'], { cwd: dir });
+    expect(fresh.stdout).toContain('using mock outputs of network (never applied)');
+    expect(runStackfleet(['apply', '--auto-approve'], { cwd: dir }).code).toBe(0);
+    const destroy = runStackfleet(['destroy', '--stack', 'network', '--force', '--auto-approve', '--json'], { cwd: dir });
+    expect(destroy.code).toBe(0);
+    const runId = (JSON.parse(destroy.stdout.split('\n')[0]!) as { runId: string }).runId;
+    const plan = runStackfleet(['plan', '--stack', 'app'], { cwd: dir });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain(`using mock outputs of network (destroyed in run ${runId})`);
+    expect(plan.stdout).toContain('plan net-mock');
+    const apply = runStackfleet(['apply', '--stack', 'app', '--auto-approve'], { cwd: dir });
+    expect(apply.code).toBe(1);
+    expect(apply.stdout).toContain(`is a mock (network was destroyed in run ${runId}); apply network first`);
+    expect(apply.stdout).not.toContain('never been applied');
+  });
+});
+
 describe('plan files hold secrets: owner-only, and gone when no longer needed', () => {
   it('writes the terraform plan file 0600 in an owner-only directory and removes it after plan and after apply', () => {
     const dir = fleet(

@@ -51,13 +51,19 @@ export function collectMockedInputs(manifest: Manifest, name: string, outputs: O
  * Apply and destroy refuse to run with a mocked or missing input: the value
  * would be made up. Throws `E_MOCKED_INPUT` or `E_MISSING_INPUT`.
  */
-export function assertInputsApplicable(manifest: Manifest, name: string, outputs: OutputsReader): void {
+export function assertInputsApplicable(
+  manifest: Manifest,
+  name: string,
+  outputs: OutputsReader,
+  /** Why an upstream has no outputs, as a predicate (`was destroyed in run …`). @default "has never been applied" */
+  describeAbsent: (upstream: string) => string = () => 'has never been applied',
+): void {
   for (const input of collectUpstreamInputs(manifest, name, outputs)) {
     if (input.source === 'output') continue;
     if (input.source === 'mock') {
       throw new StackfleetError(
         'E_MOCKED_INPUT',
-        `stack ${name}: input ${input.output} from ${input.upstream} is a mock (${input.upstream} has never been applied); apply ${input.upstream} first`,
+        `stack ${name}: input ${input.output} from ${input.upstream} is a mock (${input.upstream} ${describeAbsent(input.upstream)}); apply ${input.upstream} first`,
         { hint: `run \`stackfleet apply --stack ${input.upstream}\`, or include it with --with-dependencies` },
       );
     }
@@ -66,7 +72,7 @@ export function assertInputsApplicable(manifest: Manifest, name: string, outputs
       'E_MISSING_INPUT',
       applied
         ? `stack ${name}: input ${input.output} from ${input.upstream} is missing (${input.upstream} has no output "${input.output}")`
-        : `stack ${name}: input ${input.output} from ${input.upstream} is not available (${input.upstream} has never been applied); apply ${input.upstream} first`,
+        : `stack ${name}: input ${input.output} from ${input.upstream} is not available (${input.upstream} ${describeAbsent(input.upstream)}); apply ${input.upstream} first`,
       { hint: applied ? `add output "${input.output}" to ${input.upstream}` : `run \`stackfleet apply --stack ${input.upstream}\`` },
     );
   }

@@ -20,6 +20,7 @@ import type { StackExecution } from '../stack-runner/types.js';
 import { stackWorkDir } from '../stack-runner/completed-apply.js';
 import { removePlanFiles } from '../stack-runner/remove-plan-files.js';
 import type { EngineRun } from './engine-run.js';
+import { readAbsentUpstreams } from './describe-absent-upstreams.js';
 import { acquireStackLock, type HeldStackLock } from './stack-lock.js';
 import { runStackPhases, type PhaseContext } from './stack-phases.js';
 import type { StackOutcome } from './types.js';
@@ -67,7 +68,19 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
   run.emit({ type: 'stack.started', runId: options.runId, stack: name, at: startedAt.toISOString() });
   try {
     const upstream = await readUpstreamOutputs(run, name, masker);
-    if (run.command === 'apply') assertInputsApplicable(options.manifest, name, upstream);
+    const inputs = collectUpstreamInputs(options.manifest, name, upstream);
+    const absent = await readAbsentUpstreams(options.store, inputs.map((input) => input.upstream), upstream);
+    const describeAbsent = (stack: string): string => {
+      const destroyedIn = absent.get(stack);
+      return destroyedIn ? `was destroyed in run ${destroyedIn}` : 'has never been applied';
+    };
+    if (run.command === 'plan' || run.command === 'drift') {
+      for (const mocked of new Set(inputs.filter((input) => input.source === 'mock').map((input) => input.upstream))) {
+        const destroyedIn = absent.get(mocked);
+        onLine('stderr', `stackfleet: using mock outputs of ${mocked} (${destroyedIn ? `destroyed in run ${destroyedIn}` : 'never applied'})`);
+      }
+    }
+    if (run.command === 'apply') assertInputsApplicable(options.manifest, name, upstream, describeAbsent);
     const resolved = resolveStack(options.manifest, name, {
       manifestDir: options.manifestDir,
       repoDirs: options.repoDirs,
@@ -116,7 +129,7 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
       resetAttemptLines: () => (attemptLines = []),
       attemptLines: () => attemptLines,
       onChanges: (summary) => (changes = summary),
-      assertInputsApplicable: () => assertInputsApplicable(options.manifest, name, upstream),
+      assertInputsApplicable: () => assertInputsApplicable(options.manifest, name, upstream, describeAbsent),
     };
     const result = await runStackPhases(phases).catch(async (error: unknown) => {
       // afterRun hooks run after failures too (notifications); their own failure must not hide the first.

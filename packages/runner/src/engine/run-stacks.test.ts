@@ -329,7 +329,7 @@ describe('runStacks: outputs, secrets, files and locks', () => {
     const { run } = await createFleet(passing({ vpc_id: 'vpc-mock', subnet_id: 'subnet-mock' }));
     const planned = await run('plan', { only: ['app'] });
     expect(planned.finished('app')).toMatchObject({ status: 'changed' });
-    expect(planned.lines('app')).toEqual(['vpc=vpc-mock subnet=subnet-mock']);
+    expect(planned.lines('app')).toEqual(['stackfleet: using mock outputs of network (never applied)', 'vpc=vpc-mock subnet=subnet-mock']);
     const applied = await run('apply', { only: ['app'] });
     expect(applied.finished('app')).toMatchObject({
       status: 'failed',
