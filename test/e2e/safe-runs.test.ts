@@ -146,6 +146,55 @@ describe('destroy is deliberate', () => {
   });
 });
 
+describe('plan --destroy and the destroy confirmation', () => {
+  it('previews a destroy with the plan table (terraform plan -destroy), in destroy order', () => {
+    const dir = fleet(
+      [
+        'version: 1',
+        'stacks:',
+        '  net: { runner: terraform, path: net }',
+        '  app: { runner: command, path: app, dependsOn: [net], commands: { apply: "true", destroy: "true" } }',
+        '',
+      ].join('\n'),
+      ['net', 'app'],
+    );
+    writeFileSync(join(dir, 'net/main.tf'), 'resource "terraform_data" "x" {\n  input = "a"\n}\n');
+    expect(runStackfleet(['apply', '--auto-approve'], { cwd: dir }).code).toBe(0);
+    const preview = runStackfleet(['plan', '--destroy', '--json'], { cwd: dir });
+    expect(preview.code).toBe(0);
+    const events = preview.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events[0]).toMatchObject({ type: 'run.started', command: 'plan', stacks: ['app', 'net'] });
+    const planned = Object.fromEntries(events.filter((event) => event.type === 'stack.planned').map((event) => [event.stack, event]));
+    expect(planned.net).toMatchObject({ hasChanges: true, changes: { create: 0, delete: 1 } });
+    expect(planned.app).toMatchObject({ hasChanges: true });
+    // Nothing was destroyed.
+    expect(runStackfleet(['plan', '--detailed-exitcode', '--stack', 'net'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('lists the stacks in the order they will be destroyed when asking', () => {
+    const dir = fleet(
+      [
+        'version: 1',
+        'stacks:',
+        '  network: { runner: command, path: network, commands: { apply: "true", destroy: "true" } }',
+        '  app: { runner: command, path: app, dependsOn: [network], commands: { apply: "true", destroy: "true" } }',
+        '',
+      ].join('\n'),
+      ['network', 'app'],
+    );
+    // `script` gives the CLI a terminal, so it asks.
+    const result = spawnSync('script', ['-qec', `node ${JSON.stringify(cliBin)} destroy --no-color`, '/dev/null'], {
+      cwd: dir,
+      env: { ...testEnv(), CI: '', TERM: 'xterm' },
+      input: 'n\n',
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.stdout).toContain('These stacks will be destroyed, in this order:\r\n  1. app\r\n  2. network');
+    expect(result.stdout).toContain('Destroy cancelled.');
+  });
+});
+
 describe('after a destroy, messages say destroyed, not never applied', () => {
   it('plans fall back to mocks saying so, and apply refuses naming the destroying run', () => {
     const dir = fleet(

@@ -53,9 +53,15 @@ export const COMMANDS: readonly CommandSpec[] = [
         flags: '--detailed-exitcode',
         description: 'exit 2 when any stack has changes (0 none, 1 error); a command stack without commands.plan is "unknown" and does not count',
       },
+      { flags: '--destroy', description: 'preview a destroy (terraform plan -destroy), in destroy order' },
     ],
     globals: RUN_GLOBALS,
-    examples: ['stackfleet plan', 'stackfleet plan --stack network --with-dependents --detailed-exitcode', 'stackfleet plan --json > plan.ndjson'],
+    examples: [
+      'stackfleet plan',
+      'stackfleet plan --stack network --with-dependents --detailed-exitcode',
+      'stackfleet plan --json > plan.ndjson',
+      'stackfleet plan --destroy --stack network --with-dependents',
+    ],
     load: async () => (await import('../commands/run-commands.js')).runPlanCommand,
   },
   {

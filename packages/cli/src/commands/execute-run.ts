@@ -25,6 +25,8 @@ export interface RunFlags extends SelectionOptions {
   lockTimeout?: number;
   allDependents?: boolean;
   dependents?: boolean;
+  /** `plan --destroy`. */
+  destroy?: boolean;
 }
 
 /** `-j`, else settings.concurrency, else min(4, CPUs). */
@@ -116,6 +118,7 @@ export async function executeRun(context: CommandContext, options: ExecuteOption
       forceSignal: interrupts.forceSignal,
       runCommand: options.runCommand,
       allDependents: options.flags.allDependents,
+      ...(options.flags.destroy ? { planDestroy: true } : {}),
       lockTimeoutMs: options.flags.lockTimeout ?? 0,
       ...readLockTuning(io.env),
       alreadyDone: options.resume?.alreadyDone,

@@ -12,7 +12,10 @@ import { planExitCode } from './plan-exit-code.js';
 /** `stackfleet plan [sel] [--detailed-exitcode]`. */
 export async function runPlanCommand(context: CommandContext, flags: RunFlags): Promise<number> {
   const fleet = context.readFleet();
-  const plan = await buildPlanForCommand(context, fleet, 'plan', flags);
+  // --destroy: the destroy's order (dependents first), with plan phases that preview it.
+  const plan = flags.destroy
+    ? { ...(await buildPlanForCommand(context, fleet, 'destroy', flags)), command: 'plan' as const }
+    : await buildPlanForCommand(context, fleet, 'plan', flags);
   const result = await executeRun(context, { fleet, plan, flags });
   await cleanUpAfterRun(context, fleet);
   const { code, unknown } = planExitCode(fleet.loaded.manifest, result, Boolean(flags.detailedExitcode));
@@ -55,7 +58,8 @@ export async function runDestroyCommand(context: CommandContext, flags: RunFlags
   const plan = await buildPlanForCommand(context, fleet, 'destroy', flags);
   if (!flags.force) await refuseLiveDependents(context, fleet, plan);
   if (!flags.autoApprove) {
-    writeLine(context.io.stdout, `These stacks will be destroyed, dependents first:\n${[...plan.stacks].reverse().map((stack) => `  - ${stack.name}`).join('\n')}`);
+    // plan.stacks is already in destroy order (dependents first): list it as is.
+    writeLine(context.io.stdout, `These stacks will be destroyed, in this order:\n${plan.stacks.map((stack, index) => `  ${index + 1}. ${stack.name}`).join('\n')}`);
     if (!(await confirm(context, `Destroy ${plan.stacks.length} stack(s)?`))) {
       writeLine(context.io.stdout, 'Destroy cancelled.');
       return 1;

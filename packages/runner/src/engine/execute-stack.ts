@@ -116,6 +116,7 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
       signal,
       ...(options.forceSignal ? { forceSignal: options.forceSignal } : {}),
       onLine,
+      ...(options.planDestroy ? { planDestroy: true } : {}),
       onStep: (step) => run.emit({ type: 'stack.step', runId: options.runId, stack: name, step, at: run.now().toISOString() }),
     };
     const phases: PhaseContext = {

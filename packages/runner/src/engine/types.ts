@@ -32,6 +32,8 @@ export interface RunOptions {
   runCommand?: string[];
   /** Run dependents even when every upstream left its outputs unchanged. @default false */
   allDependents?: boolean;
+  /** `plan --destroy`: stacks plan their destroy (with a destroy-ordered RunPlan). @default false */
+  planDestroy?: boolean;
   /** Lease length of a stack lock; renewed every third of it while the stack runs. @default 60000 */
   lockTtlMs?: number;
   /** How long to wait for a lock held by someone else before failing. @default 0 */

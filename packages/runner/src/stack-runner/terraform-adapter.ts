@@ -49,7 +49,7 @@ export function createTerraformAdapter(options: TerraformAdapterOptions): StackR
       // Absolute: terraform runs in the stack directory, a relative workDir would point elsewhere.
       const planFile = resolve(execution.workDir, `${toFileName(execution.stack.name)}.tfplan`);
       await createPrivateFile(planFile);
-      const args = ['plan', '-input=false', '-no-color', '-detailed-exitcode', `-out=${planFile}`];
+      const args = ['plan', '-input=false', '-no-color', '-detailed-exitcode', ...(execution.planDestroy ? ['-destroy'] : []), `-out=${planFile}`];
       const { exitCode } = await tf(execution, 'plan', args, { okExitCodes: [0, 2] });
       // A plan file holds every variable and secret in clear text (terraform's format): owner-only.
       await chmod(planFile, 0o600);

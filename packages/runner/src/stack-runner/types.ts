@@ -23,6 +23,8 @@ export interface StackExecution {
   /** Called once per complete output line (unmasked; the caller masks). */
   onLine: (stream: 'stdout' | 'stderr', line: string) => void;
   onStep: (step: StepName) => void;
+  /** `plan --destroy`: plan what a destroy would do (terraform `plan -destroy`). @default false */
+  planDestroy?: boolean;
 }
 
 export interface PlanResult {
