@@ -3,7 +3,7 @@ export type { RunGitOptions } from './git/run-git.js';
 export { readCommitSha, readRepoRoot } from './git/resolve-commit.js';
 export { checkoutRepos } from './repos/checkout-repos.js';
 export type { CheckoutReposOptions, CheckedOutRepos } from './repos/checkout-repos.js';
-export { removeOldCheckouts, type RemoveOldCheckoutsOptions } from './repos/remove-old-checkouts.js';
+export { removeOldCheckouts, type RemoveOldCheckoutsOptions, type RemovedCheckouts } from './repos/remove-old-checkouts.js';
 export { readChangedFiles } from './changes/read-changed-files.js';
 export type { ChangedFiles, ReadChangedFilesOptions } from './changes/read-changed-files.js';
 export { parseNameStatus } from './changes/parse-name-status.js';

@@ -10,6 +10,8 @@ export interface GarbageReport {
   runs: string[];
   planFiles: string[];
   checkouts: string[];
+  /** Old checkouts kept because they hold terraform state. */
+  keptCheckouts: string[];
 }
 
 /** `stackfleet gc [--dry-run]`: applies settings.retention to the state directory and says what went. */
@@ -26,6 +28,7 @@ export async function runGcCommand(context: CommandContext, options: { dryRun?: 
   for (const run of report.runs) writeLine(out, `  run ${run}`);
   for (const file of report.planFiles) writeLine(out, `  plan file ${file}`);
   for (const dir of report.checkouts) writeLine(out, `  checkout ${dir}`);
+  for (const dir of report.keptCheckouts) writeLine(out, `kept old checkout ${dir}: it holds terraform state; move that state into the repo's checkout, then remove it`);
   return 0;
 }
 
@@ -59,7 +62,7 @@ async function collectGarbage(
     const runs = await store.listRuns();
     const removed = await removeOldRuns({ stateDir: fleet.stateDir, runs, retention, now, ...options });
     const checkouts = await removeOldCheckouts({ stateDir: fleet.stateDir, olderThan: new Date(now.getTime() - retention.ageMs), dryRun: options.dryRun });
-    return { ...removed, checkouts };
+    return { ...removed, checkouts: checkouts.removed, keptCheckouts: checkouts.kept };
   } finally {
     await store.close();
   }

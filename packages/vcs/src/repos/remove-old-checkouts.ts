@@ -4,32 +4,55 @@ import { runGit } from '../git/run-git.js';
 
 export interface RemoveOldCheckoutsOptions {
   stateDir: string;
-  /** Checkouts last touched before this go (the newest of each repo always stays). */
+  /** Checkouts last touched before this go. */
   olderThan: Date;
   dryRun?: boolean;
 }
 
+export interface RemovedCheckouts {
+  removed: string[];
+  /** Old checkouts left in place because they hold terraform state (see checkoutRepos' warning). */
+  kept: string[];
+}
+
 /**
- * Removes old checkouts of remote repos (`<stateDir>/worktrees/<repo>/<sha>`,
- * the layout `checkoutRepos` makes) and prunes them from their cache clone
- * (`<stateDir>/repos/<repo>.git`). The newest checkout of each repo stays:
- * the next run most likely needs it. Returns the removed directories.
+ * Removes the per-sha checkouts of remote repos that earlier versions made
+ * (`<stateDir>/worktrees/<repo>/<sha>`; today each repo has one working
+ * directory, `<stateDir>/checkouts/<repo>`, which is never old) and prunes
+ * them from their cache clone (`<stateDir>/repos/<repo>.git`). A checkout
+ * holding local terraform state (`terraform.tfstate*`, `.terraform/`) is kept
+ * and reported: that state must be moved by hand, never deleted by a cleanup.
  */
-export async function removeOldCheckouts(options: RemoveOldCheckoutsOptions): Promise<string[]> {
+export async function removeOldCheckouts(options: RemoveOldCheckoutsOptions): Promise<RemovedCheckouts> {
   const root = join(options.stateDir, 'worktrees');
-  const removed: string[] = [];
+  const result: RemovedCheckouts = { removed: [], kept: [] };
   for (const repo of (await readdir(root).catch(() => [] as string[])).sort()) {
-    const shas = await readdir(join(root, repo)).catch(() => [] as string[]);
-    const dated = await Promise.all(shas.map(async (sha) => ({ dir: join(root, repo, sha), mtimeMs: (await stat(join(root, repo, sha))).mtimeMs })));
-    dated.sort((a, b) => b.mtimeMs - a.mtimeMs);
-    const old = dated.slice(1).filter((checkout) => checkout.mtimeMs < options.olderThan.getTime());
-    if (old.length === 0) continue;
-    if (!options.dryRun) {
-      for (const checkout of old) await rm(checkout.dir, { recursive: true, force: true });
-      // The clone still lists them as worktrees until pruned.
-      await runGit(['worktree', 'prune'], { cwd: join(options.stateDir, 'repos', `${repo}.git`) }).catch(() => undefined);
+    let pruned = false;
+    for (const sha of (await readdir(join(root, repo)).catch(() => [] as string[])).sort()) {
+      const dir = join(root, repo, sha);
+      if ((await stat(dir)).mtimeMs >= options.olderThan.getTime()) continue;
+      if (await holdsTerraformState(dir)) {
+        result.kept.push(dir);
+        continue;
+      }
+      if (!options.dryRun) await rm(dir, { recursive: true, force: true });
+      result.removed.push(dir);
+      pruned = true;
     }
-    removed.push(...old.map((checkout) => checkout.dir));
+    // The clone lists them as worktrees until pruned.
+    if (pruned && !options.dryRun) await runGit(['worktree', 'prune'], { cwd: join(options.stateDir, 'repos', `${repo}.git`) }).catch(() => undefined);
   }
-  return removed;
+  return result;
+}
+
+async function holdsTerraformState(dir: string): Promise<boolean> {
+  const pending = [dir];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    for (const entry of await readdir(current, { withFileTypes: true }).catch(() => [])) {
+      if (entry.name.startsWith('terraform.tfstate') || entry.name === '.terraform') return true;
+      if (entry.isDirectory() && entry.name !== '.git') pending.push(join(current, entry.name));
+    }
+  }
+  return false;
 }
