@@ -15,3 +15,5 @@ export * from './manifest/index.js';
 export * from './drift/index.js';
 export { buildFleetIdentity, normalizeOriginUrl, type FleetIdentityInput } from './state/fleet-identity.js';
 export type { QueuedRun, QueuedStack, QueueNode, QueueNodeState, StackClaim, StackResult, WorkerIdentity, WorkQueue } from './work-queue.js';
+export * from './run-state/index.js';
+export * from './resume/index.js';

@@ -7,3 +7,6 @@ export { countDriftResults, selectDriftExitCode } from './drift-exit-code.js';
 export { describeStatus, renderMarkdownReport, type MarkdownReportOptions } from './render-markdown-report.js';
 export { escapeXml, renderJunitReport } from './render-junit-report.js';
 export { buildDriftTimeline, renderDriftHistoryTable, type DriftEvent, type DriftTimelineRow } from './build-drift-timeline.js';
+export { createDriftCollector, type DriftCollector, type RemediationLog } from './collect-drift-results.js';
+export { NO_PLAN_COMMAND, isDriftCheckable, planDriftChecks, type DriftChecks } from './plan-drift-checks.js';
+export { buildDriftRecords, buildDriftSweep } from './build-drift-sweep.js';

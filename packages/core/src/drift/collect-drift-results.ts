@@ -1,9 +1,20 @@
-import type { ChangeSummary, Manifest, RemediationResult, RunEvent, StackDriftResult } from '@stackfleet/core';
+import type { RunEvent, StackStatus } from '../events.js';
+import type { ChangeSummary, Manifest } from '../model.js';
+import type { RemediationResult, StackDriftResult } from './types.js';
 
-/** What the sweep learnt about remediation while it ran (filled by the `decide` callback). */
+/** What the sweep learnt about remediation while it ran (filled by the runner's `decide` callback). */
 export interface RemediationLog {
   /** Decisions made for drifted stacks, including refusals. */
   decisions: Map<string, RemediationResult>;
+}
+
+/** A listener for one drift run's events, and what it learnt. */
+export interface DriftCollector {
+  onEvent(event: RunEvent): void;
+  /** Results of the stacks that finished, by name. */
+  results: ReadonlyMap<string, StackDriftResult>;
+  /** The run's id and start time, from `run.started` ('' until then). */
+  runInfo(): { runId: string; checkedAt: string };
 }
 
 /**
@@ -13,7 +24,7 @@ export interface RemediationLog {
  * anything else (skipped, denied) was not checked. Built from events only,
  * so what the reports say is what the NDJSON stream said.
  */
-export function createDriftCollector(manifest: Manifest, remediation: RemediationLog) {
+export function createDriftCollector(manifest: Manifest, remediation: RemediationLog): DriftCollector {
   const planned = new Map<string, { hasChanges: boolean; changes?: ChangeSummary }>();
   const results = new Map<string, StackDriftResult>();
   let runId = '';
@@ -43,7 +54,7 @@ export function createDriftCollector(manifest: Manifest, remediation: Remediatio
 
 function classify(
   base: StackDriftResult,
-  status: string,
+  status: StackStatus,
   reason: string | undefined,
   hasChanges: boolean | undefined,
   decision: RemediationResult | undefined,

@@ -1,0 +1,1 @@
+export { buildResumePlan, type ResumePlan, type ResumeState } from './build-resume-plan.js';

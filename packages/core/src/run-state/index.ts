@@ -1,0 +1,1 @@
+export { STACK_STATUSES, isCompletedStatus, isKeptOnResume, isStackStatus } from './stack-status.js';
