@@ -2,7 +2,7 @@ import { StackfleetError, countDriftResults, describeStatus, formatChangeSummary
 import type { Writable } from 'node:stream';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
-import { runDriftSweep, type DriftFlags } from '../drift/run-drift-sweep.js';
+import { sweepDrift, type DriftFlags } from '../drift/sweep-drift.js';
 import { showDriftHistory } from '../drift/show-drift-history.js';
 import { writeDriftReports } from '../drift/write-drift-reports.js';
 import { buildPlanForCommand } from './execute-run.js';
@@ -24,7 +24,7 @@ export async function runDriftCommand(context: CommandContext, flags: DriftFlags
     });
   }
   const plan = await buildPlanForCommand(context, fleet, 'drift', flags);
-  const { sweep, interrupted } = await runDriftSweep(context, { fleet, plan, flags });
+  const { sweep, interrupted } = await sweepDrift(context, { fleet, plan, flags });
   const written = await writeDriftReports(sweep, { cwd: context.io.cwd, report: flags.report, junit: flags.junit });
   // With --json stdout carries only NDJSON events; the human summary goes to stderr.
   const out = context.global.json ? context.io.stderr : context.io.stdout;

@@ -1,4 +1,3 @@
-import { hostname, userInfo } from 'node:os';
 import type { RunnerKind, Store } from '@stackfleet/core';
 import { createCommandAdapter, createTerraformAdapter, type StackRunnerAdapter } from '@stackfleet/runner';
 import { checkoutRepos } from '@stackfleet/vcs';
@@ -11,8 +10,6 @@ export interface Runtime {
   repoDirs: Record<string, string>;
   repoShas: Record<string, string>;
   adapters: Record<RunnerKind, StackRunnerAdapter>;
-  startedBy: string;
-  host: string;
   close(): Promise<void>;
 }
 
@@ -37,13 +34,6 @@ export async function openRuntime(
     await checkout.release();
     throw error;
   }
-  const host = hostname();
-  let user = 'unknown';
-  try {
-    user = userInfo().username;
-  } catch {
-    // No passwd entry (containers): keep "unknown".
-  }
   return {
     store,
     repoDirs: checkout.dirs,
@@ -53,8 +43,6 @@ export async function openRuntime(
       tofu: createTerraformAdapter({ binary: env.STACKFLEET_TOFU_BINARY ?? 'tofu' }),
       command: createCommandAdapter(),
     },
-    startedBy: `${user}@${host}`,
-    host,
     // Other runs may move the repos' working directories once this one is over.
     close: async () => {
       try {

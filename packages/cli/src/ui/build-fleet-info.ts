@@ -1,4 +1,4 @@
-import type { DriftRecord, Store } from '@stackfleet/core';
+import { isStackStatus, type DriftRecord, type Store } from '@stackfleet/core';
 import type { FleetStackInfo } from '@stackfleet/tui';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { readLastApply, type RunCache } from '../runtime/read-last-apply.js';
@@ -25,7 +25,7 @@ export async function buildFleetInfo(fleet: Fleet, store: Store, affected?: Read
       runner: stack.runner,
       dependsOn: [...fleet.graph.dependenciesOf(name)],
       dependents: [...fleet.graph.dependentsOf(name)],
-      ...(last && isFinalStatus(last.state) ? { lastStatus: last.state } : {}),
+      ...(last && isStackStatus(last.state) ? { lastStatus: last.state } : {}),
       ...(last?.finishedAt ?? last?.startedAt ? { lastRunAt: last.finishedAt ?? last.startedAt } : {}),
       outputCount: outputs ? Object.keys(outputs.outputs).length : 0,
       ...(lock && Date.parse(lock.expiresAt) > now ? { lockedBy: `${lock.host}:${lock.pid} (run ${lock.runId})` } : {}),
@@ -34,10 +34,6 @@ export async function buildFleetInfo(fleet: Fleet, store: Store, affected?: Read
     });
   }
   return rows;
-}
-
-function isFinalStatus(state: string): state is NonNullable<FleetStackInfo['lastStatus']> {
-  return ['succeeded', 'failed', 'skipped', 'unchanged', 'changed', 'denied'].includes(state);
 }
 
 /**

@@ -1,9 +1,15 @@
-import type { RunEvent, RunSummary } from '@stackfleet/core';
+import type { RunEvent, RunEventListener, RunSummary } from '@stackfleet/core';
 import type { RunHandle } from '@stackfleet/tui';
-import type { ExecuteOptions } from '../commands/execute-run.js';
 import { createInterrupts, type Interrupts } from '../runtime/interrupts.js';
 
-export type RunHooks = Required<Pick<ExecuteOptions, 'quiet' | 'interrupts' | 'onEvent'>>;
+/** One run as the UI sees it, and the listener that feeds it. */
+export interface LiveRun {
+  handle: RunHandle;
+  /** Attach to the run's listeners: events are buffered and replayed to late subscribers. */
+  listener: RunEventListener;
+  /** The run to follow: `handle.done` settles with it, with the run's summary. */
+  follow(run: Promise<unknown>): void;
+}
 
 const EMPTY_SUMMARY: RunSummary = { total: 0, succeeded: 0, failed: 0, skipped: 0, unchanged: 0, changed: 0, denied: 0, durationMs: 0 };
 
@@ -12,31 +18,30 @@ const EMPTY_SUMMARY: RunSummary = { total: 0, succeeded: 0, failed: 0, skipped: 
  * late subscribers, `interrupt()` is the first/second Ctrl-C, and `done`
  * resolves with the run's summary.
  */
-export function createRunHandle(
-  start: (hooks: RunHooks) => Promise<unknown>,
-  interrupts: Interrupts = createInterrupts(),
-  expectedDurations?: ReadonlyMap<string, number>,
-): RunHandle {
+export function createRunHandle(interrupts: Interrupts = createInterrupts(), expectedDurations?: ReadonlyMap<string, number>): LiveRun {
   const events: RunEvent[] = [];
   const listeners = new Set<(event: RunEvent) => void>();
   let summary: RunSummary | undefined;
-  const done = start({
-    quiet: true,
-    interrupts,
-    onEvent: (event) => {
+  let settle: { resolve: (summary: RunSummary) => void; reject: (error: unknown) => void } | undefined;
+  const done = new Promise<RunSummary>((resolve, reject) => (settle = { resolve, reject }));
+  return {
+    handle: {
+      subscribe(listener) {
+        for (const event of events) listener(event);
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      interrupt: () => interrupts.interrupt(),
+      done,
+      ...(expectedDurations ? { expectedDurations } : {}),
+    },
+    listener(event) {
       events.push(event);
       if (event.type === 'run.finished') summary = event.summary;
       for (const listener of listeners) listener(event);
     },
-  }).then(() => summary ?? EMPTY_SUMMARY);
-  return {
-    subscribe(listener) {
-      for (const event of events) listener(event);
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+    follow(run) {
+      run.then(() => settle?.resolve(summary ?? EMPTY_SUMMARY), (error: unknown) => settle?.reject(error));
     },
-    interrupt: () => interrupts.interrupt(),
-    done,
-    ...(expectedDurations ? { expectedDurations } : {}),
   };
 }

@@ -3,17 +3,20 @@ import type { RunHandle, UiActions } from '@stackfleet/tui';
 import { readExpectedDurations } from './read-expected-durations.js';
 import type { CommandContext } from '../command-context.js';
 import { executeRun, resolveConcurrency } from '../commands/execute-run.js';
-import { runDriftSweep } from '../drift/run-drift-sweep.js';
+import { sweepDrift } from '../drift/sweep-drift.js';
 import type { Fleet } from '../manifest/read-manifest.js';
-import { createRunHandle as startRun } from './create-run-handle.js';
+import type { CallerPresentation } from '../output/choose-reporters.js';
+import { createInterrupts } from '../runtime/interrupts.js';
+import { createRunHandle } from './create-run-handle.js';
 import { buildFleetInfo } from './build-fleet-info.js';
 import { loadStackDetails } from './load-stack-details.js';
 import { prepareResume } from '../commands/prepare-resume.js';
 
 /**
  * The UI's actions go through the same code as the CLI commands (executeRun,
- * the drift sweep, resume); only the rendering differs: events go to the UI
- * instead of a reporter, and Ctrl-C arrives as a key, not a signal.
+ * the drift sweep, resume); only the rendering differs: the UI is the run's
+ * caller-supplied listener instead of a reporter, and Ctrl-C arrives as a
+ * key, not a signal.
  */
 export function createUiActions(context: CommandContext, fleet: Fleet, store: Store): UiActions {
   // Nothing may write to the terminal behind ink's back.
@@ -36,7 +39,7 @@ export function createUiActions(context: CommandContext, fleet: Fleet, store: St
   // The run starts at once; the ETA's history arrives a moment later (a promise the handle does not wait on).
   const runCommand = (command: 'plan' | 'apply') => (stacks: string[]) =>
     withHistory(
-      startRun((hooks) => executeRun(quietContext, { fleet, plan: planFor(command, stacks), flags: { stack: stacks, autoApprove: true }, ...hooks })),
+      startRun((caller) => executeRun(quietContext, { fleet, plan: planFor(command, stacks), flags: { stack: stacks, autoApprove: true }, caller })),
       stacks,
     );
   const withHistory = (handle: RunHandle, stacks: string[]): RunHandle => {
@@ -50,15 +53,15 @@ export function createUiActions(context: CommandContext, fleet: Fleet, store: St
     apply: runCommand('apply'),
     drift: (stacks) =>
       withHistory(
-        startRun((hooks) => runDriftSweep(quietContext, { fleet, plan: planFor('drift', stacks), flags: { stack: stacks }, execution: hooks })),
+        startRun((caller) => sweepDrift(quietContext, { fleet, plan: planFor('drift', stacks), flags: { stack: stacks }, caller })),
         stacks,
       ),
     resume() {
       let prepared: Awaited<ReturnType<typeof prepareResume>> | undefined;
-      return startRun(async (hooks) => {
+      return startRun(async (caller) => {
         prepared ??= await prepareResume(quietContext, fleet, undefined, false);
         if (!prepared) throw new Error('nothing to resume: no interrupted run');
-        return executeRun(quietContext, { ...prepared, ...hooks });
+        return executeRun(quietContext, { ...prepared, caller });
       });
     },
     async unlock(stack) {
@@ -71,4 +74,12 @@ export function createUiActions(context: CommandContext, fleet: Fleet, store: St
     },
     reloadFleet: () => buildFleetInfo(fleet, store),
   };
+}
+
+/** Starts a run shown by the UI: its events feed a RunHandle, its Ctrl-C is the UI's key. */
+function startRun(run: (caller: CallerPresentation) => Promise<unknown>): RunHandle {
+  const interrupts = createInterrupts();
+  const live = createRunHandle(interrupts);
+  live.follow(run({ listeners: [live.listener], interrupts }));
+  return live.handle;
 }

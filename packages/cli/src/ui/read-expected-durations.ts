@@ -1,6 +1,4 @@
-import type { Store } from '@stackfleet/core';
-
-const COMPLETED = new Set(['succeeded', 'unchanged', 'changed']);
+import { isCompletedStatus, type Store } from '@stackfleet/core';
 
 /**
  * Typical duration of each stack from its last completed runs (the median of
@@ -10,7 +8,7 @@ export async function readExpectedDurations(store: Store, stacks: readonly strin
   const expected = new Map<string, number>();
   for (const stack of stacks) {
     const durations = (await store.listStackHistory(stack, 10))
-      .filter((row) => COMPLETED.has(row.state) && row.durationMs !== undefined)
+      .filter((row) => isCompletedStatus(row.state) && row.durationMs !== undefined)
       .slice(0, 5)
       .map((row) => row.durationMs!)
       .sort((a, b) => a - b);

@@ -35,7 +35,7 @@ async function runDrift(decide: (stack: string) => boolean) {
       env: { PATH: process.env.PATH },
       store,
       adapters: { command: createCommandAdapter(), terraform: createCommandAdapter(), tofu: createCommandAdapter() },
-      onEvent: (event) => events.push(event),
+      reporters: [{ onEvent: (event) => events.push(event) }],
       remediation: {
         stacks: new Set(['a']),
         decide: (stack) => {

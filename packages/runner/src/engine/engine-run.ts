@@ -8,6 +8,8 @@ import type {
   StackRunRecord,
 } from '@stackfleet/core';
 import { buildStackBaseEnv } from '../secrets/stack-base-env.js';
+import { maskEvent, maskStackRunRecord } from '../mask/mask-event.js';
+import { createMasker, type Masker } from '../mask/masker.js';
 import type { RunOptions } from './types.js';
 
 /** Defaulted options plus the state shared by every stack of one run. */
@@ -32,8 +34,14 @@ export interface EngineRun {
   secrets: Map<string, Record<string, string>>;
   /** Aborted by the first Ctrl-C. */
   interrupt: AbortSignal;
+  /**
+   * The run-wide masker (`buildRunMasker`): every byte that leaves the run
+   * passes through it in `emit` and `putState`, so call sites never mask.
+   */
+  masker: Masker;
+  /** Masks the event and hands it to every reporter (terminal, NDJSON, log files, UI). */
   emit: (event: RunEvent) => void;
-  /** Durable progress: written before the transition is acted on. */
+  /** Durable progress, masked: written before the transition is acted on. */
   putState: (stack: string, record: Omit<StackRunRecord, 'runId' | 'stack'>) => Promise<void>;
 }
 
@@ -43,7 +51,7 @@ export function createEngineRun(command: RunCommand, planned: PlannedStack[], op
   const now = options.now ?? (() => new Date());
   const records = new Map<string, StackRunRecord>();
   const baseEnv = buildStackBaseEnv(options.env, options.manifest);
-  return {
+  const run: EngineRun = {
     options,
     command,
     planned: new Map(planned.map((stack) => [stack.name, stack])),
@@ -58,12 +66,17 @@ export function createEngineRun(command: RunCommand, planned: PlannedStack[], op
     hiddenEnvValues: baseEnv.hidden,
     secrets: new Map(),
     interrupt: options.signal ?? new AbortController().signal,
-    emit: options.onEvent,
+    masker: createMasker(baseEnv.hidden),
+    emit: (event) => {
+      const masked = maskEvent(event, run.masker);
+      for (const reporter of options.reporters) reporter.onEvent(masked);
+    },
     // The store replaces the whole row, so each write carries what earlier ones said (startedAt, phase, log file).
     putState: (stack, record) => {
       const merged: StackRunRecord = { ...records.get(stack), runId: options.runId, stack, ...record };
       records.set(stack, merged);
-      return options.store.putStackRun(merged);
+      return options.store.putStackRun(maskStackRunRecord(merged, run.masker));
     },
   };
+  return run;
 }

@@ -4,17 +4,14 @@ import {
   assertInputsApplicable,
   collectUpstreamInputs,
   formatDuration,
-  isStackfleetError,
   resolveStack,
   type ChangeSummary,
   type Outputs,
   type ResolvedStack,
 } from '@stackfleet/core';
 import { runHooks } from '../hooks/run-hooks.js';
-import { openStackLog } from '../log/index.js';
-import { createMasker, type Masker } from '../mask/masker.js';
+import { stackLogPath } from '../log/index.js';
 import { sensitiveOutputValues } from '../mask/mask-deep.js';
-import { resolveSecrets } from '../secrets/index.js';
 import { stackFilesLedgerPath, writeStackFiles } from '../files/index.js';
 import type { StackExecution } from '../stack-runner/types.js';
 import { stackWorkDir } from '../stack-runner/completed-apply.js';
@@ -34,21 +31,20 @@ export interface ExecutedStack extends StackOutcome {
 /**
  * Runs one stack end to end: read upstream outputs, resolve layers and
  * secrets, write context files, take the lock, run the phases with retries
- * under the stack's timeout. Files, lock and log are released in `finally`,
+ * under the stack's timeout. Files and lock are released in `finally`,
  * so a failing or interrupted stack leaves nothing behind. Never throws: a
- * failure becomes a `failed` outcome with a masked reason.
+ * failure becomes a `failed` outcome. Nothing here masks: `run.emit` and
+ * `run.putState` do, with the run-wide masker.
  */
 export async function executeStack(run: EngineRun, name: string): Promise<ExecutedStack> {
   const { options } = run;
   const startedAt = run.now();
-  const masker = createMasker(run.hiddenEnvValues);
-  const log = await openStackLog(options.stateDir, options.runId, name);
+  // Written by the log file reporter from this stack's `stack.log` events.
+  const logFile = stackLogPath(options.stateDir, options.runId, name);
   let attemptLines: string[] = [];
   const onLine = (stream: 'stdout' | 'stderr', line: string): void => {
     attemptLines.push(line);
-    const masked = masker.mask(line);
-    log.writeLine(masked);
-    run.emit({ type: 'stack.log', runId: options.runId, stack: name, stream, line: masked });
+    run.emit({ type: 'stack.log', runId: options.runId, stack: name, stream, line });
   };
 
   const timeoutMs = options.manifest.stacks[name]?.timeoutMs;
@@ -61,13 +57,13 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
   const finish = (outcome: Omit<ExecutedStack, 'durationMs' | 'logFile'>): ExecutedStack => ({
     ...outcome,
     durationMs: run.now().getTime() - startedAt.getTime(),
-    logFile: log.path,
+    logFile,
   });
 
-  await run.putState(name, { state: 'running', attempt: 1, startedAt: startedAt.toISOString(), logFile: log.path });
+  await run.putState(name, { state: 'running', attempt: 1, startedAt: startedAt.toISOString(), logFile });
   run.emit({ type: 'stack.started', runId: options.runId, stack: name, at: startedAt.toISOString() });
   try {
-    const upstream = await readUpstreamOutputs(run, name, masker);
+    const upstream = await readUpstreamOutputs(run, name);
     const inputs = collectUpstreamInputs(options.manifest, name, upstream);
     const absent = await readAbsentUpstreams(options.store, inputs.map((input) => input.upstream), upstream);
     const describeAbsent = (stack: string): string => {
@@ -87,8 +83,8 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
       env: options.env,
       outputs: upstream,
     });
-    const secrets = run.secrets.get(name) ?? (await resolveStackSecrets(resolved, run, signal));
-    masker.add(Object.values(secrets));
+    // Read for the whole run before it started (`readRunSecrets`), relative to the manifest's directory.
+    const secrets = run.secrets.get(name) ?? {};
 
     // Owner-only: plan files in it hold secrets in clear text.
     await mkdir(workDir, { recursive: true, mode: 0o700 });
@@ -124,9 +120,8 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
       name,
       execution,
       adapter: adapterFor(run, resolved),
-      masker,
       startedAt,
-      logFile: log.path,
+      logFile,
       resetAttemptLines: () => (attemptLines = []),
       attemptLines: () => attemptLines,
       onChanges: (summary) => (changes = summary),
@@ -140,47 +135,32 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
     await runHooks('afterRun', execution, { STACKFLEET_STATUS: result.status });
     return finish({ ...result, ...(changes ? { changes } : {}) });
   } catch (error) {
-    const reason = timeout?.aborted && timeoutMs !== undefined ? `timed out after ${formatDuration(timeoutMs)}` : describeError(error, masker);
+    const reason = timeout?.aborted && timeoutMs !== undefined ? `timed out after ${formatDuration(timeoutMs)}` : describeError(error);
     const exitCode = (error as { failure?: { exitCode?: number | null } }).failure?.exitCode ?? undefined;
     return finish({ status: 'failed', reason, ...(exitCode === undefined || exitCode === null ? {} : { exitCode }), ...(changes ? { changes } : {}) });
   } finally {
     await Promise.allSettled([removeFiles?.(), lock?.release(), removePlanFiles(workDir)]);
-    await log.close();
   }
 }
 
 /**
  * Outputs of every upstream this stack reads: this run's fresh ones, else the
- * stored ones. Sensitive values are added to the masker before anything runs.
+ * stored ones. Their sensitive values join the run's masker before anything
+ * runs (another process may have applied them since the run started).
  */
 async function readUpstreamOutputs(
   run: EngineRun,
   name: string,
-  masker: Masker,
 ): Promise<(stack: string) => Record<string, unknown> | undefined> {
   const upstreamNames = new Set(collectUpstreamInputs(run.options.manifest, name, () => undefined).map((input) => input.upstream));
   const known = new Map<string, Record<string, unknown>>();
   for (const upstream of upstreamNames) {
     const outputs: Outputs | undefined = run.freshOutputs.get(upstream) ?? (await run.options.store.getOutputs(upstream))?.outputs;
     if (outputs === undefined) continue;
-    masker.add(sensitiveOutputValues(outputs));
+    run.masker.add(sensitiveOutputValues(outputs));
     known.set(upstream, Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value])));
   }
   return (stack) => known.get(stack);
-}
-
-async function resolveStackSecrets(
-  resolved: ResolvedStack,
-  run: EngineRun,
-  signal: AbortSignal,
-): Promise<Record<string, string>> {
-  if (Object.keys(resolved.secrets).length === 0) return {};
-  return resolveSecrets(resolved.secrets, {
-    env: run.options.env,
-    cwd: resolved.dir,
-    signal,
-    describe: (key: string) => `${resolved.provenance[`secrets.${key}`] ?? 'stack'} secret ${key}`,
-  });
 }
 
 function adapterFor(run: EngineRun, resolved: ResolvedStack) {
@@ -189,7 +169,6 @@ function adapterFor(run: EngineRun, resolved: ResolvedStack) {
   return adapter;
 }
 
-function describeError(error: unknown, masker: Masker): string {
-  if (isStackfleetError(error)) return masker.mask(error.message);
-  return masker.mask(error instanceof Error ? error.message : String(error));
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -35,7 +35,7 @@ describe('runStacks: outputs of an apply that completed before a crash', () => {
       env: { PATH: process.env.PATH, TF_CLI_CONFIG_FILE: '/dev/null' },
       store,
       adapters: { command: createCommandAdapter(), terraform: createTerraformAdapter({ binary: 'terraform' }), tofu: createTerraformAdapter({ binary: 'tofu' }) },
-      onEvent: () => undefined,
+      reporters: [],
       ...(refreshOutputs ? { refreshOutputs } : {}),
     });
     // The apply happens; its outputs land in a store we then "lose".

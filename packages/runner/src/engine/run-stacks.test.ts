@@ -5,6 +5,7 @@ import type { Manifest, PlannedStack, RunCommand, RunEvent, StackSpec } from '@s
 // Test-only helpers: the runner never depends on test-utils at runtime.
 import { MemoryStore, createTempDir, maxConcurrency, readIntervals, writeCommandFleet, type CommandFleetStack, type TempDir } from '@stackfleet/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createLogFileReporter } from '../log/log-file-reporter.js';
 import { createCommandAdapter } from '../stack-runner/command-adapter.js';
 import { runStacks } from './run-stacks.js';
 import type { RunOptions } from './types.js';
@@ -61,11 +62,12 @@ async function createFleet(stacks: Record<string, TestStack>, manifestExtra: Par
 
   async function run(
     command: RunCommand,
-    options: { concurrency?: number; failFast?: boolean; only?: string[]; onlyAsDependent?: string[] } & Partial<RunOptions> = {},
+    options: { concurrency?: number; failFast?: boolean; only?: string[]; onlyAsDependent?: string[]; onEvent?: (event: RunEvent) => void } & Partial<RunOptions> = {},
   ) {
-    const { concurrency = 4, failFast = false, only, onlyAsDependent = [], ...rest } = options;
+    const { concurrency = 4, failFast = false, only, onlyAsDependent = [], onEvent, ...rest } = options;
     const events: RunEvent[] = [];
     const runId = `run-${++runs}`;
+    const logs = createLogFileReporter(join(temp.path, '.stackfleet'));
     const result = await runStacks(buildPlan(manifest, command, { concurrency, failFast, only, onlyAsDependent }), {
       runId,
       manifest,
@@ -75,22 +77,22 @@ async function createFleet(stacks: Record<string, TestStack>, manifestExtra: Par
       env: { PATH: process.env.PATH },
       store,
       adapters: { command: createCommandAdapter(), terraform: createCommandAdapter(), tofu: createCommandAdapter() },
-      onEvent: (event) => {
-        events.push(event);
-        rest.onEvent?.(event);
-      },
-      ...withoutOnEvent(rest),
-    });
+      reporters: [
+        logs,
+        {
+          onEvent: (event) => {
+            events.push(event);
+            onEvent?.(event);
+          },
+        },
+      ],
+      ...rest,
+    }).finally(() => logs.close());
     const finished = (stack: string) => events.find((event) => event.type === 'stack.finished' && event.stack === stack);
     const lines = (stack: string) => events.flatMap((event) => (event.type === 'stack.log' && event.stack === stack ? [event.line] : []));
     return { result, events, finished, lines, runId };
   }
   return { dir: temp.path, fleet, manifest, store, run, intervals: () => readIntervals(fleet.logFile) };
-}
-
-function withoutOnEvent(options: Partial<RunOptions>): Partial<RunOptions> {
-  const { onEvent: _onEvent, ...rest } = options;
-  return rest;
 }
 
 /** Topological order with name ties, needs = in-run dependsOn + after; destroy reversed like buildRunPlan. */

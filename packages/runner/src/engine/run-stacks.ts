@@ -1,5 +1,6 @@
 import PQueue from 'p-queue';
 import type { RunPlan, StackStatus } from '@stackfleet/core';
+import { buildRunMasker } from '../mask/build-run-masker.js';
 import { createEngineRun, type EngineRun } from './engine-run.js';
 import { executeStack, type ExecutedStack } from './execute-stack.js';
 import { readRunSecrets } from './read-run-secrets.js';
@@ -8,7 +9,7 @@ import { summarizeRun } from './summarize-run.js';
 import type { RunOptions, RunResult, StackOutcome } from './types.js';
 
 /**
- * Executes a `RunPlan`: each stack starts the moment its own dependencies are
+ * The engine under `executeRunPlan`: each stack starts the moment its own dependencies are
  * done (the core scheduler decides which, within `-j` and label caps,
  * critical path first), on a p-queue worker pool. A failure skips its
  * dependents (or, with `failFast`, everything not yet started); the first
@@ -27,6 +28,7 @@ export async function runStacks(plan: RunPlan, options: RunOptions): Promise<Run
   const outcomes = new Map<string, StackOutcome>();
   const alreadyDone = options.alreadyDone ?? new Map<string, StackStatus>();
   run.secrets = await readRunSecrets(run, order.filter((name) => !alreadyDone.has(name)));
+  run.masker = await buildRunMasker(run.secrets, run.hiddenEnvValues, options.store, Object.keys(options.manifest.stacks));
 
   run.emit({ type: 'run.started', runId: options.runId, command: plan.command, stacks: order, concurrency: plan.concurrency, at: startedAt.toISOString() });
   for (const name of order) {
@@ -144,7 +146,8 @@ async function settleStack(
   }
 }
 
-async function finishStack(run: EngineRun, outcomes: Map<string, StackOutcome>, name: string, outcome: StackOutcome | ExecutedStack): Promise<void> {
+async function finishStack(run: EngineRun, outcomes: Map<string, StackOutcome>, name: string, unmasked: StackOutcome | ExecutedStack): Promise<void> {
+  const outcome = maskOutcome(run, unmasked);
   outcomes.set(name, { status: outcome.status, durationMs: outcome.durationMs, ...(outcome.reason === undefined ? {} : { reason: outcome.reason }), ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }) });
   const executed = 'logFile' in outcome ? outcome : undefined;
   const at = run.now().toISOString();
@@ -169,4 +172,9 @@ async function finishStack(run: EngineRun, outcomes: Map<string, StackOutcome>, 
     ...(executed?.changes ? { changes: executed.changes } : {}),
     ...(executed ? { logFile: executed.logFile } : {}),
   });
+}
+
+/** The outcome is returned to the caller too, so its reason is masked like the event's and the record's. */
+function maskOutcome(run: EngineRun, outcome: StackOutcome | ExecutedStack): StackOutcome | ExecutedStack {
+  return outcome.reason === undefined ? outcome : { ...outcome, reason: run.masker.mask(outcome.reason) };
 }

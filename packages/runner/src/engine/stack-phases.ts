@@ -1,6 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
 import { StackfleetError, type ChangeSummary, type StackStatus } from '@stackfleet/core';
-import type { Masker } from '../mask/masker.js';
 import { sensitiveOutputValues } from '../mask/mask-deep.js';
 import type { PlanResult, StackExecution, StackRunnerAdapter } from '../stack-runner/types.js';
 import type { EngineRun } from './engine-run.js';
@@ -11,7 +10,6 @@ export interface PhaseContext {
   name: string;
   execution: StackExecution;
   adapter: StackRunnerAdapter;
-  masker: Masker;
   startedAt: Date;
   logFile: string;
   resetAttemptLines: () => void;
@@ -73,7 +71,7 @@ async function applyPlan(context: PhaseContext, plan: PlanResult | undefined): P
   await putPhaseState(context, 'applying', 'apply', 1);
   const previous = await run.options.store.getOutputs(name);
   const applied = await withRetries(context, 'apply', () => adapter.apply(execution, plan));
-  context.masker.add(sensitiveOutputValues(applied.outputs));
+  run.masker.add(sensitiveOutputValues(applied.outputs));
   await run.options.store.setOutputs(name, applied.outputs, run.options.runId);
   run.freshOutputs.set(name, applied.outputs);
   run.outputsChanged.set(name, !isDeepStrictEqual(previous?.outputs, applied.outputs));
@@ -85,7 +83,7 @@ async function refreshOutputs(context: PhaseContext): Promise<PhasesResult> {
   const { run, name, adapter, execution } = context;
   const previous = await run.options.store.getOutputs(name);
   const outputs = (await adapter.readOutputs?.(execution)) ?? previous?.outputs ?? {};
-  context.masker.add(sensitiveOutputValues(outputs));
+  run.masker.add(sensitiveOutputValues(outputs));
   await run.options.store.setOutputs(name, outputs, run.options.runId);
   run.freshOutputs.set(name, outputs);
   run.outputsChanged.set(name, !isDeepStrictEqual(previous?.outputs, outputs));

@@ -1,13 +1,13 @@
 import type {
   LockHolder,
   Manifest,
-  RunEvent,
   RunStatus,
   RunSummary,
   RunnerKind,
   StackStatus,
   Store,
 } from '@stackfleet/core';
+import type { RunReporter } from '../run/run-reporter.js';
 import type { PlanResult, StackRunnerAdapter } from '../stack-runner/types.js';
 
 export interface RunOptions {
@@ -27,7 +27,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Second Ctrl-C: kill running stacks at once. */
   forceSignal?: AbortSignal;
-  onEvent: (event: RunEvent) => void;
+  /** Who hears the run's events, in this order; each event is masked once, before any of them. */
+  reporters: readonly RunReporter[];
   /** argv for `stackfleet run -- CMD...`; required when the plan's command is `run`. */
   runCommand?: string[];
   /** Run dependents even when every upstream left its outputs unchanged. @default false */

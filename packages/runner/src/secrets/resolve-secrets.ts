@@ -20,9 +20,11 @@ export interface ResolveSecretsOptions {
 /**
  * Reads every secret's value: `fromEnv` (a variable of the orchestrator's
  * environment), `fromFile` (a file's content, relative to `cwd`) or
- * `fromCommand` (stdout of `sh -c`, trailing newline removed). Fails with
- * `E_SECRET_MISSING` naming every key that cannot be read and where it was
- * declared; runs before anything of the stack runs.
+ * `fromCommand` (stdout of `sh -c` run in `cwd`, trailing newline removed).
+ * The engine passes the manifest's directory as `cwd` (secrets are declared
+ * there, and SPEC says so). Fails with `E_SECRET_MISSING` naming every key
+ * that cannot be read and where it was declared; runs before anything of the
+ * stack runs.
  */
 export async function resolveSecrets(
   secrets: Record<string, SecretSource>,
@@ -59,7 +61,7 @@ async function resolveSecret(key: string, source: SecretSource, options: Resolve
       return (await readFile(path, 'utf8')).replace(/\r?\n$/, '');
     } catch (error) {
       throw new StackfleetError('E_SECRET_MISSING', `${subject}: cannot read file "${path}" (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
-        hint: 'create the file, or fix the fromFile path (relative to the stack directory)',
+        hint: "create the file, or fix the fromFile path (relative to the manifest's directory)",
         cause: error,
       });
     }
@@ -85,7 +87,7 @@ async function runSecretCommand(subject: string, command: string, options: Resol
     const detail = stderr.map((line) => masker.mask(line)).join('\n').trim();
     const how = result.exitCode === null ? `was stopped${result.signal ? ` by ${result.signal}` : ''}` : `exited with code ${result.exitCode}`;
     throw new StackfleetError('E_SECRET_MISSING', `${subject}: command "${command}" ${how}${detail ? `: ${detail}` : ''}`, {
-      hint: 'run the command by hand in the stack directory to see why it fails',
+      hint: "run the command by hand in the manifest's directory to see why it fails",
     });
   }
   return stdout.replace(/\r?\n$/, '');

@@ -1,0 +1,48 @@
+import { prepareDriftSweep, runDriftSweep, type ApproveRemediation, type DriftSweepResult } from '@stackfleet/runner';
+import type { RunPlan } from '@stackfleet/core';
+import type { CommandContext } from '../command-context.js';
+import { startRun, type ExecuteOptions, type RunFlags } from '../commands/execute-run.js';
+import type { Fleet } from '../manifest/read-manifest.js';
+import { openStore } from '../runtime/open-runtime.js';
+
+export interface DriftFlags extends RunFlags {
+  remediate?: boolean;
+  due?: boolean;
+  report?: string;
+  junit?: string;
+  history?: boolean;
+}
+
+export interface SweepDriftOptions {
+  fleet: Fleet;
+  plan: RunPlan;
+  flags: DriftFlags;
+  /** @default the runner's approveEveryRemediation */
+  approveRemediation?: ApproveRemediation;
+  /** The caller shows the run itself (the fleet UI). */
+  caller?: ExecuteOptions['caller'];
+}
+
+/**
+ * `drift` as the CLI runs it: decide what to check (the runner's
+ * `prepareDriftSweep`; `--due` decisions are printed before the run is
+ * shown), then the runner's `runDriftSweep` under the chosen reporters.
+ */
+export async function sweepDrift(context: CommandContext, options: SweepDriftOptions): Promise<DriftSweepResult> {
+  const { fleet, flags } = options;
+  const store = openStore(fleet, context.io.env);
+  const checks = await prepareDriftSweep(options.plan, { manifest: fleet.loaded.manifest, store, due: Boolean(flags.due) }).finally(() => store.close());
+  if (checks.dueDecisions) {
+    const decisions = checks.dueDecisions;
+    const due = decisions.filter((decision) => decision.due);
+    context.note(`--due: ${due.length} of ${decisions.length} stack${decisions.length === 1 ? '' : 's'} due`);
+    for (const decision of decisions) context.note(`  ${decision.stack}: ${decision.due ? 'due' : 'not due'}, ${decision.reason}`);
+  }
+  return startRun(context, { fleet, plan: checks.plan, flags, ...(options.caller ? { caller: options.caller } : {}) }, (run) =>
+    runDriftSweep(checks, {
+      ...run,
+      remediate: Boolean(flags.remediate),
+      ...(options.approveRemediation ? { approveRemediation: options.approveRemediation } : {}),
+    }),
+  );
+}

@@ -1,0 +1,79 @@
+import type { RunPlan, Store } from '@stackfleet/core';
+import { createLogFileReporter, type RunListener } from '@stackfleet/runner';
+import type { CommandContext } from '../command-context.js';
+import type { Fleet } from '../manifest/read-manifest.js';
+import { createNdjsonReporter } from '../reporters/ndjson-reporter.js';
+import { createPlainReporter } from '../reporters/plain-reporter.js';
+import { listenForInterrupts, type Interrupts } from '../runtime/interrupts.js';
+import { chooseOutputMode, shouldUseColor } from './choose-output-mode.js';
+
+/** A caller that shows the run itself (the fleet UI's actions): its listeners and its Ctrl-C. */
+export interface CallerPresentation {
+  listeners: RunListener[];
+  interrupts: Interrupts;
+}
+
+/** How one run is shown and stopped. */
+export interface Presentation {
+  /** Attached to the run, in this order. */
+  listeners: RunListener[];
+  interrupts: Interrupts;
+  /** Shows the run while it runs: the live UI renders until `run` settles; reporters need nothing. */
+  show(run: Promise<unknown>): Promise<void>;
+  dispose(): void;
+}
+
+/**
+ * The one place that decides what a run is shown with (STYLE.md habit 5):
+ * log files always; then the caller's own listeners, or NDJSON (`--json`),
+ * plain CI lines, or the ink live run view, as `chooseOutputMode` says.
+ */
+export async function chooseReporters(
+  context: CommandContext,
+  run: { fleet: Fleet; plan: RunPlan; store: Store; caller?: CallerPresentation },
+): Promise<Presentation> {
+  const { io, global } = context;
+  const logFiles = createLogFileReporter(run.fleet.stateDir);
+  if (run.caller) return { listeners: [logFiles, ...run.caller.listeners], interrupts: run.caller.interrupts, show: async () => undefined, dispose: () => undefined };
+  const mode = chooseOutputMode({ json: global.json, ci: global.ci, stdoutIsTTY: Boolean(io.stdout.isTTY), stdinIsTTY: Boolean(io.stdin.isTTY), env: io.env });
+  if (mode === 'tui') return chooseLiveUi(context, run.plan, run.store, logFiles);
+  const interrupts = listenForInterrupts(() => context.note('stopping: waiting for running stacks (Ctrl-C again to kill them)'));
+  const reporter =
+    mode === 'json'
+      ? createNdjsonReporter(io.stdout)
+      : createPlainReporter({ out: io.stdout, color: shouldUseColor({ color: global.color, env: io.env, isTTY: Boolean(io.stdout.isTTY) }) });
+  return { listeners: [logFiles, reporter], interrupts, show: async () => undefined, dispose: () => interrupts.dispose() };
+}
+
+/**
+ * In a terminal, a run command shows the ink live run view (the same one as
+ * `stackfleet ui`); Ctrl-C arrives as a key there, or as SIGINT from outside.
+ */
+async function chooseLiveUi(context: CommandContext, plan: RunPlan, store: Store, logFiles: RunListener): Promise<Presentation> {
+  // Development React is several times slower; set before React loads.
+  process.env.NODE_ENV ??= 'production';
+  const [{ runLiveRunUi }, { createRunHandle }, { readExpectedDurations }] = await Promise.all([
+    import('@stackfleet/tui'),
+    import('../ui/create-run-handle.js'),
+    import('../ui/read-expected-durations.js'),
+  ]);
+  const expected = await readExpectedDurations(store, plan.stacks.map((stack) => stack.name));
+  const interrupts = listenForInterrupts();
+  const live = createRunHandle(interrupts, expected);
+  const { io, global } = context;
+  return {
+    listeners: [logFiles, live.listener],
+    interrupts,
+    async show(run) {
+      live.follow(run);
+      await runLiveRunUi({
+        run: live.handle,
+        color: shouldUseColor({ color: global.color, env: io.env, isTTY: true }),
+        stdin: io.stdin as NodeJS.ReadStream,
+        stdout: io.stdout as NodeJS.WriteStream,
+        stderr: io.stderr as NodeJS.WriteStream,
+      });
+    },
+    dispose: () => interrupts.dispose(),
+  };
+}

@@ -1,0 +1,38 @@
+import { decideRemediation, type ChangeSummary, type DriftChecks, type RemediationLog } from '@stackfleet/core';
+import type { DriftRemediation } from '../engine/types.js';
+
+/**
+ * The gate policies will plug into (a later issue): asked for every drifted
+ * stack that opted in and is within `drift.maxDeletes`, right before its
+ * plan is applied. `false` reports the stack as needing a human.
+ */
+export type ApproveRemediation = (stack: string, changes: ChangeSummary | undefined) => boolean | Promise<boolean>;
+
+/** Until policies gate remediation, the manifest's opt-in is the whole decision. */
+export const approveEveryRemediation: ApproveRemediation = () => true;
+
+/**
+ * `drift --remediate` for the engine: opted-in stacks are asked after their
+ * plan; core's `decideRemediation` (opt-in, `maxDeletes`) rules first, then
+ * `approve`. Every decision, refusals included, lands in `log` for the report.
+ */
+export function buildRemediation(settings: DriftChecks['settings'], log: RemediationLog, approve: ApproveRemediation): DriftRemediation {
+  const optedIn = new Set([...settings].filter(([, value]) => value.remediate).map(([name]) => name));
+  for (const [name, value] of settings) if (!value.remediate) log.decisions.set(name, { status: 'not-opted-in' });
+  return {
+    stacks: optedIn,
+    async decide(stack, plan) {
+      const decision = decideRemediation(settings.get(stack) ?? { remediate: false, maxDeletes: 0 }, plan.changes);
+      if (!decision.apply) {
+        log.decisions.set(stack, decision.result);
+        return false;
+      }
+      if (!(await approve(stack, plan.changes))) {
+        log.decisions.set(stack, { status: 'needs-human', reason: 'remediation not approved' });
+        return false;
+      }
+      log.decisions.set(stack, { status: 'applied' });
+      return true;
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { prepareResumePlan, recoverRun, type RecoverRunOptions } from './recover-run.js';

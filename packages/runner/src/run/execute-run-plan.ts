@@ -1,0 +1,72 @@
+import type { ResumeState, RunPlan } from '@stackfleet/core';
+import { runStacks } from '../engine/run-stacks.js';
+import type { RunOptions, RunResult } from '../engine/types.js';
+import { createRunId } from './create-run-id.js';
+import { readRunHost } from './read-run-host.js';
+import { toRunReporter, type RunListener } from './run-reporter.js';
+
+export interface ExecuteRunOptions extends Omit<RunOptions, 'runId' | 'reporters' | 'alreadyDone' | 'refreshOutputs'> {
+  /** Who hears the run: reporters or bare listeners, called in this order with masked events. */
+  listeners: readonly RunListener[];
+  /** The manifest's path, kept in the run record. */
+  manifestPath: string;
+  /** How the run was asked for (the CLI's flags), kept for `history` and `resume`. @default {} */
+  selection?: Record<string, unknown>;
+  /** Repository name -> the git sha the run works on. @default {} */
+  repoShas?: Record<string, string>;
+  /** Continue this earlier run (`buildResumePlan`) instead of starting a new one. */
+  resume?: ResumeState;
+}
+
+export interface ExecutedRun extends RunResult {
+  runId: string;
+}
+
+/**
+ * Runs a plan from start to end: creates the run record (or reopens the
+ * resumed one), executes the stacks with every transition written to the
+ * store first, and finishes the record; events go to `listeners`, masked.
+ * The one way to run a plan: `drift`, `resume` and the UI come through here.
+ *
+ * Throws before any stack starts when a secret cannot be read; the run is
+ * then recorded `failed` (nothing ran, so there is nothing to resume).
+ */
+export async function executeRunPlan(plan: RunPlan, options: ExecuteRunOptions): Promise<ExecutedRun> {
+  const { listeners, manifestPath, selection, repoShas, resume, ...engine } = options;
+  const now = options.now ?? (() => new Date());
+  const runId = resume?.runId ?? createRunId(now());
+  const { host, startedBy } = readRunHost();
+  const reporters = listeners.map(toRunReporter);
+  try {
+    if (resume) {
+      await options.store.reopenRun?.(runId, { host, pid: process.pid });
+    } else {
+      await options.store.createRun({
+        id: runId,
+        command: plan.command,
+        selection: { ...selection, ...(options.runCommand ? { runCommand: options.runCommand } : {}) },
+        stacks: plan.stacks.map((stack) => stack.name),
+        startedBy,
+        host,
+        pid: process.pid,
+        repoShas: repoShas ?? {},
+        manifestPath,
+        startedAt: now().toISOString(),
+        status: 'running',
+      });
+    }
+    const result = await runStacks(plan, {
+      ...engine,
+      runId,
+      reporters,
+      ...(resume ? { alreadyDone: resume.alreadyDone, refreshOutputs: resume.refreshOutputs } : {}),
+    });
+    // runStacks recorded the run's end before it emitted run.finished.
+    return { ...result, runId };
+  } catch (error) {
+    await options.store.finishRun(runId, 'failed', now().toISOString()).catch(() => undefined);
+    throw error;
+  } finally {
+    await Promise.allSettled(reporters.map((reporter) => reporter.close?.()));
+  }
+}
