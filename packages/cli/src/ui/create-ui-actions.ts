@@ -39,7 +39,7 @@ export function createUiActions(context: CommandContext, fleet: Fleet, store: St
   // The run starts at once; the ETA's history arrives a moment later (a promise the handle does not wait on).
   const runCommand = (command: 'plan' | 'apply') => (stacks: string[]) =>
     withHistory(
-      startRun((caller) => executeRun(quietContext, { fleet, plan: planFor(command, stacks), flags: { stack: stacks, autoApprove: true }, caller })),
+      startUiRun((caller) => executeRun(quietContext, { fleet, plan: planFor(command, stacks), flags: { stack: stacks, autoApprove: true }, caller })),
       stacks,
     );
   const withHistory = (handle: RunHandle, stacks: string[]): RunHandle => {
@@ -53,12 +53,12 @@ export function createUiActions(context: CommandContext, fleet: Fleet, store: St
     apply: runCommand('apply'),
     drift: (stacks) =>
       withHistory(
-        startRun((caller) => sweepDrift(quietContext, { fleet, plan: planFor('drift', stacks), flags: { stack: stacks }, caller })),
+        startUiRun((caller) => sweepDrift(quietContext, { fleet, plan: planFor('drift', stacks), flags: { stack: stacks }, caller })),
         stacks,
       ),
     resume() {
       let prepared: Awaited<ReturnType<typeof prepareResume>> | undefined;
-      return startRun(async (caller) => {
+      return startUiRun(async (caller) => {
         prepared ??= await prepareResume(quietContext, fleet, undefined, false);
         if (!prepared) throw new Error('nothing to resume: no interrupted run');
         return executeRun(quietContext, { ...prepared, caller });
@@ -77,7 +77,7 @@ export function createUiActions(context: CommandContext, fleet: Fleet, store: St
 }
 
 /** Starts a run shown by the UI: its events feed a RunHandle, its Ctrl-C is the UI's key. */
-function startRun(run: (caller: CallerPresentation) => Promise<unknown>): RunHandle {
+function startUiRun(run: (caller: CallerPresentation) => Promise<unknown>): RunHandle {
   const interrupts = createInterrupts();
   const live = createRunHandle(interrupts);
   live.follow(run({ listeners: [live.listener], interrupts }));
