@@ -2,8 +2,6 @@
 // stack files, secrets and masking. The engine and the CLI import these.
 export { runProcess } from './process/run-process.js';
 export type { OutputStream, ProcessResult, RunProcessOptions } from './process/run-process.js';
-export { createLineSplitter } from './process/line-splitter.js';
-export type { LineSplitter } from './process/line-splitter.js';
 export type {
   ApplyResult,
   PlanResult,
@@ -14,7 +12,7 @@ export type {
 export { StackPhaseError } from './stack-runner/stack-phase-error.js';
 export { createCommandAdapter } from './stack-runner/command-adapter.js';
 export { parseOutputsJson } from './stack-runner/outputs-file.js';
-export { readCompletedApply, stackWorkDir } from './stack-runner/completed-apply.js';
+export { readCompletedApply } from './stack-runner/completed-apply.js';
 export { createTerraformAdapter } from './stack-runner/terraform-adapter.js';
 export type { TerraformAdapterOptions } from './stack-runner/terraform-adapter.js';
 export { parsePlanChanges, parseTerraformOutputs } from './stack-runner/parse-terraform-json.js';

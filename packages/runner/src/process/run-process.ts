@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { StackfleetError } from '@stackfleet/core';
-import { createLineSplitter } from './line-splitter.js';
-import { canExecute, GATE_GO, gateArgv, hasProgramStarted, startOrphanWatchdog, watchProcessGroup } from './orphan-reaper.js';
+import { canExecute } from './find-executable.js';
+import { hasProgramStarted } from './program-started.js';
+import { spawnWatched } from './spawn-watched.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -56,7 +57,7 @@ const DEFAULT_KILL_GRACE_MS = 10_000;
  */
 export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
   const { argv, signal, forceSignal } = options;
-  const [program, ...args] = argv;
+  const [program] = argv;
   if (program === undefined) return Promise.reject(new Error('runProcess: argv is empty'));
   const timedOutBySignal = signal?.aborted === true && isTimeoutReason(signal.reason);
   if (signal?.aborted || forceSignal?.aborted) {
@@ -69,22 +70,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
   }
 
   return new Promise((resolve, reject) => {
-    startOrphanWatchdog();
-    const [gate, ...gateArgs] = gateArgv(argv);
-    const child = spawn(gate!, gateArgs, {
-      cwd: options.cwd,
-      env: options.env,
-      // Own process group: we can signal the child and everything it started at
-      // once, and the terminal's Ctrl-C reaches only us. Terraform treats a second
-      // SIGINT as "quit now", so it must get exactly the one we forward.
-      detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    // If stackfleet itself is killed (kill -9), the watchdog ends this group: no
-    // orphaned apply. The program starts only after its group is registered.
-    const unwatch = child.pid === undefined ? () => undefined : watchProcessGroup(child.pid);
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(GATE_GO);
+    const { child, unwatch } = spawnWatched(argv, { cwd: options.cwd, env: options.env });
     let timedOut = false;
     let interrupted = false;
     let exited = false;
@@ -129,14 +115,18 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
 
     for (const stream of ['stdout', 'stderr'] as const) {
       const readable = child[stream];
-      readable.setEncoding('utf8');
       if (stream === 'stdout' && options.captureStdout) {
+        readable.setEncoding('utf8');
         readable.on('data', (chunk: string) => stdoutChunks.push(chunk));
         continue;
       }
-      const splitter = createLineSplitter((line) => options.onLine?.(stream, line));
-      readable.on('data', (chunk: string) => splitter.push(chunk));
-      readable.on('end', () => splitter.flush());
+      // Masking relies on whole lines, however the chunks split them. readline keeps
+      // the unfinished tail until the next chunk or the end, treats `\r\n` split across
+      // chunks as one break (crlfDelay: Infinity) and a lone `\r` as a break too (a
+      // progress bar's redraw becomes one line each); it decodes UTF-8 across chunks.
+      // It also stays linear on a single huge line, where the splitter it replaced
+      // rescanned the whole pending text on every chunk.
+      createInterface({ input: readable, crlfDelay: Infinity }).on('line', (line) => options.onLine?.(stream, line));
     }
 
     child.on('error', (error: NodeJS.ErrnoException) => {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { canExecute, GATE_GO, gateArgv, hasProgramStarted } from './orphan-reaper.js';
+import { GATE_GO, gateArgv } from './start-gate.js';
 
 let dir: string | undefined;
 afterEach(() => {
@@ -55,35 +55,5 @@ describe('gateArgv with STACKFLEET_EXIT_FILE', () => {
     for (let i = 0; i < 100 && !existsSync(join(dir, 'int')); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(readFileSync(join(dir, 'int'), 'utf8')).toBe('got-int\n');
     expect(existsSync(exitFile)).toBe(false);
-  });
-});
-
-describe('hasProgramStarted', () => {
-  it('is false while the gate waits, true once the program runs (exec, or a recording gate\'s child)', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gate-'));
-    const { spawn } = await import('node:child_process');
-    for (const recording of [false, true]) {
-      const [program, ...args] = gateArgv(['sh', '-c', 'touch started; sleep 5']);
-      const env = recording ? { ...process.env, STACKFLEET_EXIT_FILE: join(dir, 'exit') } : process.env;
-      const child = spawn(program!, args, { cwd: dir, detached: true, env, stdio: ['pipe', 'ignore', 'ignore'] });
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(hasProgramStarted(child.pid!)).toBe(false);
-      child.stdin.end(GATE_GO);
-      for (let i = 0; i < 100 && !existsSync(join(dir, 'started')); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(hasProgramStarted(child.pid!)).toBe(true);
-      process.kill(-child.pid!, 'SIGKILL');
-      await new Promise((resolve) => child.on('exit', resolve));
-      rmSync(join(dir, 'started'), { force: true });
-    }
-  });
-});
-
-describe('canExecute', () => {
-  it('finds programs the way spawn does', () => {
-    expect(canExecute('sh', process.env.PATH, process.cwd())).toBe(true);
-    expect(canExecute('/bin/sh', undefined, process.cwd())).toBe(true);
-    expect(canExecute('sh', undefined, process.cwd())).toBe(true); // no PATH: execvp's default
-    expect(canExecute('no-such-program-xyz', process.env.PATH, process.cwd())).toBe(false);
-    expect(canExecute('./missing.sh', process.env.PATH, process.cwd())).toBe(false);
   });
 });

@@ -1,0 +1,44 @@
+/**
+ * The start gate: every stack program is started through a tiny `sh` that
+ * waits for a go line, so the program cannot run before its process group is
+ * registered with the orphan watchdog (see `spawn-watched.ts`).
+ */
+
+/** The line that releases a gated process. */
+export const GATE_GO = 'go\n';
+
+/** `$0` of the gate shell, which tells it apart from the program in /proc. */
+export const GATE_NAME = 'stackfleet-gate';
+
+/**
+ * argv that runs `argv` only once we said "go" on its stdin. The parent can be
+ * killed between fork and exec, before it could register the new group with
+ * the watchdog; the gate then reads EOF and exits instead of running the
+ * program unwatched. After the go line, `exec` makes the program the group
+ * leader with the same pid, argv, exit code and signals, and stdin at EOF.
+ *
+ * With `STACKFLEET_EXIT_FILE` in its environment the gate stays as the
+ * program's parent instead, and writes the program's exit status to that file
+ * the moment it ends: if stackfleet is killed right after an apply finished,
+ * `resume` can tell a completed apply from an interrupted one and never runs it
+ * twice. The gate sets no traps: a signal to the group ends the gate (and,
+ * unless it handles the signal, the program) without recording anything, so a
+ * signalled apply never counts as completed; stackfleet still waits for a
+ * program that handles SIGINT, through its stdout/stderr pipes. (With traps,
+ * a signal landing between the gate's fork and the program's exec was caught
+ * by the gate's inherited handler and lost: the program ran unsignalled.)
+ */
+export function gateArgv(argv: readonly string[]): string[] {
+  return ['/bin/sh', '-c', GATE_SCRIPT, GATE_NAME, ...argv];
+}
+
+const GATE_SCRIPT = [
+  'IFS= read -r go || exit 129',
+  'exit_file=${STACKFLEET_EXIT_FILE-}',
+  'unset STACKFLEET_EXIT_FILE',
+  '[ -n "$exit_file" ] || exec "$@"',
+  '"$@"',
+  'code=$?',
+  '(umask 077; echo "$code" > "$exit_file.tmp") && mv "$exit_file.tmp" "$exit_file"',
+  'exit "$code"',
+].join('\n');
