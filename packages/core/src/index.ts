@@ -17,3 +17,4 @@ export { buildFleetIdentity, normalizeOriginUrl, type FleetIdentityInput } from 
 export type { QueuedRun, QueuedStack, QueueNode, QueueNodeState, StackClaim, StackResult, WorkerIdentity, WorkQueue } from './work-queue.js';
 export * from './run-state/index.js';
 export * from './resume/index.js';
+export * from './state-layout/index.js';

@@ -1,7 +1,6 @@
 import { closeSync, fchmodSync, mkdirSync, openSync } from 'node:fs';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { StackfleetError } from '@stackfleet/core';
+import { StackfleetError, stateDatabasePath } from '@stackfleet/core';
 import { applyMigrations, latestSchemaVersion } from './migrations.js';
 
 export interface OpenDatabaseOptions {
@@ -38,7 +37,7 @@ function isBusy(error: unknown): boolean {
 }
 
 function openDatabaseOnce(stateDir: string, options: OpenDatabaseOptions): Database.Database {
-  const path = join(stateDir, 'state.db');
+  const path = stateDatabasePath(stateDir);
   let db: Database.Database | undefined;
   try {
     createPrivateDatabase(stateDir, path);

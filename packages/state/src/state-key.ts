@@ -6,8 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { StackfleetError } from '@stackfleet/core';
+import { StackfleetError, stateKeyPath } from '@stackfleet/core';
 
 const keyBytes = 32;
 const generateHint = 'Generate one with `openssl rand -hex 32` (64 hex characters) or `openssl rand -base64 32`.';
@@ -35,7 +34,7 @@ export function parseStateKey(text: string, source: string): Buffer {
  * half-written key and both processes end up with the same one.
  */
 export function readOrCreateKeyFile(stateDir: string): Buffer {
-  const keyPath = join(stateDir, 'key');
+  const keyPath = stateKeyPath(stateDir);
   const existing = readKeyFile(keyPath);
   if (existing) return existing;
   const tempPath = `${keyPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

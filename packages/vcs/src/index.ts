@@ -14,7 +14,6 @@ export { readDeclaredVariables } from './modules/read-declared-variables.js';
 export type { ModuleFileIndex } from './modules/read-module-files.js';
 export { detectAffectedStacks } from './affected/detect-affected-stacks.js';
 export type { AffectedStacks, DetectAffectedOptions } from './affected/detect-affected-stacks.js';
-export { readRepoWorkingDir } from './repos/checkout-repos.js';
 export { checkStackPaths } from './repos/check-stack-paths.js';
 export type { CheckedOutRepo } from './repos/check-stack-paths.js';
 export { leaseWorkingDir } from './repos/lease-working-dir.js';

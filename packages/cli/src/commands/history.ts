@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { formatChangeCounts, formatDuration, formatTable, StackfleetError, type RunRecord, type StackRunRecord } from '@stackfleet/core';
+import { formatChangeCounts, formatDuration, formatTable, runDir, StackfleetError, type RunRecord, type StackRunRecord } from '@stackfleet/core';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
 import { openStore } from '../runtime/open-runtime.js';
@@ -60,7 +59,7 @@ export async function runShowCommand(context: CommandContext, _options: unknown,
     writeLine(out, `started ${run.startedAt} by ${run.startedBy} (pid ${run.pid})${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`);
     const shas = Object.entries(run.repoShas).map(([repo, sha]) => `${repo || '(manifest repo)'}@${sha.slice(0, 12)}`);
     if (shas.length > 0) writeLine(out, `repos: ${shas.join(', ')}`);
-    writeLine(out, `logs: ${join(fleet.stateDir, 'runs', run.id)}`);
+    writeLine(out, `logs: ${runDir(fleet.stateDir, run.id)}`);
     writeLine(out);
     const byStack = new Map(stackRuns.map((row) => [row.stack, row]));
     const rows = run.stacks.map((stack) => {

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
-import { isRemoteRepoUrl, isStackfleetError, resolveStack, type Store } from '@stackfleet/core';
+import { isRemoteRepoUrl, isStackfleetError, repoCheckoutDir, resolveStack, type Store } from '@stackfleet/core';
 import type { StackDetails, StackSetting } from '@stackfleet/tui';
-import { readRepoWorkingDir } from '@stackfleet/vcs';
 import type { Fleet } from '../manifest/read-manifest.js';
 
 /**
@@ -29,7 +28,7 @@ export async function loadStackDetails(fleet: Fleet, store: Store, name: string,
     const repoDirs = Object.fromEntries(
       Object.values(manifest.repos).map((repo) => [
         repo.name,
-        isRemoteRepoUrl(repo.url) ? readRepoWorkingDir(fleet.stateDir, repo.name) : resolve(fleet.manifestDir, repo.url),
+        isRemoteRepoUrl(repo.url) ? repoCheckoutDir(fleet.stateDir, repo.name) : resolve(fleet.manifestDir, repo.url),
       ]),
     );
     const resolved = resolveStack(manifest, name, { manifestDir: fleet.manifestDir, repoDirs, env, outputs: (stack) => upstream.get(stack) });

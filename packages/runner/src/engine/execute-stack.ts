@@ -5,6 +5,7 @@ import {
   collectUpstreamInputs,
   formatDuration,
   resolveStack,
+  stackWorkDir,
   type ChangeSummary,
   type Outputs,
   type ResolvedStack,
@@ -14,7 +15,6 @@ import { stackLogPath } from '../log/index.js';
 import { sensitiveOutputValues } from '../mask/mask-deep.js';
 import { stackFilesLedgerPath, writeStackFiles } from '../files/index.js';
 import type { StackExecution } from '../stack-runner/types.js';
-import { stackWorkDir } from '../stack-runner/completed-apply.js';
 import { removePlanFiles } from '../stack-runner/remove-plan-files.js';
 import type { EngineRun } from './engine-run.js';
 import { readAbsentUpstreams } from './describe-absent-upstreams.js';

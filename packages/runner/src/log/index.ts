@@ -1,2 +1,2 @@
-export { openStackLog, stackLogPath, type StackLog } from './stack-log.js';
+export { openStackLog, type StackLog } from './stack-log.js';
 export { createLogFileReporter } from './log-file-reporter.js';

@@ -1,17 +1,13 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { stackLogPath } from '@stackfleet/core';
 
 /** An append-only log file for one stack in one run. Lines must already be masked. */
 export interface StackLog {
   path: string;
   writeLine(line: string): void;
   close(): Promise<void>;
-}
-
-/** `<stateDir>/runs/<runId>/<stack>.log` */
-export function stackLogPath(stateDir: string, runId: string, stack: string): string {
-  return join(stateDir, 'runs', runId, `${stack}.log`);
 }
 
 /**

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { StackfleetError, type Phase } from '@stackfleet/core';
+import { completedApplyFiles, phaseOutputsFile, StackfleetError, type Phase } from '@stackfleet/core';
 import { createPrivateFile } from '../files/create-private-file.js';
 import { runHooks } from '../hooks/run-hooks.js';
-import { completedApplyFiles } from './completed-apply.js';
 import { readOutputsFile } from './outputs-file.js';
 import { runPhaseProcess } from './run-phase-process.js';
-import { runStackCommand, toFileName, withEnv } from './run-stack-command.js';
+import { runStackCommand, withEnv } from './run-stack-command.js';
 import type { StackExecution, StackRunnerAdapter } from './types.js';
 
 /**
@@ -35,7 +34,7 @@ export function createCommandAdapter(): StackRunnerAdapter {
 
     async apply(execution) {
       const phase = preparePhase(execution, 'apply');
-      const files = completedApplyFiles(execution.workDir, execution.stack.name);
+      const files = completedApplyFiles(resolve(execution.workDir), execution.stack.name);
       await Promise.all([removeIfPresent(files.exitFile), removeIfPresent(phase.outputsFile)]);
       await runHooks('beforeApply', phase.execution);
       // Only the apply process itself records its exit status (not the hooks).
@@ -80,10 +79,9 @@ function preparePhase(execution: StackExecution, phase: Phase): PreparedPhase {
   }
   // Absolute: the command runs in the stack directory, a relative workDir would point elsewhere.
   // Apply's file has a fixed name so that `resume` can find what a completed apply wrote.
+  const workDir = resolve(execution.workDir);
   const outputsFile =
-    phase === 'apply'
-      ? completedApplyFiles(execution.workDir, stack.name).outputsFile
-      : resolve(execution.workDir, `${toFileName(stack.name)}.${phase}.${randomUUID()}.outputs.json`);
+    phase === 'apply' ? completedApplyFiles(workDir, stack.name).outputsFile : phaseOutputsFile(workDir, stack.name, phase, randomUUID());
   const protocol = {
     STACKFLEET_PHASE: phase,
     STACKFLEET_STACK: stack.name,

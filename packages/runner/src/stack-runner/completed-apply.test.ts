@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCommandAdapter } from './command-adapter.js';
-import { readCompletedApply, stackWorkDir } from './completed-apply.js';
+import { stackWorkDir } from '@stackfleet/core';
+import { readCompletedApply } from './completed-apply.js';
 import type { StackExecution } from './types.js';
 
 let stateDir: string | undefined;

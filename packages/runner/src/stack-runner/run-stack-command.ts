@@ -15,11 +15,6 @@ export async function runStackCommand(execution: StackExecution, argv: string[])
   });
 }
 
-/** A stack name as a file name: manifest keys may hold characters paths dislike. */
-export function toFileName(stackName: string): string {
-  return stackName.replace(/[^A-Za-z0-9._-]/g, '_');
-}
-
 /** A copy of `execution` whose processes also get `env` (adapters never mutate their input). */
 export function withEnv(execution: StackExecution, env: Record<string, string>): StackExecution {
   return { ...execution, env: { ...execution.env, ...env } };

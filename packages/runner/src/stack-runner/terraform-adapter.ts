@@ -1,11 +1,11 @@
 import { access, chmod, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { StackfleetError, type Outputs } from '@stackfleet/core';
+import { StackfleetError, terraformPlanFile, type Outputs } from '@stackfleet/core';
 import { createPrivateFile } from '../files/create-private-file.js';
 import { runHooks } from '../hooks/run-hooks.js';
 import { parsePlanChanges, parseTerraformOutputs } from './parse-terraform-json.js';
 import { runPhaseProcess } from './run-phase-process.js';
-import { runStackCommand, toFileName, withEnv } from './run-stack-command.js';
+import { runStackCommand, withEnv } from './run-stack-command.js';
 import type { StackExecution, StackRunnerAdapter } from './types.js';
 
 export interface TerraformAdapterOptions {
@@ -47,7 +47,7 @@ export function createTerraformAdapter(options: TerraformAdapterOptions): StackR
       await runHooks('beforePlan', execution);
       execution.onStep('plan');
       // Absolute: terraform runs in the stack directory, a relative workDir would point elsewhere.
-      const planFile = resolve(execution.workDir, `${toFileName(execution.stack.name)}.tfplan`);
+      const planFile = terraformPlanFile(resolve(execution.workDir), execution.stack.name);
       await createPrivateFile(planFile);
       const args = ['plan', '-input=false', '-no-color', '-detailed-exitcode', ...(execution.planDestroy ? ['-destroy'] : []), `-out=${planFile}`];
       const { exitCode } = await tf(execution, 'plan', args, { okExitCodes: [0, 2] });

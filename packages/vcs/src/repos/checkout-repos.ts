@@ -1,6 +1,6 @@
 import { access, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { describeLocalRef, isRemoteRepoUrl, StackfleetError, ValidationError, type Locator, type Manifest, type Problem } from '@stackfleet/core';
+import { describeLocalRef, isRemoteRepoUrl, legacyRepoWorktreesDir, repoCacheDir, repoCheckoutDir, StackfleetError, ValidationError, type Locator, type Manifest, type Problem } from '@stackfleet/core';
 import { readCommitSha, readRepoRoot } from '../git/resolve-commit.js';
 import { assertSafeGitArgument, runGit } from '../git/run-git.js';
 import { checkStackPaths } from './check-stack-paths.js';
@@ -50,11 +50,6 @@ async function checkoutLocal(name: string, dir: string): Promise<{ dir: string; 
   return { dir, sha: await readHead(dir) };
 }
 
-/** The one working directory of a remote repo: `<stateDir>/checkouts/<name>`. */
-export function readRepoWorkingDir(stateDir: string, name: string): string {
-  return join(stateDir, 'checkouts', name);
-}
-
 /**
  * Moves the repo's working directory to `sha`, creating it on first use.
  * Untracked and ignored files (terraform.tfstate, .terraform/, whatever a
@@ -72,7 +67,7 @@ async function moveWorkingDir(cacheDir: string, workDir: string, sha: string): P
 }
 
 async function checkoutRemote(name: string, url: string, ref: string | undefined, options: CheckoutReposOptions, warnings: string[]) {
-  const cacheDir = join(options.stateDir, 'repos', `${name}.git`);
+  const cacheDir = repoCacheDir(options.stateDir, name);
   const warning = await prepareRepoCache(name, url, cacheDir, options.offline ?? false);
   if (warning) warnings.push(warning);
   const wanted = ref ?? 'HEAD';
@@ -84,8 +79,8 @@ async function checkoutRemote(name: string, url: string, ref: string | undefined
         : `run \`git fetch\` / check that the tag or branch exists: git ls-remote ${url}`,
     });
   }
-  const dir = readRepoWorkingDir(options.stateDir, name);
-  const legacy = join(options.stateDir, 'worktrees', name);
+  const dir = repoCheckoutDir(options.stateDir, name);
+  const legacy = legacyRepoWorktreesDir(options.stateDir, name);
   if (!(await exists(join(dir, '.git'))) && (await exists(legacy))) {
     // Before one working directory per repo, every sha had its own: local state left there is not carried over.
     warnings.push(

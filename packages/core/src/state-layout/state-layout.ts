@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+
+/**
+ * Every path stackfleet uses under `settings.stateDir`, in one place:
+ *
+ * ```text
+ * <stateDir>/
+ *   state.db                     the embedded store (state)
+ *   key                          the key for sensitive outputs, when not in the environment (state)
+ *   repos/<repo>.git             bare clones of remote repos (vcs)
+ *   checkouts/<repo>/            the one working directory of a remote repo, moved between shas (vcs)
+ *   checkouts/<repo>.users/      who holds it at which sha, one file per process; `<repo>.lock` guards moves
+ *   worktrees/<repo>/            where earlier versions checked out each sha (only read, to warn)
+ *   runs/<run-id>/               one directory per run (runner; `history` prints it)
+ *     <stack>.log                the stack's masked output, appended across retries and resumes
+ *     work/<stack>/              the stack's scratch directory for this run
+ *       <file>.apply.outputs.json  a command stack's apply outputs ($STACKFLEET_OUTPUTS)
+ *       <file>.apply.exit          its exit status, written by the start gate when it ends
+ *       <file>.<phase>.<nonce>.outputs.json  outputs of other phases (a fresh file each time)
+ *       <file>.tfplan              a terraform/tofu stack's saved plan
+ * ```
+ *
+ * `<file>` is the stack name made safe for a file name (`toFileName`). Pure
+ * string work: the callers create and read the files.
+ */
+
+/** `<stateDir>/state.db` */
+export function stateDatabasePath(stateDir: string): string {
+  return join(stateDir, 'state.db');
+}
+
+/** `<stateDir>/key` */
+export function stateKeyPath(stateDir: string): string {
+  return join(stateDir, 'key');
+}
+
+/** `<stateDir>/repos/<repo>.git` */
+export function repoCacheDir(stateDir: string, repo: string): string {
+  return join(stateDir, 'repos', `${repo}.git`);
+}
+
+/** `<stateDir>/checkouts/<repo>`: leases live beside it (`<dir>.users/`, `<dir>.lock`, see vcs's lease-working-dir). */
+export function repoCheckoutDir(stateDir: string, repo: string): string {
+  return join(stateDir, 'checkouts', repo);
+}
+
+/** `<stateDir>/worktrees/<repo>`: per-sha checkouts of earlier versions, whose local state is not carried over. */
+export function legacyRepoWorktreesDir(stateDir: string, repo: string): string {
+  return join(stateDir, 'worktrees', repo);
+}
+
+/** `<stateDir>/runs/<runId>` */
+export function runDir(stateDir: string, runId: string): string {
+  return join(stateDir, 'runs', runId);
+}
+
+/** `<stateDir>/runs/<runId>/<stack>.log` */
+export function stackLogPath(stateDir: string, runId: string, stack: string): string {
+  return join(runDir(stateDir, runId), `${stack}.log`);
+}
+
+/** `<stateDir>/runs/<runId>/work/<stack>`: the per-run scratch directory the engine gives each stack. */
+export function stackWorkDir(stateDir: string, runId: string, stack: string): string {
+  return join(runDir(stateDir, runId), 'work', stack);
+}
+
+/** Where a command stack's apply leaves its outputs and, when it ends, its exit status (fixed names, so `resume` finds them). */
+export function completedApplyFiles(workDir: string, stack: string): { outputsFile: string; exitFile: string } {
+  const base = join(workDir, `${toFileName(stack)}.apply`);
+  return { outputsFile: `${base}.outputs.json`, exitFile: `${base}.exit` };
+}
+
+/** The outputs file of a phase other than apply; `nonce` (a random id from the caller) keeps each attempt's file apart. */
+export function phaseOutputsFile(workDir: string, stack: string, phase: string, nonce: string): string {
+  return join(workDir, `${toFileName(stack)}.${phase}.${nonce}.outputs.json`);
+}
+
+/** `<workDir>/<file>.tfplan`: the plan terraform/tofu saves and then applies. */
+export function terraformPlanFile(workDir: string, stack: string): string {
+  return join(workDir, `${toFileName(stack)}.tfplan`);
+}
+
+/** A stack name as a file name: anything but letters, digits, `.`, `_` and `-` becomes `_`. */
+export function toFileName(stackName: string): string {
+  return stackName.replace(/[^A-Za-z0-9._-]/g, '_');
+}
