@@ -16,6 +16,14 @@ export interface RunWithRetriesOptions {
  * a failure is retried only when one of its output lines matches a
  * `retries.on` pattern and attempts remain. Waits `backoffMs`, doubled each
  * time (1s, 2s, 4s...), between attempts.
+ *
+ * Hand-written on purpose; p-retry (the maintained choice) does not fit the
+ * "retry only on matching output" rule as it stands: its `onFailedAttempt`
+ * runs before `shouldRetry` decides, so the "retrying" report would also fire
+ * for the final failure; an abort during the backoff rejects with the
+ * signal's reason instead of the phase's own error (which carries the output
+ * and exit code); and it re-checks the signal after a successful attempt, so
+ * an apply that completed just as Ctrl-C arrived would be reported as failed.
  */
 export async function runWithRetries<T>(
   attempt: (attemptNumber: number) => Promise<T>,
