@@ -1,4 +1,3 @@
-import PQueue from 'p-queue';
 import type { RunPlan, StackStatus } from '@stackfleet/core';
 import { buildRunMasker } from '../mask/build-run-masker.js';
 import { createEngineRun, type EngineRun } from './engine-run.js';
@@ -11,7 +10,8 @@ import type { RunOptions, RunResult, StackOutcome } from './types.js';
 /**
  * The engine under `executeRunPlan`: each stack starts the moment its own dependencies are
  * done (the core scheduler decides which, within `-j` and label caps,
- * critical path first), on a p-queue worker pool. A failure skips its
+ * critical path first: it is the one place those caps live, so no queue
+ * here repeats them). A failure skips its
  * dependents (or, with `failFast`, everything not yet started); the first
  * `signal` abort starts nothing new and waits for running stacks, which get
  * SIGINT from the process layer. Every transition is written to the store
@@ -63,7 +63,6 @@ async function driveScheduler(
   scheduler: RunScheduler,
   outcomes: Map<string, StackOutcome>,
 ): Promise<string | undefined> {
-  const queue = new PQueue({ concurrency: plan.concurrency });
   const running = new Set<string>();
   let stopReason: string | undefined;
   const stop = (reason: string): void => {
@@ -88,11 +87,10 @@ async function driveScheduler(
       };
       const start = (name: string): void => {
         running.add(name);
-        queue
-          .add(() => runOneStack(run, name))
+        runOneStack(run, name)
           .then(async (outcome) => {
             running.delete(name);
-            await settleStack(run, scheduler, outcomes, name, outcome ?? { status: 'skipped', reason: 'run interrupted', durationMs: 0 });
+            await settleStack(run, scheduler, outcomes, name, outcome);
             if (outcome?.status === 'failed' && plan.failFast) stop(`run stopped after ${name} failed (--fail-fast)`);
             pump();
           })

@@ -140,6 +140,28 @@ describe('checkoutRepos', () => {
     await expect(checkoutRepos(manifestFor('../nowhere'), options)).rejects.toMatchObject({ code: 'E_NOT_A_REPO' });
   });
 
+  it('fetches several remotes through its queue; results, warnings and the first failure do not depend on which finished first', async () => {
+    const box = await createRemote();
+    const url = `file://${box.dir('payments')}`;
+    const v1 = (await box.git('payments', ['rev-parse', 'v1.0.0'])).trim();
+    const names = ['zeta', 'alpha', 'mid', 'beta', 'omega'];
+    const manifest = (refs: Record<string, string>) =>
+      buildTestManifest({ repos: Object.fromEntries(names.map((name) => [name, { name, url, ref: refs[name] ?? 'v1.0.0' }])), stacks: {} });
+    for (const fetchConcurrency of [1, 3]) {
+      const options = { manifestDir: box.dir('fleet'), stateDir: join(box.root, `state-${fetchConcurrency}`), fetchConcurrency };
+      const result = await checkoutRepos(manifest({}), options);
+      expect(Object.keys(result.dirs)).toEqual(['', 'alpha', 'beta', 'mid', 'omega', 'zeta']);
+      expect(names.map((name) => result.shas[name])).toEqual(names.map(() => v1));
+      await expect(checkoutRepos(manifest({ zeta: 'no-such-z', beta: 'no-such-b' }), options)).rejects.toMatchObject({
+        code: 'E_UNKNOWN_REF',
+        message: `repo "beta": unknown ref "no-such-b" in ${url}`,
+      });
+    }
+    await rename(box.dir('payments'), join(box.root, 'payments-gone'));
+    const offline = await checkoutRepos(manifest({}), { manifestDir: box.dir('fleet'), stateDir: join(box.root, 'state-3'), fetchConcurrency: 3 });
+    expect(offline.warnings.map((warning) => warning.slice(0, warning.indexOf(':')))).toEqual(['repo "alpha"', 'repo "beta"', 'repo "mid"', 'repo "omega"', 'repo "zeta"']);
+  });
+
   it('uses a local path repo in place at its HEAD', async () => {
     const box = await createRemote();
     const result = await checkoutRepos(manifestFor('../payments'), { manifestDir: box.dir('fleet'), stateDir: join(box.root, 'state') });

@@ -1,5 +1,6 @@
 import { access, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import PQueue from 'p-queue';
 import { describeLocalRef, isRemoteRepoUrl, legacyRepoWorktreesDir, repoCacheDir, repoCheckoutDir, StackfleetError, ValidationError, type Locator, type Manifest, type Problem } from '@stackfleet/core';
 import { readCommitSha, readRepoRoot } from '../git/resolve-commit.js';
 import { assertSafeGitArgument, runGit } from '../git/run-git.js';
@@ -20,7 +21,12 @@ export interface CheckoutReposOptions {
   locate?: Locator;
   /** Progress the user should see (waiting for a working directory another run holds). */
   onNote?: (message: string) => void;
+  /** How many repos are cloned, fetched and checked out at once. @default 4 */
+  fetchConcurrency?: number;
 }
+
+/** Enough to overlap network waits, few enough not to look like abuse to a git host. */
+const DEFAULT_FETCH_CONCURRENCY = 4;
 
 export interface CheckedOutRepos {
   /** Repo name -> directory holding its files (`''` = the manifest's repo). */
@@ -66,7 +72,16 @@ async function moveWorkingDir(cacheDir: string, workDir: string, sha: string): P
   await runGit(['worktree', 'add', '--force', '--detach', '--quiet', workDir, sha], { cwd: cacheDir });
 }
 
-async function checkoutRemote(name: string, url: string, ref: string | undefined, options: CheckoutReposOptions, warnings: string[]) {
+interface CheckedOutRemote {
+  dir: string;
+  sha: string;
+  lease: WorkingDirLease;
+  ref: string;
+  warnings: string[];
+}
+
+async function checkoutRemote(name: string, url: string, ref: string | undefined, options: CheckoutReposOptions): Promise<CheckedOutRemote> {
+  const warnings: string[] = [];
   const cacheDir = repoCacheDir(options.stateDir, name);
   const warning = await prepareRepoCache(name, url, cacheDir, options.offline ?? false);
   if (warning) warnings.push(warning);
@@ -91,7 +106,7 @@ async function checkoutRemote(name: string, url: string, ref: string | undefined
   const lease = await leaseWorkingDir(dir, sha, () => moveWorkingDir(cacheDir, dir, sha), {
     onWait: (message) => options.onNote?.(`repo ${name}: ${message}`),
   });
-  return { dir, sha, lease, ref: wanted };
+  return { dir, sha, lease, ref: wanted, warnings };
 }
 
 /**
@@ -104,6 +119,12 @@ async function checkoutRemote(name: string, url: string, ref: string | undefined
  * A failed fetch falls back to the cached ref with a warning; it never
  * switches to another ref. Stack paths are checked in each checkout before
  * anything can run there (missing, or a symlink out of the repo).
+ *
+ * Repos are cloned, fetched and checked out in parallel through a p-queue of
+ * `fetchConcurrency` (a fleet can name dozens of repos, each a network round
+ * trip). The result never depends on which finished first: warnings and
+ * path problems come in repo-name order, and when several repos fail, the
+ * error of the first by name is thrown (after releasing every lease taken).
  */
 export async function checkoutRepos(manifest: Manifest, options: CheckoutReposOptions): Promise<CheckedOutRepos> {
   const dirs: Record<string, string> = {};
@@ -122,30 +143,46 @@ export async function checkoutRepos(manifest: Manifest, options: CheckoutReposOp
     dirs[''] = options.manifestDir;
     shas[''] = '';
   }
-  const problems: Problem[] = [];
-  try {
-    for (const repo of Object.values(manifest.repos).sort((a, b) => a.name.localeCompare(b.name))) {
+  // Every URL and ref is checked before any git process starts.
+  const repos = Object.values(manifest.repos)
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((repo) => {
       assertSafeGitArgument(repo.url, `repos.${repo.name}.url`);
       const ref = options.refs?.[repo.name] ?? repo.ref;
       if (ref !== undefined) assertSafeGitArgument(ref, `repos.${repo.name}.ref`);
-      if (!isRemoteRepoUrl(repo.url)) {
-        // parseManifest refuses it already; a manifest built another way must not deploy the working tree either.
-        if (repo.ref !== undefined) throw new ValidationError([describeLocalRef(repo.name, repo.url, repo.ref, options.locate?.(`repos.${repo.name}.ref`))]);
-        const local = await checkoutLocal(repo.name, resolve(options.manifestDir, repo.url));
-        dirs[repo.name] = local.dir;
-        shas[repo.name] = local.sha;
-        continue;
-      }
-      const remote = await checkoutRemote(repo.name, repo.url, ref, options, warnings);
-      leases.push(remote.lease);
-      dirs[repo.name] = remote.dir;
-      shas[repo.name] = remote.sha;
-      problems.push(...(await checkStackPaths(manifest, { name: repo.name, dir: remote.dir, sha: remote.sha, ref: remote.ref }, options.locate)));
-    }
-    if (problems.length > 0) throw new ValidationError(problems);
-  } catch (error) {
+      const remote = isRemoteRepoUrl(repo.url);
+      // parseManifest refuses it already; a manifest built another way must not deploy the working tree either.
+      if (!remote && repo.ref !== undefined) throw new ValidationError([describeLocalRef(repo.name, repo.url, repo.ref, options.locate?.(`repos.${repo.name}.ref`))]);
+      return { name: repo.name, url: repo.url, ref, remote };
+    });
+  const queue = new PQueue({ concurrency: options.fetchConcurrency ?? DEFAULT_FETCH_CONCURRENCY });
+  const results = await Promise.allSettled(
+    repos.map((repo) =>
+      queue.add(async () => {
+        if (!repo.remote) return { ...(await checkoutLocal(repo.name, resolve(options.manifestDir, repo.url))), warnings: [], problems: [] };
+        const remote = await checkoutRemote(repo.name, repo.url, repo.ref, options);
+        leases.push(remote.lease);
+        const problems = await checkStackPaths(manifest, { name: repo.name, dir: remote.dir, sha: remote.sha, ref: remote.ref }, options.locate);
+        return { ...remote, problems };
+      }),
+    ),
+  );
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) {
     await release();
-    throw error;
+    throw failed.reason;
+  }
+  const problems: Problem[] = [];
+  repos.forEach((repo, index) => {
+    const result = (results[index] as PromiseFulfilledResult<{ dir: string; sha: string; warnings: string[]; problems: Problem[] }>).value;
+    dirs[repo.name] = result.dir;
+    shas[repo.name] = result.sha;
+    warnings.push(...result.warnings);
+    problems.push(...result.problems);
+  });
+  if (problems.length > 0) {
+    await release();
+    throw new ValidationError(problems);
   }
   return { dirs, shas, warnings, release };
 }
