@@ -12,8 +12,16 @@ export default [
   {
     files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parser: tseslint.parser },
-    plugins: { '@nx': nx },
+    plugins: { '@nx': nx, '@typescript-eslint': tseslint.plugin },
     rules: {
+      // Type-only imports say so (`import { run, type RunPlan }`): they vanish from the output.
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports' }],
+      // Named exports only (STYLE.md): one name per thing, greppable, and renamed by tools everywhere.
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use a named export (no default exports).' },
+        { selector: 'ExportSpecifier[exported.name="default"]', message: 'Use a named export (no default exports).' },
+      ],
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -34,6 +42,11 @@ export default [
         },
       ],
     },
+  },
+  {
+    // Tool configuration files are loaded by their tool through a default export.
+    files: ['**/vitest.config.ts', '**/*.config.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
   },
   {
     // Tests may use the private test-utils package on top of their own arrows.

@@ -24,6 +24,13 @@ describe('package boundaries', () => {
     expect(await lint('packages/core/src/probe.ts', 'export const now = Date.now();\n')).toEqual([expect.stringContaining('no-restricted-properties')]);
   }, 60_000);
 
+  it('rejects default exports and types imported as values', async () => {
+    expect(await lint('packages/runner/src/probe.ts', 'const x = 1;\nexport default x;\n')).toEqual([expect.stringContaining('no-restricted-syntax')]);
+    expect(await lint('packages/runner/src/probe.ts', "import { RunPlan } from '@stackfleet/core';\nexport const x = (plan: RunPlan) => plan;\n")).toEqual([
+      expect.stringContaining('@typescript-eslint/consistent-type-imports'),
+    ]);
+  }, 60_000);
+
   it('accepts the allowed arrows', async () => {
     expect(await lint('packages/runner/src/probe.ts', "import { StackfleetError } from '@stackfleet/core';\nexport const x = StackfleetError;\n")).toEqual([]);
     expect(await lint('packages/cli/src/probe.ts', "import { openSqliteStore } from '@stackfleet/state';\nexport const x = openSqliteStore;\n")).toEqual([]);

@@ -1,4 +1,5 @@
 import { StackfleetError } from '@stackfleet/core';
+import type * as Tui from '@stackfleet/tui';
 import type { CommandContext } from '../command-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { shouldUseColor } from '../output/choose-output-mode.js';
@@ -62,7 +63,7 @@ async function readAffectedSet(context: CommandContext, fleet: Fleet, base: stri
  * loads). Someone who asks for the UI in a terminal gets it even with CI=true
  * exported; the variable is put back at once, so stack processes still see it.
  */
-async function importTuiOutsideCiMode(): Promise<typeof import('@stackfleet/tui')> {
+async function importTuiOutsideCiMode(): Promise<typeof Tui> {
   const saved = process.env.CI;
   if (saved !== undefined) process.env.CI = 'false';
   try {
