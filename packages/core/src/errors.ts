@@ -5,10 +5,84 @@ export interface SourceLocation {
   column: number;
 }
 
+/**
+ * Every code stackfleet reports, as one union: a code is part of the contract
+ * (scripts and CI match on it), so a new one is added here, on purpose, and a
+ * typo does not compile. Grouped by where they arise.
+ */
+export type ErrorCode =
+  // stacks.yaml: reading, schema, rules (most arrive as `Problem`s of one ValidationError)
+  | 'E_MANIFEST_NOT_FOUND'
+  | 'E_MANIFEST_UNREADABLE'
+  | 'E_YAML'
+  | 'E_DUPLICATE'
+  | 'E_VALIDATION'
+  | 'E_VERSION'
+  | 'E_TYPE'
+  | 'E_UNKNOWN_KEY'
+  | 'E_UNKNOWN_RUNNER'
+  | 'E_DURATION'
+  | 'E_CRON'
+  | 'E_REGEX'
+  | 'E_NAME'
+  | 'E_ENV_NAME'
+  | 'E_PATH_ESCAPE'
+  | 'E_PATH_MISSING'
+  | 'E_MISSING_COMMAND'
+  | 'E_SELF_DEPENDENCY'
+  | 'E_UNKNOWN_CONTEXT'
+  | 'E_UNKNOWN_REPO'
+  | 'E_CYCLE'
+  // interpolation and resolution of variables, contexts and upstream outputs
+  | 'E_INTERPOLATION'
+  | 'E_UNKNOWN_REFERENCE'
+  | 'E_ENV_MISSING'
+  | 'E_OUTPUT_MISSING'
+  | 'E_MISSING_INPUT'
+  | 'E_MOCKED_INPUT'
+  | 'E_REPO_NOT_CHECKED_OUT'
+  // selection, planning and scheduling
+  | 'E_UNKNOWN_STACK'
+  | 'E_NO_MATCH'
+  | 'E_INVALID_OPTION'
+  | 'E_SCHEDULER_INPUT'
+  | 'E_SCHEDULER_STATE'
+  // running stacks
+  | 'E_APPROVAL_REQUIRED'
+  | 'E_SECRET_MISSING'
+  | 'E_FILE_EXISTS'
+  | 'E_FILE_OUTSIDE_STACK'
+  | 'E_STACK_LOCKED'
+  | 'E_LOCK_HELD'
+  | 'E_SPAWN_FAILED'
+  | 'E_STACK_FAILED'
+  | 'E_NO_COMMAND'
+  | 'E_RUN_COMMAND_MISSING'
+  | 'E_PLAN_REQUIRED'
+  | 'E_OUTPUTS_INVALID'
+  | 'E_TERRAFORM_JSON'
+  // runs, resume and the store
+  | 'E_UNKNOWN_RUN'
+  | 'E_RUN_FINISHED'
+  | 'E_RESUME_MANIFEST'
+  | 'E_STATE_OPEN'
+  | 'E_STATE_SCHEMA_NEWER'
+  | 'E_STATE_KEY'
+  | 'E_STATE_KEY_FORMAT'
+  | 'E_STATE_CORRUPT'
+  // git and other repositories
+  | 'E_NOT_A_REPO'
+  | 'E_UNKNOWN_REF'
+  | 'E_UNSAFE_GIT_ARG'
+  | 'E_CLONE_FAILED'
+  | 'E_REPO_NOT_CACHED'
+  // command line
+  | 'E_USAGE';
+
 /** One thing wrong with user input, with where it is and how to fix it. */
 export interface Problem {
   /** Stable machine-readable code, e.g. `E_UNKNOWN_STACK`. */
-  code: string;
+  code: ErrorCode;
   message: string;
   hint?: string;
   location?: SourceLocation;
@@ -31,13 +105,13 @@ export interface StackfleetErrorOptions {
  * gets a stack trace.
  */
 export class StackfleetError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly hint?: string;
   readonly location?: SourceLocation;
   readonly keyPath?: string;
   readonly exitCode: number;
 
-  constructor(code: string, message: string, options: StackfleetErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: StackfleetErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'StackfleetError';
     this.code = code;

@@ -3,7 +3,7 @@
  * No zod-internal message ever reaches the user.
  */
 import type { z } from 'zod';
-import type { Problem } from '../errors.js';
+import type { ErrorCode, Problem } from '../errors.js';
 import { didYouMean } from '../text/suggest.js';
 import { describeExpected, describeValue, hintForExpected, readDataAt } from './describe-value.js';
 import { DURATION_PATTERN } from './duration.js';
@@ -44,7 +44,7 @@ function toSegments(path: readonly PropertyKey[]): KeySegment[] {
 
 function translateIssue(issue: Issue, context: TranslateContext, path: KeySegment[]): Problem[] {
   const { found, value } = readDataAt(context.data, path);
-  const at = (code: string, message: string, hint: string, target: LocateTarget = 'auto', keyPath = path): Problem => ({
+  const at = (code: ErrorCode, message: string, hint: string, target: LocateTarget = 'auto', keyPath = path): Problem => ({
     code,
     message,
     hint,
@@ -151,7 +151,7 @@ function translateUnion(
   context: TranslateContext,
   path: KeySegment[],
   value: unknown,
-  at: (code: string, message: string, hint: string) => Problem,
+  at: (code: ErrorCode, message: string, hint: string) => Problem,
 ): Problem[] {
   const isTypeMismatch = (issue: Issue) => issue.code === 'invalid_type' && issue.path.length === 0;
   const matching = branches

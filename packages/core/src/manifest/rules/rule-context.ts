@@ -1,4 +1,4 @@
-import type { Problem } from '../../errors.js';
+import type { ErrorCode, Problem } from '../../errors.js';
 import type { ContextSpec, Manifest, StackSpec } from '../../model.js';
 import { didYouMean } from '../../text/suggest.js';
 import { formatKeyPath, type KeySegment } from '../key-path.js';
@@ -46,7 +46,7 @@ export function createSuggester(limit: number): RuleContext['suggest'] {
 export type ManifestRule = (context: RuleContext) => Problem[];
 
 export interface ProblemInput {
-  code: string;
+  code: ErrorCode;
   path: readonly KeySegment[];
   message: string;
   hint: string;

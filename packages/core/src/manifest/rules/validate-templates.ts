@@ -1,4 +1,4 @@
-import { isStackfleetError, type Problem } from '../../errors.js';
+import { isStackfleetError, type ErrorCode, type Problem } from '../../errors.js';
 import { collectSpecTemplateStrings, collectTemplateStrings, type TemplateString } from '../../interpolation/collect-references.js';
 import { parseTemplate, type TemplatePart } from '../../interpolation/parse-template.js';
 import type { Manifest, StackSpec } from '../../model.js';
@@ -55,7 +55,7 @@ function checkString(
   const problems: Problem[] = [];
   let hidden = 0;
   // Only the first few are built (locating and suggesting cost time for each).
-  const report = (code: string, message: string, hint: string) => {
+  const report = (code: ErrorCode, message: string, hint: string) => {
     if (problems.length < PROBLEMS_PER_VALUE) problems.push(createProblem(context, { code, path: segments, message, hint }));
     else hidden += 1;
   };
@@ -75,7 +75,7 @@ function checkReference(
   { reference, source }: Reference,
   owner: StackSpec | undefined,
   vars: ReadonlySet<string>,
-  report: (code: string, message: string, hint: string) => void,
+  report: (code: ErrorCode, message: string, hint: string) => void,
 ): void {
   switch (reference.root) {
     case 'stacks':
