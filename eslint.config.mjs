@@ -49,8 +49,8 @@ export default [
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
-    // Tests may use the private test-utils package on top of their own arrows.
-    files: ['**/*.test.ts', '**/*.test.tsx'],
+    // Tests (and their fixtures, kept out of the build) may use the private test-utils package on top of their own arrows.
+    files: ['**/*.test.ts', '**/*.test.tsx', '**/*.fixtures.ts', '**/*.fixtures.tsx'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

@@ -1,6 +1,8 @@
 export { MemoryStore } from './memory-store.js';
 export { createGitSandbox, SANDBOX_GIT_ENV } from './git-sandbox.js';
 export type { GitSandbox, GitSandboxDescription, SandboxFiles } from './git-sandbox.js';
+export { buildTestManifest, parseTestManifest } from './test-manifest.js';
+export type { RawManifest } from './test-manifest.js';
 export { createTempDir } from './temp-dir.js';
 export type { TempDir } from './temp-dir.js';
 export { maxConcurrency, readIntervals, writeCommandFleet } from './command-fleet.js';

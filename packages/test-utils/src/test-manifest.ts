@@ -3,7 +3,10 @@ import type { LoadedManifest, Manifest, StackSpec } from '@stackfleet/core';
 type RawStack = Partial<StackSpec> & { path: string };
 export type RawManifest = Partial<Omit<Manifest, 'stacks'>> & { stacks: Record<string, RawStack> };
 
-/** A normalized manifest from a compact JSON one (test-only stand-in for parseManifest). */
+/**
+ * A normalized manifest from a compact one: every stack key has its default,
+ * so a test names only what it is about (a stand-in for `parseManifest`).
+ */
 export function buildTestManifest(raw: RawManifest): Manifest {
   const stacks: Record<string, StackSpec> = {};
   for (const [name, spec] of Object.entries(raw.stacks)) {

@@ -2,8 +2,8 @@ import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunEvent } from '@stackfleet/core';
 import { FleetApp } from './fleet-app.js';
-import { clean, createActions, createFleet, fixedClock, tick } from './test-fixtures.js';
-import { at, emitAll, runId, scripted, summarize } from './test-runs.js';
+import { clean, createActions, createFleet, fixedClock, tick } from './fleet.fixtures.js';
+import { at, emitAll, runId, scripted, summarize } from './runs.fixtures.js';
 
 afterEach(() => cleanup());
 

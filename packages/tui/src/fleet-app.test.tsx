@@ -2,7 +2,7 @@ import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FleetApp } from './fleet-app.js';
 import type { FleetStackInfo } from './types.js';
-import { clean, createActions, createFleet, fixedClock, keys, tick } from './test-fixtures.js';
+import { clean, createActions, createFleet, fixedClock, keys, tick } from './fleet.fixtures.js';
 
 afterEach(() => cleanup());
 
@@ -69,7 +69,7 @@ describe('fleet view', () => {
   });
 
   it('selects with space and plans the selection', async () => {
-    const { scripted } = await import('./test-runs.js');
+    const { scripted } = await import('./runs.fixtures.js');
     const run = scripted();
     const actions = createActions([run]);
     const { frame, press } = renderApp(createFleet(), actions);
@@ -199,7 +199,7 @@ describe('fleet view', () => {
   });
 
   it('says so when there is no interrupted run to resume, and starts a drift check with d', async () => {
-    const { scripted } = await import('./test-runs.js');
+    const { scripted } = await import('./runs.fixtures.js');
     const { frame, press, actions } = renderApp(createFleet(), createActions([]));
     await press('r');
     await vi.waitFor(() => expect(frame()).toContain('no interrupted run to resume'));
@@ -213,7 +213,7 @@ describe('fleet view', () => {
 
   it('goes back to the fleet with the message when an action throws', async () => {
     const actions = { ...createActions(), apply: () => { throw new Error('apply refused: mocked input'); } };
-    const { scripted } = await import('./test-runs.js');
+    const { scripted } = await import('./runs.fixtures.js');
     const planRun = scripted();
     actions.plan = () => planRun;
     const { frame, press } = renderApp(createFleet(), actions);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildFleetRows, filterFleet, findStackRow, scrollWindow, type FleetRow } from './fleet-rows.js';
 import type { FleetStackInfo } from './types.js';
-import { createFleet } from './test-fixtures.js';
+import { createFleet } from './fleet.fixtures.js';
 
 const describeRows = (rows: FleetRow[]): string[] =>
   rows.map((row) => (row.kind === 'group' ? `[${row.label}]` : `${'  '.repeat(row.depth)}${row.stack.name}`));

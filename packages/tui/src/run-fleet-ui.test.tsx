@@ -1,7 +1,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { runFleetUi } from './run-fleet-ui.js';
-import { createActions, createFleet, tick } from './test-fixtures.js';
+import { createActions, createFleet, tick } from './fleet.fixtures.js';
 
 function createTerminal() {
   let output = '';

@@ -4,8 +4,8 @@ import type { RunEvent } from '@stackfleet/core';
 import { KeyRouter } from './key-router.js';
 import { RunView } from './run-view.js';
 import { ColorContext } from './theme.js';
-import { clean, fixedClock, keys, tick } from './test-fixtures.js';
-import { at, emitAll, runId, scripted, summarize } from './test-runs.js';
+import { clean, fixedClock, keys, tick } from './fleet.fixtures.js';
+import { at, emitAll, runId, scripted, summarize } from './runs.fixtures.js';
 
 afterEach(() => cleanup());
 

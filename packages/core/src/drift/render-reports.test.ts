@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderJunitReport } from './render-junit-report.js';
 import { renderMarkdownReport } from './render-markdown-report.js';
-import { buildLargeSweep, MIXED_SWEEP } from './test-sweeps.js';
+import { buildLargeSweep, MIXED_SWEEP } from './drift-sweeps.fixtures.js';
 
 describe('renderMarkdownReport', () => {
   it('renders a table per repository and collapsed details for every stack that is not clean', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatProblems } from './test-helpers.js';
+import { formatProblems } from './manifest-problems.fixtures.js';
 
 const lines = (...text: string[]) => `${text.join('\n')}\n`;
 

@@ -1,6 +1,5 @@
-import { createGitSandbox, type GitSandbox } from '@stackfleet/test-utils';
+import { buildTestManifest, createGitSandbox, type GitSandbox } from '@stackfleet/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildTestManifest } from '../testing/manifest-fixture.js';
 import { compareWithLastApply } from './compare-with-last-apply.js';
 
 let sandbox: GitSandbox | undefined;

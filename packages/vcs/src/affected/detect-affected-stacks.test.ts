@@ -1,8 +1,7 @@
 import { explainAffected, parseManifest, selectAffectedDependents } from '@stackfleet/core';
-import { createGitSandbox, type GitSandbox } from '@stackfleet/test-utils';
+import { createGitSandbox, parseTestManifest, type GitSandbox, type RawManifest } from '@stackfleet/test-utils';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseTestManifest, type RawManifest } from '../testing/manifest-fixture.js';
 import { detectAffectedStacks } from './detect-affected-stacks.js';
 
 const fleetManifest: RawManifest = {

@@ -1,10 +1,9 @@
-import { createGitSandbox, type GitSandbox } from '@stackfleet/test-utils';
+import { buildTestManifest, createGitSandbox, type GitSandbox } from '@stackfleet/test-utils';
 import { mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { ValidationError } from '@stackfleet/core';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildTestManifest } from '../testing/manifest-fixture.js';
 import { checkoutRepos } from './checkout-repos.js';
 
 let sandbox: GitSandbox | undefined;
