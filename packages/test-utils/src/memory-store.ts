@@ -1,3 +1,4 @@
+import { hostname as readHostname } from 'node:os';
 import type {
   DriftRecord,
   LockHolder,
@@ -12,19 +13,29 @@ import type {
 } from '@stackfleet/core';
 
 /**
- * An in-memory `Store` for tests: same semantics as the embedded store
- * (lease locks with expiry, newest-first listings), no disk. Values are
- * deep-copied on the way in and out so callers cannot mutate stored state.
+ * An in-memory `Store` for tests, with the embedded store's semantics (it
+ * passes the same contract suite, `packages/state/src/memory-store.test.ts`):
+ * lease locks with expiry, a holder on this host whose pid is gone counts as
+ * gone, newest-first listings by start and check time with insertion order
+ * breaking ties. Values are deep-copied on the way in and out so callers
+ * cannot mutate stored state.
  */
 export class MemoryStore implements Store {
   private readonly outputs = new Map<string, StoredOutputs>();
+  /** Insertion order = SQLite's rowid order. */
   private readonly runs = new Map<string, RunRecord>();
+  /** Keyed by run and stack; a rewrite keeps the first write's place, like an upsert. */
   private readonly stackRuns = new Map<string, StackRunRecord>();
   private readonly locks = new Map<string, LockRecord>();
   private readonly drift: DriftRecord[] = [];
   /** Every `putStackRun` in call order; tests assert on transitions with it. */
   readonly transitions: StackRunRecord[] = [];
-  private clock = 0;
+  private readonly hostname: string;
+
+  /** @param options.hostname this machine, for telling dead holders apart. @default os.hostname() */
+  constructor(options: { hostname?: string } = {}) {
+    this.hostname = options.hostname ?? readHostname();
+  }
 
   async getOutputs(stack: string): Promise<StoredOutputs | undefined> {
     return copy(this.outputs.get(stack));
@@ -47,48 +58,57 @@ export class MemoryStore implements Store {
     if (run) this.runs.set(runId, { ...run, status, finishedAt });
   }
 
+  async reopenRun(runId: string, by: { host: string; pid: number }): Promise<void> {
+    const run = this.runs.get(runId);
+    if (!run) return;
+    const { finishedAt: _finishedAt, ...open } = run;
+    this.runs.set(runId, { ...open, status: 'running', host: by.host, pid: by.pid });
+  }
+
   async getRun(runId: string): Promise<RunRecord | undefined> {
     return copy(this.runs.get(runId));
   }
 
   async listRuns(options: { stack?: string; limit?: number } = {}): Promise<RunRecord[]> {
-    const runs = [...this.runs.values()]
-      .filter((run) => options.stack === undefined || run.stacks.includes(options.stack))
-      .reverse();
+    const runs = this.runsNewestFirst().filter((run) => options.stack === undefined || run.stacks.includes(options.stack));
     return copy(runs.slice(0, options.limit ?? runs.length));
   }
 
   async findResumableRun(): Promise<RunRecord | undefined> {
-    const runs = await this.listRuns();
-    return runs.find((run) => run.status === 'interrupted' || run.status === 'running');
+    return copy(
+      this.runsNewestFirst().find(
+        (run) => run.status === 'interrupted' || (run.status === 'running' && isHolderGone(run.host, run.pid, this.hostname)),
+      ),
+    );
   }
 
   async putStackRun(record: StackRunRecord): Promise<void> {
-    // Re-inserting moves the key to the end, so iteration order is "last written".
-    const key = `${record.runId}\u0000${record.stack}`;
-    this.stackRuns.delete(key);
-    this.stackRuns.set(key, copy({ ...record, order: this.clock++ } as StackRunRecord));
+    this.stackRuns.set(`${record.runId}\u0000${record.stack}`, copy(record));
     this.transitions.push(copy(record));
   }
 
   async listStackRuns(runId: string): Promise<StackRunRecord[]> {
-    return copy([...this.stackRuns.values()].filter((record) => record.runId === runId).map(stripOrder));
+    return copy([...this.stackRuns.values()].filter((record) => record.runId === runId));
   }
 
   async listStackHistory(stack: string, limit?: number): Promise<StackRunRecord[]> {
-    const history = [...this.stackRuns.values()].filter((record) => record.stack === stack).reverse();
-    return copy(history.slice(0, limit ?? history.length).map(stripOrder));
+    const history = this.runsNewestFirst().flatMap((run) => {
+      const record = this.stackRuns.get(`${run.id}\u0000${stack}`);
+      return record ? [record] : [];
+    });
+    return copy(history.slice(0, limit ?? history.length));
   }
 
   async acquireLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<LockResult> {
     const current = this.locks.get(stack);
-    if (current && !isExpired(current, now) && !isSameHolder(current, holder)) {
-      return { acquired: false, heldBy: copy(current) };
-    }
+    const sameHolder = current !== undefined && isSameHolder(current, holder);
+    const takeable = current === undefined || isExpired(current, now) || sameHolder || isHolderGone(current.host, current.pid, this.hostname);
+    if (current && !takeable) return { acquired: false, heldBy: copy(current) };
     const lock: LockRecord = {
       stack,
       ...holder,
-      acquiredAt: now.toISOString(),
+      // The same holder extends its lease; it did not acquire anew.
+      acquiredAt: sameHolder ? current.acquiredAt : now.toISOString(),
       expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
     };
     this.locks.set(stack, lock);
@@ -114,7 +134,8 @@ export class MemoryStore implements Store {
   }
 
   async listLocks(): Promise<LockRecord[]> {
-    return copy([...this.locks.values()].sort((a, b) => a.stack.localeCompare(b.stack)));
+    // Code-unit order, as SQLite's default collation sorts.
+    return copy([...this.locks.values()].sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0)));
   }
 
   async recordDrift(record: DriftRecord): Promise<void> {
@@ -122,15 +143,30 @@ export class MemoryStore implements Store {
   }
 
   async latestDrift(stack: string): Promise<DriftRecord | undefined> {
-    return copy(this.drift.filter((record) => record.stack === stack).at(-1));
+    return (await this.driftHistory(stack, 1))[0];
   }
 
   async driftHistory(stack?: string, limit?: number): Promise<DriftRecord[]> {
-    const history = this.drift.filter((record) => stack === undefined || record.stack === stack).reverse();
+    const history = newestFirst(
+      this.drift.filter((record) => stack === undefined || record.stack === stack),
+      (record) => record.checkedAt,
+    );
     return copy(history.slice(0, limit ?? history.length));
   }
 
   async close(): Promise<void> {}
+
+  private runsNewestFirst(): RunRecord[] {
+    return newestFirst([...this.runs.values()], (run) => run.startedAt);
+  }
+}
+
+/** Newest `at` first; of equal ones, the later inserted first (SQLite's `ORDER BY at DESC, rowid DESC`). */
+function newestFirst<T>(items: readonly T[], at: (item: T) => string): T[] {
+  return items
+    .map((item, index) => ({ item, index, at: at(item) }))
+    .sort((a, b) => (a.at === b.at ? b.index - a.index : a.at < b.at ? 1 : -1))
+    .map(({ item }) => item);
 }
 
 function isExpired(lock: LockRecord, now: Date): boolean {
@@ -141,9 +177,15 @@ function isSameHolder(lock: LockHolder, holder: LockHolder): boolean {
   return lock.host === holder.host && lock.pid === holder.pid && lock.runId === holder.runId;
 }
 
-function stripOrder(record: StackRunRecord): StackRunRecord {
-  const { order: _order, ...rest } = record as StackRunRecord & { order?: number };
-  return rest;
+/** Only a process on this host can be proven dead (signal 0 answers ESRCH); elsewhere it is presumed alive. */
+function isHolderGone(host: string, pid: number, thisHost: string): boolean {
+  if (host !== thisHost) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 function copy<T>(value: T): T {
