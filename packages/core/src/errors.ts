@@ -32,6 +32,8 @@ export type ErrorCode =
   | 'E_SELF_DEPENDENCY'
   | 'E_UNKNOWN_CONTEXT'
   | 'E_UNKNOWN_REPO'
+  | 'E_UNKNOWN_LABEL'
+  | 'E_LOCAL_REF'
   | 'E_CYCLE'
   // interpolation and resolution of variables, contexts and upstream outputs
   | 'E_INTERPOLATION'
@@ -41,6 +43,19 @@ export type ErrorCode =
   | 'E_MISSING_INPUT'
   | 'E_MOCKED_INPUT'
   | 'E_REPO_NOT_CHECKED_OUT'
+  // policy files, their tests and evaluation
+  | 'E_POLICY_MISSING'
+  | 'E_POLICY_YAML'
+  | 'E_POLICY_KEY'
+  | 'E_POLICY_TYPE'
+  | 'E_POLICY_NAME'
+  | 'E_POLICY_DUPLICATE'
+  | 'E_POLICY_KIND'
+  | 'E_POLICY_ENGINE'
+  | 'E_POLICY_EFFECT'
+  | 'E_POLICY_CEL'
+  | 'E_POLICY_TEST'
+  | 'E_NO_TESTS'
   // selection, planning and scheduling
   | 'E_UNKNOWN_STACK'
   | 'E_NO_MATCH'
@@ -74,6 +89,7 @@ export type ErrorCode =
   | 'E_NOT_A_REPO'
   | 'E_UNKNOWN_REF'
   | 'E_UNSAFE_GIT_ARG'
+  | 'E_SHALLOW_CLONE'
   | 'E_CLONE_FAILED'
   | 'E_REPO_NOT_CACHED'
   // command line

@@ -1,5 +1,5 @@
 import type { Node, Pair, Scalar } from 'yaml';
-import { didYouMean, parseDuration, type Problem } from '@stackfleet/core';
+import { didYouMean, parseDuration, type ErrorCode, type Problem } from '@stackfleet/core';
 import { checkExpression, type ExpectedType } from '../cel/compile-expression.js';
 import {
   POLICY_EFFECTS,
@@ -239,7 +239,7 @@ class PolicyParser {
     return undefined;
   }
 
-  private add(node: Node | null | undefined, keyPath: string, code: string, message: string, hint: string): void {
+  private add(node: Node | null | undefined, keyPath: string, code: ErrorCode, message: string, hint: string): void {
     this.problems.push(problem(this.source, node, keyPath, code, message, hint));
   }
 }
@@ -250,7 +250,7 @@ function expressionHint(keyPath: string): string {
   return 'see docs/policies.md for the CEL functions and the input document';
 }
 
-function problem(source: PolicySource, node: Node | null | undefined, keyPath: string, code: string, message: string, hint: string): Problem {
+function problem(source: PolicySource, node: Node | null | undefined, keyPath: string, code: ErrorCode, message: string, hint: string): Problem {
   return { code, message, hint, ...(keyPath === '' ? {} : { keyPath }), location: locateNode(source, node) };
 }
 

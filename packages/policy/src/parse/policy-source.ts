@@ -14,7 +14,7 @@ export function readPolicyYaml(text: string, file: string): { source: PolicySour
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const source = { text, file, document, lineCounter };
-  const problems = document.errors.map((error) => ({
+  const problems = document.errors.map((error): Problem => ({
     code: 'E_POLICY_YAML',
     message: `invalid YAML: ${(error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '')}`,
     hint: 'fix the YAML syntax here (indentation, quoting, a missing ":")',
