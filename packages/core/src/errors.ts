@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'E_CYCLE'
   // interpolation and resolution of variables, contexts and upstream outputs
   | 'E_INTERPOLATION'
+  | 'E_VARIABLE_CYCLE'
   | 'E_UNKNOWN_REFERENCE'
   | 'E_ENV_MISSING'
   | 'E_OUTPUT_MISSING'
@@ -92,6 +93,9 @@ export type ErrorCode =
   | 'E_SHALLOW_CLONE'
   | 'E_CLONE_FAILED'
   | 'E_REPO_NOT_CACHED'
+  // GitHub
+  | 'E_GITHUB_ENV'
+  | 'E_GITHUB_INIT_EXISTS'
   // command line
   | 'E_USAGE';
 
