@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from './parse-manifest.js';
-import { collectProblems, formatProblems } from './test-helpers.js';
+import { collectProblems, formatProblems } from './manifest-problems.fixtures.js';
 
 const lines = (...text: string[]) => `${text.join('\n')}\n`;
 
