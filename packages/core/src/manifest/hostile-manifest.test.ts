@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectProblems, formatProblems } from './test-helpers.js';
+import { collectProblems, formatProblems } from './manifest-problems.fixtures.js';
 import { parseManifest } from './parse-manifest.js';
 
 const STACK = 'stacks:\n  s: { runner: command, path: ., commands: { apply: "true" } }\n';
