@@ -79,6 +79,10 @@ export type ErrorCode =
   | 'E_TERRAFORM_JSON'
   // runs, resume and the store
   | 'E_UNKNOWN_RUN'
+  | 'E_UNKNOWN_OUTPUT'
+  | 'E_SENSITIVE_OUTPUT'
+  | 'E_LIVE_DEPENDENTS'
+  | 'E_NO_TERMINAL'
   | 'E_RUN_FINISHED'
   | 'E_RESUME_MANIFEST'
   | 'E_STATE_OPEN'

@@ -11,6 +11,7 @@ import { join } from 'node:path';
  *   checkouts/<repo>/            the one working directory of a remote repo, moved between shas (vcs)
  *   checkouts/<repo>.users/      who holds it at which sha, one file per process; `<repo>.lock` guards moves
  *   worktrees/<repo>/            where earlier versions checked out each sha (only read, to warn)
+ *   files/<stack>.json           the context files a stack's run wrote (path + sha256), for cleanup (runner)
  *   runs/<run-id>/               one directory per run (runner; `history` prints it)
  *     <stack>.log                the stack's masked output, appended across retries and resumes
  *     work/<stack>/              the stack's scratch directory for this run
@@ -46,12 +47,27 @@ export function repoCheckoutDir(stateDir: string, repo: string): string {
 
 /** `<stateDir>/worktrees/<repo>`: per-sha checkouts of earlier versions, whose local state is not carried over. */
 export function legacyRepoWorktreesDir(stateDir: string, repo: string): string {
-  return join(stateDir, 'worktrees', repo);
+  return join(legacyWorktreesRoot(stateDir), repo);
+}
+
+/** `<stateDir>/worktrees`: the root of the per-sha checkouts of earlier versions (gc removes them). */
+export function legacyWorktreesRoot(stateDir: string): string {
+  return join(stateDir, 'worktrees');
+}
+
+/** `<stateDir>/files/<stack>.json` (the stack name URI-encoded) */
+export function stackFilesLedgerPath(stateDir: string, stack: string): string {
+  return join(stateDir, 'files', `${encodeURIComponent(stack)}.json`);
+}
+
+/** `<stateDir>/runs` */
+export function runsDir(stateDir: string): string {
+  return join(stateDir, 'runs');
 }
 
 /** `<stateDir>/runs/<runId>` */
 export function runDir(stateDir: string, runId: string): string {
-  return join(stateDir, 'runs', runId);
+  return join(runsDir(stateDir), runId);
 }
 
 /** `<stateDir>/runs/<runId>/<stack>.log` */

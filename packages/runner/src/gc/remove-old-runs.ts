@@ -1,6 +1,6 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunRecord, RetentionSettings } from '@stackfleet/core';
+import { runsDir as runsDirOf, type RunRecord, type RetentionSettings } from '@stackfleet/core';
 
 export interface RemoveOldRunsOptions {
   stateDir: string;
@@ -29,7 +29,7 @@ export interface RemovedRuns {
  * touched: `resume` needs their work files.
  */
 export async function removeOldRuns(options: RemoveOldRunsOptions): Promise<RemovedRuns> {
-  const runsDir = join(options.stateDir, 'runs');
+  const runsDir = runsDirOf(options.stateDir);
   const names = (await readdir(runsDir).catch(() => [] as string[])).sort();
   const records = new Map(options.runs.map((run) => [run.id, run]));
   const finished = options.runs.filter((run) => isFinished(run));

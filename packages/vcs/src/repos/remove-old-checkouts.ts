@@ -1,5 +1,6 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { legacyWorktreesRoot, repoCacheDir } from '@stackfleet/core';
 import { runGit } from '../git/run-git.js';
 
 export interface RemoveOldCheckoutsOptions {
@@ -24,7 +25,7 @@ export interface RemovedCheckouts {
  * and reported: that state must be moved by hand, never deleted by a cleanup.
  */
 export async function removeOldCheckouts(options: RemoveOldCheckoutsOptions): Promise<RemovedCheckouts> {
-  const root = join(options.stateDir, 'worktrees');
+  const root = legacyWorktreesRoot(options.stateDir);
   const result: RemovedCheckouts = { removed: [], kept: [] };
   for (const repo of (await readdir(root).catch(() => [] as string[])).sort()) {
     let pruned = false;
@@ -40,7 +41,7 @@ export async function removeOldCheckouts(options: RemoveOldCheckoutsOptions): Pr
       pruned = true;
     }
     // The clone lists them as worktrees until pruned.
-    if (pruned && !options.dryRun) await runGit(['worktree', 'prune'], { cwd: join(options.stateDir, 'repos', `${repo}.git`) }).catch(() => undefined);
+    if (pruned && !options.dryRun) await runGit(['worktree', 'prune'], { cwd: repoCacheDir(options.stateDir, repo) }).catch(() => undefined);
   }
   return result;
 }
