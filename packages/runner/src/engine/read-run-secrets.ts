@@ -1,4 +1,4 @@
-import { collectResolutionLayers, StackfleetError, type SecretSource } from '@stackfleet/core';
+import { collectResolutionLayers, type StackfleetError, type SecretSource } from '@stackfleet/core';
 import { combineSecretErrors, isSecretMissing, resolveSecrets, splitSecretErrors } from '../secrets/index.js';
 import type { EngineRun } from './engine-run.js';
 
