@@ -5,13 +5,13 @@ import {
   collectUpstreamInputs,
   formatDuration,
   resolveStack,
+  stackLogPath,
   stackWorkDir,
   type ChangeSummary,
   type Outputs,
   type ResolvedStack,
 } from '@stackfleet/core';
 import { runHooks } from '../hooks/run-hooks.js';
-import { stackLogPath } from '../log/index.js';
 import { sensitiveOutputValues } from '../mask/mask-deep.js';
 import { stackFilesLedgerPath, writeStackFiles } from '../files/index.js';
 import type { StackExecution } from '../stack-runner/types.js';

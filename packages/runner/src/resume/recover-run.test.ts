@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createStackGraph, type Manifest, type RunRecord } from '@stackfleet/core';
 import { MemoryStore, createTempDir, type TempDir } from '@stackfleet/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { completedApplyFiles, stackWorkDir } from '../stack-runner/completed-apply.js';
+import { completedApplyFiles, stackWorkDir } from '@stackfleet/core';
 import { prepareResumePlan, recoverRun } from './recover-run.js';
 
 const temps: TempDir[] = [];
