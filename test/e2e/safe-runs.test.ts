@@ -396,9 +396,10 @@ describe('retention: gc and the cleanup after each run', () => {
     const dir = fleet(manifest(2), ['a']);
     const runDirs = () => readdirSync(join(dir, '.stackfleet/runs')).sort();
     for (let index = 0; index < 3; index += 1) expect(runStackfleet(['apply', '--auto-approve'], { cwd: dir }).code).toBe(0);
-    const ids = (runStackfleet(['history', '--json'], { cwd: dir }).stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id)).sort();
+    // Oldest first. `history` lists newest first; run ids of one second do not sort by time.
+    const ids = runStackfleet(['history', '--json'], { cwd: dir }).stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id).reverse();
     expect(ids).toHaveLength(3);
-    expect(runDirs()).toEqual(ids.slice(1));
+    expect(runDirs()).toEqual(ids.slice(1).sort());
 
     writeFileSync(join(dir, 'stacks.yaml'), manifest(1));
     mkdirSync(join(dir, '.stackfleet/runs', ids[2]!, 'work/a'), { recursive: true });
@@ -406,7 +407,7 @@ describe('retention: gc and the cleanup after each run', () => {
     const dry = runStackfleet(['gc', '--dry-run'], { cwd: dir });
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain(`would remove 1 run log directory, 1 plan file(s), 0 repo checkout(s)\n  run ${ids[1]}\n`);
-    expect(runDirs()).toEqual(ids.slice(1));
+    expect(runDirs()).toEqual(ids.slice(1).sort());
     const gc = runStackfleet(['gc', '--json'], { cwd: dir });
     expect(gc.code).toBe(0);
     expect(JSON.parse(gc.stdout)).toEqual({ runs: [ids[1]], planFiles: [join(dir, '.stackfleet/runs', ids[2]!, 'work/a/a.tfplan')], checkouts: [], keptCheckouts: [] });
