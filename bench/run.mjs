@@ -1,10 +1,10 @@
 // `npm run bench`: every benchmark program in turn. Each prints its figures
-// against a baseline measured in the same run. BENCH_ONLY=manifest,execution
+// against a baseline measured in the same run. BENCH_ONLY=startup,manifest
 // runs a subset.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const all = ['manifest', 'execution', 'affected', 'tui', 'policy'];
+const all = ['startup', 'manifest', 'execution', 'affected', 'tui', 'policy'];
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : all;
 const dir = new URL('.', import.meta.url).pathname;
 let failed = false;

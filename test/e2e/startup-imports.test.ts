@@ -3,22 +3,36 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliBin, makeTempDir, testEnv } from '../support/cli.js';
+import { cliBin, makeTempDir, repoRoot, testEnv } from '../support/cli.js';
 
 /**
  * Handlers are loaded lazily from the command table: help, the version and
  * completion must not pay for the UI, the runner, the store or git. A module
- * hook makes loading any of them fail the process.
+ * hook makes loading any of them fail the process. When the bin runs the
+ * bundle (dist/bundle, built by `npm run build`), each chunk it loads stands
+ * for the modules esbuild put in it (its metafile, meta.json), so the same
+ * rule holds for both builds.
  */
 const { dir, cleanup } = makeTempDir();
 afterAll(() => cleanup());
 // Workspace packages resolve to their real path (packages/<name>/dist), not through node_modules.
 const FORBIDDEN = /\/node_modules\/(ink|react)\/|\/packages\/(runner|state|tui|vcs)\/dist\//;
+const BUNDLE = pathToFileURL(join(repoRoot, 'packages/cli/dist/bundle/')).href;
 writeFileSync(
   join(dir, 'hooks.mjs'),
-  `export async function resolve(specifier, context, next) {
+  `import { readFileSync } from 'node:fs';
+const BUNDLE = ${JSON.stringify(BUNDLE)};
+let meta;
+function modulesIn(url) {
+  if (!url.startsWith(BUNDLE)) return [url];
+  meta ??= JSON.parse(readFileSync(new URL('meta.json', BUNDLE), 'utf8'));
+  const output = meta.outputs['packages/cli/dist/bundle/' + url.slice(BUNDLE.length)];
+  if (output === undefined) throw new Error('a bundle chunk missing from meta.json: ' + url);
+  return Object.keys(output.inputs).map((input) => '/' + input);
+}
+export async function resolve(specifier, context, next) {
   const result = await next(specifier, context);
-  if (${FORBIDDEN}.test(result.url)) throw new Error('loaded at start-up: ' + result.url);
+  for (const loaded of modulesIn(result.url)) if (${FORBIDDEN}.test(loaded)) throw new Error('loaded at start-up: ' + loaded);
   return result;
 }
 `,

@@ -1,4 +1,5 @@
-import { isStackfleetError, ValidationError } from '@stackfleet/core';
+// Not the package index: that would load every schema and parser at start-up.
+import { isStackfleetError, ValidationError } from '@stackfleet/core/errors';
 import { CommanderError } from 'commander';
 import type { CliIo } from './io.js';
 import { buildProgram } from './command-table/build-program.js';
@@ -14,7 +15,7 @@ import { chooseOutputMode } from './output/choose-output-mode.js';
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   // Completion words are not this program's flags (`-j 0`, `--help` being
   // typed must not be parsed), so they bypass commander.
-  if (argv[0] === COMPLETE_COMMAND) return runCompleteCommand(COMMANDS, argv.slice(1), io);
+  if (argv[0] === COMPLETE_COMMAND) return await runCompleteCommand(COMMANDS, argv.slice(1), io);
   let exitCode = 0;
   const program = buildProgram(io, (code) => {
     exitCode = code;

@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import { Argument, Command, Option } from 'commander';
-import { createCommandContext } from '../command-context.js';
 import type { CliIo } from '../io.js';
 import type { GlobalOptions } from '../options.js';
 import type { ArgumentSpec, CommandSpec, OptionSpec } from './command-spec.js';
@@ -8,6 +7,8 @@ import { COMMANDS, PROGRAM_EXAMPLES, PROGRAM_SUMMARY } from './commands.js';
 import { GLOBAL_OPTIONS } from './global-options.js';
 import { refuseContradictingFlags } from './refuse-contradicting-flags.js';
 
+// Bundled, this code runs from dist/bundle/, as deep as dist/command-table/:
+// the relative path holds for both.
 const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 /**
@@ -49,8 +50,10 @@ function addCommand(parent: Command, spec: CommandSpec, wiring: Wiring): void {
   command.action(async (...rest: unknown[]) => {
     const self = rest[rest.length - 1] as Command;
     refuseContradictingFlags(self.optsWithGlobals());
+    // Loaded with the handler: the context reaches the manifest parser (zod
+    // schemas, YAML), which --help, --version and completion must not pay for.
+    const [{ createCommandContext }, handler] = await Promise.all([import('../command-context.js'), load()]);
     const context = createCommandContext(wiring.io, self.optsWithGlobals() as GlobalOptions);
-    const handler = await load();
     wiring.setExitCode(await handler(context, self.opts() as never, self.args));
   });
 }

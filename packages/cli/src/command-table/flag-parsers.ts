@@ -1,4 +1,7 @@
-import { parseDuration, StackfleetError } from '@stackfleet/core';
+// The light subpaths, not the package index: flags are parsed at start-up,
+// before any command loads the manifest machinery (docs/benchmarks.md).
+import { parseDuration } from '@stackfleet/core/duration';
+import { StackfleetError } from '@stackfleet/core/errors';
 
 /** A repeatable flag: `--stack a --stack b` -> `['a', 'b']`. */
 export function collect(value: string, previous: unknown): string[] {

@@ -1,4 +1,5 @@
-import { StackfleetError } from '@stackfleet/core';
+// The light subpath: this runs at start-up, before a command loads the manifest machinery.
+import { StackfleetError } from '@stackfleet/core/errors';
 
 /** Pairs of flags that ask for opposite things: silently picking one would surprise whoever typed both. */
 const CONTRADICTIONS: ReadonlyArray<{ flags: [string, string]; given: (options: Record<string, unknown>) => boolean }> = [

@@ -1,11 +1,22 @@
 import type { CommandSpec } from '../command-table/command-spec.js';
 import type { CliIo } from '../io.js';
-import { completeWords, findManifestFlag } from './complete-words.js';
-import { readCompletionNames } from './read-completion-names.js';
+import { completeWords, findManifestFlag, type CompletionNames } from './complete-words.js';
+
+const NO_NAMES: CompletionNames = { stacks: [], labels: [] };
 
 /** `stackfleet __complete <words...>`: prints the candidates for the last word, one per line. */
-export function runCompleteCommand(commands: readonly CommandSpec[], words: readonly string[], io: CliIo): number {
-  const candidates = completeWords(commands, words, () => readCompletionNames(io.cwd, findManifestFlag(words)));
+export async function runCompleteCommand(commands: readonly CommandSpec[], words: readonly string[], io: CliIo): Promise<number> {
+  // Most words (commands, flags, choices) need no manifest: only load the
+  // manifest parser (zod schemas, YAML) when a stack or label is asked for.
+  let needsNames = false;
+  let candidates = completeWords(commands, words, () => {
+    needsNames = true;
+    return NO_NAMES;
+  });
+  if (needsNames) {
+    const { readCompletionNames } = await import('./read-completion-names.js');
+    candidates = completeWords(commands, words, () => readCompletionNames(io.cwd, findManifestFlag(words)));
+  }
   io.stdout.write(candidates.map((candidate) => `${candidate}\n`).join(''));
   return 0;
 }
