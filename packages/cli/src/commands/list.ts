@@ -11,12 +11,14 @@ export async function runListCommand(context: CommandContext, options: ListOptio
   const fleet = context.readFleet();
   const selection = await context.select(fleet, options);
   const names = options.order ? selection.stacks : [...selection.stacks].sort();
+  // One write for the whole listing: a write per line costs more than
+  // everything else `list` does on a 10,000-stack fleet.
+  const lines: string[] = [];
   for (const name of names) {
     const stack = fleet.loaded.manifest.stacks[name];
     if (stack === undefined) continue;
     if (context.global.json) {
-      writeLine(
-        context.io.stdout,
+      lines.push(
         JSON.stringify({
           name,
           repo: stack.repo ?? null,
@@ -28,8 +30,9 @@ export async function runListCommand(context: CommandContext, options: ListOptio
         }),
       );
     } else {
-      writeLine(context.io.stdout, name);
+      lines.push(name);
     }
   }
+  if (lines.length > 0) writeLine(context.io.stdout, lines.join('\n'));
   return 0;
 }

@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   buildStackGraph,
@@ -11,6 +11,7 @@ import {
   type StackGraph,
 } from '@stackfleet/core';
 import { findManifest } from './find-manifest.js';
+import { createRealDirectoryResolver } from './real-directories.js';
 
 /** A manifest read from disk, validated, with its DAG. */
 export interface Fleet {
@@ -62,19 +63,16 @@ export function displayPath(cwd: string, path: string): string {
 function checkStackDirectories(loaded: LoadedManifest, manifestDir: string): Problem[] {
   const { manifest } = loaded;
   const problems: Problem[] = [];
+  const resolveRealDirectory = createRealDirectoryResolver();
   for (const stack of Object.values(manifest.stacks)) {
     const repo = stack.repo === undefined ? undefined : manifest.repos[stack.repo];
     if (repo !== undefined && isRemoteRepoUrl(repo.url)) continue;
     const root = repo === undefined ? manifestDir : resolve(manifestDir, repo.url);
     const keyPath = `stacks.${stack.name}.path`;
     const dir = join(root, stack.path);
-    let realDir: string;
-    let realRoot: string;
-    try {
-      realRoot = realpathSync.native(root);
-      realDir = realpathSync.native(dir);
-      if (!statSync(realDir).isDirectory()) throw new Error('not a directory');
-    } catch {
+    const realRoot = resolveRealDirectory(root);
+    const realDir = realRoot === undefined ? undefined : resolveRealDirectory(dir);
+    if (realRoot === undefined || realDir === undefined) {
       problems.push({
         code: 'E_PATH_MISSING',
         message: `directory "${stack.path}" does not exist${repo ? ` in repo ${repo.name}` : ''}`,
