@@ -3,7 +3,7 @@
 // run. Runs are interleaved (floor, then each command, round after round) and
 // the median is kept, so a busy machine slows floor and command alike. CPU
 // time (user + system) is printed beside wall time: it moves less with load.
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateDag } from './lib/generate-dag.mjs';
 import { fmt, median, timeCommand } from './lib/measure.mjs';
@@ -14,7 +14,12 @@ const bin = join(root, 'packages/cli/bin/stackfleet.js');
 const rounds = Number(process.env.BENCH_STARTUP_ROUNDS ?? 15);
 const bigRounds = Number(process.env.BENCH_REPEATS ?? 5);
 
-if (!existsSync(join(root, 'packages/cli/dist/bundle/main.js'))) console.log('note: no CLI bundle (run `npm run build`); timing the unbundled modules');
+// The bin runs the bundle only when no tsc build is newer (bin/stackfleet.js).
+const bundled = statSync(join(root, 'packages/cli/dist/bundle/main.js'), { throwIfNoEntry: false })?.mtimeMs;
+const stale = ['cli', 'core', 'runner', 'state', 'vcs', 'tui'].some(
+  (name) => (statSync(join(root, `packages/${name}/dist/.tsbuildinfo`), { throwIfNoEntry: false })?.mtimeMs ?? 0) > (bundled ?? Infinity),
+);
+if (bundled === undefined || stale) console.log('note: the CLI bundle is missing or older than a tsc build (run `npm run build`); timing the unbundled modules');
 
 function timeAll(commands, count) {
   const times = Object.fromEntries(Object.keys(commands).map((name) => [name, { wall: [], cpu: [] }]));

@@ -1,6 +1,7 @@
 // Issue #6 benchmark: the same real run of 2,000 command stacks (`true`,
 // random DAG, -j 8), once headless (plain CI reporter) and once through the
-// ink live run view in a (simulated) terminal. Target: UI <= 1.2x headless.
+// ink live run view in a (simulated) terminal. Target: UI <= 1.1x headless
+// (issue #17; it was 1.2x in issue #6).
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { generateDag } from './lib/generate-dag.mjs';
@@ -32,4 +33,4 @@ for (let i = 0; i < repeats; i += 1) {
 const a = median(headless);
 const b = median(ui);
 console.log(`## terminal UI: ${count} command stacks, -j 8, the same run headless vs through the ink live view`);
-console.log(`headless ${fmt(a)} | ink UI ${fmt(b)} | ratio UI/headless = ${(b / a).toFixed(2)} (target <= 1.2: ${b / a <= 1.2 ? 'met' : 'MISSED'})`);
+console.log(`headless ${fmt(a)} | ink UI ${fmt(b)} | ratio UI/headless = ${(b / a).toFixed(2)} (target <= 1.1: ${b / a <= 1.1 ? 'met' : 'MISSED'})`);

@@ -32,6 +32,10 @@ const result = await build({
   external: EXTERNAL,
   chunkNames: 'chunk-[hash]',
   sourcemap: 'linked',
+  // V8 parses a module's whole text before running it: fewer bytes, faster
+  // start. Identifiers are not mangled: stack traces of internal errors stay
+  // readable (mangling gained ~10 % on `list`, within this machine's noise;
+  // keepNames made it slower).
   minifyWhitespace: true,
   minifySyntax: true,
   metafile: true,
