@@ -16,7 +16,7 @@ const bigRounds = Number(process.env.BENCH_REPEATS ?? 5);
 
 // The bin runs the bundle only when no tsc build is newer (bin/stackfleet.js).
 const bundled = statSync(join(root, 'packages/cli/dist/bundle/main.js'), { throwIfNoEntry: false })?.mtimeMs;
-const stale = ['cli', 'core', 'runner', 'state', 'vcs', 'tui'].some(
+const stale = ['cli', 'core', 'policy', 'github', 'runner', 'state', 'vcs', 'tui'].some(
   (name) => (statSync(join(root, `packages/${name}/dist/.tsbuildinfo`), { throwIfNoEntry: false })?.mtimeMs ?? 0) > (bundled ?? Infinity),
 );
 if (bundled === undefined || stale) console.log('note: the CLI bundle is missing or older than a tsc build (run `npm run build`); timing the unbundled modules');

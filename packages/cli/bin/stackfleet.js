@@ -13,7 +13,7 @@ function isBundleFresh() {
   if (bundled === undefined) return false;
   // In the workspace each package's tsc build records itself in dist/.tsbuildinfo;
   // an installed package has none of them and always uses its bundle.
-  for (const name of ['cli', 'core', 'runner', 'state', 'vcs', 'tui']) {
+  for (const name of ['cli', 'core', 'policy', 'github', 'runner', 'state', 'vcs', 'tui']) {
     const built = mtime(new URL(`../../${name}/dist/.tsbuildinfo`, import.meta.url));
     if (built !== undefined && built > bundled) return false;
   }
