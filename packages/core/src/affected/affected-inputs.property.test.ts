@@ -119,8 +119,9 @@ function resolveForRun(manifest: Manifest, name: string, declared: ReadonlySet<s
   });
   const env = Object.fromEntries(Object.entries(resolved.env).filter(([key]) =>
     resolved.runner === 'command' || !key.startsWith('TF_VAR_') || declared.has(key.slice('TF_VAR_'.length))));
-  const { dir, runner, secrets, files, hooks, commands } = resolved;
-  return { dir, runner, env, secrets, files, hooks, commands };
+  // Hooks carry their `${{ }}` values in hookEnv (never spliced into the command): both count.
+  const { dir, runner, secrets, files, hooks, hookEnv, commands } = resolved;
+  return { dir, runner, env, secrets, files, hooks, hookEnv, commands };
 }
 
 describe('affected on resolved inputs (property)', () => {
