@@ -3,7 +3,7 @@ import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitSandbox, SANDBOX_GIT_ENV, type GitSandbox } from '@stackfleet/test-utils';
-import { repoRoot, runStackfleet } from '../support/cli.js';
+import { parseJsonLines, repoRoot, runStackfleet } from '../support/cli.js';
 
 /**
  * `affected` and `--affected` through the built CLI, on real git repositories:
@@ -85,7 +85,7 @@ describe('affected stacks across repositories', () => {
   it('maps watch globs, uncommitted and untracked files, and manifest edits; --affected selects them for a run', async () => {
     await sandbox.write('fleet', { 'checks/new-check.md': 'new\n' });
     const watched = run(['affected', '--base', base, '--json']);
-    const entries = watched.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const entries = parseJsonLines(watched.stdout);
     expect(entries.find((entry) => entry.stack === 'smoke')).toMatchObject({ reason: expect.stringContaining('checks/new-check.md') });
     await sandbox.commit('fleet', { 'checks/new-check.md': null }, 'drop check');
 
@@ -101,8 +101,8 @@ describe('affected stacks across repositories', () => {
 
     const plan = run(['plan', '--affected', '--base', beforeEdit, '--json']);
     expect(plan.code, plan.stderr).toBe(0);
-    const started = plan.stdout.trim().split('\n').map((line) => JSON.parse(line)).find((event) => event.type === 'run.started');
-    expect(started.stacks).toEqual(['app', 'dns', 'docs', 'smoke']);
+    const started = parseJsonLines(plan.stdout).find((event) => event.type === 'run.started');
+    expect(started?.stacks).toEqual(['app', 'dns', 'docs', 'smoke']);
   });
 
   it('rejects a base ref that does not exist, naming the ref', () => {
@@ -161,9 +161,9 @@ describe('affected on resolved inputs: the README example fleet', () => {
 
     const plan = run(['plan', '--affected', '--base', base, '--no-dependents', '--json']);
     expect(plan.code, plan.stderr).toBe(0);
-    const events = plan.stdout.trim().split('\n').map((line) => JSON.parse(line));
-    expect(events.find((event) => event.type === 'run.started').stacks).toEqual(['network', 'dns', 'smoke']);
+    const events = parseJsonLines(plan.stdout);
+    expect(events.find((event) => event.type === 'run.started')?.stacks).toEqual(['network', 'dns', 'smoke']);
     // The plan agrees: network's resources change with the variable.
-    expect(events.find((event) => event.type === 'stack.finished' && event.stack === 'network').status).toBe('changed');
+    expect(events.find((event) => event.type === 'stack.finished' && event.stack === 'network')?.status).toBe('changed');
   }, 180_000);
 });

@@ -97,7 +97,7 @@ describe('two stackfleet processes on one fleet', () => {
     const second = runStackfleet(['apply', '--auto-approve', '--json'], { cwd: dir, env });
     expect(second.code).toBe(1);
     const events = second.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; stack?: string; status?: string; reason?: string });
-    const finished = Object.fromEntries(events.filter((event) => event.type === 'stack.finished').map((event) => [event.stack, event]));
+    const finished = Object.fromEntries(events.filter((event) => event.type === 'stack.finished').map((event) => [event.stack as string, event] as const));
     expect(finished.free?.status).toBe('succeeded');
     expect(finished.held?.status).toBe('failed');
     expect(finished.held?.reason).toContain(`locked by ${hostname()} pid ${holder.child.pid} (run ${holderRun})`);

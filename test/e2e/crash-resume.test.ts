@@ -54,7 +54,7 @@ function lines(file: string): string[] {
 function latestRun(dir: string): { id: string; status: string; stackRuns: { stack: string; state: string }[] } {
   const history = runStackfleet(['history', '--json', '--limit', '1'], { cwd: dir });
   expect(history.code).toBe(0);
-  return JSON.parse(history.stdout.trim().split('\n')[0] ?? 'null');
+  return JSON.parse(history.stdout.trim().split('\n')[0] ?? 'null') as ReturnType<typeof latestRun>;
 }
 
 describe('crash safety', () => {

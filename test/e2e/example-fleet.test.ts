@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyExampleFleet, makeTempDir, runStackfleet } from '../support/cli.js';
+import { copyExampleFleet, makeTempDir, runStackfleet, type JsonLine } from '../support/cli.js';
 
 const SECRET = 's3cr3t-example-password';
 
@@ -63,7 +63,7 @@ describe('the example fleet (real terraform)', () => {
     const finished = again.stdout
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line))
+      .map((line) => JSON.parse(line) as JsonLine)
       .filter((event) => event.type === 'stack.finished');
     expect(Object.fromEntries(finished.map((event) => [event.stack, event.status]))).toEqual({
       network: 'unchanged',
@@ -85,7 +85,7 @@ describe('the example fleet (real terraform)', () => {
     const started = result.stdout
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line))
+      .map((line) => JSON.parse(line) as JsonLine)
       .filter((event) => event.type === 'stack.started')
       .map((event) => event.stack);
     expect(started.indexOf('smoke')).toBeLessThan(started.indexOf('app'));

@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir, runStackfleet } from '../support/cli.js';
+import { makeTempDir, parseJsonLines, runStackfleet } from '../support/cli.js';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -98,7 +98,7 @@ describe('list and graph', () => {
 
   it('lists as NDJSON', () => {
     const dir = fleet(diamond, diamondDirs);
-    const lines = runStackfleet(['list', '--json', '--order'], { cwd: dir }).stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = parseJsonLines(runStackfleet(['list', '--json', '--order'], { cwd: dir }).stdout);
     expect(lines.map((line) => line.name)).toEqual(['network', 'db', 'dns', 'app']);
     expect(lines[3]).toMatchObject({ name: 'app', runner: 'command', path: 's/app', labels: ['prod'], dependsOn: ['db', 'dns'] });
   });
@@ -124,7 +124,7 @@ describe('list and graph', () => {
     `);
     expect(runStackfleet(['graph', '--format', 'dot'], { cwd: dir }).stdout).toContain('"network" -> "db";');
     expect(runStackfleet(['graph', '--format', 'mermaid'], { cwd: dir }).stdout).toMatch(/^graph LR\n/);
-    const json = JSON.parse(runStackfleet(['graph', '--format', 'json'], { cwd: dir }).stdout);
+    const json = JSON.parse(runStackfleet(['graph', '--format', 'json'], { cwd: dir }).stdout) as { edges: unknown[] };
     expect(json.edges).toContainEqual({ from: 'dns', to: 'app', kind: 'reference' });
     const bad = runStackfleet(['graph', '--format', 'png'], { cwd: dir });
     expect(bad.code).toBe(1);

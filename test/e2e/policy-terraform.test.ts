@@ -6,6 +6,13 @@ import { buildStackPolicyInput, evaluatePolicy, parsePolicyFile, type Policy } f
 import { runPolicyCommand } from '@stackfleet/runner';
 import { makeTempDir, runStackfleet, testEnv } from '../support/cli.js';
 
+/** The policy command's stdin, as far as these tests read it. */
+interface SeenInput {
+  params: unknown;
+  changes: { total: number };
+  terraform: { resource_changes: { name: string; change: { before: { id: string; input: unknown } } }[] };
+}
+
 const SECRET = 'pw-e2e-7f3a91';
 const UPSTREAM_SECRET = 'upstream-token-55c2';
 
@@ -85,7 +92,7 @@ describe('policies over real terraform plans', () => {
   it('sees create, update, delete and replace (no-ops dropped) and counts them like terraform', () => {
     const result = runStackfleet(['policy', 'eval', 'counts.policy.yaml', '--plan', 'plan.json', '--json'], { cwd: dir });
     expect(result.code, result.stderr).toBe(3);
-    const { verdict, decisions } = JSON.parse(result.stdout);
+    const { verdict, decisions } = JSON.parse(result.stdout) as { verdict: string; decisions: { message: string }[] };
     expect(verdict).toBe('deny');
     expect(decisions.map((decision: { message: string }) => decision.message)).toEqual([
       'add=2 change=2 destroy=2 replace=1 total=5',
@@ -128,14 +135,14 @@ describe('policies over real terraform plans', () => {
     }
     expect(seenEnv).toContain('STACKFLEET_RUN_ID=r1');
     expect(seenEnv).not.toContain('TF_VAR_');
-    const seen = JSON.parse(stdin);
+    const seen = JSON.parse(stdin) as SeenInput;
     expect(seen.params).toEqual({ limit: 3 });
     expect(seen.changes.total).toBe(5);
     const db = seen.terraform.resource_changes.find((r: { name: string }) => r.name === 'db');
-    expect(db.change.before.input.password).toMatch(/^<sensitive:[0-9a-f]{12}>$/);
+    expect((db?.change.before.input as { password: string }).password).toMatch(/^<sensitive:[0-9a-f]{12}>$/);
     const notes = seen.terraform.resource_changes.find((r: { name: string }) => r.name === 'notes');
-    expect(notes.change.before.input).toMatch(/^<sensitive:[0-9a-f]{12}>$/);
-    expect(notes.change.before.id).not.toMatch(/sensitive/);
+    expect(notes?.change.before.input).toMatch(/^<sensitive:[0-9a-f]{12}>$/);
+    expect(notes?.change.before.id).not.toMatch(/sensitive/);
   });
 });
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGitSandbox, SANDBOX_GIT_ENV, type GitSandbox, type SandboxFiles } from '@stackfleet/test-utils';
-import { cliBin, runStackfleet, startStackfleet } from '../support/cli.js';
+import { cliBin, parseJsonLines, runStackfleet, startStackfleet } from '../support/cli.js';
 
 /**
  * Stacks from `repos:` git URLs (`file://` remotes), through the built CLI:
@@ -58,8 +58,8 @@ describe('a remote repo that tracks a branch', () => {
 
     const again = run(box, ['apply', '--affected', '--auto-approve', '--json']);
     expect(again.code, again.stderr).toBe(0);
-    const started = again.stdout.trim().split('\n').map((line) => JSON.parse(line)).find((event) => event.type === 'run.started');
-    expect(started.stacks).toEqual(['db']);
+    const started = parseJsonLines(again.stdout).find((event) => event.type === 'run.started');
+    expect(started?.stacks).toEqual(['db']);
     // web was applied at the first sha and nothing of it changed since: still not affected.
     expect(run(box, ['affected']).stdout).toBe('');
   }, 60_000);

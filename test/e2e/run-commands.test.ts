@@ -55,7 +55,7 @@ describe('apply and plan with command stacks', () => {
     expect(result.code).toBe(1);
     const all = events(result.stdout);
     expect(all[0]).toMatchObject({ type: 'run.started', command: 'apply', stacks: ['base', 'broken', 'after', 'side'] });
-    const finished = Object.fromEntries(all.filter((event) => event.type === 'stack.finished').map((event) => [event.stack, event]));
+    const finished = Object.fromEntries(all.filter((event) => event.type === 'stack.finished').map((event) => [event.stack as string, event] as const));
     expect(finished.base).toMatchObject({ status: 'succeeded' });
     expect(finished.broken).toMatchObject({ status: 'failed', exitCode: 3 });
     expect(finished.after).toMatchObject({ status: 'skipped', reason: 'dependency broken failed' });
@@ -131,7 +131,7 @@ describe('apply and plan with command stacks', () => {
     const dir = commandFleet({ a: {}, b: { deps: ['a'] } });
     const result = runStackfleet(['run', '--json', '--', 'sh', '-c', 'pwd; echo "$STACKFLEET_STACK"'], { cwd: dir });
     expect(result.code, result.stderr).toBe(0);
-    const logs = events(result.stdout).filter((event) => event.type === 'stack.log').map((event) => `${event.stack}:${event.line}`);
+    const logs = events(result.stdout).filter((event) => event.type === 'stack.log').map((event) => `${String(event.stack)}:${String(event.line)}`);
     expect(logs).toContain(`b:${join(dir, 'b')}`);
     expect(logs.indexOf(`a:${join(dir, 'a')}`)).toBeLessThan(logs.indexOf(`b:${join(dir, 'b')}`));
     expect(runStackfleet(['run'], { cwd: dir }).code).toBe(1);

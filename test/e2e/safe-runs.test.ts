@@ -164,7 +164,7 @@ describe('plan --destroy and the destroy confirmation', () => {
     expect(preview.code).toBe(0);
     const events = preview.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(events[0]).toMatchObject({ type: 'run.started', command: 'plan', stacks: ['app', 'net'] });
-    const planned = Object.fromEntries(events.filter((event) => event.type === 'stack.planned').map((event) => [event.stack, event]));
+    const planned = Object.fromEntries(events.filter((event) => event.type === 'stack.planned').map((event) => [event.stack as string, event] as const));
     expect(planned.net).toMatchObject({ hasChanges: true, changes: { create: 0, delete: 1 } });
     expect(planned.app).toMatchObject({ hasChanges: true });
     // Nothing was destroyed.

@@ -14,6 +14,21 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
   return { ...env, CI: 'true', NO_COLOR: '1', TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1', ...extra };
 }
 
+/** One line of `--json` output (run events, list rows): the fields tests read by name, the rest unknown. */
+export interface JsonLine {
+  type?: string;
+  stack?: string;
+  status?: string;
+  stacks?: string[];
+  name?: string;
+  [field: string]: unknown;
+}
+
+/** Parses newline-delimited JSON output, one value per line. */
+export function parseJsonLines(stdout: string): JsonLine[] {
+  return stdout.trim().split('\n').map((line) => JSON.parse(line) as JsonLine);
+}
+
 export interface CliResult {
   code: number | null;
   stdout: string;

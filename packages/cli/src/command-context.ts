@@ -12,7 +12,7 @@ export interface CommandContext {
   /** Applies the selector flags (including `--affected`, which asks git). */
   select(fleet: Fleet, options: SelectionOptions): Promise<Selection>;
   /** Human-facing notes (stderr), e.g. warnings. */
-  note(message: string): void;
+  note: (message: string) => void;
 }
 
 export function createCommandContext(io: CliIo, global: GlobalOptions): CommandContext {

@@ -34,5 +34,5 @@ export function ignoreClosedPipe(stream: NodeJS.WriteStream): void {
     const callback = args.find((arg) => typeof arg === 'function') as (() => void) | undefined;
     callback?.();
     return true;
-  }) as typeof stream.write;
+  });
 }

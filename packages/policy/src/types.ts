@@ -1,4 +1,3 @@
-import type { RunnerKind } from '@stackfleet/core';
 
 export const POLICY_KINDS = ['plan', 'run', 'access'] as const;
 export const POLICY_ENGINES = ['cel', 'exec'] as const;

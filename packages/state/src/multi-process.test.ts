@@ -19,7 +19,7 @@ interface Child {
 
 function spawnChild(args: string[]): Child {
   const child = spawn(process.execPath, [childScript, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   return {
     process: child,
     next: async () => {

@@ -27,7 +27,7 @@ export interface GitSandbox {
   tag(repo: string, name: string): Promise<void>;
   /** Runs any git command in the repo and returns stdout. */
   git(repo: string, argv: string[]): Promise<string>;
-  cleanup(): Promise<void>;
+  cleanup: () => Promise<void>;
 }
 
 /** Fixed identity and dates so shas are stable and no global git config is needed. */

@@ -6,7 +6,7 @@ export interface TempDir {
   /** Absolute, symlink-free path (so it compares equal to what processes report as their cwd). */
   path: string;
   /** Removes the directory and everything in it. */
-  cleanup(): Promise<void>;
+  cleanup: () => Promise<void>;
 }
 
 /** A fresh empty directory under the OS temp dir. @param prefix @default "stackfleet-" */

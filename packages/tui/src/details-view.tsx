@@ -9,7 +9,7 @@ import type { FleetStackInfo, StackDetails } from './types.js';
 export interface DetailsViewProps {
   stack: FleetStackInfo;
   /** Loads outputs (masked), settings with provenance and history. */
-  loadDetails(stack: string): Promise<StackDetails>;
+  loadDetails: (stack: string) => Promise<StackDetails>;
   rows: number;
   onClose(): void;
 }

@@ -73,7 +73,7 @@ export interface UiActions {
   /** Continues the last interrupted run; undefined when there is none. */
   resume(): RunHandle | undefined;
   unlock(stack: string): Promise<void>;
-  loadDetails(stack: string): Promise<StackDetails>;
+  loadDetails: (stack: string) => Promise<StackDetails>;
   /** The given stacks plus all of their (transitive) dependents. */
   addDependents(stacks: string[]): string[];
   /** Re-reads the fleet after a run or an unlock; optional (the fleet is then kept as is). */

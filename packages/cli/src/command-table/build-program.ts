@@ -53,8 +53,8 @@ function addCommand(parent: Command, spec: CommandSpec, wiring: Wiring): void {
     // Loaded with the handler: the context reaches the manifest parser (zod
     // schemas, YAML), which --help, --version and completion must not pay for.
     const [{ createCommandContext }, handler] = await Promise.all([import('../command-context.js'), load()]);
-    const context = createCommandContext(wiring.io, self.optsWithGlobals() as GlobalOptions);
-    wiring.setExitCode(await handler(context, self.opts() as never, self.args));
+    const context = createCommandContext(wiring.io, self.optsWithGlobals<GlobalOptions>());
+    wiring.setExitCode(await handler(context, self.opts<never>(), self.args));
   });
 }
 

@@ -3,7 +3,7 @@ import { isHolderGone, readThisHost } from '@stackfleet/state';
 import type { CommandContext } from '../command-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { openStore } from '../runtime/open-runtime.js';
-import { resolveConcurrency, type ExecuteOptions, type RunFlags } from './execute-run.js';
+import { resolveConcurrency, type ExecuteOptions } from './execute-run.js';
 
 /**
  * Everything `executeRun` needs to continue an interrupted or crashed run
@@ -40,7 +40,7 @@ export async function prepareResume(
     fleet,
     plan,
     // The flags as the run recorded them.
-    flags: resumed.selection as RunFlags,
+    flags: resumed.selection,
     ...(resumed.runCommand ? { runCommand: resumed.runCommand } : {}),
     resume,
   };

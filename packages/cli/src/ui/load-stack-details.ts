@@ -58,6 +58,6 @@ function display(value: unknown): string {
 }
 
 function describeSecret(source: object): string {
-  const [kind, value] = Object.entries(source)[0] ?? ['?', '?'];
+  const [kind, value] = Object.entries(source as Record<string, unknown>)[0] ?? ['?', '?'];
   return `${kind} ${String(value)}`;
 }

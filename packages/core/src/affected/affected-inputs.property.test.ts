@@ -103,8 +103,8 @@ function editParts(base: Parts, alternative: Parts, keep: boolean[]): Parts {
       return value === undefined ? [] : [[name, value]];
     })),
     ref: pick(base.ref, alternative.ref),
-    contexts: base.contexts.map((spec, i) => pick(spec, alternative.contexts[i]!)) as Parts['contexts'],
-    stacks: base.stacks.map((spec, i) => pick(spec, alternative.stacks[i]!)) as Parts['stacks'],
+    contexts: base.contexts.map<Parts['contexts'][number]>((spec, i) => pick(spec, alternative.contexts[i]!)),
+    stacks: base.stacks.map<Parts['stacks'][number]>((spec, i) => pick(spec, alternative.stacks[i]!)),
   };
 }
 

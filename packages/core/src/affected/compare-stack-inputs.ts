@@ -101,6 +101,6 @@ const MAX_SHOWN = 60;
 function formatValue(value: unknown): string {
   if (value === undefined) return '(unset)';
   const plain = typeof value === 'string' && /^[^\s"\\]([^\n\r\t"\\]*[^\s"\\])?$/.test(value);
-  const text = plain ? (value as string) : JSON.stringify(value) ?? 'undefined';
+  const text = plain ? value : JSON.stringify(value) ?? 'undefined';
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text;
 }

@@ -10,7 +10,7 @@ export interface RemediationLog {
 
 /** A listener for one drift run's events, and what it learnt. */
 export interface DriftCollector {
-  onEvent(event: RunEvent): void;
+  onEvent: (event: RunEvent) => void;
   /** Results of the stacks that finished, by name. */
   results: ReadonlyMap<string, StackDriftResult>;
   /** The run's id and start time, from `run.started` ('' until then). */

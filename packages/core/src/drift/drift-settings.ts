@@ -37,5 +37,5 @@ function driftOfLayer(manifest: Manifest, stack: StackSpec, label: string): Drif
 }
 
 function definedOnly(settings: DriftSettings): DriftSettings {
-  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as DriftSettings;
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
 }

@@ -38,7 +38,7 @@ export function collectTemplateStrings(value: unknown, base: KeySegment[]): Temp
         pending.push({ value: current[index], parent: step, key: index });
       }
     } else if (current !== null && typeof current === 'object') {
-      const entries = Object.entries(current);
+      const entries = Object.entries(current as Record<string, unknown>);
       for (let index = entries.length - 1; index >= 0; index -= 1) {
         const [key, child] = entries[index]!;
         pending.push({ value: child, parent: step, key });

@@ -39,7 +39,7 @@ export function isWithinAliasLimits(data: unknown): boolean {
   push(data);
   while (pending.length > 0) {
     const top = pending[pending.length - 1]!;
-    const children = Array.isArray(top.value) ? (top.value as unknown[]) : Object.values(top.value);
+    const children = Array.isArray(top.value) ? (top.value as unknown[]) : Object.values(top.value as Record<string, unknown>);
     if (!top.open) {
       if (sizes.has(top.value)) {
         pending.pop(); // pushed twice before it was walked

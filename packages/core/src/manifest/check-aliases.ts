@@ -26,7 +26,7 @@ export function checkAliases(document: Document): AliasProblem | undefined {
   const sizes = new Map<Node, Size>();
   let aliases = 0;
   const added: Size = { values: 0, characters: 0 };
-  const root = document.contents as Node | null;
+  const root = document.contents;
   if (root === null) return undefined;
   const pending: { node: Node; open: boolean }[] = [{ node: root, open: false }];
   while (pending.length > 0) {

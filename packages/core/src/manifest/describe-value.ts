@@ -6,6 +6,7 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
   if (typeof value === 'string') return `the string ${quoteText(value)}`;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects returned above; what is left is a scalar.
   return String(value);
 }
 

@@ -75,7 +75,7 @@ function findPair(map: YAMLMap, key: string): Pair | undefined {
 }
 
 function findNodes(document: Document, segments: readonly KeySegment[]): FoundNodes {
-  let found: FoundNodes = { value: document.contents as Node | null };
+  let found: FoundNodes = { value: document.contents };
   for (const segment of segments) {
     let current = found.value;
     if (isAlias(current)) current = current.resolve(document) ?? null;

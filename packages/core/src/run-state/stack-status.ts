@@ -1,5 +1,4 @@
 import type { StackStatus } from '../events.js';
-import type { StackRunState } from '../store.js';
 
 /**
  * What each final stack status means to later runs, in one table: adding a
@@ -19,17 +18,17 @@ const STATUS_TRAITS: Record<StackStatus, { completed: boolean; keptOnResume: boo
 /** Every final status of a stack in a run (SPEC §4 `stack.finished`). */
 export const STACK_STATUSES: readonly StackStatus[] = Object.keys(STATUS_TRAITS) as StackStatus[];
 
-/** Whether a stored stack state is final (not `pending`, `running`, `planned` or `applying`). */
-export function isStackStatus(state: StackRunState | string): state is StackStatus {
+/** Whether a stored stack state (a `StackRunState`, or any string read back) is final (not `pending`, `running`, `planned` or `applying`). */
+export function isStackStatus(state: string): state is StackStatus {
   return Object.hasOwn(STATUS_TRAITS, state);
 }
 
 /** Whether the stack ran through to a result: succeeded, changed or unchanged. */
-export function isCompletedStatus(state: StackRunState | string): state is StackStatus {
+export function isCompletedStatus(state: string): state is StackStatus {
   return isStackStatus(state) && STATUS_TRAITS[state].completed;
 }
 
 /** Whether `resume` keeps this result instead of running the stack again. */
-export function isKeptOnResume(state: StackRunState | string): state is StackStatus {
+export function isKeptOnResume(state: string): state is StackStatus {
   return isStackStatus(state) && STATUS_TRAITS[state].keptOnResume;
 }

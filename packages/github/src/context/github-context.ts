@@ -66,6 +66,7 @@ export function parseGithubContext(env: Env, payload: Record<string, unknown>, o
     context.pullRequest = { number: pull.number, baseSha: pull.base?.sha ?? '', headSha: pull.head?.sha ?? '', author: pull.user?.login ?? '' };
   }
   if (eventName === 'push' && typeof payload.after === 'string') {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- GitHub sends strings here; String() only shields us from an odd payload.
     context.push = { before: String(payload.before ?? ''), after: payload.after, ref: String(payload.ref ?? '') };
   }
   const comment = payload.comment as { id?: number; body?: string; user?: { login?: string } } | undefined;

@@ -8,6 +8,14 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { renderWorkflows } from './render-workflows.js';
 
+/** The parts of a GitHub workflow file these tests read. */
+interface WorkflowDocument {
+  on: unknown;
+  concurrency?: unknown;
+  permissions: Record<string, string>;
+  jobs: Record<string, { steps: Array<Record<string, unknown>> }>;
+}
+
 function schemaErrors(name: string, content: string): string[] {
   const result = parseWorkflow({ name, content }, new NoOperationTraceWriter());
   return result.context.errors.getErrors().map((error) => error.message);
@@ -27,16 +35,16 @@ describe('renderWorkflows', () => {
   });
 
   it('uses full history, least privilege, and never lets two applies overlap', () => {
-    const [plan, apply, drift] = workflows.map((workflow) => parse(workflow.text) as Record<string, any>);
+    const [plan, apply, drift] = workflows.map((workflow) => parse(workflow.text) as WorkflowDocument);
     for (const doc of [plan, apply, drift]) {
-      const checkout = doc!.jobs[Object.keys(doc!.jobs)[0]!].steps[0];
+      const checkout = doc!.jobs[Object.keys(doc!.jobs)[0]!]!.steps[0];
       expect(checkout).toEqual({ uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } });
-      expect(Object.values(doc!.permissions as Record<string, string>).every((level) => level === 'read' || level === 'write')).toBe(true);
-      expect(doc!.permissions.contents).toBe('read');
+      expect(Object.values(doc!.permissions).every((level) => level === 'read' || level === 'write')).toBe(true);
+      expect(doc!.permissions['contents']).toBe('read');
     }
     expect(apply!.concurrency).toEqual({ group: 'stackfleet-apply', 'cancel-in-progress': false });
     expect(apply!.on).toEqual({ push: { branches: ['main'] } });
-    expect(plan!.jobs.plan.steps.at(-1).run).toBe('stackfleet plan --github --affected -f "infra/stacks.yaml"');
+    expect(plan!.jobs['plan']!.steps.at(-1)!['run']).toBe('stackfleet plan --github --affected -f "infra/stacks.yaml"');
     expect(drift!.permissions).toEqual({ contents: 'read', issues: 'write' });
   });
 });

@@ -26,7 +26,7 @@ export function compileExpression(text: string): CompiledExpression {
     const parsed = getCelEnvironment().parse(text);
     // Checking once stores the types in the AST; unchecked, cel-js would type-check on every evaluation.
     parsed.check();
-    expression = parsed as unknown as CompiledExpression;
+    expression = parsed;
     compiled.set(text, expression);
   }
   return expression;

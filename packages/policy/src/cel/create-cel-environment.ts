@@ -55,7 +55,7 @@ export function getCelEnvironment(): Environment {
 function sumList(list: unknown): number | bigint {
   const values = Array.isArray(list) ? list : [];
   if (values.length > 0 && values.every((value) => typeof value === 'bigint')) {
-    return (values as bigint[]).reduce((total, value) => total + value, 0n);
+    return values.reduce((total, value) => total + value, 0n);
   }
   let total = 0;
   for (const value of values) {

@@ -31,9 +31,11 @@ export function collectSecretStrings(values: Iterable<unknown>): string[] {
     if (typeof value === 'string') {
       for (const form of [value, JSON.stringify(value).slice(1, -1)]) if (form.trim().length >= MIN_SECRET_LENGTH) found.add(form);
     } else if (value !== null && typeof value === 'object') {
-      pending.push(...Object.values(value));
-    } else if (value !== undefined && value !== null && String(value).length >= MIN_SECRET_LENGTH) {
-      found.add(String(value));
+      pending.push(...Object.values(value as Record<string, unknown>));
+    } else if (value !== undefined && value !== null) {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects took the branch above; these are scalars (numbers, booleans).
+      const text = String(value);
+      if (text.length >= MIN_SECRET_LENGTH) found.add(text);
     }
   }
   return [...found].sort((left, right) => right.length - left.length);

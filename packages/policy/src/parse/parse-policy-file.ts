@@ -1,4 +1,4 @@
-import type { Node, Pair, Scalar } from 'yaml';
+import type { Node, Pair } from 'yaml';
 import { didYouMean, parseDuration, type ErrorCode, type Problem } from '@stackfleet/core';
 import { checkExpression, type ExpectedType } from '../cel/compile-expression.js';
 import {
@@ -48,7 +48,7 @@ export function parsePolicyFile(text: string, options: ParsePolicyOptions): Pars
     };
   }
   const parser = new PolicyParser(source);
-  const policy = parser.parse(root as Node, options);
+  const policy = parser.parse(root, options);
   return parser.problems.length > 0 ? { problems: sortByLocation(parser.problems) } : { policy, problems: [] };
 }
 
@@ -226,6 +226,7 @@ class PolicyParser {
       this.add(node as Node, keyPath, 'E_POLICY_TYPE', 'expected a CEL expression', expressionHint(keyPath));
       return undefined;
     }
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- null and objects were rejected above: a scalar's number, boolean or string.
     const text = String(node.value);
     const found = checkExpression(text, expected);
     if (found === undefined) return { text, keyPath };
@@ -234,7 +235,7 @@ class PolicyParser {
       message: `invalid CEL: ${found.message}`,
       hint: expressionHint(keyPath),
       keyPath,
-      location: locateInScalar(this.source, node as Scalar, found.offset),
+      location: locateInScalar(this.source, node, found.offset),
     });
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type Scalar } from 'yaml';
 import type { Problem, SourceLocation } from '@stackfleet/core';
 import { mapScalarOffset } from './map-scalar-offset.js';
 
@@ -42,7 +42,7 @@ export function keyOf(pair: Pair): string {
 }
 
 export function mapPairs(node: unknown): Pair[] {
-  return isMap(node) ? (node as YAMLMap).items : [];
+  return isMap(node) ? node.items : [];
 }
 
 export { isMap, isScalar, isSeq };

@@ -39,7 +39,7 @@ const CASE_KEYS = ['name', 'input', 'plan', 'run', 'stack', 'approvals', 'decisi
 export function parsePolicyTestFile(text: string, file: string): { testFile?: PolicyTestFile; problems: Problem[] } {
   const { source, problems } = readPolicyYaml(text, file);
   if (problems.length > 0) return { problems };
-  const root = source.document.contents as Node | null;
+  const root = source.document.contents;
   const fail = (node: Node | null | undefined, keyPath: string, message: string, hint: string) =>
     problems.push({ code: 'E_POLICY_TEST', message, hint, keyPath, location: locateNode(source, node) });
   if (!isMap(root)) {
@@ -94,7 +94,7 @@ function readCase(
     ...pick(data, 'run', isRecord),
     ...pick(data, 'stack', isRecord),
     ...pick(data, 'approvals', Array.isArray),
-  } as PolicyTestCase;
+  };
 }
 
 function readDecisions(value: unknown): ExpectedDecision[] | undefined {

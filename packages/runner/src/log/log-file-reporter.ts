@@ -27,7 +27,8 @@ export function createLogFileReporter(stateDir: string): RunReporter {
   return {
     onEvent(event) {
       if (event.type === 'stack.started') {
-        logOf(event.runId, event.stack);
+        // Opens the file early; the promise is already tracked (and awaited by close), so nothing waits here.
+        void logOf(event.runId, event.stack);
       } else if (event.type === 'stack.log') {
         // Writes chain on the one open promise, so they land in order.
         track(logOf(event.runId, event.stack).then((log) => log.writeLine(event.line)));

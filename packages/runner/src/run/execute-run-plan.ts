@@ -67,6 +67,6 @@ export async function executeRunPlan(plan: RunPlan, options: ExecuteRunOptions):
     await options.store.finishRun(runId, 'failed', now().toISOString()).catch(() => undefined);
     throw error;
   } finally {
-    await Promise.allSettled(reporters.map((reporter) => reporter.close?.()));
+    await Promise.allSettled(reporters.flatMap((reporter) => (reporter.close ? [reporter.close()] : [])));
   }
 }

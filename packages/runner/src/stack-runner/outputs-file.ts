@@ -25,7 +25,7 @@ export function parseOutputsJson(stack: string, file: string, text: string): Out
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw invalidOutputs(stack, file, `must hold one JSON object, got ${Array.isArray(parsed) ? 'an array' : typeof parsed === 'object' ? 'null' : typeof parsed}`);
   }
-  return Object.fromEntries(Object.entries(parsed).map(([name, value]) => [name, { value, sensitive: false }]));
+  return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([name, value]) => [name, { value, sensitive: false }]));
 }
 
 function invalidOutputs(stack: string, file: string, what: string): StackfleetError {

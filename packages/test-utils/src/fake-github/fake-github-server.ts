@@ -276,7 +276,7 @@ export async function startFakeGithub(initial: Partial<FakeGithubState> = {}): P
         }
         if (body.output !== undefined) {
           run.output = body.output as FakeCheckRun['output'];
-          run.annotations.push(...((run.output?.annotations as unknown[] | undefined) ?? []));
+          run.annotations.push(...(run.output?.annotations ?? []));
         }
         return send(response, 200, checkJson(run));
       }
@@ -303,6 +303,7 @@ export async function startFakeGithub(initial: Partial<FakeGithubState> = {}): P
         const issue: FakeIssue = {
           number: ++nextId,
           title: String(body.title),
+          // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the OpenAPI validator let only strings through here.
           body: String(body.body ?? ''),
           state: 'open',
           labels: ((body.labels as unknown[] | undefined) ?? []).map((label) => (typeof label === 'string' ? label : String((label as { name?: string }).name))),
@@ -314,7 +315,9 @@ export async function startFakeGithub(initial: Partial<FakeGithubState> = {}): P
       case 'issues/update': {
         const issue = state.issues.find((candidate) => candidate.number === issueNumber);
         if (!issue) return send(response, 404, { message: 'Not Found' });
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the OpenAPI validator let only strings through here.
         if (body.title !== undefined) issue.title = String(body.title);
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the OpenAPI validator let only strings through here.
         if (body.body !== undefined) issue.body = String(body.body);
         if (body.state !== undefined) issue.state = body.state as FakeIssue['state'];
         return send(response, 200, issueJson(issue));

@@ -41,7 +41,7 @@ describe('compareWithLastApply', () => {
     const result = await compareWithLastApply(
       manifest,
       { name: 'services', dir: box.dir('services'), ref: 'main', sha: third },
-      async (stack) => (applied[stack] ? { services: applied[stack]! } : undefined),
+      async (stack) => (applied[stack] ? { services: applied[stack] } : undefined),
     );
     const s = (sha: string) => sha.slice(0, 7);
     expect(Object.fromEntries(result)).toEqual({

@@ -158,7 +158,7 @@ async function detectInCheckouts(loaded: LoadedManifest, checkout: CheckedOutRep
     changes[repo.name] = result.files;
   }
 
-  const manifestChanged = changes['']!.some((file) => file.path === manifestPath || file.oldPath === manifestPath);
+  const manifestChanged = changes[''].some((file) => file.path === manifestPath || file.oldPath === manifestPath);
   const previousManifest = manifestChanged
     ? await readManifestAtBase(rootDir, own.base, toPosix(relative(rootDir, manifestAbsolute)), options, notes)
     : undefined;

@@ -15,7 +15,7 @@ export interface ChangedFiles {
   /** The resolved base sha (the empty tree for a root commit). */
   base: string;
   /** The resolved head sha, or `WORKTREE` when uncommitted files are included. */
-  head: string | 'WORKTREE';
+  head: string;
   files: ChangedFile[];
   includesWorkingTree: boolean;
 }
