@@ -2,6 +2,7 @@
 import { prepareCached } from './prepare-cached.js';
 import type Database from 'better-sqlite3';
 import type { DriftRecord } from '@stackfleet/core';
+import { toDriftRecord as mapDriftRow } from './row-records.js';
 
 interface DriftRow {
   stack: string;
@@ -44,14 +45,11 @@ export function selectDrift(db: Database.Database, stack?: string, limit?: numbe
   return (prepareCached(db, sql).all(...params) as DriftRow[]).map(toDriftRecord);
 }
 
+/** SQLite keeps JSON as text and booleans as 0/1. */
 function toDriftRecord(row: DriftRow): DriftRecord {
-  return {
-    stack: row.stack,
-    runId: row.run_id,
-    checkedAt: row.checked_at,
-    status: row.status as DriftRecord['status'],
-    ...(row.changes === null ? {} : { changes: JSON.parse(row.changes) as NonNullable<DriftRecord['changes']> }),
-    ...(row.remediated === null ? {} : { remediated: row.remediated === 1 }),
-    ...(row.message === null ? {} : { message: row.message }),
-  };
+  return mapDriftRow({
+    ...row,
+    changes: row.changes === null ? null : (JSON.parse(row.changes) as NonNullable<DriftRecord['changes']>),
+    remediated: row.remediated === null ? null : row.remediated === 1,
+  });
 }

@@ -7,6 +7,7 @@ import { prepareCached } from './prepare-cached.js';
 import type Database from 'better-sqlite3';
 import type { LockHolder, LockRecord, LockResult } from '@stackfleet/core';
 import { isHolderGone } from './process-liveness.js';
+import { toLockRecord } from './row-records.js';
 
 interface LockRow {
   stack: string;
@@ -74,13 +75,3 @@ export function selectLocks(db: Database.Database): LockRecord[] {
   return rows.map(toLockRecord);
 }
 
-function toLockRecord(row: LockRow): LockRecord {
-  return {
-    stack: row.stack,
-    host: row.host,
-    pid: row.pid,
-    runId: row.run_id,
-    acquiredAt: new Date(row.acquired_ms).toISOString(),
-    expiresAt: new Date(row.expires_ms).toISOString(),
-  };
-}

@@ -2,6 +2,7 @@
 import { prepareCached } from './prepare-cached.js';
 import type Database from 'better-sqlite3';
 import type { RunRecord, RunStatus, StackRunRecord } from '@stackfleet/core';
+import { toRunRecord as mapRunRow, toStackRunRecord as mapStackRunRow } from './row-records.js';
 
 interface RunRow {
   id: string;
@@ -116,36 +117,16 @@ export function selectStackHistory(db: Database.Database, stack: string, limit?:
   return rows.map(toStackRunRecord);
 }
 
+/** SQLite keeps JSON as text: decode it, then the shared mapping. */
 function toRunRecord(row: RunRow): RunRecord {
-  return {
-    id: row.id,
-    command: row.command as RunRecord['command'],
+  return mapRunRow({
+    ...row,
     selection: JSON.parse(row.selection) as Record<string, unknown>,
     stacks: JSON.parse(row.stacks) as string[],
-    startedBy: row.started_by,
-    host: row.host,
-    pid: row.pid,
-    repoShas: JSON.parse(row.repo_shas) as Record<string, string>,
-    manifestPath: row.manifest_path,
-    startedAt: row.started_at,
-    ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
-    status: row.status as RunStatus,
-  };
+    repo_shas: JSON.parse(row.repo_shas) as Record<string, string>,
+  });
 }
 
 function toStackRunRecord(row: StackRunRow): StackRunRecord {
-  return {
-    runId: row.run_id,
-    stack: row.stack,
-    state: row.state as StackRunRecord['state'],
-    attempt: row.attempt,
-    ...(row.phase === null ? {} : { phase: row.phase as NonNullable<StackRunRecord['phase']> }),
-    ...(row.exit_code === null ? {} : { exitCode: row.exit_code }),
-    ...(row.started_at === null ? {} : { startedAt: row.started_at }),
-    ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
-    ...(row.duration_ms === null ? {} : { durationMs: row.duration_ms }),
-    ...(row.changes === null ? {} : { changes: JSON.parse(row.changes) as NonNullable<StackRunRecord['changes']> }),
-    ...(row.reason === null ? {} : { reason: row.reason }),
-    ...(row.log_file === null ? {} : { logFile: row.log_file }),
-  };
+  return mapStackRunRow({ ...row, changes: row.changes === null ? null : (JSON.parse(row.changes) as NonNullable<StackRunRecord['changes']>) });
 }

@@ -1,6 +1,7 @@
 /** Drift check history of one fleet: one row per check, never updated. */
 import type { Pool } from 'pg';
 import type { DriftRecord } from '@stackfleet/core';
+import { toDriftRecord } from '../row-records.js';
 
 interface DriftRow {
   stack: string;
@@ -38,14 +39,3 @@ export async function selectDrift(pool: Pool, fleet: string, stack?: string, lim
   return (await pool.query<DriftRow>(sql, params)).rows.map(toDriftRecord);
 }
 
-function toDriftRecord(row: DriftRow): DriftRecord {
-  return {
-    stack: row.stack,
-    runId: row.run_id,
-    checkedAt: row.checked_at,
-    status: row.status as DriftRecord['status'],
-    ...(row.changes === null ? {} : { changes: row.changes }),
-    ...(row.remediated === null ? {} : { remediated: row.remediated }),
-    ...(row.message === null ? {} : { message: row.message }),
-  };
-}

@@ -7,6 +7,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { LockHolder, LockRecord, LockResult } from '@stackfleet/core';
 import { isHolderGone } from '../process-liveness.js';
+import { toLockRecord } from '../row-records.js';
 import { withTransaction } from './pg-transaction.js';
 
 interface LockRow {
@@ -85,13 +86,3 @@ export async function selectLocks(pool: Pool, fleet: string): Promise<LockRecord
   return result.rows.map(toLockRecord);
 }
 
-function toLockRecord(row: LockRow): LockRecord {
-  return {
-    stack: row.stack,
-    host: row.host,
-    pid: row.pid,
-    runId: row.run_id,
-    acquiredAt: new Date(Number(row.acquired_ms)).toISOString(),
-    expiresAt: new Date(Number(row.expires_ms)).toISOString(),
-  };
-}

@@ -1,6 +1,7 @@
 /** Runs and per-stack progress rows of one fleet. */
 import type { Pool } from 'pg';
 import type { RunRecord, RunStatus, StackRunRecord } from '@stackfleet/core';
+import { toRunRecord, toStackRunRecord } from '../row-records.js';
 
 interface RunRow {
   id: string;
@@ -118,36 +119,4 @@ export async function selectStackHistory(pool: Pool, fleet: string, stack: strin
   return result.rows.map(toStackRunRecord);
 }
 
-function toRunRecord(row: RunRow): RunRecord {
-  return {
-    id: row.id,
-    command: row.command as RunRecord['command'],
-    selection: row.selection,
-    stacks: row.stacks,
-    startedBy: row.started_by,
-    host: row.host,
-    pid: row.pid,
-    repoShas: row.repo_shas,
-    manifestPath: row.manifest_path,
-    startedAt: row.started_at,
-    ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
-    status: row.status as RunStatus,
-  };
-}
 
-function toStackRunRecord(row: StackRunRow): StackRunRecord {
-  return {
-    runId: row.run_id,
-    stack: row.stack,
-    state: row.state as StackRunRecord['state'],
-    attempt: row.attempt,
-    ...(row.phase === null ? {} : { phase: row.phase as NonNullable<StackRunRecord['phase']> }),
-    ...(row.exit_code === null ? {} : { exitCode: row.exit_code }),
-    ...(row.started_at === null ? {} : { startedAt: row.started_at }),
-    ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
-    ...(row.duration_ms === null ? {} : { durationMs: row.duration_ms }),
-    ...(row.changes === null ? {} : { changes: row.changes }),
-    ...(row.reason === null ? {} : { reason: row.reason }),
-    ...(row.log_file === null ? {} : { logFile: row.log_file }),
-  };
-}
