@@ -2,17 +2,11 @@
 import { prepareCached } from './prepare-cached.js';
 import type Database from 'better-sqlite3';
 import type { DriftRecord } from '@stackfleet/core';
-import { toDriftRecord as mapDriftRow } from './row-records.js';
+import { toDriftRecord as mapDriftRow, type DriftRowValues } from './row-records.js';
 
-interface DriftRow {
-  stack: string;
-  run_id: string;
-  checked_at: string;
-  status: string;
-  changes: string | null;
-  remediated: number | null;
-  message: string | null;
-}
+/** As stored: JSON as text, booleans as 0/1. */
+type DriftRow = Omit<DriftRowValues, 'changes' | 'remediated'> & { changes: string | null; remediated: number | null };
+
 
 export function insertDrift(db: Database.Database, record: DriftRecord): void {
   prepareCached(db, 

@@ -7,16 +7,11 @@ import { prepareCached } from './prepare-cached.js';
 import type Database from 'better-sqlite3';
 import type { LockHolder, LockRecord, LockResult } from '@stackfleet/core';
 import { isHolderGone } from './process-liveness.js';
-import { toLockRecord } from './row-records.js';
+import { toLockRecord, type LockRowValues } from './row-records.js';
 
-interface LockRow {
-  stack: string;
-  host: string;
-  pid: number;
-  run_id: string;
-  acquired_ms: number;
-  expires_ms: number;
-}
+/** SQLite's INTEGER columns arrive as numbers. */
+type LockRow = LockRowValues & { acquired_ms: number; expires_ms: number };
+
 
 function isSameHolder(row: LockRow, holder: LockHolder): boolean {
   return row.host === holder.host && row.pid === holder.pid && row.run_id === holder.runId;

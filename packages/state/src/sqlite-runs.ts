@@ -2,37 +2,17 @@
 import { prepareCached } from './prepare-cached.js';
 import type Database from 'better-sqlite3';
 import type { RunRecord, RunStatus, StackRunRecord } from '@stackfleet/core';
-import { toRunRecord as mapRunRow, toStackRunRecord as mapStackRunRow } from './row-records.js';
+import {
+  toRunRecord as mapRunRow,
+  toStackRunRecord as mapStackRunRow,
+  type RunRowValues,
+  type StackRunRowValues,
+} from './row-records.js';
 
-interface RunRow {
-  id: string;
-  command: string;
-  selection: string;
-  stacks: string;
-  started_by: string;
-  host: string;
-  pid: number;
-  repo_shas: string;
-  manifest_path: string;
-  started_at: string;
-  finished_at: string | null;
-  status: string;
-}
+/** As stored: SQLite keeps the JSON columns as text. */
+type RunRow = Omit<RunRowValues, 'selection' | 'stacks' | 'repo_shas'> & { selection: string; stacks: string; repo_shas: string };
+type StackRunRow = Omit<StackRunRowValues, 'changes'> & { changes: string | null };
 
-interface StackRunRow {
-  run_id: string;
-  stack: string;
-  state: string;
-  phase: string | null;
-  attempt: number;
-  exit_code: number | null;
-  started_at: string | null;
-  finished_at: string | null;
-  duration_ms: number | null;
-  changes: string | null;
-  reason: string | null;
-  log_file: string | null;
-}
 
 export function insertRun(db: Database.Database, run: RunRecord): void {
   prepareCached(db, 

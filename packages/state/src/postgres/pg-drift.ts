@@ -1,17 +1,7 @@
 /** Drift check history of one fleet: one row per check, never updated. */
 import type { Pool } from 'pg';
 import type { DriftRecord } from '@stackfleet/core';
-import { toDriftRecord } from '../row-records.js';
-
-interface DriftRow {
-  stack: string;
-  run_id: string;
-  checked_at: string;
-  status: string;
-  changes: DriftRecord['changes'] | null;
-  remediated: boolean | null;
-  message: string | null;
-}
+import { toDriftRecord, type DriftRowValues as DriftRow } from '../row-records.js';
 
 export async function insertDrift(pool: Pool, fleet: string, record: DriftRecord): Promise<void> {
   await pool.query(

@@ -7,17 +7,8 @@
 import type { Pool, PoolClient } from 'pg';
 import type { LockHolder, LockRecord, LockResult } from '@stackfleet/core';
 import { isHolderGone } from '../process-liveness.js';
-import { toLockRecord } from '../row-records.js';
+import { toLockRecord, type LockRowValues as LockRow } from '../row-records.js';
 import { withTransaction } from './pg-transaction.js';
-
-interface LockRow {
-  stack: string;
-  host: string;
-  pid: number;
-  run_id: string;
-  acquired_ms: string | number;
-  expires_ms: string | number;
-}
 
 function isSameHolder(row: LockRow, holder: LockHolder): boolean {
   return row.host === holder.host && row.pid === holder.pid && row.run_id === holder.runId;

@@ -1,37 +1,7 @@
 /** Runs and per-stack progress rows of one fleet. */
 import type { Pool } from 'pg';
 import type { RunRecord, RunStatus, StackRunRecord } from '@stackfleet/core';
-import { toRunRecord, toStackRunRecord } from '../row-records.js';
-
-interface RunRow {
-  id: string;
-  command: string;
-  selection: Record<string, unknown>;
-  stacks: string[];
-  started_by: string;
-  host: string;
-  pid: number;
-  repo_shas: Record<string, string>;
-  manifest_path: string;
-  started_at: string;
-  finished_at: string | null;
-  status: string;
-}
-
-interface StackRunRow {
-  run_id: string;
-  stack: string;
-  state: string;
-  phase: string | null;
-  attempt: number;
-  exit_code: number | null;
-  started_at: string | null;
-  finished_at: string | null;
-  duration_ms: number | null;
-  changes: StackRunRecord['changes'] | null;
-  reason: string | null;
-  log_file: string | null;
-}
+import { toRunRecord, toStackRunRecord, type RunRowValues as RunRow, type StackRunRowValues as StackRunRow } from '../row-records.js';
 
 export async function insertRun(pool: Pool, fleet: string, run: RunRecord): Promise<void> {
   await pool.query(
