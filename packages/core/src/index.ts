@@ -18,3 +18,4 @@ export type { QueuedRun, QueuedStack, QueueNode, QueueNodeState, StackClaim, Sta
 export * from './run-state/index.js';
 export * from './resume/index.js';
 export * from './state-layout/index.js';
+export type { PolicyCommandRequest, PolicyCommandResult, PolicyCommandRunner } from './policy-command.js';

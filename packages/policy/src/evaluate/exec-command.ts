@@ -1,30 +1,9 @@
 /**
  * How an `engine: exec` policy's command is run. The policy package is pure,
  * so the process lives in `@stackfleet/runner` (`runPolicyCommand`), which
- * implements this interface; the CLI passes it in.
+ * implements core's `PolicyCommandRunner`; the CLI passes it in.
  */
-export interface PolicyCommandRequest {
-  /** Run with `sh -c`. */
-  command: string;
-  /** The policy file's directory. */
-  cwd: string;
-  /** The complete environment: PATH, HOME and STACKFLEET_* only (see `selectExecEnvironment`). */
-  env: Record<string, string>;
-  /** The input document as JSON, with `params` at the top level. */
-  stdin: string;
-  timeoutMs: number;
-  signal?: AbortSignal;
-}
-
-export interface PolicyCommandResult {
-  /** Null when ended by a signal or the timeout. */
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-}
-
-export type PolicyCommandRunner = (request: PolicyCommandRequest) => Promise<PolicyCommandResult>;
+export type { PolicyCommandRequest, PolicyCommandResult, PolicyCommandRunner } from '@stackfleet/core';
 
 /**
  * An exec policy sees PATH, HOME and STACKFLEET_* from the orchestrator's

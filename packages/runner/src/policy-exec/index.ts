@@ -1,1 +1,1 @@
-export { runPolicyCommand, type PolicyCommandRequest, type PolicyCommandResult } from './run-policy-command.js';
+export { runPolicyCommand } from './run-policy-command.js';

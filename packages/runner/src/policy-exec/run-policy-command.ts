@@ -1,26 +1,5 @@
 import { spawn } from 'node:child_process';
-
-/**
- * The request and result of `@stackfleet/policy`'s `PolicyCommandRunner`,
- * repeated here because runner may import only core (the CLI checks that the
- * two agree by passing `runPolicyCommand` where the policy package wants it).
- */
-export interface PolicyCommandRequest {
-  command: string;
-  cwd: string;
-  /** The complete environment (nothing is inherited). */
-  env: Record<string, string>;
-  stdin: string;
-  timeoutMs: number;
-  signal?: AbortSignal;
-}
-
-export interface PolicyCommandResult {
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-}
+import type { PolicyCommandRequest, PolicyCommandResult } from '@stackfleet/core';
 
 /** A policy that prints more than this is cut off (and then fails as non-JSON). */
 const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
