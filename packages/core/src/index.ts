@@ -19,3 +19,4 @@ export * from './run-state/index.js';
 export * from './resume/index.js';
 export * from './state-layout/index.js';
 export type { PolicyCommandRequest, PolicyCommandResult, PolicyCommandRunner } from './policy-command.js';
+export { isOrchestratorSecret } from './orchestrator-secrets.js';

@@ -4,6 +4,7 @@ import type { Policy } from '../types.js';
 import { decideVerdict, isApprovalSatisfied } from './decide-verdict.js';
 import { interpretExecResult } from './evaluate-exec-policy.js';
 import { evaluatePolicy } from './evaluate-policy.js';
+import { selectExecEnvironment } from './exec-command.js';
 
 function policyOf(text: string): Policy {
   const { policy, problems } = parsePolicyFile(text, { source: 'p.policy.yaml' });
@@ -90,6 +91,23 @@ rules:
     expect(await evaluatePolicy(policy, {})).toEqual([
       { policy: 'p', rule: 'exec', effect: 'deny', message: 'evaluation failed: exec policies cannot run here (no command runner)', error: true },
     ]);
+  });
+});
+
+describe('selectExecEnvironment', () => {
+  it("passes PATH, HOME and STACKFLEET_* but never stackfleet's own secrets or anything else", () => {
+    expect(
+      selectExecEnvironment({
+        PATH: '/bin',
+        HOME: '/root',
+        STACKFLEET_ACTOR: 'ada',
+        STACKFLEET_STATE_KEY: 'k'.repeat(64),
+        STACKFLEET_STATE_URL: 'postgres://u:pw@db/sf',
+        STACKFLEET_GITHUB_TOKEN: 'ghs_x',
+        AWS_SECRET_ACCESS_KEY: 'aws',
+        UNSET: undefined,
+      }),
+    ).toEqual({ PATH: '/bin', HOME: '/root', STACKFLEET_ACTOR: 'ada' });
   });
 });
 

@@ -1,4 +1,4 @@
-export { buildStackBaseEnv, isOrchestratorSecret, withoutOrchestratorSecrets } from './stack-base-env.js';
+export { buildStackBaseEnv, withoutOrchestratorSecrets } from './stack-base-env.js';
 export type { StackBaseEnv } from './stack-base-env.js';
 export { resolveSecrets } from './resolve-secrets.js';
 export type { ResolveSecretsOptions } from './resolve-secrets.js';

@@ -1,6 +1,6 @@
-import { parseManifest } from '@stackfleet/core';
+import { isOrchestratorSecret, parseManifest } from '@stackfleet/core';
 import { describe, expect, it } from 'vitest';
-import { buildStackBaseEnv, isOrchestratorSecret, withoutOrchestratorSecrets } from './stack-base-env.js';
+import { buildStackBaseEnv, withoutOrchestratorSecrets } from './stack-base-env.js';
 
 const { manifest } = parseManifest(
   `version: 1

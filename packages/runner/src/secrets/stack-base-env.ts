@@ -1,19 +1,4 @@
-import { parseTemplate, type Manifest, type SecretSource } from '@stackfleet/core';
-
-/**
- * stackfleet's own secrets: the key that encrypts the store and the store's
- * URL (it carries the database password). No stack, hook or `run -- CMD`
- * has any business with them.
- */
-const ORCHESTRATOR_SECRETS = new Set(['STACKFLEET_STATE_KEY', 'STACKFLEET_STATE_URL']);
-
-// Any later control variable of ours that names a credential is covered too.
-const SECRET_NAME = /^STACKFLEET_\w*(KEY|TOKEN|SECRET|PASSWORD|PASSPHRASE|URL|DSN)$/;
-
-/** Whether `name` is one of stackfleet's own secret control variables. */
-export function isOrchestratorSecret(name: string): boolean {
-  return ORCHESTRATOR_SECRETS.has(name) || SECRET_NAME.test(name);
-}
+import { isOrchestratorSecret, parseTemplate, type Manifest, type SecretSource } from '@stackfleet/core';
 
 export interface StackBaseEnv {
   /** What every stack process inherits: the orchestrator's environment less the secrets below. */
