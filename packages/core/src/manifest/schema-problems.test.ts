@@ -102,6 +102,17 @@ describe('schema problems', () => {
     `);
   });
 
+  it('words a length bound as a length and a described pattern in its own words (E_TYPE)', () => {
+    expect(
+      formatProblems(lines('version: 1', 'settings:', '  fleet: ""', 'stacks:', '  a: { path: a, pool: "bad pool!" }')),
+    ).toMatchInlineSnapshot(`
+      "E_TYPE stacks.yaml:3:10 settings.fleet: expected at least 1 character, got the string ""
+        hint: write at least 1 character
+      E_TYPE stacks.yaml:5:23 stacks.a.pool: invalid format the string "bad pool!"
+        hint: a pool name is letters, digits, "_", "." and "-""
+    `);
+  });
+
   it('reports an unsupported or missing version (E_VERSION)', () => {
     expect(formatProblems(lines('version: 2', 'stacks: {}'))).toMatchInlineSnapshot(`
       "E_VERSION stacks.yaml:1:10 version: unsupported version 2
@@ -131,9 +142,9 @@ describe('schema problems', () => {
       ),
     ).toMatchInlineSnapshot(`
       "E_DURATION stacks.yaml:5:14 stacks.app.timeout: invalid duration "30 minutes"
-        hint: write whole numbers with units h, m, s or ms, largest first, e.g. "30m", "90s", "1h30m", "500ms"
+        hint: write whole numbers with units d, h, m, s or ms, largest first, e.g. "7d", "30m", "90s", "1h30m", "500ms"
       E_DURATION stacks.yaml:6:25 stacks.app.retries.backoff: invalid duration "1.5s"
-        hint: write whole numbers with units h, m, s or ms, largest first, e.g. "30m", "90s", "1h30m", "500ms""
+        hint: write whole numbers with units d, h, m, s or ms, largest first, e.g. "7d", "30m", "90s", "1h30m", "500ms""
     `);
   });
 });

@@ -109,6 +109,13 @@ function translateIssue(issue: Issue, context: TranslateContext, path: KeySegmen
     case 'too_big': {
       const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
       const comparison = issue.code === 'too_small' ? '>=' : '<=';
+      if (issue.origin === 'string' || issue.origin === 'array') {
+        // A length bound, not a number: `fleet: ""` is an empty name, not a bad number.
+        const unit = issue.origin === 'string' ? 'character' : 'item';
+        const least = issue.code === 'too_small' ? 'at least' : 'at most';
+        const count = `${least} ${String(bound)} ${unit}${Number(bound) === 1 ? '' : 's'}`;
+        return [at('E_TYPE', `expected ${count}, got ${describeValue(value)}`, `write ${count}`)];
+      }
       return [
         at('E_TYPE', `expected a whole number ${comparison} ${String(bound)}, got ${describeValue(value)}`, `write a whole number ${comparison} ${String(bound)}`),
       ];
@@ -119,11 +126,14 @@ function translateIssue(issue: Issue, context: TranslateContext, path: KeySegmen
           at(
             'E_DURATION',
             `invalid duration ${quoteText(String(value))}`,
-            'write whole numbers with units h, m, s or ms, largest first, e.g. "30m", "90s", "1h30m", "500ms"',
+            'write whole numbers with units d, h, m, s or ms, largest first, e.g. "7d", "30m", "90s", "1h30m", "500ms"',
           ),
         ];
       }
-      return [at('E_TYPE', `invalid format ${describeValue(value)}`, `write a value matching ${issue.pattern ?? issue.format}`)];
+      // A schema that says what its pattern means (`.regex(re, 'a pool name is …')`) says it in the hint.
+      return [
+        at('E_TYPE', `invalid format ${describeValue(value)}`, hasOwnMessage(issue.message) ? issue.message : `write a value matching ${issue.pattern ?? issue.format}`),
+      ];
     case 'custom':
       if (issue.params?.['stackfleet'] === 'secret-source') {
         const keys = value !== null && typeof value === 'object' ? Object.keys(value) : [];
@@ -180,4 +190,9 @@ function translateUnion(
 /** A schema description as the tail of a hint: `Foo bar.` -> `foo bar`. */
 function lowerFirst(text: string): string {
   return (text.charAt(0).toLowerCase() + text.slice(1)).replace(/\.$/, '');
+}
+
+/** zod's own messages start with "Invalid"; anything else was written for this key in the schema. */
+function hasOwnMessage(message: string): boolean {
+  return message !== '' && !/^Invalid\b/.test(message);
 }

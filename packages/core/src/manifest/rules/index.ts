@@ -8,6 +8,7 @@ import { validatePolicies } from './validate-policies.js';
 import { validateRepoRefs } from './validate-repo-refs.js';
 import { validateReferences } from './validate-references.js';
 import { validateRetries } from './validate-retries.js';
+import { validateStateUrl } from './validate-state-url.js';
 import { validateTemplates } from './validate-templates.js';
 import { validateVariableCycles } from './validate-variable-cycles.js';
 
@@ -23,6 +24,7 @@ export const MANIFEST_RULES: readonly ManifestRule[] = [
   validateReferences,
   validatePaths,
   validateRepoRefs,
+  validateStateUrl,
   validateCommands,
   validateEnvNames,
   validateDrift,
