@@ -31,7 +31,9 @@ export function createCommandContext(io: CliIo, global: GlobalOptions): CommandC
     },
     async select(target, options) {
       let affected: ReadonlyMap<string, string> | undefined;
-      if (options.affected) {
+      if (options.affected && options.affectedStacks) {
+        affected = options.affectedStacks;
+      } else if (options.affected) {
         const { detectAffected } = await import('./runtime/detect-affected.js');
         const result = await detectAffected(target, { base: options.base, head: options.head, env: io.env, note });
         for (const line of result.notes) note(`note: ${line}`);

@@ -24,4 +24,6 @@ export interface SelectionOptions {
   withDependencies?: boolean;
   /** `--no-dependents` sets this to false. */
   dependents?: boolean;
+  /** With `affected`: stacks already known to be affected (GitHub push without a base), instead of asking git. */
+  affectedStacks?: ReadonlyMap<string, string>;
 }

@@ -1,6 +1,7 @@
 import type { CommandSpec } from './command-spec.js';
 import { parseChoiceFlag, parseDurationFlag, parseWholeNumberFlag } from './flag-parsers.js';
 import { READ_GLOBALS, RUN_GLOBALS } from './global-options.js';
+import { GITHUB_RUN_OPTIONS } from './github-options.js';
 import { RUN_SELECTION_OPTIONS, SELECTION_OPTIONS } from './selection-options.js';
 
 const GRAPH_FORMATS = ['ascii', 'dot', 'mermaid', 'json'] as const;
@@ -54,6 +55,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'exit 2 when any stack has changes (0 none, 1 error); a command stack without commands.plan is "unknown" and does not count',
       },
       { flags: '--destroy', description: 'preview a destroy (terraform plan -destroy), in destroy order' },
+      ...GITHUB_RUN_OPTIONS,
     ],
     globals: RUN_GLOBALS,
     examples: [
@@ -61,6 +63,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'stackfleet plan --stack network --with-dependents --detailed-exitcode',
       'stackfleet plan --json > plan.ndjson',
       'stackfleet plan --destroy --stack network --with-dependents',
+      'stackfleet plan --github --affected',
     ],
     load: async () => (await import('../commands/run-commands.js')).runPlanCommand,
   },
@@ -76,9 +79,10 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'wait this long (30s, 5m, 1h30m) for a stack locked by another run (default: fail at once)',
         parse: parseDurationFlag('--lock-timeout'),
       },
+      ...GITHUB_RUN_OPTIONS,
     ],
     globals: RUN_GLOBALS,
-    examples: ['stackfleet apply --auto-approve', 'stackfleet apply --affected --base origin/main --auto-approve -j 8'],
+    examples: ['stackfleet apply --auto-approve', 'stackfleet apply --affected --base origin/main --auto-approve -j 8', 'stackfleet apply --github --affected --auto-approve'],
     load: async () => (await import('../commands/run-commands.js')).runApplyCommand,
   },
   {
@@ -117,9 +121,10 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--report <file>', description: 'write a Markdown report', complete: 'file' },
       { flags: '--junit <file>', description: 'write a JUnit XML report', complete: 'file' },
       { flags: '--history', description: 'show recorded drift history instead of checking' },
+      ...GITHUB_RUN_OPTIONS,
     ],
     globals: RUN_GLOBALS,
-    examples: ['stackfleet drift --report drift.md --junit drift.xml', 'stackfleet drift --due --remediate'],
+    examples: ['stackfleet drift --report drift.md --junit drift.xml', 'stackfleet drift --due --remediate', 'stackfleet drift --github'],
     load: async () => (await import('../commands/drift.js')).runDriftCommand,
   },
   {
@@ -265,6 +270,15 @@ export const COMMANDS: readonly CommandSpec[] = [
         globals: ['file'],
         examples: ['stackfleet github init', 'stackfleet github init --branch production --force'],
         load: async () => (await import('../commands/github-init.js')).runGithubInitCommand,
+      },
+      {
+        name: 'comment',
+        summary: 'on an issue_comment event: run `/stackfleet plan [--stack X]` or `/stackfleet apply [--stack X]` for the pull request (writers only)',
+        exits: '0 done or not a command, 1 refused or failed, 3 denied by policy',
+        options: [GITHUB_RUN_OPTIONS[1]!],
+        globals: ['file', 'concurrency'],
+        examples: ['stackfleet github comment'],
+        load: async () => (await import('../commands/github-comment.js')).runGithubCommentCommand,
       },
     ],
   },

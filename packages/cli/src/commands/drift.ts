@@ -6,6 +6,9 @@ import { sweepDrift, type DriftFlags } from '../drift/sweep-drift.js';
 import { showDriftHistory } from '../drift/show-drift-history.js';
 import { writeDriftReports } from '../drift/write-drift-reports.js';
 import { buildPlanForCommand } from './execute-run.js';
+import { collectRunReport } from '../github/collect-run-report.js';
+import { openGithubSession } from '../github/open-github-session.js';
+import { publishDriftIssue } from '../github/publish-drift-issue.js';
 
 /**
  * `stackfleet drift [sel] [--remediate] [--due] [--report FILE] [--junit FILE]`:
@@ -23,8 +26,12 @@ export async function runDriftCommand(context: CommandContext, flags: DriftFlags
       hint: `select stacks with --stack, e.g. \`stackfleet drift --stack ${args[0] ?? 'app'}\``,
     });
   }
+  // --github reads the job's environment first: a misconfigured job fails before the sweep.
+  const github = flags.github ? await openGithubSession(context, fleet, flags) : undefined;
+  const collector = github ? collectRunReport({ manifest: fleet.loaded.manifest, manifestPath: github.manifestPath, sha: github.context.sha }) : undefined;
   const plan = await buildPlanForCommand(context, fleet, 'drift', flags);
-  const { sweep, interrupted } = await sweepDrift(context, { fleet, plan, flags });
+  const { sweep, interrupted } = await sweepDrift(context, { fleet, plan, flags, ...(collector ? { github: collector } : {}) });
+  if (github && collector) await publishDriftIssue(github, sweep, collector.mask, interrupted);
   const written = await writeDriftReports(sweep, { cwd: context.io.cwd, report: flags.report, junit: flags.junit });
   // With --json stdout carries only NDJSON events; the human summary goes to stderr.
   const out = context.global.json ? context.io.stderr : context.io.stdout;

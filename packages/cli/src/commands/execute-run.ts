@@ -4,6 +4,8 @@ import { executeRunPlan, type ExecuteRunOptions, type ExecutedRun, type RunResul
 import type { CommandContext } from '../command-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import type { SelectionOptions } from '../options.js';
+import type { RunReportCollector } from '../github/collect-run-report.js';
+import type { RunPolicyContext } from '../github/read-github-policy-context.js';
 import { chooseReporters, type CallerPresentation } from '../output/choose-reporters.js';
 import { openRuntime } from '../runtime/open-runtime.js';
 
@@ -47,6 +49,13 @@ export interface ExecuteOptions {
   resume?: ResumeState;
   /** The caller shows the run itself (the fleet UI); default: `chooseReporters` decides. */
   caller?: CallerPresentation;
+  /** `--github`: the listener that builds the report GitHub is shown (github/prepare-github-run.ts). */
+  github?: RunReportCollector;
+  /**
+   * Approvals (from PR reviews), the actor with its teams, run type and PR,
+   * for the run's policy evaluation (issue #13 reads it here; `--github` supplies it).
+   */
+  policyContext?: RunPolicyContext;
 }
 
 /** plan/apply/destroy/run/resume: the runtime, the reporters, and the runner's `executeRunPlan`. */
@@ -69,14 +78,20 @@ export function executeRun(context: CommandContext, options: ExecuteOptions): Pr
  */
 export async function startRun<T>(
   context: CommandContext,
-  options: Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'caller'>,
+  options: Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'caller' | 'github'>,
   run: (base: ExecuteRunOptions) => Promise<T>,
 ): Promise<T> {
   const { io } = context;
   const { fleet, plan, flags } = options;
   const runtime = await openRuntime(fleet, io.env, context.note);
   try {
-    const presentation = await chooseReporters(context, { fleet, plan, store: runtime.store, ...(options.caller ? { caller: options.caller } : {}) });
+    const presentation = await chooseReporters(context, {
+      fleet,
+      plan,
+      store: runtime.store,
+      ...(options.caller ? { caller: options.caller } : {}),
+      ...(options.github ? { github: options.github } : {}),
+    });
     try {
       const running = run({
         manifest: fleet.loaded.manifest,
@@ -91,7 +106,7 @@ export async function startRun<T>(
         listeners: presentation.listeners,
         signal: presentation.interrupts.signal,
         forceSignal: presentation.interrupts.forceSignal,
-        selection: { ...flags },
+        selection: describeSelection(flags),
         allDependents: flags.allDependents,
         ...(flags.destroy ? { planDestroy: true } : {}),
         lockTimeoutMs: flags.lockTimeout ?? 0,
@@ -105,6 +120,12 @@ export async function startRun<T>(
   } finally {
     await runtime.close();
   }
+}
+
+/** The flags as the run record keeps them (the stacks a GitHub push affected are a list there, not a Map). */
+function describeSelection(flags: RunFlags): Record<string, unknown> {
+  const { affectedStacks, ...rest } = flags;
+  return affectedStacks ? { ...rest, affectedStacks: [...affectedStacks.keys()] } : { ...rest };
 }
 
 /**

@@ -1,22 +1,29 @@
 import { createInterface } from 'node:readline/promises';
 import { StackfleetError, type RunPlan } from '@stackfleet/core';
+import type { ExecutedRun } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { openStore } from '../runtime/open-runtime.js';
-import { buildPlanForCommand, executeRun, exitCodeFor, requireApproval, type RunFlags } from './execute-run.js';
+import { buildPlanForCommand, executeRun, exitCodeFor, requireApproval, type ExecuteOptions, type RunFlags } from './execute-run.js';
 import { findLiveDependents, liveDependentsError } from './find-live-dependents.js';
 import { cleanUpAfterRun } from './gc.js';
 import { planExitCode } from './plan-exit-code.js';
+import { prepareGithubRun, type GithubRun } from '../github/prepare-github-run.js';
+import type { GithubFlags } from '../github/open-github-session.js';
 
-/** `stackfleet plan [sel] [--detailed-exitcode]`. */
-export async function runPlanCommand(context: CommandContext, flags: RunFlags): Promise<number> {
+/** `stackfleet plan [sel] [--detailed-exitcode] [--github]`. */
+export async function runPlanCommand(context: CommandContext, given: RunFlags & GithubFlags): Promise<number> {
   const fleet = context.readFleet();
-  // --destroy: the destroy's order (dependents first), with plan phases that preview it.
-  const plan = flags.destroy
-    ? { ...(await buildPlanForCommand(context, fleet, 'destroy', flags)), command: 'plan' as const }
-    : await buildPlanForCommand(context, fleet, 'plan', flags);
-  const result = await executeRun(context, { fleet, plan, flags });
+  const github = given.github ? await prepareGithubRun(context, fleet, 'plan', given) : undefined;
+  const flags = github?.flags ?? given;
+  const result = await runReported(github, async () => {
+    // --destroy: the destroy's order (dependents first), with plan phases that preview it.
+    const plan = flags.destroy
+      ? { ...(await buildPlanForCommand(context, fleet, 'destroy', flags)), command: 'plan' as const }
+      : await buildPlanForCommand(context, fleet, 'plan', flags);
+    return executeRun(context, { fleet, plan, flags, ...githubRunOptions(github) });
+  });
   await cleanUpAfterRun(context, fleet);
   const { code, unknown } = planExitCode(fleet.loaded.manifest, result, Boolean(flags.detailedExitcode));
   if (flags.detailedExitcode && unknown.length > 0) {
@@ -25,10 +32,20 @@ export async function runPlanCommand(context: CommandContext, flags: RunFlags): 
   return code;
 }
 
-/** `stackfleet apply [sel] [--auto-approve]`: in a terminal without the flag, plan, show the summary, ask. */
-export async function runApplyCommand(context: CommandContext, flags: RunFlags): Promise<number> {
-  requireApproval(context, 'apply', flags);
+/** `stackfleet apply [sel] [--auto-approve] [--github]`: in a terminal without the flag, plan, show the summary, ask. */
+export async function runApplyCommand(context: CommandContext, given: RunFlags & GithubFlags): Promise<number> {
+  requireApproval(context, 'apply', given);
   const fleet = context.readFleet();
+  if (given.github) {
+    // In CI there is nobody to ask: requireApproval has made sure of --auto-approve.
+    const github = await prepareGithubRun(context, fleet, 'apply', given);
+    const result = await runReported(github, async () =>
+      executeRun(context, { fleet, plan: await buildPlanForCommand(context, fleet, 'apply', github.flags), flags: github.flags, ...githubRunOptions(github) }),
+    );
+    await cleanUpAfterRun(context, fleet);
+    return exitCodeFor('apply', result);
+  }
+  const flags = given;
   const plan = await buildPlanForCommand(context, fleet, 'apply', flags);
   if (!flags.autoApprove) {
     const preview = await executeRun(context, { fleet, plan: { ...plan, command: 'plan' }, flags });
@@ -80,6 +97,24 @@ export async function runRunCommand(context: CommandContext, flags: RunFlags, ar
   const result = await executeRun(context, { fleet, plan, flags, runCommand: argv });
   await cleanUpAfterRun(context, fleet);
   return exitCodeFor('run', result);
+}
+
+/** Runs `run`, then (with `--github`) reports it, also when it threw before any stack ran. */
+async function runReported(github: GithubRun | undefined, run: () => Promise<ExecutedRun>): Promise<ExecutedRun> {
+  if (!github) return run();
+  let result: ExecutedRun;
+  try {
+    result = await run();
+  } catch (error) {
+    await github.finish(undefined, error);
+    throw error;
+  }
+  await github.finish(result);
+  return result;
+}
+
+function githubRunOptions(github: GithubRun | undefined): Pick<ExecuteOptions, 'github' | 'policyContext'> {
+  return github ? { github: github.collector, policyContext: github.policyContext } : {};
 }
 
 async function refuseLiveDependents(context: CommandContext, fleet: Fleet, plan: RunPlan): Promise<void> {

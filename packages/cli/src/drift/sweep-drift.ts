@@ -4,8 +4,9 @@ import type { CommandContext } from '../command-context.js';
 import { startRun, type ExecuteOptions, type RunFlags } from '../commands/execute-run.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { openStore } from '../runtime/open-runtime.js';
+import type { GithubFlags } from '../github/open-github-session.js';
 
-export interface DriftFlags extends RunFlags {
+export interface DriftFlags extends RunFlags, GithubFlags {
   remediate?: boolean;
   due?: boolean;
   report?: string;
@@ -21,6 +22,8 @@ export interface SweepDriftOptions {
   approveRemediation?: ApproveRemediation;
   /** The caller shows the run itself (the fleet UI). */
   caller?: ExecuteOptions['caller'];
+  /** `--github`: builds the report and holds the run's masker. */
+  github?: ExecuteOptions['github'];
 }
 
 /**
@@ -38,7 +41,8 @@ export async function sweepDrift(context: CommandContext, options: SweepDriftOpt
     context.note(`--due: ${due.length} of ${decisions.length} stack${decisions.length === 1 ? '' : 's'} due`);
     for (const decision of decisions) context.note(`  ${decision.stack}: ${decision.due ? 'due' : 'not due'}, ${decision.reason}`);
   }
-  return startRun(context, { fleet, plan: checks.plan, flags, ...(options.caller ? { caller: options.caller } : {}) }, (run) =>
+  const shown = { ...(options.caller ? { caller: options.caller } : {}), ...(options.github ? { github: options.github } : {}) };
+  return startRun(context, { fleet, plan: checks.plan, flags, ...shown }, (run) =>
     runDriftSweep(checks, {
       ...run,
       remediate: Boolean(flags.remediate),

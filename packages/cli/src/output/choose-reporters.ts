@@ -1,6 +1,7 @@
 import type { RunPlan, Store } from '@stackfleet/core';
 import { createLogFileReporter, type RunListener } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
+import type { RunReportCollector } from '../github/collect-run-report.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { createNdjsonReporter } from '../reporters/ndjson-reporter.js';
 import { createPlainReporter } from '../reporters/plain-reporter.js';
@@ -30,7 +31,16 @@ export interface Presentation {
  */
 export async function chooseReporters(
   context: CommandContext,
-  run: { fleet: Fleet; plan: RunPlan; store: Store; caller?: CallerPresentation },
+  run: { fleet: Fleet; plan: RunPlan; store: Store; caller?: CallerPresentation; github?: RunReportCollector },
+): Promise<Presentation> {
+  const presentation = await chooseShownReporters(context, run);
+  // `--github`: the report for the PR is built beside whatever shows the run.
+  return run.github ? { ...presentation, listeners: [...presentation.listeners, run.github] } : presentation;
+}
+
+async function chooseShownReporters(
+  context: CommandContext,
+  run: { fleet: Fleet; plan: RunPlan; store: Store; caller?: CallerPresentation; github?: RunReportCollector },
 ): Promise<Presentation> {
   const { io, global } = context;
   const logFiles = createLogFileReporter(run.fleet.stateDir);
@@ -41,7 +51,12 @@ export async function chooseReporters(
   const reporter =
     mode === 'json'
       ? createNdjsonReporter(io.stdout)
-      : createPlainReporter({ out: io.stdout, color: shouldUseColor({ color: global.color, env: io.env, isTTY: Boolean(io.stdout.isTTY) }) });
+      : createPlainReporter({
+        out: io.stdout,
+        color: shouldUseColor({ color: global.color, env: io.env, isTTY: Boolean(io.stdout.isTTY) }),
+        // In a GitHub Actions log each stack's lines fold into one `::group::`.
+        ...(run.github ? { groupLogs: true } : {}),
+      });
   return { listeners: [logFiles, reporter], interrupts, show: async () => undefined, dispose: () => interrupts.dispose() };
 }
 

@@ -18,6 +18,11 @@ export interface PlainReporterOptions {
   color: boolean;
   /** Print each stack's output lines (the default), or only status lines. */
   showLogs?: boolean;
+  /**
+   * Hold each stack's lines and print them when it finishes, inside
+   * `::group::NAME` / `::endgroup::` (GitHub Actions folds them). @default false
+   */
+  groupLogs?: boolean;
 }
 
 /** Each stack's `name |` prefix gets its own colour, cycling, so interleaved lines are easy to follow. */
@@ -34,6 +39,7 @@ export function createPlainReporter(options: PlainReporterOptions): (event: RunE
   let width = 0;
   const colorOf = new Map<string, PaintStyle>();
   const finished: StackFinishedEvent[] = [];
+  const held = new Map<string, string[]>();
   let runOrder: string[] = [];
   const prefix = (stack: string) => paint(colorOf.get(stack) ?? 'cyan', `${stack.padEnd(width)} |`);
 
@@ -49,13 +55,22 @@ export function createPlainReporter(options: PlainReporterOptions): (event: RunE
         out.write(`${prefix(event.stack)} started\n`);
         break;
       case 'stack.log':
-        if (options.showLogs !== false) out.write(`${prefix(event.stack)} ${event.line}\n`);
+        if (options.showLogs === false) break;
+        if (options.groupLogs) held.set(event.stack, [...(held.get(event.stack) ?? []), event.line]);
+        else out.write(`${prefix(event.stack)} ${event.line}\n`);
         break;
       case 'stack.planned':
         out.write(`${prefix(event.stack)} plan: ${event.hasChanges ? formatChangeCounts(event.changes) || 'changes' : 'no changes'}\n`);
         break;
       case 'stack.finished': {
         finished.push(event);
+        const lines = held.get(event.stack);
+        if (lines) {
+          // The markers must start their lines; the stack's own lines keep their
+          // prefix, which also keeps a stack from issuing workflow commands.
+          out.write(`::group::${event.stack}\n${lines.map((line) => `${prefix(event.stack)} ${line}\n`).join('')}::endgroup::\n`);
+          held.delete(event.stack);
+        }
         const detail = event.reason ? `: ${event.reason}` : '';
         const line = `${formatStatusIcon(event.status)} ${event.status}${event.status === 'skipped' ? '' : ` in ${formatDuration(event.durationMs)}`}${detail}`;
         out.write(`${width > 0 ? prefix(event.stack) : `${event.stack} |`} ${paint(pickStatusColor(event.status), line)}\n`);

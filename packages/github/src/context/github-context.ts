@@ -42,7 +42,7 @@ function required(env: Env, name: string, why: string): string {
 /** Pure: the context from an environment and an already-read event payload. */
 export function parseGithubContext(env: Env, payload: Record<string, unknown>, options: { tokenEnv?: string } = {}): GithubContext {
   const tokenName = options.tokenEnv ?? (env.GITHUB_TOKEN ? 'GITHUB_TOKEN' : env.GH_TOKEN ? 'GH_TOKEN' : 'GITHUB_TOKEN');
-  const token = required(env, tokenName, 'the token that posts comments and checks');
+  const token = required(env, tokenName, options.tokenEnv ? 'the token, as --github-token-env says' : 'the token that posts comments and checks; GH_TOKEN also works');
   const [owner, repo] = required(env, 'GITHUB_REPOSITORY', 'owner/repo').split('/');
   if (!owner || !repo) throw new StackfleetError('E_GITHUB_ENV', `GITHUB_REPOSITORY must be owner/repo, got ${JSON.stringify(env.GITHUB_REPOSITORY)}`);
   const eventName = required(env, 'GITHUB_EVENT_NAME', 'which event started the workflow');

@@ -23,11 +23,13 @@ export interface RenderOptions {
   marker?: boolean;
   /** @default GITHUB_BODY_LIMIT */
   limit?: number;
+  /** Which marker (a comment command's apply answers in the plan's sticky comment). @default from the report's command */
+  markerKind?: MarkerKind;
 }
 
 export function renderReportMarkdown(report: RunReport, options: RenderOptions = {}): string {
   const limit = options.limit ?? GITHUB_BODY_LIMIT;
-  const kind: MarkerKind = report.command === 'drift' ? 'drift' : report.command === 'plan' ? 'plan' : 'apply';
+  const kind: MarkerKind = options.markerKind ?? (report.command === 'drift' ? 'drift' : report.command === 'plan' ? 'plan' : 'apply');
   const head: string[] = [];
   if (options.marker !== false) head.push(buildMarker(kind, report.manifestPath));
   head.push(`### ${titles[report.command]} · \`${escapeCell(report.manifestPath)}\` · ${report.sha.slice(0, 7)}`, '');

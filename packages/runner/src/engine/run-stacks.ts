@@ -29,6 +29,7 @@ export async function runStacks(plan: RunPlan, options: RunOptions): Promise<Run
   const alreadyDone = options.alreadyDone ?? new Map<string, StackStatus>();
   run.secrets = await readRunSecrets(run, order.filter((name) => !alreadyDone.has(name)));
   run.masker = await buildRunMasker(run.secrets, run.hiddenEnvValues, options.store, Object.keys(options.manifest.stacks));
+  for (const reporter of options.reporters) reporter.useMasker?.((text) => run.masker.mask(text));
 
   run.emit({ type: 'run.started', runId: options.runId, command: plan.command, stacks: order, concurrency: plan.concurrency, at: startedAt.toISOString() });
   for (const name of order) {

@@ -7,6 +7,11 @@ import type { RunEvent, RunEventListener } from '@stackfleet/core';
  */
 export interface RunReporter {
   onEvent(event: RunEvent): void;
+  /**
+   * Handed the run-wide masker's `mask` once it is built (before `run.started`),
+   * for a reporter that sends text of its own making elsewhere (GitHub).
+   */
+  useMasker?(mask: (text: string) => string): void;
   /** Awaited once the run is over (also when it threw), e.g. to flush files. */
   close?(): Promise<void>;
 }

@@ -1,0 +1,80 @@
+import { hasWritePermission, reactToComment, readApprovals, readPullRequest, type PullRequestInfo } from '@stackfleet/github';
+import { readCommitSha } from '@stackfleet/vcs';
+import type { CommandContext } from '../command-context.js';
+import { openGithubSession, type GithubFlags, type GithubSession } from '../github/open-github-session.js';
+import { parseCommentCommand, type CommentCommand } from '../github/parse-comment-command.js';
+import { runApplyCommand, runPlanCommand } from './run-commands.js';
+
+/**
+ * `stackfleet github comment` on an `issue_comment` event: runs
+ * `/stackfleet plan [--stack X]` or `/stackfleet apply [--stack X]` for the
+ * pull request, only for users with write permission; reacts 👀, then 👍
+ * or 👎; answers in the fleet's sticky comment. An apply needs the PR
+ * approved (a current review approval, not the author's) and mergeable.
+ * Saved plans (`apply --from-plan`) are not on main yet: an apply runs
+ * `apply --auto-approve` on the PR's head checkout.
+ */
+export async function runGithubCommentCommand(context: CommandContext, flags: Pick<GithubFlags, 'githubTokenEnv'>): Promise<number> {
+  const fleet = context.readFleet();
+  const session = await openGithubSession(context, fleet, { github: true, ...flags });
+  const comment = session.context.comment;
+  const parsed = comment?.isPullRequest ? parseCommentCommand(comment.body) : undefined;
+  if (!comment || !parsed) {
+    context.note('note: not a /stackfleet command on a pull request; nothing to do');
+    return 0;
+  }
+  await react(session, comment.id, 'eyes');
+  let code = 1;
+  try {
+    code = await runCommentCommand(context, session, parsed, { author: comment.author, issueNumber: comment.issueNumber }, flags);
+    return code;
+  } finally {
+    await react(session, comment.id, code === 0 ? '+1' : '-1');
+  }
+}
+
+async function runCommentCommand(
+  context: CommandContext,
+  session: GithubSession,
+  parsed: CommentCommand,
+  comment: { author: string; issueNumber: number },
+  flags: Pick<GithubFlags, 'githubTokenEnv'>,
+): Promise<number> {
+  const refusal = await checkCommand(session, parsed, comment.author, comment.issueNumber);
+  if (typeof refusal === 'string') {
+    context.io.stderr.write(`error: ${refusal}\n`);
+    return 1;
+  }
+  const pull = refusal;
+  const head = await readCommitSha(session.repoRoot, 'HEAD');
+  if (head !== pull.headSha) {
+    context.io.stderr.write(`error: the checkout is at ${head?.slice(0, 7) ?? 'no commit'}, not at the pull request's head ${pull.headSha.slice(0, 7)}\n`);
+    context.note('hint: check out the PR head first: actions/checkout with `ref: refs/pull/<number>/head` and `fetch-depth: 0` (docs/ci.md)');
+    return 1;
+  }
+  const selection = parsed.stacks.length > 0 ? { stack: parsed.stacks } : { affected: true };
+  const runFlags = { ...selection, github: true, githubPull: pull, autoApprove: true, ...flags };
+  return parsed.command === 'plan' ? runPlanCommand(context, runFlags) : runApplyCommand(context, runFlags);
+}
+
+/** The PR when the command may run; otherwise why not. */
+async function checkCommand(session: GithubSession, parsed: CommentCommand, author: string, number: number): Promise<PullRequestInfo | string> {
+  if (!(await hasWritePermission(session.client, session.repo, author))) {
+    return `@${author} may not run /stackfleet ${parsed.command}: it needs write permission to ${session.repo.owner}/${session.repo.repo}`;
+  }
+  const pull = await readPullRequest(session.client, session.repo, number);
+  if (pull.state !== 'open') return `pull request #${number} is ${pull.merged ? 'merged' : pull.state}`;
+  if (parsed.command === 'plan') return pull;
+  if (pull.mergeable !== true) return `pull request #${number} is not mergeable${pull.mergeable === null ? ' (GitHub has not computed it yet; try again)' : ''}`;
+  const approvals = await readApprovals(session.client, session.repo, pull);
+  if (approvals.length === 0) return `pull request #${number} has no approval on its head commit ${pull.headSha.slice(0, 7)}`;
+  return pull;
+}
+
+async function react(session: GithubSession, commentId: number, content: 'eyes' | '+1' | '-1'): Promise<void> {
+  try {
+    await reactToComment(session.client, session.repo, commentId, content);
+  } catch (error) {
+    session.warn('react to the comment', error);
+  }
+}
