@@ -73,7 +73,7 @@ export function collectRunReport(options: { manifest: Manifest; manifestPath: st
         break;
       }
       default:
-        readDecisions(event as unknown as DecisionEventShape);
+        readDecisions(event);
     }
   };
 

@@ -69,7 +69,7 @@ export async function prepareGithubRun(
     policyContext,
     async finish(_result, error) {
       const report: RunReport = collector.report() ?? { command, runId: '', manifestPath: session.manifestPath, sha, stacks: [] };
-      if (error !== undefined) report.error = error instanceof Error ? error.message : String(error);
+      if (error !== undefined) report.error = error instanceof Error ? error.message : 'the run failed';
       if (report.stacks.length === 0 && !report.error) report.nothingAffected = true;
       await publishRunReport(session, report, targets, collector.mask);
     },

@@ -35,6 +35,8 @@ export async function readGithubPolicyContext(
       result.pr = pull.number;
       const approvals = await readApprovals(client, repo, pull);
       result.approvals = await Promise.all(approvals.map(async (approval) => ({ ...approval, teams: await teamsOf(approval.by) })));
+      const who = result.approvals.map((approval) => approval.by).join(', ') || 'none';
+      session.note(`note: approvals from the reviews of #${pull.number} (latest per reviewer, on ${pull.headSha.slice(0, 7)}, not the author's): ${who}`);
     }
   } catch (error) {
     session.warn('read approvals from the pull request reviews', error);

@@ -22,16 +22,23 @@ const events: RunEvent[] = [
   },
 ];
 
-function report(color: boolean): string {
+function report(color: boolean, groupLogs = false): string {
   const out = new PassThrough();
   let text = '';
   out.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const reporter = createPlainReporter({ out, color });
+  const reporter = createPlainReporter({ out, color, groupLogs });
   for (const event of events) reporter(event);
   return text;
 }
 
 describe('createPlainReporter', () => {
+  it('with groupLogs, holds each stack\'s lines and prints them in a ::group:: when it finishes', () => {
+    const lines = report(false, true).split('\n');
+    const start = lines.indexOf('::group::network');
+    expect(lines.slice(start, start + 4)).toEqual(['::group::network', 'network | creating vpc', '::endgroup::', expect.stringContaining('network | ~ changed') as unknown as string]);
+    expect(lines.filter((line) => line.includes('creating vpc'))).toHaveLength(1);
+  });
+
   it('prints prefixed lines, status lines with the shared icons, and a summary table', () => {
     expect(report(false)).toMatchInlineSnapshot(`
       "apply 3 stacks (run r-1, -j 2)

@@ -1,0 +1,367 @@
+/**
+ * The pull-request loop end to end: the built CLI in a real git repository,
+ * talking to test-utils' fake GitHub (a real HTTP server that checks every
+ * request against GitHub's OpenAPI description; `problems` must stay empty).
+ * The CLI runs asynchronously (`startStackfleet`): the server lives in this
+ * process and must keep answering while the CLI waits for it.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeGithub, type FakeGithubServer, type FakeGithubState } from '@stackfleet/test-utils';
+import { makeTempDir, startStackfleet, type CliResult } from '../support/cli.js';
+
+const SECRET = 'hunter2-very-secret-value';
+let cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups) await cleanup();
+  cleanups = [];
+});
+
+function git(dir: string, ...args: string[]): string {
+  const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' };
+  const result = spawnSync('git', args, { cwd: dir, encoding: 'utf8', env });
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+interface FleetRepo {
+  dir: string;
+  base: string;
+  head: string;
+}
+
+/**
+ * A repository with command stacks `network` and `app` (app depends on
+ * network), committed on main (`base`), then a feature commit (`head`) that
+ * touches only app. Plans print `plan:` lines; `PLAN_EXIT` (env) says whether
+ * the plan has changes.
+ */
+function createFleetRepo(options: { appPlan?: string; manifestDir?: string } = {}): FleetRepo {
+  const { dir, cleanup } = makeTempDir('stackfleet-gh-');
+  cleanups.push(cleanup);
+  const fleetDir = join(dir, options.manifestDir ?? '');
+  for (const stack of ['network', 'app']) mkdirSync(join(fleetDir, stack), { recursive: true });
+  writeFileSync(join(fleetDir, 'network', 'main.sh'), 'echo network\n');
+  writeFileSync(join(fleetDir, 'app', 'main.sh'), 'echo app v1\n');
+  const appPlan = options.appPlan ?? 'echo "plan: would change app (password $DB_PASSWORD)"; exit ${PLAN_EXIT:-2}';
+  writeFileSync(
+    join(fleetDir, 'stacks.yaml'),
+    [
+      'version: 1',
+      'contexts:',
+      '  db:',
+      '    attachTo: { labels: ["*"] }',
+      '    secrets: { DB_PASSWORD: { fromEnv: TEST_DB_PASSWORD } }',
+      'stacks:',
+      '  network:',
+      '    runner: command',
+      '    path: network',
+      '    commands: { plan: "echo plan: network unchanged; exit 0", apply: "echo applied network" }',
+      '  app:',
+      '    runner: command',
+      '    path: app',
+      '    dependsOn: [network]',
+      `    commands: { plan: ${JSON.stringify(appPlan)}, apply: "echo applied app with $DB_PASSWORD" }`,
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(dir, '.gitignore'), '.stackfleet/\n');
+  git(dir, '-c', 'init.defaultBranch=main', 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'base');
+  const base = git(dir, 'rev-parse', 'HEAD');
+  git(dir, 'checkout', '-qb', 'feature');
+  writeFileSync(join(fleetDir, 'app', 'main.sh'), 'echo app v2\n');
+  git(dir, 'commit', '-qam', 'change app');
+  return { dir, base, head: git(dir, 'rev-parse', 'HEAD') };
+}
+
+async function startGithub(initial: Partial<FakeGithubState> = {}): Promise<FakeGithubServer> {
+  const github = await startFakeGithub(initial);
+  cleanups.push(() => github.close());
+  return github;
+}
+
+/** The Actions environment for one event; the payload is written to a file like GitHub does. */
+function actionsEnv(github: FakeGithubServer, repo: FleetRepo, eventName: string, payload: unknown, extra: Record<string, string> = {}): Record<string, string> {
+  const eventPath = join(repo.dir, '..', `${repo.dir.split('/').pop()}-event.json`);
+  writeFileSync(eventPath, JSON.stringify(payload));
+  cleanups.push(() => spawnSync('rm', ['-f', eventPath, `${eventPath}.summary`, `${eventPath}.output`]) && undefined);
+  return {
+    GITHUB_TOKEN: github.state.token,
+    GH_TOKEN: '',
+    GITHUB_API_URL: github.url,
+    GITHUB_SERVER_URL: 'https://github.test',
+    GITHUB_REPOSITORY: 'acme/infra',
+    GITHUB_EVENT_NAME: eventName,
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_SHA: 'f'.repeat(40),
+    GITHUB_RUN_ID: '42',
+    GITHUB_ACTOR: 'alice',
+    GITHUB_STEP_SUMMARY: `${eventPath}.summary`,
+    GITHUB_OUTPUT: `${eventPath}.output`,
+    TEST_DB_PASSWORD: SECRET,
+    ...extra,
+  };
+}
+
+function pullRequestEvent(repo: FleetRepo, number = 7): unknown {
+  return { action: 'synchronize', number, pull_request: { number, base: { sha: repo.base }, head: { sha: repo.head }, user: { login: 'alice' } } };
+}
+
+async function stackfleet(args: string[], cwd: string, env: Record<string, string>): Promise<CliResult> {
+  return startStackfleet(args, { cwd, env }).done;
+}
+
+function expectNoSecretSent(github: FakeGithubServer): void {
+  expect(github.requests.length).toBeGreaterThan(0);
+  for (const request of github.requests) expect(request.text).not.toContain(SECRET);
+}
+
+describe('plan --github on a pull_request event', () => {
+  it('creates one sticky comment, updates it on the next push, sets a neutral check on the PR head, and writes the step summary and outputs', async () => {
+    const repo = createFleetRepo();
+    const github = await startGithub({ pulls: [{ number: 7, author: 'alice', headSha: repo.head, baseSha: repo.base }] });
+    const env = actionsEnv(github, repo, 'pull_request', pullRequestEvent(repo));
+
+    const first = await stackfleet(['plan', '--github', '--affected'], repo.dir, env);
+    expect(first.stderr).not.toContain('warning');
+    expect(first.code).toBe(0);
+    // The three-dot diff touched only app; network is not in the run.
+    expect(github.state.comments).toHaveLength(1);
+    const body = github.state.comments[0]!.body;
+    expect(body).toContain('<!-- stackfleet:plan:stacks.yaml -->');
+    expect(body).toContain('| `app` |');
+    expect(body).not.toContain('| `network` |');
+    expect(body).toContain('plan: would change app (password ***)');
+    const [check] = github.state.checkRuns;
+    expect(check).toMatchObject({ name: 'stackfleet/plan', head_sha: repo.head, status: 'completed', conclusion: 'neutral' });
+    expect(readFileSync(env.GITHUB_OUTPUT!, 'utf8')).toBe('affected=["app"]\nchanges=true\n');
+    expect(readFileSync(env.GITHUB_STEP_SUMMARY!, 'utf8')).toContain('| `app` |');
+    expect(first.stdout).toMatch(/::group::app\napp +\| plan: would change app \(password \*\*\*\)\n::endgroup::/);
+
+    const second = await stackfleet(['plan', '--github', '--affected'], repo.dir, { ...env, PLAN_EXIT: '0' });
+    expect(second.code).toBe(0);
+    expect(github.state.comments).toHaveLength(1);
+    expect(github.state.comments[0]!.body).not.toBe(body);
+    expect(github.requests.filter((request) => request.operationId === 'issues/update-comment')).toHaveLength(1);
+    expect(github.state.checkRuns.map((run) => run.conclusion)).toEqual(['neutral', 'success']);
+    expect(github.requests.some((request) => request.path === '/user')).toBe(false);
+    expectNoSecretSent(github);
+    expect(github.problems).toEqual([]);
+  });
+
+  it('keeps two comments for two fleets in one repository', async () => {
+    const repo = createFleetRepo({ manifestDir: 'one' });
+    // A second fleet beside the first, committed on the feature branch.
+    for (const stack of ['network', 'app']) mkdirSync(join(repo.dir, 'two', stack), { recursive: true });
+    writeFileSync(join(repo.dir, 'two', 'stacks.yaml'), readFileSync(join(repo.dir, 'one', 'stacks.yaml'), 'utf8'));
+    writeFileSync(join(repo.dir, 'two', 'app', 'main.sh'), 'echo two\n');
+    writeFileSync(join(repo.dir, 'two', 'network', 'main.sh'), 'echo two\n');
+    git(repo.dir, 'add', '-A');
+    git(repo.dir, 'commit', '-qm', 'second fleet');
+    repo.head = git(repo.dir, 'rev-parse', 'HEAD');
+    const github = await startGithub({ pulls: [{ number: 7, author: 'alice', headSha: repo.head, baseSha: repo.base }] });
+    const env = actionsEnv(github, repo, 'pull_request', pullRequestEvent(repo));
+    for (const fleet of ['one', 'two', 'one']) {
+      expect((await stackfleet(['plan', '--github', '--affected', '-f', `${fleet}/stacks.yaml`], repo.dir, env)).code).toBe(0);
+    }
+    expect(github.state.comments.map((comment) => comment.body.split('\n')[0])).toEqual([
+      '<!-- stackfleet:plan:one/stacks.yaml -->',
+      '<!-- stackfleet:plan:two/stacks.yaml -->',
+    ]);
+    expect(github.problems).toEqual([]);
+  });
+
+  it('trims 70,000 characters of plan output to GitHub\'s limit, with a note, and masks the secret everywhere', async () => {
+    const repo = createFleetRepo({ appPlan: 'i=0; while [ $i -lt 1200 ]; do echo "  + resource line $i of a very long plan $DB_PASSWORD padding padding"; i=$((i+1)); done; exit 2' });
+    const github = await startGithub({ pulls: [{ number: 7, author: 'alice', headSha: repo.head, baseSha: repo.base }] });
+    const env = actionsEnv(github, repo, 'pull_request', pullRequestEvent(repo));
+    const result = await stackfleet(['plan', '--github', '--affected'], repo.dir, env);
+    expect(result.code).toBe(0);
+    const body = github.state.comments[0]!.body;
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(body).toContain("plan of `app` trimmed to fit GitHub's comment limit: see the [full output](https://github.test/acme/infra/actions/runs/42)");
+    expect(body).toContain('resource line 0 of a very long plan ***');
+    expectNoSecretSent(github);
+    expect(github.problems).toEqual([]);
+  });
+
+  it('fails the check for a failed stack, and counts approvals from current reviews only (stale and self ignored)', async () => {
+    const repo = createFleetRepo({ appPlan: 'echo broken >&2; exit 1' });
+    const github = await startGithub({
+      pulls: [
+        {
+          number: 7,
+          author: 'alice',
+          headSha: repo.head,
+          baseSha: repo.base,
+          reviews: [
+            { id: 1, user: 'bob', state: 'APPROVED', commit_id: repo.head, submitted_at: '2026-01-01T10:00:00Z' },
+            { id: 2, user: 'carol', state: 'APPROVED', commit_id: repo.base, submitted_at: '2026-01-01T10:00:00Z' },
+            { id: 3, user: 'alice', state: 'APPROVED', commit_id: repo.head, submitted_at: '2026-01-01T10:00:00Z' },
+          ],
+        },
+      ],
+    });
+    const env = actionsEnv(github, repo, 'pull_request', pullRequestEvent(repo));
+    const result = await stackfleet(['plan', '--github', '--affected', '--github-checks', 'per-stack'], repo.dir, env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('approvals from the reviews of #7');
+    expect(result.stderr).toMatch(/not the author's\): bob\n/);
+    expect(github.state.checkRuns.map((run) => [run.name, run.conclusion])).toEqual([
+      ['stackfleet/plan', 'failure'],
+      ['stackfleet/plan: app', 'failure'],
+    ]);
+    expect(github.problems).toEqual([]);
+  });
+
+  it('retries a 403 secondary rate limit after retry-after, and an API failure only warns (exit code unchanged)', async () => {
+    const repo = createFleetRepo();
+    const github = await startGithub({
+      pulls: [{ number: 7, author: 'alice', headSha: repo.head, baseSha: repo.base }],
+      failures: [
+        { operationId: 'issues/create-comment', status: 403, headers: { 'retry-after': '1' }, message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', times: 1 },
+        { operationId: 'checks/update', status: 422, message: 'Unprocessable: nope', times: 1 },
+      ],
+    });
+    const env = actionsEnv(github, repo, 'pull_request', pullRequestEvent(repo));
+    const result = await stackfleet(['plan', '--github', '--affected', '--detailed-exitcode'], repo.dir, env);
+    expect(result.stderr).toContain('GitHub secondary rate limit reached; retrying in 1s');
+    expect(result.stderr).toContain('warning: could not complete the check run stackfleet/plan: ');
+    expect(result.stderr).toContain('Unprocessable: nope');
+    expect(result.code).toBe(2);
+    expect(github.state.comments).toHaveLength(1);
+    expect(github.requests.filter((request) => request.operationId === 'issues/create-comment')).toHaveLength(2);
+    expect(github.problems).toEqual([]);
+  });
+
+  it('a missing token or event file is exit 1 naming the variable', async () => {
+    const repo = createFleetRepo();
+    const github = await startGithub({ pulls: [{ number: 7, author: 'alice', headSha: repo.head, baseSha: repo.base }] });
+    const env = actionsEnv(github, repo, 'pull_request', pullRequestEvent(repo));
+    const noToken = await stackfleet(['plan', '--github', '--affected'], repo.dir, { ...env, GITHUB_TOKEN: '', GH_TOKEN: '' });
+    expect(noToken.code).toBe(1);
+    expect(noToken.stderr).toContain('--github needs GITHUB_TOKEN');
+    const named = await stackfleet(['plan', '--github', '--github-token-env', 'MY_TOKEN'], repo.dir, env);
+    expect(named.code).toBe(1);
+    expect(named.stderr).toContain('--github needs MY_TOKEN');
+    const ghToken = await stackfleet(['plan', '--github', '--affected'], repo.dir, { ...env, GITHUB_TOKEN: '', GH_TOKEN: github.state.token });
+    expect(ghToken.code).toBe(0);
+    expect(github.state.comments).toHaveLength(1);
+    const noEvent = await stackfleet(['plan', '--github'], repo.dir, { ...env, GITHUB_EVENT_PATH: '' });
+    expect(noEvent.code).toBe(1);
+    expect(noEvent.stderr).toContain('--github needs GITHUB_EVENT_PATH');
+    expect(github.problems).toEqual([]);
+  });
+});
+
+describe('apply --github on a push to the default branch', () => {
+  it('applies before..after, comments on the merged pull request and completes stackfleet/apply on the pushed commit', async () => {
+    const repo = createFleetRepo();
+    git(repo.dir, 'checkout', '-q', 'main');
+    git(repo.dir, 'merge', '-q', '--no-ff', '-m', 'Merge pull request #7', 'feature');
+    const after = git(repo.dir, 'rev-parse', 'HEAD');
+    const github = await startGithub({
+      pulls: [{ number: 7, author: 'alice', headSha: repo.head, baseSha: repo.base, merged: true, state: 'closed', mergeCommitSha: after }],
+    });
+    const env = actionsEnv(github, repo, 'push', { ref: 'refs/heads/main', before: repo.base, after }, { GITHUB_SHA: after });
+    const result = await stackfleet(['apply', '--github', '--affected', '--auto-approve'], repo.dir, env);
+    expect(result.stderr).not.toContain('warning');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('applied app with ***');
+    expect(github.state.comments).toHaveLength(1);
+    expect(github.state.comments[0]).toMatchObject({ issueNumber: 7 });
+    expect(github.state.comments[0]!.body).toContain('<!-- stackfleet:apply:stacks.yaml -->');
+    expect(github.state.comments[0]!.body).toContain('| `app` |');
+    expect(github.state.checkRuns).toMatchObject([{ name: 'stackfleet/apply', head_sha: after, conclusion: 'success' }]);
+    expectNoSecretSent(github);
+
+    // A new branch (all-zero before): each stack against the commit it was last applied at.
+    const again = await stackfleet(['apply', '--github', '--affected', '--auto-approve'], repo.dir, actionsEnv(github, repo, 'push', { ref: 'refs/heads/main', before: '0'.repeat(40), after }, { GITHUB_SHA: after }));
+    expect(again.code).toBe(0);
+    // network was never applied (the PR did not touch it); app was applied at `after`, so only
+    // network is affected, and app joins as its dependent (unchanged: network's outputs did not change).
+    expect(again.stderr).toContain('a new branch): 1 stack(s) changed since they were last applied');
+    expect(github.state.comments[1]!.body).toContain('| `network` | - | ➖ unchanged (plan has no changes)');
+    expect(github.state.comments[1]!.body).toContain('| `app` | - | ➖ unchanged (outputs of network unchanged)');
+    expect(github.problems).toEqual([]);
+  });
+});
+
+describe('stackfleet github comment', () => {
+  function commentEvent(repo: FleetRepo, user: string, body: string): unknown {
+    return { action: 'created', comment: { id: 555, body, user: { login: user } }, issue: { number: 7, pull_request: { url: 'x' } } };
+  }
+  const seeded = (user: string, body: string) => ({ id: 555, issueNumber: 7, body, user, created_at: '', updated_at: '', reactions: [] });
+
+  it('refuses a read-only user (👀 then 👎) and runs nothing', async () => {
+    const repo = createFleetRepo();
+    const github = await startGithub({
+      pulls: [{ number: 7, author: 'alice', headSha: repo.head, baseSha: repo.base }],
+      permissions: { mallory: 'read' },
+      comments: [seeded('mallory', '/stackfleet apply')],
+    });
+    const env = actionsEnv(github, repo, 'issue_comment', commentEvent(repo, 'mallory', '/stackfleet apply'));
+    const result = await stackfleet(['github', 'comment'], repo.dir, env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('@mallory may not run /stackfleet apply: it needs write permission to acme/infra');
+    expect(github.state.comments).toHaveLength(1);
+    expect(github.state.comments[0]!.reactions).toEqual(['eyes', '-1']);
+    expect(github.state.checkRuns).toEqual([]);
+    expect(github.problems).toEqual([]);
+  });
+
+  it('plans for a writer and answers in the sticky comment; apply needs an approval', async () => {
+    const repo = createFleetRepo();
+    const github = await startGithub({
+      pulls: [{ number: 7, author: 'alice', headSha: repo.head, baseSha: repo.base, mergeable: true }],
+      permissions: { alice: 'write' },
+      comments: [seeded('alice', '/stackfleet plan --stack app')],
+    });
+    const env = actionsEnv(github, repo, 'issue_comment', commentEvent(repo, 'alice', '/stackfleet plan --stack app'));
+    const plan = await stackfleet(['github', 'comment'], repo.dir, env);
+    expect(plan.code).toBe(0);
+    expect(github.state.comments).toHaveLength(2);
+    expect(github.state.comments[1]!.body).toContain('<!-- stackfleet:plan:stacks.yaml -->');
+    expect(github.state.comments[0]!.reactions).toEqual(['eyes', '+1']);
+    expect(github.state.checkRuns).toMatchObject([{ name: 'stackfleet/plan', head_sha: repo.head, conclusion: 'neutral' }]);
+
+    github.state.comments[0]!.body = '/stackfleet apply';
+    const unapproved = await stackfleet(['github', 'comment'], repo.dir, actionsEnv(github, repo, 'issue_comment', commentEvent(repo, 'alice', '/stackfleet apply')));
+    expect(unapproved.code).toBe(1);
+    expect(unapproved.stderr).toContain(`pull request #7 has no approval on its head commit ${repo.head.slice(0, 7)}`);
+
+    github.state.pulls[0]!.reviews = [{ id: 1, user: 'bob', state: 'APPROVED', commit_id: repo.head, submitted_at: '2026-01-01T10:00:00Z' }];
+    const apply = await stackfleet(['github', 'comment'], repo.dir, actionsEnv(github, repo, 'issue_comment', commentEvent(repo, 'alice', '/stackfleet apply')));
+    expect(apply.stderr).not.toContain('warning');
+    expect(apply.code).toBe(0);
+    expect(github.state.comments).toHaveLength(2);
+    expect(github.state.comments[1]!.body).toContain('### stackfleet apply');
+    expect(github.state.comments[0]!.reactions).toEqual(['eyes', '+1', 'eyes', '-1', 'eyes', '+1']);
+    expectNoSecretSent(github);
+    expect(github.problems).toEqual([]);
+  });
+});
+
+describe('drift --github', () => {
+  it('opens one issue for the fleet, edits it on the next drifted sweep, closes it when clean', async () => {
+    const repo = createFleetRepo({ appPlan: 'test -f ../drifted && exit 2; exit 0' });
+    const github = await startGithub();
+    const env = actionsEnv(github, repo, 'schedule', {});
+    writeFileSync(join(repo.dir, 'drifted'), '');
+    expect((await stackfleet(['drift', '--github'], repo.dir, env)).code).toBe(2);
+    expect((await stackfleet(['drift', '--github'], repo.dir, env)).code).toBe(2);
+    expect(github.state.issues).toHaveLength(1);
+    expect(github.state.issues[0]).toMatchObject({ title: 'Drift detected: 1 stack(s)', state: 'open', labels: ['stackfleet-drift'] });
+    expect(github.state.issues[0]!.body).toContain('<!-- stackfleet:drift:stacks.yaml -->');
+    spawnSync('rm', [join(repo.dir, 'drifted')]);
+    const clean = await stackfleet(['drift', '--github'], repo.dir, env);
+    expect(clean.code).toBe(0);
+    expect(github.state.issues[0]!.state).toBe('closed');
+    expectNoSecretSent(github);
+    expect(github.problems).toEqual([]);
+  });
+});
