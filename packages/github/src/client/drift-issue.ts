@@ -15,8 +15,13 @@ export async function syncDriftIssue(
   marker: string,
   sweep: { driftedCount: number; body: string },
 ): Promise<{ action: 'created' | 'updated' | 'closed' | 'none'; number?: number }> {
-  const open = await client.paginate(client.rest.issues.listForRepo, { owner: target.owner, repo: target.repo, state: 'open', labels: DRIFT_LABEL, per_page: 100 });
-  const existing = open.find((issue) => hasMarker(issue.body, marker));
+  const labelled = await client.paginate(client.rest.issues.listForRepo, { owner: target.owner, repo: target.repo, state: 'open', labels: DRIFT_LABEL, per_page: 100 });
+  // GitHub silently drops labels a token may not set: then only the marker finds the issue.
+  const existing =
+    labelled.find((issue) => hasMarker(issue.body, marker)) ??
+    (await client.paginate(client.rest.issues.listForRepo, { owner: target.owner, repo: target.repo, state: 'open', per_page: 100 })).find(
+      (issue) => issue.pull_request === undefined && hasMarker(issue.body, marker),
+    );
   const title = `Drift detected: ${sweep.driftedCount} stack(s)`;
   if (sweep.driftedCount === 0) {
     if (!existing) return { action: 'none' };

@@ -131,6 +131,13 @@ describe('drift issue', () => {
     expect(await syncDriftIssue(client, repo, marker, { driftedCount: 0, body: `${marker}\nclean` })).toMatchObject({ action: 'closed' });
     expect(github.state.issues[0]?.state).toBe('closed');
   });
+
+  it('finds its issue by the marker alone when GitHub dropped the label', async () => {
+    const marker = buildMarker('drift', 'stacks.yaml');
+    github.state.issues.push({ number: 3, title: 'Drift detected: 2 stack(s)', body: `${marker}\nold`, state: 'open', labels: [], user: 'github-actions[bot]' });
+    expect(await syncDriftIssue(client, repo, marker, { driftedCount: 1, body: `${marker}\nnew` })).toEqual({ action: 'updated', number: 3 });
+    expect(github.state.issues).toHaveLength(1);
+  });
 });
 
 describe('the fake server itself', () => {
