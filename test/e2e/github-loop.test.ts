@@ -258,6 +258,35 @@ describe('plan --github on a pull_request event', () => {
   });
 });
 
+describe('plan --github with a terraform stack', () => {
+  it("shows terraform's own rendering of the plan in the comment, with the sensitive variable masked", async () => {
+    const { dir, cleanup } = makeTempDir('stackfleet-gh-tf-');
+    cleanups.push(cleanup);
+    mkdirSync(join(dir, 'db'));
+    writeFileSync(join(dir, 'stacks.yaml'), 'version: 1\ncontexts:\n  db:\n    attachTo: { labels: ["*"] }\n    secrets: { TF_VAR_password: { fromEnv: TEST_DB_PASSWORD } }\nstacks:\n  db: { path: db }\n');
+    writeFileSync(join(dir, '.gitignore'), '.stackfleet/\n.terraform/\n*.tfstate*\n.terraform.lock.hcl\n');
+    writeFileSync(join(dir, 'db', 'main.tf'), 'resource "terraform_data" "db" {\n  input = "v1"\n}\n');
+    git(dir, '-c', 'init.defaultBranch=main', 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'base');
+    const base = git(dir, 'rev-parse', 'HEAD');
+    writeFileSync(join(dir, 'db', 'main.tf'), 'variable "password" {\n  type = string\n}\nresource "terraform_data" "db" {\n  input = "v2-${var.password}"\n}\n');
+    git(dir, 'commit', '-qam', 'change db');
+    const repo = { dir, base, head: git(dir, 'rev-parse', 'HEAD') };
+    const github = await startGithub({ pulls: [{ number: 7, author: 'alice', headSha: repo.head, baseSha: repo.base }] });
+    const result = await stackfleet(['plan', '--github', '--affected'], dir, actionsEnv(github, repo, 'pull_request', pullRequestEvent(repo)));
+    expect(result.code, result.stderr).toBe(0);
+    const body = github.state.comments[0]!.body;
+    expect(body).toContain('| `db` | - | 📝 changed | +1 ~0 -0 |');
+    expect(body).toContain('# terraform_data.db will be created');
+    expect(body).toContain('Plan: 1 to add, 0 to change, 0 to destroy.');
+    expect(body).toContain('+ input  = "v2-***"');
+    expect(github.state.checkRuns).toMatchObject([{ name: 'stackfleet/plan', conclusion: 'neutral' }]);
+    expectNoSecretSent(github);
+    expect(github.problems).toEqual([]);
+  });
+});
+
 describe('apply --github on a push to the default branch', () => {
   it('applies before..after, comments on the merged pull request and completes stackfleet/apply on the pushed commit', async () => {
     const repo = createFleetRepo();
