@@ -235,6 +235,11 @@ describe('plan --github on a pull_request event', () => {
     expect(result.code).toBe(2);
     expect(github.state.comments).toHaveLength(1);
     expect(github.requests.filter((request) => request.operationId === 'issues/create-comment')).toHaveLength(2);
+
+    github.state.failures.push({ operationId: 'issues/update-comment', status: 403, message: 'Resource not accessible by integration', times: 1 });
+    const refused = await stackfleet(['plan', '--github', '--affected', '--detailed-exitcode'], repo.dir, env);
+    expect(refused.stderr).toContain('warning: could not post the comment: 403 Resource not accessible by integration');
+    expect(refused.code).toBe(2);
     expect(github.problems).toEqual([]);
   });
 
