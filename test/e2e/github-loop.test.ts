@@ -123,6 +123,12 @@ function expectNoSecretSent(github: FakeGithubServer): void {
 describe('plan --github on a pull_request event', () => {
   it('creates one sticky comment, updates it on the next push, sets a neutral check on the PR head, and writes the step summary and outputs', async () => {
     const repo = createFleetRepo();
+    // main moved on after the branch point: the PR's diff is three-dot, so network's change on main is not the PR's.
+    git(repo.dir, 'checkout', '-q', 'main');
+    writeFileSync(join(repo.dir, 'network', 'main.sh'), 'echo network v2\n');
+    git(repo.dir, 'commit', '-qam', 'network on main');
+    repo.base = git(repo.dir, 'rev-parse', 'HEAD');
+    git(repo.dir, 'checkout', '-q', 'feature');
     const github = await startGithub({ pulls: [{ number: 7, author: 'alice', headSha: repo.head, baseSha: repo.base }] });
     const env = actionsEnv(github, repo, 'pull_request', pullRequestEvent(repo));
 
