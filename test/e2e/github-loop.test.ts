@@ -159,6 +159,22 @@ describe('plan --github on a pull_request event', () => {
     expect(github.problems).toEqual([]);
   });
 
+  it('says so when the pull request affects no stack, and the check succeeds', async () => {
+    const repo = createFleetRepo();
+    writeFileSync(join(repo.dir, 'README.md'), 'docs only\n');
+    git(repo.dir, 'add', '-A');
+    git(repo.dir, 'commit', '-qm', 'docs');
+    const docsOnly = { ...repo, base: repo.head, head: git(repo.dir, 'rev-parse', 'HEAD') };
+    const github = await startGithub({ pulls: [{ number: 8, author: 'alice', headSha: docsOnly.head, baseSha: docsOnly.base }] });
+    const env = actionsEnv(github, docsOnly, 'pull_request', pullRequestEvent(docsOnly, 8));
+    const result = await stackfleet(['plan', '--github', '--affected'], repo.dir, env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(github.state.comments[0]!.body).toContain('No stacks are affected by this change.');
+    expect(github.state.checkRuns).toMatchObject([{ name: 'stackfleet/plan', conclusion: 'success' }]);
+    expect(readFileSync(env.GITHUB_OUTPUT!, 'utf8')).toBe('affected=[]\nchanges=false\n');
+    expect(github.problems).toEqual([]);
+  });
+
   it('keeps two comments for two fleets in one repository', async () => {
     const repo = createFleetRepo({ manifestDir: 'one' });
     // A second fleet beside the first, committed on the feature branch.
