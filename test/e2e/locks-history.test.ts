@@ -32,11 +32,11 @@ function ndjson<T>(text: string): T[] {
 }
 
 describe('locks and unlock', () => {
-  it('lists a held lock, refuses to unlock a live one without --force, and --force releases it', async () => {
+  it('lists a held lock, refuses to unlock a live one without --force, and --force releases it (stopping the holder)', async () => {
     const dir = fleet(
       `version: 1
 stacks:
-  slow: { runner: command, path: slow, commands: { apply: "echo begin > ../begun; i=0; while [ ! -f ../release ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done" } }
+  slow: { runner: command, path: slow, commands: { apply: "echo begin > ../begun; i=0; while [ ! -f ../release ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; echo end > ../ended" } }
 `,
       ['slow'],
     );
@@ -67,10 +67,42 @@ stacks:
     expect(forced.stdout).toContain(`unlocked slow (was held by ${hostname()} pid ${holder.child.pid}, run ${runId})`);
     expect(runStackfleet(['locks'], { cwd: dir }).stdout.trim()).toBe('no locks held');
 
+    // The holder's next heartbeat finds its lock gone: it stops the stack's processes
+    // (the loop never ends on its own before 30 s) and fails the stack `lost lock`.
+    const held = await holder.done;
+    writeFileSync(join(dir, 'release'), '');
+    expect(held.stdout).toContain('lost the lock on slow');
+    expect(held.code).toBe(1);
+    expect(held.stdout).toMatch(/slow\b.*failed.*lost lock/);
+    expect(existsSync(join(dir, 'ended'))).toBe(false);
+    expect(runStackfleet(['locks'], { cwd: dir }).stdout.trim()).toBe('no locks held');
+  }, 60_000);
+
+  it('does not take the lock of a stopped (SIGSTOP) holder on this host past its lease', async () => {
+    const dir = fleet(
+      `version: 1
+stacks:
+  slow: { runner: command, path: slow, commands: { apply: "echo begin > ../begun; i=0; while [ ! -f ../release ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done" } }
+`,
+      ['slow'],
+    );
+    const env = { STACKFLEET_LOCK_TTL_MS: '300' };
+    const holder = startStackfleet(['apply', '--auto-approve'], { cwd: dir, env });
+    await waitFor(() => existsSync(join(dir, 'begun')), 'the slow apply to start');
+    holder.child.kill('SIGSTOP');
+    try {
+      // The stopped holder cannot renew: its 300 ms lease is long over by the time this runs.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const second = runStackfleet(['apply', '--auto-approve'], { cwd: dir, env });
+      expect(second.code).toBe(1);
+      expect(second.stdout + second.stderr).toContain(`slow is locked by ${hostname()} pid ${holder.child.pid}`);
+    } finally {
+      holder.child.kill('SIGCONT');
+    }
     writeFileSync(join(dir, 'release'), '');
     const held = await holder.done;
-    expect(held.stdout).toContain('lost the lock on slow');
-    expect(runStackfleet(['locks'], { cwd: dir }).stdout.trim()).toBe('no locks held');
+    expect(held.code, held.stdout + held.stderr).toBe(0);
+    expect(held.stdout).not.toContain('lost the lock');
   }, 60_000);
 
   it('unlock without --force releases a lock whose holder was killed (same host, pid gone)', async () => {

@@ -66,10 +66,12 @@ export type ErrorCode =
   // running stacks
   | 'E_APPROVAL_REQUIRED'
   | 'E_SECRET_MISSING'
+  | 'E_SECRET_TOO_SHORT'
   | 'E_FILE_EXISTS'
   | 'E_FILE_OUTSIDE_STACK'
   | 'E_STACK_LOCKED'
   | 'E_LOCK_HELD'
+  | 'E_LOCK_LOST'
   | 'E_SPAWN_FAILED'
   | 'E_STACK_FAILED'
   | 'E_NO_COMMAND'

@@ -23,6 +23,18 @@ export function isHolderGone(holderHost: string, pid: number, thisHost: string):
   return holderHost === thisHost && !isProcessAlive(pid);
 }
 
+/**
+ * Whether a lease has run out: its time passed, unless its holder is a
+ * process on this host that still exists. A stopped (SIGSTOP) or starved
+ * process is not a dead one, and taking its lock would let the stack run
+ * twice at once when it wakes up; only another host's holder, which cannot
+ * be checked, is judged by the clock. (A lock left by a dead process whose
+ * pid was reused stays held until that process ends or `unlock --force`.)
+ */
+export function isLeaseExpired(holderHost: string, pid: number, expiresMs: number, nowMs: number, thisHost: string): boolean {
+  return expiresMs <= nowMs && !(holderHost === thisHost && isProcessAlive(pid));
+}
+
 export function readThisHost(): string {
   return readHostname();
 }

@@ -6,7 +6,7 @@
 import { prepareCached } from './prepare-cached.js';
 import type Database from 'better-sqlite3';
 import type { LockHolder, LockRecord, LockResult } from '@stackfleet/core';
-import { isHolderGone } from './process-liveness.js';
+import { isHolderGone, isLeaseExpired } from './process-liveness.js';
 import { toLockRecord, type LockRowValues } from './row-records.js';
 
 /** SQLite's INTEGER columns arrive as numbers. */
@@ -18,8 +18,9 @@ function isSameHolder(row: LockRow, holder: LockHolder): boolean {
 }
 
 /**
- * Takes the lock when it is free, expired (by time, or because its holder was
- * a process on this host that no longer exists), or already ours (then the
+ * Takes the lock when it is free, expired (by time, unless its holder is a
+ * process on this host that still exists, even stopped), its holder was a
+ * process on this host that no longer exists, or already ours (then the
  * lease is extended and the original acquisition time kept).
  */
 export function acquireLockRow(
@@ -34,7 +35,7 @@ export function acquireLockRow(
     const nowMs = now.getTime();
     const row = prepareCached(db, 'SELECT * FROM locks WHERE stack = ?').get(stack) as LockRow | undefined;
     const takeable =
-      row === undefined || row.expires_ms <= nowMs || isSameHolder(row, holder) || isHolderGone(row.host, row.pid, thisHost);
+      row === undefined || isLeaseExpired(row.host, row.pid, row.expires_ms, nowMs, thisHost) || isSameHolder(row, holder) || isHolderGone(row.host, row.pid, thisHost);
     if (row !== undefined && !takeable) return { acquired: false, heldBy: toLockRecord(row) };
     const acquiredMs = row !== undefined && isSameHolder(row, holder) ? row.acquired_ms : nowMs;
     const next: LockRow = { stack, host: holder.host, pid: holder.pid, run_id: holder.runId, acquired_ms: acquiredMs, expires_ms: nowMs + ttlMs };

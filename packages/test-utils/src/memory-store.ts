@@ -102,7 +102,7 @@ export class MemoryStore implements Store {
   async acquireLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<LockResult> {
     const current = this.locks.get(stack);
     const sameHolder = current !== undefined && isSameHolder(current, holder);
-    const takeable = current === undefined || isExpired(current, now) || sameHolder || isHolderGone(current.host, current.pid, this.hostname);
+    const takeable = current === undefined || (isExpired(current, now) && !isLiveHere(current, this.hostname)) || sameHolder || isHolderGone(current.host, current.pid, this.hostname);
     if (current && !takeable) return { acquired: false, heldBy: copy(current) };
     const lock: LockRecord = {
       stack,
@@ -175,6 +175,11 @@ function isExpired(lock: LockRecord, now: Date): boolean {
 
 function isSameHolder(lock: LockHolder, holder: LockHolder): boolean {
   return lock.host === holder.host && lock.pid === holder.pid && lock.runId === holder.runId;
+}
+
+/** A same-host holder whose process exists (even stopped) keeps its lease past its time, as in the real stores. */
+function isLiveHere(lock: LockRecord, thisHost: string): boolean {
+  return lock.host === thisHost && !isHolderGone(lock.host, lock.pid, thisHost);
 }
 
 /** Only a process on this host can be proven dead (signal 0 answers ESRCH); elsewhere it is presumed alive. */

@@ -17,7 +17,7 @@ import type { StackExecution } from '../stack-runner/types.js';
 import { removePlanFiles } from '../stack-runner/remove-plan-files.js';
 import type { EngineRun } from './engine-run.js';
 import { readAbsentUpstreams } from './describe-absent-upstreams.js';
-import { acquireStackLock, type HeldStackLock } from './stack-lock.js';
+import { acquireStackLock, lostLockError, type HeldStackLock } from './stack-lock.js';
 import { runStackPhases, type PhaseContext } from './stack-phases.js';
 import type { StackOutcome } from './types.js';
 
@@ -48,7 +48,9 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
 
   const timeoutMs = options.manifest.stacks[name]?.timeoutMs;
   const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
-  const signal = timeout ? AbortSignal.any([run.interrupt, timeout]) : run.interrupt;
+  // Aborted when the stack's lock is taken from it: its processes are stopped as for Ctrl-C.
+  const lockLost = new AbortController();
+  const signal = AbortSignal.any([run.interrupt, lockLost.signal, ...(timeout ? [timeout] : [])]);
   let removeFiles: (() => Promise<void>) | undefined;
   const workDir = stackWorkDir(options.stateDir, options.runId, name);
   let lock: HeldStackLock | undefined;
@@ -99,7 +101,10 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
         pollMs: run.lockPollMs,
         now: run.now,
         signal: run.interrupt,
-        onLost: () => onLine('stderr', `stackfleet: lost the lock on ${name} (it expired and was taken)`),
+        onLost: () => {
+          onLine('stderr', `stackfleet: lost the lock on ${name} (it expired and was taken, or was force-unlocked); stopping the stack`);
+          lockLost.abort(lostLockError(name));
+        },
       });
     }
 
@@ -125,6 +130,7 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
       attemptLines: () => attemptLines,
       onChanges: (summary) => (changes = summary),
       assertInputsApplicable: () => assertInputsApplicable(options.manifest, name, upstream, describeAbsent),
+      ...(lock ? { assertLockHeld: lock.assertHeld } : {}),
     };
     const result = await runStackPhases(phases).catch(async (error: unknown) => {
       // afterRun hooks run after failures too (notifications); their own failure must not hide the first.
@@ -134,7 +140,11 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
     await runHooks('afterRun', execution, { STACKFLEET_STATUS: result.status });
     return finish({ ...result, ...(changes ? { changes } : {}) });
   } catch (error) {
-    const reason = timeout?.aborted && timeoutMs !== undefined ? `timed out after ${formatDuration(timeoutMs)}` : describeError(error);
+    const reason = lockLost.signal.aborted
+      ? 'lost lock'
+      : timeout?.aborted && timeoutMs !== undefined
+        ? `timed out after ${formatDuration(timeoutMs)}`
+        : describeError(error);
     const exitCode = (error as { failure?: { exitCode?: number | null } }).failure?.exitCode ?? undefined;
     return finish({ status: 'failed', reason, ...(exitCode === undefined || exitCode === null ? {} : { exitCode }), ...(changes ? { changes } : {}) });
   } finally {

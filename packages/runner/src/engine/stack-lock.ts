@@ -11,12 +11,20 @@ export interface AcquireStackLockOptions {
   pollMs: number;
   now: () => Date;
   signal?: AbortSignal;
-  /** Told when a heartbeat finds the lock gone (expired and taken over). */
+  /** Told once, when a heartbeat or `assertHeld` finds the lock gone (expired and taken over, or force-unlocked). */
   onLost: () => void;
 }
 
 /** A held lock; `release` stops the heartbeat and deletes the lock row. */
 export interface HeldStackLock {
+  /**
+   * Renews the lease now; before each phase, so a holder that stalled past
+   * its lease (SIGSTOP, a frozen VM) never starts another phase on a lock
+   * someone else took meanwhile.
+   *
+   * @throws StackfleetError `E_LOCK_LOST` when the lock is no longer ours.
+   */
+  assertHeld(): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -37,22 +45,45 @@ export async function acquireStackLock(options: AcquireStackLockOptions): Promis
     await sleep(Math.min(options.pollMs, Math.max(1, deadline - options.now().getTime())), options.signal);
   }
 
+  let lost = false;
+  const loseLock = (): void => {
+    if (lost) return;
+    lost = true;
+    clearInterval(heartbeat);
+    options.onLost();
+  };
+  // A renewal that cannot reach the store counts as lost: the lease may run out unseen.
+  const renew = (): Promise<boolean> =>
+    store.renewLock(stack, holder, ttlMs, options.now()).then(
+      (renewed) => renewed,
+      () => false,
+    );
   let renewing: Promise<unknown> = Promise.resolve();
   const heartbeat = setInterval(() => {
-    renewing = store.renewLock(stack, holder, ttlMs, options.now()).then(
-      (renewed) => renewed || options.onLost(),
-      () => options.onLost(),
-    );
+    renewing = renew().then((renewed) => renewed || loseLock());
   }, Math.max(1, Math.floor(ttlMs / 3)));
   heartbeat.unref();
 
   return {
+    async assertHeld() {
+      if (!lost && (await renew())) return;
+      loseLock();
+      throw lostLockError(stack);
+    },
     async release() {
       clearInterval(heartbeat);
       await renewing;
-      await store.releaseLock(stack, holder);
+      // A lost lock is someone else's now: releasing it is a no-op for the store, skip it.
+      if (!lost) await store.releaseLock(stack, holder);
     },
   };
+}
+
+/** The reason a stack fails when its lock was taken from it: `lost lock`. */
+export function lostLockError(stack: string): StackfleetError {
+  return new StackfleetError('E_LOCK_LOST', 'lost lock', {
+    hint: `the lock on ${stack} expired and was taken (the process stalled past its lease, e.g. SIGSTOP or a frozen VM) or was force-unlocked; check \`stackfleet locks\` and apply the stack again`,
+  });
 }
 
 function lockedError(stack: string, lock: LockRecord): StackfleetError {

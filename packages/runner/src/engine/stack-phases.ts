@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
-import { StackfleetError, type ChangeSummary, type StackStatus } from '@stackfleet/core';
+import { StackfleetError, type ChangeSummary, type Outputs, type StackStatus } from '@stackfleet/core';
 import { sensitiveOutputValues } from '../mask/mask-deep.js';
+import { sealSecretOutputs } from '../mask/seal-secret-outputs.js';
 import type { PlanResult, StackExecution, StackRunnerAdapter } from '../stack-runner/types.js';
 import type { EngineRun } from './engine-run.js';
 import { runWithRetries } from './run-with-retries.js';
@@ -15,6 +16,8 @@ export interface PhaseContext {
   resetAttemptLines: () => void;
   attemptLines: () => readonly string[];
   onChanges: (changes: ChangeSummary) => void;
+  /** Throws `E_LOCK_LOST` when the stack's lock is no longer ours; run before each phase. @default no lock */
+  assertLockHeld?: () => Promise<void>;
   /** Throws when an upstream input is still mocked (apply refuses mocks). @default no check */
   assertInputsApplicable?: () => void;
 }
@@ -71,10 +74,8 @@ async function applyPlan(context: PhaseContext, plan: PlanResult | undefined): P
   await putPhaseState(context, 'applying', 'apply', 1);
   const previous = await run.options.store.getOutputs(name);
   const applied = await withRetries(context, 'apply', () => adapter.apply(execution, plan));
-  run.masker.add(sensitiveOutputValues(applied.outputs));
-  await run.options.store.setOutputs(name, applied.outputs, run.options.runId);
-  run.freshOutputs.set(name, applied.outputs);
-  run.outputsChanged.set(name, !isDeepStrictEqual(previous?.outputs, applied.outputs));
+  const outputs = await storeOutputs(context, applied.outputs);
+  run.outputsChanged.set(name, !isDeepStrictEqual(previous?.outputs, outputs));
   return { status: 'succeeded' };
 }
 
@@ -82,12 +83,23 @@ async function applyPlan(context: PhaseContext, plan: PlanResult | undefined): P
 async function refreshOutputs(context: PhaseContext): Promise<PhasesResult> {
   const { run, name, adapter, execution } = context;
   const previous = await run.options.store.getOutputs(name);
-  const outputs = (await adapter.readOutputs?.(execution)) ?? previous?.outputs ?? {};
+  const outputs = await storeOutputs(context, (await adapter.readOutputs?.(execution)) ?? previous?.outputs ?? {});
+  run.outputsChanged.set(name, !isDeepStrictEqual(previous?.outputs, outputs));
+  return { status: 'succeeded', reason: 'apply completed before the run stopped; outputs read again' };
+}
+
+/**
+ * Stores a stack's new outputs: its sensitive values join the run's masker
+ * first, then any output carrying a secret or sensitive value is sealed.
+ */
+async function storeOutputs(context: PhaseContext, applied: Outputs): Promise<Outputs> {
+  const { run, name } = context;
+  run.masker.add(sensitiveOutputValues(applied));
+  const outputs = sealSecretOutputs(applied, run.masker);
   run.masker.add(sensitiveOutputValues(outputs));
   await run.options.store.setOutputs(name, outputs, run.options.runId);
   run.freshOutputs.set(name, outputs);
-  run.outputsChanged.set(name, !isDeepStrictEqual(previous?.outputs, outputs));
-  return { status: 'succeeded', reason: 'apply completed before the run stopped; outputs read again' };
+  return outputs;
 }
 
 async function planStack(context: PhaseContext): Promise<PlanResult> {
@@ -144,13 +156,15 @@ function withRetries<T>(context: PhaseContext, phase: 'plan' | 'apply' | 'destro
   });
 }
 
-function putPhaseState(
+async function putPhaseState(
   context: PhaseContext,
   state: 'running' | 'planned' | 'applying',
   phase: 'plan' | 'apply' | 'destroy' | 'run',
   attempt: number,
   changes?: ChangeSummary,
 ): Promise<void> {
+  // A phase (or attempt) starts here: never on a lock that was taken from us.
+  if (state !== 'planned') await context.assertLockHeld?.();
   return context.run.putState(context.name, {
     state,
     phase,

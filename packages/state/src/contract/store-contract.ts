@@ -8,6 +8,7 @@
  * Lock holders here use hosts under `.invalid` so that no implementation can
  * consider them "this host" and probe their pids.
  */
+import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DriftRecord, LockHolder, RunRecord, StackRunRecord, Store } from '@stackfleet/core';
 
@@ -207,6 +208,15 @@ export function describeStoreContract(label: string, createStore: () => Promise<
         expect(await store.acquireLock('network', bob, 10_000, at(10_001))).toEqual({
           acquired: true,
           lock: { stack: 'network', ...bob, acquiredAt: iso(10_001), expiresAt: iso(20_001) },
+        });
+      });
+
+      it('keeps a same-host holder whose process exists past its lease (a stopped process is not a dead one)', async () => {
+        const live: LockHolder = { host: hostname(), pid: process.pid, runId: 'run-stopped' };
+        await store.acquireLock('network', live, 10_000, at(0));
+        expect(await store.acquireLock('network', bob, 10_000, at(60_000))).toEqual({
+          acquired: false,
+          heldBy: { stack: 'network', ...live, acquiredAt: iso(0), expiresAt: iso(10_000) },
         });
       });
 

@@ -6,7 +6,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import type { LockHolder, LockRecord, LockResult } from '@stackfleet/core';
-import { isHolderGone } from '../process-liveness.js';
+import { isHolderGone, isLeaseExpired } from '../process-liveness.js';
 import { toLockRecord, type LockRowValues as LockRow } from '../row-records.js';
 import { withTransaction } from './pg-transaction.js';
 
@@ -34,7 +34,7 @@ export async function acquireLockRow(
     const current = (await client.query<LockRow>('SELECT * FROM locks WHERE fleet = $1 AND stack = $2', [fleet, stack])).rows[0];
     const takeable =
       current === undefined ||
-      Number(current.expires_ms) <= nowMs ||
+      isLeaseExpired(current.host, current.pid, Number(current.expires_ms), nowMs, thisHost) ||
       isSameHolder(current, holder) ||
       isHolderGone(current.host, current.pid, thisHost);
     if (current !== undefined && !takeable) return { acquired: false, heldBy: toLockRecord(current) };
