@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliBin, makeTempDir, testEnv } from '../support/cli.js';
+import { scanFiles } from '../support/scan-files.js';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -118,18 +119,6 @@ stacks:
     expect(scanFiles(join(dir, '.stackfleet'), [stateKey, 'token-4f1c9e'])).toEqual([]);
   }, 60_000);
 });
-
-/** Files under dir that contain any of the needles, byte for byte. */
-function scanFiles(dir: string, needles: string[]): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
-    const path = join(dir, entry);
-    if (!statSync(path).isFile()) continue;
-    const bytes = readFileSync(path);
-    for (const needle of needles) if (bytes.includes(needle)) found.push(`${entry}: ${needle}`);
-  }
-  return found;
-}
 
 describe('hooks never execute data', () => {
   it('passes an upstream output to a hook as a value, not as shell code', () => {

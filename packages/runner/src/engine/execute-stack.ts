@@ -130,7 +130,7 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
       attemptLines: () => attemptLines,
       onChanges: (summary) => (changes = summary),
       assertInputsApplicable: () => assertInputsApplicable(options.manifest, name, upstream, describeAbsent),
-      ...(lock ? { assertLockHeld: lock.assertHeld } : {}),
+      ...(lock ? { assertLockHeld: () => lock!.assertHeld() } : {}),
     };
     const result = await runStackPhases(phases).catch(async (error: unknown) => {
       // afterRun hooks run after failures too (notifications); their own failure must not hide the first.

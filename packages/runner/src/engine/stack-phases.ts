@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { StackfleetError, type ChangeSummary, type Outputs, type StackStatus } from '@stackfleet/core';
 import { sensitiveOutputValues } from '../mask/mask-deep.js';
 import { sealSecretOutputs } from '../mask/seal-secret-outputs.js';
+import { removeCompletedApplyOutputs } from '../stack-runner/completed-apply.js';
 import type { PlanResult, StackExecution, StackRunnerAdapter } from '../stack-runner/types.js';
 import type { EngineRun } from './engine-run.js';
 import { runWithRetries } from './run-with-retries.js';
@@ -98,6 +99,7 @@ async function storeOutputs(context: PhaseContext, applied: Outputs): Promise<Ou
   const outputs = sealSecretOutputs(applied, run.masker);
   run.masker.add(sensitiveOutputValues(outputs));
   await run.options.store.setOutputs(name, outputs, run.options.runId);
+  await removeCompletedApplyOutputs(context.execution.workDir, name);
   run.freshOutputs.set(name, outputs);
   return outputs;
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { runProcess } from '../process/run-process.js';
 import { createMasker } from './masker.js';
 import { maskDeep, sensitiveOutputValues } from './mask-deep.js';
+import { sealSecretOutputs } from './seal-secret-outputs.js';
 
 describe('createMasker', () => {
   it('replaces every occurrence, longest value first', () => {
@@ -66,5 +67,33 @@ describe('sensitiveOutputValues', () => {
         public: { value: 'visible', sensitive: false },
       }),
     ).toEqual(['hunter2', '5432', '{"user":"admin","token":"abc-123"}', 'admin', 'abc-123']);
+  });
+});
+
+describe('sealSecretOutputs', () => {
+  it('marks sensitive every output whose value carries a known secret, nested or JSON-escaped, and nothing else', () => {
+    const masker = createMasker(['tok-123', 'line one\nline "two"']);
+    const sealed = sealSecretOutputs(
+      {
+        header: { value: 'Bearer tok-123', sensitive: false },
+        nested: { value: { list: ['x', 'line "two"'] }, sensitive: false },
+        already: { value: 'anything', sensitive: true },
+        plain: { value: 'tok-12', sensitive: false },
+        port: { value: 5432, sensitive: false },
+      },
+      masker,
+    );
+    expect(Object.fromEntries(Object.entries(sealed).map(([name, output]) => [name, output.sensitive]))).toEqual({
+      header: true,
+      nested: true,
+      already: true,
+      plain: false,
+      port: false,
+    });
+  });
+
+  it('masks each trimmed line of a multi-line secret printed re-indented', () => {
+    const masker = createMasker(['-----BEGIN-----\n  MIIEvQIBADANBg  \n-----END-----']);
+    expect(masker.mask('    MIIEvQIBADANBg')).toBe('    ***');
   });
 });

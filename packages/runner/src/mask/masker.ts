@@ -9,9 +9,11 @@ export const MASK = '***';
 
 /**
  * Values shorter than this are not masked: hiding every `1` or `on` would
- * make logs unreadable and reveal nothing worth hiding.
+ * make logs unreadable. A secret this short is refused before the run
+ * starts (`E_SECRET_TOO_SHORT`); a line this short inside a multi-line
+ * secret (a PEM key's last `==`) reveals at most two characters.
  */
-const MIN_SECRET_LENGTH = 3;
+export const MIN_SECRET_LENGTH = 3;
 
 /**
  * Builds a masker over `secrets`. Besides each value it hides each line of a
@@ -30,7 +32,8 @@ export function createMasker(secrets: Iterable<string> = []): Masker {
   const masker: Masker = {
     add(more) {
       for (const value of more) {
-        for (const form of [value, ...value.split(/\r?\n/)]) {
+        // Each line also trimmed: tools re-indent what they print.
+        for (const form of [value, ...value.split(/\r?\n/).flatMap((line) => [line, line.trim()])]) {
           remember(form);
           remember(JSON.stringify(form).slice(1, -1));
         }

@@ -1,6 +1,7 @@
 import {
   buildResumePlan,
   StackfleetError,
+  stackWorkDir,
   type BuildRunPlanOptions,
   type LockRecord,
   type Manifest,
@@ -10,7 +11,7 @@ import {
   type StackRunRecord,
   type Store,
 } from '@stackfleet/core';
-import { readCompletedApply } from '../stack-runner/completed-apply.js';
+import { readCompletedApply, removeCompletedApplyOutputs } from '../stack-runner/completed-apply.js';
 
 export interface RecoverRunOptions {
   /** The run to continue; default: the newest interrupted (or crashed) one. */
@@ -80,6 +81,7 @@ async function recoverRecordedApplies(store: Store, run: RunRecord, rows: StackR
       const outputs = await readCompletedApply(options.stateDir, run.id, row.stack);
       if (outputs) {
         await store.setOutputs(row.stack, outputs, run.id);
+        await removeCompletedApplyOutputs(stackWorkDir(options.stateDir, run.id, row.stack), row.stack);
         reason = 'apply completed before the run stopped (exit status recorded)';
       }
     }

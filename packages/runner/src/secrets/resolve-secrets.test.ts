@@ -33,6 +33,20 @@ describe('resolveSecrets', () => {
     expect(secrets).toEqual({ DB_PASSWORD: 'hunter2', TOKEN: 'file-token', API_KEY: 'cmd-hunter2', MULTI: 'a\nb\n' });
   });
 
+  it('refuses secrets of 1 or 2 characters, which cannot be masked, naming each', async () => {
+    await writeFile(join(dir, 'pin.txt'), 'ab\n');
+    const error = await resolveSecrets(
+      { PIN: { fromEnv: 'SHORT' }, CODE: { fromFile: 'pin.txt' }, EMPTY: { fromEnv: 'EMPTY' } },
+      { ...options(), env: { SHORT: '7', EMPTY: '' } },
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'E_SECRET_TOO_SHORT' });
+    expect((error as Error).message).toBe(
+      '2 secrets cannot be used:\n' +
+        '  - secret PIN of context aws-prod: the value read from environment variable SHORT is 1 character long; secrets shorter than 3 characters cannot be masked\n' +
+        '  - secret CODE of context aws-prod: the value read from file "pin.txt" is 2 characters long; secrets shorter than 3 characters cannot be masked',
+    );
+  });
+
   it('names the secret, its context and the variable when the environment lacks it', async () => {
     const error = await resolveSecrets({ DB_PASSWORD: { fromEnv: 'UNSET' } }, options()).catch((e: unknown) => e);
     expect(error).toMatchObject({

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { StackfleetError, type SecretSource } from '@stackfleet/core';
-import { createMasker } from '../mask/masker.js';
+import { createMasker, MIN_SECRET_LENGTH } from '../mask/masker.js';
 import { combineSecretErrors, isSecretMissing } from './combine-secret-errors.js';
 import { runProcess } from '../process/run-process.js';
 import { withoutOrchestratorSecrets } from './stack-base-env.js';
@@ -34,7 +34,7 @@ export async function resolveSecrets(
   const missing: StackfleetError[] = [];
   for (const [key, source] of Object.entries(secrets)) {
     try {
-      resolved[key] = await resolveSecret(key, source, options);
+      resolved[key] = assertMaskable(key, source, await resolveSecret(key, source, options), options);
     } catch (error) {
       if (!isSecretMissing(error)) throw error;
       missing.push(error);
@@ -42,6 +42,22 @@ export async function resolveSecrets(
   }
   if (missing.length > 0) throw combineSecretErrors(missing);
   return resolved;
+}
+
+/**
+ * A secret of 1 or 2 characters cannot be masked (every `1` or `ok` in the
+ * logs would turn into `***`), so it is refused rather than printed in clear.
+ * An empty secret reveals nothing and is allowed.
+ */
+function assertMaskable(key: string, source: SecretSource, value: string, options: ResolveSecretsOptions): string {
+  const length = value.trim().length;
+  if (length === 0 || length >= MIN_SECRET_LENGTH) return value;
+  const from = 'fromEnv' in source ? `environment variable ${source.fromEnv}` : 'fromFile' in source ? `file "${source.fromFile}"` : `command "${source.fromCommand}"`;
+  throw new StackfleetError(
+    'E_SECRET_TOO_SHORT',
+    `secret ${key} of ${options.describe(key)}: the value read from ${from} is ${length} character${length === 1 ? '' : 's'} long; secrets shorter than ${MIN_SECRET_LENGTH} characters cannot be masked`,
+    { hint: `use a value of ${MIN_SECRET_LENGTH} characters or more, or pass a value that is not secret through env instead of secrets` },
+  );
 }
 
 async function resolveSecret(key: string, source: SecretSource, options: ResolveSecretsOptions): Promise<string> {

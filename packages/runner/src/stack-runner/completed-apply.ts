@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { completedApplyFiles, stackWorkDir, type Outputs } from '@stackfleet/core';
 import { readOutputsFile } from './outputs-file.js';
@@ -18,4 +18,13 @@ export async function readCompletedApply(stateDir: string, runId: string, stack:
   }
   if (status !== '0') return undefined;
   return readOutputsFile(stack, files.outputsFile);
+}
+
+/**
+ * Once a stack's outputs are in the store (stamped with the run, which is
+ * what `resume` checks first), the outputs file the command wrote is not
+ * needed any more, and it holds every value in clear text, secrets included.
+ */
+export async function removeCompletedApplyOutputs(workDir: string, stack: string): Promise<void> {
+  await rm(completedApplyFiles(resolve(workDir), stack).outputsFile, { force: true });
 }
