@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cliBin, makeTempDir, testEnv } from '../support/cli.js';
+import { cliBin, makeTempDir, repoRoot, testEnv } from '../support/cli.js';
 import { scanFiles } from '../support/scan-files.js';
 
 let cleanups: (() => void)[] = [];
@@ -158,5 +159,24 @@ describe('a hostile manifest through the CLI', () => {
     const output = runThroughPipe('validate', dir);
     expect(output).not.toContain('internal error');
     expect(output).toMatch(/^stacks\.yaml:\d+:\d+ invalid YAML: nested too deeply$/m);
+  }, 60_000);
+});
+
+describe('damaged state fails cleanly', () => {
+  it('reports a corrupt row of the real state database as a located E_STATE_CORRUPT_ROW, not an internal error', () => {
+    const dir = fleetDir('version: 1\nstacks:\n  app: { runner: command, path: app, commands: { apply: "true" } }\n', ['app']);
+    expect(runThroughPipe('apply --auto-approve', dir)).toMatch(/1 succeeded/);
+    // better-sqlite3 is the state package's dependency: take it from there.
+    const Database = createRequire(join(repoRoot, 'packages/state/package.json'))('better-sqlite3') as new (path: string) => {
+      prepare(sql: string): { run(): unknown };
+      close(): void;
+    };
+    const db = new Database(join(dir, '.stackfleet/state.db'));
+    db.prepare(`UPDATE runs SET stacks = '["app"'`).run();
+    db.close();
+    const history = runThroughPipe('history', dir);
+    expect(history).toMatch(/^error: the state database ".*state\.db" has a damaged row: table runs, row id = '[^']+', column stacks is not valid JSON/m);
+    expect(history).toMatch(/hint: restore the database from a backup, or remove the row: sqlite3 ".*state\.db" "DELETE FROM runs WHERE id = '[^']+'"/);
+    expect(history).not.toMatch(/internal error|SyntaxError/);
   }, 60_000);
 });

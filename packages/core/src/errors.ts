@@ -95,6 +95,8 @@ export type ErrorCode =
   | 'E_STATE_KEY'
   | 'E_STATE_KEY_FORMAT'
   | 'E_STATE_CORRUPT'
+  | 'E_STATE_CORRUPT_ROW'
+  | 'E_STATE_FULL'
   // git and other repositories
   | 'E_NOT_A_REPO'
   | 'E_UNKNOWN_REF'

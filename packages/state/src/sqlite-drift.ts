@@ -1,4 +1,5 @@
 /** Drift check history: one row per check, never updated. */
+import { parseStoredJson, sqlText } from './parse-stored-json.js';
 import { prepareCached } from './prepare-cached.js';
 import type Database from 'better-sqlite3';
 import type { DriftRecord } from '@stackfleet/core';
@@ -36,14 +37,15 @@ export function selectDrift(db: Database.Database, stack?: string, limit?: numbe
     sql += ' LIMIT ?';
     params.push(limit);
   }
-  return (prepareCached(db, sql).all(...params) as DriftRow[]).map(toDriftRecord);
+  return (prepareCached(db, sql).all(...params) as DriftRow[]).map((row) => toDriftRecord(db, row));
 }
 
 /** SQLite keeps JSON as text and booleans as 0/1. */
-function toDriftRecord(row: DriftRow): DriftRecord {
+function toDriftRecord(db: Database.Database, row: DriftRow): DriftRecord {
+  const cell = { table: 'drift', where: `stack = ${sqlText(row.stack)} AND run_id = ${sqlText(row.run_id)} AND checked_at = ${sqlText(row.checked_at)}`, column: 'changes' };
   return mapDriftRow({
     ...row,
-    changes: row.changes === null ? null : (JSON.parse(row.changes) as NonNullable<DriftRecord['changes']>),
+    changes: row.changes === null ? null : parseStoredJson<NonNullable<DriftRecord['changes']>>(db, row.changes, cell),
     remediated: row.remediated === null ? null : row.remediated === 1,
   });
 }

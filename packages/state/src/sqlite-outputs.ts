@@ -2,6 +2,7 @@
  * Current outputs per stack. Non-sensitive values are plaintext JSON;
  * sensitive ones are sealed with AES-256-GCM and never written in clear.
  */
+import { parseStoredJson, sqlText } from './parse-stored-json.js';
 import { prepareCached } from './prepare-cached.js';
 import type Database from 'better-sqlite3';
 import type { Outputs, StoredOutputs } from '@stackfleet/core';
@@ -63,7 +64,7 @@ export function readOutputs(db: Database.Database, readKey: KeyProvider, stack: 
     const sensitive = row.sensitive === 1;
     const value = sensitive
       ? openOutputValue(readKey(), stack, row.name, row.sealed ?? Buffer.alloc(0))
-      : (JSON.parse(row.value_json ?? 'null') as unknown);
+      : parseStoredJson<unknown>(db, row.value_json ?? 'null', { table: 'output_values', where: `stack = ${sqlText(stack)} AND name = ${sqlText(row.name)}`, column: 'value_json' });
     outputs[row.name] = { value, sensitive };
   }
   return { stack, outputs, runId: head.run_id, updatedAt: head.updated_at };

@@ -1,6 +1,7 @@
 /** Runs and per-stack progress rows. */
 import { prepareCached } from './prepare-cached.js';
 import type Database from 'better-sqlite3';
+import { parseStoredJson, sqlText, type StoredJsonCell } from './parse-stored-json.js';
 import type { RunRecord, RunStatus, StackRunRecord } from '@stackfleet/core';
 import {
   toRunRecord as mapRunRow,
@@ -38,7 +39,7 @@ export function updateRunReopened(db: Database.Database, runId: string, by: { ho
 
 export function selectRun(db: Database.Database, runId: string): RunRecord | undefined {
   const row = prepareCached(db, 'SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
-  return row && toRunRecord(row);
+  return row && toRunRecord(db, row);
 }
 
 /** Newest first; ties on start time fall back to insertion order. */
@@ -47,14 +48,14 @@ export function selectRuns(db: Database.Database, options: { stack?: string; lim
   const limit = options.limit === undefined ? '' : 'LIMIT @limit';
   const rows = prepareCached(db, `SELECT * FROM runs ${where} ORDER BY started_at DESC, rowid DESC ${limit}`)
     .all({ ...(options.stack === undefined ? {} : { stack: options.stack }), ...(options.limit === undefined ? {} : { limit: options.limit }) }) as RunRow[];
-  return rows.map(toRunRecord);
+  return rows.map((row) => toRunRecord(db, row));
 }
 
 /** Candidates for `resume`, newest first; the caller decides liveness. */
 export function selectUnfinishedRuns(db: Database.Database): RunRecord[] {
   const rows = prepareCached(db, `SELECT * FROM runs WHERE status IN ('interrupted', 'running') ORDER BY started_at DESC, rowid DESC`)
     .all() as RunRow[];
-  return rows.map(toRunRecord);
+  return rows.map((row) => toRunRecord(db, row));
 }
 
 export function upsertStackRun(db: Database.Database, record: StackRunRecord): void {
@@ -84,7 +85,7 @@ export function upsertStackRun(db: Database.Database, record: StackRunRecord): v
 /** In the order the rows were first written (the engine writes them in run order). */
 export function selectStackRuns(db: Database.Database, runId: string): StackRunRecord[] {
   const rows = prepareCached(db, 'SELECT * FROM stack_runs WHERE run_id = ? ORDER BY rowid').all(runId) as StackRunRow[];
-  return rows.map(toStackRunRecord);
+  return rows.map((row) => toStackRunRecord(db, row));
 }
 
 /** Newest run first (by the run's start), across runs. */
@@ -94,19 +95,21 @@ export function selectStackHistory(db: Database.Database, stack: string, limit?:
        WHERE stack_runs.stack = ? ORDER BY runs.started_at DESC, runs.rowid DESC ${limit === undefined ? '' : 'LIMIT ?'}`,
     )
     .all(...(limit === undefined ? [stack] : [stack, limit])) as StackRunRow[];
-  return rows.map(toStackRunRecord);
+  return rows.map((row) => toStackRunRecord(db, row));
 }
 
 /** SQLite keeps JSON as text: decode it, then the shared mapping. */
-function toRunRecord(row: RunRow): RunRecord {
+function toRunRecord(db: Database.Database, row: RunRow): RunRecord {
+  const cell = (column: string): StoredJsonCell => ({ table: 'runs', where: `id = ${sqlText(row.id)}`, column });
   return mapRunRow({
     ...row,
-    selection: JSON.parse(row.selection) as Record<string, unknown>,
-    stacks: JSON.parse(row.stacks) as string[],
-    repo_shas: JSON.parse(row.repo_shas) as Record<string, string>,
+    selection: parseStoredJson<Record<string, unknown>>(db, row.selection, cell('selection')),
+    stacks: parseStoredJson<string[]>(db, row.stacks, cell('stacks')),
+    repo_shas: parseStoredJson<Record<string, string>>(db, row.repo_shas, cell('repo_shas')),
   });
 }
 
-function toStackRunRecord(row: StackRunRow): StackRunRecord {
-  return mapStackRunRow({ ...row, changes: row.changes === null ? null : (JSON.parse(row.changes) as NonNullable<StackRunRecord['changes']>) });
+function toStackRunRecord(db: Database.Database, row: StackRunRow): StackRunRecord {
+  const cell: StoredJsonCell = { table: 'stack_runs', where: `run_id = ${sqlText(row.run_id)} AND stack = ${sqlText(row.stack)}`, column: 'changes' };
+  return mapStackRunRow({ ...row, changes: row.changes === null ? null : parseStoredJson<NonNullable<StackRunRecord['changes']>>(db, row.changes, cell) });
 }

@@ -18,6 +18,8 @@ import type {
   StoredOutputs,
 } from '@stackfleet/core';
 import { openDatabase } from './open-database.js';
+import { describeStorageError } from './storage-errors.js';
+import { releaseDiskReserve, reserveDiskSpace } from './disk-reserve.js';
 import { isHolderGone, readThisHost } from './process-liveness.js';
 import { parseStateKey, readOrCreateKeyFile } from './state-key.js';
 import { acquireLockRow, deleteLockRow, releaseLockRow, renewLockRow, selectLocks } from './sqlite-locks.js';
@@ -63,6 +65,21 @@ export class SqliteStore implements Store {
     this.key = key;
   }
 
+  /**
+   * Runs a write; a full disk becomes `E_STATE_FULL` (a clear error the run
+   * can stop on), not a SqliteError, and frees the disk reserve so the
+   * run's last write (`interrupted`) still fits.
+   */
+  private write<T>(action: () => T): T {
+    try {
+      return action();
+    } catch (error) {
+      const described = describeStorageError(error, this.db.name);
+      if (described !== error) releaseDiskReserve(this.stateDir);
+      throw described;
+    }
+  }
+
   /** The key file is only created once a sensitive value needs it. */
   private readonly readKey = (): Buffer => {
     this.key ??= readOrCreateKeyFile(this.stateDir);
@@ -74,23 +91,23 @@ export class SqliteStore implements Store {
   }
 
   async setOutputs(stack: string, outputs: Outputs, runId: string): Promise<void> {
-    writeOutputs(this.db, this.readKey, stack, outputs, runId, this.now().toISOString());
+    this.write(() => writeOutputs(this.db, this.readKey, stack, outputs, runId, this.now().toISOString()));
   }
 
   async deleteOutputs(stack: string): Promise<void> {
-    deleteOutputs(this.db, stack);
+    this.write(() => deleteOutputs(this.db, stack));
   }
 
   async createRun(run: RunRecord): Promise<void> {
-    insertRun(this.db, run);
+    this.write(() => insertRun(this.db, run));
   }
 
   async finishRun(runId: string, status: RunStatus, finishedAt: string): Promise<void> {
-    updateRunFinished(this.db, runId, status, finishedAt);
+    this.write(() => updateRunFinished(this.db, runId, status, finishedAt));
   }
 
   async reopenRun(runId: string, by: { host: string; pid: number }): Promise<void> {
-    updateRunReopened(this.db, runId, by);
+    this.write(() => updateRunReopened(this.db, runId, by));
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -114,7 +131,7 @@ export class SqliteStore implements Store {
   }
 
   async putStackRun(record: StackRunRecord): Promise<void> {
-    upsertStackRun(this.db, record);
+    this.write(() => upsertStackRun(this.db, record));
   }
 
   async listStackRuns(runId: string): Promise<StackRunRecord[]> {
@@ -126,19 +143,19 @@ export class SqliteStore implements Store {
   }
 
   async acquireLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<LockResult> {
-    return acquireLockRow(this.db, this.hostname, stack, holder, ttlMs, now);
+    return this.write(() => acquireLockRow(this.db, this.hostname, stack, holder, ttlMs, now));
   }
 
   async renewLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<boolean> {
-    return renewLockRow(this.db, stack, holder, ttlMs, now);
+    return this.write(() => renewLockRow(this.db, stack, holder, ttlMs, now));
   }
 
   async releaseLock(stack: string, holder: LockHolder): Promise<void> {
-    releaseLockRow(this.db, stack, holder);
+    this.write(() => releaseLockRow(this.db, stack, holder));
   }
 
   async forceUnlock(stack: string): Promise<LockRecord | undefined> {
-    return deleteLockRow(this.db, stack);
+    return this.write(() => deleteLockRow(this.db, stack));
   }
 
   async listLocks(): Promise<LockRecord[]> {
@@ -146,7 +163,7 @@ export class SqliteStore implements Store {
   }
 
   async recordDrift(record: DriftRecord): Promise<void> {
-    insertDrift(this.db, record);
+    this.write(() => insertDrift(this.db, record));
   }
 
   async latestDrift(stack: string): Promise<DriftRecord | undefined> {
@@ -170,5 +187,6 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const envKey = (options.env ?? process.env).STACKFLEET_STATE_KEY;
   const key = envKey === undefined || envKey === '' ? undefined : parseStateKey(envKey, 'STACKFLEET_STATE_KEY');
   const db = openDatabase(options.stateDir, { busyTimeoutMs: options.busyTimeoutMs });
+  reserveDiskSpace(options.stateDir);
   return new SqliteStore(db, options, key);
 }

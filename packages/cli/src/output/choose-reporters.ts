@@ -43,7 +43,9 @@ async function chooseShownReporters(
   run: { fleet: Fleet; plan: RunPlan; store: Store; caller?: CallerPresentation; github?: RunReportCollector },
 ): Promise<Presentation> {
   const { io, global } = context;
-  const logFiles = createLogFileReporter(run.fleet.stateDir);
+  const logFiles = createLogFileReporter(run.fleet.stateDir, {
+    onLogLost: (stack, error) => context.note(`warning: the log file of ${stack} cannot be written (${(error as NodeJS.ErrnoException).code ?? error.message}); the rest of its log is lost, the run goes on`),
+  });
   if (run.caller) return { listeners: [logFiles, ...run.caller.listeners], interrupts: run.caller.interrupts, show: async () => undefined, dispose: () => undefined };
   const mode = chooseOutputMode({ json: global.json, ci: global.ci, stdoutIsTTY: Boolean(io.stdout.isTTY), stdinIsTTY: Boolean(io.stdin.isTTY), env: io.env });
   if (mode === 'tui') return chooseLiveUi(context, run.plan, run.store, logFiles);

@@ -1,11 +1,12 @@
 import { hostname } from 'node:os';
-import type {
-  LockHolder,
-  Outputs,
-  PlannedStack,
-  RunCommand,
-  RunEvent,
-  StackRunRecord,
+import {
+  isStackfleetError,
+  type LockHolder,
+  type Outputs,
+  type PlannedStack,
+  type RunCommand,
+  type RunEvent,
+  type StackRunRecord,
 } from '@stackfleet/core';
 import { buildStackBaseEnv } from '../secrets/stack-base-env.js';
 import { maskEvent, maskStackRunRecord } from '../mask/mask-event.js';
@@ -32,8 +33,15 @@ export interface EngineRun {
   hiddenEnvValues: string[];
   /** Secret values per stack, read before the run started (`readRunSecrets`). */
   secrets: Map<string, Record<string, string>>;
-  /** Aborted by the first Ctrl-C. */
+  /** Aborted by the first Ctrl-C, or when the store can no longer be written (`stopOnStorageFailure`). */
   interrupt: AbortSignal;
+  /** The store write that failed (a full disk), once the run stopped on it. */
+  storageFailure?: unknown;
+  /**
+   * Stops the run as a Ctrl-C does (start nothing new, SIGINT to running
+   * stacks, wait for them): progress that cannot be recorded must not go on.
+   */
+  stopOnStorageFailure: (error: unknown) => void;
   /**
    * The run-wide masker (`buildRunMasker`): every byte that leaves the run
    * passes through it in `emit` and `putState`, so call sites never mask.
@@ -51,6 +59,7 @@ export function createEngineRun(command: RunCommand, planned: PlannedStack[], op
   const now = options.now ?? (() => new Date());
   const records = new Map<string, StackRunRecord>();
   const baseEnv = buildStackBaseEnv(options.env, options.manifest);
+  const storage = new AbortController();
   const run: EngineRun = {
     options,
     command,
@@ -65,7 +74,12 @@ export function createEngineRun(command: RunCommand, planned: PlannedStack[], op
     processEnv: baseEnv.env,
     hiddenEnvValues: baseEnv.hidden,
     secrets: new Map(),
-    interrupt: options.signal ?? new AbortController().signal,
+    interrupt: options.signal ? AbortSignal.any([options.signal, storage.signal]) : storage.signal,
+    stopOnStorageFailure: (error) => {
+      if (run.storageFailure !== undefined) return;
+      run.storageFailure = error;
+      storage.abort(error);
+    },
     masker: createMasker(baseEnv.hidden),
     emit: (event) => {
       const masked = maskEvent(event, run.masker);
@@ -79,4 +93,9 @@ export function createEngineRun(command: RunCommand, planned: PlannedStack[], op
     },
   };
   return run;
+}
+
+/** A store write the disk refused (`E_STATE_FULL`): the run stops and is recorded interrupted, not failed. */
+export function isStorageFull(error: unknown): boolean {
+  return isStackfleetError(error) && error.code === 'E_STATE_FULL';
 }

@@ -15,7 +15,7 @@ import { sensitiveOutputValues } from '../mask/mask-deep.js';
 import { stackFilesLedgerPath, writeStackFiles } from '../files/index.js';
 import type { StackExecution } from '../stack-runner/types.js';
 import { removePlanFiles } from '../stack-runner/remove-plan-files.js';
-import type { EngineRun } from './engine-run.js';
+import { isStorageFull, type EngineRun } from './engine-run.js';
 import { readAbsentUpstreams } from './describe-absent-upstreams.js';
 import { acquireStackLock, lostLockError, type HeldStackLock } from './stack-lock.js';
 import { runStackPhases, type PhaseContext } from './stack-phases.js';
@@ -31,8 +31,8 @@ export interface ExecutedStack extends StackOutcome {
  * Runs one stack end to end: read upstream outputs, resolve layers and
  * secrets, write context files, take the lock, run the phases with retries
  * under the stack's timeout. Files and lock are released in `finally`,
- * so a failing or interrupted stack leaves nothing behind. Never throws: a
- * failure becomes a `failed` outcome. Nothing here masks: `run.emit` and
+ * so a failing or interrupted stack leaves nothing behind. A failure becomes
+ * a `failed` outcome; only a store write the disk refused (`E_STATE_FULL`) throws. Nothing here masks: `run.emit` and
  * `run.putState` do, with the run-wide masker.
  */
 export async function executeStack(run: EngineRun, name: string): Promise<ExecutedStack> {
@@ -140,6 +140,8 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
     await runHooks('afterRun', execution, { STACKFLEET_STATUS: result.status });
     return finish({ ...result, ...(changes ? { changes } : {}) });
   } catch (error) {
+    // Not the stack's failure: the run stops on it (`runStacks`), and `resume` finds the stack where the store last saw it.
+    if (isStorageFull(error)) throw error;
     const reason = lockLost.signal.aborted
       ? 'lost lock'
       : timeout?.aborted && timeoutMs !== undefined

@@ -1,6 +1,6 @@
 import type { RunPlan, StackStatus } from '@stackfleet/core';
 import { buildRunMasker } from '../mask/build-run-masker.js';
-import { createEngineRun, type EngineRun } from './engine-run.js';
+import { createEngineRun, isStorageFull, type EngineRun } from './engine-run.js';
 import { executeStack, type ExecutedStack } from './execute-stack.js';
 import { readRunSecrets } from './read-run-secrets.js';
 import { createRunScheduler, type RunScheduler } from './run-scheduler.js';
@@ -45,6 +45,7 @@ export async function runStacks(plan: RunPlan, options: RunOptions): Promise<Run
   const scheduler = createRunScheduler(plan, options.manifest);
   scheduler.markDone([...alreadyDone.keys()].filter((name) => run.planned.has(name)));
   const stopReason = await driveScheduler(run, plan, scheduler, outcomes);
+  if (run.storageFailure !== undefined) return endOnStorageFailure(run, outcomes, startedAt);
 
   for (const name of order) {
     if (!outcomes.has(name)) await finishStack(run, outcomes, name, { status: 'skipped', reason: stopReason ?? 'not started', durationMs: 0 });
@@ -55,6 +56,20 @@ export async function runStacks(plan: RunPlan, options: RunOptions): Promise<Run
   await options.store.finishRun(options.runId, status, finishedAt.toISOString());
   run.emit({ type: 'run.finished', runId: options.runId, status, summary, at: finishedAt.toISOString() });
   return { status, summary, stacks: outcomes };
+}
+
+/**
+ * The store refused a write (a full disk): the running stacks were stopped
+ * as for Ctrl-C. Record the run `interrupted` if the store still takes that
+ * one small write; if not, the run stays `running` with a process that is
+ * gone, which `resume` treats the same. Then throw the clear error.
+ */
+async function endOnStorageFailure(run: EngineRun, outcomes: Map<string, StackOutcome>, startedAt: Date): Promise<never> {
+  const finishedAt = run.now();
+  await run.options.store.finishRun(run.options.runId, 'interrupted', finishedAt.toISOString()).catch(() => undefined);
+  const summary = summarizeRun(outcomes, finishedAt.getTime() - startedAt.getTime());
+  run.emit({ type: 'run.finished', runId: run.options.runId, status: 'interrupted', summary, at: finishedAt.toISOString() });
+  throw run.storageFailure;
 }
 
 /** Starts stacks as the scheduler releases them until nothing runs and nothing can start. Returns why starting stopped, if it did. */
@@ -95,7 +110,12 @@ async function driveScheduler(
             if (outcome?.status === 'failed' && plan.failFast) stop(`run stopped after ${name} failed (--fail-fast)`);
             pump();
           })
-          .catch(reject);
+          .catch((error: unknown) => {
+            if (!isStorageFull(error)) return reject(error as Error);
+            running.delete(name);
+            run.stopOnStorageFailure(error);
+            pump();
+          });
       };
       pump();
     });

@@ -1,2 +1,2 @@
 export { openStackLog, type StackLog } from './stack-log.js';
-export { createLogFileReporter } from './log-file-reporter.js';
+export { createLogFileReporter, type LogFileReporterOptions } from './log-file-reporter.js';

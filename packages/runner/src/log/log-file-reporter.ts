@@ -1,6 +1,14 @@
 import type { RunReporter } from '../run/run-reporter.js';
 import { openStackLog, type StackLog } from './stack-log.js';
 
+export interface LogFileReporterOptions {
+  /**
+   * Told once per stack whose log file stopped taking lines (a full disk);
+   * the run goes on, the rest of that log is lost. @default nothing
+   */
+  onLogLost?: (stack: string, error: Error) => void;
+}
+
 /**
  * Writes each stack's lines to `<stateDir>/runs/<runId>/<stack>.log` (the
  * path the engine records as the stack's `logFile`). Lines arrive masked,
@@ -8,7 +16,7 @@ import { openStackLog, type StackLog } from './stack-log.js';
  * resumed or retried stack keeps its earlier lines) and closed when it
  * finishes; `close()` waits for every write.
  */
-export function createLogFileReporter(stateDir: string): RunReporter {
+export function createLogFileReporter(stateDir: string, options: LogFileReporterOptions = {}): RunReporter {
   const open = new Map<string, Promise<StackLog>>();
   const pending = new Set<Promise<unknown>>();
   const track = (promise: Promise<unknown>): void => {
@@ -18,7 +26,7 @@ export function createLogFileReporter(stateDir: string): RunReporter {
   const logOf = (runId: string, stack: string): Promise<StackLog> => {
     let log = open.get(stack);
     if (!log) {
-      log = openStackLog(stateDir, runId, stack);
+      log = openStackLog(stateDir, runId, stack, (error) => options.onLogLost?.(stack, error));
       open.set(stack, log);
       track(log);
     }

@@ -1,4 +1,5 @@
 import type { ResumeState, RunPlan } from '@stackfleet/core';
+import { isStorageFull } from '../engine/engine-run.js';
 import { runStacks } from '../engine/run-stacks.js';
 import type { RunOptions, RunResult } from '../engine/types.js';
 import { createRunId } from './create-run-id.js';
@@ -64,7 +65,8 @@ export async function executeRunPlan(plan: RunPlan, options: ExecuteRunOptions):
     // runStacks recorded the run's end before it emitted run.finished.
     return { ...result, runId };
   } catch (error) {
-    await options.store.finishRun(runId, 'failed', now().toISOString()).catch(() => undefined);
+    // A full disk stopped the run, which recorded itself interrupted (resumable) if it could.
+    if (!isStorageFull(error)) await options.store.finishRun(runId, 'failed', now().toISOString()).catch(() => undefined);
     throw error;
   } finally {
     await Promise.allSettled(reporters.flatMap((reporter) => (reporter.close ? [reporter.close()] : [])));
