@@ -111,11 +111,13 @@ async function driveScheduler(
             pump();
           })
           .catch((error: unknown) => {
-            if (!isStorageFull(error)) return reject(error as Error);
+            // A full disk stops the run (resumable); anything else is a bug and ends it.
+            if (!isStorageFull(error)) throw error;
             running.delete(name);
             run.stopOnStorageFailure(error);
             pump();
-          });
+          })
+          .catch(reject);
       };
       pump();
     });
