@@ -7,9 +7,9 @@ import type { ChangeSummary } from './model.js';
 export type RunCommand = 'plan' | 'apply' | 'destroy' | 'run' | 'drift';
 
 /** Final status of one stack in a run (SPEC §4). */
-export type StackStatus = 'succeeded' | 'failed' | 'skipped' | 'unchanged' | 'changed' | 'denied';
+export type StackStatus = 'succeeded' | 'failed' | 'skipped' | 'unchanged' | 'changed' | 'denied' | 'awaiting_approval';
 
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'denied';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'denied' | 'awaiting_approval';
 
 /** What a stack is doing right now (shown by the UI). */
 export type StepName = 'queued' | 'hooks' | 'init' | 'plan' | 'apply' | 'destroy' | 'outputs' | 'run';
@@ -22,6 +22,8 @@ export interface RunSummary {
   unchanged: number;
   changed: number;
   denied: number;
+  /** Stacks stopped by a require_approval policy (`stackfleet approve`, then `resume`). */
+  awaitingApproval: number;
   durationMs: number;
 }
 
@@ -86,6 +88,20 @@ export interface StackFinishedEvent {
   changes?: ChangeSummary;
   /** Path of the stack's log file for this run, when one is written. */
   logFile?: string;
+  /** denied / awaiting_approval: the policies' messages. */
+  messages?: string[];
+}
+
+/** One policy decision (a rule that fired); `stack` absent for access and run policies. */
+export interface PolicyEvaluatedEvent {
+  type: 'policy.evaluated';
+  runId: string;
+  stack?: string;
+  policy: string;
+  rule: string;
+  effect: 'deny' | 'warn' | 'require_approval';
+  message: string;
+  at: string;
 }
 
 export interface RunInterruptingEvent {
@@ -112,6 +128,7 @@ export type RunEvent =
   | StackLogEvent
   | StackPlannedEvent
   | StackFinishedEvent
+  | PolicyEvaluatedEvent
   | RunInterruptingEvent
   | RunFinishedEvent;
 

@@ -6,6 +6,7 @@
  */
 import type { ChangeSummary, Outputs, Phase } from './model.js';
 import type { RunCommand, RunStatus, StackStatus } from './events.js';
+import type { ApprovalRecord, PolicyDecisionRecord } from './policy-gate.js';
 
 export interface StoredOutputs {
   stack: string;
@@ -123,6 +124,14 @@ export interface Store {
   recordDrift(record: DriftRecord): Promise<void>;
   latestDrift(stack: string): Promise<DriftRecord | undefined>;
   driftHistory(stack?: string, limit?: number): Promise<DriftRecord[]>;
+
+  // policies: every decision of a run, and the approvals given to it
+  recordPolicyDecisions(records: readonly PolicyDecisionRecord[]): Promise<void>;
+  /** In the order recorded. */
+  listPolicyDecisions(runId: string): Promise<PolicyDecisionRecord[]>;
+  recordApproval(record: ApprovalRecord): Promise<void>;
+  /** In the order given. */
+  listApprovals(runId: string): Promise<ApprovalRecord[]>;
 
   close(): Promise<void>;
 }

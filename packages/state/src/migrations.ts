@@ -93,6 +93,32 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX drift_by_stack_checked ON drift(stack, checked_at);
     `,
   },
+  {
+    version: 3,
+    description: 'policy decisions and approvals of runs',
+    sql: `
+      CREATE TABLE policy_decisions (
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id  TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        stack   TEXT,                           -- NULL: an access or run policy
+        policy  TEXT NOT NULL,
+        rule    TEXT NOT NULL,
+        effect  TEXT NOT NULL,
+        message TEXT NOT NULL,
+        at      TEXT NOT NULL
+      );
+      CREATE INDEX policy_decisions_by_run ON policy_decisions(run_id);
+      CREATE TABLE approvals (
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id  TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        stack   TEXT,                           -- NULL: the whole run
+        by_login TEXT NOT NULL,
+        at      TEXT NOT NULL,
+        comment TEXT
+      );
+      CREATE INDEX approvals_by_run ON approvals(run_id);
+    `,
+  },
 ];
 
 /** The schema version this build writes and understands. */

@@ -4,7 +4,7 @@
  * PostgreSQL JSONB), so the mapping — which fields are optional, how times
  * are written — lives in one place.
  */
-import type { DriftRecord, LockRecord, RunRecord, RunStatus, StackRunRecord } from '@stackfleet/core';
+import type { ApprovalRecord, DriftRecord, LockRecord, PolicyDecisionRecord, RunRecord, RunStatus, StackRunRecord } from '@stackfleet/core';
 
 export interface RunRowValues {
   id: string;
@@ -111,4 +111,38 @@ export function toDriftRecord(row: DriftRowValues): DriftRecord {
     ...(row.remediated === null ? {} : { remediated: row.remediated }),
     ...(row.message === null ? {} : { message: row.message }),
   };
+}
+
+export interface PolicyDecisionRow {
+  run_id: string;
+  stack: string | null;
+  policy: string;
+  rule: string;
+  effect: string;
+  message: string;
+  at: string;
+}
+
+export function toPolicyDecisionRecord(row: PolicyDecisionRow): PolicyDecisionRecord {
+  return {
+    runId: row.run_id,
+    stack: row.stack,
+    policy: row.policy,
+    rule: row.rule,
+    effect: row.effect as PolicyDecisionRecord['effect'],
+    message: row.message,
+    at: row.at,
+  };
+}
+
+export interface ApprovalRow {
+  run_id: string;
+  stack: string | null;
+  by_login: string;
+  at: string;
+  comment: string | null;
+}
+
+export function toApprovalRecord(row: ApprovalRow): ApprovalRecord {
+  return { runId: row.run_id, stack: row.stack, by: row.by_login, at: row.at, ...(row.comment === null ? {} : { comment: row.comment }) };
 }

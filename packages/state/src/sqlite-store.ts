@@ -6,11 +6,13 @@
  */
 import type Database from 'better-sqlite3';
 import type {
+  ApprovalRecord,
   DriftRecord,
   LockHolder,
   LockRecord,
   LockResult,
   Outputs,
+  PolicyDecisionRecord,
   RunRecord,
   RunStatus,
   StackRunRecord,
@@ -25,6 +27,7 @@ import { parseStateKey, readOrCreateKeyFile } from './state-key.js';
 import { acquireLockRow, deleteLockRow, releaseLockRow, renewLockRow, selectLocks } from './sqlite-locks.js';
 import { deleteOutputs, readOutputs, writeOutputs } from './sqlite-outputs.js';
 import { insertDrift, selectDrift } from './sqlite-drift.js';
+import { insertApproval, insertPolicyDecisions, selectApprovals, selectPolicyDecisions } from './sqlite-policy.js';
 import {
   insertRun,
   selectRun,
@@ -172,6 +175,22 @@ export class SqliteStore implements Store {
 
   async driftHistory(stack?: string, limit?: number): Promise<DriftRecord[]> {
     return selectDrift(this.db, stack, limit);
+  }
+
+  async recordPolicyDecisions(records: readonly PolicyDecisionRecord[]): Promise<void> {
+    insertPolicyDecisions(this.db, records);
+  }
+
+  async listPolicyDecisions(runId: string): Promise<PolicyDecisionRecord[]> {
+    return selectPolicyDecisions(this.db, runId);
+  }
+
+  async recordApproval(record: ApprovalRecord): Promise<void> {
+    insertApproval(this.db, record);
+  }
+
+  async listApprovals(runId: string): Promise<ApprovalRecord[]> {
+    return selectApprovals(this.db, runId);
   }
 
   async close(): Promise<void> {

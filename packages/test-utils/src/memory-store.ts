@@ -1,5 +1,7 @@
 import { hostname as readHostname } from 'node:os';
 import type {
+  ApprovalRecord,
+  PolicyDecisionRecord,
   DriftRecord,
   LockHolder,
   LockRecord,
@@ -28,6 +30,8 @@ export class MemoryStore implements Store {
   private readonly stackRuns = new Map<string, StackRunRecord>();
   private readonly locks = new Map<string, LockRecord>();
   private readonly drift: DriftRecord[] = [];
+  private readonly decisions: PolicyDecisionRecord[] = [];
+  private readonly approvals: ApprovalRecord[] = [];
   /** Every `putStackRun` in call order; tests assert on transitions with it. */
   readonly transitions: StackRunRecord[] = [];
   private readonly hostname: string;
@@ -152,6 +156,22 @@ export class MemoryStore implements Store {
       (record) => record.checkedAt,
     );
     return copy(history.slice(0, limit ?? history.length));
+  }
+
+  async recordPolicyDecisions(records: readonly PolicyDecisionRecord[]): Promise<void> {
+    this.decisions.push(...copy([...records]));
+  }
+
+  async listPolicyDecisions(runId: string): Promise<PolicyDecisionRecord[]> {
+    return copy(this.decisions.filter((record) => record.runId === runId));
+  }
+
+  async recordApproval(record: ApprovalRecord): Promise<void> {
+    this.approvals.push(copy(record));
+  }
+
+  async listApprovals(runId: string): Promise<ApprovalRecord[]> {
+    return copy(this.approvals.filter((record) => record.runId === runId));
   }
 
   async close(): Promise<void> {}

@@ -58,7 +58,7 @@ export function buildScriptedRunEvents(options: ScriptedRunOptions = {}): RunEve
     chunks.push(chunk);
     chunks.push(wave.map((stack, index): RunEvent => ({ type: 'stack.finished', runId, stack, status: index % 50 === 7 ? 'failed' : 'succeeded', durationMs: 1000 + index })));
   }
-  const summary = { total: stacks, succeeded: stacks, failed: 0, skipped: 0, unchanged: 0, changed: 0, denied: 0, durationMs: 1 };
+  const summary = { total: stacks, succeeded: stacks, failed: 0, skipped: 0, unchanged: 0, changed: 0, denied: 0, awaitingApproval: 0, durationMs: 1 };
   chunks.push([{ type: 'run.finished', runId, status: 'succeeded', summary, at }]);
   return chunks;
 }

@@ -11,6 +11,8 @@ const STATUS_TRAITS: Record<StackStatus, { completed: boolean; keptOnResume: boo
   changed: { completed: true, keptOnResume: true },
   unchanged: { completed: true, keptOnResume: true },
   denied: { completed: false, keptOnResume: true },
+  // resume plans it again and asks the policies again, now with the approvals given.
+  awaiting_approval: { completed: false, keptOnResume: false },
   failed: { completed: false, keptOnResume: false },
   skipped: { completed: false, keptOnResume: false },
 };

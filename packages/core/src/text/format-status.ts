@@ -15,6 +15,7 @@ const STATUS_STYLES: Record<DisplayStatus, { icon: string; color: PaintStyle | u
   unchanged: { icon: '=', color: 'gray' },
   failed: { icon: '✗', color: 'red' },
   denied: { icon: '⊘', color: 'red' },
+  awaiting_approval: { icon: '?', color: 'yellow' },
   skipped: { icon: '↷', color: 'gray' },
   interrupted: { icon: '!', color: 'yellow' },
   running: { icon: '●', color: 'cyan' },

@@ -296,5 +296,25 @@ export function describeStoreContract(label: string, createStore: () => Promise<
         expect(await store.driftHistory('nope')).toEqual([]);
       });
     });
+
+    describe('policy decisions and approvals', () => {
+      it('keeps decisions and approvals per run, in the order recorded', async () => {
+        await store.createRun(makeRun('r1', 0));
+        await store.createRun(makeRun('r2', 1000));
+        const deny = { runId: 'r1', stack: 'app', policy: 'blast', rule: 'no-delete', effect: 'deny' as const, message: 'no', at: iso(10) };
+        const warn = { runId: 'r1', stack: null, policy: 'run', rule: 'many', effect: 'warn' as const, message: '3 stacks', at: iso(11) };
+        await store.recordPolicyDecisions([deny, warn]);
+        await store.recordPolicyDecisions([]);
+        await store.recordPolicyDecisions([{ ...deny, runId: 'r2' }]);
+        expect(await store.listPolicyDecisions('r1')).toEqual([deny, warn]);
+        expect(await store.listPolicyDecisions('nope')).toEqual([]);
+
+        const approval = { runId: 'r1', stack: null, by: 'alice', at: iso(20), comment: 'looks fine' };
+        await store.recordApproval(approval);
+        await store.recordApproval({ runId: 'r1', stack: 'app', by: 'bob', at: iso(21) });
+        expect(await store.listApprovals('r1')).toEqual([approval, { runId: 'r1', stack: 'app', by: 'bob', at: iso(21) }]);
+        expect(await store.listApprovals('r2')).toEqual([]);
+      });
+    });
   });
 }

@@ -140,6 +140,36 @@ export const pgMigrations: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'policy decisions and approvals of runs',
+    sql: `
+      CREATE TABLE policy_decisions (
+        fleet   TEXT NOT NULL,
+        id      BIGSERIAL PRIMARY KEY,
+        run_id  TEXT NOT NULL,
+        stack   TEXT,
+        policy  TEXT NOT NULL,
+        rule    TEXT NOT NULL,
+        effect  TEXT NOT NULL,
+        message TEXT NOT NULL,
+        at      TEXT NOT NULL,
+        FOREIGN KEY (fleet, run_id) REFERENCES runs (fleet, id) ON DELETE CASCADE
+      );
+      CREATE INDEX policy_decisions_by_run ON policy_decisions (fleet, run_id, id);
+      CREATE TABLE approvals (
+        fleet   TEXT NOT NULL,
+        id      BIGSERIAL PRIMARY KEY,
+        run_id  TEXT NOT NULL,
+        stack   TEXT,
+        by_login TEXT NOT NULL,
+        at      TEXT NOT NULL,
+        comment TEXT,
+        FOREIGN KEY (fleet, run_id) REFERENCES runs (fleet, id) ON DELETE CASCADE
+      );
+      CREATE INDEX approvals_by_run ON approvals (fleet, run_id, id);
+    `,
+  },
 ];
 
 export const latestPgSchemaVersion: number = pgMigrations.length;

@@ -9,6 +9,8 @@
  */
 import pg from 'pg';
 import type {
+  ApprovalRecord,
+  PolicyDecisionRecord,
   QueuedRun,
   QueueNode,
   StackClaim,
@@ -33,6 +35,7 @@ import { applyPgMigrations, latestPgSchemaVersion } from './pg-migrations.js';
 import { acquireLockRow, deleteLockRow, releaseLockRow, renewLockRow, selectLocks } from './pg-locks.js';
 import { deleteOutputs, readOutputs, writeOutputs } from './pg-outputs.js';
 import { insertDrift, selectDrift } from './pg-drift.js';
+import { insertApproval, insertPolicyDecisions, selectApprovals, selectPolicyDecisions } from './pg-policy.js';
 import {
   insertRun,
   selectRun,
@@ -272,6 +275,22 @@ export class PostgresStore implements Store, WorkQueue {
   async readFleet(): Promise<string> {
     await this.ready;
     return this.fleet;
+  }
+
+  recordPolicyDecisions(records: readonly PolicyDecisionRecord[]): Promise<void> {
+    return this.use((pool) => insertPolicyDecisions(pool, this.fleet, records));
+  }
+
+  listPolicyDecisions(runId: string): Promise<PolicyDecisionRecord[]> {
+    return this.use((pool) => selectPolicyDecisions(pool, this.fleet, runId));
+  }
+
+  recordApproval(record: ApprovalRecord): Promise<void> {
+    return this.use((pool) => insertApproval(pool, this.fleet, record));
+  }
+
+  listApprovals(runId: string): Promise<ApprovalRecord[]> {
+    return this.use((pool) => selectApprovals(pool, this.fleet, runId));
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,57 @@
+/**
+ * The contract between a run and its policies. `runner` calls a `PolicyGate`
+ * at the points where a run must ask (before anything starts, after a stack's
+ * plan, over all planned stacks); `cli` builds one from the `policy` package.
+ * Declared here because `runner` may import only `core`.
+ */
+
+export type PolicyEffectName = 'deny' | 'warn' | 'require_approval';
+
+/** What a run does after its decisions: go on, stop the stack, or wait for a human. */
+export type PolicyGateVerdict = 'allow' | 'deny' | 'awaiting_approval';
+
+/** One rule that fired, as a run reports it (NDJSON `policy.evaluated`, the store, `show`). */
+export interface PolicyDecisionView {
+  policy: string;
+  rule: string;
+  effect: PolicyEffectName;
+  message: string;
+}
+
+export interface PolicyCheck {
+  verdict: PolicyGateVerdict;
+  decisions: PolicyDecisionView[];
+}
+
+/** What a stack's plan produced, as policies need it. */
+export type StackPlanEvidence =
+  | { runner: 'command'; /** The plan command's exit code: 0 no changes, 2 changes. */ exitCode: number }
+  | { runner: 'terraform' | 'tofu'; /** Parsed `terraform show -json` of the plan. */ show: unknown };
+
+export interface PolicyGate {
+  /** `kind: access` over the run's stacks before any starts; a deny stops the whole run. */
+  checkAccess(request: { runId: string; stacks: readonly string[] }): Promise<PolicyCheck>;
+  /**
+   * `kind: plan` for one stack after its plan. `secrets` are values the
+   * input must never carry (the stack's secrets, sensitive upstream outputs).
+   */
+  checkStack(request: { runId: string; stack: string; plan: StackPlanEvidence; secrets: readonly unknown[] }): Promise<PolicyCheck>;
+  /** `kind: run` once over every planned stack. */
+  checkRun(request: { runId: string; stacks: readonly { stack: string; plan: StackPlanEvidence }[]; secrets: readonly unknown[] }): Promise<PolicyCheck>;
+}
+
+/** A decision stored with its run (`stack` null: an access or run policy). */
+export interface PolicyDecisionRecord extends PolicyDecisionView {
+  runId: string;
+  stack: string | null;
+  at: string;
+}
+
+/** `stackfleet approve RUN [--stack GLOB]`: an approval of a run (stack null) or of one stack in it. */
+export interface ApprovalRecord {
+  runId: string;
+  stack: string | null;
+  by: string;
+  at: string;
+  comment?: string;
+}

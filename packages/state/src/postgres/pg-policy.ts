@@ -1,0 +1,37 @@
+/** Policy decisions and approvals of one fleet's runs: rows appended, never updated. */
+import type { Pool } from 'pg';
+import type { ApprovalRecord, PolicyDecisionRecord } from '@stackfleet/core';
+import { toApprovalRecord, toPolicyDecisionRecord, type ApprovalRow, type PolicyDecisionRow } from '../row-records.js';
+
+export async function insertPolicyDecisions(pool: Pool, fleet: string, records: readonly PolicyDecisionRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  // One statement: the decisions of one evaluation land together or not at all.
+  const values: unknown[] = [];
+  const rows = records.map((record) => {
+    values.push(fleet, record.runId, record.stack, record.policy, record.rule, record.effect, record.message, record.at);
+    const base = values.length - 8;
+    return `(${Array.from({ length: 8 }, (_, index) => `$${base + index + 1}`).join(', ')})`;
+  });
+  await pool.query(`INSERT INTO policy_decisions (fleet, run_id, stack, policy, rule, effect, message, at) VALUES ${rows.join(', ')}`, values);
+}
+
+export async function selectPolicyDecisions(pool: Pool, fleet: string, runId: string): Promise<PolicyDecisionRecord[]> {
+  const result = await pool.query<PolicyDecisionRow>('SELECT * FROM policy_decisions WHERE fleet = $1 AND run_id = $2 ORDER BY id', [fleet, runId]);
+  return result.rows.map(toPolicyDecisionRecord);
+}
+
+export async function insertApproval(pool: Pool, fleet: string, record: ApprovalRecord): Promise<void> {
+  await pool.query('INSERT INTO approvals (fleet, run_id, stack, by_login, at, comment) VALUES ($1, $2, $3, $4, $5, $6)', [
+    fleet,
+    record.runId,
+    record.stack,
+    record.by,
+    record.at,
+    record.comment ?? null,
+  ]);
+}
+
+export async function selectApprovals(pool: Pool, fleet: string, runId: string): Promise<ApprovalRecord[]> {
+  const result = await pool.query<ApprovalRow>('SELECT * FROM approvals WHERE fleet = $1 AND run_id = $2 ORDER BY id', [fleet, runId]);
+  return result.rows.map(toApprovalRecord);
+}
