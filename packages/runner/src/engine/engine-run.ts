@@ -5,6 +5,7 @@ import {
   type Outputs,
   type PlannedStack,
   type RunCommand,
+  type StackPlanEvidence,
   type RunEvent,
   type StackRunRecord,
 } from '@stackfleet/core';
@@ -33,6 +34,8 @@ export interface EngineRun {
   hiddenEnvValues: string[];
   /** Secret values per stack, read before the run started (`readRunSecrets`). */
   secrets: Map<string, Record<string, string>>;
+  /** Plans policies saw, per stack, for the run's `kind: run` policies (with the values to keep out of their input). */
+  planEvidence: Map<string, { plan: StackPlanEvidence; secrets: readonly unknown[] }>;
   /** Aborted by the first Ctrl-C, or when the store can no longer be written (`stopOnStorageFailure`). */
   interrupt: AbortSignal;
   /** The store write that failed (a full disk), once the run stopped on it. */
@@ -74,6 +77,7 @@ export function createEngineRun(command: RunCommand, planned: PlannedStack[], op
     processEnv: baseEnv.env,
     hiddenEnvValues: baseEnv.hidden,
     secrets: new Map(),
+    planEvidence: new Map(),
     interrupt: options.signal ? AbortSignal.any([options.signal, storage.signal]) : storage.signal,
     stopOnStorageFailure: (error) => {
       if (run.storageFailure !== undefined) return;

@@ -64,7 +64,7 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
   await run.putState(name, { state: 'running', attempt: 1, startedAt: startedAt.toISOString(), logFile });
   run.emit({ type: 'stack.started', runId: options.runId, stack: name, at: startedAt.toISOString() });
   try {
-    const upstream = await readUpstreamOutputs(run, name);
+    const { read: upstream, sensitive: sensitiveUpstream } = await readUpstreamOutputs(run, name);
     const inputs = collectUpstreamInputs(options.manifest, name, upstream);
     const absent = await readAbsentUpstreams(options.store, inputs.map((input) => input.upstream), upstream);
     const describeAbsent = (stack: string): string => {
@@ -131,6 +131,7 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
       onChanges: (summary) => (changes = summary),
       assertInputsApplicable: () => assertInputsApplicable(options.manifest, name, upstream, describeAbsent),
       ...(lock ? { assertLockHeld: () => lock!.assertHeld() } : {}),
+      policySecrets: [...Object.values(secrets), ...run.hiddenEnvValues, ...sensitiveUpstream],
     };
     const result = await runStackPhases(phases).catch(async (error: unknown) => {
       // afterRun hooks run after failures too (notifications); their own failure must not hide the first.
@@ -162,16 +163,19 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
 async function readUpstreamOutputs(
   run: EngineRun,
   name: string,
-): Promise<(stack: string) => Record<string, unknown> | undefined> {
+): Promise<{ read: (stack: string) => Record<string, unknown> | undefined; sensitive: string[] }> {
   const upstreamNames = new Set(collectUpstreamInputs(run.options.manifest, name, () => undefined).map((input) => input.upstream));
   const known = new Map<string, Record<string, unknown>>();
+  const sensitive: string[] = [];
   for (const upstream of upstreamNames) {
     const outputs: Outputs | undefined = run.freshOutputs.get(upstream) ?? (await run.options.store.getOutputs(upstream))?.outputs;
     if (outputs === undefined) continue;
-    run.masker.add(sensitiveOutputValues(outputs));
+    const values = [...sensitiveOutputValues(outputs)];
+    sensitive.push(...values);
+    run.masker.add(values);
     known.set(upstream, Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value])));
   }
-  return (stack) => known.get(stack);
+  return { read: (stack) => known.get(stack), sensitive };
 }
 
 function adapterFor(run: EngineRun, resolved: ResolvedStack) {

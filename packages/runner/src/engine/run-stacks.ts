@@ -1,5 +1,6 @@
-import type { RunPlan, StackStatus } from '@stackfleet/core';
+import type { RunPlan, RunStatus, StackStatus } from '@stackfleet/core';
 import { buildRunMasker } from '../mask/build-run-masker.js';
+import { describePolicyStop, reportPolicyDecisions } from './check-policies.js';
 import { createEngineRun, isStorageFull, type EngineRun } from './engine-run.js';
 import { executeStack, type ExecutedStack } from './execute-stack.js';
 import { readRunSecrets } from './read-run-secrets.js';
@@ -44,13 +45,16 @@ export async function runStacks(plan: RunPlan, options: RunOptions): Promise<Run
 
   const scheduler = createRunScheduler(plan, options.manifest);
   scheduler.markDone([...alreadyDone.keys()].filter((name) => run.planned.has(name)));
-  const stopReason = await driveScheduler(run, plan, scheduler, outcomes);
+  // Access policies decide before any stack starts; a deny starts none of them.
+  const accessDenied = await checkAccessPolicies(run, order.filter((name) => !alreadyDone.has(name)));
+  const stopReason = accessDenied ?? (await driveScheduler(run, plan, scheduler, outcomes));
   if (run.storageFailure !== undefined) return endOnStorageFailure(run, outcomes, startedAt);
 
   for (const name of order) {
     if (!outcomes.has(name)) await finishStack(run, outcomes, name, { status: 'skipped', reason: stopReason ?? 'not started', durationMs: 0 });
   }
-  const status = run.interrupt.aborted ? 'interrupted' : [...outcomes.values()].some((outcome) => outcome.status === 'failed') ? 'failed' : 'succeeded';
+  const runDenied = accessDenied !== undefined || (await checkRunPolicies(run));
+  const status = decideRunStatus(run, outcomes, runDenied);
   const finishedAt = run.now();
   const summary = summarizeRun(outcomes, finishedAt.getTime() - startedAt.getTime());
   await options.store.finishRun(options.runId, status, finishedAt.toISOString());
@@ -70,6 +74,48 @@ async function endOnStorageFailure(run: EngineRun, outcomes: Map<string, StackOu
   const summary = summarizeRun(outcomes, finishedAt.getTime() - startedAt.getTime());
   run.emit({ type: 'run.finished', runId: run.options.runId, status: 'interrupted', summary, at: finishedAt.toISOString() });
   throw run.storageFailure;
+}
+
+/**
+ * interrupted, then failed, then denied (a stack denied, or the whole run by
+ * an access or run policy), then awaiting_approval, else succeeded.
+ */
+function decideRunStatus(run: EngineRun, outcomes: Map<string, StackOutcome>, runDenied: boolean): RunStatus {
+  const statuses = new Set([...outcomes.values()].map((outcome) => outcome.status));
+  if (run.interrupt.aborted) return 'interrupted';
+  if (statuses.has('failed')) return 'failed';
+  if (runDenied || statuses.has('denied')) return 'denied';
+  return statuses.has('awaiting_approval') ? 'awaiting_approval' : 'succeeded';
+}
+
+/** `kind: access` policies over the stacks about to run; the reason every stack is skipped when they deny. */
+async function checkAccessPolicies(run: EngineRun, stacks: string[]): Promise<string | undefined> {
+  const gate = run.options.policyGate;
+  if (gate === undefined) return undefined;
+  const check = await gate.checkAccess({ runId: run.options.runId, stacks });
+  await reportPolicyDecisions(run, undefined, check);
+  // An access policy has nobody to wait for: a require_approval there stops the run like a deny.
+  const stop = describePolicyStop(check);
+  return stop === undefined ? undefined : `run ${stop.reason.replace(/^denied/, 'denied by access')}`;
+}
+
+/**
+ * `kind: run` policies once over every stack planned in a `plan` run. (An
+ * apply plans and applies stack by stack, so there is no point where all
+ * plans are known before anything is applied: the CLI evaluates them on a
+ * plan run first.) Returns whether they deny.
+ */
+async function checkRunPolicies(run: EngineRun): Promise<boolean> {
+  const gate = run.options.policyGate;
+  if (gate === undefined || run.command !== 'plan' || run.planEvidence.size === 0 || run.interrupt.aborted) return false;
+  const planned = [...run.planEvidence];
+  const check = await gate.checkRun({
+    runId: run.options.runId,
+    stacks: planned.map(([stack, { plan }]) => ({ stack, plan })),
+    secrets: planned.flatMap(([, { secrets }]) => secrets),
+  });
+  await reportPolicyDecisions(run, undefined, check);
+  return check.verdict === 'deny';
 }
 
 /** Starts stacks as the scheduler releases them until nothing runs and nothing can start. Returns why starting stopped, if it did. */
@@ -155,21 +201,38 @@ async function settleStack(
   name: string,
   outcome: StackOutcome | ExecutedStack,
 ): Promise<void> {
-  if (outcome.status !== 'failed') {
+  const why = describeBlockedDependents(run, name, outcome.status);
+  if (why === undefined) {
     scheduler.complete(name);
     await finishStack(run, outcomes, name, outcome);
     return;
   }
-  const skipped = scheduler.fail(name, `dependency ${name} failed`);
+  const skipped = scheduler.fail(name, why);
   await finishStack(run, outcomes, name, outcome);
   for (const { stack, reason } of skipped) {
     if (!outcomes.has(stack)) await finishStack(run, outcomes, stack, { status: 'skipped', reason, durationMs: 0 });
   }
 }
 
+/** Why a stack's dependents cannot run after it ended so; undefined when they can. */
+function describeBlockedDependents(run: EngineRun, name: string, status: StackStatus): string | undefined {
+  if (status === 'failed') return `dependency ${name} failed`;
+  // In a plan nothing was applied: dependents of a denied plan still plan.
+  if (status === 'denied' && run.command !== 'plan') return `dependency ${name} was denied by policy`;
+  if (status === 'awaiting_approval') return `dependency ${name} is awaiting approval`;
+  return undefined;
+}
+
 async function finishStack(run: EngineRun, outcomes: Map<string, StackOutcome>, name: string, unmasked: StackOutcome | ExecutedStack): Promise<void> {
   const outcome = maskOutcome(run, unmasked);
-  outcomes.set(name, { status: outcome.status, durationMs: outcome.durationMs, ...(outcome.reason === undefined ? {} : { reason: outcome.reason }), ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }) });
+  const messages = outcome.messages?.map((message) => run.masker.mask(message));
+  outcomes.set(name, {
+    status: outcome.status,
+    durationMs: outcome.durationMs,
+    ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
+    ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
+    ...(messages === undefined ? {} : { messages }),
+  });
   const executed = 'logFile' in outcome ? outcome : undefined;
   const at = run.now().toISOString();
   await run.putState(name, {
@@ -192,6 +255,7 @@ async function finishStack(run: EngineRun, outcomes: Map<string, StackOutcome>, 
     ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
     ...(executed?.changes ? { changes: executed.changes } : {}),
     ...(executed ? { logFile: executed.logFile } : {}),
+    ...(messages === undefined ? {} : { messages }),
   });
 }
 

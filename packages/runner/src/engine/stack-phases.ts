@@ -5,6 +5,7 @@ import { sealSecretOutputs } from '../mask/seal-secret-outputs.js';
 import { removeCompletedApplyOutputs } from '../stack-runner/completed-apply.js';
 import type { PlanResult, StackExecution, StackRunnerAdapter } from '../stack-runner/types.js';
 import type { EngineRun } from './engine-run.js';
+import { checkStackPolicies, toPlanEvidence } from './check-policies.js';
 import { runWithRetries } from './run-with-retries.js';
 
 export interface PhaseContext {
@@ -21,11 +22,15 @@ export interface PhaseContext {
   assertLockHeld?: () => Promise<void>;
   /** Throws when an upstream input is still mocked (apply refuses mocks). @default no check */
   assertInputsApplicable?: () => void;
+  /** Values policies must never see: this stack's secrets and sensitive upstream outputs. @default [] */
+  policySecrets?: readonly unknown[];
 }
 
 export interface PhasesResult {
   status: StackStatus;
   reason?: string;
+  /** denied / awaiting_approval: the policies' messages. */
+  messages?: string[];
 }
 
 /** The phases of the run's command for one stack: plan, apply (plan first), destroy, or `run -- CMD`. */
@@ -33,7 +38,10 @@ export async function runStackPhases(context: PhaseContext): Promise<PhasesResul
   switch (context.run.command) {
     case 'plan': {
       const plan = await planStack(context);
-      return { status: plan.hasChanges ? 'changed' : 'unchanged' };
+      if (!plan.hasChanges) return { status: 'unchanged' };
+      // A plan applies nothing: only a deny marks the stack; a pending approval is shown, not waited for.
+      const stop = await checkPolicies(context, plan);
+      return stop?.status === 'denied' ? stop : { status: 'changed' };
     }
     case 'drift':
       return checkDrift(context);
@@ -57,7 +65,14 @@ async function applyStack(context: PhaseContext): Promise<PhasesResult> {
       return { status: 'unchanged', reason: 'plan has no changes' };
     }
   }
+  // Between the plan and the apply: a denied stack or one awaiting approval is not applied.
+  const stop = await checkPolicies(context, plan);
+  if (stop !== undefined) return stop;
   return applyPlan(context, plan);
+}
+
+function checkPolicies(context: PhaseContext, plan: PlanResult | undefined) {
+  return checkStackPolicies(context.run, context.name, toPlanEvidence(context.execution.stack.runner, plan), context.policySecrets ?? []);
 }
 
 /** Plans; with `remediation` and the caller's consent, applies that same plan at once. */
@@ -66,6 +81,9 @@ async function checkDrift(context: PhaseContext): Promise<PhasesResult> {
   if (!plan.hasChanges) return { status: 'unchanged' };
   const remediation = context.run.options.remediation;
   if (!remediation?.stacks.has(context.name) || !(await remediation.decide(context.name, plan))) return { status: 'changed' };
+  // A remediation is an apply: the same policies stand between its plan and it (input.run.type drift).
+  const stop = await checkPolicies(context, plan);
+  if (stop !== undefined) return { status: 'changed', reason: `remediation ${stop.reason}`, messages: stop.messages };
   context.assertInputsApplicable?.();
   return { ...(await applyPlan(context, plan)), reason: 'drift remediated' };
 }

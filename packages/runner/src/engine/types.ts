@@ -1,6 +1,7 @@
 import type {
   LockHolder,
   Manifest,
+  PolicyGate,
   RunStatus,
   RunSummary,
   RunnerKind,
@@ -55,6 +56,13 @@ export interface RunOptions {
   refreshOutputs?: ReadonlySet<string>;
   /** `drift --remediate`: which drifted stacks apply the plan their drift check just made. */
   remediation?: DriftRemediation;
+  /**
+   * The run's policies (built by the CLI from the `policy` package): access
+   * before anything starts, plan policies after each stack's plan (apply,
+   * plan, drift remediation), run policies at the end of a `plan` run.
+   * @default no policies
+   */
+  policyGate?: PolicyGate;
 }
 
 /**
@@ -76,6 +84,8 @@ export interface StackOutcome {
   reason?: string;
   durationMs: number;
   exitCode?: number;
+  /** denied / awaiting_approval: the policies' messages. */
+  messages?: string[];
 }
 
 export interface RunResult {

@@ -9,7 +9,15 @@ import type { Masker } from './masker.js';
  */
 export function maskEvent(event: RunEvent, masker: Masker): RunEvent {
   if (event.type === 'stack.log') return { ...event, line: masker.mask(event.line) };
-  if (event.type === 'stack.finished' && event.reason !== undefined) return { ...event, reason: masker.mask(event.reason) };
+  if (event.type === 'stack.finished' && (event.reason !== undefined || event.messages !== undefined)) {
+    return {
+      ...event,
+      ...(event.reason === undefined ? {} : { reason: masker.mask(event.reason) }),
+      ...(event.messages === undefined ? {} : { messages: event.messages.map((message) => masker.mask(message)) }),
+    };
+  }
+  // A policy's message is built from the plan's values: free text like a log line.
+  if (event.type === 'policy.evaluated') return { ...event, message: masker.mask(event.message) };
   return event;
 }
 

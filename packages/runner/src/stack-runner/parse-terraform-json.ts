@@ -13,7 +13,17 @@ interface PlanJson {
  * the plan has changes).
  */
 export function parsePlanChanges(stack: string, text: string): ChangeSummary {
-  const plan = parseJson(stack, 'show -json', text) as PlanJson;
+  return countPlanChanges(parsePlanJson(stack, text));
+}
+
+/** `terraform show -json <planfile>` as data (it holds variables and sensitive values in clear: keep it in memory). */
+export function parsePlanJson(stack: string, text: string): unknown {
+  return parseJson(stack, 'show -json', text);
+}
+
+/** The change summary of a parsed plan (see parsePlanChanges). */
+export function countPlanChanges(parsed: unknown): ChangeSummary {
+  const plan = (parsed ?? {}) as PlanJson;
   const summary: ChangeSummary = { create: 0, update: 0, delete: 0, replace: 0, resources: [] };
   for (const change of plan.resource_changes ?? []) {
     const action = toAction(change.change?.actions ?? []);

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { StackfleetError, terraformPlanFile, type Outputs } from '@stackfleet/core';
 import { createPrivateFile } from '../files/create-private-file.js';
 import { runHooks } from '../hooks/run-hooks.js';
-import { parsePlanChanges, parseTerraformOutputs } from './parse-terraform-json.js';
+import { countPlanChanges, parsePlanJson, parseTerraformOutputs } from './parse-terraform-json.js';
 import { runPhaseProcess } from './run-phase-process.js';
 import { runStackCommand, withEnv } from './run-stack-command.js';
 import type { StackExecution, StackRunnerAdapter } from './types.js';
@@ -55,11 +55,10 @@ export function createTerraformAdapter(options: TerraformAdapterOptions): StackR
       await chmod(planFile, 0o600);
       const hasChanges = exitCode === 2;
       // No changes: skip `show -json`, it would only count zeros.
-      const changes = hasChanges
-        ? parsePlanChanges(execution.stack.name, await showPlan(execution, planFile))
-        : { create: 0, update: 0, delete: 0, replace: 0, resources: [] };
+      const show = hasChanges ? parsePlanJson(execution.stack.name, await showPlan(execution, planFile)) : undefined;
+      const changes = show !== undefined ? countPlanChanges(show) : { create: 0, update: 0, delete: 0, replace: 0, resources: [] };
       await runHooks('afterPlan', execution);
-      return { hasChanges, changes, planFile };
+      return { hasChanges, changes, planFile, ...(show === undefined ? {} : { show }) };
     },
 
     async apply(original, plan) {

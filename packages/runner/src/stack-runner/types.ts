@@ -32,6 +32,11 @@ export interface PlanResult {
   changes?: ChangeSummary;
   /** Saved plan (terraform/tofu) that `apply` must use. */
   planFile?: string;
+  /**
+   * terraform/tofu with changes: the parsed `show -json` of the plan, for
+   * policies. Holds secrets in clear: never emitted, only sanitized.
+   */
+  show?: unknown;
 }
 
 export interface ApplyResult {

@@ -1,0 +1,56 @@
+import type { PolicyCheck, StackPlanEvidence, StackStatus } from '@stackfleet/core';
+import type { PlanResult } from '../stack-runner/types.js';
+import type { EngineRun } from './engine-run.js';
+
+/** What policies make of a stack: go on, or end it with this status and why. */
+export type PolicyStop = { status: Extract<StackStatus, 'denied' | 'awaiting_approval'>; reason: string; messages: string[] };
+
+/**
+ * What policies see of a plan: terraform/tofu the parsed `show -json`
+ * (an empty plan when there were no changes), command stacks the exit code
+ * their plan stands for (2 when it has changes, also when there is no
+ * `commands.plan` and the stack always applies).
+ */
+export function toPlanEvidence(runner: string, plan: PlanResult | undefined): StackPlanEvidence {
+  if (runner === 'terraform' || runner === 'tofu') {
+    return { runner, show: plan?.show ?? { resource_changes: [], output_changes: {} } };
+  }
+  return { runner: 'command', exitCode: plan === undefined || plan.hasChanges ? 2 : 0 };
+}
+
+/**
+ * Asks the run's `kind: plan` policies about one stack's plan (when the run
+ * has a gate), reports every decision (a `policy.evaluated` event and a row in
+ * the store, both masked) and keeps the plan for the run's `kind: run`
+ * policies. Undefined: the stack may go on.
+ */
+export async function checkStackPolicies(run: EngineRun, stack: string, evidence: StackPlanEvidence, secrets: readonly unknown[]): Promise<PolicyStop | undefined> {
+  const gate = run.options.policyGate;
+  if (gate === undefined) return undefined;
+  run.planEvidence.set(stack, { plan: evidence, secrets });
+  const check = await gate.checkStack({ runId: run.options.runId, stack, plan: evidence, secrets });
+  await reportPolicyDecisions(run, stack, check);
+  return describePolicyStop(check);
+}
+
+/** A deny or a pending approval as a stack's end; undefined when the check allows. */
+export function describePolicyStop(check: PolicyCheck): PolicyStop | undefined {
+  if (check.verdict === 'allow') return undefined;
+  const effect = check.verdict === 'deny' ? 'deny' : 'require_approval';
+  const messages = check.decisions.filter((decision) => decision.effect === effect).map((decision) => decision.message);
+  const prefix = check.verdict === 'deny' ? 'denied by policy' : 'awaiting approval';
+  return { status: check.verdict === 'deny' ? 'denied' : 'awaiting_approval', reason: `${prefix}: ${messages.join('; ')}`, messages };
+}
+
+/** Every decision as a `policy.evaluated` event and a stored row (masked by `emit`, and here for the store). */
+export async function reportPolicyDecisions(run: EngineRun, stack: string | undefined, check: PolicyCheck): Promise<void> {
+  if (check.decisions.length === 0) return;
+  const at = run.now().toISOString();
+  const runId = run.options.runId;
+  for (const decision of check.decisions) {
+    run.emit({ type: 'policy.evaluated', runId, ...(stack === undefined ? {} : { stack }), ...decision, at });
+  }
+  await run.options.store.recordPolicyDecisions(
+    check.decisions.map((decision) => ({ runId, stack: stack ?? null, ...decision, message: run.masker.mask(decision.message), at })),
+  );
+}
