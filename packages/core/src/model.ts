@@ -143,6 +143,8 @@ export interface Manifest {
   contexts: Record<string, ContextSpec>;
   stacks: Record<string, StackSpec>;
   policies: PolicyRef[];
+  /** `teams: { NAME: [login...] }`: `input.run.actor.teams` and `approvers: ["team:NAME"]`. */
+  teams: Record<string, string[]>;
 }
 
 /** Finds where a key path (e.g. `stacks.app.vars.subnet`) is in the source. */

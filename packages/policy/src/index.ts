@@ -33,3 +33,5 @@ export {
   type PolicyTestFile,
 } from './test-file/parse-policy-test-file.js';
 export { buildTestCaseInput, diffDecisions, formatDecision, runPolicyTestCase, type TestCaseResult } from './test-file/run-test-case.js';
+export { evaluateAccessGate, evaluateRunGate, evaluateStackGate, toPolicyApprovals, type GateContext, type GateResult } from './gate/evaluate-gate.js';
+export { buildApprovalRecords, type ApprovalRequest } from './gate/build-approvals.js';

@@ -18,7 +18,7 @@ export function buildTestManifest(raw: RawManifest): Manifest {
   }
   return {
     version: 1, source: 'stacks.yaml', repos: {}, settings: { stateDir: '.stackfleet', limits: {} },
-    variables: {}, contexts: {}, policies: [], ...raw, stacks,
+    variables: {}, contexts: {}, policies: [], teams: {}, ...raw, stacks,
   };
 }
 

@@ -7,7 +7,14 @@ import { RUN_SELECTION_OPTIONS, SELECTION_OPTIONS } from './selection-options.js
 const GRAPH_FORMATS = ['ascii', 'dot', 'mermaid', 'json'] as const;
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 
-const autoApprove = { flags: '--auto-approve', description: 'do not ask for confirmation (required when not in a terminal)' };
+const autoApprove = { flags: '--auto-approve', description: 'do not ask for confirmation (required when not in a terminal); never satisfies a require_approval policy' };
+const RUN_TYPES = ['proposed', 'tracked', 'drift', 'local'] as const;
+const runType = {
+  flags: '--run-type <type>',
+  description: 'input.run.type for policies (default: proposed on plan, tracked on apply/destroy, drift on drift)',
+  choices: RUN_TYPES,
+  parse: parseChoiceFlag('--run-type', RUN_TYPES),
+};
 
 /**
  * Every command of the CLI, in `--help` order. commander, `--help`,
@@ -47,15 +54,16 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'plan',
     summary: 'plan the selected stacks in dependency order',
-    exits: '0, 1 error, 2 changes (with --detailed-exitcode)',
+    exits: '0, 1 error, 2 changes (with --detailed-exitcode), 3 denied by policy (with --detailed-exitcode)',
     options: [
       ...RUN_SELECTION_OPTIONS,
       {
         flags: '--detailed-exitcode',
-        description: 'exit 2 when any stack has changes (0 none, 1 error); a command stack without commands.plan is "unknown" and does not count',
+        description: 'exit 2 when any stack has changes, 3 when a policy denies (0 none, 1 error); a command stack without commands.plan is "unknown" and does not count',
       },
       { flags: '--destroy', description: 'preview a destroy (terraform plan -destroy), in destroy order' },
       ...GITHUB_RUN_OPTIONS,
+      runType,
     ],
     globals: RUN_GLOBALS,
     examples: [
@@ -70,10 +78,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'apply',
     summary: 'plan, then apply the selected stacks in order, passing outputs downstream',
-    exits: '0 all ok, 1 any failure, 3 denied by policy',
+    exits: '0 all ok, 1 any failure, 3 denied by policy or awaiting approval',
     options: [
       ...RUN_SELECTION_OPTIONS,
       autoApprove,
+      runType,
       {
         flags: '--lock-timeout <duration>',
         description: 'wait this long (30s, 5m, 1h30m) for a stack locked by another run (default: fail at once)',
@@ -94,6 +103,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       autoApprove,
       { flags: '--lock-timeout <duration>', description: 'wait this long for a stack locked by another run', parse: parseDurationFlag('--lock-timeout') },
       { flags: '--force', description: 'destroy even while live stacks outside the selection depend on it' },
+      runType,
     ],
     globals: RUN_GLOBALS,
     examples: ['stackfleet destroy --stack app --auto-approve', 'stackfleet destroy --stack network --with-dependents --auto-approve'],
@@ -122,6 +132,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--junit <file>', description: 'write a JUnit XML report', complete: 'file' },
       { flags: '--history', description: 'show recorded drift history instead of checking' },
       ...GITHUB_RUN_OPTIONS,
+      runType,
     ],
     globals: RUN_GLOBALS,
     examples: ['stackfleet drift --report drift.md --junit drift.xml', 'stackfleet drift --due --remediate', 'stackfleet drift --github'],
@@ -175,13 +186,29 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'resume',
-    summary: 'continue an interrupted or crashed run without re-applying finished stacks',
-    exits: '0 / 1',
+    summary: 'continue an interrupted or crashed run without re-applying finished stacks; stacks awaiting approval are planned and checked again',
+    exits: '0 / 1, 3 denied by policy or still awaiting approval',
     arguments: [{ syntax: '[run]', description: 'run id (default: the newest interrupted run)' }],
-    options: [{ flags: '--force', description: 'release locks of stacks that were in flight instead of waiting for them to expire' }],
+    options: [
+      { flags: '--force', description: 'release locks of stacks that were in flight instead of waiting for them to expire' },
+      runType,
+    ],
     globals: RUN_GLOBALS,
     examples: ['stackfleet resume', 'stackfleet resume <run-id> --force'],
     load: async () => (await import('../commands/resume.js')).runResumeCommand,
+  },
+  {
+    name: 'approve',
+    summary: 'record an approval of a run (or of some of its stacks) by the current actor',
+    exits: '0 / 1',
+    arguments: [{ syntax: '<run>', description: 'run id' }],
+    options: [
+      { flags: '--stack <glob>', description: 'approve only the stacks of the run matching this glob (default: the whole run)', complete: 'stack' },
+      { flags: '--comment <text>', description: 'why, for the record (input.approvals[].comment)' },
+    ],
+    globals: READ_GLOBALS,
+    examples: ['stackfleet approve <run-id>', 'stackfleet approve <run-id> --stack "db-*" --comment "checked with the DBA"', 'stackfleet resume <run-id>'],
+    load: async () => (await import('../commands/approve.js')).runApproveCommand,
   },
   {
     name: 'gc',

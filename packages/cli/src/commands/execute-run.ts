@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { buildRunPlan, StackfleetError, type ResumeState, type RunCommand, type RunPlan } from '@stackfleet/core';
+import { buildRunPlan, StackfleetError, type PolicyGate, type ResumeState, type RunCommand, type RunPlan, type Store } from '@stackfleet/core';
 import { executeRunPlan, type ExecuteRunOptions, type ExecutedRun, type RunResult } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
@@ -7,6 +7,7 @@ import type { SelectionOptions } from '../options.js';
 import type { RunReportCollector } from '../github/collect-run-report.js';
 import type { RunPolicyContext } from '../github/read-github-policy-context.js';
 import { chooseReporters, type CallerPresentation } from '../output/choose-reporters.js';
+import type { PolicyRunType } from '../policy/create-policy-gate.js';
 import { openRuntime } from '../runtime/open-runtime.js';
 
 export interface RunFlags extends SelectionOptions {
@@ -18,6 +19,8 @@ export interface RunFlags extends SelectionOptions {
   dependents?: boolean;
   /** `plan --destroy`. */
   destroy?: boolean;
+  /** `--run-type`: input.run.type for policies. */
+  runType?: PolicyRunType;
 }
 
 /** `-j`, else settings.concurrency, else min(4, CPUs). */
@@ -56,6 +59,8 @@ export interface ExecuteOptions {
    * for the run's policy evaluation (issue #13 reads it here; `--github` supplies it).
    */
   policyContext?: RunPolicyContext;
+  /** Stacks whose pending approvals a human gave at the terminal prompt (`apply` in a TTY). */
+  approvedAtPrompt?: ReadonlySet<string>;
 }
 
 /** plan/apply/destroy/run/resume: the runtime, the reporters, and the runner's `executeRunPlan`. */
@@ -78,13 +83,14 @@ export function executeRun(context: CommandContext, options: ExecuteOptions): Pr
  */
 export async function startRun<T>(
   context: CommandContext,
-  options: Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'caller' | 'github'>,
+  options: Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'caller' | 'github' | 'policyContext' | 'approvedAtPrompt' | 'resume'>,
   run: (base: ExecuteRunOptions) => Promise<T>,
 ): Promise<T> {
   const { io } = context;
   const { fleet, plan, flags } = options;
   const runtime = await openRuntime(fleet, io.env, context.note);
   try {
+    const policies = await preparePolicies(context, { ...options, store: runtime.store });
     const presentation = await chooseReporters(context, {
       fleet,
       plan,
@@ -106,7 +112,9 @@ export async function startRun<T>(
         listeners: presentation.listeners,
         signal: presentation.interrupts.signal,
         forceSignal: presentation.interrupts.forceSignal,
-        selection: describeSelection(flags),
+        // The actor is kept so that a resumed run knows who planned it (input.run.plannedBy).
+        selection: { ...describeSelection(flags), ...(policies ? { actor: policies.actor } : {}) },
+        ...(policies ? { policyGate: policies.gate } : {}),
         allDependents: flags.allDependents,
         ...(flags.destroy ? { planDestroy: true } : {}),
         lockTimeoutMs: flags.lockTimeout ?? 0,
@@ -126,6 +134,38 @@ export async function startRun<T>(
 function describeSelection(flags: RunFlags): Record<string, unknown> {
   const { affectedStacks, ...rest } = flags;
   return affectedStacks ? { ...rest, affectedStacks: [...affectedStacks.keys()] } : { ...rest };
+}
+
+/**
+ * The run's policy gate, when the manifest names policies (read and parsed
+ * here: a policy that does not parse stops the run before it starts). `run --`
+ * commands are not checked: they change nothing stackfleet could plan.
+ */
+async function preparePolicies(
+  context: CommandContext,
+  options: Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'approvedAtPrompt' | 'resume' | 'policyContext'> & { store: Store },
+): Promise<{ gate: PolicyGate; actor: string } | undefined> {
+  const { fleet, plan, flags } = options;
+  if (fleet.loaded.manifest.policies.length === 0 || plan.command === 'run') return undefined;
+  const [{ readManifestPolicies }, { createPolicyGate, buildPolicyRunInfo }, { readGitIdentity }] = await Promise.all([
+    import('../policy/read-policies.js'),
+    import('../policy/create-policy-gate.js'),
+    import('@stackfleet/vcs'),
+  ]);
+  const plannedBy = options.resume ? (await options.store.getRun(options.resume.runId))?.selection['actor'] : undefined;
+  const gateOptions = {
+    fleet,
+    policies: readManifestPolicies(fleet, context.io.cwd),
+    store: options.store,
+    command: plan.command,
+    ...(flags.runType === undefined ? {} : { runType: flags.runType }),
+    env: context.io.env,
+    git: await readGitIdentity(fleet.manifestDir),
+    ...(options.approvedAtPrompt ? { approvedAtPrompt: options.approvedAtPrompt } : {}),
+    ...(typeof plannedBy === 'string' ? { plannedBy } : {}),
+    ...(options.policyContext ? { github: options.policyContext } : {}),
+  };
+  return { gate: createPolicyGate(gateOptions), actor: buildPolicyRunInfo(gateOptions, '').actor.login };
 }
 
 /**
@@ -151,9 +191,9 @@ export function readLockTuning(env: Record<string, string | undefined>): { lockT
   return { ...(ttl === undefined ? {} : { lockTtlMs: ttl }), ...(poll === undefined ? {} : { lockPollMs: poll }) };
 }
 
-/** SPEC §4 exit codes for run commands. */
+/** SPEC §4 exit codes for run commands: 3 when a policy denied, or a stack waits for an approval. */
 export function exitCodeFor(command: RunCommand, result: RunResult, detailedExitcode = false): number {
-  if (result.status === 'denied') return 3;
+  if (result.status === 'denied' || result.status === 'awaiting_approval') return 3;
   if (result.status !== 'succeeded') return 1;
   if (command === 'plan' && detailedExitcode) return result.summary.changed > 0 ? 2 : 0;
   return 0;
@@ -165,4 +205,9 @@ export function requireApproval(context: CommandContext, command: 'apply' | 'des
   throw new StackfleetError('E_APPROVAL_REQUIRED', `${command} needs approval but there is no terminal to ask in`, {
     hint: `review with \`stackfleet plan\`, then run \`stackfleet ${command} --auto-approve\``,
   });
+}
+
+/** Headless, a stack that needs approval stops the run: say what to run next (stderr, so NDJSON stays clean). */
+export function printApprovalHint(context: CommandContext, runId: string): void {
+  context.note(`run ${runId} is awaiting approval: stackfleet approve ${runId} [--stack GLOB] [--comment TEXT], then stackfleet resume ${runId}`);
 }

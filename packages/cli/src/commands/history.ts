@@ -1,4 +1,16 @@
-import { formatChangeCounts, formatDuration, formatTable, runDir, StackfleetError, type RunRecord, type StackRunRecord } from '@stackfleet/core';
+import type { Writable } from 'node:stream';
+import {
+  formatChangeCounts,
+  formatDuration,
+  formatPolicyDecision,
+  formatTable,
+  runDir,
+  StackfleetError,
+  type ApprovalRecord,
+  type PolicyDecisionRecord,
+  type RunRecord,
+  type StackRunRecord,
+} from '@stackfleet/core';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
 import { openStore } from '../runtime/open-runtime.js';
@@ -51,8 +63,9 @@ export async function runShowCommand(context: CommandContext, _options: unknown,
       throw new StackfleetError('E_UNKNOWN_RUN', `no run "${runId}" in ${fleet.stateDir}`, { hint: 'see `stackfleet history` for run ids' });
     }
     const stackRuns = await store.listStackRuns(run.id);
+    const [decisions, approvals] = await Promise.all([store.listPolicyDecisions(run.id), store.listApprovals(run.id)]);
     if (context.global.json) {
-      writeLine(out, JSON.stringify({ ...run, stackRuns }));
+      writeLine(out, JSON.stringify({ ...run, stackRuns, policyDecisions: decisions, approvals }));
       return 0;
     }
     writeLine(out, `run ${run.id}: ${run.command} ${run.status}`);
@@ -67,9 +80,26 @@ export async function runShowCommand(context: CommandContext, _options: unknown,
       return [stack, row?.state ?? 'pending', row?.durationMs === undefined ? '-' : formatDuration(row.durationMs), row?.reason ?? describeChanges(row) ?? '', row?.logFile ?? ''];
     });
     printTable(out, ['STACK', 'STATUS', 'DURATION', 'DETAIL', 'LOG'], rows);
+    printPolicies(out, decisions, approvals);
     return 0;
   } finally {
     await store.close();
+  }
+}
+
+/** The run's policy decisions (stored masked) and the approvals it was given. */
+function printPolicies(out: Writable, decisions: readonly PolicyDecisionRecord[], approvals: readonly ApprovalRecord[]): void {
+  if (decisions.length > 0) {
+    writeLine(out);
+    writeLine(out, 'policy decisions:');
+    for (const decision of decisions) writeLine(out, `  ${decision.stack ?? '(run)'}: ${formatPolicyDecision(decision)}`);
+  }
+  if (approvals.length > 0) {
+    writeLine(out);
+    writeLine(out, 'approvals:');
+    for (const approval of approvals) {
+      writeLine(out, `  ${approval.stack ?? '(run)'}: ${approval.by} at ${approval.at}${approval.comment ? ` — ${approval.comment}` : ''}`);
+    }
   }
 }
 

@@ -12,13 +12,16 @@ export function isPlanUnknown(manifest: Manifest, stack: string): boolean {
 }
 
 /**
- * `plan`'s exit code. With `--detailed-exitcode`, 2 means some stack *has*
+ * `plan`'s exit code. With `--detailed-exitcode`, 3 means a policy denied,
+ * 2 means some stack *has*
  * changes; a stack whose changes are unknown (see isPlanUnknown) does not
  * count, or a fleet with one such stack could never exit 0.
  */
 export function planExitCode(manifest: Manifest, result: RunResult, detailedExitcode: boolean): { code: number; unknown: string[] } {
   const changed = [...result.stacks].filter(([, outcome]) => outcome.status === 'changed').map(([name]) => name);
   const unknown = changed.filter((name) => isPlanUnknown(manifest, name)).sort();
+  // A plan applies nothing: a policy's deny is news for the detailed exit code only (3), like changes are (2).
+  if (result.status === 'denied') return { code: detailedExitcode ? 3 : 0, unknown };
   if (!detailedExitcode || result.status !== 'succeeded') return { code: exitCodeFor('plan', result, detailedExitcode), unknown };
   return { code: changed.length > unknown.length ? 2 : 0, unknown };
 }

@@ -1,6 +1,6 @@
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
-import { executeRun, exitCodeFor } from './execute-run.js';
+import { executeRun, exitCodeFor, printApprovalHint, type RunFlags } from './execute-run.js';
 import { prepareResume } from './prepare-resume.js';
 
 /**
@@ -10,13 +10,15 @@ import { prepareResume } from './prepare-resume.js';
  * waits for the lease to expire or finds the holder dead), or at once with
  * --force.
  */
-export async function runResumeCommand(context: CommandContext, options: { force?: boolean }, args: string[]): Promise<number> {
+export async function runResumeCommand(context: CommandContext, options: { force?: boolean; runType?: RunFlags['runType'] }, args: string[]): Promise<number> {
   const fleet = context.readFleet();
   const prepared = await prepareResume(context, fleet, args[0], Boolean(options.force));
   if (!prepared) {
     writeLine(context.io.stdout, 'nothing to resume: no interrupted run');
     return 0;
   }
-  const result = await executeRun(context, prepared);
+  const flags = options.runType === undefined ? prepared.flags : { ...prepared.flags, runType: options.runType };
+  const result = await executeRun(context, { ...prepared, flags });
+  if (result.status === 'awaiting_approval') printApprovalHint(context, result.runId);
   return exitCodeFor(prepared.plan.command, result);
 }

@@ -5,7 +5,7 @@ import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { openStore } from '../runtime/open-runtime.js';
-import { buildPlanForCommand, executeRun, exitCodeFor, requireApproval, type ExecuteOptions, type RunFlags } from './execute-run.js';
+import { buildPlanForCommand, executeRun, exitCodeFor, printApprovalHint, requireApproval, type ExecuteOptions, type RunFlags } from './execute-run.js';
 import { findLiveDependents, liveDependentsError } from './find-live-dependents.js';
 import { cleanUpAfterRun } from './gc.js';
 import { planExitCode } from './plan-exit-code.js';
@@ -32,7 +32,12 @@ export async function runPlanCommand(context: CommandContext, given: RunFlags & 
   return code;
 }
 
-/** `stackfleet apply [sel] [--auto-approve] [--github]`: in a terminal without the flag, plan, show the summary, ask. */
+/**
+ * `stackfleet apply [sel] [--auto-approve] [--github]`: in a terminal without
+ * the flag, plan, show the summary and what policies ask for, then ask. With
+ * `kind: run` policies the plan run comes first in any case: they judge all
+ * plans at once, before anything is applied (a deny there stops the apply, exit 3).
+ */
 export async function runApplyCommand(context: CommandContext, given: RunFlags & GithubFlags): Promise<number> {
   requireApproval(context, 'apply', given);
   const fleet = context.readFleet();
@@ -43,25 +48,58 @@ export async function runApplyCommand(context: CommandContext, given: RunFlags &
       executeRun(context, { fleet, plan: await buildPlanForCommand(context, fleet, 'apply', github.flags), flags: github.flags, ...githubRunOptions(github) }),
     );
     await cleanUpAfterRun(context, fleet);
+    if (result.status === 'awaiting_approval') printApprovalHint(context, result.runId);
     return exitCodeFor('apply', result);
   }
   const flags = given;
   const plan = await buildPlanForCommand(context, fleet, 'apply', flags);
-  if (!flags.autoApprove) {
-    const preview = await executeRun(context, { fleet, plan: { ...plan, command: 'plan' }, flags });
+  let approvedAtPrompt: Set<string> | undefined;
+  if (!flags.autoApprove || (await hasRunPolicies(context, fleet))) {
+    // The preview stands for this apply: policies see it as a tracked run unless told otherwise.
+    const preview = await executeRun(context, { fleet, plan: { ...plan, command: 'plan' }, flags: { ...flags, runType: flags.runType ?? 'tracked' } });
+    if (preview.status === 'denied') {
+      context.note(`apply stopped: policies denied the plan (see \`stackfleet show ${preview.runId}\`)`);
+      return 3;
+    }
     if (preview.status !== 'succeeded') return 1;
     if (preview.summary.changed === 0) {
       writeLine(context.io.stdout, 'No changes: nothing to apply.');
       return 0;
     }
-    if (!(await confirm(context, `Apply ${preview.summary.changed} stack(s) with changes?`))) {
-      writeLine(context.io.stdout, 'Apply cancelled.');
-      return 1;
+    if (!flags.autoApprove) {
+      const pending = await readPendingApprovals(context, fleet, preview.runId);
+      for (const line of pending.lines) writeLine(context.io.stdout, line);
+      const question = pending.stacks.size > 0 ? `Approve and apply ${preview.summary.changed} stack(s) with changes?` : `Apply ${preview.summary.changed} stack(s) with changes?`;
+      if (!(await confirm(context, question))) {
+        writeLine(context.io.stdout, 'Apply cancelled.');
+        return 1;
+      }
+      approvedAtPrompt = pending.stacks;
     }
   }
-  const result = await executeRun(context, { fleet, plan, flags });
+  const result = await executeRun(context, { fleet, plan, flags, ...(approvedAtPrompt ? { approvedAtPrompt } : {}) });
   await cleanUpAfterRun(context, fleet);
+  if (result.status === 'awaiting_approval') printApprovalHint(context, result.runId);
   return exitCodeFor('apply', result);
+}
+
+async function hasRunPolicies(context: CommandContext, fleet: Fleet): Promise<boolean> {
+  if (fleet.loaded.manifest.policies.length === 0) return false;
+  const { readManifestPolicies } = await import('../policy/read-policies.js');
+  return readManifestPolicies(fleet, context.io.cwd).some((loaded) => loaded.policy.kind === 'run');
+}
+
+/** The require_approval decisions of a preview run: what the prompt shows, and which stacks a "yes" approves. */
+async function readPendingApprovals(context: CommandContext, fleet: Fleet, runId: string): Promise<{ lines: string[]; stacks: Set<string> }> {
+  if (fleet.loaded.manifest.policies.length === 0) return { lines: [], stacks: new Set() };
+  const store = openStore(fleet, context.io.env);
+  try {
+    const pending = (await store.listPolicyDecisions(runId)).filter((decision) => decision.effect === 'require_approval' && decision.stack !== null);
+    const lines = pending.length === 0 ? [] : ['Policies require approval:', ...pending.map((decision) => `  ${decision.stack}: ${decision.message} (${decision.policy}/${decision.rule})`)];
+    return { lines, stacks: new Set(pending.map((decision) => decision.stack!)) };
+  } finally {
+    await store.close();
+  }
 }
 
 /**

@@ -3,10 +3,13 @@ import {
   createPainter,
   formatChangeCounts,
   formatDuration,
+  formatPolicyDecision,
   formatStatusIcon,
   formatTable,
+  pickPolicyEffectColor,
   pickStatusColor,
   type Painter,
+  type PolicyEvaluatedEvent,
   type PaintStyle,
   type RunEvent,
   type RunSummary,
@@ -40,6 +43,7 @@ export function createPlainReporter(options: PlainReporterOptions): (event: RunE
   const colorOf = new Map<string, PaintStyle>();
   const finished: StackFinishedEvent[] = [];
   const held = new Map<string, string[]>();
+  const decisions: PolicyEvaluatedEvent[] = [];
   let runOrder: string[] = [];
   const prefix = (stack: string) => paint(colorOf.get(stack) ?? 'cyan', `${stack.padEnd(width)} |`);
 
@@ -76,11 +80,18 @@ export function createPlainReporter(options: PlainReporterOptions): (event: RunE
         out.write(`${width > 0 ? prefix(event.stack) : `${event.stack} |`} ${paint(pickStatusColor(event.status), line)}\n`);
         break;
       }
+      case 'policy.evaluated': {
+        decisions.push(event);
+        const who = event.stack === undefined ? 'policy |' : prefix(event.stack);
+        out.write(`${who} ${paint(pickPolicyEffectColor(event.effect), formatPolicyDecision(event))}\n`);
+        break;
+      }
       case 'run.interrupting':
         out.write(`stopping… waiting for ${event.waitingFor.length} stack${event.waitingFor.length === 1 ? '' : 's'}: ${event.waitingFor.join(', ')}\n`);
         break;
       case 'run.finished':
         out.write(formatSummaryTable(sortByRunOrder(finished, runOrder), paint));
+        out.write(formatPolicySummary(decisions, paint));
         out.write(
           `${event.status}: ${event.summary.total} stacks, ${describeCounts(event.summary)} in ${formatDuration(event.summary.durationMs)}\n`,
         );
@@ -93,7 +104,16 @@ export function createPlainReporter(options: PlainReporterOptions): (event: RunE
 
 function describeCounts(summary: RunSummary): string {
   const keys = ['succeeded', 'changed', 'unchanged', 'failed', 'skipped', 'denied'] as const;
-  return keys.filter((key) => summary[key] > 0).map((key) => `${summary[key]} ${key}`).join(', ') || 'nothing to do';
+  const counts = keys.filter((key) => summary[key] > 0).map((key) => `${summary[key]} ${key}`);
+  if (summary.awaitingApproval > 0) counts.push(`${summary.awaitingApproval} awaiting approval`);
+  return counts.join(', ') || 'nothing to do';
+}
+
+/** Every policy decision again under the table, so a warning is not lost in the logs above. */
+function formatPolicySummary(decisions: readonly PolicyEvaluatedEvent[], paint: Painter): string {
+  if (decisions.length === 0) return '';
+  const lines = decisions.map((decision) => `  ${decision.stack ?? '(run)'}: ${paint(pickPolicyEffectColor(decision.effect), formatPolicyDecision(decision))}`);
+  return `policies:\n${lines.join('\n')}\n`;
 }
 
 function sortByRunOrder(rows: readonly StackFinishedEvent[], order: readonly string[]): StackFinishedEvent[] {

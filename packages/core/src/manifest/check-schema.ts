@@ -73,6 +73,7 @@ function salvageManifest(data: unknown): RawManifest | undefined {
     settings: keepValid(shape.settings, data['settings']),
     variables: keepValid(shape.variables, data['variables']),
     policies: keepValid(shape.policies, data['policies']),
+    teams: keepValid(shape.teams, data['teams']),
   };
   for (const section of NAMED_SECTIONS) {
     const entries = data[section];

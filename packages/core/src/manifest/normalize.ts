@@ -49,6 +49,7 @@ export function normalizeManifest(raw: RawManifest, source: string): Manifest {
         ...(policy.runners === undefined ? {} : { runners: policy.runners }),
       }),
     ),
+    teams: raw.teams,
   };
 }
 

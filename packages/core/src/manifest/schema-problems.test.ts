@@ -16,7 +16,7 @@ describe('schema problems', () => {
   it('reports an unknown top-level key (E_UNKNOWN_KEY)', () => {
     expect(formatProblems(lines('version: 1', 'stack:', '  app:', '    path: a'))).toMatchInlineSnapshot(`
       "E_UNKNOWN_KEY stacks.yaml:2:1 stack: unknown key "stack" (did you mean "stacks"?)
-        hint: valid keys here: contexts, policies, repos, settings, stacks, variables, version"
+        hint: valid keys here: contexts, policies, repos, settings, stacks, teams, variables, version"
     `);
   });
 

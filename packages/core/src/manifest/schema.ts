@@ -165,6 +165,10 @@ export const manifestSchema = z
     contexts: z.record(z.string(), contextSchema).default({}).describe('Named contexts.'),
     stacks: z.record(z.string(), stackSchema).default({}).describe('The stacks, by name.'),
     policies: z.array(policyRefSchema).default([]).describe('Policy files and the stacks they apply to.'),
+    teams: z
+      .record(z.string(), z.array(z.string()))
+      .default({})
+      .describe('Teams by name, each a list of logins: policies see them as `input.run.actor.teams`, and `approvers: ["team:NAME"]` names them.'),
   })
   .describe('stackfleet manifest (stacks.yaml).');
 

@@ -266,6 +266,7 @@ describe('parseManifest on the SPEC §2 example', () => {
             "watch": [],
           },
         },
+        "teams": {},
         "variables": {
           "region": "eu-west-1",
         },

@@ -132,10 +132,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       finish(index, 'failed', reason);
       return skipDescendants(index, `dependency ${name} failed`);
     },
-    skip(name, reason) {
+    skip(name, reason, dependentsReason) {
       const index = endRunning(name, 'skip');
       finish(index, 'skipped', reason);
-      return skipDescendants(index, `dependency ${name} skipped`);
+      return skipDescendants(index, dependentsReason ?? `dependency ${name} skipped`);
     },
     stopStarting(reason) {
       stopped = true;

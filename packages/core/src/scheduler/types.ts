@@ -41,7 +41,7 @@ export interface Scheduler {
    */
   fail(name: string, reason: string): SkippedStack[];
   /** A running stack ended without doing its work (e.g. denied by policy); dependents are skipped like after `fail`. */
-  skip(name: string, reason: string): SkippedStack[];
+  skip(name: string, reason: string, dependentsReason?: string): SkippedStack[];
   /**
    * Fail-fast or Ctrl-C: nothing new starts; returns every never-started stack,
    * now skipped with `reason`, in `stacks` order. Running stacks still report back.

@@ -1,4 +1,4 @@
-import type { RunnerKind } from '@stackfleet/core';
+import type { RunnerKind, StackPlanEvidence } from '@stackfleet/core';
 import type { PolicyApproval } from '../evaluate/decide-verdict.js';
 
 export interface PolicyActor {
@@ -48,10 +48,8 @@ export interface PolicyTerraformPlan {
   output_changes: Record<string, Record<string, unknown>>;
 }
 
-/** What a stack's plan produced, as the runner has it. */
-export type StackPlanResult =
-  | { runner: 'command'; /** The plan command's exit code: 0 no changes, 2 changes. */ exitCode: number }
-  | { runner: 'terraform' | 'tofu'; /** Parsed `terraform show -json` of the plan. */ show: unknown };
+/** What a stack's plan produced, as the runner has it (core's `StackPlanEvidence`). */
+export type StackPlanResult = StackPlanEvidence;
 
 export interface StackPolicyInput {
   run: PolicyRunInfo;

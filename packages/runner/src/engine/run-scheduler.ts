@@ -1,6 +1,6 @@
 import { createScheduler, type Manifest, type RunPlan, type Scheduler } from '@stackfleet/core';
 
-export type RunScheduler = Pick<Scheduler, 'next' | 'complete' | 'fail' | 'stopStarting' | 'markDone'>;
+export type RunScheduler = Pick<Scheduler, 'next' | 'complete' | 'fail' | 'skip' | 'stopStarting' | 'markDone'>;
 
 /**
  * The core scheduler over a plan's stacks. For `destroy` the plan's `needs`

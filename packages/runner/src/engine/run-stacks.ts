@@ -207,7 +207,7 @@ async function settleStack(
     await finishStack(run, outcomes, name, outcome);
     return;
   }
-  const skipped = scheduler.fail(name, why);
+  const skipped = outcome.status === 'failed' ? scheduler.fail(name, why) : scheduler.skip(name, outcome.reason ?? why, why);
   await finishStack(run, outcomes, name, outcome);
   for (const { stack, reason } of skipped) {
     if (!outcomes.has(stack)) await finishStack(run, outcomes, stack, { status: 'skipped', reason, durationMs: 0 });

@@ -1,0 +1,44 @@
+import { StackfleetError } from '@stackfleet/core';
+import { buildApprovalRecords } from '@stackfleet/policy';
+import { readGitIdentity } from '@stackfleet/vcs';
+import type { CommandContext } from '../command-context.js';
+import { writeLine } from '../io.js';
+import { buildPolicyRunInfo } from '../policy/create-policy-gate.js';
+import { openStore } from '../runtime/open-runtime.js';
+
+/**
+ * `stackfleet approve RUN [--stack GLOB] [--comment TEXT]`: records an
+ * approval by the current actor (STACKFLEET_ACTOR, CI, git, user@host) for
+ * the run or some of its stacks. Policies see it as `input.approvals` when
+ * the run continues (`stackfleet resume RUN`).
+ */
+export async function runApproveCommand(context: CommandContext, options: { stack?: string; comment?: string }, args: string[]): Promise<number> {
+  const runId = args[0] ?? '';
+  const fleet = context.readFleet();
+  const store = openStore(fleet, context.io.env);
+  try {
+    const run = await store.getRun(runId);
+    if (!run) throw new StackfleetError('E_UNKNOWN_RUN', `no run "${runId}" in ${fleet.stateDir}`, { hint: 'see `stackfleet history` for run ids' });
+    const command = run.command === 'run' ? 'apply' : run.command;
+    const { actor } = buildPolicyRunInfo({ fleet, command, env: context.io.env, git: await readGitIdentity(fleet.manifestDir) }, run.id);
+    const records = buildApprovalRecords({
+      runId: run.id,
+      runStacks: run.stacks,
+      ...(options.stack === undefined ? {} : { stackGlob: options.stack }),
+      by: actor.login,
+      at: new Date().toISOString(),
+      ...(options.comment === undefined ? {} : { comment: options.comment }),
+    });
+    for (const record of records) await store.recordApproval(record);
+    if (context.global.json) {
+      for (const record of records) writeLine(context.io.stdout, JSON.stringify({ type: 'approval', ...record, source: actor.source }));
+    } else {
+      const what = records.length === 1 && records[0]!.stack === null ? `run ${run.id}` : `${records.map((record) => record.stack).join(', ')} in run ${run.id}`;
+      writeLine(context.io.stdout, `approved ${what} as ${actor.login} (from ${actor.source})`);
+      if (run.status === 'awaiting_approval') writeLine(context.io.stdout, `continue it with: stackfleet resume ${run.id}`);
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

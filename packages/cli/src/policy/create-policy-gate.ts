@@ -1,0 +1,137 @@
+import { hostname, userInfo } from 'node:os';
+import type { PolicyCheck, PolicyGate, Store } from '@stackfleet/core';
+import {
+  buildRunInfo,
+  resolveActor,
+  evaluateAccessGate,
+  evaluateRunGate,
+  evaluateStackGate,
+  type GateContext,
+  type GateResult,
+  type LoadedPolicy,
+  type PolicyRunInfo,
+} from '@stackfleet/policy';
+import { runPolicyCommand } from '@stackfleet/runner';
+import type { GitIdentity } from '@stackfleet/vcs';
+import type { RunPolicyContext } from '../github/read-github-policy-context.js';
+import type { Fleet } from '../manifest/read-manifest.js';
+
+export type PolicyRunCommand = PolicyRunInfo['command'];
+export type PolicyRunType = PolicyRunInfo['type'];
+
+export interface PolicyGateOptions {
+  fleet: Fleet;
+  policies: readonly LoadedPolicy[];
+  store: Store;
+  command: PolicyRunCommand;
+  /** `--run-type`. */
+  runType?: PolicyRunType;
+  env: Record<string, string | undefined>;
+  git: GitIdentity;
+  /**
+   * Stacks a human approved at the terminal prompt before this run started
+   * (`apply` in a TTY): their pending approvals are recorded in the run, by the
+   * actor, and count as given. A deny still denies.
+   */
+  approvedAtPrompt?: ReadonlySet<string>;
+  /**
+   * `--github`: what the pull request says (github/read-github-policy-context.ts):
+   * the actor with its GitHub teams, the PR number, the run type, and the PR's
+   * review approvals, which count as approvals of the whole run.
+   */
+  github?: RunPolicyContext;
+  /** Resume: the login that started the run (`input.run.plannedBy`); the invoker is `input.run.actor`. */
+  plannedBy?: string;
+  /** @default () => new Date() */
+  now?: () => Date;
+}
+
+/** The run's actor and facts, once per process: the same for every check of the run. */
+export function buildPolicyRunInfo(
+  options: Pick<PolicyGateOptions, 'fleet' | 'command' | 'runType' | 'env' | 'git' | 'plannedBy' | 'github'>,
+  runId: string,
+): PolicyRunInfo {
+  const teams = options.fleet.loaded.manifest.teams;
+  const github = options.github;
+  const runType = options.runType ?? github?.runType;
+  const info = buildRunInfo({
+    id: runId,
+    command: options.command,
+    ...(runType === undefined ? {} : { type: runType }),
+    ...(github?.pr === undefined ? {} : { pr: github.pr }),
+    env: options.env,
+    ...(options.git.email === undefined ? {} : { gitEmail: options.git.email }),
+    userAtHost: readUserAtHost(),
+    teams,
+    branch: options.env['GITHUB_HEAD_REF'] || options.git.branch || null,
+    commit: options.git.commit ?? null,
+    ...(options.plannedBy === undefined ? {} : { plannedBy: { ...resolveActor({ STACKFLEET_ACTOR: options.plannedBy }, undefined, '', teams), source: 'run' } }),
+  });
+  if (github?.actor === undefined || options.env['STACKFLEET_ACTOR']) return info;
+  // GitHub's actor, with its GitHub teams beside the manifest's.
+  const manifestTeams = resolveActor({ STACKFLEET_ACTOR: github.actor.login }, undefined, '', teams).teams;
+  const actorTeams = [...new Set([...manifestTeams, ...github.actor.teams])].sort();
+  return { ...info, actor: { login: github.actor.login, name: github.actor.login, source: github.actor.source, teams: actorTeams } };
+}
+
+/**
+ * The bridge between a run (runner's `PolicyGate`) and the `policy` package:
+ * builds `input.run` (actor, teams, type), reads the run's approvals from the
+ * store at each check, and evaluates the policies (exec ones through the
+ * runner's `runPolicyCommand`, with only PATH, HOME and STACKFLEET_*).
+ */
+export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
+  const { fleet, store } = options;
+  const specs = fleet.loaded.manifest.stacks;
+  const now = options.now ?? (() => new Date());
+  const contextFor = async (runId: string): Promise<GateContext> => ({
+    policies: options.policies,
+    run: buildPolicyRunInfo(options, runId),
+    teams: fleet.loaded.manifest.teams,
+    // A pull request's review approvals count for the whole run, beside those of `stackfleet approve`.
+    approvals: [
+      ...(await store.listApprovals(runId)),
+      ...(options.github?.approvals ?? []).map((approval) => ({ runId, stack: null, by: approval.by, at: approval.at, ...(approval.comment ? { comment: approval.comment } : {}) })),
+    ],
+    evaluate: { runCommand: runPolicyCommand, env: options.env },
+  });
+  const specOf = (stack: string) => {
+    const spec = specs[stack];
+    if (spec === undefined) throw new Error(`policy gate: unknown stack "${stack}"`);
+    return spec;
+  };
+  return {
+    async checkAccess({ runId, stacks }) {
+      return toCheck(await evaluateAccessGate(await contextFor(runId), stacks.map(specOf)));
+    },
+    async checkStack({ runId, stack, plan, secrets }) {
+      let context = await contextFor(runId);
+      let result = await evaluateStackGate(context, specOf(stack), plan, secrets);
+      if (result.verdict === 'awaiting_approval' && options.approvedAtPrompt?.has(stack)) {
+        await store.recordApproval({ runId, stack, by: context.run.actor.login, at: now().toISOString(), comment: 'approved at the terminal prompt' });
+        context = await contextFor(runId);
+        result = await evaluateStackGate(context, specOf(stack), plan, secrets);
+        // The human at the prompt saw these reasons and said yes: that is the approval, even of their own run.
+        if (result.verdict === 'awaiting_approval') result = { ...result, verdict: 'allow' };
+      }
+      return toCheck(result);
+    },
+    async checkRun({ runId, stacks, secrets }) {
+      return toCheck(await evaluateRunGate(await contextFor(runId), stacks.map(({ stack, plan }) => ({ spec: specOf(stack), plan })), secrets));
+    },
+  };
+}
+
+function toCheck(result: GateResult): PolicyCheck {
+  return { verdict: result.verdict, decisions: result.decisions };
+}
+
+function readUserAtHost(): string {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (some containers): the host alone still says where.
+  }
+  return `${user}@${hostname()}`;
+}

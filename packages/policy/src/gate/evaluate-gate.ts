@@ -1,0 +1,93 @@
+import type { ApprovalRecord, PolicyCheck, StackPlanEvidence, StackSpec } from '@stackfleet/core';
+import { evaluatePolicies, evaluatePolicy, type EvaluateOptions } from '../evaluate/evaluate-policy.js';
+import { decideVerdict, type PolicyApproval } from '../evaluate/decide-verdict.js';
+import { buildAccessPolicyInput, buildRunPolicyInput, buildStackPolicyInput, describeStack } from '../input/build-policy-input.js';
+import type { PolicyRunInfo } from '../input/types.js';
+import { selectRunPolicies, selectStackPolicies, type LoadedPolicy } from '../select/select-policies.js';
+import type { PolicyDecision } from '../types.js';
+
+type StackFacts = Pick<StackSpec, 'name' | 'labels' | 'repo' | 'path' | 'runner'>;
+
+/** Everything a run's policies are evaluated against, besides the plans. */
+export interface GateContext {
+  policies: readonly LoadedPolicy[];
+  run: PolicyRunInfo;
+  /** The manifest's `teams:`, for approvers' teams and `approvers: ["team:NAME"]`. */
+  teams?: Readonly<Record<string, readonly string[]>>;
+  /** Approvals stored for the run (of the run, stack null, or of one stack). */
+  approvals: readonly ApprovalRecord[];
+  evaluate?: EvaluateOptions;
+}
+
+/** One gate check with the raw decisions (for `policy eval`-like printing and tests). */
+export interface GateResult extends PolicyCheck {
+  raw: PolicyDecision[];
+}
+
+/** `kind: plan` policies of one stack over its plan: decisions, then deny / awaiting approval / allow. */
+export async function evaluateStackGate(context: GateContext, stack: StackFacts, plan: StackPlanEvidence, secrets: readonly unknown[]): Promise<GateResult> {
+  const policies = selectStackPolicies(context.policies, 'plan', stack);
+  if (policies.length === 0) return toGateResult([], context, []);
+  const approvals = toPolicyApprovals(context, stack.name);
+  const input = buildStackPolicyInput({ run: context.run, stack: describeStack(stack), plan, secrets, approvals });
+  return toGateResult(await evaluatePolicies(policies, input, context.evaluate), context, approvals);
+}
+
+/**
+ * `kind: run` policies once over every planned stack (each policy sees the
+ * stacks it applies to). A pure function of its inputs besides exec
+ * policies' processes: the apply flow that plans everything first calls it too.
+ */
+export async function evaluateRunGate(
+  context: GateContext,
+  stacks: readonly { spec: StackFacts; plan: StackPlanEvidence }[],
+  secrets: readonly unknown[],
+): Promise<GateResult> {
+  const approvals = toPolicyApprovals(context, null);
+  const decisions: PolicyDecision[] = [];
+  for (const selected of selectRunPolicies(context.policies, 'run', stacks.map((stack) => stack.spec))) {
+    const included = stacks.filter((stack) => selected.stacks.includes(stack.spec));
+    const input = buildRunPolicyInput({
+      run: context.run,
+      stacks: included.map((stack) => ({ stack: describeStack(stack.spec), plan: stack.plan })),
+      secrets,
+      approvals,
+    });
+    decisions.push(...(await evaluatePolicy(selected.policy, input, context.evaluate)));
+  }
+  return toGateResult(decisions, context, approvals);
+}
+
+/** `kind: access` policies before anything runs: who runs which stacks (no plans). */
+export async function evaluateAccessGate(context: GateContext, stacks: readonly StackFacts[]): Promise<GateResult> {
+  const decisions: PolicyDecision[] = [];
+  for (const selected of selectRunPolicies(context.policies, 'access', stacks)) {
+    const input = buildAccessPolicyInput(context.run, selected.stacks.map(describeStack));
+    decisions.push(...(await evaluatePolicy(selected.policy, input, context.evaluate)));
+  }
+  return toGateResult(decisions, context, toPolicyApprovals(context, null));
+}
+
+/** The approvals a stack's policies see: the run's own (stack null) and that stack's. */
+export function toPolicyApprovals(context: Pick<GateContext, 'approvals' | 'teams'>, stack: string | null): PolicyApproval[] {
+  const teams = context.teams ?? {};
+  return context.approvals
+    .filter((approval) => approval.stack === null || approval.stack === stack)
+    .map((approval) => ({
+      by: approval.by,
+      at: approval.at,
+      ...(approval.comment === undefined ? {} : { comment: approval.comment }),
+      teams: Object.keys(teams).filter((team) => teams[team]!.includes(approval.by)).sort(),
+    }));
+}
+
+function toGateResult(decisions: PolicyDecision[], context: GateContext, approvals: readonly PolicyApproval[]): GateResult {
+  // "Anyone but the run's actor" means whoever started the run: a resumed run's invoker may be its approver.
+  const actor = context.run.plannedBy?.login ?? context.run.actor.login;
+  const summary = decideVerdict(decisions, { approvals, actor, ...(context.teams ? { teams: context.teams } : {}) });
+  return {
+    verdict: summary.verdict,
+    decisions: decisions.map(({ policy, rule, effect, message }) => ({ policy, rule, effect, message })),
+    raw: decisions,
+  };
+}
