@@ -34,5 +34,8 @@ export function buildRemediation(settings: DriftChecks['settings'], log: Remedia
       log.decisions.set(stack, { status: 'applied' });
       return true;
     },
+    refuse(stack, reason) {
+      log.decisions.set(stack, { status: 'needs-human', reason });
+    },
   };
 }

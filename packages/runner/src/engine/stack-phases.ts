@@ -83,7 +83,10 @@ async function checkDrift(context: PhaseContext): Promise<PhasesResult> {
   if (!remediation?.stacks.has(context.name) || !(await remediation.decide(context.name, plan))) return { status: 'changed' };
   // A remediation is an apply: the same policies stand between its plan and it (input.run.type drift).
   const stop = await checkPolicies(context, plan);
-  if (stop !== undefined) return { status: 'changed', reason: `remediation ${stop.reason}`, messages: stop.messages };
+  if (stop !== undefined) {
+    remediation.refuse?.(context.name, `remediation ${stop.reason}`);
+    return { status: 'changed', reason: `remediation ${stop.reason}`, messages: stop.messages };
+  }
   context.assertInputsApplicable?.();
   return { ...(await applyPlan(context, plan)), reason: 'drift remediated' };
 }

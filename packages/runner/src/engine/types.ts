@@ -76,6 +76,8 @@ export interface RunOptions {
 export interface DriftRemediation {
   stacks: ReadonlySet<string>;
   decide: (stack: string, plan: PlanResult) => boolean | Promise<boolean>;
+  /** After `decide` said yes, policies said no (deny, or an approval is pending): the stack is not remediated. */
+  refuse?: (stack: string, reason: string) => void;
 }
 
 /** How one stack ended. */

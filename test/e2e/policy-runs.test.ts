@@ -1,0 +1,219 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, parseJsonLines, runStackfleet, testEnv, type JsonLine } from '../support/cli.js';
+
+const SECRET = 'db-secret-e2e-91c7f';
+
+/** A terraform stack (db, labelled prod) and a command stack after it (app). */
+const MANIFEST = `version: 1
+teams: { platform: [alice, bob] }
+contexts:
+  prod:
+    attachTo: { labels: [prod] }
+    secrets:
+      TF_VAR_password: { fromEnv: E2E_DB_PASSWORD }
+stacks:
+  db:
+    path: db
+    labels: [prod]
+    drift: { remediate: true }
+  app:
+    path: app
+    runner: command
+    dependsOn: [db]
+    commands: { plan: "exit 2", apply: "echo applied" }
+policies:
+  - file: policies/guard.policy.yaml
+  - file: policies/record.policy.yaml
+    runners: [terraform]
+  - file: policies/access.policy.yaml
+`;
+
+/** plan: approval above 2 creates, no deletes, a warning on every update. */
+const GUARD = `kind: plan
+rules:
+  - name: big-change
+    effect: require_approval
+    when: input.changes.add > 2.0
+    message: '"creates " + string(int(input.changes.add)) + " resources"'
+  - name: no-deletes
+    effect: deny
+    when: has(input.terraform) && input.terraform.resource_changes.exists(r, r.change.actions == ["delete"])
+    message: '"deletes " + input.terraform.resource_changes.filter(r, r.change.actions == ["delete"]).map(r, r.address).join(", ")'
+  - name: updates
+    effect: warn
+    when: input.changes.change > 0.0
+    message: 'string(int(input.changes.change)) + " update(s) by " + input.run.actor.login + " (" + input.run.actor.teams.join(",") + ", " + input.run.type + ")"'
+`;
+
+/** exec: records its stdin and environment; a file switch makes it fail (fail closed). */
+const RECORD = `kind: plan
+engine: exec
+command: ./record.sh
+`;
+const RECORD_SH = `#!/bin/sh
+cat > "$STACKFLEET_E2E_OUT/stdin.json"
+env > "$STACKFLEET_E2E_OUT/env.txt"
+if [ -f "$STACKFLEET_E2E_OUT/break" ]; then echo "policy script broke" >&2; exit 7; fi
+echo '{}'
+`;
+
+const ACCESS = `kind: access
+rules:
+  - name: no-mallory
+    effect: deny
+    when: input.run.actor.login == "mallory"
+    message: '"mallory may not " + input.run.command + " " + input.stacks.map(s, s.stack.name).join(", ")'
+`;
+
+const resource = (name: string, input: string) => `resource "terraform_data" "${name}" {\n  input = ${input}\n}\n`;
+const PASSWORD_VAR = 'variable "password" {\n  type      = string\n  sensitive = true\n}\n';
+
+describe('policies in real runs (terraform and command stacks)', () => {
+  let dir: string;
+  let out: string;
+  let cleanup: () => void;
+  const env = (actor: string) => testEnv({ STACKFLEET_ACTOR: actor, E2E_DB_PASSWORD: SECRET, STACKFLEET_E2E_OUT: out });
+  const stackfleet = (actor: string, ...args: string[]) => runStackfleet(args, { cwd: dir, env: env(actor) });
+  const writeDb = (main: string) => writeFileSync(join(dir, 'db', 'main.tf'), PASSWORD_VAR + main);
+  const events = (stdout: string, type: string): JsonLine[] => parseJsonLines(stdout).filter((event) => event.type === type);
+  const finished = (stdout: string) => Object.fromEntries(events(stdout, 'stack.finished').map((event) => [event.stack, event]));
+
+  beforeAll(() => {
+    ({ dir, cleanup } = makeTempDir('stackfleet-policy-runs-'));
+    out = join(dir, 'out');
+    for (const sub of ['db', 'app', 'policies', 'out']) mkdirSync(join(dir, sub));
+    writeFileSync(join(dir, 'stacks.yaml'), MANIFEST);
+    writeFileSync(join(dir, 'policies', 'guard.policy.yaml'), GUARD);
+    writeFileSync(join(dir, 'policies', 'record.policy.yaml'), RECORD);
+    writeFileSync(join(dir, 'policies', 'record.sh'), RECORD_SH);
+    chmodSync(join(dir, 'policies', 'record.sh'), 0o755);
+    writeFileSync(join(dir, 'policies', 'access.policy.yaml'), ACCESS);
+    // Three creates, one of them carrying the secret through a sensitive variable.
+    writeDb(resource('a', '{ tier = "data" }') + resource('b', '"keep"') + resource('c', 'var.password'));
+  });
+  afterAll(() => cleanup());
+
+  let awaitingRun = '';
+
+  it('stops a stack that needs approval: awaiting_approval, dependents skipped, exit 3 and the approve command', () => {
+    const result = stackfleet('alice', 'apply', '--auto-approve', '--json');
+    expect(result.code, result.stderr).toBe(3);
+    const stacks = finished(result.stdout);
+    expect(stacks['db']).toMatchObject({ status: 'awaiting_approval', messages: ['creates 3 resources'] });
+    expect(stacks['app']).toMatchObject({ status: 'skipped', reason: 'dependency db is awaiting approval' });
+    expect(events(result.stdout, 'policy.evaluated')).toEqual([
+      expect.objectContaining({ stack: 'db', policy: 'guard', rule: 'big-change', effect: 'require_approval', message: 'creates 3 resources' }),
+    ]);
+    const run = events(result.stdout, 'run.finished')[0]!;
+    expect(run).toMatchObject({ status: 'awaiting_approval', summary: expect.objectContaining({ awaitingApproval: 1, skipped: 1 }) });
+    awaitingRun = String(run['runId']);
+    expect(result.stderr).toContain(`stackfleet approve ${awaitingRun}`);
+    expect(existsSync(join(dir, 'db', 'terraform.tfstate'))).toBe(false);
+  });
+
+  it('hands an exec policy the sanitized input on stdin: no secret, no stack environment', () => {
+    const stdin = readFileSync(join(out, 'stdin.json'), 'utf8');
+    const document = JSON.parse(stdin) as { stack: { name: string }; changes: { add: number }; terraform: { resource_changes: unknown[] } };
+    expect(document.stack.name).toBe('db');
+    expect(document.changes.add).toBe(3);
+    expect(document.terraform.resource_changes).toHaveLength(3);
+    expect(stdin).not.toContain(SECRET);
+    expect(stdin).toContain('<sensitive:');
+    const environment = readFileSync(join(out, 'env.txt'), 'utf8');
+    expect(environment).not.toContain(SECRET);
+    expect(environment).not.toContain('E2E_DB_PASSWORD');
+    expect(environment).toContain('STACKFLEET_ACTOR=alice');
+  });
+
+  it('does not count the planner approving their own run; another approver lets resume apply it', () => {
+    expect(stackfleet('alice', 'approve', awaitingRun).code).toBe(0);
+    const again = stackfleet('alice', 'resume', awaitingRun, '--json');
+    expect(again.code, again.stderr).toBe(3);
+    expect(finished(again.stdout)['db']).toMatchObject({ status: 'awaiting_approval' });
+
+    const approved = stackfleet('bob', 'approve', awaitingRun, '--stack', 'd*', '--comment', 'checked');
+    expect(approved.stdout).toContain(`approved db in run ${awaitingRun} as bob (from STACKFLEET_ACTOR)`);
+    const resumed = stackfleet('alice', 'resume', awaitingRun, '--json');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(finished(resumed.stdout)['db']).toMatchObject({ status: 'succeeded' });
+    expect(finished(resumed.stdout)['app']).toMatchObject({ status: 'succeeded' });
+
+    const show = stackfleet('alice', 'show', awaitingRun);
+    expect(show.stdout).toContain('db: require_approval: creates 3 resources (guard/big-change)');
+    expect(show.stdout).toMatch(/db: bob at \S+ — checked/);
+    expect(show.stdout).toMatch(/\(run\): alice at /);
+  });
+
+  it('denies a plan that deletes: denied with messages, not applied, dependents skipped, exit 3', () => {
+    writeDb(resource('a', '{ tier = "data", size = 2 }') + resource('c', 'var.password'));
+    const result = stackfleet('alice', 'apply', '--auto-approve', '--json');
+    expect(result.code, result.stderr).toBe(3);
+    const stacks = finished(result.stdout);
+    expect(stacks['db']).toMatchObject({ status: 'denied', messages: ['deletes terraform_data.b'] });
+    expect(stacks['app']).toMatchObject({ status: 'skipped', reason: 'dependency db was denied by policy' });
+    expect(events(result.stdout, 'policy.evaluated').map((event) => `${event['effect']} ${event['message']}`)).toEqual([
+      'deny deletes terraform_data.b',
+      'warn 1 update(s) by alice (platform, tracked)',
+    ]);
+    expect(events(result.stdout, 'run.finished')[0]).toMatchObject({ status: 'denied' });
+    const state = readFileSync(join(dir, 'db', 'terraform.tfstate'), 'utf8');
+    expect(state).toContain('"b"');
+  });
+
+  it('plan prints the decisions per stack; --detailed-exitcode makes a deny exit 3', () => {
+    const plain = stackfleet('carol', 'plan', '--run-type', 'local');
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toContain('db   | deny: deletes terraform_data.b (guard/no-deletes)');
+    expect(plain.stdout).toContain('db   | warn: 1 update(s) by carol (, local) (guard/updates)');
+    expect(plain.stdout).toContain('⊘ denied');
+    expect(stackfleet('carol', 'plan', '--detailed-exitcode').code).toBe(3);
+  });
+
+  it('fails closed: an exec policy that errors denies the stack with its error', () => {
+    writeDb(resource('a', '{ tier = "data", size = 3 }') + resource('b', '"keep"') + resource('c', 'var.password'));
+    writeFileSync(join(out, 'break'), '');
+    try {
+      const result = stackfleet('alice', 'apply', '--auto-approve', '--json');
+      expect(result.code, result.stderr).toBe(3);
+      const db = finished(result.stdout)['db']!;
+      expect(db['status']).toBe('denied');
+      expect(String((db['messages'] as string[])[0])).toBe('evaluation failed: command exited with code 7: policy script broke');
+    } finally {
+      rmSync(join(out, 'break'));
+    }
+    const applied = stackfleet('alice', 'apply', '--auto-approve');
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('db   | warn: 1 update(s) by alice (platform, tracked) (guard/updates)');
+    expect(applied.stdout).toMatch(/policies:\n {2}db: warn: 1 update/);
+  });
+
+  it('an access deny stops the run before any stack starts, records it denied and exits 3', () => {
+    const result = stackfleet('mallory', 'apply', '--auto-approve', '--json');
+    expect(result.code, result.stderr).toBe(3);
+    const types = parseJsonLines(result.stdout).map((event) => event.type);
+    expect(types).toContain('run.started');
+    expect(types).not.toContain('stack.started');
+    expect(events(result.stdout, 'policy.evaluated')).toEqual([
+      expect.objectContaining({ policy: 'access', rule: 'no-mallory', effect: 'deny', message: 'mallory may not apply db, app' }),
+    ]);
+    const run = events(result.stdout, 'run.finished')[0]!;
+    expect(run['status']).toBe('denied');
+    const show = stackfleet('alice', 'show', String(run['runId']));
+    expect(show.stdout).toContain('apply denied');
+    expect(show.stdout).toContain('(run): deny: mallory may not apply db, app (access/no-mallory)');
+  });
+
+  it('drift --remediate passes the remediation plan through the policies (type drift)', () => {
+    const result = spawnSync('terraform', ['state', 'rm', 'terraform_data.b'], { cwd: join(dir, 'db'), env: testEnv(), encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    writeDb(resource('a', '{ tier = "data", size = 3 }') + resource('b', '"keep"') + resource('c', 'var.password') + resource('d', '1') + resource('e', '2'));
+    const drift = stackfleet('alice', 'drift', '--remediate', '--stack', 'db', '--json');
+    expect(drift.code, drift.stderr).toBe(2);
+    expect(finished(drift.stdout)['db']).toMatchObject({ status: 'changed', reason: 'remediation awaiting approval: creates 3 resources' });
+    expect(events(drift.stdout, 'policy.evaluated')[0]).toMatchObject({ rule: 'big-change', effect: 'require_approval' });
+    expect(readFileSync(join(dir, 'db', 'terraform.tfstate'), 'utf8')).not.toContain('"e"');
+  });
+});
