@@ -217,3 +217,50 @@ describe('policies in real runs (terraform and command stacks)', () => {
     expect(readFileSync(join(dir, 'db', 'terraform.tfstate'), 'utf8')).not.toContain('"e"');
   });
 });
+
+describe('run policies over every planned stack (command stacks)', () => {
+  let dir: string;
+  let cleanup: () => void;
+  const RUN_POLICY = `kind: run
+rules:
+  - name: one-at-a-time
+    effect: deny
+    when: input.stacks.filter(s, s.changes.total > 0.0).size() > 1
+    message: '"too many stacks change at once: " + input.stacks.map(s, s.stack.name).join(", ")'
+`;
+
+  beforeAll(() => {
+    ({ dir, cleanup } = makeTempDir('stackfleet-run-policy-'));
+    mkdirSync(join(dir, 'policies'));
+    for (const stack of ['one', 'two']) mkdirSync(join(dir, stack));
+    writeFileSync(
+      join(dir, 'stacks.yaml'),
+      `version: 1
+stacks:
+  one: { path: one, runner: command, commands: { plan: "exit 2", apply: "touch applied" } }
+  two: { path: two, runner: command, commands: { plan: "exit 2", apply: "touch applied" } }
+policies:
+  - file: policies/run.policy.yaml
+`,
+    );
+    writeFileSync(join(dir, 'policies', 'run.policy.yaml'), RUN_POLICY);
+  });
+  afterAll(() => cleanup());
+
+  it('plan evaluates them once at the end (exit 3 with --detailed-exitcode); apply stops before applying anything', () => {
+    const plan = runStackfleet(['plan', '--detailed-exitcode', '--json'], { cwd: dir });
+    expect(plan.code, plan.stderr).toBe(3);
+    const decisions = parseJsonLines(plan.stdout).filter((event) => event.type === 'policy.evaluated');
+    expect(decisions).toEqual([expect.objectContaining({ policy: 'run', rule: 'one-at-a-time', message: 'too many stacks change at once: one, two' })]);
+    expect(decisions[0]).not.toHaveProperty('stack');
+
+    const apply = runStackfleet(['apply', '--auto-approve'], { cwd: dir });
+    expect(apply.code, apply.stdout + apply.stderr).toBe(3);
+    expect(apply.stderr).toContain('apply stopped: policies denied the plan');
+    expect(existsSync(join(dir, 'one', 'applied'))).toBe(false);
+
+    const single = runStackfleet(['apply', '--auto-approve', '--stack', 'one'], { cwd: dir });
+    expect(single.code, single.stdout + single.stderr).toBe(0);
+    expect(existsSync(join(dir, 'one', 'applied'))).toBe(true);
+  });
+});

@@ -85,7 +85,7 @@ function buildManifest(from: Parts): Manifest {
     };
   });
   return {
-    version: 1, source: 'stacks.yaml', settings: { stateDir: '.stackfleet', limits: {} }, policies: [],
+    version: 1, source: 'stacks.yaml', settings: { stateDir: '.stackfleet', limits: {} }, policies: [], teams: {},
     repos: { platform: { name: 'platform', url: '../platform', ...(from.ref ? { ref: from.ref } : {}) } },
     variables: from.variables,
     contexts: Object.fromEntries(from.contexts.map((spec) => [spec.name, spec])),

@@ -18,7 +18,7 @@ function context(name: string, fields: Partial<ContextSpec> = {}): ContextSpec {
 function manifest(stacks: StackSpec[], fields: Partial<Manifest> = {}): Manifest {
   return {
     version: 1, source: 'stacks.yaml', repos: {}, settings: { stateDir: '.stackfleet', limits: {} },
-    variables: {}, contexts: {}, policies: [], ...fields,
+    variables: {}, contexts: {}, policies: [], teams: {}, ...fields,
     stacks: Object.fromEntries(stacks.map((spec) => [spec.name, spec])),
   };
 }

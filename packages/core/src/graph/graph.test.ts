@@ -45,7 +45,7 @@ function loadFleet(stacks: Record<string, StackShape>): LoadedManifest {
       variables: {},
       contexts: {},
       stacks: specs,
-      policies: [],
+      policies: [], teams: {},
     },
     locate: (keyPath) => {
       if (!lines.has(keyPath)) lines.set(keyPath, 10 + lines.size * 3);

@@ -37,7 +37,7 @@ function manifest(stacks: StackSpec[], contexts: ContextSpec[] = [], variables: 
     variables,
     contexts: Object.fromEntries(contexts.map((item) => [item.name, item])),
     stacks: Object.fromEntries(stacks.map((item) => [item.name, item])),
-    policies: [],
+    policies: [], teams: {},
   };
 }
 

@@ -54,7 +54,7 @@ async function createFleet(stacks: Record<string, TestStack>, manifestExtra: Par
     variables: {},
     contexts: {},
     stacks: specs,
-    policies: [],
+    policies: [], teams: {},
     ...manifestExtra,
   };
   const store = new MemoryStore();

@@ -96,7 +96,7 @@ async function checkAccessPolicies(run: EngineRun, stacks: string[]): Promise<st
   await reportPolicyDecisions(run, undefined, check);
   // An access policy has nobody to wait for: a require_approval there stops the run like a deny.
   const stop = describePolicyStop(check);
-  return stop === undefined ? undefined : `run ${stop.reason.replace(/^denied/, 'denied by access')}`;
+  return stop === undefined ? undefined : `run ${stop.reason.replace(/^denied by policy/, 'denied by access policy')}`;
 }
 
 /**
@@ -108,7 +108,11 @@ async function checkAccessPolicies(run: EngineRun, stacks: string[]): Promise<st
 async function checkRunPolicies(run: EngineRun): Promise<boolean> {
   const gate = run.options.policyGate;
   if (gate === undefined || run.command !== 'plan' || run.planEvidence.size === 0 || run.interrupt.aborted) return false;
-  const planned = [...run.planEvidence];
+  // In run order, whatever order the plans finished in.
+  const planned = [...run.planned.keys()].flatMap((name) => {
+    const evidence = run.planEvidence.get(name);
+    return evidence === undefined ? [] : [[name, evidence] as const];
+  });
   const check = await gate.checkRun({
     runId: run.options.runId,
     stacks: planned.map(([stack, { plan }]) => ({ stack, plan })),

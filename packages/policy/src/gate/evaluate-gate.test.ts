@@ -1,0 +1,119 @@
+import type { ApprovalRecord, StackSpec } from '@stackfleet/core';
+import { describe, expect, it } from 'vitest';
+import { buildRunInfo } from '../input/build-run-info.js';
+import { parsePolicyFile } from '../parse/parse-policy-file.js';
+import type { LoadedPolicy } from '../select/select-policies.js';
+import { buildApprovalRecords } from './build-approvals.js';
+import { evaluateAccessGate, evaluateRunGate, evaluateStackGate, type GateContext } from './evaluate-gate.js';
+
+function load(text: string, ref: LoadedPolicy['ref'] = { file: 'p.policy.yaml' }): LoadedPolicy {
+  const { policy, problems } = parsePolicyFile(text, { source: ref.file });
+  if (!policy) throw new Error(JSON.stringify(problems));
+  return { ref, policy };
+}
+
+const stack = (name: string, labels: string[] = []): StackSpec =>
+  ({ name, labels, path: `stacks/${name}`, runner: 'terraform', repo: undefined }) as unknown as StackSpec;
+
+const plan = (...actions: string[][]) => ({
+  runner: 'terraform' as const,
+  show: { resource_changes: actions.map((action, index) => ({ address: `terraform_data.r${index}`, type: 'terraform_data', name: `r${index}`, change: { actions: action, before: null, after: { input: 'secret-value-1' } } })) },
+});
+
+const APPROVAL = load(`kind: plan
+rules:
+  - name: big
+    effect: require_approval
+    when: input.changes.total > 1.0
+    message: '"total " + string(int(input.changes.total))'
+  - name: leak
+    effect: warn
+    when: "true"
+    message: 'input.terraform.resource_changes.map(r, string(r.change.after.input)).join(",")'
+`, { file: 'approval.policy.yaml', labels: ['prod'] });
+
+function context(actor: string, approvals: ApprovalRecord[] = [], plannedBy?: string): GateContext {
+  const teams = { platform: ['alice', 'bob'] };
+  return {
+    policies: [APPROVAL],
+    run: buildRunInfo({
+      id: 'r1',
+      command: 'apply',
+      env: { STACKFLEET_ACTOR: actor },
+      userAtHost: 'u@h',
+      teams,
+      ...(plannedBy ? { plannedBy: { login: plannedBy, name: plannedBy, source: 'run', teams: [] } } : {}),
+    }),
+    teams,
+    approvals,
+  };
+}
+
+describe('evaluateStackGate', () => {
+  it('asks only the policies that apply to the stack (labels), and sanitizes secrets out of the input', async () => {
+    expect((await evaluateStackGate(context('alice'), stack('dev'), plan(['create'], ['create']), [])).decisions).toEqual([]);
+    const result = await evaluateStackGate(context('alice'), stack('db', ['prod']), plan(['create'], ['create']), ['secret-value-1']);
+    expect(result.verdict).toBe('awaiting_approval');
+    expect(result.decisions.map((decision) => decision.message)[1]).not.toContain('secret-value-1');
+  });
+
+  it('is satisfied by an approval of the stack or the run from someone else than whoever planned it', async () => {
+    const approval = (by: string, stackName: string | null): ApprovalRecord => ({ runId: 'r1', stack: stackName, by, at: '2026-01-01T00:00:00Z' });
+    const db = stack('db', ['prod']);
+    const twoCreates = plan(['create'], ['create']);
+    expect((await evaluateStackGate(context('alice', [approval('alice', null)]), db, twoCreates, [])).verdict).toBe('awaiting_approval');
+    expect((await evaluateStackGate(context('alice', [approval('bob', 'other')]), db, twoCreates, [])).verdict).toBe('awaiting_approval');
+    expect((await evaluateStackGate(context('alice', [approval('bob', 'db')]), db, twoCreates, [])).verdict).toBe('allow');
+    // Resumed by bob, planned by alice: bob's approval counts, it is not "his own run".
+    expect((await evaluateStackGate(context('bob', [approval('bob', null)], 'alice'), db, twoCreates, [])).verdict).toBe('allow');
+  });
+});
+
+describe('evaluateRunGate and evaluateAccessGate', () => {
+  it('run policies see the planned stacks they apply to at once', async () => {
+    const runPolicy = load(`kind: run
+rules:
+  - name: wide
+    effect: deny
+    when: size(input.stacks) > 1
+    message: 'input.stacks.map(s, s.stack.name + "=" + string(int(s.changes.total))).join(" ")'
+`);
+    const result = await evaluateRunGate({ ...context('alice'), policies: [runPolicy] }, [
+      { spec: stack('a'), plan: plan(['create']) },
+      { spec: stack('b'), plan: plan(['update'], ['delete']) },
+    ], []);
+    expect(result).toMatchObject({ verdict: 'deny', decisions: [{ policy: 'p', rule: 'wide', effect: 'deny', message: 'a=1 b=2' }] });
+  });
+
+  it('access policies see the actor and the stacks, and fail closed on an evaluation error', async () => {
+    const access = load(`kind: access
+rules:
+  - name: team-only
+    effect: deny
+    when: '!("platform" in input.run.actor.teams)'
+    message: 'input.run.actor.login + " is not in platform"'
+  - name: broken
+    effect: warn
+    when: input.nope.deeper == 1
+`);
+    const carol = await evaluateAccessGate({ ...context('carol'), policies: [access] }, [stack('a')]);
+    expect(carol.verdict).toBe('deny');
+    expect(carol.decisions.map((decision) => decision.message)).toEqual(['carol is not in platform', expect.stringContaining('nope')]);
+    const alice = await evaluateAccessGate({ ...context('alice'), policies: [access] }, [stack('a')]);
+    expect(alice.decisions.map((decision) => decision.effect)).toEqual(['deny']);
+  });
+});
+
+describe('buildApprovalRecords', () => {
+  const request = { runId: 'r1', runStacks: ['db-main', 'db-replica', 'app'], by: 'bob', at: 't' };
+  it('approves the whole run, or the stacks a glob matches', () => {
+    expect(buildApprovalRecords(request)).toEqual([{ runId: 'r1', stack: null, by: 'bob', at: 't' }]);
+    expect(buildApprovalRecords({ ...request, stackGlob: 'db-*', comment: 'ok' }).map((record) => [record.stack, record.comment])).toEqual([
+      ['db-main', 'ok'],
+      ['db-replica', 'ok'],
+    ]);
+  });
+  it('refuses a glob that matches no stack of the run', () => {
+    expect(() => buildApprovalRecords({ ...request, stackGlob: 'nope*' })).toThrow('--stack nope* matches no stack of run r1');
+  });
+});

@@ -1,0 +1,123 @@
+import type { Manifest, PolicyCheck, PolicyGate, RunEvent, StackSpec } from '@stackfleet/core';
+import { MemoryStore, createTempDir, writeCommandFleet, type TempDir } from '@stackfleet/test-utils';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCommandAdapter } from '../stack-runner/command-adapter.js';
+import { runStacks } from './run-stacks.js';
+
+const temps: TempDir[] = [];
+afterEach(async () => {
+  await Promise.all(temps.splice(0).map((temp) => temp.cleanup()));
+});
+
+const allow: PolicyCheck = { verdict: 'allow', decisions: [] };
+
+/** A gate that answers from a table (a real PolicyGate; the policy package's evaluation is tested there). */
+function createTableGate(answers: { access?: PolicyCheck; stacks?: Record<string, PolicyCheck>; run?: PolicyCheck }): PolicyGate & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    checkAccess: async ({ stacks }) => (asked.push(`access ${stacks.join(',')}`), answers.access ?? allow),
+    checkStack: async ({ stack, plan }) => (asked.push(`stack ${stack} ${JSON.stringify(plan)}`), answers.stacks?.[stack] ?? allow),
+    checkRun: async ({ stacks }) => (asked.push(`run ${stacks.map((entry) => entry.stack).join(',')}`), answers.run ?? allow),
+  };
+}
+
+/** a -> b -> c, and d alone: real sh stacks whose plans report changes. */
+async function runFleet(command: 'plan' | 'apply', gate: PolicyGate) {
+  const temp = await createTempDir('sf-policies-');
+  temps.push(temp);
+  const stacks = { a: {}, b: { dependsOn: ['a'] }, c: { dependsOn: ['b'] }, d: {} };
+  await writeCommandFleet(temp.path, { stacks });
+  const spec = (name: string, dependsOn: string[]): StackSpec => ({
+    name, path: `stacks/${name}`, runner: 'command', labels: [], contexts: [], vars: {}, env: {}, secrets: {}, files: {}, hooks: {}, watch: [],
+    dependsOn: dependsOn.map((stack) => ({ stack, outputs: {} })), after: [], commands: { plan: './stack.sh', apply: './stack.sh' },
+    retries: { attempts: 1, on: [], backoffMs: 10 },
+  });
+  const manifest: Manifest = {
+    version: 1, source: 'stacks.yaml', repos: {}, settings: { stateDir: '.stackfleet', limits: {} }, variables: {}, contexts: {},
+    stacks: { a: spec('a', []), b: spec('b', ['a']), c: spec('c', ['b']), d: spec('d', []) }, policies: [], teams: {},
+  };
+  const store = new MemoryStore();
+  const events: RunEvent[] = [];
+  const plan = {
+    command,
+    stacks: [
+      { name: 'a', needs: [], reason: 'selected', onlyAsDependent: false },
+      { name: 'd', needs: [], reason: 'selected', onlyAsDependent: false },
+      { name: 'b', needs: ['a'], reason: 'selected', onlyAsDependent: false },
+      { name: 'c', needs: ['b'], reason: 'selected', onlyAsDependent: false },
+    ],
+    concurrency: 1,
+    limits: {},
+    failFast: false,
+  };
+  await store.createRun({ id: 'r1', command, selection: {}, stacks: ['a', 'd', 'b', 'c'], startedBy: 't', host: 'h', pid: 1, repoShas: {}, manifestPath: 'stacks.yaml', startedAt: new Date(0).toISOString(), status: 'running' });
+  const result = await runStacks(plan, {
+    runId: 'r1', manifest, manifestDir: temp.path, repoDirs: {}, stateDir: join(temp.path, '.stackfleet'),
+    env: { PATH: process.env.PATH, STACK_SECRET: 'x' }, store,
+    adapters: { command: createCommandAdapter(), terraform: createCommandAdapter(), tofu: createCommandAdapter() },
+    reporters: [{ onEvent: (event) => events.push(event) }],
+    policyGate: gate,
+  });
+  const finished = (stack: string) => events.find((event) => event.type === 'stack.finished' && event.stack === stack);
+  return { result, events, finished, store };
+}
+
+describe('runStacks with a policy gate', () => {
+  it('apply: a denied stack is not applied and its dependents are skipped; others go on; the run is denied', async () => {
+    const deny: PolicyCheck = { verdict: 'deny', decisions: [{ policy: 'p', rule: 'r', effect: 'deny', message: 'no b' }] };
+    const gate = createTableGate({ stacks: { b: deny } });
+    const { result, finished, events, store } = await runFleet('apply', gate);
+    expect(result.status).toBe('denied');
+    expect(finished('b')).toMatchObject({ status: 'denied', reason: 'denied by policy: no b', messages: ['no b'] });
+    expect(finished('c')).toMatchObject({ status: 'skipped', reason: 'dependency b was denied by policy' });
+    expect(finished('a')).toMatchObject({ status: 'succeeded' });
+    expect(finished('d')).toMatchObject({ status: 'succeeded' });
+    expect(events.filter((event) => event.type === 'policy.evaluated')).toEqual([
+      expect.objectContaining({ stack: 'b', policy: 'p', rule: 'r', effect: 'deny', message: 'no b' }),
+    ]);
+    expect(await store.listPolicyDecisions('r1')).toEqual([expect.objectContaining({ runId: 'r1', stack: 'b', message: 'no b' })]);
+    // The command stacks' plans stand for "changes" (exit 2) to policies.
+    expect(gate.asked).toContain('stack a {"runner":"command","exitCode":2}');
+    // No run policies during an apply (its stacks are planned and applied one by one).
+    expect(gate.asked.some((line) => line.startsWith('run '))).toBe(false);
+  });
+
+  it('apply: awaiting approval stops the stack; a warning does not; the run awaits approval', async () => {
+    const pending: PolicyCheck = { verdict: 'awaiting_approval', decisions: [{ policy: 'p', rule: 'big', effect: 'require_approval', message: 'big' }] };
+    const warn: PolicyCheck = { verdict: 'allow', decisions: [{ policy: 'p', rule: 'w', effect: 'warn', message: 'careful' }] };
+    const { result, finished } = await runFleet('apply', createTableGate({ stacks: { a: pending, d: warn } }));
+    expect(result.status).toBe('awaiting_approval');
+    expect(result.summary).toMatchObject({ awaitingApproval: 1, skipped: 2, succeeded: 1 });
+    expect(finished('a')).toMatchObject({ status: 'awaiting_approval', messages: ['big'] });
+    expect(finished('b')).toMatchObject({ status: 'skipped', reason: 'dependency a is awaiting approval' });
+    expect(finished('d')).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('an access deny starts no stack, skips them all and denies the run', async () => {
+    const gate = createTableGate({ access: { verdict: 'deny', decisions: [{ policy: 'acl', rule: 'who', effect: 'deny', message: 'not you' }] } });
+    const { result, events } = await runFleet('apply', gate);
+    expect(result.status).toBe('denied');
+    expect(events.some((event) => event.type === 'stack.started')).toBe(false);
+    expect(events.filter((event) => event.type === 'stack.finished').map((event) => event.type === 'stack.finished' && event.reason)).toEqual(
+      Array(4).fill('run denied by access policy: not you'),
+    );
+    expect(gate.asked).toEqual(['access a,d,b,c']);
+  });
+
+  it('plan: run policies see every planned stack once; their deny denies the run; dependents of a denied plan still plan', async () => {
+    const gate = createTableGate({
+      stacks: { a: { verdict: 'deny', decisions: [{ policy: 'p', rule: 'r', effect: 'deny', message: 'no a' }] } },
+      run: { verdict: 'allow', decisions: [{ policy: 'fleet', rule: 'size', effect: 'warn', message: '4 stacks' }] },
+    });
+    const { result, finished, events } = await runFleet('plan', gate);
+    expect(result.status).toBe('denied');
+    expect(finished('a')).toMatchObject({ status: 'denied' });
+    expect(finished('c')).toMatchObject({ status: 'changed' });
+    expect(gate.asked.filter((line) => line.startsWith('run '))).toEqual(['run a,d,b,c']);
+    const runDecision = events.find((event) => event.type === 'policy.evaluated' && event.rule === 'size');
+    expect(runDecision).toBeDefined();
+    expect(runDecision).not.toHaveProperty('stack');
+  });
+});
