@@ -86,6 +86,7 @@ function StatusLine(props: RunLiveAreaProps & { done: boolean }): React.JSX.Elem
     const parts = (['succeeded', 'changed', 'unchanged', 'failed', 'skipped', 'denied'] as const)
       .filter((key) => summary[key] > 0)
       .map((key) => `${summary[key]} ${key}`);
+    if (summary.awaitingApproval > 0) parts.push(`${summary.awaitingApproval} awaiting approval (stackfleet approve ${state.runId ?? 'RUN'})`);
     const color = state.status === 'succeeded' ? 'green' : state.status === 'interrupted' ? 'yellow' : 'red';
     return (
       <Text wrap="truncate-end" color={paint(color)} bold>

@@ -65,6 +65,14 @@ describe('reduceRunView', () => {
     expect(state.stacks.get('a')?.logCount).toBe(5);
   });
 
+  it("shows a stack's policy decisions in its pane, and ignores run-wide ones there", () => {
+    let state = reduceRunView(createRunViewState(), started);
+    state = reduceRunView(state, { type: 'policy.evaluated', runId, stack: 'a', policy: 'blast', rule: 'size', effect: 'warn', message: 'big', at });
+    state = reduceRunView(state, { type: 'policy.evaluated', runId, policy: 'acl', rule: 'who', effect: 'warn', message: 'late', at });
+    expect(state.stacks.get('a')?.logTail).toEqual(['policy warn: big (blast/size)']);
+    expect([...state.stacks.values()].flatMap((stack) => stack.logTail)).toHaveLength(1);
+  });
+
   it('records plan changes, interruption and the summary', () => {
     const changes = { create: 2, update: 1, delete: 0, replace: 0 };
     const summary = { total: 4, succeeded: 0, failed: 0, skipped: 0, unchanged: 0, changed: 1, denied: 0, durationMs: 10 };

@@ -3,6 +3,7 @@
  * size of the touched stack's log tail; applying a batch of events copies the
  * per-stack map once, so a 2,000-stack run stays cheap however many events it emits.
  */
+import { formatPolicyDecision } from '@stackfleet/core';
 import type {
   ChangeSummary,
   RunCommand,
@@ -149,6 +150,10 @@ class RunViewDraft {
       }
       case 'stack.finished':
         this.finishStack(event);
+        return;
+      case 'policy.evaluated':
+        // Shown in the stack's pane and log like its own output, so a warning is seen where the plan was.
+        if (event.stack !== undefined) this.appendLog(event.stack, `policy ${formatPolicyDecision(event)}`);
         return;
       case 'run.interrupting':
         this.next.interrupting = { waitingFor: event.waitingFor, at: event.at };
