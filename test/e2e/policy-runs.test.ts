@@ -79,7 +79,8 @@ describe('policies in real runs (terraform and command stacks)', () => {
   const stackfleet = (actor: string, ...args: string[]) => runStackfleet(args, { cwd: dir, env: env(actor) });
   const writeDb = (main: string) => writeFileSync(join(dir, 'db', 'main.tf'), PASSWORD_VAR + main);
   const events = (stdout: string, type: string): JsonLine[] => parseJsonLines(stdout).filter((event) => event.type === type);
-  const finished = (stdout: string) => Object.fromEntries(events(stdout, 'stack.finished').map((event) => [event.stack, event]));
+  const finished = (stdout: string): Record<string, JsonLine> =>
+    Object.fromEntries(events(stdout, 'stack.finished').map((event): [string, JsonLine] => [String(event.stack), event]));
 
   beforeAll(() => {
     ({ dir, cleanup } = makeTempDir('stackfleet-policy-runs-'));
@@ -154,7 +155,7 @@ describe('policies in real runs (terraform and command stacks)', () => {
     const stacks = finished(result.stdout);
     expect(stacks['db']).toMatchObject({ status: 'denied', messages: ['deletes terraform_data.b'] });
     expect(stacks['app']).toMatchObject({ status: 'skipped', reason: 'dependency db was denied by policy' });
-    expect(events(result.stdout, 'policy.evaluated').map((event) => `${event['effect']} ${event['message']}`)).toEqual([
+    expect(events(result.stdout, 'policy.evaluated').map((event) => `${String(event['effect'])} ${String(event['message'])}`)).toEqual([
       'deny deletes terraform_data.b',
       'warn 1 update(s) by alice (platform, tracked)',
     ]);
