@@ -100,11 +100,16 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
     if (spec === undefined) throw new Error(`policy gate: unknown stack "${stack}"`);
     return spec;
   };
+  // A kind no policy has needs no input, no approvals and no evaluation.
+  const kinds = new Set(options.policies.map((loaded) => loaded.policy.kind));
+  const allow: PolicyCheck = { verdict: 'allow', decisions: [] };
   return {
     async checkAccess({ runId, stacks }) {
+      if (!kinds.has('access')) return allow;
       return toCheck(await evaluateAccessGate(await contextFor(runId), stacks.map(specOf)));
     },
     async checkStack({ runId, stack, plan, secrets }) {
+      if (!kinds.has('plan')) return allow;
       let context = await contextFor(runId);
       let result = await evaluateStackGate(context, specOf(stack), plan, secrets);
       if (result.verdict === 'awaiting_approval' && options.approvedAtPrompt?.has(stack)) {
@@ -117,6 +122,7 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
       return toCheck(result);
     },
     async checkRun({ runId, stacks, secrets }) {
+      if (!kinds.has('run')) return allow;
       return toCheck(await evaluateRunGate(await contextFor(runId), stacks.map(({ stack, plan }) => ({ spec: specOf(stack), plan })), secrets));
     },
   };
