@@ -7,6 +7,10 @@ interface DecisionEventShape {
   type: string;
   stack?: string;
   decisions?: Array<{ effect?: string; policy?: string; rule?: string; message?: string }>;
+  effect?: string;
+  policy?: string;
+  rule?: string;
+  message?: string;
 }
 
 export interface RunReportCollector extends RunReporter {
@@ -78,8 +82,10 @@ export function collectRunReport(options: { manifest: Manifest; manifestPath: st
   };
 
   const readDecisions = (event: DecisionEventShape): void => {
-    if (event.type !== 'policy.evaluated' || !event.stack || !Array.isArray(event.decisions)) return;
-    const decisions: ReportDecision[] = event.decisions
+    if (event.type !== 'policy.evaluated' || !event.stack) return;
+    // One decision per event (core's PolicyEvaluatedEvent), or a list of them.
+    const given = Array.isArray(event.decisions) ? event.decisions : [event];
+    const decisions: ReportDecision[] = given
       .filter((decision) => EFFECTS.has(decision.effect ?? ''))
       .map((decision) => ({
         effect: decision.effect as ReportDecision['effect'],
