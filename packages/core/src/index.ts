@@ -20,3 +20,4 @@ export * from './resume/index.js';
 export * from './state-layout/index.js';
 export type { PolicyCommandRequest, PolicyCommandResult, PolicyCommandRunner } from './policy-command.js';
 export { isOrchestratorSecret } from './orchestrator-secrets.js';
+export * from './saved-plan/index.js';

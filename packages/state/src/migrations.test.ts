@@ -64,7 +64,7 @@ describe('schema migrations', () => {
       await store.close();
     }
     const db = new Database(join(stateDir, 'state.db'));
-    expect(readSchemaVersion(db)).toBe(2);
+    expect(readSchemaVersion(db)).toBe(latestSchemaVersion);
     const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((row) => row.name);
     expect(indexes).toEqual(['drift_by_stack_checked', 'runs_by_started', 'stack_runs_by_stack']);
     db.close();

@@ -93,6 +93,20 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX drift_by_stack_checked ON drift(stack, checked_at);
     `,
   },
+  {
+    version: 3,
+    description: 'saved plans (plan --save, apply --from-plan)',
+    // One row per planned stack; the record (digests, never secrets) as JSON.
+    sql: `
+      CREATE TABLE saved_plans (
+        run_id     TEXT NOT NULL,
+        stack      TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        record     TEXT NOT NULL,             -- JSON SavedPlanRecord
+        PRIMARY KEY (run_id, stack)
+      );
+    `,
+  },
 ];
 
 /** The schema version this build writes and understands. */

@@ -13,6 +13,7 @@ import type {
   Outputs,
   RunRecord,
   RunStatus,
+  SavedPlanRecord,
   StackRunRecord,
   Store,
   StoredOutputs,
@@ -25,6 +26,7 @@ import { parseStateKey, readOrCreateKeyFile } from './state-key.js';
 import { acquireLockRow, deleteLockRow, releaseLockRow, renewLockRow, selectLocks } from './sqlite-locks.js';
 import { deleteOutputs, readOutputs, writeOutputs } from './sqlite-outputs.js';
 import { insertDrift, selectDrift } from './sqlite-drift.js';
+import { deleteSavedPlanRow, selectSavedPlans, upsertSavedPlan } from './sqlite-saved-plans.js';
 import {
   insertRun,
   selectRun,
@@ -140,6 +142,18 @@ export class SqliteStore implements Store {
 
   async listStackHistory(stack: string, limit?: number): Promise<StackRunRecord[]> {
     return selectStackHistory(this.db, stack, limit);
+  }
+
+  async putSavedPlan(record: SavedPlanRecord): Promise<void> {
+    upsertSavedPlan(this.db, record);
+  }
+
+  async listSavedPlans(runId: string): Promise<SavedPlanRecord[]> {
+    return selectSavedPlans(this.db, runId);
+  }
+
+  async deleteSavedPlan(runId: string, stack: string): Promise<void> {
+    deleteSavedPlanRow(this.db, runId, stack);
   }
 
   async acquireLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<LockResult> {

@@ -7,6 +7,7 @@ import type {
   Outputs,
   RunRecord,
   RunStatus,
+  SavedPlanRecord,
   StackRunRecord,
   Store,
   StoredOutputs,
@@ -28,6 +29,7 @@ export class MemoryStore implements Store {
   private readonly stackRuns = new Map<string, StackRunRecord>();
   private readonly locks = new Map<string, LockRecord>();
   private readonly drift: DriftRecord[] = [];
+  private readonly savedPlans = new Map<string, SavedPlanRecord>();
   /** Every `putStackRun` in call order; tests assert on transitions with it. */
   readonly transitions: StackRunRecord[] = [];
   private readonly hostname: string;
@@ -97,6 +99,19 @@ export class MemoryStore implements Store {
       return record ? [record] : [];
     });
     return copy(history.slice(0, limit ?? history.length));
+  }
+
+  async putSavedPlan(record: SavedPlanRecord): Promise<void> {
+    this.savedPlans.set(`${record.runId}\u0000${record.stack}`, copy(record));
+  }
+
+  async listSavedPlans(runId: string): Promise<SavedPlanRecord[]> {
+    const plans = [...this.savedPlans.values()].filter((record) => record.runId === runId);
+    return copy(plans.sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0)));
+  }
+
+  async deleteSavedPlan(runId: string, stack: string): Promise<void> {
+    this.savedPlans.delete(`${runId}\u0000${stack}`);
   }
 
   async acquireLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<LockResult> {

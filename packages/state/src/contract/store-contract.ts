@@ -10,7 +10,7 @@
  */
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DriftRecord, LockHolder, RunRecord, StackRunRecord, Store } from '@stackfleet/core';
+import type { DriftRecord, LockHolder, RunRecord, SavedPlanRecord, StackRunRecord, Store } from '@stackfleet/core';
 
 export interface StoreUnderTest {
   store: Store;
@@ -263,6 +263,38 @@ export function describeStoreContract(label: string, createStore: () => Promise<
           ['dns', 'run-alice'],
           ['network', 'run-alice'],
         ]);
+      });
+    });
+
+    describe('saved plans', () => {
+      const saved = (runId: string, stack: string, overrides: Partial<SavedPlanRecord> = {}): SavedPlanRecord => ({
+        runId,
+        stack,
+        runner: 'terraform',
+        hasChanges: true,
+        changes: { create: 1, update: 0, delete: 0, replace: 0, resources: [{ address: 'terraform_data.x', action: 'create' }] },
+        planFile: `/fleet/.stackfleet/runs/${runId}/plans/${stack}.tfplan`,
+        repo: '',
+        repoSha: 'a'.repeat(40),
+        salt: '00ff',
+        digests: { 'env TF_VAR_cidr': 'd1', 'outputs of network': 'd2' },
+        createdAt: iso(0),
+        ...overrides,
+      });
+
+      it('keeps one record per run and stack, lists a run by stack name, and deletes one', async () => {
+        await store.putSavedPlan(saved('plan-1', 'network'));
+        await store.putSavedPlan(saved('plan-1', 'app', { runner: 'command', hasChanges: false, changes: undefined, planFile: undefined }));
+        await store.putSavedPlan(saved('plan-2', 'app'));
+        await store.putSavedPlan(saved('plan-1', 'network', { repoSha: 'c'.repeat(40) }));
+        const plans = await store.listSavedPlans('plan-1');
+        expect(plans.map((plan) => plan.stack)).toEqual(['app', 'network']);
+        expect(plans[1]).toEqual(saved('plan-1', 'network', { repoSha: 'c'.repeat(40) }));
+        expect(plans[0]).toEqual({ ...saved('plan-1', 'app', { runner: 'command', hasChanges: false }), changes: undefined, planFile: undefined });
+        await store.deleteSavedPlan('plan-1', 'network');
+        expect((await store.listSavedPlans('plan-1')).map((plan) => plan.stack)).toEqual(['app']);
+        expect((await store.listSavedPlans('plan-2')).map((plan) => plan.stack)).toEqual(['app']);
+        expect(await store.listSavedPlans('nope')).toEqual([]);
       });
     });
 

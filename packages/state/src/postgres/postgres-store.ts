@@ -22,6 +22,7 @@ import type {
   Outputs,
   RunRecord,
   RunStatus,
+  SavedPlanRecord,
   StackRunRecord,
   Store,
   StoredOutputs,
@@ -33,6 +34,7 @@ import { applyPgMigrations, latestPgSchemaVersion } from './pg-migrations.js';
 import { acquireLockRow, deleteLockRow, releaseLockRow, renewLockRow, selectLocks } from './pg-locks.js';
 import { deleteOutputs, readOutputs, writeOutputs } from './pg-outputs.js';
 import { insertDrift, selectDrift } from './pg-drift.js';
+import { deleteSavedPlanRow, selectSavedPlans, upsertSavedPlan } from './pg-saved-plans.js';
 import {
   insertRun,
   selectRun,
@@ -206,6 +208,18 @@ export class PostgresStore implements Store, WorkQueue {
 
   listStackHistory(stack: string, limit?: number): Promise<StackRunRecord[]> {
     return this.use((pool) => selectStackHistory(pool, this.fleet, stack, limit));
+  }
+
+  putSavedPlan(record: SavedPlanRecord): Promise<void> {
+    return this.use((pool) => upsertSavedPlan(pool, this.fleet, record));
+  }
+
+  listSavedPlans(runId: string): Promise<SavedPlanRecord[]> {
+    return this.use((pool) => selectSavedPlans(pool, this.fleet, runId));
+  }
+
+  deleteSavedPlan(runId: string, stack: string): Promise<void> {
+    return this.use((pool) => deleteSavedPlanRow(pool, this.fleet, runId, stack));
   }
 
   acquireLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<LockResult> {
