@@ -1,4 +1,5 @@
 import type { ChangeSummary } from '../model.js';
+import { formatChangeCounts } from '../text/format-changes.js';
 import type { SavedPlanRecord } from '../store.js';
 
 /** Labels of inputs that come from an upstream's outputs (`outputs of network`): they call for a re-plan, not a refusal. */
@@ -67,4 +68,10 @@ export function isSamePlan(
 /** A saved plan older than the retention age (`settings.retention.age`, default 7 days) is not applied. */
 export function isSavedPlanExpired(record: Pick<SavedPlanRecord, 'createdAt'>, now: Date, maxAgeMs: number): boolean {
   return now.getTime() - Date.parse(record.createdAt) > maxAgeMs;
+}
+
+/** `+1 ~2`, `no changes`, or `changes` (a command stack's plan says only that): one plan, in one word or a few. */
+export function describePlanChanges(plan: { hasChanges: boolean; changes?: ChangeSummary | undefined }): string {
+  if (!plan.hasChanges) return 'no changes';
+  return formatChangeCounts(plan.changes) || 'changes';
 }

@@ -1,1 +1,1 @@
-export { compareSavedPlan, isSamePlan, isSavedPlanExpired, UPSTREAM_INPUT_PREFIX, type SavedPlanDifferences } from './compare-saved-plan.js';
+export { compareSavedPlan, describePlanChanges, isSamePlan, isSavedPlanExpired, UPSTREAM_INPUT_PREFIX, type SavedPlanDifferences } from './compare-saved-plan.js';

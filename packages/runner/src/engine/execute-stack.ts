@@ -15,6 +15,7 @@ import { sensitiveOutputValues } from '../mask/mask-deep.js';
 import { stackFilesLedgerPath, writeStackFiles } from '../files/index.js';
 import type { StackExecution } from '../stack-runner/types.js';
 import { removePlanFiles } from '../stack-runner/remove-plan-files.js';
+import { fingerprintStack } from '../saved-plans/fingerprint-stack.js';
 import { isStorageFull, type EngineRun } from './engine-run.js';
 import { readAbsentUpstreams } from './describe-absent-upstreams.js';
 import { acquireStackLock, lostLockError, type HeldStackLock } from './stack-lock.js';
@@ -131,6 +132,17 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
       onChanges: (summary) => (changes = summary),
       assertInputsApplicable: () => assertInputsApplicable(options.manifest, name, upstream, describeAbsent),
       ...(lock ? { assertLockHeld: () => lock!.assertHeld() } : {}),
+      fingerprint: (salt) =>
+        fingerprintStack(
+          {
+            manifest: options.manifest,
+            name,
+            resolve: { manifestDir: options.manifestDir, repoDirs: options.repoDirs, env: options.env },
+            upstream,
+            secrets,
+          },
+          salt,
+        ),
     };
     const result = await runStackPhases(phases).catch(async (error: unknown) => {
       // afterRun hooks run after failures too (notifications); their own failure must not hide the first.

@@ -6,6 +6,7 @@ import { removeCompletedApplyOutputs } from '../stack-runner/completed-apply.js'
 import type { PlanResult, StackExecution, StackRunnerAdapter } from '../stack-runner/types.js';
 import type { EngineRun } from './engine-run.js';
 import { runWithRetries } from './run-with-retries.js';
+import { applySavedPlan, saveStackPlan, type PlanAndApply } from './saved-plan-phases.js';
 
 export interface PhaseContext {
   run: EngineRun;
@@ -21,6 +22,8 @@ export interface PhaseContext {
   assertLockHeld?: () => Promise<void>;
   /** Throws when an upstream input is still mocked (apply refuses mocks). @default no check */
   assertInputsApplicable?: () => void;
+  /** What the stack's plan is made from now, as salted digests (`fingerprintStack`): saved plans record and compare it. */
+  fingerprint: (salt: string) => Promise<Record<string, string>>;
 }
 
 export interface PhasesResult {
@@ -33,12 +36,15 @@ export async function runStackPhases(context: PhaseContext): Promise<PhasesResul
   switch (context.run.command) {
     case 'plan': {
       const plan = await planStack(context);
+      if (context.run.options.savePlans) await saveStackPlan(context, plan);
       return { status: plan.hasChanges ? 'changed' : 'unchanged' };
     }
     case 'drift':
       return checkDrift(context);
-    case 'apply':
-      return applyStack(context);
+    case 'apply': {
+      const fromPlan = context.run.options.fromPlan;
+      return fromPlan ? applySavedPlan(context, fromPlan, SAVED_PLAN_STEPS) : applyStack(context);
+    }
     case 'destroy':
       return destroyStack(context);
     case 'run':
@@ -105,9 +111,16 @@ async function storeOutputs(context: PhaseContext, applied: Outputs): Promise<Ou
 }
 
 async function planStack(context: PhaseContext): Promise<PlanResult> {
-  const { run, name, adapter, execution } = context;
+  const { adapter, execution } = context;
   await putPhaseState(context, 'running', 'plan', 1);
   const plan = await withRetries(context, 'plan', () => adapter.plan(execution));
+  await markPlanned(context, plan);
+  return plan;
+}
+
+/** Records and announces a plan: made just now, or read from a saved plan. */
+async function markPlanned(context: PhaseContext, plan: PlanResult): Promise<void> {
+  const { run, name } = context;
   if (plan.changes) context.onChanges(plan.changes);
   await putPhaseState(context, 'planned', 'plan', 1, plan.changes);
   run.emit({
@@ -117,8 +130,9 @@ async function planStack(context: PhaseContext): Promise<PlanResult> {
     hasChanges: plan.hasChanges,
     ...(plan.changes ? { changes: plan.changes } : {}),
   });
-  return plan;
 }
+
+const SAVED_PLAN_STEPS: PlanAndApply = { plan: planStack, apply: applyPlan, markPlanned };
 
 async function destroyStack(context: PhaseContext): Promise<PhasesResult> {
   const { run, name, adapter, execution } = context;

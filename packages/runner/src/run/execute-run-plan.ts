@@ -45,7 +45,12 @@ export async function executeRunPlan(plan: RunPlan, options: ExecuteRunOptions):
       await options.store.createRun({
         id: runId,
         command: plan.command,
-        selection: { ...selection, ...(options.runCommand ? { runCommand: options.runCommand } : {}) },
+        selection: {
+          ...selection,
+          ...(options.runCommand ? { runCommand: options.runCommand } : {}),
+          ...(options.savePlans ? { save: true } : {}),
+          ...(options.fromPlan ? { fromPlan: options.fromPlan.runId } : {}),
+        },
         stacks: plan.stacks.map((stack) => stack.name),
         startedBy,
         host,
@@ -60,6 +65,7 @@ export async function executeRunPlan(plan: RunPlan, options: ExecuteRunOptions):
       ...engine,
       runId,
       reporters,
+      repoShas: repoShas ?? {},
       ...(resume ? { alreadyDone: resume.alreadyDone, refreshOutputs: resume.refreshOutputs } : {}),
     });
     // runStacks recorded the run's end before it emitted run.finished.
