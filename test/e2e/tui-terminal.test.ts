@@ -83,7 +83,7 @@ describe.skipIf(!hasTmux)('the terminal UI in tmux', () => {
   });
 });
 
-/** `apply` without --auto-approve in a terminal: the live plan, then a question. */
+/** `apply` without --auto-approve in a terminal: the live plan (saved), its final table, a question, then those saved plans applied. */
 describe.skipIf(!hasTmux)('apply asks for approval in a terminal', () => {
   let dir: string;
   let cleanup: () => void;
@@ -93,7 +93,7 @@ describe.skipIf(!hasTmux)('apply asks for approval in a terminal', () => {
     mkdirSync(join(dir, 'one'));
     writeFileSync(
       join(dir, 'stacks.yaml'),
-      'version: 1\nstacks:\n  one: { runner: command, path: one, commands: { plan: "exit 2", apply: "touch applied" } }\n',
+      'version: 1\nstacks:\n  one: { runner: command, path: one, commands: { plan: "echo planned >> ../plans.txt; exit 2", apply: "touch applied" } }\n',
     );
   });
   afterAll(() => {
@@ -109,6 +109,8 @@ describe.skipIf(!hasTmux)('apply asks for approval in a terminal', () => {
     await waitFor((text) => /Only "yes" or "y" is accepted/.test(text), 'the question', 20_000, server);
     tmuxOn(server, 'send-keys', '-t', server, 'n', 'Enter');
     const cancelled = await waitFor((text) => /EXIT-no=/.test(text), 'the exit', 20_000, server);
+    expect(cancelled).toMatch(/Saved plan: run \S+/);
+    expect(cancelled).toMatch(/one\s+changes/);
     expect(cancelled).toContain('Apply cancelled.');
     expect(cancelled).toContain('EXIT-no=1');
     expect(existsSync(join(dir, 'one/applied'))).toBe(false);
@@ -120,5 +122,55 @@ describe.skipIf(!hasTmux)('apply asks for approval in a terminal', () => {
     const applied = await waitFor((text) => /EXIT-yes=/.test(text), 'the exit', 20_000, server);
     expect(applied).toContain('EXIT-yes=0');
     expect(existsSync(join(dir, 'one/applied'))).toBe(true);
+    // One plan per attempt: the approved apply applied the saved plan, it did not plan again.
+    expect(readFileSync(join(dir, 'plans.txt'), 'utf8')).toBe('planned\nplanned\n');
+  });
+});
+
+/** An approved apply whose downstream plan changes once its upstream applied: both summaries, a second question. */
+describe.skipIf(!hasTmux)('apply asks again in a terminal when a plan changed after its upstream applied', () => {
+  let dir: string;
+  let cleanup: () => void;
+  const server = `${session}-replan`;
+  beforeAll(() => {
+    ({ dir, cleanup } = makeTempDir());
+    mkdirSync(join(dir, 'net'));
+    mkdirSync(join(dir, 'app'));
+    writeFileSync(join(dir, 'version'), 'v1');
+    writeFileSync(
+      join(dir, 'stacks.yaml'),
+      [
+        'version: 1',
+        'stacks:',
+        '  net: { runner: command, path: net, commands: { plan: "exit 2", apply: "printf \'{\\"id\\":\\"%s\\"}\' $(cat ../version) > $STACKFLEET_OUTPUTS" } }',
+        '  app:',
+        '    runner: command',
+        '    path: app',
+        '    dependsOn: [{ stack: net, outputs: { id: NET_ID } }]',
+        '    commands: { plan: "test -e ../app-seen-$NET_ID && exit 0; exit 2", apply: "touch ../app-seen-$NET_ID" }',
+        '',
+      ].join('\n'),
+    );
+    const first = spawnSync(process.execPath, [cliBin, 'apply', '--auto-approve'], { cwd: dir, env: { ...process.env, CI: 'true' }, encoding: 'utf8' });
+    if (first.status !== 0) throw new Error(`first apply failed: ${first.stderr}`);
+  });
+  afterAll(() => {
+    tmuxOn(server, 'kill-server');
+    cleanup();
+  });
+
+  it('shows the reviewed and the new plan, and applies the new one only after "y"', async () => {
+    writeFileSync(join(dir, 'version'), 'v2');
+    tmuxOn(server, 'new-session', '-d', '-s', server, '-x', '100', '-y', '30', `cd ${dir} && env -u CI NO_COLOR=1 ${process.execPath} ${cliBin} apply; echo "EXIT=$?"; sleep 60`);
+    const table = await waitFor((text) => /Only "yes" or "y" is accepted/.test(text), 'the first question', 20_000, server);
+    expect(table).toMatch(/app\s+no changes/);
+    tmuxOn(server, 'send-keys', '-t', server, 'y', 'Enter');
+    const second = await waitFor((text) => /Apply the new plan\(s\) of app/.test(text), 'the second question', 30_000, server);
+    expect(second).toContain('app: reviewed no changes, now changes');
+    expect(existsSync(join(dir, 'app-seen-v2'))).toBe(false);
+    tmuxOn(server, 'send-keys', '-t', server, 'y', 'Enter');
+    const done = await waitFor((text) => /EXIT=/.test(text), 'the exit', 30_000, server);
+    expect(done).toContain('EXIT=0');
+    expect(existsSync(join(dir, 'app-seen-v2'))).toBe(true);
   });
 });

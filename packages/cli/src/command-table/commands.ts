@@ -55,11 +55,13 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'exit 2 when any stack has changes (0 none, 1 error); a command stack without commands.plan is "unknown" and does not count',
       },
       { flags: '--destroy', description: 'preview a destroy (terraform plan -destroy), in destroy order' },
+      { flags: '--save', description: 'keep the plans (plan files 0600, input digests, repo shas, changes) for `apply --from-plan`; prints `saved plan: run <id>` (not with --destroy)' },
       ...GITHUB_RUN_OPTIONS,
     ],
     globals: RUN_GLOBALS,
     examples: [
       'stackfleet plan',
+      'stackfleet plan --save --stack network --with-dependents',
       'stackfleet plan --stack network --with-dependents --detailed-exitcode',
       'stackfleet plan --json > plan.ndjson',
       'stackfleet plan --destroy --stack network --with-dependents',
@@ -70,10 +72,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'apply',
     summary: 'plan, then apply the selected stacks in order, passing outputs downstream',
-    exits: '0 all ok, 1 any failure, 3 denied by policy',
+    exits: '0 all ok, 1 any failure (a stale saved plan too), 3 denied by policy',
     options: [
       ...RUN_SELECTION_OPTIONS,
       autoApprove,
+      {
+        flags: '--from-plan <run>',
+        description: 'apply exactly the plans `plan --save` kept in this run, without planning again; a stack whose files, repo sha or inputs changed is refused as stale',
+      },
       {
         flags: '--lock-timeout <duration>',
         description: 'wait this long (30s, 5m, 1h30m) for a stack locked by another run (default: fail at once)',
@@ -82,7 +88,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       ...GITHUB_RUN_OPTIONS,
     ],
     globals: RUN_GLOBALS,
-    examples: ['stackfleet apply --auto-approve', 'stackfleet apply --affected --base origin/main --auto-approve -j 8', 'stackfleet apply --github --affected --auto-approve'],
+    examples: ['stackfleet apply --auto-approve', 'stackfleet apply --affected --base origin/main --auto-approve -j 8', 'stackfleet apply --github --affected --auto-approve', 'stackfleet apply --from-plan <run-id>'],
     load: async () => (await import('../commands/run-commands.js')).runApplyCommand,
   },
   {

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { buildRunPlan, StackfleetError, type ResumeState, type RunCommand, type RunPlan } from '@stackfleet/core';
-import { executeRunPlan, type ExecuteRunOptions, type ExecutedRun, type RunResult } from '@stackfleet/runner';
+import { executeRunPlan, type ExecuteRunOptions, type ExecutedRun, type RunResult, type SavedPlanApply } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import type { SelectionOptions } from '../options.js';
@@ -8,6 +8,7 @@ import type { RunReportCollector } from '../github/collect-run-report.js';
 import type { RunPolicyContext } from '../github/read-github-policy-context.js';
 import { chooseReporters, type CallerPresentation } from '../output/choose-reporters.js';
 import { openRuntime } from '../runtime/open-runtime.js';
+import { isInteractive } from './confirm.js';
 
 export interface RunFlags extends SelectionOptions {
   autoApprove?: boolean;
@@ -18,6 +19,10 @@ export interface RunFlags extends SelectionOptions {
   dependents?: boolean;
   /** `plan --destroy`. */
   destroy?: boolean;
+  /** `plan --save`. */
+  save?: boolean;
+  /** `apply --from-plan RUN`. */
+  fromPlan?: string;
 }
 
 /** `-j`, else settings.concurrency, else min(4, CPUs). */
@@ -56,6 +61,10 @@ export interface ExecuteOptions {
    * for the run's policy evaluation (issue #13 reads it here; `--github` supplies it).
    */
   policyContext?: RunPolicyContext;
+  /** `plan --save` (and the first half of an interactive apply). */
+  savePlans?: boolean;
+  /** `apply --from-plan RUN` (and the second half of an interactive apply). */
+  fromPlan?: SavedPlanApply;
 }
 
 /** plan/apply/destroy/run/resume: the runtime, the reporters, and the runner's `executeRunPlan`. */
@@ -65,6 +74,8 @@ export function executeRun(context: CommandContext, options: ExecuteOptions): Pr
       ...run,
       ...(options.runCommand ? { runCommand: options.runCommand } : {}),
       ...(options.resume ? { resume: options.resume } : {}),
+      ...(options.savePlans ? { savePlans: true } : {}),
+      ...(options.fromPlan ? { fromPlan: options.fromPlan } : {}),
     }),
   );
 }
@@ -161,7 +172,7 @@ export function exitCodeFor(command: RunCommand, result: RunResult, detailedExit
 
 export function requireApproval(context: CommandContext, command: 'apply' | 'destroy', flags: RunFlags): void {
   if (flags.autoApprove) return;
-  if (context.io.stdin.isTTY && context.io.stdout.isTTY && !context.global.ci && !context.global.json) return;
+  if (isInteractive(context)) return;
   throw new StackfleetError('E_APPROVAL_REQUIRED', `${command} needs approval but there is no terminal to ask in`, {
     hint: `review with \`stackfleet plan\`, then run \`stackfleet ${command} --auto-approve\``,
   });
