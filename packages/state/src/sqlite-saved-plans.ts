@@ -1,6 +1,7 @@
 /** Saved plans (`plan --save`): one row per run and stack, the record as JSON. */
 import type Database from 'better-sqlite3';
 import type { SavedPlanRecord } from '@stackfleet/core';
+import { parseStoredJson, sqlText } from './parse-stored-json.js';
 import { prepareCached } from './prepare-cached.js';
 
 export function upsertSavedPlan(db: Database.Database, record: SavedPlanRecord): void {
@@ -12,8 +13,10 @@ export function upsertSavedPlan(db: Database.Database, record: SavedPlanRecord):
 }
 
 export function selectSavedPlans(db: Database.Database, runId: string): SavedPlanRecord[] {
-  const rows = prepareCached(db, 'SELECT record FROM saved_plans WHERE run_id = ? ORDER BY stack').all(runId) as { record: string }[];
-  return rows.map((row) => JSON.parse(row.record) as SavedPlanRecord);
+  const rows = prepareCached(db, 'SELECT stack, record FROM saved_plans WHERE run_id = ? ORDER BY stack').all(runId) as { stack: string; record: string }[];
+  return rows.map((row) =>
+    parseStoredJson<SavedPlanRecord>(db, row.record, { table: 'saved_plans', where: `run_id = ${sqlText(runId)} AND stack = ${sqlText(row.stack)}`, column: 'record' }),
+  );
 }
 
 export function deleteSavedPlanRow(db: Database.Database, runId: string, stack: string): void {
