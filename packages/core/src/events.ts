@@ -1,15 +1,32 @@
 /**
  * Run events: the only way the runner talks to reporters (plain, NDJSON, ink UI,
- * log files). With `--json` each event is one NDJSON line.
+ * log files). With `--json` each event is one NDJSON line. Every event
+ * carries `at` (ISO 8601, when it happened), so a saved NDJSON stream can be
+ * read as a timeline.
  */
 import type { ChangeSummary } from './model.js';
 
 export type RunCommand = 'plan' | 'apply' | 'destroy' | 'run' | 'drift';
 
 /** Final status of one stack in a run (SPEC §4). */
-export type StackStatus = 'succeeded' | 'failed' | 'skipped' | 'unchanged' | 'changed' | 'denied';
+export type StackStatus =
+  | 'succeeded'
+  | 'failed'
+  | 'skipped'
+  | 'unchanged'
+  | 'changed'
+  | 'denied'
+  /** Stopped by Ctrl-C (SPEC §5) while it ran: `resume` runs it again. */
+  | 'interrupted';
 
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'denied';
+export type RunStatus =
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'interrupted'
+  | 'denied'
+  /** Read, never written: recorded `running`, but its process is provably gone (kill -9, a crash). Resumable. */
+  | 'crashed';
 
 /** What a stack is doing right now (shown by the UI). */
 export type StepName = 'queued' | 'hooks' | 'init' | 'plan' | 'apply' | 'destroy' | 'outputs' | 'run';
@@ -22,6 +39,7 @@ export interface RunSummary {
   unchanged: number;
   changed: number;
   denied: number;
+  interrupted: number;
   durationMs: number;
 }
 
@@ -64,6 +82,7 @@ export interface StackLogEvent {
   stream: 'stdout' | 'stderr';
   /** One line, already masked, without the trailing newline. */
   line: string;
+  at: string;
 }
 
 export interface StackPlannedEvent {
@@ -72,6 +91,7 @@ export interface StackPlannedEvent {
   stack: string;
   hasChanges: boolean;
   changes?: ChangeSummary;
+  at: string;
 }
 
 export interface StackFinishedEvent {
@@ -86,6 +106,7 @@ export interface StackFinishedEvent {
   changes?: ChangeSummary;
   /** Path of the stack's log file for this run, when one is written. */
   logFile?: string;
+  at: string;
 }
 
 export interface RunInterruptingEvent {

@@ -123,7 +123,8 @@ export interface Store {
   /** Newest first. */
   listRuns(options?: { stack?: string; limit?: number }): Promise<RunRecord[]>;
   /**
-   * The newest run whose status is `interrupted`, or still `running` while its
+   * The newest run whose status is `interrupted` or `crashed`. `getRun`,
+   * `listRuns` and this report a run recorded `running` as `crashed` while its
    * process is provably gone (same host, pid no longer exists).
    */
   findResumableRun(): Promise<RunRecord | undefined>;

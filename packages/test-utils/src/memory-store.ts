@@ -68,20 +68,22 @@ export class MemoryStore implements Store {
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
-    return copy(this.runs.get(runId));
+    const run = this.runs.get(runId);
+    return copy(run && this.readRunStatus(run));
   }
 
   async listRuns(options: { stack?: string; limit?: number } = {}): Promise<RunRecord[]> {
     const runs = this.runsNewestFirst().filter((run) => options.stack === undefined || run.stacks.includes(options.stack));
-    return copy(runs.slice(0, options.limit ?? runs.length));
+    return copy(runs.slice(0, options.limit ?? runs.length).map((run) => this.readRunStatus(run)));
   }
 
   async findResumableRun(): Promise<RunRecord | undefined> {
-    return copy(
-      this.runsNewestFirst().find(
-        (run) => run.status === 'interrupted' || (run.status === 'running' && isHolderGone(run.host, run.pid, this.hostname)),
-      ),
-    );
+    return copy(this.runsNewestFirst().map((run) => this.readRunStatus(run)).find((run) => run.status === 'interrupted' || run.status === 'crashed'));
+  }
+
+  /** As the real stores read it: `running` with its process provably gone is `crashed`. */
+  private readRunStatus(run: RunRecord): RunRecord {
+    return run.status === 'running' && isHolderGone(run.host, run.pid, this.hostname) ? { ...run, status: 'crashed' } : run;
   }
 
   async putStackRun(record: StackRunRecord): Promise<void> {

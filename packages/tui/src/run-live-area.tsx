@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { formatDuration } from '@stackfleet/core';
+import { formatDuration, formatResumeHint, formatRunOutcome } from '@stackfleet/core';
 import { fitText, formatBar } from './format.js';
 import { computeRunProgress } from './run-progress.js';
 import { countBlocked, type RunViewState } from './run-view-state.js';
@@ -83,14 +83,22 @@ function StatusLine(props: RunLiveAreaProps & { done: boolean }): React.JSX.Elem
   if (props.error !== undefined) return <Text color={paint('red')} wrap="truncate-end">{`run failed: ${props.error}`}</Text>;
   if (state.summary) {
     const { summary } = state;
-    const parts = (['succeeded', 'changed', 'unchanged', 'failed', 'skipped', 'denied'] as const)
+    const parts = (['succeeded', 'changed', 'unchanged', 'failed', 'skipped', 'denied', 'interrupted'] as const)
       .filter((key) => summary[key] > 0)
       .map((key) => `${summary[key]} ${key}`);
     const color = state.status === 'succeeded' ? 'green' : state.status === 'interrupted' ? 'yellow' : 'red';
-    return (
+    const line = (
       <Text wrap="truncate-end" color={paint(color)} bold>
-        {`run ${state.status ?? 'finished'} in ${formatDuration(summary.durationMs)} · ${parts.join(' · ') || 'nothing to do'}`}
+        {`run ${state.status ? formatRunOutcome(state.command, state.status, summary) : 'finished'} in ${formatDuration(summary.durationMs)} · ${parts.join(' · ') || 'nothing to do'}`}
       </Text>
+    );
+    if (state.status !== 'interrupted' || state.runId === undefined) return line;
+    // SPEC §5: an interrupted run is resumable; say how, with the id to copy.
+    return (
+      <>
+        {line}
+        <Text wrap="truncate-end" color={paint('yellow')}>{formatResumeHint(state.runId)}</Text>
+      </>
     );
   }
   if (props.stopRequests > 1) return <Text color={paint('red')}>force stopping…</Text>;

@@ -13,6 +13,7 @@ const STATUS_TRAITS: Record<StackStatus, { completed: boolean; keptOnResume: boo
   denied: { completed: false, keptOnResume: true },
   failed: { completed: false, keptOnResume: false },
   skipped: { completed: false, keptOnResume: false },
+  interrupted: { completed: false, keptOnResume: false },
 };
 
 /** Every final status of a stack in a run (SPEC §4 `stack.finished`). */

@@ -6,3 +6,5 @@ export { createPainter, type Painter, type PaintStyle } from './paint.js';
 export { formatTable, type TableCell, type TableOptions } from './format-table.js';
 export { isRemoteRepoUrl } from './is-remote-repo-url.js';
 export { quoteText } from './quote-text.js';
+export { formatResumeHint } from './format-resume-hint.js';
+export { formatRunOutcome } from './format-run-outcome.js';

@@ -155,12 +155,12 @@ async function settleStack(
   name: string,
   outcome: StackOutcome | ExecutedStack,
 ): Promise<void> {
-  if (outcome.status !== 'failed') {
+  if (outcome.status !== 'failed' && outcome.status !== 'interrupted') {
     scheduler.complete(name);
     await finishStack(run, outcomes, name, outcome);
     return;
   }
-  const skipped = scheduler.fail(name, `dependency ${name} failed`);
+  const skipped = scheduler.fail(name, `dependency ${name} ${outcome.status === 'interrupted' ? 'was interrupted' : 'failed'}`);
   await finishStack(run, outcomes, name, outcome);
   for (const { stack, reason } of skipped) {
     if (!outcomes.has(stack)) await finishStack(run, outcomes, stack, { status: 'skipped', reason, durationMs: 0 });
@@ -192,6 +192,7 @@ async function finishStack(run: EngineRun, outcomes: Map<string, StackOutcome>, 
     ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
     ...(executed?.changes ? { changes: executed.changes } : {}),
     ...(executed ? { logFile: executed.logFile } : {}),
+    at,
   });
 }
 

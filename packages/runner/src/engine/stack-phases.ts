@@ -129,6 +129,7 @@ async function markPlanned(context: PhaseContext, plan: PlanResult): Promise<voi
     stack: name,
     hasChanges: plan.hasChanges,
     ...(plan.changes ? { changes: plan.changes } : {}),
+    at: run.now().toISOString(),
   });
 }
 

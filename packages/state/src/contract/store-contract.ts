@@ -8,6 +8,7 @@
  * Lock holders here use hosts under `.invalid` so that no implementation can
  * consider them "this host" and probe their pids.
  */
+import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DriftRecord, LockHolder, RunRecord, SavedPlanRecord, StackRunRecord, Store } from '@stackfleet/core';
@@ -127,6 +128,17 @@ export function describeStoreContract(label: string, createStore: () => Promise<
         expect((await store.findResumableRun())?.id).toBe('run-new');
         await store.finishRun('run-new', 'succeeded', iso(6000));
         expect((await store.findResumableRun())?.id).toBe('run-old');
+      });
+
+      it('reads a running run whose process is gone (this host, dead pid) as crashed, and resumes it', async () => {
+        // A process that ran and exited: its pid is provably gone.
+        const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
+        await store.createRun(makeRun('run-alive', 1000, { host: hostname(), pid: process.pid }));
+        await store.createRun(makeRun('run-elsewhere', 2000));
+        await store.createRun(makeRun('run-crashed', 3000, { host: hostname(), pid: deadPid }));
+        expect((await store.getRun('run-crashed'))?.status).toBe('crashed');
+        expect((await store.listRuns()).map((run) => `${run.id}:${run.status}`)).toEqual(['run-crashed:crashed', 'run-elsewhere:running', 'run-alive:running']);
+        expect(await store.findResumableRun()).toMatchObject({ id: 'run-crashed', status: 'crashed' });
       });
 
       it('reopens a run for resume under the resuming process, when the store supports it', async () => {

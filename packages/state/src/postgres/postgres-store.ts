@@ -28,7 +28,7 @@ import type {
   StoredOutputs,
 } from '@stackfleet/core';
 import { StackfleetError } from '@stackfleet/core';
-import { isHolderGone, readThisHost } from '../process-liveness.js';
+import { isResumableRun, readRunStatus, readThisHost } from '../process-liveness.js';
 import { parseStateKey } from '../state-key.js';
 import { applyPgMigrations, latestPgSchemaVersion } from './pg-migrations.js';
 import { acquireLockRow, deleteLockRow, releaseLockRow, renewLockRow, selectLocks } from './pg-locks.js';
@@ -184,18 +184,20 @@ export class PostgresStore implements Store, WorkQueue {
     return this.use((pool) => updateRunReopened(pool, this.fleet, runId, by));
   }
 
-  getRun(runId: string): Promise<RunRecord | undefined> {
-    return this.use((pool) => selectRun(pool, this.fleet, runId));
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const run = await this.use((pool) => selectRun(pool, this.fleet, runId));
+    return run && readRunStatus(run, this.hostname);
   }
 
-  listRuns(options?: { stack?: string; limit?: number }): Promise<RunRecord[]> {
-    return this.use((pool) => selectRuns(pool, this.fleet, options));
+  async listRuns(options?: { stack?: string; limit?: number }): Promise<RunRecord[]> {
+    const runs = await this.use((pool) => selectRuns(pool, this.fleet, options));
+    return runs.map((run) => readRunStatus(run, this.hostname));
   }
 
-  /** As in SQLite: `interrupted`, or `running` while its process is provably gone (same host, dead pid). */
+  /** As in SQLite: `interrupted`, or `crashed` (recorded `running`, its process provably gone: same host, dead pid). */
   async findResumableRun(): Promise<RunRecord | undefined> {
     const runs = await this.use((pool) => selectUnfinishedRuns(pool, this.fleet));
-    return runs.find((run) => run.status === 'interrupted' || isHolderGone(run.host, run.pid, this.hostname));
+    return runs.map((run) => readRunStatus(run, this.hostname)).find(isResumableRun);
   }
 
   putStackRun(record: StackRunRecord): Promise<void> {
