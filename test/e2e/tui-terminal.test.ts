@@ -174,3 +174,62 @@ describe.skipIf(!hasTmux)('apply asks again in a terminal when a plan changed af
     expect(existsSync(join(dir, 'app-seen-v2'))).toBe(true);
   });
 });
+
+/** Ctrl-C after the approval (issue #12 item 2): SPEC §5 in a real terminal, with the approved plan on screen. */
+describe.skipIf(!hasTmux)('Ctrl-C after an interactive approval', () => {
+  let dir: string;
+  let cleanup: () => void;
+  const server = `${session}-interrupt`;
+  beforeAll(() => {
+    ({ dir, cleanup } = makeTempDir());
+    for (const name of ['slow', 'after']) mkdirSync(join(dir, name));
+    writeFileSync(
+      join(dir, 'stacks.yaml'),
+      [
+        'version: 1',
+        'stacks:',
+        '  slow: { runner: command, path: slow, commands: { plan: "exit 2", apply: "echo begin; sleep 20; touch applied" } }',
+        '  after: { runner: command, path: after, dependsOn: [slow], commands: { plan: "exit 2", apply: "touch applied" } }',
+        '',
+      ].join('\n'),
+    );
+  });
+  afterAll(() => {
+    tmuxOn(server, 'kill-server');
+    cleanup();
+  });
+
+  it('shows the finished plan before asking, then stops on Ctrl-C: interrupted, resumable, terminal restored', async () => {
+    const script = `cd ${dir} && env -u CI NO_COLOR=1 TERM=xterm-256color ${process.execPath} ${cliBin} apply; echo "EXIT=$?"; stty -a > ${join(dir, 'stty.txt')}; sleep 60`;
+    tmuxOn(server, 'new-session', '-d', '-s', server, '-x', '80', '-y', '24', script);
+    const question = await waitFor((text) => /Only "yes" or "y" is accepted/.test(text), 'the question', 20_000, server);
+    // The plan's final frame, not an empty live view: both stacks, their status, the summary.
+    expect(question).toMatch(/~ slow\s+changed/);
+    expect(question).toMatch(/~ after\s+changed/);
+    expect(question).toContain('plan 2/2');
+    expect(question).toMatch(/run succeeded in \S+ · 2 changed/);
+    expect(question).not.toContain('0/0');
+    expect(question).toContain('Apply 2 stack(s) with changes?');
+
+    tmuxOn(server, 'send-keys', '-t', server, 'y', 'Enter');
+    await waitFor((text) => text.includes('│ begin'), 'the apply running', 20_000, server);
+    tmuxOn(server, 'send-keys', '-t', server, 'C-c');
+    const stopped = await waitFor((text) => /EXIT=/.test(text), 'the exit', 20_000, server);
+    const history = JSON.parse(spawnSync(process.execPath, [cliBin, 'history', '--json', '--limit', '1'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' } }).stdout) as {
+      id: string;
+      status: string;
+      stackRuns: { stack: string; state: string }[];
+    };
+    expect(history.status).toBe('interrupted');
+    expect(history.stackRuns.map((row) => `${row.stack}:${row.state}`).sort()).toEqual(['after:skipped', 'slow:interrupted']);
+    expect(stopped).toMatch(/! slow\s+interrupted/);
+    expect(stopped).toMatch(/run interrupted in \S+ · 1 skipped · 1 interrupted/);
+    expect(stopped).toContain(`\`stackfleet resume ${history.id}\` continues it`);
+    expect(stopped).toContain('EXIT=1');
+    expect(existsSync(join(dir, 'slow/applied'))).toBe(false);
+    for (let i = 0; i < 50 && !existsSync(join(dir, 'stty.txt')); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    const stty = readFileSync(join(dir, 'stty.txt'), 'utf8');
+    expect(stty).toMatch(/(^|\s)icanon(\s|$)/);
+    expect(stty).toMatch(/(^|\s)echo(\s|$)/);
+  }, 60_000);
+});
