@@ -86,7 +86,9 @@ function StatusLine(props: RunLiveAreaProps & { done: boolean }): React.JSX.Elem
     const parts = (['succeeded', 'changed', 'unchanged', 'failed', 'skipped', 'denied', 'interrupted'] as const)
       .filter((key) => summary[key] > 0)
       .map((key) => `${summary[key]} ${key}`);
-    const color = state.status === 'succeeded' ? 'green' : state.status === 'interrupted' ? 'yellow' : 'red';
+    // Drift found (exit 2) is a finding, not a success: yellow, like a changed stack.
+    const driftFound = state.command === 'drift' && state.status === 'succeeded' && summary.changed > 0;
+    const color = state.status === 'succeeded' && !driftFound ? 'green' : state.status === 'interrupted' || driftFound ? 'yellow' : 'red';
     const line = (
       <Text wrap="truncate-end" color={paint(color)} bold>
         {`run ${state.status ? formatRunOutcome(state.command, state.status, summary) : 'finished'} in ${formatDuration(summary.durationMs)} · ${parts.join(' · ') || 'nothing to do'}`}
