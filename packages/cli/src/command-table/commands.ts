@@ -183,7 +183,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'resume',
     summary: 'continue an interrupted or crashed run without re-applying finished stacks',
     exits: '0 / 1',
-    arguments: [{ syntax: '[run]', description: 'run id (default: the newest interrupted run)' }],
+    arguments: [{ syntax: '[run]', description: 'run id (default: the newest interrupted or crashed run)' }],
     options: [{ flags: '--force', description: 'release locks of stacks that were in flight instead of waiting for them to expire' }],
     globals: RUN_GLOBALS,
     examples: ['stackfleet resume', 'stackfleet resume <run-id> --force'],
