@@ -188,7 +188,8 @@ describe.skipIf(!hasTmux)('Ctrl-C after an interactive approval', () => {
       [
         'version: 1',
         'stacks:',
-        '  slow: { runner: command, path: slow, commands: { plan: "exit 2", apply: "echo begin; sleep 20; touch applied" } }',
+        // Ignores the first Ctrl-C, so the second one (SPEC §5: kill) is what ends it.
+        `  slow: { runner: command, path: slow, commands: { plan: "exit 2", apply: "trap '' INT; echo begin; sleep 20; touch applied" } }`,
         '  after: { runner: command, path: after, dependsOn: [slow], commands: { plan: "exit 2", apply: "touch applied" } }',
         '',
       ].join('\n'),
@@ -199,7 +200,7 @@ describe.skipIf(!hasTmux)('Ctrl-C after an interactive approval', () => {
     cleanup();
   });
 
-  it('shows the finished plan before asking, then stops on Ctrl-C: interrupted, resumable, terminal restored', async () => {
+  it('shows the finished plan before asking, then Ctrl-C waits and a second kills: interrupted, resumable, terminal restored', async () => {
     const script = `cd ${dir} && env -u CI NO_COLOR=1 TERM=xterm-256color ${process.execPath} ${cliBin} apply; echo "EXIT=$?"; stty -a > ${join(dir, 'stty.txt')}; sleep 60`;
     tmuxOn(server, 'new-session', '-d', '-s', server, '-x', '80', '-y', '24', script);
     const question = await waitFor((text) => /Only "yes" or "y" is accepted/.test(text), 'the question', 20_000, server);
@@ -214,6 +215,10 @@ describe.skipIf(!hasTmux)('Ctrl-C after an interactive approval', () => {
     tmuxOn(server, 'send-keys', '-t', server, 'y', 'Enter');
     await waitFor((text) => text.includes('│ begin'), 'the apply running', 20_000, server);
     tmuxOn(server, 'send-keys', '-t', server, 'C-c');
+    // First press: start nothing new, forward SIGINT, wait for the running stack.
+    await waitFor((text) => text.includes('stopping… waiting for 1 stack (slow) · ctrl-c again to kill'), 'the first stop', 20_000, server);
+    tmuxOn(server, 'send-keys', '-t', server, 'C-c');
+    // Second press: kill it.
     const stopped = await waitFor((text) => /EXIT=/.test(text), 'the exit', 20_000, server);
     const history = JSON.parse(spawnSync(process.execPath, [cliBin, 'history', '--json', '--limit', '1'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' } }).stdout) as {
       id: string;
