@@ -88,6 +88,13 @@ stacks:
     // Longer than the rest of the orphaned apply: without the watchdog it would write "end" now.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(lines(join(dir, 'marks'))).toEqual(['begin']);
+    // Its process is gone: the run reads crashed (not running), and says how to continue it.
+    const crashed = latestRun(dir);
+    expect(crashed.status).toBe('crashed');
+    expect(runStackfleet(['history'], { cwd: dir }).stdout).toMatch(new RegExp(`${crashed.id}\\s+\\S+ \\S+\\s+apply\\s+crashed\\s`));
+    const show = runStackfleet(['show', crashed.id], { cwd: dir });
+    expect(show.stdout).toContain(`run ${crashed.id}: apply crashed`);
+    expect(show.stdout).toContain(`is gone: \`stackfleet resume ${crashed.id}\` continues it`);
 
     const resume = runStackfleet(['resume'], { cwd: dir, env });
     expect(resume.code, resume.stderr).toBe(0);
@@ -110,10 +117,11 @@ stacks:
     apply.child.kill('SIGINT');
     const result = await apply.done;
     expect(result.code).toBe(1);
-    // first got SIGINT forwarded and was waited for; sh dies of it, so it did not complete.
+    // first got SIGINT forwarded and was waited for; sh dies of it, so it did not complete: interrupted, not failed.
     const interrupted = latestRun(dir);
     expect(interrupted.status).toBe('interrupted');
-    expect(interrupted.stackRuns.map((row) => `${row.stack}:${row.state}`)).toEqual(['first:failed', 'second:skipped', 'third:skipped']);
+    expect(interrupted.stackRuns.map((row) => `${row.stack}:${row.state}`)).toEqual(['first:interrupted', 'second:skipped', 'third:skipped']);
+    expect(result.stdout).toContain(`\`stackfleet resume ${interrupted.id}\` continues it`);
     expect(runStackfleet(['locks'], { cwd: dir }).stdout.trim()).toBe('no locks held');
 
     const resume = runStackfleet(['resume'], { cwd: dir, env });

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, parseJsonLines, runStackfleet, testEnv, type JsonLine } from '../support/cli.js';
+import { cliBin, makeTempDir, parseJsonLines, runStackfleet, testEnv, type JsonLine } from '../support/cli.js';
 
 const SECRET = 'db-secret-e2e-91c7f';
 
@@ -263,5 +263,109 @@ policies:
     const single = runStackfleet(['apply', '--auto-approve', '--stack', 'one'], { cwd: dir });
     expect(single.code, single.stdout + single.stderr).toBe(0);
     expect(existsSync(join(dir, 'one', 'applied'))).toBe(true);
+  });
+});
+
+/** net -> app, command stacks; a plan policy wants a review of app's plans, naming who planned them. */
+const REVIEW_FLEET = `version: 1
+stacks:
+  net: { path: net, runner: command, commands: { plan: "exit 2", apply: "touch applied" } }
+  app: { path: app, runner: command, dependsOn: [net], commands: { plan: "exit 2", apply: "touch applied" } }
+policies:
+  - file: policies/review.policy.yaml
+`;
+const REVIEW_POLICY = `kind: plan
+rules:
+  - name: review-app
+    effect: require_approval
+    when: input.stack.name == "app"
+    message: '"app needs a review (planned by " + (has(input.run.plannedBy) ? input.run.plannedBy.login : "nobody") + ")"'
+`;
+
+function writeReviewFleet(dir: string): void {
+  for (const sub of ['net', 'app', 'policies']) mkdirSync(join(dir, sub));
+  writeFileSync(join(dir, 'stacks.yaml'), REVIEW_FLEET);
+  writeFileSync(join(dir, 'policies', 'review.policy.yaml'), REVIEW_POLICY);
+}
+
+describe('policies and saved plans (plan --save, apply --from-plan)', () => {
+  let dir: string;
+  let cleanup: () => void;
+  const stackfleet = (actor: string, ...args: string[]) => runStackfleet(args, { cwd: dir, env: testEnv({ STACKFLEET_ACTOR: actor }) });
+  const finished = (stdout: string, stack: string) => parseJsonLines(stdout).find((event) => event.type === 'stack.finished' && event.stack === stack);
+  beforeAll(() => {
+    ({ dir, cleanup } = makeTempDir('stackfleet-policy-saved-'));
+    writeReviewFleet(dir);
+  });
+  afterAll(() => cleanup());
+
+  it('asks the plan policies before a saved plan is applied; the one awaiting approval keeps its plan for approve + resume', () => {
+    const plan = stackfleet('carol', 'plan', '--save', '--json');
+    expect(plan.code, plan.stderr).toBe(0);
+    const planRun = String(parseJsonLines(plan.stdout).find((event) => event.type === 'run.started')!['runId']);
+    expect(plan.stderr).toContain(`saved plan: run ${planRun}`);
+
+    const apply = stackfleet('alice', 'apply', '--from-plan', planRun, '--json');
+    expect(apply.code, apply.stderr).toBe(3);
+    expect(finished(apply.stdout, 'net')).toMatchObject({ status: 'succeeded' });
+    // input.run.plannedBy is whoever saved the plans.
+    expect(finished(apply.stdout, 'app')).toMatchObject({ status: 'awaiting_approval', messages: ['app needs a review (planned by carol)'] });
+    expect(existsSync(join(dir, 'net', 'applied'))).toBe(true);
+    expect(existsSync(join(dir, 'app', 'applied'))).toBe(false);
+    const applyRun = String(parseJsonLines(apply.stdout).find((event) => event.type === 'run.started')!['runId']);
+    expect(apply.stderr).toContain(`stackfleet approve ${applyRun}`);
+
+    // The planner's own approval does not count; another's does, and resume applies the saved plan.
+    expect(stackfleet('carol', 'approve', applyRun).code).toBe(0);
+    expect(stackfleet('alice', 'resume', applyRun, '--json').code).toBe(3);
+    expect(stackfleet('bob', 'approve', applyRun).code).toBe(0);
+    const resumed = stackfleet('alice', 'resume', applyRun, '--json');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(finished(resumed.stdout, 'app')).toMatchObject({ status: 'succeeded' });
+    expect(existsSync(join(dir, 'app', 'applied'))).toBe(true);
+  });
+});
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+
+/** The interactive apply: one plan run (saved), its pending approvals listed at the question, "y" gives them. */
+describe.skipIf(!hasTmux)('apply in a terminal with a policy that requires approval', () => {
+  let dir: string;
+  let cleanup: () => void;
+  const server = `sf-e2e-policy-${process.pid}`;
+  const tmux = (...args: string[]) => spawnSync('tmux', ['-L', server, ...args], { encoding: 'utf8' }).stdout;
+  const waitFor = async (pattern: RegExp, what: string): Promise<string> => {
+    const deadline = Date.now() + 30_000;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = tmux('capture-pane', '-p', '-J', '-S', '-200', '-t', server);
+      if (pattern.test(text)) return text;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`timed out waiting for ${what}; screen was:\n${text}`);
+  };
+  beforeAll(() => {
+    ({ dir, cleanup } = makeTempDir('stackfleet-policy-tty-'));
+    writeReviewFleet(dir);
+  });
+  afterAll(() => {
+    tmux('kill-server');
+    cleanup();
+  });
+
+  it('lists what policies require above the question and applies the saved plans after "y"', async () => {
+    tmux('new-session', '-d', '-s', server, '-x', '120', '-y', '40', `cd ${dir} && env -u CI NO_COLOR=1 STACKFLEET_ACTOR=alice ${process.execPath} ${cliBin} apply; echo "EXIT=$?"; sleep 60`);
+    const question = await waitFor(/Approve and apply 2 stack\(s\) with changes\?/, 'the question');
+    expect(question).toContain('Policies require approval:');
+    expect(question).toContain('app: app needs a review (planned by nobody) (review/review-app)');
+    expect(existsSync(join(dir, 'net', 'applied'))).toBe(false);
+    tmux('send-keys', '-t', server, 'y', 'Enter');
+    const done = await waitFor(/EXIT=\d/, 'the exit');
+    expect(done).toContain('EXIT=0');
+    expect(existsSync(join(dir, 'app', 'applied'))).toBe(true);
+    const runs = runStackfleet(['history', '--json'], { cwd: dir, env: testEnv() });
+    const applyRun = parseJsonLines(runs.stdout).find((run) => run['command'] === 'apply')!;
+    const show = runStackfleet(['show', String(applyRun['id'])], { cwd: dir, env: testEnv() });
+    expect(show.stdout).toMatch(/app: alice at \S+ — approved at the terminal prompt/);
   });
 });

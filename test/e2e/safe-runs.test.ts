@@ -361,6 +361,11 @@ describe('first-hour fixes', () => {
         '',
       ].join('\n'),
     );
+    // A --stack pattern with wildcards that matches nothing warns; a bare name still fails (a typo).
+    const pattern = runStackfleet(['list', '--stack', 'network', '--stack', 'netwrk*'], { cwd: dir });
+    expect([pattern.code, pattern.stdout]).toEqual([0, 'network\n']);
+    expect(pattern.stderr).toContain('warning: no stack matches --stack "netwrk*" (did you mean "network"?)');
+    expect(runStackfleet(['list', '--stack', 'netwrk'], { cwd: dir }).code).toBe(1);
   });
 
   it('plan --detailed-exitcode counts a command stack without commands.plan as unknown, not as changes', () => {

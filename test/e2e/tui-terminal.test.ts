@@ -83,7 +83,7 @@ describe.skipIf(!hasTmux)('the terminal UI in tmux', () => {
   });
 });
 
-/** `apply` without --auto-approve in a terminal: the live plan, then a question. */
+/** `apply` without --auto-approve in a terminal: the live plan (saved), its final table, a question, then those saved plans applied. */
 describe.skipIf(!hasTmux)('apply asks for approval in a terminal', () => {
   let dir: string;
   let cleanup: () => void;
@@ -93,7 +93,7 @@ describe.skipIf(!hasTmux)('apply asks for approval in a terminal', () => {
     mkdirSync(join(dir, 'one'));
     writeFileSync(
       join(dir, 'stacks.yaml'),
-      'version: 1\nstacks:\n  one: { runner: command, path: one, commands: { plan: "exit 2", apply: "touch applied" } }\n',
+      'version: 1\nstacks:\n  one: { runner: command, path: one, commands: { plan: "echo planned >> ../plans.txt; exit 2", apply: "touch applied" } }\n',
     );
   });
   afterAll(() => {
@@ -109,6 +109,8 @@ describe.skipIf(!hasTmux)('apply asks for approval in a terminal', () => {
     await waitFor((text) => /Only "yes" or "y" is accepted/.test(text), 'the question', 20_000, server);
     tmuxOn(server, 'send-keys', '-t', server, 'n', 'Enter');
     const cancelled = await waitFor((text) => /EXIT-no=/.test(text), 'the exit', 20_000, server);
+    expect(cancelled).toMatch(/Saved plan: run \S+/);
+    expect(cancelled).toMatch(/one\s+changes/);
     expect(cancelled).toContain('Apply cancelled.');
     expect(cancelled).toContain('EXIT-no=1');
     expect(existsSync(join(dir, 'one/applied'))).toBe(false);
@@ -120,5 +122,119 @@ describe.skipIf(!hasTmux)('apply asks for approval in a terminal', () => {
     const applied = await waitFor((text) => /EXIT-yes=/.test(text), 'the exit', 20_000, server);
     expect(applied).toContain('EXIT-yes=0');
     expect(existsSync(join(dir, 'one/applied'))).toBe(true);
+    // One plan per attempt: the approved apply applied the saved plan, it did not plan again.
+    expect(readFileSync(join(dir, 'plans.txt'), 'utf8')).toBe('planned\nplanned\n');
   });
+});
+
+/** An approved apply whose downstream plan changes once its upstream applied: both summaries, a second question. */
+describe.skipIf(!hasTmux)('apply asks again in a terminal when a plan changed after its upstream applied', () => {
+  let dir: string;
+  let cleanup: () => void;
+  const server = `${session}-replan`;
+  beforeAll(() => {
+    ({ dir, cleanup } = makeTempDir());
+    mkdirSync(join(dir, 'net'));
+    mkdirSync(join(dir, 'app'));
+    writeFileSync(join(dir, 'version'), 'v1');
+    writeFileSync(
+      join(dir, 'stacks.yaml'),
+      [
+        'version: 1',
+        'stacks:',
+        '  net: { runner: command, path: net, commands: { plan: "exit 2", apply: "printf \'{\\"id\\":\\"%s\\"}\' $(cat ../version) > $STACKFLEET_OUTPUTS" } }',
+        '  app:',
+        '    runner: command',
+        '    path: app',
+        '    dependsOn: [{ stack: net, outputs: { id: NET_ID } }]',
+        '    commands: { plan: "test -e ../app-seen-$NET_ID && exit 0; exit 2", apply: "touch ../app-seen-$NET_ID" }',
+        '',
+      ].join('\n'),
+    );
+    const first = spawnSync(process.execPath, [cliBin, 'apply', '--auto-approve'], { cwd: dir, env: { ...process.env, CI: 'true' }, encoding: 'utf8' });
+    if (first.status !== 0) throw new Error(`first apply failed: ${first.stderr}`);
+  });
+  afterAll(() => {
+    tmuxOn(server, 'kill-server');
+    cleanup();
+  });
+
+  it('shows the reviewed and the new plan, and applies the new one only after "y"', async () => {
+    writeFileSync(join(dir, 'version'), 'v2');
+    tmuxOn(server, 'new-session', '-d', '-s', server, '-x', '100', '-y', '30', `cd ${dir} && env -u CI NO_COLOR=1 ${process.execPath} ${cliBin} apply; echo "EXIT=$?"; sleep 60`);
+    const table = await waitFor((text) => /Only "yes" or "y" is accepted/.test(text), 'the first question', 20_000, server);
+    expect(table).toMatch(/app\s+no changes/);
+    tmuxOn(server, 'send-keys', '-t', server, 'y', 'Enter');
+    const second = await waitFor((text) => /Apply the new plan\(s\) of app/.test(text), 'the second question', 30_000, server);
+    expect(second).toContain('app: reviewed no changes, now changes');
+    expect(existsSync(join(dir, 'app-seen-v2'))).toBe(false);
+    tmuxOn(server, 'send-keys', '-t', server, 'y', 'Enter');
+    const done = await waitFor((text) => /EXIT=/.test(text), 'the exit', 30_000, server);
+    expect(done).toContain('EXIT=0');
+    expect(existsSync(join(dir, 'app-seen-v2'))).toBe(true);
+  });
+});
+
+/** Ctrl-C after the approval (issue #12 item 2): SPEC §5 in a real terminal, with the approved plan on screen. */
+describe.skipIf(!hasTmux)('Ctrl-C after an interactive approval', () => {
+  let dir: string;
+  let cleanup: () => void;
+  const server = `${session}-interrupt`;
+  beforeAll(() => {
+    ({ dir, cleanup } = makeTempDir());
+    for (const name of ['slow', 'after']) mkdirSync(join(dir, name));
+    writeFileSync(
+      join(dir, 'stacks.yaml'),
+      [
+        'version: 1',
+        'stacks:',
+        // Ignores the first Ctrl-C, so the second one (SPEC §5: kill) is what ends it.
+        `  slow: { runner: command, path: slow, commands: { plan: "exit 2", apply: "trap '' INT; echo begin; sleep 20; touch applied" } }`,
+        '  after: { runner: command, path: after, dependsOn: [slow], commands: { plan: "exit 2", apply: "touch applied" } }',
+        '',
+      ].join('\n'),
+    );
+  });
+  afterAll(() => {
+    tmuxOn(server, 'kill-server');
+    cleanup();
+  });
+
+  it('shows the finished plan before asking, then Ctrl-C waits and a second kills: interrupted, resumable, terminal restored', async () => {
+    const script = `cd ${dir} && env -u CI NO_COLOR=1 TERM=xterm-256color ${process.execPath} ${cliBin} apply; echo "EXIT=$?"; stty -a > ${join(dir, 'stty.txt')}; sleep 60`;
+    tmuxOn(server, 'new-session', '-d', '-s', server, '-x', '80', '-y', '24', script);
+    const question = await waitFor((text) => /Only "yes" or "y" is accepted/.test(text), 'the question', 20_000, server);
+    // The plan's final frame, not an empty live view: both stacks, their status, the summary.
+    expect(question).toMatch(/~ slow\s+changed/);
+    expect(question).toMatch(/~ after\s+changed/);
+    expect(question).toContain('plan 2/2');
+    expect(question).toMatch(/run succeeded in \S+ · 2 changed/);
+    expect(question).not.toContain('0/0');
+    expect(question).toContain('Apply 2 stack(s) with changes?');
+
+    tmuxOn(server, 'send-keys', '-t', server, 'y', 'Enter');
+    await waitFor((text) => text.includes('│ begin'), 'the apply running', 20_000, server);
+    tmuxOn(server, 'send-keys', '-t', server, 'C-c');
+    // First press: start nothing new, forward SIGINT, wait for the running stack.
+    await waitFor((text) => text.includes('stopping… waiting for 1 stack (slow) · ctrl-c again to kill'), 'the first stop', 20_000, server);
+    tmuxOn(server, 'send-keys', '-t', server, 'C-c');
+    // Second press: kill it.
+    const stopped = await waitFor((text) => /EXIT=/.test(text), 'the exit', 20_000, server);
+    const history = JSON.parse(spawnSync(process.execPath, [cliBin, 'history', '--json', '--limit', '1'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' } }).stdout) as {
+      id: string;
+      status: string;
+      stackRuns: { stack: string; state: string }[];
+    };
+    expect(history.status).toBe('interrupted');
+    expect(history.stackRuns.map((row) => `${row.stack}:${row.state}`).sort()).toEqual(['after:skipped', 'slow:interrupted']);
+    expect(stopped).toMatch(/! slow\s+interrupted/);
+    expect(stopped).toMatch(/run interrupted in \S+ · 1 skipped · 1 interrupted/);
+    expect(stopped).toContain(`\`stackfleet resume ${history.id}\` continues it`);
+    expect(stopped).toContain('EXIT=1');
+    expect(existsSync(join(dir, 'slow/applied'))).toBe(false);
+    for (let i = 0; i < 50 && !existsSync(join(dir, 'stty.txt')); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    const stty = readFileSync(join(dir, 'stty.txt'), 'utf8');
+    expect(stty).toMatch(/(^|\s)icanon(\s|$)/);
+    expect(stty).toMatch(/(^|\s)echo(\s|$)/);
+  }, 60_000);
 });

@@ -79,6 +79,11 @@ export type ErrorCode =
   | 'E_PLAN_REQUIRED'
   | 'E_OUTPUTS_INVALID'
   | 'E_TERRAFORM_JSON'
+  // saved plans (`plan --save`, `apply --from-plan`)
+  | 'E_PLAN_STALE'
+  | 'E_PLAN_CHANGED'
+  | 'E_PLAN_EXPIRED'
+  | 'E_SAVED_PLAN_MISSING'
   // runs, resume and the store
   | 'E_UNKNOWN_RUN'
   | 'E_UNKNOWN_OUTPUT'

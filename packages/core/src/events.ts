@@ -1,15 +1,35 @@
 /**
  * Run events: the only way the runner talks to reporters (plain, NDJSON, ink UI,
- * log files). With `--json` each event is one NDJSON line.
+ * log files). With `--json` each event is one NDJSON line. Every event
+ * carries `at` (ISO 8601, when it happened), so a saved NDJSON stream can be
+ * read as a timeline.
  */
 import type { ChangeSummary } from './model.js';
 
 export type RunCommand = 'plan' | 'apply' | 'destroy' | 'run' | 'drift';
 
 /** Final status of one stack in a run (SPEC §4). */
-export type StackStatus = 'succeeded' | 'failed' | 'skipped' | 'unchanged' | 'changed' | 'denied' | 'awaiting_approval';
+export type StackStatus =
+  | 'succeeded'
+  | 'failed'
+  | 'skipped'
+  | 'unchanged'
+  | 'changed'
+  | 'denied'
+  /** Stopped by a require_approval policy: `stackfleet approve`, then `resume`. */
+  | 'awaiting_approval'
+  /** Stopped by Ctrl-C (SPEC §5) while it ran: `resume` runs it again. */
+  | 'interrupted';
 
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'denied' | 'awaiting_approval';
+export type RunStatus =
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'interrupted'
+  | 'denied'
+  | 'awaiting_approval'
+  /** Read, never written: recorded `running`, but its process is provably gone (kill -9, a crash). Resumable. */
+  | 'crashed';
 
 /** What a stack is doing right now (shown by the UI). */
 export type StepName = 'queued' | 'hooks' | 'init' | 'plan' | 'apply' | 'destroy' | 'outputs' | 'run';
@@ -24,6 +44,7 @@ export interface RunSummary {
   denied: number;
   /** Stacks stopped by a require_approval policy (`stackfleet approve`, then `resume`). */
   awaitingApproval: number;
+  interrupted: number;
   durationMs: number;
 }
 
@@ -66,6 +87,7 @@ export interface StackLogEvent {
   stream: 'stdout' | 'stderr';
   /** One line, already masked, without the trailing newline. */
   line: string;
+  at: string;
 }
 
 export interface StackPlannedEvent {
@@ -74,6 +96,7 @@ export interface StackPlannedEvent {
   stack: string;
   hasChanges: boolean;
   changes?: ChangeSummary;
+  at: string;
 }
 
 export interface StackFinishedEvent {
@@ -90,6 +113,7 @@ export interface StackFinishedEvent {
   logFile?: string;
   /** denied / awaiting_approval: the policies' messages. */
   messages?: string[];
+  at: string;
 }
 
 /** One policy decision (a rule that fired); `stack` absent for access and run policies. */

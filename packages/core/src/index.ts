@@ -21,3 +21,4 @@ export * from './state-layout/index.js';
 export type { PolicyCommandRequest, PolicyCommandResult, PolicyCommandRunner } from './policy-command.js';
 export { isOrchestratorSecret } from './orchestrator-secrets.js';
 export type * from './policy-gate.js';
+export * from './saved-plan/index.js';

@@ -4,7 +4,7 @@
  * async so that networked stores fit. Writes are durable when the promise
  * resolves: callers write a transition *before* acting on it.
  */
-import type { ChangeSummary, Outputs, Phase } from './model.js';
+import type { ChangeSummary, Outputs, Phase, RunnerKind } from './model.js';
 import type { RunCommand, RunStatus, StackStatus } from './events.js';
 import type { ApprovalRecord, PolicyDecisionRecord } from './policy-gate.js';
 
@@ -83,6 +83,34 @@ export interface DriftRecord {
   message?: string;
 }
 
+/**
+ * What `plan --save` keeps of one stack's plan, so that `apply --from-plan`
+ * can apply exactly it or refuse it as stale. Never a secret in clear: the
+ * inputs are salted digests (the plan *file* does hold secrets; it lives
+ * 0600 under the state dir, see `savedPlanFile`).
+ */
+export interface SavedPlanRecord {
+  runId: string;
+  stack: string;
+  runner: RunnerKind;
+  hasChanges: boolean;
+  changes?: ChangeSummary;
+  /** terraform/tofu: the saved plan file (absolute). Command stacks have none. */
+  planFile?: string;
+  /** The stack's repository ('' = the manifest's own) and the sha it was planned at ('' = not a git repo). */
+  repo: string;
+  repoSha: string;
+  /** Hex salt of every digest below. */
+  salt: string;
+  /**
+   * What the plan was made from, input label -> salted sha256:
+   * `env X`, `file F`, `secret S`, `stack file main.tf`, `outputs of network`, …
+   * (see the runner's `fingerprintStack`).
+   */
+  digests: Record<string, string>;
+  createdAt: string;
+}
+
 export interface Store {
   // outputs
   getOutputs(stack: string): Promise<StoredOutputs | undefined>;
@@ -96,7 +124,8 @@ export interface Store {
   /** Newest first. */
   listRuns(options?: { stack?: string; limit?: number }): Promise<RunRecord[]>;
   /**
-   * The newest run whose status is `interrupted`, or still `running` while its
+   * The newest run whose status is `interrupted` or `crashed`. `getRun`,
+   * `listRuns` and this report a run recorded `running` as `crashed` while its
    * process is provably gone (same host, pid no longer exists).
    */
   findResumableRun(): Promise<RunRecord | undefined>;
@@ -112,6 +141,12 @@ export interface Store {
   listStackRuns(runId: string): Promise<StackRunRecord[]>;
   /** Newest first, across runs. */
   listStackHistory(stack: string, limit?: number): Promise<StackRunRecord[]>;
+
+  // saved plans (`plan --save`); removed once applied
+  putSavedPlan(record: SavedPlanRecord): Promise<void>;
+  /** The run's saved plans, by stack name. */
+  listSavedPlans(runId: string): Promise<SavedPlanRecord[]>;
+  deleteSavedPlan(runId: string, stack: string): Promise<void>;
 
   // locks (leases)
   acquireLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<LockResult>;

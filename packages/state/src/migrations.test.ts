@@ -64,9 +64,41 @@ describe('schema migrations', () => {
       await store.close();
     }
     const db = new Database(join(stateDir, 'state.db'));
-    expect(readSchemaVersion(db)).toBe(3);
+    expect(readSchemaVersion(db)).toBe(latestSchemaVersion);
     const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((row) => row.name);
     expect(indexes).toEqual(['approvals_by_run', 'drift_by_stack_checked', 'policy_decisions_by_run', 'runs_by_started', 'stack_runs_by_stack']);
+    db.close();
+  });
+
+  it('upgrades a version 3 database (saved plans) to version 4 (policy decisions, approvals) keeping its saved plans', async () => {
+    const old = openDatabase(stateDir, { targetVersion: 3 });
+    expect(readSchemaVersion(old)).toBe(3);
+    const savedPlan = {
+      runId: 'run-3', stack: 'network', runner: 'command', hasChanges: true, repo: '', repoSha: '', salt: '00', digests: { 'env X': 'ab' },
+      createdAt: '2030-01-01T00:00:00.000Z',
+    };
+    old.exec(`
+      INSERT INTO runs VALUES ('run-3', 'plan', '{}', '["network"]', 'ada@ci', 'ci', 7, '{}',
+        '/fleet/stacks.yaml', '2030-01-01T00:00:00.000Z', '2030-01-01T00:01:00.000Z', 'succeeded');
+    `);
+    old.prepare('INSERT INTO saved_plans (run_id, stack, created_at, record) VALUES (?, ?, ?, ?)').run('run-3', 'network', savedPlan.createdAt, JSON.stringify(savedPlan));
+    old.close();
+
+    const store = openSqliteStore({ stateDir, env: {} });
+    try {
+      expect(await store.listSavedPlans('run-3')).toEqual([savedPlan]);
+      await store.recordPolicyDecisions([
+        { runId: 'run-3', stack: 'network', policy: 'no-deletes', rule: 'r1', effect: 'require_approval', message: 'deletes need approval', at: '2030-01-01T00:00:10.000Z' },
+      ]);
+      await store.recordApproval({ runId: 'run-3', stack: null, by: 'grace', at: '2030-01-01T00:00:20.000Z' });
+      expect((await store.listPolicyDecisions('run-3')).map((decision) => decision.policy)).toEqual(['no-deletes']);
+      expect((await store.listApprovals('run-3')).map((approval) => approval.by)).toEqual(['grace']);
+    } finally {
+      await store.close();
+    }
+    const db = new Database(join(stateDir, 'state.db'));
+    expect(readSchemaVersion(db)).toBe(4);
+    expect(latestSchemaVersion).toBe(4);
     db.close();
   });
 

@@ -95,6 +95,20 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 3,
+    description: 'saved plans (plan --save, apply --from-plan)',
+    // One row per planned stack; the record (digests, never secrets) as JSON.
+    sql: `
+      CREATE TABLE saved_plans (
+        run_id     TEXT NOT NULL,
+        stack      TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        record     TEXT NOT NULL,             -- JSON SavedPlanRecord
+        PRIMARY KEY (run_id, stack)
+      );
+    `,
+  },
+  {
+    version: 4,
     description: 'policy decisions and approvals of runs',
     sql: `
       CREATE TABLE policy_decisions (

@@ -1,4 +1,5 @@
 import { hostname as readHostname } from 'node:os';
+import type { RunRecord } from '@stackfleet/core';
 
 /**
  * Whether `pid` exists on this machine. Signal 0 checks without signalling;
@@ -37,4 +38,19 @@ export function isLeaseExpired(holderHost: string, pid: number, expiresMs: numbe
 
 export function readThisHost(): string {
   return readHostname();
+}
+
+/**
+ * How a stored run reads: one recorded `running` whose process is provably
+ * gone (kill -9, a crash; same host only) is `crashed`, resumable, never
+ * "still running". Applied on every read, so `history`, `show` and `resume`
+ * agree; the row itself is rewritten only when the run is resumed or finished.
+ */
+export function readRunStatus(run: RunRecord, thisHost: string): RunRecord {
+  return run.status === 'running' && isHolderGone(run.host, run.pid, thisHost) ? { ...run, status: 'crashed' } : run;
+}
+
+/** Whether `resume` without an id picks this run up. */
+export function isResumableRun(run: RunRecord): boolean {
+  return run.status === 'interrupted' || run.status === 'crashed';
 }

@@ -15,6 +15,7 @@ import type {
   PolicyDecisionRecord,
   RunRecord,
   RunStatus,
+  SavedPlanRecord,
   StackRunRecord,
   Store,
   StoredOutputs,
@@ -22,12 +23,13 @@ import type {
 import { openDatabase } from './open-database.js';
 import { describeStorageError } from './storage-errors.js';
 import { releaseDiskReserve, reserveDiskSpace } from './disk-reserve.js';
-import { isHolderGone, readThisHost } from './process-liveness.js';
+import { isResumableRun, readRunStatus, readThisHost } from './process-liveness.js';
 import { parseStateKey, readOrCreateKeyFile } from './state-key.js';
 import { acquireLockRow, deleteLockRow, releaseLockRow, renewLockRow, selectLocks } from './sqlite-locks.js';
 import { deleteOutputs, readOutputs, writeOutputs } from './sqlite-outputs.js';
 import { insertDrift, selectDrift } from './sqlite-drift.js';
 import { insertApproval, insertPolicyDecisions, selectApprovals, selectPolicyDecisions } from './sqlite-policy.js';
+import { deleteSavedPlanRow, selectSavedPlans, upsertSavedPlan } from './sqlite-saved-plans.js';
 import {
   insertRun,
   selectRun,
@@ -114,23 +116,24 @@ export class SqliteStore implements Store {
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
-    return selectRun(this.db, runId);
+    const run = selectRun(this.db, runId);
+    return run && readRunStatus(run, this.hostname);
   }
 
   async listRuns(options?: { stack?: string; limit?: number }): Promise<RunRecord[]> {
-    return selectRuns(this.db, options);
+    return selectRuns(this.db, options).map((run) => readRunStatus(run, this.hostname));
   }
 
   /**
-   * The newest run that can be continued: status `interrupted`, or status
-   * `running` while its process is provably gone (same host, pid no longer
+   * The newest run that can be continued: status `interrupted`, or `crashed`
+   * (recorded `running`, its process provably gone: same host, pid no longer
    * exists, e.g. after kill -9). A `running` run whose process lives, or that
    * was started on another host, is left alone: resume it explicitly by id.
    */
   async findResumableRun(): Promise<RunRecord | undefined> {
-    return selectUnfinishedRuns(this.db).find(
-      (run) => run.status === 'interrupted' || isHolderGone(run.host, run.pid, this.hostname),
-    );
+    return selectUnfinishedRuns(this.db)
+      .map((run) => readRunStatus(run, this.hostname))
+      .find(isResumableRun);
   }
 
   async putStackRun(record: StackRunRecord): Promise<void> {
@@ -143,6 +146,18 @@ export class SqliteStore implements Store {
 
   async listStackHistory(stack: string, limit?: number): Promise<StackRunRecord[]> {
     return selectStackHistory(this.db, stack, limit);
+  }
+
+  async putSavedPlan(record: SavedPlanRecord): Promise<void> {
+    upsertSavedPlan(this.db, record);
+  }
+
+  async listSavedPlans(runId: string): Promise<SavedPlanRecord[]> {
+    return selectSavedPlans(this.db, runId);
+  }
+
+  async deleteSavedPlan(runId: string, stack: string): Promise<void> {
+    deleteSavedPlanRow(this.db, runId, stack);
   }
 
   async acquireLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<LockResult> {

@@ -9,6 +9,7 @@ import type {
   Outputs,
   RunRecord,
   RunStatus,
+  SavedPlanRecord,
   StackRunRecord,
   Store,
   StoredOutputs,
@@ -32,6 +33,7 @@ export class MemoryStore implements Store {
   private readonly drift: DriftRecord[] = [];
   private readonly decisions: PolicyDecisionRecord[] = [];
   private readonly approvals: ApprovalRecord[] = [];
+  private readonly savedPlans = new Map<string, SavedPlanRecord>();
   /** Every `putStackRun` in call order; tests assert on transitions with it. */
   readonly transitions: StackRunRecord[] = [];
   private readonly hostname: string;
@@ -70,20 +72,22 @@ export class MemoryStore implements Store {
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
-    return copy(this.runs.get(runId));
+    const run = this.runs.get(runId);
+    return copy(run && this.readRunStatus(run));
   }
 
   async listRuns(options: { stack?: string; limit?: number } = {}): Promise<RunRecord[]> {
     const runs = this.runsNewestFirst().filter((run) => options.stack === undefined || run.stacks.includes(options.stack));
-    return copy(runs.slice(0, options.limit ?? runs.length));
+    return copy(runs.slice(0, options.limit ?? runs.length).map((run) => this.readRunStatus(run)));
   }
 
   async findResumableRun(): Promise<RunRecord | undefined> {
-    return copy(
-      this.runsNewestFirst().find(
-        (run) => run.status === 'interrupted' || (run.status === 'running' && isHolderGone(run.host, run.pid, this.hostname)),
-      ),
-    );
+    return copy(this.runsNewestFirst().map((run) => this.readRunStatus(run)).find((run) => run.status === 'interrupted' || run.status === 'crashed'));
+  }
+
+  /** As the real stores read it: `running` with its process provably gone is `crashed`. */
+  private readRunStatus(run: RunRecord): RunRecord {
+    return run.status === 'running' && isHolderGone(run.host, run.pid, this.hostname) ? { ...run, status: 'crashed' } : run;
   }
 
   async putStackRun(record: StackRunRecord): Promise<void> {
@@ -101,6 +105,19 @@ export class MemoryStore implements Store {
       return record ? [record] : [];
     });
     return copy(history.slice(0, limit ?? history.length));
+  }
+
+  async putSavedPlan(record: SavedPlanRecord): Promise<void> {
+    this.savedPlans.set(`${record.runId}\u0000${record.stack}`, copy(record));
+  }
+
+  async listSavedPlans(runId: string): Promise<SavedPlanRecord[]> {
+    const plans = [...this.savedPlans.values()].filter((record) => record.runId === runId);
+    return copy(plans.sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0)));
+  }
+
+  async deleteSavedPlan(runId: string, stack: string): Promise<void> {
+    this.savedPlans.delete(`${runId}\u0000${stack}`);
   }
 
   async acquireLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<LockResult> {

@@ -122,7 +122,7 @@ describe('fleet view', () => {
       │ u          unlock the stack under the cursor                                                     │
       │ enter      details: outputs, settings, deps, runs                                                │
       │ q          quit                                                                                  │
-      │ Status: ✓ ok  ~ changed  = unchanged  ✗ failed  ↷ skipped  ⊘ denied  ! interrupted               │
+      │ Status: ✓ ok  ~ changed  = unchanged  ✗ failed  ↷ skipped  ⊘ denied  ? awaiting  ! interrupted   │
       │ press any key to close                                                                           │
       ╰──────────────────────────────────────────────────────────────────────────────────────────────────╯"
     `);
@@ -218,7 +218,7 @@ describe('fleet view', () => {
     actions.plan = () => planRun;
     const { frame, press } = renderApp(createFleet(), actions);
     await press('A');
-    planRun.emit({ type: 'run.finished', runId: 'r', status: 'succeeded', summary: { total: 0, succeeded: 0, failed: 0, skipped: 0, unchanged: 0, changed: 0, denied: 0, durationMs: 0 }, at: '2026-01-01T00:00:00Z' });
+    planRun.emit({ type: 'run.finished', runId: 'r', status: 'succeeded', summary: { total: 0, succeeded: 0, failed: 0, skipped: 0, unchanged: 0, changed: 0, denied: 0, awaitingApproval: 0, interrupted: 0, durationMs: 0 }, at: '2026-01-01T00:00:00Z' });
     await vi.waitFor(() => expect(frame()).toContain('y apply'));
     await press('y');
     await vi.waitFor(() => expect(frame()).toContain('apply refused: mocked input'));

@@ -12,6 +12,7 @@ const statusLegend = (
     ['failed', 'failed'],
     ['skipped', 'skipped'],
     ['denied', 'denied'],
+    ['awaiting_approval', 'awaiting'],
     ['interrupted', 'interrupted'],
   ] as const satisfies readonly (readonly [DisplayStatus, string])[]
 )

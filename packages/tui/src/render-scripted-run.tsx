@@ -53,12 +53,12 @@ export function buildScriptedRunEvents(options: ScriptedRunOptions = {}): RunEve
     for (const stack of wave) {
       chunk.push({ type: 'stack.queued', runId, stack, at }, { type: 'stack.started', runId, stack, at });
       for (const step of ['init', 'plan', 'apply', 'outputs'] as const) chunk.push({ type: 'stack.step', runId, stack, step, at });
-      for (let line = 0; line < logLines; line += 1) chunk.push({ type: 'stack.log', runId, stack, stream: 'stdout', line: `${stack}: line ${line} secret=***` });
+      for (let line = 0; line < logLines; line += 1) chunk.push({ type: 'stack.log', runId, stack, stream: 'stdout', line: `${stack}: line ${line} secret=***`, at });
     }
     chunks.push(chunk);
-    chunks.push(wave.map((stack, index): RunEvent => ({ type: 'stack.finished', runId, stack, status: index % 50 === 7 ? 'failed' : 'succeeded', durationMs: 1000 + index })));
+    chunks.push(wave.map((stack, index): RunEvent => ({ type: 'stack.finished', runId, stack, status: index % 50 === 7 ? 'failed' : 'succeeded', durationMs: 1000 + index, at })));
   }
-  const summary = { total: stacks, succeeded: stacks, failed: 0, skipped: 0, unchanged: 0, changed: 0, denied: 0, awaitingApproval: 0, durationMs: 1 };
+  const summary = { total: stacks, succeeded: stacks, failed: 0, skipped: 0, unchanged: 0, changed: 0, denied: 0, awaitingApproval: 0, interrupted: 0, durationMs: 1 };
   chunks.push([{ type: 'run.finished', runId, status: 'succeeded', summary, at }]);
   return chunks;
 }

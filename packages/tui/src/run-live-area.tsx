@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { formatDuration } from '@stackfleet/core';
+import { formatDuration, formatResumeHint, formatRunOutcome } from '@stackfleet/core';
 import { fitText, formatBar } from './format.js';
 import { computeRunProgress } from './run-progress.js';
 import { countBlocked, type RunViewState } from './run-view-state.js';
@@ -83,15 +83,25 @@ function StatusLine(props: RunLiveAreaProps & { done: boolean }): React.JSX.Elem
   if (props.error !== undefined) return <Text color={paint('red')} wrap="truncate-end">{`run failed: ${props.error}`}</Text>;
   if (state.summary) {
     const { summary } = state;
-    const parts = (['succeeded', 'changed', 'unchanged', 'failed', 'skipped', 'denied'] as const)
+    const parts = (['succeeded', 'changed', 'unchanged', 'failed', 'skipped', 'denied', 'interrupted'] as const)
       .filter((key) => summary[key] > 0)
       .map((key) => `${summary[key]} ${key}`);
     if (summary.awaitingApproval > 0) parts.push(`${summary.awaitingApproval} awaiting approval (stackfleet approve ${state.runId ?? 'RUN'})`);
-    const color = state.status === 'succeeded' ? 'green' : state.status === 'interrupted' ? 'yellow' : 'red';
-    return (
+    // Drift found (exit 2) is a finding, not a success: yellow, like a changed stack.
+    const driftFound = state.command === 'drift' && state.status === 'succeeded' && summary.changed > 0;
+    const color = state.status === 'succeeded' && !driftFound ? 'green' : state.status === 'interrupted' || driftFound ? 'yellow' : 'red';
+    const line = (
       <Text wrap="truncate-end" color={paint(color)} bold>
-        {`run ${state.status ?? 'finished'} in ${formatDuration(summary.durationMs)} · ${parts.join(' · ') || 'nothing to do'}`}
+        {`run ${state.status ? formatRunOutcome(state.command, state.status, summary) : 'finished'} in ${formatDuration(summary.durationMs)} · ${parts.join(' · ') || 'nothing to do'}`}
       </Text>
+    );
+    if (state.status !== 'interrupted' || state.runId === undefined) return line;
+    // SPEC §5: an interrupted run is resumable; say how, with the id to copy.
+    return (
+      <>
+        {line}
+        <Text wrap="truncate-end" color={paint('yellow')}>{formatResumeHint(state.runId)}</Text>
+      </>
     );
   }
   if (props.stopRequests > 1) return <Text color={paint('red')}>force stopping…</Text>;

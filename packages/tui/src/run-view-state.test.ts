@@ -75,7 +75,7 @@ describe('reduceRunView', () => {
 
   it('records plan changes, interruption and the summary', () => {
     const changes = { create: 2, update: 1, delete: 0, replace: 0 };
-    const summary = { total: 4, succeeded: 0, failed: 0, skipped: 0, unchanged: 0, changed: 1, denied: 0, durationMs: 10 };
+    const summary = { total: 4, succeeded: 0, failed: 0, skipped: 0, unchanged: 0, changed: 1, denied: 0, awaitingApproval: 0, interrupted: 0, durationMs: 10 };
     const state = reduceRunViewEvents(createRunViewState(), [
       started,
       { type: 'stack.planned', runId, stack: 'a', hasChanges: true, changes },

@@ -79,11 +79,11 @@ describe('live run view', () => {
     expect(printed().match(/network/g)).toHaveLength(1);
     expect(printed().split('\n')).toHaveLength(6);
     expect(screen()).toMatchInlineSnapshot(`
-      "~ network                          changed   12.3s   +2
-      ✗ db                               failed    3.1s    exit 1 · Error: quota exc…
-      ↷ app                              skipped           dependency db failed
-      ↷ smoke                            skipped           dependency app skipped
-      = dns                              unchanged 800ms
+      "~ network                          changed     12.3s   +2
+      ✗ db                               failed      3.1s    exit 1 · Error: quota e…
+      ↷ app                              skipped             dependency db failed
+      ↷ smoke                            skipped             dependency app skipped
+      = dns                              unchanged   800ms
       apply 5/5 ████████████████████ 100% · 16.2s
       running 0/2 · queued 0 · blocked 0
       ── log: dns (0 lines) ──
@@ -146,6 +146,29 @@ describe('live run view', () => {
     await press(keys.ctrlC);
     expect(run.interrupts).toBe(2);
     await vi.waitFor(() => expect(frame()).toContain('force stopping…'));
+  });
+
+  it('draws the final frame as soon as the run settles, however long the batch, and says how to resume an interrupted run', async () => {
+    const run = scripted();
+    const app = render(
+      <ColorContext.Provider value={false}>
+        <KeyRouter>
+          <RunView run={run} rows={24} columns={80} clock={fixedClock} onExit={() => undefined} batchMs={60_000} tickMs={60_000} print={() => undefined} />
+        </KeyRouter>
+      </ColorContext.Provider>,
+    );
+    const summary = summarize({ total: 2, interrupted: 1, skipped: 1, durationMs: 1_000 });
+    emitAll(run, [
+      { ...start, stacks: ['network', 'app'] },
+      { type: 'stack.started', runId, stack: 'network', at },
+      { type: 'stack.finished', runId, stack: 'network', status: 'interrupted', durationMs: 1_000, reason: 'apply was interrupted', at },
+      { type: 'stack.finished', runId, stack: 'app', status: 'skipped', durationMs: 0, reason: 'run interrupted', at },
+      { type: 'run.finished', runId, status: 'interrupted', summary, at },
+    ]);
+    run.finish(summary);
+    // Without the flush on settle the frame would wait a whole batch (a minute here).
+    await vi.waitFor(() => expect(clean(app.lastFrame())).toContain('run interrupted in 1s · 1 skipped · 1 interrupted'), { timeout: 2_000 });
+    expect(clean(app.lastFrame())).toContain(`\`stackfleet resume ${runId}\` continues it`);
   });
 
   it('shows an error when the run itself fails and lets the user leave', async () => {

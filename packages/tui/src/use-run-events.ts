@@ -29,7 +29,18 @@ export function useRunEvents(handle: RunHandle, options: RunEventsOptions = {}):
       buffer.push(event);
       timer ??= setTimeout(flush, batchMs);
     });
+    // Every event is in by the time the run settles: draw them at once, so a
+    // view that leaves right after (the live run view) leaves on its final
+    // frame, not on one a batch behind (a quick plan showed "run 0/0").
+    let subscribed = true;
+    const flushNow = (): void => {
+      if (!subscribed || !timer) return;
+      clearTimeout(timer);
+      flush();
+    };
+    handle.done.then(flushNow, flushNow);
     return () => {
+      subscribed = false;
       unsubscribe();
       if (timer) clearTimeout(timer);
     };

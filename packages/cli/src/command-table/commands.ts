@@ -62,12 +62,14 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'exit 2 when any stack has changes, 3 when a policy denies (0 none, 1 error); a command stack without commands.plan is "unknown" and does not count',
       },
       { flags: '--destroy', description: 'preview a destroy (terraform plan -destroy), in destroy order' },
+      { flags: '--save', description: 'keep the plans (plan files 0600, input digests, repo shas, changes) for `apply --from-plan`; prints `saved plan: run <id>` (not with --destroy)' },
       ...GITHUB_RUN_OPTIONS,
       runType,
     ],
     globals: RUN_GLOBALS,
     examples: [
       'stackfleet plan',
+      'stackfleet plan --save --stack network --with-dependents',
       'stackfleet plan --stack network --with-dependents --detailed-exitcode',
       'stackfleet plan --json > plan.ndjson',
       'stackfleet plan --destroy --stack network --with-dependents',
@@ -78,11 +80,15 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'apply',
     summary: 'plan, then apply the selected stacks in order, passing outputs downstream',
-    exits: '0 all ok, 1 any failure, 3 denied by policy or awaiting approval',
+    exits: '0 all ok, 1 any failure (a stale saved plan too), 3 denied by policy or awaiting approval',
     options: [
       ...RUN_SELECTION_OPTIONS,
       autoApprove,
       runType,
+      {
+        flags: '--from-plan <run>',
+        description: 'apply exactly the plans `plan --save` kept in this run, without planning again; a stack whose files, repo sha or inputs changed is refused as stale',
+      },
       {
         flags: '--lock-timeout <duration>',
         description: 'wait this long (30s, 5m, 1h30m) for a stack locked by another run (default: fail at once)',
@@ -91,7 +97,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       ...GITHUB_RUN_OPTIONS,
     ],
     globals: RUN_GLOBALS,
-    examples: ['stackfleet apply --auto-approve', 'stackfleet apply --affected --base origin/main --auto-approve -j 8', 'stackfleet apply --github --affected --auto-approve'],
+    examples: ['stackfleet apply --auto-approve', 'stackfleet apply --affected --base origin/main --auto-approve -j 8', 'stackfleet apply --github --affected --auto-approve', 'stackfleet apply --from-plan <run-id>'],
     load: async () => (await import('../commands/run-commands.js')).runApplyCommand,
   },
   {
@@ -188,7 +194,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'resume',
     summary: 'continue an interrupted or crashed run without re-applying finished stacks; stacks awaiting approval are planned and checked again',
     exits: '0 / 1, 3 denied by policy or still awaiting approval',
-    arguments: [{ syntax: '[run]', description: 'run id (default: the newest interrupted run)' }],
+    arguments: [{ syntax: '[run]', description: 'run id (default: the newest interrupted or crashed run)' }],
     options: [
       { flags: '--force', description: 'release locks of stacks that were in flight instead of waiting for them to expire' },
       runType,

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { buildRunPlan, StackfleetError, type PolicyGate, type ResumeState, type RunCommand, type RunPlan, type Store } from '@stackfleet/core';
-import { executeRunPlan, type ExecuteRunOptions, type ExecutedRun, type RunResult } from '@stackfleet/runner';
+import { executeRunPlan, type ExecuteRunOptions, type ExecutedRun, type RunResult, type SavedPlanApply } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import type { SelectionOptions } from '../options.js';
@@ -9,6 +9,7 @@ import type { RunPolicyContext } from '../github/read-github-policy-context.js';
 import { chooseReporters, type CallerPresentation } from '../output/choose-reporters.js';
 import type { PolicyRunType } from '../policy/create-policy-gate.js';
 import { openRuntime } from '../runtime/open-runtime.js';
+import { isInteractive } from './confirm.js';
 
 export interface RunFlags extends SelectionOptions {
   autoApprove?: boolean;
@@ -21,6 +22,10 @@ export interface RunFlags extends SelectionOptions {
   destroy?: boolean;
   /** `--run-type`: input.run.type for policies. */
   runType?: PolicyRunType;
+  /** `plan --save`. */
+  save?: boolean;
+  /** `apply --from-plan RUN`. */
+  fromPlan?: string;
 }
 
 /** `-j`, else settings.concurrency, else min(4, CPUs). */
@@ -61,6 +66,10 @@ export interface ExecuteOptions {
   policyContext?: RunPolicyContext;
   /** Stacks whose pending approvals a human gave at the terminal prompt (`apply` in a TTY). */
   approvedAtPrompt?: ReadonlySet<string>;
+  /** `plan --save` (and the first half of an interactive apply). */
+  savePlans?: boolean;
+  /** `apply --from-plan RUN` (and the second half of an interactive apply). */
+  fromPlan?: SavedPlanApply;
 }
 
 /** plan/apply/destroy/run/resume: the runtime, the reporters, and the runner's `executeRunPlan`. */
@@ -70,6 +79,8 @@ export function executeRun(context: CommandContext, options: ExecuteOptions): Pr
       ...run,
       ...(options.runCommand ? { runCommand: options.runCommand } : {}),
       ...(options.resume ? { resume: options.resume } : {}),
+      ...(options.savePlans ? { savePlans: true } : {}),
+      ...(options.fromPlan ? { fromPlan: options.fromPlan } : {}),
     }),
   );
 }
@@ -83,7 +94,7 @@ export function executeRun(context: CommandContext, options: ExecuteOptions): Pr
  */
 export async function startRun<T>(
   context: CommandContext,
-  options: Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'caller' | 'github' | 'policyContext' | 'approvedAtPrompt' | 'resume'>,
+  options: Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'caller' | 'github' | 'policyContext' | 'approvedAtPrompt' | 'resume' | 'fromPlan'>,
   run: (base: ExecuteRunOptions) => Promise<T>,
 ): Promise<T> {
   const { io } = context;
@@ -143,7 +154,7 @@ function describeSelection(flags: RunFlags): Record<string, unknown> {
  */
 async function preparePolicies(
   context: CommandContext,
-  options: Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'approvedAtPrompt' | 'resume' | 'policyContext'> & { store: Store },
+  options: Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'approvedAtPrompt' | 'resume' | 'fromPlan' | 'policyContext'> & { store: Store },
 ): Promise<{ gate: PolicyGate; actor: string } | undefined> {
   const { fleet, plan, flags } = options;
   if (fleet.loaded.manifest.policies.length === 0 || plan.command === 'run') return undefined;
@@ -152,7 +163,9 @@ async function preparePolicies(
     import('../policy/create-policy-gate.js'),
     import('@stackfleet/vcs'),
   ]);
-  const plannedBy = options.resume ? (await options.store.getRun(options.resume.runId))?.selection['actor'] : undefined;
+  // Who planned what is applied now: the run whose saved plans are applied (resumed or not), else the resumed run.
+  const plannedRunId = options.fromPlan?.runId ?? options.resume?.runId;
+  const plannedBy = plannedRunId === undefined ? undefined : (await options.store.getRun(plannedRunId))?.selection['actor'];
   const gateOptions = {
     fleet,
     policies: readManifestPolicies(fleet, context.io.cwd),
@@ -201,7 +214,7 @@ export function exitCodeFor(command: RunCommand, result: RunResult, detailedExit
 
 export function requireApproval(context: CommandContext, command: 'apply' | 'destroy', flags: RunFlags): void {
   if (flags.autoApprove) return;
-  if (context.io.stdin.isTTY && context.io.stdout.isTTY && !context.global.ci && !context.global.json) return;
+  if (isInteractive(context)) return;
   throw new StackfleetError('E_APPROVAL_REQUIRED', `${command} needs approval but there is no terminal to ask in`, {
     hint: `review with \`stackfleet plan\`, then run \`stackfleet ${command} --auto-approve\``,
   });

@@ -4,7 +4,8 @@ import { writeLine } from '../io.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { openStore } from '../runtime/open-runtime.js';
 
-const DEFAULT_RETENTION: RetentionSettings = { ageMs: 7 * 86_400_000, runs: 200 };
+/** `settings.retention` when the manifest sets none (saved plans expire by its age too). */
+export const DEFAULT_RETENTION: RetentionSettings = { ageMs: 7 * 86_400_000, runs: 200 };
 
 export interface GarbageReport {
   runs: string[];

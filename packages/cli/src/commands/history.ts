@@ -3,6 +3,7 @@ import {
   formatChangeCounts,
   formatDuration,
   formatPolicyDecision,
+  formatResumeHint,
   formatTable,
   runDir,
   StackfleetError,
@@ -70,6 +71,8 @@ export async function runShowCommand(context: CommandContext, _options: unknown,
     }
     writeLine(out, `run ${run.id}: ${run.command} ${run.status}`);
     writeLine(out, `started ${run.startedAt} by ${run.startedBy} (pid ${run.pid})${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`);
+    if (run.status === 'crashed') writeLine(out, `its process (pid ${run.pid} on ${run.host}) is gone: ${formatResumeHint(run.id)}`);
+    if (run.status === 'interrupted') writeLine(out, `interrupted: ${formatResumeHint(run.id)}`);
     const shas = Object.entries(run.repoShas).map(([repo, sha]) => `${repo || '(manifest repo)'}@${sha.slice(0, 12)}`);
     if (shas.length > 0) writeLine(out, `repos: ${shas.join(', ')}`);
     writeLine(out, `logs: ${runDir(fleet.stateDir, run.id)}`);

@@ -15,7 +15,7 @@ export async function prepareResume(
   fleet: Fleet,
   runId: string | undefined,
   force: boolean,
-): Promise<Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'runCommand' | 'resume'> | undefined> {
+): Promise<Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'runCommand' | 'resume' | 'savePlans' | 'fromPlan'> | undefined> {
   const store = openStore(fleet, context.io.env);
   const thisHost = readThisHost();
   const resumed = await prepareResumePlan(
@@ -32,9 +32,19 @@ export async function prepareResume(
         failFast: Boolean(context.global.failFast),
       },
     },
-  ).finally(() => store.close());
-  if (!resumed) return undefined;
+  ).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  if (!resumed) {
+    await store.close();
+    return undefined;
+  }
   const { plan, resume } = resumed;
+  // An `apply --from-plan` run goes on applying what was reviewed (a plan that changed is refused), never fresh plans.
+  const fromPlanRun = typeof resumed.selection.fromPlan === 'string' ? resumed.selection.fromPlan : undefined;
+  const savedPlans = fromPlanRun === undefined ? [] : await store.listSavedPlans(fromPlanRun).finally(() => store.close());
+  if (fromPlanRun === undefined) await store.close();
   context.note(`resuming run ${resume.runId} (${plan.command}): ${resume.alreadyDone.size} of ${plan.stacks.length} stacks already done`);
   return {
     fleet,
@@ -43,5 +53,9 @@ export async function prepareResume(
     flags: resumed.selection,
     ...(resumed.runCommand ? { runCommand: resumed.runCommand } : {}),
     resume,
+    ...(resumed.selection.save === true ? { savePlans: true } : {}),
+    ...(fromPlanRun === undefined
+      ? {}
+      : { fromPlan: { runId: fromPlanRun, plans: new Map(savedPlans.map((record) => [record.stack, record])), approveChangedPlan: () => false } }),
   };
 }

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { StackfleetError, type RunPlan } from '@stackfleet/core';
 import type { ExecutedRun } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
@@ -11,9 +10,18 @@ import { cleanUpAfterRun } from './gc.js';
 import { planExitCode } from './plan-exit-code.js';
 import { prepareGithubRun, type GithubRun } from '../github/prepare-github-run.js';
 import type { GithubFlags } from '../github/open-github-session.js';
+import { applySavedRun } from './apply-saved-run.js';
+import { confirm, isInteractive } from './confirm.js';
+import { countSavedChanges, readSavedRun, writeSavedPlanTable } from './saved-plans.js';
 
-/** `stackfleet plan [sel] [--detailed-exitcode] [--github]`. */
+/** `stackfleet plan [sel] [--detailed-exitcode] [--save] [--github]`. */
 export async function runPlanCommand(context: CommandContext, given: RunFlags & GithubFlags): Promise<number> {
+  if (given.save && given.destroy) {
+    // `apply --from-plan` applies in dependency order: a saved destroy plan would destroy upstreams first.
+    throw new StackfleetError('E_USAGE', '--save keeps plans for `apply --from-plan`; a destroy preview (--destroy) cannot be saved', {
+      hint: 'preview with `stackfleet plan --destroy`, then run `stackfleet destroy`',
+    });
+  }
   const fleet = context.readFleet();
   const github = given.github ? await prepareGithubRun(context, fleet, 'plan', given) : undefined;
   const flags = github?.flags ?? given;
@@ -22,9 +30,10 @@ export async function runPlanCommand(context: CommandContext, given: RunFlags & 
     const plan = flags.destroy
       ? { ...(await buildPlanForCommand(context, fleet, 'destroy', flags)), command: 'plan' as const }
       : await buildPlanForCommand(context, fleet, 'plan', flags);
-    return executeRun(context, { fleet, plan, flags, ...githubRunOptions(github) });
+    return executeRun(context, { fleet, plan, flags, ...githubRunOptions(github), ...(flags.save ? { savePlans: true } : {}) });
   });
   await cleanUpAfterRun(context, fleet);
+  if (flags.save) announceSavedPlan(context, result.runId, result.status === 'succeeded');
   const { code, unknown } = planExitCode(fleet.loaded.manifest, result, Boolean(flags.detailedExitcode));
   if (flags.detailedExitcode && unknown.length > 0) {
     context.note(`note: ${unknown.join(', ')}: no commands.plan, so changes are unknown; not counted by --detailed-exitcode`);
@@ -33,12 +42,22 @@ export async function runPlanCommand(context: CommandContext, given: RunFlags & 
 }
 
 /**
- * `stackfleet apply [sel] [--auto-approve] [--github]`: in a terminal without
- * the flag, plan, show the summary and what policies ask for, then ask. With
- * `kind: run` policies the plan run comes first in any case: they judge all
- * plans at once, before anything is applied (a deny there stops the apply, exit 3).
+ * `stackfleet apply [sel] [--auto-approve] [--github]`. In a terminal without
+ * the flag: plan every selected stack and save the plans (policies judge
+ * them in that plan run: plan policies per stack, `kind: run` ones over all
+ * of them), show the final table and the approvals policies ask for, ask,
+ * then apply exactly those plans (`--from-plan` of that run); a "yes" gives
+ * the approvals. With the flag and `kind: run` policies, a plan run still
+ * comes first: they judge all plans at once, before anything is applied (a
+ * deny there stops the apply, exit 3).
  */
 export async function runApplyCommand(context: CommandContext, given: RunFlags & GithubFlags): Promise<number> {
+  if (given.fromPlan !== undefined) {
+    if (given.github) {
+      throw new StackfleetError('E_USAGE', '--from-plan with --github is not supported yet', { hint: `stackfleet apply --from-plan ${given.fromPlan}` });
+    }
+    return applyFromPlan(context, given, given.fromPlan);
+  }
   requireApproval(context, 'apply', given);
   const fleet = context.readFleet();
   if (given.github) {
@@ -53,34 +72,46 @@ export async function runApplyCommand(context: CommandContext, given: RunFlags &
   }
   const flags = given;
   const plan = await buildPlanForCommand(context, fleet, 'apply', flags);
-  let approvedAtPrompt: Set<string> | undefined;
-  if (!flags.autoApprove || (await hasRunPolicies(context, fleet))) {
+  if (!flags.autoApprove) {
     // The preview stands for this apply: policies see it as a tracked run unless told otherwise.
-    const preview = await executeRun(context, { fleet, plan: { ...plan, command: 'plan' }, flags: { ...flags, runType: flags.runType ?? 'tracked' } });
-    if (preview.status === 'denied') {
-      context.note(`apply stopped: policies denied the plan (see \`stackfleet show ${preview.runId}\`)`);
-      return 3;
+    const preview = await executeRun(context, { fleet, plan: { ...plan, command: 'plan' }, flags: { ...flags, runType: flags.runType ?? 'tracked' }, savePlans: true });
+    if (preview.status === 'denied') return stopOnDeniedPreview(context, preview.runId);
+    if (preview.status !== 'succeeded') return 1;
+    const saved = await readSavedRun(context, fleet, preview.runId);
+    writeSavedPlanTable(context, saved);
+    const changed = countSavedChanges(saved);
+    if (changed === 0) {
+      writeLine(context.io.stdout, 'No changes: nothing to apply.');
+      return 0;
     }
+    const pending = await readPendingApprovals(context, fleet, preview.runId);
+    for (const line of pending.lines) writeLine(context.io.stdout, line);
+    const question = pending.stacks.size > 0 ? `Approve and apply ${changed} stack(s) with changes?` : `Apply ${changed} stack(s) with changes?`;
+    if (!(await confirm(context, question))) {
+      writeLine(context.io.stdout, `Apply cancelled. The plans stay saved: stackfleet apply --from-plan ${preview.runId}`);
+      return 1;
+    }
+    return applySavedRun(context, fleet, flags, saved, pending.stacks);
+  }
+  if (await hasRunPolicies(context, fleet)) {
+    // --auto-approve: nobody reviews a table, but run policies still judge every plan before anything applies.
+    const preview = await executeRun(context, { fleet, plan: { ...plan, command: 'plan' }, flags: { ...flags, runType: flags.runType ?? 'tracked' } });
+    if (preview.status === 'denied') return stopOnDeniedPreview(context, preview.runId);
     if (preview.status !== 'succeeded') return 1;
     if (preview.summary.changed === 0) {
       writeLine(context.io.stdout, 'No changes: nothing to apply.');
       return 0;
     }
-    if (!flags.autoApprove) {
-      const pending = await readPendingApprovals(context, fleet, preview.runId);
-      for (const line of pending.lines) writeLine(context.io.stdout, line);
-      const question = pending.stacks.size > 0 ? `Approve and apply ${preview.summary.changed} stack(s) with changes?` : `Apply ${preview.summary.changed} stack(s) with changes?`;
-      if (!(await confirm(context, question))) {
-        writeLine(context.io.stdout, 'Apply cancelled.');
-        return 1;
-      }
-      approvedAtPrompt = pending.stacks;
-    }
   }
-  const result = await executeRun(context, { fleet, plan, flags, ...(approvedAtPrompt ? { approvedAtPrompt } : {}) });
+  const result = await executeRun(context, { fleet, plan, flags });
   await cleanUpAfterRun(context, fleet);
   if (result.status === 'awaiting_approval') printApprovalHint(context, result.runId);
   return exitCodeFor('apply', result);
+}
+
+function stopOnDeniedPreview(context: CommandContext, runId: string): number {
+  context.note(`apply stopped: policies denied the plan (see \`stackfleet show ${runId}\`)`);
+  return 3;
 }
 
 async function hasRunPolicies(context: CommandContext, fleet: Fleet): Promise<boolean> {
@@ -100,6 +131,54 @@ async function readPendingApprovals(context: CommandContext, fleet: Fleet, runId
   } finally {
     await store.close();
   }
+}
+
+/**
+ * `apply --from-plan RUN`: the saved plans are what was reviewed, so, like
+ * `terraform apply PLANFILE`, applying them needs no further flag headless (a
+ * terminal still shows them and asks). What was *not* reviewed, a plan that
+ * changed after its upstreams applied, needs `--auto-approve`. Selectors
+ * would pick other stacks than those reviewed, so they are refused.
+ */
+async function applyFromPlan(context: CommandContext, flags: RunFlags, runId: string): Promise<number> {
+  const selectors = (['stack', 'label', 'exclude', 'affected', 'withDependents', 'withDependencies'] as const).filter((key) => {
+    const value = flags[key];
+    return Array.isArray(value) ? value.length > 0 : Boolean(value);
+  });
+  if (selectors.length > 0) {
+    throw new StackfleetError('E_USAGE', `--from-plan applies the stacks run ${runId} planned; it takes no selectors (got --${selectors.map(toFlagName).join(', --')})`, {
+      hint: `stackfleet apply --from-plan ${runId}`,
+    });
+  }
+  const fleet = context.readFleet();
+  const saved = await readSavedRun(context, fleet, runId);
+  if (!flags.autoApprove && isInteractive(context)) {
+    writeSavedPlanTable(context, saved);
+    const pending = await readPendingApprovals(context, fleet, runId);
+    for (const line of pending.lines) writeLine(context.io.stdout, line);
+    const verb = pending.stacks.size > 0 ? 'Approve and apply' : 'Apply';
+    if (!(await confirm(context, `${verb} the saved plans of run ${runId} (${countSavedChanges(saved)} stack(s) with changes)?`))) {
+      writeLine(context.io.stdout, 'Apply cancelled.');
+      return 1;
+    }
+    return applySavedRun(context, fleet, flags, saved, pending.stacks);
+  }
+  return applySavedRun(context, fleet, flags, saved);
+}
+
+/** `saved plan: run <id>` on stdout (stderr with --json, whose stdout is NDJSON only). */
+function announceSavedPlan(context: CommandContext, runId: string, complete: boolean): void {
+  if (!complete) {
+    context.note(`note: run ${runId} did not plan every stack; its plans cannot be applied with --from-plan`);
+    return;
+  }
+  const line = `saved plan: run ${runId}`;
+  if (context.global.json) context.note(line);
+  else writeLine(context.io.stdout, line);
+}
+
+function toFlagName(key: string): string {
+  return key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
 
 /**
@@ -162,20 +241,5 @@ async function refuseLiveDependents(context: CommandContext, fleet: Fleet, plan:
     if (live.size > 0) throw liveDependentsError(live);
   } finally {
     await store.close();
-  }
-}
-
-async function confirm(context: CommandContext, question: string): Promise<boolean> {
-  // The live run view (ink) leaves stdin paused and unref'd: take it back, or
-  // the process would simply run out of work and exit while we wait.
-  const stdin = context.io.stdin as NodeJS.ReadStream;
-  stdin.ref?.();
-  stdin.resume?.();
-  const readline = createInterface({ input: context.io.stdin, output: context.io.stdout });
-  try {
-    const answer = await readline.question(`${question} Only "yes" or "y" is accepted: `);
-    return /^(y|yes)$/i.test(answer.trim());
-  } finally {
-    readline.close();
   }
 }

@@ -8,28 +8,30 @@ const at = '2024-05-02T03:00:00.000Z';
 const events: RunEvent[] = [
   { type: 'run.started', runId, command: 'apply', stacks: ['network', 'db', 'app'], concurrency: 2, at },
   { type: 'stack.started', runId, stack: 'network', at },
-  { type: 'stack.log', runId, stack: 'network', stream: 'stdout', line: 'creating vpc' },
-  { type: 'stack.planned', runId, stack: 'network', hasChanges: true, changes: { create: 2, update: 1, delete: 0, replace: 1 } },
-  { type: 'stack.finished', runId, stack: 'network', status: 'changed', durationMs: 62_000, changes: { create: 2, update: 1, delete: 0, replace: 1 } },
-  { type: 'stack.finished', runId, stack: 'db', status: 'failed', durationMs: 1_800_000, reason: 'apply timed out after 30m', exitCode: 1 },
-  { type: 'stack.finished', runId, stack: 'app', status: 'skipped', durationMs: 0, reason: 'dependency db failed' },
+  { type: 'stack.log', runId, stack: 'network', stream: 'stdout', line: 'creating vpc', at },
+  { type: 'stack.planned', runId, stack: 'network', hasChanges: true, changes: { create: 2, update: 1, delete: 0, replace: 1 }, at },
+  { type: 'stack.finished', runId, stack: 'network', status: 'changed', durationMs: 62_000, changes: { create: 2, update: 1, delete: 0, replace: 1 }, at },
+  { type: 'stack.finished', runId, stack: 'db', status: 'failed', durationMs: 1_800_000, reason: 'apply timed out after 30m', exitCode: 1, at },
+  { type: 'stack.finished', runId, stack: 'app', status: 'skipped', durationMs: 0, reason: 'dependency db failed', at },
   {
     type: 'run.finished',
     runId,
     status: 'failed',
-    summary: { total: 3, succeeded: 0, changed: 1, unchanged: 0, failed: 1, skipped: 1, denied: 0, durationMs: 1_862_000 },
+    summary: { total: 3, succeeded: 0, changed: 1, unchanged: 0, failed: 1, skipped: 1, denied: 0, awaitingApproval: 0, interrupted: 0, durationMs: 1_862_000 },
     at,
   },
 ];
 
-function report(color: boolean, groupLogs = false): string {
+function report(color: boolean, groupLogs = false, given: readonly RunEvent[] = events): string {
   const out = new PassThrough();
   let text = '';
   out.on('data', (chunk: Buffer) => (text += chunk.toString()));
   const reporter = createPlainReporter({ out, color, groupLogs });
-  for (const event of events) reporter(event);
+  for (const event of given) reporter(event);
   return text;
 }
+
+const emptySummary = { total: 2, succeeded: 0, changed: 0, unchanged: 0, failed: 0, skipped: 0, denied: 0, awaitingApproval: 0, interrupted: 0, durationMs: 1_000 };
 
 describe('createPlainReporter', () => {
   it('with groupLogs, holds each stack\'s lines and prints them in a ::group:: when it finishes', () => {
@@ -65,5 +67,25 @@ describe('createPlainReporter', () => {
     expect(colored).toContain('\u001b[31m✗ failed in 30m: apply timed out after 30m\u001b[39m');
     expect(colored.replace(/\u001b\[\d+m/g, '')).toBe(report(false));
     expect(report(false)).not.toMatch(/\u001b/);
+  });
+
+  it('ends an interrupted run with the command that continues it', () => {
+    const text = report(false, false, [
+      { type: 'run.started', runId, command: 'apply', stacks: ['network', 'app'], concurrency: 2, at },
+      { type: 'stack.finished', runId, stack: 'network', status: 'interrupted', durationMs: 1_000, reason: 'apply was interrupted', at },
+      { type: 'stack.finished', runId, stack: 'app', status: 'skipped', durationMs: 0, reason: 'run interrupted', at },
+      { type: 'run.finished', runId, status: 'interrupted', summary: { ...emptySummary, interrupted: 1, skipped: 1 }, at },
+    ]);
+    expect(text.split('\n').slice(-3)).toEqual(['interrupted: 2 stacks, 1 skipped, 1 interrupted in 1s', '`stackfleet resume r-1` continues it', '']);
+  });
+
+  it('words a drift run\'s summary as its exit code does: drift found (2), no drift (0)', () => {
+    const drift = (changed: number): string =>
+      report(false, false, [
+        { type: 'run.started', runId, command: 'drift', stacks: ['network', 'app'], concurrency: 2, at },
+        { type: 'run.finished', runId, status: 'succeeded', summary: { ...emptySummary, changed, unchanged: 2 - changed }, at },
+      ]).trimEnd().split('\n').at(-1) ?? '';
+    expect(drift(1)).toBe('drift found: 2 stacks, 1 changed, 1 unchanged in 1s');
+    expect(drift(0)).toBe('no drift: 2 stacks, 2 unchanged in 1s');
   });
 });

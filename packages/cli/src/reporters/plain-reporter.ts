@@ -4,6 +4,8 @@ import {
   formatChangeCounts,
   formatDuration,
   formatPolicyDecision,
+  formatResumeHint,
+  formatRunOutcome,
   formatStatusIcon,
   formatTable,
   pickPolicyEffectColor,
@@ -11,6 +13,7 @@ import {
   type Painter,
   type PolicyEvaluatedEvent,
   type PaintStyle,
+  type RunCommand,
   type RunEvent,
   type RunSummary,
   type StackFinishedEvent,
@@ -45,12 +48,14 @@ export function createPlainReporter(options: PlainReporterOptions): (event: RunE
   const held = new Map<string, string[]>();
   const decisions: PolicyEvaluatedEvent[] = [];
   let runOrder: string[] = [];
+  let command: RunCommand | undefined;
   const prefix = (stack: string) => paint(colorOf.get(stack) ?? 'cyan', `${stack.padEnd(width)} |`);
 
   return (event) => {
     switch (event.type) {
       case 'run.started':
         runOrder = event.stacks;
+        command = event.command;
         width = Math.min(24, Math.max(4, ...event.stacks.map((name) => name.length)));
         event.stacks.forEach((name, index) => colorOf.set(name, PREFIX_COLORS[index % PREFIX_COLORS.length]!));
         out.write(`${event.command} ${event.stacks.length} stack${event.stacks.length === 1 ? '' : 's'} (run ${event.runId}, -j ${event.concurrency})\n`);
@@ -93,8 +98,9 @@ export function createPlainReporter(options: PlainReporterOptions): (event: RunE
         out.write(formatSummaryTable(sortByRunOrder(finished, runOrder), paint));
         out.write(formatPolicySummary(decisions, paint));
         out.write(
-          `${event.status}: ${event.summary.total} stacks, ${describeCounts(event.summary)} in ${formatDuration(event.summary.durationMs)}\n`,
+          `${formatRunOutcome(command, event.status, event.summary)}: ${event.summary.total} stacks, ${describeCounts(event.summary)} in ${formatDuration(event.summary.durationMs)}\n`,
         );
+        if (event.status === 'interrupted') out.write(`${formatResumeHint(event.runId)}\n`);
         break;
       default:
         break;
@@ -103,7 +109,7 @@ export function createPlainReporter(options: PlainReporterOptions): (event: RunE
 }
 
 function describeCounts(summary: RunSummary): string {
-  const keys = ['succeeded', 'changed', 'unchanged', 'failed', 'skipped', 'denied'] as const;
+  const keys = ['succeeded', 'changed', 'unchanged', 'failed', 'skipped', 'denied', 'interrupted'] as const;
   const counts = keys.filter((key) => summary[key] > 0).map((key) => `${summary[key]} ${key}`);
   if (summary.awaitingApproval > 0) counts.push(`${summary.awaitingApproval} awaiting approval`);
   return counts.join(', ') || 'nothing to do';

@@ -4,7 +4,7 @@ import { createInterrupts } from '../runtime/interrupts.js';
 import { createRunHandle } from './create-run-handle.js';
 
 const started: RunEvent = { type: 'run.started', runId: 'r1', command: 'plan', stacks: ['a'], concurrency: 1, at: '2026-01-01T00:00:00.000Z' };
-const summary = { total: 1, succeeded: 0, failed: 0, skipped: 0, unchanged: 1, changed: 0, denied: 0, durationMs: 5 };
+const summary = { total: 1, succeeded: 0, failed: 0, skipped: 0, unchanged: 1, changed: 0, denied: 0, awaitingApproval: 0, interrupted: 0, durationMs: 5 };
 const finished: RunEvent = { type: 'run.finished', runId: 'r1', status: 'succeeded', summary, at: '2026-01-01T00:00:01.000Z' };
 
 describe('createRunHandle', () => {

@@ -11,7 +11,18 @@ export interface LiveRun {
   follow(run: Promise<unknown>): void;
 }
 
-const EMPTY_SUMMARY: RunSummary = { total: 0, succeeded: 0, failed: 0, skipped: 0, unchanged: 0, changed: 0, denied: 0, awaitingApproval: 0, durationMs: 0 };
+const EMPTY_SUMMARY: RunSummary = {
+  total: 0,
+  succeeded: 0,
+  failed: 0,
+  skipped: 0,
+  unchanged: 0,
+  changed: 0,
+  denied: 0,
+  awaitingApproval: 0,
+  interrupted: 0,
+  durationMs: 0,
+};
 
 /**
  * Wraps one run as the UI's RunHandle: events are buffered and replayed to

@@ -3,7 +3,7 @@ import { STACK_STATUSES, isCompletedStatus, isKeptOnResume, isStackStatus } from
 
 describe('stack statuses', () => {
   it('lists every final status once', () => {
-    expect([...STACK_STATUSES].sort()).toEqual(['awaiting_approval', 'changed', 'denied', 'failed', 'skipped', 'succeeded', 'unchanged']);
+    expect([...STACK_STATUSES].sort()).toEqual(['awaiting_approval', 'changed', 'denied', 'failed', 'interrupted', 'skipped', 'succeeded', 'unchanged']);
   });
 
   it('tells final states from states of a stack still in flight', () => {
@@ -15,7 +15,7 @@ describe('stack statuses', () => {
     expect(STACK_STATUSES.filter(isCompletedStatus).sort()).toEqual(['changed', 'succeeded', 'unchanged']);
   });
 
-  it('keeps denied and completed stacks on resume, and runs failed, skipped and awaiting ones again', () => {
+  it('keeps denied and completed stacks on resume, and runs failed, skipped, awaiting and interrupted ones again', () => {
     expect(STACK_STATUSES.filter(isKeptOnResume).sort()).toEqual(['changed', 'denied', 'succeeded', 'unchanged']);
     expect(isKeptOnResume('applying')).toBe(false);
   });

@@ -15,6 +15,7 @@ const STATUS_TRAITS: Record<StackStatus, { completed: boolean; keptOnResume: boo
   awaiting_approval: { completed: false, keptOnResume: false },
   failed: { completed: false, keptOnResume: false },
   skipped: { completed: false, keptOnResume: false },
+  interrupted: { completed: false, keptOnResume: false },
 };
 
 /** Every final status of a stack in a run (SPEC §4 `stack.finished`). */

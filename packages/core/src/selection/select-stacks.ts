@@ -10,16 +10,20 @@ const LIST_HINT = 'run `stackfleet list` to see every stack and its labels';
 /**
  * Applies `--stack`, `--label` and `--affected` (each narrows the others),
  * then adds dependents and dependencies, then removes `--exclude`. No filter
- * at all selects every stack. A `--stack` glob or `--label` that matches no
- * stack of the manifest is an `E_NO_MATCH` error, since it is almost always a
- * typo; an empty `--affected` set is simply an empty selection.
+ * at all selects every stack. A `--stack` name (no wildcard) or `--label`
+ * that matches no stack of the manifest is an `E_NO_MATCH` error, since it is
+ * almost always a typo; a `--stack` pattern with wildcards (`payments-*`) that
+ * matches nothing is a warning, like `--exclude`: a pattern may legitimately
+ * match nothing in this fleet. An empty `--affected` set is simply an empty
+ * selection.
  */
 export function selectStacks(graph: StackGraph, manifest: Manifest, selector: StackSelector): Selection {
   const reasons = new Map<string, string>();
+  const warnings: string[] = [];
   // Affected first: its reason ("changed: ...") is the one users look for.
   const filters = [
     ...(selector.affected ? [(name: string) => selector.affected?.get(name)] : []),
-    ...(selector.stacks?.length ? [buildGlobFilter(graph.names, selector.stacks)] : []),
+    ...(selector.stacks?.length ? [buildGlobFilter(graph.names, selector.stacks, warnings)] : []),
     ...(selector.labels?.length ? [buildLabelFilter(graph.names, manifest, selector.labels)] : []),
   ];
   for (const name of graph.names) {
@@ -47,7 +51,6 @@ export function selectStacks(graph: StackGraph, manifest: Manifest, selector: St
     }
   }
 
-  const warnings: string[] = [];
   for (const glob of selector.exclude ?? []) {
     const matches = picomatch(glob);
     // A warning, not an error like --stack: excluding nothing still runs what was asked.
@@ -66,10 +69,14 @@ export function selectStacks(graph: StackGraph, manifest: Manifest, selector: St
 
 type Filter = (name: string) => string | undefined;
 
-function buildGlobFilter(names: readonly string[], globs: readonly string[]): Filter {
+function buildGlobFilter(names: readonly string[], globs: readonly string[], warnings: string[]): Filter {
   const matchers = globs.map((glob) => ({ glob, matches: picomatch(glob) }));
   for (const { glob, matches } of matchers) {
     if (names.some((name) => matches(name))) continue;
+    if (picomatch.scan(glob).isGlob) {
+      warnings.push(`no stack matches --stack "${glob}"${didYouMean(glob, names)}`);
+      continue;
+    }
     throw new StackfleetError('E_NO_MATCH', `no stack matches --stack "${glob}"${didYouMean(glob, names)}`, {
       hint: LIST_HINT,
     });

@@ -113,6 +113,12 @@ describe('selectStacks', () => {
     `);
   });
 
+  it('warns, with a suggestion, about a --stack pattern with wildcards that matches nothing, and keeps what the others select', () => {
+    const selection = selectStacks(fleet.graph, fleet.manifest, { stacks: ['app', 'netwrk*'] });
+    expect(selection.stacks).toEqual(['app']);
+    expect(selection.warnings).toEqual(['no stack matches --stack "netwrk*" (did you mean "network"?)']);
+  });
+
   it('handles a 10,000-deep chain', () => {
     const names = Array.from({ length: 10_000 }, (_, index) => `s${String(index).padStart(5, '0')}`);
     const edges = names.slice(1).map((name, index): StackEdge => ({

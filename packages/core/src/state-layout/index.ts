@@ -8,6 +8,8 @@ export {
   runsDir,
   repoCheckoutDir,
   runDir,
+  savedPlanFile,
+  savedPlansDir,
   stackLogPath,
   stackWorkDir,
   stateDatabasePath,

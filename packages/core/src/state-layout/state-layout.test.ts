@@ -11,6 +11,7 @@ import {
   stateDatabasePath,
   stateKeyPath,
   terraformPlanFile,
+  savedPlanFile,
 } from './state-layout.js';
 
 describe('the state directory layout', () => {
@@ -29,6 +30,7 @@ describe('the state directory layout', () => {
       apply: completedApplyFiles(work, 'app'),
       plan: phaseOutputsFile(work, 'app', 'plan', 'n1'),
       tfplan: terraformPlanFile(work, 'app'),
+      saved: savedPlanFile(state, 'run-1', 'team/app'),
     }).toEqual({
       db: '/fleet/.stackfleet/state.db',
       key: '/fleet/.stackfleet/key',
@@ -41,6 +43,7 @@ describe('the state directory layout', () => {
       apply: { outputsFile: '/fleet/.stackfleet/runs/run-1/work/app/app.apply.outputs.json', exitFile: '/fleet/.stackfleet/runs/run-1/work/app/app.apply.exit' },
       plan: '/fleet/.stackfleet/runs/run-1/work/app/app.plan.n1.outputs.json',
       tfplan: '/fleet/.stackfleet/runs/run-1/work/app/app.tfplan',
+      saved: '/fleet/.stackfleet/runs/run-1/plans/team_app.tfplan',
     });
   });
 

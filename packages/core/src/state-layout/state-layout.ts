@@ -18,7 +18,8 @@ import { join } from 'node:path';
  *       <file>.apply.outputs.json  a command stack's apply outputs ($STACKFLEET_OUTPUTS)
  *       <file>.apply.exit          its exit status, written by the start gate when it ends
  *       <file>.<phase>.<nonce>.outputs.json  outputs of other phases (a fresh file each time)
- *       <file>.tfplan              a terraform/tofu stack's saved plan
+ *       <file>.tfplan              a terraform/tofu stack's plan, applied in the same run
+ *     plans/<file>.tfplan        a plan kept by `plan --save` for `apply --from-plan` (0600; removed once applied, gc'd with the run)
  * ```
  *
  * `<file>` is the stack name made safe for a file name (`toFileName`). Pure
@@ -94,6 +95,16 @@ export function phaseOutputsFile(workDir: string, stack: string, phase: string, 
 /** `<workDir>/<file>.tfplan`: the plan terraform/tofu saves and then applies. */
 export function terraformPlanFile(workDir: string, stack: string): string {
   return join(workDir, `${toFileName(stack)}.tfplan`);
+}
+
+/** `<stateDir>/runs/<runId>/plans`: the plans `plan --save` keeps; outside `work/`, whose plan files gc removes. */
+export function savedPlansDir(stateDir: string, runId: string): string {
+  return join(runDir(stateDir, runId), 'plans');
+}
+
+/** `<stateDir>/runs/<runId>/plans/<file>.tfplan` */
+export function savedPlanFile(stateDir: string, runId: string, stack: string): string {
+  return join(savedPlansDir(stateDir, runId), `${toFileName(stack)}.tfplan`);
 }
 
 /** A stack name as a file name: anything but letters, digits, `.`, `_` and `-` becomes `_`. */

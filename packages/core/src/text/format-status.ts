@@ -2,7 +2,7 @@ import type { StackStatus } from '../events.js';
 import type { PaintStyle } from './paint.js';
 
 /** A stack's final status, or where it is while a run is going. */
-export type DisplayStatus = StackStatus | 'interrupted' | 'running' | 'queued' | 'pending';
+export type DisplayStatus = StackStatus | 'running' | 'queued' | 'pending';
 
 /**
  * One icon and one colour per status, for CI logs and the UI alike. `changed`

@@ -7,3 +7,5 @@ export { formatTable, type TableCell, type TableOptions } from './format-table.j
 export { isRemoteRepoUrl } from './is-remote-repo-url.js';
 export { quoteText } from './quote-text.js';
 export { formatPolicyDecision, pickPolicyEffectColor } from './format-policy-decision.js';
+export { formatResumeHint } from './format-resume-hint.js';
+export { formatRunOutcome } from './format-run-outcome.js';

@@ -4,7 +4,7 @@ import type { RunReport } from './report-model.js';
 export type CheckConclusion = 'success' | 'neutral' | 'action_required' | 'failure';
 
 /**
- * `failure` for an error or a denial, `action_required` when an approval is
+ * `failure` for an error, an interrupted stack (it did not finish) or a denial, `action_required` when an approval is
  * needed, `neutral` when the plan has changes (a reviewer should look),
  * `success` when nothing changes. The worst stack decides.
  */
@@ -12,7 +12,7 @@ export function decideCheckConclusion(report: RunReport): CheckConclusion {
   if (report.error) return 'failure';
   const statuses = report.stacks.map((stack) => stack.status);
   const decisions = report.stacks.flatMap((stack) => stack.decisions ?? []);
-  if (statuses.some((status) => status === 'failed' || status === 'denied') || decisions.some((d) => d.effect === 'deny')) return 'failure';
+  if (statuses.some((status) => status === 'failed' || status === 'interrupted' || status === 'denied') || decisions.some((d) => d.effect === 'deny')) return 'failure';
   if (statuses.includes('awaiting_approval') || decisions.some((d) => d.effect === 'require_approval')) return 'action_required';
   const changed = report.stacks.some((stack) => {
     if (stack.status === 'changed' || stack.status === 'drifted') return true;

@@ -56,6 +56,7 @@ describe('decideCheckConclusion', () => {
     ['action_required', with_([{ name: 'a', status: 'awaiting_approval', decisions: [{ effect: 'require_approval', rule: 'r', message: 'm' }] }])],
     ['failure', with_([{ name: 'a', status: 'denied', decisions: [{ effect: 'deny', rule: 'r', message: 'm' }] }])],
     ['failure', with_([{ name: 'a', status: 'failed' }])],
+    ['failure', with_([{ name: 'a', status: 'interrupted' }])],
     ['failure', with_([], { error: 'manifest invalid' })],
   ] as const)('%s', (expected, report) => {
     expect(decideCheckConclusion(report)).toBe(expected);

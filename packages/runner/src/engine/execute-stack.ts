@@ -15,6 +15,7 @@ import { sensitiveOutputValues } from '../mask/mask-deep.js';
 import { stackFilesLedgerPath, writeStackFiles } from '../files/index.js';
 import type { StackExecution } from '../stack-runner/types.js';
 import { removePlanFiles } from '../stack-runner/remove-plan-files.js';
+import { fingerprintStack } from '../saved-plans/fingerprint-stack.js';
 import { isStorageFull, type EngineRun } from './engine-run.js';
 import { readAbsentUpstreams } from './describe-absent-upstreams.js';
 import { acquireStackLock, lostLockError, type HeldStackLock } from './stack-lock.js';
@@ -43,7 +44,7 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
   let attemptLines: string[] = [];
   const onLine = (stream: 'stdout' | 'stderr', line: string): void => {
     attemptLines.push(line);
-    run.emit({ type: 'stack.log', runId: options.runId, stack: name, stream, line });
+    run.emit({ type: 'stack.log', runId: options.runId, stack: name, stream, line, at: run.now().toISOString() });
   };
 
   const timeoutMs = options.manifest.stacks[name]?.timeoutMs;
@@ -132,10 +133,21 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
       assertInputsApplicable: () => assertInputsApplicable(options.manifest, name, upstream, describeAbsent),
       ...(lock ? { assertLockHeld: () => lock!.assertHeld() } : {}),
       policySecrets: [...Object.values(secrets), ...run.hiddenEnvValues, ...sensitiveUpstream],
+      fingerprint: (salt) =>
+        fingerprintStack(
+          {
+            manifest: options.manifest,
+            name,
+            resolve: { manifestDir: options.manifestDir, repoDirs: options.repoDirs, env: options.env },
+            upstream,
+            secrets,
+          },
+          salt,
+        ),
     };
     const result = await runStackPhases(phases).catch(async (error: unknown) => {
       // afterRun hooks run after failures too (notifications); their own failure must not hide the first.
-      await runHooks('afterRun', execution, { STACKFLEET_STATUS: 'failed' }).catch(() => undefined);
+      await runHooks('afterRun', execution, { STACKFLEET_STATUS: run.interrupt.aborted ? 'interrupted' : 'failed' }).catch(() => undefined);
       throw error;
     });
     await runHooks('afterRun', execution, { STACKFLEET_STATUS: result.status });
@@ -143,13 +155,12 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
   } catch (error) {
     // Not the stack's failure: the run stops on it (`runStacks`), and `resume` finds the stack where the store last saw it.
     if (isStorageFull(error)) throw error;
-    const reason = lockLost.signal.aborted
-      ? 'lost lock'
-      : timeout?.aborted && timeoutMs !== undefined
-        ? `timed out after ${formatDuration(timeoutMs)}`
-        : describeError(error);
+    const timedOut = timeout?.aborted === true && timeoutMs !== undefined;
+    const reason = lockLost.signal.aborted ? 'lost lock' : timedOut ? `timed out after ${formatDuration(timeoutMs)}` : describeError(error);
     const exitCode = (error as { failure?: { exitCode?: number | null } }).failure?.exitCode ?? undefined;
-    return finish({ status: 'failed', reason, ...(exitCode === undefined || exitCode === null ? {} : { exitCode }), ...(changes ? { changes } : {}) });
+    // Stopped because the operator pressed Ctrl-C, not failing on its own: `interrupted` (resume runs it again).
+    const status = run.interrupt.aborted && !timedOut && !lockLost.signal.aborted ? 'interrupted' : 'failed';
+    return finish({ status, reason, ...(exitCode === undefined || exitCode === null ? {} : { exitCode }), ...(changes ? { changes } : {}) });
   } finally {
     await Promise.allSettled([removeFiles?.(), lock?.release(), removePlanFiles(workDir)]);
   }

@@ -1,2 +1,2 @@
 export { findRetryMatch } from './run-with-retries.js';
-export type { DriftRemediation, RunOptions, RunResult, StackOutcome } from './types.js';
+export type { DriftRemediation, RunOptions, RunResult, SavedPlanApply, StackOutcome } from './types.js';

@@ -14,6 +14,7 @@ export async function readRunSecrets(run: EngineRun, stacks: readonly string[]):
   const { manifest } = run.options;
   const values = new Map<string, Record<string, string>>();
   const missing: StackfleetError[] = [];
+  const missingByStack = new Map<string, StackfleetError[]>();
   for (const name of stacks) {
     const spec = manifest.stacks[name];
     if (!spec) continue;
@@ -36,10 +37,33 @@ export async function readRunSecrets(run: EngineRun, stacks: readonly string[]):
       // Keep going: the run fails once, naming every secret to provide.
       if (!isSecretMissing(error)) throw error;
       missing.push(...splitSecretErrors(error));
+      missingByStack.set(name, splitSecretErrors(error));
       return undefined;
     });
     if (resolved) values.set(name, resolved);
   }
-  if (missing.length > 0) throw combineSecretErrors(missing);
+  if (missing.length > 0) {
+    await recordUnreadableSecrets(run, stacks, missingByStack);
+    throw combineSecretErrors(missing);
+  }
   return values;
+}
+
+/**
+ * The run stops before any stack starts; `show` says why, stack by stack:
+ * those whose secrets cannot be read `failed` naming them, the others
+ * `skipped`, naming the stacks that held the run up.
+ */
+async function recordUnreadableSecrets(run: EngineRun, stacks: readonly string[], missingByStack: ReadonlyMap<string, StackfleetError[]>): Promise<void> {
+  const blocking = [...missingByStack.keys()].join(', ');
+  const at = run.now().toISOString();
+  for (const name of stacks) {
+    const errors = missingByStack.get(name);
+    await run.putState(
+      name,
+      errors
+        ? { state: 'failed', attempt: 0, finishedAt: at, reason: errors.map((error) => error.message).join('; ') }
+        : { state: 'skipped', attempt: 0, finishedAt: at, reason: `not started: secrets of ${blocking} cannot be read` },
+    );
+  }
 }

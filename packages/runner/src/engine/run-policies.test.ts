@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCommandAdapter } from '../stack-runner/command-adapter.js';
 import { runStacks } from './run-stacks.js';
+import type { SavedPlanApply } from './types.js';
 
 const temps: TempDir[] = [];
 afterEach(async () => {
@@ -23,12 +24,24 @@ function createTableGate(answers: { access?: PolicyCheck; stacks?: Record<string
   };
 }
 
+/** How a test chains runs over the same fleet and store (plan --save, then apply --from-plan). */
+interface FleetRun {
+  temp?: TempDir;
+  store?: MemoryStore;
+  runId?: string;
+  savePlans?: boolean;
+  fromPlan?: (store: MemoryStore) => Promise<SavedPlanApply>;
+}
+
 /** a -> b -> c, and d alone: real sh stacks whose plans report changes. */
-async function runFleet(command: 'plan' | 'apply', gate: PolicyGate) {
-  const temp = await createTempDir('sf-policies-');
-  temps.push(temp);
-  const stacks = { a: {}, b: { dependsOn: ['a'] }, c: { dependsOn: ['b'] }, d: {} };
-  await writeCommandFleet(temp.path, { stacks });
+async function runFleet(command: 'plan' | 'apply', gate: PolicyGate, chain: FleetRun = {}) {
+  const temp = chain.temp ?? (await createTempDir('sf-policies-'));
+  if (chain.temp === undefined) {
+    temps.push(temp);
+    const stacks = { a: {}, b: { dependsOn: ['a'] }, c: { dependsOn: ['b'] }, d: {} };
+    await writeCommandFleet(temp.path, { stacks });
+  }
+  const runId = chain.runId ?? 'r1';
   const spec = (name: string, dependsOn: string[]): StackSpec => ({
     name, path: `stacks/${name}`, runner: 'command', labels: [], contexts: [], vars: {}, env: {}, secrets: {}, files: {}, hooks: {}, watch: [],
     dependsOn: dependsOn.map((stack) => ({ stack, outputs: {} })), after: [], commands: { plan: './stack.sh', apply: './stack.sh' },
@@ -38,7 +51,7 @@ async function runFleet(command: 'plan' | 'apply', gate: PolicyGate) {
     version: 1, source: 'stacks.yaml', repos: {}, settings: { stateDir: '.stackfleet', limits: {} }, variables: {}, contexts: {},
     stacks: { a: spec('a', []), b: spec('b', ['a']), c: spec('c', ['b']), d: spec('d', []) }, policies: [], teams: {},
   };
-  const store = new MemoryStore();
+  const store = chain.store ?? new MemoryStore();
   const events: RunEvent[] = [];
   const plan = {
     command,
@@ -52,16 +65,18 @@ async function runFleet(command: 'plan' | 'apply', gate: PolicyGate) {
     limits: {},
     failFast: false,
   };
-  await store.createRun({ id: 'r1', command, selection: {}, stacks: ['a', 'd', 'b', 'c'], startedBy: 't', host: 'h', pid: 1, repoShas: {}, manifestPath: 'stacks.yaml', startedAt: new Date(0).toISOString(), status: 'running' });
+  await store.createRun({ id: runId, command, selection: {}, stacks: ['a', 'd', 'b', 'c'], startedBy: 't', host: 'h', pid: 1, repoShas: {}, manifestPath: 'stacks.yaml', startedAt: new Date(0).toISOString(), status: 'running' });
   const result = await runStacks(plan, {
-    runId: 'r1', manifest, manifestDir: temp.path, repoDirs: {}, stateDir: join(temp.path, '.stackfleet'),
+    runId, manifest, manifestDir: temp.path, repoDirs: {}, stateDir: join(temp.path, '.stackfleet'),
     env: { PATH: process.env.PATH, STACK_SECRET: 'x' }, store,
     adapters: { command: createCommandAdapter(), terraform: createCommandAdapter(), tofu: createCommandAdapter() },
     reporters: [{ onEvent: (event) => events.push(event) }],
     policyGate: gate,
+    ...(chain.savePlans ? { savePlans: true } : {}),
+    ...(chain.fromPlan ? { fromPlan: await chain.fromPlan(store) } : {}),
   });
   const finished = (stack: string) => events.find((event) => event.type === 'stack.finished' && event.stack === stack);
-  return { result, events, finished, store };
+  return { result, events, finished, store, temp };
 }
 
 describe('runStacks with a policy gate', () => {
@@ -119,5 +134,29 @@ describe('runStacks with a policy gate', () => {
     const runDecision = events.find((event) => event.type === 'policy.evaluated' && event.rule === 'size');
     expect(runDecision).toBeDefined();
     expect(runDecision).not.toHaveProperty('stack');
+  });
+
+  it('apply --from-plan: plan policies judge each saved plan before it is applied; one awaiting approval keeps its saved plan', async () => {
+    const saved = await runFleet('plan', createTableGate({}), { savePlans: true, runId: 'p1' });
+    expect(saved.result.status).toBe('succeeded');
+    const pending: PolicyCheck = { verdict: 'awaiting_approval', decisions: [{ policy: 'p', rule: 'big', effect: 'require_approval', message: 'big' }] };
+    const gate = createTableGate({ stacks: { b: pending } });
+    const { result, finished } = await runFleet('apply', gate, {
+      temp: saved.temp,
+      store: saved.store,
+      runId: 'r2',
+      fromPlan: async (store) => ({
+        runId: 'p1',
+        plans: new Map((await store.listSavedPlans('p1')).map((record) => [record.stack, record])),
+        approveChangedPlan: () => false,
+      }),
+    });
+    expect(result.status).toBe('awaiting_approval');
+    expect(finished('a')).toMatchObject({ status: 'succeeded' });
+    expect(finished('b')).toMatchObject({ status: 'awaiting_approval', messages: ['big'] });
+    expect(finished('c')).toMatchObject({ status: 'skipped', reason: 'dependency b is awaiting approval' });
+    expect(gate.asked).toContain('stack b {"runner":"command","exitCode":2}');
+    // Applied plans are gone; b's stays for `approve` + `resume`, c's was never reached.
+    expect((await saved.store.listSavedPlans('p1')).map((record) => record.stack).sort()).toEqual(['b', 'c']);
   });
 });

@@ -266,7 +266,7 @@ describe('runStacks: failures', () => {
     });
     expect(result.status).toBe('interrupted');
     expect(events.find((event) => event.type === 'run.interrupting')).toMatchObject({ waitingFor: ['a'] });
-    expect(finished('a')).toMatchObject({ status: 'failed', reason: 'apply was interrupted' });
+    expect(finished('a')).toMatchObject({ status: 'interrupted', reason: 'apply was interrupted' });
     expect(finished('b')).toMatchObject({ status: 'skipped' });
     const [a] = await intervals();
     expect(a).toMatchObject({ stack: 'a', interrupted: true });
@@ -291,7 +291,7 @@ describe('runStacks: second interrupt', () => {
       },
     });
     expect(result.status).toBe('interrupted');
-    expect(finished('stubborn')).toMatchObject({ status: 'failed' });
+    expect(finished('stubborn')).toMatchObject({ status: 'interrupted' });
     // SIGKILLed: its script never reached its EXIT trap, which `sleep 5` ending on its own would have.
     expect((await intervals())[0]).toMatchObject({ stack: 'stubborn' });
     expect((await intervals())[0]?.end).toBeUndefined();

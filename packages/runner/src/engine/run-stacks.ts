@@ -211,7 +211,8 @@ async function settleStack(
     await finishStack(run, outcomes, name, outcome);
     return;
   }
-  const skipped = outcome.status === 'failed' ? scheduler.fail(name, why) : scheduler.skip(name, outcome.reason ?? why, why);
+  const failed = outcome.status === 'failed' || outcome.status === 'interrupted';
+  const skipped = failed ? scheduler.fail(name, why) : scheduler.skip(name, outcome.reason ?? why, why);
   await finishStack(run, outcomes, name, outcome);
   for (const { stack, reason } of skipped) {
     if (!outcomes.has(stack)) await finishStack(run, outcomes, stack, { status: 'skipped', reason, durationMs: 0 });
@@ -221,6 +222,7 @@ async function settleStack(
 /** Why a stack's dependents cannot run after it ended so; undefined when they can. */
 function describeBlockedDependents(run: EngineRun, name: string, status: StackStatus): string | undefined {
   if (status === 'failed') return `dependency ${name} failed`;
+  if (status === 'interrupted') return `dependency ${name} was interrupted`;
   // In a plan nothing was applied: dependents of a denied plan still plan.
   if (status === 'denied' && run.command !== 'plan') return `dependency ${name} was denied by policy`;
   if (status === 'awaiting_approval') return `dependency ${name} is awaiting approval`;
@@ -260,6 +262,7 @@ async function finishStack(run: EngineRun, outcomes: Map<string, StackOutcome>, 
     ...(executed?.changes ? { changes: executed.changes } : {}),
     ...(executed ? { logFile: executed.logFile } : {}),
     ...(messages === undefined ? {} : { messages }),
+    at,
   });
 }
 

@@ -7,6 +7,7 @@ import type { PlanResult, StackExecution, StackRunnerAdapter } from '../stack-ru
 import type { EngineRun } from './engine-run.js';
 import { checkStackPolicies, toPlanEvidence } from './check-policies.js';
 import { runWithRetries } from './run-with-retries.js';
+import { applySavedPlan, saveStackPlan, type PlanAndApply } from './saved-plan-phases.js';
 
 export interface PhaseContext {
   run: EngineRun;
@@ -24,6 +25,8 @@ export interface PhaseContext {
   assertInputsApplicable?: () => void;
   /** Values policies must never see: this stack's secrets and sensitive upstream outputs. @default [] */
   policySecrets?: readonly unknown[];
+  /** What the stack's plan is made from now, as salted digests (`fingerprintStack`): saved plans record and compare it. */
+  fingerprint: (salt: string) => Promise<Record<string, string>>;
 }
 
 export interface PhasesResult {
@@ -38,6 +41,7 @@ export async function runStackPhases(context: PhaseContext): Promise<PhasesResul
   switch (context.run.command) {
     case 'plan': {
       const plan = await planStack(context);
+      if (context.run.options.savePlans) await saveStackPlan(context, plan);
       if (!plan.hasChanges) return { status: 'unchanged' };
       // A plan applies nothing: only a deny marks the stack; a pending approval is shown, not waited for.
       const stop = await checkPolicies(context, plan);
@@ -45,8 +49,10 @@ export async function runStackPhases(context: PhaseContext): Promise<PhasesResul
     }
     case 'drift':
       return checkDrift(context);
-    case 'apply':
-      return applyStack(context);
+    case 'apply': {
+      const fromPlan = context.run.options.fromPlan;
+      return fromPlan ? applySavedPlan(context, fromPlan, SAVED_PLAN_STEPS) : applyStack(context);
+    }
     case 'destroy':
       return destroyStack(context);
     case 'run':
@@ -126,9 +132,16 @@ async function storeOutputs(context: PhaseContext, applied: Outputs): Promise<Ou
 }
 
 async function planStack(context: PhaseContext): Promise<PlanResult> {
-  const { run, name, adapter, execution } = context;
+  const { adapter, execution } = context;
   await putPhaseState(context, 'running', 'plan', 1);
   const plan = await withRetries(context, 'plan', () => adapter.plan(execution));
+  await markPlanned(context, plan);
+  return plan;
+}
+
+/** Records and announces a plan: made just now, or read from a saved plan. */
+async function markPlanned(context: PhaseContext, plan: PlanResult): Promise<void> {
+  const { run, name } = context;
   if (plan.changes) context.onChanges(plan.changes);
   await putPhaseState(context, 'planned', 'plan', 1, plan.changes);
   run.emit({
@@ -137,9 +150,17 @@ async function planStack(context: PhaseContext): Promise<PlanResult> {
     stack: name,
     hasChanges: plan.hasChanges,
     ...(plan.changes ? { changes: plan.changes } : {}),
+    at: run.now().toISOString(),
   });
-  return plan;
 }
+
+/** A saved plan is applied as any other: only after the plan policies let it through. */
+async function applyCheckedPlan(context: PhaseContext, plan: PlanResult | undefined): Promise<PhasesResult> {
+  const stop = await checkPolicies(context, plan);
+  return stop ?? applyPlan(context, plan);
+}
+
+const SAVED_PLAN_STEPS: PlanAndApply = { plan: planStack, apply: applyCheckedPlan, markPlanned };
 
 async function destroyStack(context: PhaseContext): Promise<PhasesResult> {
   const { run, name, adapter, execution } = context;

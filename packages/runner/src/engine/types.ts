@@ -1,4 +1,5 @@
 import type {
+  SavedPlanRecord,
   LockHolder,
   Manifest,
   PolicyGate,
@@ -63,6 +64,28 @@ export interface RunOptions {
    * @default no policies
    */
   policyGate?: PolicyGate;
+  /** Repository name ('' = the manifest's own) -> the git sha this run works on; saved plans record and compare it. @default {} */
+  repoShas?: Record<string, string>;
+  /** `plan --save`: keep every stack's plan (file, fingerprint, changes) for `apply --from-plan`. @default false */
+  savePlans?: boolean;
+  /** `apply --from-plan RUN`: apply these saved plans instead of planning (see `SavedPlanApply`). */
+  fromPlan?: SavedPlanApply;
+}
+
+/**
+ * For `apply --from-plan RUN`: each stack applies its saved plan without
+ * planning again, after its fingerprint is compared with the saved one.
+ * Files, repo sha or resolved inputs that differ refuse the stack as stale
+ * (it fails, its dependents are skipped). Upstream outputs that differ
+ * (the plan saw old or mock values) make it plan again once the upstream
+ * applied; a new plan that does something else is applied only when
+ * `approveChangedPlan` says so. Applied plans are removed (file and record).
+ */
+export interface SavedPlanApply {
+  /** The run that saved the plans. */
+  runId: string;
+  plans: ReadonlyMap<string, SavedPlanRecord>;
+  approveChangedPlan: (stack: string, saved: SavedPlanRecord, fresh: PlanResult) => boolean | Promise<boolean>;
 }
 
 /**

@@ -52,8 +52,9 @@ export async function removeOldRuns(options: RemoveOldRunsOptions): Promise<Remo
   return removed;
 }
 
+/** Running, interrupted and crashed runs are still resumable: their directories stay. */
 function isFinished(run: RunRecord): boolean {
-  return run.status !== 'running' && run.status !== 'interrupted';
+  return run.status !== 'running' && run.status !== 'interrupted' && run.status !== 'crashed';
 }
 
 async function removePlanFilesOfRun(runDir: string, dryRun: boolean): Promise<string[]> {

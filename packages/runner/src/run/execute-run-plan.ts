@@ -1,4 +1,4 @@
-import type { ResumeState, RunPlan } from '@stackfleet/core';
+import { isStackfleetError, type ResumeState, type RunPlan, type Store } from '@stackfleet/core';
 import { isStorageFull } from '../engine/engine-run.js';
 import { runStacks } from '../engine/run-stacks.js';
 import type { RunOptions, RunResult } from '../engine/types.js';
@@ -30,7 +30,8 @@ export interface ExecutedRun extends RunResult {
  * The one way to run a plan: `drift`, `resume` and the UI come through here.
  *
  * Throws before any stack starts when a secret cannot be read; the run is
- * then recorded `failed` (nothing ran, so there is nothing to resume).
+ * then recorded `failed` (nothing ran, so there is nothing to resume), and
+ * each stack's row says why it never started (`show` prints it).
  */
 export async function executeRunPlan(plan: RunPlan, options: ExecuteRunOptions): Promise<ExecutedRun> {
   const { listeners, manifestPath, selection, repoShas, resume, ...engine } = options;
@@ -45,7 +46,12 @@ export async function executeRunPlan(plan: RunPlan, options: ExecuteRunOptions):
       await options.store.createRun({
         id: runId,
         command: plan.command,
-        selection: { ...selection, ...(options.runCommand ? { runCommand: options.runCommand } : {}) },
+        selection: {
+          ...selection,
+          ...(options.runCommand ? { runCommand: options.runCommand } : {}),
+          ...(options.savePlans ? { save: true } : {}),
+          ...(options.fromPlan ? { fromPlan: options.fromPlan.runId } : {}),
+        },
         stacks: plan.stacks.map((stack) => stack.name),
         startedBy,
         host,
@@ -60,15 +66,36 @@ export async function executeRunPlan(plan: RunPlan, options: ExecuteRunOptions):
       ...engine,
       runId,
       reporters,
+      repoShas: repoShas ?? {},
       ...(resume ? { alreadyDone: resume.alreadyDone, refreshOutputs: resume.refreshOutputs } : {}),
     });
     // runStacks recorded the run's end before it emitted run.finished.
     return { ...result, runId };
   } catch (error) {
-    // A full disk stopped the run, which recorded itself interrupted (resumable) if it could.
-    if (!isStorageFull(error)) await options.store.finishRun(runId, 'failed', now().toISOString()).catch(() => undefined);
+    // A full disk stopped the run, which recorded itself interrupted (resumable) if it could: its pending stacks stay pending.
+    if (!isStorageFull(error)) {
+      const at = now().toISOString();
+      await recordNotStarted(options.store, runId, plan, error, at).catch(() => undefined);
+      await options.store.finishRun(runId, 'failed', at).catch(() => undefined);
+    }
     throw error;
   } finally {
     await Promise.allSettled(reporters.flatMap((reporter) => (reporter.close ? [reporter.close()] : [])));
+  }
+}
+
+/**
+ * Why the stacks that never got a final row did not run, stored on their
+ * rows: the run record has no room for a reason, and `show` prints rows.
+ * Only our own errors are quoted (they never carry secret values, and the
+ * run's masker is gone by now); anything else points at the command's output.
+ */
+async function recordNotStarted(store: Store, runId: string, plan: RunPlan, error: unknown, at: string): Promise<void> {
+  const written = new Map((await store.listStackRuns(runId)).map((row) => [row.stack, row.state]));
+  const why = isStackfleetError(error) ? (error.message.split('\n')[0] ?? error.code) : 'the run failed before it started (see the command\'s output)';
+  for (const { name } of plan.stacks) {
+    const state = written.get(name);
+    if (state !== undefined && state !== 'pending') continue;
+    await store.putStackRun({ runId, stack: name, state: 'skipped', attempt: 0, finishedAt: at, reason: `not started: ${why}` });
   }
 }

@@ -95,6 +95,10 @@ export function createTerraformAdapter(options: TerraformAdapterOptions): StackR
       if (!(await exists(join(execution.stack.dir, '.terraform')))) await init(execution);
       return readOutputs(execution);
     },
+
+    async showPlan(execution, planFile) {
+      return parsePlanJson(execution.stack.name, await showPlan(execution, planFile));
+    },
   };
 
   async function showPlan(execution: StackExecution, planFile: string): Promise<string> {

@@ -54,6 +54,8 @@ export interface StackRunnerAdapter {
   runCommand(execution: StackExecution, argv: string[]): Promise<void>;
   /** Current outputs without applying (terraform `output -json`; command stacks: undefined). */
   readOutputs?(execution: StackExecution): Promise<Outputs | undefined>;
+  /** terraform/tofu: the parsed `show -json` of a saved plan file, for policies (`apply --from-plan`). */
+  showPlan?(execution: StackExecution, planFile: string): Promise<unknown>;
 }
 
 /** Thrown by adapters: a process failed. Carries what the engine needs for retries and reporting. */

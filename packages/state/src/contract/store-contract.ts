@@ -8,9 +8,10 @@
  * Lock holders here use hosts under `.invalid` so that no implementation can
  * consider them "this host" and probe their pids.
  */
+import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DriftRecord, LockHolder, RunRecord, StackRunRecord, Store } from '@stackfleet/core';
+import type { DriftRecord, LockHolder, RunRecord, SavedPlanRecord, StackRunRecord, Store } from '@stackfleet/core';
 
 export interface StoreUnderTest {
   store: Store;
@@ -127,6 +128,17 @@ export function describeStoreContract(label: string, createStore: () => Promise<
         expect((await store.findResumableRun())?.id).toBe('run-new');
         await store.finishRun('run-new', 'succeeded', iso(6000));
         expect((await store.findResumableRun())?.id).toBe('run-old');
+      });
+
+      it('reads a running run whose process is gone (this host, dead pid) as crashed, and resumes it', async () => {
+        // A process that ran and exited: its pid is provably gone.
+        const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
+        await store.createRun(makeRun('run-alive', 1000, { host: hostname(), pid: process.pid }));
+        await store.createRun(makeRun('run-elsewhere', 2000));
+        await store.createRun(makeRun('run-crashed', 3000, { host: hostname(), pid: deadPid }));
+        expect((await store.getRun('run-crashed'))?.status).toBe('crashed');
+        expect((await store.listRuns()).map((run) => `${run.id}:${run.status}`)).toEqual(['run-crashed:crashed', 'run-elsewhere:running', 'run-alive:running']);
+        expect(await store.findResumableRun()).toMatchObject({ id: 'run-crashed', status: 'crashed' });
       });
 
       it('reopens a run for resume under the resuming process, when the store supports it', async () => {
@@ -263,6 +275,38 @@ export function describeStoreContract(label: string, createStore: () => Promise<
           ['dns', 'run-alice'],
           ['network', 'run-alice'],
         ]);
+      });
+    });
+
+    describe('saved plans', () => {
+      const saved = (runId: string, stack: string, overrides: Partial<SavedPlanRecord> = {}): SavedPlanRecord => ({
+        runId,
+        stack,
+        runner: 'terraform',
+        hasChanges: true,
+        changes: { create: 1, update: 0, delete: 0, replace: 0, resources: [{ address: 'terraform_data.x', action: 'create' }] },
+        planFile: `/fleet/.stackfleet/runs/${runId}/plans/${stack}.tfplan`,
+        repo: '',
+        repoSha: 'a'.repeat(40),
+        salt: '00ff',
+        digests: { 'env TF_VAR_cidr': 'd1', 'outputs of network': 'd2' },
+        createdAt: iso(0),
+        ...overrides,
+      });
+
+      it('keeps one record per run and stack, lists a run by stack name, and deletes one', async () => {
+        await store.putSavedPlan(saved('plan-1', 'network'));
+        await store.putSavedPlan(saved('plan-1', 'app', { runner: 'command', hasChanges: false, changes: undefined, planFile: undefined }));
+        await store.putSavedPlan(saved('plan-2', 'app'));
+        await store.putSavedPlan(saved('plan-1', 'network', { repoSha: 'c'.repeat(40) }));
+        const plans = await store.listSavedPlans('plan-1');
+        expect(plans.map((plan) => plan.stack)).toEqual(['app', 'network']);
+        expect(plans[1]).toEqual(saved('plan-1', 'network', { repoSha: 'c'.repeat(40) }));
+        expect(plans[0]).toEqual({ ...saved('plan-1', 'app', { runner: 'command', hasChanges: false }), changes: undefined, planFile: undefined });
+        await store.deleteSavedPlan('plan-1', 'network');
+        expect((await store.listSavedPlans('plan-1')).map((plan) => plan.stack)).toEqual(['app']);
+        expect((await store.listSavedPlans('plan-2')).map((plan) => plan.stack)).toEqual(['app']);
+        expect(await store.listSavedPlans('nope')).toEqual([]);
       });
     });
 

@@ -142,6 +142,20 @@ export const pgMigrations: readonly PgMigration[] = [
   },
   {
     version: 3,
+    description: 'saved plans (plan --save, apply --from-plan)',
+    sql: `
+      CREATE TABLE saved_plans (
+        fleet      TEXT NOT NULL,
+        run_id     TEXT NOT NULL,
+        stack      TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        record     JSONB NOT NULL,
+        PRIMARY KEY (fleet, run_id, stack)
+      );
+    `,
+  },
+  {
+    version: 4,
     description: 'policy decisions and approvals of runs',
     sql: `
       CREATE TABLE policy_decisions (

@@ -97,6 +97,41 @@ describe('PostgreSQL store', () => {
     }
   });
 
+  it('upgrades a version 3 database (saved plans) to version 4 (policy decisions, approvals) keeping its saved plans', async () => {
+    expect(latestPgSchemaVersion).toBe(4);
+    const url = await server.createDatabase('v3');
+    const savedPlan = {
+      runId: 'run-3', stack: 'network', runner: 'command' as const, hasChanges: true, repo: '', repoSha: '', salt: '00', digests: { 'env X': 'ab' },
+      createdAt: '2030-01-01T00:00:00.000Z',
+    };
+    const old = openPostgresStore({ url, fleet: 'f', env: {}, targetVersion: 3 });
+    try {
+      await old.createRun({
+        id: 'run-3', command: 'plan', selection: {}, stacks: ['network'], startedBy: 'ada@ci', host: 'ci.invalid', pid: 7, repoShas: {},
+        manifestPath: '/fleet/stacks.yaml', startedAt: '2030-01-01T00:00:00.000Z', status: 'running',
+      });
+      await old.putSavedPlan(savedPlan);
+    } finally {
+      await old.close();
+    }
+    const { spawnSync } = await import('node:child_process');
+    const version = (): string => spawnSync('psql', ['-X', '-At', '-d', url, '-c', 'SELECT version FROM stackfleet_schema'], { encoding: 'utf8' }).stdout.trim();
+    expect(version()).toBe('3');
+    const store = openPostgresStore({ url, fleet: 'f', env: {} });
+    try {
+      expect(await store.listSavedPlans('run-3')).toEqual([savedPlan]);
+      await store.recordPolicyDecisions([
+        { runId: 'run-3', stack: 'network', policy: 'no-deletes', rule: 'r1', effect: 'require_approval', message: 'deletes need approval', at: '2030-01-01T00:00:10.000Z' },
+      ]);
+      await store.recordApproval({ runId: 'run-3', stack: null, by: 'grace', at: '2030-01-01T00:00:20.000Z' });
+      expect((await store.listPolicyDecisions('run-3')).map((decision) => decision.policy)).toEqual(['no-deletes']);
+      expect((await store.listApprovals('run-3')).map((approval) => approval.by)).toEqual(['grace']);
+    } finally {
+      await store.close();
+    }
+    expect(version()).toBe('4');
+  });
+
   it('migrates a fresh database once when several processes open it together', async () => {
     const url = await server.createDatabase('fresh');
     const stores = Array.from({ length: 5 }, (_, index) => openPostgresStore({ url, fleet: `f${index}`, env: {} }));

@@ -24,18 +24,20 @@ import type {
   Outputs,
   RunRecord,
   RunStatus,
+  SavedPlanRecord,
   StackRunRecord,
   Store,
   StoredOutputs,
 } from '@stackfleet/core';
 import { StackfleetError } from '@stackfleet/core';
-import { isHolderGone, readThisHost } from '../process-liveness.js';
+import { isResumableRun, readRunStatus, readThisHost } from '../process-liveness.js';
 import { parseStateKey } from '../state-key.js';
 import { applyPgMigrations, latestPgSchemaVersion } from './pg-migrations.js';
 import { acquireLockRow, deleteLockRow, releaseLockRow, renewLockRow, selectLocks } from './pg-locks.js';
 import { deleteOutputs, readOutputs, writeOutputs } from './pg-outputs.js';
 import { insertDrift, selectDrift } from './pg-drift.js';
 import { insertApproval, insertPolicyDecisions, selectApprovals, selectPolicyDecisions } from './pg-policy.js';
+import { deleteSavedPlanRow, selectSavedPlans, upsertSavedPlan } from './pg-saved-plans.js';
 import {
   insertRun,
   selectRun,
@@ -185,18 +187,20 @@ export class PostgresStore implements Store, WorkQueue {
     return this.use((pool) => updateRunReopened(pool, this.fleet, runId, by));
   }
 
-  getRun(runId: string): Promise<RunRecord | undefined> {
-    return this.use((pool) => selectRun(pool, this.fleet, runId));
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const run = await this.use((pool) => selectRun(pool, this.fleet, runId));
+    return run && readRunStatus(run, this.hostname);
   }
 
-  listRuns(options?: { stack?: string; limit?: number }): Promise<RunRecord[]> {
-    return this.use((pool) => selectRuns(pool, this.fleet, options));
+  async listRuns(options?: { stack?: string; limit?: number }): Promise<RunRecord[]> {
+    const runs = await this.use((pool) => selectRuns(pool, this.fleet, options));
+    return runs.map((run) => readRunStatus(run, this.hostname));
   }
 
-  /** As in SQLite: `interrupted`, or `running` while its process is provably gone (same host, dead pid). */
+  /** As in SQLite: `interrupted`, or `crashed` (recorded `running`, its process provably gone: same host, dead pid). */
   async findResumableRun(): Promise<RunRecord | undefined> {
     const runs = await this.use((pool) => selectUnfinishedRuns(pool, this.fleet));
-    return runs.find((run) => run.status === 'interrupted' || isHolderGone(run.host, run.pid, this.hostname));
+    return runs.map((run) => readRunStatus(run, this.hostname)).find(isResumableRun);
   }
 
   putStackRun(record: StackRunRecord): Promise<void> {
@@ -209,6 +213,18 @@ export class PostgresStore implements Store, WorkQueue {
 
   listStackHistory(stack: string, limit?: number): Promise<StackRunRecord[]> {
     return this.use((pool) => selectStackHistory(pool, this.fleet, stack, limit));
+  }
+
+  putSavedPlan(record: SavedPlanRecord): Promise<void> {
+    return this.use((pool) => upsertSavedPlan(pool, this.fleet, record));
+  }
+
+  listSavedPlans(runId: string): Promise<SavedPlanRecord[]> {
+    return this.use((pool) => selectSavedPlans(pool, this.fleet, runId));
+  }
+
+  deleteSavedPlan(runId: string, stack: string): Promise<void> {
+    return this.use((pool) => deleteSavedPlanRow(pool, this.fleet, runId, stack));
   }
 
   acquireLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<LockResult> {

@@ -1,0 +1,84 @@
+import { describePlanChanges, isSamePlan, type SavedPlanRecord } from '@stackfleet/core';
+import type { PlanResult } from '@stackfleet/runner';
+import type { CommandContext } from '../command-context.js';
+import { writeLine } from '../io.js';
+import type { Fleet } from '../manifest/read-manifest.js';
+import { confirm, isInteractive } from './confirm.js';
+import { executeRun, exitCodeFor, printApprovalHint, type RunFlags } from './execute-run.js';
+import { cleanUpAfterRun } from './gc.js';
+import { buildSavedRunPlan, readSavedRun, type SavedRun } from './saved-plans.js';
+
+/** A stack whose new plan (made after its upstreams applied) differs from the reviewed one. */
+interface ChangedPlan {
+  stack: string;
+  saved: SavedPlanRecord;
+  fresh: PlanResult;
+}
+
+/**
+ * Applies a run's saved plans (`apply --from-plan`, and the second half of
+ * the interactive `apply`). `--auto-approve` accepts a plan that changed
+ * after its upstreams applied; it never overrides a stale refusal. Without
+ * it such a stack stops there (its dependents are skipped); in a terminal,
+ * once the run is over, both summaries are shown and, on "y", the stacks
+ * still saved are applied in a second run, which accepts exactly the plans
+ * shown (one that changed yet again is refused again).
+ */
+export async function applySavedRun(
+  context: CommandContext,
+  fleet: Fleet,
+  flags: RunFlags,
+  saved: SavedRun,
+  /** Stacks whose pending policy approvals were given at the prompt. */
+  approvedAtPrompt?: ReadonlySet<string>,
+): Promise<number> {
+  const changed: ChangedPlan[] = [];
+  const approvals = approvedAtPrompt && approvedAtPrompt.size > 0 ? { approvedAtPrompt } : {};
+  const result = await executeRun(context, {
+    fleet,
+    plan: buildSavedRunPlan(context, fleet, saved),
+    flags,
+    ...approvals,
+    fromPlan: {
+      runId: saved.run.id,
+      plans: saved.plans,
+      approveChangedPlan: (stack, savedPlan, fresh) => {
+        if (flags.autoApprove) return true;
+        changed.push({ stack, saved: savedPlan, fresh });
+        return false;
+      },
+    },
+  });
+  await cleanUpAfterRun(context, fleet);
+  if (result.status === 'awaiting_approval') printApprovalHint(context, result.runId);
+  if (changed.length === 0 || !isInteractive(context)) return exitCodeFor('apply', result);
+
+  const out = context.io.stdout;
+  writeLine(out, `These plans changed after their upstreams applied (run ${saved.run.id} saw old or mock outputs):`);
+  for (const { stack, saved: before, fresh } of changed) {
+    writeLine(out, `  ${stack}: reviewed ${describePlanChanges(before)}, now ${describePlanChanges(fresh)}`);
+    for (const resource of fresh.changes?.resources ?? []) writeLine(out, `    ${resource.action} ${resource.address}`);
+  }
+  if (!(await confirm(context, `Apply the new plan(s) of ${changed.map((entry) => entry.stack).join(', ')} and the stacks after them?`))) {
+    writeLine(out, `Not applied. Review again with \`stackfleet plan\`, or later: stackfleet apply --from-plan ${saved.run.id}`);
+    return exitCodeFor('apply', result);
+  }
+  const approved = new Map(changed.map((entry) => [entry.stack, entry.fresh]));
+  const rest = await readSavedRun(context, fleet, saved.run.id);
+  const second = await executeRun(context, {
+    fleet,
+    plan: buildSavedRunPlan(context, fleet, rest),
+    flags,
+    ...approvals,
+    fromPlan: {
+      runId: rest.run.id,
+      plans: rest.plans,
+      approveChangedPlan: (stack, _saved, fresh) => {
+        const shown = approved.get(stack);
+        return shown !== undefined && isSamePlan(shown, fresh);
+      },
+    },
+  });
+  await cleanUpAfterRun(context, fleet);
+  return exitCodeFor('apply', second);
+}

@@ -1,0 +1,81 @@
+import {
+  buildRunPlan,
+  describePlanChanges,
+  formatTable,
+  isSavedPlanExpired,
+  StackfleetError,
+  type RunPlan,
+  type RunRecord,
+  type SavedPlanRecord,
+} from '@stackfleet/core';
+import type { CommandContext } from '../command-context.js';
+import { writeLine } from '../io.js';
+import type { Fleet } from '../manifest/read-manifest.js';
+import { openStore } from '../runtime/open-runtime.js';
+import { resolveConcurrency } from './execute-run.js';
+import { DEFAULT_RETENTION } from './gc.js';
+
+/** A `plan --save` run and the plans it still holds (applied ones are gone). */
+export interface SavedRun {
+  run: RunRecord;
+  plans: Map<string, SavedPlanRecord>;
+}
+
+/**
+ * Reads the saved plans of `runId` and refuses what cannot be applied as
+ * reviewed: an unknown run, a run that was not `plan --save`, a plan that did
+ * not finish, plans already applied, plans older than `settings.retention.age`,
+ * stacks no longer in the manifest.
+ */
+export async function readSavedRun(context: CommandContext, fleet: Fleet, runId: string): Promise<SavedRun> {
+  const store = openStore(fleet, context.io.env);
+  try {
+    const run = await store.getRun(runId);
+    if (!run) throw new StackfleetError('E_UNKNOWN_RUN', `no run "${runId}" in ${fleet.stateDir}`, { hint: 'see `stackfleet history` for run ids' });
+    const again = { hint: 'plan again with `stackfleet plan --save`, review it, then `stackfleet apply --from-plan <run>`' };
+    if (run.command !== 'plan' || run.selection.save !== true) {
+      throw new StackfleetError('E_SAVED_PLAN_MISSING', `run ${runId} is a \`${run.command}\` run without saved plans`, again);
+    }
+    if (run.status !== 'succeeded') {
+      throw new StackfleetError('E_SAVED_PLAN_MISSING', `run ${runId} did not plan every stack (it ${run.status === 'running' ? 'is still running' : `ended ${run.status}`})`, again);
+    }
+    const records = await store.listSavedPlans(runId);
+    if (records.length === 0) throw new StackfleetError('E_SAVED_PLAN_MISSING', `run ${runId} has no saved plans left: they were applied`, again);
+    const maxAgeMs = (fleet.loaded.manifest.settings.retention ?? DEFAULT_RETENTION).ageMs;
+    if (records.some((record) => isSavedPlanExpired(record, new Date(), maxAgeMs))) {
+      throw new StackfleetError('E_PLAN_EXPIRED', `the plans of run ${runId} (${run.startedAt}) are older than settings.retention.age`, again);
+    }
+    const gone = records.filter((record) => !(record.stack in fleet.loaded.manifest.stacks)).map((record) => record.stack);
+    if (gone.length > 0) throw new StackfleetError('E_PLAN_STALE', `stale: ${gone.join(', ')} no longer in the manifest since run ${runId} was planned`, again);
+    return { run, plans: new Map(records.map((record) => [record.stack, record])) };
+  } finally {
+    await store.close();
+  }
+}
+
+/** The apply of exactly the saved stacks, in the plan run's order (which is the DAG's). */
+export function buildSavedRunPlan(context: CommandContext, fleet: Fleet, saved: SavedRun): RunPlan {
+  const stacks = saved.run.stacks.filter((name) => saved.plans.has(name));
+  return buildRunPlan(fleet.graph, { stacks, reasons: new Map(stacks.map((name) => [name, `saved plan of run ${saved.run.id}`])), onlyAsDependent: new Set() }, {
+    command: 'apply',
+    concurrency: resolveConcurrency(context, fleet),
+    limits: fleet.loaded.manifest.settings.limits,
+    failFast: Boolean(context.global.failFast),
+  });
+}
+
+/** The table shown before asking: every saved stack, in run order, with what its plan does. */
+export function writeSavedPlanTable(context: CommandContext, saved: SavedRun): void {
+  const rows = saved.run.stacks.flatMap((name) => {
+    const plan = saved.plans.get(name);
+    if (!plan) return [];
+    return [[name, describePlanChanges(plan)]];
+  });
+  writeLine(context.io.stdout, `Saved plan: run ${saved.run.id}`);
+  context.io.stdout.write(formatTable({ header: ['STACK', 'PLAN'], rows }));
+}
+
+/** How many saved stacks would change something. */
+export function countSavedChanges(saved: SavedRun): number {
+  return [...saved.plans.values()].filter((plan) => plan.hasChanges).length;
+}

@@ -1,0 +1,133 @@
+import { access, chmod, mkdir, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import {
+  compareSavedPlan,
+  describePlanChanges,
+  isSamePlan,
+  savedPlanFile,
+  StackfleetError,
+  type SavedPlanRecord,
+} from '@stackfleet/core';
+import { createDigestSalt } from '../saved-plans/fingerprint-stack.js';
+import type { PlanResult } from '../stack-runner/types.js';
+import type { PhaseContext, PhasesResult } from './stack-phases.js';
+import type { SavedPlanApply } from './types.js';
+
+/** The plan and apply steps of `stack-phases`, passed in (they import this file). */
+export interface PlanAndApply {
+  plan: (context: PhaseContext) => Promise<PlanResult>;
+  apply: (context: PhaseContext, plan: PlanResult | undefined) => Promise<PhasesResult>;
+  markPlanned: (context: PhaseContext, plan: PlanResult) => Promise<void>;
+}
+
+/**
+ * `plan --save`: keeps what `apply --from-plan` needs. The terraform plan
+ * file moves to `runs/<run>/plans/` (0600, in a 0700 directory; `work/`'s
+ * plan files are removed when the stack ends); a plan without changes keeps
+ * no file, since applying it would do nothing.
+ */
+export async function saveStackPlan(context: PhaseContext, plan: PlanResult): Promise<void> {
+  const { run, name, execution } = context;
+  const { options } = run;
+  let planFile: string | undefined;
+  if (plan.planFile !== undefined && plan.hasChanges) {
+    planFile = savedPlanFile(options.stateDir, options.runId, name);
+    await mkdir(dirname(planFile), { recursive: true, mode: 0o700 });
+    await rename(plan.planFile, planFile);
+    await chmod(planFile, 0o600);
+  }
+  const salt = createDigestSalt();
+  const repo = options.manifest.stacks[name]?.repo ?? '';
+  const record: SavedPlanRecord = {
+    runId: options.runId,
+    stack: name,
+    runner: execution.stack.runner,
+    hasChanges: plan.hasChanges,
+    ...(plan.changes ? { changes: plan.changes } : {}),
+    ...(planFile === undefined ? {} : { planFile }),
+    repo,
+    repoSha: options.repoShas?.[repo] ?? '',
+    salt,
+    digests: await context.fingerprint(salt),
+    createdAt: run.now().toISOString(),
+  };
+  await options.store.putSavedPlan(record);
+}
+
+/**
+ * `apply --from-plan`: one stack's saved plan, checked, then applied as it
+ * was reviewed (see `SavedPlanApply`). The check runs when the stack's turn
+ * comes, so upstreams applied earlier in this run are already in its inputs.
+ */
+export async function applySavedPlan(context: PhaseContext, fromPlan: SavedPlanApply, steps: PlanAndApply): Promise<PhasesResult> {
+  const { run, name, execution } = context;
+  const saved = fromPlan.plans.get(name);
+  if (saved === undefined) {
+    throw new StackfleetError('E_SAVED_PLAN_MISSING', `run ${fromPlan.runId} saved no plan for ${name}; plan again with \`stackfleet plan --save\``);
+  }
+  const differences = compareSavedPlan(saved, {
+    digests: await context.fingerprint(saved.salt),
+    repoSha: run.options.repoShas?.[saved.repo] ?? '',
+  });
+  if (differences.stale.length > 0) {
+    throw new StackfleetError(
+      'E_PLAN_STALE',
+      `stale: ${differences.stale.join(', ')} changed since run ${fromPlan.runId} was planned; review a new plan with \`stackfleet plan --save\``,
+    );
+  }
+
+  let result: PhasesResult;
+  if (differences.upstreams.length > 0) {
+    const upstreams = differences.upstreams.join(', ');
+    execution.onLine('stderr', `stackfleet: run ${fromPlan.runId} planned ${name} with other outputs of ${upstreams} (old or mock values); planning again`);
+    const fresh = await steps.plan(context);
+    if (!isSamePlan(saved, fresh)) {
+      const both = `saved plan: ${describePlanChanges(saved)}; new plan: ${describePlanChanges(fresh)}`;
+      if (!(await fromPlan.approveChangedPlan(name, saved, fresh))) {
+        throw new StackfleetError(
+          'E_PLAN_CHANGED',
+          `plan changed after ${upstreams} applied (${both}); not applied without a fresh approval: review it with \`stackfleet plan\` (or apply with --auto-approve)`,
+        );
+      }
+      execution.onLine('stderr', `stackfleet: the new plan of ${name} differs (${both}); approved`);
+    }
+    result = fresh.hasChanges ? await steps.apply(context, fresh) : unchanged(context, 'new plan has no changes');
+  } else {
+    await steps.markPlanned(context, { hasChanges: saved.hasChanges, ...(saved.changes ? { changes: saved.changes } : {}) });
+    if (!saved.hasChanges) {
+      result = unchanged(context, `saved plan of run ${fromPlan.runId} has no changes`);
+    } else {
+      if (saved.planFile !== undefined && !(await exists(saved.planFile))) {
+        throw new StackfleetError('E_SAVED_PLAN_MISSING', `the plan file of ${name} from run ${fromPlan.runId} is gone (${saved.planFile}); plan again with \`stackfleet plan --save\``);
+      }
+      // Policies judge the plan that is applied: terraform's is read back from its file (only when a gate asks).
+      const show = saved.planFile !== undefined && run.options.policyGate && context.adapter.showPlan ? await context.adapter.showPlan(execution, saved.planFile) : undefined;
+      result = await steps.apply(context, {
+        hasChanges: true,
+        ...(saved.changes ? { changes: saved.changes } : {}),
+        ...(saved.planFile ? { planFile: saved.planFile } : {}),
+        ...(show === undefined ? {} : { show }),
+      });
+    }
+  }
+  // Denied or awaiting approval: the plan stays saved, so `approve` + `resume` can still apply it.
+  if (result.status === 'denied' || result.status === 'awaiting_approval') return result;
+  // Applied (or nothing to apply): the plan, and the secrets in its file, are no longer needed.
+  await run.options.store.deleteSavedPlan(fromPlan.runId, name);
+  if (saved.planFile !== undefined) await rm(saved.planFile, { force: true });
+  return result;
+}
+
+function unchanged(context: PhaseContext, reason: string): PhasesResult {
+  context.run.outputsChanged.set(context.name, false);
+  return { status: 'unchanged', reason };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

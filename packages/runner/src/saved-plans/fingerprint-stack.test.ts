@@ -1,0 +1,73 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { compareSavedPlan } from '@stackfleet/core';
+import { buildTestManifest, createTempDir, type TempDir } from '@stackfleet/test-utils';
+import { fingerprintStack, type FingerprintInput } from './fingerprint-stack.js';
+
+describe('fingerprintStack', () => {
+  let temp: TempDir;
+  beforeEach(async () => {
+    temp = await createTempDir();
+    await mkdir(join(temp.path, 'app', '.terraform'), { recursive: true });
+    await writeFile(join(temp.path, 'app', 'main.tf'), 'resource "terraform_data" "x" {}\n');
+    await writeFile(join(temp.path, 'app', '.terraform', 'cache'), 'ignored');
+    await writeFile(join(temp.path, 'app', 'terraform.tfstate'), '{}');
+  });
+  afterEach(() => temp.cleanup());
+
+  const manifest = buildTestManifest({
+    stacks: {
+      net: { path: 'net' },
+      app: {
+        path: 'app',
+        vars: { cidr: '10.0.0.0/16', subnet: '${{ stacks.net.outputs.subnet }}' },
+        env: { REGION: '${{ env.REGION }}' },
+        files: { 'backend.auto.tfvars': 'bucket = "b"\n' },
+        dependsOn: [{ stack: 'net', outputs: { vpc: 'TF_VAR_vpc' }, mock: { vpc: 'vpc-mock', subnet: 'subnet-mock' } }],
+      },
+    },
+  });
+  const input = (overrides: Partial<FingerprintInput> = {}): FingerprintInput => ({
+    manifest,
+    name: 'app',
+    resolve: { manifestDir: temp.path, repoDirs: {}, env: { REGION: 'eu-west-1' } },
+    upstream: () => undefined,
+    secrets: { DB_PASSWORD: 'hunter2-very-secret' },
+    ...overrides,
+  });
+
+  it('digests every input under a readable label and never holds a value', async () => {
+    const digests = await fingerprintStack(input(), 'salt');
+    expect(Object.keys(digests).sort()).toEqual([
+      'env REGION',
+      'env TF_VAR_cidr',
+      'env TF_VAR_subnet',
+      'env TF_VAR_vpc',
+      'file backend.auto.tfvars',
+      'outputs of net',
+      'path',
+      'runner',
+      'secret DB_PASSWORD',
+      'stack file main.tf',
+    ]);
+    const text = JSON.stringify(digests);
+    for (const value of ['hunter2-very-secret', 'eu-west-1', '10.0.0.0/16', 'vpc-mock']) expect(text).not.toContain(value);
+  });
+
+  it('tells upstream outputs (re-plan) apart from files, secrets and the environment (stale)', async () => {
+    const saved = { repo: '', repoSha: '', digests: await fingerprintStack(input(), 'salt') };
+    const applied = await fingerprintStack(input({ upstream: (stack) => (stack === 'net' ? { vpc: 'vpc-1', subnet: 'subnet-1' } : undefined) }), 'salt');
+    expect(compareSavedPlan(saved, { repoSha: '', digests: applied })).toEqual({ stale: [], upstreams: ['net'] });
+
+    await writeFile(join(temp.path, 'app', 'main.tf'), 'resource "terraform_data" "y" {}\n');
+    await writeFile(join(temp.path, 'app', 'terraform.tfstate'), '{"changed": true}');
+    const edited = await fingerprintStack(input({ secrets: { DB_PASSWORD: 'rotated' }, resolve: { manifestDir: temp.path, repoDirs: {}, env: { REGION: 'us-east-1' } } }), 'salt');
+    expect(compareSavedPlan(saved, { repoSha: '', digests: edited })).toEqual({ stale: ['env REGION', 'secret DB_PASSWORD', 'stack file main.tf'], upstreams: [] });
+  });
+
+  it('salts: the same inputs under another salt give other digests', async () => {
+    const [a, b] = await Promise.all([fingerprintStack(input(), 'one'), fingerprintStack(input(), 'two')]);
+    expect(a['secret DB_PASSWORD']).not.toBe(b['secret DB_PASSWORD']);
+  });
+});
