@@ -22,7 +22,8 @@ const EXTERNAL = ['better-sqlite3', 'pg', 'pg-native', '@cdktf/hcl2json', 'ink',
 rmSync(join(packageDir, 'dist', 'bundle'), { recursive: true, force: true });
 const result = await build({
   absWorkingDir: workspaceDir,
-  entryPoints: { main: join(packageDir, 'dist', 'main.js') },
+  // quick-main: the small entry the bin takes for completion (no commander).
+  entryPoints: { main: join(packageDir, 'dist', 'main.js'), 'quick-main': join(packageDir, 'dist', 'quick-main.js') },
   outdir: join(packageDir, 'dist', 'bundle'),
   bundle: true,
   splitting: true,
