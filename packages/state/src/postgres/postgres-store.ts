@@ -7,7 +7,8 @@
  * migration happen on first use: every method awaits `ready`, so a database
  * that cannot be reached fails at the first call with `E_STATE_CONNECT`.
  */
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type { Pool } from 'pg';
 import type {
   QueuedRun,
   QueueNode,
@@ -49,6 +50,17 @@ import {
 import { parseStateUrl, redactStateUrl, stateUrlSecrets } from './state-url.js';
 import * as queue from './pg-work-queue.js';
 
+/**
+ * pg is loaded when a PostgreSQL store opens, not with this module: every
+ * command that can open a store imports it, and pg at import time (with
+ * Node's fetch implementation, which pg's stream helper touches) costs
+ * ~0.2 s of start-up and makes the process larger, hence every stack
+ * process's fork slower, in runs that use SQLite.
+ */
+function loadPg(): typeof import('pg') {
+  return createRequire(import.meta.url)('pg') as typeof import('pg');
+}
+
 export interface PostgresStoreOptions {
   /** `postgres://USER:PASSWORD@HOST:PORT/DB`. The password is never stored or printed. */
   url: string;
@@ -80,7 +92,7 @@ export class PostgresStore implements Store, WorkQueue {
   readonly hostname: string;
   /** The URL with its password redacted, for messages and `show`. */
   readonly where: string;
-  private readonly pool: pg.Pool;
+  private readonly pool: Pool;
   private readonly now: () => Date;
   private readonly key: Buffer | undefined;
   private readonly ready: Promise<void>;
@@ -96,7 +108,7 @@ export class PostgresStore implements Store, WorkQueue {
     this.now = options.now ?? (() => new Date());
     const envKey = (options.env ?? process.env).STACKFLEET_STATE_KEY;
     this.key = envKey === undefined || envKey === '' ? undefined : parseStateKey(envKey, 'STACKFLEET_STATE_KEY');
-    this.pool = new pg.Pool({
+    this.pool = new (loadPg().Pool)({
       connectionString: options.url,
       max: options.maxConnections ?? 4,
       idleTimeoutMillis: 10_000,
@@ -138,7 +150,7 @@ export class PostgresStore implements Store, WorkQueue {
   }
 
   /** Every call waits for the connection and migration, and maps connection failures to one clear error. */
-  private async use<T>(work: (pool: pg.Pool) => Promise<T>): Promise<T> {
+  private async use<T>(work: (pool: Pool) => Promise<T>): Promise<T> {
     await this.ready;
     try {
       return await work(this.pool);
