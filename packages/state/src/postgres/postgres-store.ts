@@ -8,7 +8,7 @@
  * that cannot be reached fails at the first call with `E_STATE_CONNECT`.
  */
 import { createRequire } from 'node:module';
-import type { Pool } from 'pg';
+import type { Pool, PoolConfig } from 'pg';
 import type {
   QueuedRun,
   QueueNode,
@@ -57,8 +57,8 @@ import * as queue from './pg-work-queue.js';
  * ~0.2 s of start-up and makes the process larger, hence every stack
  * process's fork slower, in runs that use SQLite.
  */
-function loadPg(): typeof import('pg') {
-  return createRequire(import.meta.url)('pg') as typeof import('pg');
+function loadPg(): { Pool: new (config: PoolConfig) => Pool } {
+  return createRequire(import.meta.url)('pg') as { Pool: new (config: PoolConfig) => Pool };
 }
 
 export interface PostgresStoreOptions {
