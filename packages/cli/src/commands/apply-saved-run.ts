@@ -4,7 +4,7 @@ import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { confirm, isInteractive } from './confirm.js';
-import { executeRun, exitCodeFor, type RunFlags } from './execute-run.js';
+import { executeRun, exitCodeFor, type ExecuteOptions, type RunFlags } from './execute-run.js';
 import { cleanUpAfterRun } from './gc.js';
 import { buildSavedRunPlan, readSavedRun, type SavedRun } from './saved-plans.js';
 
@@ -24,12 +24,19 @@ interface ChangedPlan {
  * still saved are applied in a second run, which accepts exactly the plans
  * shown (one that changed yet again is refused again).
  */
-export async function applySavedRun(context: CommandContext, fleet: Fleet, flags: RunFlags, saved: SavedRun): Promise<number> {
+export async function applySavedRun(
+  context: CommandContext,
+  fleet: Fleet,
+  flags: RunFlags,
+  saved: SavedRun,
+  reporting: Pick<ExecuteOptions, 'github' | 'policyContext'> = {},
+): Promise<number> {
   const changed: ChangedPlan[] = [];
   const result = await executeRun(context, {
     fleet,
     plan: buildSavedRunPlan(context, fleet, saved),
     flags,
+    ...reporting,
     fromPlan: {
       runId: saved.run.id,
       plans: saved.plans,

@@ -23,6 +23,11 @@ export interface RunFlags extends SelectionOptions {
   save?: boolean;
   /** `apply --from-plan RUN`. */
   fromPlan?: string;
+  /**
+   * The pull request a `plan --github` planned (its head commit): kept in the
+   * run's selection so `/stackfleet apply` finds the PR's saved plans.
+   */
+  pullRequest?: { number: number; headSha: string };
 }
 
 /** `-j`, else settings.concurrency, else min(4, CPUs). */
