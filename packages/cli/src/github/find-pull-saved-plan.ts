@@ -64,7 +64,10 @@ export function choosePullPlanRun(runs: RunRecord[], pull: PullHead): { runId: s
       refusal: `stale: run ${run.id} planned commit ${checkedOut.slice(0, 7)} (a merge commit?), not the head ${pull.headSha.slice(0, 7)}; plan the PR's head checkout (docs/ci.md): ${PLAN_AGAIN}`,
     };
   }
-  if (run.status !== 'succeeded') return { refusal: `run ${run.id}, the latest plan of pull request #${pull.number}, ended ${run.status}: ${PLAN_AGAIN}` };
+  if (run.status !== 'succeeded') {
+    const ended = run.status === 'running' ? 'is still running' : `ended ${run.status}`;
+    return { refusal: `run ${run.id}, the latest plan of pull request #${pull.number}, ${ended}: ${PLAN_AGAIN}` };
+  }
   return { runId: run.id };
 }
 
