@@ -401,6 +401,22 @@ describe('stackfleet github comment', () => {
     expect(github.problems).toEqual([]);
   });
 
+  it('apply --from-plan RUN --github applies a saved plan and reports it (check run stackfleet/apply, sticky comment)', async () => {
+    const repo = createFleetRepo();
+    const github = await startGithub({ pulls: [{ number: 7, author: 'alice', headSha: repo.head, baseSha: repo.base }] });
+    const env = actionsEnv(github, repo, 'pull_request', pullRequestEvent(repo));
+    const plan = await stackfleet(['plan', '--github', '--affected'], repo.dir, env);
+    const runId = /saved plan: run (\S+)/.exec(plan.stdout)?.[1];
+    expect(runId).toBeDefined();
+    const apply = await stackfleet(['apply', '--from-plan', runId!, '--github'], repo.dir, env);
+    expect(apply.stderr).not.toContain('warning');
+    expect(apply.code).toBe(0);
+    expect(github.state.comments).toHaveLength(1);
+    expect(github.state.comments[0]!.body).toContain('### stackfleet apply');
+    expect(github.state.checkRuns.find((run) => run.name === 'stackfleet/apply')).toMatchObject({ head_sha: repo.head, conclusion: 'success' });
+    expect(github.problems).toEqual([]);
+  });
+
   it("applies the PR's saved plan without planning again; refuses with no saved plan and after a new commit (stale)", async () => {
     const { dir: countDir, cleanup } = makeTempDir('stackfleet-gh-count-');
     cleanups.push(cleanup);
