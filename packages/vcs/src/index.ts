@@ -20,3 +20,4 @@ export { leaseWorkingDir } from './repos/lease-working-dir.js';
 export type { WorkingDirLease, LeaseWorkingDirOptions } from './repos/lease-working-dir.js';
 export { readDefaultBranch } from './changes/read-base-ref.js';
 export { readFleetIdentity } from './git/read-fleet-identity.js';
+export { checkoutCommit } from './repos/checkout-commit.js';

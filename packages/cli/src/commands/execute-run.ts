@@ -28,6 +28,8 @@ export interface RunFlags extends SelectionOptions {
    * run's selection so `/stackfleet apply` finds the PR's saved plans.
    */
   pullRequest?: { number: number; headSha: string };
+  /** Queue the run for workers and follow it (PostgreSQL store). */
+  remote?: boolean;
 }
 
 /** `-j`, else settings.concurrency, else min(4, CPUs). */
@@ -74,6 +76,12 @@ export interface ExecuteOptions {
 
 /** plan/apply/destroy/run/resume: the runtime, the reporters, and the runner's `executeRunPlan`. */
 export function executeRun(context: CommandContext, options: ExecuteOptions): Promise<ExecutedRun> {
+  if (options.flags.remote) {
+    return startRun(context, options, async (run) => {
+      const { followRemoteRun } = await import('../remote/follow-remote-run.js');
+      return followRemoteRun(options.plan, { ...run, ...(options.runCommand ? { runCommand: options.runCommand } : {}) }, context.note);
+    });
+  }
   return startRun(context, options, (run) =>
     executeRunPlan(options.plan, {
       ...run,

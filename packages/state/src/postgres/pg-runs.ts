@@ -1,5 +1,5 @@
 /** Runs and per-stack progress rows of one fleet. */
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { RunRecord, RunStatus, StackRunRecord } from '@stackfleet/core';
 import { toRunRecord, toStackRunRecord, type RunRowValues as RunRow, type StackRunRowValues as StackRunRow } from '../row-records.js';
 
@@ -57,7 +57,7 @@ export async function selectUnfinishedRuns(pool: Pool, fleet: string): Promise<R
 }
 
 /** One row per run and stack; the first write fixes its place (`seq`), later ones overwrite the rest. */
-export async function upsertStackRun(pool: Pool, fleet: string, record: StackRunRecord): Promise<void> {
+export async function upsertStackRun(pool: Pool | PoolClient, fleet: string, record: StackRunRecord): Promise<void> {
   await pool.query(
     `INSERT INTO stack_runs (fleet, run_id, stack, state, phase, attempt, exit_code, started_at, finished_at, duration_ms, changes, reason, log_file)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)

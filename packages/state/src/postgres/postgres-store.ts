@@ -10,6 +10,9 @@
 import { createRequire } from 'node:module';
 import type { Pool, PoolConfig } from 'pg';
 import type {
+  LiveWorker,
+  RunEvent,
+  StoredRunEvent,
   QueuedRun,
   QueueNode,
   StackClaim,
@@ -49,6 +52,7 @@ import {
 } from './pg-runs.js';
 import { parseStateUrl, redactStateUrl, stateUrlSecrets } from './state-url.js';
 import * as queue from './pg-work-queue.js';
+import * as events from './pg-run-events.js';
 
 /**
  * pg is loaded when a PostgreSQL store opens, not with this module: every
@@ -294,6 +298,34 @@ export class PostgresStore implements Store, WorkQueue {
 
   isRunDrained(runId: string): Promise<boolean> {
     return this.use((pool) => queue.isRunDrained(pool, this.fleet, runId));
+  }
+
+  getQueuedRun(runId: string): Promise<{ payload: unknown; cancelled: boolean } | undefined> {
+    return this.use((pool) => queue.getQueuedRun(pool, this.fleet, runId));
+  }
+
+  appendRunEvents(runId: string, runEvents: RunEvent[], claim?: StackClaim): Promise<boolean> {
+    return this.use((pool) => events.appendRunEvents(pool, this.fleet, runId, runEvents, claim));
+  }
+
+  readRunEvents(runId: string, afterSeq: number, limit?: number): Promise<StoredRunEvent[]> {
+    return this.use((pool) => events.selectRunEvents(pool, this.fleet, runId, afterSeq, limit));
+  }
+
+  putClaimedStackRun(claim: StackClaim, record: StackRunRecord): Promise<boolean> {
+    return this.use((pool) => events.putClaimedStackRun(pool, this.fleet, claim, record));
+  }
+
+  finishQueuedRun(runId: string, status: RunStatus, finishedAt: string, runEvents: RunEvent[]): Promise<boolean> {
+    return this.use((pool) => events.finishQueuedRun(pool, this.fleet, runId, status, finishedAt, runEvents));
+  }
+
+  recordWorker(worker: WorkerIdentity, now: Date): Promise<void> {
+    return this.use((pool) => events.upsertWorker(pool, this.fleet, worker, now));
+  }
+
+  listLiveWorkers(since: Date): Promise<LiveWorker[]> {
+    return this.use((pool) => events.selectLiveWorkers(pool, this.fleet, since));
   }
 
   /** The fleet identity rows are kept under. */
