@@ -151,10 +151,14 @@ describe('stackfleet worker and --remote', () => {
     const finished = events.find((event) => event.type === 'stack.finished' && event.stack === 's0');
     expect(finished?.logFile).toBe(`.stackfleet/runs/${runId}/s0.log`);
 
+    const laptop = box.clone('laptop');
+    const history = await run(['history', '--json'], { cwd: laptop, env: box.env });
+    expect(history.stdout).toContain('"manifestPath":"stacks.yaml"');
+    expect(history.stdout).not.toContain(box.dir);
     const followed = await tail.done;
     expect(followed.code).toBe(0);
     expect(followed.stdout).toContain('s6 | line from s6');
-    expect((await run(['logs', runId, 's1'], { cwd: box.clone('laptop'), env: box.env })).stdout).toBe('s1 sees v0\n');
+    expect((await run(['logs', runId, 's1'], { cwd: laptop, env: box.env })).stdout).toBe('s1 sees v0\n');
 
     // A failing stack: exit 1, its dependents skipped, saying why.
     const failed = await run(['run', '--remote', '--json', '--', 'sh', '-c', 'test "$STACKFLEET_STACK" != s3'], { cwd: box.ci, env: box.env });
@@ -206,7 +210,7 @@ describe('stackfleet worker and --remote', () => {
     await waitFor('the stack to start', () => box.readLedger().includes('start'));
     doomed.child.kill('SIGKILL');
     await doomed.done;
-    const rescuer = start(['worker', '--lease', '2s', '--idle-exit', '2s'], { cwd: box.clone('rescuer'), env: box.env });
+    const rescuer = start(['worker', '--lease', '2s'], { cwd: box.clone('rescuer'), env: box.env });
     const result = await follower.done;
     expect(result.code, result.stderr).toBe(0);
     // The killed attempt never finished (its watchdog stopped the stack); the second ran it to the end once.
@@ -216,6 +220,7 @@ describe('stackfleet worker and --remote', () => {
       ['slow', 'succeeded'],
       ['after', 'succeeded'],
     ]);
+    rescuer.child.kill('SIGINT');
     expect((await rescuer.done).stderr).toContain('slow: claimed (attempt 2)');
   });
 
@@ -223,16 +228,18 @@ describe('stackfleet worker and --remote', () => {
     const box = await sandbox(`  slow:\n    path: slow\n${command('echo "start" >> "$LEDGER"; sleep 1.5; echo "done" >> "$LEDGER"; echo "{\\"by\\": \\"$$\\"}" > "$STACKFLEET_OUTPUTS"')}`, ['slow']);
     // The stalled worker's pid is alive, so its stack lock holds until the lock's own lease ends: keep that short too.
     const env = { ...box.env, STACKFLEET_LOCK_TTL_MS: '1500', STACKFLEET_LOCK_POLL_MS: '100' };
-    const stalled = start(['worker', '--lease', '1s', '--idle-exit', '1s'], { cwd: box.clone('stalled'), env });
+    const stalled = start(['worker', '--lease', '1s'], { cwd: box.clone('stalled'), env });
     const follower = start(['apply', '--auto-approve', '--remote', '--json'], { cwd: box.ci, env: box.env });
     await waitFor('the stack to start', () => box.readLedger().includes('start'));
     stalled.child.kill('SIGSTOP');
-    const rescuer = start(['worker', '--lease', '1s', '--idle-exit', '1s'], { cwd: box.clone('rescuer'), env });
+    const rescuer = start(['worker', '--lease', '1s'], { cwd: box.clone('rescuer'), env });
     const result = await follower.done;
     expect(result.code, result.stderr).toBe(0);
     stalled.child.kill('SIGCONT');
-    const late = await stalled.done;
-    expect(late.stderr).toContain('not committed (lease lost)');
+    await waitFor('the stalled worker to wake up', () => stalled.output().stderr.includes('not committed (lease lost)'));
+    stalled.child.kill('SIGINT');
+    rescuer.child.kill('SIGINT');
+    expect((await stalled.done).code).toBe(0);
     await rescuer.done;
     // Both attempts ran their command (the documented window), but the run saw one finish and stored the rescuer's outputs.
     expect(box.readLedger().filter((line) => line === 'done')).toHaveLength(2);
@@ -246,7 +253,7 @@ describe('stackfleet worker and --remote', () => {
       `  long:\n    path: long\n${command('trap \'echo INT >> "$LEDGER"; exit 130\' INT; echo start >> "$LEDGER"; sleep 20 & wait')}  next:\n    path: next\n    dependsOn: [long]\n${command('echo next >> "$LEDGER"')}`,
       ['long', 'next'],
     );
-    const worker = start(['worker', '--lease', '1500ms', '--idle-exit', '1s'], { cwd: box.clone('worker'), env: box.env });
+    const worker = start(['worker', '--lease', '1500ms'], { cwd: box.clone('worker'), env: box.env });
     const follower = start(['apply', '--auto-approve', '--remote', '--json'], { cwd: box.ci, env: box.env });
     await waitFor('the stack to start', () => box.readLedger().includes('start'));
     follower.child.kill('SIGINT');
@@ -256,6 +263,7 @@ describe('stackfleet worker and --remote', () => {
     const events = parseJsonLines(result.stdout);
     expect(events).toContainEqual(expect.objectContaining({ type: 'stack.finished', stack: 'next', status: 'skipped' }));
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'interrupted' });
+    worker.child.kill('SIGINT');
     expect((await worker.done).code).toBe(0);
   });
 

@@ -1,12 +1,15 @@
+import { realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { buildRunPlan, StackfleetError, type ResumeState, type RunCommand, type RunPlan } from '@stackfleet/core';
-import { executeRunPlan, type ExecuteRunOptions, type ExecutedRun, type RunResult, type SavedPlanApply } from '@stackfleet/runner';
+import { relative, sep } from 'node:path';
+import { buildRunPlan, StackfleetError, type ResumeState, type RunCommand, type RunPlan, type Store } from '@stackfleet/core';
+import { executeRunPlan, isQueueStore, type ExecuteRunOptions, type ExecutedRun, type RunResult, type SavedPlanApply } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import type { SelectionOptions } from '../options.js';
 import type { RunReportCollector } from '../github/collect-run-report.js';
 import type { RunPolicyContext } from '../github/read-github-policy-context.js';
 import { chooseReporters, type CallerPresentation } from '../output/choose-reporters.js';
+import { readRepoRoot } from '@stackfleet/vcs';
 import { openRuntime } from '../runtime/open-runtime.js';
 import { isInteractive } from './confirm.js';
 
@@ -109,6 +112,7 @@ export async function startRun<T>(
   const { fleet, plan, flags } = options;
   const runtime = await openRuntime(fleet, io.env, context.note);
   try {
+    const shared = await readSharedPaths(fleet, runtime.store);
     const presentation = await chooseReporters(context, {
       fleet,
       plan,
@@ -120,7 +124,8 @@ export async function startRun<T>(
       const running = run({
         manifest: fleet.loaded.manifest,
         manifestDir: fleet.manifestDir,
-        manifestPath: fleet.manifestPath,
+        manifestPath: shared?.manifestPath ?? fleet.manifestPath,
+        ...(shared ? { recordPathsRelativeTo: shared.repoRoot } : {}),
         repoDirs: runtime.repoDirs,
         repoShas: runtime.repoShas,
         stateDir: fleet.stateDir,
@@ -150,6 +155,18 @@ export async function startRun<T>(
 function describeSelection(flags: RunFlags): Record<string, unknown> {
   const { affectedStacks, ...rest } = flags;
   return affectedStacks ? { ...rest, affectedStacks: [...affectedStacks.keys()] } : { ...rest };
+}
+
+/**
+ * A shared (PostgreSQL) store is read from other machines: its records hold
+ * the manifest's and the logs' paths relative to the repository root, never
+ * this machine's absolute paths. Undefined for SQLite, or outside git.
+ */
+async function readSharedPaths(fleet: Fleet, store: Store): Promise<{ repoRoot: string; manifestPath: string } | undefined> {
+  if (!isQueueStore(store)) return undefined;
+  const repoRoot = await readRepoRoot(fleet.manifestDir).catch(() => undefined);
+  if (repoRoot === undefined) return undefined;
+  return { repoRoot, manifestPath: relative(repoRoot, realpathSync(fleet.manifestPath)).split(sep).join('/') };
 }
 
 /**

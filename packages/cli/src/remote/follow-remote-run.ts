@@ -1,8 +1,5 @@
-import { realpathSync } from 'node:fs';
-import { relative, sep } from 'node:path';
 import { StackfleetError, type RunPlan } from '@stackfleet/core';
 import { followRun, queueRemoteRun, requireQueueStore, type ExecuteRunOptions, type ExecutedRun } from '@stackfleet/runner';
-import { readRepoRoot } from '@stackfleet/vcs';
 
 /** Test and tuning knobs: how often the follower polls, and says a pool has no live worker. */
 function readFollowTuning(env: Record<string, string | undefined>): { pollMs?: number; noticeMs?: number } {
@@ -25,8 +22,8 @@ export async function followRemoteRun(plan: RunPlan, options: ExecuteRunOptions,
       hint: 'commit stacks.yaml and the stacks to git (and push, so workers can fetch the commit)',
     });
   }
-  const root = await readRepoRoot(options.manifestDir);
-  const manifestPath = relative(root, realpathSync(options.manifestPath)).split(sep).join('/');
+  // startRun already made it relative to the repository root (a shared store's records hold no machine paths).
+  const manifestPath = options.manifestPath;
   const runId = await queueRemoteRun(plan, {
     store,
     manifest: options.manifest,

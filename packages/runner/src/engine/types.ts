@@ -54,6 +54,11 @@ export interface RunOptions {
    * (adapter.readOutputs) and stored, so downstream stacks never get stale ones.
    */
   refreshOutputs?: ReadonlySet<string>;
+  /**
+   * Shared (PostgreSQL) stores: the repository root that recorded log paths
+   * are kept relative to, since other machines read the records.
+   */
+  recordPathsRelativeTo?: string;
   /** `drift --remediate`: which drifted stacks apply the plan their drift check just made. */
   remediation?: DriftRemediation;
   /** Repository name ('' = the manifest's own) -> the git sha this run works on; saved plans record and compare it. @default {} */
