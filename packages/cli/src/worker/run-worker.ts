@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { formatDuration, type RunEvent, type StackClaim, type WorkerIdentity } from '@stackfleet/core';
+import { formatDuration, type RunEvent, type StackClaim, type StoredOutputs, type WorkerIdentity } from '@stackfleet/core';
 import {
   createLogFileReporter,
   executeClaimedStack,
@@ -152,6 +152,7 @@ async function runClaim(options: WorkerLoopOptions, claim: StackClaim, summary: 
       planned: { name: claim.stack, needs: [], reason: 'queued', onlyAsDependent: false },
       listeners: [createLogFileReporter(options.fleet.stateDir)],
       pathsRelativeTo: prepared.workerRepoRoot,
+      maskerOutputs: readMaskerOutputs(store, claim.runId),
       onLost: () => stop('lease lost'),
       manifest: prepared.manifest,
       manifestDir: prepared.manifestDir,
@@ -188,6 +189,32 @@ async function refuseClaim(store: QueueStore, claim: StackClaim, error: unknown)
   ];
   await store.putClaimedStackRun(claim, { runId: claim.runId, stack: claim.stack, state: 'failed', attempt: claim.attempt, finishedAt: at, durationMs: 0, reason });
   if (await store.completeStack(claim, { status: 'failed', reason, events })) await finishDrainedRun(store, claim.runId, new Date());
+}
+
+/**
+ * The stored outputs the masker starts from, read once per run by this
+ * worker (see `maskerOutputs`); outputs applied during the run reach the
+ * masker as each stack reads its upstreams. Only the last few runs are kept.
+ */
+const maskerCaches = new Map<string, Map<string, Promise<StoredOutputs | undefined>>>();
+function readMaskerOutputs(store: QueueStore, runId: string): Pick<QueueStore, 'getOutputs'> {
+  let cache = maskerCaches.get(runId);
+  if (!cache) {
+    cache = new Map();
+    maskerCaches.set(runId, cache);
+    for (const old of [...maskerCaches.keys()].slice(0, -8)) maskerCaches.delete(old);
+  }
+  const outputs = cache;
+  return {
+    getOutputs(stack) {
+      let read = outputs.get(stack);
+      if (!read) {
+        read = store.getOutputs(stack);
+        outputs.set(stack, read);
+      }
+      return read;
+    },
+  };
 }
 
 function describe(error: unknown): string {

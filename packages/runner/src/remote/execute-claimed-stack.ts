@@ -28,6 +28,14 @@ export interface ExecuteClaimedStackOptions
    * relative to it, since a shared database is read from other machines.
    */
   pathsRelativeTo?: string;
+  /**
+   * Where the run-wide masker reads the stored sensitive outputs of every
+   * stack in the manifest. A worker passes a copy memoized per run: reading
+   * them for each stack it runs costs one query per stack of the fleet,
+   * quadratic in the fleet's size. Upstream outputs are still read fresh
+   * (and masked) for each stack. @default store
+   */
+  maskerOutputs?: Pick<Store, 'getOutputs'>;
 }
 
 export interface ClaimedStackResult extends StackOutcome {
@@ -46,7 +54,7 @@ export interface ClaimedStackResult extends StackOutcome {
  * dependents in one transaction, together with its `stack.finished` event.
  */
 export async function executeClaimedStack(options: ExecuteClaimedStackOptions): Promise<ClaimedStackResult> {
-  const { store, claim, payload, planned, listeners, onLost, flushMs, pathsRelativeTo, ...engineOptions } = options;
+  const { store, claim, payload, planned, listeners, onLost, flushMs, pathsRelativeTo, maskerOutputs, ...engineOptions } = options;
   const shareable = (path: string): string => (pathsRelativeTo === undefined ? path : relative(pathsRelativeTo, path).split(sep).join('/'));
   let lost = false;
   const markLost = (): void => {
@@ -80,7 +88,7 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
   let outcome: StackOutcome & { logFile?: string; changes?: ChangeSummary };
   try {
     run.secrets = await readRunSecrets(run, [planned.name]);
-    run.masker = await buildRunMasker(run.secrets, run.hiddenEnvValues, store, Object.keys(engineOptions.manifest.stacks));
+    run.masker = await buildRunMasker(run.secrets, run.hiddenEnvValues, maskerOutputs ?? store, Object.keys(engineOptions.manifest.stacks));
     outcome = await executeStack(run, planned.name);
   } catch (error) {
     // A secret that cannot be read fails this stack (the engine threw before starting it).
