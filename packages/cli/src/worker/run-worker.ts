@@ -42,6 +42,8 @@ export interface WorkerSummary {
 
 /** How long a stack's processes get after SIGINT (lost lease, cancelled run) before SIGKILL. */
 const STOP_GRACE_MS = 10_000;
+/** How often a worker that lost the database tries again. */
+const UNREACHABLE_RETRY_MS = 2_000;
 /** Heartbeat of the worker itself (for "no live worker in pool X"). */
 const WORKER_HEARTBEAT_MS = 5_000;
 
@@ -65,27 +67,42 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
   note(`worker ${identity.id}: pool "${options.pool}", -j ${options.concurrency}, lease ${formatDuration(options.leaseMs)}`);
   const onStop = (): void => wake?.();
   options.signal.addEventListener('abort', onStop, { once: true });
+  // The first contact must work: a wrong URL or password is an error now, not a retry loop.
+  await store.recordWorker(identity, new Date());
+  lastSeen = Date.now();
+  let unreachableSince: number | undefined;
   try {
     for (;;) {
       if (options.signal.aborted || (options.once && claimedAny)) break;
-      if (Date.now() - lastSeen >= WORKER_HEARTBEAT_MS) {
-        lastSeen = Date.now();
-        await store.recordWorker(identity, new Date());
-      }
-      if (running.size < options.concurrency) {
-        const claim = await store.claimStack(identity, options.leaseMs, new Date());
-        if (claim) {
-          claimedAny = true;
-          const task: Promise<void> = runClaim(options, claim, summary)
-            .catch((error: unknown) => note(`worker: ${claim.runId} ${claim.stack}: ${error instanceof Error ? error.message : String(error)}`))
-            .finally(() => {
-              running.delete(task);
-              lastBusy = Date.now();
-              wake?.();
-            });
-          running.add(task);
-          continue;
+      let claim: StackClaim | undefined;
+      try {
+        if (Date.now() - lastSeen >= WORKER_HEARTBEAT_MS) {
+          lastSeen = Date.now();
+          await store.recordWorker(identity, new Date());
         }
+        if (running.size < options.concurrency) claim = await store.claimStack(identity, options.leaseMs, new Date());
+        if (unreachableSince !== undefined) note(`worker ${identity.id}: the database answers again`);
+        unreachableSince = undefined;
+      } catch (error) {
+        // A restart or failover of the database: keep trying; running stacks go on (their leases cover missed beats).
+        if (unreachableSince === undefined) note(`worker ${identity.id}: ${describe(error)}; retrying every ${formatDuration(UNREACHABLE_RETRY_MS)}`);
+        unreachableSince ??= Date.now();
+        if (running.size === 0 && options.idleExitMs !== undefined && Date.now() - lastBusy >= options.idleExitMs) throw error;
+        await new Promise((resolve) => setTimeout(resolve, UNREACHABLE_RETRY_MS));
+        continue;
+      }
+      if (claim) {
+        claimedAny = true;
+        const claimed = claim;
+        const task: Promise<void> = runClaim(options, claimed, summary)
+          .catch((error: unknown) => note(`worker: ${claimed.runId} ${claimed.stack}: ${describe(error)}`))
+          .finally(() => {
+            running.delete(task);
+            lastBusy = Date.now();
+            wake?.();
+          });
+        running.add(task);
+        continue;
       }
       if (running.size === 0 && options.idleExitMs !== undefined && Date.now() - lastBusy >= options.idleExitMs) {
         note(`worker ${identity.id}: idle for ${formatDuration(options.idleExitMs)}, exiting`);
