@@ -7,7 +7,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import type { LiveWorker, RunEvent, RunStatus, StackClaim, StackRunRecord, StoredRunEvent, WorkerIdentity } from '@stackfleet/core';
-import { upsertStackRun } from './pg-runs.js';
+import { upsertClaimedStackRun } from './pg-runs.js';
 import { withTransaction } from './pg-transaction.js';
 
 async function lockRunEvents(client: PoolClient, fleet: string, runId: string): Promise<void> {
@@ -57,12 +57,8 @@ export async function selectRunEvents(pool: Pool, fleet: string, runId: string, 
   return result.rows.map((row) => ({ seq: Number(row.seq), event: row.event }));
 }
 
-export async function putClaimedStackRun(pool: Pool, fleet: string, claim: StackClaim, record: StackRunRecord): Promise<boolean> {
-  return withTransaction(pool, async (client) => {
-    if (!(await holdsClaim(client, fleet, claim))) return false;
-    await upsertStackRun(client, fleet, record);
-    return true;
-  });
+export function putClaimedStackRun(pool: Pool, fleet: string, claim: StackClaim, record: StackRunRecord): Promise<boolean> {
+  return upsertClaimedStackRun(pool, fleet, record, claim);
 }
 
 /** The run's end, once: the conditional update decides who writes the closing events. */
