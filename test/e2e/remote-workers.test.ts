@@ -281,4 +281,19 @@ describe('stackfleet worker and --remote', () => {
       expect(result.stderr).toContain('STACKFLEET_STATE_URL');
     }
   });
+
+  it('logs reads a local run from its log files on SQLite', () => {
+    const { dir, cleanup } = makeTempDir('stackfleet-logs-sqlite-');
+    cleanups.push(cleanup);
+    for (const name of ['a', 'bb']) mkdirSync(join(dir, name));
+    writeFileSync(join(dir, 'stacks.yaml'), `version: 1\nstacks:\n  a:\n    path: a\n${command('echo one; echo two')}  bb:\n    path: bb\n    dependsOn: [a]\n${command('printf "last"')}`);
+    const applied = runStackfleet(['apply', '--auto-approve', '--json'], { cwd: dir });
+    expect(applied.code).toBe(0);
+    const runId = String(parseJsonLines(applied.stdout)[0]?.runId);
+    expect(runStackfleet(['logs', runId, 'a'], { cwd: dir }).stdout).toBe('one\ntwo\n');
+    expect(runStackfleet(['logs', runId, '--follow'], { cwd: dir }).stdout).toBe('a  | one\na  | two\nbb | last\n');
+    const unknown = runStackfleet(['logs', runId, 'zz'], { cwd: dir });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('run ' + runId + ' has no stack "zz"');
+  });
 });
