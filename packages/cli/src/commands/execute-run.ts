@@ -80,6 +80,12 @@ export interface ExecuteOptions {
 /** plan/apply/destroy/run/resume: the runtime, the reporters, and the runner's `executeRunPlan`. */
 export function executeRun(context: CommandContext, options: ExecuteOptions): Promise<ExecutedRun> {
   if (options.flags.remote) {
+    if (options.savePlans || options.fromPlan) {
+      // Workers do not carry saved plans yet: refuse rather than apply something unreviewed.
+      throw new StackfleetError('E_USAGE', '--remote with saved plans (plan --save, apply --from-plan, or an interactive apply) is not supported yet', {
+        hint: 'use `stackfleet plan --remote` to review, then `stackfleet apply --remote --auto-approve`',
+      });
+    }
     return startRun(context, options, async (run) => {
       const { followRemoteRun } = await import('../remote/follow-remote-run.js');
       return followRemoteRun(options.plan, { ...run, ...(options.runCommand ? { runCommand: options.runCommand } : {}) }, context.note);

@@ -65,8 +65,7 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
   const sink = createClaimEventSink(store, claim, { ...(flushMs === undefined ? {} : { intervalMs: flushMs }), onLost: markLost });
   const local = listeners.map(toRunReporter);
   let appliedOutputs: Outputs | undefined;
-  const fenced: Store = {
-    ...bindStore(store),
+  const fenced = overrideStore(store, {
     putStackRun: async (record) => {
       const shared = record.logFile === undefined ? record : { ...record, logFile: shareable(record.logFile) };
       if (!(await store.putClaimedStackRun(claim, shared))) markLost();
@@ -75,7 +74,9 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
     setOutputs: async (_stack, outputs) => {
       appliedOutputs = outputs;
     },
-  };
+    // The worker closes its store itself, once.
+    close: async () => undefined,
+  });
   const run = createEngineRun(payload.command, [planned], {
     ...engineOptions,
     runId: claim.runId,
@@ -136,29 +137,13 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
   return { status, durationMs: outcome.durationMs, ...(reason === undefined ? {} : { reason }), committed };
 }
 
-/** The store's methods as plain functions, so the fenced copy can override some of them. */
-function bindStore(store: Store): Store {
-  return {
-    getOutputs: (stack) => store.getOutputs(stack),
-    setOutputs: (stack, outputs, runId) => store.setOutputs(stack, outputs, runId),
-    deleteOutputs: (stack) => store.deleteOutputs(stack),
-    createRun: (run) => store.createRun(run),
-    finishRun: (runId, status, finishedAt) => store.finishRun(runId, status, finishedAt),
-    getRun: (runId) => store.getRun(runId),
-    listRuns: (options) => store.listRuns(options),
-    findResumableRun: () => store.findResumableRun(),
-    putStackRun: (record) => store.putStackRun(record),
-    listStackRuns: (runId) => store.listStackRuns(runId),
-    listStackHistory: (stack, limit) => store.listStackHistory(stack, limit),
-    acquireLock: (stack, holder, ttlMs, now) => store.acquireLock(stack, holder, ttlMs, now),
-    renewLock: (stack, holder, ttlMs, now) => store.renewLock(stack, holder, ttlMs, now),
-    releaseLock: (stack, holder) => store.releaseLock(stack, holder),
-    forceUnlock: (stack) => store.forceUnlock(stack),
-    listLocks: () => store.listLocks(),
-    recordDrift: (record) => store.recordDrift(record),
-    latestDrift: (stack) => store.latestDrift(stack),
-    driftHistory: (stack, limit) => store.driftHistory(stack, limit),
-    // The worker closes its store itself, once.
-    close: async () => undefined,
-  };
+/** `store` with some methods replaced; every other one (present or added later) still reaches the store. */
+function overrideStore(store: Store, overrides: Partial<Store>): Store {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (Object.hasOwn(overrides, property)) return overrides[property as keyof Store];
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
