@@ -87,6 +87,9 @@ export interface PostgresStoreOptions {
   source?: string;
 }
 
+/** How long the server lets a session sit idle inside a transaction before ending it (see the pool). */
+const IDLE_IN_TRANSACTION_MS = 5_000;
+
 /** PostgreSQL error codes that mean "the database is not usable as given" rather than a bug. */
 const connectionErrorCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', '28P01', '28000', '3D000', '57P03']);
 
@@ -118,6 +121,11 @@ export class PostgresStore implements Store, WorkQueue {
       idleTimeoutMillis: 10_000,
       connectionTimeoutMillis: 10_000,
       application_name: 'stackfleet',
+      // Our transactions are milliseconds long. A process that stops in the middle of
+      // one (a paused VM, SIGSTOP) would otherwise hold its row and advisory locks
+      // forever: no other worker could claim a stack of the fleet or take its stack over.
+      // The server ends such a session after this long, releasing them.
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
     });
     // An idle connection dropped by the server must not crash the process;
     // the next query gets a fresh connection (or a clear E_STATE_CONNECT).
