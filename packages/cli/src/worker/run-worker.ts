@@ -200,9 +200,9 @@ async function refuseClaim(store: QueueStore, claim: StackClaim, error: unknown)
   const hint = (error as { hint?: string }).hint;
   const events: RunEvent[] = [
     { type: 'stack.started', runId: claim.runId, stack: claim.stack, at },
-    { type: 'stack.log', runId: claim.runId, stack: claim.stack, stream: 'stderr', line: `stackfleet worker: ${reason}` },
-    ...(hint ? [{ type: 'stack.log', runId: claim.runId, stack: claim.stack, stream: 'stderr', line: `hint: ${hint}` } as RunEvent] : []),
-    { type: 'stack.finished', runId: claim.runId, stack: claim.stack, status: 'failed', durationMs: 0, reason },
+    { type: 'stack.log', runId: claim.runId, stack: claim.stack, stream: 'stderr', line: `stackfleet worker: ${reason}`, at },
+    ...(hint ? [{ type: 'stack.log', runId: claim.runId, stack: claim.stack, stream: 'stderr', line: `hint: ${hint}`, at } satisfies RunEvent] : []),
+    { type: 'stack.finished', runId: claim.runId, stack: claim.stack, status: 'failed', durationMs: 0, reason, at },
   ];
   await store.putClaimedStackRun(claim, { runId: claim.runId, stack: claim.stack, state: 'failed', attempt: claim.attempt, finishedAt: at, durationMs: 0, reason });
   if (await store.completeStack(claim, { status: 'failed', reason, events })) await finishDrainedRun(store, claim.runId, new Date());

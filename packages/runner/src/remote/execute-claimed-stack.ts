@@ -119,6 +119,7 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
       ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
       ...(outcome.changes ? { changes: outcome.changes } : {}),
       ...(outcome.logFile ? { logFile: shareable(outcome.logFile) } : {}),
+      at: finishedAt,
     } satisfies RunEvent,
     run.masker,
   );

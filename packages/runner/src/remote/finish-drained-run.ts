@@ -24,7 +24,7 @@ export async function finishDrainedRun(store: QueueStore, runId: string, now: Da
     outcomes.set(name, { status, durationMs: durations.get(name) ?? 0, ...(reason === undefined ? {} : { reason }) });
     if (node?.state === 'skipped' || !node) {
       await store.putStackRun({ runId, stack: name, state: 'skipped', attempt: 0, finishedAt: now.toISOString(), durationMs: 0, ...(reason ? { reason } : {}) });
-      closing.push({ type: 'stack.finished', runId, stack: name, status: 'skipped', durationMs: 0, ...(reason ? { reason } : {}) });
+      closing.push({ type: 'stack.finished', runId, stack: name, status: 'skipped', durationMs: 0, ...(reason ? { reason } : {}), at: now.toISOString() });
     }
   }
   const status: RunStatus = queued?.cancelled

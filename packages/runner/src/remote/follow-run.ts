@@ -32,7 +32,7 @@ export interface FollowedRun {
   stacks: Map<string, StackOutcome>;
 }
 
-const emptySummary: RunSummary = { total: 0, succeeded: 0, failed: 0, skipped: 0, unchanged: 0, changed: 0, denied: 0, durationMs: 0 };
+const emptySummary: RunSummary = { total: 0, succeeded: 0, failed: 0, skipped: 0, unchanged: 0, changed: 0, denied: 0, interrupted: 0, durationMs: 0 };
 
 /**
  * Follows a distributed run from the database: hands every event the workers
