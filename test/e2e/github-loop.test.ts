@@ -400,6 +400,75 @@ describe('stackfleet github comment', () => {
     expectNoSecretSent(github);
     expect(github.problems).toEqual([]);
   });
+
+  it('apply --from-plan RUN --github applies a saved plan and reports it (check run stackfleet/apply, sticky comment)', async () => {
+    const repo = createFleetRepo();
+    const github = await startGithub({ pulls: [{ number: 7, author: 'alice', headSha: repo.head, baseSha: repo.base }] });
+    const env = actionsEnv(github, repo, 'pull_request', pullRequestEvent(repo));
+    const plan = await stackfleet(['plan', '--github', '--affected'], repo.dir, env);
+    const runId = /saved plan: run (\S+)/.exec(plan.stdout)?.[1];
+    expect(runId).toBeDefined();
+    const apply = await stackfleet(['apply', '--from-plan', runId!, '--github'], repo.dir, env);
+    expect(apply.stderr).not.toContain('warning');
+    expect(apply.code).toBe(0);
+    expect(github.state.comments).toHaveLength(1);
+    expect(github.state.comments[0]!.body).toContain('### stackfleet apply');
+    expect(github.state.checkRuns.find((run) => run.name === 'stackfleet/apply')).toMatchObject({ head_sha: repo.head, conclusion: 'success' });
+    expect(github.problems).toEqual([]);
+  });
+
+  it("applies the PR's saved plan without planning again; refuses with no saved plan and after a new commit (stale)", async () => {
+    const { dir: countDir, cleanup } = makeTempDir('stackfleet-gh-count-');
+    cleanups.push(cleanup);
+    const countFile = join(countDir, 'plans');
+    const repo = createFleetRepo({ appPlan: `echo planned >> ${countFile}; echo "plan: would change app"; exit 2` });
+    const plans = (): number => readFileSync(countFile, 'utf8').split('\n').filter(Boolean).length;
+    const approve = (sha: string) => [{ id: 1, user: 'bob', state: 'APPROVED', commit_id: sha, submitted_at: '2026-01-01T10:00:00Z' }];
+    const github = await startGithub({
+      pulls: [{ number: 7, author: 'alice', headSha: repo.head, baseSha: repo.base, mergeable: true, reviews: approve(repo.head) }],
+      permissions: { alice: 'write' },
+      comments: [seeded('alice', '/stackfleet apply')],
+    });
+    const applyComment = () => stackfleet(['github', 'comment'], repo.dir, actionsEnv(github, repo, 'issue_comment', commentEvent(repo, 'alice', '/stackfleet apply')));
+
+    const none = await applyComment();
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('no saved plan for pull request #7: comment `/stackfleet plan` to plan again');
+    expect(github.state.comments).toHaveLength(2);
+    expect(github.state.comments[1]!.body).toContain('❌ no saved plan for pull request #7');
+
+    const plan = await stackfleet(['plan', '--github', '--affected'], repo.dir, actionsEnv(github, repo, 'pull_request', pullRequestEvent(repo)));
+    expect(plan.code).toBe(0);
+    const runId = /saved plan: run (\S+)/.exec(plan.stdout)?.[1];
+    expect(runId).toBeDefined();
+    expect(plans()).toBe(1);
+    expect(github.state.comments).toHaveLength(2);
+    expect(github.state.comments[1]!.body).toContain(`Plans saved as run \`${runId}\``);
+    expect(github.state.checkRuns.find((run) => run.name === 'stackfleet/plan')?.output?.summary).toContain(`Plans saved as run \`${runId}\``);
+
+    const apply = await applyComment();
+    expect(apply.stderr).not.toContain('warning');
+    expect(apply.code).toBe(0);
+    expect(plans()).toBe(1);
+    expect(github.state.comments).toHaveLength(2);
+    expect(github.state.comments[1]!.body).toContain('### stackfleet apply');
+    expect(github.state.comments[1]!.body).toContain("| `app` | - | ✅ succeeded |");
+    expect(github.state.checkRuns.find((run) => run.name === 'stackfleet/apply')).toMatchObject({ head_sha: repo.head, conclusion: 'success' });
+
+    // A new commit: the PR is approved again, but the saved plan is of the old head.
+    writeFileSync(join(repo.dir, 'app', 'main.sh'), 'echo app v3\n');
+    git(repo.dir, 'commit', '-qam', 'app v3');
+    const moved = git(repo.dir, 'rev-parse', 'HEAD');
+    Object.assign(github.state.pulls[0]!, { headSha: moved, reviews: approve(moved) });
+    const stale = await applyComment();
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain(`stale: the latest plan of pull request #7 (run ${runId}) is for commit ${repo.head.slice(0, 7)}, the head is now ${moved.slice(0, 7)}`);
+    expect(github.state.comments[1]!.body).toContain('comment `/stackfleet plan` to plan again');
+    expect(plans()).toBe(1);
+    expect(github.state.comments[0]!.reactions).toEqual(['eyes', '-1', 'eyes', '+1', 'eyes', '-1']);
+    expectNoSecretSent(github);
+    expect(github.problems).toEqual([]);
+  });
 });
 
 describe('drift --github', () => {

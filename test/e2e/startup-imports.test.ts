@@ -17,6 +17,8 @@ const { dir, cleanup } = makeTempDir();
 afterAll(() => cleanup());
 // Workspace packages resolve to their real path (packages/<name>/dist), not through node_modules.
 const FORBIDDEN = /\/node_modules\/(ink|react)\/|\/packages\/(runner|state|tui|vcs)\/dist\//;
+// What a shell runs on every Tab skips commander and the validating manifest parser too.
+const FORBIDDEN_IN_COMPLETION = /\/node_modules\/(ink|react|commander|zod|yaml)\/|\/packages\/(runner|state|tui|vcs)\/dist\//;
 const BUNDLE = pathToFileURL(join(repoRoot, 'packages/cli/dist/bundle/')).href;
 writeFileSync(
   join(dir, 'hooks.mjs'),
@@ -30,9 +32,10 @@ function modulesIn(url) {
   if (output === undefined) throw new Error('a bundle chunk missing from meta.json: ' + url);
   return Object.keys(output.inputs).map((input) => '/' + input);
 }
+const FORBIDDEN = new RegExp(process.env.FORBIDDEN_MODULES);
 export async function resolve(specifier, context, next) {
   const result = await next(specifier, context);
-  for (const loaded of modulesIn(result.url)) if (${FORBIDDEN}.test(loaded)) throw new Error('loaded at start-up: ' + loaded);
+  for (const loaded of modulesIn(result.url)) if (FORBIDDEN.test(loaded)) throw new Error('loaded at start-up: ' + loaded);
   return result;
 }
 `,
@@ -40,8 +43,9 @@ export async function resolve(specifier, context, next) {
 writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});\n`);
 writeFileSync(join(dir, 'stacks.yaml'), 'version: 1\nstacks:\n  app: { runner: command, path: ., commands: { apply: "true" } }\n');
 
-function runGuarded(args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', join(dir, 'register.mjs'), ...args], { cwd: dir, env: testEnv(), encoding: 'utf8' });
+function runGuarded(args: string[], forbidden = FORBIDDEN) {
+  const env = testEnv({ FORBIDDEN_MODULES: forbidden.source });
+  const result = spawnSync(process.execPath, ['--import', join(dir, 'register.mjs'), ...args], { cwd: dir, env, encoding: 'utf8' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -52,6 +56,16 @@ describe('start-up imports', () => {
       expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 0, stderr: '' });
     }
     expect(runGuarded([cliBin, '__complete', 'outputs', '']).stdout).toBe('app\n');
+  });
+
+  it('completion loads neither commander nor the validating manifest parser', () => {
+    for (const args of [['completion', 'bash'], ['__complete', 'pl'], ['__complete', 'outputs', ''], ['__complete', 'plan', '--label', '']]) {
+      const result = runGuarded([cliBin, ...args], FORBIDDEN_IN_COMPLETION);
+      expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 0, stderr: '' });
+    }
+    expect(runGuarded([cliBin, '__complete', 'outputs', ''], FORBIDDEN_IN_COMPLETION).stdout).toBe('app\n');
+    // The guard sees them where they are loaded: a full command.
+    expect(runGuarded([cliBin, 'list'], FORBIDDEN_IN_COMPLETION).stderr).toMatch(/loaded at start-up: .*\/node_modules\/(commander|zod|yaml)\//);
   });
 
   it('the guard itself catches a handler dependency', () => {

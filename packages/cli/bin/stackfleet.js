@@ -5,8 +5,15 @@ import { statSync } from 'node:fs';
 // loading; docs/benchmarks.md). A bare `tsc -b` after an edit leaves that
 // bundle behind the sources, so it is only used when no package's build is
 // newer than it; otherwise the modules tsc wrote run directly.
-const { main } = await import(isBundleFresh() ? '../dist/bundle/main.js' : '../dist/main.js');
-main(process.argv.slice(2));
+const dist = isBundleFresh() ? '../dist/bundle/' : '../dist/';
+const argv = process.argv.slice(2);
+// What a shell runs on every Tab takes the small entry (no commander, no
+// manifest validation); it declines anything else it is handed.
+const quick = argv[0] === '__complete' || argv[0] === 'completion';
+if (!quick || !(await (await import(`${dist}quick-main.js`)).quickMain(argv))) {
+  const { main } = await import(`${dist}main.js`);
+  main(argv);
+}
 
 function isBundleFresh() {
   const bundled = mtime(new URL('../dist/bundle/main.js', import.meta.url));

@@ -18,11 +18,30 @@ const workspaceDir = join(packageDir, '..', '..');
 // the live run view load.
 const EXTERNAL = ['better-sqlite3', 'pg', 'pg-native', '@cdktf/hcl2json', 'ink', 'react', 'react/*', 'ink-*'];
 
+// zod re-exports every locale (`z.locales`, ~300 KB minified, a quarter of
+// the core chunk) and a namespace re-export cannot be tree-shaken. We use
+// English only (zod's default, which it imports on its own): the locale
+// index becomes just that one, so every command that reads the manifest
+// parses and compiles 300 KB less at start-up.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-locales' } : undefined,
+    );
+    plugin.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
 // Chunk names carry a content hash: clear out the previous build's.
 rmSync(join(packageDir, 'dist', 'bundle'), { recursive: true, force: true });
 const result = await build({
   absWorkingDir: workspaceDir,
-  entryPoints: { main: join(packageDir, 'dist', 'main.js') },
+  // quick-main: the small entry the bin takes for completion (no commander).
+  entryPoints: { main: join(packageDir, 'dist', 'main.js'), 'quick-main': join(packageDir, 'dist', 'quick-main.js') },
   outdir: join(packageDir, 'dist', 'bundle'),
   bundle: true,
   splitting: true,
@@ -40,6 +59,7 @@ const result = await build({
   minifySyntax: true,
   metafile: true,
   logLevel: 'warning',
+  plugins: [zodEnglishOnly],
   // Bundled CommonJS modules (commander, picomatch) call require() for Node built-ins.
   banner: { js: "import { createRequire as __stackfleetCreateRequire } from 'node:module'; const require = __stackfleetCreateRequire(import.meta.url);" },
 });

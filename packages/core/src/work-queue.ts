@@ -5,8 +5,9 @@
  * by a fencing token, so a worker whose lease was taken over can neither
  * commit outputs nor mark anything done. `state` implements it on PostgreSQL.
  */
-import type { StackStatus } from './events.js';
+import type { RunEvent, RunStatus, StackStatus } from './events.js';
 import type { Outputs } from './model.js';
+import type { StackRunRecord } from './store.js';
 
 export interface QueuedStack {
   stack: string;
@@ -50,6 +51,21 @@ export interface StackResult {
   reason?: string;
   /** Stored as the stack's outputs in the same transaction as the completion. */
   outputs?: Outputs;
+  /** Appended to the run's events in the same transaction (its `stack.finished`), so no dependent's events come first. */
+  events?: RunEvent[];
+}
+
+/** One stored event of a run, in the order followers see it. */
+export interface StoredRunEvent {
+  seq: number;
+  event: RunEvent;
+}
+
+/** A worker seen recently, for "no live worker in pool X". */
+export interface LiveWorker {
+  id: string;
+  pool: string;
+  lastSeenAt: string;
 }
 
 export type QueueNodeState = 'waiting' | 'ready' | 'claimed' | 'done' | 'skipped';
@@ -80,4 +96,24 @@ export interface WorkQueue {
   listNodes(runId: string): Promise<QueueNode[]>;
   /** Whether no stack of the run is waiting, ready or claimed. */
   isRunDrained(runId: string): Promise<boolean>;
+  /** The queued run's payload and whether it was cancelled; undefined when the run was never queued. */
+  getQueuedRun(runId: string): Promise<{ payload: unknown; cancelled: boolean } | undefined>;
+  /**
+   * Appends events in order (one transaction). With `claim`, only while the
+   * claim still holds its fence: false and nothing written otherwise.
+   */
+  appendRunEvents(runId: string, events: RunEvent[], claim?: StackClaim): Promise<boolean>;
+  /** Events after `afterSeq`, oldest first (at most `limit`). */
+  readRunEvents(runId: string, afterSeq: number, limit?: number): Promise<StoredRunEvent[]>;
+  /** Writes a stack's progress only while `claim` holds its fence. */
+  putClaimedStackRun(claim: StackClaim, record: StackRunRecord): Promise<boolean>;
+  /**
+   * Finishes a drained run once: records its status and appends `events`
+   * (skipped stacks, `run.finished`) in one transaction; false when someone else already did.
+   */
+  finishQueuedRun(runId: string, status: RunStatus, finishedAt: string, events: RunEvent[]): Promise<boolean>;
+  /** Heartbeat of a worker process (also while idle). */
+  recordWorker(worker: WorkerIdentity, now: Date): Promise<void>;
+  /** Workers seen since `since`. */
+  listLiveWorkers(since: Date): Promise<LiveWorker[]>;
 }

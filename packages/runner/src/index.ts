@@ -7,3 +7,5 @@ export * from './gc/index.js';
 export * from './run/index.js';
 export * from './drift/index.js';
 export * from './resume/index.js';
+// Distributed runs over the PostgreSQL work queue: queue and follow a run (--remote), run claimed stacks (worker).
+export * from './remote/index.js';

@@ -21,3 +21,4 @@ export type { WorkingDirLease, LeaseWorkingDirOptions } from './repos/lease-work
 export { readDefaultBranch } from './changes/read-base-ref.js';
 export { readFleetIdentity } from './git/read-fleet-identity.js';
 export { readGitIdentity, type GitIdentity } from './git/read-git-identity.js';
+export { checkoutCommit } from './repos/checkout-commit.js';

@@ -7,6 +7,8 @@ import { RUN_SELECTION_OPTIONS, SELECTION_OPTIONS } from './selection-options.js
 const GRAPH_FORMATS = ['ascii', 'dot', 'mermaid', 'json'] as const;
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 
+const remote = { flags: '--remote', description: 'queue the run for `stackfleet worker` processes (PostgreSQL store) and follow it here; Ctrl-C cancels it' };
+
 const autoApprove = { flags: '--auto-approve', description: 'do not ask for confirmation (required when not in a terminal); never satisfies a require_approval policy' };
 const RUN_TYPES = ['proposed', 'tracked', 'drift', 'local'] as const;
 const runType = {
@@ -65,6 +67,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--save', description: 'keep the plans (plan files 0600, input digests, repo shas, changes) for `apply --from-plan`; prints `saved plan: run <id>` (not with --destroy)' },
       ...GITHUB_RUN_OPTIONS,
       runType,
+      remote,
     ],
     globals: RUN_GLOBALS,
     examples: [
@@ -95,6 +98,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         parse: parseDurationFlag('--lock-timeout'),
       },
       ...GITHUB_RUN_OPTIONS,
+      remote,
     ],
     globals: RUN_GLOBALS,
     examples: ['stackfleet apply --auto-approve', 'stackfleet apply --affected --base origin/main --auto-approve -j 8', 'stackfleet apply --github --affected --auto-approve', 'stackfleet apply --from-plan <run-id>'],
@@ -110,6 +114,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--lock-timeout <duration>', description: 'wait this long for a stack locked by another run', parse: parseDurationFlag('--lock-timeout') },
       { flags: '--force', description: 'destroy even while live stacks outside the selection depend on it' },
       runType,
+      remote,
     ],
     globals: RUN_GLOBALS,
     examples: ['stackfleet destroy --stack app --auto-approve', 'stackfleet destroy --stack network --with-dependents --auto-approve'],
@@ -120,7 +125,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'run any command in each selected stack, in order',
     exits: '0 / 1',
     arguments: [{ syntax: '[command...]', description: 'the command, after --' }],
-    options: RUN_SELECTION_OPTIONS,
+    options: [...RUN_SELECTION_OPTIONS, remote],
     globals: RUN_GLOBALS,
     examples: ['stackfleet run -- terraform fmt -check', 'stackfleet run --label prod -- ls -la'],
     load: async () => (await import('../commands/run-commands.js')).runRunCommand,
@@ -215,6 +220,33 @@ export const COMMANDS: readonly CommandSpec[] = [
     globals: READ_GLOBALS,
     examples: ['stackfleet approve <run-id>', 'stackfleet approve <run-id> --stack "db-*" --comment "checked with the DBA"', 'stackfleet resume <run-id>'],
     load: async () => (await import('../commands/approve.js')).runApproveCommand,
+  },
+  {
+    name: 'worker',
+    summary: 'run stacks of runs queued with --remote (PostgreSQL store), from this checkout at each run\'s commit',
+    exits: '0 stopped (idle, --once, Ctrl-C), 1 cannot start',
+    options: [
+      { flags: '--pool <name>', description: 'take only stacks of this pool (stacks\' `pool:`; default: default)' },
+      { flags: '--once', description: 'run one stack, then exit' },
+      { flags: '--idle-exit <duration>', description: 'exit after this long (30s, 5m) with nothing to do', parse: parseDurationFlag('--idle-exit') },
+      { flags: '--lease <duration>', description: 'claim lease, renewed every third of it (default 30s); a dead worker\'s stacks are taken over after it', parse: parseDurationFlag('--lease') },
+    ],
+    globals: ['file', 'concurrency', 'color'],
+    examples: ['stackfleet worker -j 4', 'stackfleet worker --pool gpu --idle-exit 5m', 'stackfleet worker --once'],
+    load: async () => (await import('../commands/worker.js')).runWorkerCommand,
+  },
+  {
+    name: 'logs',
+    summary: 'a run\'s log lines, from any machine (PostgreSQL: the database; SQLite: this machine\'s log files)',
+    exits: '0 / 1',
+    arguments: [
+      { syntax: '<run>', description: 'run id' },
+      { syntax: '[stack]', description: 'only this stack (bare lines)', complete: 'stack' },
+    ],
+    options: [{ flags: '--follow', description: 'wait for new lines until the run ends (Ctrl-C stops following, not the run)' }],
+    globals: READ_GLOBALS,
+    examples: ['stackfleet logs <run-id>', 'stackfleet logs <run-id> app --follow'],
+    load: async () => (await import('../commands/logs.js')).runLogsCommand,
   },
   {
     name: 'gc',

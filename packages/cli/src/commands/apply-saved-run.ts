@@ -4,7 +4,7 @@ import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { confirm, isInteractive } from './confirm.js';
-import { executeRun, exitCodeFor, printApprovalHint, type RunFlags } from './execute-run.js';
+import { executeRun, exitCodeFor, printApprovalHint, type ExecuteOptions, type RunFlags } from './execute-run.js';
 import { cleanUpAfterRun } from './gc.js';
 import { buildSavedRunPlan, readSavedRun, type SavedRun } from './saved-plans.js';
 
@@ -31,6 +31,7 @@ export async function applySavedRun(
   saved: SavedRun,
   /** Stacks whose pending policy approvals were given at the prompt. */
   approvedAtPrompt?: ReadonlySet<string>,
+  reporting: Pick<ExecuteOptions, 'github' | 'policyContext'> = {},
 ): Promise<number> {
   const changed: ChangedPlan[] = [];
   const approvals = approvedAtPrompt && approvedAtPrompt.size > 0 ? { approvedAtPrompt } : {};
@@ -39,6 +40,7 @@ export async function applySavedRun(
     plan: buildSavedRunPlan(context, fleet, saved),
     flags,
     ...approvals,
+    ...reporting,
     fromPlan: {
       runId: saved.run.id,
       plans: saved.plans,

@@ -1,6 +1,8 @@
+import { realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { relative, sep } from 'node:path';
 import { buildRunPlan, StackfleetError, type PolicyGate, type ResumeState, type RunCommand, type RunPlan, type Store } from '@stackfleet/core';
-import { executeRunPlan, type ExecuteRunOptions, type ExecutedRun, type RunResult, type SavedPlanApply } from '@stackfleet/runner';
+import { executeRunPlan, isQueueStore, type ExecuteRunOptions, type ExecutedRun, type RunResult, type SavedPlanApply } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import type { SelectionOptions } from '../options.js';
@@ -8,6 +10,7 @@ import type { RunReportCollector } from '../github/collect-run-report.js';
 import type { RunPolicyContext } from '../github/read-github-policy-context.js';
 import { chooseReporters, type CallerPresentation } from '../output/choose-reporters.js';
 import type { PolicyRunType } from '../policy/create-policy-gate.js';
+import { readRepoRoot } from '@stackfleet/vcs';
 import { openRuntime } from '../runtime/open-runtime.js';
 import { isInteractive } from './confirm.js';
 
@@ -26,6 +29,13 @@ export interface RunFlags extends SelectionOptions {
   save?: boolean;
   /** `apply --from-plan RUN`. */
   fromPlan?: string;
+  /**
+   * The pull request a `plan --github` planned (its head commit): kept in the
+   * run's selection so `/stackfleet apply` finds the PR's saved plans.
+   */
+  pullRequest?: { number: number; headSha: string };
+  /** Queue the run for workers and follow it (PostgreSQL store). */
+  remote?: boolean;
 }
 
 /** `-j`, else settings.concurrency, else min(4, CPUs). */
@@ -74,6 +84,24 @@ export interface ExecuteOptions {
 
 /** plan/apply/destroy/run/resume: the runtime, the reporters, and the runner's `executeRunPlan`. */
 export function executeRun(context: CommandContext, options: ExecuteOptions): Promise<ExecutedRun> {
+  if (options.flags.remote) {
+    if (options.savePlans || options.fromPlan) {
+      // Workers do not carry saved plans yet: refuse rather than apply something unreviewed.
+      throw new StackfleetError('E_USAGE', '--remote with saved plans (plan --save, apply --from-plan, or an interactive apply) is not supported yet', {
+        hint: 'use `stackfleet plan --remote` to review, then `stackfleet apply --remote --auto-approve`',
+      });
+    }
+    if (options.fleet.loaded.manifest.policies.length > 0 && options.plan.command !== 'run') {
+      // Workers do not evaluate policies yet; policies fail closed, so a remote run must not skip them.
+      throw new StackfleetError('E_USAGE', '--remote is not supported yet for a fleet with `policies:` (workers do not evaluate policies)', {
+        hint: 'run it here without --remote, so its policies are checked',
+      });
+    }
+    return startRun(context, options, async (run) => {
+      const { followRemoteRun } = await import('../remote/follow-remote-run.js');
+      return followRemoteRun(options.plan, { ...run, ...(options.runCommand ? { runCommand: options.runCommand } : {}) }, context.note);
+    });
+  }
   return startRun(context, options, (run) =>
     executeRunPlan(options.plan, {
       ...run,
@@ -102,6 +130,7 @@ export async function startRun<T>(
   const runtime = await openRuntime(fleet, io.env, context.note);
   try {
     const policies = await preparePolicies(context, { ...options, store: runtime.store });
+    const shared = await readSharedPaths(fleet, runtime.store);
     const presentation = await chooseReporters(context, {
       fleet,
       plan,
@@ -113,7 +142,8 @@ export async function startRun<T>(
       const running = run({
         manifest: fleet.loaded.manifest,
         manifestDir: fleet.manifestDir,
-        manifestPath: fleet.manifestPath,
+        manifestPath: shared?.manifestPath ?? fleet.manifestPath,
+        ...(shared ? { recordPathsRelativeTo: shared.repoRoot } : {}),
         repoDirs: runtime.repoDirs,
         repoShas: runtime.repoShas,
         stateDir: fleet.stateDir,
@@ -179,6 +209,18 @@ async function preparePolicies(
     ...(options.policyContext ? { github: options.policyContext } : {}),
   };
   return { gate: createPolicyGate(gateOptions), actor: buildPolicyRunInfo(gateOptions, '').actor.login };
+}
+
+/**
+ * A shared (PostgreSQL) store is read from other machines: its records hold
+ * the manifest's and the logs' paths relative to the repository root, never
+ * this machine's absolute paths. Undefined for SQLite, or outside git.
+ */
+async function readSharedPaths(fleet: Fleet, store: Store): Promise<{ repoRoot: string; manifestPath: string } | undefined> {
+  if (!isQueueStore(store)) return undefined;
+  const repoRoot = await readRepoRoot(fleet.manifestDir).catch(() => undefined);
+  if (repoRoot === undefined) return undefined;
+  return { repoRoot, manifestPath: relative(repoRoot, realpathSync(fleet.manifestPath)).split(sep).join('/') };
 }
 
 /**

@@ -3,16 +3,18 @@ import { readCommitSha } from '@stackfleet/vcs';
 import type { CommandContext } from '../command-context.js';
 import { openGithubSession, type GithubFlags, type GithubSession } from '../github/open-github-session.js';
 import { parseCommentCommand, type CommentCommand } from '../github/parse-comment-command.js';
-import { runApplyCommand, runPlanCommand } from './run-commands.js';
+import { findPullSavedPlan } from '../github/find-pull-saved-plan.js';
+import { answerInStickyComment } from '../github/publish-run-report.js';
+import { applyFromPlan, runPlanCommand } from './run-commands.js';
 
 /**
  * `stackfleet github comment` on an `issue_comment` event: runs
  * `/stackfleet plan [--stack X]` or `/stackfleet apply [--stack X]` for the
  * pull request, only for users with write permission; reacts 👀, then 👍
  * or 👎; answers in the fleet's sticky comment. An apply needs the PR
- * approved (a current review approval, not the author's) and mergeable.
- * Saved plans (`apply --from-plan`) are not on main yet: an apply runs
- * `apply --auto-approve` on the PR's head checkout.
+ * approved (a current review approval, not the author's) and mergeable, and
+ * applies the PR's saved plans (`apply --from-plan` of its latest plan at
+ * the head commit): what the sticky comment showed, never a new plan.
  */
 export async function runGithubCommentCommand(context: CommandContext, flags: Pick<GithubFlags, 'githubTokenEnv'>): Promise<number> {
   const fleet = context.readFleet();
@@ -52,9 +54,19 @@ async function runCommentCommand(
     context.note('hint: check out the PR head first: actions/checkout with `ref: refs/pull/<number>/head` and `fetch-depth: 0` (docs/ci.md)');
     return 1;
   }
-  const selection = parsed.stacks.length > 0 ? { stack: parsed.stacks } : { affected: true };
-  const runFlags = { ...selection, github: true, githubPull: pull, autoApprove: true, ...flags };
-  return parsed.command === 'plan' ? runPlanCommand(context, runFlags) : runApplyCommand(context, runFlags);
+  if (parsed.command === 'plan') {
+    const selection = parsed.stacks.length > 0 ? { stack: parsed.stacks } : { affected: true };
+    return runPlanCommand(context, { ...selection, github: true, githubPull: pull, ...flags });
+  }
+  // Apply exactly what the PR's plan comment showed: its saved plans, never a new plan.
+  const found = await findPullSavedPlan(context, context.readFleet(), pull, parsed.stacks);
+  if ('refusal' in found) {
+    context.io.stderr.write(`error: ${found.refusal}\n`);
+    const report = { command: 'apply' as const, runId: '', manifestPath: session.manifestPath, sha: pull.headSha, stacks: [], error: found.refusal };
+    await answerInStickyComment(session, pull.number, report);
+    return 1;
+  }
+  return applyFromPlan(context, { github: true, githubPull: pull, ...flags }, found.runId, found.stacks);
 }
 
 /** The PR when the command may run; otherwise why not. */

@@ -12,7 +12,7 @@ import { prepareGithubRun, type GithubRun } from '../github/prepare-github-run.j
 import type { GithubFlags } from '../github/open-github-session.js';
 import { applySavedRun } from './apply-saved-run.js';
 import { confirm, isInteractive } from './confirm.js';
-import { countSavedChanges, readSavedRun, writeSavedPlanTable } from './saved-plans.js';
+import { countSavedChanges, readSavedRun, writeSavedPlanTable, type SavedRun } from './saved-plans.js';
 
 /** `stackfleet plan [sel] [--detailed-exitcode] [--save] [--github]`. */
 export async function runPlanCommand(context: CommandContext, given: RunFlags & GithubFlags): Promise<number> {
@@ -52,12 +52,7 @@ export async function runPlanCommand(context: CommandContext, given: RunFlags & 
  * deny there stops the apply, exit 3).
  */
 export async function runApplyCommand(context: CommandContext, given: RunFlags & GithubFlags): Promise<number> {
-  if (given.fromPlan !== undefined) {
-    if (given.github) {
-      throw new StackfleetError('E_USAGE', '--from-plan with --github is not supported yet', { hint: `stackfleet apply --from-plan ${given.fromPlan}` });
-    }
-    return applyFromPlan(context, given, given.fromPlan);
-  }
+  if (given.fromPlan !== undefined) return applyFromPlan(context, given, given.fromPlan);
   requireApproval(context, 'apply', given);
   const fleet = context.readFleet();
   if (given.github) {
@@ -140,7 +135,7 @@ async function readPendingApprovals(context: CommandContext, fleet: Fleet, runId
  * changed after its upstreams applied, needs `--auto-approve`. Selectors
  * would pick other stacks than those reviewed, so they are refused.
  */
-async function applyFromPlan(context: CommandContext, flags: RunFlags, runId: string): Promise<number> {
+export async function applyFromPlan(context: CommandContext, flags: RunFlags & GithubFlags, runId: string, only: string[] = []): Promise<number> {
   const selectors = (['stack', 'label', 'exclude', 'affected', 'withDependents', 'withDependencies'] as const).filter((key) => {
     const value = flags[key];
     return Array.isArray(value) ? value.length > 0 : Boolean(value);
@@ -151,7 +146,20 @@ async function applyFromPlan(context: CommandContext, flags: RunFlags, runId: st
     });
   }
   const fleet = context.readFleet();
-  const saved = await readSavedRun(context, fleet, runId);
+  if (flags.github) {
+    // In CI nobody is asked: the saved plans were reviewed on the PR; a plan that changed after its upstreams applied needs --auto-approve.
+    const github = await prepareGithubRun(context, fleet, 'apply', flags);
+    let code: number;
+    try {
+      code = await applySavedRun(context, fleet, github.flags, pickSavedStacks(await readSavedRun(context, fleet, runId), only), undefined, githubRunOptions(github));
+    } catch (error) {
+      await github.finish(undefined, error);
+      throw error;
+    }
+    await github.finish(undefined);
+    return code;
+  }
+  const saved = pickSavedStacks(await readSavedRun(context, fleet, runId), only);
   if (!flags.autoApprove && isInteractive(context)) {
     writeSavedPlanTable(context, saved);
     const pending = await readPendingApprovals(context, fleet, runId);
@@ -164,6 +172,12 @@ async function applyFromPlan(context: CommandContext, flags: RunFlags, runId: st
     return applySavedRun(context, fleet, flags, saved, pending.stacks);
   }
   return applySavedRun(context, fleet, flags, saved);
+}
+
+/** Only the named stacks' plans (`/stackfleet apply --stack X`); all of them when none are named. */
+function pickSavedStacks(saved: SavedRun, only: string[]): SavedRun {
+  if (only.length === 0) return saved;
+  return { run: saved.run, plans: new Map([...saved.plans].filter(([name]) => only.includes(name))) };
 }
 
 /** `saved plan: run <id>` on stdout (stderr with --json, whose stdout is NDJSON only). */

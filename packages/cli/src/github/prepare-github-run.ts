@@ -44,7 +44,9 @@ export async function prepareGithubRun(
   const wantsRange = Boolean(flags.affected) && flags.base === undefined && flags.head === undefined;
   if (wantsRange && pull) range = await resolvePullRequestRange(session.repoRoot, pull);
   else if (wantsRange && event.push) range = await resolvePushRange(context, fleet, session.repoRoot, event.push);
-  const { githubPull: _pull, ...plain } = flags;
+  const { githubPull: _pull, ...given } = flags;
+  // A PR's plan is saved (like `--save`) for `/stackfleet apply`, which finds it by the PR and its head.
+  const plain: RunFlags = command === 'plan' && pull && !flags.destroy ? { ...given, save: true, pullRequest: { number: pull.number, headSha: pull.headSha } } : given;
   const runFlags: RunFlags = range === undefined ? plain : 'affected' in range ? { ...plain, affectedStacks: range.affected } : { ...plain, ...range };
 
   const sha = pull?.headSha || event.push?.after || event.sha;
@@ -67,9 +69,10 @@ export async function prepareGithubRun(
     flags: runFlags,
     collector,
     policyContext,
-    async finish(_result, error) {
+    async finish(result, error) {
       const report: RunReport = collector.report() ?? { command, runId: '', manifestPath: session.manifestPath, sha, stacks: [] };
       if (error !== undefined) report.error = error instanceof Error ? error.message : 'the run failed';
+      if (runFlags.save && result?.status === 'succeeded' && result.runId) report.savedPlanRunId = result.runId;
       if (report.stacks.length === 0 && !report.error) report.nothingAffected = true;
       await publishRunReport(session, report, targets, collector.mask);
     },

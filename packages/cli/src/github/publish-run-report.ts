@@ -73,6 +73,19 @@ export async function publishRunReport(session: GithubSession, report: RunReport
   }
 }
 
+/**
+ * A comment command's answer when nothing ran (e.g. no saved plan to apply):
+ * the fleet's sticky comment says why. A failed call only warns.
+ */
+export async function answerInStickyComment(session: GithubSession, pullNumber: number, report: RunReport): Promise<void> {
+  try {
+    const body = renderReportMarkdown(report, { markerKind: 'plan' }).replaceAll(session.context.token, '***');
+    await upsertStickyComment(session.client, { ...session.repo, issueNumber: pullNumber }, buildMarker('plan', report.manifestPath), body);
+  } catch (error) {
+    session.warn('post the comment', error);
+  }
+}
+
 /** `affected=["app","network"]` and `changes=true|false`, for later steps of the job. */
 export function formatJobOutputs(report: RunReport): string {
   const names = report.stacks.map((stack) => stack.name);

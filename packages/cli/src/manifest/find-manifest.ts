@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { StackfleetError } from '@stackfleet/core';
+import { StackfleetError } from '@stackfleet/core/errors';
 
 export const MANIFEST_NAME = 'stacks.yaml';
 

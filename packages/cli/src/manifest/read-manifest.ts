@@ -68,10 +68,11 @@ function checkStackDirectories(loaded: LoadedManifest, manifestDir: string): Pro
     const repo = stack.repo === undefined ? undefined : manifest.repos[stack.repo];
     if (repo !== undefined && isRemoteRepoUrl(repo.url)) continue;
     const root = repo === undefined ? manifestDir : resolve(manifestDir, repo.url);
-    const keyPath = `stacks.${stack.name}.path`;
     const dir = join(root, stack.path);
     const realRoot = resolveRealDirectory(root);
     const realDir = realRoot === undefined ? undefined : resolveRealDirectory(dir);
+    if (realDir !== undefined && (realDir === realRoot || realDir.startsWith(realRoot + sep))) continue;
+    const keyPath = `stacks.${stack.name}.path`;
     if (realRoot === undefined || realDir === undefined) {
       problems.push({
         code: 'E_PATH_MISSING',
@@ -82,15 +83,13 @@ function checkStackDirectories(loaded: LoadedManifest, manifestDir: string): Pro
       });
       continue;
     }
-    if (realDir !== realRoot && !realDir.startsWith(realRoot + sep)) {
-      problems.push({
-        code: 'E_PATH_ESCAPE',
-        message: `path "${stack.path}" resolves through a symlink to ${realDir}, outside its repository`,
-        hint: 'a stack must live inside its repository; point path at a real directory there',
-        keyPath,
-        location: loaded.locate(keyPath),
-      });
-    }
+    problems.push({
+      code: 'E_PATH_ESCAPE',
+      message: `path "${stack.path}" resolves through a symlink to ${realDir}, outside its repository`,
+      hint: 'a stack must live inside its repository; point path at a real directory there',
+      keyPath,
+      location: loaded.locate(keyPath),
+    });
   }
   return problems;
 }

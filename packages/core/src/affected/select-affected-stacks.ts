@@ -4,6 +4,7 @@ import type { ManifestInputChanges } from './compare-stack-inputs.js';
 import { selectManifestEdits, type DeclaredVariables } from './manifest-edits.js';
 import { listParentDirs, normalizeDir } from './paths.js';
 import type { AffectedReason, ChangedFile, ModuleSource } from './types.js';
+import { compareNames } from '../graph/min-heap.js';
 
 export interface AffectedInput {
   manifest: Manifest;
@@ -70,7 +71,7 @@ export function selectAffectedStacks(input: AffectedInput): AffectedResult {
   const add = (stack: string, reason: AffectedReason): void => {
     if (!affected.has(stack)) affected.set(stack, reason);
   };
-  const stacks = Object.values(manifest.stacks).sort((a, b) => a.name.localeCompare(b.name));
+  const stacks = Object.values(manifest.stacks).sort((a, b) => compareNames(a.name, b.name));
 
   // Index by repo and directory so each file costs a walk up its parents,
   // not a scan of every stack (5,000 stacks x 1,000 files in the benchmark).
@@ -90,7 +91,7 @@ export function selectAffectedStacks(input: AffectedInput): AffectedResult {
   const filesOf = (repo: string): ChangedFile[] =>
     [...(input.changes[repo] ?? [])]
       .filter((file) => repo !== '' || (file.path !== manifestPath && file.oldPath !== manifestPath))
-      .sort((a, b) => a.path.localeCompare(b.path));
+      .sort((a, b) => compareNames(a.path, b.path));
 
   for (const repo of repos) {
     const byDir = stacksByDir.get(repo);

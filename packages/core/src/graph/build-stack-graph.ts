@@ -39,21 +39,13 @@ export function buildStackGraph(loaded: LoadedManifest): StackGraph {
 export function collectStackEdges(manifest: Manifest): StackEdge[] {
   const edges: StackEdge[] = [];
   for (const stack of Object.values(manifest.stacks)) {
+    // The stack's own key path once, not once per edge (30,000 edges on 10,000 stacks).
+    const stackPath = formatKeyPath(['stacks', stack.name]);
     stack.dependsOn.forEach((dependency, index) => {
-      edges.push({
-        dependent: stack.name,
-        dependency: dependency.stack,
-        kind: 'dependsOn',
-        keyPath: formatKeyPath(['stacks', stack.name, 'dependsOn', index]),
-      });
+      edges.push({ dependent: stack.name, dependency: dependency.stack, kind: 'dependsOn', keyPath: `${stackPath}.dependsOn[${index}]` });
     });
     stack.after.forEach((dependency, index) => {
-      edges.push({
-        dependent: stack.name,
-        dependency,
-        kind: 'after',
-        keyPath: formatKeyPath(['stacks', stack.name, 'after', index]),
-      });
+      edges.push({ dependent: stack.name, dependency, kind: 'after', keyPath: `${stackPath}.after[${index}]` });
     });
     for (const reference of collectStackReferences(stack)) {
       edges.push({ dependent: stack.name, dependency: reference.stack, kind: 'reference', keyPath: reference.keyPath });

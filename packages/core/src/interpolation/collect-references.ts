@@ -26,6 +26,8 @@ interface WalkStep {
  */
 export function collectTemplateStrings(value: unknown, base: KeySegment[]): TemplateString[] {
   const found: TemplateString[] = [];
+  // Most stacks' env, vars, files and hooks are empty: no walk for them (twice per stack on every load).
+  if (isEmptyContainer(value)) return found;
   // Iterative walk: vars may nest deeply and we never want to overflow the stack.
   const pending: WalkStep[] = [{ value, parent: undefined, key: undefined }];
   while (pending.length > 0) {
@@ -48,6 +50,13 @@ export function collectTemplateStrings(value: unknown, base: KeySegment[]): Temp
   return found;
 }
 
+function isEmptyContainer(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length === 0;
+  if (value === null || typeof value !== 'object') return false;
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
+  return true;
+}
+
 function keyPathOf(step: WalkStep): KeySegment[] {
   const segments: KeySegment[] = [];
   for (let current: WalkStep | undefined = step; current?.key !== undefined; current = current.parent) segments.push(current.key);
@@ -59,7 +68,12 @@ export function collectSpecTemplateStrings(
   kind: 'stacks' | 'contexts',
   spec: StackSpec | ContextSpec,
 ): TemplateString[] {
-  return TEMPLATED_KEYS.flatMap((key) => collectTemplateStrings(spec[key], [kind, spec.name, key]));
+  const found: TemplateString[] = [];
+  for (const key of TEMPLATED_KEYS) {
+    if (isEmptyContainer(spec[key])) continue;
+    for (const string of collectTemplateStrings(spec[key], [kind, spec.name, key])) found.push(string);
+  }
+  return found;
 }
 
 /** Parses a template, returning no parts when its syntax is invalid (validation reports that). */

@@ -15,6 +15,20 @@ export const ALIAS_LIMITS = {
   expandedCharacters: 16 * 1024 * 1024,
 } as const;
 
+// Where a YAML alias can start: at a line start or after whitespace, `[`, `{`, `,` or `:` (`{"a":*x}`).
+const ALIAS_START = /(?:^|[\s[{,:])\*/;
+
+/**
+ * Whether the text may hold a YAML alias at all. False only when no `*`
+ * stands where an alias could start, so the walk below is skipped for the
+ * common manifest (it visits every value: ~10 % of parsing 10,000 stacks).
+ * A `*` elsewhere (`"modules/**"`, `labels: ["*"]`) or in a comment only
+ * costs the walk.
+ */
+export function mayHoldAliases(text: string): boolean {
+  return ALIAS_START.test(text);
+}
+
 interface Size {
   values: number;
   characters: number;

@@ -1,5 +1,6 @@
 import type { Manifest } from '../model.js';
 import { didYouMean } from '../text/suggest.js';
+import { compareNames } from '../graph/min-heap.js';
 
 /**
  * Labels the manifest names (in `settings.limits` and contexts' `attachTo`)
@@ -14,7 +15,7 @@ export function collectLabelWarnings(manifest: Manifest): string[] {
   for (const label of Object.keys(manifest.settings.limits).sort()) {
     if (unknown(label)) warnings.push(`settings.limits: no stack carries label "${label}"${didYouMean(label, carried)}`);
   }
-  for (const [name, context] of Object.entries(manifest.contexts).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, context] of Object.entries(manifest.contexts).sort(([a], [b]) => compareNames(a, b))) {
     for (const label of context.attachTo?.labels ?? []) {
       if (unknown(label)) warnings.push(`contexts.${name}.attachTo: no stack carries label "${label}"${didYouMean(label, carried)}`);
     }

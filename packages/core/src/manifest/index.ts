@@ -1,4 +1,5 @@
 export { parseManifest } from './parse-manifest.js';
+export { parseManifestNames, type ManifestNames } from './parse-manifest-names.js';
 export { buildManifestJsonSchema } from './json-schema.js';
 export { manifestSchema, stackSchema, contextSchema } from './schema.js';
 export { HOOK_NAMES, RUNNER_KINDS } from './schema-parts.js';

@@ -8,7 +8,7 @@ import { createSuggester, MANIFEST_RULES } from './rules/index.js';
 const SUGGESTION_LIMIT = 50;
 import { parseYamlSource } from './yaml-source.js';
 import { parseYamlFast } from './fast-yaml.js';
-import { isWithinAliasLimits } from './alias-limits.js';
+import { isWithinAliasLimits, mayHoldAliases } from './alias-limits.js';
 import type { ManifestLocator } from './locate.js';
 
 /**
@@ -36,7 +36,7 @@ export function parseValidManifestFast(text: string, source: string): LoadedMani
   if (fast === undefined || fast.data === undefined || fast.data === null) return undefined;
   // Aliases are shared references here: cheap to hold, ruinous to walk. Over
   // the limits, the positional path says which alias and where.
-  if (!isWithinAliasLimits(fast.data)) return undefined;
+  if (mayHoldAliases(text) && !isWithinAliasLimits(fast.data)) return undefined;
   const noLocation: ManifestLocator = () => undefined;
   const schema = checkManifestSchema(fast.data, noLocation);
   if (schema.problems.length > 0 || schema.raw === undefined) return undefined;

@@ -1,1 +1,2 @@
 export { buildRunPlan, type BuildRunPlanOptions } from './build-run-plan.js';
+export { measurePlanChains } from './measure-plan-chains.js';

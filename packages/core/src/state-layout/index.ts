@@ -1,4 +1,5 @@
 export {
+  workerCommitDir,
   completedApplyFiles,
   phaseOutputsFile,
   repoCacheDir,

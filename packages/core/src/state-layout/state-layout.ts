@@ -11,6 +11,7 @@ import { join } from 'node:path';
  *   checkouts/<repo>/            the one working directory of a remote repo, moved between shas (vcs)
  *   checkouts/<repo>.users/      who holds it at which sha, one file per process; `<repo>.lock` guards moves
  *   worktrees/<repo>/            where earlier versions checked out each sha (only read, to warn)
+ *   worker/commits/<sha>/        a worker's working directory of its own repo at a queued run's commit (cli worker)
  *   files/<stack>.json           the context files a stack's run wrote (path + sha256), for cleanup (runner)
  *   runs/<run-id>/               one directory per run (runner; `history` prints it)
  *     <stack>.log                the stack's masked output, appended across retries and resumes
@@ -110,4 +111,9 @@ export function savedPlanFile(stateDir: string, runId: string, stack: string): s
 /** A stack name as a file name: anything but letters, digits, `.`, `_` and `-` becomes `_`. */
 export function toFileName(stackName: string): string {
   return stackName.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+/** `<stateDir>/worker/commits/<sha>`: where a worker runs queued stacks of that commit from. */
+export function workerCommitDir(stateDir: string, sha: string): string {
+  return join(stateDir, 'worker', 'commits', sha);
 }

@@ -38,7 +38,8 @@ describe('renderWorkflows', () => {
     const [plan, apply, drift] = workflows.map((workflow) => parse(workflow.text) as WorkflowDocument);
     for (const doc of [plan, apply, drift]) {
       const checkout = doc!.jobs[Object.keys(doc!.jobs)[0]!]!.steps[0];
-      expect(checkout).toEqual({ uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } });
+      const ref = doc === plan ? { ref: '${{ github.event.pull_request.head.sha }}' } : {};
+      expect(checkout).toEqual({ uses: 'actions/checkout@v4', with: { ...ref, 'fetch-depth': 0 } });
       expect(Object.values(doc!.permissions).every((level) => level === 'read' || level === 'write')).toBe(true);
       expect(doc!.permissions['contents']).toBe('read');
     }

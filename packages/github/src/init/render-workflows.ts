@@ -25,7 +25,8 @@ export interface RenderedWorkflow {
   text: string;
 }
 
-function setupSteps(options: WorkflowOptions): string {
+/** `ref`: what to check out instead of the event's commit. */
+function setupSteps(options: WorkflowOptions, ref?: string): string {
   const terraform = options.needsTerraform
     ? `      - uses: hashicorp/setup-terraform@v3
         with:
@@ -34,7 +35,7 @@ function setupSteps(options: WorkflowOptions): string {
     : '';
   return `      - uses: actions/checkout@v4
         with:
-          fetch-depth: 0
+${ref ? `          ref: ${ref}\n` : ''}          fetch-depth: 0
       - uses: actions/setup-node@v4
         with:
           node-version: 20
@@ -50,6 +51,12 @@ const stateEnv = `          GITHUB_TOKEN: \${{ secrets.GITHUB_TOKEN }}
           STACKFLEET_STATE_URL: \${{ secrets.STACKFLEET_STATE_URL }}
           STACKFLEET_STATE_KEY: \${{ secrets.STACKFLEET_STATE_KEY }}
 `;
+
+/**
+ * The plan runs on the PR's head commit, not GitHub's test merge commit: its
+ * saved plans are then the ones `/stackfleet apply` (on the head checkout) can apply.
+ */
+const PULL_HEAD = '${{ github.event.pull_request.head.sha }}';
 
 export function renderWorkflows(options: WorkflowOptions): RenderedWorkflow[] {
   const branch = options.defaultBranch ?? 'main';
@@ -73,7 +80,7 @@ jobs:
   plan:
     runs-on: ubuntu-latest
     steps:
-${setupSteps(options)}      - name: stackfleet plan
+${setupSteps(options, PULL_HEAD)}      - name: stackfleet plan
         run: stackfleet plan --github --affected${flag}
         env:
 ${stateEnv}`,

@@ -27,6 +27,13 @@ describe('renderReportMarkdown', () => {
     expect(body).toContain('[full output](https://github.com/acme/infra/actions/runs/42)');
   });
 
+  it('names the saved plan run that `/stackfleet apply` applies, only when there are stacks', () => {
+    const saved = 'Plans saved as run `20261126-120000-abc123`: comment `/stackfleet apply`';
+    expect(renderReportMarkdown({ ...base, savedPlanRunId: base.runId })).toContain(saved);
+    expect(renderReportMarkdown(base)).not.toContain('Plans saved');
+    expect(renderReportMarkdown({ ...base, stacks: [], nothingAffected: true, savedPlanRunId: base.runId })).not.toContain('Plans saved');
+  });
+
   it('says so when nothing is affected', () => {
     expect(renderReportMarkdown({ ...base, stacks: [], nothingAffected: true })).toContain('No stacks are affected by this change.');
   });

@@ -46,6 +46,9 @@ export function renderReportMarkdown(report: RunReport, options: RenderOptions =
     }
     head.push('');
   }
+  if (report.savedPlanRunId && report.stacks.length > 0) {
+    head.push(`Plans saved as run \`${escapeCell(report.savedPlanRunId)}\`: comment \`/stackfleet apply\` to apply exactly these plans once the pull request is approved.`, '');
+  }
   const footer = `<sub>run \`${report.runId}\`${report.runUrl ? ` · [full output](${report.runUrl})` : ''}</sub>`;
   const sections = report.stacks
     .filter((stack) => stack.planText !== undefined && stack.planText.trim() !== '')

@@ -40,4 +40,6 @@ export interface RunReport {
   runUrl?: string;
   /** A run-level failure before any stack ran. */
   error?: string;
+  /** A plan whose plans were saved (a PR's plan): `/stackfleet apply` applies this run. */
+  savedPlanRunId?: string;
 }

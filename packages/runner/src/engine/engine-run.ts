@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { relative, sep } from 'node:path';
 import {
   isStackfleetError,
   type LockHolder,
@@ -93,7 +94,9 @@ export function createEngineRun(command: RunCommand, planned: PlannedStack[], op
     putState: (stack, record) => {
       const merged: StackRunRecord = { ...records.get(stack), runId: options.runId, stack, ...record };
       records.set(stack, merged);
-      return options.store.putStackRun(maskStackRunRecord(merged, run.masker));
+      const root = options.recordPathsRelativeTo;
+      const shared = root === undefined || merged.logFile === undefined ? merged : { ...merged, logFile: relative(root, merged.logFile).split(sep).join('/') };
+      return options.store.putStackRun(maskStackRunRecord(shared, run.masker));
     },
   };
   return run;

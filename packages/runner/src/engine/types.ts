@@ -55,6 +55,11 @@ export interface RunOptions {
    * (adapter.readOutputs) and stored, so downstream stacks never get stale ones.
    */
   refreshOutputs?: ReadonlySet<string>;
+  /**
+   * Shared (PostgreSQL) stores: the repository root that recorded log paths
+   * are kept relative to, since other machines read the records.
+   */
+  recordPathsRelativeTo?: string;
   /** `drift --remediate`: which drifted stacks apply the plan their drift check just made. */
   remediation?: DriftRemediation;
   /**

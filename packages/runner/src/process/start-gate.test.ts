@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -38,6 +38,8 @@ describe('gateArgv with STACKFLEET_EXIT_FILE', () => {
     expect(result.status).toBe(3);
     expect(result.stdout).toBe('seen=unset\n');
     expect(readFileSync(exitFile, 'utf8')).toBe('3\n');
+    // Private to its owner, like everything in the state directory; the program's own umask is untouched.
+    expect(statSync(exitFile).mode & 0o777).toBe(0o600);
   });
 
   it('passes a signal sent to the group on to the program, and never records a signalled run as completed', async () => {

@@ -156,6 +156,28 @@ export const pgMigrations: readonly PgMigration[] = [
   },
   {
     version: 4,
+    description: 'run events and log lines that workers write and followers read; worker heartbeats',
+    sql: `
+      CREATE TABLE run_events (
+        fleet  TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        seq    BIGSERIAL,
+        stack  TEXT,
+        type   TEXT NOT NULL,
+        event  JSON NOT NULL,          -- json, not jsonb: followers print the event as the worker wrote it (key order)
+        PRIMARY KEY (fleet, run_id, seq)
+      );
+      CREATE TABLE queue_workers (
+        fleet        TEXT NOT NULL,
+        worker_id    TEXT NOT NULL,
+        pool         TEXT NOT NULL,
+        last_seen_ms BIGINT NOT NULL,
+        PRIMARY KEY (fleet, worker_id)
+      );
+    `,
+  },
+  {
+    version: 5,
     description: 'policy decisions and approvals of runs',
     sql: `
       CREATE TABLE policy_decisions (

@@ -1,6 +1,6 @@
 /** Runs and per-stack progress rows of one fleet. */
-import type { Pool } from 'pg';
-import type { RunRecord, RunStatus, StackRunRecord } from '@stackfleet/core';
+import type { Pool, PoolClient } from 'pg';
+import type { RunRecord, RunStatus, StackClaim, StackRunRecord } from '@stackfleet/core';
 import { toRunRecord, toStackRunRecord, type RunRowValues as RunRow, type StackRunRowValues as StackRunRow } from '../row-records.js';
 
 export async function insertRun(pool: Pool, fleet: string, run: RunRecord): Promise<void> {
@@ -56,21 +56,45 @@ export async function selectUnfinishedRuns(pool: Pool, fleet: string): Promise<R
   return result.rows.map(toRunRecord);
 }
 
+const stackRunUpdate = `ON CONFLICT (fleet, run_id, stack) DO UPDATE SET
+       state = excluded.state, phase = excluded.phase, attempt = excluded.attempt, exit_code = excluded.exit_code,
+       started_at = excluded.started_at, finished_at = excluded.finished_at, duration_ms = excluded.duration_ms,
+       changes = excluded.changes, reason = excluded.reason, log_file = excluded.log_file`;
+
+function stackRunValues(fleet: string, record: StackRunRecord): unknown[] {
+  return [
+    fleet, record.runId, record.stack, record.state, record.phase ?? null, record.attempt, record.exitCode ?? null,
+    record.startedAt ?? null, record.finishedAt ?? null, record.durationMs ?? null,
+    record.changes === undefined ? null : JSON.stringify(record.changes), record.reason ?? null, record.logFile ?? null,
+  ];
+}
+
 /** One row per run and stack; the first write fixes its place (`seq`), later ones overwrite the rest. */
-export async function upsertStackRun(pool: Pool, fleet: string, record: StackRunRecord): Promise<void> {
+export async function upsertStackRun(pool: Pool | PoolClient, fleet: string, record: StackRunRecord): Promise<void> {
   await pool.query(
     `INSERT INTO stack_runs (fleet, run_id, stack, state, phase, attempt, exit_code, started_at, finished_at, duration_ms, changes, reason, log_file)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-     ON CONFLICT (fleet, run_id, stack) DO UPDATE SET
-       state = excluded.state, phase = excluded.phase, attempt = excluded.attempt, exit_code = excluded.exit_code,
-       started_at = excluded.started_at, finished_at = excluded.finished_at, duration_ms = excluded.duration_ms,
-       changes = excluded.changes, reason = excluded.reason, log_file = excluded.log_file`,
-    [
-      fleet, record.runId, record.stack, record.state, record.phase ?? null, record.attempt, record.exitCode ?? null,
-      record.startedAt ?? null, record.finishedAt ?? null, record.durationMs ?? null,
-      record.changes === undefined ? null : JSON.stringify(record.changes), record.reason ?? null, record.logFile ?? null,
-    ],
+     ${stackRunUpdate}`,
+    stackRunValues(fleet, record),
   );
+}
+
+/**
+ * The same upsert, written only while `claim` still holds its queue node
+ * (fence, worker, state): one statement, one round trip, the node row share-locked
+ * for it so a takeover cannot commit in between. False when nothing was written.
+ */
+export async function upsertClaimedStackRun(pool: Pool, fleet: string, record: StackRunRecord, claim: StackClaim): Promise<boolean> {
+  const result = await pool.query(
+    `INSERT INTO stack_runs (fleet, run_id, stack, state, phase, attempt, exit_code, started_at, finished_at, duration_ms, changes, reason, log_file)
+     SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::integer, $7::integer, $8::text, $9::text, $10::double precision, $11::jsonb, $12::text, $13::text
+     WHERE EXISTS (
+       SELECT 1 FROM queue_nodes WHERE fleet = $1 AND run_id = $14 AND stack = $15 AND fence = $16 AND worker_id = $17 AND state = 'claimed' FOR SHARE
+     )
+     ${stackRunUpdate}`,
+    [...stackRunValues(fleet, record), claim.runId, claim.stack, claim.fence, claim.workerId],
+  );
+  return result.rowCount === 1;
 }
 
 export async function selectStackRuns(pool: Pool, fleet: string, runId: string): Promise<StackRunRecord[]> {

@@ -121,4 +121,37 @@ describe('work queue', () => {
     expect(await store.claimStack({ id: 'w', pool: 'default' }, 30_000, t0)).toBeUndefined();
     await store.close();
   });
+
+  it('keeps events in order, refuses a stale claim\'s events and records, and finishes a run once', async () => {
+    const [stalled, rescuer] = stores(2) as [PostgresStore, PostgresStore];
+    const queued = run([node('db')]);
+    const startedAt = t0.toISOString();
+    await stalled.createRun({ id: queued.runId, command: 'apply', selection: {}, stacks: ['db'], startedBy: 't', host: 'h', pid: 1, repoShas: {}, manifestPath: 'stacks.yaml', startedAt, status: 'running' });
+    await stalled.appendRunEvents(queued.runId, [{ type: 'run.started', runId: queued.runId, command: 'apply', stacks: ['db'], concurrency: 1, at: startedAt }]);
+    await stalled.enqueueRun(queued);
+    const old = (await stalled.claimStack({ id: 'stalled', pool: 'default' }, 1_000, t0))!;
+    const line = (text: string) => ({ type: 'stack.log' as const, runId: queued.runId, stack: 'db', stream: 'stdout' as const, line: text, at: startedAt });
+    expect(await stalled.appendRunEvents(queued.runId, [line('one'), line('two')], old)).toBe(true);
+    const taken = (await rescuer.claimStack({ id: 'rescuer', pool: 'default' }, 1_000, later(2_000)))!;
+    expect(await stalled.appendRunEvents(queued.runId, [line('late')], old)).toBe(false);
+    expect(await stalled.putClaimedStackRun(old, { runId: queued.runId, stack: 'db', state: 'succeeded', attempt: 1 })).toBe(false);
+    expect(await rescuer.putClaimedStackRun(taken, { runId: queued.runId, stack: 'db', state: 'running', attempt: 2 })).toBe(true);
+    const finished = { type: 'stack.finished' as const, runId: queued.runId, stack: 'db', status: 'succeeded' as const, durationMs: 1, at: startedAt };
+    expect(await stalled.completeStack(old, { status: 'succeeded', events: [finished] })).toBe(false);
+    expect(await rescuer.completeStack(taken, { status: 'succeeded', events: [finished] })).toBe(true);
+    const summary = { total: 1, succeeded: 1, failed: 0, skipped: 0, unchanged: 0, changed: 0, denied: 0, interrupted: 0, durationMs: 5 };
+    const closing = [{ type: 'run.finished' as const, runId: queued.runId, status: 'succeeded' as const, summary, at: startedAt }];
+    expect(await rescuer.finishQueuedRun(queued.runId, 'succeeded', startedAt, closing)).toBe(true);
+    expect(await stalled.finishQueuedRun(queued.runId, 'succeeded', startedAt, closing)).toBe(false);
+    const events = await rescuer.readRunEvents(queued.runId, 0);
+    expect(events.map(({ event }) => (event.type === 'stack.log' ? event.line : event.type))).toEqual(['run.started', 'one', 'two', 'stack.finished', 'run.finished']);
+    expect(events.map(({ seq }) => seq)).toEqual([...events.map(({ seq }) => seq)].sort((a, b) => a - b));
+    expect((await rescuer.readRunEvents(queued.runId, events[2]!.seq)).map(({ event }) => event.type)).toEqual(['stack.finished', 'run.finished']);
+    expect((await rescuer.listStackRuns(queued.runId))[0]).toMatchObject({ state: 'running', attempt: 2 });
+    expect((await rescuer.getRun(queued.runId))?.status).toBe('succeeded');
+    await rescuer.recordWorker({ id: 'rescuer', pool: 'gpu' }, later(10_000));
+    expect(await rescuer.listLiveWorkers(later(5_000))).toEqual([{ id: 'rescuer', pool: 'gpu', lastSeenAt: later(10_000).toISOString() }]);
+    expect(await rescuer.listLiveWorkers(later(20_000))).toEqual([]);
+    await Promise.all([stalled, rescuer].map((store) => store.close()));
+  });
 });

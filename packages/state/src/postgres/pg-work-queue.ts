@@ -14,6 +14,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { QueuedRun, QueueNode, StackClaim, StackResult, WorkerIdentity } from '@stackfleet/core';
 import type { KeyProvider } from '../sqlite-outputs.js';
 import { sealRows, writeOutputRows } from './pg-outputs.js';
+import { insertRunEvents } from './pg-run-events.js';
 import { withTransaction } from './pg-transaction.js';
 
 /** Statuses after which dependents may start. */
@@ -123,6 +124,7 @@ export async function completeStack(
     );
     if (done.rowCount !== 1) return false;
     if (rows !== undefined) await writeOutputRows(client, fleet, claim.stack, rows, claim.runId, updatedAt);
+    if (result.events) await insertRunEvents(client, fleet, claim.runId, result.events);
     if (releasing.has(result.status)) {
       await client.query(
         `UPDATE queue_nodes n SET pending = pending - 1,
@@ -179,4 +181,9 @@ export async function isRunDrained(pool: Pool, fleet: string, runId: string): Pr
     [fleet, runId],
   )).rows[0];
   return Number(row?.open ?? 0) === 0;
+}
+
+export async function getQueuedRun(pool: Pool, fleet: string, runId: string): Promise<{ payload: unknown; cancelled: boolean } | undefined> {
+  const row = (await pool.query<{ payload: unknown; cancelled: boolean }>('SELECT payload, cancelled FROM queue_runs WHERE fleet = $1 AND run_id = $2', [fleet, runId])).rows[0];
+  return row && { payload: row.payload, cancelled: row.cancelled };
 }

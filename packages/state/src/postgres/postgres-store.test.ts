@@ -97,8 +97,8 @@ describe('PostgreSQL store', () => {
     }
   });
 
-  it('upgrades a version 3 database (saved plans) to version 4 (policy decisions, approvals) keeping its saved plans', async () => {
-    expect(latestPgSchemaVersion).toBe(4);
+  it('upgrades a version 3 database (saved plans) to version 5 (run events, then policy decisions and approvals) keeping its saved plans', async () => {
+    expect(latestPgSchemaVersion).toBe(5);
     const url = await server.createDatabase('v3');
     const savedPlan = {
       runId: 'run-3', stack: 'network', runner: 'command' as const, hasChanges: true, repo: '', repoSha: '', salt: '00', digests: { 'env X': 'ab' },

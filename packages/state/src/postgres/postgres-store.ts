@@ -7,10 +7,14 @@
  * migration happen on first use: every method awaits `ready`, so a database
  * that cannot be reached fails at the first call with `E_STATE_CONNECT`.
  */
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type { Pool, PoolConfig } from 'pg';
 import type {
   ApprovalRecord,
   PolicyDecisionRecord,
+  LiveWorker,
+  RunEvent,
+  StoredRunEvent,
   QueuedRun,
   QueueNode,
   StackClaim,
@@ -51,6 +55,18 @@ import {
 } from './pg-runs.js';
 import { parseStateUrl, redactStateUrl, stateUrlSecrets } from './state-url.js';
 import * as queue from './pg-work-queue.js';
+import * as events from './pg-run-events.js';
+
+/**
+ * pg is loaded when a PostgreSQL store opens, not with this module: every
+ * command that can open a store imports it, and pg at import time (with
+ * Node's fetch implementation, which pg's stream helper touches) costs
+ * ~0.2 s of start-up and makes the process larger, hence every stack
+ * process's fork slower, in runs that use SQLite.
+ */
+function loadPg(): { Pool: new (config: PoolConfig) => Pool } {
+  return createRequire(import.meta.url)('pg') as { Pool: new (config: PoolConfig) => Pool };
+}
 
 export interface PostgresStoreOptions {
   /** `postgres://USER:PASSWORD@HOST:PORT/DB`. The password is never stored or printed. */
@@ -74,6 +90,9 @@ export interface PostgresStoreOptions {
   source?: string;
 }
 
+/** How long the server lets a session sit idle inside a transaction before ending it (see the pool). */
+const IDLE_IN_TRANSACTION_MS = 5_000;
+
 /** PostgreSQL error codes that mean "the database is not usable as given" rather than a bug. */
 const connectionErrorCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', '28P01', '28000', '3D000', '57P03']);
 
@@ -83,7 +102,7 @@ export class PostgresStore implements Store, WorkQueue {
   readonly hostname: string;
   /** The URL with its password redacted, for messages and `show`. */
   readonly where: string;
-  private readonly pool: pg.Pool;
+  private readonly pool: Pool;
   private readonly now: () => Date;
   private readonly key: Buffer | undefined;
   private readonly ready: Promise<void>;
@@ -99,12 +118,17 @@ export class PostgresStore implements Store, WorkQueue {
     this.now = options.now ?? (() => new Date());
     const envKey = (options.env ?? process.env).STACKFLEET_STATE_KEY;
     this.key = envKey === undefined || envKey === '' ? undefined : parseStateKey(envKey, 'STACKFLEET_STATE_KEY');
-    this.pool = new pg.Pool({
+    this.pool = new (loadPg().Pool)({
       connectionString: options.url,
       max: options.maxConnections ?? 4,
       idleTimeoutMillis: 10_000,
       connectionTimeoutMillis: 10_000,
       application_name: 'stackfleet',
+      // Our transactions are milliseconds long. A process that stops in the middle of
+      // one (a paused VM, SIGSTOP) would otherwise hold its row and advisory locks
+      // forever: no other worker could claim a stack of the fleet or take its stack over.
+      // The server ends such a session after this long, releasing them.
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
     });
     // An idle connection dropped by the server must not crash the process;
     // the next query gets a fresh connection (or a clear E_STATE_CONNECT).
@@ -141,7 +165,7 @@ export class PostgresStore implements Store, WorkQueue {
   }
 
   /** Every call waits for the connection and migration, and maps connection failures to one clear error. */
-  private async use<T>(work: (pool: pg.Pool) => Promise<T>): Promise<T> {
+  private async use<T>(work: (pool: Pool) => Promise<T>): Promise<T> {
     await this.ready;
     try {
       return await work(this.pool);
@@ -285,6 +309,34 @@ export class PostgresStore implements Store, WorkQueue {
 
   isRunDrained(runId: string): Promise<boolean> {
     return this.use((pool) => queue.isRunDrained(pool, this.fleet, runId));
+  }
+
+  getQueuedRun(runId: string): Promise<{ payload: unknown; cancelled: boolean } | undefined> {
+    return this.use((pool) => queue.getQueuedRun(pool, this.fleet, runId));
+  }
+
+  appendRunEvents(runId: string, runEvents: RunEvent[], claim?: StackClaim): Promise<boolean> {
+    return this.use((pool) => events.appendRunEvents(pool, this.fleet, runId, runEvents, claim));
+  }
+
+  readRunEvents(runId: string, afterSeq: number, limit?: number): Promise<StoredRunEvent[]> {
+    return this.use((pool) => events.selectRunEvents(pool, this.fleet, runId, afterSeq, limit));
+  }
+
+  putClaimedStackRun(claim: StackClaim, record: StackRunRecord): Promise<boolean> {
+    return this.use((pool) => events.putClaimedStackRun(pool, this.fleet, claim, record));
+  }
+
+  finishQueuedRun(runId: string, status: RunStatus, finishedAt: string, runEvents: RunEvent[]): Promise<boolean> {
+    return this.use((pool) => events.finishQueuedRun(pool, this.fleet, runId, status, finishedAt, runEvents));
+  }
+
+  recordWorker(worker: WorkerIdentity, now: Date): Promise<void> {
+    return this.use((pool) => events.upsertWorker(pool, this.fleet, worker, now));
+  }
+
+  listLiveWorkers(since: Date): Promise<LiveWorker[]> {
+    return this.use((pool) => events.selectLiveWorkers(pool, this.fleet, since));
   }
 
   /** The fleet identity rows are kept under. */

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import type { ModuleSource } from '@stackfleet/core';
 import { loadHclParser } from './load-hcl-parser.js';
@@ -38,7 +39,10 @@ async function readLocalSources(dir: string, repoDir: string, candidates?: Modul
   const names = await listTerraformFiles(dir, repoDir, candidates);
   const sources: string[] = [];
   for (const name of names) {
-    const text = await readFile(join(dir, name), 'utf8');
+    // Sync: a small .tf file reads in one call, where the promise API costs
+    // an open, fstat, read and close round trip through the thread pool
+    // (~0.1 ms of CPU each, over a thousand files on a large change).
+    const text = readFileSync(join(dir, name), 'utf8');
     // Parsing is the slow part on 5,000 stacks: skip files without modules.
     if (!text.includes('module')) continue;
     try {

@@ -8,6 +8,8 @@ import { quoteText } from '../../text/quote-text.js';
  */
 export function findPathEscape(path: string): 'absolute' | 'parent' | undefined {
   if (/^([/\\]|[A-Za-z]:)/.test(path)) return 'absolute';
+  // No `..` at all cannot climb: no split for the common path.
+  if (!path.includes('..')) return undefined;
   let depth = 0;
   for (const segment of path.split(/[/\\]/)) {
     if (segment === '' || segment === '.') continue;

@@ -8,6 +8,8 @@ import { createProblem, type ManifestRule } from './rule-context.js';
  */
 export const validatePolicies: ManifestRule = (context) => {
   const problems: Problem[] = [];
+  // Most fleets have no policies: no pass over every stack's labels for them.
+  if (context.manifest.policies.length === 0) return problems;
   const stacks = Object.values(context.manifest.stacks);
   const labels = new Set(stacks.flatMap((stack) => stack.labels));
   context.manifest.policies.forEach((policy, index) => {

@@ -10,11 +10,13 @@ export const validateReferences: ManifestRule = (context) => {
   const { declared } = context;
   for (const stack of Object.values(context.manifest.stacks)) {
     const base = ['stacks', stack.name];
+    // The common case, a declared stack, builds no key path (30,000 edges on a large fleet).
+    const isFine = (name: string) => name !== stack.name && declared.stacks.has(name);
     const seen = new Set<string>();
     stack.dependsOn.forEach((dependency, index) => {
-      problems.push(
-        ...checkStackName(context, stack.name, dependency.stack, [...base, 'dependsOn', index, 'stack'], 'dependsOn'),
-      );
+      if (!isFine(dependency.stack)) {
+        problems.push(...checkStackName(context, stack.name, dependency.stack, [...base, 'dependsOn', index, 'stack'], 'dependsOn'));
+      }
       if (seen.has(dependency.stack)) {
         problems.push(
           createProblem(context, {
@@ -28,7 +30,7 @@ export const validateReferences: ManifestRule = (context) => {
       seen.add(dependency.stack);
     });
     stack.after.forEach((name, index) => {
-      problems.push(...checkStackName(context, stack.name, name, [...base, 'after', index], 'after'));
+      if (!isFine(name)) problems.push(...checkStackName(context, stack.name, name, [...base, 'after', index], 'after'));
     });
     stack.contexts.forEach((name, index) => {
       if (declared.contexts.has(name)) return;

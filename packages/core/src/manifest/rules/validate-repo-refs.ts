@@ -1,6 +1,7 @@
 import type { Problem, SourceLocation } from '../../errors.js';
 import { isRemoteRepoUrl } from '../../text/is-remote-repo-url.js';
 import type { ManifestRule } from './rule-context.js';
+import { compareNames } from '../../graph/min-heap.js';
 
 /**
  * A `ref` on a local-path repo: the repo is used as its working tree is, and
@@ -21,5 +22,5 @@ export function describeLocalRef(name: string, url: string, ref: string, locatio
 export const validateRepoRefs: ManifestRule = (context) =>
   Object.values(context.manifest.repos)
     .filter((repo) => repo.ref !== undefined && !isRemoteRepoUrl(repo.url))
-    .sort((a, b) => a.name.localeCompare(b.name))
+    .sort((a, b) => compareNames(a.name, b.name))
     .map((repo) => describeLocalRef(repo.name, repo.url, repo.ref!, context.locate(`repos.${repo.name}.ref`)));

@@ -1,0 +1,51 @@
+import { StackfleetError, type RunPlan } from '@stackfleet/core';
+import { followRun, queueRemoteRun, requireQueueStore, type ExecuteRunOptions, type ExecutedRun } from '@stackfleet/runner';
+
+/** Test and tuning knobs: how often the follower polls, and says a pool has no live worker. */
+function readFollowTuning(env: Record<string, string | undefined>): { pollMs?: number; noticeMs?: number } {
+  const poll = Number(env.STACKFLEET_FOLLOW_POLL_MS);
+  const notice = Number(env.STACKFLEET_REMOTE_NOTICE_MS);
+  return { ...(poll > 0 ? { pollMs: poll } : {}), ...(notice > 0 ? { noticeMs: notice } : {}) };
+}
+
+/**
+ * `--remote`: instead of running stacks here, queue the run in the database
+ * (at the commit this checkout is on) and follow the events and log lines the
+ * workers write, through the same listeners a local run gets, so the live
+ * view, CI lines, NDJSON and exit codes are the same. Ctrl-C cancels the run.
+ */
+export async function followRemoteRun(plan: RunPlan, options: ExecuteRunOptions, note: (message: string) => void): Promise<ExecutedRun> {
+  const store = requireQueueStore(options.store, '--remote');
+  const sha = options.repoShas?.[''] ?? '';
+  if (sha === '') {
+    throw new StackfleetError('E_REMOTE_COMMIT_UNAVAILABLE', 'a remote run needs the manifest in a git repository: workers run the commit it records', {
+      hint: 'commit stacks.yaml and the stacks to git (and push, so workers can fetch the commit)',
+    });
+  }
+  // startRun already made it relative to the repository root (a shared store's records hold no machine paths).
+  const manifestPath = options.manifestPath;
+  const runId = await queueRemoteRun(plan, {
+    store,
+    manifest: options.manifest,
+    selection: options.selection ?? {},
+    payload: {
+      command: plan.command,
+      manifestPath,
+      repoShas: options.repoShas ?? {},
+      ...(options.runCommand ? { runCommand: options.runCommand } : {}),
+      ...(options.allDependents ? { allDependents: true } : {}),
+      ...(options.planDestroy ? { planDestroy: true } : {}),
+    },
+  });
+  note(`queued run ${runId} (commit ${sha.slice(0, 12)}); following it: stackfleet logs ${runId} --follow`);
+  const followed = await followRun({
+    store,
+    runId,
+    listeners: options.listeners,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.forceSignal ? { forceSignal: options.forceSignal } : {}),
+    note,
+    ...readFollowTuning(options.env),
+  });
+  return { runId, status: followed.status, summary: followed.summary, stacks: followed.stacks };
+}

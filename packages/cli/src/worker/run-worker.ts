@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { formatDuration, type RunEvent, type StackClaim, type StoredOutputs, type WorkerIdentity } from '@stackfleet/core';
+import {
+  createLogFileReporter,
+  executeClaimedStack,
+  finishDrainedRun,
+  parseRemotePayload,
+  type QueueStore,
+} from '@stackfleet/runner';
+import type { Fleet } from '../manifest/read-manifest.js';
+import type { ClaimPreparer } from './prepare-claim.js';
+
+export interface WorkerLoopOptions {
+  store: QueueStore;
+  fleet: Fleet;
+  preparer: ClaimPreparer;
+  env: Record<string, string | undefined>;
+  pool: string;
+  /** Stacks this worker runs at once (`-j`). */
+  concurrency: number;
+  /** Run one stack, then exit. */
+  once: boolean;
+  /** Exit after this long with nothing to do. */
+  idleExitMs?: number;
+  /** Claim lease; renewed every third of it. */
+  leaseMs: number;
+  /** Poll interval while idle. @default 500 */
+  pollMs?: number;
+  /** First Ctrl-C / SIGTERM: claim nothing new, let running stacks finish. */
+  signal: AbortSignal;
+  /** Second: forward SIGINT to running stacks (they end failed). */
+  forceSignal: AbortSignal;
+  lockTuning: { lockTtlMs?: number; lockPollMs?: number };
+  note: (message: string) => void;
+}
+
+export interface WorkerSummary {
+  ran: number;
+  failed: number;
+}
+
+/** How long a stack's processes get after SIGINT (lost lease, cancelled run) before SIGKILL. */
+const STOP_GRACE_MS = 10_000;
+/** How often a worker that lost the database tries again. */
+const UNREACHABLE_RETRY_MS = 2_000;
+/** Heartbeat of the worker itself (for "no live worker in pool X"). */
+const WORKER_HEARTBEAT_MS = 5_000;
+
+/**
+ * `stackfleet worker`: claims ready stacks of its pool from every run queued
+ * for this fleet, at most `concurrency` at once, and runs each with the local
+ * engine (`executeClaimedStack`), renewing the claim's lease every third of
+ * it. A lease the queue refuses (taken over after this worker stalled, or
+ * the run cancelled) sends SIGINT to the stack's processes at once.
+ */
+export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerSummary> {
+  const { store, note } = options;
+  const identity: WorkerIdentity = { id: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`, pool: options.pool };
+  const pollMs = options.pollMs ?? 500;
+  const running = new Set<Promise<void>>();
+  const summary: WorkerSummary = { ran: 0, failed: 0 };
+  let claimedAny = false;
+  let lastBusy = Date.now();
+  let lastSeen = 0;
+  let wake: (() => void) | undefined;
+  note(`worker ${identity.id}: pool "${options.pool}", -j ${options.concurrency}, lease ${formatDuration(options.leaseMs)}`);
+  const onStop = (): void => wake?.();
+  options.signal.addEventListener('abort', onStop, { once: true });
+  // The first contact must work: a wrong URL or password is an error now, not a retry loop.
+  await store.recordWorker(identity, new Date());
+  lastSeen = Date.now();
+  let unreachableSince: number | undefined;
+  try {
+    for (;;) {
+      if (options.signal.aborted || (options.once && claimedAny)) break;
+      let claim: StackClaim | undefined;
+      try {
+        if (Date.now() - lastSeen >= WORKER_HEARTBEAT_MS) {
+          lastSeen = Date.now();
+          await store.recordWorker(identity, new Date());
+        }
+        if (running.size < options.concurrency) claim = await store.claimStack(identity, options.leaseMs, new Date());
+        if (unreachableSince !== undefined) note(`worker ${identity.id}: the database answers again`);
+        unreachableSince = undefined;
+      } catch (error) {
+        // A restart or failover of the database: keep trying; running stacks go on (their leases cover missed beats).
+        if (unreachableSince === undefined) note(`worker ${identity.id}: ${describe(error)}; retrying every ${formatDuration(UNREACHABLE_RETRY_MS)}`);
+        unreachableSince ??= Date.now();
+        if (running.size === 0 && options.idleExitMs !== undefined && Date.now() - lastBusy >= options.idleExitMs) throw error;
+        await new Promise((resolve) => setTimeout(resolve, UNREACHABLE_RETRY_MS));
+        continue;
+      }
+      if (claim) {
+        claimedAny = true;
+        const claimed = claim;
+        const task: Promise<void> = runClaim(options, claimed, summary)
+          .catch((error: unknown) => note(`worker: ${claimed.runId} ${claimed.stack}: ${describe(error)}`))
+          .finally(() => {
+            running.delete(task);
+            lastBusy = Date.now();
+            wake?.();
+          });
+        running.add(task);
+        continue;
+      }
+      if (running.size === 0 && options.idleExitMs !== undefined && Date.now() - lastBusy >= options.idleExitMs) {
+        note(`worker ${identity.id}: idle for ${formatDuration(options.idleExitMs)}, exiting`);
+        break;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+    await Promise.all(running);
+  } finally {
+    options.signal.removeEventListener('abort', onStop);
+  }
+  return summary;
+}
+
+async function runClaim(options: WorkerLoopOptions, claim: StackClaim, summary: WorkerSummary): Promise<void> {
+  const { store, note } = options;
+  const label = `${claim.runId} ${claim.stack}`;
+  note(`worker: ${label}: claimed (attempt ${claim.attempt})`);
+  const interrupt = new AbortController();
+  const force = new AbortController();
+  const stop = (why: string): void => {
+    if (interrupt.signal.aborted) return;
+    note(`worker: ${label}: ${why}; stopping its processes`);
+    interrupt.abort(new Error(why));
+    setTimeout(() => force.abort(new Error(why)), STOP_GRACE_MS).unref();
+  };
+  const onForce = (): void => {
+    interrupt.abort(new Error('worker stopped'));
+    force.abort(new Error('worker stopped'));
+  };
+  options.forceSignal.addEventListener('abort', onForce, { once: true });
+  const heartbeat = setInterval(() => {
+    store
+      .renewClaim(claim, options.leaseMs, new Date())
+      .then((held) => {
+        if (!held) stop('lease lost (run cancelled, or taken over)');
+      })
+      // A database hiccup: try again at the next beat; the lease covers two more.
+      .catch(() => undefined);
+  }, Math.max(1, Math.floor(options.leaseMs / 3)));
+  try {
+    const payload = parseRemotePayload(claim.payload, claim.runId);
+    let prepared;
+    try {
+      prepared = await options.preparer.prepare(payload);
+      if (!prepared.manifest.stacks[claim.stack]) throw new Error(`stack "${claim.stack}" is not in ${payload.manifestPath} at the run's commit`);
+    } catch (error) {
+      await refuseClaim(store, claim, error);
+      summary.failed += 1;
+      note(`worker: ${label}: refused: ${describe(error)}`);
+      return;
+    }
+    const result = await executeClaimedStack({
+      store,
+      claim,
+      payload,
+      planned: { name: claim.stack, needs: [], reason: 'queued', onlyAsDependent: false },
+      listeners: [createLogFileReporter(options.fleet.stateDir)],
+      pathsRelativeTo: prepared.workerRepoRoot,
+      maskerOutputs: readMaskerOutputs(store, claim.runId),
+      onLost: () => stop('lease lost'),
+      manifest: prepared.manifest,
+      manifestDir: prepared.manifestDir,
+      repoDirs: prepared.repoDirs,
+      stateDir: options.fleet.stateDir,
+      env: options.env,
+      adapters: options.preparer.adapters,
+      signal: interrupt.signal,
+      forceSignal: force.signal,
+      ...options.lockTuning,
+      // A worker killed on another host holds its locks until they expire.
+      lockTimeoutMs: 2 * (options.lockTuning.lockTtlMs ?? 60_000),
+    });
+    summary.ran += 1;
+    if (result.status === 'failed') summary.failed += 1;
+    note(`worker: ${label}: ${result.committed ? result.status : `${result.status}, not committed (lease lost)`} (${formatDuration(result.durationMs)})`);
+    if (result.committed) await finishDrainedRun(store, claim.runId, new Date());
+  } finally {
+    clearInterval(heartbeat);
+    options.forceSignal.removeEventListener('abort', onForce);
+  }
+}
+
+/** A stack this worker cannot run (commit unavailable, unreadable payload): failed, saying why, where followers read it. */
+async function refuseClaim(store: QueueStore, claim: StackClaim, error: unknown): Promise<void> {
+  const at = new Date().toISOString();
+  const reason = describe(error);
+  const hint = (error as { hint?: string }).hint;
+  const events: RunEvent[] = [
+    { type: 'stack.started', runId: claim.runId, stack: claim.stack, at },
+    { type: 'stack.log', runId: claim.runId, stack: claim.stack, stream: 'stderr', line: `stackfleet worker: ${reason}`, at },
+    ...(hint ? [{ type: 'stack.log', runId: claim.runId, stack: claim.stack, stream: 'stderr', line: `hint: ${hint}`, at } satisfies RunEvent] : []),
+    { type: 'stack.finished', runId: claim.runId, stack: claim.stack, status: 'failed', durationMs: 0, reason, at },
+  ];
+  await store.putClaimedStackRun(claim, { runId: claim.runId, stack: claim.stack, state: 'failed', attempt: claim.attempt, finishedAt: at, durationMs: 0, reason });
+  if (await store.completeStack(claim, { status: 'failed', reason, events })) await finishDrainedRun(store, claim.runId, new Date());
+}
+
+/**
+ * The stored outputs the masker starts from, read once per run by this
+ * worker (see `maskerOutputs`); outputs applied during the run reach the
+ * masker as each stack reads its upstreams. Only the last few runs are kept.
+ */
+const maskerCaches = new Map<string, Map<string, Promise<StoredOutputs | undefined>>>();
+function readMaskerOutputs(store: QueueStore, runId: string): Pick<QueueStore, 'getOutputs'> {
+  let cache = maskerCaches.get(runId);
+  if (!cache) {
+    cache = new Map();
+    maskerCaches.set(runId, cache);
+    for (const old of [...maskerCaches.keys()].slice(0, -8)) maskerCaches.delete(old);
+  }
+  const outputs = cache;
+  return {
+    getOutputs(stack) {
+      let read = outputs.get(stack);
+      if (!read) {
+        read = store.getOutputs(stack);
+        outputs.set(stack, read);
+      }
+      return read;
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

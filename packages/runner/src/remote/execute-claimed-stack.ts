@@ -1,0 +1,150 @@
+import { relative, sep } from 'node:path';
+import type { ChangeSummary, Outputs, PlannedStack, RunEvent, StackClaim, StackStatus, Store } from '@stackfleet/core';
+import { buildRunMasker } from '../mask/build-run-masker.js';
+import { maskEvent } from '../mask/mask-event.js';
+import { createEngineRun } from '../engine/engine-run.js';
+import { executeStack } from '../engine/execute-stack.js';
+import { readRunSecrets } from '../engine/read-run-secrets.js';
+import type { RunOptions, StackOutcome } from '../engine/types.js';
+import { toRunReporter, type RunListener } from '../run/run-reporter.js';
+import { createClaimEventSink } from './claim-event-sink.js';
+import type { QueueStore, RemoteRunPayload } from './remote-payload.js';
+
+export interface ExecuteClaimedStackOptions
+  extends Omit<RunOptions, 'runId' | 'reporters' | 'store' | 'alreadyDone' | 'refreshOutputs' | 'runCommand' | 'allDependents' | 'planDestroy'> {
+  store: QueueStore;
+  claim: StackClaim;
+  payload: RemoteRunPayload;
+  /** The stack as the run planned it (its in-run upstreams). */
+  planned: PlannedStack;
+  /** Local listeners (the worker's log files), beside the database. */
+  listeners: readonly RunListener[];
+  /** Called when the claim is found lost (a refused write): stop the stack's processes. */
+  onLost: () => void;
+  /** Milliseconds between event batches. @default 200 */
+  flushMs?: number;
+  /**
+   * The worker's repository root: log paths in records and events are kept
+   * relative to it, since a shared database is read from other machines.
+   */
+  pathsRelativeTo?: string;
+  /**
+   * Where the run-wide masker reads the stored sensitive outputs of every
+   * stack in the manifest. A worker passes a copy memoized per run: reading
+   * them for each stack it runs costs one query per stack of the fleet,
+   * quadratic in the fleet's size. Upstream outputs are still read fresh
+   * (and masked) for each stack. @default store
+   */
+  maskerOutputs?: Pick<Store, 'getOutputs'>;
+}
+
+export interface ClaimedStackResult extends StackOutcome {
+  /** false: the lease was taken over; nothing of this attempt was committed. */
+  committed: boolean;
+}
+
+/**
+ * Runs one claimed stack of a distributed run with the local engine
+ * (`executeStack`: upstream outputs from the store, secrets resolved here on
+ * the worker, context files, lock, phases, retries, timeout) and commits it
+ * through the queue. Every write is fenced by the claim: progress records and
+ * event batches are refused once another worker took the stack over, and the
+ * outputs an apply produced are not stored directly but handed to
+ * `completeStack`, which stores them, marks the stack done and releases its
+ * dependents in one transaction, together with its `stack.finished` event.
+ */
+export async function executeClaimedStack(options: ExecuteClaimedStackOptions): Promise<ClaimedStackResult> {
+  const { store, claim, payload, planned, listeners, onLost, flushMs, pathsRelativeTo, maskerOutputs, ...engineOptions } = options;
+  const shareable = (path: string): string => (pathsRelativeTo === undefined ? path : relative(pathsRelativeTo, path).split(sep).join('/'));
+  let lost = false;
+  const markLost = (): void => {
+    if (lost) return;
+    lost = true;
+    onLost();
+  };
+  const sink = createClaimEventSink(store, claim, { ...(flushMs === undefined ? {} : { intervalMs: flushMs }), onLost: markLost });
+  const local = listeners.map(toRunReporter);
+  let appliedOutputs: Outputs | undefined;
+  const fenced = overrideStore(store, {
+    putStackRun: async (record) => {
+      const shared = record.logFile === undefined ? record : { ...record, logFile: shareable(record.logFile) };
+      if (!(await store.putClaimedStackRun(claim, shared))) markLost();
+    },
+    // Committed with the completion, under the fence (see above).
+    setOutputs: async (_stack, outputs) => {
+      appliedOutputs = outputs;
+    },
+    // The worker closes its store itself, once.
+    close: async () => undefined,
+  });
+  const run = createEngineRun(payload.command, [planned], {
+    ...engineOptions,
+    runId: claim.runId,
+    store: fenced,
+    reporters: [sink, ...local],
+    ...(payload.runCommand ? { runCommand: payload.runCommand } : {}),
+    ...(payload.allDependents ? { allDependents: true } : {}),
+    ...(payload.planDestroy ? { planDestroy: true } : {}),
+  });
+  let outcome: StackOutcome & { logFile?: string; changes?: ChangeSummary };
+  try {
+    run.secrets = await readRunSecrets(run, [planned.name]);
+    run.masker = await buildRunMasker(run.secrets, run.hiddenEnvValues, maskerOutputs ?? store, Object.keys(engineOptions.manifest.stacks));
+    outcome = await executeStack(run, planned.name);
+  } catch (error) {
+    // A secret that cannot be read fails this stack (the engine threw before starting it).
+    outcome = { status: 'failed', reason: error instanceof Error ? error.message : String(error), durationMs: 0 };
+  }
+  const reason = outcome.reason === undefined ? undefined : run.masker.mask(outcome.reason);
+  const status: StackStatus = outcome.status;
+  const finishedAt = run.now().toISOString();
+  await run.putState(planned.name, {
+    state: status,
+    attempt: claim.attempt,
+    finishedAt,
+    durationMs: outcome.durationMs,
+    ...(reason === undefined ? {} : { reason }),
+    ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
+    ...(outcome.changes ? { changes: outcome.changes } : {}),
+    ...(outcome.logFile ? { logFile: outcome.logFile } : {}),
+  });
+  const finished = maskEvent(
+    {
+      type: 'stack.finished',
+      runId: claim.runId,
+      stack: planned.name,
+      status,
+      durationMs: outcome.durationMs,
+      ...(reason === undefined ? {} : { reason }),
+      ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
+      ...(outcome.changes ? { changes: outcome.changes } : {}),
+      ...(outcome.logFile ? { logFile: shareable(outcome.logFile) } : {}),
+      at: finishedAt,
+    } satisfies RunEvent,
+    run.masker,
+  );
+  const flushed = await sink.flush();
+  const committed =
+    flushed &&
+    !lost &&
+    (await store.completeStack(claim, {
+      status,
+      ...(reason === undefined ? {} : { reason }),
+      ...(appliedOutputs ? { outputs: appliedOutputs } : {}),
+      events: [finished],
+    }));
+  for (const reporter of local) reporter.onEvent(finished);
+  await Promise.allSettled(local.flatMap((reporter) => (reporter.close ? [reporter.close()] : [])));
+  return { status, durationMs: outcome.durationMs, ...(reason === undefined ? {} : { reason }), committed };
+}
+
+/** `store` with some methods replaced; every other one (present or added later) still reaches the store. */
+function overrideStore(store: Store, overrides: Partial<Store>): Store {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (Object.hasOwn(overrides, property)) return overrides[property as keyof Store];
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}

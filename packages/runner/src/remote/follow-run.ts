@@ -1,0 +1,109 @@
+import { formatDuration, type RunStatus, type RunSummary } from '@stackfleet/core';
+import type { StackOutcome } from '../engine/types.js';
+import { toRunReporter, type RunListener } from '../run/run-reporter.js';
+import { finishDrainedRun } from './finish-drained-run.js';
+import type { QueueStore } from './remote-payload.js';
+
+export interface FollowRunOptions {
+  store: QueueStore;
+  runId: string;
+  listeners: readonly RunListener[];
+  /** First Ctrl-C: cancel the run (workers forward SIGINT to its stacks), keep following until it ends. */
+  signal?: AbortSignal;
+  /** Second Ctrl-C: stop following at once (the run goes on ending without us). */
+  forceSignal?: AbortSignal;
+  /** Follow from after this event (`logs --follow` of a run in progress starts at 0). @default 0 */
+  afterSeq?: number;
+  /** @default 250 */
+  pollMs?: number;
+  /** How often to say that a pool the run waits on has no live worker. @default 30000 */
+  noticeMs?: number;
+  /** A worker not seen for this long is not live. @default 15000 */
+  workerStaleMs?: number;
+  /** Messages for the user (stderr): no live worker, cancelling. */
+  note: (message: string) => void;
+  now?: () => Date;
+}
+
+export interface FollowedRun {
+  runId: string;
+  status: RunStatus;
+  summary: RunSummary;
+  stacks: Map<string, StackOutcome>;
+}
+
+const emptySummary: RunSummary = { total: 0, succeeded: 0, failed: 0, skipped: 0, unchanged: 0, changed: 0, denied: 0, interrupted: 0, awaitingApproval: 0, durationMs: 0 };
+
+/**
+ * Follows a distributed run from the database: hands every event the workers
+ * wrote (their `stack.log` lines included) to `listeners` in order, until
+ * `run.finished`. While stacks wait on a pool with no live worker it says so
+ * every `noticeMs`. A follower that dies leaves the run running; following
+ * again (`stackfleet logs RUN --follow`) replays it from the start.
+ */
+export async function followRun(options: FollowRunOptions): Promise<FollowedRun> {
+  const { store, runId } = options;
+  const now = options.now ?? (() => new Date());
+  const pollMs = options.pollMs ?? 250;
+  const noticeMs = options.noticeMs ?? 30_000;
+  const staleMs = options.workerStaleMs ?? 15_000;
+  const reporters = options.listeners.map(toRunReporter);
+  const stacks = new Map<string, StackOutcome>();
+  let afterSeq = options.afterSeq ?? 0;
+  let cancelled = false;
+  let lastNotice = now().getTime();
+  const forced = new Promise<void>((resolve) => {
+    if (options.forceSignal?.aborted) resolve();
+    options.forceSignal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+  try {
+    for (;;) {
+      if (options.signal?.aborted && !cancelled) {
+        cancelled = true;
+        options.note(`cancelling run ${runId}: workers stop its running stacks (Ctrl-C again to stop following)`);
+        await store.cancelRun(runId);
+      }
+      if (options.forceSignal?.aborted) {
+        return { runId, status: 'interrupted', summary: { ...emptySummary, total: stacks.size }, stacks };
+      }
+      const batch = await store.readRunEvents(runId, afterSeq);
+      for (const { seq, event } of batch) {
+        afterSeq = seq;
+        for (const reporter of reporters) reporter.onEvent(event);
+        if (event.type === 'stack.finished') {
+          stacks.set(event.stack, {
+            status: event.status,
+            durationMs: event.durationMs,
+            ...(event.reason === undefined ? {} : { reason: event.reason }),
+            ...(event.exitCode === undefined ? {} : { exitCode: event.exitCode }),
+          });
+        }
+        if (event.type === 'run.finished') return { runId, status: event.status, summary: event.summary, stacks };
+      }
+      if (batch.length > 0) continue;
+      // Nothing new: maybe every stack is done and the last worker died before closing the run.
+      if (await finishDrainedRun(store, runId, now())) continue;
+      if (now().getTime() - lastNotice >= noticeMs) {
+        lastNotice = now().getTime();
+        await noteMissingWorkers(options, now, staleMs);
+      }
+      await Promise.race([new Promise((resolve) => setTimeout(resolve, pollMs)), forced]);
+    }
+  } finally {
+    await Promise.allSettled(reporters.flatMap((reporter) => (reporter.close ? [reporter.close()] : [])));
+  }
+}
+
+/** "run X waits on pool gpu, where no worker is live": for every pool with ready stacks and no recent worker. */
+async function noteMissingWorkers(options: FollowRunOptions, now: () => Date, staleMs: number): Promise<void> {
+  const [nodes, workers] = await Promise.all([options.store.listNodes(options.runId), options.store.listLiveWorkers(new Date(now().getTime() - staleMs))]);
+  const livePools = new Set(workers.map((worker) => worker.pool));
+  const waiting = new Map<string, number>();
+  for (const node of nodes) if (node.state === 'ready') waiting.set(node.pool, (waiting.get(node.pool) ?? 0) + 1);
+  for (const [pool, count] of [...waiting].sort(([a], [b]) => a.localeCompare(b))) {
+    if (livePools.has(pool)) continue;
+    options.note(
+      `run ${options.runId}: ${count} stack(s) wait for pool "${pool}", which has no live worker (none seen for ${formatDuration(staleMs)}); start one: stackfleet worker --pool ${pool}`,
+    );
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Run events on PostgreSQL: workers append (their stacks' events and log
+ * lines), followers (`--remote`, `stackfleet logs`) read after the last seq
+ * they saw. Appends to one run take a per-run advisory lock for the whole
+ * transaction, so seqs commit in order and a follower reading `seq > last`
+ * never skips a row that commits late.
+ */
+import type { Pool, PoolClient } from 'pg';
+import type { LiveWorker, RunEvent, RunStatus, StackClaim, StackRunRecord, StoredRunEvent, WorkerIdentity } from '@stackfleet/core';
+import { upsertClaimedStackRun } from './pg-runs.js';
+import { withTransaction } from './pg-transaction.js';
+
+async function lockRunEvents(client: PoolClient, fleet: string, runId: string): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [JSON.stringify(['events', fleet, runId])]);
+}
+
+/** Whether the claim still holds its node (same fence and worker, still claimed); locks the row for the transaction. */
+export async function holdsClaim(client: PoolClient, fleet: string, claim: StackClaim): Promise<boolean> {
+  const result = await client.query(
+    `SELECT 1 FROM queue_nodes WHERE fleet = $1 AND run_id = $2 AND stack = $3 AND fence = $4 AND worker_id = $5 AND state = 'claimed' FOR SHARE`,
+    [fleet, claim.runId, claim.stack, claim.fence, claim.workerId],
+  );
+  return result.rowCount === 1;
+}
+
+/** Inserts in order inside the caller's transaction (one statement for the whole batch). */
+export async function insertRunEvents(client: PoolClient, fleet: string, runId: string, events: RunEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await lockRunEvents(client, fleet, runId);
+  await client.query(
+    `INSERT INTO run_events (fleet, run_id, stack, type, event)
+     SELECT $1, $2, e.stack, e.type, e.event FROM unnest($3::text[], $4::text[], $5::json[]) WITH ORDINALITY AS e(stack, type, event, n) ORDER BY n`,
+    [
+      fleet,
+      runId,
+      events.map((event) => ('stack' in event ? event.stack : null)),
+      events.map((event) => event.type),
+      events.map((event) => JSON.stringify(event)),
+    ],
+  );
+}
+
+export async function appendRunEvents(pool: Pool, fleet: string, runId: string, events: RunEvent[], claim?: StackClaim): Promise<boolean> {
+  if (events.length === 0 && !claim) return true;
+  return withTransaction(pool, async (client) => {
+    if (claim && !(await holdsClaim(client, fleet, claim))) return false;
+    await insertRunEvents(client, fleet, runId, events);
+    return true;
+  });
+}
+
+export async function selectRunEvents(pool: Pool, fleet: string, runId: string, afterSeq: number, limit = 2000): Promise<StoredRunEvent[]> {
+  const result = await pool.query<{ seq: string; event: RunEvent }>(
+    'SELECT seq, event FROM run_events WHERE fleet = $1 AND run_id = $2 AND seq > $3 ORDER BY seq LIMIT $4',
+    [fleet, runId, afterSeq, limit],
+  );
+  return result.rows.map((row) => ({ seq: Number(row.seq), event: row.event }));
+}
+
+export function putClaimedStackRun(pool: Pool, fleet: string, claim: StackClaim, record: StackRunRecord): Promise<boolean> {
+  return upsertClaimedStackRun(pool, fleet, record, claim);
+}
+
+/** The run's end, once: the conditional update decides who writes the closing events. */
+export async function finishQueuedRun(pool: Pool, fleet: string, runId: string, status: RunStatus, finishedAt: string, events: RunEvent[]): Promise<boolean> {
+  return withTransaction(pool, async (client) => {
+    await lockRunEvents(client, fleet, runId);
+    const updated = await client.query(
+      `UPDATE runs SET status = $3, finished_at = $4 WHERE fleet = $1 AND id = $2 AND finished_at IS NULL`,
+      [fleet, runId, status, finishedAt],
+    );
+    if (updated.rowCount !== 1) return false;
+    await insertRunEvents(client, fleet, runId, events);
+    return true;
+  });
+}
+
+export async function upsertWorker(pool: Pool, fleet: string, worker: WorkerIdentity, now: Date): Promise<void> {
+  await pool.query(
+    `INSERT INTO queue_workers (fleet, worker_id, pool, last_seen_ms) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (fleet, worker_id) DO UPDATE SET pool = excluded.pool, last_seen_ms = excluded.last_seen_ms`,
+    [fleet, worker.id, worker.pool, now.getTime()],
+  );
+}
+
+export async function selectLiveWorkers(pool: Pool, fleet: string, since: Date): Promise<LiveWorker[]> {
+  const result = await pool.query<{ worker_id: string; pool: string; last_seen_ms: string }>(
+    'SELECT worker_id, pool, last_seen_ms FROM queue_workers WHERE fleet = $1 AND last_seen_ms >= $2 ORDER BY worker_id',
+    [fleet, since.getTime()],
+  );
+  return result.rows.map((row) => ({ id: row.worker_id, pool: row.pool, lastSeenAt: new Date(Number(row.last_seen_ms)).toISOString() }));
+}
