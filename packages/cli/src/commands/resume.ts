@@ -2,6 +2,7 @@ import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
 import { executeRun, exitCodeFor } from './execute-run.js';
 import { prepareResume } from './prepare-resume.js';
+import { announceSavedPlan } from './run-commands.js';
 
 /**
  * `stackfleet resume [RUN] [--force]`: continue an interrupted or crashed
@@ -18,5 +19,7 @@ export async function runResumeCommand(context: CommandContext, options: { force
     return 0;
   }
   const result = await executeRun(context, prepared);
+  // A resumed `plan --save` (or an interactive apply's planning, cut off by Ctrl-C) says, like plan --save, which run to apply.
+  if (prepared.savePlans && prepared.plan.command === 'plan') announceSavedPlan(context, result.runId, result.status === 'succeeded');
   return exitCodeFor(prepared.plan.command, result);
 }
