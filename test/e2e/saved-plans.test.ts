@@ -190,6 +190,11 @@ describe('a resumed plan --save', () => {
     const interrupted = await plan.done;
     expect(interrupted.code).toBe(1);
     expect(interrupted.stdout).not.toMatch(/saved plan: run/);
+    const cut = /\(run (\S+),/.exec(interrupted.stdout)![1]!;
+    const early = runStackfleet(['apply', '--from-plan', cut], { cwd: dir });
+    expect(early.code).toBe(1);
+    expect(early.stderr).toContain(`did not plan every stack (it ended interrupted)`);
+    expect(early.stderr).toContain(`\`stackfleet resume ${cut}\` finishes planning it`);
 
     const resumed = runStackfleet(['resume'], { cwd: dir });
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
@@ -198,5 +203,9 @@ describe('a resumed plan --save', () => {
     const applied = runStackfleet(['apply', '--from-plan', run!], { cwd: dir });
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     expect(readFileSync(join(dir, 'applied'), 'utf8')).toBe('applied\n');
+    const applyRun = /\(run (\S+),/.exec(applied.stdout)![1]!;
+    const notAPlan = runStackfleet(['apply', '--from-plan', applyRun], { cwd: dir });
+    expect(notAPlan.code).toBe(1);
+    expect(notAPlan.stderr).toContain(`run ${applyRun} is an \`apply\` run without saved plans`);
   }, 40_000);
 });
