@@ -170,3 +170,42 @@ stacks:
     expect(lines('planned')).toEqual(['first', 'second']);
   }, 40_000);
 });
+
+/** A `plan --save` cut off by Ctrl-C (also the planning half of an interactive apply) and resumed names the run to apply, as plan --save does. */
+describe('a resumed plan --save', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeAll(() => {
+    ({ dir, cleanup } = makeTempDir());
+    mkdirSync(join(dir, 'slow'));
+    writeFileSync(join(dir, 'stacks.yaml'), 'version: 1\nstacks:\n  slow: { runner: command, path: slow, commands: { plan: "sleep 1; exit 2", apply: "echo applied > ../applied" } }\n');
+  });
+  afterAll(() => cleanup());
+
+  it('prints `saved plan: run <id>` once every stack is planned, and that run applies', async () => {
+    const plan = startStackfleet(['plan', '--save'], { cwd: dir });
+    const deadline = Date.now() + 15_000;
+    while (!/slow +\| started/.test(plan.output().stdout) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    plan.child.kill('SIGINT');
+    const interrupted = await plan.done;
+    expect(interrupted.code).toBe(1);
+    expect(interrupted.stdout).not.toMatch(/saved plan: run/);
+    const cut = /\(run (\S+),/.exec(interrupted.stdout)![1]!;
+    const early = runStackfleet(['apply', '--from-plan', cut], { cwd: dir });
+    expect(early.code).toBe(1);
+    expect(early.stderr).toContain(`did not plan every stack (it ended interrupted)`);
+    expect(early.stderr).toContain(`\`stackfleet resume ${cut}\` finishes planning it`);
+
+    const resumed = runStackfleet(['resume'], { cwd: dir });
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    const run = /^saved plan: run (\S+)$/m.exec(resumed.stdout)?.[1];
+    expect(run, resumed.stdout + resumed.stderr).toBeDefined();
+    const applied = runStackfleet(['apply', '--from-plan', run!], { cwd: dir });
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'applied'), 'utf8')).toBe('applied\n');
+    const applyRun = /\(run (\S+),/.exec(applied.stdout)![1]!;
+    const notAPlan = runStackfleet(['apply', '--from-plan', applyRun], { cwd: dir });
+    expect(notAPlan.code).toBe(1);
+    expect(notAPlan.stderr).toContain(`run ${applyRun} is an \`apply\` run without saved plans`);
+  }, 40_000);
+});

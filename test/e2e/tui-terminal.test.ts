@@ -238,3 +238,41 @@ describe.skipIf(!hasTmux)('Ctrl-C after an interactive approval', () => {
     expect(stty).toMatch(/(^|\s)echo(\s|$)/);
   }, 60_000);
 });
+
+/** Ctrl-C or Ctrl-D at the approval question is a "no": cancelled, exit 1, plans kept, no internal error. */
+describe.skipIf(!hasTmux)('Ctrl-C or Ctrl-D at the approval question', () => {
+  let dir: string;
+  let cleanup: () => void;
+  const server = `${session}-abort`;
+  beforeAll(() => {
+    ({ dir, cleanup } = makeTempDir());
+    mkdirSync(join(dir, 'one'));
+    writeFileSync(join(dir, 'stacks.yaml'), 'version: 1\nstacks:\n  one: { runner: command, path: one, commands: { plan: "exit 2", apply: "touch applied" } }\n');
+  });
+  afterAll(() => {
+    tmuxOn(server, 'kill-server');
+    cleanup();
+  });
+  const ask = async (name: string, args: string, key: string): Promise<string> => {
+    tmuxOn(server, 'new-session', '-d', '-s', server, '-x', '200', '-y', '24', `cd ${dir} && env -u CI NO_COLOR=1 ${process.execPath} ${cliBin} ${args}; echo "EXIT-${name}=$?"; sleep 60`);
+    await waitFor((text) => /Only "yes" or "y" is accepted/.test(text), 'the question', 20_000, server);
+    tmuxOn(server, 'send-keys', '-t', server, key);
+    const screen = await waitFor((text) => new RegExp(`EXIT-${name}=`).test(text), 'the exit', 20_000, server);
+    tmuxOn(server, 'kill-server');
+    return screen;
+  };
+
+  it('cancels the apply like "n"', async () => {
+    const interrupted = await ask('ctrlc', 'apply', 'C-c');
+    expect(interrupted).not.toContain('internal error');
+    expect(interrupted).toContain('EXIT-ctrlc=1');
+    const run = /Apply cancelled\. The plans stay saved: stackfleet apply --from-plan (\S+)/.exec(interrupted)?.[1];
+    expect(run, interrupted).toBeDefined();
+
+    const ended = await ask('ctrld', `apply --from-plan ${run}`, 'C-d');
+    expect(ended).not.toContain('internal error');
+    expect(ended).toContain('Apply cancelled.');
+    expect(ended).toContain('EXIT-ctrld=1');
+    expect(existsSync(join(dir, 'one/applied'))).toBe(false);
+  }, 60_000);
+});

@@ -17,7 +17,16 @@ export async function confirm(context: CommandContext, question: string): Promis
   try {
     const answer = await readline.question(`${question} Only "yes" or "y" is accepted: `);
     return /^(y|yes)$/i.test(answer.trim());
+  } catch (error) {
+    // Ctrl-C or Ctrl-D at the question rejects it (AbortError): that is a "no", not an internal error.
+    if (!isAbortError(error)) throw error;
+    context.io.stdout.write('\n');
+    return false;
   } finally {
     readline.close();
   }
+}
+
+function isAbortError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AbortError';
 }

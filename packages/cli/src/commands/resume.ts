@@ -2,6 +2,7 @@ import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
 import { executeRun, exitCodeFor, printApprovalHint, type RunFlags } from './execute-run.js';
 import { prepareResume } from './prepare-resume.js';
+import { announceSavedPlan } from './run-commands.js';
 
 /**
  * `stackfleet resume [RUN] [--force]`: continue an interrupted or crashed
@@ -20,5 +21,7 @@ export async function runResumeCommand(context: CommandContext, options: { force
   const flags = options.runType === undefined ? prepared.flags : { ...prepared.flags, runType: options.runType };
   const result = await executeRun(context, { ...prepared, flags });
   if (result.status === 'awaiting_approval') printApprovalHint(context, result.runId);
+  // A resumed `plan --save` (or an interactive apply's planning, cut off by Ctrl-C) says, like plan --save, which run to apply.
+  if (prepared.savePlans && prepared.plan.command === 'plan') announceSavedPlan(context, result.runId, result.status === 'succeeded');
   return exitCodeFor(prepared.plan.command, result);
 }

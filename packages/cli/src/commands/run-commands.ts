@@ -181,7 +181,7 @@ function pickSavedStacks(saved: SavedRun, only: string[]): SavedRun {
 }
 
 /** `saved plan: run <id>` on stdout (stderr with --json, whose stdout is NDJSON only). */
-function announceSavedPlan(context: CommandContext, runId: string, complete: boolean): void {
+export function announceSavedPlan(context: CommandContext, runId: string, complete: boolean): void {
   if (!complete) {
     context.note(`note: run ${runId} did not plan every stack; its plans cannot be applied with --from-plan`);
     return;

@@ -34,10 +34,16 @@ export async function readSavedRun(context: CommandContext, fleet: Fleet, runId:
     if (!run) throw new StackfleetError('E_UNKNOWN_RUN', `no run "${runId}" in ${fleet.stateDir}`, { hint: 'see `stackfleet history` for run ids' });
     const again = { hint: 'plan again with `stackfleet plan --save`, review it, then `stackfleet apply --from-plan <run>`' };
     if (run.command !== 'plan' || run.selection.save !== true) {
-      throw new StackfleetError('E_SAVED_PLAN_MISSING', `run ${runId} is a \`${run.command}\` run without saved plans`, again);
+      throw new StackfleetError('E_SAVED_PLAN_MISSING', `run ${runId} is ${run.command === 'apply' ? 'an' : 'a'} \`${run.command}\` run without saved plans`, again);
     }
     if (run.status !== 'succeeded') {
-      throw new StackfleetError('E_SAVED_PLAN_MISSING', `run ${runId} did not plan every stack (it ${run.status === 'running' ? 'is still running' : `ended ${run.status}`})`, again);
+      // An interrupted or crashed `plan --save` is finished by resume, which keeps saving its plans.
+      const resumable = run.status === 'interrupted' || run.status === 'crashed';
+      throw new StackfleetError(
+        'E_SAVED_PLAN_MISSING',
+        `run ${runId} did not plan every stack (it ${run.status === 'running' ? 'is still running' : `ended ${run.status}`})`,
+        resumable ? { hint: `\`stackfleet resume ${runId}\` finishes planning it; then \`stackfleet apply --from-plan ${runId}\`` } : again,
+      );
     }
     const records = await store.listSavedPlans(runId);
     if (records.length === 0) throw new StackfleetError('E_SAVED_PLAN_MISSING', `run ${runId} has no saved plans left: they were applied`, again);
