@@ -129,7 +129,7 @@ describe('PostgreSQL store', () => {
     } finally {
       await store.close();
     }
-    expect(version()).toBe('4');
+    expect(version()).toBe('5');
   });
 
   it('migrates a fresh database once when several processes open it together', async () => {
