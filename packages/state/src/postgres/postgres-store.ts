@@ -36,6 +36,7 @@ import type {
 import { StackfleetError } from '@stackfleet/core';
 import { isResumableRun, readRunStatus, readThisHost } from '../process-liveness.js';
 import { parseStateKey } from '../state-key.js';
+import { describePgStorageError } from '../storage-errors.js';
 import { applyPgMigrations, latestPgSchemaVersion } from './pg-migrations.js';
 import { acquireLockRow, deleteLockRow, releaseLockRow, renewLockRow, selectLocks } from './pg-locks.js';
 import { deleteOutputs, readOutputs, writeOutputs } from './pg-outputs.js';
@@ -172,7 +173,8 @@ export class PostgresStore implements Store, WorkQueue {
     } catch (error) {
       if (error instanceof StackfleetError) throw error;
       if (connectionErrorCodes.has((error as { code?: string }).code ?? '')) throw this.connectionError(error);
-      throw error;
+      // Out of disk, memory or connections: the run stops and resumes, as with a full local disk.
+      throw describePgStorageError(error, this.where);
     }
   }
 
