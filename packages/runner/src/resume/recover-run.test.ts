@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createStackGraph, type Manifest, type RunRecord } from '@stackfleet/core';
@@ -75,7 +76,22 @@ describe('recoverRun', () => {
     await writeFile(files.outputsFile, '{"ok": true}');
     const recovered = await recoverRun(store, { stateDir, isHolderGone: () => true });
     expect(recovered?.stackRuns.find((row) => row.stack === 'smoke')).toMatchObject({ state: 'succeeded', reason: 'apply completed before the run stopped (exit status recorded)' });
-    expect((await store.getOutputs('smoke'))?.outputs).toEqual({ ok: { value: true, sensitive: false } });
+    expect((await store.getOutputs('smoke'))?.outputs).toEqual({ ok: { value: true, sensitive: true } });
+  });
+
+  it('stores the recovered outputs sealed, since the secrets they may carry are not known yet, and removes the clear-text file', async () => {
+    const { store, stateDir } = await createCrashedRun();
+    const work = stackWorkDir(stateDir, 'r1', 'smoke');
+    await mkdir(work, { recursive: true });
+    const files = completedApplyFiles(work, 'smoke');
+    await writeFile(files.exitFile, '0\n');
+    await writeFile(files.outputsFile, '{"dsn": "postgres://app:s3cret-from-env@db/app", "port": 5432}');
+    await recoverRun(store, { stateDir, isHolderGone: () => true });
+    expect((await store.getOutputs('smoke'))?.outputs).toEqual({
+      dsn: { value: 'postgres://app:s3cret-from-env@db/app', sensitive: true },
+      port: { value: 5432, sensitive: true },
+    });
+    expect(existsSync(files.outputsFile)).toBe(false);
   });
 
   it('says when there is nothing to resume, an unknown run, or a finished one', async () => {

@@ -4,6 +4,7 @@ import {
   stackWorkDir,
   type BuildRunPlanOptions,
   type LockRecord,
+  type Outputs,
   type Manifest,
   type ResumePlan,
   type RunRecord,
@@ -80,7 +81,7 @@ async function recoverRecordedApplies(store: Store, run: RunRecord, rows: StackR
       // The process gate wrote the apply's exit status even though we died before reading it.
       const outputs = await readCompletedApply(options.stateDir, run.id, row.stack);
       if (outputs) {
-        await store.setOutputs(row.stack, outputs, run.id);
+        await store.setOutputs(row.stack, sealAll(outputs), run.id);
         await removeCompletedApplyOutputs(stackWorkDir(options.stateDir, run.id, row.stack), row.stack);
         reason = 'apply completed before the run stopped (exit status recorded)';
       }
@@ -95,6 +96,20 @@ async function recoverRecordedApplies(store: Store, run: RunRecord, rows: StackR
     recovered.push(done);
   }
   return recovered;
+}
+
+/**
+ * Outputs recovered from the file of an apply that finished just before a
+ * crash are all stored sealed: the run's masker, which tells which values
+ * carry a secret, does not exist yet here (secrets are read once the run
+ * continues, and never for a stack that is already done), and a value
+ * stored in clear cannot be taken back. The next apply of the stack stores
+ * them as usual.
+ */
+function sealAll(outputs: Outputs): Outputs {
+  const sealed: Outputs = {};
+  for (const [name, output] of Object.entries(outputs)) sealed[name] = { ...output, sensitive: true };
+  return sealed;
 }
 
 /** The crashed process of this same run still "holds" the lock of a stack it finished: let it go. */
