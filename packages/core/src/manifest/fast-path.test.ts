@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseManifestWithPositions, parseValidManifestFast } from './parse-manifest.js';
+import { ValidationError } from '../errors.js';
+import type { LoadedManifest } from '../model.js';
+import { parseManifest, parseManifestWithPositions } from './parse-manifest.js';
 
 const repoRoot = join(import.meta.dirname, '../../../..');
 
@@ -31,24 +33,83 @@ stacks:
         line two
 `;
 
-describe('the fast path of parseManifest', () => {
+/** The problems (with locations) a parser reports for `text`, or the manifest and a few locations when it parses. */
+function outcome(parse: (text: string, source: string) => LoadedManifest, text: string, paths: string[]): unknown {
+  try {
+    const loaded = parse(text, 'stacks.yaml');
+    return { manifest: loaded.manifest, locations: paths.map((path) => loaded.locate(path)) };
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return error.problems;
+  }
+}
+
+// Problems deep in stacks, through anchors, aliases, merge keys, comments, flow and block styles.
+const withProblems = `version: 1
+x-defaults: &defaults
+  runner: command
+  commands: { apply: "true" }
+x-list: &deps [a, nowhere]
+stacks:
+  a:
+    <<: *defaults
+    path: a
+    timeout: 5 parsecs
+  b: # a comment
+    &bmap
+    runner: command
+    path: b
+    dependsOn:
+      - a
+      - stack: missing
+        outputs: { x: 1 }
+    env: { OK: "\${{ vars.nope }}" }
+  c:
+    path: c
+    runner: command
+    commands: { apply: "true" }
+    dependsOn: *deps
+  d: { path: d, runner: nope, dependsOn: [b, c, d] }
+  e:
+    - not a map
+  f:
+    runner: command
+    path: f
+    commands:
+      apply: "true"
+    retries: { attempts: 2, on: ["(a"] }
+    after: [ghost]
+  g: *bmap
+`;
+
+function generatedFleet(count: number): string {
+  const lines = ['version: 1', 'stacks:'];
+  for (let index = 0; index < count; index += 1) {
+    const deps = index === 0 ? '' : `s${index - 1}${index % 7 === 0 ? ', ghost' : ''}`;
+    lines.push(`  s${index}:`, `    runner: ${index % 11 === 0 ? 'nope' : 'command'}`, `    path: s${index}`, `    dependsOn: [${deps}]`, '    commands: { apply: "true" }');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('parseManifest', () => {
   it.each([
     ['the example fleet', readFileSync(join(repoRoot, 'stacks.yaml'), 'utf8')],
     ['anchors, merges and every scalar kind', anchors],
-  ])('gives exactly the positional parser\'s manifest for %s', (_name, text) => {
-    const fast = parseValidManifestFast(text, 'stacks.yaml');
-    expect(fast).toBeDefined();
-    expect(fast?.manifest).toEqual(parseManifestWithPositions(text, 'stacks.yaml').manifest);
-    // Locations are computed on demand and match the positional parser.
-    expect(fast?.locate('stacks.b.dependsOn[0]')).toEqual(parseManifestWithPositions(text, 'stacks.yaml').locate('stacks.b.dependsOn[0]'));
+  ])('gives exactly the positional parser\'s manifest and locations for %s', (_name, text) => {
+    const paths = ['stacks.b.dependsOn[0]', 'stacks.a.runner', 'stacks.b.env.N', 'stacks.c.files["x.txt"]', 'variables.octal', 'stacks.b', 'stacks.zzz.path'];
+    expect(outcome(parseManifest, text, paths)).toEqual(outcome(parseManifestWithPositions, text, paths));
   });
 
   it.each([
-    ['a duplicate key', 'version: 1\nstacks:\n  a: { path: a, runner: command, commands: { apply: "true" } }\n  a: { path: b, runner: command, commands: { apply: "true" } }\n'],
+    ['anchors, aliases, merges, comments, flow and block styles', withProblems],
+    ['a generated fleet of 300 stacks', generatedFleet(300)],
     ['a schema problem', 'version: 1\nstacks:\n  a: { path: a, runner: nope }\n'],
     ['a rule problem', 'version: 1\nstacks:\n  a: { path: a, runner: command, commands: { apply: "true" }, dependsOn: [zzz] }\n'],
+    ['a duplicate key', 'version: 1\nstacks:\n  a: { path: a, runner: command, commands: { apply: "true" } }\n  a: { path: b, runner: command, commands: { apply: "true" } }\n'],
     ['invalid YAML', 'version: 1\nstacks: [unclosed\n'],
-  ])('leaves %s to the positional parser', (_name, text) => {
-    expect(parseValidManifestFast(text, 'stacks.yaml')).toBeUndefined();
+  ])('reports exactly the positional parser\'s problems, located the same, for %s', (_name, text) => {
+    const problems = outcome(parseManifest, text, []);
+    expect(Array.isArray(problems) && problems.length).toBeGreaterThan(0);
+    expect(problems).toEqual(outcome(parseManifestWithPositions, text, []));
   });
 });

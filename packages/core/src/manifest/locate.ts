@@ -26,6 +26,8 @@ export type ManifestLocator = (keyPath: string | readonly KeySegment[], target?:
 interface FoundNodes {
   key?: Node;
   value?: Node | null;
+  /** Every segment was found. */
+  complete?: boolean;
 }
 
 /**
@@ -41,13 +43,20 @@ export function buildLocator(document: Document, lineCounter: LineCounter, file:
   return (keyPath, target = 'auto') => {
     const segments = typeof keyPath === 'string' ? parseKeyPath(keyPath) : keyPath;
     if (segments === undefined) return undefined;
-    const { key, value } = findNodes(document, segments);
-    const keyOffset = key?.range?.[0];
-    const valueOffset = value?.range?.[0];
-    const preferKey = target === 'key' || (target === 'auto' && !isOnKeyLine(value));
-    const offset = preferKey ? (keyOffset ?? valueOffset) : (valueOffset ?? keyOffset);
-    return toLocation(offset ?? 0);
+    return toLocation(locateOffset(document, segments, target).offset ?? 0);
   };
+}
+
+/**
+ * The offset `buildLocator` points at for `segments` in `document`, and
+ * whether every segment was found (else it is the deepest part that exists).
+ */
+export function locateOffset(document: Document, segments: readonly KeySegment[], target: LocateTarget): { offset: number | undefined; complete: boolean } {
+  const { key, value, complete } = findNodes(document, segments);
+  const keyOffset = key?.range?.[0];
+  const valueOffset = value?.range?.[0];
+  const preferKey = target === 'key' || (target === 'auto' && !isOnKeyLine(value));
+  return { offset: preferKey ? (keyOffset ?? valueOffset) : (valueOffset ?? keyOffset), complete: complete === true };
 }
 
 function isOnKeyLine(node: Node | null | undefined): boolean {
@@ -91,7 +100,7 @@ function findNodes(document: Document, segments: readonly KeySegment[]): FoundNo
       return found;
     }
   }
-  return found;
+  return { ...found, complete: true };
 }
 
 /** The text of a map key as it appears in the data, or undefined for complex keys. */

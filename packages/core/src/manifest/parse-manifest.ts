@@ -7,66 +7,48 @@ import { createSuggester, MANIFEST_RULES } from './rules/index.js';
 // Enough for any hand-written file; generated fleets with thousands of typos stay fast.
 const SUGGESTION_LIMIT = 50;
 import { parseYamlSource } from './yaml-source.js';
-import { parseYamlFast } from './fast-yaml.js';
+import { parseYamlFast, type FastYaml } from './fast-yaml.js';
+import { buildSpanLocator } from './span-locator.js';
 import { isWithinAliasLimits, mayHoldAliases } from './alias-limits.js';
 import type { ManifestLocator } from './locate.js';
 
 /**
- * Parses and validates `stacks.yaml`: YAML with positions, then the schema,
- * then normalization, then every rule. Collects all problems before failing.
+ * Parses and validates `stacks.yaml`: YAML, then the schema, then
+ * normalization, then every rule. Collects all problems before failing.
  *
  * @param text the file's content
  * @param source the path printed in messages, e.g. `stacks.yaml`
  * @throws ValidationError with every problem found
  */
 export function parseManifest(text: string, source: string): LoadedManifest {
-  return parseValidManifestFast(text, source) ?? parseManifestWithPositions(text, source);
+  const fast = parseYamlFast(text, true);
+  // Aliases are shared references here: cheap to hold, ruinous to walk. Over
+  // the limits (or for YAML the fast parser rejects, or an empty file), the
+  // positional path says which alias and where.
+  if (fast === undefined || fast.data === undefined || fast.data === null || (mayHoldAliases(text) && !isWithinAliasLimits(fast.data))) {
+    return parseManifestWithPositions(text, source);
+  }
+  return checkManifest(fast.data, source, locateFastManifest(text, source, fast), []);
 }
 
 /**
- * The common case, a valid manifest, without building the positional node
- * tree: fast YAML to plain data, then the very same schema, normalization and
- * rules. Locations are only needed to report problems, so the first problem
- * (or a YAML the fast parser rejects) sends the file down the positional path,
- * which reports everything with file:line:col. `locate` parses positions on
- * first use.
+ * The common case, without building the positional node tree of the whole
+ * file: fast YAML to plain data (which also rejects duplicate keys), then
+ * the schema, normalization and rules, once. Problems are located from the
+ * few lines around each (`buildSpanLocator`), and a full positional parse
+ * happens at most once, only when that cannot tell. The loaded manifest's
+ * `locate` works the same way.
  */
-export function parseValidManifestFast(text: string, source: string): LoadedManifest | undefined {
-  const fast = parseYamlFast(text);
-  if (fast === undefined || fast.data === undefined || fast.data === null) return undefined;
-  // Aliases are shared references here: cheap to hold, ruinous to walk. Over
-  // the limits, the positional path says which alias and where.
-  if (mayHoldAliases(text) && !isWithinAliasLimits(fast.data)) return undefined;
-  const noLocation: ManifestLocator = () => undefined;
-  const schema = checkManifestSchema(fast.data, noLocation);
-  if (schema.problems.length > 0 || schema.raw === undefined) return undefined;
-  const manifest = normalizeManifest(schema.raw, source);
-  const context = {
-    manifest,
-    locate: noLocation,
-    suggest: createSuggester(0),
-    declared: {
-      stacks: new Set(schema.declared.stacks),
-      contexts: new Set(schema.declared.contexts),
-      repos: new Set(schema.declared.repos),
-    },
-  };
-  for (const rule of MANIFEST_RULES) if (rule(context).length > 0) return undefined;
-  let locator: ManifestLocator | undefined;
-  return {
-    manifest,
-    locate: (keyPath) => {
-      locator ??= parseYamlSource(text, source).locate;
-      return locator(keyPath);
-    },
-  };
+function locateFastManifest(text: string, source: string, fast: FastYaml): ManifestLocator {
+  let full: ManifestLocator | undefined;
+  return buildSpanLocator(text, source, fast, () => (full ??= parseYamlSource(text, source).locate));
 }
 
 export function parseManifestWithPositions(text: string, source: string): LoadedManifest {
   const yaml = parseYamlSource(text, source);
   if (yaml.problems.some((problem) => problem.code === 'E_YAML')) throw new ValidationError(sortProblems(yaml.problems));
-  const problems: Problem[] = yaml.problems.slice();
   if (yaml.data === undefined || yaml.data === null) {
+    const problems: Problem[] = yaml.problems.slice();
     problems.push({
       code: 'E_TYPE',
       message: 'the manifest is empty',
@@ -75,13 +57,18 @@ export function parseManifestWithPositions(text: string, source: string): Loaded
     });
     throw new ValidationError(problems);
   }
-  const schema = checkManifestSchema(yaml.data, yaml.locate);
+  return checkManifest(yaml.data, source, yaml.locate, yaml.problems.slice());
+}
+
+/** Schema, normalization and every rule on parsed data; throws with `problems` and every one found. */
+function checkManifest(data: unknown, source: string, locate: ManifestLocator, problems: Problem[]): LoadedManifest {
+  const schema = checkManifestSchema(data, locate);
   appendAll(problems, schema.problems);
   if (schema.raw === undefined) throw new ValidationError(sortProblems(problems));
   const manifest = normalizeManifest(schema.raw, source);
   const context = {
     manifest,
-    locate: yaml.locate,
+    locate,
     suggest: createSuggester(SUGGESTION_LIMIT),
     declared: {
       stacks: new Set(schema.declared.stacks),
@@ -91,7 +78,7 @@ export function parseManifestWithPositions(text: string, source: string): Loaded
   };
   for (const rule of MANIFEST_RULES) appendAll(problems, rule(context));
   if (problems.length > 0) throw new ValidationError(sortProblems(problems));
-  return { manifest, locate: (keyPath) => yaml.locate(keyPath) };
+  return { manifest, locate: (keyPath) => locate(keyPath) };
 }
 
 /** File order, then key path, then code: stable output whatever order rules ran in. */
