@@ -218,8 +218,9 @@ function cycles(random, scale) {
     const deps = [];
     for (let back = 1; back <= 8 && index - back >= 0; back += 1) deps.push(`s${index - back}`);
     if (index === 0 || random.chance(2 / count)) deps.push(`s${random.int(count)}`);
-    const ref = random.chance(0.01) ? `\n    env: { X: "\${{ stacks.s${random.int(count)}.outputs.o }}" }` : '';
-    lines.push(`  s${index}: { runner: command, path: ., dependsOn: [${deps.join(', ')}], commands: { apply: "true" } }${ref}`);
+    // Inside the flow map: on a line of its own it made every large fleet invalid YAML.
+    const ref = random.chance(0.01) ? `, env: { X: "\${{ stacks.s${random.int(count)}.outputs.o }}" }` : '';
+    lines.push(`  s${index}: { runner: command, path: ., dependsOn: [${deps.join(', ')}], commands: { apply: "true" }${ref} }`);
   }
   return `${lines.join('\n')}\n`;
 }
