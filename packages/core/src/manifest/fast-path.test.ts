@@ -107,6 +107,10 @@ describe('parseManifest', () => {
     ['a rule problem', 'version: 1\nstacks:\n  a: { path: a, runner: command, commands: { apply: "true" }, dependsOn: [zzz] }\n'],
     ['a duplicate key', 'version: 1\nstacks:\n  a: { path: a, runner: command, commands: { apply: "true" } }\n  a: { path: b, runner: command, commands: { apply: "true" } }\n'],
     ['invalid YAML', 'version: 1\nstacks: [unclosed\n'],
+    // js-yaml merges a list as a map of its indexes; the positional parser refuses it.
+    ['a merge of a list, and another problem', 'version: 1\nvariables:\n  a0: &a0 ["x", "y"]\n  a1: {<<: *a0}\nstacks:\n  bad: 3\n'],
+    // An empty explicit key is "null" to js-yaml, "" to the positional parser.
+    ['an empty explicit key', 'version: 1\nstacks:\n  a: { path: a, runner: command, commands: { apply: "true" } }\n? \n'],
   ])('reports exactly the positional parser\'s problems, located the same, for %s', (_name, text) => {
     const problems = outcome(parseManifest, text, []);
     expect(Array.isArray(problems) && problems.length).toBeGreaterThan(0);

@@ -28,7 +28,31 @@ export function parseManifest(text: string, source: string): LoadedManifest {
   if (fast === undefined || fast.data === undefined || fast.data === null || (mayHoldAliases(text) && !isWithinAliasLimits(fast.data))) {
     return parseManifestWithPositions(text, source);
   }
+  if (mayHoldAliases(text) || text.includes('<<') || EXPLICIT_KEY.test(text)) return parseSharingManifest(text, source, fast.data);
   return checkManifest(fast.data, source, locateFastManifest(text, source, fast), []);
+}
+
+// `? key` (explicit, possibly empty or complex keys): the two parsers name such keys differently.
+const EXPLICIT_KEY = /(?:^|[\s,[{])\?(?:\s|$)/m;
+
+/**
+ * With aliases, merge keys or explicit keys, js-yaml accepts some files the
+ * positional parser rejects (it merges a list as a map of its indexes) or
+ * reads them differently (a `?` key without text is "null" there, "" in the
+ * positional parser's data): such a file is
+ * checked on js-yaml's data only to accept it when valid, and any problem
+ * sends it through the positional parser, which has the last word.
+ */
+function parseSharingManifest(text: string, source: string, data: unknown): LoadedManifest {
+  let loaded: LoadedManifest;
+  try {
+    loaded = checkManifest(data, source, () => undefined, []);
+  } catch (error) {
+    if (error instanceof ValidationError) return parseManifestWithPositions(text, source);
+    throw error;
+  }
+  let locator: ManifestLocator | undefined;
+  return { manifest: loaded.manifest, locate: (keyPath) => (locator ??= parseYamlSource(text, source).locate)(keyPath) };
 }
 
 /**
