@@ -6,7 +6,8 @@ import {
 import { readChangedFiles, type ChangedFiles } from '../changes/read-changed-files.js';
 import { readCommitSha } from '../git/resolve-commit.js';
 import { GitCommandError, runGit } from '../git/run-git.js';
-import { readModuleFiles, type ModuleFileIndex } from '../modules/read-module-files.js';
+import { grepConfigLines, type ConfigLines } from '../modules/grep-config-lines.js';
+import type { ModuleFileIndex } from '../modules/read-module-files.js';
 import { readModuleSources } from '../modules/read-module-sources.js';
 import { selectRelevantModuleDirs } from '../modules/select-relevant-module-dirs.js';
 import { checkoutRepos, type CheckedOutRepos } from '../repos/checkout-repos.js';
@@ -158,6 +159,20 @@ async function detectInCheckouts(loaded: LoadedManifest, checkout: CheckedOutRep
     changes[repo.name] = result.files;
   }
 
+  // Module lookups read every .tf file of a changed repo; started now, that
+  // git grep runs while the manifest at base is parsed and compared, and it
+  // also answers the variable declarations.
+  const configLines = new Map<string, Promise<ConfigLines>>();
+  const grepConfigLinesOnce = (gitRoot: string): Promise<ConfigLines> => {
+    const started = configLines.get(gitRoot) ?? grepConfigLines(gitRoot);
+    configLines.set(gitRoot, started);
+    return started;
+  };
+  // Not awaited here; a failure surfaces where the module lookup awaits it.
+  if (own.files.length > 0 && Object.values(manifest.stacks).some((stack) => stack.repo === undefined)) {
+    grepConfigLinesOnce(rootDir).catch(() => undefined);
+  }
+
   const manifestChanged = changes[''].some((file) => file.path === manifestPath || file.oldPath === manifestPath);
   const previousManifest = manifestChanged
     ? await readManifestAtBase(rootDir, own.base, toPosix(relative(rootDir, manifestAbsolute)), options, notes)
@@ -170,7 +185,7 @@ async function detectInCheckouts(loaded: LoadedManifest, checkout: CheckedOutRep
     ? readStackDeclarations(manifest, listVariablesToCheck(inputChanges, manifest), (repo) => {
       const gitRoot = repo === '' ? rootDir : checkout.dirs[repo];
       return gitRoot === undefined ? undefined : { gitRoot, prefix: repo === '' ? prefix : '' };
-    })
+    }, (gitRoot) => configLines.get(gitRoot))
     : Promise.resolve(undefined);
 
   const modules: Record<string, ModuleSource[]> = {};
@@ -185,7 +200,7 @@ async function detectInCheckouts(loaded: LoadedManifest, checkout: CheckedOutRep
     const gitRoot = repo === '' ? rootDir : repoDir;
     if (!moduleFiles.has(repo)) {
       const changedPaths = (repo === '' ? own.files : changes[repo]!).flatMap((file) => file.oldPath ? [file.path, file.oldPath] : [file.path]);
-      moduleFiles.set(repo, readModuleFiles(gitRoot).then((index) => selectRelevantModuleDirs(gitRoot, index, changedPaths)));
+      moduleFiles.set(repo, grepConfigLinesOnce(gitRoot).then((lines) => selectRelevantModuleDirs(gitRoot, lines.moduleFiles, changedPaths)));
     }
     // Only module chains that can reach a changed file are parsed.
     const candidates = await moduleFiles.get(repo)!;

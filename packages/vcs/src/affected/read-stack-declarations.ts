@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { DeclaredVariables, Manifest } from '@stackfleet/core';
+import type { ConfigLines } from '../modules/grep-config-lines.js';
 import { readDeclaredVariables } from '../modules/read-declared-variables.js';
 
 /** Where a repo's stacks are on disk: its git root, and the manifest's directory inside it for repo `''`. */
@@ -9,8 +10,14 @@ export type RepoRoot = (repo: string) => { gitRoot: string; prefix: string } | u
  * Reads, for each terraform/tofu stack asked about (`listVariablesToCheck`),
  * which of its changed variables its configuration declares. A repository
  * that cannot be read leaves its stacks unknown: every variable counts then.
+ * `configLinesOf` gives a repository's shared grep when one is under way.
  */
-export async function readStackDeclarations(manifest: Manifest, questions: ReadonlyMap<string, readonly string[]>, rootOf: RepoRoot): Promise<DeclaredVariables> {
+export async function readStackDeclarations(
+  manifest: Manifest,
+  questions: ReadonlyMap<string, readonly string[]>,
+  rootOf: RepoRoot,
+  configLinesOf: (gitRoot: string) => Promise<ConfigLines> | undefined = () => undefined,
+): Promise<DeclaredVariables> {
   const byRepo = new Map<string, Map<string, string[]>>();
   const dirOf = new Map<string, string>();
   for (const [stack, names] of questions) {
@@ -26,7 +33,7 @@ export async function readStackDeclarations(manifest: Manifest, questions: Reado
   const answers = new Map<string, Map<string, Set<string>>>();
   await Promise.all([...byRepo].map(async ([gitRoot, asked]) => {
     try {
-      answers.set(gitRoot, await readDeclaredVariables(gitRoot, asked));
+      answers.set(gitRoot, await readDeclaredVariables(gitRoot, asked, configLinesOf(gitRoot)));
     } catch {
       // Unknown: every variable counts for these stacks (over-including is the safe side).
     }

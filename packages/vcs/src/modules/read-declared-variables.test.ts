@@ -1,6 +1,8 @@
 import { createGitSandbox, type GitSandbox } from '@stackfleet/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
+import { grepConfigLines } from './grep-config-lines.js';
 import { readDeclaredVariables } from './read-declared-variables.js';
+import { readModuleFiles } from './read-module-files.js';
 
 let sandbox: GitSandbox | undefined;
 afterEach(async () => { await sandbox?.cleanup(); sandbox = undefined; });
@@ -10,7 +12,7 @@ describe('readDeclaredVariables', () => {
     sandbox = await createGitSandbox({ repos: { infra: { files: {
       'net/main.tf': 'variable "environment" {\n  type = string\n}\nvariable region {}\n',
       'dns/main.tf': '/*\nvariable "environment" {}\n*/\nresource "terraform_data" "z" {\n  input = <<EOT\nvariable "region" {\nEOT\n}\n',
-      'dns/modules/inner/main.tf': 'variable "environment" {}\n',
+      'dns/modules/inner/main.tf': 'variable "environment" {}\nmodule "leaf" {\n  source = "../leaf"\n}\n',
       'json/main.tf.json': '{ "variable": { "environment": { "type": "string" } } }\n',
       'tofu/main.tofu': '  variable "region"{\n}\n',
       'main.tf': 'variable "environment" {}\n',
@@ -42,5 +44,13 @@ describe('readDeclaredVariables', () => {
     expect(Object.fromEntries([...limited].map(([dir, names]) => [dir, [...names].sort()]))).toEqual({
       net: ['environment', 'region'], dns: [], json: ['environment'], tofu: ['region'], new: ['environment'], missing: [],
     });
+    // From the grep shared with module lookups: same answers, and its module files are readModuleFiles'.
+    const lines = grepConfigLines(repo);
+    const shared = await readDeclaredVariables(repo, questions, lines);
+    expect(Object.fromEntries([...shared].map(([dir, names]) => [dir, [...names].sort()]))).toEqual({
+      net: ['environment', 'region'], dns: [], json: ['environment'], tofu: ['region'], new: ['environment'], missing: [],
+    });
+    expect((await lines).moduleFiles).toEqual(await readModuleFiles(repo));
+    expect([...(await lines).moduleFiles.keys()]).toEqual(['dns/modules/inner']);
   });
 });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { GitCommandError, runGit } from '../git/run-git.js';
+import { CONFIG_FILES, type ConfigLines } from './grep-config-lines.js';
 import { loadHclParser } from './load-hcl-parser.js';
 
-const CONFIG_FILES = ['*.tf', '*.tofu', '*.tf.json', '*.tofu.json'];
 // Pathspecs travel in argv; a few thousand short paths stay far below its limit.
 const MAX_DIRECTORY_PATHSPECS = 2000;
 
@@ -23,23 +23,22 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
  *
  * @param repoDir the repository's root
  * @param questions repo-relative stack directory -> variable names to check
+ * @param configLines the repository's `grepConfigLines`, when it is read anyway
+ *   for module sources: then no grep of its own
  * @returns repo-relative stack directory -> the names it declares (an empty set when none)
  */
-export async function readDeclaredVariables(repoDir: string, questions: ReadonlyMap<string, readonly string[]>): Promise<Map<string, Set<string>>> {
+export async function readDeclaredVariables(
+  repoDir: string,
+  questions: ReadonlyMap<string, readonly string[]>,
+  configLines?: Promise<ConfigLines>,
+): Promise<Map<string, Set<string>>> {
   const declared = new Map<string, Set<string>>([...questions.keys()].map((dir) => [dir, new Set<string>()]));
   const names = [...new Set([...questions.values()].flat())];
   if (names.length === 0) return declared;
   const alternatives = names.map(escapeRegExp).join('|');
-  // One pass (it is most of the cost): declaration lines, or `"variable"` for
-  // JSON files (a .tf file matching only that is read and ruled out). Limited
-  // to the stacks' directories when they are a few thousand at most: reading
-  // 20,000 files instead of a 100,000-file monorepo halves the time.
-  const dirs = [...questions.keys()];
-  const byDirectory = dirs.length <= MAX_DIRECTORY_PATHSPECS && !dirs.includes('.');
-  const candidates = (await grepFiles(repoDir, [
-    '-E', '-e', `^[[:space:]]*variable[[:space:]]+"?(${alternatives})"?[[:space:]]*\\{`, '-e', '"variable"',
-    '--', ...(byDirectory ? dirs : CONFIG_FILES),
-  ])).filter((path) => CONFIG_FILES.some((pattern) => path.endsWith(pattern.slice(1))));
+  const candidates = configLines
+    ? selectCandidates(await configLines, new RegExp(`^\\s*variable\\s+"?(${alternatives})"?\\s*\\{`))
+    : await grepCandidates(repoDir, [...questions.keys()], alternatives);
   await Promise.all(candidates.map(async (path) => {
     const dir = posix.dirname(path);
     const asked = questions.get(dir);
@@ -50,6 +49,27 @@ export async function readDeclaredVariables(repoDir: string, questions: Readonly
     for (const name of asked) if (found.has(name)) declared.get(dir)!.add(name);
   }));
   return declared;
+}
+
+/** Files with a declaration-shaped line for one of the names, or `"variable"` (JSON), from the shared grep. */
+function selectCandidates(lines: ConfigLines, declaration: RegExp): string[] {
+  const candidates: string[] = [];
+  for (const [path, found] of lines.variableLines) {
+    if (found.some((line) => declaration.test(line) || line.includes('"variable"'))) candidates.push(path);
+  }
+  return candidates;
+}
+
+async function grepCandidates(repoDir: string, dirs: string[], alternatives: string): Promise<string[]> {
+  // One pass (it is most of the cost): declaration lines, or `"variable"` for
+  // JSON files (a .tf file matching only that is read and ruled out). Limited
+  // to the stacks' directories when they are a few thousand at most: reading
+  // 20,000 files instead of a 100,000-file monorepo halves the time.
+  const byDirectory = dirs.length <= MAX_DIRECTORY_PATHSPECS && !dirs.includes('.');
+  return (await grepFiles(repoDir, [
+    '-E', '-e', `^[[:space:]]*variable[[:space:]]+"?(${alternatives})"?[[:space:]]*\\{`, '-e', '"variable"',
+    '--', ...(byDirectory ? dirs : CONFIG_FILES),
+  ])).filter((path) => CONFIG_FILES.some((pattern) => path.endsWith(pattern.slice(1))));
 }
 
 function readTextOrEmpty(path: string): string {

@@ -15,16 +15,20 @@ export async function readModuleFiles(repoDir: string): Promise<ModuleFileIndex>
       { cwd: repoDir },
     );
     const index: ModuleFileIndex = new Map();
-    for (const path of out.split('\0')) {
-      if (!path) continue;
-      const slash = path.lastIndexOf('/');
-      const dir = slash === -1 ? '.' : path.slice(0, slash);
-      index.set(dir, [...(index.get(dir) ?? []), path.slice(slash + 1)]);
-    }
+    for (const path of out.split('\0')) if (path) addModuleFile(index, path);
     return index;
   } catch (error) {
     // git grep exits 1 when nothing matches.
     if (error instanceof GitCommandError && error.exitCode === 1 && error.stderr.trim() === '') return new Map();
     throw error;
   }
+}
+
+/** Adds a repo-relative file to the index under its directory. */
+export function addModuleFile(index: ModuleFileIndex, path: string): void {
+  const slash = path.lastIndexOf('/');
+  const dir = slash === -1 ? '.' : path.slice(0, slash);
+  const names = index.get(dir);
+  if (names) names.push(path.slice(slash + 1));
+  else index.set(dir, [path.slice(slash + 1)]);
 }
