@@ -2,8 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ContextSpec, Manifest, RunnerKind, StackSpec } from '../model.js';
 import { resolveStack } from '../resolve/resolve-stack.js';
-import { compareManifestInputs } from './compare-stack-inputs.js';
-import { listTopLevelVariableEdits } from './list-top-level-variable-edits.js';
 import { selectAffectedStacks } from './select-affected-stacks.js';
 
 /**
@@ -151,51 +149,6 @@ describe('affected on resolved inputs (property)', () => {
     );
   }, 60_000);
 });
-
-describe('an edit of top-level variables only (property)', () => {
-  it('resolving each stack once gives the same differences as resolving it at base and at head', () => {
-    let derived = 0;
-    fc.assert(
-      fc.property(
-        fc.noBias(parts), fc.subarray([...VARIABLES]),
-        fc.tuple(...VARIABLES.map(() => fc.option(fc.constantFrom('dev', 'staging', 1, { team: 'x' }), { nil: undefined }))),
-        (generated, plain, edits) => {
-          // No template reads the `plain` variables: an edit of only those takes the shortcut.
-          const baseParts = dropTemplatesReading(generated, plain);
-          const previous = buildManifest(baseParts);
-          const variables = { ...baseParts.variables };
-          edits.forEach((value, index) => {
-            if (value === undefined) return;
-            if (value === 1 && index % 2 === 0) delete variables[VARIABLES[index]!];
-            else variables[VARIABLES[index]!] = value;
-          });
-          const current = buildManifest({ ...baseParts, variables });
-          if (listTopLevelVariableEdits(previous, current) !== undefined) derived += 1;
-          // A context that attaches to nothing: no stack's inputs change, but the shortcut is off.
-          const spare: ContextSpec = {
-            name: 'spare', priority: 100, attachTo: { labels: ['nothing'] }, vars: {}, env: {}, secrets: {}, files: {}, hooks: {},
-          };
-          const resolvedTwice = compareManifestInputs(previous, { ...current, contexts: { ...current.contexts, spare } });
-          expect(compareManifestInputs(previous, current)).toEqual(resolvedTwice);
-        },
-      ),
-      { numRuns: 300 },
-    );
-    // The shortcut must actually be exercised for this property to mean anything.
-    expect(derived).toBeGreaterThan(30);
-  }, 60_000);
-});
-
-/** `parts` with every template string that mentions one of `names` replaced by a literal. */
-function dropTemplatesReading(from: Parts, names: readonly string[]): Parts {
-  const drop = (value: unknown): unknown => {
-    if (typeof value === 'string') return value.includes('${{') && names.some((name) => value.includes(name)) ? 'fixed' : value;
-    if (Array.isArray(value)) return value.map(drop);
-    if (value === null || typeof value !== 'object') return value;
-    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, drop(child)]));
-  };
-  return drop(from) as Parts;
-}
 
 /** Equal content, whatever order map keys were written in. */
 function isSame(left: unknown, right: unknown): boolean {

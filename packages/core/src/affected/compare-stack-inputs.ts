@@ -1,8 +1,7 @@
 import { isStackfleetError } from '../errors.js';
 import type { Manifest } from '../model.js';
 import { isDeepEqual } from './deep-equal.js';
-import { listTopLevelVariableEdits } from './list-top-level-variable-edits.js';
-import { replaceTopLevelVariables, resolveStackInputs, type StackInputs } from './stack-inputs.js';
+import { resolveStackInputs, type StackInputs } from './stack-inputs.js';
 
 /** One input of a stack that differs between two manifest versions. */
 export interface InputDifference {
@@ -31,29 +30,18 @@ export interface ManifestInputChanges {
  * Resolves every stack's inputs (`resolveStackInputs`) in both manifests and
  * compares them. When `variables`, `contexts` and `repos` are equal, only
  * stacks whose own definition differs can have different inputs, so only
- * those are resolved. When only top-level `variables` differ (and no
- * template reads an edited one), a stack whose definition is equal is
- * resolved once: its base inputs are its current ones with the edited
- * variables swapped back (`replaceTopLevelVariables`).
+ * those are resolved.
  */
 export function compareManifestInputs(previous: Manifest, current: Manifest): ManifestInputChanges {
   const sharedEqual = isDeepEqual(previous.variables, current.variables)
     && isDeepEqual(previous.contexts, current.contexts) && isDeepEqual(previous.repos, current.repos);
-  // Only top-level variables edited (the common case: `environment: dev -> staging`):
-  // an unchanged stack is resolved once, its base inputs derived from it.
-  const variableEdits = sharedEqual ? undefined : listTopLevelVariableEdits(previous, current);
   const names = Object.keys(current.stacks).sort();
   const changed = new Map<string, InputDifference[]>();
   for (const name of names) {
     const before = previous.stacks[name];
     if (before === undefined) continue;
-    const unchanged = (sharedEqual || variableEdits !== undefined) && isDeepEqual(before, current.stacks[name]);
-    if (sharedEqual && unchanged) continue;
-    const after = tryResolve(current, name);
-    // A stack that does not resolve now is resolved at base too: the error decides `--why`.
-    const differences = unchanged && variableEdits !== undefined && typeof after !== 'string'
-      ? diffInputs(replaceTopLevelVariables(current, name, after, previous.variables, variableEdits), after)
-      : diffInputs(tryResolve(previous, name), after);
+    if (sharedEqual && isDeepEqual(before, current.stacks[name])) continue;
+    const differences = diffInputs(tryResolve(previous, name), tryResolve(current, name));
     if (differences.length > 0) changed.set(name, differences);
   }
   return {

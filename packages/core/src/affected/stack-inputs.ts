@@ -1,5 +1,5 @@
 import { renderTemplate, renderValue, type TemplateScope } from '../interpolation/render-template.js';
-import type { Manifest, SecretSource, StackSpec } from '../model.js';
+import type { Manifest, SecretSource } from '../model.js';
 import { collectResolutionLayers, concatenateHooks, mergeLayers } from '../resolve/layers.js';
 import { resolveVariables } from '../resolve/resolve-variables.js';
 import { requireStack } from '../resolve/upstream-inputs.js';
@@ -63,7 +63,7 @@ export function resolveStackInputs(manifest: Manifest, name: string): StackInput
   const env = mergeLayers(layers, (layer) => layer.env, 'env');
   const mapped = new Set(stack.dependsOn.flatMap((dependency) => Object.values(dependency.outputs)));
   for (const [variable, value] of Object.entries(vars)) {
-    const via = viaOf(stack, variable);
+    const via = stack.runner === 'command' ? variable : `TF_VAR_${variable}`;
     if (Object.hasOwn(env, via) || mapped.has(via)) continue;
     inputs.set(key('variable', variable), { label: `variable ${variable}`, value, variable, via });
   }
@@ -88,42 +88,4 @@ export function resolveStackInputs(manifest: Manifest, name: string): StackInput
     inputs.set(key('upstream', dependency.stack), { label: `dependsOn ${dependency.stack}`, value: { outputs, mock } });
   }
   return inputs;
-}
-
-/** The env name a variable reaches the stack under: `TF_VAR_environment` for terraform/tofu. */
-function viaOf(stack: StackSpec, variable: string): string {
-  return stack.runner === 'command' ? variable : `TF_VAR_${variable}`;
-}
-
-/**
- * A stack's inputs with other top-level `variables`, derived from its inputs
- * with the current ones instead of resolving it again: only the entries of
- * `names` can change, and only where no context or stack `vars` overrides
- * the variable and no `env` or output mapping hides it (the rules of
- * `resolveStackInputs`). Exact only when no template reads any of `names`
- * and their values hold no template (see `listTopLevelVariableEdits`).
- */
-export function replaceTopLevelVariables(
-  manifest: Manifest,
-  name: string,
-  inputs: StackInputs,
-  variables: Record<string, unknown>,
-  names: readonly string[],
-): StackInputs {
-  const stack = requireStack(manifest, name);
-  const layers = collectResolutionLayers(manifest, stack);
-  const overriding = layers.slice(1);
-  const mapped = new Set(stack.dependsOn.flatMap((dependency) => Object.values(dependency.outputs)));
-  const replaced: StackInputs = new Map(inputs);
-  for (const variable of names) {
-    if (overriding.some((layer) => Object.hasOwn(layer.vars, variable))) continue;
-    const via = viaOf(stack, variable);
-    if (mapped.has(via) || layers.some((layer) => Object.hasOwn(layer.env, via))) continue;
-    if (Object.hasOwn(variables, variable)) {
-      replaced.set(key('variable', variable), { label: `variable ${variable}`, value: variables[variable], variable, via });
-    } else {
-      replaced.delete(key('variable', variable));
-    }
-  }
-  return replaced;
 }
