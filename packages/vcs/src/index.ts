@@ -11,6 +11,8 @@ export { readModuleSources } from './modules/read-module-sources.js';
 export type { ReadModuleSourcesOptions } from './modules/read-module-sources.js';
 export { readModuleFiles } from './modules/read-module-files.js';
 export { readDeclaredVariables } from './modules/read-declared-variables.js';
+export { grepConfigLines } from './modules/grep-config-lines.js';
+export type { ConfigLines } from './modules/grep-config-lines.js';
 export type { ModuleFileIndex } from './modules/read-module-files.js';
 export { detectAffectedStacks } from './affected/detect-affected-stacks.js';
 export type { AffectedStacks, DetectAffectedOptions } from './affected/detect-affected-stacks.js';
