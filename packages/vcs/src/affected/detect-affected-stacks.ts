@@ -162,9 +162,11 @@ async function detectInCheckouts(loaded: LoadedManifest, checkout: CheckedOutRep
   // Module lookups read every .tf file of a changed repo; started now, that
   // git grep runs while the manifest at base is parsed and compared, and it
   // also answers the variable declarations.
+  const manifestChanged = changes[''].some((file) => file.path === manifestPath || file.oldPath === manifestPath);
   const configLines = new Map<string, Promise<ConfigLines>>();
   const grepConfigLinesOnce = (gitRoot: string): Promise<ConfigLines> => {
-    const started = configLines.get(gitRoot) ?? grepConfigLines(gitRoot);
+    // Declaration lines only matter when the manifest changed; files-only runs grep for `module` alone.
+    const started = configLines.get(gitRoot) ?? grepConfigLines(gitRoot, { variables: manifestChanged });
     configLines.set(gitRoot, started);
     return started;
   };
@@ -173,7 +175,6 @@ async function detectInCheckouts(loaded: LoadedManifest, checkout: CheckedOutRep
     grepConfigLinesOnce(rootDir).catch(() => undefined);
   }
 
-  const manifestChanged = changes[''].some((file) => file.path === manifestPath || file.oldPath === manifestPath);
   const previousManifest = manifestChanged
     ? await readManifestAtBase(rootDir, own.base, toPosix(relative(rootDir, manifestAbsolute)), options, notes)
     : undefined;

@@ -17,16 +17,18 @@ const VARIABLE_LINE = /^\s*variable\s/;
  * for both questions `affected` asks of them when the manifest changed: which
  * files mention `module`, and which lines may declare a variable. On a
  * 100,000-file monorepo the read is most of the cost, so one pass instead of
- * two saves a second git process reading the same files.
+ * two saves a second git process reading the same files. With
+ * `variables: false` it looks for `module` in `.tf` files only (as
+ * `readModuleFiles`), and `variableLines` stays empty.
  */
-export async function grepConfigLines(repoDir: string): Promise<ConfigLines> {
+export async function grepConfigLines(repoDir: string, options: { variables?: boolean } = {}): Promise<ConfigLines> {
   const lines: ConfigLines = { moduleFiles: new Map(), variableLines: new Map() };
+  const variables = options.variables ?? true;
   let out: string;
   try {
     out = await runGit([
-      'grep', '-z', '-I', '--untracked', '--full-name', '-E',
-      '-e', 'module', '-e', '^[[:space:]]*variable[[:space:]]', '-e', '"variable"',
-      '--', ...CONFIG_FILES,
+      'grep', '-z', '-I', '--untracked', '--full-name', '-E', '-e', 'module',
+      ...(variables ? ['-e', '^[[:space:]]*variable[[:space:]]', '-e', '"variable"', '--', ...CONFIG_FILES] : ['--', '*.tf']),
     ], { cwd: repoDir });
   } catch (error) {
     // git grep exits 1 when nothing matches.
@@ -44,7 +46,7 @@ export async function grepConfigLines(repoDir: string): Promise<ConfigLines> {
       addModuleFile(lines.moduleFiles, path);
       previousModuleFile = path;
     }
-    if (VARIABLE_LINE.test(line) || line.includes('"variable"')) {
+    if (variables && (VARIABLE_LINE.test(line) || line.includes('"variable"'))) {
       const list = lines.variableLines.get(path);
       if (list) list.push(line);
       else lines.variableLines.set(path, [line]);

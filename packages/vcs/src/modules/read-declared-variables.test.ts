@@ -52,5 +52,10 @@ describe('readDeclaredVariables', () => {
     });
     expect((await lines).moduleFiles).toEqual(await readModuleFiles(repo));
     expect([...(await lines).moduleFiles.keys()]).toEqual(['dns/modules/inner']);
+    // Files-only runs (the manifest unchanged) grep for modules alone.
+    const modulesOnly = await grepConfigLines(repo, { variables: false });
+    expect(modulesOnly.moduleFiles).toEqual((await lines).moduleFiles);
+    expect(modulesOnly.variableLines.size).toBe(0);
+    expect((await lines).variableLines.size).toBeGreaterThan(0);
   });
 });
