@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeGithub, type FakeGithubServer, type FakeGithubState } from '@stackfleet/test-utils';
-import { makeTempDir, startStackfleet, type CliResult } from '../support/cli.js';
+import { git, makeTempDir, startStackfleet, type CliResult } from '../support/cli.js';
 
 const SECRET = 'hunter2-very-secret-value';
 let cleanups: (() => Promise<void> | void)[] = [];
@@ -19,12 +19,6 @@ afterEach(async () => {
   cleanups = [];
 });
 
-function git(dir: string, ...args: string[]): string {
-  const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' };
-  const result = spawnSync('git', args, { cwd: dir, encoding: 'utf8', env });
-  if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout.trim();
-}
 
 interface FleetRepo {
   dir: string;

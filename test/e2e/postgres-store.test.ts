@@ -4,12 +4,11 @@
  * the other sees (history, outputs, locks); the database password appears in
  * no file, no output and no stack environment.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresServer } from '@stackfleet/test-utils';
-import { makeTempDir, runStackfleet } from '../support/cli.js';
+import { git, makeTempDir, runStackfleet } from '../support/cli.js';
 
 let server: PostgresServer;
 const cleanups: (() => void)[] = [];
@@ -22,10 +21,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-function git(cwd: string, ...args: string[]): void {
-  const result = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
-  if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
-}
 
 /** Every file under `dir`, recursively (skipping .git). */
 function listFiles(dir: string): string[] {

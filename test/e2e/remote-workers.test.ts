@@ -4,12 +4,11 @@
  * the built CLI as real processes. Each stack's command appends to a ledger
  * file, so "exactly once" is counted in lines.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresServer } from '@stackfleet/test-utils';
-import { makeTempDir, parseJsonLines, runStackfleet, startStackfleet, type CliResult } from '../support/cli.js';
+import { git, makeTempDir, parseJsonLines, runStackfleet, startStackfleet, type CliResult } from '../support/cli.js';
 
 let server: PostgresServer;
 const cleanups: (() => void)[] = [];
@@ -23,10 +22,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-function git(cwd: string, ...args: string[]): void {
-  const result = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
-  if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
-}
 
 interface Sandbox {
   dir: string;

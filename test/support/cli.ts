@@ -73,6 +73,14 @@ export function copyExampleFleet(dir: string): void {
   });
 }
 
+/** Runs git in `cwd` with a fixed identity; throws with git's stderr when it fails; returns its trimmed stdout. */
+export function git(cwd: string, ...args: string[]): string {
+  const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' };
+  const result = spawnSync('git', args, { cwd, encoding: 'utf8', env });
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
 export function gitInit(dir: string): void {
   const run = (...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
   run('-c', 'init.defaultBranch=main', 'init', '-q');

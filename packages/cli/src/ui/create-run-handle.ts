@@ -1,4 +1,4 @@
-import type { RunEvent, RunEventListener, RunSummary } from '@stackfleet/core';
+import { emptyRunSummary, type RunEvent, type RunEventListener, type RunSummary } from '@stackfleet/core';
 import type { RunHandle } from '@stackfleet/tui';
 import { createInterrupts, type Interrupts } from '../runtime/interrupts.js';
 
@@ -10,19 +10,6 @@ export interface LiveRun {
   /** The run to follow: `handle.done` settles with it, with the run's summary. */
   follow(run: Promise<unknown>): void;
 }
-
-const EMPTY_SUMMARY: RunSummary = {
-  total: 0,
-  succeeded: 0,
-  failed: 0,
-  skipped: 0,
-  unchanged: 0,
-  changed: 0,
-  denied: 0,
-  awaitingApproval: 0,
-  interrupted: 0,
-  durationMs: 0,
-};
 
 /**
  * Wraps one run as the UI's RunHandle: events are buffered and replayed to
@@ -52,7 +39,7 @@ export function createRunHandle(interrupts: Interrupts = createInterrupts(), exp
       for (const listener of listeners) listener(event);
     },
     follow(run) {
-      run.then(() => settle?.resolve(summary ?? EMPTY_SUMMARY), (error: unknown) => settle?.reject(error));
+      run.then(() => settle?.resolve(summary ?? emptyRunSummary()), (error: unknown) => settle?.reject(error));
     },
   };
 }

@@ -1,4 +1,4 @@
-import { access, chmod, mkdir, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   compareSavedPlan,
@@ -12,6 +12,7 @@ import { createDigestSalt } from '../saved-plans/fingerprint-stack.js';
 import type { PlanResult } from '../stack-runner/types.js';
 import type { PhaseContext, PhasesResult } from './stack-phases.js';
 import type { SavedPlanApply } from './types.js';
+import { pathExists } from '../files/path-exists.js';
 
 /** The plan and apply steps of `stack-phases`, passed in (they import this file). */
 export interface PlanAndApply {
@@ -97,7 +98,7 @@ export async function applySavedPlan(context: PhaseContext, fromPlan: SavedPlanA
     if (!saved.hasChanges) {
       result = unchanged(context, `saved plan of run ${fromPlan.runId} has no changes`);
     } else {
-      if (saved.planFile !== undefined && !(await exists(saved.planFile))) {
+      if (saved.planFile !== undefined && !(await pathExists(saved.planFile))) {
         throw new StackfleetError('E_SAVED_PLAN_MISSING', `the plan file of ${name} from run ${fromPlan.runId} is gone (${saved.planFile}); plan again with \`stackfleet plan --save\``);
       }
       // Policies judge the plan that is applied: terraform's is read back from its file (only when a gate asks).
@@ -123,11 +124,3 @@ function unchanged(context: PhaseContext, reason: string): PhasesResult {
   return { status: 'unchanged', reason };
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,4 +1,4 @@
-import { formatDuration, type RunStatus, type RunSummary } from '@stackfleet/core';
+import { emptyRunSummary, formatDuration, type RunStatus, type RunSummary } from '@stackfleet/core';
 import type { StackOutcome } from '../engine/types.js';
 import { toRunReporter, type RunListener } from '../run/run-reporter.js';
 import { finishDrainedRun } from './finish-drained-run.js';
@@ -32,7 +32,6 @@ export interface FollowedRun {
   stacks: Map<string, StackOutcome>;
 }
 
-const emptySummary: RunSummary = { total: 0, succeeded: 0, failed: 0, skipped: 0, unchanged: 0, changed: 0, denied: 0, interrupted: 0, awaitingApproval: 0, durationMs: 0 };
 
 /**
  * Follows a distributed run from the database: hands every event the workers
@@ -64,7 +63,7 @@ export async function followRun(options: FollowRunOptions): Promise<FollowedRun>
         await store.cancelRun(runId);
       }
       if (options.forceSignal?.aborted) {
-        return { runId, status: 'interrupted', summary: { ...emptySummary, total: stacks.size }, stacks };
+        return { runId, status: 'interrupted', summary: emptyRunSummary(stacks.size), stacks };
       }
       const batch = await store.readRunEvents(runId, afterSeq);
       for (const { seq, event } of batch) {

@@ -1,4 +1,4 @@
-import { access, chmod, rm } from 'node:fs/promises';
+import { chmod, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { StackfleetError, terraformPlanFile, type Outputs } from '@stackfleet/core';
 import { createPrivateFile } from '../files/create-private-file.js';
@@ -7,6 +7,7 @@ import { countPlanChanges, parsePlanJson, parseTerraformOutputs } from './parse-
 import { runPhaseProcess } from './run-phase-process.js';
 import { runStackCommand, withEnv } from './run-stack-command.js';
 import type { StackExecution, StackRunnerAdapter } from './types.js';
+import { pathExists } from '../files/path-exists.js';
 
 export interface TerraformAdapterOptions {
   /** `terraform`, `tofu`, or a path to either. */
@@ -92,7 +93,7 @@ export function createTerraformAdapter(options: TerraformAdapterOptions): StackR
     async readOutputs(original) {
       const execution = withEnv(original, AUTOMATION_ENV);
       // A fresh checkout has no .terraform yet; a remote backend needs init before it can read state.
-      if (!(await exists(join(execution.stack.dir, '.terraform')))) await init(execution);
+      if (!(await pathExists(join(execution.stack.dir, '.terraform')))) await init(execution);
       return readOutputs(execution);
     },
 
@@ -108,11 +109,3 @@ export function createTerraformAdapter(options: TerraformAdapterOptions): StackR
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
