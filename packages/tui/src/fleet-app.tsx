@@ -1,3 +1,4 @@
+import { formatCount } from '@stackfleet/core';
 import { useApp } from 'ink';
 import { useCallback, useState } from 'react';
 import { ConfirmApply } from './confirm-apply.js';
@@ -98,7 +99,7 @@ export function FleetApp(props: FleetAppProps): React.JSX.Element {
       case 'add-dependents': {
         if (command.stacks.length === 0) return;
         const stacks = actions.addDependents(command.stacks);
-        setFleetState((state) => ({ ...state, selected: new Set(stacks), message: `selected ${stacks.length} stacks (with dependents)` }));
+        setFleetState((state) => ({ ...state, selected: new Set(stacks), message: `selected ${formatCount(stacks.length, 'stack')} (with dependents)` }));
         return;
       }
       case 'plan':

@@ -1,3 +1,4 @@
+import { formatCount } from '@stackfleet/core';
 import { prepareResumePlan } from '@stackfleet/runner';
 import { isHolderGone, readThisHost } from '@stackfleet/state';
 import type { CommandContext } from '../command-context.js';
@@ -45,7 +46,7 @@ export async function prepareResume(
   const fromPlanRun = typeof resumed.selection.fromPlan === 'string' ? resumed.selection.fromPlan : undefined;
   const savedPlans = fromPlanRun === undefined ? [] : await store.listSavedPlans(fromPlanRun).finally(() => store.close());
   if (fromPlanRun === undefined) await store.close();
-  context.note(`resuming run ${resume.runId} (${plan.command}): ${resume.alreadyDone.size} of ${plan.stacks.length} stacks already done`);
+  context.note(`resuming run ${resume.runId} (${plan.command}): ${resume.alreadyDone.size} of ${formatCount(plan.stacks.length, 'stack')} already done`);
   return {
     fleet,
     plan,

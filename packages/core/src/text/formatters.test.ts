@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatChangeCounts, formatChangeSummary } from './format-changes.js';
+import { formatCount } from './format-count.js';
 import { formatDuration } from './format-duration.js';
 import { formatStatusIcon, pickStatusColor, type DisplayStatus } from './format-status.js';
 import { formatTable } from './format-table.js';
@@ -144,5 +145,14 @@ describe('isRemoteRepoUrl', () => {
         "ssh://git@host/org/repo.git": "remote",
       }
     `);
+  });
+});
+
+describe('formatCount', () => {
+  it('says 1 stack, never 1 stacks', () => {
+    expect(formatCount(1, 'stack')).toBe('1 stack');
+    expect(formatCount(0, 'stack')).toBe('0 stacks');
+    expect(formatCount(6, 'stack')).toBe('6 stacks');
+    expect(formatCount(2, 'dependency', 'dependencies')).toBe('2 dependencies');
   });
 });

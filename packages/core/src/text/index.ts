@@ -9,3 +9,4 @@ export { quoteText } from './quote-text.js';
 export { formatPolicyDecision, pickPolicyEffectColor } from './format-policy-decision.js';
 export { formatResumeHint } from './format-resume-hint.js';
 export { formatRunOutcome } from './format-run-outcome.js';
+export { formatCount } from './format-count.js';
