@@ -55,7 +55,19 @@ export interface RunStartedEvent {
   /** Stacks in run order. */
   stacks: string[];
   concurrency: number;
+  /**
+   * Only on `resume`, and only when some are: the stacks of `stacks` kept from
+   * before (already done), in run order with the status they kept. They get no
+   * other event, so a view counts them done from here.
+   */
+  alreadyDone?: KeptStack[];
   at: string;
+}
+
+/** A stack a resumed run keeps from before instead of running it again. */
+export interface KeptStack {
+  stack: string;
+  status: StackStatus;
 }
 
 export interface StackQueuedEvent {

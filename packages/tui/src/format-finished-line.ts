@@ -18,7 +18,7 @@ export function formatFinishedLine(stack: FinishedStackView, options: { nameWidt
   const paint = createPainter(options.color);
   const color = pickStatusColor(stack.status);
   // 11: the longest status, `interrupted`, fits.
-  const head = `${formatStatusIcon(stack.status)} ${fitText(stack.name, options.nameWidth)} ${fitText(stack.status, 11)} ${fitText(stack.status === 'skipped' ? '' : formatDuration(stack.durationMs), 7)}`;
+  const head = `${formatStatusIcon(stack.status)} ${fitText(stack.name, options.nameWidth)} ${fitText(stack.status, 11)} ${fitText(stack.status === 'skipped' || stack.kept ? '' : formatDuration(stack.durationMs), 7)}`;
   // Never wider than the terminal: a wrapped line would break ink's erase-and-redraw of the live area.
   const room = Math.max(0, options.columns - 1 - head.length - 1);
   const tail = why && room > 0 ? ` ${why.length > room ? `${why.slice(0, Math.max(0, room - 1))}…` : why}` : '';

@@ -6,7 +6,6 @@ export {
   createRunViewState,
   reduceRunView,
   reduceRunViewEvents,
-  countBlocked,
   type RunViewState,
   type RunStackView,
   type FinishedStackView,

@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import { formatDuration, formatResumeHint, formatRunOutcome } from '@stackfleet/core';
 import { fitText, formatBar } from './format.js';
 import { computeRunProgress } from './run-progress.js';
-import { countBlocked, type RunViewState } from './run-view-state.js';
+import type { RunViewState } from './run-view-state.js';
 import { useColor } from './theme.js';
 
 const spinnerFrames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -36,7 +36,9 @@ export function RunLiveArea(props: RunLiveAreaProps): React.JSX.Element {
   const header = `${state.command ?? 'run'} ${progress.done}/${progress.total} ${formatBar(progress.done, progress.total, 20)} ${percent}%${
     progress.etaMs === undefined ? '' : ` · ETA ${formatDuration(progress.etaMs)}`
   } · ${formatDuration(Math.max(0, ended - started))}`;
-  const counts = `running ${state.running.length}/${state.concurrency} · queued ${state.queuedCount} · blocked ${countBlocked(state)}`;
+  // The runner queues every stack up front (the scheduler starts each once its dependencies are done),
+  // so `queued` is everything still to start; there is no separate "blocked" count to show.
+  const counts = `running ${state.running.length}/${state.concurrency} · queued ${state.queuedCount}`;
 
   // Budget: header, counts, log title, status, keys + one spare line (a full screen makes ink clear it every frame).
   const budget = Math.max(2, props.rows - 6);

@@ -13,8 +13,8 @@ export interface RunProgress {
  * expected work of every stack not finished yet, spread over `concurrency`
  * (a stack with no history counts as the average of those that have one).
  * Without: the average duration of the stacks that ran so far × the remaining
- * "waves" of `concurrency` stacks. Skipped and denied stacks take no time, so
- * they are not averaged.
+ * "waves" of `concurrency` stacks. Skipped and denied stacks, and those kept
+ * from before a resume, take no time, so they are not averaged.
  */
 export function computeRunProgress(state: RunViewState, expected?: ReadonlyMap<string, number>): RunProgress {
   const total = state.order.length;
@@ -30,7 +30,7 @@ export function computeRunProgress(state: RunViewState, expected?: ReadonlyMap<s
   let ranCount = 0;
   let ranMs = 0;
   for (const stack of state.finished) {
-    if (stack.status === 'skipped' || stack.status === 'denied') continue;
+    if (stack.status === 'skipped' || stack.status === 'denied' || stack.kept) continue;
     ranCount += 1;
     ranMs += stack.durationMs;
   }

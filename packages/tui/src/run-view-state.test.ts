@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '@stackfleet/core';
-import { countBlocked, createRunViewState, reduceRunView, reduceRunViewEvents } from './run-view-state.js';
+import { createRunViewState, reduceRunView, reduceRunViewEvents } from './run-view-state.js';
 import { computeRunProgress } from './run-progress.js';
 
 const at = '2026-01-01T00:00:00.000Z';
@@ -8,11 +8,35 @@ const runId = 'r1';
 const started: RunEvent = { type: 'run.started', runId, command: 'apply', stacks: ['a', 'b', 'c', 'd'], concurrency: 2, at };
 
 describe('reduceRunView', () => {
-  it('starts with every stack blocked until it is queued', () => {
+  it('starts with every stack pending until it is queued', () => {
     const state = reduceRunView(createRunViewState(), started);
     expect(state.order).toEqual(['a', 'b', 'c', 'd']);
-    expect(countBlocked(state)).toBe(4);
     expect(state.stacks.get('a')?.phase).toBe('pending');
+    expect(computeRunProgress(state)).toEqual({ done: 0, total: 4 });
+  });
+
+  it('counts the stacks a resumed run kept as done from run.started on (they get no other event)', () => {
+    const stacks = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const resumed: RunEvent = {
+      type: 'run.started',
+      runId,
+      command: 'apply',
+      stacks,
+      concurrency: 2,
+      alreadyDone: stacks.slice(0, 5).map((stack) => ({ stack, status: 'succeeded' as const })),
+      at,
+    };
+    const state = reduceRunViewEvents(createRunViewState(), [resumed, { type: 'stack.queued', runId, stack: 'f', at }]);
+    expect(computeRunProgress(state)).toEqual({ done: 5, total: 6 });
+    expect(state.queuedCount).toBe(1);
+    expect(state.stacks.get('a')).toMatchObject({ phase: 'finished', status: 'succeeded', kept: true });
+    expect(state.finished[0]).toMatchObject({ name: 'a', status: 'succeeded', kept: true });
+
+    const done = reduceRunViewEvents(state, [
+      { type: 'stack.started', runId, stack: 'f', at },
+      { type: 'stack.finished', runId, stack: 'f', status: 'succeeded', durationMs: 900 },
+    ]);
+    expect(computeRunProgress(done)).toEqual({ done: 6, total: 6, etaMs: 0 });
   });
 
   it('tracks queued, running, step and finished stacks', () => {
@@ -26,7 +50,7 @@ describe('reduceRunView', () => {
     expect(state.queuedCount).toBe(1);
     expect(state.running).toEqual(['a']);
     expect(state.stacks.get('a')).toMatchObject({ phase: 'running', step: 'plan', startedAt: at });
-    expect(countBlocked(state)).toBe(2);
+    expect(state.stacks.get('c')?.phase).toBe('pending');
 
     const after = reduceRunViewEvents(state, [
       { type: 'stack.finished', runId, stack: 'a', status: 'succeeded', durationMs: 1200 },
@@ -41,7 +65,7 @@ describe('reduceRunView', () => {
       { name: 'b', status: 'failed', durationMs: 300, exitCode: 1, reason: 'exit 1' },
       { name: 'c', status: 'skipped', durationMs: 0, reason: 'dependency b failed' },
     ]);
-    expect(countBlocked(after)).toBe(1);
+    expect(after.stacks.get('d')?.phase).toBe('pending');
   });
 
   it('never mutates the previous state', () => {

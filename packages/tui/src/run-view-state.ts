@@ -6,6 +6,7 @@
 import { formatPolicyDecision } from '@stackfleet/core';
 import type {
   ChangeSummary,
+  KeptStack,
   RunCommand,
   RunEvent,
   RunStatus,
@@ -14,7 +15,7 @@ import type {
   StepName,
 } from '@stackfleet/core';
 
-/** Where one stack is in the run. `pending` = waiting for its dependencies (blocked). */
+/** Where one stack is in the run. `pending` = named by `run.started`, not queued yet. */
 export type RunStackPhase = 'pending' | 'queued' | 'running' | 'finished';
 
 export interface RunStackView {
@@ -34,6 +35,8 @@ export interface RunStackView {
   logTail: readonly string[];
   /** Lines received in total. */
   logCount: number;
+  /** Kept from before a `resume`: it did not run now. */
+  kept?: boolean;
 }
 
 /** A finished stack, appended once to {@link RunViewState.finished} (printed once above the live area). */
@@ -44,6 +47,8 @@ export interface FinishedStackView {
   reason?: string;
   exitCode?: number;
   changes?: ChangeSummary;
+  /** Kept from before a `resume` (`run.started`'s `alreadyDone`): it did not run now. */
+  kept?: boolean;
 }
 
 export interface RunViewState {
@@ -98,11 +103,6 @@ export function reduceRunViewEvents(state: RunViewState, events: readonly RunEve
   return draft.finish();
 }
 
-/** Stacks not yet queued, running or finished: waiting for dependencies. */
-export function countBlocked(state: RunViewState): number {
-  return Math.max(0, state.order.length - state.queuedCount - state.running.length - state.finished.length);
-}
-
 /** Copy-on-first-write view of a state while a batch is applied. */
 class RunViewDraft {
   private readonly next: RunViewState & { stacks: Map<string, RunStackView> };
@@ -118,6 +118,7 @@ class RunViewDraft {
     switch (event.type) {
       case 'run.started':
         this.startRun(event.runId, event.command, event.stacks, event.concurrency, event.at);
+        for (const kept of event.alreadyDone ?? []) this.keepStack(kept);
         return;
       case 'stack.queued': {
         const stack = this.edit(event.stack);
@@ -183,6 +184,18 @@ class RunViewDraft {
     }
   }
 
+  /** A stack a resumed run kept: done from the start, so progress reads 5/6, not 0/6. */
+  private keepStack(kept: KeptStack): void {
+    const stack = this.edit(kept.stack);
+    if (stack.phase !== 'pending') return;
+    stack.phase = 'finished';
+    stack.status = kept.status;
+    stack.durationMs = 0;
+    stack.reason = KEPT_REASON;
+    stack.kept = true;
+    this.editFinished().push({ name: kept.stack, status: kept.status, durationMs: 0, reason: KEPT_REASON, kept: true });
+  }
+
   private finishStack(event: Extract<RunEvent, { type: 'stack.finished' }>): void {
     const stack = this.edit(event.stack);
     if (stack.phase === 'finished') return;
@@ -232,6 +245,8 @@ class RunViewDraft {
     return this.finished;
   }
 }
+
+const KEPT_REASON = 'done before the resume';
 
 function createStackView(name: string): RunStackView & { logTail: string[] } {
   return { name, phase: 'pending', logTail: [], logCount: 0 };

@@ -34,7 +34,7 @@ function renderRun(color = false) {
 const start: RunEvent = { type: 'run.started', runId, command: 'apply', stacks: ['network', 'db', 'app', 'smoke', 'dns'], concurrency: 2, at };
 
 describe('live run view', () => {
-  it('shows running stacks with step and elapsed, queued and blocked counts, and the log tail', async () => {
+  it('shows running stacks with step and elapsed, running and queued counts, and the log tail', async () => {
     const { run, frame } = renderRun();
     emitAll(run, [
       start,
@@ -48,7 +48,7 @@ describe('live run view', () => {
     await tick();
     expect(frame()).toMatchInlineSnapshot(`
       "apply 0/5 ░░░░░░░░░░░░░░░░░░░░ 0% · 10s
-      running 1/2 · queued 1 · blocked 3
+      running 1/2 · queued 1
       ⠋ network                          10s     apply
       ── log: network (2 lines) ──
       │ aws_vpc.main: Creating...
@@ -85,13 +85,35 @@ describe('live run view', () => {
       ↷ smoke                            skipped             dependency app skipped
       = dns                              unchanged   800ms
       apply 5/5 ████████████████████ 100% · 16.2s
-      running 0/2 · queued 0 · blocked 0
+      running 0/2 · queued 0
       ── log: dns (0 lines) ──
       run failed in 16.2s · 1 changed · 1 unchanged · 1 failed · 2 skipped
       tab select · l log · ? help · q back to fleet"
     `);
     await press('q');
     expect(exited()).toBe(1);
+  });
+
+  it('counts the stacks a resumed run kept as done, up to the final frame', async () => {
+    const { run, screen } = renderRun();
+    const kept = ['network', 'db', 'app', 'smoke'].map((stack) => ({ stack, status: 'succeeded' as const }));
+    emitAll(run, [
+      { ...start, alreadyDone: kept },
+      { type: 'stack.queued', runId, stack: 'dns', at },
+      { type: 'stack.started', runId, stack: 'dns', at },
+    ]);
+    await tick();
+    expect(screen()).toContain('apply 4/5');
+    expect(screen()).toContain('running 1/2 · queued 0\n');
+    emitAll(run, [
+      { type: 'stack.finished', runId, stack: 'dns', status: 'succeeded', durationMs: 800 },
+      { type: 'run.finished', runId, status: 'succeeded', summary: summarize({ total: 5, succeeded: 5, durationMs: 900 }), at: '2026-01-01T12:00:00.900Z' },
+    ]);
+    await tick();
+    await vi.waitFor(() => expect(screen()).toContain('q back to fleet'));
+    expect(screen()).toContain('apply 5/5 ████████████████████ 100%');
+    expect(screen()).toMatch(/✓ network +succeeded +done before the resume\n/);
+    expect(screen()).toMatch(/✓ dns +succeeded +800ms\n/);
   });
 
   it('shows exactly the (already masked) log lines it was given, and the full log in the pager', async () => {

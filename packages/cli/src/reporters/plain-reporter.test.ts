@@ -88,4 +88,26 @@ describe('createPlainReporter', () => {
     expect(drift(1)).toBe('drift found: 2 stacks, 1 changed, 1 unchanged in 1s');
     expect(drift(0)).toBe('no drift: 2 stacks, 2 unchanged in 1s');
   });
+
+  it('says "1 stack", not "1 stacks"', () => {
+    const text = report(false, false, [
+      { type: 'run.started', runId, command: 'apply', stacks: ['network'], concurrency: 2, at },
+      { type: 'stack.finished', runId, stack: 'network', status: 'succeeded', durationMs: 1_000, at },
+      { type: 'run.finished', runId, status: 'succeeded', summary: { ...emptySummary, total: 1, succeeded: 1 }, at },
+    ]);
+    expect(text.split('\n')[0]).toBe('apply 1 stack (run r-1, -j 2)');
+    expect(text.trimEnd().split('\n').at(-1)).toBe('succeeded: 1 stack, 1 succeeded in 1s');
+  });
+
+  it('names the stacks a resumed run kept and lists them in the table, so the counts add up', () => {
+    const text = report(false, false, [
+      { type: 'run.started', runId, command: 'apply', stacks: ['network', 'app'], concurrency: 2, alreadyDone: [{ stack: 'network', status: 'succeeded' }], at },
+      { type: 'stack.started', runId, stack: 'app', at },
+      { type: 'stack.finished', runId, stack: 'app', status: 'succeeded', durationMs: 1_000, at },
+      { type: 'run.finished', runId, status: 'succeeded', summary: { ...emptySummary, succeeded: 2 }, at },
+    ]);
+    expect(text.split('\n')[1]).toBe('  1 stack already done before the resume: network');
+    expect(text).toMatch(/network +succeeded +- +done before the resume\n/);
+    expect(text).toMatch(/app +succeeded +1s *\n/);
+  });
 });

@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import {
   createPainter,
   formatChangeCounts,
+  formatCount,
   formatDuration,
   formatPolicyDecision,
   formatResumeHint,
@@ -47,6 +48,7 @@ export function createPlainReporter(options: PlainReporterOptions): (event: RunE
   const finished: StackFinishedEvent[] = [];
   const held = new Map<string, string[]>();
   const decisions: PolicyEvaluatedEvent[] = [];
+  const kept = new Set<string>();
   let runOrder: string[] = [];
   let command: RunCommand | undefined;
   const prefix = (stack: string) => paint(colorOf.get(stack) ?? 'cyan', `${stack.padEnd(width)} |`);
@@ -58,7 +60,15 @@ export function createPlainReporter(options: PlainReporterOptions): (event: RunE
         command = event.command;
         width = Math.min(24, Math.max(4, ...event.stacks.map((name) => name.length)));
         event.stacks.forEach((name, index) => colorOf.set(name, PREFIX_COLORS[index % PREFIX_COLORS.length]!));
-        out.write(`${event.command} ${event.stacks.length} stack${event.stacks.length === 1 ? '' : 's'} (run ${event.runId}, -j ${event.concurrency})\n`);
+        out.write(`${event.command} ${formatCount(event.stacks.length, 'stack')} (run ${event.runId}, -j ${event.concurrency})\n`);
+        if (event.alreadyDone) {
+          // Kept stacks get no event: name them here and in the table, so the counts add up to the run's.
+          out.write(`  ${formatCount(event.alreadyDone.length, 'stack')} already done before the resume: ${event.alreadyDone.map((kept) => kept.stack).join(', ')}\n`);
+          for (const stack of event.alreadyDone) {
+            kept.add(stack.stack);
+            finished.push({ type: 'stack.finished', runId: event.runId, stack: stack.stack, status: stack.status, durationMs: 0, reason: 'done before the resume', at: event.at });
+          }
+        }
         break;
       case 'stack.started':
         out.write(`${prefix(event.stack)} started\n`);
@@ -95,10 +105,10 @@ export function createPlainReporter(options: PlainReporterOptions): (event: RunE
         out.write(`stopping… waiting for ${event.waitingFor.length} stack${event.waitingFor.length === 1 ? '' : 's'}: ${event.waitingFor.join(', ')}\n`);
         break;
       case 'run.finished':
-        out.write(formatSummaryTable(sortByRunOrder(finished, runOrder), paint));
+        out.write(formatSummaryTable(sortByRunOrder(finished, runOrder), paint, kept));
         out.write(formatPolicySummary(decisions, paint));
         out.write(
-          `${formatRunOutcome(command, event.status, event.summary)}: ${event.summary.total} stacks, ${describeCounts(event.summary)} in ${formatDuration(event.summary.durationMs)}\n`,
+          `${formatRunOutcome(command, event.status, event.summary)}: ${formatCount(event.summary.total, 'stack')}, ${describeCounts(event.summary)} in ${formatDuration(event.summary.durationMs)}\n`,
         );
         if (event.status === 'interrupted') out.write(`${formatResumeHint(event.runId)}\n`);
         break;
@@ -127,14 +137,14 @@ function sortByRunOrder(rows: readonly StackFinishedEvent[], order: readonly str
   return [...rows].sort((a, b) => (position.get(a.stack) ?? Infinity) - (position.get(b.stack) ?? Infinity));
 }
 
-function formatSummaryTable(rows: readonly StackFinishedEvent[], paint: Painter): string {
+function formatSummaryTable(rows: readonly StackFinishedEvent[], paint: Painter, kept: ReadonlySet<string>): string {
   if (rows.length === 0) return '';
   const table = formatTable({
     header: ['STACK', 'STATUS', 'DURATION', 'DETAIL'],
     rows: rows.map((row) => [
       row.stack,
       { text: row.status, style: pickStatusColor(row.status) },
-      row.status === 'skipped' ? '-' : formatDuration(row.durationMs),
+      row.status === 'skipped' || kept.has(row.stack) ? '-' : formatDuration(row.durationMs),
       row.reason ?? formatChangeCounts(row.changes),
     ]),
     paint,

@@ -197,9 +197,17 @@ describe('runStacks: order and limits', () => {
 
   it('does not run stacks an earlier attempt of the run finished (resume)', async () => {
     const { run, intervals } = await createFleet({ a: { plan: false }, b: { plan: false, dependsOn: ['a'] } });
-    const { result } = await run('apply', { alreadyDone: new Map([['a', 'succeeded']]) });
+    const { result, events } = await run('apply', { alreadyDone: new Map([['a', 'succeeded']]) });
     expect(result.status).toBe('succeeded');
     expect((await intervals()).map((interval) => interval.stack)).toEqual(['b']);
+    // The kept stack gets no event of its own: run.started names it, so views count it done.
+    expect(events.find((event) => event.type === 'run.started')).toMatchObject({ stacks: ['a', 'b'], alreadyDone: [{ stack: 'a', status: 'succeeded' }] });
+  });
+
+  it('names no kept stacks on run.started of a run that is not a resume', async () => {
+    const { run } = await createFleet({ a: { plan: false } });
+    const { events } = await run('apply');
+    expect(events.find((event) => event.type === 'run.started')).not.toHaveProperty('alreadyDone');
   });
 });
 

@@ -32,7 +32,20 @@ export async function runStacks(plan: RunPlan, options: RunOptions): Promise<Run
   run.masker = await buildRunMasker(run.secrets, run.hiddenEnvValues, options.store, Object.keys(options.manifest.stacks));
   for (const reporter of options.reporters) reporter.useMasker?.((text) => run.masker.mask(text));
 
-  run.emit({ type: 'run.started', runId: options.runId, command: plan.command, stacks: order, concurrency: plan.concurrency, at: startedAt.toISOString() });
+  // Kept stacks get no event of their own: run.started names them so views count them done.
+  const kept = order.flatMap((name) => {
+    const status = alreadyDone.get(name);
+    return status === undefined ? [] : [{ stack: name, status }];
+  });
+  run.emit({
+    type: 'run.started',
+    runId: options.runId,
+    command: plan.command,
+    stacks: order,
+    concurrency: plan.concurrency,
+    ...(kept.length > 0 ? { alreadyDone: kept } : {}),
+    at: startedAt.toISOString(),
+  });
   for (const name of order) {
     const done = alreadyDone.get(name);
     if (done !== undefined) {
