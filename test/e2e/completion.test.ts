@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliBin, makeTempDir, runStackfleet, testEnv } from '../support/cli.js';
@@ -85,6 +85,28 @@ drive stackfleet -f stac
       stackfleet -f stac => stacks.yaml 
       "
     `);
+  });
+});
+
+describe('stackfleet __complete: run ids', () => {
+  it('offers the recent run ids from the store after show, approve, logs, resume and --from-plan, not file names', () => {
+    // No state yet: nothing to offer, and no state database created by a Tab.
+    expect(runStackfleet(['__complete', 'show', ''], { cwd: dir }).stdout).toBe('');
+    expect(existsSync(join(dir, '.stackfleet', 'state.db'))).toBe(false);
+
+    const ids = [1, 2].map(() => {
+      const applied = runStackfleet(['apply', '--auto-approve', '--json', '--stack', 'network'], { cwd: dir });
+      expect(applied.code, applied.stderr).toBe(0);
+      return (JSON.parse(applied.stdout.split('\n')[0]!) as { runId: string }).runId;
+    });
+    const newestFirst = `${[...ids].reverse().join('\n')}\n`;
+    for (const words of [['show', ''], ['approve', ''], ['logs', ''], ['resume', ''], ['apply', '--from-plan', ''], ['-j', '2', 'apply', '--from-plan', '']]) {
+      const completed = runStackfleet(['__complete', ...words], { cwd: dir });
+      expect(completed.code).toBe(0);
+      expect(completed.stdout, words.join(' ')).toBe(newestFirst);
+    }
+    // After the run id, `logs` still completes stacks; stacks still complete without the store.
+    expect(runStackfleet(['__complete', 'logs', ids[0]!, 'net'], { cwd: dir }).stdout).toBe('app\nnetdns\nnetwork\n');
   });
 });
 

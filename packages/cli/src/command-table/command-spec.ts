@@ -3,8 +3,8 @@ import type { CommandContext } from '../command-context.js';
 /** A command handler: gets the context, its own options and its arguments; resolves to the exit code. */
 export type Handler<O> = (context: CommandContext, options: O, args: string[]) => Promise<number>;
 
-/** What the shell completes a value to: stack or label names from the manifest, file paths, or a fixed list. */
-export type ValueCompletion = 'stack' | 'label' | 'file';
+/** What the shell completes a value to: stack or label names from the manifest, recent run ids from the store, file paths, or a fixed list. */
+export type ValueCompletion = 'stack' | 'label' | 'file' | 'run';
 
 /** The global flags (SPEC §4 "Common flags"), by the key their value lands under. */
 export type GlobalOptionKey = 'file' | 'concurrency' | 'keepGoing' | 'failFast' | 'json' | 'color' | 'ci';

@@ -90,6 +90,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       runType,
       {
         flags: '--from-plan <run>',
+        complete: 'run',
         description: 'apply exactly the plans `plan --save` kept in this run, without planning again; a stack whose files, repo sha or inputs changed is refused as stale',
       },
       {
@@ -190,7 +191,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'show',
     summary: 'one run: summary, stacks and log paths',
     exits: '0 / 1',
-    arguments: [{ syntax: '<run>', description: 'run id' }],
+    arguments: [{ syntax: '<run>', description: 'run id', complete: 'run' }],
     globals: READ_GLOBALS,
     examples: ['stackfleet show <run-id>'],
     load: async () => (await import('../commands/history.js')).runShowCommand,
@@ -199,7 +200,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'resume',
     summary: 'continue an interrupted or crashed run without re-applying finished stacks; stacks awaiting approval are planned and checked again',
     exits: '0 / 1, 3 denied by policy or still awaiting approval',
-    arguments: [{ syntax: '[run]', description: 'run id (default: the newest interrupted or crashed run)' }],
+    arguments: [{ syntax: '[run]', description: 'run id (default: the newest interrupted or crashed run)', complete: 'run' }],
     options: [
       { flags: '--force', description: 'release locks of stacks that were in flight instead of waiting for them to expire' },
       runType,
@@ -212,7 +213,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'approve',
     summary: 'record an approval of a run (or of some of its stacks) by the current actor',
     exits: '0 / 1',
-    arguments: [{ syntax: '<run>', description: 'run id' }],
+    arguments: [{ syntax: '<run>', description: 'run id', complete: 'run' }],
     options: [
       { flags: '--stack <glob>', description: 'approve only the stacks of the run matching this glob (default: the whole run)', complete: 'stack' },
       { flags: '--comment <text>', description: 'why, for the record (input.approvals[].comment)' },
@@ -240,7 +241,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'a run\'s log lines, from any machine (PostgreSQL: the database; SQLite: this machine\'s log files)',
     exits: '0 / 1',
     arguments: [
-      { syntax: '<run>', description: 'run id' },
+      { syntax: '<run>', description: 'run id', complete: 'run' },
       { syntax: '[stack]', description: 'only this stack (bare lines)', complete: 'stack' },
     ],
     options: [{ flags: '--follow', description: 'wait for new lines until the run ends (Ctrl-C stops following, not the run)' }],

@@ -47,6 +47,23 @@ describe('completeWords', () => {
     expect(complete('run --stack app -- terraform ')).toEqual([COMPLETE_FILES]);
   });
 
+  it('completes run ids, asking for them only where a run id comes next', () => {
+    let reads = 0;
+    const runs = (line: string): string[] =>
+      completeWords(COMMANDS, line.split(' '), () => names, () => {
+        reads += 1;
+        return ['r-2', 'r-1'];
+      });
+    for (const line of ['show ', 'approve ', 'logs ', 'resume ', 'apply --from-plan ', 'apply --auto-approve --from-plan ']) {
+      expect(runs(line)).toEqual(['r-2', 'r-1']);
+    }
+    expect(reads).toBe(6);
+    expect(runs('logs r-1 ')).toEqual(['app', 'network']);
+    expect(runs('plan --stack ')).toEqual(['app', 'network']);
+    expect(runs('show r-1 ')).toEqual([]);
+    expect(reads).toBe(6);
+  });
+
   it('finds the manifest given on the line', () => {
     expect(findManifestFlag(['-f', 'infra/stacks.yaml', 'plan', ''])).toBe('infra/stacks.yaml');
     expect(findManifestFlag(['--file=x.yaml', ''])).toBe('x.yaml');

@@ -20,7 +20,13 @@ const SHARED_FLAGS = ['--help'];
  * order; the shell filters by the word being typed. `words` are the words after
  * `stackfleet`, the last one being the word under the cursor (maybe empty).
  */
-export function completeWords(commands: readonly CommandSpec[], words: readonly string[], loadNames: () => CompletionNames): string[] {
+export function completeWords(
+  commands: readonly CommandSpec[],
+  words: readonly string[],
+  loadNames: () => CompletionNames,
+  /** Recent run ids, newest first; asked only for a `run` value (it opens the store). */
+  loadRuns: () => readonly string[] = () => [],
+): string[] {
   const current = words.at(-1) ?? '';
   const before = words.slice(0, -1);
   let command: CommandSpec | undefined;
@@ -43,14 +49,14 @@ export function completeWords(commands: readonly CommandSpec[], words: readonly 
     if (named !== undefined) command = named;
     else if (command !== undefined) positionals += 1;
   }
-  if (pendingValue !== undefined) return completeValue(pendingValue, loadNames);
+  if (pendingValue !== undefined) return completeValue(pendingValue, loadNames, loadRuns);
   if (current.startsWith('-')) return [...optionsOf(command).flatMap(longFlags), ...SHARED_FLAGS, ...(command ? [] : ['--version'])];
   if (command === undefined) return commands.map((spec) => spec.name);
   if (command.subcommands !== undefined && positionals === 0) return command.subcommands.map((spec) => spec.name);
   const argumentList = command.arguments ?? [];
   const argument = argumentList[Math.min(positionals, argumentList.length - 1)];
   if (argument === undefined || (positionals >= argumentList.length && !argument.syntax.endsWith('...]'))) return [];
-  return completeValue(argument, loadNames);
+  return completeValue(argument, loadNames, loadRuns);
 }
 
 /** The manifest path given on the line being completed (`-f PATH`, `--file PATH`, `--file=PATH`). */
@@ -83,13 +89,19 @@ function longFlags(option: OptionSpec): string[] {
   return option.flags.split(/[ ,]+/).filter((part) => part.startsWith('--'));
 }
 
-function completeValue(spec: { choices?: readonly string[]; complete?: ValueCompletion }, loadNames: () => CompletionNames): string[] {
+function completeValue(
+  spec: { choices?: readonly string[]; complete?: ValueCompletion },
+  loadNames: () => CompletionNames,
+  loadRuns: () => readonly string[],
+): string[] {
   if (spec.choices) return [...spec.choices];
   switch (spec.complete) {
     case 'stack':
       return [...loadNames().stacks];
     case 'label':
       return [...loadNames().labels];
+    case 'run':
+      return [...loadRuns()];
     case 'file':
       return [COMPLETE_FILES];
     default:
