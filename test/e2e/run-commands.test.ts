@@ -139,7 +139,8 @@ describe('apply and plan with command stacks', () => {
 
   it('forwards the first Ctrl-C to running stacks, waits, records the run interrupted, and resume finishes it', async () => {
     const dir = commandFleet({
-      slow: { apply: "trap 'echo got INT > ../int.txt; exit 130' INT; echo started > ../started.txt; sleep 20 & wait $!" },
+      first: { apply: 'echo first ran' },
+      slow: { deps: ['first'], apply: "trap 'echo got INT > ../int.txt; exit 130' INT; echo started > ../started.txt; sleep 20 & wait $!" },
       later: { deps: ['slow'], apply: 'echo later ran' },
     });
     const running = startStackfleet(['apply', '--auto-approve', '--json'], { cwd: dir });
@@ -158,6 +159,8 @@ describe('apply and plan with command stacks', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     const statuses = Object.fromEntries(events(resumed.stdout).filter((event) => event.type === 'stack.finished').map((event) => [event.stack, event.status]));
     expect(statuses).toEqual({ slow: 'succeeded', later: 'succeeded' });
+    // `first` is kept, with no event of its own: run.started names it, so a view counts 3 of 3 done.
+    expect(events(resumed.stdout)[0]).toMatchObject({ type: 'run.started', stacks: ['first', 'slow', 'later'], alreadyDone: [{ stack: 'first', status: 'succeeded' }] });
     expect(runStackfleet(['resume'], { cwd: dir }).stdout).toContain('nothing to resume');
   });
 });
