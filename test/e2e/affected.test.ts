@@ -123,6 +123,10 @@ describe('affected on resolved inputs: the README example fleet', () => {
   let sandbox: GitSandbox;
   const exampleFiles = (): Record<string, string> => {
     const files: Record<string, string> = { 'stacks.yaml': readFileSync(join(repoRoot, 'stacks.yaml'), 'utf8') };
+    // stacks.yaml names policies/blast-radius.policy.yaml: runs read it.
+    for (const file of readdirSync(join(repoRoot, 'policies')).filter((name) => name.endsWith('.yaml'))) {
+      files[`policies/${file}`] = readFileSync(join(repoRoot, 'policies', file), 'utf8');
+    }
     for (const dir of readdirSync(join(repoRoot, 'examples'))) {
       for (const file of readdirSync(join(repoRoot, 'examples', dir))) {
         files[`examples/${dir}/${file}`] = readFileSync(join(repoRoot, 'examples', dir, file), 'utf8');

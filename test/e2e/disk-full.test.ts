@@ -71,7 +71,8 @@ describe.skipIf(!canMount)('a full disk during a run', () => {
     const resumed = runStackfleet(['resume'], { cwd: dir });
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
     expect([count(dir, 'first-applied'), count(dir, 'big-applied'), count(dir, 'after-applied')]).toEqual([1, 1, 1]);
-    expect(runStackfleet(['outputs', 'big', 'blob'], { cwd: dir }).stdout.trim()).toHaveLength(300_000);
+    // Outputs that resume recovers from the file are stored sealed (the run's secrets are not known yet): shown as ***.
+    expect(JSON.parse(runStackfleet(['outputs', 'big', '--json'], { cwd: dir }).stdout)).toMatchObject({ blob: '***' });
   }, 120_000);
 
   it('loses a log that cannot be written, with a warning, and the run goes on', () => {

@@ -28,6 +28,14 @@ describe('createMasker', () => {
     expect(createMasker(['pa"ss\\wd']).mask(JSON.stringify('pa"ss\\wd'))).toBe('"***"');
   });
 
+  it('masks values too long for one regular expression (a 300 kB sensitive output), longest first', () => {
+    const huge = 'x'.repeat(300_000);
+    const containsHuge = `${huge}-and-more`.repeat(2);
+    const masker = createMasker(['short-secret']);
+    masker.add([huge, containsHuge]);
+    expect(masker.mask(`a ${containsHuge} b ${huge} c short-secret`)).toBe('a *** b *** c ***');
+  });
+
   it('masks values added later', () => {
     const masker = createMasker([]);
     expect(masker.mask('token-123')).toBe('token-123');

@@ -15,6 +15,9 @@ export const MASK = '***';
  */
 export const MIN_SECRET_LENGTH = 3;
 
+/** Longer values are replaced by plain search, not inside the one regular expression. */
+const MAX_PATTERN_VALUE_LENGTH = 1024;
+
 /**
  * Builds a masker over `secrets`. Besides each value it hides each line of a
  * multi-line value (logs arrive line by line) and the JSON-escaped form (as
@@ -25,6 +28,9 @@ export const MIN_SECRET_LENGTH = 3;
 export function createMasker(secrets: Iterable<string> = []): Masker {
   const values = new Set<string>();
   let pattern: RegExp | undefined;
+  // Values too long for one regular expression (V8 refuses a pattern past a
+  // size limit: a 300 kB sensitive output did), longest first.
+  let long: string[] = [];
 
   const remember = (value: string): void => {
     if (value.trim().length >= MIN_SECRET_LENGTH) values.add(value);
@@ -38,10 +44,14 @@ export function createMasker(secrets: Iterable<string> = []): Masker {
           remember(JSON.stringify(form).slice(1, -1));
         }
       }
-      pattern = values.size === 0 ? undefined : buildPattern(values);
+      const short = new Set([...values].filter((value) => value.length <= MAX_PATTERN_VALUE_LENGTH));
+      long = [...values].filter((value) => value.length > MAX_PATTERN_VALUE_LENGTH).sort((a, b) => b.length - a.length);
+      pattern = short.size === 0 ? undefined : buildPattern(short);
     },
     mask(text) {
-      return pattern === undefined ? text : text.replace(pattern, MASK);
+      let masked = text;
+      for (const value of long) if (masked.includes(value)) masked = masked.split(value).join(MASK);
+      return pattern === undefined ? masked : masked.replace(pattern, MASK);
     },
   };
   masker.add(secrets);
