@@ -6,7 +6,7 @@
  * process and must keep answering while the CLI waits for it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeGithub, type FakeGithubServer, type FakeGithubState } from '@stackfleet/test-utils';
@@ -234,6 +234,58 @@ describe('plan --github on a pull_request event', () => {
     expect(github.problems).toEqual([]);
   });
 
+  it("gives approvals and the actor the GitHub teams the policies mention, read through the API", async () => {
+    const repo = createFleetRepo();
+    mkdirSync(join(repo.dir, 'policies'));
+    writeFileSync(
+      join(repo.dir, 'policies', 'teams.policy.yaml'),
+      [
+        'kind: plan',
+        'rules:',
+        '  - name: platform-approves',
+        '    effect: require_approval',
+        '    when: input.stack.name == "app"',
+        '    approvers: ["team:platform"]',
+        '  - name: reviewed-by-sre',
+        '    effect: warn',
+        '    when: input.approvals.exists(a, "sre" in a.teams)',
+        `    message: 'input.approvals.map(a, a.by + ":" + a.teams.join("+")).join(",") + " actor:" + input.run.actor.teams.join("+")'`,
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(repo.dir, 'stacks.yaml'), `${readFileSync(join(repo.dir, 'stacks.yaml'), 'utf8')}policies:\n  - file: policies/teams.policy.yaml\n`);
+    git(repo.dir, 'add', '-A');
+    git(repo.dir, 'commit', '-qm', 'team policy');
+    repo.head = git(repo.dir, 'rev-parse', 'HEAD');
+    const review = { id: 1, user: 'bob', state: 'APPROVED', commit_id: repo.head, submitted_at: '2026-01-01T10:00:00Z' };
+    const github = await startGithub({
+      pulls: [{ number: 7, author: 'alice', headSha: repo.head, baseSha: repo.base, reviews: [review] }],
+      teams: { 'acme/platform': ['bob'], 'acme/sre': ['bob', 'alice'], 'acme/unmentioned': ['alice', 'bob'] },
+    });
+    const env = actionsEnv(github, repo, 'pull_request', pullRequestEvent(repo));
+    const approved = await stackfleet(['plan', '--github', '--affected'], repo.dir, env);
+    expect(approved.stderr).not.toContain('warning');
+    expect(approved.code).toBe(0);
+    expect(github.state.comments[0]!.body).toContain('bob:platform+sre actor:sre');
+    const asked = github.requests.filter((request) => request.operationId === 'teams/get-membership-for-user-in-org').map((request) => request.path);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.every((path) => /\/orgs\/acme\/teams\/(platform|sre)\/memberships\/(alice|bob)$/.test(path))).toBe(true);
+    const runId = /saved plan: run (\S+)/.exec(approved.stdout)?.[1];
+    expect(runId).toBeDefined();
+
+    // Out of the team, bob's approval no longer counts for `team:platform`: the apply waits.
+    github.state.teams['acme/platform'] = [];
+    const waiting = await stackfleet(['apply', '--from-plan', runId!, '--github'], repo.dir, env);
+    expect(waiting.code, waiting.stderr).toBe(3);
+    expect(github.state.comments[0]!.body).toContain('awaiting_approval');
+    // Back in it, the same review lets the saved plan apply.
+    github.state.teams['acme/platform'] = ['bob'];
+    const applied = await stackfleet(['apply', '--from-plan', runId!, '--github'], repo.dir, env);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(github.state.comments[0]!.body).toContain('### stackfleet apply');
+    expect(github.problems).toEqual([]);
+  });
+
   it('retries a 403 secondary rate limit after retry-after, and an API failure only warns (exit code unchanged)', async () => {
     const repo = createFleetRepo();
     const github = await startGithub({
@@ -347,19 +399,59 @@ describe('stackfleet github comment', () => {
   }
   const seeded = (user: string, body: string) => ({ id: 555, issueNumber: 7, body, user, created_at: '', updated_at: '', reactions: [] });
 
-  it('refuses a read-only user (👀 then 👎) and runs nothing', async () => {
+  const stickyPlan = '<!-- stackfleet:plan:stacks.yaml -->\n### stackfleet plan · `stacks.yaml` · abc1234\n\n| `app` | - | changed | +1 | |\n';
+  const seededPlan = { ...seeded('github-actions[bot]', stickyPlan), id: 556 };
+
+  it('refuses a read-only user (👀 then 👎), answers above the plan in the sticky comment, and runs nothing', async () => {
     const repo = createFleetRepo();
     const github = await startGithub({
       pulls: [{ number: 7, author: 'alice', headSha: repo.head, baseSha: repo.base }],
       permissions: { mallory: 'read' },
-      comments: [seeded('mallory', '/stackfleet apply')],
+      comments: [seeded('mallory', '/stackfleet apply'), seededPlan],
     });
     const env = actionsEnv(github, repo, 'issue_comment', commentEvent(repo, 'mallory', '/stackfleet apply'));
     const result = await stackfleet(['github', 'comment'], repo.dir, env);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('@mallory may not run /stackfleet apply: it needs write permission to acme/infra');
-    expect(github.state.comments).toHaveLength(1);
+    const refusal = '@mallory may not run /stackfleet apply: it needs write permission to acme/infra';
+    expect(result.stderr).toContain(refusal);
+    expect(github.state.comments).toHaveLength(2);
     expect(github.state.comments[0]!.reactions).toEqual(['eyes', '-1']);
+    const sticky = github.state.comments[1]!.body;
+    expect(sticky).toContain(`> ❌ ${refusal}`);
+    expect(sticky.endsWith(stickyPlan.slice(stickyPlan.indexOf('\n') + 1))).toBe(true);
+    // Nothing but the permission was read: no pull request, no check run, no plan.
+    expect(github.requests.map((request) => request.operationId)).not.toContain('pulls/get');
+    expect(github.state.checkRuns).toEqual([]);
+    expect(existsSync(join(repo.dir, '.stackfleet'))).toBe(false);
+    expect(github.problems).toEqual([]);
+  });
+
+  it('answers "not mergeable" and "checkout not at the head" in the sticky comment, above the plan (👎, exit 1)', async () => {
+    const repo = createFleetRepo();
+    const github = await startGithub({
+      pulls: [{ number: 7, author: 'alice', headSha: repo.head, baseSha: repo.base, mergeable: false }],
+      permissions: { alice: 'write' },
+      comments: [seeded('alice', '/stackfleet apply'), seededPlan],
+    });
+    const comment = (body: string) => {
+      github.state.comments[0]!.body = body;
+      return stackfleet(['github', 'comment'], repo.dir, actionsEnv(github, repo, 'issue_comment', commentEvent(repo, 'alice', body)));
+    };
+    const unmergeable = await comment('/stackfleet apply');
+    expect(unmergeable.code).toBe(1);
+    expect(github.state.comments[1]!.body).toContain('> ❌ pull request #7 is not mergeable\n');
+
+    git(repo.dir, 'checkout', '-q', 'main');
+    const offHead = await comment('/stackfleet plan');
+    expect(offHead.code).toBe(1);
+    const refusal = `the checkout is at ${repo.base.slice(0, 7)}, not at the pull request's head ${repo.head.slice(0, 7)}`;
+    expect(offHead.stderr).toContain(`error: ${refusal}`);
+    const sticky = github.state.comments[1]!.body;
+    expect(sticky).toContain(`> ❌ ${refusal}`);
+    expect(sticky).not.toContain('not mergeable');
+    expect(sticky.endsWith(stickyPlan.slice(stickyPlan.indexOf('\n') + 1))).toBe(true);
+    expect(github.state.comments).toHaveLength(2);
+    expect(github.state.comments[0]!.reactions).toEqual(['eyes', '-1', 'eyes', '-1']);
     expect(github.state.checkRuns).toEqual([]);
     expect(github.problems).toEqual([]);
   });
@@ -383,6 +475,8 @@ describe('stackfleet github comment', () => {
     const unapproved = await stackfleet(['github', 'comment'], repo.dir, actionsEnv(github, repo, 'issue_comment', commentEvent(repo, 'alice', '/stackfleet apply')));
     expect(unapproved.code).toBe(1);
     expect(unapproved.stderr).toContain(`pull request #7 has no approval on its head commit ${repo.head.slice(0, 7)}`);
+    expect(github.state.comments[1]!.body).toContain(`> ❌ pull request #7 has no approval on its head commit ${repo.head.slice(0, 7)}`);
+    expect(github.state.comments[1]!.body).toContain('<!-- stackfleet:plan:stacks.yaml -->');
 
     github.state.pulls[0]!.reviews = [{ id: 1, user: 'bob', state: 'APPROVED', commit_id: repo.head, submitted_at: '2026-01-01T10:00:00Z' }];
     const apply = await stackfleet(['github', 'comment'], repo.dir, actionsEnv(github, repo, 'issue_comment', commentEvent(repo, 'alice', '/stackfleet apply')));
@@ -390,6 +484,7 @@ describe('stackfleet github comment', () => {
     expect(apply.code).toBe(0);
     expect(github.state.comments).toHaveLength(2);
     expect(github.state.comments[1]!.body).toContain('### stackfleet apply');
+    expect(github.state.comments[1]!.body).not.toContain('stackfleet:answer');
     expect(github.state.comments[0]!.reactions).toEqual(['eyes', '+1', 'eyes', '-1', 'eyes', '+1']);
     expectNoSecretSent(github);
     expect(github.problems).toEqual([]);

@@ -54,4 +54,6 @@ export interface ApprovalRecord {
   by: string;
   at: string;
   comment?: string;
+  /** Teams known from elsewhere than the manifest (a PR reviewer's GitHub teams); never stored. */
+  teams?: string[];
 }

@@ -1,5 +1,6 @@
 export { buildMarker, hasMarker, type MarkerKind } from './render/marker.js';
 export type { ReportDecision, ReportStack, RunReport } from './render/report-model.js';
+export { addCommentAnswer } from './render/add-comment-answer.js';
 export { renderReportMarkdown, GITHUB_BODY_LIMIT, type RenderOptions } from './render/render-report-markdown.js';
 export { decideCheckConclusion, type CheckConclusion } from './render/decide-check-conclusion.js';
 export { formatChangeCounts } from './render/format-report.js';

@@ -90,13 +90,19 @@ async function findMergedPull(session: GithubSession, sha: string): Promise<numb
   }
 }
 
-/** `team:NAME` approvers in the fleet's policies: the teams whose membership GitHub is asked about. */
+/**
+ * The teams the fleet's policies mention: `team:NAME` approvers, and the
+ * string literals of a rule whose `when` reads `teams` (`"platform" in
+ * input.approvals[0].teams`). Only their membership is asked of GitHub (one
+ * call per person and team); a team named nowhere is never looked up.
+ */
 function readPolicyTeams(fleet: Fleet, cwd: string): string[] {
   try {
     const teams = new Set<string>();
     for (const { policy } of readManifestPolicies(fleet, cwd)) {
       for (const rule of 'rules' in policy ? policy.rules : []) {
         for (const entry of rule.approvers ?? []) if (entry.startsWith('team:')) teams.add(entry.slice('team:'.length));
+        if (/\bteams\b/.test(rule.when.text)) for (const literal of readStringLiterals(rule.when.text)) teams.add(literal);
       }
     }
     return [...teams].sort();
@@ -104,4 +110,9 @@ function readPolicyTeams(fleet: Fleet, cwd: string): string[] {
     // The run itself reports a policy that does not parse (fail closed); teams are only an input.
     return [];
   }
+}
+
+/** `"a"` and `'b'` in a CEL expression: candidate team slugs (GitHub's slugs are lower-case letters, digits, `-` and `_`). */
+function readStringLiterals(text: string): string[] {
+  return [...text.matchAll(/"([^"\\]*)"|'([^'\\]*)'/g)].map((match) => match[1] ?? match[2] ?? '').filter((literal) => /^[a-z0-9][a-z0-9_-]*$/.test(literal));
 }

@@ -1,8 +1,10 @@
 import { appendFile } from 'node:fs/promises';
 import {
+  addCommentAnswer,
   buildMarker,
   completeCheckRun,
   decideCheckConclusion,
+  findCommentByMarker,
   postComment,
   renderReportMarkdown,
   startCheckRun,
@@ -81,6 +83,26 @@ export async function answerInStickyComment(session: GithubSession, pullNumber: 
   try {
     const body = renderReportMarkdown(report, { markerKind: 'plan' }).replaceAll(session.context.token, '***');
     await upsertStickyComment(session.client, { ...session.repo, issueNumber: pullNumber }, buildMarker('plan', report.manifestPath), body);
+  } catch (error) {
+    session.warn('post the comment', error);
+  }
+}
+
+/**
+ * A comment command refused before anything ran (no write permission, not
+ * approved, not mergeable, checkout not at the head): the refusal goes on top
+ * of the fleet's sticky comment and the plan under it stays, so a reader's
+ * `/stackfleet apply` cannot erase what reviewers read. Without a comment (or
+ * when it would not fit) the answer is the refusal alone. A failed call only warns.
+ */
+export async function refuseInStickyComment(session: GithubSession, pullNumber: number, report: RunReport & { error: string }): Promise<void> {
+  try {
+    const target = { ...session.repo, issueNumber: pullNumber };
+    const marker = buildMarker('plan', report.manifestPath);
+    const existing = await findCommentByMarker(session.client, target, marker);
+    const body = existing === undefined ? undefined : addCommentAnswer(existing.body, `❌ ${report.error}`);
+    if (body === undefined) return await answerInStickyComment(session, pullNumber, report);
+    await upsertStickyComment(session.client, target, marker, body.replaceAll(session.context.token, '***'));
   } catch (error) {
     session.warn('post the comment', error);
   }

@@ -91,7 +91,7 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
     // A pull request's review approvals count for the whole run, beside those of `stackfleet approve`.
     approvals: [
       ...(await store.listApprovals(runId)),
-      ...(options.github?.approvals ?? []).map((approval) => ({ runId, stack: null, by: approval.by, at: approval.at, ...(approval.comment ? { comment: approval.comment } : {}) })),
+      ...(options.github?.approvals ?? []).map((approval) => ({ runId, stack: null, by: approval.by, at: approval.at, teams: approval.teams, ...(approval.comment ? { comment: approval.comment } : {}) })),
     ],
     evaluate: { runCommand: runPolicyCommand, env: options.env },
   });

@@ -6,7 +6,7 @@ export interface PolicyApproval {
   /** ISO 8601. */
   at: string;
   comment?: string;
-  /** Teams of the approver (from the manifest's `teams:`). */
+  /** Teams of the approver (the manifest's `teams:`, and on GitHub the reviewer's teams). */
   teams: string[];
 }
 

@@ -4,7 +4,7 @@ import { buildRunInfo } from '../input/build-run-info.js';
 import { parsePolicyFile } from '../parse/parse-policy-file.js';
 import type { LoadedPolicy } from '../select/select-policies.js';
 import { buildApprovalRecords } from './build-approvals.js';
-import { evaluateAccessGate, evaluateRunGate, evaluateStackGate, type GateContext } from './evaluate-gate.js';
+import { evaluateAccessGate, evaluateRunGate, evaluateStackGate, toPolicyApprovals, type GateContext } from './evaluate-gate.js';
 
 function load(text: string, ref: LoadedPolicy['ref'] = { file: 'p.policy.yaml' }): LoadedPolicy {
   const { policy, problems } = parsePolicyFile(text, { source: ref.file });
@@ -115,5 +115,17 @@ describe('buildApprovalRecords', () => {
   });
   it('refuses a glob that matches no stack of the run', () => {
     expect(() => buildApprovalRecords({ ...request, stackGlob: 'nope*' })).toThrow('--stack nope* matches no stack of run r1');
+  });
+});
+
+describe('toPolicyApprovals', () => {
+  it("gives each approval the manifest's teams of its approver and the teams it brings (a reviewer's GitHub teams)", () => {
+    const approvals: ApprovalRecord[] = [
+      { runId: 'r', stack: null, by: 'bob', at: '2026-01-01T00:00:00Z', teams: ['sre', 'platform'] },
+      { runId: 'r', stack: 'other', by: 'carol', at: '2026-01-01T00:00:00Z' },
+    ];
+    expect(toPolicyApprovals({ approvals, teams: { platform: ['bob'], dba: ['bob'] } }, 'db')).toEqual([
+      { by: 'bob', at: '2026-01-01T00:00:00Z', teams: ['dba', 'platform', 'sre'] },
+    ]);
   });
 });

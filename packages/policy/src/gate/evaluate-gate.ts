@@ -77,7 +77,8 @@ export function toPolicyApprovals(context: Pick<GateContext, 'approvals' | 'team
       by: approval.by,
       at: approval.at,
       ...(approval.comment === undefined ? {} : { comment: approval.comment }),
-      teams: Object.keys(teams).filter((team) => teams[team]!.includes(approval.by)).sort(),
+      // The manifest's teams, and those the approval brings (a reviewer's GitHub teams).
+      teams: [...new Set([...Object.keys(teams).filter((team) => teams[team]!.includes(approval.by)), ...(approval.teams ?? [])])].sort(),
     }));
 }
 
