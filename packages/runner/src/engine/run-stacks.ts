@@ -7,6 +7,7 @@ import { readRunSecrets } from './read-run-secrets.js';
 import { createRunScheduler, type RunScheduler } from './run-scheduler.js';
 import { summarizeRun } from './summarize-run.js';
 import type { RunOptions, RunResult, StackOutcome } from './types.js';
+import { describeFinishedStack } from './describe-finished-stack.js';
 
 /**
  * The engine under `executeRunPlan`: each stack starts the moment its own dependencies are
@@ -253,30 +254,22 @@ async function finishStack(run: EngineRun, outcomes: Map<string, StackOutcome>, 
     ...(messages === undefined ? {} : { messages }),
   });
   const executed = 'logFile' in outcome ? outcome : undefined;
-  const at = run.now().toISOString();
-  await run.putState(name, {
-    state: outcome.status,
-    attempt: 1,
-    finishedAt: at,
-    durationMs: outcome.durationMs,
-    ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
-    ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
-    ...(executed?.changes ? { changes: executed.changes } : {}),
-    ...(executed ? { logFile: executed.logFile } : {}),
-  });
-  run.emit({
-    type: 'stack.finished',
-    runId: run.options.runId,
-    stack: name,
-    status: outcome.status,
-    durationMs: outcome.durationMs,
-    ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
-    ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
-    ...(executed?.changes ? { changes: executed.changes } : {}),
-    ...(executed ? { logFile: executed.logFile } : {}),
-    ...(messages === undefined ? {} : { messages }),
-    at,
-  });
+  const { record, event } = describeFinishedStack(
+    run.options.runId,
+    name,
+    {
+      status: outcome.status,
+      durationMs: outcome.durationMs,
+      ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
+      ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
+      ...(executed?.changes ? { changes: executed.changes } : {}),
+      ...(executed ? { logFile: executed.logFile } : {}),
+      ...(messages === undefined ? {} : { messages }),
+    },
+    { attempt: 1, at: run.now().toISOString() },
+  );
+  await run.putState(name, record);
+  run.emit(event);
 }
 
 /** The outcome is returned to the caller too, so its reason is masked like the event's and the record's. */

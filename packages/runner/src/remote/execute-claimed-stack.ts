@@ -1,5 +1,5 @@
 import { relative, sep } from 'node:path';
-import type { ChangeSummary, Outputs, PlannedStack, RunEvent, StackClaim, StackStatus, Store } from '@stackfleet/core';
+import type { ChangeSummary, Outputs, PlannedStack, StackClaim, StackStatus, Store } from '@stackfleet/core';
 import { buildRunMasker } from '../mask/build-run-masker.js';
 import { maskEvent } from '../mask/mask-event.js';
 import { createEngineRun } from '../engine/engine-run.js';
@@ -9,6 +9,7 @@ import type { RunOptions, StackOutcome } from '../engine/types.js';
 import { toRunReporter, type RunListener } from '../run/run-reporter.js';
 import { createClaimEventSink } from './claim-event-sink.js';
 import type { QueueStore, RemoteRunPayload } from './remote-payload.js';
+import { describeFinishedStack } from '../engine/describe-finished-stack.js';
 
 export interface ExecuteClaimedStackOptions
   extends Omit<RunOptions, 'runId' | 'reporters' | 'store' | 'alreadyDone' | 'refreshOutputs' | 'runCommand' | 'allDependents' | 'planDestroy'> {
@@ -97,32 +98,21 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
   }
   const reason = outcome.reason === undefined ? undefined : run.masker.mask(outcome.reason);
   const status: StackStatus = outcome.status;
-  const finishedAt = run.now().toISOString();
-  await run.putState(planned.name, {
-    state: status,
-    attempt: claim.attempt,
-    finishedAt,
-    durationMs: outcome.durationMs,
-    ...(reason === undefined ? {} : { reason }),
-    ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
-    ...(outcome.changes ? { changes: outcome.changes } : {}),
-    ...(outcome.logFile ? { logFile: outcome.logFile } : {}),
-  });
-  const finished = maskEvent(
+  const { record, event } = describeFinishedStack(
+    claim.runId,
+    planned.name,
     {
-      type: 'stack.finished',
-      runId: claim.runId,
-      stack: planned.name,
       status,
       durationMs: outcome.durationMs,
       ...(reason === undefined ? {} : { reason }),
       ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
       ...(outcome.changes ? { changes: outcome.changes } : {}),
-      ...(outcome.logFile ? { logFile: shareable(outcome.logFile) } : {}),
-      at: finishedAt,
-    } satisfies RunEvent,
-    run.masker,
+      ...(outcome.logFile ? { logFile: outcome.logFile } : {}),
+    },
+    { attempt: claim.attempt, at: run.now().toISOString() },
   );
+  await run.putState(planned.name, record);
+  const finished = maskEvent(event.logFile === undefined ? event : { ...event, logFile: shareable(event.logFile) }, run.masker);
   const flushed = await sink.flush();
   const committed =
     flushed &&
