@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresServer } from '@stackfleet/test-utils';
-import { git, makeTempDir, runStackfleet } from '../support/cli.js';
+import { git, pushSeedToOrigin, makeTempDir, runStackfleet } from '../support/cli.js';
 
 let server: PostgresServer;
 const cleanups: (() => void)[] = [];
@@ -58,12 +58,7 @@ stacks:
   writeFileSync(join(seed, 'infra', 'net', '.keep'), '');
   writeFileSync(join(seed, 'infra', 'app', '.keep'), '');
   writeFileSync(join(seed, '.gitignore'), '.stackfleet/\n*.env\n');
-  git(dir, 'init', '-q', '--bare', '-b', 'main', origin);
-  git(seed, 'init', '-q', '-b', 'main');
-  git(seed, 'add', '-A');
-  git(seed, 'commit', '-qm', 'fleet');
-  git(seed, 'remote', 'add', 'origin', origin);
-  git(seed, 'push', '-q', 'origin', 'main');
+  pushSeedToOrigin(seed, origin);
   const ci = join(dir, 'ci');
   const laptop = join(dir, 'laptop');
   git(dir, 'clone', '-q', origin, ci);

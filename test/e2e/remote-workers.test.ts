@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresServer } from '@stackfleet/test-utils';
-import { git, makeTempDir, parseJsonLines, runStackfleet, startStackfleet, type CliResult } from '../support/cli.js';
+import { git, pushSeedToOrigin, makeTempDir, parseJsonLines, runStackfleet, startStackfleet, type CliResult } from '../support/cli.js';
 
 let server: PostgresServer;
 const cleanups: (() => void)[] = [];
@@ -46,12 +46,7 @@ async function sandbox(stacks: string, dirs: string[]): Promise<Sandbox> {
   }
   writeFileSync(join(seed, 'stacks.yaml'), `version: 1\nsettings:\n  fleet: remote-e2e\n  state: { url: "\${{ env.FLEET_DB }}" }\nstacks:\n${stacks}`);
   writeFileSync(join(seed, '.gitignore'), '.stackfleet/\n');
-  git(dir, 'init', '-q', '--bare', '-b', 'main', origin);
-  git(seed, 'init', '-q', '-b', 'main');
-  git(seed, 'add', '-A');
-  git(seed, 'commit', '-qm', 'fleet');
-  git(seed, 'remote', 'add', 'origin', origin);
-  git(seed, 'push', '-q', 'origin', 'main');
+  pushSeedToOrigin(seed, origin);
   const clone = (name: string): string => {
     const target = join(dir, name);
     git(dir, 'clone', '-q', origin, target);

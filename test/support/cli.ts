@@ -81,6 +81,16 @@ export function git(cwd: string, ...args: string[]): string {
   return result.stdout.trim();
 }
 
+/** Commits `seed` (a directory of files) and pushes it to a new bare repository `origin` on branch main. */
+export function pushSeedToOrigin(seed: string, origin: string): void {
+  git(seed, 'init', '-q', '--bare', '-b', 'main', origin);
+  git(seed, 'init', '-q', '-b', 'main');
+  git(seed, 'add', '-A');
+  git(seed, 'commit', '-qm', 'fleet');
+  git(seed, 'remote', 'add', 'origin', origin);
+  git(seed, 'push', '-q', 'origin', 'main');
+}
+
 export function gitInit(dir: string): void {
   const run = (...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
   run('-c', 'init.defaultBranch=main', 'init', '-q');
