@@ -108,7 +108,7 @@ describe('schema problems', () => {
     ).toMatchInlineSnapshot(`
       "E_TYPE stacks.yaml:3:10 settings.fleet: expected at least 1 character, got the string ""
         hint: write at least 1 character
-      E_TYPE stacks.yaml:5:23 stacks.a.pool: invalid format the string "bad pool!"
+      E_TYPE stacks.yaml:5:23 stacks.a.pool: the string "bad pool!" is not in the expected format
         hint: a pool name is letters, digits, "_", "." and "-""
     `);
   });

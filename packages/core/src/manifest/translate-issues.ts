@@ -132,7 +132,7 @@ function translateIssue(issue: Issue, context: TranslateContext, path: KeySegmen
       }
       // A schema that says what its pattern means (`.regex(re, 'a pool name is …')`) says it in the hint.
       return [
-        at('E_TYPE', `invalid format ${describeValue(value)}`, hasOwnMessage(issue.message) ? issue.message : `write a value matching ${issue.pattern ?? issue.format}`),
+        at('E_TYPE', `${describeValue(value)} is not in the expected format`, hasOwnMessage(issue.message) ? issue.message : `write a value matching ${issue.pattern ?? issue.format}`),
       ];
     case 'custom':
       if (issue.params?.['stackfleet'] === 'secret-source') {
