@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliBin, makeTempDir } from '../support/cli.js';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { cliBin, makeTempDir, startStackfleet } from '../support/cli.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const session = `sf-e2e-${process.pid}`;
@@ -13,19 +13,37 @@ function tmuxOn(server: string, ...args: string[]): string {
 }
 const tmux = (...args: string[]) => tmuxOn(session, ...args);
 
+/**
+ * A new tmux server running `script` in a `columns`x`rows` terminal. One server per start: a server
+ * stopped with kill-server can still be exiting when the next new-session on its socket connects to it.
+ */
+function startTerminal(server: string, columns: number, rows: number, script: string): void {
+  const result = spawnSync('tmux', ['-L', server, 'new-session', '-d', '-s', server, '-x', String(columns), '-y', String(rows), script], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`tmux new-session failed: ${result.stderr}`);
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls the screen often: every wait here is for the CLI to draw, and a slow poll only adds to each step. */
 async function waitFor(predicate: (text: string) => boolean, what: string, timeoutMs = 20_000, server = session): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let text = '';
   while (Date.now() < deadline) {
     text = tmuxOn(server, 'capture-pane', '-p', '-t', server);
     if (predicate(text)) return text;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await pause(25);
   }
   throw new Error(`timed out waiting for ${what}; screen was:\n${text}`);
 }
 
+/** The shell writes `stty -a` right after the CLI exits; wait for the file rather than a fixed time. */
+async function readSttyWhenWritten(path: string): Promise<string> {
+  for (let i = 0; i < 200 && !existsSync(path); i += 1) await pause(25);
+  return readFileSync(path, 'utf8');
+}
+
 /** The real CLI in a real terminal (tmux, 80x24), driven by keys like a person would. */
-describe.skipIf(!hasTmux)('the terminal UI in tmux', () => {
+describe.skipIf(!hasTmux).concurrent('the terminal UI in tmux', () => {
   let dir: string;
   let cleanup: () => void;
   beforeAll(() => {
@@ -36,19 +54,19 @@ describe.skipIf(!hasTmux)('the terminal UI in tmux', () => {
       mkdirSync(join(dir, name));
       lines.push(`  ${name}:`, '    runner: command', `    path: ${name}`, `    labels: [${name === 'smoke' ? 'checks' : 'infra'}]`);
       if (deps.length > 0) lines.push(`    dependsOn: [${deps.join(', ')}]`);
-      lines.push(`    commands: { plan: "exit 2", apply: "sleep 0.3; echo applied ${name}" }`);
+      lines.push(`    commands: { plan: "exit 2", apply: "echo applied ${name}" }`);
     }
     writeFileSync(join(dir, 'stacks.yaml'), `${lines.join('\n')}\n`);
     const env = `env -u CI NO_COLOR=1 TERM=xterm-256color`;
     const script = `cd ${dir} && ${env} ${process.execPath} ${cliBin}; echo "EXIT=$?"; stty -a > ${join(dir, 'stty.txt')}; sleep 60`;
-    tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', script);
+    startTerminal(session, 80, 24, script);
   });
   afterAll(() => {
     tmux('kill-server');
     cleanup();
   });
 
-  it('shows the fleet, filters, selects, plans, confirms, applies, and exits with the terminal restored', async () => {
+  it('shows the fleet, filters, selects, plans, confirms, applies, and exits with the terminal restored', async ({ expect }) => {
     const fleet = await waitFor((text) => text.includes('5/5 stacks'), 'the fleet view');
     for (const name of ['network', 'database', 'dns', 'app', 'smoke']) expect(fleet).toContain(name);
 
@@ -75,8 +93,7 @@ describe.skipIf(!hasTmux)('the terminal UI in tmux', () => {
     await waitFor((text) => text.includes('5/5 stacks') || text.includes('stacks ·'), 'back to the fleet');
     tmux('send-keys', '-t', session, 'q');
     await waitFor((text) => text.includes('EXIT=0'), 'the exit code');
-    for (let i = 0; i < 50 && !existsSync(join(dir, 'stty.txt')); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
-    const stty = readFileSync(join(dir, 'stty.txt'), 'utf8');
+    const stty = await readSttyWhenWritten(join(dir, 'stty.txt'));
     // Cooked mode is back: echo and canonical input on.
     expect(stty).toMatch(/(^|\s)icanon(\s|$)/);
     expect(stty).toMatch(/(^|\s)echo(\s|$)/);
@@ -84,7 +101,7 @@ describe.skipIf(!hasTmux)('the terminal UI in tmux', () => {
 });
 
 /** `apply` without --auto-approve in a terminal: the live plan (saved), its final table, a question, then those saved plans applied. */
-describe.skipIf(!hasTmux)('apply asks for approval in a terminal', () => {
+describe.skipIf(!hasTmux).concurrent('apply asks for approval in a terminal', () => {
   let dir: string;
   let cleanup: () => void;
   const server = `${session}-approve`;
@@ -97,29 +114,31 @@ describe.skipIf(!hasTmux)('apply asks for approval in a terminal', () => {
     );
   });
   afterAll(() => {
-    tmuxOn(server, 'kill-server');
+    for (const name of ['no', 'yes']) tmuxOn(`${server}-${name}`, 'kill-server');
     cleanup();
   });
 
-  const start = (name: string) =>
-    tmuxOn(server, 'new-session', '-d', '-s', server, '-x', '80', '-y', '24', `cd ${dir} && env -u CI NO_COLOR=1 ${process.execPath} ${cliBin} apply; echo "EXIT-${name}=$?"; sleep 60`);
+  const start = (name: string): string => {
+    startTerminal(`${server}-${name}`, 80, 24, `cd ${dir} && env -u CI NO_COLOR=1 ${process.execPath} ${cliBin} apply; echo "EXIT-${name}=$?"; sleep 60`);
+    return `${server}-${name}`;
+  };
 
-  it('applies after "y" and cancels with exit 1 on anything else', async () => {
-    start('no');
-    await waitFor((text) => /Only "yes" or "y" is accepted/.test(text), 'the question', 20_000, server);
-    tmuxOn(server, 'send-keys', '-t', server, 'n', 'Enter');
-    const cancelled = await waitFor((text) => /EXIT-no=/.test(text), 'the exit', 20_000, server);
+  it('applies after "y" and cancels with exit 1 on anything else', async ({ expect }) => {
+    const no = start('no');
+    await waitFor((text) => /Only "yes" or "y" is accepted/.test(text), 'the question', 20_000, no);
+    tmuxOn(no, 'send-keys', '-t', no, 'n', 'Enter');
+    const cancelled = await waitFor((text) => /EXIT-no=/.test(text), 'the exit', 20_000, no);
     expect(cancelled).toMatch(/Saved plan: run \S+/);
     expect(cancelled).toMatch(/one\s+changes/);
     expect(cancelled).toContain('Apply cancelled.');
     expect(cancelled).toContain('EXIT-no=1');
     expect(existsSync(join(dir, 'one/applied'))).toBe(false);
-    tmuxOn(server, 'kill-server');
+    tmuxOn(no, 'kill-server');
 
-    start('yes');
-    await waitFor((text) => /Only "yes" or "y" is accepted/.test(text), 'the question', 20_000, server);
-    tmuxOn(server, 'send-keys', '-t', server, 'y', 'Enter');
-    const applied = await waitFor((text) => /EXIT-yes=/.test(text), 'the exit', 20_000, server);
+    const yes = start('yes');
+    await waitFor((text) => /Only "yes" or "y" is accepted/.test(text), 'the question', 20_000, yes);
+    tmuxOn(yes, 'send-keys', '-t', yes, 'y', 'Enter');
+    const applied = await waitFor((text) => /EXIT-yes=/.test(text), 'the exit', 20_000, yes);
     expect(applied).toContain('EXIT-yes=0');
     expect(existsSync(join(dir, 'one/applied'))).toBe(true);
     // One plan per attempt: the approved apply applied the saved plan, it did not plan again.
@@ -128,11 +147,11 @@ describe.skipIf(!hasTmux)('apply asks for approval in a terminal', () => {
 });
 
 /** An approved apply whose downstream plan changes once its upstream applied: both summaries, a second question. */
-describe.skipIf(!hasTmux)('apply asks again in a terminal when a plan changed after its upstream applied', () => {
+describe.skipIf(!hasTmux).concurrent('apply asks again in a terminal when a plan changed after its upstream applied', () => {
   let dir: string;
   let cleanup: () => void;
   const server = `${session}-replan`;
-  beforeAll(() => {
+  beforeAll(async () => {
     ({ dir, cleanup } = makeTempDir());
     mkdirSync(join(dir, 'net'));
     mkdirSync(join(dir, 'app'));
@@ -151,17 +170,18 @@ describe.skipIf(!hasTmux)('apply asks again in a terminal when a plan changed af
         '',
       ].join('\n'),
     );
-    const first = spawnSync(process.execPath, [cliBin, 'apply', '--auto-approve'], { cwd: dir, env: { ...process.env, CI: 'true' }, encoding: 'utf8' });
-    if (first.status !== 0) throw new Error(`first apply failed: ${first.stderr}`);
+    // Not spawnSync: the other describes of this file run meanwhile and poll their screens.
+    const first = await startStackfleet(['apply', '--auto-approve'], { cwd: dir }).done;
+    if (first.code !== 0) throw new Error(`first apply failed: ${first.stderr}`);
   });
   afterAll(() => {
     tmuxOn(server, 'kill-server');
     cleanup();
   });
 
-  it('shows the reviewed and the new plan, and applies the new one only after "y"', async () => {
+  it('shows the reviewed and the new plan, and applies the new one only after "y"', async ({ expect }) => {
     writeFileSync(join(dir, 'version'), 'v2');
-    tmuxOn(server, 'new-session', '-d', '-s', server, '-x', '100', '-y', '30', `cd ${dir} && env -u CI NO_COLOR=1 ${process.execPath} ${cliBin} apply; echo "EXIT=$?"; sleep 60`);
+    startTerminal(server, 100, 30, `cd ${dir} && env -u CI NO_COLOR=1 ${process.execPath} ${cliBin} apply; echo "EXIT=$?"; sleep 60`);
     const table = await waitFor((text) => /Only "yes" or "y" is accepted/.test(text), 'the first question', 20_000, server);
     expect(table).toMatch(/app\s+no changes/);
     tmuxOn(server, 'send-keys', '-t', server, 'y', 'Enter');
@@ -176,7 +196,7 @@ describe.skipIf(!hasTmux)('apply asks again in a terminal when a plan changed af
 });
 
 /** Ctrl-C after the approval (issue #12 item 2): SPEC §5 in a real terminal, with the approved plan on screen. */
-describe.skipIf(!hasTmux)('Ctrl-C after an interactive approval', () => {
+describe.skipIf(!hasTmux).concurrent('Ctrl-C after an interactive approval', () => {
   let dir: string;
   let cleanup: () => void;
   const server = `${session}-interrupt`;
@@ -200,9 +220,9 @@ describe.skipIf(!hasTmux)('Ctrl-C after an interactive approval', () => {
     cleanup();
   });
 
-  it('shows the finished plan before asking, then Ctrl-C waits and a second kills: interrupted, resumable, terminal restored', async () => {
+  it('shows the finished plan before asking, then Ctrl-C waits and a second kills: interrupted, resumable, terminal restored', async ({ expect }) => {
     const script = `cd ${dir} && env -u CI NO_COLOR=1 TERM=xterm-256color ${process.execPath} ${cliBin} apply; echo "EXIT=$?"; stty -a > ${join(dir, 'stty.txt')}; sleep 60`;
-    tmuxOn(server, 'new-session', '-d', '-s', server, '-x', '80', '-y', '24', script);
+    startTerminal(server, 80, 24, script);
     const question = await waitFor((text) => /Only "yes" or "y" is accepted/.test(text), 'the question', 20_000, server);
     // The plan's final frame, not an empty live view: both stacks, their status, the summary.
     expect(question).toMatch(/~ slow\s+changed/);
@@ -220,7 +240,7 @@ describe.skipIf(!hasTmux)('Ctrl-C after an interactive approval', () => {
     tmuxOn(server, 'send-keys', '-t', server, 'C-c');
     // Second press: kill it.
     const stopped = await waitFor((text) => /EXIT=/.test(text), 'the exit', 20_000, server);
-    const history = JSON.parse(spawnSync(process.execPath, [cliBin, 'history', '--json', '--limit', '1'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' } }).stdout) as {
+    const history = JSON.parse((await startStackfleet(['history', '--json', '--limit', '1'], { cwd: dir }).done).stdout) as {
       id: string;
       status: string;
       stackRuns: { stack: string; state: string }[];
@@ -232,15 +252,14 @@ describe.skipIf(!hasTmux)('Ctrl-C after an interactive approval', () => {
     expect(stopped).toContain(`\`stackfleet resume ${history.id}\` continues it`);
     expect(stopped).toContain('EXIT=1');
     expect(existsSync(join(dir, 'slow/applied'))).toBe(false);
-    for (let i = 0; i < 50 && !existsSync(join(dir, 'stty.txt')); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
-    const stty = readFileSync(join(dir, 'stty.txt'), 'utf8');
+    const stty = await readSttyWhenWritten(join(dir, 'stty.txt'));
     expect(stty).toMatch(/(^|\s)icanon(\s|$)/);
     expect(stty).toMatch(/(^|\s)echo(\s|$)/);
   }, 60_000);
 });
 
 /** Ctrl-C or Ctrl-D at the approval question is a "no": cancelled, exit 1, plans kept, no internal error. */
-describe.skipIf(!hasTmux)('Ctrl-C or Ctrl-D at the approval question', () => {
+describe.skipIf(!hasTmux).concurrent('Ctrl-C or Ctrl-D at the approval question', () => {
   let dir: string;
   let cleanup: () => void;
   const server = `${session}-abort`;
@@ -250,19 +269,20 @@ describe.skipIf(!hasTmux)('Ctrl-C or Ctrl-D at the approval question', () => {
     writeFileSync(join(dir, 'stacks.yaml'), 'version: 1\nstacks:\n  one: { runner: command, path: one, commands: { plan: "exit 2", apply: "touch applied" } }\n');
   });
   afterAll(() => {
-    tmuxOn(server, 'kill-server');
+    for (const name of ['ctrlc', 'ctrld']) tmuxOn(`${server}-${name}`, 'kill-server');
     cleanup();
   });
   const ask = async (name: string, args: string, key: string): Promise<string> => {
-    tmuxOn(server, 'new-session', '-d', '-s', server, '-x', '200', '-y', '24', `cd ${dir} && env -u CI NO_COLOR=1 ${process.execPath} ${cliBin} ${args}; echo "EXIT-${name}=$?"; sleep 60`);
-    await waitFor((text) => /Only "yes" or "y" is accepted/.test(text), 'the question', 20_000, server);
-    tmuxOn(server, 'send-keys', '-t', server, key);
-    const screen = await waitFor((text) => new RegExp(`EXIT-${name}=`).test(text), 'the exit', 20_000, server);
-    tmuxOn(server, 'kill-server');
+    const terminal = `${server}-${name}`;
+    startTerminal(terminal, 200, 24, `cd ${dir} && env -u CI NO_COLOR=1 ${process.execPath} ${cliBin} ${args}; echo "EXIT-${name}=$?"; sleep 60`);
+    await waitFor((text) => /Only "yes" or "y" is accepted/.test(text), 'the question', 20_000, terminal);
+    tmuxOn(terminal, 'send-keys', '-t', terminal, key);
+    const screen = await waitFor((text) => new RegExp(`EXIT-${name}=`).test(text), 'the exit', 20_000, terminal);
+    tmuxOn(terminal, 'kill-server');
     return screen;
   };
 
-  it('cancels the apply like "n"', async () => {
+  it('cancels the apply like "n"', async ({ expect }) => {
     const interrupted = await ask('ctrlc', 'apply', 'C-c');
     expect(interrupted).not.toContain('internal error');
     expect(interrupted).toContain('EXIT-ctrlc=1');

@@ -68,6 +68,14 @@ describe('fleet view', () => {
     `);
   });
 
+  it('reads keys that arrive in one chunk one by one, Enter and Space included', async () => {
+    // tmux, a paste or a busy process can deliver "db<Enter><Space>" as one read: Enter must still end the filter.
+    const { frame, press } = renderApp();
+    await press('/', 'db\r ');
+    await vi.waitFor(() => expect(frame()).toContain('1 selected'));
+    expect(frame()).toContain('filter: db  (/ edit, esc clear)');
+  });
+
   it('selects with space and plans the selection', async () => {
     const { scripted } = await import('./runs.fixtures.js');
     const run = scripted();

@@ -20,12 +20,29 @@ export function KeyRouter(props: { children: ReactNode }): React.JSX.Element {
     // chunk: "/da". Dispatch them one by one so each is its own keystroke.
     const chars = [...input];
     if (chars.length > 1 && !key.ctrl && !key.meta && !input.includes('\u001b')) {
-      for (const char of chars) slot.current?.(char, { ...key, shift: char !== char.toLowerCase() });
+      for (const char of chars) {
+        const split = splitKey(char, key);
+        slot.current?.(split.input, split.key);
+      }
       return;
     }
     slot.current?.(input, key);
   });
   return <KeyRouterContext.Provider value={slot}>{props.children}</KeyRouterContext.Provider>;
+}
+
+/**
+ * One character of a chunk as ink would have reported it alone: the chunk's key
+ * flags describe the whole chunk (Enter then Space sent together, "\r ", is
+ * neither `return` nor text), so each control character gets its own flags.
+ */
+function splitKey(char: string, chunkKey: Key): { input: string; key: Key } {
+  const key: Key = { ...chunkKey, return: false, tab: false, backspace: false, delete: false, shift: char !== char.toLowerCase() };
+  if (char === '\r') return { input: '', key: { ...key, return: true } };
+  if (char === '\t') return { input: '', key: { ...key, tab: true } };
+  if (char === '\b') return { input: '', key: { ...key, backspace: true } };
+  if (char === '\u007f') return { input: '', key: { ...key, delete: true } };
+  return { input: char, key };
 }
 
 /**
