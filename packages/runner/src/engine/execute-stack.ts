@@ -162,7 +162,9 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
     const status = run.interrupt.aborted && !timedOut && !lockLost.signal.aborted ? 'interrupted' : 'failed';
     return finish({ status, reason, ...(exitCode === undefined || exitCode === null ? {} : { exitCode }), ...(changes ? { changes } : {}) });
   } finally {
-    await Promise.allSettled([removeFiles?.(), lock?.release(), removePlanFiles(workDir)]);
+    // Only terraform and tofu write plan files: a command stack's directory is not listed for them.
+    const planFiles = options.manifest.stacks[name]?.runner === 'command' ? undefined : removePlanFiles(workDir);
+    await Promise.allSettled([removeFiles?.(), lock?.release(), planFiles]);
   }
 }
 

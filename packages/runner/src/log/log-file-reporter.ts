@@ -12,9 +12,11 @@ export interface LogFileReporterOptions {
 /**
  * Writes each stack's lines to `<stateDir>/runs/<runId>/<stack>.log` (the
  * path the engine records as the stack's `logFile`). Lines arrive masked,
- * like every event. A file is opened when its stack starts (appending, so a
- * resumed or retried stack keeps its earlier lines) and closed when it
- * finishes; `close()` waits for every write.
+ * like every event. A file is opened at its stack's first line (appending, so
+ * a resumed or retried stack keeps its earlier lines) and closed when the
+ * stack finishes; a stack that printed nothing has no file (`logs` reads a
+ * missing one as empty), which spares silent stacks an open and a close.
+ * `close()` waits for every write.
  */
 export function createLogFileReporter(stateDir: string, options: LogFileReporterOptions = {}): RunReporter {
   const open = new Map<string, Promise<StackLog>>();
@@ -34,10 +36,7 @@ export function createLogFileReporter(stateDir: string, options: LogFileReporter
   };
   return {
     onEvent(event) {
-      if (event.type === 'stack.started') {
-        // Opens the file early; the promise is already tracked (and awaited by close), so nothing waits here.
-        void logOf(event.runId, event.stack);
-      } else if (event.type === 'stack.log') {
+      if (event.type === 'stack.log') {
         // Writes chain on the one open promise, so they land in order.
         track(logOf(event.runId, event.stack).then((log) => log.writeLine(event.line)));
       } else if (event.type === 'stack.finished') {

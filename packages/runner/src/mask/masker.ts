@@ -37,6 +37,7 @@ export function createMasker(secrets: Iterable<string> = []): Masker {
   };
   const masker: Masker = {
     add(more) {
+      const before = values.size;
       for (const value of more) {
         // Each line also trimmed: tools re-indent what they print.
         for (const form of [value, ...value.split(/\r?\n/).flatMap((line) => [line, line.trim()])]) {
@@ -44,6 +45,8 @@ export function createMasker(secrets: Iterable<string> = []): Masker {
           remember(JSON.stringify(form).slice(1, -1));
         }
       }
+      // Called for every stack's upstream and applied outputs, mostly with nothing new: keep the pattern.
+      if (values.size === before) return;
       const short = new Set([...values].filter((value) => value.length <= MAX_PATTERN_VALUE_LENGTH));
       long = [...values].filter((value) => value.length > MAX_PATTERN_VALUE_LENGTH).sort((a, b) => b.length - a.length);
       pattern = short.size === 0 ? undefined : buildPattern(short);

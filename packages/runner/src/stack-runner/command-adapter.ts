@@ -35,7 +35,8 @@ export function createCommandAdapter(): StackRunnerAdapter {
     async apply(execution) {
       const phase = preparePhase(execution, 'apply');
       const files = completedApplyFiles(resolve(execution.workDir), execution.stack.name);
-      await Promise.all([removeIfPresent(files.exitFile), removeIfPresent(phase.outputsFile)]);
+      // The outputs file needs no removal: `runPhase` empties it (createPrivateFile) before the apply starts.
+      await removeIfPresent(files.exitFile);
       await runHooks('beforeApply', phase.execution);
       // Only the apply process itself records its exit status (not the hooks).
       await runPhase({ ...phase, execution: withEnv(phase.execution, { STACKFLEET_EXIT_FILE: files.exitFile }) }, [0]);

@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { completedApplyFiles, stackWorkDir, type Outputs } from '@stackfleet/core';
 import { readOutputsFile } from './outputs-file.js';
@@ -26,5 +26,8 @@ export async function readCompletedApply(stateDir: string, runId: string, stack:
  * needed any more, and it holds every value in clear text, secrets included.
  */
 export async function removeCompletedApplyOutputs(workDir: string, stack: string): Promise<void> {
-  await rm(completedApplyFiles(resolve(workDir), stack).outputsFile, { force: true });
+  // `unlink`, not `rm({ force })`: rm walks the path with synchronous lstat calls on the main thread.
+  await unlink(completedApplyFiles(resolve(workDir), stack).outputsFile).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
 }

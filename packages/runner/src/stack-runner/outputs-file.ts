@@ -1,11 +1,15 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { StackfleetError, type Outputs } from '@stackfleet/core';
 
-/** No file means no outputs; anything but one JSON object is the stack's bug, so say which file. */
+/**
+ * No file means no outputs; anything but one JSON object is the stack's bug, so say which file.
+ * Read with one synchronous call: after every apply, and mostly a few bytes (four thread-pool
+ * round trips of `readFile` cost the main thread more; issue #17).
+ */
 export async function readOutputsFile(stack: string, file: string): Promise<Outputs> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw error;
