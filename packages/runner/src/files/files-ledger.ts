@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
@@ -21,6 +22,9 @@ export function hashContent(content: string | Buffer): string {
 }
 
 export async function readFilesLedger(path: string): Promise<FilesLedger | undefined> {
+  // Every stack looks for one before it starts and almost never finds one: one stat, not a failed open
+  // in the thread pool with an error to build (issue #17, per-stack overhead).
+  if (!existsSync(path)) return undefined;
   const text = await readFile(path, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   try {

@@ -34,6 +34,8 @@ describe('the orphan watchdog', () => {
     watchProcessGroup(orphan);
     const unwatch = watchProcessGroup(finished);
     unwatch();
+    // Unregistrations of one event-loop turn are written together, at its end.
+    await new Promise((resolve) => setImmediate(resolve));
     // What stackfleet dying (kill -9) looks like to the watchdog.
     watchdog!.stdin!.end();
     expect(await waitUntil(() => !isAlive(orphan))).toBe(true);

@@ -72,6 +72,13 @@ export function startOrphanWatchdog(): ChildProcess | undefined {
  * Registers a running process group with the watchdog; the returned function
  * unregisters it (call it once the group is gone). Best effort: without `sh`
  * the group is simply not watched.
+ *
+ * A registration is written at once (it must be in the pipe before the go
+ * line). Unregistrations of one event-loop turn go out as one write: each
+ * write wakes the watchdog, which reads its pipe a byte at a time, and with
+ * many short stacks those wake-ups competed with us for the CPU (issue #17).
+ * If we die before the batch is written, the watchdog signals groups that
+ * are already gone, which is harmless.
  */
 export function watchProcessGroup(pgid: number): () => void {
   const child = startOrphanWatchdog();
@@ -81,6 +88,15 @@ export function watchProcessGroup(pgid: number): () => void {
   return () => {
     if (done) return;
     done = true;
-    if (child.stdin && !child.stdin.destroyed) child.stdin.write(`-${pgid}\n`);
+    leaving.push(pgid);
+    if (leaving.length === 1) setImmediate(writeLeaving, child);
   };
+}
+
+let leaving: number[] = [];
+
+function writeLeaving(child: ChildProcess): void {
+  const lines = leaving.map((pgid) => `-${pgid}\n`).join('');
+  leaving = [];
+  if (child.stdin && !child.stdin.destroyed) child.stdin.write(lines);
 }

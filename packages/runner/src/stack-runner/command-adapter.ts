@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { completedApplyFiles, phaseOutputsFile, StackfleetError, type Phase } from '@stackfleet/core';
@@ -102,8 +103,12 @@ async function runPhase(prepared: PreparedPhase, okExitCodes: number[]) {
   });
 }
 
-/** `unlink`, not `rm({ force })`: rm walks the path with synchronous lstat calls on the main thread. */
+/**
+ * `unlink`, not `rm({ force })`: rm walks the path with synchronous lstat calls on the main thread.
+ * Looked for first: the file is there only when an earlier attempt of this run wrote it.
+ */
 async function removeIfPresent(file: string): Promise<void> {
+  if (!existsSync(file)) return;
   await unlink(file).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOENT') throw error;
   });
