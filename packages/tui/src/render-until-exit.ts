@@ -7,6 +7,8 @@ export interface TerminalStreams {
   stderr?: NodeJS.WriteStream;
   /** Route `console.*` above the UI instead of through it. @default false */
   patchConsole?: boolean;
+  /** ink's cap on frames drawn per second. @default 30 (ink's) */
+  maxFps?: number;
 }
 
 /**
@@ -23,6 +25,7 @@ export async function renderUntilExit(node: ReactNode, streams: TerminalStreams)
     stderr: streams.stderr ?? process.stderr,
     exitOnCtrlC: false,
     patchConsole: streams.patchConsole ?? false,
+    ...(streams.maxFps === undefined ? {} : { maxFps: streams.maxFps }),
   });
   try {
     await instance.waitUntilExit();

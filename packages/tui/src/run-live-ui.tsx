@@ -31,7 +31,7 @@ export async function runLiveRunUi(options: RunLiveUiOptions): Promise<void> {
         <LiveRun run={options.run} clock={options.clock ?? Date.now} />
       </KeyRouter>
     </ColorContext.Provider>,
-    options,
+    { ...options, maxFps: LIVE_MAX_FPS },
   );
 }
 
@@ -47,6 +47,12 @@ export async function runLiveRunUi(options: RunLiveUiOptions): Promise<void> {
  */
 const LIVE_BATCH_MS = 200;
 const LIVE_TICK_MS = 250;
+/**
+ * ink's own cap (its default is 30): a batch, a clock tick and the finished
+ * lines written above the live area can each commit within the same 200 ms;
+ * ink then draws once for all of them instead of once each.
+ */
+const LIVE_MAX_FPS = 5;
 
 function LiveRun(props: { run: RunHandle; clock: () => number }): React.JSX.Element {
   const { exit } = useApp();
