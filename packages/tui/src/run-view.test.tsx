@@ -45,7 +45,8 @@ describe('live run view', () => {
       { type: 'stack.log', runId, stack: 'network', stream: 'stdout', line: 'aws_vpc.main: Creating...' },
       { type: 'stack.log', runId, stack: 'network', stream: 'stdout', line: 'password=*** (masked upstream)' },
     ]);
-    await tick();
+    // The whole batch is drawn (on a loaded machine one fixed tick was not always enough).
+    await vi.waitFor(() => expect(frame()).toContain('password=*** (masked upstream)'));
     expect(frame()).toMatchInlineSnapshot(`
       "apply 0/5 ░░░░░░░░░░░░░░░░░░░░ 0% · 10s
       running 1/2 · queued 1
@@ -102,9 +103,8 @@ describe('live run view', () => {
       { type: 'stack.queued', runId, stack: 'dns', at },
       { type: 'stack.started', runId, stack: 'dns', at },
     ]);
-    await tick();
+    await vi.waitFor(() => expect(screen()).toContain('running 1/2 · queued 0\n'));
     expect(screen()).toContain('apply 4/5');
-    expect(screen()).toContain('running 1/2 · queued 0\n');
     emitAll(run, [
       { type: 'stack.finished', runId, stack: 'dns', status: 'succeeded', durationMs: 800 },
       { type: 'run.finished', runId, status: 'succeeded', summary: summarize({ total: 5, succeeded: 5, durationMs: 900 }), at: '2026-01-01T12:00:00.900Z' },
@@ -124,7 +124,7 @@ describe('live run view', () => {
       { type: 'stack.started', runId, stack: 'network', at },
       ...lines.map((line): RunEvent => ({ type: 'stack.log', runId, stack: 'network', stream: 'stdout', line })),
     ]);
-    await tick();
+    await vi.waitFor(() => expect(frame()).toContain(`│ ${lines[lines.length - 1]}`));
     const pane = frame().split('\n').filter((line) => line.startsWith('│ '));
     expect(pane.length).toBeGreaterThan(0);
     expect(pane).toEqual(lines.slice(-pane.length).map((line) => `│ ${line}`));
