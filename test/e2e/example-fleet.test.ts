@@ -79,18 +79,22 @@ describe('the example fleet (real terraform)', () => {
     expect(withSmoke.stderr).toContain('note: smoke: no commands.plan, so changes are unknown; not counted by --detailed-exitcode');
   });
 
-  it('destroys in reverse order', () => {
+  it('destroys in reverse order, but the blast-radius policy keeps the production database and the network it needs', () => {
     const result = runStackfleet(['destroy', '--auto-approve', '--json'], { cwd: dir });
-    expect(result.code, result.stderr).toBe(0);
-    const started = result.stdout
+    expect(result.code, result.stderr).toBe(3);
+    const events = result.stdout
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line) as JsonLine)
-      .filter((event) => event.type === 'stack.started')
-      .map((event) => event.stack);
+      .map((line) => JSON.parse(line) as JsonLine);
+    // Policies judge destroys: every stack's destroy is planned first (a plan run), then those plans are applied.
+    const destroying = events.slice(events.findLastIndex((event) => event.type === 'run.started'));
+    expect(destroying[0]).toMatchObject({ command: 'destroy' });
+    const started = destroying.filter((event) => event.type === 'stack.started').map((event) => event.stack);
     expect(started.indexOf('smoke')).toBeLessThan(started.indexOf('app'));
     expect(started.indexOf('app')).toBeLessThan(started.indexOf('database'));
-    expect(started.indexOf('database')).toBeLessThan(started.indexOf('network'));
-    expect(runStackfleet(['outputs', 'network', '--json'], { cwd: dir }).stdout.trim()).toBe('{}');
+    const status = Object.fromEntries(destroying.filter((event) => event.type === 'stack.finished').map((event) => [event.stack, event.status]));
+    expect(status).toEqual({ smoke: 'succeeded', app: 'succeeded', dns: 'succeeded', database: 'denied', network: 'skipped' });
+    expect(runStackfleet(['outputs', 'app', '--json'], { cwd: dir }).stdout.trim()).toBe('{}');
+    expect(runStackfleet(['outputs', 'network', '--json'], { cwd: dir }).stdout.trim()).not.toBe('{}');
   });
 });

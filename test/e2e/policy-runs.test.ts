@@ -78,7 +78,12 @@ describe('policies in real runs (terraform and command stacks)', () => {
   const env = (actor: string) => testEnv({ STACKFLEET_ACTOR: actor, E2E_DB_PASSWORD: SECRET, STACKFLEET_E2E_OUT: out });
   const stackfleet = (actor: string, ...args: string[]) => runStackfleet(args, { cwd: dir, env: env(actor) });
   const writeDb = (main: string) => writeFileSync(join(dir, 'db', 'main.tf'), PASSWORD_VAR + main);
-  const events = (stdout: string, type: string): JsonLine[] => parseJsonLines(stdout).filter((event) => event.type === type);
+  // An apply judged by policies is two runs in one stream (it plans every stack first): the last one applies.
+  const lastRun = (stdout: string): JsonLine[] => {
+    const all = parseJsonLines(stdout);
+    return all.slice(all.findLastIndex((event) => event.type === 'run.started'));
+  };
+  const events = (stdout: string, type: string): JsonLine[] => lastRun(stdout).filter((event) => event.type === type);
   const finished = (stdout: string): Record<string, JsonLine> =>
     Object.fromEntries(events(stdout, 'stack.finished').map((event): [string, JsonLine] => [String(event.stack), event]));
 
@@ -203,7 +208,8 @@ describe('policies in real runs (terraform and command stacks)', () => {
     const run = events(result.stdout, 'run.finished')[0]!;
     expect(run['status']).toBe('denied');
     const show = stackfleet('alice', 'show', String(run['runId']));
-    expect(show.stdout).toContain('apply denied');
+    // Denied in the plan run that an apply judged by policies makes first.
+    expect(show.stdout).toContain('plan (for apply) denied');
     expect(show.stdout).toContain('(run): deny: mallory may not apply db, app (access/no-mallory)');
   });
 
@@ -258,6 +264,14 @@ policies:
     const apply = runStackfleet(['apply', '--auto-approve'], { cwd: dir });
     expect(apply.code, apply.stdout + apply.stderr).toBe(3);
     expect(apply.stderr).toContain('apply stopped: policies denied the plan');
+    expect(existsSync(join(dir, 'one', 'applied'))).toBe(false);
+
+    // Saved plans of a run the run policies denied are never applied.
+    const saved = runStackfleet(['plan', '--save', '--json'], { cwd: dir });
+    const savedRun = String(parseJsonLines(saved.stdout).find((event) => event.type === 'run.started')!['runId']);
+    const fromPlan = runStackfleet(['apply', '--from-plan', savedRun], { cwd: dir });
+    expect(fromPlan.code, fromPlan.stdout + fromPlan.stderr).toBe(3);
+    expect(fromPlan.stderr).toContain(`policies denied run ${savedRun} as a whole`);
     expect(existsSync(join(dir, 'one', 'applied'))).toBe(false);
 
     const single = runStackfleet(['apply', '--auto-approve', '--stack', 'one'], { cwd: dir });

@@ -56,6 +56,7 @@ export type ErrorCode =
   | 'E_POLICY_EFFECT'
   | 'E_POLICY_CEL'
   | 'E_POLICY_TEST'
+  | 'E_POLICY_DENIED'
   | 'E_NO_TESTS'
   // selection, planning and scheduling
   | 'E_UNKNOWN_STACK'

@@ -6,7 +6,7 @@ import type { Fleet } from '../manifest/read-manifest.js';
 import { confirm, isInteractive } from './confirm.js';
 import { executeRun, exitCodeFor, printApprovalHint, type ExecuteOptions, type RunFlags } from './execute-run.js';
 import { cleanUpAfterRun } from './gc.js';
-import { buildSavedRunPlan, readSavedRun, type SavedRun } from './saved-plans.js';
+import { buildSavedRunPlan, readSavedRun, savedPlanCommand, type SavedRun } from './saved-plans.js';
 
 /** A stack whose new plan (made after its upstreams applied) differs from the reviewed one. */
 interface ChangedPlan {
@@ -17,7 +17,7 @@ interface ChangedPlan {
 
 /**
  * Applies a run's saved plans (`apply --from-plan`, and the second half of
- * the interactive `apply`). `--auto-approve` accepts a plan that changed
+ * `apply` or `destroy` when they plan first: see plan-then-apply.ts). `--auto-approve` accepts a plan that changed
  * after its upstreams applied; it never overrides a stale refusal. Without
  * it such a stack stops there (its dependents are skipped); in a terminal,
  * once the run is over, both summaries are shown and, on "y", the stacks
@@ -52,8 +52,8 @@ export async function applySavedRun(
     },
   });
   await cleanUpAfterRun(context, fleet);
-  if (result.status === 'awaiting_approval') printApprovalHint(context, result.runId);
-  if (changed.length === 0 || !isInteractive(context)) return exitCodeFor('apply', result);
+  printApprovalHint(context, result);
+  if (changed.length === 0 || !isInteractive(context)) return exitCodeFor(savedPlanCommand(saved), result);
 
   const out = context.io.stdout;
   writeLine(out, `These plans changed after their upstreams applied (run ${saved.run.id} saw old or mock outputs):`);
@@ -63,10 +63,10 @@ export async function applySavedRun(
   }
   if (!(await confirm(context, `Apply the new plan(s) of ${changed.map((entry) => entry.stack).join(', ')} and the stacks after them?`))) {
     writeLine(out, `Not applied. Review again with \`stackfleet plan\`, or later: stackfleet apply --from-plan ${saved.run.id}`);
-    return exitCodeFor('apply', result);
+    return exitCodeFor(savedPlanCommand(saved), result);
   }
   const approved = new Map(changed.map((entry) => [entry.stack, entry.fresh]));
-  const rest = await readSavedRun(context, fleet, saved.run.id);
+  const rest = await readSavedRun(context, fleet, saved.run.id, savedPlanCommand(saved));
   const second = await executeRun(context, {
     fleet,
     plan: buildSavedRunPlan(context, fleet, rest),
@@ -82,5 +82,5 @@ export async function applySavedRun(
     },
   });
   await cleanUpAfterRun(context, fleet);
-  return exitCodeFor('apply', second);
+  return exitCodeFor(savedPlanCommand(saved), second);
 }

@@ -30,6 +30,12 @@ export interface RunFlags extends SelectionOptions {
   /** `apply --from-plan RUN`. */
   fromPlan?: string;
   /**
+   * A `plan` run made by an apply or destroy that plans every stack first
+   * (plan-then-apply.ts): policies see that command as `input.run.command`.
+   * Kept in the run's selection, so a resumed one still does.
+   */
+  previewOf?: 'apply' | 'destroy';
+  /**
    * The pull request a `plan --github` planned (its head commit): kept in the
    * run's selection so `/stackfleet apply` finds the PR's saved plans.
    */
@@ -200,7 +206,7 @@ async function preparePolicies(
     fleet,
     policies: readManifestPolicies(fleet, context.io.cwd),
     store: options.store,
-    command: plan.command,
+    command: flags.previewOf ?? plan.command,
     ...(flags.runType === undefined ? {} : { runType: flags.runType }),
     env: context.io.env,
     git: await readGitIdentity(fleet.manifestDir),
@@ -262,7 +268,13 @@ export function requireApproval(context: CommandContext, command: 'apply' | 'des
   });
 }
 
-/** Headless, a stack that needs approval stops the run: say what to run next (stderr, so NDJSON stays clean). */
-export function printApprovalHint(context: CommandContext, runId: string): void {
+/**
+ * Headless, a stack that needs approval stops the run: say what to run next
+ * (stderr, so NDJSON stays clean), also when another stack was denied (the
+ * run is then `denied`, and resume still applies the approved ones).
+ */
+export function printApprovalHint(context: CommandContext, result: ExecutedRun): void {
+  if (![...result.stacks.values()].some((stack) => stack.status === 'awaiting_approval')) return;
+  const runId = result.runId;
   context.note(`run ${runId} is awaiting approval: stackfleet approve ${runId} [--stack GLOB] [--comment TEXT], then stackfleet resume ${runId}`);
 }

@@ -69,7 +69,9 @@ export async function runShowCommand(context: CommandContext, _options: unknown,
       writeLine(out, JSON.stringify({ ...run, stackRuns, policyDecisions: decisions, approvals }));
       return 0;
     }
-    writeLine(out, `run ${run.id}: ${run.command} ${run.status}`);
+    // The plan run an apply or destroy made first says so (plan-then-apply.ts).
+    const previewOf = typeof run.selection['previewOf'] === 'string' ? ` (for ${run.selection['previewOf']})` : '';
+    writeLine(out, `run ${run.id}: ${run.command}${previewOf} ${run.status}`);
     writeLine(out, `started ${run.startedAt} by ${run.startedBy} (pid ${run.pid})${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`);
     if (run.status === 'crashed') writeLine(out, `its process (pid ${run.pid} on ${run.host}) is gone: ${formatResumeHint(run.id)}`);
     if (run.status === 'interrupted') writeLine(out, `interrupted: ${formatResumeHint(run.id)}`);

@@ -20,7 +20,7 @@ export async function runResumeCommand(context: CommandContext, options: { force
   }
   const flags = options.runType === undefined ? prepared.flags : { ...prepared.flags, runType: options.runType };
   const result = await executeRun(context, { ...prepared, flags });
-  if (result.status === 'awaiting_approval') printApprovalHint(context, result.runId);
+  printApprovalHint(context, result);
   // A resumed `plan --save` (or an interactive apply's planning, cut off by Ctrl-C) says, like plan --save, which run to apply.
   if (prepared.savePlans && prepared.plan.command === 'plan') announceSavedPlan(context, result.runId, result.status === 'succeeded');
   return exitCodeFor(prepared.plan.command, result);

@@ -12,7 +12,8 @@ import { prepareGithubRun, type GithubRun } from '../github/prepare-github-run.j
 import type { GithubFlags } from '../github/open-github-session.js';
 import { applySavedRun } from './apply-saved-run.js';
 import { confirm, isInteractive } from './confirm.js';
-import { countSavedChanges, readSavedRun, writeSavedPlanTable, type SavedRun } from './saved-plans.js';
+import { isJudgedByPolicies, planThenApply } from './plan-then-apply.js';
+import { countSavedChanges, readPendingApprovals, readSavedRun, writeSavedPlanTable, type SavedRun } from './saved-plans.js';
 
 /** `stackfleet plan [sel] [--detailed-exitcode] [--save] [--github]`. */
 export async function runPlanCommand(context: CommandContext, given: RunFlags & GithubFlags): Promise<number> {
@@ -43,13 +44,11 @@ export async function runPlanCommand(context: CommandContext, given: RunFlags & 
 
 /**
  * `stackfleet apply [sel] [--auto-approve] [--github]`. In a terminal without
- * the flag: plan every selected stack and save the plans (policies judge
- * them in that plan run: plan policies per stack, `kind: run` ones over all
- * of them), show the final table and the approvals policies ask for, ask,
- * then apply exactly those plans (`--from-plan` of that run); a "yes" gives
- * the approvals. With the flag and `kind: run` policies, a plan run still
- * comes first: they judge all plans at once, before anything is applied (a
- * deny there stops the apply, exit 3).
+ * the flag, and with it whenever plan or run policies judge the selected
+ * stacks: plan every stack first and apply exactly those plans
+ * (`planThenApply`). Without policies, `--auto-approve` plans and applies
+ * stack by stack, which is faster: a stack starts as soon as its upstreams
+ * applied, with nothing for a person or a policy to look at in between.
  */
 export async function runApplyCommand(context: CommandContext, given: RunFlags & GithubFlags): Promise<number> {
   if (given.fromPlan !== undefined) return applyFromPlan(context, given, given.fromPlan);
@@ -62,70 +61,17 @@ export async function runApplyCommand(context: CommandContext, given: RunFlags &
       executeRun(context, { fleet, plan: await buildPlanForCommand(context, fleet, 'apply', github.flags), flags: github.flags, ...githubRunOptions(github) }),
     );
     await cleanUpAfterRun(context, fleet);
-    if (result.status === 'awaiting_approval') printApprovalHint(context, result.runId);
+    printApprovalHint(context, result);
     return exitCodeFor('apply', result);
   }
   const flags = given;
   const plan = await buildPlanForCommand(context, fleet, 'apply', flags);
-  if (!flags.autoApprove) {
-    // The preview stands for this apply: policies see it as a tracked run unless told otherwise.
-    const preview = await executeRun(context, { fleet, plan: { ...plan, command: 'plan' }, flags: { ...flags, runType: flags.runType ?? 'tracked' }, savePlans: true });
-    if (preview.status === 'denied') return stopOnDeniedPreview(context, preview.runId);
-    if (preview.status !== 'succeeded') return 1;
-    const saved = await readSavedRun(context, fleet, preview.runId);
-    writeSavedPlanTable(context, saved);
-    const changed = countSavedChanges(saved);
-    if (changed === 0) {
-      writeLine(context.io.stdout, 'No changes: nothing to apply.');
-      return 0;
-    }
-    const pending = await readPendingApprovals(context, fleet, preview.runId);
-    for (const line of pending.lines) writeLine(context.io.stdout, line);
-    const question = pending.stacks.size > 0 ? `Approve and apply ${changed} stack(s) with changes?` : `Apply ${changed} stack(s) with changes?`;
-    if (!(await confirm(context, question))) {
-      writeLine(context.io.stdout, `Apply cancelled. The plans stay saved: stackfleet apply --from-plan ${preview.runId}`);
-      return 1;
-    }
-    return applySavedRun(context, fleet, flags, saved, pending.stacks);
-  }
-  if (await hasRunPolicies(context, fleet)) {
-    // --auto-approve: nobody reviews a table, but run policies still judge every plan before anything applies.
-    const preview = await executeRun(context, { fleet, plan: { ...plan, command: 'plan' }, flags: { ...flags, runType: flags.runType ?? 'tracked' } });
-    if (preview.status === 'denied') return stopOnDeniedPreview(context, preview.runId);
-    if (preview.status !== 'succeeded') return 1;
-    if (preview.summary.changed === 0) {
-      writeLine(context.io.stdout, 'No changes: nothing to apply.');
-      return 0;
-    }
-  }
+  // --remote with policies is refused by executeRun (workers do not evaluate them yet).
+  if (!flags.autoApprove || (!flags.remote && (await isJudgedByPolicies(context, fleet, plan)))) return planThenApply(context, fleet, flags, plan);
   const result = await executeRun(context, { fleet, plan, flags });
   await cleanUpAfterRun(context, fleet);
-  if (result.status === 'awaiting_approval') printApprovalHint(context, result.runId);
+  printApprovalHint(context, result);
   return exitCodeFor('apply', result);
-}
-
-function stopOnDeniedPreview(context: CommandContext, runId: string): number {
-  context.note(`apply stopped: policies denied the plan (see \`stackfleet show ${runId}\`)`);
-  return 3;
-}
-
-async function hasRunPolicies(context: CommandContext, fleet: Fleet): Promise<boolean> {
-  if (fleet.loaded.manifest.policies.length === 0) return false;
-  const { readManifestPolicies } = await import('../policy/read-policies.js');
-  return readManifestPolicies(fleet, context.io.cwd).some((loaded) => loaded.policy.kind === 'run');
-}
-
-/** The require_approval decisions of a preview run: what the prompt shows, and which stacks a "yes" approves. */
-async function readPendingApprovals(context: CommandContext, fleet: Fleet, runId: string): Promise<{ lines: string[]; stacks: Set<string> }> {
-  if (fleet.loaded.manifest.policies.length === 0) return { lines: [], stacks: new Set() };
-  const store = openStore(fleet, context.io.env);
-  try {
-    const pending = (await store.listPolicyDecisions(runId)).filter((decision) => decision.effect === 'require_approval' && decision.stack !== null);
-    const lines = pending.length === 0 ? [] : ['Policies require approval:', ...pending.map((decision) => `  ${decision.stack}: ${decision.message} (${decision.policy}/${decision.rule})`)];
-    return { lines, stacks: new Set(pending.map((decision) => decision.stack!)) };
-  } finally {
-    await store.close();
-  }
 }
 
 /**
@@ -198,13 +144,17 @@ function toFlagName(key: string): string {
 /**
  * `stackfleet destroy [sel] [--auto-approve]`: reverse order. Refuses while
  * live stacks outside the selection depend on it, unless `--with-dependents`
- * (they join the selection and go first) or `--force`.
+ * (they join the selection and go first) or `--force`. With plan or run
+ * policies, every stack's destroy is planned and judged first, and exactly
+ * those plans are applied (`planThenApply`).
  */
 export async function runDestroyCommand(context: CommandContext, flags: RunFlags & { force?: boolean }): Promise<number> {
   requireApproval(context, 'destroy', flags);
   const fleet = context.readFleet();
   const plan = await buildPlanForCommand(context, fleet, 'destroy', flags);
   if (!flags.force) await refuseLiveDependents(context, fleet, plan);
+  // Policies judge destroy plans (`plan -destroy -out`) before anything is destroyed.
+  if (!flags.remote && (await isJudgedByPolicies(context, fleet, plan))) return planThenApply(context, fleet, flags, plan);
   if (!flags.autoApprove) {
     // plan.stacks is already in destroy order (dependents first): list it as is.
     writeLine(context.io.stdout, `These stacks will be destroyed, in this order:\n${plan.stacks.map((stack, index) => `  ${index + 1}. ${stack.name}`).join('\n')}`);

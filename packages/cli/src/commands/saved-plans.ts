@@ -24,10 +24,12 @@ export interface SavedRun {
 /**
  * Reads the saved plans of `runId` and refuses what cannot be applied as
  * reviewed: an unknown run, a run that was not `plan --save`, a plan that did
- * not finish, plans already applied, plans older than `settings.retention.age`,
- * stacks no longer in the manifest.
+ * not finish or that access or run policies denied as a whole, plans already
+ * applied, plans older than `settings.retention.age`, stacks no longer in the
+ * manifest. `command` is what applies them: destroy plans (saved by a destroy
+ * that planned first) only by `destroy`, the others only by `apply`.
  */
-export async function readSavedRun(context: CommandContext, fleet: Fleet, runId: string): Promise<SavedRun> {
+export async function readSavedRun(context: CommandContext, fleet: Fleet, runId: string, command: 'apply' | 'destroy' = 'apply'): Promise<SavedRun> {
   const store = openStore(fleet, context.io.env);
   try {
     const run = await store.getRun(runId);
@@ -36,7 +38,16 @@ export async function readSavedRun(context: CommandContext, fleet: Fleet, runId:
     if (run.command !== 'plan' || run.selection.save !== true) {
       throw new StackfleetError('E_SAVED_PLAN_MISSING', `run ${runId} is ${run.command === 'apply' ? 'an' : 'a'} \`${run.command}\` run without saved plans`, again);
     }
-    if (run.status !== 'succeeded') {
+    const destroys = run.selection.destroy === true;
+    if (destroys !== (command === 'destroy')) {
+      // Applying a destroy plan in dependency order would destroy upstreams first, and the reverse for apply plans.
+      throw new StackfleetError('E_SAVED_PLAN_MISSING', `run ${runId} saved ${destroys ? 'destroy' : 'apply'} plans; \`${command}\` cannot apply them`, again);
+    }
+    // A stack denied by a plan policy is denied again when its turn comes; a deny of the whole run stops it here.
+    if (run.status === 'denied' && (await store.listPolicyDecisions(runId)).some((decision) => decision.stack === null && decision.effect === 'deny')) {
+      throw new StackfleetError('E_POLICY_DENIED', `policies denied run ${runId} as a whole; its plans are not applied (see \`stackfleet show ${runId}\`)`, { ...again, exitCode: 3 });
+    }
+    if (run.status !== 'succeeded' && run.status !== 'denied') {
       // An interrupted or crashed `plan --save` is finished by resume, which keeps saving its plans.
       const resumable = run.status === 'interrupted' || run.status === 'crashed';
       throw new StackfleetError(
@@ -59,11 +70,17 @@ export async function readSavedRun(context: CommandContext, fleet: Fleet, runId:
   }
 }
 
-/** The apply of exactly the saved stacks, in the plan run's order (which is the DAG's). */
+/** What applies a run's saved plans: `destroy` for the destroy plans a destroy saved, else `apply`. */
+export function savedPlanCommand(saved: SavedRun): 'apply' | 'destroy' {
+  return saved.run.selection.destroy === true ? 'destroy' : 'apply';
+}
+
+/** The apply (or destroy) of exactly the saved stacks, in the command's order over the DAG (reversed for destroy). */
 export function buildSavedRunPlan(context: CommandContext, fleet: Fleet, saved: SavedRun): RunPlan {
+  const command = savedPlanCommand(saved);
   const stacks = saved.run.stacks.filter((name) => saved.plans.has(name));
   return buildRunPlan(fleet.graph, { stacks, reasons: new Map(stacks.map((name) => [name, `saved plan of run ${saved.run.id}`])), onlyAsDependent: new Set() }, {
-    command: 'apply',
+    command,
     concurrency: resolveConcurrency(context, fleet),
     limits: fleet.loaded.manifest.settings.limits,
     failFast: Boolean(context.global.failFast),
@@ -84,4 +101,28 @@ export function writeSavedPlanTable(context: CommandContext, saved: SavedRun): v
 /** How many saved stacks would change something. */
 export function countSavedChanges(saved: SavedRun): number {
   return [...saved.plans.values()].filter((plan) => plan.hasChanges).length;
+}
+
+/**
+ * What the plan policies said about a run's saved plans, for the question
+ * before applying them: the stacks they deny (applying asks again and denies
+ * again) and those awaiting approval, which a "yes" approves.
+ */
+export async function readPendingApprovals(context: CommandContext, fleet: Fleet, runId: string): Promise<{ lines: string[]; stacks: Set<string> }> {
+  if (fleet.loaded.manifest.policies.length === 0) return { lines: [], stacks: new Set() };
+  const store = openStore(fleet, context.io.env);
+  try {
+    const decisions = (await store.listPolicyDecisions(runId)).filter((decision) => decision.stack !== null);
+    const describe = (effect: 'deny' | 'require_approval', title: string): string[] => {
+      const fired = decisions.filter((decision) => decision.effect === effect);
+      return fired.length === 0 ? [] : [title, ...fired.map((decision) => `  ${decision.stack}: ${decision.message} (${decision.policy}/${decision.rule})`)];
+    };
+    const pending = decisions.filter((decision) => decision.effect === 'require_approval');
+    return {
+      lines: [...describe('deny', 'Policies deny (these stacks will not change):'), ...describe('require_approval', 'Policies require approval:')],
+      stacks: new Set(pending.map((decision) => decision.stack!)),
+    };
+  } finally {
+    await store.close();
+  }
 }

@@ -117,7 +117,8 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
       signal,
       ...(options.forceSignal ? { forceSignal: options.forceSignal } : {}),
       onLine,
-      ...(options.planDestroy ? { planDestroy: true } : {}),
+      // A destroy plans its destroy too: the plan policies judge before a saved destroy plan is applied.
+      ...(options.planDestroy || run.command === 'destroy' ? { planDestroy: true } : {}),
       onStep: (step) => run.emit({ type: 'stack.step', runId: options.runId, stack: name, step, at: run.now().toISOString() }),
     };
     const phases: PhaseContext = {

@@ -1,4 +1,4 @@
-import type { Manifest, PolicyCheck, PolicyGate, RunEvent, StackSpec } from '@stackfleet/core';
+import type { Manifest, PolicyCheck, PolicyGate, RunEvent, StackSpec, StackStatus } from '@stackfleet/core';
 import { MemoryStore, createTempDir, writeCommandFleet, type TempDir } from '@stackfleet/test-utils';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -31,6 +31,8 @@ interface FleetRun {
   runId?: string;
   savePlans?: boolean;
   fromPlan?: (store: MemoryStore) => Promise<SavedPlanApply>;
+  /** Resume: stacks an earlier attempt of the run finished. */
+  alreadyDone?: Map<string, StackStatus>;
 }
 
 /** a -> b -> c, and d alone: real sh stacks whose plans report changes. */
@@ -65,7 +67,7 @@ async function runFleet(command: 'plan' | 'apply', gate: PolicyGate, chain: Flee
     limits: {},
     failFast: false,
   };
-  await store.createRun({ id: runId, command, selection: {}, stacks: ['a', 'd', 'b', 'c'], startedBy: 't', host: 'h', pid: 1, repoShas: {}, manifestPath: 'stacks.yaml', startedAt: new Date(0).toISOString(), status: 'running' });
+  if (chain.alreadyDone === undefined) await store.createRun({ id: runId, command, selection: {}, stacks: ['a', 'd', 'b', 'c'], startedBy: 't', host: 'h', pid: 1, repoShas: {}, manifestPath: 'stacks.yaml', startedAt: new Date(0).toISOString(), status: 'running' });
   const result = await runStacks(plan, {
     runId, manifest, manifestDir: temp.path, repoDirs: {}, stateDir: join(temp.path, '.stackfleet'),
     env: { PATH: process.env.PATH, STACK_SECRET: 'x' }, store,
@@ -74,6 +76,7 @@ async function runFleet(command: 'plan' | 'apply', gate: PolicyGate, chain: Flee
     policyGate: gate,
     ...(chain.savePlans ? { savePlans: true } : {}),
     ...(chain.fromPlan ? { fromPlan: await chain.fromPlan(store) } : {}),
+    ...(chain.alreadyDone ? { alreadyDone: chain.alreadyDone } : {}),
   });
   const finished = (stack: string) => events.find((event) => event.type === 'stack.finished' && event.stack === stack);
   return { result, events, finished, store, temp };
@@ -158,5 +161,24 @@ describe('runStacks with a policy gate', () => {
     expect(gate.asked).toContain('stack b {"runner":"command","exitCode":2}');
     // Applied plans are gone; b's stays for `approve` + `resume`, c's was never reached.
     expect((await saved.store.listSavedPlans('p1')).map((record) => record.stack).sort()).toEqual(['b', 'c']);
+  });
+
+  it('resume: a stack denied before keeps its dependents skipped while an approved one goes on', async () => {
+    const deny: PolicyCheck = { verdict: 'deny', decisions: [{ policy: 'p', rule: 'r', effect: 'deny', message: 'no b' }] };
+    const first = await runFleet('apply', createTableGate({ stacks: { b: deny, d: { verdict: 'awaiting_approval', decisions: [] } } }));
+    expect(first.result.status).toBe('denied');
+    const gate = createTableGate({});
+    const { result, finished } = await runFleet('apply', gate, {
+      temp: first.temp,
+      store: first.store,
+      alreadyDone: new Map<string, StackStatus>([['a', 'succeeded'], ['b', 'denied']]),
+    });
+    expect(finished('d')).toMatchObject({ status: 'succeeded' });
+    // b's record stands (no event of its own); c still waits behind it.
+    expect(finished('b')).toBeUndefined();
+    expect(finished('c')).toMatchObject({ status: 'skipped', reason: 'dependency b was denied by policy' });
+    expect(result.stacks.get('b')).toMatchObject({ status: 'denied' });
+    expect(result.status).toBe('denied');
+    expect(gate.asked.filter((line) => line.startsWith('stack '))).toEqual(['stack d {"runner":"command","exitCode":2}']);
   });
 });

@@ -58,10 +58,13 @@ export async function runStacks(plan: RunPlan, options: RunOptions): Promise<Run
   }
 
   const scheduler = createRunScheduler(plan, options.manifest);
-  scheduler.markDone([...alreadyDone.keys()].filter((name) => run.planned.has(name)));
+  // A kept stack that stopped its dependents (a denied apply or destroy) still stops them: it is not
+  // done for the scheduler; when released it ends at once, keeping its record, and skips them again.
+  const blockers = new Set([...alreadyDone].flatMap(([name, status]) => (run.planned.has(name) && describeBlockedDependents(run, name, status) !== undefined ? [name] : [])));
+  scheduler.markDone([...alreadyDone.keys()].filter((name) => run.planned.has(name) && !blockers.has(name)));
   // Access policies decide before any stack starts; a deny starts none of them.
   const accessDenied = await checkAccessPolicies(run, order.filter((name) => !alreadyDone.has(name)));
-  const stopReason = accessDenied ?? (await driveScheduler(run, plan, scheduler, outcomes));
+  const stopReason = accessDenied ?? (await driveScheduler(run, plan, scheduler, outcomes, blockers));
   if (run.storageFailure !== undefined) return endOnStorageFailure(run, outcomes, startedAt);
 
   for (const name of order) {
@@ -73,7 +76,7 @@ export async function runStacks(plan: RunPlan, options: RunOptions): Promise<Run
   const summary = summarizeRun(outcomes, finishedAt.getTime() - startedAt.getTime());
   await options.store.finishRun(options.runId, status, finishedAt.toISOString());
   run.emit({ type: 'run.finished', runId: options.runId, status, summary, at: finishedAt.toISOString() });
-  return { status, summary, stacks: outcomes };
+  return { status, summary, stacks: outcomes, ...(runDenied ? { runDenied } : {}) };
 }
 
 /**
@@ -115,9 +118,9 @@ async function checkAccessPolicies(run: EngineRun, stacks: string[]): Promise<st
 
 /**
  * `kind: run` policies once over every stack planned in a `plan` run. (An
- * apply plans and applies stack by stack, so there is no point where all
- * plans are known before anything is applied: the CLI evaluates them on a
- * plan run first.) Returns whether they deny.
+ * apply or destroy judged by policies plans every stack in a `plan` run
+ * first, and applies the plans it saved only when these allow: see the
+ * CLI's plan-then-apply.) Returns whether they deny.
  */
 async function checkRunPolicies(run: EngineRun): Promise<boolean> {
   const gate = run.options.policyGate;
@@ -142,6 +145,7 @@ async function driveScheduler(
   plan: RunPlan,
   scheduler: RunScheduler,
   outcomes: Map<string, StackOutcome>,
+  kept: ReadonlySet<string>,
 ): Promise<string | undefined> {
   const running = new Set<string>();
   let stopReason: string | undefined;
@@ -167,10 +171,10 @@ async function driveScheduler(
       };
       const start = (name: string): void => {
         running.add(name);
-        runOneStack(run, name)
+        (kept.has(name) ? Promise.resolve(outcomes.get(name)!) : runOneStack(run, name))
           .then(async (outcome) => {
             running.delete(name);
-            await settleStack(run, scheduler, outcomes, name, outcome);
+            await settleStack(run, scheduler, outcomes, name, outcome, kept.has(name));
             if (outcome?.status === 'failed' && plan.failFast) stop(`run stopped after ${name} failed (--fail-fast)`);
             pump();
           })
@@ -218,6 +222,8 @@ async function settleStack(
   outcomes: Map<string, StackOutcome>,
   name: string,
   outcome: StackOutcome | ExecutedStack,
+  /** Finished before the run was resumed: its record stands, only its dependents are settled. */
+  kept = false,
 ): Promise<void> {
   const why = describeBlockedDependents(run, name, outcome.status);
   if (why === undefined) {
@@ -227,7 +233,7 @@ async function settleStack(
   }
   const failed = outcome.status === 'failed' || outcome.status === 'interrupted';
   const skipped = failed ? scheduler.fail(name, why) : scheduler.skip(name, outcome.reason ?? why, why);
-  await finishStack(run, outcomes, name, outcome);
+  if (!kept) await finishStack(run, outcomes, name, outcome);
   for (const { stack, reason } of skipped) {
     if (!outcomes.has(stack)) await finishStack(run, outcomes, stack, { status: 'skipped', reason, durationMs: 0 });
   }

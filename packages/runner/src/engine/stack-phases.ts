@@ -53,8 +53,14 @@ export async function runStackPhases(context: PhaseContext): Promise<PhasesResul
       const fromPlan = context.run.options.fromPlan;
       return fromPlan ? applySavedPlan(context, fromPlan, SAVED_PLAN_STEPS) : applyStack(context);
     }
-    case 'destroy':
-      return destroyStack(context);
+    case 'destroy': {
+      const fromPlan = context.run.options.fromPlan;
+      if (fromPlan === undefined) return destroyStack(context);
+      // A saved destroy plan (`plan -destroy -out`), judged by the plan policies again, then applied as it was planned.
+      const result = await applySavedPlan(context, fromPlan, SAVED_DESTROY_STEPS);
+      if (result.status === 'unchanged') await forgetOutputs(context);
+      return result;
+    }
     case 'run':
       return runCommandInStack(context);
   }
@@ -162,14 +168,27 @@ async function applyCheckedPlan(context: PhaseContext, plan: PlanResult | undefi
 
 const SAVED_PLAN_STEPS: PlanAndApply = { plan: planStack, apply: applyCheckedPlan, markPlanned };
 
-async function destroyStack(context: PhaseContext): Promise<PhasesResult> {
-  const { run, name, adapter, execution } = context;
+async function destroyStack(context: PhaseContext, plan?: PlanResult): Promise<PhasesResult> {
+  const { adapter, execution } = context;
   await putPhaseState(context, 'applying', 'destroy', 1);
-  await withRetries(context, 'destroy', () => adapter.destroy(execution));
-  await run.options.store.deleteOutputs(name);
-  run.freshOutputs.delete(name);
+  await withRetries(context, 'destroy', () => adapter.destroy(execution, plan));
+  await forgetOutputs(context);
   return { status: 'succeeded' };
 }
+
+/** Destroyed (or nothing left to destroy): the stack has no outputs any more. */
+async function forgetOutputs(context: PhaseContext): Promise<void> {
+  await context.run.options.store.deleteOutputs(context.name);
+  context.run.freshOutputs.delete(context.name);
+}
+
+/** A saved destroy plan is destroyed only after the plan policies let it through. */
+async function destroyCheckedPlan(context: PhaseContext, plan: PlanResult | undefined): Promise<PhasesResult> {
+  const stop = await checkPolicies(context, plan);
+  return stop ?? destroyStack(context, plan);
+}
+
+const SAVED_DESTROY_STEPS: PlanAndApply = { plan: planStack, apply: destroyCheckedPlan, markPlanned };
 
 async function runCommandInStack(context: PhaseContext): Promise<PhasesResult> {
   const argv = context.run.options.runCommand;

@@ -120,6 +120,11 @@ export interface StackOutcome {
 
 export interface RunResult {
   status: RunStatus;
+  /**
+   * Access or run policies denied the whole run (not one stack's plan): an
+   * apply or destroy that planned first stops on it before changing anything.
+   */
+  runDenied?: boolean;
   summary: RunSummary;
   stacks: Map<string, StackOutcome>;
 }

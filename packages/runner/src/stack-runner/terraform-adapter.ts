@@ -79,12 +79,18 @@ export function createTerraformAdapter(options: TerraformAdapterOptions): StackR
       return { outputs };
     },
 
-    async destroy(original) {
+    async destroy(original, plan) {
       const execution = withEnv(original, AUTOMATION_ENV);
-      await init(execution);
+      // A saved destroy plan was made after init; applying it destroys exactly what policies judged.
+      if (plan?.planFile === undefined) await init(execution);
       await runHooks('beforeDestroy', execution);
       execution.onStep('destroy');
-      await tf(execution, 'destroy', ['destroy', '-auto-approve', '-input=false', '-no-color']);
+      if (plan?.planFile === undefined) {
+        await tf(execution, 'destroy', ['destroy', '-auto-approve', '-input=false', '-no-color']);
+      } else {
+        await tf(execution, 'destroy', ['apply', '-input=false', '-no-color', plan.planFile]);
+        await rm(plan.planFile, { force: true });
+      }
       await runHooks('afterDestroy', execution);
     },
 

@@ -23,7 +23,7 @@ export interface StackExecution {
   /** Called once per complete output line (unmasked; the caller masks). */
   onLine: (stream: 'stdout' | 'stderr', line: string) => void;
   onStep: (step: StepName) => void;
-  /** `plan --destroy`: plan what a destroy would do (terraform `plan -destroy`). @default false */
+  /** `plan --destroy` and destroy runs: plan what a destroy would do (terraform `plan -destroy`). @default false */
   planDestroy?: boolean;
 }
 
@@ -49,7 +49,11 @@ export interface StackRunnerAdapter {
   hasPlanPhase(stack: ResolvedStack): boolean;
   plan(execution: StackExecution): Promise<PlanResult>;
   apply(execution: StackExecution, plan?: PlanResult): Promise<ApplyResult>;
-  destroy(execution: StackExecution): Promise<void>;
+  /**
+   * Destroys the stack; given a destroy plan (`plan` with `planDestroy`),
+   * terraform/tofu apply exactly that plan file instead of planning anew.
+   */
+  destroy(execution: StackExecution, plan?: PlanResult): Promise<void>;
   /** `stackfleet run -- CMD...`: argv, never a shell string. */
   runCommand(execution: StackExecution, argv: string[]): Promise<void>;
   /** Current outputs without applying (terraform `output -json`; command stacks: undefined). */

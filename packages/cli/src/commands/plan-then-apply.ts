@@ -1,0 +1,78 @@
+import type { RunPlan } from '@stackfleet/core';
+import type { CommandContext } from '../command-context.js';
+import { writeLine } from '../io.js';
+import type { Fleet } from '../manifest/read-manifest.js';
+import { applySavedRun } from './apply-saved-run.js';
+import { confirm } from './confirm.js';
+import { executeRun, type RunFlags } from './execute-run.js';
+import { countSavedChanges, readPendingApprovals, readSavedRun, writeSavedPlanTable } from './saved-plans.js';
+
+/**
+ * Whether `kind: plan` or `kind: run` policies judge a stack of `plan`: then
+ * `apply --auto-approve` and `destroy` plan every stack before changing any
+ * (`planThenApply`). Access policies alone do not need the plans.
+ */
+export async function isJudgedByPolicies(context: CommandContext, fleet: Fleet, plan: RunPlan): Promise<boolean> {
+  if (fleet.loaded.manifest.policies.length === 0) return false;
+  // Loaded only here: a fleet without policies never pays for the policy engine.
+  const [{ readManifestPolicies }, { policyAppliesTo }] = await Promise.all([import('../policy/read-policies.js'), import('@stackfleet/policy')]);
+  const specs = fleet.loaded.manifest.stacks;
+  return readManifestPolicies(fleet, context.io.cwd).some(
+    (loaded) => loaded.policy.kind !== 'access' && plan.stacks.some((stack) => specs[stack.name] !== undefined && policyAppliesTo(loaded.ref, specs[stack.name]!)),
+  );
+}
+
+/**
+ * `apply` or `destroy` in two runs: first a `plan` run plans every stack of
+ * `plan` and saves the plans (`-destroy -out` for a destroy); in it the plan
+ * policies judge each stack and the run policies all of them, seeing the
+ * command as `input.run.command`. A deny of the whole run stops here (exit 3)
+ * before anything changes. Then exactly the saved plans are applied, in the
+ * command's order (`--from-plan` of the plan run): each stack is judged again
+ * before its plan is applied (a stack re-planned after its upstreams changed
+ * their outputs, on its new plan), so a stack a plan policy denies ends
+ * `denied` and its dependents are skipped while independent stacks go on.
+ * Without `--auto-approve` (a terminal), the plans and what policies say are
+ * shown first and a "yes" gives the approvals they ask for.
+ */
+export async function planThenApply(context: CommandContext, fleet: Fleet, flags: RunFlags, plan: RunPlan): Promise<number> {
+  const command = plan.command === 'destroy' ? 'destroy' : 'apply';
+  const preview = await executeRun(context, {
+    fleet,
+    // A destroy plans in its own order (dependents first), as `plan --destroy` does.
+    plan: { ...plan, command: 'plan' },
+    flags: { ...flags, previewOf: command, runType: flags.runType ?? 'tracked', ...(command === 'destroy' ? { destroy: true } : {}) },
+    savePlans: true,
+  });
+  if (preview.runDenied) {
+    context.note(`${command} stopped: policies denied the plan (see \`stackfleet show ${preview.runId}\`)`);
+    return 3;
+  }
+  // A failed or interrupted plan: nothing is applied from a run that did not plan every stack.
+  if (preview.status !== 'succeeded' && preview.status !== 'denied') return 1;
+  const saved = await readSavedRun(context, fleet, preview.runId, command);
+  const changed = countSavedChanges(saved);
+  if (!flags.autoApprove) writeSavedPlanTable(context, saved);
+  // A destroy still runs: stacks with nothing left to destroy lose their stored outputs.
+  if (changed === 0 && command === 'apply') {
+    say(context, 'No changes: nothing to apply.');
+    return 0;
+  }
+  if (flags.autoApprove || changed === 0) return applySavedRun(context, fleet, flags, saved);
+
+  const pending = await readPendingApprovals(context, fleet, preview.runId);
+  for (const line of pending.lines) writeLine(context.io.stdout, line);
+  const verb = command === 'destroy' ? 'Destroy' : 'Apply';
+  const question = pending.stacks.size > 0 ? `Approve and ${verb.toLowerCase()} ${changed} stack(s) with changes?` : `${verb} ${changed} stack(s) with changes?`;
+  if (!(await confirm(context, question))) {
+    writeLine(context.io.stdout, command === 'apply' ? `Apply cancelled. The plans stay saved: stackfleet apply --from-plan ${preview.runId}` : 'Destroy cancelled.');
+    return 1;
+  }
+  return applySavedRun(context, fleet, flags, saved, pending.stacks);
+}
+
+/** A line for the person: stdout, or stderr with --json (whose stdout is NDJSON only). */
+function say(context: CommandContext, line: string): void {
+  if (context.global.json) context.note(line);
+  else writeLine(context.io.stdout, line);
+}
