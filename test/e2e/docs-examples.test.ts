@@ -77,7 +77,8 @@ describe('docs/cli.md output examples', () => {
   });
 
   it('the headless run excerpt is the example fleet\'s first apply', () => {
-    const excerpt = blocks.find((block) => /^apply \d+ stacks \(run /.test(block));
+    // A plan run first (the example's policy judges every plan), then the apply of those plans.
+    const excerpt = blocks.find((block) => /^plan \d+ stacks \(run [\s\S]*\napply \d+ stacks \(run /.test(block));
     expect(excerpt).toBeDefined();
     const apply = runStackfleet(['apply', '--auto-approve'], { cwd: exampleFleet() });
     expect(apply.code, apply.stderr).toBe(0);

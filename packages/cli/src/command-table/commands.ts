@@ -107,8 +107,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'destroy',
-    summary: 'destroy the selected stacks in reverse dependency order (refused while live stacks outside the selection depend on them)',
-    exits: '0 / 1',
+    summary: 'destroy the selected stacks in reverse dependency order (refused while live stacks outside the selection depend on them); with plan or run policies, every destroy is planned and judged first',
+    exits: '0 / 1, 3 denied by policy or awaiting approval',
     options: [
       ...RUN_SELECTION_OPTIONS,
       autoApprove,
