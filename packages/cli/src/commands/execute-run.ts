@@ -97,16 +97,17 @@ export function executeRun(context: CommandContext, options: ExecuteOptions): Pr
         hint: 'use `stackfleet plan --remote` to review, then `stackfleet apply --remote --auto-approve`',
       });
     }
-    if (options.fleet.loaded.manifest.policies.length > 0 && options.plan.command !== 'run') {
-      // Workers do not evaluate policies yet; policies fail closed, so a remote run must not skip them.
-      throw new StackfleetError('E_USAGE', '--remote is not supported yet for a fleet with `policies:` (workers do not evaluate policies)', {
-        hint: 'run it here without --remote, so its policies are checked',
+    return (async () => {
+      if (options.fleet.loaded.manifest.policies.length > 0 && options.plan.command !== 'run') await refuseRemoteRunPolicies(context, options.fleet);
+      return startRun(context, options, async (run) => {
+        const [{ followRemoteRun }, { checkRemoteAccess }] = await Promise.all([import('../remote/follow-remote-run.js'), import('../policy/check-remote-access.js')]);
+        // Access policies decide here, before anything is queued; denied, the run is recorded here and nothing runs.
+        const denied = await checkRemoteAccess(run.policyGate, options.plan);
+        if (denied) return executeRunPlan(options.plan, { ...run, policyGate: denied });
+        // Workers ask the plan policies between each stack's plan and its apply (worker/run-worker.ts).
+        return followRemoteRun(options.plan, { ...run, ...(options.runCommand ? { runCommand: options.runCommand } : {}) }, context.note);
       });
-    }
-    return startRun(context, options, async (run) => {
-      const { followRemoteRun } = await import('../remote/follow-remote-run.js');
-      return followRemoteRun(options.plan, { ...run, ...(options.runCommand ? { runCommand: options.runCommand } : {}) }, context.note);
-    });
+    })();
   }
   return startRun(context, options, (run) =>
     executeRunPlan(options.plan, {
@@ -117,6 +118,20 @@ export function executeRun(context: CommandContext, options: ExecuteOptions): Pr
       ...(options.fromPlan ? { fromPlan: options.fromPlan } : {}),
     }),
   );
+}
+
+/**
+ * `kind: run` policies judge every plan of a run at once; workers plan and
+ * apply stack by stack, so no worker ever holds them all: refuse rather than
+ * skip them (policies fail closed).
+ */
+async function refuseRemoteRunPolicies(context: CommandContext, fleet: Fleet): Promise<void> {
+  const { readManifestPolicies } = await import('../policy/read-policies.js');
+  const runPolicies = readManifestPolicies(fleet, context.io.cwd).filter((loaded) => loaded.policy.kind === 'run');
+  if (runPolicies.length === 0) return;
+  throw new StackfleetError('E_USAGE', `--remote is not supported for a fleet with \`kind: run\` policies (${runPolicies.map((loaded) => loaded.ref.file).join(', ')}): they judge every plan at once, and workers plan stack by stack`, {
+    hint: 'run it here without --remote, so the run policies see every plan',
+  });
 }
 
 /**

@@ -154,7 +154,15 @@ export async function runDestroyCommand(context: CommandContext, flags: RunFlags
   const plan = await buildPlanForCommand(context, fleet, 'destroy', flags);
   if (!flags.force) await refuseLiveDependents(context, fleet, plan);
   // Policies judge destroy plans (`plan -destroy -out`) before anything is destroyed.
-  if (!flags.remote && (await isJudgedByPolicies(context, fleet, plan))) return planThenApply(context, fleet, flags, plan);
+  if (await isJudgedByPolicies(context, fleet, plan)) {
+    if (flags.remote) {
+      // Workers destroy without a destroy plan: nothing for the plan policies to judge, and they fail closed.
+      throw new StackfleetError('E_USAGE', 'destroy --remote is not supported for stacks that plan policies judge (they judge the destroy plans, which workers do not make)', {
+        hint: 'run the destroy here without --remote',
+      });
+    }
+    return planThenApply(context, fleet, flags, plan);
+  }
   if (!flags.autoApprove) {
     // plan.stacks is already in destroy order (dependents first): list it as is.
     writeLine(context.io.stdout, `These stacks will be destroyed, in this order:\n${plan.stacks.map((stack, index) => `  ${index + 1}. ${stack.name}`).join('\n')}`);

@@ -35,6 +35,7 @@ export async function followRemoteRun(plan: RunPlan, options: ExecuteRunOptions,
       ...(options.runCommand ? { runCommand: options.runCommand } : {}),
       ...(options.allDependents ? { allDependents: true } : {}),
       ...(options.planDestroy ? { planDestroy: true } : {}),
+      ...describeRemotePolicyRun(options.selection ?? {}),
     },
   });
   note(`queued run ${runId} (commit ${sha.slice(0, 12)}); following it: stackfleet logs ${runId} --follow`);
@@ -48,4 +49,11 @@ export async function followRemoteRun(plan: RunPlan, options: ExecuteRunOptions,
     ...readFollowTuning(options.env),
   });
   return { runId, status: followed.status, summary: followed.summary, stacks: followed.stacks };
+}
+
+/** The actor (and `--run-type`) a run's policies see, for the workers: startRun keeps them in the selection when the fleet has policies. */
+function describeRemotePolicyRun(selection: Record<string, unknown>): { policy?: { actor: string; runType?: string } } {
+  const { actor, runType } = selection;
+  if (typeof actor !== 'string') return {};
+  return { policy: { actor, ...(typeof runType === 'string' ? { runType } : {}) } };
 }

@@ -11,6 +11,8 @@ export interface PreparedCommit {
   repoDirs: Record<string, string>;
   /** The worker's own checkout, which recorded log paths are relative to. */
   workerRepoRoot: string;
+  /** The fleet at the run's commit (its policies judge the run's plans). */
+  fleet: Fleet;
 }
 
 export interface ClaimPreparer {
@@ -47,7 +49,7 @@ export function createClaimPreparer(fleet: Fleet, env: Record<string, string | u
     });
     for (const warning of checkout.warnings) note(`warning: ${warning}`);
     releases.push(() => checkout.release());
-    return { manifest: atCommit.loaded.manifest, manifestDir: atCommit.manifestDir, repoDirs: checkout.dirs, workerRepoRoot: root };
+    return { manifest: atCommit.loaded.manifest, manifestDir: atCommit.manifestDir, repoDirs: checkout.dirs, workerRepoRoot: root, fleet: atCommit };
   };
   return {
     prepare(payload) {

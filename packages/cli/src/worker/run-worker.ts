@@ -9,6 +9,7 @@ import {
   type QueueStore,
 } from '@stackfleet/runner';
 import type { Fleet } from '../manifest/read-manifest.js';
+import { createWorkerPolicyGate } from '../policy/create-worker-policy-gate.js';
 import type { ClaimPreparer } from './prepare-claim.js';
 
 export interface WorkerLoopOptions {
@@ -153,9 +154,11 @@ async function runClaim(options: WorkerLoopOptions, claim: StackClaim, summary: 
   try {
     const payload = parseRemotePayload(claim.payload, claim.runId);
     let prepared;
+    let policyGate;
     try {
       prepared = await options.preparer.prepare(payload);
       if (!prepared.manifest.stacks[claim.stack]) throw new Error(`stack "${claim.stack}" is not in ${payload.manifestPath} at the run's commit`);
+      policyGate = createWorkerPolicyGate(prepared.fleet, store, payload, options.env);
     } catch (error) {
       await refuseClaim(store, claim, error);
       summary.failed += 1;
@@ -177,6 +180,7 @@ async function runClaim(options: WorkerLoopOptions, claim: StackClaim, summary: 
       stateDir: options.fleet.stateDir,
       env: options.env,
       adapters: options.preparer.adapters,
+      ...(policyGate ? { policyGate } : {}),
       signal: interrupt.signal,
       forceSignal: force.signal,
       ...options.lockTuning,

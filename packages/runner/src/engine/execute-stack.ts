@@ -142,6 +142,7 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
             resolve: { manifestDir: options.manifestDir, repoDirs: options.repoDirs, env: options.env },
             upstream,
             secrets,
+            stateDir: options.stateDir,
           },
           salt,
         ),

@@ -97,6 +97,7 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
     outcome = { status: 'failed', reason: error instanceof Error ? error.message : String(error), durationMs: 0 };
   }
   const reason = outcome.reason === undefined ? undefined : run.masker.mask(outcome.reason);
+  const messages = outcome.messages?.map((message) => run.masker.mask(message));
   const status: StackStatus = outcome.status;
   const { record, event } = describeFinishedStack(
     claim.runId,
@@ -108,6 +109,7 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
       ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
       ...(outcome.changes ? { changes: outcome.changes } : {}),
       ...(outcome.logFile ? { logFile: outcome.logFile } : {}),
+      ...(messages === undefined ? {} : { messages }),
     },
     { attempt: claim.attempt, at: run.now().toISOString() },
   );

@@ -33,7 +33,9 @@ export async function finishDrainedRun(store: QueueStore, runId: string, now: Da
       ? 'failed'
       : [...outcomes.values()].some((outcome) => outcome.status === 'denied')
         ? 'denied'
-        : 'succeeded';
+        : [...outcomes.values()].some((outcome) => outcome.status === 'awaiting_approval')
+          ? 'awaiting_approval'
+          : 'succeeded';
   const summary = summarizeRun(outcomes, now.getTime() - Date.parse(run.startedAt));
   closing.push({ type: 'run.finished', runId, status, summary, at: now.toISOString() });
   return store.finishQueuedRun(runId, status, now.toISOString(), closing);

@@ -14,6 +14,13 @@ export interface RemoteRunPayload {
   runCommand?: string[];
   allDependents?: boolean;
   planDestroy?: boolean;
+  /**
+   * Who queued the run and as what, for the plan policies each worker
+   * evaluates (`input.run.actor`, `input.run.type`); absent when the fleet
+   * has no policies. A worker refuses a stack whose manifest names policies
+   * when it is absent (fail closed).
+   */
+  policy?: { actor: string; runType?: string };
 }
 
 const commands: readonly RunCommand[] = ['plan', 'apply', 'destroy', 'run', 'drift'];

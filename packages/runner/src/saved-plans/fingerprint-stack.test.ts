@@ -70,4 +70,16 @@ describe('fingerprintStack', () => {
     const [a, b] = await Promise.all([fingerprintStack(input(), 'one'), fingerprintStack(input(), 'two')]);
     expect(a['secret DB_PASSWORD']).not.toBe(b['secret DB_PASSWORD']);
   });
+
+  it('never reads the state directory, also when the stack lives above it', async () => {
+    const stateDir = join(temp.path, 'app', '.stackfleet');
+    await mkdir(stateDir);
+    await writeFile(join(stateDir, 'state.db'), 'one');
+    const before = await fingerprintStack(input({ stateDir }), 'salt');
+    await writeFile(join(stateDir, 'state.db'), 'two');
+    expect(await fingerprintStack(input({ stateDir }), 'salt')).toEqual(before);
+    expect(Object.keys(before).filter((label) => label.includes('.stackfleet'))).toEqual([]);
+    // Without it, the store's files would be stack files (and change between a plan and its apply).
+    expect(Object.keys(await fingerprintStack(input(), 'salt'))).toContain('stack file .stackfleet/state.db');
+  });
 });

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import {
   collectUpstreamInputs,
   readOutputsWithMocks,
@@ -19,6 +20,11 @@ export interface FingerprintInput {
   upstream: OutputsReader;
   /** The stack's secret values, env name -> value. */
   secrets: Record<string, string>;
+  /**
+   * The state directory, absolute: never part of a stack's files (a stack at
+   * `path: .` contains it, and the store and logs change between a plan and its apply).
+   */
+  stateDir?: string;
 }
 
 /** A fresh salt for a saved plan's digests. */
@@ -60,7 +66,7 @@ export async function fingerprintStack(input: FingerprintInput, salt: string): P
   for (const [hook, commands] of Object.entries(resolved.hooks)) add(`hooks.${hook}`, commands);
   for (const [envName, value] of Object.entries(resolved.hookEnv ?? {})) add(`hook value ${envName}`, value);
   for (const [envName, value] of Object.entries(input.secrets)) add(`secret ${envName}`, value);
-  const files = await hashStackFiles(resolved.dir, new Set(Object.keys(resolved.files)));
+  const files = await hashStackFiles(resolved.dir, new Set(Object.keys(resolved.files)), new Set(input.stateDir === undefined ? [] : [resolve(input.stateDir)]));
   for (const [file, hash] of files) add(`stack file ${file}`, hash);
 
   const seen = readOutputsWithMocks(spec, input.upstream);

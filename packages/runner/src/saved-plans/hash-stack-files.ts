@@ -16,7 +16,12 @@ const IGNORED_SUFFIXES = ['.tfstate', '.tfstate.backup', '.tfplan'];
  * relative paths stackfleet writes itself (context `files`, compared as inputs).
  * Symlinks are hashed as their target text, never followed.
  */
-export async function hashStackFiles(dir: string, exclude: ReadonlySet<string> = new Set()): Promise<Map<string, string>> {
+export async function hashStackFiles(
+  dir: string,
+  exclude: ReadonlySet<string> = new Set(),
+  /** Absolute directories never read: the state directory, when a stack lives above it (`path: .`). */
+  skipDirs: ReadonlySet<string> = new Set(),
+): Promise<Map<string, string>> {
   const hashes = new Map<string, string>();
   const pending = [dir];
   while (pending.length > 0) {
@@ -27,7 +32,9 @@ export async function hashStackFiles(dir: string, exclude: ReadonlySet<string> =
       const path = join(current, entry.name);
       const name = relative(dir, path);
       if (exclude.has(name)) continue;
-      if (entry.isDirectory()) pending.push(path);
+      if (entry.isDirectory()) {
+        if (!skipDirs.has(path)) pending.push(path);
+      }
       else if (entry.isSymbolicLink()) hashes.set(name, sha256(`symlink:${await readlink(path)}`));
       else if (entry.isFile()) hashes.set(name, sha256(await readFile(path)));
     }
