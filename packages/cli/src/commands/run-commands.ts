@@ -66,7 +66,7 @@ export async function runApplyCommand(context: CommandContext, given: RunFlags &
   }
   const flags = given;
   const plan = await buildPlanForCommand(context, fleet, 'apply', flags);
-  // --remote with policies is refused by executeRun (workers do not evaluate them yet).
+  // --remote: workers ask the plan policies stack by stack (fleets with run policies are refused), with no saved plans.
   if (!flags.autoApprove || (!flags.remote && (await isJudgedByPolicies(context, fleet, plan)))) return planThenApply(context, fleet, flags, plan);
   const result = await executeRun(context, { fleet, plan, flags });
   await cleanUpAfterRun(context, fleet);
