@@ -6,9 +6,9 @@
  * process and must keep answering while the CLI waits for it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startFakeGithub, type FakeGithubServer, type FakeGithubState } from '@stackfleet/test-utils';
 import { git, makeTempDir, startStackfleet, type CliResult } from '../support/cli.js';
 
@@ -30,11 +30,29 @@ interface FleetRepo {
  * A repository with command stacks `network` and `app` (app depends on
  * network), committed on main (`base`), then a feature commit (`head`) that
  * touches only app. Plans print `plan:` lines; `PLAN_EXIT` (env) says whether
- * the plan has changes.
+ * the plan has changes. Built once per set of options and copied for each
+ * test (same commits, same shas): most tests start from the same fleet.
  */
 function createFleetRepo(options: { appPlan?: string; manifestDir?: string } = {}): FleetRepo {
+  const key = JSON.stringify(options);
+  let template = fleetTemplates.get(key);
+  if (template === undefined) {
+    template = buildFleetRepo(options);
+    fleetTemplates.set(key, template);
+  }
   const { dir, cleanup } = makeTempDir('stackfleet-gh-');
   cleanups.push(cleanup);
+  cpSync(template.dir, dir, { recursive: true });
+  return { ...template, dir };
+}
+
+const fleetTemplates = new Map<string, FleetRepo>();
+afterAll(() => {
+  for (const template of fleetTemplates.values()) rmSync(template.dir, { recursive: true, force: true });
+});
+
+function buildFleetRepo(options: { appPlan?: string; manifestDir?: string }): FleetRepo {
+  const { dir } = makeTempDir('stackfleet-gh-template-');
   const fleetDir = join(dir, options.manifestDir ?? '');
   for (const stack of ['network', 'app']) mkdirSync(join(fleetDir, stack), { recursive: true });
   writeFileSync(join(fleetDir, 'network', 'main.sh'), 'echo network\n');
@@ -97,6 +115,8 @@ function actionsEnv(github: FakeGithubServer, repo: FleetRepo, eventName: string
     GITHUB_STEP_SUMMARY: `${eventPath}.summary`,
     GITHUB_OUTPUT: `${eventPath}.output`,
     TEST_DB_PASSWORD: SECRET,
+    // The fake server needs none of GitHub's 1-3 s spacing between writes (rate-limit retries stay real).
+    STACKFLEET_GITHUB_MIN_WRITE_INTERVAL_MS: '0',
     ...extra,
   };
 }
@@ -281,8 +301,12 @@ describe('plan --github on a pull_request event', () => {
     // Back in it, the same review lets the saved plan apply.
     github.state.teams['acme/platform'] = ['bob'];
     const applied = await stackfleet(['apply', '--from-plan', runId!, '--github'], repo.dir, env);
+    expect(applied.stderr).not.toContain('warning');
     expect(applied.code, applied.stderr).toBe(0);
+    // `apply --from-plan RUN --github` reports like any apply: the sticky comment, and stackfleet/apply on the PR's head.
+    expect(github.state.comments).toHaveLength(1);
     expect(github.state.comments[0]!.body).toContain('### stackfleet apply');
+    expect(github.state.checkRuns.filter((run) => run.name === 'stackfleet/apply')).toMatchObject([{ head_sha: repo.head }, { head_sha: repo.head }]);
     expect(github.problems).toEqual([]);
   });
 
@@ -487,22 +511,6 @@ describe('stackfleet github comment', () => {
     expect(github.state.comments[1]!.body).not.toContain('stackfleet:answer');
     expect(github.state.comments[0]!.reactions).toEqual(['eyes', '+1', 'eyes', '-1', 'eyes', '+1']);
     expectNoSecretSent(github);
-    expect(github.problems).toEqual([]);
-  });
-
-  it('apply --from-plan RUN --github applies a saved plan and reports it (check run stackfleet/apply, sticky comment)', async () => {
-    const repo = createFleetRepo();
-    const github = await startGithub({ pulls: [{ number: 7, author: 'alice', headSha: repo.head, baseSha: repo.base }] });
-    const env = actionsEnv(github, repo, 'pull_request', pullRequestEvent(repo));
-    const plan = await stackfleet(['plan', '--github', '--affected'], repo.dir, env);
-    const runId = /saved plan: run (\S+)/.exec(plan.stdout)?.[1];
-    expect(runId).toBeDefined();
-    const apply = await stackfleet(['apply', '--from-plan', runId!, '--github'], repo.dir, env);
-    expect(apply.stderr).not.toContain('warning');
-    expect(apply.code).toBe(0);
-    expect(github.state.comments).toHaveLength(1);
-    expect(github.state.comments[0]!.body).toContain('### stackfleet apply');
-    expect(github.state.checkRuns.find((run) => run.name === 'stackfleet/apply')).toMatchObject({ head_sha: repo.head, conclusion: 'success' });
     expect(github.problems).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 import { relative, sep } from 'node:path';
 import { createGithubClient, readGithubContext, type GithubClient, type GithubContext, type PullRequestInfo, type RepoRef } from '@stackfleet/github';
+import { StackfleetError } from '@stackfleet/core';
 import { readRepoRoot } from '@stackfleet/vcs';
 import type { CommandContext } from '../command-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
@@ -35,7 +36,13 @@ export interface GithubSession {
  */
 export async function openGithubSession(context: CommandContext, fleet: Fleet, flags: GithubFlags): Promise<GithubSession> {
   const github = readGithubContext(context.io.env, flags.githubTokenEnv ? { tokenEnv: flags.githubTokenEnv } : {});
-  const client = createGithubClient({ token: github.token, baseUrl: github.apiUrl, onWait: (message) => context.note(`note: ${message}`) });
+  const minWriteIntervalMs = readMinWriteInterval(context.io.env);
+  const client = createGithubClient({
+    token: github.token,
+    baseUrl: github.apiUrl,
+    ...(minWriteIntervalMs === undefined ? {} : { minWriteIntervalMs }),
+    onWait: (message) => context.note(`note: ${message}`),
+  });
   const repoRoot = await readRepoRoot(fleet.manifestDir);
   return {
     context: github,
@@ -46,6 +53,26 @@ export async function openGithubSession(context: CommandContext, fleet: Fleet, f
     note: context.note,
     warn: (what, error) => context.note(`warning: could not ${what}: ${describeApiError(error, github.token)}`),
   };
+}
+
+/**
+ * `STACKFLEET_GITHUB_MIN_WRITE_INTERVAL_MS`: a test knob. Octokit's throttling
+ * spaces writes 1 s apart (3 s for comments and issues), as GitHub asks; the
+ * e2e tests talk to a local fake server and set 0. An explicit variable rather
+ * than "the API URL is on loopback": a local proxy in front of github.com must
+ * keep GitHub's spacing.
+ */
+export function readMinWriteInterval(env: Record<string, string | undefined>): number | undefined {
+  const name = 'STACKFLEET_GITHUB_MIN_WRITE_INTERVAL_MS';
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new StackfleetError('E_USAGE', `Expected \`${name}\` to be a whole number of milliseconds from 0 and up, got \`${text}\``, {
+      hint: `unset ${name}: GitHub's own spacing applies then`,
+    });
+  }
+  return value;
 }
 
 /** An Octokit error's status and GitHub's message, without the token should it ever appear. */
