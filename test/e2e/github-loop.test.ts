@@ -8,9 +8,9 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startFakeGithub, type FakeGithubServer, type FakeGithubState } from '@stackfleet/test-utils';
-import { git, makeTempDir, startStackfleet, type CliResult } from '../support/cli.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeGithub, startPostgres, type FakeGithubServer, type FakeGithubState, type PostgresServer } from '@stackfleet/test-utils';
+import { git, makeTempDir, pushSeedToOrigin, startStackfleet, type CliResult } from '../support/cli.js';
 
 const SECRET = 'hunter2-very-secret-value';
 let cleanups: (() => Promise<void> | void)[] = [];
@@ -583,6 +583,98 @@ describe('drift --github', () => {
     const clean = await stackfleet(['drift', '--github'], repo.dir, env);
     expect(clean.code).toBe(0);
     expect(github.state.issues[0]!.state).toBe('closed');
+    expectNoSecretSent(github);
+    expect(github.problems).toEqual([]);
+  });
+});
+
+describe('comment-apply in another CI job than the plan (shared PostgreSQL store, real terraform)', () => {
+  let postgres: PostgresServer;
+  beforeAll(async () => {
+    postgres = await startPostgres();
+  }, 60_000);
+  afterAll(async () => {
+    await postgres?.stop();
+  });
+
+  it("restores the PR's saved terraform plan from the store (sealed there), applies it, and clears it", async () => {
+    const url = await postgres.createDatabase('comment_apply');
+    const { dir, cleanup } = makeTempDir('stackfleet-gh-jobs-');
+    cleanups.push(cleanup);
+    // The terraform state is shared too (a remote backend in real life): both jobs see the same state.
+    const sharedState = join(dir, 'shared.tfstate');
+    const seed = join(dir, 'seed');
+    mkdirSync(join(seed, 'db'), { recursive: true });
+    writeFileSync(
+      join(seed, 'stacks.yaml'),
+      [
+        'version: 1',
+        'settings:',
+        '  state: { url: "${{ env.FLEET_DB }}" }',
+        'contexts:',
+        '  db:',
+        '    attachTo: { labels: ["*"] }',
+        '    secrets: { TF_VAR_password: { fromEnv: TEST_DB_PASSWORD } }',
+        'stacks:',
+        '  db: { path: db }',
+        '',
+      ].join('\n'),
+    );
+    const mainTf = (input: string) =>
+      `terraform {\n  backend "local" {\n    path = ${JSON.stringify(sharedState)}\n  }\n}\nvariable "password" {\n  type = string\n}\nresource "terraform_data" "db" {\n  input = ${input}\n}\n`;
+    writeFileSync(join(seed, 'db', 'main.tf'), mainTf('"v1"'));
+    writeFileSync(join(seed, '.gitignore'), '.stackfleet/\n.terraform/\n.terraform.lock.hcl\n');
+    const origin = join(dir, 'origin.git');
+    pushSeedToOrigin(seed, origin);
+    const base = git(seed, 'rev-parse', 'HEAD');
+    git(seed, 'checkout', '-qb', 'feature');
+    writeFileSync(join(seed, 'db', 'main.tf'), mainTf('"v2-${var.password}"'));
+    git(seed, 'commit', '-qam', 'change db');
+    git(seed, 'push', '-q', 'origin', 'feature');
+    const head = git(seed, 'rev-parse', 'HEAD');
+    // Two jobs, two runners: each its own checkout of the PR's head and its own state directory.
+    const [planJob, applyJob] = ['plan-job', 'apply-job'].map((name) => {
+      const checkout = join(dir, name);
+      git(dir, 'clone', '-q', '--branch', 'feature', origin, checkout);
+      return { dir: checkout, base, head };
+    }) as [FleetRepo, FleetRepo];
+
+    const github = await startGithub({
+      pulls: [
+        {
+          number: 7, author: 'alice', headSha: head, baseSha: base, mergeable: true,
+          reviews: [{ id: 1, user: 'bob', state: 'APPROVED', commit_id: head, submitted_at: '2026-01-01T10:00:00Z' }],
+        },
+      ],
+      permissions: { alice: 'write' },
+      comments: [{ id: 555, issueNumber: 7, body: '/stackfleet apply', user: 'alice', created_at: '', updated_at: '', reactions: [] }],
+    });
+    const shared = { FLEET_DB: url, STACKFLEET_STATE_KEY: 'd4'.repeat(32) };
+    const plan = await stackfleet(['plan', '--github', '--affected'], planJob.dir, actionsEnv(github, planJob, 'pull_request', pullRequestEvent(planJob), shared));
+    expect(plan.code, plan.stderr).toBe(0);
+    const runId = /saved plan: run (\S+)/.exec(plan.stdout)?.[1];
+    expect(runId).toBeDefined();
+    // The store keeps the plan file sealed: the secret terraform wrote into it is not in the database in clear.
+    const dump = () =>
+      spawnSync('psql', ['-X', '-At', '-d', url, '-c', "SELECT run_id, stack, encode(plan_file, 'escape') FROM saved_plans"], { encoding: 'utf8' }).stdout;
+    expect(dump()).toContain(`${runId}|db|`);
+    expect(dump()).not.toContain(SECRET);
+
+    // The plan job's runner is gone, and its state dir with it: only the store has the plan file.
+    rmSync(join(planJob.dir, '.stackfleet'), { recursive: true, force: true });
+    const commentEvent = { action: 'created', comment: { id: 555, body: '/stackfleet apply', user: { login: 'alice' } }, issue: { number: 7, pull_request: { url: 'x' } } };
+    const apply = await stackfleet(['github', 'comment'], applyJob.dir, actionsEnv(github, applyJob, 'issue_comment', commentEvent, shared));
+    expect(apply.stderr).not.toContain('warning');
+    expect(apply.code, apply.stdout + apply.stderr).toBe(0);
+    expect(github.state.comments[1]!.body).toContain('### stackfleet apply');
+    expect(github.state.comments[1]!.body).toContain('| `db` | - | ✅ succeeded |');
+    expect(github.state.comments[0]!.reactions).toEqual(['eyes', '+1']);
+    // Applied from the plan the PR showed: the shared state holds the planned value.
+    const state = JSON.parse(readFileSync(sharedState, 'utf8')) as { resources: { instances: { attributes: { input: { value: string } } }[] }[] };
+    expect(state.resources[0]!.instances[0]!.attributes.input.value).toBe(`v2-${SECRET}`);
+    // Applied: the record, the stored copy and the restored file are gone.
+    expect(dump()).toBe('');
+    expect(existsSync(join(applyJob.dir, '.stackfleet', 'runs', runId!, 'plans', 'db.tfplan'))).toBe(false);
     expectNoSecretSent(github);
     expect(github.problems).toEqual([]);
   });

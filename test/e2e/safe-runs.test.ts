@@ -415,7 +415,7 @@ describe('retention: gc and the cleanup after each run', () => {
     expect(runDirs()).toEqual(ids.slice(1).sort());
     const gc = runStackfleet(['gc', '--json'], { cwd: dir });
     expect(gc.code).toBe(0);
-    expect(JSON.parse(gc.stdout)).toEqual({ runs: [ids[1]], planFiles: [join(dir, '.stackfleet/runs', ids[2]!, 'work/a/a.tfplan')], checkouts: [], keptCheckouts: [] });
+    expect(JSON.parse(gc.stdout)).toEqual({ runs: [ids[1]], planFiles: [join(dir, '.stackfleet/runs', ids[2]!, 'work/a/a.tfplan')], storedPlanFiles: 0, checkouts: [], keptCheckouts: [] });
     expect(runDirs()).toEqual([ids[2]]);
     expect(existsSync(join(dir, '.stackfleet/runs', ids[2]!, 'work/a/a.tfplan'))).toBe(false);
   });

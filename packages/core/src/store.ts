@@ -97,6 +97,11 @@ export interface SavedPlanRecord {
   changes?: ChangeSummary;
   /** terraform/tofu: the saved plan file (absolute). Command stacks have none. */
   planFile?: string;
+  /**
+   * terraform/tofu: salted sha256 of the plan file's bytes (runner's `digestPlanFile`),
+   * checked when the file is restored from the store on another machine.
+   */
+  planFileDigest?: string;
   /** The stack's repository ('' = the manifest's own) and the sha it was planned at ('' = not a git repo). */
   repo: string;
   repoSha: string;
@@ -143,10 +148,24 @@ export interface Store {
   listStackHistory(stack: string, limit?: number): Promise<StackRunRecord[]>;
 
   // saved plans (`plan --save`); removed once applied
-  putSavedPlan(record: SavedPlanRecord): Promise<void>;
-  /** The run's saved plans, by stack name. */
+  /**
+   * `planFile`: the terraform plan file's bytes, kept with the record and
+   * encrypted with the state key (it holds secrets in clear), so that an
+   * apply on another machine (a later CI job) can restore it.
+   */
+  putSavedPlan(record: SavedPlanRecord, planFile?: Uint8Array): Promise<void>;
+  /** The run's saved plans, by stack name (without the plan files). */
   listSavedPlans(runId: string): Promise<SavedPlanRecord[]>;
+  /** The plan file kept with a saved plan, decrypted; undefined when none is kept (any more). */
+  readSavedPlanFile(runId: string, stack: string): Promise<Uint8Array | undefined>;
+  /** The record and its plan file. */
   deleteSavedPlan(runId: string, stack: string): Promise<void>;
+  /**
+   * Drops the plan files kept with saved plans created before `createdBefore`
+   * (ISO 8601; expired plans, `settings.retention.age`); their records stay,
+   * so applying one still says it expired. Returns how many files (would) go.
+   */
+  clearSavedPlanFiles(createdBefore: string, options?: { dryRun?: boolean }): Promise<number>;
 
   // locks (leases)
   acquireLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<LockResult>;

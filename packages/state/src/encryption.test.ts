@@ -118,3 +118,36 @@ describe('sensitive outputs at rest', () => {
     },
   );
 });
+
+describe('saved plan files at rest', () => {
+  let stateDir: string;
+  beforeEach(() => {
+    stateDir = mkdtempSync(join(tmpdir(), 'stackfleet-crypto-plan-'));
+  });
+  afterEach(() => {
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  const record = {
+    runId: 'plan-1', stack: 'db', runner: 'terraform' as const, hasChanges: true, repo: '', repoSha: '', salt: '00', digests: {}, createdAt: '2030-01-01T00:00:00.000Z',
+  };
+
+  it('keeps a plan file sealed: its secret never reaches state.db or its WAL, and another key cannot open it', async () => {
+    const secret = 'PLAN-FILE-CANARY-5e4d3c2b1a';
+    const store = openSqliteStore({ stateDir, env: { STACKFLEET_STATE_KEY: hexKey } });
+    await store.putSavedPlan(record, Buffer.from(`variables: password=${secret}`));
+    expect(readStateBytes(stateDir).includes(secret)).toBe(false);
+    expect(Buffer.from((await store.readSavedPlanFile('plan-1', 'db'))!).toString()).toBe(`variables: password=${secret}`);
+    await store.close();
+    expect(readStateBytes(stateDir).includes(secret)).toBe(false);
+
+    const other = openSqliteStore({ stateDir, env: { STACKFLEET_STATE_KEY: otherHexKey } });
+    try {
+      const error = await captureError(other.readSavedPlanFile('plan-1', 'db'));
+      expect(error.code).toBe('E_STATE_KEY');
+      expect(error.message).toBe('cannot decrypt the saved plan file of stack "db" from run plan-1: the state key is not the one it was encrypted with');
+    } finally {
+      await other.close();
+    }
+  });
+});

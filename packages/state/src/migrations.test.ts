@@ -70,7 +70,7 @@ describe('schema migrations', () => {
     db.close();
   });
 
-  it('upgrades a version 3 database (saved plans) to version 4 (policy decisions, approvals) keeping its saved plans', async () => {
+  it('upgrades a version 3 database (saved plans) through version 4 (policy decisions, approvals) keeping its saved plans', async () => {
     const old = openDatabase(stateDir, { targetVersion: 3 });
     expect(readSchemaVersion(old)).toBe(3);
     const savedPlan = {
@@ -97,15 +97,38 @@ describe('schema migrations', () => {
       await store.close();
     }
     const db = new Database(join(stateDir, 'state.db'));
-    expect(readSchemaVersion(db)).toBe(4);
-    expect(latestSchemaVersion).toBe(4);
+    expect(readSchemaVersion(db)).toBe(latestSchemaVersion);
+    db.close();
+  });
+
+  it('upgrades a version 4 database to version 5 (plan files kept with saved plans): old plans keep their records, without a stored file', async () => {
+    const old = openDatabase(stateDir, { targetVersion: 4 });
+    const savedPlan = {
+      runId: 'run-4', stack: 'db', runner: 'terraform', hasChanges: true, planFile: '/fleet/.stackfleet/runs/run-4/plans/db.tfplan', repo: '', repoSha: '',
+      salt: '00', digests: { 'env X': 'ab' }, createdAt: '2030-01-01T00:00:00.000Z',
+    };
+    old.prepare('INSERT INTO saved_plans (run_id, stack, created_at, record) VALUES (?, ?, ?, ?)').run('run-4', 'db', savedPlan.createdAt, JSON.stringify(savedPlan));
+    old.close();
+
+    const store = openSqliteStore({ stateDir, env: { STACKFLEET_STATE_KEY: hexKey } });
+    try {
+      expect(await store.listSavedPlans('run-4')).toEqual([savedPlan]);
+      expect(await store.readSavedPlanFile('run-4', 'db')).toBeUndefined();
+      await store.putSavedPlan({ ...savedPlan, runId: 'run-5' }, Buffer.from('plan bytes'));
+      expect(Buffer.from((await store.readSavedPlanFile('run-5', 'db'))!).toString()).toBe('plan bytes');
+    } finally {
+      await store.close();
+    }
+    const db = new Database(join(stateDir, 'state.db'));
+    expect(readSchemaVersion(db)).toBe(5);
+    expect(latestSchemaVersion).toBe(5);
     db.close();
   });
 
   it('refuses a database written by a newer stackfleet and leaves its data alone', () => {
     void openSqliteStore({ stateDir, env: {} }).close();
     const db = new Database(join(stateDir, 'state.db'));
-    db.pragma('user_version = 5');
+    db.pragma(`user_version = ${latestSchemaVersion + 1}`);
     db.close();
 
     let error: unknown;
@@ -116,10 +139,10 @@ describe('schema migrations', () => {
     }
     expect(error).toBeInstanceOf(StackfleetError);
     expect((error as StackfleetError).code).toBe('E_STATE_SCHEMA_NEWER');
-    expect((error as StackfleetError).message).toBe(`state.db has schema version 5 but this stackfleet knows up to ${latestSchemaVersion}`);
+    expect((error as StackfleetError).message).toBe(`state.db has schema version ${latestSchemaVersion + 1} but this stackfleet knows up to ${latestSchemaVersion}`);
     expect((error as StackfleetError).hint).toMatch(/upgrade stackfleet/);
     const after = new Database(join(stateDir, 'state.db'));
-    expect(readSchemaVersion(after)).toBe(5);
+    expect(readSchemaVersion(after)).toBe(latestSchemaVersion + 1);
     after.close();
   });
 

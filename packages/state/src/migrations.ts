@@ -133,6 +133,13 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX approvals_by_run ON approvals(run_id);
     `,
   },
+  {
+    version: 5,
+    description: 'saved plans keep their terraform plan file, sealed (an apply on another machine restores it)',
+    sql: `
+      ALTER TABLE saved_plans ADD COLUMN plan_file BLOB;   -- AES-256-GCM, see output-cipher.ts
+    `,
+  },
 ];
 
 /** The schema version this build writes and understands. */

@@ -29,7 +29,7 @@ import { acquireLockRow, deleteLockRow, releaseLockRow, renewLockRow, selectLock
 import { deleteOutputs, readOutputs, writeOutputs } from './sqlite-outputs.js';
 import { insertDrift, selectDrift } from './sqlite-drift.js';
 import { insertApproval, insertPolicyDecisions, selectApprovals, selectPolicyDecisions } from './sqlite-policy.js';
-import { deleteSavedPlanRow, selectSavedPlans, upsertSavedPlan } from './sqlite-saved-plans.js';
+import { clearSavedPlanFileColumns, deleteSavedPlanRow, selectSavedPlanFile, selectSavedPlans, upsertSavedPlan } from './sqlite-saved-plans.js';
 import {
   insertRun,
   selectRun,
@@ -148,16 +148,24 @@ export class SqliteStore implements Store {
     return selectStackHistory(this.db, stack, limit);
   }
 
-  async putSavedPlan(record: SavedPlanRecord): Promise<void> {
-    upsertSavedPlan(this.db, record);
+  async putSavedPlan(record: SavedPlanRecord, planFile?: Uint8Array): Promise<void> {
+    this.write(() => upsertSavedPlan(this.db, this.readKey, record, planFile));
   }
 
   async listSavedPlans(runId: string): Promise<SavedPlanRecord[]> {
     return selectSavedPlans(this.db, runId);
   }
 
+  async readSavedPlanFile(runId: string, stack: string): Promise<Uint8Array | undefined> {
+    return selectSavedPlanFile(this.db, this.readKey, runId, stack);
+  }
+
   async deleteSavedPlan(runId: string, stack: string): Promise<void> {
     deleteSavedPlanRow(this.db, runId, stack);
+  }
+
+  async clearSavedPlanFiles(createdBefore: string, options?: { dryRun?: boolean }): Promise<number> {
+    return this.write(() => clearSavedPlanFileColumns(this.db, createdBefore, options?.dryRun ?? false));
   }
 
   async acquireLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<LockResult> {

@@ -34,6 +34,8 @@ export class MemoryStore implements Store {
   private readonly decisions: PolicyDecisionRecord[] = [];
   private readonly approvals: ApprovalRecord[] = [];
   private readonly savedPlans = new Map<string, SavedPlanRecord>();
+  /** The plan files kept with saved plans (kept in clear: nothing here reaches a disk). */
+  private readonly savedPlanFiles = new Map<string, Uint8Array>();
   /** Every `putStackRun` in call order; tests assert on transitions with it. */
   readonly transitions: StackRunRecord[] = [];
   private readonly hostname: string;
@@ -107,8 +109,22 @@ export class MemoryStore implements Store {
     return copy(history.slice(0, limit ?? history.length));
   }
 
-  async putSavedPlan(record: SavedPlanRecord): Promise<void> {
-    this.savedPlans.set(`${record.runId}\u0000${record.stack}`, copy(record));
+  async putSavedPlan(record: SavedPlanRecord, planFile?: Uint8Array): Promise<void> {
+    const key = `${record.runId}\u0000${record.stack}`;
+    this.savedPlans.set(key, copy(record));
+    if (planFile === undefined) this.savedPlanFiles.delete(key);
+    else this.savedPlanFiles.set(key, Uint8Array.from(planFile));
+  }
+
+  async readSavedPlanFile(runId: string, stack: string): Promise<Uint8Array | undefined> {
+    const file = this.savedPlanFiles.get(`${runId}\u0000${stack}`);
+    return file === undefined ? undefined : Uint8Array.from(file);
+  }
+
+  async clearSavedPlanFiles(createdBefore: string, options?: { dryRun?: boolean }): Promise<number> {
+    const expired = [...this.savedPlanFiles.keys()].filter((key) => this.savedPlans.get(key)!.createdAt < createdBefore);
+    if (!options?.dryRun) for (const key of expired) this.savedPlanFiles.delete(key);
+    return expired.length;
   }
 
   async listSavedPlans(runId: string): Promise<SavedPlanRecord[]> {
@@ -118,6 +134,7 @@ export class MemoryStore implements Store {
 
   async deleteSavedPlan(runId: string, stack: string): Promise<void> {
     this.savedPlans.delete(`${runId}\u0000${stack}`);
+    this.savedPlanFiles.delete(`${runId}\u0000${stack}`);
   }
 
   async acquireLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<LockResult> {

@@ -10,6 +10,8 @@ export const DEFAULT_RETENTION: RetentionSettings = { ageMs: 7 * 86_400_000, run
 export interface GarbageReport {
   runs: string[];
   planFiles: string[];
+  /** Plan files the store kept (sealed) for saved plans past `settings.retention.age`; their records stay. */
+  storedPlanFiles: number;
   checkouts: string[];
   /** Old checkouts kept because they hold terraform state. */
   keptCheckouts: string[];
@@ -25,7 +27,8 @@ export async function runGcCommand(context: CommandContext, options: { dryRun?: 
   }
   const verb = options.dryRun ? 'would remove' : 'removed';
   const out = context.io.stdout;
-  writeLine(out, `${verb} ${report.runs.length} run log director${report.runs.length === 1 ? 'y' : 'ies'}, ${report.planFiles.length} plan file(s), ${report.checkouts.length} repo checkout(s)`);
+  const stored = report.storedPlanFiles > 0 ? `, ${report.storedPlanFiles} plan file(s) kept in the store` : '';
+  writeLine(out, `${verb} ${report.runs.length} run log director${report.runs.length === 1 ? 'y' : 'ies'}, ${report.planFiles.length} plan file(s)${stored}, ${report.checkouts.length} repo checkout(s)`);
   for (const run of report.runs) writeLine(out, `  run ${run}`);
   for (const file of report.planFiles) writeLine(out, `  plan file ${file}`);
   for (const dir of report.checkouts) writeLine(out, `  checkout ${dir}`);
@@ -41,9 +44,10 @@ export async function runGcCommand(context: CommandContext, options: { dryRun?: 
 export async function cleanUpAfterRun(context: CommandContext, fleet: Fleet): Promise<void> {
   try {
     const report = await collectGarbage(context, fleet, { dryRun: false, maxRemovals: 20 });
-    const total = report.runs.length + report.planFiles.length + report.checkouts.length;
+    const planFiles = report.planFiles.length + report.storedPlanFiles;
+    const total = report.runs.length + planFiles + report.checkouts.length;
     if (total > 0) {
-      context.note(`gc: removed ${report.runs.length} old run(s), ${report.planFiles.length} plan file(s), ${report.checkouts.length} checkout(s) (settings.retention)`);
+      context.note(`gc: removed ${report.runs.length} old run(s), ${planFiles} plan file(s), ${report.checkouts.length} checkout(s) (settings.retention)`);
     }
   } catch (error) {
     context.note(`warning: cleanup of old runs failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -62,8 +66,11 @@ async function collectGarbage(
   try {
     const runs = await store.listRuns();
     const removed = await removeOldRuns({ stateDir: fleet.stateDir, runs, retention, now, ...options });
-    const checkouts = await removeOldCheckouts({ stateDir: fleet.stateDir, olderThan: new Date(now.getTime() - retention.ageMs), dryRun: options.dryRun });
-    return { ...removed, checkouts: checkouts.removed, keptCheckouts: checkouts.kept };
+    const cutoff = new Date(now.getTime() - retention.ageMs);
+    // Expired saved plans cannot be applied any more (E_PLAN_EXPIRED): the secrets in their files go.
+    const storedPlanFiles = await store.clearSavedPlanFiles(cutoff.toISOString(), { dryRun: options.dryRun });
+    const checkouts = await removeOldCheckouts({ stateDir: fleet.stateDir, olderThan: cutoff, dryRun: options.dryRun });
+    return { ...removed, storedPlanFiles, checkouts: checkouts.removed, keptCheckouts: checkouts.kept };
   } finally {
     await store.close();
   }

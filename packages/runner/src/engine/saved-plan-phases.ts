@@ -1,4 +1,4 @@
-import { chmod, mkdir, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   compareSavedPlan,
@@ -8,11 +8,11 @@ import {
   StackfleetError,
   type SavedPlanRecord,
 } from '@stackfleet/core';
-import { createDigestSalt } from '../saved-plans/fingerprint-stack.js';
+import { createDigestSalt, digestPlanFile } from '../saved-plans/fingerprint-stack.js';
+import { locateSavedPlanFile } from '../saved-plans/locate-saved-plan-file.js';
 import type { PlanResult } from '../stack-runner/types.js';
 import type { PhaseContext, PhasesResult } from './stack-phases.js';
 import type { SavedPlanApply } from './types.js';
-import { pathExists } from '../files/path-exists.js';
 
 /** The plan and apply steps of `stack-phases`, passed in (they import this file). */
 export interface PlanAndApply {
@@ -24,20 +24,24 @@ export interface PlanAndApply {
 /**
  * `plan --save`: keeps what `apply --from-plan` needs. The terraform plan
  * file moves to `runs/<run>/plans/` (0600, in a 0700 directory; `work/`'s
- * plan files are removed when the stack ends); a plan without changes keeps
- * no file, since applying it would do nothing.
+ * plan files are removed when the stack ends), and the store keeps a copy,
+ * sealed with the state key, with its digest in the record, for an apply on
+ * another machine (a later CI job); a plan without changes keeps no file,
+ * since applying it would do nothing.
  */
 export async function saveStackPlan(context: PhaseContext, plan: PlanResult): Promise<void> {
   const { run, name, execution } = context;
   const { options } = run;
+  const salt = createDigestSalt();
   let planFile: string | undefined;
+  let bytes: Buffer | undefined;
   if (plan.planFile !== undefined && plan.hasChanges) {
     planFile = savedPlanFile(options.stateDir, options.runId, name);
     await mkdir(dirname(planFile), { recursive: true, mode: 0o700 });
     await rename(plan.planFile, planFile);
     await chmod(planFile, 0o600);
+    bytes = await readFile(planFile);
   }
-  const salt = createDigestSalt();
   const repo = options.manifest.stacks[name]?.repo ?? '';
   const record: SavedPlanRecord = {
     runId: options.runId,
@@ -46,13 +50,14 @@ export async function saveStackPlan(context: PhaseContext, plan: PlanResult): Pr
     hasChanges: plan.hasChanges,
     ...(plan.changes ? { changes: plan.changes } : {}),
     ...(planFile === undefined ? {} : { planFile }),
+    ...(bytes === undefined ? {} : { planFileDigest: digestPlanFile(salt, bytes) }),
     repo,
     repoSha: options.repoShas?.[repo] ?? '',
     salt,
     digests: await context.fingerprint(salt),
     createdAt: run.now().toISOString(),
   };
-  await options.store.putSavedPlan(record);
+  await options.store.putSavedPlan(record, bytes);
 }
 
 /**
@@ -78,6 +83,7 @@ export async function applySavedPlan(context: PhaseContext, fromPlan: SavedPlanA
   }
 
   let result: PhasesResult;
+  let usedPlanFile: string | undefined;
   if (differences.upstreams.length > 0) {
     const upstreams = differences.upstreams.join(', ');
     execution.onLine('stderr', `stackfleet: run ${fromPlan.runId} planned ${name} with other outputs of ${upstreams} (old or mock values); planning again`);
@@ -98,15 +104,15 @@ export async function applySavedPlan(context: PhaseContext, fromPlan: SavedPlanA
     if (!saved.hasChanges) {
       result = unchanged(context, `saved plan of run ${fromPlan.runId} has no changes`);
     } else {
-      if (saved.planFile !== undefined && !(await pathExists(saved.planFile))) {
-        throw new StackfleetError('E_SAVED_PLAN_MISSING', `the plan file of ${name} from run ${fromPlan.runId} is gone (${saved.planFile}); plan again with \`stackfleet plan --save\``);
-      }
+      // Planned on another machine (a PR's CI job): the file comes back from the store.
+      const located = await locateSavedPlanFile({ store: run.options.store, stateDir: run.options.stateDir, saved });
+      usedPlanFile = located?.path;
       // Policies judge the plan that is applied: terraform's is read back from its file (only when a gate asks).
-      const show = saved.planFile !== undefined && run.options.policyGate && context.adapter.showPlan ? await context.adapter.showPlan(execution, saved.planFile) : undefined;
+      const show = located !== undefined && run.options.policyGate && context.adapter.showPlan ? await context.adapter.showPlan(execution, located.path) : undefined;
       result = await steps.apply(context, {
         hasChanges: true,
         ...(saved.changes ? { changes: saved.changes } : {}),
-        ...(saved.planFile ? { planFile: saved.planFile } : {}),
+        ...(located ? { planFile: located.path, initBeforeApply: located.fromOtherCheckout } : {}),
         ...(show === undefined ? {} : { show }),
       });
     }
@@ -115,7 +121,7 @@ export async function applySavedPlan(context: PhaseContext, fromPlan: SavedPlanA
   if (result.status === 'denied' || result.status === 'awaiting_approval') return result;
   // Applied (or nothing to apply): the plan, and the secrets in its file, are no longer needed.
   await run.options.store.deleteSavedPlan(fromPlan.runId, name);
-  if (saved.planFile !== undefined) await rm(saved.planFile, { force: true });
+  for (const file of new Set([saved.planFile, usedPlanFile])) if (file !== undefined) await rm(file, { force: true });
   return result;
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compareSavedPlan } from '@stackfleet/core';
@@ -64,6 +64,18 @@ describe('fingerprintStack', () => {
     await writeFile(join(temp.path, 'app', 'terraform.tfstate'), '{"changed": true}');
     const edited = await fingerprintStack(input({ secrets: { DB_PASSWORD: 'rotated' }, resolve: { manifestDir: temp.path, repoDirs: {}, env: { REGION: 'us-east-1' } } }), 'salt');
     expect(compareSavedPlan(saved, { repoSha: '', digests: edited })).toEqual({ stale: ['env REGION', 'secret DB_PASSWORD', 'stack file main.tf'], upstreams: [] });
+  });
+
+  it('is the same in another checkout of the same commit (a later CI job applies what an earlier one planned)', async () => {
+    const other = await createTempDir('stackfleet-fingerprint-other-');
+    try {
+      await cp(join(temp.path, 'app'), join(other.path, 'app'), { recursive: true });
+      const here = await fingerprintStack(input(), 'salt');
+      const there = await fingerprintStack(input({ resolve: { manifestDir: other.path, repoDirs: {}, env: { REGION: 'eu-west-1' } } }), 'salt');
+      expect(compareSavedPlan({ repo: '', repoSha: '', digests: here }, { repoSha: '', digests: there })).toEqual({ stale: [], upstreams: [] });
+    } finally {
+      await other.cleanup();
+    }
   });
 
   it('salts: the same inputs under another salt give other digests', async () => {

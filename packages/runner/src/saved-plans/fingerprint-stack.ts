@@ -59,7 +59,8 @@ export async function fingerprintStack(input: FingerprintInput, salt: string): P
     digests[label] = digest(salt, label, value);
   };
   add('runner', resolved.runner);
-  add('path', resolved.dir);
+  // Where the stack sits in its repository, not on this disk: another checkout (a later CI job) may apply the plan.
+  add('path', { repo: spec.repo ?? '', path: spec.path });
   for (const [phase, command] of Object.entries(resolved.commands)) add(`commands.${phase}`, command);
   for (const [envName, value] of Object.entries(resolved.env)) add(`env ${envName}`, value);
   for (const [file, content] of Object.entries(resolved.files)) add(`file ${file}`, content);
@@ -81,6 +82,11 @@ export async function fingerprintStack(input: FingerprintInput, salt: string): P
     add(`${UPSTREAM_INPUT_PREFIX}${upstream}`, { mocked: input.upstream(upstream) === undefined, values: sortKeys(values) });
   }
   return digests;
+}
+
+/** Salted sha256 of a saved plan file's bytes: a copy restored from the store must be the file that was reviewed. */
+export function digestPlanFile(salt: string, bytes: Uint8Array): string {
+  return createHash('sha256').update(`${salt}\u0000plan file\u0000`).update(bytes).digest('hex');
 }
 
 function digest(salt: string, label: string, value: unknown): string {

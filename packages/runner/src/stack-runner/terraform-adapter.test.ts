@@ -98,11 +98,15 @@ describe('createTerraformAdapter (real terraform)', () => {
     const again = await adapter.plan(makeExecution().execution);
     expect(again).toMatchObject({ hasChanges: false, changes: { create: 0, update: 0, delete: 0, replace: 0 } });
 
-    const renamed = await adapter.plan(makeExecution({ TF_VAR_name: 'second' }).execution);
+    const renamedRun = makeExecution({ TF_VAR_name: 'second' });
+    const renamed = await adapter.plan(renamedRun.execution);
     expect(renamed).toMatchObject({
       hasChanges: true,
       changes: { create: 0, update: 0, delete: 0, replace: 1, resources: [{ address: 'terraform_data.named', action: 'replace' }] },
     });
+    // A saved plan restored in another checkout: init runs before the apply.
+    await adapter.apply(renamedRun.execution, { ...renamed, initBeforeApply: true });
+    expect(renamedRun.steps).toEqual(['init', 'plan', 'init', 'apply', 'outputs']);
 
     const destroy = makeExecution();
     await adapter.destroy(destroy.execution);

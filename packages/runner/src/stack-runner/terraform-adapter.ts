@@ -69,6 +69,8 @@ export function createTerraformAdapter(options: TerraformAdapterOptions): StackR
         });
       }
       const execution = withEnv(original, AUTOMATION_ENV);
+      // A saved plan restored in another checkout (a later CI job than the plan's): providers and backend come first.
+      if (plan.initBeforeApply) await init(execution);
       await runHooks('beforeApply', execution);
       execution.onStep('apply');
       await tf(execution, 'apply', ['apply', '-input=false', '-no-color', plan.planFile]);

@@ -33,6 +33,11 @@ export interface PlanResult {
   /** Saved plan (terraform/tofu) that `apply` must use. */
   planFile?: string;
   /**
+   * The plan was made in another checkout (restored from the store for
+   * `apply --from-plan`): terraform's `init` has not run here yet.
+   */
+  initBeforeApply?: boolean;
+  /**
    * terraform/tofu with changes: the parsed `show -json` of the plan, for
    * policies. Holds secrets in clear: never emitted, only sanitized.
    */

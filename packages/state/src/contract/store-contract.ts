@@ -308,6 +308,38 @@ export function describeStoreContract(label: string, createStore: () => Promise<
         expect((await store.listSavedPlans('plan-2')).map((plan) => plan.stack)).toEqual(['app']);
         expect(await store.listSavedPlans('nope')).toEqual([]);
       });
+
+      it('keeps a plan file with its record, byte for byte, until the record is deleted or rewritten without one', async () => {
+        const bytes = Uint8Array.from([0, 1, 2, 255, 80, 75, 3, 4, ...Buffer.from('TF_VAR_password=hunter2')]);
+        await store.putSavedPlan(saved('plan-1', 'network', { planFileDigest: 'f1' }), bytes);
+        await store.putSavedPlan(saved('plan-1', 'app'));
+        expect(Buffer.from((await store.readSavedPlanFile('plan-1', 'network'))!)).toEqual(Buffer.from(bytes));
+        expect(await store.readSavedPlanFile('plan-1', 'app')).toBeUndefined();
+        expect(await store.readSavedPlanFile('plan-2', 'network')).toBeUndefined();
+        // Listing returns records only.
+        expect((await store.listSavedPlans('plan-1'))[1]).toEqual(saved('plan-1', 'network', { planFileDigest: 'f1' }));
+        await store.putSavedPlan(saved('plan-1', 'network'));
+        expect(await store.readSavedPlanFile('plan-1', 'network')).toBeUndefined();
+        await store.putSavedPlan(saved('plan-1', 'network'), bytes);
+        await store.deleteSavedPlan('plan-1', 'network');
+        expect(await store.readSavedPlanFile('plan-1', 'network')).toBeUndefined();
+        await store.putSavedPlan(saved('plan-1', 'network'), Uint8Array.from([7]));
+        expect(Buffer.from((await store.readSavedPlanFile('plan-1', 'network'))!)).toEqual(Buffer.from([7]));
+      });
+
+      it('drops the plan files of plans created before a time, keeping their records (dry run: only counts)', async () => {
+        const file = Uint8Array.from([1, 2, 3]);
+        await store.putSavedPlan(saved('old', 'network', { createdAt: iso(0) }), file);
+        await store.putSavedPlan(saved('old', 'app', { createdAt: iso(0) }));
+        await store.putSavedPlan(saved('new', 'network', { createdAt: iso(60_000) }), file);
+        expect(await store.clearSavedPlanFiles(iso(30_000), { dryRun: true })).toBe(1);
+        expect(await store.readSavedPlanFile('old', 'network')).toBeDefined();
+        expect(await store.clearSavedPlanFiles(iso(30_000))).toBe(1);
+        expect(await store.readSavedPlanFile('old', 'network')).toBeUndefined();
+        expect((await store.listSavedPlans('old')).map((plan) => plan.stack)).toEqual(['app', 'network']);
+        expect(await store.readSavedPlanFile('new', 'network')).toBeDefined();
+        expect(await store.clearSavedPlanFiles(iso(30_000))).toBe(0);
+      });
     });
 
     describe('drift', () => {

@@ -206,6 +206,13 @@ export const pgMigrations: readonly PgMigration[] = [
       CREATE INDEX approvals_by_run ON approvals (fleet, run_id, id);
     `,
   },
+  {
+    version: 6,
+    description: 'saved plans keep their terraform plan file, sealed (an apply on another machine restores it)',
+    sql: `
+      ALTER TABLE saved_plans ADD COLUMN plan_file BYTEA;   -- AES-256-GCM, see output-cipher.ts
+    `,
+  },
 ];
 
 export const latestPgSchemaVersion: number = pgMigrations.length;

@@ -97,8 +97,7 @@ describe('PostgreSQL store', () => {
     }
   });
 
-  it('upgrades a version 3 database (saved plans) to version 5 (run events, then policy decisions and approvals) keeping its saved plans', async () => {
-    expect(latestPgSchemaVersion).toBe(5);
+  it('upgrades a version 3 database (saved plans) through version 5 (run events, then policy decisions and approvals) keeping its saved plans', async () => {
     const url = await server.createDatabase('v3');
     const savedPlan = {
       runId: 'run-3', stack: 'network', runner: 'command' as const, hasChanges: true, repo: '', repoSha: '', salt: '00', digests: { 'env X': 'ab' },
@@ -110,11 +109,14 @@ describe('PostgreSQL store', () => {
         id: 'run-3', command: 'plan', selection: {}, stacks: ['network'], startedBy: 'ada@ci', host: 'ci.invalid', pid: 7, repoShas: {},
         manifestPath: '/fleet/stacks.yaml', startedAt: '2030-01-01T00:00:00.000Z', status: 'running',
       });
-      await old.putSavedPlan(savedPlan);
     } finally {
       await old.close();
     }
     const { spawnSync } = await import('node:child_process');
+    // The v3 table, as a v3 stackfleet wrote it (today's putSavedPlan also writes the v6 plan file column).
+    const insert = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c',
+      `INSERT INTO saved_plans (fleet, run_id, stack, created_at, record) VALUES ('f', 'run-3', 'network', '${savedPlan.createdAt}', '${JSON.stringify(savedPlan)}')`], { encoding: 'utf8' });
+    expect(insert.stderr).toBe('');
     const version = (): string => spawnSync('psql', ['-X', '-At', '-d', url, '-c', 'SELECT version FROM stackfleet_schema'], { encoding: 'utf8' }).stdout.trim();
     expect(version()).toBe('3');
     const store = openPostgresStore({ url, fleet: 'f', env: {} });
@@ -129,7 +131,52 @@ describe('PostgreSQL store', () => {
     } finally {
       await store.close();
     }
-    expect(version()).toBe('5');
+    expect(version()).toBe(String(latestPgSchemaVersion));
+  });
+
+  it('upgrades a version 5 database to version 6 (plan files kept with saved plans, sealed): old plans keep their records, without a stored file', async () => {
+    expect(latestPgSchemaVersion).toBe(6);
+    const url = await server.createDatabase('v5');
+    const savedPlan = {
+      runId: 'run-5', stack: 'db', runner: 'terraform' as const, hasChanges: true, planFile: '/fleet/.stackfleet/runs/run-5/plans/db.tfplan', repo: '', repoSha: '',
+      salt: '00', digests: { 'env X': 'ab' }, createdAt: '2030-01-01T00:00:00.000Z',
+    };
+    const { spawnSync } = await import('node:child_process');
+    const old = openPostgresStore({ url, fleet: 'f', env: {}, targetVersion: 5 });
+    try {
+      await old.listRuns();
+    } finally {
+      await old.close();
+    }
+    // Written with plain SQL against the v5 table, as a v5 stackfleet would have.
+    const insert = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c',
+      `INSERT INTO saved_plans (fleet, run_id, stack, created_at, record) VALUES ('f', 'run-5', 'db', '${savedPlan.createdAt}', '${JSON.stringify(savedPlan)}')`], { encoding: 'utf8' });
+    expect(insert.stderr).toBe('');
+    const secret = 'PLAN-FILE-CANARY-7a6b5c';
+    const store = openPostgresStore({ url, fleet: 'f', env: { STACKFLEET_STATE_KEY: key } });
+    try {
+      expect(await store.listSavedPlans('run-5')).toEqual([savedPlan]);
+      expect(await store.readSavedPlanFile('run-5', 'db')).toBeUndefined();
+      await store.putSavedPlan({ ...savedPlan, runId: 'run-6' }, Buffer.from(`password=${secret}`));
+      expect(Buffer.from((await store.readSavedPlanFile('run-6', 'db'))!).toString()).toBe(`password=${secret}`);
+    } finally {
+      await store.close();
+    }
+    const dump = spawnSync('psql', ['-X', '-At', '-d', url, '-c', "SELECT record::text, encode(plan_file, 'escape'), (SELECT version FROM stackfleet_schema) FROM saved_plans"], { encoding: 'utf8' });
+    expect(dump.status).toBe(0);
+    expect(dump.stdout).toContain('|6\n');
+    expect(dump.stdout).not.toContain(secret);
+    // Without the key, nothing is kept in clear instead: saving a plan file fails, naming the variable.
+    const keyless = openPostgresStore({ url, fleet: 'f', env: {} });
+    try {
+      await expect(keyless.putSavedPlan({ ...savedPlan, runId: 'run-7' }, Buffer.from('x'))).rejects.toMatchObject({
+        code: 'E_STATE_KEY_MISSING',
+        message: 'terraform plan files saved in the PostgreSQL store need STACKFLEET_STATE_KEY',
+      });
+      await expect(keyless.readSavedPlanFile('run-6', 'db')).rejects.toMatchObject({ code: 'E_STATE_KEY_MISSING' });
+    } finally {
+      await keyless.close();
+    }
   });
 
   it('migrates a fresh database once when several processes open it together', async () => {

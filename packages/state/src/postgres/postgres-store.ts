@@ -42,7 +42,7 @@ import { acquireLockRow, deleteLockRow, releaseLockRow, renewLockRow, selectLock
 import { deleteOutputs, readOutputs, writeOutputs } from './pg-outputs.js';
 import { insertDrift, selectDrift } from './pg-drift.js';
 import { insertApproval, insertPolicyDecisions, selectApprovals, selectPolicyDecisions } from './pg-policy.js';
-import { deleteSavedPlanRow, selectSavedPlans, upsertSavedPlan } from './pg-saved-plans.js';
+import { clearSavedPlanFileColumns, deleteSavedPlanRow, selectSavedPlanFile, selectSavedPlans, upsertSavedPlan } from './pg-saved-plans.js';
 import {
   insertRun,
   selectRun,
@@ -189,6 +189,14 @@ export class PostgresStore implements Store, WorkQueue {
     });
   };
 
+  /** Plan files hold every variable and secret in clear: like sensitive outputs, they are kept only sealed. */
+  private readonly readPlanFileKey = (): Buffer => {
+    if (this.key) return this.key;
+    throw new StackfleetError('E_STATE_KEY_MISSING', 'terraform plan files saved in the PostgreSQL store need STACKFLEET_STATE_KEY', {
+      hint: 'Generate one key for the fleet (openssl rand -hex 32) and set STACKFLEET_STATE_KEY to it on every machine that uses this database.',
+    });
+  };
+
   getOutputs(stack: string): Promise<StoredOutputs | undefined> {
     return this.use((pool) => readOutputs(pool, this.fleet, this.readKey, stack));
   }
@@ -241,16 +249,24 @@ export class PostgresStore implements Store, WorkQueue {
     return this.use((pool) => selectStackHistory(pool, this.fleet, stack, limit));
   }
 
-  putSavedPlan(record: SavedPlanRecord): Promise<void> {
-    return this.use((pool) => upsertSavedPlan(pool, this.fleet, record));
+  putSavedPlan(record: SavedPlanRecord, planFile?: Uint8Array): Promise<void> {
+    return this.use((pool) => upsertSavedPlan(pool, this.fleet, this.readPlanFileKey, record, planFile));
   }
 
   listSavedPlans(runId: string): Promise<SavedPlanRecord[]> {
     return this.use((pool) => selectSavedPlans(pool, this.fleet, runId));
   }
 
+  readSavedPlanFile(runId: string, stack: string): Promise<Uint8Array | undefined> {
+    return this.use((pool) => selectSavedPlanFile(pool, this.fleet, this.readPlanFileKey, runId, stack));
+  }
+
   deleteSavedPlan(runId: string, stack: string): Promise<void> {
     return this.use((pool) => deleteSavedPlanRow(pool, this.fleet, runId, stack));
+  }
+
+  clearSavedPlanFiles(createdBefore: string, options?: { dryRun?: boolean }): Promise<number> {
+    return this.use((pool) => clearSavedPlanFileColumns(pool, this.fleet, createdBefore, options?.dryRun ?? false));
   }
 
   acquireLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<LockResult> {
