@@ -11,7 +11,7 @@ afterEach(() => {
 });
 
 describe('stackfleet github init', () => {
-  it('writes the three workflows at the repository root for a manifest in a subdirectory, and refuses to overwrite without --force', () => {
+  it('writes the four workflows at the repository root for a manifest in a subdirectory, and refuses to overwrite without --force', () => {
     const { dir, cleanup } = makeTempDir('stackfleet-gh-init-');
     cleanups.push(cleanup);
     mkdirSync(join(dir, 'infra', 'net'), { recursive: true });
@@ -26,6 +26,7 @@ describe('stackfleet github init', () => {
       'wrote .github/workflows/stackfleet-plan.yml',
       'wrote .github/workflows/stackfleet-apply.yml',
       'wrote .github/workflows/stackfleet-drift.yml',
+      'wrote .github/workflows/stackfleet-comment.yml',
     ]);
     const plan = parse(readFileSync(join(dir, '.github/workflows/stackfleet-plan.yml'), 'utf8')) as { jobs: { plan: { steps: { run?: string; uses?: string }[] } } };
     const steps = plan.jobs.plan.steps;
@@ -34,7 +35,11 @@ describe('stackfleet github init', () => {
 
     const again = runStackfleet(['github', 'init'], { cwd });
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('.github/workflows/stackfleet-plan.yml, .github/workflows/stackfleet-apply.yml, .github/workflows/stackfleet-drift.yml already exist');
+    expect(again.stderr).toContain(
+      '.github/workflows/stackfleet-plan.yml, .github/workflows/stackfleet-apply.yml, .github/workflows/stackfleet-drift.yml, .github/workflows/stackfleet-comment.yml already exist',
+    );
+    const comment = parse(readFileSync(join(dir, '.github/workflows/stackfleet-comment.yml'), 'utf8')) as { jobs: { comment: { steps: { run?: string }[] } } };
+    expect(comment.jobs.comment.steps.at(-1)?.run).toBe('stackfleet github comment -f "infra/stacks.yaml"');
     expect(again.stderr).toContain('--force');
     expect(runStackfleet(['github', 'init', '--force', '--branch', 'prod'], { cwd }).code).toBe(0);
     expect(readFileSync(join(dir, '.github/workflows/stackfleet-apply.yml'), 'utf8')).toContain('branches: ["prod"]');

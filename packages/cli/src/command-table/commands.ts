@@ -327,7 +327,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     subcommands: [
       {
         name: 'init',
-        summary: 'write plan (pull requests), apply (pushes to the default branch) and drift (schedule) workflows to .github/workflows/',
+        summary: 'write plan (pull requests), apply (pushes to the default branch), drift (schedule) and comment-command (/stackfleet on pull requests) workflows to .github/workflows/',
         exits: '0 written, 1 a workflow exists (without --force) or no git repository',
         options: [
           { flags: '--force', description: 'overwrite existing stackfleet workflows' },

@@ -12,7 +12,7 @@ export interface GithubInitOptions {
 }
 
 /**
- * `stackfleet github init`: writes the plan, apply and drift workflows into
+ * `stackfleet github init`: writes the plan, apply, drift and comment workflows into
  * the repository's `.github/workflows/`. An existing file is left alone unless
  * `--force`; what was written is listed.
  */

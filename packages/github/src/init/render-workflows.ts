@@ -1,9 +1,11 @@
 /**
  * The workflows `stackfleet github init` writes: plan on pull requests, apply
- * on pushes to the default branch (never two at once), and a scheduled drift
- * sweep. Least-privilege `permissions:`, full history (`fetch-depth: 0`, which
- * `--affected` needs), and the store shared through `STACKFLEET_STATE_URL`
- * when the repository has that secret (see docs/ci.md).
+ * on pushes to the default branch (never two at once), a scheduled drift
+ * sweep, and the `/stackfleet plan|apply` comment commands (an apply shares
+ * the apply workflow's concurrency group). Least-privilege `permissions:`,
+ * full history (`fetch-depth: 0`, which `--affected` needs), and the store
+ * shared through `STACKFLEET_STATE_URL` when the repository has that secret
+ * (see docs/ci.md).
  */
 
 export interface WorkflowOptions {
@@ -25,8 +27,12 @@ export interface RenderedWorkflow {
   text: string;
 }
 
-/** `ref`: what to check out instead of the event's commit. */
-function setupSteps(options: WorkflowOptions, ref?: string): string {
+/**
+ * `ref`: what to check out instead of the event's commit. `untrusted`: the
+ * checkout is a pull request's code in a workflow that has the repository's
+ * secrets (`issue_comment`): git keeps no token for that code to read.
+ */
+function setupSteps(options: WorkflowOptions, ref?: string, untrusted = false): string {
   const terraform = options.needsTerraform
     ? `      - uses: hashicorp/setup-terraform@v3
         with:
@@ -36,7 +42,7 @@ function setupSteps(options: WorkflowOptions, ref?: string): string {
   return `      - uses: actions/checkout@v4
         with:
 ${ref ? `          ref: ${ref}\n` : ''}          fetch-depth: 0
-      - uses: actions/setup-node@v4
+${untrusted ? '          persist-credentials: false\n' : ''}      - uses: actions/setup-node@v4
         with:
           node-version: 20
 ${terraform}      - run: npm install --global ${options.packageSpec ?? '@stackfleet/cli'}
@@ -57,6 +63,24 @@ const stateEnv = `          GITHUB_TOKEN: \${{ secrets.GITHUB_TOKEN }}
  * saved plans are then the ones `/stackfleet apply` (on the head checkout) can apply.
  */
 const PULL_HEAD = '${{ github.event.pull_request.head.sha }}';
+
+/** A comment's pull request head: `/stackfleet plan|apply` refuses any other checkout. */
+const COMMENT_PULL_HEAD = 'refs/pull/${{ github.event.issue.number }}/head';
+
+/**
+ * An apply from a comment waits for (and holds off) the apply workflow, like
+ * a second push; a plan from a comment shares its PR's plan group instead.
+ */
+const COMMENT_CONCURRENCY =
+  "${{ startsWith(github.event.comment.body, '/stackfleet apply') && 'stackfleet-apply' || format('stackfleet-plan-{0}', github.event.issue.number) }}";
+
+/**
+ * Only comments on pull requests that start with `/stackfleet `, by people
+ * the repository knows: anyone else's comment starts no job (stackfleet then
+ * checks write permission itself before it reads or runs anything).
+ */
+const COMMENT_CONDITION =
+  "github.event.issue.pull_request && startsWith(github.event.comment.body, '/stackfleet ') && contains(fromJSON('[\"OWNER\", \"MEMBER\", \"COLLABORATOR\"]'), github.event.comment.author_association)";
 
 export function renderWorkflows(options: WorkflowOptions): RenderedWorkflow[] {
   const branch = options.defaultBranch ?? 'main';
@@ -128,6 +152,30 @@ jobs:
     steps:
 ${setupSteps(options)}      - name: stackfleet drift
         run: stackfleet drift --github${flag}
+        env:
+${stateEnv}`,
+    },
+    {
+      file: 'stackfleet-comment.yml',
+      text: `${header}name: stackfleet comment
+on:
+  issue_comment:
+    types: [created]
+permissions:
+  contents: read
+  pull-requests: write
+  checks: write
+  issues: write
+concurrency:
+  group: ${COMMENT_CONCURRENCY}
+  cancel-in-progress: false
+jobs:
+  comment:
+    if: ${COMMENT_CONDITION}
+    runs-on: ubuntu-latest
+    steps:
+${setupSteps(options, COMMENT_PULL_HEAD, true)}      - name: stackfleet github comment
+        run: stackfleet github comment${flag}
         env:
 ${stateEnv}`,
     },
