@@ -287,6 +287,9 @@ describe('plan --github on a pull_request event', () => {
     expect(approved.stderr).not.toContain('warning');
     expect(approved.code).toBe(0);
     expect(github.state.comments[0]!.body).toContain('bob:platform+sre actor:sre');
+    // bob's review satisfies the approval the policy asks for: the check is the plan's own (changes: neutral), not action_required.
+    expect(github.state.comments[0]!.body).toContain('✅ approved by `bob`: ');
+    expect(github.state.checkRuns).toMatchObject([{ name: 'stackfleet/plan', conclusion: 'neutral' }]);
     const asked = github.requests.filter((request) => request.operationId === 'teams/get-membership-for-user-in-org').map((request) => request.path);
     expect(asked.length).toBeGreaterThan(0);
     expect(asked.every((path) => /\/orgs\/acme\/teams\/(platform|sre)\/memberships\/(alice|bob)$/.test(path))).toBe(true);
@@ -306,7 +309,10 @@ describe('plan --github on a pull_request event', () => {
     // `apply --from-plan RUN --github` reports like any apply: the sticky comment, and stackfleet/apply on the PR's head.
     expect(github.state.comments).toHaveLength(1);
     expect(github.state.comments[0]!.body).toContain('### stackfleet apply');
-    expect(github.state.checkRuns.filter((run) => run.name === 'stackfleet/apply')).toMatchObject([{ head_sha: repo.head }, { head_sha: repo.head }]);
+    expect(github.state.checkRuns.filter((run) => run.name === 'stackfleet/apply')).toMatchObject([
+      { head_sha: repo.head, conclusion: 'action_required' },
+      { head_sha: repo.head, conclusion: 'success' },
+    ]);
     expect(github.problems).toEqual([]);
   });
 

@@ -137,6 +137,8 @@ export interface PolicyEvaluatedEvent {
   rule: string;
   effect: 'deny' | 'warn' | 'require_approval';
   message: string;
+  /** require_approval only: who satisfied it; absent while the stack waits for approval. */
+  approvedBy?: string[];
   at: string;
 }
 

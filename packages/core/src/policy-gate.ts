@@ -16,6 +16,11 @@ export interface PolicyDecisionView {
   rule: string;
   effect: PolicyEffectName;
   message: string;
+  /**
+   * require_approval only: who satisfied it (sorted logins), when the run's
+   * approvals did; absent while it waits. Not kept in the store.
+   */
+  approvedBy?: string[];
 }
 
 export interface PolicyCheck {

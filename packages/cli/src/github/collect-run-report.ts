@@ -6,11 +6,12 @@ import type { RunReporter } from '@stackfleet/runner';
 interface DecisionEventShape {
   type: string;
   stack?: string;
-  decisions?: Array<{ effect?: string; policy?: string; rule?: string; message?: string }>;
+  decisions?: Array<{ effect?: string; policy?: string; rule?: string; message?: string; approvedBy?: string[] }>;
   effect?: string;
   policy?: string;
   rule?: string;
   message?: string;
+  approvedBy?: string[];
 }
 
 export interface RunReportCollector extends RunReporter {
@@ -92,6 +93,7 @@ export function collectRunReport(options: { manifest: Manifest; manifestPath: st
         rule: decision.rule ?? '',
         message: decision.message ?? '',
         ...(decision.policy ? { policy: decision.policy } : {}),
+        ...(Array.isArray(decision.approvedBy) ? { approvedBy: decision.approvedBy } : {}),
       }));
     if (decisions.length > 0) stackOf(event.stack).decisions = [...(stackOf(event.stack).decisions ?? []), ...decisions];
   };

@@ -72,6 +72,15 @@ describe('check conclusions', () => {
     expect((await conclusionOf(report)).conclusion).toBe('action_required');
   });
 
+  it('neutral once approvals satisfied the policy (the decision says by whom)', async () => {
+    const report = reportOf([
+      { type: 'policy.evaluated', stack: 'db', policy: 'p', rule: 'big', effect: 'require_approval', message: 'needs a DBA', approvedBy: ['bob'] },
+      finished('db', 'changed'),
+    ]);
+    expect((await conclusionOf(report)).conclusion).toBe('neutral');
+    expect(report.stacks.find((stack) => stack.name === 'db')?.decisions).toEqual([{ effect: 'require_approval', policy: 'p', rule: 'big', message: 'needs a DBA', approvedBy: ['bob'] }]);
+  });
+
   it('failure with an annotation on the stack in the manifest when a policy denies', async () => {
     const report = reportOf([
       { type: 'policy.evaluated', stack: 'db', decisions: [{ effect: 'deny', policy: 'p', rule: 'no-delete', message: 'deleting the database is not allowed' }] },

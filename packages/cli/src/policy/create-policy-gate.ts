@@ -117,7 +117,11 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
         context = await contextFor(runId);
         result = await evaluateStackGate(context, specOf(stack), plan, secrets);
         // The human at the prompt saw these reasons and said yes: that is the approval, even of their own run.
-        if (result.verdict === 'awaiting_approval') result = { ...result, verdict: 'allow' };
+        if (result.verdict === 'awaiting_approval') {
+          const by = [context.run.actor.login];
+          const decisions = result.decisions.map((decision) => (decision.effect === 'require_approval' && !decision.approvedBy ? { ...decision, approvedBy: by } : decision));
+          result = { ...result, verdict: 'allow', decisions };
+        }
       }
       return toCheck(result);
     },

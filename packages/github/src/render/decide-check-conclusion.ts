@@ -5,7 +5,7 @@ export type CheckConclusion = 'success' | 'neutral' | 'action_required' | 'failu
 
 /**
  * `failure` for an error, an interrupted stack (it did not finish) or a denial, `action_required` when an approval is
- * needed, `neutral` when the plan has changes (a reviewer should look),
+ * needed (a require_approval decision not yet satisfied), `neutral` when the plan has changes (a reviewer should look),
  * `success` when nothing changes. The worst stack decides.
  */
 export function decideCheckConclusion(report: RunReport): CheckConclusion {
@@ -13,7 +13,8 @@ export function decideCheckConclusion(report: RunReport): CheckConclusion {
   const statuses = report.stacks.map((stack) => stack.status);
   const decisions = report.stacks.flatMap((stack) => stack.decisions ?? []);
   if (statuses.some((status) => status === 'failed' || status === 'interrupted' || status === 'denied') || decisions.some((d) => d.effect === 'deny')) return 'failure';
-  if (statuses.includes('awaiting_approval') || decisions.some((d) => d.effect === 'require_approval')) return 'action_required';
+  // A require_approval that reviews already satisfied (approvedBy) needs nobody any more.
+  if (statuses.includes('awaiting_approval') || decisions.some((d) => d.effect === 'require_approval' && d.approvedBy === undefined)) return 'action_required';
   const changed = report.stacks.some((stack) => {
     if (stack.status === 'changed' || stack.status === 'drifted') return true;
     const c = stack.changes;

@@ -17,7 +17,17 @@ const effectLabels: Record<ReportDecision['effect'], string> = {
 
 export function formatDecisions(decisions: ReportDecision[] | undefined): string {
   if (!decisions || decisions.length === 0) return '';
-  return decisions.map((decision) => `${effectLabels[decision.effect]}: ${escapeCell(decision.message)} (\`${decision.rule}\`)`).join('<br>');
+  return decisions.map((decision) => `${formatEffect(decision)}: ${escapeCell(decision.message)} (\`${decision.rule}\`)`).join('<br>');
+}
+
+/**
+ * `✋ needs approval`, or once approvals satisfied it `✅ approved by `bob``.
+ * Logins in code, not `@bob`: the sticky comment is edited on every push, and
+ * a mention would notify the reviewer each time.
+ */
+function formatEffect(decision: ReportDecision): string {
+  if (decision.effect !== 'require_approval' || decision.approvedBy === undefined) return effectLabels[decision.effect];
+  return `✅ approved by ${decision.approvedBy.map((login) => `\`${escapeCell(login)}\``).join(', ')}`;
 }
 
 /** Text in a Markdown table cell: no pipes, no newlines. */

@@ -27,6 +27,14 @@ describe('renderReportMarkdown', () => {
     expect(body).toContain('[full output](https://github.com/acme/infra/actions/runs/42)');
   });
 
+  it('shows an approval a policy needs, and who gave it once given', () => {
+    const decision = { effect: 'require_approval' as const, rule: 'dba-reviews', message: 'database changes need a DBA' };
+    const body = (approvedBy?: string[]) =>
+      renderReportMarkdown({ ...base, stacks: [{ name: 'db', status: 'changed', decisions: [{ ...decision, ...(approvedBy ? { approvedBy } : {}) }] }] });
+    expect(body()).toContain('| ✋ needs approval: database changes need a DBA (`dba-reviews`) |');
+    expect(body(['bob', 'carol'])).toContain('| ✅ approved by `bob`, `carol`: database changes need a DBA (`dba-reviews`) |');
+  });
+
   it('names the saved plan run that `/stackfleet apply` applies, only when there are stacks', () => {
     const saved = 'Plans saved as run `20261126-120000-abc123`: comment `/stackfleet apply`';
     expect(renderReportMarkdown({ ...base, savedPlanRunId: base.runId })).toContain(saved);
@@ -61,6 +69,9 @@ describe('decideCheckConclusion', () => {
     ['success', with_([{ name: 'a', status: 'unchanged' }])],
     ['neutral', with_([{ name: 'a', status: 'changed', changes: { create: 1, update: 0, delete: 0, replace: 0 } }])],
     ['action_required', with_([{ name: 'a', status: 'awaiting_approval', decisions: [{ effect: 'require_approval', rule: 'r', message: 'm' }] }])],
+    // Satisfied by approvals: the plan's changes (neutral) or the apply's success decide.
+    ['neutral', with_([{ name: 'a', status: 'changed', decisions: [{ effect: 'require_approval', rule: 'r', message: 'm', approvedBy: ['bob'] }] }])],
+    ['success', with_([{ name: 'a', status: 'succeeded', decisions: [{ effect: 'require_approval', rule: 'r', message: 'm', approvedBy: ['bob'] }] }], { command: 'apply' })],
     ['failure', with_([{ name: 'a', status: 'denied', decisions: [{ effect: 'deny', rule: 'r', message: 'm' }] }])],
     ['failure', with_([{ name: 'a', status: 'failed' }])],
     ['failure', with_([{ name: 'a', status: 'interrupted' }])],

@@ -6,6 +6,8 @@ export interface ReportDecision {
   policy?: string;
   rule: string;
   message: string;
+  /** require_approval only: who satisfied it (it no longer holds the stack back); absent while it waits. */
+  approvedBy?: string[];
 }
 
 /** One stack of a run, as the comment, the check run and the step summary show it. */

@@ -49,6 +49,11 @@ export function decideVerdict(decisions: readonly PolicyDecision[], approvals?: 
  * `approvers`, anyone but the run's actor.
  */
 export function isApprovalSatisfied(decision: PolicyDecision, context: ApprovalContext): boolean {
+  return listSatisfyingApprovers(decision, context) !== undefined;
+}
+
+/** Who satisfies a require_approval decision (sorted, distinct), or undefined while too few approved. */
+export function listSatisfyingApprovers(decision: PolicyDecision, context: ApprovalContext): string[] | undefined {
   const allowed = decision.approvers ?? [];
   const isAllowed = (approval: PolicyApproval): boolean => {
     if (allowed.length === 0) return approval.by !== context.actor;
@@ -59,5 +64,5 @@ export function isApprovalSatisfied(decision: PolicyDecision, context: ApprovalC
     });
   };
   const approvers = new Set(context.approvals.filter(isAllowed).map((approval) => approval.by));
-  return approvers.size >= (decision.approvals ?? 1);
+  return approvers.size >= (decision.approvals ?? 1) ? [...approvers].sort() : undefined;
 }

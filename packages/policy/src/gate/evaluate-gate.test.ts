@@ -67,6 +67,18 @@ describe('evaluateStackGate', () => {
     // Resumed by bob, planned by alice: bob's approval counts, it is not "his own run".
     expect((await evaluateStackGate(context('bob', [approval('bob', null)], 'alice'), db, twoCreates, [])).verdict).toBe('allow');
   });
+
+  it('says who satisfied a require_approval decision, and nothing while it waits', async () => {
+    const approval = (by: string): ApprovalRecord => ({ runId: 'r1', stack: null, by, at: '2026-01-01T00:00:00Z' });
+    const db = stack('db', ['prod']);
+    const twoCreates = plan(['create'], ['create']);
+    const waiting = await evaluateStackGate(context('alice', [approval('alice')]), db, twoCreates, []);
+    expect(waiting.decisions.find((decision) => decision.rule === 'big')).toEqual({ policy: 'approval', rule: 'big', effect: 'require_approval', message: 'total 2' });
+    const approved = await evaluateStackGate(context('alice', [approval('carol'), approval('alice'), approval('bob')]), db, twoCreates, []);
+    expect(approved.verdict).toBe('allow');
+    expect(approved.decisions.find((decision) => decision.rule === 'big')?.approvedBy).toEqual(['bob', 'carol']);
+    expect(approved.decisions.find((decision) => decision.rule === 'leak')).not.toHaveProperty('approvedBy');
+  });
 });
 
 describe('evaluateRunGate and evaluateAccessGate', () => {

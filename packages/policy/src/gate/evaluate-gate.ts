@@ -1,6 +1,6 @@
 import type { ApprovalRecord, PolicyCheck, StackPlanEvidence, StackSpec } from '@stackfleet/core';
 import { evaluatePolicies, evaluatePolicy, type EvaluateOptions } from '../evaluate/evaluate-policy.js';
-import { decideVerdict, type PolicyApproval } from '../evaluate/decide-verdict.js';
+import { decideVerdict, listSatisfyingApprovers, type PolicyApproval } from '../evaluate/decide-verdict.js';
 import { buildAccessPolicyInput, buildRunPolicyInput, buildStackPolicyInput, describeStack } from '../input/build-policy-input.js';
 import type { PolicyRunInfo } from '../input/types.js';
 import { selectRunPolicies, selectStackPolicies, type LoadedPolicy } from '../select/select-policies.js';
@@ -85,10 +85,15 @@ export function toPolicyApprovals(context: Pick<GateContext, 'approvals' | 'team
 function toGateResult(decisions: PolicyDecision[], context: GateContext, approvals: readonly PolicyApproval[]): GateResult {
   // "Anyone but the run's actor" means whoever started the run: a resumed run's invoker may be its approver.
   const actor = context.run.plannedBy?.login ?? context.run.actor.login;
-  const summary = decideVerdict(decisions, { approvals, actor, ...(context.teams ? { teams: context.teams } : {}) });
+  const approvalContext = { approvals, actor, ...(context.teams ? { teams: context.teams } : {}) };
+  const summary = decideVerdict(decisions, approvalContext);
   return {
     verdict: summary.verdict,
-    decisions: decisions.map(({ policy, rule, effect, message }) => ({ policy, rule, effect, message })),
+    decisions: decisions.map(({ policy, rule, effect, message, ...rest }) => {
+      // A satisfied require_approval says by whom, so reports (the PR's check run) can tell it from one that waits.
+      const approvedBy = effect === 'require_approval' ? listSatisfyingApprovers({ policy, rule, effect, message, ...rest }, approvalContext) : undefined;
+      return { policy, rule, effect, message, ...(approvedBy === undefined ? {} : { approvedBy }) };
+    }),
     raw: decisions,
   };
 }
