@@ -15,7 +15,7 @@ const rounds = Number(process.env.BENCH_STARTUP_ROUNDS ?? 15);
 const bigRounds = Number(process.env.BENCH_REPEATS ?? 5);
 
 // The bin runs the bundle only when no tsc build is newer (bin/stackfleet.js).
-const bundled = statSync(join(root, 'packages/cli/dist/bundle/main.js'), { throwIfNoEntry: false })?.mtimeMs;
+const bundled = statSync(join(root, 'packages/cli/dist/bundle/main.cjs'), { throwIfNoEntry: false })?.mtimeMs;
 const stale = ['cli', 'core', 'policy', 'github', 'runner', 'state', 'vcs', 'tui'].some(
   (name) => (statSync(join(root, `packages/${name}/dist/.tsbuildinfo`), { throwIfNoEntry: false })?.mtimeMs ?? 0) > (bundled ?? Infinity),
 );

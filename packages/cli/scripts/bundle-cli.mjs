@@ -1,22 +1,34 @@
-// Bundles the compiled CLI (dist/main.js and everything it imports, lazily
-// or not) into dist/bundle/: one entry file plus a chunk per lazily loaded
-// part. Start-up was mostly module loading (~400 files resolved, read and
-// compiled one by one for `--version`, docs/benchmarks.md); a bundle makes it
-// a handful. Runs after `tsc -b` as part of `npm run build`; bin/stackfleet.js
-// falls back to dist/main.js when the bundle is missing or older than a build.
+// Bundles the compiled CLI into dist/bundle/. Start-up was mostly module
+// loading and then V8 compiling source (docs/benchmarks.md); a bundle makes
+// loading a handful of files, and V8's code cache removes most of the
+// compiling. Node 20 has a code cache for scripts only (`vm.Script`
+// `cachedData`), so the two entries are CommonJS bundles that
+// src/compile-cache/load-cached-bundle.ts runs through it:
+//
+// - main.cjs: dist/main.js and everything it imports, lazily or not (esbuild
+//   keeps a lazily imported module's code uncalled until its import() runs);
+// - quick-main.cjs: the small entry the bin takes for completion;
+// - tui.js: the UI as an ES module, because ink (and so the UI) is ESM only
+//   and CommonJS cannot require it on Node 20; main.cjs imports it on demand.
+//
+// Runs after `tsc -b` as part of `npm run build`; bin/stackfleet.js falls back
+// to dist/main.js when the bundle is missing or older than a build.
 import { build } from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const workspaceDir = join(packageDir, '..', '..');
+const outdir = join(packageDir, 'dist', 'bundle');
 
 // Pure JavaScript start-up dependencies are bundled. The rest stays external:
 // native addons and files found beside the code at run time (better-sqlite3,
-// pg, @cdktf/hcl2json's wasm), and the UI's React/ink, which only `ui` and
-// the live run view load.
+// pg, @cdktf/hcl2json's wasm), and the UI's React/ink, which only the UI
+// bundle loads.
 const EXTERNAL = ['better-sqlite3', 'pg', 'pg-native', '@cdktf/hcl2json', 'ink', 'react', 'react/*', 'ink-*'];
+// ES modules the CommonJS bundles import at run time, and where each is found.
+const ESM_IMPORTS = { '@stackfleet/tui': './tui.js', '@cdktf/hcl2json': '@cdktf/hcl2json' };
 
 // zod re-exports every locale (`z.locales`, ~300 KB minified, a quarter of
 // the core chunk) and a namespace re-export cannot be tree-shaken. We use
@@ -36,20 +48,12 @@ const zodEnglishOnly = {
   },
 };
 
-// Chunk names carry a content hash: clear out the previous build's.
-rmSync(join(packageDir, 'dist', 'bundle'), { recursive: true, force: true });
-const result = await build({
+const common = {
   absWorkingDir: workspaceDir,
-  // quick-main: the small entry the bin takes for completion (no commander).
-  entryPoints: { main: join(packageDir, 'dist', 'main.js'), 'quick-main': join(packageDir, 'dist', 'quick-main.js') },
-  outdir: join(packageDir, 'dist', 'bundle'),
+  outdir,
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: EXTERNAL,
-  chunkNames: 'chunk-[hash]',
   sourcemap: 'linked',
   // V8 parses a module's whole text before running it: fewer bytes, faster
   // start. Identifiers are not mangled: stack traces of internal errors stay
@@ -60,8 +64,63 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
   plugins: [zodEnglishOnly],
-  // Bundled CommonJS modules (commander, picomatch) call require() for Node built-ins.
+};
+
+// The quick entry reads the command table but never runs a handler: the
+// handlers the table loads on demand are left out of its bundle (a stub that
+// fails loudly stands in), which keeps it a tenth of main's size.
+const handlersLeftOut = {
+  name: 'handlers-left-out',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^\.\.\/commands\// }, (args) =>
+      args.kind === 'dynamic-import' && /[\\/]command-table[\\/]commands\.js$/.test(args.importer) ? { path: args.path, namespace: 'left-out' } : undefined,
+    );
+    plugin.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not in the quick entry's bundle`)});`,
+    }));
+  },
+};
+
+const script = {
+  ...common,
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  external: [...EXTERNAL, '@stackfleet/tui'],
+  // The loader passes __filename; ES module code here reads import.meta.url.
+  define: { 'import.meta.url': '__stackfleetImportMetaUrl' },
+  banner: { js: 'var __stackfleetImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+};
+rmSync(outdir, { recursive: true, force: true });
+const main = await build({ ...script, entryPoints: { main: join(packageDir, 'dist', 'main.js') } });
+const quick = await build({
+  ...script,
+  entryPoints: { 'quick-main': join(packageDir, 'dist', 'quick-main.js') },
+  plugins: [...common.plugins, handlersLeftOut],
+});
+const ui = await build({
+  ...common,
+  entryPoints: { tui: join(workspaceDir, 'packages', 'tui', 'dist', 'index.js') },
+  format: 'esm',
+  external: EXTERNAL,
+  // Bundled CommonJS modules call require() for Node built-ins.
   banner: { js: "import { createRequire as __stackfleetCreateRequire } from 'node:module'; const require = __stackfleetCreateRequire(import.meta.url);" },
 });
-// The start-up e2e test maps each loaded chunk back to its input modules.
-writeFileSync(join(packageDir, 'dist', 'bundle', 'meta.json'), JSON.stringify(result.metafile));
+
+// The loader runs the scripts with vm.Script, where Node 20 refuses `import()`
+// without an experimental flag: the calls esbuild kept for external ES modules
+// go through a function the loader passes in (__stackfleetImport) instead.
+for (const name of ['main.cjs', 'quick-main.cjs']) {
+  const file = join(outdir, name);
+  let text = readFileSync(file, 'utf8');
+  for (const [specifier, target] of Object.entries(ESM_IMPORTS)) {
+    text = text.replaceAll(`import(${JSON.stringify(specifier)})`, `__stackfleetImport(${JSON.stringify(target)})`);
+  }
+  const left = /\bimport\((?!\))/.exec(text);
+  if (left !== null) throw new Error(`${name}: an import() the loader cannot run: ${text.slice(left.index, left.index + 80)}`);
+  writeFileSync(file, text);
+}
+
+// The start-up e2e test maps each bundle back to its input modules.
+const builds = [main, quick, ui];
+const meta = { inputs: Object.assign({}, ...builds.map((one) => one.metafile.inputs)), outputs: Object.assign({}, ...builds.map((one) => one.metafile.outputs)) };
+writeFileSync(join(outdir, 'meta.json'), JSON.stringify(meta));

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir, tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Script } from 'node:vm';
+
+/**
+ * Runs a CommonJS bundle (dist/bundle/*.cjs) through V8's code cache and
+ * returns its exports.
+ *
+ * Why: most of a short command's time was V8 compiling the bundle's ~1 MB of
+ * source (docs/benchmarks.md). Node 22 caches compiled ESM by itself
+ * (`module.enableCompileCache`); Node 20, which this project supports, offers
+ * a code cache only for scripts (`vm.Script` `cachedData`), hence a CommonJS
+ * bundle run here instead of ES module chunks.
+ *
+ * The cache lives in the user's cache directory, one file per bundle, and is
+ * rewritten after a run that compiled code the cache did not have: when it was
+ * missing or rejected (another Node, other V8 flags, a rebuilt bundle), or the
+ * first time a command (the first argument) runs, so each command's own code
+ * ends up in it. V8 checks the version, flags and source length itself and
+ * rejects a cache that does not match; the bundle's size and mtime in the key
+ * also catch a rebuild of equal length. `NODE_DISABLE_COMPILE_CACHE` (Node's
+ * own switch) turns it off. Every cache error is ignored: the cache only ever
+ * saves time.
+ */
+export function loadCachedBundle(file: string, options: { label: string; env: NodeJS.ProcessEnv }): Record<string, unknown> {
+  const source = readFileSync(file, 'utf8');
+  const cacheFile = options.env.NODE_DISABLE_COMPILE_CACHE ? undefined : locateCacheFile(file, options.env);
+  const key = cacheFile === undefined ? '' : describeBuild(file);
+  const cached = cacheFile === undefined ? undefined : readCache(cacheFile, key);
+  // The same parameters Node's CommonJS wrapper passes, plus the one way the
+  // bundle can reach ES modules (the UI, hcl2json): a script compiled here
+  // cannot run `import()` itself on Node 20 without an experimental flag, so
+  // the bundle script rewrote those calls to this function.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname, __stackfleetImport) {${source}\n})`, {
+    filename: file,
+    cachedData: cached?.data,
+  });
+  const module = { exports: {} as Record<string, unknown> };
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  run(module.exports, createRequire(file), module, file, dirname(file), (specifier: string) => importFrom(file, specifier));
+  if (cacheFile !== undefined) {
+    const labels = cached === undefined || script.cachedDataRejected ? [] : cached.labels;
+    if (!labels.includes(options.label) && labels.length < MAX_LABELS) {
+      process.once('exit', () => writeCache(cacheFile, key, [...labels, options.label], script));
+    }
+  }
+  return module.exports;
+}
+
+// After this many commands the cache holds the code of all the common ones;
+// an unbounded list would rewrite it for every new first argument (a path...).
+const MAX_LABELS = 40;
+
+function importFrom(file: string, specifier: string): Promise<unknown> {
+  // Relative specifiers name files beside the bundle (its ESM part); bare ones
+  // resolve from the bundle's package like any import.
+  const url = specifier.startsWith('.') ? new URL(specifier, pathToFileURL(file)).href : specifier;
+  return import(url);
+}
+
+function locateCacheFile(file: string, env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_CACHE_HOME || (homedir() ? join(homedir(), '.cache') : tmpdir());
+  // One file per installed bundle: a rebuild overwrites it instead of adding one.
+  const id = createHash('sha1').update(file).digest('hex').slice(0, 16);
+  return join(base, 'stackfleet', 'compile-cache', `${basename(file, '.cjs')}-${id}.bin`);
+}
+
+function describeBuild(file: string): string {
+  const { size, mtimeMs } = statSync(file);
+  return [process.version, process.arch, size, mtimeMs, process.execArgv.join(' ')].join('|');
+}
+
+/** Cache file: a 4-byte header length, a JSON header ({ key, labels }), then V8's data. */
+function readCache(cacheFile: string, key: string): { data: Buffer; labels: string[] } | undefined {
+  try {
+    const bytes = readFileSync(cacheFile);
+    const length = bytes.readUInt32LE(0);
+    const header = JSON.parse(bytes.subarray(4, 4 + length).toString('utf8')) as { key?: unknown; labels?: unknown };
+    if (header.key !== key || !Array.isArray(header.labels)) return undefined;
+    return { data: bytes.subarray(4 + length), labels: header.labels.filter((label): label is string => typeof label === 'string') };
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(cacheFile: string, key: string, labels: string[], script: Script): void {
+  try {
+    const header = Buffer.from(JSON.stringify({ key, labels }), 'utf8');
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(header.length, 0);
+    mkdirSync(dirname(cacheFile), { recursive: true });
+    // Written aside, then renamed: a concurrent run reads the old file or the new one, never half of one.
+    const temporary = `${cacheFile}.${process.pid}.tmp`;
+    writeFileSync(temporary, Buffer.concat([length, header, script.createCachedData()]));
+    renameSync(temporary, cacheFile);
+  } catch {
+    // A read-only or full disk: the next run compiles the bundle again, nothing worse.
+  }
+}
