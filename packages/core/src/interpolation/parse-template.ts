@@ -39,6 +39,23 @@ const SYNTAX_HINT =
  * @throws StackfleetError `E_INTERPOLATION` on an unclosed or malformed expression.
  */
 export function parseTemplate(text: string): TemplatePart[] {
+  let parts = PARSED.get(text);
+  if (parts === undefined) {
+    parts = Object.freeze(splitTemplate(text)) as TemplatePart[];
+    if (PARSED.size >= MAX_PARSED) PARSED.clear();
+    PARSED.set(text, parts);
+  }
+  return parts;
+}
+
+// The same template text is rendered for every stack a context attaches to,
+// on both sides of an `affected` comparison (20,000 parses of two strings on
+// 5,000 stacks): each text is parsed once. The parts are frozen, since every
+// caller now shares them. Bounded: past this many texts it starts over.
+const PARSED = new Map<string, TemplatePart[]>();
+const MAX_PARSED = 10_000;
+
+function splitTemplate(text: string): TemplatePart[] {
   const parts: TemplatePart[] = [];
   let literal = '';
   let index = 0;

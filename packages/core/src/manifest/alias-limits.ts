@@ -26,7 +26,9 @@ const ALIAS_START = /(?:^|[\s[{,:])\*/;
  * costs the walk.
  */
 export function mayHoldAliases(text: string): boolean {
-  return ALIAS_START.test(text);
+  // includes() first: the pattern's leading alternation makes V8 try it at
+  // every offset (~20 ms on 1 MB), while a search for one character is a memchr.
+  return text.includes('*') && ALIAS_START.test(text);
 }
 
 interface Size {

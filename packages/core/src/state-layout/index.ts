@@ -6,6 +6,7 @@ export {
   legacyRepoWorktreesDir,
   legacyWorktreesRoot,
   stackFilesLedgerPath,
+  baseManifestCachePath,
   runsDir,
   repoCheckoutDir,
   runDir,

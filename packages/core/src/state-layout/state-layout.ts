@@ -13,6 +13,7 @@ import { join } from 'node:path';
  *   worktrees/<repo>/            where earlier versions checked out each sha (only read, to warn)
  *   worker/commits/<sha>/        a worker's working directory of its own repo at a queued run's commit (cli worker)
  *   files/<stack>.json           the context files a stack's run wrote (path + sha256), for cleanup (runner)
+ *   cache/base-manifests/<id>.bin  the manifest at the last base `affected` compared against, parsed (vcs)
  *   runs/<run-id>/               one directory per run (runner; `history` prints it)
  *     <stack>.log                the stack's masked output, appended across retries and resumes
  *     work/<stack>/              the stack's scratch directory for this run
@@ -60,6 +61,11 @@ export function legacyWorktreesRoot(stateDir: string): string {
 /** `<stateDir>/files/<stack>.json` (the stack name URI-encoded) */
 export function stackFilesLedgerPath(stateDir: string, stack: string): string {
   return join(stateDir, 'files', `${encodeURIComponent(stack)}.json`);
+}
+
+/** `<stateDir>/cache/base-manifests/<slot>.bin`: one parsed base manifest per manifest path (`slot` names it). */
+export function baseManifestCachePath(stateDir: string, slot: string): string {
+  return join(stateDir, 'cache', 'base-manifests', `${slot}.bin`);
 }
 
 /** `<stateDir>/runs` */

@@ -1,7 +1,9 @@
 import { explainAffected, parseManifest, selectAffectedDependents } from '@stackfleet/core';
 import { createGitSandbox, parseTestManifest, type GitSandbox, type RawManifest } from '@stackfleet/test-utils';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openBaseManifestCache } from './base-manifest-cache.js';
 import { detectAffectedStacks } from './detect-affected-stacks.js';
 
 const fleetManifest: RawManifest = {
@@ -180,5 +182,31 @@ describe('detectAffectedStacks with the real manifest parser', () => {
       one: 'variable size: small -> large (via size) (and 1 more)',
       two: 'variable size: small -> large (via size)',
     });
+  });
+
+  it('keeps the manifest at base in the state directory and reads it back on the next run', async () => {
+    const yaml = (size: string) => `version: 1\nvariables: { size: ${size} }\nstacks:\n  one: { runner: command, path: one, commands: { apply: "true" } }\n`;
+    sandbox = await createGitSandbox({ fleet: { files: { 'stacks.yaml': yaml('small'), 'one/run.sh': '' } } });
+    await sandbox.branch('fleet', 'feature');
+    await sandbox.write('fleet', { 'stacks.yaml': yaml('large') });
+    const stateDir = join(sandbox.root, 'state');
+    const options = { manifestPath: 'stacks.yaml', manifestDir: sandbox.dir('fleet'), stateDir };
+    const first = await detectAffectedStacks(parseManifest(yaml('large'), 'stacks.yaml'), options);
+    expect(Object.fromEntries(first.affected)).toEqual({ one: 'variable size: small -> large (via size)' });
+    expect(readdirSync(join(stateDir, 'cache', 'base-manifests'))).toHaveLength(1);
+
+    // The entry is what the next run compares against: one written under the
+    // same key with another size proves it is read instead of the file at base.
+    const source = `stacks.yaml@${first.base['']!.slice(0, 12)}`;
+    const cache = openBaseManifestCache(stateDir, 'stacks.yaml', source, yaml('small'));
+    cache.write(parseManifest(yaml('medium'), source).manifest);
+    const second = await detectAffectedStacks(parseManifest(yaml('large'), 'stacks.yaml'), options);
+    expect(Object.fromEntries(second.affected)).toEqual({ one: 'variable size: medium -> large (via size)' });
+
+    // Another text at base (or a damaged entry) is not served from it.
+    expect(openBaseManifestCache(stateDir, 'stacks.yaml', source, yaml('tiny')).read()).toBeUndefined();
+    writeFileSync(readdirSync(join(stateDir, 'cache', 'base-manifests')).map((name) => join(stateDir, 'cache', 'base-manifests', name))[0]!, 'damaged');
+    const third = await detectAffectedStacks(parseManifest(yaml('large'), 'stacks.yaml'), options);
+    expect(Object.fromEntries(third.affected)).toEqual({ one: 'variable size: small -> large (via size)' });
   });
 });

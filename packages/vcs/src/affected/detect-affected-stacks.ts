@@ -11,6 +11,7 @@ import type { ModuleFileIndex } from '../modules/read-module-files.js';
 import { readModuleSources } from '../modules/read-module-sources.js';
 import { selectRelevantModuleDirs } from '../modules/select-relevant-module-dirs.js';
 import { checkoutRepos, type CheckedOutRepos } from '../repos/checkout-repos.js';
+import { openBaseManifestCache } from './base-manifest-cache.js';
 import { compareWithLastApply, type LastAppliedShasReader } from './compare-with-last-apply.js';
 import { readStackDeclarations } from './read-stack-declarations.js';
 
@@ -27,7 +28,10 @@ export interface DetectAffectedOptions {
   head?: string;
   /** Skip fetching remote repos. @default false */
   offline?: boolean;
-  /** Parses the manifest as it was at base. @default core's `parseManifest` */
+  /**
+   * Parses the manifest as it was at base. @default core's `parseManifest`,
+   * whose result is kept in `stateDir` for the next run against the same base
+   */
   parseManifest?: (text: string, source: string) => LoadedManifest;
   /**
    * Where each stack was last applied (from the store). With it, a remote repo
@@ -71,8 +75,15 @@ async function readManifestAtBase(rootDir: string, baseSha: string, repoPath: st
     if (!(error instanceof GitCommandError)) throw error;
     return undefined; // the manifest is new: every stack is "added"
   }
+  const source = `${repoPath}@${baseSha.slice(0, 12)}`;
+  // Kept for the next run against this base; a caller's own parser bypasses the cache.
+  const cache = options.parseManifest === undefined ? openBaseManifestCache(options.stateDir, repoPath, source, text) : undefined;
+  const cached = cache?.read();
+  if (cached !== undefined) return cached;
   try {
-    return (options.parseManifest ?? parseManifest)(text, `${repoPath}@${baseSha.slice(0, 12)}`).manifest;
+    const manifest = (options.parseManifest ?? parseManifest)(text, source).manifest;
+    cache?.write(manifest);
+    return manifest;
   } catch {
     notes.push(`${repoPath} at base ${baseSha.slice(0, 12)} does not parse: every stack counts as affected`);
     return undefined;
