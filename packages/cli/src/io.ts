@@ -9,6 +9,24 @@ export interface CliIo {
   cwd: string;
 }
 
+/**
+ * The process's own streams, environment and directory. stdin is read only
+ * when a command asks for it: Node builds the stream on first access (a
+ * socket for a pipe, loading the net and stream modules), which `list`,
+ * `--help` and completion never need.
+ */
+export function createProcessIo(): CliIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
 export function writeLine(stream: Writable, text = ''): void {
   stream.write(`${text}\n`);
 }

@@ -1,4 +1,4 @@
-import { ignoreClosedPipe, type CliIo } from './io.js';
+import { createProcessIo, ignoreClosedPipe } from './io.js';
 import { runCli } from './run-cli.js';
 
 // A handle that outlives the command (a stray timer, a child's pipe) must not
@@ -9,7 +9,7 @@ const LINGER_LIMIT_MS = 2_000;
 export async function main(argv: readonly string[]): Promise<void> {
   ignoreClosedPipe(process.stdout);
   ignoreClosedPipe(process.stderr);
-  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  const io = createProcessIo();
   // Should the event loop ever run dry before the command settles, that is a
   // failure, not a silent success.
   process.exitCode = 1;

@@ -2,7 +2,7 @@ import { COMMANDS } from './command-table/commands.js';
 import { COMPLETE_COMMAND } from './completion/complete-words.js';
 import { renderCompletionScript, type Shell } from './completion/render-completion-script.js';
 import { runCompleteCommand } from './completion/run-complete-command.js';
-import { ignoreClosedPipe, type CliIo } from './io.js';
+import { createProcessIo, ignoreClosedPipe } from './io.js';
 
 /**
  * The bin's second entry point, for what a shell runs on every Tab
@@ -15,7 +15,7 @@ import { ignoreClosedPipe, type CliIo } from './io.js';
  * commander prints help and errors.
  */
 export async function quickMain(argv: readonly string[]): Promise<boolean> {
-  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  const io = createProcessIo();
   if (argv[0] === COMPLETE_COMMAND) {
     ignoreClosedPipe(process.stdout);
     process.exitCode = await runCompleteCommand(COMMANDS, argv.slice(1), io);
