@@ -23,7 +23,9 @@ export function createRealDirectoryResolver(): (path: string) => string | undefi
     return listings.get(path);
   };
 
-  return (path) => {
+  // Every stack of a repository asks for the repository's root again: answered once.
+  const resolved = new Map<string, string | undefined>();
+  const resolve = (path: string): string | undefined => {
     const parent = dirname(path);
     const entry = parent === path ? undefined : listingOf(parent)?.get(basename(path));
     if (entry?.isDirectory()) {
@@ -32,6 +34,10 @@ export function createRealDirectoryResolver(): (path: string) => string | undefi
     }
     const real = realPathOf(path);
     return real !== undefined && isDirectory(real) ? real : undefined;
+  };
+  return (path) => {
+    if (!resolved.has(path)) resolved.set(path, resolve(path));
+    return resolved.get(path);
   };
 }
 
