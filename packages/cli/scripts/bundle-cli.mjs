@@ -8,6 +8,7 @@
 // - main.cjs: dist/main.js and everything it imports, lazily or not (esbuild
 //   keeps a lazily imported module's code uncalled until its import() runs);
 // - quick-main.cjs: the small entry the bin takes for completion;
+// - load-cached-bundle.cjs: that loader, for the bin (also CommonJS);
 // - tui.js: the UI as an ES module, because ink (and so the UI) is ESM only
 //   and CommonJS cannot require it on Node 20; main.cjs imports it on demand.
 //
@@ -48,6 +49,21 @@ const zodEnglishOnly = {
   },
 };
 
+// commander requires node:child_process at load, for executable subcommands
+// we never declare; that module pulls in net, dgram, streams and more (~60
+// internal modules Node compiles on every start). Required on first use instead.
+const commanderChildProcessOnDemand = {
+  name: 'commander-child-process-on-demand',
+  setup(plugin) {
+    plugin.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      if (!text.includes(eager)) throw new Error(`${args.path}: commander no longer requires child_process as expected; update the bundle script`);
+      return { contents: text.replace(eager, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };"), loader: 'js' };
+    });
+  },
+};
+
 const common = {
   absWorkingDir: workspaceDir,
   outdir,
@@ -63,7 +79,7 @@ const common = {
   minifySyntax: true,
   metafile: true,
   logLevel: 'warning',
-  plugins: [zodEnglishOnly],
+  plugins: [zodEnglishOnly, commanderChildProcessOnDemand],
 };
 
 // The quick entry reads the command table but never runs a handler: the
@@ -97,6 +113,13 @@ const quick = await build({
   entryPoints: { 'quick-main': join(packageDir, 'dist', 'quick-main.js') },
   plugins: [...common.plugins, handlersLeftOut],
 });
+// The loader the bin requires: CommonJS too, so that no ES module loads before the bundle.
+const loader = await build({
+  ...common,
+  entryPoints: { 'load-cached-bundle': join(packageDir, 'dist', 'compile-cache', 'load-cached-bundle.js') },
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+});
 const ui = await build({
   ...common,
   entryPoints: { tui: join(workspaceDir, 'packages', 'tui', 'dist', 'index.js') },
@@ -121,6 +144,6 @@ for (const name of ['main.cjs', 'quick-main.cjs']) {
 }
 
 // The start-up e2e test maps each bundle back to its input modules.
-const builds = [main, quick, ui];
+const builds = [main, quick, loader, ui];
 const meta = { inputs: Object.assign({}, ...builds.map((one) => one.metafile.inputs)), outputs: Object.assign({}, ...builds.map((one) => one.metafile.outputs)) };
 writeFileSync(join(outdir, 'meta.json'), JSON.stringify(meta));
