@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -110,8 +110,12 @@ function writeCache(cacheFile: string, key: string, labels: string[], script: Sc
     mkdirSync(dirname(cacheFile), { recursive: true });
     // Written aside, then renamed: a concurrent run reads the old file or the new one, never half of one.
     const temporary = `${cacheFile}.${process.pid}.tmp`;
-    writeFileSync(temporary, Buffer.concat([length, header, script.createCachedData()]));
-    renameSync(temporary, cacheFile);
+    try {
+      writeFileSync(temporary, Buffer.concat([length, header, script.createCachedData()]));
+      renameSync(temporary, cacheFile);
+    } finally {
+      rmSync(temporary, { force: true });
+    }
   } catch {
     // A read-only or full disk: the next run compiles the bundle again, nothing worse.
   }

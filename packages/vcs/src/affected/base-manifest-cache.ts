@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { baseManifestCachePath, type Manifest } from '@stackfleet/core';
@@ -42,8 +42,12 @@ export function openBaseManifestCache(stateDir: string, manifestPath: string, so
         mkdirSync(dirname(file), { recursive: true });
         // Written aside, then renamed: a concurrent run reads the old entry or the new one.
         const temporary = `${file}.${process.pid}.tmp`;
-        writeFileSync(temporary, Buffer.concat([Buffer.from(key, 'latin1'), serialize(manifest)]));
-        renameSync(temporary, file);
+        try {
+          writeFileSync(temporary, Buffer.concat([Buffer.from(key, 'latin1'), serialize(manifest)]));
+          renameSync(temporary, file);
+        } finally {
+          rmSync(temporary, { force: true });
+        }
       } catch {
         // A read-only state directory: the next run parses the base again, nothing worse.
       }
