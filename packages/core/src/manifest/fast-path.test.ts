@@ -82,6 +82,21 @@ stacks:
   g: *bmap
 `;
 
+// Past the length whose text locating skips (yaml-positions.ts): a 5,000-character value, escapes, one folded over lines.
+const longValue = 'x\\n\\"'.repeat(1250);
+const longValues = `version: 1
+variables:
+  long: "${longValue}"
+  folded: "${longValue}
+    ${longValue}"
+stacks:
+  a:
+    runner: command
+    env: { LONG: "${longValue}", BAD: "\${{ vars.nope }}" }
+    dependsOn: ["${longValue}", ghost]
+  b: { path: b, runner: nope, vars: { v: "${longValue}" } }
+`;
+
 function generatedFleet(count: number): string {
   const lines = ['version: 1', 'stacks:'];
   for (let index = 0; index < count; index += 1) {
@@ -107,6 +122,7 @@ describe('parseManifest', () => {
     ['a rule problem', 'version: 1\nstacks:\n  a: { path: a, runner: command, commands: { apply: "true" }, dependsOn: [zzz] }\n'],
     ['a duplicate key', 'version: 1\nstacks:\n  a: { path: a, runner: command, commands: { apply: "true" } }\n  a: { path: b, runner: command, commands: { apply: "true" } }\n'],
     ['invalid YAML', 'version: 1\nstacks: [unclosed\n'],
+    ['long double-quoted values beside them, on one line and folded', longValues],
     // js-yaml merges a list as a map of its indexes; the positional parser refuses it.
     ['a merge of a list, and another problem', 'version: 1\nvariables:\n  a0: &a0 ["x", "y"]\n  a1: {<<: *a0}\nstacks:\n  bad: 3\n'],
     // An empty explicit key is "null" to js-yaml, "" to the positional parser.

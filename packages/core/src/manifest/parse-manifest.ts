@@ -9,6 +9,7 @@ const SUGGESTION_LIMIT = 50;
 import { parseYamlSource } from './yaml-source.js';
 import { parseYamlFast } from './fast-yaml.js';
 import { buildSpanLocator } from './span-locator.js';
+import { buildPositionsLocator } from './yaml-positions.js';
 import { isWithinAliasLimits, mayHoldAliases } from './alias-limits.js';
 import type { ManifestLocator } from './locate.js';
 
@@ -58,7 +59,7 @@ function parseSharingManifest(text: string, source: string, data: unknown): Load
     throw error;
   }
   let locator: ManifestLocator | undefined;
-  return { manifest: loaded.manifest, locate: (keyPath) => (locator ??= parseYamlSource(text, source).locate)(keyPath) };
+  return { manifest: loaded.manifest, locate: (keyPath) => (locator ??= buildPositionsLocator(text, source))(keyPath) };
 }
 
 /**
@@ -75,7 +76,7 @@ function parseSharingManifest(text: string, source: string, data: unknown): Load
  */
 function locateFastManifest(text: string, source: string): ManifestLocator {
   let full: ManifestLocator | undefined;
-  const locateInFullParse = (): ManifestLocator => (full ??= parseYamlSource(text, source).locate);
+  const locateInFullParse = (): ManifestLocator => (full ??= buildPositionsLocator(text, source));
   let fromSpans: ManifestLocator | undefined;
   return (keyPath, target) => {
     if (fromSpans === undefined) {

@@ -1,8 +1,9 @@
-import { parseDocument, type Document } from 'yaml';
+import type { Document } from 'yaml';
 import type { SourceLocation } from '../errors.js';
 import type { FastYaml } from './fast-yaml.js';
 import { parseKeyPath, type KeySegment } from './key-path.js';
 import { locateOffset, type ManifestLocator } from './locate.js';
+import { parseYamlPositions } from './yaml-positions.js';
 
 interface Fragment {
   document: Document;
@@ -88,7 +89,7 @@ function parseFragment(text: string, start: number, end: number): Fragment | nul
   const lineStart = text.lastIndexOf('\n', contentStart - 1) + 1;
   const fragmentText = ' '.repeat(contentStart - lineStart) + text.slice(contentStart, end);
   try {
-    const document = parseDocument(fragmentText, { uniqueKeys: false, prettyErrors: false, merge: true });
+    const document = parseYamlPositions(fragmentText);
     return document.errors.length > 0 ? null : { document, base: lineStart };
   } catch {
     return null;
