@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StackSpec } from '../model.js';
-import { collectStackReferences } from './collect-references.js';
+import { collectStackReferences, tryParseTemplate } from './collect-references.js';
 
 function stack(overrides: Partial<StackSpec>): StackSpec {
   return {
@@ -47,5 +47,13 @@ describe('collectStackReferences', () => {
     expect(
       collectStackReferences(stack({ vars: { a: '${{ stacks.x.outputs.y', b: '$${{ stacks.y.outputs.z }}' } })),
     ).toEqual([]);
+  });
+});
+
+describe('tryParseTemplate', () => {
+  it('parses up to the expressions a value may hold, and reads none past them (validation reports it)', () => {
+    const expressions = (count: number) => '${{ vars.a }}'.repeat(count);
+    expect(tryParseTemplate(expressions(1000)).filter((part) => part.kind === 'reference')).toHaveLength(1000);
+    expect(tryParseTemplate(expressions(1001))).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { ContextSpec, StackSpec } from '../model.js';
 import { formatKeyPath, type KeySegment } from '../manifest/key-path.js';
-import { parseTemplate, type TemplatePart } from './parse-template.js';
+import { countExpressions, EXPRESSIONS_PER_VALUE, parseTemplate, type TemplatePart } from './parse-template.js';
 
 /** A string somewhere in the manifest that may hold `${{ ... }}` expressions. */
 export interface TemplateString {
@@ -76,8 +76,12 @@ export function collectSpecTemplateStrings(
   return found;
 }
 
-/** Parses a template, returning no parts when its syntax is invalid (validation reports that). */
+/**
+ * Parses a template, returning no parts when its syntax is invalid or it
+ * holds more expressions than a value may (validation reports both).
+ */
 export function tryParseTemplate(text: string): TemplatePart[] {
+  if (countExpressions(text) > EXPRESSIONS_PER_VALUE) return [];
   try {
     return parseTemplate(text);
   } catch {

@@ -33,6 +33,19 @@ const SYNTAX_HINT =
   'write "${{ vars.NAME }}", "${{ env.NAME }}", "${{ stacks.NAME.outputs.KEY }}" or "${{ stack.name }}"';
 
 /**
+ * Far more than any real value needs; parsing hundreds of thousands would take
+ * seconds and a hundred megabytes. Validation rejects a value with more.
+ */
+export const EXPRESSIONS_PER_VALUE = 1000;
+
+/** Occurrences of `${{`, counted without parsing (escapes included: an upper bound). */
+export function countExpressions(text: string): number {
+  let count = 0;
+  for (let index = text.indexOf(OPEN); index !== -1; index = text.indexOf(OPEN, index + OPEN.length)) count += 1;
+  return count;
+}
+
+/**
  * Splits a string into literal text and `${{ ... }}` references.
  * `$${{` is an escape for a literal `${{`.
  *

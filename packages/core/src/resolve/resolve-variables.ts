@@ -10,6 +10,10 @@ export type VariableReads = Map<string, string[]>;
 const readsOfObject = new WeakMap<object, string[] | null>();
 const readsOfString = new Map<string, string[] | null>();
 const STRING_CACHE_LIMIT = 10_000;
+// The map holds its keys alive, in a process that may read many manifests: a
+// budget in characters too, so a few megabyte values cannot pin their text.
+const STRING_CACHE_CHARACTERS = 1_000_000;
+let cachedCharacters = 0;
 
 /** The variables a value reads; `null` when it holds no template at all (nothing to render). */
 export function readVariableReads(value: unknown): string[] | null {
@@ -18,8 +22,14 @@ export function readVariableReads(value: unknown): string[] | null {
     let found = readsOfString.get(value);
     if (found === undefined) {
       found = readsInStrings([value]);
-      if (readsOfString.size >= STRING_CACHE_LIMIT) readsOfString.clear();
-      readsOfString.set(value, found);
+      if (readsOfString.size >= STRING_CACHE_LIMIT || cachedCharacters + value.length > STRING_CACHE_CHARACTERS) {
+        readsOfString.clear();
+        cachedCharacters = 0;
+      }
+      if (value.length <= STRING_CACHE_CHARACTERS) {
+        readsOfString.set(value, found);
+        cachedCharacters += value.length;
+      }
     }
     return found;
   }

@@ -1,6 +1,6 @@
 import { isStackfleetError, type ErrorCode, type Problem } from '../../errors.js';
 import { collectSpecTemplateStrings, collectTemplateStrings, type TemplateString } from '../../interpolation/collect-references.js';
-import { parseTemplate, type TemplatePart } from '../../interpolation/parse-template.js';
+import { countExpressions, EXPRESSIONS_PER_VALUE, parseTemplate, type TemplatePart } from '../../interpolation/parse-template.js';
 import type { Manifest, StackSpec } from '../../model.js';
 import { createProblem, type ManifestRule, type RuleContext } from './rule-context.js';
 import { quoteText } from '../../text/quote-text.js';
@@ -142,12 +142,3 @@ function collectStackVarNames(manifest: Manifest, stack: StackSpec): Set<string>
 // A value with thousands of broken expressions is one mistake repeated.
 const PROBLEMS_PER_VALUE = 10;
 
-// Far more than any real value needs; parsing hundreds of thousands would take seconds.
-const EXPRESSIONS_PER_VALUE = 1000;
-
-/** Occurrences of `${{`, counted without parsing (escapes included: an upper bound). */
-function countExpressions(text: string): number {
-  let count = 0;
-  for (let index = text.indexOf('${{'); index !== -1; index = text.indexOf('${{', index + 3)) count += 1;
-  return count;
-}
