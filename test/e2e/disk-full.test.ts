@@ -75,6 +75,39 @@ describe.skipIf(!canMount)('a full disk during a run', () => {
     expect(JSON.parse(runStackfleet(['outputs', 'big', '--json'], { cwd: dir }).stdout)).toMatchObject({ blob: '***' });
   }, 120_000);
 
+  it('shows a run whose interruption could not be recorded as crashed, and resume finishes it without applying anything twice', () => {
+    // No disk reserve (as when the disk was already full when the run began) and 4 KiB left:
+    // room for the exit status the gate writes, none for the run's last word.
+    const dir = fleetOnTinyDisk(`  first: { runner: command, path: first, commands: { apply: 'echo x >> ../first-applied' } }
+  big:
+    runner: command
+    path: big
+    dependsOn: [first]
+    commands:
+      apply: |
+        printf '{"blob": "%s"}' "$(head -c 300000 /dev/zero | tr '\\0' x)" > "$STACKFLEET_OUTPUTS"
+        echo x >> ../big-applied
+        rm -f ../disk/state/disk-reserve
+        dd if=/dev/zero of=../disk/fill bs=4k 2>/dev/null; truncate -s -4K ../disk/fill
+  after: { runner: command, path: after, dependsOn: [big], commands: { apply: 'echo x >> ../after-applied' } }
+`);
+    const full = runStackfleet(['apply', '--auto-approve'], { cwd: dir });
+    expect(full.code).toBe(1);
+    expect(full.stderr).toContain('no space left on the disk (SQLITE_FULL)');
+    expect(full.stderr).not.toMatch(/internal error|SqliteError|\n\s+at /);
+    // Recorded `running` by a process that is gone: read as crashed, and resumable.
+    const history = runStackfleet(['history'], { cwd: dir });
+    expect(history.stdout).toMatch(/apply\s+crashed/);
+    expect(count(dir, 'after-applied')).toBe(0);
+
+    rmSync(join(dir, 'disk/fill'));
+    const resumed = runStackfleet(['resume'], { cwd: dir });
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/2 stacks already done before the resume: first, big/);
+    expect([count(dir, 'first-applied'), count(dir, 'big-applied'), count(dir, 'after-applied')]).toEqual([1, 1, 1]);
+    expect(runStackfleet(['history'], { cwd: dir }).stdout).toMatch(/apply\s+succeeded/);
+  }, 120_000);
+
   it('loses a log that cannot be written, with a warning, and the run goes on', () => {
     const dir = fleetOnTinyDisk(`  chatty:
     runner: command
