@@ -6,27 +6,28 @@
  * YAML-level mutations (lines dropped, duplicated, swapped, re-indented,
  * cut; YAML punctuation, anchors, aliases and merge keys inserted), alias
  * bombs, huge values, deep nesting, thousands of expressions and dependency
- * cycles. Each case runs `parseManifest` in a worker thread with a time limit
- * (a case over it is a hang: the worker is terminated and replaced) and a heap
- * limit; some cases also run through the built `stackfleet validate`.
+ * cycles. Each case runs `parseManifest` in a child process with a time limit
+ * (a case over it is a hang: the process is killed and replaced) and a 256 MB
+ * heap limit (a case over it is out of memory: a failure); some cases also run
+ * through the built `stackfleet validate`, with the same heap limit.
  *
  * Anything but a valid manifest or a `ValidationError`/`StackfleetError` is an
- * internal error. Exits 1 on any internal error, hang or out-of-memory.
+ * internal error. Peak RSS is that of the processes running stackfleet on a
+ * case, not the fuzzer's own. Exits 1 on any internal error, hang or
+ * out-of-memory.
  *
  *   node scripts/fuzz.mjs [--cases N] [--cli N] [--seed S] [--timeout MS] [--scale F] [--json]
  *
  * test/e2e/fuzz.test.ts runs 200 cases; docs/reliability.md has the figures.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fork, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cliBin = join(repoRoot, 'packages/cli/bin/stackfleet.js');
-const coreEntry = pathToFileURL(join(repoRoot, 'packages/core/dist/index.js')).href;
 
 // ---------------------------------------------------------------- options
 
@@ -269,71 +270,111 @@ export function generateCase(seed, index, scale = 1) {
 
 // ---------------------------------------------------------------- in-process runs
 
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-let core;
-parentPort.on('message', async ({ id, text }) => {
-  core ??= await import(${JSON.stringify(coreEntry)});
-  try {
-    core.parseManifest(text, 'stacks.yaml');
-    parentPort.postMessage({ id, outcome: 'valid' });
-  } catch (error) {
-    if (error instanceof core.ValidationError || core.isStackfleetError(error)) {
-      const problems = error.problems ?? [];
-      const unlocated = problems.filter((problem) => problem.location === undefined).length;
-      const rawNewline = problems.some((problem) => problem.message.includes('\\n'));
-      const longest = problems.reduce((max, problem) => Math.max(max, problem.message.length), error.message.length > 100000 ? error.message.length : 0);
-      parentPort.postMessage({ id, outcome: 'invalid', unlocated, rawNewline, longest });
-    } else {
-      parentPort.postMessage({ id, outcome: 'internal', detail: String(error && error.stack || error).split('\\n').slice(0, 4).join(' | ') });
-    }
-  }
-});
-`;
+// The heap a process running stackfleet on a case gets: a case that needs
+// more is an out-of-memory failure, never retried.
+const HEAP_LIMIT_MB = 256;
+const HEAP_FLAG = `--max-old-space-size=${HEAP_LIMIT_MB}`;
+const caseProcessScript = join(repoRoot, 'scripts/fuzz-case-process.mjs');
+const rssProbe = join(repoRoot, 'scripts/fuzz-rss-probe.cjs');
 
+// A stackfleet process reads one manifest; the case process reads thousands.
+// Once what earlier cases left in it (memory freed but kept by the allocator,
+// fragments) passes this, it is replaced, so its peak is still about a case.
+const LEFTOVER_LIMIT_KB = 48 * 1024;
+
+/**
+ * Runs cases in a long-lived child process (scripts/fuzz-case-process.mjs)
+ * with the heap limit. A case over the time limit is a hang: the process is
+ * killed and the next case gets a new one. A process that dies on a case
+ * (out of memory, a crash) fails that case and is replaced. Its peak RSS is
+ * what the figures report: the memory of running stackfleet, not of the
+ * fuzzer that generates the cases.
+ */
 class CaseRunner {
   constructor(timeoutMs) {
     this.timeoutMs = timeoutMs;
-    this.worker = undefined;
+    this.child = undefined;
+    this.ready = undefined;
+    this.peakRssKb = 0;
+    this.processes = 0;
   }
 
   start() {
-    // 512 MB of heap per worker: a case that needs more is an out-of-memory failure.
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxOldGenerationSizeMb: 512 } });
-    this.worker.unref();
+    const child = fork(caseProcessScript, [], { execArgv: [HEAP_FLAG, '--expose-gc'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    child.stderrText = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => {
+      child.stderrText = `${child.stderrText}${chunk}`.slice(-4000);
+    });
+    this.child = child;
+    this.processes += 1;
+    // A process that dies before it is ready fails its first case (below).
+    this.ready = new Promise((resolve) => {
+      child.once('message', (message) => {
+        child.freshRssKb = message.rssKb;
+        resolve();
+      });
+      child.once('close', resolve);
+    });
   }
 
-  run(id, text) {
-    if (!this.worker) this.start();
-    const worker = this.worker;
+  async run(id, file) {
+    if (!this.child) this.start();
+    const child = this.child;
+    await this.ready;
     return new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        this.child = undefined;
+        resolve({ id, outcome: 'internal', detail: `case process exited ${child.exitCode ?? child.signalCode} before the case: ${child.stderrText.slice(-300)}` });
+        return;
+      }
       const finish = (result) => {
         clearTimeout(timer);
-        worker.off('message', onMessage);
-        worker.off('error', onError);
+        child.off('message', onMessage);
+        child.off('close', onClose);
+        if (result.peakRssKb) this.peakRssKb = Math.max(this.peakRssKb, result.peakRssKb);
+        if (this.child === child && result.rssBeforeKb > child.freshRssKb + LEFTOVER_LIMIT_KB) this.replace();
         resolve(result);
       };
       const onMessage = (message) => {
         if (message.id === id) finish(message);
       };
-      const onError = (error) => {
-        this.worker = undefined;
-        const oom = error?.code === 'ERR_WORKER_OUT_OF_MEMORY';
-        finish({ id, outcome: oom ? 'oom' : 'internal', detail: String(error?.message ?? error) });
+      // 'close', not 'exit': by then stderr has drained, with V8's out-of-memory report.
+      const onClose = (code, signal) => {
+        this.child = undefined;
+        const oom = /heap out of memory|Reached heap limit/.test(child.stderrText);
+        finish({ id, outcome: oom ? 'oom' : 'internal', detail: oom ? `over the ${HEAP_LIMIT_MB} MB heap` : `case process exited ${code ?? signal}: ${child.stderrText.slice(-300)}` });
       };
       const timer = setTimeout(() => {
-        this.worker = undefined;
-        void worker.terminate();
-        finish({ id, outcome: 'hang' });
+        child.off('close', onClose);
+        this.child = undefined;
+        const peakRssKb = readPeakRssKb(child.pid);
+        child.kill('SIGKILL');
+        finish({ id, outcome: 'hang', peakRssKb });
       }, this.timeoutMs);
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.postMessage({ id, text });
+      child.on('message', onMessage);
+      child.on('close', onClose);
+      child.send({ id, file });
     });
   }
 
-  async close() {
-    await this.worker?.terminate();
+  /** The next case gets a new process. */
+  replace() {
+    this.child?.kill();
+    this.child = undefined;
+  }
+
+  close() {
+    this.replace();
+  }
+}
+
+/** A live process's peak RSS so far (Linux), for a case killed as a hang; 0 where unknown. */
+function readPeakRssKb(pid) {
+  try {
+    return Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
   }
 }
 
@@ -341,19 +382,22 @@ class CaseRunner {
 
 function runThroughCli(text, timeoutMs) {
   const dir = mkdtempSync(join(tmpdir(), 'stackfleet-fuzz-'));
+  const rssFile = join(dir, 'peak-rss');
   try {
     writeFileSync(join(dir, 'stacks.yaml'), text);
-    const result = spawnSync(process.execPath, [cliBin, 'validate'], {
+    const result = spawnSync(process.execPath, [HEAP_FLAG, '--require', rssProbe, cliBin, 'validate'], {
       cwd: dir,
       encoding: 'utf8',
       timeout: timeoutMs * 2, // a process also starts up
-      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+      env: { ...process.env, CI: 'true', NO_COLOR: '1', STACKFLEET_FUZZ_RSS_FILE: rssFile },
       maxBuffer: 256 * 1024 * 1024,
     });
-    if (result.error?.code === 'ETIMEDOUT' || result.signal === 'SIGTERM') return { outcome: 'hang' };
-    if (/internal error/.test(result.stderr ?? '')) return { outcome: 'internal', detail: result.stderr.split('\n').slice(0, 4).join(' | ') };
-    if (result.status !== 0 && result.status !== 1) return { outcome: 'internal', detail: `exit ${result.status} ${result.signal ?? ''}` };
-    return { outcome: result.status === 0 ? 'valid' : 'invalid' };
+    const peakRssKb = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : 0;
+    if (result.error?.code === 'ETIMEDOUT' || result.signal === 'SIGTERM') return { outcome: 'hang', peakRssKb };
+    if (/heap out of memory|Reached heap limit/.test(result.stderr ?? '')) return { outcome: 'oom', peakRssKb, detail: `over the ${HEAP_LIMIT_MB} MB heap` };
+    if (/internal error/.test(result.stderr ?? '')) return { outcome: 'internal', peakRssKb, detail: result.stderr.split('\n').slice(0, 4).join(' | ') };
+    if (result.status !== 0 && result.status !== 1) return { outcome: 'internal', peakRssKb, detail: `exit ${result.status} ${result.signal ?? ''}` };
+    return { outcome: result.status === 0 ? 'valid' : 'invalid', peakRssKb };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -366,11 +410,14 @@ export async function runFuzz(options) {
   const counts = { valid: 0, invalid: 0, internal: 0, hang: 0, oom: 0, unlocated: 0, rawNewline: 0, hugeMessage: 0 };
   const failures = [];
   const byKind = {};
-  let peakRssBytes = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
-  }, 20);
+  // The case that raised a peak: the case process's RSS only grows, so that is the heaviest case (with what earlier ones left).
+  const peaks = { 'in-process': { peakRssKb: 0 }, cli: { peakRssKb: 0 } };
+  const notePeak = (where, index, generated, result) => {
+    if ((result.peakRssKb ?? 0) > peaks[where].peakRssKb) peaks[where] = { peakRssKb: result.peakRssKb, index, kind: generated.kind };
+  };
   const runner = new CaseRunner(options.timeoutMs);
+  const caseDir = mkdtempSync(join(tmpdir(), 'stackfleet-fuzz-'));
+  const caseFile = join(caseDir, 'stacks.yaml');
   const note = (where, index, generated, result) => {
     counts[result.outcome] += 1;
     byKind[generated.kind] ??= { cases: 0, failures: 0 };
@@ -386,20 +433,26 @@ export async function runFuzz(options) {
   try {
     for (let index = 0; index < options.cases; index += 1) {
       const generated = generateCase(options.seed, index, options.scale);
-      note('in-process', index, generated, await runner.run(index, generated.text));
+      writeFileSync(caseFile, generated.text);
+      const result = await runner.run(index, caseFile);
+      notePeak('in-process', index, generated, result);
+      note('in-process', index, generated, result);
     }
-    const cliCounts = { cases: 0, internal: 0, hang: 0 };
+    const cliCounts = { cases: 0, internal: 0, hang: 0, oom: 0 };
     for (let index = 0; index < options.cli; index += 1) {
       // Every tenth case, so the CLI sees every kind.
       const caseIndex = index * 10;
       const generated = generateCase(options.seed, caseIndex, options.scale);
       const result = runThroughCli(generated.text, options.timeoutMs);
+      notePeak('cli', caseIndex, generated, result);
       cliCounts.cases += 1;
-      if (result.outcome === 'internal' || result.outcome === 'hang') {
+      if (result.outcome === 'internal' || result.outcome === 'hang' || result.outcome === 'oom') {
         cliCounts[result.outcome] += 1;
         if (failures.length < 40) failures.push({ where: 'cli', index: caseIndex, kind: generated.kind, outcome: result.outcome, detail: result.detail });
       }
     }
+    const toMb = (kb) => Math.round(kb / 1024);
+    const describePeak = ({ peakRssKb, index, kind }) => ({ peakRssMb: toMb(peakRssKb), index, kind });
     return {
       seed: options.seed,
       scale: options.scale,
@@ -407,14 +460,23 @@ export async function runFuzz(options) {
       ...counts,
       cli: cliCounts,
       byKind,
-      peakRssMb: Math.round(peakRssBytes / 1024 / 1024),
+      heapLimitMb: HEAP_LIMIT_MB,
+      caseProcesses: runner.processes,
+      peakRssMb: toMb(Math.max(peaks['in-process'].peakRssKb, peaks.cli.peakRssKb)),
+      peakRss: { inProcess: describePeak(peaks['in-process']), cli: describePeak(peaks.cli) },
+      // The generator's own memory, for information: not a figure of stackfleet's.
+      fuzzerRssMb: toMb(process.resourceUsage().maxRSS),
       durationS: Math.round((Date.now() - started) / 100) / 10,
       failures,
     };
   } finally {
-    clearInterval(sampler);
-    await runner.close();
+    runner.close();
+    rmSync(caseDir, { recursive: true, force: true });
   }
+}
+
+function describePeak({ peakRssMb, index, kind }) {
+  return index === undefined ? 'none' : `${peakRssMb} MB (case #${index}, ${kind})`;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
@@ -428,14 +490,14 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
         `fuzz: seed ${report.seed}, ${report.cases} cases in-process, ${report.cli.cases} through \`stackfleet validate\`, ${report.durationS} s`,
         `  valid ${report.valid}, invalid ${report.invalid} (unlocated ${report.unlocated}, raw newline in a message ${report.rawNewline}, message over 1,000 characters ${report.hugeMessage})`,
         `  internal errors ${report.internal}, hangs over ${options.timeoutMs / 1000} s ${report.hang}, out of memory ${report.oom}`,
-        `  cli: internal errors ${report.cli.internal}, hangs ${report.cli.hang}`,
-        `  peak RSS ${report.peakRssMb} MB`,
+        `  cli: internal errors ${report.cli.internal}, hangs ${report.cli.hang}, out of memory ${report.cli.oom}`,
+        `  peak RSS of a process running stackfleet (${report.heapLimitMb} MB heap limit) ${report.peakRssMb} MB: in-process ${describePeak(report.peakRss.inProcess)}, \`stackfleet validate\` ${describePeak(report.peakRss.cli)} (${report.caseProcesses} case processes; the fuzzer itself ${report.fuzzerRssMb} MB)`,
         `  by kind: ${Object.entries(report.byKind).map(([kind, { cases, failures }]) => `${kind} ${cases}${failures ? ` (${failures} failed)` : ''}`).join(', ')}`,
         ...report.failures.map((failure) => `  ${failure.where} #${failure.index} ${failure.kind}: ${failure.outcome} ${failure.detail ?? ''}`),
         '',
       ].join('\n'),
     );
   }
-  const failed = report.internal + report.hang + report.oom + report.cli.internal + report.cli.hang;
+  const failed = report.internal + report.hang + report.oom + report.cli.internal + report.cli.hang + report.cli.oom;
   process.exitCode = failed > 0 ? 1 : 0;
 }
