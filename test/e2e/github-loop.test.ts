@@ -421,6 +421,31 @@ describe('apply --github on a push to the default branch', () => {
     expect(github.state.comments[1]!.body).toContain('| `app` | - | ➖ unchanged (outputs of network unchanged)');
     expect(github.problems).toEqual([]);
   });
+  it('plans every stack first when policies judge the push: a run policy deny applies nothing and fails stackfleet/apply', async () => {
+    const repo = createFleetRepo();
+    git(repo.dir, 'checkout', '-q', 'main');
+    git(repo.dir, 'merge', '-q', '--no-ff', '-m', 'Merge pull request #7', 'feature');
+    mkdirSync(join(repo.dir, 'policies'), { recursive: true });
+    writeFileSync(
+      join(repo.dir, 'policies', 'freeze.policy.yaml'),
+      ['kind: run', 'rules:', '  - name: freeze', '    effect: deny', '    when: input.stacks.exists(s, s.stack.name == "app" && s.changes.total > 0.0)', '    message: \'"app is frozen"\'', ''].join('\n'),
+    );
+    writeFileSync(join(repo.dir, 'stacks.yaml'), `${readFileSync(join(repo.dir, 'stacks.yaml'), 'utf8')}policies:\n  - file: policies/freeze.policy.yaml\n`);
+    git(repo.dir, 'add', '-A');
+    git(repo.dir, 'commit', '-qm', 'freeze app');
+    const after = git(repo.dir, 'rev-parse', 'HEAD');
+    const github = await startGithub();
+    const env = actionsEnv(github, repo, 'push', { ref: 'refs/heads/main', before: repo.base, after }, { GITHUB_SHA: after });
+    const result = await stackfleet(['apply', '--github', '--affected', '--auto-approve'], repo.dir, env);
+    expect(result.code).toBe(3);
+    expect(result.stdout).not.toContain('applied');
+    expect(github.state.checkRuns).toMatchObject([{ name: 'stackfleet/apply', head_sha: after, conclusion: 'failure' }]);
+    const summary = readFileSync(env['GITHUB_STEP_SUMMARY']!, 'utf8');
+    expect(summary).toContain('Run policies: ');
+    expect(summary).toContain('app is frozen');
+    expectNoSecretSent(github);
+    expect(github.problems).toEqual([]);
+  });
 });
 
 describe('stackfleet github comment', () => {

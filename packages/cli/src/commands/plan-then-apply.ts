@@ -4,7 +4,7 @@ import { writeLine } from '../io.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { applySavedRun } from './apply-saved-run.js';
 import { confirm } from './confirm.js';
-import { executeRun, type RunFlags } from './execute-run.js';
+import { executeRun, type ExecuteOptions, type RunFlags } from './execute-run.js';
 import { countSavedChanges, readPendingApprovals, readSavedRun, writeSavedPlanTable } from './saved-plans.js';
 
 /**
@@ -33,9 +33,16 @@ export async function isJudgedByPolicies(context: CommandContext, fleet: Fleet, 
  * their outputs, on its new plan), so a stack a plan policy denies ends
  * `denied` and its dependents are skipped while independent stacks go on.
  * Without `--auto-approve` (a terminal), the plans and what policies say are
- * shown first and a "yes" gives the approvals they ask for.
+ * shown first and a "yes" gives the approvals they ask for. With `--github`
+ * (`reporting`), both runs feed the one report GitHub is shown.
  */
-export async function planThenApply(context: CommandContext, fleet: Fleet, flags: RunFlags, plan: RunPlan): Promise<number> {
+export async function planThenApply(
+  context: CommandContext,
+  fleet: Fleet,
+  flags: RunFlags,
+  plan: RunPlan,
+  reporting: Pick<ExecuteOptions, 'github' | 'policyContext'> = {},
+): Promise<number> {
   const command = plan.command === 'destroy' ? 'destroy' : 'apply';
   const preview = await executeRun(context, {
     fleet,
@@ -43,6 +50,7 @@ export async function planThenApply(context: CommandContext, fleet: Fleet, flags
     plan: { ...plan, command: 'plan' },
     flags: { ...flags, previewOf: command, runType: flags.runType ?? 'tracked', ...(command === 'destroy' ? { destroy: true } : {}) },
     savePlans: true,
+    ...reporting,
   });
   if (preview.runDenied) {
     context.note(`${command} stopped: policies denied the plan (see \`stackfleet show ${preview.runId}\`)`);
@@ -58,7 +66,7 @@ export async function planThenApply(context: CommandContext, fleet: Fleet, flags
     say(context, 'No changes: nothing to apply.');
     return 0;
   }
-  if (flags.autoApprove || changed === 0) return applySavedRun(context, fleet, flags, saved);
+  if (flags.autoApprove || changed === 0) return applySavedRun(context, fleet, flags, saved, undefined, reporting);
 
   const pending = await readPendingApprovals(context, fleet, preview.runId);
   for (const line of pending.lines) writeLine(context.io.stdout, line);
@@ -68,7 +76,7 @@ export async function planThenApply(context: CommandContext, fleet: Fleet, flags
     writeLine(context.io.stdout, command === 'apply' ? `Apply cancelled. The plans stay saved: stackfleet apply --from-plan ${preview.runId}` : 'Destroy cancelled.');
     return 1;
   }
-  return applySavedRun(context, fleet, flags, saved, pending.stacks);
+  return applySavedRun(context, fleet, flags, saved, pending.stacks, reporting);
 }
 
 /** A line for the person: stdout, or stderr with --json (whose stdout is NDJSON only). */

@@ -57,9 +57,20 @@ export async function runApplyCommand(context: CommandContext, given: RunFlags &
   if (given.github) {
     // In CI there is nobody to ask: requireApproval has made sure of --auto-approve.
     const github = await prepareGithubRun(context, fleet, 'apply', given);
-    const result = await runReported(github, async () =>
-      executeRun(context, { fleet, plan: await buildPlanForCommand(context, fleet, 'apply', github.flags), flags: github.flags, ...githubRunOptions(github) }),
-    );
+    const plan = await buildPlanForCommand(context, fleet, 'apply', github.flags);
+    // Judged by policies, a push's apply plans every stack first too: run policies see all the plans before anything changes.
+    if (!github.flags.remote && (await isJudgedByPolicies(context, fleet, plan))) {
+      let code: number;
+      try {
+        code = await planThenApply(context, fleet, github.flags, plan, githubRunOptions(github));
+      } catch (error) {
+        await github.finish(undefined, error);
+        throw error;
+      }
+      await github.finish(undefined);
+      return code;
+    }
+    const result = await runReported(github, async () => executeRun(context, { fleet, plan, flags: github.flags, ...githubRunOptions(github) }));
     await cleanUpAfterRun(context, fleet);
     printApprovalHint(context, result);
     return exitCodeFor('apply', result);

@@ -33,6 +33,7 @@ const EFFECTS = new Set(['deny', 'warn', 'require_approval']);
 export function collectRunReport(options: { manifest: Manifest; manifestPath: string; sha: string; runUrl?: string }): RunReportCollector {
   let runMask: (text: string) => string = (text) => text;
   let report: RunReport | null = null;
+  let runDecisions: ReportDecision[] | undefined;
   const stacks = new Map<string, ReportStack>();
   const steps = new Map<string, StepName>();
   const planLines = new Map<string, string[]>();
@@ -83,7 +84,7 @@ export function collectRunReport(options: { manifest: Manifest; manifestPath: st
   };
 
   const readDecisions = (event: DecisionEventShape): void => {
-    if (event.type !== 'policy.evaluated' || !event.stack) return;
+    if (event.type !== 'policy.evaluated') return;
     // One decision per event (core's PolicyEvaluatedEvent), or a list of them.
     const given = Array.isArray(event.decisions) ? event.decisions : [event];
     const decisions: ReportDecision[] = given
@@ -95,7 +96,10 @@ export function collectRunReport(options: { manifest: Manifest; manifestPath: st
         ...(decision.policy ? { policy: decision.policy } : {}),
         ...(Array.isArray(decision.approvedBy) ? { approvedBy: decision.approvedBy } : {}),
       }));
-    if (decisions.length > 0) stackOf(event.stack).decisions = [...(stackOf(event.stack).decisions ?? []), ...decisions];
+    if (decisions.length === 0) return;
+    // Without a stack it is about the whole run (run or access policies).
+    if (!event.stack) runDecisions = mergeDecisions(runDecisions, decisions);
+    else stackOf(event.stack).decisions = mergeDecisions(stackOf(event.stack).decisions, decisions);
   };
 
   return {
@@ -109,6 +113,7 @@ export function collectRunReport(options: { manifest: Manifest; manifestPath: st
       const current: RunReport = report;
       return {
         ...current,
+        ...(runDecisions ? { runDecisions } : {}),
         stacks: [...stacks.values()].map((stack) => {
           const lines = planLines.get(stack.name);
           return lines && lines.length > 0 ? { ...stack, planText: lines.join('\n') } : { ...stack };
@@ -116,4 +121,16 @@ export function collectRunReport(options: { manifest: Manifest; manifestPath: st
       };
     },
   };
+}
+
+/**
+ * An apply judged by policies is two runs (plan every stack, then apply the
+ * saved plans), and the second judges each stack again: the same decision is
+ * shown once, its latest form kept (an approval may have satisfied it since).
+ */
+function mergeDecisions(earlier: ReportDecision[] | undefined, later: ReportDecision[]): ReportDecision[] {
+  const keyOf = (decision: ReportDecision): string => JSON.stringify([decision.policy ?? '', decision.rule, decision.effect, decision.message]);
+  const merged = new Map((earlier ?? []).map((decision) => [keyOf(decision), decision]));
+  for (const decision of later) merged.set(keyOf(decision), decision);
+  return [...merged.values()];
 }

@@ -42,6 +42,11 @@ describe('renderReportMarkdown', () => {
     expect(renderReportMarkdown({ ...base, stacks: [], nothingAffected: true, savedPlanRunId: base.runId })).not.toContain('Plans saved');
   });
 
+  it('shows decisions about the whole run above the table', () => {
+    const body = renderReportMarkdown({ ...base, runDecisions: [{ effect: 'deny', rule: 'freeze', message: 'changes are frozen' }] });
+    expect(body).toContain('Run policies: ⛔ denied: changes are frozen (`freeze`)');
+  });
+
   it('says so when nothing is affected', () => {
     expect(renderReportMarkdown({ ...base, stacks: [], nothingAffected: true })).toContain('No stacks are affected by this change.');
   });
@@ -76,6 +81,9 @@ describe('decideCheckConclusion', () => {
     ['failure', with_([{ name: 'a', status: 'failed' }])],
     ['failure', with_([{ name: 'a', status: 'interrupted' }])],
     ['failure', with_([], { error: 'manifest invalid' })],
+    // A run policy judges the whole run: its deny fails the check even when every stack planned fine.
+    ['failure', with_([{ name: 'a', status: 'changed' }], { runDecisions: [{ effect: 'deny', rule: 'freeze', message: 'frozen' }] })],
+    ['action_required', with_([{ name: 'a', status: 'unchanged' }], { runDecisions: [{ effect: 'require_approval', rule: 'big', message: 'm' }] })],
   ] as const)('%s', (expected, report) => {
     expect(decideCheckConclusion(report)).toBe(expected);
   });

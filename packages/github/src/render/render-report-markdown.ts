@@ -34,6 +34,7 @@ export function renderReportMarkdown(report: RunReport, options: RenderOptions =
   if (options.marker !== false) head.push(buildMarker(kind, report.manifestPath));
   head.push(`### ${titles[report.command]} · \`${escapeCell(report.manifestPath)}\` · ${report.sha.slice(0, 7)}`, '');
   if (report.error) head.push(`❌ ${escapeCell(report.error)}`, '');
+  if (report.runDecisions && report.runDecisions.length > 0) head.push(`Run policies: ${formatDecisions(report.runDecisions)}`, '');
   if (report.nothingAffected || (report.stacks.length === 0 && !report.error)) {
     head.push('No stacks are affected by this change.', '');
   } else if (report.stacks.length > 0) {

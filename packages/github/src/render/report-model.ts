@@ -42,6 +42,8 @@ export interface RunReport {
   runUrl?: string;
   /** A run-level failure before any stack ran. */
   error?: string;
+  /** Decisions about the whole run (`kind: run` and `kind: access` policies), not about one stack. */
+  runDecisions?: ReportDecision[];
   /** A plan whose plans were saved (a PR's plan): `/stackfleet apply` applies this run. */
   savedPlanRunId?: string;
 }
