@@ -192,7 +192,8 @@ describe('stackfleet worker and --remote', () => {
 
   it('a worker killed with -9 mid-stack loses its lease; another takes the stack over, and the run completes once', async () => {
     const box = await sandbox(
-      `  slow:\n    path: slow\n${command('echo "start" >> "$LEDGER"; sleep 2; echo "done" >> "$LEDGER"')}  after:\n    path: after\n    dependsOn: [slow]\n${command('echo after >> "$LEDGER"')}`,
+      // The first attempt sleeps until it is killed; the takeover's finishes at once (nothing to wait for twice).
+      `  slow:\n    path: slow\n${command('echo "start" >> "$LEDGER"; [ "$(grep -c start "$LEDGER")" -gt 1 ] || sleep 5; echo "done" >> "$LEDGER"')}  after:\n    path: after\n    dependsOn: [slow]\n${command('echo after >> "$LEDGER"')}`,
       ['slow', 'after'],
     );
     const doomed = start(['worker', '--lease', '2s'], { cwd: box.clone('doomed'), env: box.env });
@@ -217,7 +218,8 @@ describe('stackfleet worker and --remote', () => {
   it('a stalled worker whose lease was taken over cannot commit its late result', async () => {
     const box = await sandbox(`  slow:\n    path: slow\n${command('true')}`, ['slow']);
     // `run` takes no stack lock: a stopped worker on this host would keep an apply's lock (its pid lives), across hosts it expires.
-    const script = 'echo "start" >> "$LEDGER"; echo "line of $$"; sleep 1.5; echo "done" >> "$LEDGER"';
+    // Only the stalled attempt sleeps: it must outlive the lease; the rescuer's need not.
+    const script = 'echo "start" >> "$LEDGER"; echo "line of $$"; [ "$(grep -c start "$LEDGER")" -gt 1 ] || sleep 1.5; echo "done" >> "$LEDGER"';
     const stalled = start(['worker', '--lease', '1s'], { cwd: box.clone('stalled'), env: box.env });
     const follower = start(['run', '--remote', '--json', '--', 'sh', '-c', script], { cwd: box.ci, env: box.env });
     await waitFor('the stack to start', () => box.readLedger().includes('start'));
@@ -225,6 +227,8 @@ describe('stackfleet worker and --remote', () => {
     const rescuer = start(['worker', '--lease', '1s'], { cwd: box.clone('rescuer'), env: box.env });
     const result = await follower.done;
     expect(result.code, result.stderr + result.stdout).toBe(0);
+    // It wakes up with its stack's command finished, so what it tries is a late commit.
+    await waitFor('the stalled attempt to end', () => box.readLedger().filter((line) => line === 'done').length === 2);
     stalled.child.kill('SIGCONT');
     await waitFor('the stalled worker to wake up', () => stalled.output().stderr.includes('not committed (lease lost)'));
     stalled.child.kill('SIGINT');
@@ -242,7 +246,7 @@ describe('stackfleet worker and --remote', () => {
 
   it('Ctrl-C on the follower cancels the run: the worker forwards SIGINT to the stack, dependents are skipped, exit 1', async () => {
     const box = await sandbox(
-      `  long:\n    path: long\n${command('trap \'echo INT >> "$LEDGER"; exit 130\' INT; echo start >> "$LEDGER"; sleep 20 & wait')}  next:\n    path: next\n    dependsOn: [long]\n${command('echo next >> "$LEDGER"')}`,
+      `  long:\n    path: long\n${command('trap \'echo INT >> "$LEDGER"; kill $!; exit 130\' INT; echo start >> "$LEDGER"; sleep 20 & wait')}  next:\n    path: next\n    dependsOn: [long]\n${command('echo next >> "$LEDGER"')}`,
       ['long', 'next'],
     );
     const worker = start(['worker', '--lease', '1500ms'], { cwd: box.clone('worker'), env: box.env });
