@@ -18,6 +18,8 @@ export interface QueuedStack {
   priority: number;
   /** Upstreams inside this run: the stack is ready once all of them finished well. */
   needs: string[];
+  /** In the run only as a dependent of a selected stack (trigger semantics: see `StackClaim.upstreams`). @default false */
+  onlyAsDependent?: boolean;
 }
 
 export interface QueuedRun {
@@ -44,6 +46,13 @@ export interface StackClaim {
   attempt: number;
   leaseExpiresAt: string;
   payload: unknown;
+  onlyAsDependent: boolean;
+  /**
+   * The stack's in-run upstreams and whether each apply changed its outputs
+   * (undefined: not known, e.g. not an apply). Read only for a stack in the
+   * run only as a dependent (empty otherwise): the engine's trigger rule needs no more.
+   */
+  upstreams: Array<{ stack: string; outputsChanged?: boolean }>;
 }
 
 export interface StackResult {
@@ -53,6 +62,8 @@ export interface StackResult {
   outputs?: Outputs;
   /** Appended to the run's events in the same transaction (its `stack.finished`), so no dependent's events come first. */
   events?: RunEvent[];
+  /** Whether the stack's apply changed its outputs (false also for `unchanged`): its dependents' trigger. */
+  outputsChanged?: boolean;
 }
 
 /** One stored event of a run, in the order followers see it. */
@@ -81,6 +92,7 @@ export interface QueueNode {
 }
 
 export interface WorkQueue {
+  /** Queues a run's stacks; queueing a run id again (resume) first removes what was left of its queue. */
   enqueueRun(run: QueuedRun): Promise<void>;
   /** The best ready stack of `worker.pool` within the label limits, or undefined. Expired leases count as ready. */
   claimStack(worker: WorkerIdentity, leaseMs: number, now: Date): Promise<StackClaim | undefined>;
@@ -105,6 +117,8 @@ export interface WorkQueue {
   appendRunEvents(runId: string, events: RunEvent[], claim?: StackClaim): Promise<boolean>;
   /** Events after `afterSeq`, oldest first (at most `limit`). */
   readRunEvents(runId: string, afterSeq: number, limit?: number): Promise<StoredRunEvent[]>;
+  /** The seq of the run's newest event (0 when none): a resumed run is followed from there. */
+  readLastRunEventSeq(runId: string): Promise<number>;
   /** Writes a stack's progress only while `claim` holds its fence. */
   putClaimedStackRun(claim: StackClaim, record: StackRunRecord): Promise<boolean>;
   /**

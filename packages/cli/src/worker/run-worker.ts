@@ -169,7 +169,7 @@ async function runClaim(options: WorkerLoopOptions, claim: StackClaim, summary: 
       store,
       claim,
       payload,
-      planned: { name: claim.stack, needs: [], reason: 'queued', onlyAsDependent: false },
+      planned: { name: claim.stack, needs: claim.upstreams.map((upstream) => upstream.stack), reason: 'queued', onlyAsDependent: claim.onlyAsDependent },
       listeners: [createLogFileReporter(options.fleet.stateDir)],
       pathsRelativeTo: prepared.workerRepoRoot,
       maskerOutputs: readMaskerOutputs(store, claim.runId),

@@ -3,6 +3,7 @@ import { buildRunMasker } from '../mask/build-run-masker.js';
 import { describePolicyStop, reportPolicyDecisions } from './check-policies.js';
 import { createEngineRun, isStorageFull, type EngineRun } from './engine-run.js';
 import { executeStack, type ExecutedStack } from './execute-stack.js';
+import { settleUnchangedTrigger } from './unchanged-trigger.js';
 import { readRunSecrets } from './read-run-secrets.js';
 import { createRunScheduler, type RunScheduler } from './run-scheduler.js';
 import { summarizeRun } from './summarize-run.js';
@@ -197,23 +198,7 @@ async function driveScheduler(
 
 async function runOneStack(run: EngineRun, name: string): Promise<StackOutcome | ExecutedStack> {
   if (run.interrupt.aborted) return { status: 'skipped', reason: 'run interrupted', durationMs: 0 };
-  const unchangedUpstreams = findUnchangedTrigger(run, name);
-  if (unchangedUpstreams !== undefined) {
-    run.outputsChanged.set(name, false);
-    return { status: 'unchanged', reason: `outputs of ${unchangedUpstreams.join(', ')} unchanged`, durationMs: 0 };
-  }
-  return executeStack(run, name);
-}
-
-/**
- * Spacelift's trigger semantics: a stack that is in an apply only as a
- * dependent, whose every in-run upstream left its outputs unchanged, has
- * nothing new to react to. Returns those upstreams, or undefined to run it.
- */
-function findUnchangedTrigger(run: EngineRun, name: string): string[] | undefined {
-  const planned = run.planned.get(name);
-  if (run.command !== 'apply' || run.options.allDependents || !planned?.onlyAsDependent || planned.needs.length === 0) return undefined;
-  return planned.needs.every((upstream) => run.outputsChanged.get(upstream) === false) ? [...planned.needs] : undefined;
+  return settleUnchangedTrigger(run, name) ?? executeStack(run, name);
 }
 
 async function settleStack(

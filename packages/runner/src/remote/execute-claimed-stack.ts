@@ -10,13 +10,14 @@ import { toRunReporter, type RunListener } from '../run/run-reporter.js';
 import { createClaimEventSink } from './claim-event-sink.js';
 import type { QueueStore, RemoteRunPayload } from './remote-payload.js';
 import { describeFinishedStack } from '../engine/describe-finished-stack.js';
+import { settleUnchangedTrigger } from '../engine/unchanged-trigger.js';
 
 export interface ExecuteClaimedStackOptions
   extends Omit<RunOptions, 'runId' | 'reporters' | 'store' | 'alreadyDone' | 'refreshOutputs' | 'runCommand' | 'allDependents' | 'planDestroy'> {
   store: QueueStore;
   claim: StackClaim;
   payload: RemoteRunPayload;
-  /** The stack as the run planned it (its in-run upstreams). */
+  /** The stack as the run planned it (its in-run upstreams; whether it is in the run only as a dependent). */
   planned: PlannedStack;
   /** Local listeners (the worker's log files), beside the database. */
   listeners: readonly RunListener[];
@@ -87,11 +88,18 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
     ...(payload.allDependents ? { allDependents: true } : {}),
     ...(payload.planDestroy ? { planDestroy: true } : {}),
   });
+  // What the upstreams' applies did, as their workers committed it: the trigger rule reads it.
+  for (const upstream of claim.upstreams) if (upstream.outputsChanged !== undefined) run.outputsChanged.set(upstream.stack, upstream.outputsChanged);
   let outcome: StackOutcome & { logFile?: string; changes?: ChangeSummary };
   try {
-    run.secrets = await readRunSecrets(run, [planned.name]);
-    run.masker = await buildRunMasker(run.secrets, run.hiddenEnvValues, maskerOutputs ?? store, Object.keys(engineOptions.manifest.stacks));
-    outcome = await executeStack(run, planned.name);
+    const untriggered = settleUnchangedTrigger(run, planned.name);
+    if (untriggered) {
+      outcome = untriggered;
+    } else {
+      run.secrets = await readRunSecrets(run, [planned.name]);
+      run.masker = await buildRunMasker(run.secrets, run.hiddenEnvValues, maskerOutputs ?? store, Object.keys(engineOptions.manifest.stacks));
+      outcome = await executeStack(run, planned.name);
+    }
   } catch (error) {
     // A secret that cannot be read fails this stack (the engine threw before starting it).
     outcome = { status: 'failed', reason: error instanceof Error ? error.message : String(error), durationMs: 0 };
@@ -115,6 +123,7 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
   );
   await run.putState(planned.name, record);
   const finished = maskEvent(event.logFile === undefined ? event : { ...event, logFile: shareable(event.logFile) }, run.masker);
+  const outputsChanged = run.outputsChanged.get(planned.name);
   const flushed = await sink.flush();
   const committed =
     flushed &&
@@ -123,6 +132,7 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
       status,
       ...(reason === undefined ? {} : { reason }),
       ...(appliedOutputs ? { outputs: appliedOutputs } : {}),
+      ...(outputsChanged === undefined ? {} : { outputsChanged }),
       events: [finished],
     }));
   for (const reporter of local) reporter.onEvent(finished);

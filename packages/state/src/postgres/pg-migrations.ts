@@ -213,6 +213,15 @@ export const pgMigrations: readonly PgMigration[] = [
       ALTER TABLE saved_plans ADD COLUMN plan_file BYTEA;   -- AES-256-GCM, see output-cipher.ts
     `,
   },
+  {
+    version: 7,
+    description: 'trigger semantics on workers: stacks in a run only as dependents, and whether an apply changed its outputs',
+    sql: `
+      ALTER TABLE queue_nodes
+        ADD COLUMN only_as_dependent BOOLEAN NOT NULL DEFAULT FALSE,
+        ADD COLUMN outputs_changed BOOLEAN;
+    `,
+  },
 ];
 
 export const latestPgSchemaVersion: number = pgMigrations.length;

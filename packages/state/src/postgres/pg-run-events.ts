@@ -57,6 +57,11 @@ export async function selectRunEvents(pool: Pool, fleet: string, runId: string, 
   return result.rows.map((row) => ({ seq: Number(row.seq), event: row.event }));
 }
 
+export async function selectLastRunEventSeq(pool: Pool, fleet: string, runId: string): Promise<number> {
+  const result = await pool.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM run_events WHERE fleet = $1 AND run_id = $2', [fleet, runId]);
+  return Number(result.rows[0]?.seq ?? 0);
+}
+
 export function putClaimedStackRun(pool: Pool, fleet: string, claim: StackClaim, record: StackRunRecord): Promise<boolean> {
   return upsertClaimedStackRun(pool, fleet, record, claim);
 }

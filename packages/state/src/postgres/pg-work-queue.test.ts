@@ -152,6 +152,30 @@ describe('work queue', () => {
     await rescuer.recordWorker({ id: 'rescuer', pool: 'gpu' }, later(10_000));
     expect(await rescuer.listLiveWorkers(later(5_000))).toEqual([{ id: 'rescuer', pool: 'gpu', lastSeenAt: later(10_000).toISOString() }]);
     expect(await rescuer.listLiveWorkers(later(20_000))).toEqual([]);
+    expect(await rescuer.readLastRunEventSeq(queued.runId)).toBe(events.at(-1)!.seq);
+    expect(await rescuer.readLastRunEventSeq('no-such-run')).toBe(0);
     await Promise.all([stalled, rescuer].map((store) => store.close()));
+  });
+
+  it('tells a dependent-only stack whether its upstreams\' applies changed their outputs; queueing a run again replaces its leftovers', async () => {
+    const [store] = stores(1) as [PostgresStore];
+    const queued = run([node('a', [], { priority: 2 }), node('b', [], { priority: 1 }), node('c', ['a', 'b'], { onlyAsDependent: true }), node('d', ['a'])]);
+    await store.enqueueRun(queued);
+    const worker = { id: 'w', pool: 'default' };
+    const a = (await store.claimStack(worker, 30_000, t0))!;
+    expect(a).toMatchObject({ stack: 'a', onlyAsDependent: false, upstreams: [] });
+    await store.completeStack(a, { status: 'succeeded', outputsChanged: false });
+    const b = (await store.claimStack(worker, 30_000, t0))!;
+    await store.completeStack(b, { status: 'unchanged', outputsChanged: true });
+    const c = (await store.claimStack(worker, 30_000, t0))!;
+    expect(c).toMatchObject({ stack: 'c', onlyAsDependent: true, upstreams: [{ stack: 'a', outputsChanged: false }, { stack: 'b', outputsChanged: true }] });
+    // Not a dependent-only stack: no upstream reads.
+    expect(await store.claimStack(worker, 30_000, t0)).toMatchObject({ stack: 'd', upstreams: [] });
+    await store.cancelRun(queued.runId);
+    await store.enqueueRun({ ...queued, stacks: [node('c', [], { onlyAsDependent: true })] });
+    expect((await store.listNodes(queued.runId)).map((n) => [n.stack, n.state])).toEqual([['c', 'ready']]);
+    expect(await store.getQueuedRun(queued.runId)).toMatchObject({ cancelled: false });
+    expect(await store.claimStack(worker, 30_000, t0)).toMatchObject({ stack: 'c', attempt: 1, upstreams: [] });
+    await store.close();
   });
 });

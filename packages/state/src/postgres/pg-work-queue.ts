@@ -32,26 +32,42 @@ interface NodeRow {
   fence: string;
   attempt: number;
   lease_ms: string | null;
+  only_as_dependent: boolean;
 }
 
 async function lockFleetClaims(client: PoolClient, fleet: string): Promise<void> {
   await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [JSON.stringify(['claim', fleet])]);
 }
 
+/** One statement per table (unnest), so queueing thousands of stacks is a few round trips, not one per row. */
 export async function enqueueRun(pool: Pool, fleet: string, run: QueuedRun): Promise<void> {
+  const edges = run.stacks.flatMap((stack) => stack.needs.map((upstream) => [upstream, stack.stack] as const));
   await withTransaction(pool, async (client) => {
+    // A resumed run is queued again: what was left of its queue goes (nodes and edges cascade).
+    await client.query('DELETE FROM queue_runs WHERE fleet = $1 AND run_id = $2', [fleet, run.runId]);
     await client.query('INSERT INTO queue_runs (fleet, run_id, payload, limits) VALUES ($1, $2, $3, $4)', [
       fleet, run.runId, JSON.stringify(run.payload ?? null), JSON.stringify(run.limits),
     ]);
-    for (const stack of run.stacks) {
-      await client.query(
-        `INSERT INTO queue_nodes (fleet, run_id, stack, pool, labels, priority, pending, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [fleet, run.runId, stack.stack, stack.pool, JSON.stringify(stack.labels), stack.priority, stack.needs.length, stack.needs.length === 0 ? 'ready' : 'waiting'],
-      );
-      for (const upstream of stack.needs) {
-        await client.query('INSERT INTO queue_edges (fleet, run_id, upstream, dependent) VALUES ($1, $2, $3, $4)', [fleet, run.runId, upstream, stack.stack]);
-      }
-    }
+    await client.query(
+      `INSERT INTO queue_nodes (fleet, run_id, stack, pool, labels, priority, pending, state, only_as_dependent)
+       SELECT $1, $2, n.stack, n.pool, n.labels::jsonb, n.priority, n.pending, CASE WHEN n.pending = 0 THEN 'ready' ELSE 'waiting' END, n.dependent
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::float8[], $7::int[], $8::bool[]) AS n(stack, pool, labels, priority, pending, dependent)`,
+      [
+        fleet,
+        run.runId,
+        run.stacks.map((stack) => stack.stack),
+        run.stacks.map((stack) => stack.pool),
+        run.stacks.map((stack) => JSON.stringify(stack.labels)),
+        run.stacks.map((stack) => stack.priority),
+        run.stacks.map((stack) => stack.needs.length),
+        run.stacks.map((stack) => stack.onlyAsDependent ?? false),
+      ],
+    );
+    if (edges.length === 0) return;
+    await client.query(
+      'INSERT INTO queue_edges (fleet, run_id, upstream, dependent) SELECT $1, $2, e.upstream, e.dependent FROM unnest($3::text[], $4::text[]) AS e(upstream, dependent)',
+      [fleet, run.runId, edges.map(([upstream]) => upstream), edges.map(([, dependent]) => dependent)],
+    );
   });
 }
 
@@ -79,6 +95,15 @@ export async function claimStack(pool: Pool, fleet: string, worker: WorkerIdenti
     const inUse = new Map(running.map((row) => [row.label, Number(row.count)]));
     const chosen = candidates.find((node) => node.labels.every((label) => node.limits[label] === undefined || (inUse.get(label) ?? 0) < (node.limits[label] ?? 0)));
     if (!chosen) return undefined;
+    // Trigger semantics need the upstreams' outcome only for a stack that is in the run only as a dependent.
+    const upstreams = chosen.only_as_dependent
+      ? (await client.query<{ upstream: string; outputs_changed: boolean | null }>(
+          `SELECT e.upstream, n.outputs_changed FROM queue_edges e
+             JOIN queue_nodes n ON n.fleet = e.fleet AND n.run_id = e.run_id AND n.stack = e.upstream
+           WHERE e.fleet = $1 AND e.run_id = $2 AND e.dependent = $3 ORDER BY e.upstream`,
+          [fleet, chosen.run_id, chosen.stack],
+        )).rows.map((row) => (row.outputs_changed === null ? { stack: row.upstream } : { stack: row.upstream, outputsChanged: row.outputs_changed }))
+      : [];
     const lease = nowMs + leaseMs;
     const updated = (await client.query<{ fence: string; attempt: number }>(
       `UPDATE queue_nodes SET state = 'claimed', worker_id = $4, fence = fence + 1, attempt = attempt + 1, lease_ms = $5
@@ -93,6 +118,8 @@ export async function claimStack(pool: Pool, fleet: string, worker: WorkerIdenti
       attempt: updated?.attempt ?? 1,
       leaseExpiresAt: new Date(lease).toISOString(),
       payload: chosen.payload,
+      onlyAsDependent: chosen.only_as_dependent,
+      upstreams,
     };
   });
 }
@@ -118,9 +145,9 @@ export async function completeStack(
   const rows = result.outputs === undefined ? undefined : sealRows(readKey, claim.stack, result.outputs);
   return withTransaction(pool, async (client) => {
     const done = await client.query(
-      `UPDATE queue_nodes SET state = 'done', status = $6, reason = $7, lease_ms = NULL
+      `UPDATE queue_nodes SET state = 'done', status = $6, reason = $7, lease_ms = NULL, outputs_changed = $8
        WHERE fleet = $1 AND run_id = $2 AND stack = $3 AND fence = $4 AND worker_id = $5 AND state = 'claimed'`,
-      [fleet, claim.runId, claim.stack, claim.fence, claim.workerId, result.status, result.reason ?? null],
+      [fleet, claim.runId, claim.stack, claim.fence, claim.workerId, result.status, result.reason ?? null, result.outputsChanged ?? null],
     );
     if (done.rowCount !== 1) return false;
     if (rows !== undefined) await writeOutputRows(client, fleet, claim.stack, rows, claim.runId, updatedAt);

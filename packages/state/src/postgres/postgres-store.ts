@@ -341,6 +341,10 @@ export class PostgresStore implements Store, WorkQueue {
     return this.use((pool) => events.selectRunEvents(pool, this.fleet, runId, afterSeq, limit));
   }
 
+  readLastRunEventSeq(runId: string): Promise<number> {
+    return this.use((pool) => events.selectLastRunEventSeq(pool, this.fleet, runId));
+  }
+
   putClaimedStackRun(claim: StackClaim, record: StackRunRecord): Promise<boolean> {
     return this.use((pool) => events.putClaimedStackRun(pool, this.fleet, claim, record));
   }
