@@ -4,101 +4,13 @@
  * the built CLI as real processes. Each stack's command appends to a ledger
  * file, so "exactly once" is counted in lines.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type PostgresServer } from '@stackfleet/test-utils';
-import { git, pushSeedToOrigin, makeTempDir, parseJsonLines, runStackfleet, startStackfleet, type CliResult } from '../support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { makeTempDir, parseJsonLines, runStackfleet } from '../support/cli.js';
+import { command, queuedRunId, useRemoteHarness, waitFor } from '../support/remote-fleet.js';
 
-let server: PostgresServer;
-const cleanups: (() => void)[] = [];
-let databases = 0;
-
-beforeAll(async () => {
-  server = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  for (const cleanup of cleanups) cleanup();
-  await server?.stop();
-});
-
-
-interface Sandbox {
-  dir: string;
-  /** The clone that queues runs. */
-  ci: string;
-  /** Another clone per worker machine. */
-  clone(name: string): string;
-  ledger: string;
-  env: Record<string, string>;
-  readLedger(): string[];
-}
-
-/** A fleet repository with `stacks` (YAML under `stacks:`), pushed to a bare origin, and a fresh database. */
-async function sandbox(stacks: string, dirs: string[]): Promise<Sandbox> {
-  const { dir, cleanup } = makeTempDir('stackfleet-remote-e2e-');
-  cleanups.push(cleanup);
-  const origin = join(dir, 'origin.git');
-  const seed = join(dir, 'seed');
-  for (const name of dirs) {
-    mkdirSync(join(seed, name), { recursive: true });
-    writeFileSync(join(seed, name, '.keep'), '');
-  }
-  writeFileSync(join(seed, 'stacks.yaml'), `version: 1\nsettings:\n  fleet: remote-e2e\n  state: { url: "\${{ env.FLEET_DB }}" }\nstacks:\n${stacks}`);
-  writeFileSync(join(seed, '.gitignore'), '.stackfleet/\n');
-  pushSeedToOrigin(seed, origin);
-  const clone = (name: string): string => {
-    const target = join(dir, name);
-    git(dir, 'clone', '-q', origin, target);
-    return target;
-  };
-  const ledger = join(dir, 'ledger');
-  const url = await server.createDatabase(`remote_${++databases}`);
-  return {
-    dir,
-    ci: clone('ci'),
-    clone,
-    ledger,
-    env: { FLEET_DB: url, LEDGER: ledger, STACKFLEET_WORKER_POLL_MS: '100', STACKFLEET_FOLLOW_POLL_MS: '100' },
-    readLedger: () => (existsSync(ledger) ? readFileSync(ledger, 'utf8').trim().split('\n').filter(Boolean) : []),
-  };
-}
-
-const started: ReturnType<typeof startStackfleet>[] = [];
-/** A CLI process for this test; whatever is still running when the test ends is killed. */
-function start(args: string[], options: { cwd: string; env: Record<string, string> }): ReturnType<typeof startStackfleet> {
-  const process = startStackfleet(args, options);
-  started.push(process);
-  return process;
-}
-afterEach(() => {
-  for (const process of started.splice(0)) if (process.child.exitCode === null && process.child.signalCode === null) process.child.kill('SIGKILL');
-});
-
-async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** The CLI as a process that must end within `timeoutMs` (killed otherwise, so a hang fails the test instead of the suite). */
-async function run(args: string[], options: { cwd: string; env: Record<string, string> }, timeoutMs = 60_000): Promise<CliResult> {
-  const child = start(args, options);
-  const timer = setTimeout(() => child.child.kill('SIGKILL'), timeoutMs);
-  try {
-    return await child.done;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function queuedRunId(stderr: string): string | undefined {
-  return /queued run (\S+)/.exec(stderr)?.[1];
-}
-
-const command = (apply: string): string => `    runner: command\n    commands: { apply: ${JSON.stringify(apply)} }\n`;
+const { sandbox, start, run, cleanups } = useRemoteHarness('remote-e2e');
 
 describe('stackfleet worker and --remote', () => {
   it('two workers drain a run exactly once, pass outputs through the database, and the follower prints their lines and exit codes', async () => {

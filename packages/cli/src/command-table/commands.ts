@@ -145,9 +145,10 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--history', description: 'show recorded drift history instead of checking' },
       ...GITHUB_RUN_OPTIONS,
       runType,
+      { flags: '--remote', description: 'check on `stackfleet worker` processes (PostgreSQL store) and follow the sweep here; not with --remediate' },
     ],
     globals: RUN_GLOBALS,
-    examples: ['stackfleet drift --report drift.md --junit drift.xml', 'stackfleet drift --due --remediate', 'stackfleet drift --github'],
+    examples: ['stackfleet drift --report drift.md --junit drift.xml', 'stackfleet drift --due --remediate', 'stackfleet drift --github', 'stackfleet drift --remote --json'],
     load: async () => (await import('../commands/drift.js')).runDriftCommand,
   },
   {
@@ -204,9 +205,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       { flags: '--force', description: 'release locks of stacks that were in flight instead of waiting for them to expire' },
       runType,
+      {
+        flags: '--remote',
+        description: 'continue it on `stackfleet worker` processes (implied for a run queued with --remote): follow it again while workers are on it, else queue its unfinished stacks again',
+      },
     ],
     globals: RUN_GLOBALS,
-    examples: ['stackfleet resume', 'stackfleet resume <run-id> --force'],
+    examples: ['stackfleet resume', 'stackfleet resume <run-id> --force', 'stackfleet resume <run-id> --remote'],
     load: async () => (await import('../commands/resume.js')).runResumeCommand,
   },
   {

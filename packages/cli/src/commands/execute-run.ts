@@ -91,12 +91,7 @@ export interface ExecuteOptions {
 /** plan/apply/destroy/run/resume: the runtime, the reporters, and the runner's `executeRunPlan`. */
 export function executeRun(context: CommandContext, options: ExecuteOptions): Promise<ExecutedRun> {
   if (options.flags.remote) {
-    if (options.savePlans || options.fromPlan) {
-      // Workers do not carry saved plans yet: refuse rather than apply something unreviewed.
-      throw new StackfleetError('E_USAGE', '--remote with saved plans (plan --save, apply --from-plan, or an interactive apply) is not supported yet', {
-        hint: 'use `stackfleet plan --remote` to review, then `stackfleet apply --remote --auto-approve`',
-      });
-    }
+    refuseUnsupportedRemote(options);
     return (async () => {
       if (options.fleet.loaded.manifest.policies.length > 0 && options.plan.command !== 'run') await refuseRemoteRunPolicies(context, options.fleet);
       return startRun(context, options, async (run) => {
@@ -105,7 +100,11 @@ export function executeRun(context: CommandContext, options: ExecuteOptions): Pr
         const denied = await checkRemoteAccess(run.policyGate, options.plan);
         if (denied) return executeRunPlan(options.plan, { ...run, policyGate: denied });
         // Workers ask the plan policies between each stack's plan and its apply (worker/run-worker.ts).
-        return followRemoteRun(options.plan, { ...run, ...(options.runCommand ? { runCommand: options.runCommand } : {}) }, context.note);
+        return followRemoteRun(
+          options.plan,
+          { ...run, ...(options.runCommand ? { runCommand: options.runCommand } : {}), ...(options.resume ? { resume: options.resume } : {}) },
+          context.note,
+        );
       });
     })();
   }
@@ -118,6 +117,16 @@ export function executeRun(context: CommandContext, options: ExecuteOptions): Pr
       ...(options.fromPlan ? { fromPlan: options.fromPlan } : {}),
     }),
   );
+}
+
+/** What workers cannot do yet, refused before anything is queued (`--remote` on any run command, drift included). */
+export function refuseUnsupportedRemote(options: Pick<ExecuteOptions, 'savePlans' | 'fromPlan'>): void {
+  if (options.savePlans || options.fromPlan) {
+    // Workers do not carry saved plans yet: refuse rather than apply something unreviewed.
+    throw new StackfleetError('E_USAGE', '--remote with saved plans (plan --save, apply --from-plan, or an interactive apply) is not supported yet', {
+      hint: 'use `stackfleet plan --remote` to review, then `stackfleet apply --remote --auto-approve`',
+    });
+  }
 }
 
 /**

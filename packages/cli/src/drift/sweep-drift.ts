@@ -1,5 +1,5 @@
 import { prepareDriftSweep, runDriftSweep, type ApproveRemediation, type DriftSweepResult } from '@stackfleet/runner';
-import type { RunPlan } from '@stackfleet/core';
+import { StackfleetError, type RunPlan } from '@stackfleet/core';
 import type { CommandContext } from '../command-context.js';
 import { startRun, type ExecuteOptions, type RunFlags } from '../commands/execute-run.js';
 import type { Fleet } from '../manifest/read-manifest.js';
@@ -33,6 +33,19 @@ export interface SweepDriftOptions {
  */
 export async function sweepDrift(context: CommandContext, options: SweepDriftOptions): Promise<DriftSweepResult> {
   const { fleet, flags } = options;
+  if (flags.remote) {
+    if (flags.remediate) {
+      throw new StackfleetError('E_USAGE', 'drift --remote only checks: --remediate is not supported with --remote yet', {
+        hint: 'run `stackfleet drift --remote` to check on workers, then `stackfleet drift --remediate` here (or `apply --remote`) to fix',
+      });
+    }
+    if (fleet.loaded.manifest.policies.length > 0) {
+      // Access policies are decided before queueing only for plan/apply/destroy (execute-run.ts); policies fail closed.
+      throw new StackfleetError('E_USAGE', 'drift --remote is not supported yet for a fleet with `policies:`', {
+        hint: 'run `stackfleet drift` here without --remote, so its policies are checked',
+      });
+    }
+  }
   const store = openStore(fleet, context.io.env);
   const checks = await prepareDriftSweep(options.plan, { manifest: fleet.loaded.manifest, store, due: Boolean(flags.due) }).finally(() => store.close());
   if (checks.dueDecisions) {
@@ -47,6 +60,8 @@ export async function sweepDrift(context: CommandContext, options: SweepDriftOpt
       ...run,
       remediate: Boolean(flags.remediate),
       ...(options.approveRemediation ? { approveRemediation: options.approveRemediation } : {}),
+      // The sweep's plan queued for workers and followed; the drift report and records are made here from their events.
+      ...(flags.remote ? { execute: async (plan, base) => (await import('../remote/follow-remote-run.js')).followRemoteRun(plan, base, context.note) } : {}),
     }),
   );
 }

@@ -1,5 +1,15 @@
-import { StackfleetError, type RunPlan } from '@stackfleet/core';
-import { followRun, queueRemoteRun, requireQueueStore, type ExecuteRunOptions, type ExecutedRun } from '@stackfleet/runner';
+import { StackfleetError, type ResumeState, type RunPlan } from '@stackfleet/core';
+import {
+  followRun,
+  isRemoteRunLive,
+  parseRemotePayload,
+  queueRemoteRun,
+  requireQueueStore,
+  type ExecuteRunOptions,
+  type ExecutedRun,
+  type QueueStore,
+  type RemoteRunPayload,
+} from '@stackfleet/runner';
 
 /** Test and tuning knobs: how often the follower polls, and says a pool has no live worker. */
 function readFollowTuning(env: Record<string, string | undefined>): { pollMs?: number; noticeMs?: number } {
@@ -13,35 +23,54 @@ function readFollowTuning(env: Record<string, string | undefined>): { pollMs?: n
  * (at the commit this checkout is on) and follow the events and log lines the
  * workers write, through the same listeners a local run gets, so the live
  * view, CI lines, NDJSON and exit codes are the same. Ctrl-C cancels the run.
+ * `resume` of a remote run (`options.resume`): a run workers are still on is
+ * followed again (its follower died); an ended one (interrupted, failed)
+ * gets its unfinished stacks queued again, at the commit it first recorded.
  */
-export async function followRemoteRun(plan: RunPlan, options: ExecuteRunOptions, note: (message: string) => void): Promise<ExecutedRun> {
+export async function followRemoteRun(plan: RunPlan, options: ExecuteRunOptions & { resume?: ResumeState }, note: (message: string) => void): Promise<ExecutedRun> {
   const store = requireQueueStore(options.store, '--remote');
+  const resumed = options.resume?.runId;
+  if (resumed !== undefined && (await isRemoteRunLive(store, resumed))) {
+    note(`run ${resumed} is still running on workers; following it again (Ctrl-C cancels it)`);
+    return follow(store, resumed, 0, options, note);
+  }
+  const queuedBefore = resumed === undefined ? undefined : await store.getQueuedRun(resumed);
   const sha = options.repoShas?.[''] ?? '';
-  if (sha === '') {
+  if (sha === '' && queuedBefore === undefined) {
     throw new StackfleetError('E_REMOTE_COMMIT_UNAVAILABLE', 'a remote run needs the manifest in a git repository: workers run the commit it records', {
       hint: 'commit stacks.yaml and the stacks to git (and push, so workers can fetch the commit)',
     });
   }
   // startRun already made it relative to the repository root (a shared store's records hold no machine paths).
   const manifestPath = options.manifestPath;
-  const runId = await queueRemoteRun(plan, {
+  const payload: RemoteRunPayload = queuedBefore
+    ? parseRemotePayload(queuedBefore.payload, resumed ?? '')
+    : {
+        command: plan.command,
+        manifestPath,
+        repoShas: options.repoShas ?? {},
+        ...(options.runCommand ? { runCommand: options.runCommand } : {}),
+        ...(options.allDependents ? { allDependents: true } : {}),
+        ...(options.planDestroy ? { planDestroy: true } : {}),
+        ...describeRemotePolicyRun(options.selection ?? {}),
+      };
+  const { runId, afterSeq } = await queueRemoteRun(plan, {
     store,
     manifest: options.manifest,
     selection: options.selection ?? {},
-    payload: {
-      command: plan.command,
-      manifestPath,
-      repoShas: options.repoShas ?? {},
-      ...(options.runCommand ? { runCommand: options.runCommand } : {}),
-      ...(options.allDependents ? { allDependents: true } : {}),
-      ...(options.planDestroy ? { planDestroy: true } : {}),
-      ...describeRemotePolicyRun(options.selection ?? {}),
-    },
+    payload,
+    ...(options.resume ? { resume: options.resume } : {}),
   });
-  note(`queued run ${runId} (commit ${sha.slice(0, 12)}); following it: stackfleet logs ${runId} --follow`);
+  const commit = (payload.repoShas[''] ?? '').slice(0, 12);
+  note(`${resumed === undefined ? 'queued' : 'queued again'} run ${runId} (commit ${commit}); following it: stackfleet logs ${runId} --follow`);
+  return follow(store, runId, afterSeq, options, note);
+}
+
+async function follow(store: QueueStore, runId: string, afterSeq: number, options: ExecuteRunOptions, note: (message: string) => void): Promise<ExecutedRun> {
   const followed = await followRun({
     store,
     runId,
+    afterSeq,
     listeners: options.listeners,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.forceSignal ? { forceSignal: options.forceSignal } : {}),

@@ -1,5 +1,5 @@
-import { buildDriftRecords, buildDriftSweep, createDriftCollector, type DriftChecks, type DriftSweep, type RemediationLog } from '@stackfleet/core';
-import { executeRunPlan, type ExecuteRunOptions } from '../run/execute-run-plan.js';
+import { buildDriftRecords, buildDriftSweep, createDriftCollector, type DriftChecks, type DriftSweep, type RemediationLog, type RunPlan } from '@stackfleet/core';
+import { executeRunPlan, type ExecutedRun, type ExecuteRunOptions } from '../run/execute-run-plan.js';
 import { approveEveryRemediation, buildRemediation, type ApproveRemediation } from './build-remediation.js';
 
 export interface DriftSweepOptions extends Omit<ExecuteRunOptions, 'remediation'> {
@@ -7,6 +7,12 @@ export interface DriftSweepOptions extends Omit<ExecuteRunOptions, 'remediation'
   remediate?: boolean;
   /** @default approveEveryRemediation */
   approveRemediation?: ApproveRemediation;
+  /**
+   * What runs the sweep's plan: this process's engine, or (`drift --remote`)
+   * a queue-and-follow of workers, whose events feed the same drift collector.
+   * @default executeRunPlan
+   */
+  execute?: (plan: RunPlan, options: ExecuteRunOptions) => Promise<ExecutedRun>;
 }
 
 export interface DriftSweepResult {
@@ -23,7 +29,7 @@ export interface DriftSweepResult {
  * nothing is recorded.
  */
 export async function runDriftSweep(checks: DriftChecks, options: DriftSweepOptions): Promise<DriftSweepResult> {
-  const { remediate, approveRemediation, ...run } = options;
+  const { remediate, approveRemediation, execute = executeRunPlan, ...run } = options;
   const now = options.now ?? (() => new Date());
   const log: RemediationLog = { decisions: new Map() };
   const collector = createDriftCollector(options.manifest, log);
@@ -31,7 +37,7 @@ export async function runDriftSweep(checks: DriftChecks, options: DriftSweepOpti
   let runId = '';
   let interrupted = false;
   if (checks.plan.stacks.length > 0) {
-    const result = await executeRunPlan(checks.plan, {
+    const result = await execute(checks.plan, {
       ...run,
       listeners: [...run.listeners, collector.onEvent],
       ...(remediate ? { remediation: buildRemediation(checks.settings, log, approveRemediation ?? approveEveryRemediation) } : {}),

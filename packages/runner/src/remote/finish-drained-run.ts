@@ -1,4 +1,4 @@
-import type { RunEvent, RunStatus } from '@stackfleet/core';
+import { isKeptOnResume, type RunEvent, type RunStatus } from '@stackfleet/core';
 import { summarizeRun } from '../engine/summarize-run.js';
 import type { StackOutcome } from '../engine/types.js';
 import type { QueueStore } from './remote-payload.js';
@@ -15,10 +15,17 @@ export async function finishDrainedRun(store: QueueStore, runId: string, now: Da
   const [run, queued, nodes, records] = await Promise.all([store.getRun(runId), store.getQueuedRun(runId), store.listNodes(runId), store.listStackRuns(runId)]);
   if (!run || run.finishedAt !== undefined) return false;
   const durations = new Map(records.map((record) => [record.stack, record.durationMs ?? 0]));
+  const states = new Map(records.map((record) => [record.stack, record.state]));
   const outcomes = new Map<string, StackOutcome>();
   const closing: RunEvent[] = [];
   for (const name of run.stacks) {
     const node = nodes.find((candidate) => candidate.stack === name);
+    // Finished before a `resume` queued the rest again: not in the queue, counted as it ended.
+    const kept = states.get(name);
+    if (!node && kept !== undefined && isKeptOnResume(kept)) {
+      outcomes.set(name, { status: kept, reason: 'finished before the run was resumed', durationMs: 0 });
+      continue;
+    }
     const status = node?.status ?? 'skipped';
     const reason = node?.reason ?? (node ? undefined : 'not queued');
     outcomes.set(name, { status, durationMs: durations.get(name) ?? 0, ...(reason === undefined ? {} : { reason }) });

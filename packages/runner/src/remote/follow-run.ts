@@ -77,7 +77,7 @@ export async function followRun(options: FollowRunOptions): Promise<FollowedRun>
             ...(event.exitCode === undefined ? {} : { exitCode: event.exitCode }),
           });
         }
-        if (event.type === 'run.finished') return { runId, status: event.status, summary: event.summary, stacks };
+        if (event.type === 'run.finished' && (await isFinalEnd(store, runId, seq))) return { runId, status: event.status, summary: event.summary, stacks };
       }
       if (batch.length > 0) continue;
       // Nothing new: maybe every stack is done and the last worker died before closing the run.
@@ -91,6 +91,15 @@ export async function followRun(options: FollowRunOptions): Promise<FollowedRun>
   } finally {
     await Promise.allSettled(reporters.flatMap((reporter) => (reporter.close ? [reporter.close()] : [])));
   }
+}
+
+/**
+ * A resumed run has a `run.finished` per attempt: only the newest event of a
+ * run that is finished ends following (a run reopened by `resume` goes on).
+ */
+async function isFinalEnd(store: QueueStore, runId: string, seq: number): Promise<boolean> {
+  if (seq < (await store.readLastRunEventSeq(runId))) return false;
+  return (await store.getRun(runId))?.finishedAt !== undefined;
 }
 
 /** "run X waits on pool gpu, where no worker is live": for every pool with ready stacks and no recent worker. */

@@ -1,5 +1,5 @@
 export { executeClaimedStack, type ClaimedStackResult, type ExecuteClaimedStackOptions } from './execute-claimed-stack.js';
 export { finishDrainedRun } from './finish-drained-run.js';
 export { followRun, type FollowedRun, type FollowRunOptions } from './follow-run.js';
-export { queueRemoteRun, type QueueRemoteRunOptions } from './queue-remote-run.js';
+export { isRemoteRunLive, queueRemoteRun, type QueuedRemoteRun, type QueueRemoteRunOptions } from './queue-remote-run.js';
 export { isQueueStore, parseRemotePayload, requireQueueStore, type QueueStore, type RemoteRunPayload } from './remote-payload.js';
