@@ -91,6 +91,9 @@ export interface QueueNode {
   attempt: number;
 }
 
+/** What a queue listener hears: stacks of the fleet became claimable, or a run got new events. */
+export type QueueChange = { kind: 'ready' } | { kind: 'events'; runId: string };
+
 export interface WorkQueue {
   /** Queues a run's stacks; queueing a run id again (resume) first removes what was left of its queue. */
   enqueueRun(run: QueuedRun): Promise<void>;
@@ -130,4 +133,11 @@ export interface WorkQueue {
   recordWorker(worker: WorkerIdentity, now: Date): Promise<void>;
   /** Workers seen since `since`. */
   listLiveWorkers(since: Date): Promise<LiveWorker[]>;
+  /**
+   * Calls `onChange` soon after any process made stacks of the fleet
+   * claimable or appended events to a run, so workers and followers can
+   * sleep between polls instead of polling fast. Best effort: callers still
+   * poll (an expired lease notifies nobody). Resolves to "stop listening".
+   */
+  watchQueue?(onChange: (change: QueueChange) => void): Promise<() => Promise<void>>;
 }

@@ -16,6 +16,8 @@ export interface PostgresServer {
   url: string;
   port: number;
   password: string;
+  /** The postmaster's pid (benchmarks read the server's CPU time from /proc). */
+  pid: number;
   /** A URL for another database on this server (created by `createDatabase`). */
   urlFor(database: string): string;
   /** Creates an empty database and returns its URL. */
@@ -126,6 +128,7 @@ export async function startPostgres(options: { startTimeoutMs?: number } = {}): 
     url,
     port,
     password,
+    pid: child.pid ?? 0,
     urlFor,
     async createDatabase(name: string): Promise<string> {
       const result = psql(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);

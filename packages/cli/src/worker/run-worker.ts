@@ -65,16 +65,29 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
   let lastBusy = Date.now();
   let lastSeen = 0;
   let wake: (() => void) | undefined;
+  // Something happened while we were not sleeping (a notification, a stack ended): look again before sleeping.
+  let woken = false;
+  const wakeUp = (): void => {
+    woken = true;
+    wake?.();
+  };
   note(`worker ${identity.id}: pool "${options.pool}", -j ${options.concurrency}, lease ${formatDuration(options.leaseMs)}`);
-  const onStop = (): void => wake?.();
-  options.signal.addEventListener('abort', onStop, { once: true });
+  options.signal.addEventListener('abort', wakeUp, { once: true });
   // The first contact must work: a wrong URL or password is an error now, not a retry loop.
   await store.recordWorker(identity, new Date());
   lastSeen = Date.now();
+  // Stacks made ready by another worker's completion (or a new run) wake us at once; polling stays for expired leases.
+  const unwatch = await store.watchQueue?.((change) => {
+    if (change.kind === 'ready') wakeUp();
+  }).catch((error: unknown) => {
+    note(`worker ${identity.id}: cannot listen for queue notifications (${describe(error)}); polling every ${formatDuration(pollMs)}`);
+    return undefined;
+  });
   let unreachableSince: number | undefined;
   try {
     for (;;) {
       if (options.signal.aborted || (options.once && claimedAny)) break;
+      woken = false;
       let claim: StackClaim | undefined;
       try {
         if (Date.now() - lastSeen >= WORKER_HEARTBEAT_MS) {
@@ -100,7 +113,7 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
           .finally(() => {
             running.delete(task);
             lastBusy = Date.now();
-            wake?.();
+            wakeUp();
           });
         running.add(task);
         continue;
@@ -109,18 +122,21 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
         note(`worker ${identity.id}: idle for ${formatDuration(options.idleExitMs)}, exiting`);
         break;
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      if (!woken) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
       wake = undefined;
     }
     await Promise.all(running);
   } finally {
-    options.signal.removeEventListener('abort', onStop);
+    options.signal.removeEventListener('abort', wakeUp);
+    await unwatch?.();
   }
   return summary;
 }

@@ -55,6 +55,16 @@ export async function followRun(options: FollowRunOptions): Promise<FollowedRun>
     if (options.forceSignal?.aborted) resolve();
     options.forceSignal?.addEventListener('abort', () => resolve(), { once: true });
   });
+  // New events of this run wake us at once (polling stays, for a listener that could not connect).
+  let notified = false;
+  let wake: (() => void) | undefined;
+  const unwatch = await store
+    .watchQueue?.((change) => {
+      if (change.kind !== 'events' || change.runId !== runId) return;
+      notified = true;
+      wake?.();
+    })
+    .catch(() => undefined);
   try {
     for (;;) {
       if (options.signal?.aborted && !cancelled) {
@@ -65,6 +75,7 @@ export async function followRun(options: FollowRunOptions): Promise<FollowedRun>
       if (options.forceSignal?.aborted) {
         return { runId, status: 'interrupted', summary: emptyRunSummary(stacks.size), stacks };
       }
+      notified = false;
       const batch = await store.readRunEvents(runId, afterSeq);
       for (const { seq, event } of batch) {
         afterSeq = seq;
@@ -86,9 +97,21 @@ export async function followRun(options: FollowRunOptions): Promise<FollowedRun>
         lastNotice = now().getTime();
         await noteMissingWorkers(options, now, staleMs);
       }
-      await Promise.race([new Promise((resolve) => setTimeout(resolve, pollMs)), forced]);
+      if (notified) continue;
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        }),
+        forced,
+      ]);
+      wake = undefined;
     }
   } finally {
+    await unwatch?.();
     await Promise.allSettled(reporters.flatMap((reporter) => (reporter.close ? [reporter.close()] : [])));
   }
 }

@@ -9,6 +9,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { LiveWorker, RunEvent, RunStatus, StackClaim, StackRunRecord, StoredRunEvent, WorkerIdentity } from '@stackfleet/core';
 import { upsertClaimedStackRun } from './pg-runs.js';
 import { withTransaction } from './pg-transaction.js';
+import { notifyEvents } from './pg-queue-notify.js';
 
 async function lockRunEvents(client: PoolClient, fleet: string, runId: string): Promise<void> {
   await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [JSON.stringify(['events', fleet, runId])]);
@@ -38,6 +39,7 @@ export async function insertRunEvents(client: PoolClient, fleet: string, runId: 
       events.map((event) => JSON.stringify(event)),
     ],
   );
+  await notifyEvents(client, fleet, runId);
 }
 
 export async function appendRunEvents(pool: Pool, fleet: string, runId: string, events: RunEvent[], claim?: StackClaim): Promise<boolean> {

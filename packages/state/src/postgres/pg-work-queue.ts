@@ -16,6 +16,7 @@ import type { KeyProvider } from '../sqlite-outputs.js';
 import { sealRows, writeOutputRows } from './pg-outputs.js';
 import { insertRunEvents } from './pg-run-events.js';
 import { withTransaction } from './pg-transaction.js';
+import { notifyReady } from './pg-queue-notify.js';
 
 /** Statuses after which dependents may start. */
 const releasing = new Set(['succeeded', 'unchanged', 'changed']);
@@ -63,11 +64,13 @@ export async function enqueueRun(pool: Pool, fleet: string, run: QueuedRun): Pro
         run.stacks.map((stack) => stack.onlyAsDependent ?? false),
       ],
     );
-    if (edges.length === 0) return;
-    await client.query(
-      'INSERT INTO queue_edges (fleet, run_id, upstream, dependent) SELECT $1, $2, e.upstream, e.dependent FROM unnest($3::text[], $4::text[]) AS e(upstream, dependent)',
-      [fleet, run.runId, edges.map(([upstream]) => upstream), edges.map(([, dependent]) => dependent)],
-    );
+    if (edges.length > 0) {
+      await client.query(
+        'INSERT INTO queue_edges (fleet, run_id, upstream, dependent) SELECT $1, $2, e.upstream, e.dependent FROM unnest($3::text[], $4::text[]) AS e(upstream, dependent)',
+        [fleet, run.runId, edges.map(([upstream]) => upstream), edges.map(([, dependent]) => dependent)],
+      );
+    }
+    await notifyReady(client, fleet);
   });
 }
 
@@ -86,8 +89,9 @@ export async function claimStack(pool: Pool, fleet: string, worker: WorkerIdenti
       [fleet, worker.pool, nowMs],
     )).rows;
     if (candidates.length === 0) return undefined;
-    // Running stacks per label across every worker of the fleet (live leases only).
-    const running = (await client.query<{ label: string; count: string }>(
+    // Running stacks per label across every worker of the fleet (live leases only); not asked when no candidate's labels are limited.
+    const limited = candidates.some((node) => node.labels.some((label) => node.limits[label] !== undefined));
+    const running = !limited ? [] : (await client.query<{ label: string; count: string }>(
       `SELECT label, count(*) AS count FROM queue_nodes, jsonb_array_elements_text(labels) AS label
        WHERE fleet = $1 AND state = 'claimed' AND lease_ms > $2 GROUP BY label`,
       [fleet, nowMs],
@@ -153,6 +157,8 @@ export async function completeStack(
     if (rows !== undefined) await writeOutputRows(client, fleet, claim.stack, rows, claim.runId, updatedAt);
     if (result.events) await insertRunEvents(client, fleet, claim.runId, result.events);
     if (releasing.has(result.status)) {
+      // Idle workers wake up for the dependents this made ready (and the one that finished looks again anyway).
+      await notifyReady(client, fleet);
       await client.query(
         `UPDATE queue_nodes n SET pending = pending - 1,
            state = CASE WHEN pending - 1 = 0 AND state = 'waiting' THEN 'ready' ELSE state END
@@ -203,11 +209,9 @@ export async function listNodes(pool: Pool, fleet: string, runId: string): Promi
 }
 
 export async function isRunDrained(pool: Pool, fleet: string, runId: string): Promise<boolean> {
-  const row = (await pool.query<{ open: string }>(
-    `SELECT count(*) AS open FROM queue_nodes WHERE fleet = $1 AND run_id = $2 AND state IN ('waiting', 'ready', 'claimed')`,
-    [fleet, runId],
-  )).rows[0];
-  return Number(row?.open ?? 0) === 0;
+  // Asked after every stack: EXISTS stops at the first open node instead of counting the run's nodes (quadratic over a run).
+  const result = await pool.query(`SELECT 1 FROM queue_nodes WHERE fleet = $1 AND run_id = $2 AND state IN ('waiting', 'ready', 'claimed') LIMIT 1`, [fleet, runId]);
+  return result.rowCount === 0;
 }
 
 export async function getQueuedRun(pool: Pool, fleet: string, runId: string): Promise<{ payload: unknown; cancelled: boolean } | undefined> {

@@ -8,13 +8,14 @@
  * that cannot be reached fails at the first call with `E_STATE_CONNECT`.
  */
 import { createRequire } from 'node:module';
-import type { Pool, PoolConfig } from 'pg';
+import type { Client, ClientConfig, Pool, PoolConfig } from 'pg';
 import type {
   ApprovalRecord,
   PolicyDecisionRecord,
   LiveWorker,
   RunEvent,
   StoredRunEvent,
+  QueueChange,
   QueuedRun,
   QueueNode,
   StackClaim,
@@ -57,6 +58,7 @@ import {
 import { parseStateUrl, redactStateUrl, stateUrlSecrets } from './state-url.js';
 import * as queue from './pg-work-queue.js';
 import * as events from './pg-run-events.js';
+import { listenQueue } from './pg-queue-notify.js';
 
 /**
  * pg is loaded when a PostgreSQL store opens, not with this module: every
@@ -65,8 +67,12 @@ import * as events from './pg-run-events.js';
  * ~0.2 s of start-up and makes the process larger, hence every stack
  * process's fork slower, in runs that use SQLite.
  */
-function loadPg(): { Pool: new (config: PoolConfig) => Pool } {
-  return createRequire(import.meta.url)('pg') as { Pool: new (config: PoolConfig) => Pool };
+interface PgModule {
+  Pool: new (config: PoolConfig) => Pool;
+  Client: new (config: ClientConfig) => Client;
+}
+function loadPg(): PgModule {
+  return createRequire(import.meta.url)('pg') as PgModule;
 }
 
 export interface PostgresStoreOptions {
@@ -108,6 +114,7 @@ export class PostgresStore implements Store, WorkQueue {
   private readonly key: Buffer | undefined;
   private readonly ready: Promise<void>;
   private readonly urlSecrets: string[];
+  private readonly url: string;
   private closed = false;
 
   constructor(options: PostgresStoreOptions) {
@@ -115,6 +122,7 @@ export class PostgresStore implements Store, WorkQueue {
     parseStateUrl(options.url, source);
     this.where = redactStateUrl(options.url);
     this.urlSecrets = stateUrlSecrets(options.url);
+    this.url = options.url;
     this.hostname = options.hostname ?? readThisHost();
     this.now = options.now ?? (() => new Date());
     const envKey = (options.env ?? process.env).STACKFLEET_STATE_KEY;
@@ -359,6 +367,16 @@ export class PostgresStore implements Store, WorkQueue {
 
   listLiveWorkers(since: Date): Promise<LiveWorker[]> {
     return this.use((pool) => events.selectLiveWorkers(pool, this.fleet, since));
+  }
+
+  async watchQueue(onChange: (change: QueueChange) => void): Promise<() => Promise<void>> {
+    await this.ready;
+    const Client = loadPg().Client;
+    return listenQueue((config) => new Client(config), { connectionString: this.url, application_name: 'stackfleet-listen', connectionTimeoutMillis: 10_000 }, this.fleet, onChange).catch(
+      (error: unknown) => {
+        throw this.connectionError(error);
+      },
+    );
   }
 
   /** The fleet identity rows are kept under. */
