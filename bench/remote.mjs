@@ -8,18 +8,23 @@
 //  2. 200 `sleep` stacks in a random DAG over 4 workers with -j 2: makespan
 //     against the lower bound max(critical path, total work / 8 slots)
 //     (target <= 1.10).
-// Usage: node bench/remote.mjs [--stacks N] [--sleepers N] [--sleep SECONDS]
-// Build first: npx tsc -b
+// Besides wall time it prints CPU time (user+sys) of every stackfleet process
+// and of the PostgreSQL server, per phase: on a shared machine the wall time
+// is mostly waiting for a core.
+// Usage: node bench/remote.mjs [--stacks N] [--sleepers N] [--sleep SECONDS] [--cli PATH]
+// Build first: npm run build (or npx tsc -b)
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startPostgres } from '../packages/test-utils/dist/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const cli = join(here, '..', 'packages', 'cli', 'bin', 'stackfleet.js');
 const args = process.argv.slice(2);
+// --cli PATH: another build's bin (e.g. a copy of an older build), to compare in the same conditions.
+const cli = args.includes('--cli') ? args[args.indexOf('--cli') + 1] : join(here, '..', 'packages', 'cli', 'bin', 'stackfleet.js');
 const option = (name, fallback) => {
   const index = args.indexOf(`--${name}`);
   return index === -1 ? fallback : Number(args[index + 1]);
@@ -71,28 +76,53 @@ function writeFleet(label, dag, apply) {
   return { seed, clones };
 }
 
-function runCli(argv, cwd, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...argv], { cwd, env: { ...process.env, CI: 'true', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`stackfleet ${argv.join(' ')} exited ${code}: ${stderr.slice(-2000)}`))));
-  });
+/**
+ * CPU time of the processes we start: each CLI process runs under
+ * `/usr/bin/time`, which prints its user+sys seconds last on stderr; the
+ * PostgreSQL server's share is the postmaster's own plus its ended backends'
+ * (every connection of a phase is closed when its processes exit).
+ */
+const cpu = { cli: 0 };
+function spawnCli(argv, cwd, env) {
+  const child = spawn('/usr/bin/time', ['-f', 'CPU %U %S', process.execPath, cli, ...argv], { cwd, env: { ...process.env, CI: 'true', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const done = new Promise((resolve) =>
+    child.on('close', (code) => {
+      const match = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(stderr);
+      if (match) cpu.cli += (Number(match[1]) + Number(match[2])) * 1000;
+      resolve({ code, stderr });
+    }),
+  );
+  return { child, done, stderr: () => stderr };
 }
 
-async function timed(fn) {
+async function runCli(argv, cwd, env) {
+  const { code, stderr } = await spawnCli(argv, cwd, env).done;
+  if (code !== 0) throw new Error(`stackfleet ${argv.join(' ')} exited ${code}: ${stderr.slice(-2000)}`);
+}
+
+function readServerCpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  // utime, stime, cutime, cstime (fields 14-17, here 11-14 after the command name), in clock ticks.
+  return [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index]), 0) * (1000 / 100);
+}
+
+/** Wall and CPU (ours and the database server's) of one phase. */
+async function measured(server, fn) {
+  const before = { cli: cpu.cli, server: readServerCpuMs(server.pid) };
   const start = performance.now();
   await fn();
-  return performance.now() - start;
+  const wall = performance.now() - start;
+  return { wall, cliCpu: cpu.cli - before.cli, serverCpu: readServerCpuMs(server.pid) - before.server };
 }
 
-/** Starts the workers, waits until each has said hello, runs `fn`, then stops them (Ctrl-C). */
+/** Starts the workers, waits until each has said hello, runs `fn`, then stops them (Ctrl-C) and waits for them (their CPU counts). */
 async function withWorkers(clones, env, fn) {
   const workers = clones.map((cwd) => {
-    const child = spawn(process.execPath, [cli, 'worker', '-j', String(PER_WORKER)], { cwd, env: { ...process.env, CI: 'true', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    const ready = new Promise((resolve) => child.stderr.on('data', (chunk) => String(chunk).includes('pool "default"') && resolve()));
-    const done = new Promise((resolve) => child.on('close', resolve));
-    return { child, ready, done };
+    const worker = spawnCli(['worker', '-j', String(PER_WORKER)], cwd, env);
+    const ready = new Promise((resolve) => worker.child.stderr.on('data', () => worker.stderr().includes('pool "default"') && resolve()));
+    return { ...worker, ready };
   });
   await Promise.all(workers.map((worker) => worker.ready));
   try {
@@ -110,25 +140,53 @@ function lowerBound(dag, seconds, slots) {
   return { critical, bound: Math.max(critical, (dag.length * seconds) / slots) };
 }
 
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const server = await startPostgres();
 try {
-  const env = { STACKFLEET_STATE_URL: server.url, STACKFLEET_WORKER_POLL_MS: '50', STACKFLEET_FOLLOW_POLL_MS: '100' };
-  console.log(`machine: ${(await import('node:os')).cpus().length} CPUs, load average ${(await import('node:os')).loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  // Poll intervals are the defaults unless set (an older build without queue notifications needs short ones to be fair).
+  const env = { STACKFLEET_STATE_URL: server.url };
+  for (const name of ['STACKFLEET_WORKER_POLL_MS', 'STACKFLEET_FOLLOW_POLL_MS']) if (process.env[name]) env[name] = process.env[name];
+  console.log(`cli: ${cli}; ${Object.keys(env).filter((name) => name !== 'STACKFLEET_STATE_URL').map((name) => `${name}=${env[name]}`).join(' ') || 'default poll intervals'}`);
+  console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
 
   const dag = buildDag(STACKS, 42);
   const fleet = writeFleet(`true-${STACKS}`, dag, 'true');
-  const local = await timed(() => runCli(['apply', '--auto-approve', '-j', String(WORKERS * PER_WORKER)], fleet.seed, env));
-  const remote = await withWorkers(fleet.clones, env, () => timed(() => runCli(['apply', '--auto-approve', '--remote'], fleet.seed, env)));
-  console.log(`${STACKS} \`true\` stacks: local -j ${WORKERS * PER_WORKER} ${(local / 1000).toFixed(1)} s, ${WORKERS} workers x -j ${PER_WORKER} ${(remote / 1000).toFixed(1)} s`);
-  console.log(`  distributed overhead per stack: ${((remote - local) / STACKS).toFixed(1)} ms (target < 10 ms); per stack overall: local ${(local / STACKS).toFixed(1)} ms, remote ${(remote / STACKS).toFixed(1)} ms`);
+  const local = await measured(server, () => runCli(['apply', '--auto-approve', '-j', String(WORKERS * PER_WORKER)], fleet.seed, env));
+  // Wall: the follower's, workers already up (they are long-lived); CPU: the workers' whole lives too.
+  let remoteWall = 0;
+  const remote = await measured(server, () =>
+    withWorkers(fleet.clones, env, async () => {
+      const start = performance.now();
+      await runCli(['apply', '--auto-approve', '--remote'], fleet.seed, env);
+      remoteWall = performance.now() - start;
+    }),
+  );
+  remote.wall = remoteWall;
+  const perStack = (ms) => (ms / STACKS).toFixed(1);
+  console.log(`${STACKS} \`true\` stacks: local -j ${WORKERS * PER_WORKER} ${seconds(local.wall)}, ${WORKERS} workers x -j ${PER_WORKER} ${seconds(remote.wall)}`);
+  console.log(`  wall per stack: local ${perStack(local.wall)} ms, remote ${perStack(remote.wall)} ms: distributed overhead ${perStack(remote.wall - local.wall)} ms (target < 10 ms)`);
+  console.log(
+    `  CPU per stack (stackfleet processes + PostgreSQL): local ${perStack(local.cliCpu)} + ${perStack(local.serverCpu)} ms, remote ${perStack(remote.cliCpu)} + ${perStack(remote.serverCpu)} ms: ` +
+      `distributed overhead ${perStack(remote.cliCpu + remote.serverCpu - local.cliCpu - local.serverCpu)} ms`,
+  );
+  console.log(`  load average now ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
 
   const sleepers = buildDag(SLEEPERS, 7);
   const sleepFleet = writeFleet(`sleep-${SLEEPERS}`, sleepers, `sleep ${SLEEP_S}`);
-  const makespan = await withWorkers(sleepFleet.clones, env, () => timed(() => runCli(['apply', '--auto-approve', '--remote'], sleepFleet.seed, env)));
+  // Makespan: from queueing to the run's end, workers already up (as in a fleet that keeps them running).
+  let makespan = 0;
+  const sleepRun = await measured(server, () =>
+    withWorkers(sleepFleet.clones, env, async () => {
+      const start = performance.now();
+      await runCli(['apply', '--auto-approve', '--remote'], sleepFleet.seed, env);
+      makespan = performance.now() - start;
+    }),
+  );
   const { critical, bound } = lowerBound(sleepers, SLEEP_S, WORKERS * PER_WORKER);
   console.log(
-    `${SLEEPERS} \`sleep ${SLEEP_S}\` stacks, ${WORKERS} workers x -j ${PER_WORKER}: makespan ${(makespan / 1000).toFixed(1)} s, lower bound ${bound.toFixed(1)} s (critical path ${critical.toFixed(1)} s): ratio ${(makespan / 1000 / bound).toFixed(2)} (target <= 1.10)`,
+    `${SLEEPERS} \`sleep ${SLEEP_S}\` stacks, ${WORKERS} workers x -j ${PER_WORKER}: makespan ${seconds(makespan)}, lower bound ${bound.toFixed(1)} s (critical path ${critical.toFixed(1)} s): ratio ${(makespan / 1000 / bound).toFixed(2)} (target <= 1.10)`,
   );
+  console.log(`  CPU: stackfleet processes ${seconds(sleepRun.cliCpu)}, PostgreSQL ${seconds(sleepRun.serverCpu)}; load average now ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
 } finally {
   await server.stop();
 }
