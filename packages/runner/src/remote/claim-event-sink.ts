@@ -5,6 +5,13 @@ import type { QueueStore } from './remote-payload.js';
 export interface ClaimEventSink extends RunReporter {
   /** Writes what is buffered now; resolves false when the claim lost its fence. */
   flush(): Promise<boolean>;
+  /**
+   * Stops writing: waits for the batches in flight and hands back what is
+   * still buffered, for the caller to write in its own transaction (the
+   * completion's: one round of writes per stack less); undefined when the
+   * claim lost its fence.
+   */
+  takeRest(): Promise<RunEvent[] | undefined>;
 }
 
 /**
@@ -45,6 +52,14 @@ export function createClaimEventSink(store: QueueStore, claim: StackClaim, optio
       else timer ??= setTimeout(() => void flush(), intervalMs);
     },
     flush,
+    async takeRest() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      const ok = await writing;
+      const rest = buffer;
+      buffer = [];
+      return ok && !lost ? rest : undefined;
+    },
     async close() {
       await flush();
     },

@@ -124,16 +124,17 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
   await run.putState(planned.name, record);
   const finished = maskEvent(event.logFile === undefined ? event : { ...event, logFile: shareable(event.logFile) }, run.masker);
   const outputsChanged = run.outputsChanged.get(planned.name);
-  const flushed = await sink.flush();
+  // The last buffered lines go in the completion's transaction, before stack.finished.
+  const rest = await sink.takeRest();
   const committed =
-    flushed &&
+    rest !== undefined &&
     !lost &&
     (await store.completeStack(claim, {
       status,
       ...(reason === undefined ? {} : { reason }),
       ...(appliedOutputs ? { outputs: appliedOutputs } : {}),
       ...(outputsChanged === undefined ? {} : { outputsChanged }),
-      events: [finished],
+      events: [...rest, finished],
     }));
   for (const reporter of local) reporter.onEvent(finished);
   await Promise.allSettled(local.flatMap((reporter) => (reporter.close ? [reporter.close()] : [])));
