@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { formatDuration, type RunEvent, type StackClaim, type StoredOutputs, type WorkerIdentity } from '@stackfleet/core';
+import { formatDuration, type RunEvent, type StackClaim, type WorkerIdentity } from '@stackfleet/core';
 import {
   createLogFileReporter,
   executeClaimedStack,
   finishDrainedRun,
   parseRemotePayload,
+  readStoredSensitiveValues,
   type QueueStore,
 } from '@stackfleet/runner';
 import type { Fleet } from '../manifest/read-manifest.js';
@@ -188,7 +189,7 @@ async function runClaim(options: WorkerLoopOptions, claim: StackClaim, summary: 
       planned: { name: claim.stack, needs: claim.upstreams.map((upstream) => upstream.stack), reason: 'queued', onlyAsDependent: claim.onlyAsDependent },
       listeners: [createLogFileReporter(options.fleet.stateDir)],
       pathsRelativeTo: prepared.workerRepoRoot,
-      maskerOutputs: readMaskerOutputs(store, claim.runId),
+      storedSensitiveValues: readMaskerValues(store, claim.runId, Object.keys(prepared.manifest.stacks)),
       onLost: () => stop('lease lost'),
       manifest: prepared.manifest,
       manifestDir: prepared.manifestDir,
@@ -229,29 +230,19 @@ async function refuseClaim(store: QueueStore, claim: StackClaim, error: unknown)
 }
 
 /**
- * The stored outputs the masker starts from, read once per run by this
- * worker (see `maskerOutputs`); outputs applied during the run reach the
- * masker as each stack reads its upstreams. Only the last few runs are kept.
+ * The stored sensitive outputs the masker starts from, read once per run by
+ * this worker (see `storedSensitiveValues`); outputs applied during the run
+ * reach the masker as each stack reads its upstreams. Only the last few runs are kept.
  */
-const maskerCaches = new Map<string, Map<string, Promise<StoredOutputs | undefined>>>();
-function readMaskerOutputs(store: QueueStore, runId: string): Pick<QueueStore, 'getOutputs'> {
-  let cache = maskerCaches.get(runId);
-  if (!cache) {
-    cache = new Map();
-    maskerCaches.set(runId, cache);
-    for (const old of [...maskerCaches.keys()].slice(0, -8)) maskerCaches.delete(old);
+const maskerValues = new Map<string, Promise<readonly string[]>>();
+function readMaskerValues(store: QueueStore, runId: string, stacks: readonly string[]): Promise<readonly string[]> {
+  let values = maskerValues.get(runId);
+  if (!values) {
+    values = readStoredSensitiveValues(store, stacks);
+    maskerValues.set(runId, values);
+    for (const old of [...maskerValues.keys()].slice(0, -8)) maskerValues.delete(old);
   }
-  const outputs = cache;
-  return {
-    getOutputs(stack) {
-      let read = outputs.get(stack);
-      if (!read) {
-        read = store.getOutputs(stack);
-        outputs.set(stack, read);
-      }
-      return read;
-    },
-  };
+  return values;
 }
 
 function describe(error: unknown): string {

@@ -16,11 +16,23 @@ export async function buildRunMasker(
   store: Pick<Store, 'getOutputs'>,
   stacks: readonly string[],
 ): Promise<Masker> {
+  return buildMaskerFrom(secrets, hiddenEnvValues, await readStoredSensitiveValues(store, stacks));
+}
+
+/** The masker of a run from values already read (`readStoredSensitiveValues`), e.g. once per run by a worker. */
+export function buildMaskerFrom(
+  secrets: ReadonlyMap<string, Record<string, string>>,
+  hiddenEnvValues: readonly string[],
+  storedSensitiveValues: readonly string[],
+): Masker {
   const values: string[] = [...hiddenEnvValues];
   for (const stackSecrets of secrets.values()) values.push(...Object.values(stackSecrets));
-  for (const stack of stacks) {
-    const stored = await store.getOutputs(stack).catch(() => undefined);
-    if (stored) values.push(...sensitiveOutputValues(stored.outputs));
-  }
+  values.push(...storedSensitiveValues);
   return createMasker(values);
+}
+
+/** The sensitive values of the stored outputs of `stacks` (read together: the PostgreSQL pool keeps a few queries in flight). */
+export async function readStoredSensitiveValues(store: Pick<Store, 'getOutputs'>, stacks: readonly string[]): Promise<string[]> {
+  const stored = await Promise.all(stacks.map((stack) => store.getOutputs(stack).catch(() => undefined)));
+  return stored.flatMap((outputs) => (outputs ? [...sensitiveOutputValues(outputs.outputs)] : []));
 }

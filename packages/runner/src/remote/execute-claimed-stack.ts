@@ -1,6 +1,6 @@
 import { relative, sep } from 'node:path';
 import type { ChangeSummary, Outputs, PlannedStack, StackClaim, StackStatus, Store } from '@stackfleet/core';
-import { buildRunMasker } from '../mask/build-run-masker.js';
+import { buildMaskerFrom, readStoredSensitiveValues } from '../mask/build-run-masker.js';
 import { maskEvent } from '../mask/mask-event.js';
 import { createEngineRun } from '../engine/engine-run.js';
 import { executeStack } from '../engine/execute-stack.js';
@@ -31,13 +31,14 @@ export interface ExecuteClaimedStackOptions
    */
   pathsRelativeTo?: string;
   /**
-   * Where the run-wide masker reads the stored sensitive outputs of every
-   * stack in the manifest. A worker passes a copy memoized per run: reading
-   * them for each stack it runs costs one query per stack of the fleet,
-   * quadratic in the fleet's size. Upstream outputs are still read fresh
-   * (and masked) for each stack. @default store
+   * The sensitive values of the stored outputs of every stack in the
+   * manifest, which the run-wide masker starts from. A worker reads them once
+   * per run (`readStoredSensitiveValues`) and passes the same promise for
+   * each stack: reading them per stack is one query per stack of the fleet,
+   * and walking them per stack quadratic in its size. Upstream outputs are
+   * still read fresh (and masked) for each stack. @default read from `store`
    */
-  maskerOutputs?: Pick<Store, 'getOutputs'>;
+  storedSensitiveValues?: Promise<readonly string[]>;
 }
 
 export interface ClaimedStackResult extends StackOutcome {
@@ -56,7 +57,7 @@ export interface ClaimedStackResult extends StackOutcome {
  * dependents in one transaction, together with its `stack.finished` event.
  */
 export async function executeClaimedStack(options: ExecuteClaimedStackOptions): Promise<ClaimedStackResult> {
-  const { store, claim, payload, planned, listeners, onLost, flushMs, pathsRelativeTo, maskerOutputs, ...engineOptions } = options;
+  const { store, claim, payload, planned, listeners, onLost, flushMs, pathsRelativeTo, storedSensitiveValues, ...engineOptions } = options;
   const shareable = (path: string): string => (pathsRelativeTo === undefined ? path : relative(pathsRelativeTo, path).split(sep).join('/'));
   let lost = false;
   const markLost = (): void => {
@@ -97,7 +98,8 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
       outcome = untriggered;
     } else {
       run.secrets = await readRunSecrets(run, [planned.name]);
-      run.masker = await buildRunMasker(run.secrets, run.hiddenEnvValues, maskerOutputs ?? store, Object.keys(engineOptions.manifest.stacks));
+      const stored = await (storedSensitiveValues ?? readStoredSensitiveValues(store, Object.keys(engineOptions.manifest.stacks)));
+      run.masker = buildMaskerFrom(run.secrets, run.hiddenEnvValues, stored);
       outcome = await executeStack(run, planned.name);
     }
   } catch (error) {

@@ -14,11 +14,16 @@ const READY = 'stackfleet_ready';
 const EVENTS = 'stackfleet_events';
 
 export async function notifyReady(client: PoolClient, fleet: string): Promise<void> {
-  await client.query('SELECT pg_notify($1, $2)', [READY, fleet]);
+  await client.query(`SELECT ${notifyReadySql('$1')}`, [fleet]);
 }
 
-export async function notifyEvents(client: PoolClient, fleet: string, runId: string): Promise<void> {
-  await client.query('SELECT pg_notify($1, $2)', [EVENTS, JSON.stringify([fleet, runId])]);
+/** The notification as an SQL expression over the statement's parameters (so it rides along another statement). */
+export function notifyReadySql(fleetParam: string): string {
+  return `pg_notify('${READY}', ${fleetParam})`;
+}
+
+export function notifyEventsSql(fleetParam: string, runIdParam: string): string {
+  return `pg_notify('${EVENTS}', json_build_array(${fleetParam}::text, ${runIdParam}::text)::text)`;
 }
 
 /**
@@ -37,6 +42,7 @@ export async function listenQueue(
   client.on('notification', (message) => {
     if (message.channel === READY && message.payload === fleet) onChange({ kind: 'ready' });
     if (message.channel !== EVENTS || message.payload === undefined) return;
+    // json_build_array's text form: ["fleet", "run"] (with a space after the comma); JSON either way.
     const [notified, runId] = JSON.parse(message.payload) as [string, string];
     if (notified === fleet) onChange({ kind: 'events', runId });
   });

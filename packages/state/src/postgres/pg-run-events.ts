@@ -9,7 +9,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { LiveWorker, RunEvent, RunStatus, StackClaim, StackRunRecord, StoredRunEvent, WorkerIdentity } from '@stackfleet/core';
 import { upsertClaimedStackRun } from './pg-runs.js';
 import { withTransaction } from './pg-transaction.js';
-import { notifyEvents } from './pg-queue-notify.js';
+import { notifyEventsSql } from './pg-queue-notify.js';
 
 async function lockRunEvents(client: PoolClient, fleet: string, runId: string): Promise<void> {
   await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [JSON.stringify(['events', fleet, runId])]);
@@ -28,9 +28,13 @@ export async function holdsClaim(client: PoolClient, fleet: string, claim: Stack
 export async function insertRunEvents(client: PoolClient, fleet: string, runId: string, events: RunEvent[]): Promise<void> {
   if (events.length === 0) return;
   await lockRunEvents(client, fleet, runId);
+  // With its notification in the same statement (one round trip per batch).
   await client.query(
-    `INSERT INTO run_events (fleet, run_id, stack, type, event)
-     SELECT $1, $2, e.stack, e.type, e.event FROM unnest($3::text[], $4::text[], $5::json[]) WITH ORDINALITY AS e(stack, type, event, n) ORDER BY n`,
+    `WITH inserted AS (
+       INSERT INTO run_events (fleet, run_id, stack, type, event)
+       SELECT $1, $2, e.stack, e.type, e.event FROM unnest($3::text[], $4::text[], $5::json[]) WITH ORDINALITY AS e(stack, type, event, n) ORDER BY n
+     )
+     SELECT ${notifyEventsSql('$1', '$2')}`,
     [
       fleet,
       runId,
@@ -39,7 +43,6 @@ export async function insertRunEvents(client: PoolClient, fleet: string, runId: 
       events.map((event) => JSON.stringify(event)),
     ],
   );
-  await notifyEvents(client, fleet, runId);
 }
 
 export async function appendRunEvents(pool: Pool, fleet: string, runId: string, events: RunEvent[], claim?: StackClaim): Promise<boolean> {

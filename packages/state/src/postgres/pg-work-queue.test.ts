@@ -157,6 +157,23 @@ describe('work queue', () => {
     await Promise.all([stalled, rescuer].map((store) => store.close()));
   });
 
+  it('notifies listeners when stacks become claimable and when a run gets events, for their fleet only', async () => {
+    const [store, listener] = stores(2) as [PostgresStore, PostgresStore];
+    const [other] = stores(1) as [PostgresStore];
+    const heard: string[] = [];
+    const unwatch = await listener.watchQueue((change) => heard.push(change.kind === 'ready' ? 'ready' : `events ${change.runId}`));
+    const queued = run([node('a'), node('b', ['a'])]);
+    await other.enqueueRun(run([node('elsewhere')]));
+    await store.enqueueRun(queued);
+    const a = (await store.claimStack({ id: 'w', pool: 'default' }, 30_000, t0))!;
+    await store.completeStack(a, { status: 'succeeded', events: [{ type: 'stack.finished', runId: queued.runId, stack: 'a', status: 'succeeded', durationMs: 1, at: t0.toISOString() }] });
+    const deadline = Date.now() + 5_000;
+    while (heard.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(heard).toEqual(['ready', 'events ' + queued.runId, 'ready']);
+    await unwatch();
+    await Promise.all([store, listener, other].map((each) => each.close()));
+  });
+
   it('tells a dependent-only stack whether its upstreams\' applies changed their outputs; queueing a run again replaces its leftovers', async () => {
     const [store] = stores(1) as [PostgresStore];
     const queued = run([node('a', [], { priority: 2 }), node('b', [], { priority: 1 }), node('c', ['a', 'b'], { onlyAsDependent: true }), node('d', ['a'])]);

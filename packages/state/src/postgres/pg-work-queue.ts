@@ -2,8 +2,11 @@
  * The work queue of distributed runs on PostgreSQL (see core's `WorkQueue`).
  *
  * - Claims take a per-fleet advisory transaction lock, then pick candidates
- *   with `FOR UPDATE SKIP LOCKED`: counting running stacks per label and
- *   claiming happen as one step, so `settings.limits` hold across workers.
+ *   (ready, or claimed with an expired lease) and claim the first that is
+ *   within the label limits and still claimable (`FOR UPDATE SKIP LOCKED` on
+ *   that one row): counting running stacks per
+ *   label and claiming happen as one step, so `settings.limits` hold across
+ *   workers.
  * - Every claim bumps the node's `fence`; renewals and completions name the
  *   fence they hold and change nothing when it moved (a worker whose lease was
  *   taken over cannot commit outputs or mark anything done).
@@ -16,7 +19,7 @@ import type { KeyProvider } from '../sqlite-outputs.js';
 import { sealRows, writeOutputRows } from './pg-outputs.js';
 import { insertRunEvents } from './pg-run-events.js';
 import { withTransaction } from './pg-transaction.js';
-import { notifyReady } from './pg-queue-notify.js';
+import { notifyReady, notifyReadySql } from './pg-queue-notify.js';
 
 /** Statuses after which dependents may start. */
 const releasing = new Set(['succeeded', 'unchanged', 'changed']);
@@ -77,15 +80,20 @@ export async function enqueueRun(pool: Pool, fleet: string, run: QueuedRun): Pro
 export async function claimStack(pool: Pool, fleet: string, worker: WorkerIdentity, leaseMs: number, now: Date): Promise<StackClaim | undefined> {
   const nowMs = now.getTime();
   return withTransaction(pool, async (client) => {
+    // Claims of a fleet are serialized by this lock, so the candidates are read without row locks
+    // (FOR UPDATE on all of them wrote a lock into up to 64 rows per claim); only the one claimed
+    // is locked (FOR UPDATE SKIP LOCKED) and re-checked.
     await lockFleetClaims(client, fleet);
+    // Two index-ordered scans (ready; claimed with an expired lease) instead of one OR over every node of the pool.
     const candidates = (await client.query<NodeRow & { limits: Record<string, number>; payload: unknown }>(
-      `SELECT n.*, r.limits, r.payload FROM queue_nodes n
-         JOIN queue_runs r ON r.fleet = n.fleet AND r.run_id = n.run_id
-       WHERE n.fleet = $1 AND n.pool = $2 AND NOT r.cancelled
-         AND (n.state = 'ready' OR (n.state = 'claimed' AND n.lease_ms <= $3))
+      `SELECT n.*, r.limits, r.payload FROM (
+         (SELECT * FROM queue_nodes WHERE fleet = $1 AND pool = $2 AND state = 'ready' ORDER BY priority DESC, stack LIMIT 64)
+         UNION ALL
+         (SELECT * FROM queue_nodes WHERE fleet = $1 AND pool = $2 AND state = 'claimed' AND lease_ms <= $3 ORDER BY priority DESC, stack LIMIT 64)
+       ) n JOIN queue_runs r ON r.fleet = n.fleet AND r.run_id = n.run_id
+       WHERE NOT r.cancelled
        ORDER BY n.priority DESC, n.stack, n.run_id
-       LIMIT 64
-       FOR UPDATE OF n SKIP LOCKED`,
+       LIMIT 64`,
       [fleet, worker.pool, nowMs],
     )).rows;
     if (candidates.length === 0) return undefined;
@@ -97,35 +105,47 @@ export async function claimStack(pool: Pool, fleet: string, worker: WorkerIdenti
       [fleet, nowMs],
     )).rows;
     const inUse = new Map(running.map((row) => [row.label, Number(row.count)]));
-    const chosen = candidates.find((node) => node.labels.every((label) => node.limits[label] === undefined || (inUse.get(label) ?? 0) < (node.limits[label] ?? 0)));
-    if (!chosen) return undefined;
-    // Trigger semantics need the upstreams' outcome only for a stack that is in the run only as a dependent.
-    const upstreams = chosen.only_as_dependent
-      ? (await client.query<{ upstream: string; outputs_changed: boolean | null }>(
-          `SELECT e.upstream, n.outputs_changed FROM queue_edges e
-             JOIN queue_nodes n ON n.fleet = e.fleet AND n.run_id = e.run_id AND n.stack = e.upstream
-           WHERE e.fleet = $1 AND e.run_id = $2 AND e.dependent = $3 ORDER BY e.upstream`,
-          [fleet, chosen.run_id, chosen.stack],
-        )).rows.map((row) => (row.outputs_changed === null ? { stack: row.upstream } : { stack: row.upstream, outputsChanged: row.outputs_changed }))
-      : [];
     const lease = nowMs + leaseMs;
-    const updated = (await client.query<{ fence: string; attempt: number }>(
-      `UPDATE queue_nodes SET state = 'claimed', worker_id = $4, fence = fence + 1, attempt = attempt + 1, lease_ms = $5
-       WHERE fleet = $1 AND run_id = $2 AND stack = $3 RETURNING fence, attempt`,
-      [fleet, chosen.run_id, chosen.stack, worker.id, lease],
-    )).rows[0];
-    return {
-      runId: chosen.run_id,
-      stack: chosen.stack,
-      workerId: worker.id,
-      fence: Number(updated?.fence),
-      attempt: updated?.attempt ?? 1,
-      leaseExpiresAt: new Date(lease).toISOString(),
-      payload: chosen.payload,
-      onlyAsDependent: chosen.only_as_dependent,
-      upstreams,
-    };
+    for (const chosen of candidates) {
+      if (!chosen.labels.every((label) => chosen.limits[label] === undefined || (inUse.get(label) ?? 0) < (chosen.limits[label] ?? 0))) continue;
+      // Still claimable, and not being written by anyone (a cancel, a renewal racing an expiry): else the next candidate.
+      const updated = (await client.query<{ fence: string; attempt: number }>(
+        `WITH target AS (
+           SELECT fleet, run_id, stack FROM queue_nodes
+           WHERE fleet = $1 AND run_id = $2 AND stack = $3 AND (state = 'ready' OR (state = 'claimed' AND lease_ms <= $6))
+           FOR UPDATE SKIP LOCKED
+         )
+         UPDATE queue_nodes n SET state = 'claimed', worker_id = $4, fence = n.fence + 1, attempt = n.attempt + 1, lease_ms = $5
+         FROM target t WHERE n.fleet = t.fleet AND n.run_id = t.run_id AND n.stack = t.stack
+         RETURNING n.fence, n.attempt`,
+        [fleet, chosen.run_id, chosen.stack, worker.id, lease, nowMs],
+      )).rows[0];
+      if (!updated) continue;
+      return {
+        runId: chosen.run_id,
+        stack: chosen.stack,
+        workerId: worker.id,
+        fence: Number(updated.fence),
+        attempt: updated.attempt,
+        leaseExpiresAt: new Date(lease).toISOString(),
+        payload: chosen.payload,
+        onlyAsDependent: chosen.only_as_dependent,
+        upstreams: chosen.only_as_dependent ? await readUpstreamOutcomes(client, fleet, chosen.run_id, chosen.stack) : [],
+      };
+    }
+    return undefined;
   });
+}
+
+/** Trigger semantics need the upstreams' outcome only for a stack that is in the run only as a dependent. */
+async function readUpstreamOutcomes(client: PoolClient, fleet: string, runId: string, stack: string): Promise<StackClaim['upstreams']> {
+  const rows = (await client.query<{ upstream: string; outputs_changed: boolean | null }>(
+    `SELECT e.upstream, n.outputs_changed FROM queue_edges e
+       JOIN queue_nodes n ON n.fleet = e.fleet AND n.run_id = e.run_id AND n.stack = e.upstream
+     WHERE e.fleet = $1 AND e.run_id = $2 AND e.dependent = $3 ORDER BY e.upstream`,
+    [fleet, runId, stack],
+  )).rows;
+  return rows.map((row) => (row.outputs_changed === null ? { stack: row.upstream } : { stack: row.upstream, outputsChanged: row.outputs_changed }));
 }
 
 export async function renewClaim(pool: Pool, fleet: string, claim: StackClaim, leaseMs: number, now: Date): Promise<boolean> {
@@ -157,14 +177,16 @@ export async function completeStack(
     if (rows !== undefined) await writeOutputRows(client, fleet, claim.stack, rows, claim.runId, updatedAt);
     if (result.events) await insertRunEvents(client, fleet, claim.runId, result.events);
     if (releasing.has(result.status)) {
-      // Idle workers wake up for the dependents this made ready (and the one that finished looks again anyway).
-      await notifyReady(client, fleet);
+      // Idle workers wake up for the dependents this made ready (the one that finished looks again anyway).
       await client.query(
-        `UPDATE queue_nodes n SET pending = pending - 1,
-           state = CASE WHEN pending - 1 = 0 AND state = 'waiting' THEN 'ready' ELSE state END
-         FROM queue_edges e
-         WHERE e.fleet = $1 AND e.run_id = $2 AND e.upstream = $3
-           AND n.fleet = e.fleet AND n.run_id = e.run_id AND n.stack = e.dependent`,
+        `WITH released AS (
+           UPDATE queue_nodes n SET pending = pending - 1,
+             state = CASE WHEN pending - 1 = 0 AND state = 'waiting' THEN 'ready' ELSE state END
+           FROM queue_edges e
+           WHERE e.fleet = $1 AND e.run_id = $2 AND e.upstream = $3
+             AND n.fleet = e.fleet AND n.run_id = e.run_id AND n.stack = e.dependent
+         )
+         SELECT ${notifyReadySql('$1')}`,
         [fleet, claim.runId, claim.stack],
       );
     } else {
