@@ -31,7 +31,8 @@ export async function applySavedRun(
   saved: SavedRun,
   /** Stacks whose pending policy approvals were given at the prompt. */
   approvedAtPrompt?: ReadonlySet<string>,
-  reporting: Pick<ExecuteOptions, 'github' | 'policyContext'> = {},
+  /** Reporting, and what the plan run's fingerprints read in this process. */
+  reporting: Pick<ExecuteOptions, 'github' | 'policyContext' | 'fingerprintCache'> = {},
 ): Promise<number> {
   const changed: ChangedPlan[] = [];
   const approvals = approvedAtPrompt && approvedAtPrompt.size > 0 ? { approvedAtPrompt } : {};

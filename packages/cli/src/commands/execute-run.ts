@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { relative, sep } from 'node:path';
 import { buildRunPlan, StackfleetError, type PolicyGate, type ResumeState, type RunCommand, type RunPlan, type Store } from '@stackfleet/core';
-import { executeRunPlan, isQueueStore, type ExecuteRunOptions, type ExecutedRun, type RunResult, type SavedPlanApply } from '@stackfleet/runner';
+import { executeRunPlan, isQueueStore, type ExecuteRunOptions, type ExecutedRun, type RunResult, type SavedPlanApply, type FingerprintCache } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import type { SelectionOptions } from '../options.js';
@@ -86,6 +86,8 @@ export interface ExecuteOptions {
   savePlans?: boolean;
   /** `apply --from-plan RUN` (and the second half of an interactive apply). */
   fromPlan?: SavedPlanApply;
+  /** What saved plans' fingerprints read, shared by the two runs of one `apply --auto-approve` (see `FingerprintCache`). */
+  fingerprintCache?: FingerprintCache;
 }
 
 /** plan/apply/destroy/run/resume: the runtime, the reporters, and the runner's `executeRunPlan`. */
@@ -115,6 +117,7 @@ export function executeRun(context: CommandContext, options: ExecuteOptions): Pr
       ...(options.resume ? { resume: options.resume } : {}),
       ...(options.savePlans ? { savePlans: true } : {}),
       ...(options.fromPlan ? { fromPlan: options.fromPlan } : {}),
+      ...(options.fingerprintCache ? { fingerprintCache: options.fingerprintCache } : {}),
     }),
   );
 }

@@ -1,4 +1,5 @@
 import type { RunPlan } from '@stackfleet/core';
+import { createFingerprintCache } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
 import type { Fleet } from '../manifest/read-manifest.js';
@@ -44,6 +45,8 @@ export async function planThenApply(
   reporting: Pick<ExecuteOptions, 'github' | 'policyContext'> = {},
 ): Promise<number> {
   const command = plan.command === 'destroy' ? 'destroy' : 'apply';
+  // Stacks sharing a directory read it once; with --auto-approve the apply's stale checks reuse what the plans read (no pause between).
+  const fingerprintCache = createFingerprintCache();
   const preview = await executeRun(context, {
     fleet,
     // A destroy plans in its own order (dependents first), as `plan --destroy` does.
@@ -51,6 +54,7 @@ export async function planThenApply(
     flags: { ...flags, previewOf: command, runType: flags.runType ?? 'tracked', ...(command === 'destroy' ? { destroy: true } : {}) },
     savePlans: true,
     ...reporting,
+    fingerprintCache,
   });
   if (preview.runDenied) {
     context.note(`${command} stopped: policies denied the plan (see \`stackfleet show ${preview.runId}\`)`);
@@ -66,7 +70,8 @@ export async function planThenApply(
     say(context, 'No changes: nothing to apply.');
     return 0;
   }
-  if (flags.autoApprove || changed === 0) return applySavedRun(context, fleet, flags, saved, undefined, reporting);
+  if (flags.autoApprove) return applySavedRun(context, fleet, flags, saved, undefined, { ...reporting, fingerprintCache });
+  if (changed === 0) return applySavedRun(context, fleet, flags, saved, undefined, reporting);
 
   const pending = await readPendingApprovals(context, fleet, preview.runId);
   for (const line of pending.lines) writeLine(context.io.stdout, line);

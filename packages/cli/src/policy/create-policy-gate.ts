@@ -84,9 +84,16 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
   const { fleet, store } = options;
   const specs = fleet.loaded.manifest.stacks;
   const now = options.now ?? (() => new Date());
+  // The same for every check of a run; built once (it asks the OS who the user is).
+  const runInfos = new Map<string, PolicyRunInfo>();
+  const runInfoFor = (runId: string): PolicyRunInfo => {
+    let info = runInfos.get(runId);
+    if (info === undefined) runInfos.set(runId, (info = buildPolicyRunInfo(options, runId)));
+    return info;
+  };
   const contextFor = async (runId: string): Promise<GateContext> => ({
     policies: options.policies,
-    run: buildPolicyRunInfo(options, runId),
+    run: runInfoFor(runId),
     teams: fleet.loaded.manifest.teams,
     // A pull request's review approvals count for the whole run, beside those of `stackfleet approve`.
     approvals: [

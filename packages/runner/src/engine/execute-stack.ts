@@ -143,6 +143,7 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
             upstream,
             secrets,
             stateDir: options.stateDir,
+            ...(options.fingerprintCache ? { cache: options.fingerprintCache } : {}),
           },
           salt,
         ),

@@ -10,6 +10,7 @@ import type {
   Store,
 } from '@stackfleet/core';
 import type { RunReporter } from '../run/run-reporter.js';
+import type { FingerprintCache } from '../saved-plans/fingerprint-stack.js';
 import type { PlanResult, StackRunnerAdapter } from '../stack-runner/types.js';
 
 export interface RunOptions {
@@ -75,6 +76,8 @@ export interface RunOptions {
   savePlans?: boolean;
   /** `apply --from-plan RUN`: apply these saved plans instead of planning (see `SavedPlanApply`). */
   fromPlan?: SavedPlanApply;
+  /** What saved plans' fingerprints read, reused within this process (see `FingerprintCache`). @default read for each fingerprint */
+  fingerprintCache?: FingerprintCache;
 }
 
 /**

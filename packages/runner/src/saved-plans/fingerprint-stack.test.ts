@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compareSavedPlan } from '@stackfleet/core';
 import { buildTestManifest, createTempDir, type TempDir } from '@stackfleet/test-utils';
-import { fingerprintStack, type FingerprintInput } from './fingerprint-stack.js';
+import { createFingerprintCache, fingerprintStack, type FingerprintInput } from './fingerprint-stack.js';
 
 describe('fingerprintStack', () => {
   let temp: TempDir;
@@ -93,5 +93,18 @@ describe('fingerprintStack', () => {
     expect(Object.keys(before).filter((label) => label.includes('.stackfleet'))).toEqual([]);
     // Without it, the store's files would be stack files (and change between a plan and its apply).
     expect(Object.keys(await fingerprintStack(input(), 'salt'))).toContain('stack file .stackfleet/state.db');
+  });
+
+  it('with a cache, reads files and resolves once, but digests secrets and upstream outputs as they are now', async () => {
+    const cache = createFingerprintCache();
+    const saved = { repo: '', repoSha: '', digests: await fingerprintStack(input({ cache }), 'salt') };
+    expect(saved.digests).toEqual(await fingerprintStack(input(), 'salt'));
+    // Within the cache's lifetime an edited file is not read again (the same process, no pause: see FingerprintCache).
+    await writeFile(join(temp.path, 'app', 'main.tf'), 'resource "terraform_data" "y" {}\n');
+    const upstream = (stack: string) => (stack === 'net' ? { vpc: 'vpc-1' } : undefined);
+    const again = await fingerprintStack(input({ cache, secrets: { DB_PASSWORD: 'rotated' }, upstream }), 'salt');
+    expect(compareSavedPlan(saved, { repoSha: '', digests: again })).toEqual({ stale: ['secret DB_PASSWORD'], upstreams: ['net'] });
+    // Without it (a later `apply --from-plan`), the edit is stale.
+    expect(compareSavedPlan(saved, { repoSha: '', digests: await fingerprintStack(input(), 'salt') }).stale).toEqual(['stack file main.tf']);
   });
 });

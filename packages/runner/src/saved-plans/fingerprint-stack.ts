@@ -9,7 +9,7 @@ import {
   type OutputsReader,
   type ResolveContext,
 } from '@stackfleet/core';
-import { hashStackFiles } from './hash-stack-files.js';
+import { hashStackFiles, hashStackFilesOnce, type StackFileHashes } from './hash-stack-files.js';
 
 export interface FingerprintInput {
   manifest: Manifest;
@@ -25,6 +25,29 @@ export interface FingerprintInput {
    * `path: .` contains it, and the store and logs change between a plan and its apply).
    */
   stateDir?: string;
+  /** What earlier fingerprints in this process read, reused (see `FingerprintCache`). @default read everything */
+  cache?: FingerprintCache;
+}
+
+/**
+ * What fingerprints read, kept for the lifetime of one object: each stack's
+ * resolved inputs and files (by stack name, for one manifest and environment)
+ * and each directory's file hashes (several stacks often share one).
+ * `apply --auto-approve` under policies plans then applies in one process
+ * with no pause between: resolving and reading every file again for the
+ * stale check would only catch what another program wrote during the run,
+ * which a run that plans and applies stack by stack does not catch either.
+ * Never shared across a pause for a human (the interactive apply's prompt),
+ * nor across processes (`apply --from-plan` reads everything again).
+ */
+export interface FingerprintCache {
+  stacks: Map<string, Promise<[string, unknown][]>>;
+  dirs: StackFileHashes;
+}
+
+/** An empty `FingerprintCache`. */
+export function createFingerprintCache(): FingerprintCache {
+  return { stacks: new Map(), dirs: new Map() };
 }
 
 /** A fresh salt for a saved plan's digests. */
@@ -45,31 +68,22 @@ export async function fingerprintStack(input: FingerprintInput, salt: string): P
   const { manifest, name } = input;
   const spec = manifest.stacks[name]!;
   const upstreamInputs = collectUpstreamInputs(manifest, name, () => undefined);
-  // Placeholders stand for upstream values, so that only `outputs of X` changes when they do.
-  const placeholders = new Map<string, Record<string, unknown>>();
-  for (const { upstream, output } of upstreamInputs) {
-    const values = placeholders.get(upstream) ?? {};
-    values[output] = `\${{ stacks.${upstream}.outputs.${output} }}`;
-    placeholders.set(upstream, values);
+  const cache = input.cache;
+  let material = cache?.stacks.get(name);
+  if (material === undefined) {
+    material = readStackMaterial(input, upstreamInputs);
+    cache?.stacks.set(name, material);
+    // A failed read is not remembered: the next fingerprint reads again.
+    if (cache) material.catch(() => cache.stacks.delete(name));
   }
-  const resolved = resolveStack(manifest, name, { ...input.resolve, outputs: (stack) => placeholders.get(stack) ?? {} });
 
   const digests: Record<string, string> = {};
   const add = (label: string, value: unknown): void => {
     digests[label] = digest(salt, label, value);
   };
-  add('runner', resolved.runner);
-  // Where the stack sits in its repository, not on this disk: another checkout (a later CI job) may apply the plan.
-  add('path', { repo: spec.repo ?? '', path: spec.path });
-  for (const [phase, command] of Object.entries(resolved.commands)) add(`commands.${phase}`, command);
-  for (const [envName, value] of Object.entries(resolved.env)) add(`env ${envName}`, value);
-  for (const [file, content] of Object.entries(resolved.files)) add(`file ${file}`, content);
-  for (const [hook, commands] of Object.entries(resolved.hooks)) add(`hooks.${hook}`, commands);
-  for (const [envName, value] of Object.entries(resolved.hookEnv ?? {})) add(`hook value ${envName}`, value);
+  for (const [label, value] of await material) add(label, value);
+  // Secrets and upstream outputs are never cached: they are what changes within a run.
   for (const [envName, value] of Object.entries(input.secrets)) add(`secret ${envName}`, value);
-  const files = await hashStackFiles(resolved.dir, new Set(Object.keys(resolved.files)), new Set(input.stateDir === undefined ? [] : [resolve(input.stateDir)]));
-  for (const [file, hash] of files) add(`stack file ${file}`, hash);
-
   const seen = readOutputsWithMocks(spec, input.upstream);
   const read = new Map<string, Record<string, unknown>>();
   for (const { upstream, output } of upstreamInputs) {
@@ -87,6 +101,38 @@ export async function fingerprintStack(input: FingerprintInput, salt: string): P
 /** Salted sha256 of a saved plan file's bytes: a copy restored from the store must be the file that was reviewed. */
 export function digestPlanFile(salt: string, bytes: Uint8Array): string {
   return createHash('sha256').update(`${salt}\u0000plan file\u0000`).update(bytes).digest('hex');
+}
+
+/**
+ * Input label -> value of what a stack is made from apart from secrets and
+ * upstream outputs: resolved with upstream outputs as placeholders, so it
+ * is the same before and after the upstreams apply.
+ */
+async function readStackMaterial(input: FingerprintInput, upstreamInputs: ReturnType<typeof collectUpstreamInputs>): Promise<[string, unknown][]> {
+  // Placeholders stand for upstream values, so that only `outputs of X` changes when they do.
+  const placeholders = new Map<string, Record<string, unknown>>();
+  for (const { upstream, output } of upstreamInputs) {
+    const values = placeholders.get(upstream) ?? {};
+    values[output] = `\${{ stacks.${upstream}.outputs.${output} }}`;
+    placeholders.set(upstream, values);
+  }
+  const resolved = resolveStack(input.manifest, input.name, { ...input.resolve, outputs: (stack) => placeholders.get(stack) ?? {} });
+  const spec = input.manifest.stacks[input.name]!;
+  const material: [string, unknown][] = [
+    ['runner', resolved.runner],
+    // Where the stack sits in its repository, not on this disk: another checkout (a later CI job) may apply the plan.
+    ['path', { repo: spec.repo ?? '', path: spec.path }],
+  ];
+  for (const [phase, command] of Object.entries(resolved.commands)) material.push([`commands.${phase}`, command]);
+  for (const [envName, value] of Object.entries(resolved.env)) material.push([`env ${envName}`, value]);
+  for (const [file, content] of Object.entries(resolved.files)) material.push([`file ${file}`, content]);
+  for (const [hook, commands] of Object.entries(resolved.hooks)) material.push([`hooks.${hook}`, commands]);
+  for (const [envName, value] of Object.entries(resolved.hookEnv ?? {})) material.push([`hook value ${envName}`, value]);
+  const exclude = new Set(Object.keys(resolved.files));
+  const skipDirs = new Set(input.stateDir === undefined ? [] : [resolve(input.stateDir)]);
+  const files = await (input.cache ? hashStackFilesOnce(input.cache.dirs, resolved.dir, exclude, skipDirs) : hashStackFiles(resolved.dir, exclude, skipDirs));
+  for (const [file, hash] of files) material.push([`stack file ${file}`, hash]);
+  return material;
 }
 
 function digest(salt: string, label: string, value: unknown): string {

@@ -42,6 +42,27 @@ export async function hashStackFiles(
   return new Map([...hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** Hashes of stack directories already read, by directory and exclusions (`hashStackFilesOnce`). */
+export type StackFileHashes = Map<string, Promise<Map<string, string>>>;
+
+/** `hashStackFiles`, read once per directory and exclusions for the lifetime of `cache`. */
+export function hashStackFilesOnce(
+  cache: StackFileHashes,
+  dir: string,
+  exclude: ReadonlySet<string>,
+  skipDirs: ReadonlySet<string>,
+): Promise<Map<string, string>> {
+  const key = JSON.stringify([dir, [...exclude].sort(), [...skipDirs].sort()]);
+  let hashes = cache.get(key);
+  if (hashes === undefined) {
+    hashes = hashStackFiles(dir, exclude, skipDirs);
+    // A failed read is not remembered: the next stack reads again.
+    hashes.catch(() => cache.delete(key));
+    cache.set(key, hashes);
+  }
+  return hashes;
+}
+
 function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
