@@ -278,6 +278,39 @@ policies:
     expect(single.code, single.stdout + single.stderr).toBe(0);
     expect(existsSync(join(dir, 'one', 'applied'))).toBe(true);
   });
+
+  it('a run policy asking for approval stops --auto-approve and --from-plan (fail closed): only a person at the prompt or reviews give it', () => {
+    const { dir: gated, cleanup: done } = makeTempDir('stackfleet-run-approval-');
+    try {
+      mkdirSync(join(gated, 'policies'));
+      mkdirSync(join(gated, 'one'));
+      writeFileSync(
+        join(gated, 'stacks.yaml'),
+        'version: 1\nstacks:\n  one: { path: one, runner: command, commands: { plan: "exit 2", apply: "touch applied" } }\npolicies:\n  - file: policies/run.policy.yaml\n',
+      );
+      writeFileSync(
+        join(gated, 'policies', 'run.policy.yaml'),
+        `kind: run\nrules:\n  - name: sign-off\n    effect: require_approval\n    when: input.stacks.exists(s, s.changes.total > 0.0)\n    message: '"every change needs a sign-off"'\n`,
+      );
+      // A plan reports it only with --detailed-exitcode, like a deny.
+      expect(runStackfleet(['plan'], { cwd: gated }).code).toBe(0);
+      expect(runStackfleet(['plan', '--detailed-exitcode'], { cwd: gated }).code).toBe(3);
+
+      const apply = runStackfleet(['apply', '--auto-approve'], { cwd: gated });
+      expect(apply.code, apply.stdout + apply.stderr).toBe(3);
+      expect(apply.stderr).toContain('apply stopped: run policies require an approval');
+      expect(existsSync(join(gated, 'one', 'applied'))).toBe(false);
+
+      const saved = runStackfleet(['plan', '--save', '--json'], { cwd: gated });
+      const savedRun = String(parseJsonLines(saved.stdout).find((event) => event.type === 'run.started')!['runId']);
+      const fromPlan = runStackfleet(['apply', '--from-plan', savedRun], { cwd: gated });
+      expect(fromPlan.code, fromPlan.stdout + fromPlan.stderr).toBe(3);
+      expect(fromPlan.stderr).toContain(`run policies require an approval of run ${savedRun} as a whole`);
+      expect(existsSync(join(gated, 'one', 'applied'))).toBe(false);
+    } finally {
+      done();
+    }
+  });
 });
 
 /** net -> app, command stacks; a plan policy wants a review of app's plans, naming who planned them. */

@@ -60,9 +60,17 @@ export async function planThenApply(
     context.note(`${command} stopped: policies denied the plan (see \`stackfleet show ${preview.runId}\`)`);
     return 3;
   }
+  // Run policies asking for an approval: only a person at the prompt below can give it (or reviews, with --github).
+  if (preview.runAwaitingApproval && flags.autoApprove) {
+    context.note(
+      `${command} stopped: run policies require an approval (see \`stackfleet show ${preview.runId}\`), which --auto-approve never gives: ` +
+        `run \`stackfleet ${command}\` in a terminal, where your "yes" gives it, or approve the pull request's reviews with --github`,
+    );
+    return 3;
+  }
   // A failed or interrupted plan: nothing is applied from a run that did not plan every stack.
-  if (preview.status !== 'succeeded' && preview.status !== 'denied') return 1;
-  const saved = await readSavedRun(context, fleet, preview.runId, command);
+  if (preview.status !== 'succeeded' && preview.status !== 'denied' && !preview.runAwaitingApproval) return 1;
+  const saved = await readSavedRun(context, fleet, preview.runId, command, { runApprovalAtPrompt: preview.runAwaitingApproval === true });
   const changed = countSavedChanges(saved);
   if (!flags.autoApprove) writeSavedPlanTable(context, saved);
   // A destroy still runs: stacks with nothing left to destroy lose their stored outputs.
@@ -76,7 +84,7 @@ export async function planThenApply(
   const pending = await readPendingApprovals(context, fleet, preview.runId);
   for (const line of pending.lines) writeLine(context.io.stdout, line);
   const verb = command === 'destroy' ? 'Destroy' : 'Apply';
-  const question = pending.stacks.size > 0 ? `Approve and ${verb.toLowerCase()} ${changed} stack(s) with changes?` : `${verb} ${changed} stack(s) with changes?`;
+  const question = pending.stacks.size > 0 || pending.run ? `Approve and ${verb.toLowerCase()} ${changed} stack(s) with changes?` : `${verb} ${changed} stack(s) with changes?`;
   if (!(await confirm(context, question))) {
     writeLine(context.io.stdout, command === 'apply' ? `Apply cancelled. The plans stay saved: stackfleet apply --from-plan ${preview.runId}` : 'Destroy cancelled.');
     return 1;

@@ -29,7 +29,14 @@ export interface SavedRun {
  * manifest. `command` is what applies them: destroy plans (saved by a destroy
  * that planned first) only by `destroy`, the others only by `apply`.
  */
-export async function readSavedRun(context: CommandContext, fleet: Fleet, runId: string, command: 'apply' | 'destroy' = 'apply'): Promise<SavedRun> {
+export async function readSavedRun(
+  context: CommandContext,
+  fleet: Fleet,
+  runId: string,
+  command: 'apply' | 'destroy' = 'apply',
+  /** The terminal prompt of `apply`/`destroy` is about to ask: its "yes" gives what run policies ask for. */
+  options: { runApprovalAtPrompt?: boolean } = {},
+): Promise<SavedRun> {
   const store = openStore(fleet, context.io.env);
   try {
     const run = await store.getRun(runId);
@@ -47,7 +54,15 @@ export async function readSavedRun(context: CommandContext, fleet: Fleet, runId:
     if (run.status === 'denied' && (await store.listPolicyDecisions(runId)).some((decision) => decision.stack === null && decision.effect === 'deny')) {
       throw new StackfleetError('E_POLICY_DENIED', `policies denied run ${runId} as a whole; its plans are not applied (see \`stackfleet show ${runId}\`)`, { ...again, exitCode: 3 });
     }
-    if (run.status !== 'succeeded' && run.status !== 'denied') {
+    // A run policy's approval concerns the whole run: `approve` cannot give it to a plan run already judged (it is
+    // judged once, over every plan), so only the prompt before the apply or the pull request's reviews can.
+    if (run.status === 'awaiting_approval' && !options.runApprovalAtPrompt) {
+      throw new StackfleetError('E_POLICY_DENIED', `run policies require an approval of run ${runId} as a whole; its plans are not applied (see \`stackfleet show ${runId}\`)`, {
+        hint: `run \`stackfleet ${command}\` in a terminal, where your "yes" gives the approval, or plan the pull request with --github so its reviews do`,
+        exitCode: 3,
+      });
+    }
+    if (run.status !== 'succeeded' && run.status !== 'denied' && run.status !== 'awaiting_approval') {
       // An interrupted or crashed `plan --save` is finished by resume, which keeps saving its plans.
       const resumable = run.status === 'interrupted' || run.status === 'crashed';
       throw new StackfleetError(
@@ -108,19 +123,27 @@ export function countSavedChanges(saved: SavedRun): number {
  * before applying them: the stacks they deny (applying asks again and denies
  * again) and those awaiting approval, which a "yes" approves.
  */
-export async function readPendingApprovals(context: CommandContext, fleet: Fleet, runId: string): Promise<{ lines: string[]; stacks: Set<string> }> {
-  if (fleet.loaded.manifest.policies.length === 0) return { lines: [], stacks: new Set() };
+export async function readPendingApprovals(context: CommandContext, fleet: Fleet, runId: string): Promise<{ lines: string[]; stacks: Set<string>; run: boolean }> {
+  if (fleet.loaded.manifest.policies.length === 0) return { lines: [], stacks: new Set(), run: false };
   const store = openStore(fleet, context.io.env);
   try {
-    const decisions = (await store.listPolicyDecisions(runId)).filter((decision) => decision.stack !== null);
+    const all = await store.listPolicyDecisions(runId);
+    // A run policy's approval is about the whole run: the "yes" at the prompt gives it.
+    const forRun = all.filter((decision) => decision.stack === null && decision.effect === 'require_approval');
+    const decisions = all.filter((decision) => decision.stack !== null);
     const describe = (effect: 'deny' | 'require_approval', title: string): string[] => {
       const fired = decisions.filter((decision) => decision.effect === effect);
       return fired.length === 0 ? [] : [title, ...fired.map((decision) => `  ${decision.stack}: ${decision.message} (${decision.policy}/${decision.rule})`)];
     };
     const pending = decisions.filter((decision) => decision.effect === 'require_approval');
     return {
-      lines: [...describe('deny', 'Policies deny (these stacks will not change):'), ...describe('require_approval', 'Policies require approval:')],
+      lines: [
+        ...describe('deny', 'Policies deny (these stacks will not change):'),
+        ...describe('require_approval', 'Policies require approval:'),
+        ...(forRun.length === 0 ? [] : ['Run policies require approval of the whole run:', ...forRun.map((decision) => `  ${decision.message} (${decision.policy}/${decision.rule})`)]),
+      ],
       stacks: new Set(pending.map((decision) => decision.stack!)),
+      run: forRun.length > 0,
     };
   } finally {
     await store.close();

@@ -1,4 +1,4 @@
-import type { RunPlan, RunStatus, StackStatus } from '@stackfleet/core';
+import type { PolicyGateVerdict, RunPlan, RunStatus, StackStatus } from '@stackfleet/core';
 import { buildRunMasker } from '../mask/build-run-masker.js';
 import { describePolicyStop, reportPolicyDecisions } from './check-policies.js';
 import { createEngineRun, isStorageFull, type EngineRun } from './engine-run.js';
@@ -71,13 +71,15 @@ export async function runStacks(plan: RunPlan, options: RunOptions): Promise<Run
   for (const name of order) {
     if (!outcomes.has(name)) await finishStack(run, outcomes, name, { status: 'skipped', reason: stopReason ?? 'not started', durationMs: 0 });
   }
-  const runDenied = accessDenied !== undefined || (await checkRunPolicies(run));
-  const status = decideRunStatus(run, outcomes, runDenied);
+  const runVerdict = accessDenied === undefined ? await checkRunPolicies(run) : 'deny';
+  const runDenied = runVerdict === 'deny';
+  const runAwaitingApproval = runVerdict === 'awaiting_approval';
+  const status = decideRunStatus(run, outcomes, runDenied, runAwaitingApproval);
   const finishedAt = run.now();
   const summary = summarizeRun(outcomes, finishedAt.getTime() - startedAt.getTime());
   await options.store.finishRun(options.runId, status, finishedAt.toISOString());
   run.emit({ type: 'run.finished', runId: options.runId, status, summary, at: finishedAt.toISOString() });
-  return { status, summary, stacks: outcomes, ...(runDenied ? { runDenied } : {}) };
+  return { status, summary, stacks: outcomes, ...(runDenied ? { runDenied } : {}), ...(runAwaitingApproval ? { runAwaitingApproval } : {}) };
 }
 
 /**
@@ -96,14 +98,15 @@ async function endOnStorageFailure(run: EngineRun, outcomes: Map<string, StackOu
 
 /**
  * interrupted, then failed, then denied (a stack denied, or the whole run by
- * an access or run policy), then awaiting_approval, else succeeded.
+ * an access or run policy), then awaiting_approval (a stack, or the whole
+ * run by a run policy), else succeeded.
  */
-function decideRunStatus(run: EngineRun, outcomes: Map<string, StackOutcome>, runDenied: boolean): RunStatus {
+function decideRunStatus(run: EngineRun, outcomes: Map<string, StackOutcome>, runDenied: boolean, runAwaitingApproval: boolean): RunStatus {
   const statuses = new Set([...outcomes.values()].map((outcome) => outcome.status));
   if (run.interrupt.aborted) return 'interrupted';
   if (statuses.has('failed')) return 'failed';
   if (runDenied || statuses.has('denied')) return 'denied';
-  return statuses.has('awaiting_approval') ? 'awaiting_approval' : 'succeeded';
+  return runAwaitingApproval || statuses.has('awaiting_approval') ? 'awaiting_approval' : 'succeeded';
 }
 
 /** `kind: access` policies over the stacks about to run; the reason every stack is skipped when they deny. */
@@ -121,11 +124,11 @@ async function checkAccessPolicies(run: EngineRun, stacks: string[]): Promise<st
  * `kind: run` policies once over every stack planned in a `plan` run. (An
  * apply or destroy judged by policies plans every stack in a `plan` run
  * first, and applies the plans it saved only when these allow: see the
- * CLI's plan-then-apply.) Returns whether they deny.
+ * CLI's plan-then-apply.) Returns their verdict.
  */
-async function checkRunPolicies(run: EngineRun): Promise<boolean> {
+async function checkRunPolicies(run: EngineRun): Promise<PolicyGateVerdict> {
   const gate = run.options.policyGate;
-  if (gate === undefined || run.command !== 'plan' || run.planEvidence.size === 0 || run.interrupt.aborted) return false;
+  if (gate === undefined || run.command !== 'plan' || run.planEvidence.size === 0 || run.interrupt.aborted) return 'allow';
   // In run order, whatever order the plans finished in.
   const planned = [...run.planned.keys()].flatMap((name) => {
     const evidence = run.planEvidence.get(name);
@@ -137,7 +140,7 @@ async function checkRunPolicies(run: EngineRun): Promise<boolean> {
     secrets: planned.flatMap(([, { secrets }]) => secrets),
   });
   await reportPolicyDecisions(run, undefined, check);
-  return check.verdict === 'deny';
+  return check.verdict;
 }
 
 /** Starts stacks as the scheduler releases them until nothing runs and nothing can start. Returns why starting stopped, if it did. */

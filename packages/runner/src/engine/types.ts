@@ -128,6 +128,12 @@ export interface RunResult {
    * apply or destroy that planned first stops on it before changing anything.
    */
   runDenied?: boolean;
+  /**
+   * Run policies ask for an approval the run does not hold yet (a plan run):
+   * an apply or destroy that planned first stops on it too, unless a person
+   * at the terminal prompt gives it.
+   */
+  runAwaitingApproval?: boolean;
   summary: RunSummary;
   stacks: Map<string, StackOutcome>;
 }
