@@ -11,6 +11,8 @@ export const cliBin = join(repoRoot, 'packages/cli/bin/stackfleet.js');
 export function testEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  // Runners such as nx set FORCE_COLOR; beside our NO_COLOR, node would print a warning on every child's stderr.
+  delete env['FORCE_COLOR'];
   return { ...env, CI: 'true', NO_COLOR: '1', TF_CLI_CONFIG_FILE: '/dev/null', TF_IN_AUTOMATION: '1', ...extra };
 }
 
