@@ -7,8 +7,7 @@
  * migration happen on first use: every method awaits `ready`, so a database
  * that cannot be reached fails at the first call with `E_STATE_CONNECT`.
  */
-import { createRequire } from 'node:module';
-import type { Client, ClientConfig, Pool, PoolConfig } from 'pg';
+import type { Pool } from 'pg';
 import type {
   ApprovalRecord,
   PolicyDecisionRecord,
@@ -59,21 +58,7 @@ import { parseStateUrl, redactStateUrl, stateUrlSecrets } from './state-url.js';
 import * as queue from './pg-work-queue.js';
 import * as events from './pg-run-events.js';
 import { listenQueue } from './pg-queue-notify.js';
-
-/**
- * pg is loaded when a PostgreSQL store opens, not with this module: every
- * command that can open a store imports it, and pg at import time (with
- * Node's fetch implementation, which pg's stream helper touches) costs
- * ~0.2 s of start-up and makes the process larger, hence every stack
- * process's fork slower, in runs that use SQLite.
- */
-interface PgModule {
-  Pool: new (config: PoolConfig) => Pool;
-  Client: new (config: ClientConfig) => Client;
-}
-function loadPg(): PgModule {
-  return createRequire(import.meta.url)('pg') as PgModule;
-}
+import { createPgListenClient, createPgPool, describeConnectionError, isConnectionError } from './pg-connect.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://USER:PASSWORD@HOST:PORT/DB`. The password is never stored or printed. */
@@ -96,12 +81,6 @@ export interface PostgresStoreOptions {
   /** Where the URL came from, for messages. @default "STACKFLEET_STATE_URL" */
   source?: string;
 }
-
-/** How long the server lets a session sit idle inside a transaction before ending it (see the pool). */
-const IDLE_IN_TRANSACTION_MS = 5_000;
-
-/** PostgreSQL error codes that mean "the database is not usable as given" rather than a bug. */
-const connectionErrorCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', '28P01', '28000', '3D000', '57P03']);
 
 export class PostgresStore implements Store, WorkQueue {
   /** Set once `ready` resolved. */
@@ -127,18 +106,7 @@ export class PostgresStore implements Store, WorkQueue {
     this.now = options.now ?? (() => new Date());
     const envKey = (options.env ?? process.env).STACKFLEET_STATE_KEY;
     this.key = envKey === undefined || envKey === '' ? undefined : parseStateKey(envKey, 'STACKFLEET_STATE_KEY');
-    this.pool = new (loadPg().Pool)({
-      connectionString: options.url,
-      max: options.maxConnections ?? 4,
-      idleTimeoutMillis: 10_000,
-      connectionTimeoutMillis: 10_000,
-      application_name: 'stackfleet',
-      // Our transactions are milliseconds long. A process that stops in the middle of
-      // one (a paused VM, SIGSTOP) would otherwise hold its row and advisory locks
-      // forever: no other worker could claim a stack of the fleet or take its stack over.
-      // The server ends such a session after this long, releasing them.
-      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
-    });
+    this.pool = createPgPool(options.url, options.maxConnections ?? 4);
     // An idle connection dropped by the server must not crash the process;
     // the next query gets a fresh connection (or a clear E_STATE_CONNECT).
     this.pool.on('error', () => undefined);
@@ -162,15 +130,7 @@ export class PostgresStore implements Store, WorkQueue {
   }
 
   private connectionError(error: unknown): StackfleetError {
-    const code = (error as { code?: string }).code ?? '';
-    let message = (error as Error).message ?? String(error);
-    for (const secret of this.urlSecrets) message = message.replaceAll(secret, '***');
-    return new StackfleetError('E_STATE_CONNECT', `cannot use the state database ${this.where}: ${message}`, {
-      hint: connectionErrorCodes.has(code)
-        ? 'Check STACKFLEET_STATE_URL (or settings.state.url): host, port, user, password and database name, and that the server accepts connections from this machine.'
-        : 'Check that the URL points to a PostgreSQL database this user may create tables in.',
-      cause: error,
-    });
+    return describeConnectionError(error, this.where, this.urlSecrets);
   }
 
   /** Every call waits for the connection and migration, and maps connection failures to one clear error. */
@@ -180,7 +140,7 @@ export class PostgresStore implements Store, WorkQueue {
       return await work(this.pool);
     } catch (error) {
       if (error instanceof StackfleetError) throw error;
-      if (connectionErrorCodes.has((error as { code?: string }).code ?? '')) throw this.connectionError(error);
+      if (isConnectionError(error)) throw this.connectionError(error);
       // Out of disk, memory or connections: the run stops and resumes, as with a full local disk.
       throw describePgStorageError(error, this.where);
     }
@@ -188,22 +148,19 @@ export class PostgresStore implements Store, WorkQueue {
 
   /**
    * A shared database is read from many machines, so a key file on one of them
-   * would lock the others out: sensitive outputs need STACKFLEET_STATE_KEY.
+   * would lock the others out: sensitive outputs, and plan files (they hold
+   * every variable and secret in clear), need STACKFLEET_STATE_KEY.
    */
-  private readonly readKey = (): Buffer => {
-    if (this.key) return this.key;
-    throw new StackfleetError('E_STATE_KEY_MISSING', 'sensitive outputs in the PostgreSQL store need STACKFLEET_STATE_KEY', {
-      hint: 'Generate one key for the fleet (openssl rand -hex 32) and set STACKFLEET_STATE_KEY to it on every machine that uses this database.',
-    });
-  };
-
-  /** Plan files hold every variable and secret in clear: like sensitive outputs, they are kept only sealed. */
-  private readonly readPlanFileKey = (): Buffer => {
-    if (this.key) return this.key;
-    throw new StackfleetError('E_STATE_KEY_MISSING', 'terraform plan files saved in the PostgreSQL store need STACKFLEET_STATE_KEY', {
-      hint: 'Generate one key for the fleet (openssl rand -hex 32) and set STACKFLEET_STATE_KEY to it on every machine that uses this database.',
-    });
-  };
+  private readonly requireKey =
+    (what: string) =>
+    (): Buffer => {
+      if (this.key) return this.key;
+      throw new StackfleetError('E_STATE_KEY_MISSING', `${what} in the PostgreSQL store need STACKFLEET_STATE_KEY`, {
+        hint: 'Generate one key for the fleet (openssl rand -hex 32) and set STACKFLEET_STATE_KEY to it on every machine that uses this database.',
+      });
+    };
+  private readonly readKey = this.requireKey('sensitive outputs');
+  private readonly readPlanFileKey = this.requireKey('terraform plan files saved');
 
   getOutputs(stack: string): Promise<StoredOutputs | undefined> {
     return this.use((pool) => readOutputs(pool, this.fleet, this.readKey, stack));
@@ -371,8 +328,7 @@ export class PostgresStore implements Store, WorkQueue {
 
   async watchQueue(onChange: (change: QueueChange) => void): Promise<() => Promise<void>> {
     await this.ready;
-    const Client = loadPg().Client;
-    return listenQueue((config) => new Client(config), { connectionString: this.url, application_name: 'stackfleet-listen', connectionTimeoutMillis: 10_000 }, this.fleet, onChange).catch(
+    return listenQueue(createPgListenClient, { connectionString: this.url, application_name: 'stackfleet-listen', connectionTimeoutMillis: 10_000 }, this.fleet, onChange).catch(
       (error: unknown) => {
         throw this.connectionError(error);
       },
