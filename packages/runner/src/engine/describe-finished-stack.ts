@@ -1,16 +1,7 @@
-import type { ChangeSummary, StackFinishedEvent, StackRunRecord, StackStatus } from '@stackfleet/core';
+import type { StackFinishedEvent, StackRunRecord } from '@stackfleet/core';
 
-/** How a stack ended: what both its run record and its `stack.finished` event say. */
-export interface FinishedStack {
-  status: StackStatus;
-  durationMs: number;
-  reason?: string;
-  exitCode?: number;
-  changes?: ChangeSummary;
-  logFile?: string;
-  /** denied / awaiting_approval: the policies' messages (event only). */
-  messages?: string[];
-}
+/** How a stack ended: what both its run record and its `stack.finished` event say (`messages`: event only). */
+export type FinishedStack = Omit<StackFinishedEvent, 'type' | 'runId' | 'stack' | 'at'>;
 
 /**
  * A finished stack as its record and its event, in one place for the local
