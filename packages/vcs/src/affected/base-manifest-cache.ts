@@ -39,11 +39,12 @@ export function openBaseManifestCache(stateDir: string, manifestPath: string, so
     },
     write(manifest) {
       try {
-        mkdirSync(dirname(file), { recursive: true });
+        // Private like the rest of the state directory (its variables may be nobody else's business).
+        mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
         // Written aside, then renamed: a concurrent run reads the old entry or the new one.
         const temporary = `${file}.${process.pid}.tmp`;
         try {
-          writeFileSync(temporary, Buffer.concat([Buffer.from(key, 'latin1'), serialize(manifest)]));
+          writeFileSync(temporary, Buffer.concat([Buffer.from(key, 'latin1'), serialize(manifest)]), { mode: 0o600 });
           renameSync(temporary, file);
         } finally {
           rmSync(temporary, { force: true });
