@@ -60,15 +60,7 @@ export async function runApplyCommand(context: CommandContext, given: RunFlags &
     const plan = await buildPlanForCommand(context, fleet, 'apply', github.flags);
     // Judged by policies, a push's apply plans every stack first too: run policies see all the plans before anything changes.
     if (!github.flags.remote && (await isJudgedByPolicies(context, fleet, plan))) {
-      let code: number;
-      try {
-        code = await planThenApply(context, fleet, github.flags, plan, githubRunOptions(github));
-      } catch (error) {
-        await github.finish(undefined, error);
-        throw error;
-      }
-      await github.finish(undefined);
-      return code;
+      return runReportedRuns(github, () => planThenApply(context, fleet, github.flags, plan, githubRunOptions(github)));
     }
     const result = await runReported(github, async () => executeRun(context, { fleet, plan, flags: github.flags, ...githubRunOptions(github) }));
     await cleanUpAfterRun(context, fleet);
@@ -106,15 +98,9 @@ export async function applyFromPlan(context: CommandContext, flags: RunFlags & G
   if (flags.github) {
     // In CI nobody is asked: the saved plans were reviewed on the PR; a plan that changed after its upstreams applied needs --auto-approve.
     const github = await prepareGithubRun(context, fleet, 'apply', flags);
-    let code: number;
-    try {
-      code = await applySavedRun(context, fleet, github.flags, pickSavedStacks(await readSavedRun(context, fleet, runId), only), undefined, githubRunOptions(github));
-    } catch (error) {
-      await github.finish(undefined, error);
-      throw error;
-    }
-    await github.finish(undefined);
-    return code;
+    return runReportedRuns(github, async () =>
+      applySavedRun(context, fleet, github.flags, pickSavedStacks(await readSavedRun(context, fleet, runId), only), undefined, githubRunOptions(github)),
+    );
   }
   const saved = pickSavedStacks(await readSavedRun(context, fleet, runId), only);
   if (!flags.autoApprove && isInteractive(context)) {
@@ -201,16 +187,24 @@ export async function runRunCommand(context: CommandContext, flags: RunFlags, ar
 
 /** Runs `run`, then (with `--github`) reports it, also when it threw before any stack ran. */
 async function runReported(github: GithubRun | undefined, run: () => Promise<ExecutedRun>): Promise<ExecutedRun> {
-  if (!github) return run();
-  let result: ExecutedRun;
+  return github ? reportAfter(github, run, (result) => result) : run();
+}
+
+/** The same for work that is several runs (plan first, then apply): the report is what the collector heard; returns the exit code. */
+function runReportedRuns(github: GithubRun, run: () => Promise<number>): Promise<number> {
+  return reportAfter(github, run, () => undefined);
+}
+
+async function reportAfter<T>(github: GithubRun, run: () => Promise<T>, resultOf: (value: T) => ExecutedRun | undefined): Promise<T> {
+  let value: T;
   try {
-    result = await run();
+    value = await run();
   } catch (error) {
     await github.finish(undefined, error);
     throw error;
   }
-  await github.finish(result);
-  return result;
+  await github.finish(resultOf(value));
+  return value;
 }
 
 function githubRunOptions(github: GithubRun | undefined): Pick<ExecuteOptions, 'github' | 'policyContext'> {
