@@ -34,8 +34,7 @@ export async function hashStackFiles(
       if (exclude.has(name)) continue;
       if (entry.isDirectory()) {
         if (!skipDirs.has(path)) pending.push(path);
-      }
-      else if (entry.isSymbolicLink()) hashes.set(name, sha256(`symlink:${await readlink(path)}`));
+      } else if (entry.isSymbolicLink()) hashes.set(name, sha256(`symlink:${await readlink(path)}`));
       else if (entry.isFile()) hashes.set(name, sha256(await readFile(path)));
     }
   }
