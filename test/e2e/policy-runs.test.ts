@@ -279,7 +279,7 @@ policies:
     expect(existsSync(join(dir, 'one', 'applied'))).toBe(true);
   });
 
-  it('a run policy asking for approval stops --auto-approve and --from-plan (fail closed): only a person at the prompt or reviews give it', () => {
+  it('a run policy asking for approval stops --auto-approve and --from-plan (fail closed) until the plan run is approved (policy-run-approval.test.ts)', () => {
     const { dir: gated, cleanup: done } = makeTempDir('stackfleet-run-approval-');
     try {
       mkdirSync(join(gated, 'policies'));

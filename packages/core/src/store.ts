@@ -114,6 +114,13 @@ export interface SavedPlanRecord {
    */
   digests: Record<string, string>;
   createdAt: string;
+  /**
+   * The stack's plan as `kind: run` policies saw it (their `input.stacks[i]`
+   * without `stack`: `changes`, and terraform's `terraform`, sanitized), kept
+   * only when they left the plan run awaiting an approval, so that
+   * `apply --from-plan` judges them again with the approvals given since.
+   */
+  runPolicyPlan?: Record<string, unknown>;
 }
 
 export interface Store {

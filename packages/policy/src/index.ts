@@ -18,7 +18,7 @@ export {
   type PolicyVerdict,
   type VerdictSummary,
 } from './evaluate/decide-verdict.js';
-export { buildAccessPolicyInput, buildRunPolicyInput, buildStackPolicyInput, describeStack, type SecretValues } from './input/build-policy-input.js';
+export { buildAccessPolicyInput, buildPlannedStacks, buildRunPolicyInput, buildStackPolicyInput, describeStack, type SecretValues } from './input/build-policy-input.js';
 export { collectSecretStrings, redactValue, sanitizeTerraformPlan } from './input/sanitize-terraform-plan.js';
 export { countCommandChanges, countTerraformChanges } from './input/count-changes.js';
 export { buildRunInfo, resolveActor, type RunInfoOptions } from './input/build-run-info.js';
@@ -33,5 +33,14 @@ export {
   type PolicyTestFile,
 } from './test-file/parse-policy-test-file.js';
 export { buildTestCaseInput, diffDecisions, formatDecision, runPolicyTestCase, type TestCaseResult } from './test-file/run-test-case.js';
-export { evaluateAccessGate, evaluateRunGate, evaluateStackGate, toPolicyApprovals, type GateContext, type GateResult } from './gate/evaluate-gate.js';
+export {
+  evaluateAccessGate,
+  evaluatePlannedRunGate,
+  evaluateRunGate,
+  evaluateStackGate,
+  toPolicyApprovals,
+  type GateContext,
+  type GateResult,
+  type RunGateResult,
+} from './gate/evaluate-gate.js';
 export { buildApprovalRecords, type ApprovalRequest } from './gate/build-approvals.js';

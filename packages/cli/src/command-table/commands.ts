@@ -224,7 +224,12 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--comment <text>', description: 'why, for the record (input.approvals[].comment)' },
     ],
     globals: READ_GLOBALS,
-    examples: ['stackfleet approve <run-id>', 'stackfleet approve <run-id> --stack "db-*" --comment "checked with the DBA"', 'stackfleet resume <run-id>'],
+    examples: [
+      'stackfleet approve <run-id>',
+      'stackfleet approve <run-id> --stack "db-*" --comment "checked with the DBA"',
+      'stackfleet resume <run-id>',
+      'stackfleet apply --from-plan <plan-run-id>',
+    ],
     load: async () => (await import('../commands/approve.js')).runApproveCommand,
   },
   {

@@ -1,4 +1,4 @@
-import { StackfleetError } from '@stackfleet/core';
+import { StackfleetError, type RunRecord } from '@stackfleet/core';
 import { buildApprovalRecords } from '@stackfleet/policy';
 import { readGitIdentity } from '@stackfleet/vcs';
 import type { CommandContext } from '../command-context.js';
@@ -10,7 +10,8 @@ import { openStore } from '../runtime/open-runtime.js';
  * `stackfleet approve RUN [--stack GLOB] [--comment TEXT]`: records an
  * approval by the current actor (STACKFLEET_ACTOR, CI, git, user@host) for
  * the run or some of its stacks. Policies see it as `input.approvals` when
- * the run continues (`stackfleet resume RUN`).
+ * the run continues (`stackfleet resume RUN`; for a plan run that run
+ * policies left waiting, `stackfleet apply --from-plan RUN`).
  */
 export async function runApproveCommand(context: CommandContext, options: { stack?: string; comment?: string }, args: string[]): Promise<number> {
   const runId = args[0] ?? '';
@@ -35,10 +36,19 @@ export async function runApproveCommand(context: CommandContext, options: { stac
     } else {
       const what = records.length === 1 && records[0]!.stack === null ? `run ${run.id}` : `${records.map((record) => record.stack).join(', ')} in run ${run.id}`;
       writeLine(context.io.stdout, `approved ${what} as ${actor.login} (from ${actor.source})`);
-      if (run.status === 'awaiting_approval') writeLine(context.io.stdout, `continue it with: stackfleet resume ${run.id}`);
+      const continued = describeContinuation(run);
+      if (continued !== undefined) writeLine(context.io.stdout, `continue it with: ${continued}`);
     }
     return 0;
   } finally {
     await store.close();
   }
+}
+
+/** What continues a run awaiting approval: the apply of a plan run's saved plans, else resume. */
+function describeContinuation(run: RunRecord): string | undefined {
+  if (run.status !== 'awaiting_approval') return undefined;
+  if (run.command !== 'plan') return `stackfleet resume ${run.id}`;
+  // A destroy's plans are applied only by that destroy, in a terminal, where its "yes" gives the approval.
+  return run.selection['save'] === true && run.selection['destroy'] !== true ? `stackfleet apply --from-plan ${run.id}` : undefined;
 }

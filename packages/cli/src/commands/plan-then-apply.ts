@@ -60,12 +60,14 @@ export async function planThenApply(
     context.note(`${command} stopped: policies denied the plan (see \`stackfleet show ${preview.runId}\`)`);
     return 3;
   }
-  // Run policies asking for an approval: only a person at the prompt below can give it (or reviews, with --github).
+  // Run policies asking for an approval: a person gives it (`approve`, the prompt below, or reviews with --github), never the flag.
   if (preview.runAwaitingApproval && flags.autoApprove) {
-    context.note(
-      `${command} stopped: run policies require an approval (see \`stackfleet show ${preview.runId}\`), which --auto-approve never gives: ` +
-        `run \`stackfleet ${command}\` in a terminal, where your "yes" gives it, or approve the pull request's reviews with --github`,
-    );
+    const id = preview.runId;
+    const next =
+      command === 'apply'
+        ? `stackfleet approve ${id} [--comment TEXT] (by an approver other than the planner), then stackfleet apply --from-plan ${id}`
+        : `run \`stackfleet destroy\` in a terminal, where your "yes" gives it`;
+    context.note(`${command} stopped: run policies require an approval of run ${id} (see \`stackfleet show ${id}\`), which --auto-approve never gives: ${next}`);
     return 3;
   }
   // A failed or interrupted plan: nothing is applied from a run that did not plan every stack.

@@ -24,7 +24,8 @@ export interface SavedRun {
 /**
  * Reads the saved plans of `runId` and refuses what cannot be applied as
  * reviewed: an unknown run, a run that was not `plan --save`, a plan that did
- * not finish or that access or run policies denied as a whole, plans already
+ * not finish or that access or run policies denied as a whole (or still
+ * await an approval of, judged again: `judgeSavedRunPolicies`), plans already
  * applied, plans older than `settings.retention.age`, stacks no longer in the
  * manifest. `command` is what applies them: destroy plans (saved by a destroy
  * that planned first) only by `destroy`, the others only by `apply`.
@@ -54,14 +55,6 @@ export async function readSavedRun(
     if (run.status === 'denied' && (await store.listPolicyDecisions(runId)).some((decision) => decision.stack === null && decision.effect === 'deny')) {
       throw new StackfleetError('E_POLICY_DENIED', `policies denied run ${runId} as a whole; its plans are not applied (see \`stackfleet show ${runId}\`)`, { ...again, exitCode: 3 });
     }
-    // A run policy's approval concerns the whole run: `approve` cannot give it to a plan run already judged (it is
-    // judged once, over every plan), so only the prompt before the apply or the pull request's reviews can.
-    if (run.status === 'awaiting_approval' && !options.runApprovalAtPrompt) {
-      throw new StackfleetError('E_POLICY_DENIED', `run policies require an approval of run ${runId} as a whole; its plans are not applied (see \`stackfleet show ${runId}\`)`, {
-        hint: `run \`stackfleet ${command}\` in a terminal, where your "yes" gives the approval, or plan the pull request with --github so its reviews do`,
-        exitCode: 3,
-      });
-    }
     if (run.status !== 'succeeded' && run.status !== 'denied' && run.status !== 'awaiting_approval') {
       // An interrupted or crashed `plan --save` is finished by resume, which keeps saving its plans.
       const resumable = run.status === 'interrupted' || run.status === 'crashed';
@@ -79,6 +72,15 @@ export async function readSavedRun(
     }
     const gone = records.filter((record) => !(record.stack in fleet.loaded.manifest.stacks)).map((record) => record.stack);
     if (gone.length > 0) throw new StackfleetError('E_PLAN_STALE', `stale: ${gone.join(', ')} no longer in the manifest since run ${runId} was planned`, again);
+    // Run policies asked for an approval of the whole run (the prompt about to ask gives it): judged again with the
+    // approvals `stackfleet approve RUN` recorded since; nothing is applied unless they now allow.
+    // (A run also denied in part ends `denied`: the plans its run policies left waiting say it too.)
+    const waiting = run.status === 'awaiting_approval' || records.some((record) => record.runPolicyPlan !== undefined);
+    if (waiting && !options.runApprovalAtPrompt) {
+      const { judgeSavedRunPolicies } = await import('../policy/judge-saved-run-policies.js');
+      const { approvedBy } = await judgeSavedRunPolicies({ fleet, store, run, records, command, cwd: context.io.cwd, env: context.io.env });
+      context.note(`run policies of run ${runId} allow its plans now (approved by ${approvedBy.join(', ') || 'their rules'})`);
+    }
     return { run, plans: new Map(records.map((record) => [record.stack, record])) };
   } finally {
     await store.close();

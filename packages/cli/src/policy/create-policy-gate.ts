@@ -15,6 +15,7 @@ import { runPolicyCommand } from '@stackfleet/runner';
 import type { GitIdentity } from '@stackfleet/vcs';
 import type { RunPolicyContext } from '../github/read-github-policy-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
+import { keepRunPolicyPlans } from './keep-run-policy-plans.js';
 
 export type PolicyRunCommand = PolicyRunInfo['command'];
 export type PolicyRunType = PolicyRunInfo['type'];
@@ -134,7 +135,10 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
     },
     async checkRun({ runId, stacks, secrets }) {
       if (!kinds.has('run')) return allow;
-      return toCheck(await evaluateRunGate(await contextFor(runId), stacks.map(({ stack, plan }) => ({ spec: specOf(stack), plan })), secrets));
+      const result = await evaluateRunGate(await contextFor(runId), stacks.map(({ stack, plan }) => ({ spec: specOf(stack), plan })), secrets);
+      // Kept with the saved plans, so `approve RUN` + `apply --from-plan RUN` can judge them again.
+      if (result.verdict === 'awaiting_approval') await keepRunPolicyPlans(store, runId, result.planned);
+      return toCheck(result);
     },
   };
 }

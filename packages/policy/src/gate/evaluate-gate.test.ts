@@ -4,7 +4,7 @@ import { buildRunInfo } from '../input/build-run-info.js';
 import { parsePolicyFile } from '../parse/parse-policy-file.js';
 import type { LoadedPolicy } from '../select/select-policies.js';
 import { buildApprovalRecords } from './build-approvals.js';
-import { evaluateAccessGate, evaluateRunGate, evaluateStackGate, toPolicyApprovals, type GateContext } from './evaluate-gate.js';
+import { evaluateAccessGate, evaluatePlannedRunGate, evaluateRunGate, evaluateStackGate, toPolicyApprovals, type GateContext } from './evaluate-gate.js';
 
 function load(text: string, ref: LoadedPolicy['ref'] = { file: 'p.policy.yaml' }): LoadedPolicy {
   const { policy, problems } = parsePolicyFile(text, { source: ref.file });
@@ -95,6 +95,27 @@ rules:
       { spec: stack('b'), plan: plan(['update'], ['delete']) },
     ], []);
     expect(result).toMatchObject({ verdict: 'deny', decisions: [{ policy: 'p', rule: 'wide', effect: 'deny', message: 'a=1 b=2' }] });
+  });
+
+  it('gives the plans as the run policies saw them (sanitized), which judge the same again with the approvals given since', async () => {
+    const signOff = load(`kind: run
+rules:
+  - name: sign-off
+    effect: require_approval
+    when: input.stacks.exists(s, s.changes.total > 0.0)
+    message: 'input.stacks.map(s, s.stack.name + ":" + string(s.terraform.resource_changes[0].change.after.input)).join(" ")'
+`);
+    const specs = [stack('a'), stack('b')];
+    const first = await evaluateRunGate({ ...context('alice'), policies: [signOff] }, specs.map((spec) => ({ spec, plan: plan(['create']) })), ['secret-value-1']);
+    expect(first.verdict).toBe('awaiting_approval');
+    expect(JSON.stringify(first.planned)).not.toContain('secret-value-1');
+    const again = (approvals: ApprovalRecord[]) =>
+      evaluatePlannedRunGate({ ...context('bob', approvals, 'alice'), policies: [signOff] }, specs.map((spec, index) => ({ spec, planned: first.planned[index]! })));
+    const byAlice = await again([{ runId: 'r1', stack: null, by: 'alice', at: 't' }]);
+    expect(byAlice).toMatchObject({ verdict: 'awaiting_approval', decisions: first.decisions });
+    const byCarol = await again([{ runId: 'r1', stack: 'a', by: 'carol', at: 't' }, { runId: 'r1', stack: null, by: 'carol', at: 't' }]);
+    expect(byCarol.verdict).toBe('allow');
+    expect(byCarol.decisions[0]).toMatchObject({ message: first.decisions[0]!.message, approvedBy: ['carol'] });
   });
 
   it('access policies see the actor and the stacks, and fail closed on an evaluation error', async () => {

@@ -1,8 +1,8 @@
 import type { ApprovalRecord, PolicyCheck, StackPlanEvidence, StackSpec } from '@stackfleet/core';
 import { evaluatePolicies, evaluatePolicy, type EvaluateOptions } from '../evaluate/evaluate-policy.js';
 import { decideVerdict, listSatisfyingApprovers, type PolicyApproval } from '../evaluate/decide-verdict.js';
-import { buildAccessPolicyInput, buildRunPolicyInput, buildStackPolicyInput, describeStack } from '../input/build-policy-input.js';
-import type { PolicyRunInfo } from '../input/types.js';
+import { buildAccessPolicyInput, buildPlannedStacks, buildStackPolicyInput, describeStack } from '../input/build-policy-input.js';
+import type { PlannedStackInput, PolicyRunInfo, RunPolicyInput } from '../input/types.js';
 import { selectRunPolicies, selectStackPolicies, type LoadedPolicy } from '../select/select-policies.js';
 import type { PolicyDecision } from '../types.js';
 
@@ -33,6 +33,11 @@ export async function evaluateStackGate(context: GateContext, stack: StackFacts,
   return toGateResult(await evaluatePolicies(policies, input, context.evaluate), context, approvals);
 }
 
+/** A run gate's result, with the stacks as its policies saw them (sanitized): kept when it waits for an approval. */
+export interface RunGateResult extends GateResult {
+  planned: PlannedStackInput[];
+}
+
 /**
  * `kind: run` policies once over every planned stack (each policy sees the
  * stacks it applies to). A pure function of its inputs besides exec
@@ -42,17 +47,27 @@ export async function evaluateRunGate(
   context: GateContext,
   stacks: readonly { spec: StackFacts; plan: StackPlanEvidence }[],
   secrets: readonly unknown[],
-): Promise<GateResult> {
+): Promise<RunGateResult> {
+  // Each plan sanitized once, however many run policies see it.
+  const planned = buildPlannedStacks(stacks.map((stack) => ({ stack: describeStack(stack.spec), plan: stack.plan })), secrets);
+  const result = await evaluatePlannedRunGate(context, stacks.map((stack, index) => ({ spec: stack.spec, planned: planned[index]! })));
+  return { ...result, planned };
+}
+
+/**
+ * `kind: run` policies over plans already in their input form
+ * (`RunGateResult.planned`): how a plan run they left awaiting an approval is
+ * judged again, with the approvals given since, when its plans are applied.
+ */
+export async function evaluatePlannedRunGate(context: GateContext, stacks: readonly { spec: StackFacts; planned: PlannedStackInput }[]): Promise<GateResult> {
   const approvals = toPolicyApprovals(context, null);
   const decisions: PolicyDecision[] = [];
   for (const selected of selectRunPolicies(context.policies, 'run', stacks.map((stack) => stack.spec))) {
-    const included = stacks.filter((stack) => selected.stacks.includes(stack.spec));
-    const input = buildRunPolicyInput({
+    const input: RunPolicyInput = {
       run: context.run,
-      stacks: included.map((stack) => ({ stack: describeStack(stack.spec), plan: stack.plan })),
-      secrets,
-      approvals,
-    });
+      stacks: stacks.filter((stack) => selected.stacks.includes(stack.spec)).map((stack) => stack.planned),
+      approvals: [...approvals],
+    };
     decisions.push(...(await evaluatePolicy(selected.policy, input, context.evaluate)));
   }
   return toGateResult(decisions, context, approvals);

@@ -43,12 +43,13 @@ export interface RunInputOptions extends SecretValues {
 
 /** The input of `kind: run` policies: every planned stack at once. */
 export function buildRunPolicyInput(options: RunInputOptions): RunPolicyInput {
-  const secrets = collectSecretStrings(options.secrets);
-  return {
-    run: options.run,
-    stacks: options.stacks.map(({ stack, plan }) => buildPlannedStack(stack, plan, secrets)),
-    approvals: [...(options.approvals ?? [])],
-  };
+  return { run: options.run, stacks: buildPlannedStacks(options.stacks, options.secrets), approvals: [...(options.approvals ?? [])] };
+}
+
+/** `input.stacks` of `kind: run` policies: each plan counted and sanitized (every secret given hidden in every plan). */
+export function buildPlannedStacks(stacks: RunInputOptions['stacks'], secretValues: readonly unknown[]): PlannedStackInput[] {
+  const secrets = collectSecretStrings(secretValues);
+  return stacks.map(({ stack, plan }) => buildPlannedStack(stack, plan, secrets));
 }
 
 /** The input of `kind: access` policies: who runs what, before anything runs. */

@@ -1,0 +1,80 @@
+import { StackfleetError, type RunRecord, type SavedPlanRecord, type StackSpec, type Store } from '@stackfleet/core';
+import { describeStack, evaluatePlannedRunGate, type PlannedStackInput } from '@stackfleet/policy';
+import { runPolicyCommand } from '@stackfleet/runner';
+import { readGitIdentity } from '@stackfleet/vcs';
+import type { Fleet } from '../manifest/read-manifest.js';
+import { buildPolicyRunInfo } from './create-policy-gate.js';
+import { readManifestPolicies } from './read-policies.js';
+
+export interface SavedRunJudgement {
+  /** Who gave the approvals the run policies asked for (sorted logins). */
+  approvedBy: string[];
+}
+
+/**
+ * `apply --from-plan RUN` of a plan run that `kind: run` policies left
+ * awaiting an approval: judges them again, over the plans they saw then
+ * (kept with the saved plans, sanitized), with every approval of the whole
+ * run recorded since (`stackfleet approve RUN`), the invoker as
+ * `input.run.actor` and the planner as `input.run.plannedBy` (so by default
+ * the planner's own approval does not count). Returns who approved when they
+ * now allow; throws `E_POLICY_DENIED` (exit 3) when they still wait or deny.
+ */
+export async function judgeSavedRunPolicies(options: {
+  fleet: Fleet;
+  store: Store;
+  run: RunRecord;
+  records: readonly SavedPlanRecord[];
+  command: 'apply' | 'destroy';
+  cwd: string;
+  env: Record<string, string | undefined>;
+}): Promise<SavedRunJudgement> {
+  const { fleet, run, command } = options;
+  const planner = typeof run.selection['actor'] === 'string' ? run.selection['actor'] : undefined;
+  const approve = `stackfleet approve ${run.id} [--comment TEXT]${planner === undefined ? '' : ` as an approver other than ${planner}, who planned it`}, then stackfleet ${command === 'apply' ? `apply --from-plan ${run.id}` : command}`;
+  const byStack = new Map(options.records.filter((record) => record.hasChanges).map((record) => [record.stack, record]));
+  const stacks: { spec: StackSpec; planned: PlannedStackInput }[] = [];
+  for (const name of options.run.stacks) {
+    const record = byStack.get(name);
+    const spec = fleet.loaded.manifest.stacks[name];
+    if (record === undefined || spec === undefined) continue;
+    if (record.runPolicyPlan === undefined) {
+      // Planned before plans were kept for this (or applied in part since): nothing to judge again, so nothing is applied.
+      throw new StackfleetError('E_POLICY_DENIED', `run policies require an approval of run ${run.id} as a whole, and its plans cannot be judged again; they are not applied`, {
+        hint: `plan again: \`stackfleet ${command} --auto-approve\` stops at its new plan run and says how to approve it`,
+        exitCode: 3,
+      });
+    }
+    stacks.push({ spec, planned: { stack: describeStack(spec), ...(record.runPolicyPlan as Omit<PlannedStackInput, 'stack'>) } });
+  }
+  const info = buildPolicyRunInfo(
+    { fleet, command, env: options.env, git: await readGitIdentity(fleet.manifestDir), ...(planner === undefined ? {} : { plannedBy: planner }) },
+    run.id,
+  );
+  const result = await evaluatePlannedRunGate(
+    {
+      policies: readManifestPolicies(fleet, options.cwd),
+      run: info,
+      teams: fleet.loaded.manifest.teams,
+      approvals: await options.store.listApprovals(run.id),
+      evaluate: { runCommand: runPolicyCommand, env: options.env },
+    },
+    stacks,
+  );
+  const fired = (effect: string) => result.decisions.filter((decision) => decision.effect === effect).map((decision) => `${decision.message} (${decision.policy}/${decision.rule})`);
+  if (result.verdict === 'deny') {
+    throw new StackfleetError('E_POLICY_DENIED', `run policies deny run ${run.id} as a whole now: ${fired('deny').join('; ')}; its plans are not applied`, {
+      hint: `see \`stackfleet show ${run.id}\``,
+      exitCode: 3,
+    });
+  }
+  if (result.verdict === 'awaiting_approval') {
+    const waiting = result.decisions.filter((decision) => decision.effect === 'require_approval' && decision.approvedBy === undefined);
+    throw new StackfleetError(
+      'E_POLICY_DENIED',
+      `run policies require an approval of run ${run.id} as a whole: ${waiting.map((decision) => `${decision.message} (${decision.policy}/${decision.rule})`).join('; ')}; its plans are not applied`,
+      { hint: approve, exitCode: 3 },
+    );
+  }
+  return { approvedBy: [...new Set(result.decisions.flatMap((decision) => decision.approvedBy ?? []))].sort() };
+}
