@@ -4,20 +4,21 @@
  * as real processes. Workers judge each stack's plan with the policies at the
  * run's commit; access policies decide before anything is queued.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresServer } from '@stackfleet/test-utils';
-import { git, makeTempDir, parseJsonLines, pushSeedToOrigin, runStackfleet, startStackfleet } from '../support/cli.js';
+import { git, makeTempDir, parseJsonLines, pushSeedToOrigin, runStackfleet, startStackfleet, type JsonLine } from '../support/cli.js';
 
 const MANIFEST = `version: 1
 settings:
   fleet: policy-remote-e2e
   state: { url: "\${{ env.FLEET_DB }}" }
 stacks:
-  net: { path: net, runner: command, commands: { plan: "exit 2", apply: "touch applied" } }
-  app: { path: app, runner: command, dependsOn: [net], commands: { plan: "exit 2", apply: "touch applied" } }
-  web: { path: web, runner: command, dependsOn: [app], commands: { plan: "exit 2", apply: "touch applied" } }
+  net: { path: net, runner: command, commands: { plan: "exit 2", apply: "touch applied", destroy: "rm -f applied" } }
+  app: { path: app, runner: command, dependsOn: [net], commands: { plan: "exit 2", apply: "touch applied", destroy: "rm -f applied" } }
+  web: { path: web, runner: command, dependsOn: [app], commands: { plan: "exit 2", apply: "touch applied", destroy: "rm -f applied" } }
+  cache: { path: cache }
 policies:
   - file: policies/guard.policy.yaml
   - file: policies/access.policy.yaml
@@ -53,6 +54,8 @@ describe('policies with --remote (PostgreSQL, a worker)', () => {
     const seed = join(dir, 'seed');
     for (const sub of ['net', 'app', 'web', 'policies']) mkdirSync(join(seed, sub), { recursive: true });
     for (const sub of ['net', 'app', 'web']) writeFileSync(join(seed, sub, '.keep'), '');
+    mkdirSync(join(seed, 'cache'));
+    writeFileSync(join(seed, 'cache', 'main.tf'), 'resource "terraform_data" "cache" {\n  input = "c"\n}\n');
     writeFileSync(join(seed, 'stacks.yaml'), MANIFEST);
     writeFileSync(join(seed, 'policies', 'guard.policy.yaml'), GUARD);
     writeFileSync(join(seed, 'policies', 'access.policy.yaml'), ACCESS);
@@ -75,7 +78,7 @@ describe('policies with --remote (PostgreSQL, a worker)', () => {
       const result = runStackfleet(['apply', '--auto-approve', '--remote', '--json'], { cwd: ci, env: { ...env, STACKFLEET_ACTOR: 'alice' } });
       expect(result.code, result.stderr).toBe(3);
       const events = parseJsonLines(result.stdout);
-      const finished = Object.fromEntries(events.filter((event) => event.type === 'stack.finished').map((event) => [event.stack, event]));
+      const finished = Object.fromEntries(events.filter((event) => event.type === 'stack.finished').map((event): [string, JsonLine] => [String(event.stack), event]));
       expect(finished['net']).toMatchObject({ status: 'succeeded' });
       expect(finished['app']).toMatchObject({ status: 'denied', messages: ['app is frozen (alice, apply)'] });
       expect(finished['web']).toMatchObject({ status: 'skipped' });
@@ -99,14 +102,45 @@ describe('policies with --remote (PostgreSQL, a worker)', () => {
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'denied' });
   });
 
-  it('refuses a fleet with run policies, which no worker could evaluate, and a destroy its plan policies would judge', () => {
-    const destroy = runStackfleet(['destroy', '--remote', '--auto-approve'], { cwd: ci, env });
-    expect(destroy.code).toBe(1);
-    expect(destroy.stderr).toContain('destroy --remote is not supported for stacks that plan policies judge');
+  it('destroy --remote: a worker plans each stack\'s destroy and the plan policies judge it before anything is destroyed; a denied stack keeps what it needs', async () => {
+    // The worker runs the run's commit in its own checkout of it; the first test applied net and cache there.
+    const atCommit = join(worker, '.stackfleet', 'worker', 'commits', git(ci, 'rev-parse', 'HEAD').trim());
+    expect(existsSync(join(atCommit, 'net', 'applied'))).toBe(true);
+    expect(readFileSync(join(atCommit, 'cache', 'terraform.tfstate'), 'utf8')).toContain('terraform_data');
+    const workerProcess = startStackfleet(['worker', '--idle-exit', '3s'], { cwd: worker, env: { ...env, STACKFLEET_ACTOR: 'the-worker' } });
+    try {
+      const result = runStackfleet(['destroy', '--remote', '--auto-approve', '--json'], { cwd: ci, env: { ...env, STACKFLEET_ACTOR: 'alice' } });
+      expect(result.code, result.stderr).toBe(3);
+      const events = parseJsonLines(result.stdout);
+      expect(events[0]).toMatchObject({ type: 'run.started', command: 'destroy' });
+      const finished = Object.fromEntries(events.filter((event) => event.type === 'stack.finished').map((event): [string, JsonLine] => [String(event.stack), event]));
+      // Dependents first: web goes, app is judged on its destroy plan and denied, net (which app needs) stays.
+      expect(finished['web']).toMatchObject({ status: 'succeeded' });
+      expect(finished['app']).toMatchObject({ status: 'denied', messages: ['app is frozen (alice, destroy)'] });
+      expect(finished['net']).toMatchObject({ status: 'skipped', reason: 'dependency app denied' });
+      // cache (terraform, applied by the first test) is destroyed with the destroy plan its policies allowed.
+      expect(finished['cache']).toMatchObject({ status: 'succeeded' });
+      expect(events.filter((event) => event.type === 'stack.planned').map((event) => event.stack).sort()).toEqual(['app', 'cache', 'web']);
+      expect(existsSync(join(atCommit, 'net', 'applied'))).toBe(true);
+      expect(readFileSync(join(atCommit, 'cache', 'terraform.tfstate'), 'utf8')).not.toContain('terraform_data');
+    } finally {
+      workerProcess.child.kill('SIGINT');
+      await workerProcess.done;
+    }
+  }, 90_000);
+
+  it('refuses a fleet with run policies, which no worker could evaluate, and says what to run instead', () => {
     writeFileSync(join(ci, 'policies', 'fleet.policy.yaml'), 'kind: run\nrules:\n  - name: any\n    effect: warn\n    when: "true"\n');
     writeFileSync(join(ci, 'run-policies.yaml'), `${MANIFEST}  - file: policies/fleet.policy.yaml\n`);
     const result = runStackfleet(['plan', '--remote', '-f', 'run-policies.yaml'], { cwd: ci, env });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('--remote is not supported for a fleet with `kind: run` policies (policies/fleet.policy.yaml)');
+    expect(result.stderr).toContain('run the same command on this machine without --remote (`stackfleet plan` with your selectors)');
+    for (const command of ['apply', 'destroy']) {
+      const refused = runStackfleet([command, '--remote', '--auto-approve', '-f', 'run-policies.yaml'], { cwd: ci, env });
+      expect(refused.code, refused.stderr).toBe(1);
+      expect(refused.stderr).toContain('before any is applied, and workers plan and apply stack by stack');
+      expect(refused.stderr).toContain(`(\`stackfleet ${command} --auto-approve\` with your selectors): it plans every stack first`);
+    }
   });
 });

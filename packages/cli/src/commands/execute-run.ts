@@ -95,7 +95,7 @@ export function executeRun(context: CommandContext, options: ExecuteOptions): Pr
   if (options.flags.remote) {
     refuseUnsupportedRemote(options);
     return (async () => {
-      if (options.fleet.loaded.manifest.policies.length > 0 && options.plan.command !== 'run') await refuseRemoteRunPolicies(context, options.fleet);
+      if (options.fleet.loaded.manifest.policies.length > 0 && options.plan.command !== 'run') await refuseRemoteRunPolicies(context, options.fleet, options.plan.command);
       return startRun(context, options, async (run) => {
         const [{ followRemoteRun }, { checkRemoteAccess }] = await Promise.all([import('../remote/follow-remote-run.js'), import('../policy/check-remote-access.js')]);
         // Access policies decide here, before anything is queued; denied, the run is recorded here and nothing runs.
@@ -133,17 +133,24 @@ export function refuseUnsupportedRemote(options: Pick<ExecuteOptions, 'savePlans
 }
 
 /**
- * `kind: run` policies judge every plan of a run at once; workers plan and
- * apply stack by stack, so no worker ever holds them all: refuse rather than
- * skip them (policies fail closed).
+ * `kind: run` policies judge every plan of a run at once, before anything is
+ * applied; workers plan and apply stack by stack, so no worker ever holds them
+ * all: refuse rather than skip them (policies fail closed), and say what works.
  */
-async function refuseRemoteRunPolicies(context: CommandContext, fleet: Fleet): Promise<void> {
+async function refuseRemoteRunPolicies(context: CommandContext, fleet: Fleet, command: RunCommand): Promise<void> {
   const { readManifestPolicies } = await import('../policy/read-policies.js');
   const runPolicies = readManifestPolicies(fleet, context.io.cwd).filter((loaded) => loaded.policy.kind === 'run');
   if (runPolicies.length === 0) return;
-  throw new StackfleetError('E_USAGE', `--remote is not supported for a fleet with \`kind: run\` policies (${runPolicies.map((loaded) => loaded.ref.file).join(', ')}): they judge every plan at once, and workers plan stack by stack`, {
-    hint: 'run it here without --remote, so the run policies see every plan',
-  });
+  const changes = command === 'apply' || command === 'destroy';
+  throw new StackfleetError(
+    'E_USAGE',
+    `--remote is not supported for a fleet with \`kind: run\` policies (${runPolicies.map((loaded) => loaded.ref.file).join(', ')}): they judge every stack's plan at once${changes ? ' before any is applied' : ''}, and workers plan ${changes ? 'and apply ' : ''}stack by stack`,
+    {
+      hint: changes
+        ? `run the same command on this machine without --remote (\`stackfleet ${command} --auto-approve\` with your selectors): it plans every stack first, the run policies judge all the plans, and only then is anything ${command === 'apply' ? 'applied' : 'destroyed'}`
+        : `run the same command on this machine without --remote (\`stackfleet ${command}\` with your selectors): the run policies judge every plan at its end`,
+    },
+  );
 }
 
 /**

@@ -143,23 +143,17 @@ function toFlagName(key: string): string {
  * live stacks outside the selection depend on it, unless `--with-dependents`
  * (they join the selection and go first) or `--force`. With plan or run
  * policies, every stack's destroy is planned and judged first, and exactly
- * those plans are applied (`planThenApply`).
+ * those plans are applied (`planThenApply`); with `--remote`, each worker
+ * plans, judges and destroys one stack at a time (run policies are refused).
  */
 export async function runDestroyCommand(context: CommandContext, flags: RunFlags & { force?: boolean }): Promise<number> {
   requireApproval(context, 'destroy', flags);
   const fleet = context.readFleet();
   const plan = await buildPlanForCommand(context, fleet, 'destroy', flags);
   if (!flags.force) await refuseLiveDependents(context, fleet, plan);
-  // Policies judge destroy plans (`plan -destroy -out`) before anything is destroyed.
-  if (await isJudgedByPolicies(context, fleet, plan)) {
-    if (flags.remote) {
-      // Workers destroy without a destroy plan: nothing for the plan policies to judge, and they fail closed.
-      throw new StackfleetError('E_USAGE', 'destroy --remote is not supported for stacks that plan policies judge (they judge the destroy plans, which workers do not make)', {
-        hint: 'run the destroy here without --remote',
-      });
-    }
-    return planThenApply(context, fleet, flags, plan);
-  }
+  // Policies judge destroy plans (`plan -destroy -out`) before anything is destroyed: here every plan first; with
+  // --remote each worker plans a stack's destroy and judges it before destroying it (run policies are refused there).
+  if (!flags.remote && (await isJudgedByPolicies(context, fleet, plan))) return planThenApply(context, fleet, flags, plan);
   if (!flags.autoApprove) {
     // plan.stacks is already in destroy order (dependents first): list it as is.
     writeLine(context.io.stdout, `These stacks will be destroyed, in this order:\n${plan.stacks.map((stack, index) => `  ${index + 1}. ${stack.name}`).join('\n')}`);

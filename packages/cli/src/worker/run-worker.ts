@@ -198,6 +198,8 @@ async function runClaim(options: WorkerLoopOptions, claim: StackClaim, summary: 
       env: options.env,
       adapters: options.preparer.adapters,
       ...(policyGate ? { policyGate } : {}),
+      // Plan policies judge a destroy's plan here, between planning and destroying it (`destroy --remote`).
+      ...(policyGate && payload.command === 'destroy' ? { judgeDestroyPlans: true } : {}),
       signal: interrupt.signal,
       forceSignal: force.signal,
       ...options.lockTuning,

@@ -55,7 +55,7 @@ export async function runStackPhases(context: PhaseContext): Promise<PhasesResul
     }
     case 'destroy': {
       const fromPlan = context.run.options.fromPlan;
-      if (fromPlan === undefined) return destroyStack(context);
+      if (fromPlan === undefined) return context.run.options.judgeDestroyPlans ? destroyJudgedStack(context) : destroyStack(context);
       // A saved destroy plan (`plan -destroy -out`), judged by the plan policies again, then applied as it was planned.
       const result = await applySavedPlan(context, fromPlan, SAVED_DESTROY_STEPS);
       if (result.status === 'unchanged') await forgetOutputs(context);
@@ -189,6 +189,16 @@ async function destroyCheckedPlan(context: PhaseContext, plan: PlanResult | unde
 }
 
 const SAVED_DESTROY_STEPS: PlanAndApply = { plan: planStack, apply: destroyCheckedPlan, markPlanned };
+
+/** `judgeDestroyPlans`: the destroy planned here, judged, and exactly that plan destroyed (nothing to destroy: no outputs any more). */
+async function destroyJudgedStack(context: PhaseContext): Promise<PhasesResult> {
+  const plan = await planStack(context);
+  if (!plan.hasChanges) {
+    await forgetOutputs(context);
+    return { status: 'unchanged', reason: 'nothing to destroy' };
+  }
+  return destroyCheckedPlan(context, plan);
+}
 
 async function runCommandInStack(context: PhaseContext): Promise<PhasesResult> {
   const argv = context.run.options.runCommand;

@@ -38,6 +38,12 @@ export interface RunOptions {
   allDependents?: boolean;
   /** `plan --destroy`: stacks plan their destroy (with a destroy-ordered RunPlan). @default false */
   planDestroy?: boolean;
+  /**
+   * A destroy without saved plans whose plan policies judge it where it runs
+   * (a worker of `destroy --remote`): each stack plans its destroy, the plan
+   * policies judge that plan, and exactly it is destroyed. @default false
+   */
+  judgeDestroyPlans?: boolean;
   /** Lease length of a stack lock; renewed every third of it while the stack runs. @default 60000 */
   lockTtlMs?: number;
   /** How long to wait for a lock held by someone else before failing. @default 0 */
