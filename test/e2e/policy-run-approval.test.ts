@@ -3,7 +3,8 @@
  * `apply --auto-approve` stops at its plan run (exit 3, the approve command),
  * `stackfleet approve RUN` records approvals of the whole run, and
  * `apply --from-plan RUN` judges the run policies again with them over the
- * plans they saw (kept sanitized with the saved plans), real processes, a
+ * plans they saw (kept sanitized with the saved plans; `resume RUN` does the
+ * same for the plan run of an apply), real processes, a
  * real terraform plan and the real SQLite store.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -87,6 +88,10 @@ describe('a run policy approval given with `stackfleet approve` after the run wa
     const self = as('alice', 'apply', '--from-plan', run);
     expect(self.code, self.stderr).toBe(3);
     expect(self.stderr).toContain(`run policies require an approval of run ${run} as a whole`);
+    // resume of the stopped apply's plan run is the same apply of its plans: refused as well.
+    const resumed = as('alice', 'resume', run);
+    expect(resumed.code, resumed.stderr).toBe(3);
+    expect(resumed.stderr).toContain(`run policies require an approval of run ${run} as a whole`);
     expect(existsSync(join(dir, 'db', 'terraform.tfstate'))).toBe(false);
 
     const approve = as('bob', 'approve', run, '--comment', 'looked at it');
@@ -122,7 +127,8 @@ describe('a run policy approval given with `stackfleet approve` after the run wa
     expect(existsSync(join(dir, 'app', 'applied'))).toBe(false);
 
     expect(as('dave', 'approve', run).code).toBe(0);
-    const two = as('bob', 'apply', '--from-plan', run);
+    // `resume` of the stopped apply's plan run applies its plans like `apply --from-plan`.
+    const two = as('bob', 'resume', run);
     expect(two.code, two.stdout + two.stderr).toBe(0);
     expect(two.stderr).toContain('approved by carol, dave');
     expect(existsSync(join(dir, 'app', 'applied'))).toBe(true);
