@@ -70,7 +70,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
   }
 
   return new Promise((resolve, reject) => {
-    const { child, unwatch } = spawnWatched(argv, { cwd: options.cwd, env: options.env });
+    const child = spawnWatched(argv, { cwd: options.cwd, env: options.env });
     let timedOut = false;
     let interrupted = false;
     let exited = false;
@@ -78,8 +78,13 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
     const timers: NodeJS.Timeout[] = [];
     const stdoutChunks: string[] = [];
 
+    // A signal asked for before the spawn thread reported the pid is sent the moment it does.
+    let pendingSignal: NodeJS.Signals | undefined;
     const killGroup = (name: NodeJS.Signals): void => {
-      if (child.pid === undefined) return;
+      if (child.pid === undefined) {
+        if (pendingSignal !== 'SIGKILL') pendingSignal = name;
+        return;
+      }
       try {
         process.kill(-child.pid, name);
       } catch {
@@ -98,12 +103,13 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       interrupted = true;
       // A Ctrl-C while the gate is still starting the program would be lost (the
       // gate's shell catches SIGINT until it execs); a program that has not
-      // started has nothing to clean up, so stop the group for good instead.
-      killGroup(child.pid !== undefined && !hasProgramStarted(child.pid) ? 'SIGKILL' : 'SIGINT');
+      // started has nothing to clean up, so stop the group for good instead. Without a pid yet
+      // the gate has not even been told to go.
+      killGroup(child.pid === undefined || !hasProgramStarted(child.pid) ? 'SIGKILL' : 'SIGINT');
     };
     const onForce = (): void => killGroup('SIGKILL');
     const cleanup = (): void => {
-      unwatch();
+      child.unwatch();
       for (const timer of timers) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       forceSignal?.removeEventListener('abort', onForce);
@@ -129,11 +135,15 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       createInterface({ input: readable, crlfDelay: Infinity }).on('line', (line) => options.onLine?.(stream, line));
     }
 
+    // Emitted before the go line is written: a group stopped here never ran its program.
+    child.on('spawn', () => {
+      if (pendingSignal) killGroup(pendingSignal);
+    });
     child.on('error', (error: NodeJS.ErrnoException) => {
       cleanup();
       reject(spawnFailed(program, error));
     });
-    child.on('exit', (code, exitSignal) => {
+    child.on('exit', (code: number | null, exitSignal: NodeJS.Signals | null) => {
       exited = true;
       exit = { code, signal: exitSignal };
       // Leftovers in the group (e.g. `sleep &`) would keep our pipes open and outlive the run.

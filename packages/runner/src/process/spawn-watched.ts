@@ -1,10 +1,20 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { Readable } from 'node:stream';
 import { startOrphanWatchdog, watchProcessGroup } from './orphan-watchdog.js';
+import { spawnInThread } from './spawn-thread.js';
 import { GATE_GO, gateArgv } from './start-gate.js';
 
-export interface WatchedProcess {
-  child: ChildProcessWithoutNullStreams;
-  /** Tells the watchdog the group is gone; call it once the child has closed. */
+/**
+ * A gated stack process, as far as `runProcess` needs one: `pid` is set when
+ * `spawn` is emitted (the fork happens on the spawn thread), then come
+ * `exit` (code, signal) and `close` (every line of stdout and stderr has been
+ * read), or `error` when it could not start.
+ */
+export interface WatchedProcess extends EventEmitter {
+  pid: number | undefined;
+  stdout: Readable;
+  stderr: Readable;
+  /** Tells the watchdog the group is gone; call it once the process has closed. */
   unwatch: () => void;
 }
 
@@ -14,24 +24,56 @@ export interface WatchedProcess {
  * waits behind the start gate, and the go line is sent only after the group
  * is registered. A kill of stackfleet at any point in between therefore
  * leaves either no program (the gate reads EOF and exits) or a watched one.
- * This is the only place stack processes are spawned.
+ * This is the only place stack processes are spawned (on the spawn thread,
+ * `spawn-thread.ts`, so the fork's wait for exec never blocks the main thread).
  */
 export function spawnWatched(argv: readonly string[], options: { cwd: string; env: Record<string, string> }): WatchedProcess {
   startOrphanWatchdog();
   const [gate, ...gateArgs] = gateArgv(argv);
-  const child = spawn(gate!, gateArgs, {
-    cwd: options.cwd,
-    env: options.env,
-    // Own process group: we can signal the child and everything it started at
-    // once, and the terminal's Ctrl-C reaches only us. Terraform treats a second
-    // SIGINT as "quit now", so it must get exactly the one we forward.
-    detached: true,
-    stdio: ['pipe', 'pipe', 'pipe'],
+  // read() is a no-op: the bytes are pushed as the spawn thread relays them.
+  const stdout = new Readable({ read: () => undefined });
+  const stderr = new Readable({ read: () => undefined });
+  const watched: WatchedProcess = Object.assign(new EventEmitter(), { pid: undefined, stdout, stderr, unwatch: () => undefined });
+  let exit: [number | null, NodeJS.Signals | null] = [null, null];
+  const started = spawnInThread({ file: gate!, args: gateArgs, cwd: options.cwd, env: options.env }, (event) => {
+    switch (event.type) {
+      case 'spawned':
+        watched.pid = event.pid;
+        // If stackfleet itself is killed (kill -9), the watchdog ends this group: no
+        // orphaned apply. The program starts only after its group is registered.
+        watched.unwatch = watchProcessGroup(event.pid);
+        // Listeners may stop the group first (an abort that came before the pid): it never runs the program.
+        watched.emit('spawn');
+        started.release(GATE_GO);
+        return;
+      case 'data':
+        (event.stream === 'stdout' ? stdout : stderr).push(Buffer.from(event.bytes.buffer, event.bytes.byteOffset, event.bytes.byteLength));
+        return;
+      case 'exit':
+        exit = [event.code, event.signal];
+        watched.emit('exit', ...exit);
+        return;
+      case 'close':
+        // `close` only once both streams have delivered everything they hold, as a ChildProcess does.
+        Promise.all([ended(stdout), ended(stderr)]).then(
+          () => watched.emit('close', ...exit),
+          () => watched.emit('close', ...exit),
+        );
+        stdout.push(null);
+        stderr.push(null);
+        return;
+      case 'error':
+        watched.emit('error', Object.assign(new Error(event.message), { code: event.code }));
+        return;
+    }
   });
-  // If stackfleet itself is killed (kill -9), the watchdog ends this group: no
-  // orphaned apply. The program starts only after its group is registered.
-  const unwatch = child.pid === undefined ? () => undefined : watchProcessGroup(child.pid);
-  child.stdin.on('error', () => undefined);
-  child.stdin.end(GATE_GO);
-  return { child, unwatch };
+  return watched;
+}
+
+function ended(stream: Readable): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.readableEnded) return resolve();
+    stream.once('end', resolve);
+    stream.once('close', resolve);
+  });
 }
