@@ -1,9 +1,10 @@
 import { Box, Text } from 'ink';
-import { formatDuration, formatResumeHint, formatRunOutcome } from '@stackfleet/core';
+import { createPainter, formatDuration, formatResumeHint, formatRunOutcome, type Painter, type PaintStyle } from '@stackfleet/core';
+import { useContext } from 'react';
 import { fitText, formatBar } from './format.js';
 import { computeRunProgress } from './run-progress.js';
 import type { RunViewState } from './run-view-state.js';
-import { useColor } from './theme.js';
+import { ColorContext } from './theme.js';
 
 const spinnerFrames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -24,10 +25,34 @@ export interface RunLiveAreaProps {
   expectedDurations?: ReadonlyMap<string, number>;
 }
 
-/** Everything below the finished stacks: progress, running stacks, the log pane and the status line. */
+/**
+ * Everything below the finished stacks: progress, running stacks, the log pane and the status line.
+ *
+ * Our own lines are formatted here, painted and cut to the terminal's width, and drawn
+ * as one `<Text>` (issue #17): ink measures, lays out and rasterises every `<Text>` of a
+ * frame, and one text node with a dozen lines cost less than a dozen nodes (nested ones
+ * for the spinner's colour). Log lines stay one `<Text wrap="truncate-end">` each: they
+ * are the stack's own output, with ANSI codes and wide characters only ink cuts right.
+ */
 export function RunLiveArea(props: RunLiveAreaProps): React.JSX.Element {
-  const paint = useColor();
+  const paint = createPainter(useContext(ColorContext));
+  const { top, logLines, bottom } = formatLiveArea(props, paint);
+  return (
+    <Box flexDirection="column">
+      <Text>{top.join('\n')}</Text>
+      {logLines.map((line, index) => (
+        <Text key={index} wrap="truncate-end">{`│ ${line}`}</Text>
+      ))}
+      <Text>{bottom.join('\n')}</Text>
+    </Box>
+  );
+}
+
+/** The live area's lines above and below the log tail, painted and cut to `columns`, and the log lines to show. */
+export function formatLiveArea(props: RunLiveAreaProps, paint: Painter): { top: string[]; logLines: readonly string[]; bottom: string[] } {
   const { state, nowMs } = props;
+  // ink cuts a line that does not fit with `…` (wrap="truncate-end"); so do we, before painting.
+  const fit = (text: string): string => (text.length > props.columns ? `${text.slice(0, Math.max(0, props.columns - 1))}…` : text);
   const progress = computeRunProgress(state, props.expectedDurations);
   const started = state.startedAt ? Date.parse(state.startedAt) : nowMs;
   const ended = state.finishedAt ? Date.parse(state.finishedAt) : nowMs;
@@ -46,43 +71,33 @@ export function RunLiveArea(props: RunLiveAreaProps): React.JSX.Element {
   const hiddenRunning = state.running.length - runningShown;
   const logRoom = Math.max(1, budget - runningShown - (hiddenRunning > 0 ? 1 : 0));
   const selected = props.selected === undefined ? undefined : state.stacks.get(props.selected);
-  const logLines = selected ? selected.logTail.slice(-logRoom) : [];
   const nameWidth = Math.max(10, Math.min(32, props.columns - 30));
   const spinner = spinnerFrames[Math.floor(nowMs / 100) % spinnerFrames.length] ?? '*';
 
-  return (
-    <Box flexDirection="column">
-      <Text bold wrap="truncate-end">{header}</Text>
-      <Text wrap="truncate-end" dimColor>{counts}</Text>
-      {state.running.slice(0, runningShown).map((name) => {
-        const stack = state.stacks.get(name);
-        const elapsed = stack?.startedAt ? formatDuration(Math.max(0, nowMs - Date.parse(stack.startedAt))) : '';
-        return (
-          <Text key={name} wrap="truncate-end" bold={name === props.selected}>
-            <Text color={paint('cyan')}>{`${spinner} `}</Text>
-            {`${fitText(name, nameWidth)} ${fitText(elapsed, 7)} ${stack?.step ?? 'starting'}`}
-          </Text>
-        );
-      })}
-      {hiddenRunning > 0 ? <Text dimColor>{`  +${hiddenRunning} more running`}</Text> : null}
-      <Text wrap="truncate-end" dimColor>
-        {selected ? `── log: ${selected.name} (${selected.logCount} lines) ──` : '── no stack selected ──'}
-      </Text>
-      {logLines.map((line, index) => (
-        <Text key={index} wrap="truncate-end">{`│ ${line}`}</Text>
-      ))}
-      <StatusLine {...props} done={done} />
-      <Text wrap="truncate-end" dimColor>
-        {done ? `tab select · l log · ? help · ${props.doneHint ?? 'q back to fleet'}` : 'tab select · l log · ? help · ctrl-c stop'}
-      </Text>
-    </Box>
-  );
+  const top = [paint('bold', fit(header)), paint('dim', fit(counts))];
+  for (const name of state.running.slice(0, runningShown)) {
+    const stack = state.stacks.get(name);
+    const elapsed = stack?.startedAt ? formatDuration(Math.max(0, nowMs - Date.parse(stack.startedAt))) : '';
+    const line = fit(`${spinner} ${fitText(name, nameWidth)} ${fitText(elapsed, 7)} ${stack?.step ?? 'starting'}`);
+    const painted = `${paint('cyan', line.slice(0, 2))}${line.slice(2)}`;
+    top.push(name === props.selected ? paint('bold', painted) : painted);
+  }
+  if (hiddenRunning > 0) top.push(paint('dim', fit(`  +${hiddenRunning} more running`)));
+  top.push(paint('dim', fit(selected ? `── log: ${selected.name} (${selected.logCount} lines) ──` : '── no stack selected ──')));
+  const line = (style: PaintStyle | undefined, text: string): string => paint(style, fit(text));
+  const bottom = formatStatusLines({ ...props, done }, line, paint);
+  bottom.push(line('dim', done ? `tab select · l log · ? help · ${props.doneHint ?? 'q back to fleet'}` : 'tab select · l log · ? help · ctrl-c stop'));
+  return { top, logLines: selected ? selected.logTail.slice(-logRoom) : [], bottom };
 }
 
-function StatusLine(props: RunLiveAreaProps & { done: boolean }): React.JSX.Element | null {
-  const paint = useColor();
+/** The status line(s): a failed run, the summary (and how to resume), or the state of a stop; none while running. */
+function formatStatusLines(
+  props: RunLiveAreaProps & { done: boolean },
+  line: (style: PaintStyle | undefined, text: string) => string,
+  paint: Painter,
+): string[] {
   const { state } = props;
-  if (props.error !== undefined) return <Text color={paint('red')} wrap="truncate-end">{`run failed: ${props.error}`}</Text>;
+  if (props.error !== undefined) return [line('red', `run failed: ${props.error}`)];
   if (state.summary) {
     const { summary } = state;
     const parts = (['succeeded', 'changed', 'unchanged', 'failed', 'skipped', 'denied', 'interrupted'] as const)
@@ -92,30 +107,18 @@ function StatusLine(props: RunLiveAreaProps & { done: boolean }): React.JSX.Elem
     // Drift found (exit 2) is a finding, not a success: yellow, like a changed stack.
     const driftFound = state.command === 'drift' && state.status === 'succeeded' && summary.changed > 0;
     const color = state.status === 'succeeded' && !driftFound ? 'green' : state.status === 'interrupted' || driftFound ? 'yellow' : 'red';
-    const line = (
-      <Text wrap="truncate-end" color={paint(color)} bold>
-        {`run ${state.status ? formatRunOutcome(state.command, state.status, summary) : 'finished'} in ${formatDuration(summary.durationMs)} · ${parts.join(' · ') || 'nothing to do'}`}
-      </Text>
-    );
-    if (state.status !== 'interrupted' || state.runId === undefined) return line;
+    const outcome = `run ${state.status ? formatRunOutcome(state.command, state.status, summary) : 'finished'} in ${formatDuration(summary.durationMs)} · ${parts.join(' · ') || 'nothing to do'}`;
+    const painted = paint('bold', line(color, outcome));
+    if (state.status !== 'interrupted' || state.runId === undefined) return [painted];
     // SPEC §5: an interrupted run is resumable; say how, with the id to copy.
-    return (
-      <>
-        {line}
-        <Text wrap="truncate-end" color={paint('yellow')}>{formatResumeHint(state.runId)}</Text>
-      </>
-    );
+    return [painted, line('yellow', formatResumeHint(state.runId))];
   }
-  if (props.stopRequests > 1) return <Text color={paint('red')}>force stopping…</Text>;
+  if (props.stopRequests > 1) return [line('red', 'force stopping…')];
   if (state.interrupting) {
     const waiting = state.interrupting.waitingFor;
     const names = fitText(waiting.join(', '), Math.max(0, props.columns - 40)).trimEnd();
-    return (
-      <Text color={paint('yellow')} wrap="truncate-end">
-        {`stopping… waiting for ${waiting.length} stack${waiting.length === 1 ? '' : 's'}${names ? ` (${names})` : ''} · ctrl-c again to kill`}
-      </Text>
-    );
+    return [line('yellow', `stopping… waiting for ${waiting.length} stack${waiting.length === 1 ? '' : 's'}${names ? ` (${names})` : ''} · ctrl-c again to kill`)];
   }
-  if (props.stopRequests > 0) return <Text color={paint('yellow')}>stopping…</Text>;
-  return null;
+  if (props.stopRequests > 0) return [line('yellow', 'stopping…')];
+  return [];
 }
