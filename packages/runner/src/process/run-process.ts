@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { StackfleetError } from '@stackfleet/core';
 import { canExecute } from './find-executable.js';
 import { hasProgramStarted } from './program-started.js';
@@ -119,12 +120,11 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
     forceSignal?.addEventListener('abort', onForce);
     if (options.timeoutMs !== undefined) timers.push(setTimeout(terminate, options.timeoutMs));
 
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const readable = child[stream];
+    child.on('output', (stream: OutputStream, readable: Readable) => {
       if (stream === 'stdout' && options.captureStdout) {
         readable.setEncoding('utf8');
         readable.on('data', (chunk: string) => stdoutChunks.push(chunk));
-        continue;
+        return;
       }
       // Masking relies on whole lines, however the chunks split them. readline keeps
       // the unfinished tail until the next chunk or the end, treats `\r\n` split across
@@ -133,7 +133,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       // It also stays linear on a single huge line, where the splitter it replaced
       // rescanned the whole pending text on every chunk.
       createInterface({ input: readable, crlfDelay: Infinity }).on('line', (line) => options.onLine?.(stream, line));
-    }
+    });
 
     // Emitted before the go line is written: a group stopped here never ran its program.
     child.on('spawn', () => {

@@ -6,14 +6,14 @@ import { GATE_GO, gateArgv } from './start-gate.js';
 
 /**
  * A gated stack process, as far as `runProcess` needs one: `pid` is set when
- * `spawn` is emitted (the fork happens on the spawn thread), then come
- * `exit` (code, signal) and `close` (every line of stdout and stderr has been
- * read), or `error` when it could not start.
+ * `spawn` is emitted (the fork happens on the spawn thread), `output`
+ * (stream name, Readable) comes when a stream's first bytes arrive (most
+ * short stacks print nothing on stderr, many nothing at all: no stream, no
+ * line reader for them), then `exit` (code, signal) and `close` (every byte
+ * of every stream has been read), or `error` when it could not start.
  */
 export interface WatchedProcess extends EventEmitter {
   pid: number | undefined;
-  stdout: Readable;
-  stderr: Readable;
   /** Tells the watchdog the group is gone; call it once the process has closed. */
   unwatch: () => void;
 }
@@ -30,10 +30,8 @@ export interface WatchedProcess extends EventEmitter {
 export function spawnWatched(argv: readonly string[], options: { cwd: string; env: Record<string, string> }): WatchedProcess {
   startOrphanWatchdog();
   const [gate, ...gateArgs] = gateArgv(argv);
-  // read() is a no-op: the bytes are pushed as the spawn thread relays them.
-  const stdout = new Readable({ read: () => undefined });
-  const stderr = new Readable({ read: () => undefined });
-  const watched: WatchedProcess = Object.assign(new EventEmitter(), { pid: undefined, stdout, stderr, unwatch: () => undefined });
+  const streams = new Map<'stdout' | 'stderr', Readable>();
+  const watched: WatchedProcess = Object.assign(new EventEmitter(), { pid: undefined, unwatch: () => undefined });
   let exit: [number | null, NodeJS.Signals | null] = [null, null];
   const started = spawnInThread({ file: gate!, args: gateArgs, cwd: options.cwd, env: options.env }, (event) => {
     switch (event.type) {
@@ -46,21 +44,28 @@ export function spawnWatched(argv: readonly string[], options: { cwd: string; en
         watched.emit('spawn');
         started.release(GATE_GO);
         return;
-      case 'data':
-        (event.stream === 'stdout' ? stdout : stderr).push(Buffer.from(event.bytes.buffer, event.bytes.byteOffset, event.bytes.byteLength));
+      case 'data': {
+        let readable = streams.get(event.stream);
+        if (!readable) {
+          // read() is a no-op: the bytes are pushed as the spawn thread relays them.
+          readable = new Readable({ read: () => undefined });
+          streams.set(event.stream, readable);
+          watched.emit('output', event.stream, readable);
+        }
+        readable.push(Buffer.from(event.bytes.buffer, event.bytes.byteOffset, event.bytes.byteLength));
         return;
+      }
       case 'exit':
         exit = [event.code, event.signal];
         watched.emit('exit', ...exit);
         return;
       case 'close':
         // `close` only once both streams have delivered everything they hold, as a ChildProcess does.
-        Promise.all([ended(stdout), ended(stderr)]).then(
+        Promise.all([...streams.values()].map(ended)).then(
           () => watched.emit('close', ...exit),
           () => watched.emit('close', ...exit),
         );
-        stdout.push(null);
-        stderr.push(null);
+        for (const readable of streams.values()) readable.push(null);
         return;
       case 'error':
         watched.emit('error', Object.assign(new Error(event.message), { code: event.code }));
