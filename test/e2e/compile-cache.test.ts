@@ -14,6 +14,7 @@ import { makeTempDir, repoRoot, testEnv } from '../support/cli.js';
 const { dir, cleanup } = makeTempDir();
 afterAll(() => cleanup());
 const LOADER = pathToFileURL(join(repoRoot, 'packages/cli/dist/compile-cache/load-cached-bundle.js')).href;
+const NOTE_PART = pathToFileURL(join(repoRoot, 'packages/cli/dist/compile-cache/note-compiled-part.js')).href;
 const bundle = join(dir, 'app.cjs');
 writeFileSync(
   bundle,
@@ -30,12 +31,14 @@ const cacheDir = join(cacheHome, 'stackfleet', 'compile-cache');
 writeFileSync(
   join(dir, 'run.mjs'),
   `import { loadCachedBundle } from ${JSON.stringify(LOADER)};
+import { noteCompiledPart } from ${JSON.stringify(NOTE_PART)};
 const { run } = loadCachedBundle(${JSON.stringify(bundle)}, { label: process.argv[2], env: process.env });
+if (process.argv[3]) noteCompiledPart(process.argv[3]);
 console.log(await run(process.argv[2]));\n`,
 );
 
-function runBundle(label: string, env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [join(dir, 'run.mjs'), label], { env: testEnv({ XDG_CACHE_HOME: cacheHome, ...env }), encoding: 'utf8' });
+function runBundle(label: string, env: Record<string, string> = {}, part?: string) {
+  const result = spawnSync(process.execPath, [join(dir, 'run.mjs'), label, ...(part ? [part] : [])], { env: testEnv({ XDG_CACHE_HOME: cacheHome, ...env }), encoding: 'utf8' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -67,6 +70,18 @@ describe('the compile cache', () => {
 
     expect(runBundle('plan').stdout).toBe('hello plan from app.cjs\n');
     expect(readLabels(file!)).toEqual(['list', 'plan']);
+  });
+
+  it('keeps an optional part a command used (policies) as a label of its own, so its code is cached too', () => {
+    const [file] = cacheFiles();
+    expect(readLabels(file!)).toEqual(['list', 'plan']);
+    expect(runBundle('plan', {}, 'policies').stdout).toBe('hello plan from app.cjs\n');
+    expect(readLabels(file!)).toEqual(['list', 'plan', 'plan+policies']);
+    const written = statSync(join(cacheDir, file!)).mtimeMs;
+    // Known now, with or without the part: not written again.
+    expect(runBundle('plan', {}, 'policies').stdout).toBe('hello plan from app.cjs\n');
+    expect(runBundle('plan').stdout).toBe('hello plan from app.cjs\n');
+    expect(statSync(join(cacheDir, file!)).mtimeMs).toBe(written);
   });
 
   it('ignores a damaged cache and replaces it', () => {

@@ -4,6 +4,7 @@ import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
+import { COMPILED_PARTS } from './note-compiled-part.js';
 
 /**
  * Runs a CommonJS bundle (dist/bundle/*.cjs) through V8's code cache and
@@ -19,7 +20,8 @@ import { Script } from 'node:vm';
  * rewritten after a run that compiled code the cache did not have: when it was
  * missing or rejected (another Node, other V8 flags, a rebuilt bundle), or the
  * first time a command (the first argument) runs, so each command's own code
- * ends up in it. V8 checks the version, flags and source length itself and
+ * ends up in it, and the first time it runs with an optional part
+ * (`noteCompiledPart`: `apply+policies`), so that part's code does too. V8 checks the version, flags and source length itself and
  * rejects a cache that does not match; the bundle's size and mtime in the key
  * also catch a rebuild of equal length. `NODE_DISABLE_COMPILE_CACHE` (Node's
  * own switch) turns it off. Every cache error is ignored: the cache only ever
@@ -40,11 +42,18 @@ export function loadCachedBundle(file: string, options: { label: string; env: No
   });
   const module = { exports: {} as Record<string, unknown> };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
+  const parts = new Set<string>();
+  (globalThis as { [COMPILED_PARTS]?: Set<string> })[COMPILED_PARTS] = parts;
   run(module.exports, createRequire(file), module, file, dirname(file), (specifier: string) => importFrom(file, specifier));
   if (cacheFile !== undefined) {
     const labels = cached === undefined || script.cachedDataRejected ? [] : cached.labels;
-    if (!labels.includes(options.label) && labels.length < MAX_LABELS) {
-      process.once('exit', () => writeCache(cacheFile, key, [...labels, options.label], script));
+    // The command, and each optional part it used (`noteCompiledPart`), known only once the run is over.
+    const missing = () => [options.label, ...[...parts].sort().map((part) => `${options.label}+${part}`)].filter((label) => !labels.includes(label));
+    if (labels.length < MAX_LABELS) {
+      process.once('exit', () => {
+        const added = missing();
+        if (added.length > 0) writeCache(cacheFile, key, [...labels, ...added], script);
+      });
     }
   }
   return module.exports;

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { StackfleetError, ValidationError, type Problem } from '@stackfleet/core';
-import { parsePolicyFile, type LoadedPolicy, type Policy } from '@stackfleet/policy';
+import { parsePolicyFile, type LoadedPolicy, type ParsedPolicy, type Policy } from '@stackfleet/policy';
+import { noteCompiledPart } from '../compile-cache/note-compiled-part.js';
 import { displayPath, type Fleet } from '../manifest/read-manifest.js';
 
 /**
@@ -10,6 +11,8 @@ import { displayPath, type Fleet } from '../manifest/read-manifest.js';
  * ValidationError: a policy that does not parse must stop the run (fail closed).
  */
 export function readManifestPolicies(fleet: Fleet, cwd: string): LoadedPolicy[] {
+  // A run judged by policies runs code others do not (the engine, CEL, the plan-first apply): the compile cache keeps it too.
+  if (fleet.loaded.manifest.policies.length > 0) noteCompiledPart('policies');
   const problems: Problem[] = [];
   const loaded: LoadedPolicy[] = [];
   fleet.loaded.manifest.policies.forEach((ref, index) => {
@@ -19,7 +22,7 @@ export function readManifestPolicies(fleet: Fleet, cwd: string): LoadedPolicy[] 
       problems.push({ ...result, keyPath: `policies[${index}].file`, location: fleet.loaded.locate(`policies[${index}].file`) });
       return;
     }
-    const parsed = parsePolicyFile(result, { source: displayPath(cwd, path), dir: dirname(path) });
+    const parsed = parsePolicyOnce(result, displayPath(cwd, path), dirname(path));
     problems.push(...parsed.problems);
     if (parsed.policy) loaded.push({ ref, policy: parsed.policy });
   });
@@ -35,6 +38,22 @@ export function readPolicy(path: string, cwd: string): Policy {
   const parsed = parsePolicyFile(result, { source: displayPath(cwd, absolute), dir: dirname(absolute) });
   if (parsed.policy === undefined) throw new ValidationError(parsed.problems);
   return parsed.policy;
+}
+
+/**
+ * Parsed policies by file text and place, for the life of the process: one
+ * `apply` asks for the manifest's policies up to three times (whether they
+ * judge the plans, then the gate of the plan run and of the apply run), and
+ * parsing checks every CEL expression. The file is read every time, so an
+ * edit between the runs is still seen; only the same text is not parsed again.
+ */
+const parsedPolicies = new Map<string, ParsedPolicy>();
+
+function parsePolicyOnce(text: string, source: string, dir: string): ParsedPolicy {
+  const key = JSON.stringify([source, dir, text]);
+  let parsed = parsedPolicies.get(key);
+  if (parsed === undefined) parsedPolicies.set(key, (parsed = parsePolicyFile(text, { source, dir })));
+  return parsed;
 }
 
 function readPolicyText(path: string, cwd: string): string | Problem {
