@@ -4,9 +4,8 @@ import { join, posix, relative, resolve, sep } from 'node:path';
 import type { ModuleSource } from '@stackfleet/core';
 import { loadHclParser } from './load-hcl-parser.js';
 import type { ModuleFileIndex } from './read-module-files.js';
+import { LOCAL_SOURCE_TEXT, scanLocalModuleSources } from './scan-module-sources.js';
 
-// Used when a .tf file does not parse: over-including a module beats missing it.
-const SOURCE_FALLBACK = /\bsource\s*=\s*"(\.\.?\/[^"]*)"/g;
 
 function isLocalSource(source: unknown): source is string {
   return typeof source === 'string' && (source.startsWith('./') || source.startsWith('../'));
@@ -45,6 +44,11 @@ async function readLocalSources(dir: string, repoDir: string, candidates?: Modul
     const text = readFileSync(join(dir, name), 'utf8');
     // Parsing is the slow part on 5,000 stacks: skip files without modules.
     if (!text.includes('module')) continue;
+    const scanned = scanLocalModuleSources(text);
+    if (scanned !== undefined) {
+      sources.push(...scanned);
+      continue;
+    }
     try {
       const { parse } = await loadHclParser();
       const json = await parse(name, text) as { module?: Record<string, { source?: unknown }[]> };
@@ -52,7 +56,8 @@ async function readLocalSources(dir: string, repoDir: string, candidates?: Modul
         for (const block of blocks) if (isLocalSource(block.source)) sources.push(block.source);
       }
     } catch {
-      for (const match of text.matchAll(SOURCE_FALLBACK)) if (match[1]) sources.push(match[1]);
+      // Does not parse: over-including a module beats missing it.
+      for (const match of text.matchAll(LOCAL_SOURCE_TEXT)) if (match[1]) sources.push(match[1]);
     }
   }
   return sources;

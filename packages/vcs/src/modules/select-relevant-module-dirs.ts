@@ -1,10 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { ModuleFileIndex } from './read-module-files.js';
-
-// A superset of real local module sources (Terraform needs a literal string).
-// Only used to skip parsing; the HCL parser has the last word.
-const LOCAL_SOURCE = /\bsource\s*=\s*"(\.\.?\/[^"]*)"/g;
+import { readTextOrEmpty } from './read-text-or-empty.js';
+import { LOCAL_SOURCE_TEXT } from './scan-module-sources.js';
 
 function listAncestors(path: string): string[] {
   const dirs: string[] = [];
@@ -19,8 +16,9 @@ function listAncestors(path: string): string[] {
 
 /**
  * The module-declaring directories whose `source` chains can reach a changed
- * file, found with a cheap text scan. Parsing every module block of a 5,000
- * stack monorepo with the HCL parser takes seconds; only these need it.
+ * file, found with a cheap text match (a superset of the real local sources:
+ * Terraform needs a literal string). Reading every module block of a 5,000
+ * stack monorepo exactly takes seconds; only these need it.
  */
 export async function selectRelevantModuleDirs(repoDir: string, index: ModuleFileIndex, changedPaths: Iterable<string>): Promise<ModuleFileIndex> {
   const changedAncestors = new Set<string>();
@@ -29,8 +27,8 @@ export async function selectRelevantModuleDirs(repoDir: string, index: ModuleFil
   const hit: string[] = [];
   for (const [dir, names] of index) {
     for (const name of names) {
-      const text = await readFile(join(repoDir, dir, name), 'utf8').catch(() => '');
-      for (const match of text.matchAll(LOCAL_SOURCE)) {
+      const text = readTextOrEmpty(join(repoDir, dir, name));
+      for (const match of text.matchAll(LOCAL_SOURCE_TEXT)) {
         const target = posix.normalize(posix.join(dir, match[1] ?? '.')).replace(/\/$/, '');
         usersOf.set(target, [...(usersOf.get(target) ?? []), dir]);
         if (changedAncestors.has(target)) hit.push(target);
