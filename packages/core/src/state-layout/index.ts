@@ -7,6 +7,7 @@ export {
   legacyWorktreesRoot,
   stackFilesLedgerPath,
   baseManifestCachePath,
+  configLinesCachePath,
   runsDir,
   repoCheckoutDir,
   runDir,

@@ -14,6 +14,7 @@ import { join } from 'node:path';
  *   worker/commits/<sha>/        a worker's working directory of its own repo at a queued run's commit (cli worker)
  *   files/<stack>.json           the context files a stack's run wrote (path + sha256), for cleanup (runner)
  *   cache/base-manifests/<id>.bin  the manifest at the last base `affected` compared against, parsed (vcs)
+ *   cache/config-lines/<id>.json   what `affected` grepped from a repo's .tf files at that base (vcs)
  *   runs/<run-id>/               one directory per run (runner; `history` prints it)
  *     <stack>.log                the stack's masked output, appended across retries and resumes
  *     work/<stack>/              the stack's scratch directory for this run
@@ -66,6 +67,11 @@ export function stackFilesLedgerPath(stateDir: string, stack: string): string {
 /** `<stateDir>/cache/base-manifests/<slot>.bin`: one parsed base manifest per manifest path (`slot` names it). */
 export function baseManifestCachePath(stateDir: string, slot: string): string {
   return join(stateDir, 'cache', 'base-manifests', `${slot}.bin`);
+}
+
+/** `<stateDir>/cache/config-lines/<slot>.json`: one repo's grepped config lines at a base, per repo and kind (`slot` names them). */
+export function configLinesCachePath(stateDir: string, slot: string): string {
+  return join(stateDir, 'cache', 'config-lines', `${slot}.json`);
 }
 
 /** `<stateDir>/runs` */

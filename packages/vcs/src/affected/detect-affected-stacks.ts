@@ -4,8 +4,10 @@ import {
   type ChangedFile, type LoadedManifest, type Manifest, type ModuleSource,
 } from '@stackfleet/core';
 import { readChangedFiles, type ChangedFiles } from '../changes/read-changed-files.js';
+import { EMPTY_TREE_SHA } from '../changes/read-base-ref.js';
 import { readCommitSha } from '../git/resolve-commit.js';
 import { GitCommandError, runGit } from '../git/run-git.js';
+import { openConfigLinesCache } from '../modules/config-lines-cache.js';
 import { grepConfigLines, type ConfigLines } from '../modules/grep-config-lines.js';
 import type { ModuleFileIndex } from '../modules/read-module-files.js';
 import { readModuleSources } from '../modules/read-module-sources.js';
@@ -128,10 +130,13 @@ async function detectInCheckouts(loaded: LoadedManifest, checkout: CheckedOutRep
   const changes: Record<string, ChangedFile[]> = {};
   const base: Record<string, string> = {};
   const head: Record<string, string> = {};
-  // Git root -> its untracked files, when listed: the shared grep then reads tracked files only.
-  const untracked = new Map<string, readonly string[]>();
+  // Git root -> where its working tree differs from base: the shared grep then reads base's tree (cached) and these files.
+  const since = new Map<string, { base: string; paths: string[] }>();
   const record = (name: string, result: ChangedFiles): void => {
-    if (result.untracked) untracked.set(name === '' ? rootDir : checkout.dirs[name]!, result.untracked);
+    if (result.includesWorkingTree && result.base !== EMPTY_TREE_SHA) {
+      const paths = result.files.flatMap((file) => (file.oldPath ? [file.path, file.oldPath] : [file.path]));
+      since.set(name === '' ? rootDir : checkout.dirs[name]!, { base: result.base, paths });
+    }
     base[name] = result.base;
     head[name] = result.head;
     if (result.includesWorkingTree) notes.push(`${name === '' ? 'this repo' : `repo ${name}`}: including uncommitted and untracked files`);
@@ -180,7 +185,11 @@ async function detectInCheckouts(loaded: LoadedManifest, checkout: CheckedOutRep
   const configLines = new Map<string, Promise<ConfigLines>>();
   const grepConfigLinesOnce = (gitRoot: string): Promise<ConfigLines> => {
     // Declaration lines only matter when the manifest changed; files-only runs grep for `module` alone.
-    const started = configLines.get(gitRoot) ?? grepConfigLines(gitRoot, { variables: manifestChanged, untracked: untracked.get(gitRoot) });
+    const changed = since.get(gitRoot);
+    const started = configLines.get(gitRoot) ?? grepConfigLines(gitRoot, {
+      variables: manifestChanged,
+      ...(changed ? { since: { ...changed, cache: openConfigLinesCache(options.stateDir, gitRoot, changed.base, manifestChanged) } } : {}),
+    });
     configLines.set(gitRoot, started);
     return started;
   };

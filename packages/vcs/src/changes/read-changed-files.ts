@@ -18,8 +18,6 @@ export interface ChangedFiles {
   head: string;
   files: ChangedFile[];
   includesWorkingTree: boolean;
-  /** With the working tree: the untracked files (not ignored), also listed in `files` as added. */
-  untracked?: string[];
 }
 
 async function isShallowRepo(repoDir: string): Promise<boolean> {
@@ -62,7 +60,6 @@ export async function readChangedFiles(repoDir: string, options: ReadChangedFile
     runGit(['ls-files', '--others', '--exclude-standard', '-z'], { cwd: repoDir }),
   ]);
   const files = parseNameStatus(diff);
-  const untrackedPaths = untracked.split('\0').filter(Boolean);
-  for (const path of untrackedPaths) files.push({ path, status: 'added' });
-  return { base, head: 'WORKTREE', files, includesWorkingTree: true, untracked: untrackedPaths };
+  for (const path of untracked.split('\0')) if (path) files.push({ path, status: 'added' });
+  return { base, head: 'WORKTREE', files, includesWorkingTree: true };
 }

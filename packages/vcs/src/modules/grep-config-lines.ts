@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { GitCommandError, runGit } from '../git/run-git.js';
+import type { ConfigLinesCache } from './config-lines-cache.js';
 import { addModuleFile, type ModuleFileIndex } from './read-module-files.js';
 import { readTextOrEmpty } from './read-text-or-empty.js';
 
@@ -16,16 +17,24 @@ export interface ConfigLines {
   variableLines: Map<string, string[]>;
 }
 
+/** What the grep found in one file: whether it mentions `module` (a `.tf` file), and its `variableLines`. */
+export interface FileLines {
+  module: boolean;
+  lines: string[];
+}
+
 export interface GrepConfigLinesOptions {
   /** Also collect `variableLines` (when the manifest changed). @default true */
   variables?: boolean;
   /**
-   * The repository's untracked files (not ignored), when the caller has
-   * listed them already (`readChangedFiles`): git then reads tracked files
-   * only, and these few are read here. Without it, `git grep --untracked`
-   * walks the whole working tree for them, a second time on a large repo.
+   * The working tree differs from commit `base` only in `paths` (changed,
+   * deleted, both sides of renames, and untracked files, as
+   * `readChangedFiles` lists them). Then git greps `base`'s tree, which
+   * `cache` keeps for the next run against the same base, and only `paths`
+   * are read from disk. Without it, git greps the working tree, untracked
+   * files included.
    */
-  untracked?: readonly string[];
+  since?: { base: string; paths: readonly string[]; cache?: ConfigLinesCache };
 }
 
 export const CONFIG_FILES = ['*.tf', '*.tofu', '*.tf.json', '*.tofu.json'];
@@ -33,59 +42,77 @@ const CONFIG_SUFFIXES = CONFIG_FILES.map((pattern) => pattern.slice(1));
 const VARIABLE_LINE = /^\s*variable\s/;
 
 /**
- * Reads every configuration file of a repository (tracked and untracked) once
- * for both questions `affected` asks of them when the manifest changed: which
- * files mention `module`, and which lines may declare a variable. On a
- * 100,000-file monorepo the read is most of the cost, so one pass instead of
- * two saves a second git process reading the same files. With
+ * Reads every configuration file of a repository once for both questions
+ * `affected` asks of them when the manifest changed: which files mention
+ * `module`, and which lines may declare a variable. On a 100,000-file
+ * monorepo the read is most of the cost: one pass instead of two, and with
+ * `since` none at all once the base's answer is cached (a CI pipeline's jobs
+ * and a developer's runs on a branch share their base). With
  * `variables: false` it looks for `module` in `.tf` files only (as
  * `readModuleFiles`), and `variableLines` stays empty.
  */
 export async function grepConfigLines(repoDir: string, options: GrepConfigLinesOptions = {}): Promise<ConfigLines> {
-  const lines: ConfigLines = { moduleFiles: new Map(), variableLines: new Map() };
   const variables = options.variables ?? true;
+  const { since } = options;
+  if (since === undefined) return toConfigLines(await grepFiles(repoDir, variables));
+  let files = since.cache?.read();
+  if (files === undefined) {
+    files = await grepFiles(repoDir, variables, since.base);
+    since.cache?.write(files);
+  }
+  // The working tree's version of what changed since base (nothing when deleted).
+  const current = new Map(files);
+  for (const path of since.paths) {
+    current.delete(path);
+    if (!(variables ? CONFIG_SUFFIXES : ['.tf']).some((suffix) => path.endsWith(suffix))) continue;
+    const text = readTextOrEmpty(join(repoDir, path));
+    if (text.slice(0, 8000).includes('\0')) continue; // binary, as `git grep -I` sees it
+    for (const line of text.split('\n')) addLine(current, path, line, variables);
+  }
+  return toConfigLines(current);
+}
+
+/** `git grep` over a commit's tree, or without one the working tree (untracked files included), per file. */
+async function grepFiles(repoDir: string, variables: boolean, commit?: string): Promise<Map<string, FileLines>> {
+  const files = new Map<string, FileLines>();
   let out: string;
   try {
     out = await runGit([
-      'grep', '-z', '-I', ...(options.untracked ? [] : ['--untracked']), '--full-name', '-E', '-e', 'module',
-      ...(variables
-        ? ['-e', '^[[:space:]]*variable[[:space:]]', '-e', '"variable"', '-e', '/\\*', '-e', '<<', '--', ...CONFIG_FILES]
-        : ['--', '*.tf']),
+      'grep', '-z', '-I', '--full-name', '-E', '-e', 'module',
+      ...(variables ? ['-e', '^[[:space:]]*variable[[:space:]]', '-e', '"variable"', '-e', '/\\*', '-e', '<<'] : []),
+      commit ?? '--untracked', '--', ...(variables ? CONFIG_FILES : ['*.tf']),
     ], { cwd: repoDir });
   } catch (error) {
     // git grep exits 1 when nothing matches.
     if (!(error instanceof GitCommandError && error.exitCode === 1 && error.stderr.trim() === '')) throw error;
-    out = '';
+    return files;
   }
-  // `path\0line\n` per matching line (-z ends the path with NUL).
-  let previousModuleFile = '';
+  // `path\0line\n` per matching line (-z ends the path with NUL); `<commit>:path` in a commit's tree.
+  const prefix = commit === undefined ? 0 : commit.length + 1;
   for (const record of out.split('\n')) {
     const end = record.indexOf('\0');
-    if (end === -1) continue;
-    const path = record.slice(0, end);
-    if (addLine(lines, path, record.slice(end + 1), variables, path === previousModuleFile)) previousModuleFile = path;
+    if (end !== -1) addLine(files, record.slice(prefix, end), record.slice(end + 1), variables);
   }
-  for (const path of options.untracked ?? []) {
-    if (!(variables ? CONFIG_SUFFIXES : ['.tf']).some((suffix) => path.endsWith(suffix))) continue;
-    const text = readTextOrEmpty(join(repoDir, path));
-    if (text.slice(0, 8000).includes('\0')) continue; // binary, as `git grep -I` sees it
-    let isModuleFile = false;
-    for (const line of text.split('\n')) isModuleFile = addLine(lines, path, line, variables, isModuleFile) || isModuleFile;
-  }
-  return lines;
+  return files;
 }
 
-/** Records one line of a config file; true when it made the file a module file. */
-function addLine(lines: ConfigLines, path: string, line: string, variables: boolean, isModuleFile = false): boolean {
-  let added = false;
-  if (!isModuleFile && path.endsWith('.tf') && line.includes('module')) {
-    addModuleFile(lines.moduleFiles, path);
-    added = true;
+function addLine(files: Map<string, FileLines>, path: string, line: string, variables: boolean): void {
+  const isModule = path.endsWith('.tf') && line.includes('module');
+  const isVariable = variables && (VARIABLE_LINE.test(line) || line.includes('"variable"') || line.includes('/*') || line.includes('<<'));
+  if (!isModule && !isVariable) return;
+  let file = files.get(path);
+  if (file === undefined) files.set(path, (file = { module: false, lines: [] }));
+  if (isModule) file.module = true;
+  if (isVariable) file.lines.push(line);
+}
+
+/** In git's order (by path), as one grep of the working tree lists them. */
+function toConfigLines(files: ReadonlyMap<string, FileLines>): ConfigLines {
+  const lines: ConfigLines = { moduleFiles: new Map(), variableLines: new Map() };
+  for (const path of [...files.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const file = files.get(path)!;
+    if (file.module) addModuleFile(lines.moduleFiles, path);
+    if (file.lines.length > 0) lines.variableLines.set(path, file.lines);
   }
-  if (variables && (VARIABLE_LINE.test(line) || line.includes('"variable"') || line.includes('/*') || line.includes('<<'))) {
-    const list = lines.variableLines.get(path);
-    if (list) list.push(line);
-    else lines.variableLines.set(path, [line]);
-  }
-  return added;
+  return lines;
 }

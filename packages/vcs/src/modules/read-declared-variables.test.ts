@@ -50,9 +50,6 @@ describe('readDeclaredVariables', () => {
     expect(Object.fromEntries([...shared].map(([dir, names]) => [dir, [...names].sort()]))).toEqual({
       net: ['environment', 'region'], dns: [], json: ['environment'], tofu: ['region'], new: ['environment'], missing: [],
     });
-    // With the untracked files listed by the caller, git reads tracked files only: the same lines.
-    expect(await grepConfigLines(repo, { untracked: ['new/vars.tf', 'notes.txt'] })).toEqual(await lines);
-    expect((await grepConfigLines(repo, { untracked: [] })).variableLines.has('new/vars.tf')).toBe(false);
     // Comment and heredoc lines are kept: they send dns/main.tf to the parser.
     expect((await lines).variableLines.get('dns/main.tf')).toEqual(['/*', 'variable "environment" {}', '  input = <<EOT', 'variable "region" {']);
     expect((await lines).moduleFiles).toEqual(await readModuleFiles(repo));
