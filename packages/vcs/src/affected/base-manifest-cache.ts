@@ -1,21 +1,28 @@
 import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { deserialize, serialize } from 'node:v8';
 import { baseManifestCachePath, type Manifest } from '@stackfleet/core';
 import { openCacheFile } from '../cache/cache-file.js';
 
 // Bump when the Manifest model or what parseManifest makes of a file changes:
 // an entry written by another format is ignored.
-const FORMAT = 1;
+const FORMAT = 2;
+// The entry's first byte: how the manifest is stored.
+const AS_JSON = 0x4a; // 'J'
+const AS_V8 = 0x56; // 'V'
 
 /**
  * The manifest as it was at base, kept in the state directory so that the
  * next `affected` / `--affected` against the same base does not validate it
  * again (on 5,000 stacks that was ~0.4 s of a ~1 s run; reading it back,
- * ~30 ms). One slot per manifest path: a new base replaces the entry. The
+ * ~30–60 ms). One slot per manifest path: a new base replaces the entry. The
  * key covers the file's text, the name it was parsed under (which names the
  * base commit) and the Node version (v8's serialization format); a damaged,
  * missing or foreign entry reads as absent. Only valid manifests are kept:
- * the rules ran when the entry was written.
+ * the rules ran when the entry was written. Stored as JSON, which parses
+ * about twice as fast as v8's format reads back 100,000 small objects, when
+ * the manifest survives JSON unchanged (no dates, no `undefined`); otherwise
+ * in v8's format.
  */
 export interface BaseManifestCache {
   read(): Manifest | undefined;
@@ -30,13 +37,17 @@ export function openBaseManifestCache(stateDir: string, manifestPath: string, so
     read() {
       const bytes = file.read();
       try {
-        return bytes === undefined ? undefined : deserialize(bytes) as Manifest;
+        if (bytes?.[0] === AS_JSON) return JSON.parse(bytes.subarray(1).toString('utf8')) as Manifest;
+        if (bytes?.[0] === AS_V8) return deserialize(bytes.subarray(1)) as Manifest;
+        return undefined;
       } catch {
         return undefined;
       }
     },
     write(manifest) {
-      file.write(serialize(manifest));
+      const json = JSON.stringify(manifest);
+      const lossless = isDeepStrictEqual(JSON.parse(json), manifest);
+      file.write(lossless ? Buffer.concat([Buffer.of(AS_JSON), Buffer.from(json, 'utf8')]) : Buffer.concat([Buffer.of(AS_V8), serialize(manifest)]));
     },
   };
 }
