@@ -8,3 +8,4 @@ export type { InputDifference, ManifestInputChanges } from './compare-stack-inpu
 export { resolveStackInputs } from './stack-inputs.js';
 export type { StackInput, StackInputs } from './stack-inputs.js';
 export { selectAffectedDependents, explainAffected } from './explain-affected.js';
+export { normalizeDir } from './paths.js';

@@ -14,6 +14,8 @@ export function listParentDirs(path: string): string[] {
 
 /** Normalizes a stack or module directory: no `./`, no trailing slash, `.` for the root. */
 export function normalizeDir(dir: string): string {
+  // Most are normal already (`stacks/net`): no need to split thousands of them.
+  if (dir !== '' && !dir.includes('.') && !dir.includes('//') && !dir.startsWith('/') && !dir.endsWith('/')) return dir;
   const parts: string[] = [];
   for (const part of dir.split('/')) {
     if (part === '' || part === '.') continue;

@@ -1,6 +1,6 @@
 import { join, posix, relative, resolve, sep } from 'node:path';
 import {
-  compareManifestInputs, isRemoteRepoUrl, listVariablesToCheck, parseManifest, selectAffectedStacks,
+  compareManifestInputs, isRemoteRepoUrl, listVariablesToCheck, normalizeDir, parseManifest, selectAffectedStacks,
   type ChangedFile, type LoadedManifest, type Manifest, type ModuleSource,
 } from '@stackfleet/core';
 import { readChangedFiles, type ChangedFiles } from '../changes/read-changed-files.js';
@@ -213,7 +213,7 @@ async function detectInCheckouts(loaded: LoadedManifest, checkout: CheckedOutRep
     : Promise.resolve(undefined);
 
   const modules: Record<string, ModuleSource[]> = {};
-  const moduleFiles = new Map<string, Promise<ModuleFileIndex>>();
+  const moduleFiles = new Map<string, ModuleFileIndex>();
   const parsedSources = new Map<string, Promise<string[]>>();
   for (const stack of Object.values(manifest.stacks)) {
     const repo = stack.repo ?? '';
@@ -222,16 +222,16 @@ async function detectInCheckouts(loaded: LoadedManifest, checkout: CheckedOutRep
     const repoDir = repo === '' ? options.manifestDir : checkout.dirs[repo];
     if (!repoDir) continue;
     const gitRoot = repo === '' ? rootDir : repoDir;
-    if (!moduleFiles.has(repo)) {
-      const changedPaths = (repo === '' ? own.files : changes[repo]!).flatMap((file) => file.oldPath ? [file.path, file.oldPath] : [file.path]);
-      moduleFiles.set(repo, grepConfigLinesOnce(gitRoot).then((lines) => selectRelevantModuleDirs(gitRoot, lines.moduleFiles, changedPaths)));
-    }
     // Only module chains that can reach a changed file are parsed.
-    const candidates = await moduleFiles.get(repo)!;
+    let candidates = moduleFiles.get(repo);
+    if (candidates === undefined) {
+      const changedPaths = (repo === '' ? own.files : changes[repo]!).flatMap((file) => file.oldPath ? [file.path, file.oldPath] : [file.path]);
+      candidates = await selectRelevantModuleDirs(gitRoot, (await grepConfigLinesOnce(gitRoot)).moduleFiles, changedPaths);
+      moduleFiles.set(repo, candidates);
+    }
     // A stack whose own directory has no candidate file uses no module that
     // reaches a changed file: most of 5,000 stacks, skipped without a lookup.
-    const stackDir = posix.normalize(posix.join(repo === '' ? prefix : '', toPosix(stack.path))).replace(/\/$/, '') || '.';
-    if (!candidates.has(stackDir)) continue;
+    if (!candidates.has(normalizeDir(repo === '' && prefix !== '' ? `${prefix}/${stack.path}` : stack.path))) continue;
     const found = await readModuleSources(join(repoDir, stack.path), gitRoot, { candidates, cache: parsedSources });
     // Module dirs of repo '' are re-expressed from the manifest's directory.
     modules[stack.name] = repo === ''

@@ -1,5 +1,4 @@
-import { posix } from 'node:path';
-import type { DeclaredVariables, Manifest } from '@stackfleet/core';
+import { normalizeDir, type DeclaredVariables, type Manifest } from '@stackfleet/core';
 import type { ConfigLines } from '../modules/grep-config-lines.js';
 import { readDeclaredVariables } from '../modules/read-declared-variables.js';
 
@@ -19,13 +18,13 @@ export async function readStackDeclarations(
   configLinesOf: (gitRoot: string) => Promise<ConfigLines> | undefined = () => undefined,
 ): Promise<DeclaredVariables> {
   const byRepo = new Map<string, Map<string, string[]>>();
-  const dirOf = new Map<string, string>();
+  const dirOf = new Map<string, { gitRoot: string; dir: string }>();
   for (const [stack, names] of questions) {
     const spec = manifest.stacks[stack];
     const root = spec && rootOf(spec.repo ?? '');
     if (!spec || !root) continue;
-    const dir = posix.normalize(posix.join(root.prefix, spec.path)).replace(/\/$/, '') || '.';
-    dirOf.set(stack, dir);
+    const dir = normalizeDir(root.prefix === '' ? spec.path : `${root.prefix}/${spec.path}`);
+    dirOf.set(stack, { gitRoot: root.gitRoot, dir });
     const asked = byRepo.get(root.gitRoot) ?? new Map<string, string[]>();
     asked.set(dir, [...(asked.get(dir) ?? []), ...names]);
     byRepo.set(root.gitRoot, asked);
@@ -39,9 +38,7 @@ export async function readStackDeclarations(
     }
   }));
   return (stack) => {
-    const spec = manifest.stacks[stack];
-    const root = spec && rootOf(spec.repo ?? '');
-    const dir = dirOf.get(stack);
-    return root && dir !== undefined ? answers.get(root.gitRoot)?.get(dir) : undefined;
+    const where = dirOf.get(stack);
+    return where && answers.get(where.gitRoot)?.get(where.dir);
   };
 }
