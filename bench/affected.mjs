@@ -3,9 +3,10 @@
 // 100,000 files, 1,000 changed files), beside `nx show projects --affected`
 // on the same tree; then the same change plus one edited variable in
 // stacks.yaml (issue #11: resolved-input comparison at base and head, and the
-// declarations of every 5th stack's `variable "environment"`).
+// declarations of every 5th stack's `variable "environment"`), warm (the
+// state directory's caches kept by the warm-up run) and once cold.
 // Usage: node bench/affected.mjs [--stacks N] [--changed N] [--no-nx]
-// Build first: npx tsc -b packages/vcs
+// Build first: npx tsc -b packages/core packages/vcs
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -35,13 +36,24 @@ const gitEnv = {
 };
 const git = (...argv) => execFileSync('git', argv, { cwd: root, env: gitEnv, maxBuffer: 1 << 30, encoding: 'utf8' });
 const stackName = (index) => `s${String(index).padStart(4, '0')}`;
-// Wall time, the value, and node's own CPU time (git's processes not included): load inflates wall far more than CPU.
+// CPU of this process and of its finished children (git), in ms; Linux only (/proc), 10 ms ticks.
+const treeCpu = () => {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return undefined;
+  }
+};
+// Wall time, the value, node's own CPU time, and node's plus git's: load inflates wall far more than CPU.
 const time = async (fn) => {
   const cpu = process.cpuUsage();
+  const tree = treeCpu();
   const start = performance.now();
   const value = await fn();
   const used = process.cpuUsage(cpu);
-  return [performance.now() - start, value, (used.user + used.system) / 1000];
+  const treeUsed = tree === undefined ? undefined : treeCpu() - tree;
+  return [performance.now() - start, value, (used.user + used.system) / 1000, treeUsed];
 };
 const ms = (value) => `${value.toFixed(0)} ms`;
 
@@ -122,15 +134,23 @@ const median = async (fn) => {
   for (let i = 0; i < 3; i += 1) runs.push(await time(fn));
   return runs.sort((a, b) => a[0] - b[0])[1];
 };
-const [gitMs, changes] = await median(() => readChangedFiles(root));
-const [filesMs, filesResult, filesCpu] = await median(() => detectAffectedStacks(loaded, filesOnly));
-const [totalMs, result, totalCpu] = await median(() => detectAffectedStacks(loaded, withVariable));
+const [gitMs, changes, , gitTree] = await median(() => readChangedFiles(root));
+const [filesMs, filesResult, filesCpu, filesTree] = await median(() => detectAffectedStacks(loaded, filesOnly));
+const [totalMs, result, totalCpu, totalTree] = await median(() => detectAffectedStacks(loaded, withVariable));
+// CPU after the diff, node and git together: close to the wall time on an idle machine when nothing overlaps.
+const treeAfterDiff = (tree) => (tree === undefined || gitTree === undefined ? '' : `; node + git CPU after git's diff ${ms(tree - gitTree)}`);
 const previous = parseManifest(git('show', 'HEAD~1:stacks.yaml'), 'stacks.yaml').manifest;
 const [compareMs, inputChanges] = await median(async () => compareManifestInputs(previous, loaded.manifest));
 console.log(`changed files (git diff + untracked): ${changes.files.length} in ${ms(gitMs)}`);
-console.log(`stackfleet affected, files only: ${filesResult.affected.size} stacks in ${ms(filesMs)} total, ${ms(filesMs - gitMs)} after git's diff (target < 1000 ms); node CPU ${ms(filesCpu)}`);
-console.log(`stackfleet affected, files + variables.environment edited: ${result.affected.size} stacks in ${ms(totalMs)} total, ${ms(totalMs - gitMs)} after git's diff (target < 1000 ms); node CPU ${ms(totalCpu)}`);
+console.log(`stackfleet affected, files only: ${filesResult.affected.size} stacks in ${ms(filesMs)} total, ${ms(filesMs - gitMs)} after git's diff (target < 1000 ms); node CPU ${ms(filesCpu)}${treeAfterDiff(filesTree)}`);
+console.log(`stackfleet affected, files + variables.environment edited: ${result.affected.size} stacks in ${ms(totalMs)} total, ${ms(totalMs - gitMs)} after git's diff (target < 1000 ms); node CPU ${ms(totalCpu)}${treeAfterDiff(totalTree)}`);
 console.log(`  of which resolved-input comparison of ${STACKS} stacks at base and head: ${ms(compareMs)} (${inputChanges.changed.size} with different inputs before declarations)`);
+// The runs above reuse what the warm-up kept in the state directory (the
+// parsed manifest at base, the base tree's grepped .tf lines); the first run
+// against a new base has neither. One run: noisy.
+await rm(join(root, '.stackfleet', 'cache'), { recursive: true, force: true });
+const [coldMs, coldResult, coldCpu, coldTree] = await time(() => detectAffectedStacks(loaded, withVariable));
+console.log(`  first run against this base (state-directory caches empty): ${coldResult.affected.size} stacks, ${ms(coldMs - gitMs)} after git's diff; node CPU ${ms(coldCpu)}${treeAfterDiff(coldTree)}`);
 
 if (withNx) {
   const nx = join(here, '..', 'node_modules', '.bin', 'nx');
