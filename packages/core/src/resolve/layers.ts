@@ -26,28 +26,44 @@ export interface ResolutionLayer {
  * higher layer), so listing a context is a way to raise its precedence.
  */
 export function collectResolutionLayers(manifest: Manifest, stack: StackSpec): ResolutionLayer[] {
-  const listed = new Set(stack.contexts);
-  const autoAttached = Object.values(manifest.contexts)
-    .filter((context) => !listed.has(context.name) && attachesTo(context, stack))
-    .sort(compareAutoContextsWinnerFirst)
-    .reverse();
-  const listedContexts = stack.contexts
-    .map((name) => manifest.contexts[name])
-    .filter((context): context is ContextSpec => context !== undefined);
+  return [...collectSharedLayers(manifest, stack), {
+    label: 'stack',
+    varsKeyPath: ['stacks', stack.name, 'vars'],
+    env: stack.env,
+    vars: stack.vars,
+    secrets: stack.secrets,
+    files: stack.files,
+    hooks: stack.hooks,
+  }];
+}
 
-  return [
-    { label: 'variables', varsKeyPath: ['variables'], env: {}, vars: manifest.variables, secrets: {}, files: {}, hooks: {} },
-    ...[...autoAttached, ...listedContexts].map(contextLayer),
-    {
-      label: 'stack',
-      varsKeyPath: ['stacks', stack.name, 'vars'],
-      env: stack.env,
-      vars: stack.vars,
-      secrets: stack.secrets,
-      files: stack.files,
-      hooks: stack.hooks,
-    },
-  ];
+// Manifest -> (labels, listed contexts) -> the layers below the stack's own.
+// Thousands of stacks share a few such pairs, and resolving them all (every
+// run, `affected` on both sides of a comparison) sorted the contexts and
+// built their layers once per stack. Manifests are not changed once parsed.
+const SHARED_LAYERS = new WeakMap<Manifest, Map<string, readonly ResolutionLayer[]>>();
+
+function collectSharedLayers(manifest: Manifest, stack: StackSpec): readonly ResolutionLayer[] {
+  let byStackShape = SHARED_LAYERS.get(manifest);
+  if (byStackShape === undefined) SHARED_LAYERS.set(manifest, (byStackShape = new Map()));
+  const shape = `${stack.labels.join('\0')}\u0001${stack.contexts.join('\0')}`;
+  let layers = byStackShape.get(shape);
+  if (layers === undefined) {
+    const listed = new Set(stack.contexts);
+    const autoAttached = Object.values(manifest.contexts)
+      .filter((context) => !listed.has(context.name) && attachesTo(context, stack))
+      .sort(compareAutoContextsWinnerFirst)
+      .reverse();
+    const listedContexts = stack.contexts
+      .map((name) => manifest.contexts[name])
+      .filter((context): context is ContextSpec => context !== undefined);
+    layers = [
+      { label: 'variables', varsKeyPath: ['variables'], env: {}, vars: manifest.variables, secrets: {}, files: {}, hooks: {} },
+      ...[...autoAttached, ...listedContexts].map(contextLayer),
+    ];
+    byStackShape.set(shape, layers);
+  }
+  return layers;
 }
 
 function attachesTo(context: ContextSpec, stack: StackSpec): boolean {
