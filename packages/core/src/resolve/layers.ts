@@ -45,7 +45,7 @@ const SHARED_LAYERS = new WeakMap<Manifest, Map<string, readonly ResolutionLayer
 
 function collectSharedLayers(manifest: Manifest, stack: StackSpec): readonly ResolutionLayer[] {
   let byStackShape = SHARED_LAYERS.get(manifest);
-  if (byStackShape === undefined) SHARED_LAYERS.set(manifest, (byStackShape = new Map()));
+  if (byStackShape === undefined) SHARED_LAYERS.set(manifest, (byStackShape = new Map<string, readonly ResolutionLayer[]>()));
   const shape = `${stack.labels.join('\0')}\u0001${stack.contexts.join('\0')}`;
   let layers = byStackShape.get(shape);
   if (layers === undefined) {
