@@ -51,4 +51,17 @@ describe('grepConfigLines', () => {
     expect([...planted.moduleFiles.keys()]).toEqual(['new', 'planted']);
     expect(openConfigLinesCache(stateDir, repo, 'f'.repeat(40), true).read()).toBeUndefined();
   });
+
+  it('greps the working tree of a partial clone (the base tree would fetch blobs one by one), and keeps nothing', async () => {
+    sandbox = await createGitSandbox({ repos: { infra: { files: { 'net/main.tf': 'variable "environment" {}\n' } } } });
+    await sandbox.git('infra', ['config', 'uploadpack.allowFilter', 'true']);
+    await sandbox.commit('infra', { 'net/main.tf': 'variable "region" {}\nmodule "app" {\n  source = "../app"\n}\n' });
+    const clone = join(sandbox.root, 'partial');
+    await sandbox.git('infra', ['clone', '--quiet', '--filter=blob:none', `file://${sandbox.dir('infra')}`, clone]);
+    const changes = await readChangedFiles(clone, { });
+    const cache = openConfigLinesCache(join(sandbox.root, 'state'), clone, changes.base, true);
+    const paths = changes.files.map((file) => file.path);
+    expect(await grepConfigLines(clone, { since: { base: changes.base, paths, cache } })).toEqual(await grepConfigLines(clone));
+    expect(cache.read()).toBeUndefined();
+  });
 });

@@ -57,6 +57,9 @@ export async function grepConfigLines(repoDir: string, options: GrepConfigLinesO
   if (since === undefined) return toConfigLines(await grepFiles(repoDir, variables));
   let files = since.cache?.read();
   if (files === undefined) {
+    // A partial clone (`--filter=blob:none`) lacks the base's versions of changed
+    // files: git would fetch them one by one. Its working tree is all on disk.
+    if (await isPartialClone(repoDir)) return toConfigLines(await grepFiles(repoDir, variables));
     files = await grepFiles(repoDir, variables, since.base);
     since.cache?.write(files);
   }
@@ -70,6 +73,17 @@ export async function grepConfigLines(repoDir: string, options: GrepConfigLinesO
     for (const line of text.split('\n')) addLine(current, path, line, variables);
   }
   return toConfigLines(current);
+}
+
+/** A remote is a promisor (`remote.<name>.promisor`, or the older `extensions.partialClone`). */
+async function isPartialClone(repoDir: string): Promise<boolean> {
+  try {
+    const out = await runGit(['config', '--get-regexp', '^(remote\\..*\\.promisor|extensions\\.partialclone)$'], { cwd: repoDir });
+    return out.split('\n').some((line) => line.trim() !== '' && !/ false$/i.test(line.trim()));
+  } catch (error) {
+    if (error instanceof GitCommandError && error.exitCode === 1) return false; // none set
+    throw error;
+  }
 }
 
 /** `git grep` over a commit's tree, or without one the working tree (untracked files included), per file. */
