@@ -96,8 +96,10 @@ export function mergeLayers<T>(
 ): Record<string, T> {
   const merged: Record<string, T> = {};
   for (const layer of layers) {
-    for (const [key, value] of Object.entries(pick(layer))) {
-      merged[key] = value;
+    // Keys, not entries: one array per layer instead of one per key (runs and `affected` merge 4 kinds × every layer × every stack).
+    const values = pick(layer);
+    for (const key of Object.keys(values)) {
+      merged[key] = values[key]!;
       if (provenance) provenance[`${kind}.${key}`] = layer.label;
     }
   }
