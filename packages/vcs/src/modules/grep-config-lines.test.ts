@@ -26,6 +26,7 @@ describe('grepConfigLines', () => {
       'old/main.tf': null, // deleted
       'new/main.tf': 'module "new" {\n  source = "../modules/new"\n}\n', // untracked
       'new/binary.tf': 'variable "x" {}\n\0', // untracked, binary: skipped like git grep -I
+      'new/bom.tf': '\uFEFFvariable "x" {}\n\u00A0variable "y" {}\n', // not [[:space:]] for git: no variable lines
     });
     const changes = await readChangedFiles(repo);
     const paths = changes.files.flatMap((file) => (file.oldPath ? [file.path, file.oldPath] : [file.path]));

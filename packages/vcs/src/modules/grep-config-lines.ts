@@ -39,7 +39,9 @@ export interface GrepConfigLinesOptions {
 
 export const CONFIG_FILES = ['*.tf', '*.tofu', '*.tf.json', '*.tofu.json'];
 const CONFIG_SUFFIXES = CONFIG_FILES.map((pattern) => pattern.slice(1));
-const VARIABLE_LINE = /^\s*variable\s/;
+// git's `[[:space:]]` under LC_ALL=C, not JavaScript's `\s` (which also takes a BOM or a no-break space):
+// a file read from disk must yield the lines git would have.
+const VARIABLE_LINE = /^[ \t\n\v\f\r]*variable[ \t\n\v\f\r]/;
 
 /**
  * Reads every configuration file of a repository once for both questions
