@@ -6,15 +6,22 @@ export const EMPTY_TREE_SHA = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 /** The default branch (origin/HEAD, else main, else master), or undefined. */
 export async function readDefaultBranch(repoDir: string): Promise<string | undefined> {
+  return (await readDefaultBranchCommit(repoDir))?.name;
+}
+
+/** The default branch and the commit it points at: one lookup for both. */
+async function readDefaultBranchCommit(repoDir: string): Promise<{ name: string; sha: string } | undefined> {
   try {
     const out = await runGit(['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'], { cwd: repoDir });
     const ref = out.trim().replace(/^refs\/remotes\//, '');
-    if (ref && (await readCommitSha(repoDir, ref))) return ref;
+    const sha = ref ? await readCommitSha(repoDir, ref) : undefined;
+    if (ref && sha) return { name: ref, sha };
   } catch (error) {
     if (!(error instanceof GitCommandError)) throw error;
   }
   for (const candidate of ['main', 'master']) {
-    if (await readCommitSha(repoDir, `refs/heads/${candidate}`)) return candidate;
+    const sha = await readCommitSha(repoDir, `refs/heads/${candidate}`);
+    if (sha) return { name: candidate, sha };
   }
   return undefined;
 }
@@ -35,10 +42,10 @@ async function readCurrentBranch(repoDir: string): Promise<string | undefined> {
  * the empty tree.
  */
 export async function readDefaultBase(repoDir: string, headSha: string): Promise<string> {
-  const defaultBranch = await readDefaultBranch(repoDir);
-  const defaultSha = defaultBranch ? await readCommitSha(repoDir, defaultBranch) : undefined;
-  const current = await readCurrentBranch(repoDir);
-  const shortDefault = defaultBranch?.replace(/^origin\//, '');
+  // Independent lookups, run together: each is a git process, and `affected` waits for all.
+  const [defaultBranch, current] = await Promise.all([readDefaultBranchCommit(repoDir), readCurrentBranch(repoDir)]);
+  const defaultSha = defaultBranch?.sha;
+  const shortDefault = defaultBranch?.name.replace(/^origin\//, '');
   const onDefault = !defaultSha || current === shortDefault || (current === undefined && defaultSha === headSha);
   if (onDefault) return (await readCommitSha(repoDir, `${headSha}~1`)) ?? EMPTY_TREE_SHA;
   try {
