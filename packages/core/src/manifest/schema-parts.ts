@@ -18,6 +18,8 @@ export const HOOK_NAMES = [
 
 export const RUNNER_KINDS = ['terraform', 'tofu', 'command'] as const;
 
+export const POOL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
 export const durationSchema = z
   .string()
   .regex(DURATION_PATTERN)

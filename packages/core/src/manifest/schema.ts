@@ -10,6 +10,7 @@ import {
   envSchema,
   filesSchema,
   hooksSchema,
+  POOL_NAME_PATTERN,
   RUNNER_KINDS,
   secretsSchema,
   stringListSchema,
@@ -83,7 +84,7 @@ export const stackSchema = z
     drift: driftSchema.optional(),
     pool: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a pool name is letters, digits, "_", "." and "-"')
+      .regex(POOL_NAME_PATTERN, 'a pool name is letters, digits, "_", "." and "-"')
       .optional()
       .describe('Worker pool that runs this stack in distributed runs (`stackfleet worker --pool`). @default "default"'),
   })

@@ -1,0 +1,194 @@
+/**
+ * The common stack shape checked by hand. zod walks a stack through ~40
+ * schema objects (unions, defaults, records, each with its own context and
+ * issue list); on 10,000 stacks that was a quarter of `list --order`. This
+ * accepts only a subset of what `stackSchema` accepts and returns exactly
+ * what zod would return for it; anything else (secrets, hooks, retries,
+ * drift, mocks, a wrong type, an unknown key) returns undefined and goes
+ * through zod, which then also writes the messages.
+ */
+import { DURATION_PATTERN } from './duration.js';
+import type { RawStack } from './schema.js';
+import { POOL_NAME_PATTERN, RUNNER_KINDS } from './schema-parts.js';
+
+type RawDependency = RawStack['dependsOn'][number];
+type RawCommands = RawStack['commands'];
+
+/** `stackSchema.parse(entry)` for the common shape, or undefined: ask zod. */
+export function parseStackFast(entry: unknown): RawStack | undefined {
+  if (!isPlainRecord(entry)) return undefined;
+  let path: string | undefined;
+  let repo: string | undefined;
+  let runner: RawStack['runner'] = 'terraform';
+  let labels: string[] | undefined;
+  let contexts: string[] | undefined;
+  let vars: Record<string, unknown> | undefined;
+  let env: RawStack['env'] | undefined;
+  let files: Record<string, string> | undefined;
+  let watch: string[] | undefined;
+  let dependsOn: RawDependency[] | undefined;
+  let after: string[] | undefined;
+  let commands: RawCommands | undefined;
+  let timeout: string | undefined;
+  let pool: string | undefined;
+  for (const key of Object.keys(entry)) {
+    const value = entry[key];
+    switch (key) {
+      case 'path':
+        if (typeof value !== 'string') return undefined;
+        path = value;
+        break;
+      case 'repo':
+        if (typeof value !== 'string') return undefined;
+        repo = value;
+        break;
+      case 'runner':
+        if (!isRunnerKind(value)) return undefined;
+        runner = value;
+        break;
+      case 'labels':
+        if ((labels = copyStrings(value)) === undefined) return undefined;
+        break;
+      case 'contexts':
+        if ((contexts = copyStrings(value)) === undefined) return undefined;
+        break;
+      case 'watch':
+        if ((watch = copyStrings(value)) === undefined) return undefined;
+        break;
+      case 'after':
+        if ((after = copyStrings(value)) === undefined) return undefined;
+        break;
+      case 'vars':
+        if ((vars = copyRecord(value, isAnything)) === undefined) return undefined;
+        break;
+      case 'env':
+        if ((env = copyRecord(value, isEnvValue)) === undefined) return undefined;
+        break;
+      case 'files':
+        if ((files = copyRecord(value, isString)) === undefined) return undefined;
+        break;
+      case 'dependsOn':
+        if ((dependsOn = copyDependencies(value)) === undefined) return undefined;
+        break;
+      case 'commands':
+        if ((commands = copyCommands(value)) === undefined) return undefined;
+        break;
+      case 'timeout':
+        if (typeof value !== 'string' || !DURATION_PATTERN.test(value)) return undefined;
+        timeout = value;
+        break;
+      case 'pool':
+        if (typeof value !== 'string' || !POOL_NAME_PATTERN.test(value)) return undefined;
+        pool = value;
+        break;
+      default:
+        return undefined;
+    }
+  }
+  if (path === undefined) return undefined;
+  // zod's output: defaults filled in (fresh objects each time), optional keys only when given.
+  const stack: RawStack = {
+    path,
+    runner,
+    labels: labels ?? [],
+    contexts: contexts ?? [],
+    vars: vars ?? {},
+    env: env ?? {},
+    secrets: {},
+    files: files ?? {},
+    hooks: {},
+    watch: watch ?? [],
+    dependsOn: dependsOn ?? [],
+    after: after ?? [],
+    commands: commands ?? {},
+  };
+  if (repo !== undefined) stack.repo = repo;
+  if (timeout !== undefined) stack.timeout = timeout;
+  if (pool !== undefined) stack.pool = pool;
+  return stack;
+}
+
+/**
+ * Only objects straight from a YAML map (zod also takes other prototypes and
+ * null-prototype objects; those go to zod).
+ */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+function isRunnerKind(value: unknown): value is RawStack['runner'] {
+  return (RUNNER_KINDS as readonly unknown[]).includes(value);
+}
+
+// `vars` hold any YAML value.
+function isAnything(_value: unknown): _value is unknown {
+  return true;
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
+}
+
+// z.number() refuses NaN and the infinities (YAML's .nan and .inf).
+function isEnvValue(value: unknown): value is string | number | boolean {
+  return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+}
+
+/** A copy, as zod returns one, so the stack never shares a list with the parsed data. */
+function copyStrings(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  for (const item of value) if (typeof item !== 'string') return undefined;
+  return value.slice();
+}
+
+function copyRecord<T>(value: unknown, isValue: (item: unknown) => item is T): Record<string, T> | undefined {
+  if (!isPlainRecord(value)) return undefined;
+  const copy: Record<string, T> = {};
+  for (const key of Object.keys(value)) {
+    // zod's record drops a `__proto__` key; leave that oddity to zod.
+    if (key === '__proto__' || !isValue(value[key])) return undefined;
+    copy[key] = value[key] as T;
+  }
+  return copy;
+}
+
+function copyDependencies(value: unknown): RawDependency[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const dependencies: RawDependency[] = [];
+  for (const item of value) {
+    if (typeof item === 'string') {
+      dependencies.push(item);
+      continue;
+    }
+    // `{ stack, outputs }`; with `mock` or anything else, zod decides.
+    if (!isPlainRecord(item)) return undefined;
+    let stack: string | undefined;
+    let outputs: Record<string, string> | undefined;
+    for (const key of Object.keys(item)) {
+      if (key === 'stack' && typeof item[key] === 'string') stack = item[key];
+      else if (key === 'outputs' && (outputs = copyRecord(item[key], isString)) !== undefined) continue;
+      else return undefined;
+    }
+    if (stack === undefined) return undefined;
+    dependencies.push({ stack, outputs: outputs ?? {} });
+  }
+  return dependencies;
+}
+
+// zod writes a strict object's keys in the schema's order, whatever the file's.
+const COMMAND_KEYS = ['plan', 'apply', 'destroy'] as const;
+
+function copyCommands(value: unknown): RawCommands | undefined {
+  if (!isPlainRecord(value)) return undefined;
+  const commands: RawCommands = {};
+  let count = 0;
+  for (const key of COMMAND_KEYS) {
+    if (!Object.hasOwn(value, key)) continue;
+    const command = value[key];
+    if (typeof command !== 'string') return undefined;
+    commands[key] = command;
+    count += 1;
+  }
+  // Any other key is a typo zod reports.
+  return Object.keys(value).length === count ? commands : undefined;
+}
