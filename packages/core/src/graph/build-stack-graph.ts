@@ -41,12 +41,13 @@ export function collectStackEdges(manifest: Manifest): StackEdge[] {
   for (const stack of Object.values(manifest.stacks)) {
     // The stack's own key path once, not once per edge (30,000 edges on 10,000 stacks).
     const stackPath = formatKeyPath(['stacks', stack.name]);
-    stack.dependsOn.forEach((dependency, index) => {
-      edges.push({ dependent: stack.name, dependency: dependency.stack, kind: 'dependsOn', keyPath: `${stackPath}.dependsOn[${index}]` });
-    });
-    stack.after.forEach((dependency, index) => {
-      edges.push({ dependent: stack.name, dependency, kind: 'after', keyPath: `${stackPath}.after[${index}]` });
-    });
+    const { dependsOn, after } = stack;
+    for (let index = 0; index < dependsOn.length; index += 1) {
+      edges.push({ dependent: stack.name, dependency: dependsOn[index]!.stack, kind: 'dependsOn', keyPath: `${stackPath}.dependsOn[${index}]` });
+    }
+    for (let index = 0; index < after.length; index += 1) {
+      edges.push({ dependent: stack.name, dependency: after[index]!, kind: 'after', keyPath: `${stackPath}.after[${index}]` });
+    }
     for (const reference of collectStackReferences(stack)) {
       edges.push({ dependent: stack.name, dependency: reference.stack, kind: 'reference', keyPath: reference.keyPath });
     }

@@ -46,20 +46,33 @@ export function createStackGraph(
 /**
  * Sorted, de-duplicated index lists (index order is name order): edge `i`
  * goes from `from[i]` to `to[i]`. Parallel number arrays, not a pair per
- * edge: 30,000 edges built four ways were ~120,000 short-lived arrays.
+ * edge: 30,000 edges built four ways were ~120,000 short-lived arrays. The
+ * edges are bucketed by target first (a counting sort), so appending each to
+ * its source's list in that order leaves every list sorted without a
+ * `sort` per list (each call allocated, and 10,000 of them showed).
  */
 function buildAdjacency(count: number, from: readonly number[], to: readonly number[]): number[][] {
-  const lists: number[][] = Array.from({ length: count }, () => []);
-  for (let edge = 0; edge < from.length; edge += 1) lists[from[edge]!]!.push(to[edge]!);
-  for (const list of lists) if (list.length > 1) sortUniqueInPlace(list);
+  const firstOfTarget = new Int32Array(count + 1);
+  for (const target of to) firstOfTarget[target + 1] = firstOfTarget[target + 1]! + 1;
+  for (let index = 0; index < count; index += 1) firstOfTarget[index + 1] = firstOfTarget[index + 1]! + firstOfTarget[index]!;
+  const byTarget = new Int32Array(to.length);
+  const next = firstOfTarget.slice(0, count);
+  for (let edge = 0; edge < to.length; edge += 1) byTarget[next[to[edge]!]!++] = edge;
+  // Each list allocated at its final size (a growing array reserves room it never uses, 10,000 times).
+  const degree = new Int32Array(count);
+  for (const source of from) degree[source] = degree[source]! + 1;
+  const lists: number[][] = new Array<number[]>(count);
+  for (let index = 0; index < count; index += 1) lists[index] = new Array<number>(degree[index]!);
+  const filled = degree.fill(0);
+  for (const edge of byTarget) {
+    const source = from[edge]!;
+    const list = lists[source]!;
+    const target = to[edge]!;
+    // Equal targets arrive one after another: a repeated edge is the list's last entry.
+    if (filled[source] === 0 || list[filled[source]! - 1] !== target) list[filled[source]!++] = target;
+  }
+  for (let index = 0; index < count; index += 1) lists[index]!.length = filled[index]!;
   return lists;
-}
-
-function sortUniqueInPlace(list: number[]): void {
-  list.sort((a, b) => a - b);
-  let kept = 1;
-  for (let index = 1; index < list.length; index += 1) if (list[index] !== list[kept - 1]) list[kept++] = list[index]!;
-  list.length = kept;
 }
 
 class IndexedStackGraph implements StackGraph {
@@ -67,20 +80,19 @@ class IndexedStackGraph implements StackGraph {
   /** upstream[i]: indices i waits for, every edge kind. */
   readonly upstream: number[][];
   readonly downstream: number[][];
-  /** Same, `dependsOn` and `reference` edges only (what selection follows). */
-  readonly strongUpstream: number[][];
-  readonly strongDownstream: number[][];
+  /** Edge i: `dependents[i]` waits for `dependencies[i]`. */
+  private readonly dependents: number[] = [];
+  private readonly dependencies: number[] = [];
+  /** Whether any edge is `after`; without one the strong lists are the lists above. */
+  private readonly hasAfter: boolean = false;
+  private strong: { upstream: number[][]; downstream: number[][] } | undefined;
 
   constructor(
     readonly names: readonly string[],
     readonly edges: readonly StackEdge[],
   ) {
     names.forEach((name, index) => this.indexOf.set(name, index));
-    // Edge i: `dependents[i]` waits for `dependencies[i]`; the strong subset leaves out `after`.
-    const dependents: number[] = [];
-    const dependencies: number[] = [];
-    const strongDependents: number[] = [];
-    const strongDependencies: number[] = [];
+    const { dependents, dependencies } = this;
     for (const edge of edges) {
       const dependent = this.indexOf.get(edge.dependent);
       const dependency = this.indexOf.get(edge.dependency);
@@ -90,15 +102,28 @@ class IndexedStackGraph implements StackGraph {
       }
       dependents.push(dependent);
       dependencies.push(dependency);
-      if (edge.kind !== 'after') {
-        strongDependents.push(dependent);
-        strongDependencies.push(dependency);
-      }
+      if (edge.kind === 'after') this.hasAfter = true;
     }
     this.upstream = buildAdjacency(names.length, dependents, dependencies);
     this.downstream = buildAdjacency(names.length, dependencies, dependents);
-    this.strongUpstream = buildAdjacency(names.length, strongDependents, strongDependencies);
-    this.strongDownstream = buildAdjacency(names.length, strongDependencies, strongDependents);
+  }
+
+  /**
+   * `dependsOn` and `reference` edges only (what selection follows): built on
+   * first use, since ordering a run never needs them.
+   */
+  private strongLists(): { upstream: number[][]; downstream: number[][] } {
+    if (this.strong !== undefined) return this.strong;
+    if (!this.hasAfter) return (this.strong = { upstream: this.upstream, downstream: this.downstream });
+    const dependents: number[] = [];
+    const dependencies: number[] = [];
+    this.edges.forEach((edge, index) => {
+      if (edge.kind === 'after') return;
+      dependents.push(this.dependents[index]!);
+      dependencies.push(this.dependencies[index]!);
+    });
+    const count = this.names.length;
+    return (this.strong = { upstream: buildAdjacency(count, dependents, dependencies), downstream: buildAdjacency(count, dependencies, dependents) });
   }
 
   has(name: string): boolean {
@@ -117,7 +142,8 @@ class IndexedStackGraph implements StackGraph {
     const count = this.names.length;
     const member = new Uint8Array(count).fill(subset === undefined ? 1 : 0);
     if (subset !== undefined) for (const name of subset) member[this.require(name)] = 1;
-    const waiting = Int32Array.from(this.upstream, (list) => list.length);
+    const waiting = new Int32Array(count);
+    for (let index = 0; index < count; index += 1) waiting[index] = this.upstream[index]!.length;
     // Non-members are passed through as soon as they are ready, so they never
     // hold a member back longer than its member ancestors do; members then
     // come out of the heap exactly as Kahn on the subset's transitive edges.
@@ -145,11 +171,11 @@ class IndexedStackGraph implements StackGraph {
   }
 
   collectDependents(names: Iterable<string>): Map<string, string> {
-    return this.collectReachable(names, this.strongDownstream);
+    return this.collectReachable(names, this.strongLists().downstream);
   }
 
   collectDependencies(names: Iterable<string>): Map<string, string> {
-    return this.collectReachable(names, this.strongUpstream);
+    return this.collectReachable(names, this.strongLists().upstream);
   }
 
   collectNeeds(subset: Iterable<string>): Map<string, string[]> {

@@ -117,6 +117,12 @@ function findStronglyConnected(adjacency: readonly (readonly number[])[]): numbe
       const parent = callNodes[callNodes.length - 1];
       if (parent !== undefined) low[parent] = Math.min(low[parent]!, low[node]!);
       if (low[node] !== order[node]) continue;
+      // A component of one without a self-loop has no cycle: no array for it (most stacks of a DAG).
+      if (stack[stack.length - 1] === node && !adjacency[node]!.includes(node)) {
+        stack.pop();
+        onStack[node] = 0;
+        continue;
+      }
       const component: number[] = [];
       let member: number;
       do {

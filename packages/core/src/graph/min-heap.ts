@@ -23,7 +23,7 @@ export class MinHeap<T> {
     while (index > 0) {
       const parent = (index - 1) >> 1;
       if (this.compare(items[index]!, items[parent]!) >= 0) break;
-      [items[index], items[parent]] = [items[parent]!, items[index]!];
+      swap(items, index, parent);
       index = parent;
     }
   }
@@ -42,7 +42,7 @@ export class MinHeap<T> {
       if (left < items.length && this.compare(items[left]!, items[smallest]!) < 0) smallest = left;
       if (right < items.length && this.compare(items[right]!, items[smallest]!) < 0) smallest = right;
       if (smallest === index) break;
-      [items[index], items[smallest]] = [items[smallest]!, items[index]!];
+      swap(items, index, smallest);
       index = smallest;
     }
     return top;
@@ -51,6 +51,13 @@ export class MinHeap<T> {
   clear(): void {
     this.items.length = 0;
   }
+}
+
+// Not `[a, b] = [b, a]`: before the optimizer kicks in, that builds and iterates an array per swap.
+function swap<T>(items: T[], left: number, right: number): void {
+  const item = items[left]!;
+  items[left] = items[right]!;
+  items[right] = item;
 }
 
 /** Plain code-unit order, the same in every locale (never `localeCompare`). */
