@@ -9,6 +9,9 @@ import { compareNames } from '../graph/min-heap.js';
  * errors: a label may be waiting for its first stack.
  */
 export function collectLabelWarnings(manifest: Manifest): string[] {
+  // Most fleets name no label outside their stacks: no pass over every stack's labels then.
+  const named = Object.keys(manifest.settings.limits).length > 0 || Object.values(manifest.contexts).some((context) => context.attachTo !== undefined);
+  if (!named) return [];
   const carried = new Set(Object.values(manifest.stacks).flatMap((stack) => stack.labels));
   const unknown = (label: string) => label !== '*' && !carried.has(label);
   const warnings: string[] = [];

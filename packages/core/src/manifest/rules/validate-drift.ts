@@ -1,6 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { Problem } from '../../errors.js';
-import { createProblem, listSpecs, type ManifestRule } from './rule-context.js';
+import { createProblem, forEachSpec, type ManifestRule } from './rule-context.js';
 import { quoteText } from '../../text/quote-text.js';
 
 // A fixed date: we only check the syntax, and core never reads the clock.
@@ -26,11 +26,11 @@ export function findCronError(schedule: string): string | undefined {
 /** `drift.schedule` is a valid cron expression. */
 export const validateDrift: ManifestRule = (context) => {
   const problems: Problem[] = [];
-  for (const { section, spec } of listSpecs(context.manifest)) {
+  forEachSpec(context.manifest, (section, spec) => {
     const schedule = spec.drift?.schedule;
-    if (schedule === undefined) continue;
+    if (schedule === undefined) return;
     const reason = findCronError(schedule);
-    if (reason === undefined) continue;
+    if (reason === undefined) return;
     problems.push(
       createProblem(context, {
         code: 'E_CRON',
@@ -39,6 +39,6 @@ export const validateDrift: ManifestRule = (context) => {
         hint: 'use 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first, e.g. "0 */6 * * *"',
       }),
     );
-  }
+  });
   return problems;
 };

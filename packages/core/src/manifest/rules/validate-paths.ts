@@ -1,5 +1,5 @@
 import type { Problem } from '../../errors.js';
-import { createProblem, listSpecs, type ManifestRule } from './rule-context.js';
+import { createProblem, forEachSpec, type ManifestRule } from './rule-context.js';
 import { quoteText } from '../../text/quote-text.js';
 
 /**
@@ -38,8 +38,8 @@ export const validatePaths: ManifestRule = (context) => {
       }),
     );
   }
-  for (const { section, spec } of listSpecs(context.manifest)) {
-    for (const file of Object.keys(spec.files)) {
+  forEachSpec(context.manifest, (section, spec) => {
+    for (const file in spec.files) {
       if (findPathEscape(file) === undefined) continue;
       problems.push(
         createProblem(context, {
@@ -51,6 +51,6 @@ export const validatePaths: ManifestRule = (context) => {
         }),
       );
     }
-  }
+  });
   return problems;
 };

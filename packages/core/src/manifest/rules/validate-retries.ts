@@ -10,9 +10,11 @@ import { createProblem, type ManifestRule } from './rule-context.js';
 export const validateRetries: ManifestRule = (context) => {
   const problems: Problem[] = [];
   for (const stack of Object.values(context.manifest.stacks)) {
-    stack.retries.on.forEach((pattern, index) => {
+    const patterns = stack.retries.on;
+    for (let index = 0; index < patterns.length; index += 1) {
+      const pattern = patterns[index]!;
       const reason = findRetryPatternError(pattern);
-      if (reason === undefined) return;
+      if (reason === undefined) continue;
       problems.push(
         createProblem(context, {
           code: 'E_REGEX',
@@ -21,7 +23,7 @@ export const validateRetries: ManifestRule = (context) => {
           hint: 'fix the expression, or write it without the surrounding slashes to match it as plain text',
         }),
       );
-    });
+    }
   }
   return problems;
 };

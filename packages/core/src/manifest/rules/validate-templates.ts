@@ -13,17 +13,25 @@ type Reference = Extract<TemplatePart, { kind: 'reference' }>;
  */
 export const validateTemplates: ManifestRule = (context) => {
   const { manifest } = context;
-  const everyVar = collectAllVarNames(manifest);
+  // Built on first use: most stacks hold no template at all.
+  let everyVar: Set<string> | undefined;
+  const allVars = () => (everyVar ??= collectAllVarNames(manifest));
   const problems: Problem[] = [];
   const check = (strings: TemplateString[], owner: StackSpec | undefined, vars: ReadonlySet<string>) => {
     // A loop, not push(...): one value may hold 200,000 expressions.
     for (const string of strings) for (const problem of checkString(context, string, owner, vars)) problems.push(problem);
   };
-  check(collectTemplateStrings(manifest.variables, ['variables']), undefined, everyVar);
+  const shared = collectTemplateStrings(manifest.variables, ['variables']);
+  if (shared.length > 0) check(shared, undefined, allVars());
   // A context's strings are rendered for each stack it applies to, so any variable defined anywhere may be meant.
-  for (const spec of Object.values(manifest.contexts)) check(collectSpecTemplateStrings('contexts', spec), undefined, everyVar);
+  for (const spec of Object.values(manifest.contexts)) {
+    const strings = collectSpecTemplateStrings('contexts', spec);
+    if (strings.length > 0) check(strings, undefined, allVars());
+  }
   for (const stack of Object.values(manifest.stacks)) {
-    check(collectSpecTemplateStrings('stacks', stack), stack, collectStackVarNames(manifest, stack));
+    const strings = collectSpecTemplateStrings('stacks', stack);
+    // The variables a stack sees cost a pass over every context: only for stacks with templates.
+    if (strings.length > 0) check(strings, stack, collectStackVarNames(manifest, stack));
   }
   return problems;
 };

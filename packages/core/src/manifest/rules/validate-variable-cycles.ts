@@ -1,5 +1,5 @@
 import type { Problem } from '../../errors.js';
-import type { StackSpec } from '../../model.js';
+import type { ContextSpec, StackSpec } from '../../model.js';
 import { collectResolutionLayers, type ResolutionLayer } from '../../resolve/layers.js';
 import { collectVariableReads, orderVariables, type VariableReads } from '../../resolve/resolve-variables.js';
 import { createProblem, type ManifestRule, type RuleContext } from './rule-context.js';
@@ -20,9 +20,9 @@ export const validateVariableCycles: ManifestRule = (context) => {
     if (found === undefined) readsOf.set(vars, (found = collectVariableReads(vars)));
     return found;
   };
-  const sources = [manifest.variables, ...Object.values(manifest.contexts).map((spec) => spec.vars), ...Object.values(manifest.stacks).map((spec) => spec.vars)];
   // The common case: no variable reads another one; nothing to walk.
-  if (sources.every((vars) => reads(vars).size === 0)) return [];
+  const readsAny = (spec: StackSpec | ContextSpec) => hasReads(spec.vars, reads);
+  if (!hasReads(manifest.variables, reads) && !Object.values(manifest.contexts).some(readsAny) && !Object.values(manifest.stacks).some(readsAny)) return [];
 
   const problems = new Map<string, Problem>();
   const check = (layers: ResolutionLayer[]) => {
@@ -44,6 +44,12 @@ export const validateVariableCycles: ManifestRule = (context) => {
   for (const stack of Object.values(manifest.stacks)) check(collectResolutionLayers(manifest, stack));
   return [...problems.values()];
 };
+
+function hasReads(vars: Record<string, unknown>, reads: (vars: Record<string, unknown>) => VariableReads): boolean {
+  // Most stacks have no vars: no map entry and no walk for them.
+  for (const _name in vars) return reads(vars).size > 0;
+  return false;
+}
 
 /** A placeholder to get the `variables` layer alone (the first one). */
 const emptyStack: StackSpec = {
