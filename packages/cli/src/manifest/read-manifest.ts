@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import {
   buildStackGraph,
   isRemoteRepoUrl,
@@ -8,10 +8,11 @@ import {
   ValidationError,
   type LoadedManifest,
   type Problem,
+  type RepoSpec,
   type StackGraph,
 } from '@stackfleet/core';
 import { findManifest } from './find-manifest.js';
-import { createRealDirectoryResolver } from './real-directories.js';
+import { createRealDirectoryResolver, joinUnderRoot } from './real-directories.js';
 
 /** A manifest read from disk, validated, with its DAG. */
 export interface Fleet {
@@ -64,14 +65,25 @@ function checkStackDirectories(loaded: LoadedManifest, manifestDir: string): Pro
   const { manifest } = loaded;
   const problems: Problem[] = [];
   const resolveRealDirectory = createRealDirectoryResolver();
+  // Per repository, once: its root, real root and the prefix every real stack directory starts with.
+  const roots = new Map<string | undefined, { root: string; realRoot: string | undefined; inside: string }>();
+  const rootOf = (repo: RepoSpec | undefined) => {
+    let found = roots.get(repo?.name);
+    if (found === undefined) {
+      const root = repo === undefined ? manifestDir : resolve(manifestDir, repo.url);
+      const realRoot = resolveRealDirectory(root);
+      found = { root, realRoot, inside: realRoot === undefined ? '' : realRoot.endsWith(sep) ? realRoot : realRoot + sep };
+      roots.set(repo?.name, found);
+    }
+    return found;
+  };
   for (const stack of Object.values(manifest.stacks)) {
     const repo = stack.repo === undefined ? undefined : manifest.repos[stack.repo];
     if (repo !== undefined && isRemoteRepoUrl(repo.url)) continue;
-    const root = repo === undefined ? manifestDir : resolve(manifestDir, repo.url);
-    const dir = join(root, stack.path);
-    const realRoot = resolveRealDirectory(root);
+    const { root, realRoot, inside } = rootOf(repo);
+    const dir = joinUnderRoot(root, stack.path);
     const realDir = realRoot === undefined ? undefined : resolveRealDirectory(dir);
-    if (realDir !== undefined && (realDir === realRoot || realDir.startsWith(realRoot + sep))) continue;
+    if (realDir !== undefined && (realDir === realRoot || realDir.startsWith(inside))) continue;
     const keyPath = `stacks.${stack.name}.path`;
     if (realRoot === undefined || realDir === undefined) {
       problems.push({

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRealDirectoryResolver } from './real-directories.js';
+import { createRealDirectoryResolver, joinUnderRoot } from './real-directories.js';
 
 let dirs: string[] = [];
 afterEach(() => {
@@ -42,4 +42,13 @@ describe('createRealDirectoryResolver', () => {
     symlinkSync(real, join(links, 'fleet'));
     expect(createRealDirectoryResolver()(join(links, 'fleet/app'))).toBe(join(real, 'app'));
   });
+});
+
+describe('joinUnderRoot', () => {
+  it.each(['stacks/app', 'app', '.hidden/x', 'a..b/c.', 'stacks/app/', './app', 'a/./b', 'a/../b', '../out', 'a//b', '.', '..', '', '/abs', 'a\\b'])(
+    'joins %j exactly as path.join does',
+    (path) => {
+      for (const root of ['/', '/work/fleet']) expect(joinUnderRoot(root, path)).toBe(join(root, path));
+    },
+  );
 });
