@@ -6,8 +6,7 @@
 import type { z } from 'zod';
 import type { Problem } from '../errors.js';
 import type { ManifestLocator } from './locate.js';
-import { parseStackFast } from './parse-stack-fast.js';
-import { manifestSchema, stackSchema, type RawManifest, type RawStack } from './schema.js';
+import { manifestSchema, type RawManifest } from './schema.js';
 import { translateIssues } from './translate-issues.js';
 
 export interface SchemaCheck {
@@ -30,57 +29,26 @@ export function isExtensionKey(key: string): boolean {
 
 const EXTENSION_PREFIX = 'x-';
 
-function dropExtensionKeys(data: unknown): unknown {
+export function dropExtensionKeys(data: unknown): unknown {
   if (!isPlainObject(data)) return data;
   return Object.fromEntries(Object.entries(data).filter(([key]) => !isExtensionKey(key)));
 }
 
 export function checkManifestSchema(input: unknown, locate: ManifestLocator): SchemaCheck {
   const data = dropExtensionKeys(input);
-  const declared = {
-    stacks: namesIn(data, 'stacks'),
-    contexts: namesIn(data, 'contexts'),
-    repos: namesIn(data, 'repos'),
-  };
-  const valid = parseValidManifest(data);
-  if (valid !== undefined) return { raw: valid, declared, problems: [] };
+  const declared = collectDeclaredNames(data);
   const result = manifestSchema.safeParse(data, { reportInput: true });
   if (result.success) return { raw: result.data, declared, problems: [] };
   const problems = translateIssues(result.error.issues, { schema: manifestSchema, data, locate });
   return { raw: salvageManifest(data), declared, problems };
 }
 
-/**
- * The schema's output for a valid manifest, the cheap way: zod checks
- * everything but the stacks, each stack is checked by hand when it has the
- * common shape (`parseStackFast`) and by zod otherwise. Undefined at the
- * first problem: the full check above then finds and words every one, so
- * messages do not depend on which path ran.
- */
-function parseValidManifest(data: unknown): RawManifest | undefined {
-  if (!isPlainObject(data)) return undefined;
-  const entries = data['stacks'];
-  if (!isPlainObject(entries)) return undefined;
-  const stacks: Record<string, RawStack> = {};
-  for (const name of Object.keys(entries)) {
-    // zod's record leaves this key out; so does the full check.
-    if (name === '__proto__') return undefined;
-    const stack = parseStackFast(entries[name]) ?? parseStackWithZod(entries[name]);
-    if (stack === undefined) return undefined;
-    stacks[name] = stack;
-  }
-  const rest = manifestSchema.safeParse({ ...data, stacks: {} });
-  if (!rest.success) return undefined;
-  rest.data.stacks = stacks;
-  return rest.data;
+/** Names declared in the file (with `x-` keys dropped), whatever their entries hold. */
+export function collectDeclaredNames(data: unknown): SchemaCheck['declared'] {
+  return { stacks: namesIn(data, 'stacks'), contexts: namesIn(data, 'contexts'), repos: namesIn(data, 'repos') };
 }
 
-function parseStackWithZod(entry: unknown): RawStack | undefined {
-  const parsed = stackSchema.safeParse(entry);
-  return parsed.success ? parsed.data : undefined;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 

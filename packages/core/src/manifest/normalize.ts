@@ -75,7 +75,7 @@ function normalizeContext(raw: RawContext, name: string): ContextSpec {
 // Built key by key, not with `...(x === undefined ? {} : { x })`: each
 // spread is a temporary object and a copy, five per stack on a large fleet.
 // The keys keep the order they always had.
-function normalizeStack(raw: RawStack, name: string): StackSpec {
+export function normalizeStack(raw: RawStack, name: string): StackSpec {
   const stack = { name } as StackSpec;
   if (raw.repo !== undefined) stack.repo = raw.repo;
   stack.path = raw.path;

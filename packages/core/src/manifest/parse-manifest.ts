@@ -2,6 +2,7 @@ import { ValidationError, type Problem } from '../errors.js';
 import type { LoadedManifest } from '../model.js';
 import { checkManifestSchema } from './check-schema.js';
 import { normalizeManifest } from './normalize.js';
+import { parseValidManifest, type ValidManifest } from './parse-valid-manifest.js';
 import { createSuggester, MANIFEST_RULES } from './rules/index.js';
 
 // Enough for any hand-written file; generated fleets with thousands of typos stay fast.
@@ -105,23 +106,28 @@ export function parseManifestWithPositions(text: string, source: string): Loaded
 
 /** Schema, normalization and every rule on parsed data; throws with `problems` and every one found. */
 function checkManifest(data: unknown, source: string, locate: ManifestLocator, problems: Problem[]): LoadedManifest {
-  const schema = checkManifestSchema(data, locate);
-  appendAll(problems, schema.problems);
-  if (schema.raw === undefined) throw new ValidationError(sortProblems(problems));
-  const manifest = normalizeManifest(schema.raw, source);
+  const { manifest, declared } = parseValidManifest(data, source) ?? checkSchemaAndNormalize(data, source, locate, problems);
   const context = {
     manifest,
     locate,
     suggest: createSuggester(SUGGESTION_LIMIT),
     declared: {
-      stacks: new Set(schema.declared.stacks),
-      contexts: new Set(schema.declared.contexts),
-      repos: new Set(schema.declared.repos),
+      stacks: new Set(declared.stacks),
+      contexts: new Set(declared.contexts),
+      repos: new Set(declared.repos),
     },
   };
   for (const rule of MANIFEST_RULES) appendAll(problems, rule(context));
   if (problems.length > 0) throw new ValidationError(sortProblems(problems));
   return { manifest, locate: (keyPath) => locate(keyPath) };
+}
+
+/** The full schema check, every problem into `problems`; throws when nothing valid is left to check further. */
+function checkSchemaAndNormalize(data: unknown, source: string, locate: ManifestLocator, problems: Problem[]): ValidManifest {
+  const schema = checkManifestSchema(data, locate);
+  appendAll(problems, schema.problems);
+  if (schema.raw === undefined) throw new ValidationError(sortProblems(problems));
+  return { manifest: normalizeManifest(schema.raw, source), declared: schema.declared };
 }
 
 /** File order, then key path, then code: stable output whatever order rules ran in. */

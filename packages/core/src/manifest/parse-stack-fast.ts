@@ -59,7 +59,7 @@ export function parseStackFast(entry: unknown): RawStack | undefined {
         if ((after = copyStrings(value)) === undefined) return undefined;
         break;
       case 'vars':
-        if ((vars = copyRecord(value, isAnything)) === undefined) return undefined;
+        if ((vars = copyRecord(value)) === undefined) return undefined;
         break;
       case 'env':
         if ((env = copyRecord(value, isEnvValue)) === undefined) return undefined;
@@ -86,23 +86,23 @@ export function parseStackFast(entry: unknown): RawStack | undefined {
     }
   }
   if (path === undefined) return undefined;
-  // zod's output: defaults filled in (fresh objects each time), optional keys only when given.
-  const stack: RawStack = {
-    path,
-    runner,
-    labels: labels ?? [],
-    contexts: contexts ?? [],
-    vars: vars ?? {},
-    env: env ?? {},
-    secrets: {},
-    files: files ?? {},
-    hooks: {},
-    watch: watch ?? [],
-    dependsOn: dependsOn ?? [],
-    after: after ?? [],
-    commands: commands ?? {},
-  };
+  // zod's output: its keys in the schema's order, defaults filled in (fresh
+  // objects each time), optional keys only when given.
+  const stack = {} as RawStack;
   if (repo !== undefined) stack.repo = repo;
+  stack.path = path;
+  stack.runner = runner;
+  stack.labels = labels ?? [];
+  stack.contexts = contexts ?? [];
+  stack.vars = vars ?? {};
+  stack.env = env ?? {};
+  stack.secrets = {};
+  stack.files = files ?? {};
+  stack.hooks = {};
+  stack.watch = watch ?? [];
+  stack.dependsOn = dependsOn ?? [];
+  stack.after = after ?? [];
+  stack.commands = commands ?? {};
   if (timeout !== undefined) stack.timeout = timeout;
   if (pool !== undefined) stack.pool = pool;
   return stack;
@@ -120,11 +120,6 @@ function isRunnerKind(value: unknown): value is RawStack['runner'] {
   return (RUNNER_KINDS as readonly unknown[]).includes(value);
 }
 
-// `vars` hold any YAML value.
-function isAnything(_value: unknown): _value is unknown {
-  return true;
-}
-
 function isString(value: unknown): value is string {
   return typeof value === 'string';
 }
@@ -137,17 +132,20 @@ function isEnvValue(value: unknown): value is string | number | boolean {
 /** A copy, as zod returns one, so the stack never shares a list with the parsed data. */
 function copyStrings(value: unknown): string[] | undefined {
   if (!Array.isArray(value)) return undefined;
-  for (const item of value) if (typeof item !== 'string') return undefined;
-  return value.slice();
+  const items: unknown[] = value;
+  for (const item of items) if (typeof item !== 'string') return undefined;
+  return items.slice() as string[];
 }
 
-function copyRecord<T>(value: unknown, isValue: (item: unknown) => item is T): Record<string, T> | undefined {
+/** A copy of a map whose values all pass `isValue` (without it, any value: `vars`). */
+function copyRecord<T = unknown>(value: unknown, isValue?: (item: unknown) => item is T): Record<string, T> | undefined {
   if (!isPlainRecord(value)) return undefined;
   const copy: Record<string, T> = {};
   for (const key of Object.keys(value)) {
+    const item = value[key];
     // zod's record drops a `__proto__` key; leave that oddity to zod.
-    if (key === '__proto__' || !isValue(value[key])) return undefined;
-    copy[key] = value[key] as T;
+    if (key === '__proto__' || (isValue !== undefined && !isValue(item))) return undefined;
+    copy[key] = item as T;
   }
   return copy;
 }
