@@ -133,6 +133,11 @@ export interface PolicyRef {
   runners?: RunnerKind[];
 }
 
+/**
+ * A loaded manifest is read-only: its empty lists and maps may be one shared,
+ * frozen object (10,000 stacks hold ~100,000 of them), so a change throws.
+ * Copy what you need to change.
+ */
 export interface Manifest {
   version: 1;
   /** Path of the manifest file as given (used in messages). */

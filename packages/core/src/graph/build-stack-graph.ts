@@ -42,8 +42,9 @@ export function collectStackEdges(manifest: Manifest): StackEdge[] {
     // The stack's own key path once, not once per edge (30,000 edges on 10,000 stacks).
     const stackPath = formatKeyPath(['stacks', stack.name]);
     const { dependsOn, after } = stack;
+    const dependsOnPath = `${stackPath}.dependsOn[`;
     for (let index = 0; index < dependsOn.length; index += 1) {
-      edges.push({ dependent: stack.name, dependency: dependsOn[index]!.stack, kind: 'dependsOn', keyPath: `${stackPath}.dependsOn[${index}]` });
+      edges.push({ dependent: stack.name, dependency: dependsOn[index]!.stack, kind: 'dependsOn', keyPath: `${dependsOnPath}${index}]` });
     }
     for (let index = 0; index < after.length; index += 1) {
       edges.push({ dependent: stack.name, dependency: after[index]!, kind: 'after', keyPath: `${stackPath}.after[${index}]` });

@@ -50,7 +50,8 @@ export function collectTemplateStrings(value: unknown, base: KeySegment[]): Temp
   return found;
 }
 
-function isEmptyContainer(value: unknown): boolean {
+/** An empty list or map, found without building a list of its keys. */
+export function isEmptyContainer(value: unknown): boolean {
   if (Array.isArray(value)) return value.length === 0;
   if (value === null || typeof value !== 'object') return false;
   for (const key in value) if (Object.hasOwn(value, key)) return false;

@@ -8,6 +8,7 @@
  * through zod, which then also writes the messages.
  */
 import { DURATION_PATTERN } from './duration.js';
+import { EMPTY_LIST, EMPTY_RECORD } from './normalize.js';
 import type { RawStack } from './schema.js';
 import { POOL_NAME_PATTERN, RUNNER_KINDS } from './schema-parts.js';
 
@@ -92,16 +93,16 @@ export function parseStackFast(entry: unknown): RawStack | undefined {
   if (repo !== undefined) stack.repo = repo;
   stack.path = path;
   stack.runner = runner;
-  stack.labels = labels ?? [];
-  stack.contexts = contexts ?? [];
-  stack.vars = vars ?? {};
-  stack.env = env ?? {};
-  stack.secrets = {};
-  stack.files = files ?? {};
-  stack.hooks = {};
-  stack.watch = watch ?? [];
-  stack.dependsOn = dependsOn ?? [];
-  stack.after = after ?? [];
+  stack.labels = labels ?? EMPTY_LIST;
+  stack.contexts = contexts ?? EMPTY_LIST;
+  stack.vars = vars ?? EMPTY_RECORD;
+  stack.env = env ?? EMPTY_RECORD;
+  stack.secrets = EMPTY_RECORD;
+  stack.files = files ?? EMPTY_RECORD;
+  stack.hooks = EMPTY_RECORD;
+  stack.watch = watch ?? EMPTY_LIST;
+  stack.dependsOn = dependsOn ?? EMPTY_LIST;
+  stack.after = after ?? EMPTY_LIST;
   stack.commands = commands ?? {};
   if (timeout !== undefined) stack.timeout = timeout;
   if (pool !== undefined) stack.pool = pool;

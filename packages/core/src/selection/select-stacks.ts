@@ -64,7 +64,9 @@ export function selectStacks(graph: StackGraph, manifest: Manifest, selector: St
       onlyAsDependent.delete(name);
     }
   }
-  return { stacks: graph.topologicalOrder(reasons.keys()), reasons, onlyAsDependent, ...(warnings.length > 0 ? { warnings } : {}) };
+  // Everything selected (no filter): the whole order, without marking 10,000 names one by one.
+  const stacks = reasons.size === graph.names.length ? graph.topologicalOrder() : graph.topologicalOrder(reasons.keys());
+  return { stacks, reasons, onlyAsDependent, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 type Filter = (name: string) => string | undefined;

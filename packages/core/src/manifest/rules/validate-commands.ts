@@ -1,8 +1,8 @@
-import { createProblem, type ManifestRule } from './rule-context.js';
+import { createProblem, type ManifestRule, listStacks } from './rule-context.js';
 
 /** A `runner: command` stack has nothing to run without `commands.apply`. */
 export const validateCommands: ManifestRule = (context) =>
-  Object.values(context.manifest.stacks)
+  listStacks(context.manifest)
     .filter((stack) => stack.runner === 'command' && stack.commands.apply === undefined)
     .map((stack) =>
       createProblem(context, {

@@ -1,6 +1,6 @@
 import type { Problem } from '../../errors.js';
 import type { KeySegment } from '../key-path.js';
-import { createProblem, forEachSpec, type ManifestRule, type RuleContext } from './rule-context.js';
+import { createProblem, forEachSpec, type ManifestRule, type RuleContext, listStacks } from './rule-context.js';
 import { quoteText } from '../../text/quote-text.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -17,7 +17,7 @@ export const validateEnvNames: ManifestRule = (context) => {
       }
     }
   });
-  for (const stack of Object.values(context.manifest.stacks)) {
+  for (const stack of listStacks(context.manifest)) {
     const { dependsOn } = stack;
     for (let index = 0; index < dependsOn.length; index += 1) {
       const { outputs } = dependsOn[index]!;

@@ -1,5 +1,5 @@
 import type { Problem } from '../../errors.js';
-import { createProblem, forEachSpec, type ManifestRule } from './rule-context.js';
+import { createProblem, forEachSpec, type ManifestRule, listStacks } from './rule-context.js';
 import { quoteText } from '../../text/quote-text.js';
 
 /**
@@ -22,7 +22,7 @@ export function findPathEscape(path: string): 'absolute' | 'parent' | undefined 
 /** Stack paths stay inside their repository; files stay inside the stack directory. */
 export const validatePaths: ManifestRule = (context) => {
   const problems: Problem[] = [];
-  for (const stack of Object.values(context.manifest.stacks)) {
+  for (const stack of listStacks(context.manifest)) {
     const escape = findPathEscape(stack.path);
     if (escape === undefined) continue;
     const where = stack.repo === undefined ? 'the repository of this manifest' : `repo "${stack.repo}"`;

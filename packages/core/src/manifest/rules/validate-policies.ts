@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import type { Problem } from '../../errors.js';
-import { createProblem, type ManifestRule } from './rule-context.js';
+import { createProblem, type ManifestRule, listStacks } from './rule-context.js';
 
 /**
  * A policy narrowed by a stack glob or a label that matches no stack would
@@ -10,7 +10,7 @@ export const validatePolicies: ManifestRule = (context) => {
   const problems: Problem[] = [];
   // Most fleets have no policies: no pass over every stack's labels for them.
   if (context.manifest.policies.length === 0) return problems;
-  const stacks = Object.values(context.manifest.stacks);
+  const stacks = listStacks(context.manifest);
   const labels = new Set(stacks.flatMap((stack) => stack.labels));
   context.manifest.policies.forEach((policy, index) => {
     (policy.stacks ?? []).forEach((glob, globIndex) => {

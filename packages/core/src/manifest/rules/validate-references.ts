@@ -1,5 +1,5 @@
 import type { Problem } from '../../errors.js';
-import { createProblem, type ManifestRule, type RuleContext } from './rule-context.js';
+import { createProblem, type ManifestRule, type RuleContext, listStacks } from './rule-context.js';
 import { quoteText } from '../../text/quote-text.js';
 import type { DependencySpec } from '../../model.js';
 
@@ -12,7 +12,7 @@ export const validateReferences: ManifestRule = (context) => {
   // Plain loops and no per-stack closures or sets: this runs for every stack
   // and edge (30,000 edges on a large fleet), and the common case, a declared
   // stack, builds no key path.
-  for (const stack of Object.values(context.manifest.stacks)) {
+  for (const stack of listStacks(context.manifest)) {
     const { dependsOn, after, contexts } = stack;
     const seen = dependsOn.length > SCAN_LIMIT ? new Set<string>() : undefined;
     for (let index = 0; index < dependsOn.length; index += 1) {

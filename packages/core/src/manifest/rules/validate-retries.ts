@@ -1,7 +1,7 @@
 import type { Problem } from '../../errors.js';
 import { quoteText } from '../../text/quote-text.js';
 import { findRetryPatternError } from '../retry-pattern.js';
-import { createProblem, type ManifestRule } from './rule-context.js';
+import { createProblem, type ManifestRule, listStacks } from './rule-context.js';
 
 /**
  * `retries.on` entries written as `/regex/` compile. The runner would treat a
@@ -9,7 +9,7 @@ import { createProblem, type ManifestRule } from './rule-context.js';
  */
 export const validateRetries: ManifestRule = (context) => {
   const problems: Problem[] = [];
-  for (const stack of Object.values(context.manifest.stacks)) {
+  for (const stack of listStacks(context.manifest)) {
     const patterns = stack.retries.on;
     for (let index = 0; index < patterns.length; index += 1) {
       const pattern = patterns[index]!;

@@ -2,7 +2,7 @@ import { isStackfleetError, type ErrorCode, type Problem } from '../../errors.js
 import { collectSpecTemplateStrings, collectTemplateStrings, type TemplateString } from '../../interpolation/collect-references.js';
 import { countExpressions, EXPRESSIONS_PER_VALUE, parseTemplate, type TemplatePart } from '../../interpolation/parse-template.js';
 import type { Manifest, StackSpec } from '../../model.js';
-import { createProblem, type ManifestRule, type RuleContext } from './rule-context.js';
+import { createProblem, type ManifestRule, type RuleContext, listStacks } from './rule-context.js';
 import { quoteText } from '../../text/quote-text.js';
 
 type Reference = Extract<TemplatePart, { kind: 'reference' }>;
@@ -28,7 +28,7 @@ export const validateTemplates: ManifestRule = (context) => {
     const strings = collectSpecTemplateStrings('contexts', spec);
     if (strings.length > 0) check(strings, undefined, allVars());
   }
-  for (const stack of Object.values(manifest.stacks)) {
+  for (const stack of listStacks(manifest)) {
     const strings = collectSpecTemplateStrings('stacks', stack);
     // The variables a stack sees cost a pass over every context: only for stacks with templates.
     if (strings.length > 0) check(strings, stack, collectStackVarNames(manifest, stack));
@@ -129,7 +129,7 @@ function collectAllVarNames(manifest: Manifest): Set<string> {
   return new Set([
     ...Object.keys(manifest.variables),
     ...Object.values(manifest.contexts).flatMap((spec) => Object.keys(spec.vars)),
-    ...Object.values(manifest.stacks).flatMap((spec) => Object.keys(spec.vars)),
+    ...listStacks(manifest).flatMap((spec) => Object.keys(spec.vars)),
   ]);
 }
 

@@ -2,7 +2,7 @@ import type { Problem } from '../../errors.js';
 import type { ContextSpec, StackSpec } from '../../model.js';
 import { collectResolutionLayers, type ResolutionLayer } from '../../resolve/layers.js';
 import { collectVariableReads, orderVariables, type VariableReads } from '../../resolve/resolve-variables.js';
-import { createProblem, type ManifestRule, type RuleContext } from './rule-context.js';
+import { createProblem, type ManifestRule, type RuleContext, listStacks } from './rule-context.js';
 
 /**
  * Every template sees the variables after precedence, so a variable whose
@@ -22,7 +22,7 @@ export const validateVariableCycles: ManifestRule = (context) => {
   };
   // The common case: no variable reads another one; nothing to walk.
   const readsAny = (spec: StackSpec | ContextSpec) => hasReads(spec.vars, reads);
-  if (!hasReads(manifest.variables, reads) && !Object.values(manifest.contexts).some(readsAny) && !Object.values(manifest.stacks).some(readsAny)) return [];
+  if (!hasReads(manifest.variables, reads) && !Object.values(manifest.contexts).some(readsAny) && !listStacks(manifest).some(readsAny)) return [];
 
   const problems = new Map<string, Problem>();
   const check = (layers: ResolutionLayer[]) => {
@@ -41,7 +41,7 @@ export const validateVariableCycles: ManifestRule = (context) => {
     }
   };
   check(collectResolutionLayers(manifest, emptyStack).slice(0, 1));
-  for (const stack of Object.values(manifest.stacks)) check(collectResolutionLayers(manifest, stack));
+  for (const stack of listStacks(manifest)) check(collectResolutionLayers(manifest, stack));
   return [...problems.values()];
 };
 
