@@ -103,6 +103,14 @@ describe('list and graph', () => {
     expect(lines[3]).toMatchObject({ name: 'app', runner: 'command', path: 's/app', labels: ['prod'], dependsOn: ['db', 'dns'] });
   });
 
+  it('lists stacks whose directory is missing, which validate still reports', () => {
+    const dir = fleet(diamond, ['s/network', 's/db', 's/app']);
+    expect(runStackfleet(['list', '--order'], { cwd: dir }).stdout).toBe('network\ndb\ndns\napp\n');
+    const result = runStackfleet(['validate'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^stacks\.yaml:5:\d+ stacks\.dns\.path: directory "s\/dns" does not exist/m);
+  });
+
   it('fails with a suggestion when a glob matches nothing', () => {
     const dir = fleet(diamond, diamondDirs);
     const result = runStackfleet(['list', '--stack', 'netwrk'], { cwd: dir });

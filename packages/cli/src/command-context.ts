@@ -1,14 +1,14 @@
 import { collectLabelWarnings, selectStacks, type Selection } from '@stackfleet/core';
 import type { CliIo } from './io.js';
-import { readFleet, type Fleet } from './manifest/read-manifest.js';
+import { readFleet, type Fleet, type ReadFleetOptions } from './manifest/read-manifest.js';
 import type { GlobalOptions, SelectionOptions } from './options.js';
 
 /** What every command handler gets: the outside world and the global flags. */
 export interface CommandContext {
   io: CliIo;
   global: GlobalOptions;
-  /** Reads and validates the manifest once per invocation. */
-  readFleet(): Fleet;
+  /** Reads and validates the manifest once per invocation (again if a later call wants the directory check skipped before). */
+  readFleet(options?: ReadFleetOptions): Fleet;
   /** Applies the selector flags (including `--affected`, which asks git). */
   select(fleet: Fleet, options: SelectionOptions): Promise<Selection>;
   /** Human-facing notes (stderr), e.g. warnings. */
@@ -17,15 +17,19 @@ export interface CommandContext {
 
 export function createCommandContext(io: CliIo, global: GlobalOptions): CommandContext {
   let fleet: Fleet | undefined;
+  let directoriesChecked = false;
   const note = (message: string) => io.stderr.write(`${message}\n`);
   return {
     io,
     global,
     note,
-    readFleet() {
-      if (!fleet) {
-        fleet = readFleet(io.cwd, global.file);
-        for (const warning of collectLabelWarnings(fleet.loaded.manifest)) note(`warning: ${warning}`);
+    readFleet(options) {
+      const checkDirectories = options?.checkDirectories !== false;
+      if (!fleet || (checkDirectories && !directoriesChecked)) {
+        const first = fleet === undefined;
+        fleet = readFleet(io.cwd, global.file, { checkDirectories });
+        directoriesChecked = checkDirectories;
+        if (first) for (const warning of collectLabelWarnings(fleet.loaded.manifest)) note(`warning: ${warning}`);
       }
       return fleet;
     },

@@ -8,7 +8,8 @@ export interface ListOptions extends SelectionOptions {
 
 /** `stackfleet list [--order] [--json]`: the selected stacks, sorted by name or in run order. */
 export async function runListCommand(context: CommandContext, options: ListOptions): Promise<number> {
-  const fleet = context.readFleet();
+  // Listing needs no stack directory: validate, plan and apply check them.
+  const fleet = context.readFleet({ checkDirectories: false });
   const selection = await context.select(fleet, options);
   const names = options.order ? selection.stacks : [...selection.stacks].sort();
   // One write for the whole listing: a write per line costs more than
