@@ -92,10 +92,17 @@ class IndexedStackGraph implements StackGraph {
     readonly names: readonly string[],
     readonly edges: readonly StackEdge[],
   ) {
-    names.forEach((name, index) => this.indexOf.set(name, index));
+    for (let index = 0; index < names.length; index += 1) this.indexOf.set(names[index]!, index);
     const { dependents, dependencies } = this;
+    // A stack's edges come one after another: its index is looked up once, not once per edge.
+    let lastDependent: string | undefined;
+    let lastIndex: number | undefined;
     for (const edge of edges) {
-      const dependent = this.indexOf.get(edge.dependent);
+      if (edge.dependent !== lastDependent) {
+        lastDependent = edge.dependent;
+        lastIndex = this.indexOf.get(edge.dependent);
+      }
+      const dependent = lastIndex;
       const dependency = this.indexOf.get(edge.dependency);
       if (dependent === undefined || dependency === undefined) {
         const missing = dependent === undefined ? edge.dependent : edge.dependency;

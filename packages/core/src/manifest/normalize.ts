@@ -8,6 +8,7 @@ import type {
   Manifest,
   PolicyRef,
   RepoSpec,
+  RetrySpec,
   SecretSource,
   StackSpec,
 } from '../model.js';
@@ -31,6 +32,8 @@ const COMMAND_PHASES = ['plan', 'apply', 'destroy'] as const;
 // manifest's memory, copied by every garbage collection while it is young).
 export const EMPTY_RECORD = Object.freeze({}) as Record<string, never>;
 export const EMPTY_LIST = Object.freeze([]) as never[];
+// No `retries`: one attempt, never retried.
+const DEFAULT_RETRIES: RetrySpec = Object.freeze({ attempts: 1, on: EMPTY_LIST, backoffMs: DEFAULT_BACKOFF_PARSED_MS });
 
 export function normalizeManifest(raw: RawManifest, source: string): Manifest {
   return {
@@ -100,11 +103,10 @@ export function normalizeStack(raw: RawStack, name: string): StackSpec {
   stack.commands = normalizeCommands(raw.commands);
   const timeoutMs = raw.timeout === undefined ? undefined : parseDuration(raw.timeout);
   if (timeoutMs !== undefined) stack.timeoutMs = timeoutMs;
-  stack.retries = {
-    attempts: raw.retries?.attempts ?? 1,
-    on: raw.retries?.on ?? EMPTY_LIST,
-    backoffMs: parseBackoff(raw.retries?.backoff),
-  };
+  stack.retries =
+    raw.retries === undefined
+      ? DEFAULT_RETRIES
+      : { attempts: raw.retries.attempts, on: raw.retries.on, backoffMs: parseBackoff(raw.retries.backoff) };
   if (raw.drift !== undefined) stack.drift = normalizeDrift(raw.drift);
   if (raw.pool !== undefined) stack.pool = raw.pool;
   return stack;
@@ -126,6 +128,10 @@ function normalizeDependencies(dependencies: RawStack['dependsOn']): DependencyS
 }
 
 function normalizeCommands(commands: RawStack['commands']): StackSpec['commands'] {
+  // The schema writes its keys in phase order: kept as is unless one is undefined.
+  let complete = true;
+  for (const phase of COMMAND_PHASES) if (Object.hasOwn(commands, phase) && commands[phase] === undefined) complete = false;
+  if (complete) return commands;
   const normalized: StackSpec['commands'] = {};
   for (const phase of COMMAND_PHASES) {
     const command = commands[phase];

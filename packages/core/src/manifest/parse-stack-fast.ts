@@ -48,28 +48,28 @@ export function parseStackFast(entry: unknown): RawStack | undefined {
         runner = value;
         break;
       case 'labels':
-        if ((labels = copyStrings(value)) === undefined) return undefined;
+        if ((labels = checkStrings(value)) === undefined) return undefined;
         break;
       case 'contexts':
-        if ((contexts = copyStrings(value)) === undefined) return undefined;
+        if ((contexts = checkStrings(value)) === undefined) return undefined;
         break;
       case 'watch':
-        if ((watch = copyStrings(value)) === undefined) return undefined;
+        if ((watch = checkStrings(value)) === undefined) return undefined;
         break;
       case 'after':
-        if ((after = copyStrings(value)) === undefined) return undefined;
+        if ((after = checkStrings(value)) === undefined) return undefined;
         break;
       case 'vars':
-        if ((vars = copyRecord(value)) === undefined) return undefined;
+        if ((vars = checkRecord(value)) === undefined) return undefined;
         break;
       case 'env':
-        if ((env = copyRecord(value, isEnvValue)) === undefined) return undefined;
+        if ((env = checkRecord(value, isEnvValue)) === undefined) return undefined;
         break;
       case 'files':
-        if ((files = copyRecord(value, isString)) === undefined) return undefined;
+        if ((files = checkRecord(value, isString)) === undefined) return undefined;
         break;
       case 'dependsOn':
-        if ((dependsOn = copyDependencies(value)) === undefined) return undefined;
+        if ((dependsOn = checkDependencies(value)) === undefined) return undefined;
         break;
       case 'commands':
         if ((commands = copyCommands(value)) === undefined) return undefined;
@@ -130,31 +130,33 @@ function isEnvValue(value: unknown): value is string | number | boolean {
   return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
 }
 
-/** A copy, as zod returns one, so the stack never shares a list with the parsed data. */
-function copyStrings(value: unknown): string[] | undefined {
+// The lists and maps of the parsed data are used as they are, not copied as
+// zod copies them: a manifest is read-only (model.ts), and 20,000 copies on
+// a large fleet were work for the garbage collector.
+function checkStrings(value: unknown): string[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const items: unknown[] = value;
   for (const item of items) if (typeof item !== 'string') return undefined;
-  return items.slice() as string[];
+  return items as string[];
 }
 
-/** A copy of a map whose values all pass `isValue` (without it, any value: `vars`). */
-function copyRecord<T = unknown>(value: unknown, isValue?: (item: unknown) => item is T): Record<string, T> | undefined {
+/** A map whose values all pass `isValue` (without it, any value: `vars`). */
+function checkRecord<T = unknown>(value: unknown, isValue?: (item: unknown) => item is T): Record<string, T> | undefined {
   if (!isPlainRecord(value)) return undefined;
-  const copy: Record<string, T> = {};
   for (const key of Object.keys(value)) {
-    const item = value[key];
     // zod's record drops a `__proto__` key; leave that oddity to zod.
-    if (key === '__proto__' || (isValue !== undefined && !isValue(item))) return undefined;
-    copy[key] = item as T;
+    if (key === '__proto__' || (isValue !== undefined && !isValue(value[key]))) return undefined;
   }
-  return copy;
+  return value as Record<string, T>;
 }
 
-function copyDependencies(value: unknown): RawDependency[] | undefined {
+function checkDependencies(value: unknown): RawDependency[] | undefined {
   if (!Array.isArray(value)) return undefined;
+  const items: unknown[] = value;
+  // Names only (the usual form): the list as it is.
+  if (items.every(isString)) return items as string[];
   const dependencies: RawDependency[] = [];
-  for (const item of value) {
+  for (const item of items) {
     if (typeof item === 'string') {
       dependencies.push(item);
       continue;
@@ -165,7 +167,7 @@ function copyDependencies(value: unknown): RawDependency[] | undefined {
     let outputs: Record<string, string> | undefined;
     for (const key of Object.keys(item)) {
       if (key === 'stack' && typeof item[key] === 'string') stack = item[key];
-      else if (key === 'outputs' && (outputs = copyRecord(item[key], isString)) !== undefined) continue;
+      else if (key === 'outputs' && (outputs = checkRecord(item[key], isString)) !== undefined) continue;
       else return undefined;
     }
     if (stack === undefined) return undefined;
