@@ -154,7 +154,7 @@ function checkDependencies(value: unknown): RawDependency[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const items: unknown[] = value;
   // Names only (the usual form): the list as it is.
-  if (items.every(isString)) return items as string[];
+  if (items.every(isString)) return items;
   const dependencies: RawDependency[] = [];
   for (const item of items) {
     if (typeof item === 'string') {
