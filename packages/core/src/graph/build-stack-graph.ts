@@ -1,4 +1,4 @@
-import { ValidationError, type Problem } from '../errors.js';
+import { StackfleetError, ValidationError, type Problem } from '../errors.js';
 import { collectStackReferences } from '../interpolation/index.js';
 import { formatKeyPath } from '../manifest/key-path.js';
 import type { LoadedManifest, Manifest } from '../model.js';
@@ -17,11 +17,23 @@ export function buildStackGraph(loaded: LoadedManifest): StackGraph {
   const { manifest, locate } = loaded;
   const edges = collectStackEdges(manifest);
   const names = Object.keys(manifest.stacks);
+  try {
+    return createStackGraph(names, edges, { locate });
+  } catch (error) {
+    // The loader reports these too; the graph never trusts its input blindly.
+    // Looked for only when the graph met one (a set of every name otherwise).
+    if (!(error instanceof StackfleetError) || error instanceof ValidationError || error.code !== 'E_UNKNOWN_STACK') throw error;
+    const problems = findUnknownStacks(loaded, edges, names);
+    throw problems.length > 0 ? new ValidationError(problems) : error;
+  }
+}
+
+/** Every edge naming a stack the manifest lacks, located. */
+function findUnknownStacks({ locate }: LoadedManifest, edges: readonly StackEdge[], names: readonly string[]): Problem[] {
   const known = new Set(names);
   const problems: Problem[] = [];
   for (const edge of edges) {
     if (known.has(edge.dependency)) continue;
-    // The loader reports these too; the graph never trusts its input blindly.
     const keyPath = edge.kind === 'dependsOn' && locate(`${edge.keyPath}.stack`) ? `${edge.keyPath}.stack` : edge.keyPath;
     problems.push({
       code: 'E_UNKNOWN_STACK',
@@ -31,8 +43,7 @@ export function buildStackGraph(loaded: LoadedManifest): StackGraph {
       location: locate(keyPath),
     });
   }
-  if (problems.length > 0) throw new ValidationError(problems);
-  return createStackGraph(names, edges, { locate });
+  return problems;
 }
 
 /** Every edge the manifest declares, stack by stack in manifest order. */
