@@ -72,7 +72,8 @@ function buildAdjacency(count: number, from: readonly number[], to: readonly num
     // Equal targets arrive one after another: a repeated edge is the list's last entry.
     if (filled[source] === 0 || list[filled[source]! - 1] !== target) list[filled[source]!++] = target;
   }
-  for (let index = 0; index < count; index += 1) lists[index]!.length = filled[index]!;
+  // Only lists that held a repeated edge shrink (setting length is a slow call before the optimizer runs).
+  for (let index = 0; index < count; index += 1) if (lists[index]!.length !== filled[index]) lists[index]!.length = filled[index]!;
   return lists;
 }
 
