@@ -1,7 +1,7 @@
 import { StackfleetError, ValidationError } from '../errors.js';
 import type { Locator } from '../model.js';
 import { didYouMean } from '../text/suggest.js';
-import { findCycles, formatCycleProblem, groupEdgesByPair } from './find-cycles.js';
+import { findCycles, formatCycleProblem, groupEdgesByPair, isAcyclic } from './find-cycles.js';
 import { MinHeap } from './min-heap.js';
 import type { StackEdge, StackGraph } from './types.js';
 
@@ -29,6 +29,7 @@ export function createStackGraph(
   // sort() without a comparator orders strings by code unit, as compareNames does, without a call per comparison.
   const sorted = [...new Set(names)].sort();
   const graph = new IndexedStackGraph(sorted, edges);
+  if (isAcyclic(graph.upstream, graph.downstream)) return graph;
   const cycles = findCycles(graph.upstream);
   if (cycles.length > 0) {
     const edgesByPair = groupEdgesByPair(edges);

@@ -27,6 +27,31 @@ export function findCycles(adjacency: readonly (readonly number[])[]): FoundCycl
   });
 }
 
+/**
+ * Whether the graph has no cycle: Kahn's algorithm, counting only. Cheaper
+ * than the component search (`findCycles`), which then runs only when this
+ * says there is something to report.
+ */
+export function isAcyclic(upstream: readonly (readonly number[])[], downstream: readonly (readonly number[])[]): boolean {
+  const count = upstream.length;
+  const waiting = new Int32Array(count);
+  const queue = new Int32Array(count);
+  let tail = 0;
+  for (let node = 0; node < count; node += 1) {
+    waiting[node] = upstream[node]!.length;
+    if (waiting[node] === 0) queue[tail++] = node;
+  }
+  for (let head = 0; head < tail; head += 1) {
+    const next = downstream[queue[head]!]!;
+    for (let index = 0; index < next.length; index += 1) {
+      const node = next[index]!;
+      waiting[node] = waiting[node]! - 1;
+      if (waiting[node] === 0) queue[tail++] = node;
+    }
+  }
+  return tail === count;
+}
+
 // Enough to see what a knot is made of without printing a whole generated fleet.
 const KNOT_NAMES_SHOWN = 10;
 

@@ -81,32 +81,34 @@ function normalizeContext(raw: RawContext, name: string): ContextSpec {
   };
 }
 
-// Built key by key, not with `...(x === undefined ? {} : { x })`: each
-// spread is a temporary object and a copy, five per stack on a large fleet.
-// The keys keep the order they always had.
+// One literal for every stack, the optional keys added after it: an object
+// built key by key went through a shape per key, 10,000 times, and
+// `...(x === undefined ? {} : { x })` spreads were a temporary object each.
 export function normalizeStack(raw: RawStack, name: string): StackSpec {
-  const stack = { name } as StackSpec;
+  const stack: StackSpec = {
+    name,
+    path: raw.path,
+    runner: raw.runner,
+    labels: raw.labels,
+    contexts: raw.contexts,
+    vars: raw.vars,
+    env: normalizeEnv(raw.env),
+    // The schema's refinement guarantees exactly one source key.
+    secrets: raw.secrets as Record<string, SecretSource>,
+    files: raw.files,
+    hooks: normalizeHooks(raw.hooks),
+    watch: raw.watch,
+    dependsOn: normalizeDependencies(raw.dependsOn),
+    after: raw.after,
+    commands: normalizeCommands(raw.commands),
+    retries:
+      raw.retries === undefined
+        ? DEFAULT_RETRIES
+        : { attempts: raw.retries.attempts, on: raw.retries.on, backoffMs: parseBackoff(raw.retries.backoff) },
+  };
   if (raw.repo !== undefined) stack.repo = raw.repo;
-  stack.path = raw.path;
-  stack.runner = raw.runner;
-  stack.labels = raw.labels;
-  stack.contexts = raw.contexts;
-  stack.vars = raw.vars;
-  stack.env = normalizeEnv(raw.env);
-  // The schema's refinement guarantees exactly one source key.
-  stack.secrets = raw.secrets as Record<string, SecretSource>;
-  stack.files = raw.files;
-  stack.hooks = normalizeHooks(raw.hooks);
-  stack.watch = raw.watch;
-  stack.dependsOn = normalizeDependencies(raw.dependsOn);
-  stack.after = raw.after;
-  stack.commands = normalizeCommands(raw.commands);
   const timeoutMs = raw.timeout === undefined ? undefined : parseDuration(raw.timeout);
   if (timeoutMs !== undefined) stack.timeoutMs = timeoutMs;
-  stack.retries =
-    raw.retries === undefined
-      ? DEFAULT_RETRIES
-      : { attempts: raw.retries.attempts, on: raw.retries.on, backoffMs: parseBackoff(raw.retries.backoff) };
   if (raw.drift !== undefined) stack.drift = normalizeDrift(raw.drift);
   if (raw.pool !== undefined) stack.pool = raw.pool;
   return stack;
