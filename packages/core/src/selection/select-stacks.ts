@@ -27,6 +27,11 @@ export function selectStacks(graph: StackGraph, manifest: Manifest, selector: St
     ...(selector.labels?.length ? [buildLabelFilter(graph.names, manifest, selector.labels)] : []),
   ];
   for (const name of graph.names) {
+    // No filter selects every stack: no list of reasons to build and join for each.
+    if (filters.length === 0) {
+      reasons.set(name, 'selected');
+      continue;
+    }
     const why: string[] = [];
     for (const filter of filters) {
       const reason = filter(name);
@@ -36,7 +41,7 @@ export function selectStacks(graph: StackGraph, manifest: Manifest, selector: St
     if (why.length === filters.length) reasons.set(name, why.join(', ') || 'selected');
   }
 
-  const seeds = [...reasons.keys()];
+  const seeds = selector.withDependencies || selector.withDependents ? [...reasons.keys()] : [];
   const onlyAsDependent = new Set<string>();
   if (selector.withDependencies) {
     for (const [name, origin] of graph.collectDependencies(seeds)) {
