@@ -11,7 +11,10 @@
 // Besides wall time it prints CPU time (user+sys) of every stackfleet process
 // and of the PostgreSQL server, per phase: on a shared machine the wall time
 // is mostly waiting for a core.
-// Usage: node bench/remote.mjs [--stacks N] [--sleepers N] [--sleep SECONDS] [--cli PATH]
+// --statements: the server loads pg_stat_statements, and the statements of
+// the 2,000-stack remote phase are printed (calls per stack, time), most
+// expensive first: which round trips a stack costs.
+// Usage: node bench/remote.mjs [--stacks N] [--sleepers N] [--sleep SECONDS] [--cli PATH] [--statements]
 // Build first: npm run build (or npx tsc -b)
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +35,7 @@ const option = (name, fallback) => {
 const STACKS = option('stacks', 2000);
 const SLEEPERS = option('sleepers', 200);
 const SLEEP_S = option('sleep', 0.5);
+const STATEMENTS = args.includes('--statements');
 const WORKERS = 4;
 const PER_WORKER = 2;
 
@@ -156,7 +160,19 @@ function lowerBound(dag, seconds, slots) {
 }
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
-const server = await startPostgres();
+/** The statements pg_stat_statements saw since its last reset, most total time first. */
+function printStatements(server, stacks) {
+  const sql = `SELECT calls, round(total_exec_time::numeric, 0) AS ms, rows, regexp_replace(left(query, 150), '\\s+', ' ', 'g') AS query
+    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25`;
+  const out = execFileSync('psql', ['-X', '-q', '-A', '-F', ' | ', '-t', '-d', server.url, '-c', sql], { encoding: 'utf8' });
+  const rows = out.trim().split('\n').map((line) => line.split(' | '));
+  const calls = execFileSync('psql', ['-X', '-q', '-A', '-t', '-d', server.url, '-c', 'SELECT sum(calls) FROM pg_stat_statements'], { encoding: 'utf8' }).trim();
+  console.log(`  statements: ${(Number(calls) / stacks).toFixed(1)} per stack in all; the most expensive (calls per stack, total ms, rows):`);
+  for (const [count, ms, rowCount, query] of rows) console.log(`    ${(Number(count) / stacks).toFixed(2).padStart(6)} ${ms.padStart(6)} ms ${rowCount.padStart(7)}  ${query}`);
+}
+const psqlOn = (server, sql) => execFileSync('psql', ['-X', '-q', '-d', server.url, '-c', sql], { stdio: 'pipe' });
+
+const server = await startPostgres(STATEMENTS ? { settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } } : {});
 try {
   // Poll intervals are the defaults unless set (an older build without queue notifications needs short ones to be fair).
   const env = { STACKFLEET_STATE_URL: server.url };
@@ -167,6 +183,7 @@ try {
   const dag = buildDag(STACKS, 42);
   const fleet = writeFleet(`true-${STACKS}`, dag, 'true');
   const local = await measured(server, () => runCli(['apply', '--auto-approve', '-j', String(WORKERS * PER_WORKER)], fleet.seed, env));
+  if (STATEMENTS) psqlOn(server, 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()');
   // Wall: the follower's, workers already up (they are long-lived); CPU: the workers' whole lives too.
   let remoteWall = 0;
   const remote = await measured(server, () =>
@@ -185,6 +202,7 @@ try {
       `distributed overhead ${perStack(remote.cliCpu + remote.serverCpu - local.cliCpu - local.serverCpu)} ms`,
   );
   console.log(`  load average now ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  if (STATEMENTS) printStatements(server, STACKS);
 
   const sleepers = buildDag(SLEEPERS, 7);
   const sleepFleet = writeFleet(`sleep-${SLEEPERS}`, sleepers, `sleep ${SLEEP_S}`);

@@ -81,6 +81,33 @@ describe('remote runs behave as local ones', () => {
     expect(show.stdout).toMatch(/succeeded/);
   });
 
+  it('resume --force refuses a run whose workers still hold stacks, says what is live and how to cancel it, and works once they stopped', async () => {
+    const box = await sandbox(
+      `  held:\n    path: held\n${command('echo held >> "$LEDGER"; [ -e "$LEDGER.go" ] || { trap \'kill $!; exit 130\' INT; sleep 30 & wait; }; echo held-done >> "$LEDGER"')}`,
+      ['held'],
+    );
+    start(['worker', '--lease', '2s'], { cwd: box.clone('worker'), env: box.env });
+    const follower = start(['apply', '--auto-approve', '--remote'], { cwd: box.ci, env: box.env });
+    await waitFor('held to start', () => box.readLedger().includes('held'));
+    const runId = queuedRunId(follower.output().stderr)!;
+    const refused = await run(['resume', runId, '--force'], { cwd: box.ci, env: box.env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(new RegExp(`cannot resume --force run ${runId}: workers still run 1 stack of it: held \\(worker [^,]+, lease until `));
+    expect(refused.stderr).toContain('Ctrl-C on its follower');
+    // Nothing was taken from the worker: its stack still runs and holds its lock.
+    const locks = await run(['locks'], { cwd: box.ci, env: box.env });
+    expect(locks.stdout).toContain('held');
+    expect(box.readLedger()).toEqual(['held']);
+    // Cancelled first (Ctrl-C on the follower ends once the worker stopped the stack), --force resumes it.
+    follower.child.kill('SIGINT');
+    expect((await follower.done).code).toBe(1);
+    writeGo(box.ledger);
+    const resumed = await run(['resume', runId, '--force'], { cwd: box.ci, env: box.env });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`queued again run ${runId}`);
+    expect(box.readLedger()).toEqual(['held', 'held', 'held-done']);
+  });
+
   it('trigger semantics on workers: a dependent whose upstream left its outputs unchanged is unchanged, as in a local run', async () => {
     const box = await sandbox(
       `  up:\n    path: up\n${command('echo up >> "$LEDGER"; echo "{\\"v\\": \\"same\\"}" > "$STACKFLEET_OUTPUTS"')}` +

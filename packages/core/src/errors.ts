@@ -92,6 +92,7 @@ export type ErrorCode =
   | 'E_LIVE_DEPENDENTS'
   | 'E_NO_TERMINAL'
   | 'E_RUN_FINISHED'
+  | 'E_RUN_LIVE'
   | 'E_RESUME_MANIFEST'
   | 'E_STATE_OPEN'
   | 'E_STATE_URL'

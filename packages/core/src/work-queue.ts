@@ -89,6 +89,8 @@ export interface QueueNode {
   reason?: string;
   workerId?: string;
   attempt: number;
+  /** While claimed: when the holder's lease ends unless renewed (a later time means a live worker holds it). */
+  leaseExpiresAt?: string;
 }
 
 /** What a queue listener hears: stacks of the fleet became claimable, or a run got new events. */

@@ -21,4 +21,4 @@ export type {
 } from './fake-github/fake-github-server.js';
 export { matchOperation, validateRequestBody } from './fake-github/openapi-validator.js';
 export { startPostgres } from './postgres-server.js';
-export type { PostgresServer } from './postgres-server.js';
+export type { PostgresServer, StartPostgresOptions } from './postgres-server.js';

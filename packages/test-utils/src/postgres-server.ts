@@ -66,7 +66,17 @@ function serverUserIds(): { uid: number; gid: number } | undefined {
   return { uid, gid };
 }
 
-export async function startPostgres(options: { startTimeoutMs?: number } = {}): Promise<PostgresServer> {
+export interface StartPostgresOptions {
+  /** @default 30000 */
+  startTimeoutMs?: number;
+  /**
+   * More server settings (`-c name=value`), e.g. `{ shared_preload_libraries: 'pg_stat_statements' }`
+   * for a benchmark that reads which statements dominate.
+   */
+  settings?: Record<string, string>;
+}
+
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
   assertBinaries();
   const root = mkdtempSync(join(tmpdir(), 'stackfleet-pg-'));
   const dataDir = join(root, 'data');
@@ -96,6 +106,7 @@ export async function startPostgres(options: { startTimeoutMs?: number } = {}): 
     'postgres', '-D', dataDir, '-p', String(port), '-k', socketDir,
     '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
     '-c', 'max_connections=200',
+    ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
   ];
   const argv = [...prefix, ...serverArgs];
   const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -4,6 +4,7 @@ import {
   isRemoteRunLive,
   parseRemotePayload,
   queueRemoteRun,
+  refuseLiveClaims,
   requireQueueStore,
   type ExecuteRunOptions,
   type ExecutedRun,
@@ -34,6 +35,8 @@ export async function followRemoteRun(plan: RunPlan, options: ExecuteRunOptions 
     note(`run ${resumed} is still running on workers; following it again (Ctrl-C cancels it)`);
     return follow(store, resumed, 0, options, note);
   }
+  // Cancelled but not stopped yet: queueing it again would hand stacks still running to a second worker.
+  if (resumed !== undefined) await refuseLiveClaims(store, resumed, new Date(), 'resume');
   const queuedBefore = resumed === undefined ? undefined : await store.getQueuedRun(resumed);
   const sha = options.repoShas?.[''] ?? '';
   if (sha === '' && queuedBefore === undefined) {

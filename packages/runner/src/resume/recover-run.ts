@@ -13,6 +13,8 @@ import {
   type Store,
 } from '@stackfleet/core';
 import { readCompletedApply, removeCompletedApplyOutputs } from '../stack-runner/completed-apply.js';
+import { isQueueStore } from '../remote/remote-payload.js';
+import { refuseLiveClaims } from '../remote/refuse-live-claims.js';
 
 export interface RecoverRunOptions {
   /** The run to continue; default: the newest interrupted (or crashed) one. */
@@ -23,6 +25,8 @@ export interface RecoverRunOptions {
   stateDir: string;
   /** Whether a lock's holder process is provably gone (the store's package knows how to tell). */
   isHolderGone: (lock: LockRecord) => boolean;
+  /** @default () => new Date() */
+  now?: () => Date;
 }
 
 /**
@@ -31,7 +35,8 @@ export interface RecoverRunOptions {
  * applied twice), and its lock, still held by the dead process, is
  * released. Undefined when there is nothing to resume and no id was given.
  *
- * @throws StackfleetError `E_UNKNOWN_RUN` for an unknown id, `E_RUN_FINISHED` for a run that succeeded.
+ * @throws StackfleetError `E_UNKNOWN_RUN` for an unknown id, `E_RUN_FINISHED` for a run that succeeded,
+ *   `E_RUN_LIVE` for `force` on a distributed run that workers still hold stacks of.
  */
 export async function recoverRun(store: Store, options: RecoverRunOptions): Promise<{ run: RunRecord; stackRuns: StackRunRecord[] } | undefined> {
   const run = options.runId ? await store.getRun(options.runId) : await store.findResumableRun();
@@ -42,6 +47,8 @@ export async function recoverRun(store: Store, options: RecoverRunOptions): Prom
   if (run.status === 'succeeded') {
     throw new StackfleetError('E_RUN_FINISHED', `run ${run.id} already finished (${run.status})`, { hint: 'start a new run instead' });
   }
+  // Force releases the locks of stacks in flight: never while a live worker holds one (it may be applying).
+  if (options.force && isQueueStore(store)) await refuseLiveClaims(store, run.id, (options.now ?? (() => new Date()))(), 'resume --force');
   const stackRuns = await recoverRecordedApplies(store, run, await store.listStackRuns(run.id), options);
   if (options.force) {
     for (const row of stackRuns) if (row.state === 'applying' || row.state === 'running') await store.forceUnlock(row.stack);

@@ -227,6 +227,7 @@ export async function listNodes(pool: Pool, fleet: string, runId: string): Promi
     ...(row.status === null ? {} : { status: row.status as NonNullable<QueueNode['status']> }),
     ...(row.reason === null ? {} : { reason: row.reason }),
     ...(row.worker_id === null ? {} : { workerId: row.worker_id }),
+    ...(row.state === 'claimed' && row.lease_ms !== null ? { leaseExpiresAt: new Date(Number(row.lease_ms)).toISOString() } : {}),
   }));
 }
 
