@@ -14,7 +14,7 @@ export * from './run-plan/index.js';
 export * from './manifest/index.js';
 export * from './drift/index.js';
 export { buildFleetIdentity, normalizeOriginUrl, type FleetIdentityInput } from './state/fleet-identity.js';
-export type { LiveWorker, QueueChange, QueuedRun, QueuedStack, QueueNode, QueueNodeState, StackClaim, StackResult, StoredRunEvent, WorkerIdentity, WorkQueue } from './work-queue.js';
+export type { ClaimNext, LiveWorker, QueueChange, StackCompletion, QueuedRun, QueuedStack, QueueNode, QueueNodeState, StackClaim, StackResult, StoredRunEvent, WorkerIdentity, WorkQueue } from './work-queue.js';
 export * from './run-state/index.js';
 export * from './resume/index.js';
 export * from './state-layout/index.js';

@@ -57,6 +57,8 @@ export interface StackClaim {
 
 export interface StackResult {
   status: StackStatus;
+  /** The stack's last progress record (`stack_runs`), written in the same transaction. */
+  record?: StackRunRecord;
   reason?: string;
   /** Stored as the stack's outputs in the same transaction as the completion. */
   outputs?: Outputs;
@@ -64,6 +66,24 @@ export interface StackResult {
   events?: RunEvent[];
   /** Whether the stack's apply changed its outputs (false also for `unchanged`): its dependents' trigger. */
   outputsChanged?: boolean;
+}
+
+/** What a worker asks for with a completion: its next stacks, claimed in the same transaction. */
+export interface ClaimNext {
+  worker: WorkerIdentity;
+  /** How many at most: the slot the finished stack frees plus any other free `-j` slot. */
+  limit: number;
+  leaseMs: number;
+  now: Date;
+}
+
+export interface StackCompletion {
+  /** false (and nothing written, nothing claimed) when the fence moved: the lease was taken over. */
+  committed: boolean;
+  /** Stacks claimed in the same transaction (see `ClaimNext`), best first. */
+  claims: StackClaim[];
+  /** Nothing of the run is waiting, ready or claimed any more: the caller closes it (`finishQueuedRun`). */
+  drained: boolean;
 }
 
 /** One stored event of a run, in the order followers see it. */
@@ -101,13 +121,17 @@ export interface WorkQueue {
   enqueueRun(run: QueuedRun): Promise<void>;
   /** The best ready stack of `worker.pool` within the label limits, or undefined. Expired leases count as ready. */
   claimStack(worker: WorkerIdentity, leaseMs: number, now: Date): Promise<StackClaim | undefined>;
+  /** Up to `limit` of the best ready stacks (as `claimStack`) in one transaction, best first. */
+  claimStacks(worker: WorkerIdentity, limit: number, leaseMs: number, now: Date): Promise<StackClaim[]>;
   /** Extends the lease; false = the lease was lost (taken over or the run cancelled): stop the stack. */
   renewClaim(claim: StackClaim, leaseMs: number, now: Date): Promise<boolean>;
   /**
-   * Finishes the stack, stores its outputs, releases or skips its dependents,
-   * all in one transaction; false (and nothing written) when the fence moved.
+   * Finishes the stack, stores its outputs, events and last record, releases
+   * or skips its dependents, and (with `next`) claims the worker's next
+   * stacks, all in one transaction; not committed (nothing written) when the
+   * fence moved.
    */
-  completeStack(claim: StackClaim, result: StackResult): Promise<boolean>;
+  completeStack(claim: StackClaim, result: StackResult, next?: ClaimNext): Promise<StackCompletion>;
   /** Stops handing out stacks of the run; running ones see their lease refused at the next renewal. */
   cancelRun(runId: string): Promise<void>;
   listNodes(runId: string): Promise<QueueNode[]>;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { formatDuration, type RunEvent, type StackClaim, type WorkerIdentity } from '@stackfleet/core';
+import { formatDuration, type ClaimNext, type RunEvent, type StackClaim, type WorkerIdentity } from '@stackfleet/core';
 import {
   createLogFileReporter,
   executeClaimedStack,
@@ -61,6 +61,8 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
   const identity: WorkerIdentity = { id: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`, pool: options.pool };
   const pollMs = options.pollMs ?? 500;
   const running = new Set<Promise<void>>();
+  // Slots held: stacks running, plus claims in flight (a completion's claim of the next stacks reserves the free ones).
+  let busy = 0;
   const summary: WorkerSummary = { ran: 0, failed: 0 };
   let claimedAny = false;
   let lastBusy = Date.now();
@@ -71,6 +73,36 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
   const wakeUp = (): void => {
     woken = true;
     wake?.();
+  };
+  /**
+   * Runs a claim in a slot of its own (counted in `busy` until it ends). Its completion claims
+   * the next stacks in the same transaction: its own slot plus every free
+   * one (reserved meanwhile), unless the worker is stopping or runs `--once`.
+   */
+  const startClaim = (claim: StackClaim): void => {
+    claimedAny = true;
+    busy += 1;
+    let reserved = 0;
+    const claimNext = (): ClaimNext | undefined => {
+      if (options.signal.aborted || options.once) return undefined;
+      reserved = Math.max(0, options.concurrency - busy);
+      busy += reserved;
+      return { worker: identity, limit: 1 + reserved, leaseMs: options.leaseMs, now: new Date() };
+    };
+    const task: Promise<void> = runClaim(options, claim, summary, claimNext)
+      .then((next) => {
+        busy -= reserved;
+        reserved = 0;
+        for (const nextClaim of next) startClaim(nextClaim);
+      })
+      .catch((error: unknown) => note(`worker: ${claim.runId} ${claim.stack}: ${describe(error)}`))
+      .finally(() => {
+        busy -= reserved + 1;
+        running.delete(task);
+        lastBusy = Date.now();
+        wakeUp();
+      });
+    running.add(task);
   };
   note(`worker ${identity.id}: pool "${options.pool}", -j ${options.concurrency}, lease ${formatDuration(options.leaseMs)}`);
   options.signal.addEventListener('abort', wakeUp, { once: true });
@@ -89,13 +121,22 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
     for (;;) {
       if (options.signal.aborted || (options.once && claimedAny)) break;
       woken = false;
-      let claim: StackClaim | undefined;
+      let claims: StackClaim[] = [];
       try {
         if (Date.now() - lastSeen >= WORKER_HEARTBEAT_MS) {
           lastSeen = Date.now();
           await store.recordWorker(identity, new Date());
         }
-        if (running.size < options.concurrency) claim = await store.claimStack(identity, options.leaseMs, new Date());
+        // Every free slot in one claim (one transaction), best stacks first.
+        const free = options.once ? Math.min(1, options.concurrency - busy) : options.concurrency - busy;
+        if (free > 0) {
+          busy += free;
+          try {
+            claims = await store.claimStacks(identity, free, options.leaseMs, new Date());
+          } finally {
+            busy -= free;
+          }
+        }
         if (unreachableSince !== undefined) note(`worker ${identity.id}: the database answers again`);
         unreachableSince = undefined;
       } catch (error) {
@@ -106,17 +147,8 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
         await new Promise((resolve) => setTimeout(resolve, UNREACHABLE_RETRY_MS));
         continue;
       }
-      if (claim) {
-        claimedAny = true;
-        const claimed = claim;
-        const task: Promise<void> = runClaim(options, claimed, summary)
-          .catch((error: unknown) => note(`worker: ${claimed.runId} ${claimed.stack}: ${describe(error)}`))
-          .finally(() => {
-            running.delete(task);
-            lastBusy = Date.now();
-            wakeUp();
-          });
-        running.add(task);
+      if (claims.length > 0) {
+        for (const claim of claims) startClaim(claim);
         continue;
       }
       if (running.size === 0 && options.idleExitMs !== undefined && Date.now() - lastBusy >= options.idleExitMs) {
@@ -134,7 +166,8 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
       }
       wake = undefined;
     }
-    await Promise.all(running);
+    // A stack ending may still start the ones its completion claimed: wait until none is left.
+    while (running.size > 0) await Promise.all(running);
   } finally {
     options.signal.removeEventListener('abort', wakeUp);
     await unwatch?.();
@@ -142,7 +175,8 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
   return summary;
 }
 
-async function runClaim(options: WorkerLoopOptions, claim: StackClaim, summary: WorkerSummary): Promise<void> {
+/** Runs one claimed stack; resolves to the stacks its completion claimed next (see `claimNext`). */
+async function runClaim(options: WorkerLoopOptions, claim: StackClaim, summary: WorkerSummary, claimNext: () => ClaimNext | undefined): Promise<StackClaim[]> {
   const { store, note } = options;
   const label = `${claim.runId} ${claim.stack}`;
   note(`worker: ${label}: claimed (attempt ${claim.attempt})`);
@@ -180,7 +214,7 @@ async function runClaim(options: WorkerLoopOptions, claim: StackClaim, summary: 
       await refuseClaim(store, claim, error);
       summary.failed += 1;
       note(`worker: ${label}: refused: ${describe(error)}`);
-      return;
+      return [];
     }
     const result = await executeClaimedStack({
       store,
@@ -191,6 +225,7 @@ async function runClaim(options: WorkerLoopOptions, claim: StackClaim, summary: 
       pathsRelativeTo: prepared.workerRepoRoot,
       storedSensitiveValues: readMaskerValues(store, claim.runId, Object.keys(prepared.manifest.stacks)),
       onLost: () => stop('lease lost'),
+      claimNext,
       manifest: prepared.manifest,
       manifestDir: prepared.manifestDir,
       repoDirs: prepared.repoDirs,
@@ -209,7 +244,8 @@ async function runClaim(options: WorkerLoopOptions, claim: StackClaim, summary: 
     summary.ran += 1;
     if (result.status === 'failed') summary.failed += 1;
     note(`worker: ${label}: ${result.committed ? result.status : `${result.status}, not committed (lease lost)`} (${formatDuration(result.durationMs)})`);
-    if (result.committed) await finishDrainedRun(store, claim.runId, new Date());
+    if (result.drained) await finishDrainedRun(store, claim.runId, new Date());
+    return result.next;
   } finally {
     clearInterval(heartbeat);
     options.forceSignal.removeEventListener('abort', onForce);
@@ -227,8 +263,8 @@ async function refuseClaim(store: QueueStore, claim: StackClaim, error: unknown)
     ...(hint ? [{ type: 'stack.log', runId: claim.runId, stack: claim.stack, stream: 'stderr', line: `hint: ${hint}`, at } satisfies RunEvent] : []),
     { type: 'stack.finished', runId: claim.runId, stack: claim.stack, status: 'failed', durationMs: 0, reason, at },
   ];
-  await store.putClaimedStackRun(claim, { runId: claim.runId, stack: claim.stack, state: 'failed', attempt: claim.attempt, finishedAt: at, durationMs: 0, reason });
-  if (await store.completeStack(claim, { status: 'failed', reason, events })) await finishDrainedRun(store, claim.runId, new Date());
+  const record = { runId: claim.runId, stack: claim.stack, state: 'failed' as const, attempt: claim.attempt, finishedAt: at, durationMs: 0, reason };
+  if ((await store.completeStack(claim, { status: 'failed', reason, events, record })).drained) await finishDrainedRun(store, claim.runId, new Date());
 }
 
 /**

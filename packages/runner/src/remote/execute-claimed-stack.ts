@@ -1,5 +1,5 @@
 import { relative, sep } from 'node:path';
-import type { ChangeSummary, Outputs, PlannedStack, StackClaim, StackStatus, Store } from '@stackfleet/core';
+import type { ChangeSummary, ClaimNext, Outputs, PlannedStack, StackClaim, StackRunRecord, StackStatus, Store } from '@stackfleet/core';
 import { buildMaskerFrom, readStoredSensitiveValues } from '../mask/build-run-masker.js';
 import { maskEvent } from '../mask/mask-event.js';
 import { createEngineRun } from '../engine/engine-run.js';
@@ -23,6 +23,12 @@ export interface ExecuteClaimedStackOptions
   listeners: readonly RunListener[];
   /** Called when the claim is found lost (a refused write): stop the stack's processes. */
   onLost: () => void;
+  /**
+   * Asked when the stack is done: the worker's next stacks to claim in the
+   * completion's own transaction (one round of writes per stack less, and no
+   * wake-up between a stack and the next); undefined claims nothing.
+   */
+  claimNext?: () => ClaimNext | undefined;
   /** Milliseconds between event batches. @default 200 */
   flushMs?: number;
   /**
@@ -44,6 +50,10 @@ export interface ExecuteClaimedStackOptions
 export interface ClaimedStackResult extends StackOutcome {
   /** false: the lease was taken over; nothing of this attempt was committed. */
   committed: boolean;
+  /** Stacks claimed with the completion (see `claimNext`): the caller runs them. */
+  next: StackClaim[];
+  /** The run has nothing waiting, ready or claimed any more: the caller closes it (`finishDrainedRun`). */
+  drained: boolean;
 }
 
 /**
@@ -57,7 +67,7 @@ export interface ClaimedStackResult extends StackOutcome {
  * dependents in one transaction, together with its `stack.finished` event.
  */
 export async function executeClaimedStack(options: ExecuteClaimedStackOptions): Promise<ClaimedStackResult> {
-  const { store, claim, payload, planned, listeners, onLost, flushMs, pathsRelativeTo, storedSensitiveValues, ...engineOptions } = options;
+  const { store, claim, payload, planned, listeners, onLost, claimNext, flushMs, pathsRelativeTo, storedSensitiveValues, ...engineOptions } = options;
   const shareable = (path: string): string => (pathsRelativeTo === undefined ? path : relative(pathsRelativeTo, path).split(sep).join('/'));
   let lost = false;
   const markLost = (): void => {
@@ -68,10 +78,14 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
   const sink = createClaimEventSink(store, claim, { ...(flushMs === undefined ? {} : { intervalMs: flushMs }), onLost: markLost });
   const local = listeners.map(toRunReporter);
   let appliedOutputs: Outputs | undefined;
+  // The last record goes in the completion's transaction (under its fence) instead of a write of its own.
+  let deferRecord = false;
+  let finalRecord: StackRunRecord | undefined;
   const fenced = overrideStore(store, {
     putStackRun: async (record) => {
       const shared = record.logFile === undefined ? record : { ...record, logFile: shareable(record.logFile) };
-      if (!(await store.putClaimedStackRun(claim, shared))) markLost();
+      if (deferRecord) finalRecord = shared;
+      else if (!(await store.putClaimedStackRun(claim, shared))) markLost();
     },
     // Committed with the completion, under the fence (see above).
     setOutputs: async (_stack, outputs) => {
@@ -123,24 +137,31 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
     },
     { attempt: claim.attempt, at: run.now().toISOString() },
   );
+  deferRecord = true;
   await run.putState(planned.name, record);
   const finished = maskEvent(event.logFile === undefined ? event : { ...event, logFile: shareable(event.logFile) }, run.masker);
   const outputsChanged = run.outputsChanged.get(planned.name);
   // The last buffered lines go in the completion's transaction, before stack.finished.
   const rest = await sink.takeRest();
-  const committed =
-    rest !== undefined &&
-    !lost &&
-    (await store.completeStack(claim, {
-      status,
-      ...(reason === undefined ? {} : { reason }),
-      ...(appliedOutputs ? { outputs: appliedOutputs } : {}),
-      ...(outputsChanged === undefined ? {} : { outputsChanged }),
-      events: [...rest, finished],
-    }));
+  const completion =
+    rest === undefined || lost
+      ? undefined
+      : await store.completeStack(
+          claim,
+          {
+            status,
+            ...(reason === undefined ? {} : { reason }),
+            ...(appliedOutputs ? { outputs: appliedOutputs } : {}),
+            ...(outputsChanged === undefined ? {} : { outputsChanged }),
+            ...(finalRecord ? { record: finalRecord } : {}),
+            events: [...rest, finished],
+          },
+          claimNext?.(),
+        );
   for (const reporter of local) reporter.onEvent(finished);
   await Promise.allSettled(local.flatMap((reporter) => (reporter.close ? [reporter.close()] : [])));
-  return { status, durationMs: outcome.durationMs, ...(reason === undefined ? {} : { reason }), committed };
+  const committed = completion?.committed === true;
+  return { status, durationMs: outcome.durationMs, ...(reason === undefined ? {} : { reason }), committed, next: completion?.claims ?? [], drained: completion?.drained ?? false };
 }
 
 /** `store` with some methods replaced; every other one (present or added later) still reaches the store. */

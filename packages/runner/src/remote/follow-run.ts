@@ -16,6 +16,12 @@ export interface FollowRunOptions {
   afterSeq?: number;
   /** @default 250 */
   pollMs?: number;
+  /**
+   * After a notification, how long to let more events gather before reading:
+   * workers notify once per batch they write (about once per stack), and one
+   * read per notification was most of the follower's queries. @default 50
+   */
+  batchMs?: number;
   /** How often to say that a pool the run waits on has no live worker. @default 30000 */
   noticeMs?: number;
   /** A worker not seen for this long is not live. @default 15000 */
@@ -33,6 +39,9 @@ export interface FollowedRun {
 }
 
 
+/** Events read at most per query. */
+const READ_LIMIT = 2000;
+
 /**
  * Follows a distributed run from the database: hands every event the workers
  * wrote (their `stack.log` lines included) to `listeners` in order, until
@@ -44,6 +53,7 @@ export async function followRun(options: FollowRunOptions): Promise<FollowedRun>
   const { store, runId } = options;
   const now = options.now ?? (() => new Date());
   const pollMs = options.pollMs ?? 250;
+  const batchMs = options.batchMs ?? 50;
   const noticeMs = options.noticeMs ?? 30_000;
   const staleMs = options.workerStaleMs ?? 15_000;
   const reporters = options.listeners.map(toRunReporter);
@@ -65,6 +75,26 @@ export async function followRun(options: FollowRunOptions): Promise<FollowedRun>
       wake?.();
     })
     .catch(() => undefined);
+  /** Sleeps up to `ms` (only the second Ctrl-C cuts it short unless `wakeable`); true when a notification did. */
+  const sleep = async (ms: number, wakeable: boolean): Promise<boolean> => {
+    let woken = false;
+    await Promise.race([
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        if (!wakeable) return;
+        wake = () => {
+          woken = true;
+          clearTimeout(timer);
+          resolve();
+        };
+      }),
+      forced,
+    ]);
+    wake = undefined;
+    return woken;
+  };
+  // The last wait ended with no notification: the run may be drained with nobody left to close it.
+  let quiet = true;
   try {
     for (;;) {
       if (options.signal?.aborted && !cancelled) {
@@ -76,7 +106,7 @@ export async function followRun(options: FollowRunOptions): Promise<FollowedRun>
         return { runId, status: 'interrupted', summary: emptyRunSummary(stacks.size), stacks };
       }
       notified = false;
-      const batch = await store.readRunEvents(runId, afterSeq);
+      const batch = await store.readRunEvents(runId, afterSeq, READ_LIMIT);
       for (const { seq, event } of batch) {
         afterSeq = seq;
         for (const reporter of reporters) reporter.onEvent(event);
@@ -90,25 +120,16 @@ export async function followRun(options: FollowRunOptions): Promise<FollowedRun>
         }
         if (event.type === 'run.finished' && (await isFinalEnd(store, runId, seq))) return { runId, status: event.status, summary: event.summary, stacks };
       }
-      if (batch.length > 0) continue;
-      // Nothing new: maybe every stack is done and the last worker died before closing the run.
-      if (await finishDrainedRun(store, runId, now())) continue;
+      if (batch.length >= READ_LIMIT) continue;
+      // Nothing new for a whole poll: maybe every stack is done and the last worker died before closing the run.
+      if (batch.length === 0 && quiet && (await finishDrainedRun(store, runId, now()))) continue;
       if (now().getTime() - lastNotice >= noticeMs) {
         lastNotice = now().getTime();
         await noteMissingWorkers(options, now, staleMs);
       }
-      if (notified) continue;
-      await Promise.race([
-        new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, pollMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        }),
-        forced,
-      ]);
-      wake = undefined;
+      quiet = !notified && !(await sleep(pollMs, true));
+      // Events come in bursts (a notification per completion): let them gather a little, then read them at once.
+      if (!quiet && !options.forceSignal?.aborted) await sleep(batchMs, false);
     }
   } finally {
     await unwatch?.();

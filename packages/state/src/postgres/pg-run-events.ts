@@ -24,10 +24,15 @@ export async function holdsClaim(client: PoolClient, fleet: string, claim: Stack
   return result.rowCount === 1;
 }
 
-/** Inserts in order inside the caller's transaction (one statement for the whole batch). */
-export async function insertRunEvents(client: PoolClient, fleet: string, runId: string, events: RunEvent[]): Promise<void> {
-  if (events.length === 0) return;
+/**
+ * Inserts in order inside the caller's transaction (one statement for the
+ * whole batch). `lockEmpty`: take the run's event lock even with no events
+ * (a completion orders itself against the others of its run with it).
+ */
+export async function insertRunEvents(client: PoolClient, fleet: string, runId: string, events: RunEvent[], options: { lockEmpty?: boolean } = {}): Promise<void> {
+  if (events.length === 0 && !options.lockEmpty) return;
   await lockRunEvents(client, fleet, runId);
+  if (events.length === 0) return;
   // With its notification in the same statement (one round trip per batch).
   await client.query(
     `WITH inserted AS (

@@ -4,7 +4,7 @@
  * fencing of a worker whose lease was taken over, failure and cancellation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QueuedRun, QueuedStack } from '@stackfleet/core';
+import type { QueuedRun, QueuedStack, StackClaim } from '@stackfleet/core';
 import { startPostgres, type PostgresServer } from '@stackfleet/test-utils';
 import { openPostgresStore, type PostgresStore } from './postgres-store.js';
 
@@ -60,7 +60,7 @@ describe('work queue', () => {
           const needs = stacks.find((s) => s.stack === claim.stack)?.needs ?? [];
           for (const upstream of needs) expect(finished, `${claim.stack} before ${upstream}`).toContain(upstream);
           finished.push(claim.stack);
-          expect(await store.completeStack(claim, { status: 'succeeded', outputs: { id: { value: claim.stack, sensitive: false } } })).toBe(true);
+          expect((await store.completeStack(claim, { status: 'succeeded', outputs: { id: { value: claim.stack, sensitive: false } } })).committed).toBe(true);
         }
       }),
     );
@@ -85,6 +85,65 @@ describe('work queue', () => {
     await Promise.all([a, b, gpu].map((store) => store.close()));
   });
 
+  it('claims several stacks at once (best first, within the limits) and the next ones with a completion, exactly once; the last completion says the run drained', async () => {
+    const workers = stores(3);
+    const [first] = workers as [PostgresStore];
+    const stacks = Array.from({ length: 30 }, (_, index) =>
+      node(`s${String(index).padStart(2, '0')}`, index < 4 ? [] : [`s${String(index % 4).padStart(2, '0')}`, `s${String(index - 2).padStart(2, '0')}`].filter((v, i, a) => a.indexOf(v) === i), {
+        priority: 30 - index,
+        labels: index % 3 === 0 ? ['prod'] : [],
+      }),
+    );
+    const queued = run(stacks, { prod: 1 });
+    await first.enqueueRun(queued);
+    const finished: string[] = [];
+    const claimedBy = new Map<string, string>();
+    let drainedSeen = 0;
+    await Promise.all(
+      workers.map(async (store, index) => {
+        const worker = { id: `w${index}`, pool: 'default' };
+        let held = await store.claimStacks(worker, 2, 30_000, t0);
+        for (;;) {
+          if (held.length === 0) {
+            if (await store.isRunDrained(queued.runId)) return;
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            held = await store.claimStacks(worker, 2, 30_000, t0);
+            continue;
+          }
+          expect(held.length).toBeLessThanOrEqual(2);
+          // Best first, never two prod stacks at once (one worker holds at most one of them, the others none).
+          expect(held.filter((claim) => claim.stack.match(/^s(\d+)$/) && Number(claim.stack.slice(1)) % 3 === 0).length).toBeLessThanOrEqual(1);
+          const [claim, ...rest] = held as [StackClaim, ...StackClaim[]];
+          expect(claimedBy.has(claim.stack), `${claim.stack} claimed twice`).toBe(false);
+          claimedBy.set(claim.stack, worker.id);
+          for (const upstream of stacks.find((s) => s.stack === claim.stack)?.needs ?? []) expect(finished, `${claim.stack} before ${upstream}`).toContain(upstream);
+          finished.push(claim.stack);
+          const completion = await store.completeStack(claim, { status: 'succeeded' }, { worker, limit: 1, leaseMs: 30_000, now: t0 });
+          expect(completion.committed).toBe(true);
+          if (completion.drained) drainedSeen += 1;
+          held = [...rest, ...completion.claims];
+        }
+      }),
+    );
+    expect([...claimedBy.keys()].sort()).toEqual(stacks.map((s) => s.stack).sort());
+    expect(drainedSeen).toBe(1);
+    await Promise.all(workers.map((store) => store.close()));
+  });
+
+  it('claims up to the asked number in priority order, skipping label-limited stacks; a fenced-out completion claims nothing', async () => {
+    const [a, b] = stores(2) as [PostgresStore, PostgresStore];
+    const queued = run([node('p1', [], { labels: ['prod'], priority: 5 }), node('p2', [], { labels: ['prod'], priority: 4 }), node('x', [], { priority: 3 }), node('y', [], { priority: 2 }), node('z', [], { priority: 1 })], { prod: 1 });
+    await a.enqueueRun(queued);
+    expect((await a.claimStacks({ id: 'a', pool: 'default' }, 3, 30_000, t0)).map((claim) => claim.stack)).toEqual(['p1', 'x', 'y']);
+    const [z] = await b.claimStacks({ id: 'b', pool: 'default' }, 3, 1_000, t0);
+    expect(z?.stack).toBe('z');
+    // z's lease is taken over after it expired; the stalled worker's completion commits nothing and claims nothing.
+    expect((await a.claimStacks({ id: 'a', pool: 'default' }, 2, 30_000, later(1_500))).map((claim) => claim.stack)).toEqual(['z']);
+    const stale = await b.completeStack(z!, { status: 'succeeded' }, { worker: { id: 'b', pool: 'default' }, limit: 2, leaseMs: 1_000, now: later(1_500) });
+    expect(stale).toEqual({ committed: false, claims: [], drained: false });
+    await Promise.all([a, b].map((store) => store.close()));
+  });
+
   it('fences out a worker whose lease was taken over: it can neither renew nor commit', async () => {
     const [stalled, rescuer] = stores(2) as [PostgresStore, PostgresStore];
     const queued = run([node('db'), node('app', ['db'])]);
@@ -95,9 +154,9 @@ describe('work queue', () => {
     expect(taken).toMatchObject({ stack: 'db', attempt: 2 });
     expect(taken!.fence).toBeGreaterThan(old!.fence);
     expect(await stalled.renewClaim(old!, 1_000, later(1_600))).toBe(false);
-    expect(await stalled.completeStack(old!, { status: 'succeeded', outputs: { url: { value: 'stale', sensitive: false } } })).toBe(false);
+    expect((await stalled.completeStack(old!, { status: 'succeeded', outputs: { url: { value: 'stale', sensitive: false } } })).committed).toBe(false);
     expect(await stalled.getOutputs('db')).toBeUndefined();
-    expect(await rescuer.completeStack(taken!, { status: 'succeeded', outputs: { url: { value: 'fresh', sensitive: true } } })).toBe(true);
+    expect((await rescuer.completeStack(taken!, { status: 'succeeded', outputs: { url: { value: 'fresh', sensitive: true } } })).committed).toBe(true);
     expect((await rescuer.getOutputs('db'))?.outputs.url).toEqual({ value: 'fresh', sensitive: true });
     expect((await rescuer.listNodes(queued.runId)).find((n) => n.stack === 'app')?.state).toBe('ready');
     await Promise.all([stalled, rescuer].map((store) => store.close()));
@@ -137,8 +196,8 @@ describe('work queue', () => {
     expect(await stalled.putClaimedStackRun(old, { runId: queued.runId, stack: 'db', state: 'succeeded', attempt: 1 })).toBe(false);
     expect(await rescuer.putClaimedStackRun(taken, { runId: queued.runId, stack: 'db', state: 'running', attempt: 2 })).toBe(true);
     const finished = { type: 'stack.finished' as const, runId: queued.runId, stack: 'db', status: 'succeeded' as const, durationMs: 1, at: startedAt };
-    expect(await stalled.completeStack(old, { status: 'succeeded', events: [finished] })).toBe(false);
-    expect(await rescuer.completeStack(taken, { status: 'succeeded', events: [finished] })).toBe(true);
+    expect((await stalled.completeStack(old, { status: 'succeeded', events: [finished] })).committed).toBe(false);
+    expect((await rescuer.completeStack(taken, { status: 'succeeded', events: [finished] })).committed).toBe(true);
     const summary = { total: 1, succeeded: 1, failed: 0, skipped: 0, unchanged: 0, changed: 0, denied: 0, interrupted: 0, durationMs: 5 };
     const closing = [{ type: 'run.finished' as const, runId: queued.runId, status: 'succeeded' as const, summary, at: startedAt }];
     expect(await rescuer.finishQueuedRun(queued.runId, 'succeeded', startedAt, closing)).toBe(true);

@@ -1,25 +1,27 @@
 /**
  * The work queue of distributed runs on PostgreSQL (see core's `WorkQueue`).
  *
- * - Claims take a per-fleet advisory transaction lock, then pick candidates
- *   (ready, or claimed with an expired lease) and claim the first that is
- *   within the label limits and still claimable (`FOR UPDATE SKIP LOCKED` on
- *   that one row): counting running stacks per
- *   label and claiming happen as one step, so `settings.limits` hold across
- *   workers.
+ * - Claims (`pg-claim-stacks.ts`) take a per-fleet advisory transaction lock,
+ *   then pick candidates (ready, or claimed with an expired lease) within the
+ *   label limits and claim them in one statement (`FOR UPDATE SKIP LOCKED`):
+ *   counting running stacks per label and claiming happen as one step, so
+ *   `settings.limits` hold across workers.
  * - Every claim bumps the node's `fence`; renewals and completions name the
  *   fence they hold and change nothing when it moved (a worker whose lease was
  *   taken over cannot commit outputs or mark anything done).
- * - Completing a stack writes its outputs, marks it done and releases (or, on
- *   failure, skips) its dependents in one transaction.
+ * - Completing a stack writes its outputs, events and record, marks it done,
+ *   releases (or, on failure, skips) its dependents and claims the worker's
+ *   next stacks in one transaction.
  */
 import type { Pool, PoolClient } from 'pg';
-import type { QueuedRun, QueueNode, StackClaim, StackResult, WorkerIdentity } from '@stackfleet/core';
+import type { ClaimNext, QueuedRun, QueueNode, StackClaim, StackCompletion, StackResult } from '@stackfleet/core';
 import type { KeyProvider } from '../sqlite-outputs.js';
 import { sealRows, writeOutputRows } from './pg-outputs.js';
 import { insertRunEvents } from './pg-run-events.js';
 import { withTransaction } from './pg-transaction.js';
-import { notifyReady, notifyReadySql } from './pg-queue-notify.js';
+import { notifyReady } from './pg-queue-notify.js';
+import { upsertStackRun } from './pg-runs.js';
+import { claimStacksWithin, type ClaimRequest } from './pg-claim-stacks.js';
 
 /** Statuses after which dependents may start. */
 const releasing = new Set(['succeeded', 'unchanged', 'changed']);
@@ -37,10 +39,6 @@ interface NodeRow {
   attempt: number;
   lease_ms: string | null;
   only_as_dependent: boolean;
-}
-
-async function lockFleetClaims(client: PoolClient, fleet: string): Promise<void> {
-  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [JSON.stringify(['claim', fleet])]);
 }
 
 /** One statement per table (unnest), so queueing thousands of stacks is a few round trips, not one per row. */
@@ -77,75 +75,9 @@ export async function enqueueRun(pool: Pool, fleet: string, run: QueuedRun): Pro
   });
 }
 
-export async function claimStack(pool: Pool, fleet: string, worker: WorkerIdentity, leaseMs: number, now: Date): Promise<StackClaim | undefined> {
-  const nowMs = now.getTime();
-  return withTransaction(pool, async (client) => {
-    // Claims of a fleet are serialized by this lock, so the candidates are read without row locks
-    // (FOR UPDATE on all of them wrote a lock into up to 64 rows per claim); only the one claimed
-    // is locked (FOR UPDATE SKIP LOCKED) and re-checked.
-    await lockFleetClaims(client, fleet);
-    // Two index-ordered scans (ready; claimed with an expired lease) instead of one OR over every node of the pool.
-    const candidates = (await client.query<NodeRow & { limits: Record<string, number>; payload: unknown }>(
-      `SELECT n.*, r.limits, r.payload FROM (
-         (SELECT * FROM queue_nodes WHERE fleet = $1 AND pool = $2 AND state = 'ready' ORDER BY priority DESC, stack LIMIT 64)
-         UNION ALL
-         (SELECT * FROM queue_nodes WHERE fleet = $1 AND pool = $2 AND state = 'claimed' AND lease_ms <= $3 ORDER BY priority DESC, stack LIMIT 64)
-       ) n JOIN queue_runs r ON r.fleet = n.fleet AND r.run_id = n.run_id
-       WHERE NOT r.cancelled
-       ORDER BY n.priority DESC, n.stack, n.run_id
-       LIMIT 64`,
-      [fleet, worker.pool, nowMs],
-    )).rows;
-    if (candidates.length === 0) return undefined;
-    // Running stacks per label across every worker of the fleet (live leases only); not asked when no candidate's labels are limited.
-    const limited = candidates.some((node) => node.labels.some((label) => node.limits[label] !== undefined));
-    const running = !limited ? [] : (await client.query<{ label: string; count: string }>(
-      `SELECT label, count(*) AS count FROM queue_nodes, jsonb_array_elements_text(labels) AS label
-       WHERE fleet = $1 AND state = 'claimed' AND lease_ms > $2 GROUP BY label`,
-      [fleet, nowMs],
-    )).rows;
-    const inUse = new Map(running.map((row) => [row.label, Number(row.count)]));
-    const lease = nowMs + leaseMs;
-    for (const chosen of candidates) {
-      if (!chosen.labels.every((label) => chosen.limits[label] === undefined || (inUse.get(label) ?? 0) < (chosen.limits[label] ?? 0))) continue;
-      // Still claimable, and not being written by anyone (a cancel, a renewal racing an expiry): else the next candidate.
-      const updated = (await client.query<{ fence: string; attempt: number }>(
-        `WITH target AS (
-           SELECT fleet, run_id, stack FROM queue_nodes
-           WHERE fleet = $1 AND run_id = $2 AND stack = $3 AND (state = 'ready' OR (state = 'claimed' AND lease_ms <= $6))
-           FOR UPDATE SKIP LOCKED
-         )
-         UPDATE queue_nodes n SET state = 'claimed', worker_id = $4, fence = n.fence + 1, attempt = n.attempt + 1, lease_ms = $5
-         FROM target t WHERE n.fleet = t.fleet AND n.run_id = t.run_id AND n.stack = t.stack
-         RETURNING n.fence, n.attempt`,
-        [fleet, chosen.run_id, chosen.stack, worker.id, lease, nowMs],
-      )).rows[0];
-      if (!updated) continue;
-      return {
-        runId: chosen.run_id,
-        stack: chosen.stack,
-        workerId: worker.id,
-        fence: Number(updated.fence),
-        attempt: updated.attempt,
-        leaseExpiresAt: new Date(lease).toISOString(),
-        payload: chosen.payload,
-        onlyAsDependent: chosen.only_as_dependent,
-        upstreams: chosen.only_as_dependent ? await readUpstreamOutcomes(client, fleet, chosen.run_id, chosen.stack) : [],
-      };
-    }
-    return undefined;
-  });
-}
-
-/** Trigger semantics need the upstreams' outcome only for a stack that is in the run only as a dependent. */
-async function readUpstreamOutcomes(client: PoolClient, fleet: string, runId: string, stack: string): Promise<StackClaim['upstreams']> {
-  const rows = (await client.query<{ upstream: string; outputs_changed: boolean | null }>(
-    `SELECT e.upstream, n.outputs_changed FROM queue_edges e
-       JOIN queue_nodes n ON n.fleet = e.fleet AND n.run_id = e.run_id AND n.stack = e.upstream
-     WHERE e.fleet = $1 AND e.run_id = $2 AND e.dependent = $3 ORDER BY e.upstream`,
-    [fleet, runId, stack],
-  )).rows;
-  return rows.map((row) => (row.outputs_changed === null ? { stack: row.upstream } : { stack: row.upstream, outputsChanged: row.outputs_changed }));
+/** Up to `limit` stacks in one transaction (see `claimStacksWithin`). */
+export async function claimStacks(pool: Pool, fleet: string, request: ClaimRequest): Promise<StackClaim[]> {
+  return withTransaction(pool, async (client) => (await claimStacksWithin(client, fleet, request)).claims);
 }
 
 export async function renewClaim(pool: Pool, fleet: string, claim: StackClaim, leaseMs: number, now: Date): Promise<boolean> {
@@ -165,7 +97,8 @@ export async function completeStack(
   claim: StackClaim,
   result: StackResult,
   updatedAt: string,
-): Promise<boolean> {
+  next?: ClaimNext,
+): Promise<StackCompletion> {
   const rows = result.outputs === undefined ? undefined : sealRows(readKey, claim.stack, result.outputs);
   return withTransaction(pool, async (client) => {
     const done = await client.query(
@@ -173,37 +106,53 @@ export async function completeStack(
        WHERE fleet = $1 AND run_id = $2 AND stack = $3 AND fence = $4 AND worker_id = $5 AND state = 'claimed'`,
       [fleet, claim.runId, claim.stack, claim.fence, claim.workerId, result.status, result.reason ?? null, result.outputsChanged ?? null],
     );
-    if (done.rowCount !== 1) return false;
+    if (done.rowCount !== 1) return { committed: false, claims: [], drained: false };
     if (rows !== undefined) await writeOutputRows(client, fleet, claim.stack, rows, claim.runId, updatedAt);
-    if (result.events) await insertRunEvents(client, fleet, claim.runId, result.events);
-    if (releasing.has(result.status)) {
-      // Idle workers wake up for the dependents this made ready (the one that finished looks again anyway).
-      await client.query(
-        `WITH released AS (
-           UPDATE queue_nodes n SET pending = pending - 1,
-             state = CASE WHEN pending - 1 = 0 AND state = 'waiting' THEN 'ready' ELSE state END
-           FROM queue_edges e
-           WHERE e.fleet = $1 AND e.run_id = $2 AND e.upstream = $3
-             AND n.fleet = e.fleet AND n.run_id = e.run_id AND n.stack = e.dependent
-         )
-         SELECT ${notifyReadySql('$1')}`,
-        [fleet, claim.runId, claim.stack],
-      );
-    } else {
-      // Every stack downstream of a failure is skipped, saying which upstream it waited for.
-      await client.query(
-        `WITH RECURSIVE downstream(stack) AS (
-           SELECT dependent FROM queue_edges WHERE fleet = $1 AND run_id = $2 AND upstream = $3
-           UNION
-           SELECT e.dependent FROM queue_edges e JOIN downstream d ON e.upstream = d.stack WHERE e.fleet = $1 AND e.run_id = $2
-         )
-         UPDATE queue_nodes SET state = 'skipped', status = 'skipped', reason = $4
-         WHERE fleet = $1 AND run_id = $2 AND stack IN (SELECT stack FROM downstream) AND state IN ('waiting', 'ready')`,
-        [fleet, claim.runId, claim.stack, `dependency ${claim.stack} ${result.status}`],
-      );
-    }
-    return true;
+    if (result.record) await upsertStackRun(client, fleet, result.record);
+    // Always, even with no events: the run's event lock orders concurrent completions for the drained check below.
+    await insertRunEvents(client, fleet, claim.runId, result.events ?? [], { lockEmpty: true });
+    const readyPools = releasing.has(result.status) ? await releaseDependents(client, fleet, claim) : await skipDownstream(client, fleet, claim, result.status);
+    const asking = next !== undefined && next.limit > 0 ? next : undefined;
+    const claimed = asking ? await claimStacksWithin(client, fleet, asking satisfies ClaimRequest) : { claims: [], leftover: false };
+    // Wake other workers only for what this worker leaves (stacks of other pools, or more than it took): no thundering herd per completion.
+    if (readyPools.some((readyPool) => readyPool !== asking?.worker.pool) || claimed.leftover) await notifyReady(client, fleet);
+    // Under the run's event lock, which every completion of the run takes before it commits: of two last
+    // completions racing, the second sees the first committed, so one of them sees the run drained.
+    const drained = claimed.claims.every((taken) => taken.runId !== claim.runId) && (await isDrainedWithin(client, fleet, claim.runId));
+    return { committed: true, claims: claimed.claims, drained };
   });
+}
+
+/** Decrements the dependents' counters; returns the pools of those that became ready (one entry per pool). */
+async function releaseDependents(client: PoolClient, fleet: string, claim: StackClaim): Promise<string[]> {
+  const released = await client.query<{ pool: string }>(
+    `WITH released AS (
+       UPDATE queue_nodes n SET pending = pending - 1,
+         state = CASE WHEN pending - 1 = 0 AND state = 'waiting' THEN 'ready' ELSE state END
+       FROM queue_edges e
+       WHERE e.fleet = $1 AND e.run_id = $2 AND e.upstream = $3
+         AND n.fleet = e.fleet AND n.run_id = e.run_id AND n.stack = e.dependent
+       RETURNING n.pool, n.state
+     )
+     SELECT DISTINCT pool FROM released WHERE state = 'ready'`,
+    [fleet, claim.runId, claim.stack],
+  );
+  return released.rows.map((row) => row.pool);
+}
+
+/** Every stack downstream of a failure is skipped, saying which upstream it waited for; nothing became ready. */
+async function skipDownstream(client: PoolClient, fleet: string, claim: StackClaim, status: string): Promise<string[]> {
+  await client.query(
+    `WITH RECURSIVE downstream(stack) AS (
+       SELECT dependent FROM queue_edges WHERE fleet = $1 AND run_id = $2 AND upstream = $3
+       UNION
+       SELECT e.dependent FROM queue_edges e JOIN downstream d ON e.upstream = d.stack WHERE e.fleet = $1 AND e.run_id = $2
+     )
+     UPDATE queue_nodes SET state = 'skipped', status = 'skipped', reason = $4
+     WHERE fleet = $1 AND run_id = $2 AND stack IN (SELECT stack FROM downstream) AND state IN ('waiting', 'ready')`,
+    [fleet, claim.runId, claim.stack, `dependency ${claim.stack} ${status}`],
+  );
+  return [];
 }
 
 export async function cancelRun(pool: Pool, fleet: string, runId: string): Promise<void> {
@@ -232,8 +181,12 @@ export async function listNodes(pool: Pool, fleet: string, runId: string): Promi
 }
 
 export async function isRunDrained(pool: Pool, fleet: string, runId: string): Promise<boolean> {
-  // Asked after every stack: EXISTS stops at the first open node instead of counting the run's nodes (quadratic over a run).
-  const result = await pool.query(`SELECT 1 FROM queue_nodes WHERE fleet = $1 AND run_id = $2 AND state IN ('waiting', 'ready', 'claimed') LIMIT 1`, [fleet, runId]);
+  return isDrainedWithin(pool, fleet, runId);
+}
+
+async function isDrainedWithin(client: Pool | PoolClient, fleet: string, runId: string): Promise<boolean> {
+  // Asked after every stack: stops at the first open node instead of counting the run's nodes (quadratic over a run).
+  const result = await client.query(`SELECT 1 FROM queue_nodes WHERE fleet = $1 AND run_id = $2 AND state IN ('waiting', 'ready', 'claimed') LIMIT 1`, [fleet, runId]);
   return result.rowCount === 0;
 }
 

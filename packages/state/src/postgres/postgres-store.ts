@@ -10,6 +10,8 @@
 import type { Pool } from 'pg';
 import type {
   ApprovalRecord,
+  ClaimNext,
+  StackCompletion,
   PolicyDecisionRecord,
   LiveWorker,
   RunEvent,
@@ -270,16 +272,20 @@ export class PostgresStore implements Store, WorkQueue {
     return this.use((pool) => queue.enqueueRun(pool, this.fleet, run));
   }
 
-  claimStack(worker: WorkerIdentity, leaseMs: number, now: Date): Promise<StackClaim | undefined> {
-    return this.use((pool) => queue.claimStack(pool, this.fleet, worker, leaseMs, now));
+  async claimStack(worker: WorkerIdentity, leaseMs: number, now: Date): Promise<StackClaim | undefined> {
+    return (await this.claimStacks(worker, 1, leaseMs, now))[0];
+  }
+
+  claimStacks(worker: WorkerIdentity, limit: number, leaseMs: number, now: Date): Promise<StackClaim[]> {
+    return this.use((pool) => queue.claimStacks(pool, this.fleet, { worker, limit, leaseMs, now }));
   }
 
   renewClaim(claim: StackClaim, leaseMs: number, now: Date): Promise<boolean> {
     return this.use((pool) => queue.renewClaim(pool, this.fleet, claim, leaseMs, now));
   }
 
-  completeStack(claim: StackClaim, result: StackResult): Promise<boolean> {
-    return this.use((pool) => queue.completeStack(pool, this.fleet, this.readKey, claim, result, this.now().toISOString()));
+  completeStack(claim: StackClaim, result: StackResult, next?: ClaimNext): Promise<StackCompletion> {
+    return this.use((pool) => queue.completeStack(pool, this.fleet, this.readKey, claim, result, this.now().toISOString(), next));
   }
 
   cancelRun(runId: string): Promise<void> {
