@@ -4,11 +4,13 @@
  * completion, so a worker finishes a stack and takes its next ones in one
  * round of writes (`completeStack` with `next`).
  *
- * Claims of a fleet are serialized by a per-fleet advisory transaction lock,
- * so the candidates are read without row locks and `settings.limits` are
- * counted and claimed as one step across workers; the chosen rows are then
- * claimed with one `FOR UPDATE SKIP LOCKED` statement (a row a cancel or a
- * renewal is writing right now is left for the next claim).
+ * Ready stacks with no limited label are claimed by one statement, racing
+ * claimers skipping each other's rows (`FOR UPDATE SKIP LOCKED`). Stacks
+ * with a label `settings.limits` caps, and takeovers of expired leases, are
+ * claimed under a per-fleet advisory transaction lock, so running stacks per
+ * label are counted and claimed as one step across workers; the chosen rows
+ * are then claimed with one `FOR UPDATE SKIP LOCKED` statement (a row a
+ * cancel or a renewal is writing right now is left for the next claim).
  */
 import type { PoolClient } from 'pg';
 import type { StackClaim, WorkerIdentity } from '@stackfleet/core';
@@ -48,9 +50,109 @@ async function lockFleetClaims(client: PoolClient, fleet: string): Promise<void>
  * ones whose lease expired (taken over), highest priority (critical path)
  * first, ties by name, skipping those whose labels are at their limit across
  * every worker of the fleet.
+ *
+ * Most claims need no lock of the fleet: ready stacks none of whose labels
+ * is limited are claimed by one statement (`ORDER BY priority … LIMIT n FOR
+ * UPDATE SKIP LOCKED`), racing workers skipping each other's rows. Only when
+ * that left slots free while limited stacks or expired leases wait does the
+ * claim take the fleet's lock and count (`claimUnderLock`). The statement
+ * claims only stacks that rank before the best of those (priority, then
+ * name), so critical-path order holds across both ways of claiming.
  */
 export async function claimStacksWithin(client: PoolClient, fleet: string, request: ClaimRequest): Promise<ClaimedStacks> {
   if (request.limit <= 0) return { claims: [], leftover: false };
+  const fast = await claimUnlimited(client, fleet, request);
+  if (fast.claims.length === request.limit || !fast.more) return { claims: fast.claims, leftover: fast.leftover };
+  const slow = await claimUnderLock(client, fleet, { ...request, limit: request.limit - fast.claims.length });
+  return { claims: [...fast.claims, ...slow.claims], leftover: fast.leftover || slow.leftover };
+}
+
+interface ClaimedRow {
+  run_id: string | null;
+  stack: string;
+  fence: string;
+  attempt: number;
+  only_as_dependent: boolean;
+  payload: unknown;
+  ready: number | null;
+  more: boolean | null;
+}
+
+/**
+ * One statement: claims ready stacks without a limited label that rank
+ * before the best limited ready stack or expired lease of the pool, then
+ * one more row saying what is left (ready stacks seen; whether such a stack waits).
+ */
+async function claimUnlimited(client: PoolClient, fleet: string, request: ClaimRequest): Promise<ClaimedStacks & { more: boolean }> {
+  const nowMs = request.now.getTime();
+  const lease = nowMs + request.leaseMs;
+  const rows = (await client.query<ClaimedRow>(
+    `WITH special AS (
+       SELECT priority, stack FROM (
+         (SELECT priority, stack FROM queue_nodes WHERE fleet = $1 AND pool = $2 AND state = 'ready' AND limited ORDER BY priority DESC, stack LIMIT 1)
+         UNION ALL
+         (SELECT n.priority, n.stack FROM queue_nodes n JOIN queue_runs r ON r.fleet = n.fleet AND r.run_id = n.run_id
+          WHERE n.fleet = $1 AND n.pool = $2 AND n.state = 'claimed' AND n.lease_ms <= $6 AND NOT r.cancelled ORDER BY n.priority DESC, n.stack LIMIT 1)
+       ) best ORDER BY priority DESC, stack LIMIT 1
+     ), picked AS (
+       SELECT n.fleet, n.run_id, n.stack FROM queue_nodes n
+       WHERE n.fleet = $1 AND n.pool = $2 AND n.state = 'ready' AND NOT n.limited
+         AND NOT EXISTS (SELECT 1 FROM queue_runs r WHERE r.fleet = n.fleet AND r.run_id = n.run_id AND r.cancelled)
+         AND NOT EXISTS (SELECT 1 FROM special s WHERE s.priority > n.priority OR (s.priority = n.priority AND s.stack <= n.stack))
+       ORDER BY n.priority DESC, n.stack
+       LIMIT $3
+       FOR UPDATE OF n SKIP LOCKED
+     ), claimed AS (
+       UPDATE queue_nodes n SET state = 'claimed', worker_id = $4, fence = n.fence + 1, attempt = n.attempt + 1, lease_ms = $5
+       FROM picked p WHERE n.fleet = p.fleet AND n.run_id = p.run_id AND n.stack = p.stack
+       RETURNING n.run_id, n.stack, n.fence, n.attempt, n.only_as_dependent, n.priority
+     )
+     (SELECT c.run_id, c.stack, c.fence, c.attempt, c.only_as_dependent, r.payload, NULL::int AS ready, NULL::boolean AS more
+      FROM claimed c JOIN queue_runs r ON r.fleet = $1 AND r.run_id = c.run_id
+      ORDER BY c.priority DESC, c.stack)
+     UNION ALL
+     SELECT NULL, NULL, NULL, NULL, NULL, NULL,
+       (SELECT count(*) FROM (SELECT 1 FROM queue_nodes WHERE fleet = $1 AND pool = $2 AND state = 'ready' LIMIT $3 + 1) seen)::int,
+       EXISTS (SELECT 1 FROM special)`,
+    [fleet, request.worker.pool, request.limit, request.worker.id, lease, nowMs],
+  )).rows;
+  const summary = rows.at(-1);
+  const claimed = rows.filter((row) => row.run_id !== null);
+  const claims: StackClaim[] = [];
+  for (const row of claimed) {
+    claims.push(await describeClaim(client, fleet, request, lease, { ...row, run_id: row.run_id ?? '' }, row));
+  }
+  // The count is of the statement's snapshot, which still shows the rows it claimed as ready.
+  return { claims, leftover: (summary?.ready ?? 0) > claims.length, more: summary?.more === true };
+}
+
+async function describeClaim(
+  client: PoolClient,
+  fleet: string,
+  request: ClaimRequest,
+  lease: number,
+  node: { run_id: string; stack: string; only_as_dependent: boolean; payload: unknown },
+  token: { fence: string; attempt: number },
+): Promise<StackClaim> {
+  return {
+    runId: node.run_id,
+    stack: node.stack,
+    workerId: request.worker.id,
+    fence: Number(token.fence),
+    attempt: token.attempt,
+    leaseExpiresAt: new Date(lease).toISOString(),
+    payload: node.payload,
+    onlyAsDependent: node.only_as_dependent,
+    upstreams: node.only_as_dependent ? await readUpstreamOutcomes(client, fleet, node.run_id, node.stack) : [],
+  };
+}
+
+/**
+ * Under the fleet's claim lock: candidates (ready, or claimed with an
+ * expired lease), the running stacks per limited label counted across every
+ * worker, and the chosen ones claimed in one statement.
+ */
+async function claimUnderLock(client: PoolClient, fleet: string, request: ClaimRequest): Promise<ClaimedStacks> {
   const nowMs = request.now.getTime();
   await lockFleetClaims(client, fleet);
   // Two index-ordered scans (ready; claimed with an expired lease) instead of one OR over every node of the pool.
@@ -98,18 +200,7 @@ export async function claimStacksWithin(client: PoolClient, fleet: string, reque
   // In the candidates' order (best first), so the worker starts the most critical one first.
   for (const node of chosen) {
     const token = tokens.get(`${node.run_id}\n${node.stack}`);
-    if (!token) continue;
-    claims.push({
-      runId: node.run_id,
-      stack: node.stack,
-      workerId: request.worker.id,
-      fence: Number(token.fence),
-      attempt: token.attempt,
-      leaseExpiresAt: new Date(lease).toISOString(),
-      payload: node.payload,
-      onlyAsDependent: node.only_as_dependent,
-      upstreams: node.only_as_dependent ? await readUpstreamOutcomes(client, fleet, node.run_id, node.stack) : [],
-    });
+    if (token) claims.push(await describeClaim(client, fleet, request, lease, node, token));
   }
   return { claims, leftover };
 }

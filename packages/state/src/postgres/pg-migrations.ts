@@ -222,6 +222,17 @@ export const pgMigrations: readonly PgMigration[] = [
         ADD COLUMN outputs_changed BOOLEAN;
     `,
   },
+  {
+    version: 8,
+    description: 'claims without the fleet lock: nodes with a label settings.limits caps are marked, and found by their own index',
+    sql: `
+      ALTER TABLE queue_nodes ADD COLUMN limited BOOLEAN NOT NULL DEFAULT FALSE;
+      -- Existing queued nodes: marked as queueing marks new ones.
+      UPDATE queue_nodes n SET limited = TRUE FROM queue_runs r
+        WHERE r.fleet = n.fleet AND r.run_id = n.run_id AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(n.labels) AS l(label) WHERE r.limits ? l.label);
+      CREATE INDEX queue_nodes_limited_ready ON queue_nodes (fleet, pool, priority DESC, stack) WHERE state = 'ready' AND limited;
+    `,
+  },
 ];
 
 export const latestPgSchemaVersion: number = pgMigrations.length;

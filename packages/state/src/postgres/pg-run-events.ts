@@ -9,7 +9,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { LiveWorker, RunEvent, RunStatus, StackClaim, StackRunRecord, StoredRunEvent, WorkerIdentity } from '@stackfleet/core';
 import { upsertClaimedStackRun } from './pg-runs.js';
 import { withTransaction } from './pg-transaction.js';
-import { notifyEventsSql } from './pg-queue-notify.js';
+import { notifyEventsSql, notifyReadySql } from './pg-queue-notify.js';
 
 async function lockRunEvents(client: PoolClient, fleet: string, runId: string): Promise<void> {
   await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [JSON.stringify(['events', fleet, runId])]);
@@ -24,15 +24,10 @@ export async function holdsClaim(client: PoolClient, fleet: string, claim: Stack
   return result.rowCount === 1;
 }
 
-/**
- * Inserts in order inside the caller's transaction (one statement for the
- * whole batch). `lockEmpty`: take the run's event lock even with no events
- * (a completion orders itself against the others of its run with it).
- */
-export async function insertRunEvents(client: PoolClient, fleet: string, runId: string, events: RunEvent[], options: { lockEmpty?: boolean } = {}): Promise<void> {
-  if (events.length === 0 && !options.lockEmpty) return;
-  await lockRunEvents(client, fleet, runId);
+/** Inserts in order inside the caller's transaction (one statement for the whole batch). */
+export async function insertRunEvents(client: PoolClient, fleet: string, runId: string, events: RunEvent[]): Promise<void> {
   if (events.length === 0) return;
+  await lockRunEvents(client, fleet, runId);
   // With its notification in the same statement (one round trip per batch).
   await client.query(
     `WITH inserted AS (
@@ -48,6 +43,34 @@ export async function insertRunEvents(client: PoolClient, fleet: string, runId: 
       events.map((event) => JSON.stringify(event)),
     ],
   );
+}
+
+/**
+ * A completion's last statements: its events appended under the run's event
+ * lock, with `stackfleet_ready` too when `notifyReady`, and whether the run
+ * is drained. Asked after the lock, which every completion of the run takes
+ * last before it commits: of two last completions racing, the second sees
+ * the first committed, so exactly one of them sees the run drained.
+ */
+export async function appendCompletionEvents(client: PoolClient, fleet: string, runId: string, events: RunEvent[], notifyReady: boolean): Promise<{ drained: boolean }> {
+  await lockRunEvents(client, fleet, runId);
+  const result = await client.query<{ drained: boolean }>(
+    `WITH inserted AS (
+       INSERT INTO run_events (fleet, run_id, stack, type, event)
+       SELECT $1, $2, e.stack, e.type, e.event FROM unnest($3::text[], $4::text[], $5::json[]) WITH ORDINALITY AS e(stack, type, event, n) ORDER BY n
+     )
+     SELECT ${notifyEventsSql('$1', '$2')}, CASE WHEN $6 THEN ${notifyReadySql('$1')} END,
+       NOT EXISTS (SELECT 1 FROM queue_nodes WHERE fleet = $1 AND run_id = $2 AND state IN ('waiting', 'ready', 'claimed')) AS drained`,
+    [
+      fleet,
+      runId,
+      events.map((event) => ('stack' in event ? event.stack : null)),
+      events.map((event) => event.type),
+      events.map((event) => JSON.stringify(event)),
+      notifyReady,
+    ],
+  );
+  return { drained: result.rows[0]?.drained === true };
 }
 
 export async function appendRunEvents(pool: Pool, fleet: string, runId: string, events: RunEvent[], claim?: StackClaim): Promise<boolean> {

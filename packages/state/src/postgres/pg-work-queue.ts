@@ -17,7 +17,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { ClaimNext, QueuedRun, QueueNode, StackClaim, StackCompletion, StackResult } from '@stackfleet/core';
 import type { KeyProvider } from '../sqlite-outputs.js';
 import { sealRows, writeOutputRows } from './pg-outputs.js';
-import { insertRunEvents } from './pg-run-events.js';
+import { appendCompletionEvents } from './pg-run-events.js';
 import { withTransaction } from './pg-transaction.js';
 import { notifyReady } from './pg-queue-notify.js';
 import { upsertStackRun } from './pg-runs.js';
@@ -51,9 +51,9 @@ export async function enqueueRun(pool: Pool, fleet: string, run: QueuedRun): Pro
       fleet, run.runId, JSON.stringify(run.payload ?? null), JSON.stringify(run.limits),
     ]);
     await client.query(
-      `INSERT INTO queue_nodes (fleet, run_id, stack, pool, labels, priority, pending, state, only_as_dependent)
-       SELECT $1, $2, n.stack, n.pool, n.labels::jsonb, n.priority, n.pending, CASE WHEN n.pending = 0 THEN 'ready' ELSE 'waiting' END, n.dependent
-       FROM unnest($3::text[], $4::text[], $5::text[], $6::float8[], $7::int[], $8::bool[]) AS n(stack, pool, labels, priority, pending, dependent)`,
+      `INSERT INTO queue_nodes (fleet, run_id, stack, pool, labels, priority, pending, state, only_as_dependent, limited)
+       SELECT $1, $2, n.stack, n.pool, n.labels::jsonb, n.priority, n.pending, CASE WHEN n.pending = 0 THEN 'ready' ELSE 'waiting' END, n.dependent, n.limited
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::float8[], $7::int[], $8::bool[], $9::bool[]) AS n(stack, pool, labels, priority, pending, dependent, limited)`,
       [
         fleet,
         run.runId,
@@ -63,6 +63,8 @@ export async function enqueueRun(pool: Pool, fleet: string, run: QueuedRun): Pro
         run.stacks.map((stack) => stack.priority),
         run.stacks.map((stack) => stack.needs.length),
         run.stacks.map((stack) => stack.onlyAsDependent ?? false),
+        // Claimed only under the fleet's claim lock, which counts running stacks per label (pg-claim-stacks.ts).
+        run.stacks.map((stack) => stack.labels.some((label) => run.limits[label] !== undefined)),
       ],
     );
     if (edges.length > 0) {
@@ -109,16 +111,13 @@ export async function completeStack(
     if (done.rowCount !== 1) return { committed: false, claims: [], drained: false };
     if (rows !== undefined) await writeOutputRows(client, fleet, claim.stack, rows, claim.runId, updatedAt);
     if (result.record) await upsertStackRun(client, fleet, result.record);
-    // Always, even with no events: the run's event lock orders concurrent completions for the drained check below.
-    await insertRunEvents(client, fleet, claim.runId, result.events ?? [], { lockEmpty: true });
     const readyPools = releasing.has(result.status) ? await releaseDependents(client, fleet, claim) : await skipDownstream(client, fleet, claim, result.status);
     const asking = next !== undefined && next.limit > 0 ? next : undefined;
     const claimed = asking ? await claimStacksWithin(client, fleet, asking satisfies ClaimRequest) : { claims: [], leftover: false };
     // Wake other workers only for what this worker leaves (stacks of other pools, or more than it took): no thundering herd per completion.
-    if (readyPools.some((readyPool) => readyPool !== asking?.worker.pool) || claimed.leftover) await notifyReady(client, fleet);
-    // Under the run's event lock, which every completion of the run takes before it commits: of two last
-    // completions racing, the second sees the first committed, so one of them sees the run drained.
-    const drained = claimed.claims.every((taken) => taken.runId !== claim.runId) && (await isDrainedWithin(client, fleet, claim.runId));
+    const wakeOthers = readyPools.some((readyPool) => readyPool !== asking?.worker.pool) || claimed.leftover;
+    // Last, so the run's event lock is held only for this statement and the commit.
+    const { drained } = await appendCompletionEvents(client, fleet, claim.runId, result.events ?? [], wakeOthers);
     return { committed: true, claims: claimed.claims, drained };
   });
 }
@@ -181,12 +180,8 @@ export async function listNodes(pool: Pool, fleet: string, runId: string): Promi
 }
 
 export async function isRunDrained(pool: Pool, fleet: string, runId: string): Promise<boolean> {
-  return isDrainedWithin(pool, fleet, runId);
-}
-
-async function isDrainedWithin(client: Pool | PoolClient, fleet: string, runId: string): Promise<boolean> {
-  // Asked after every stack: stops at the first open node instead of counting the run's nodes (quadratic over a run).
-  const result = await client.query(`SELECT 1 FROM queue_nodes WHERE fleet = $1 AND run_id = $2 AND state IN ('waiting', 'ready', 'claimed') LIMIT 1`, [fleet, runId]);
+  // Stops at the first open node instead of counting the run's nodes (quadratic over a run when asked per stack).
+  const result = await pool.query(`SELECT 1 FROM queue_nodes WHERE fleet = $1 AND run_id = $2 AND state IN ('waiting', 'ready', 'claimed') LIMIT 1`, [fleet, runId]);
   return result.rowCount === 0;
 }
 
