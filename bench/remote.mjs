@@ -14,7 +14,8 @@
 // --statements: the server loads pg_stat_statements, and the statements of
 // the 2,000-stack remote phase are printed (calls per stack, time), most
 // expensive first: which round trips a stack costs.
-// Usage: node bench/remote.mjs [--stacks N] [--sleepers N] [--sleep SECONDS] [--cli PATH] [--statements]
+// --cpu-prof DIR: every stackfleet process writes a V8 CPU profile there.
+// Usage: node bench/remote.mjs [--stacks N] [--sleepers N] [--sleep SECONDS] [--cli PATH] [--statements] [--cpu-prof DIR]
 // Build first: npm run build (or npx tsc -b)
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,6 +37,7 @@ const STACKS = option('stacks', 2000);
 const SLEEPERS = option('sleepers', 200);
 const SLEEP_S = option('sleep', 0.5);
 const STATEMENTS = args.includes('--statements');
+const PROFILE = args.includes('--cpu-prof') ? ['--cpu-prof', '--cpu-prof-dir', args[args.indexOf('--cpu-prof') + 1]] : [];
 const WORKERS = 4;
 const PER_WORKER = 2;
 
@@ -89,7 +91,7 @@ function writeFleet(label, dag, apply) {
 const cpu = { cli: 0 };
 function spawnCli(argv, cwd, env) {
   // Its own process group: GNU time ignores SIGINT while it waits, so Ctrl-C goes to the group (see `interrupt`).
-  const child = spawn('/usr/bin/time', ['-f', 'CPU %U %S', process.execPath, cli, ...argv], {
+  const child = spawn('/usr/bin/time', ['-f', 'CPU %U %S', process.execPath, ...PROFILE, cli, ...argv], {
     cwd,
     env: { ...process.env, CI: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

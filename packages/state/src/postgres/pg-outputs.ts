@@ -63,21 +63,22 @@ export async function writeOutputRows(client: PoolClient, fleet: string, stack: 
 }
 
 export async function readOutputs(pool: Pool, fleet: string, readKey: KeyProvider, stack: string): Promise<StoredOutputs | undefined> {
-  const head = (await pool.query<{ run_id: string; updated_at: string }>(
-    'SELECT run_id, updated_at FROM stack_outputs WHERE fleet = $1 AND stack = $2',
-    [fleet, stack],
-  )).rows[0];
-  if (!head) return undefined;
-  const rows = (await pool.query<OutputValueRow>(
-    'SELECT name, sensitive, value_json, sealed FROM output_values WHERE fleet = $1 AND stack = $2 ORDER BY name',
+  // One round trip (a worker reads its upstreams' and its own outputs for every stack): the head, with its values if any.
+  const rows = (await pool.query<{ run_id: string; updated_at: string } & { [K in keyof OutputValueRow]: OutputValueRow[K] | null }>(
+    `SELECT h.run_id, h.updated_at, v.name, v.sensitive, v.value_json, v.sealed
+     FROM stack_outputs h LEFT JOIN output_values v ON v.fleet = h.fleet AND v.stack = h.stack
+     WHERE h.fleet = $1 AND h.stack = $2 ORDER BY v.name`,
     [fleet, stack],
   )).rows;
+  const head = rows[0];
+  if (!head) return undefined;
   const outputs: Outputs = {};
   for (const row of rows) {
+    if (row.name === null) continue;
     const value = row.sensitive
       ? openOutputValue(readKey(), stack, row.name, row.sealed ?? Buffer.alloc(0))
       : (JSON.parse(row.value_json ?? 'null') as unknown);
-    outputs[row.name] = { value, sensitive: row.sensitive };
+    outputs[row.name] = { value, sensitive: row.sensitive === true };
   }
   return { stack, outputs, runId: head.run_id, updatedAt: head.updated_at };
 }

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresServer } from '@stackfleet/test-utils';
 import { describeStoreContract } from '../contract/store-contract.js';
-import { openPostgresStore } from './postgres-store.js';
+import { openPostgresStore, type PostgresStore } from './postgres-store.js';
 import { latestPgSchemaVersion } from './pg-migrations.js';
 
 let server: PostgresServer;
@@ -53,6 +53,23 @@ describe('PostgreSQL store', () => {
         stores.map((store, index) => store.acquireLock('db', { host: 'racer.invalid', pid: 1000 + index, runId: `run-${index}` }, 60_000, now)),
       );
       expect(results.filter((result) => result.acquired)).toHaveLength(1);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
+  });
+
+  it('gives exactly one of many concurrent acquirers an expired lock, and none a live one', async () => {
+    const stores = Array.from({ length: 8 }, () => openPostgresStore({ url: server.url, fleet: 'race-expired', env: {} }));
+    try {
+      const then = new Date('2030-01-01T00:00:00Z');
+      const [first] = stores as [PostgresStore];
+      expect((await first.acquireLock('db', { host: 'gone.invalid', pid: 1, runId: 'old' }, 1_000, then)).acquired).toBe(true);
+      const live = await Promise.all(stores.map((store, index) => store.acquireLock('db', { host: 'racer.invalid', pid: 2000 + index, runId: `run-${index}` }, 60_000, new Date(then.getTime() + 500))));
+      expect(live.filter((result) => result.acquired)).toHaveLength(0);
+      const later = new Date(then.getTime() + 5_000);
+      const results = await Promise.all(stores.map((store, index) => store.acquireLock('db', { host: 'racer.invalid', pid: 1000 + index, runId: `run-${index}` }, 60_000, later)));
+      expect(results.filter((result) => result.acquired)).toHaveLength(1);
+      expect((await first.listLocks()).map((lock) => lock.host)).toEqual(['racer.invalid']);
     } finally {
       await Promise.all(stores.map((store) => store.close()));
     }
