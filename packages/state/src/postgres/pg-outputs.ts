@@ -47,19 +47,27 @@ export function sealRows(readKey: KeyProvider, stack: string, outputs: Outputs):
   }));
 }
 
-/** The writes of `writeOutputs` inside a transaction the caller holds (the work queue's completion). */
+/**
+ * The writes of `writeOutputs` inside a transaction the caller holds (the
+ * work queue's completion): the head and the removal of values no longer
+ * output in one statement, the values in one more (none for a stack without
+ * outputs), instead of a delete and one insert per value.
+ */
 export async function writeOutputRows(client: PoolClient, fleet: string, stack: string, rows: OutputRow[], runId: string, updatedAt: string): Promise<void> {
+  const names = rows.map((row) => row.name);
   await client.query(
-    `INSERT INTO stack_outputs (fleet, stack, run_id, updated_at) VALUES ($1, $2, $3, $4)
+    `WITH stale AS (DELETE FROM output_values WHERE fleet = $1 AND stack = $2 AND NOT (name = ANY ($5::text[])))
+     INSERT INTO stack_outputs (fleet, stack, run_id, updated_at) VALUES ($1, $2, $3, $4)
      ON CONFLICT (fleet, stack) DO UPDATE SET run_id = excluded.run_id, updated_at = excluded.updated_at`,
-    [fleet, stack, runId, updatedAt],
+    [fleet, stack, runId, updatedAt, names],
   );
-  await client.query('DELETE FROM output_values WHERE fleet = $1 AND stack = $2', [fleet, stack]);
-  for (const row of rows) {
-    await client.query('INSERT INTO output_values (fleet, stack, name, sensitive, value_json, sealed) VALUES ($1, $2, $3, $4, $5, $6)', [
-      fleet, stack, row.name, row.sensitive, row.valueJson, row.sealed,
-    ]);
-  }
+  if (rows.length === 0) return;
+  await client.query(
+    `INSERT INTO output_values (fleet, stack, name, sensitive, value_json, sealed)
+     SELECT $1, $2, v.name, v.sensitive, v.value_json, v.sealed FROM unnest($3::text[], $4::bool[], $5::text[], $6::bytea[]) AS v(name, sensitive, value_json, sealed)
+     ON CONFLICT (fleet, stack, name) DO UPDATE SET sensitive = excluded.sensitive, value_json = excluded.value_json, sealed = excluded.sealed`,
+    [fleet, stack, names, rows.map((row) => row.sensitive), rows.map((row) => row.valueJson), rows.map((row) => row.sealed)],
+  );
 }
 
 export async function readOutputs(pool: Pool, fleet: string, readKey: KeyProvider, stack: string): Promise<StoredOutputs | undefined> {

@@ -61,7 +61,19 @@ const stackRunUpdate = `ON CONFLICT (fleet, run_id, stack) DO UPDATE SET
        started_at = excluded.started_at, finished_at = excluded.finished_at, duration_ms = excluded.duration_ms,
        changes = excluded.changes, reason = excluded.reason, log_file = excluded.log_file`;
 
-function stackRunValues(fleet: string, record: StackRunRecord): unknown[] {
+/**
+ * The upsert of a stack's record as one SQL statement over `stackRunValues`
+ * ($1..$13), written only `WHERE condition` (a fence check, or a
+ * completion's own update in the same statement).
+ */
+export function stackRunUpsertSql(condition: string): string {
+  return `INSERT INTO stack_runs (fleet, run_id, stack, state, phase, attempt, exit_code, started_at, finished_at, duration_ms, changes, reason, log_file)
+     SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::integer, $7::integer, $8::text, $9::text, $10::double precision, $11::jsonb, $12::text, $13::text
+     WHERE ${condition}
+     ${stackRunUpdate}`;
+}
+
+export function stackRunValues(fleet: string, record: StackRunRecord): unknown[] {
   return [
     fleet, record.runId, record.stack, record.state, record.phase ?? null, record.attempt, record.exitCode ?? null,
     record.startedAt ?? null, record.finishedAt ?? null, record.durationMs ?? null,
@@ -86,12 +98,9 @@ export async function upsertStackRun(pool: Pool | PoolClient, fleet: string, rec
  */
 export async function upsertClaimedStackRun(pool: Pool, fleet: string, record: StackRunRecord, claim: StackClaim): Promise<boolean> {
   const result = await pool.query(
-    `INSERT INTO stack_runs (fleet, run_id, stack, state, phase, attempt, exit_code, started_at, finished_at, duration_ms, changes, reason, log_file)
-     SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::integer, $7::integer, $8::text, $9::text, $10::double precision, $11::jsonb, $12::text, $13::text
-     WHERE EXISTS (
+    stackRunUpsertSql(`EXISTS (
        SELECT 1 FROM queue_nodes WHERE fleet = $1 AND run_id = $14 AND stack = $15 AND fence = $16 AND worker_id = $17 AND state = 'claimed' FOR SHARE
-     )
-     ${stackRunUpdate}`,
+     )`),
     [...stackRunValues(fleet, record), claim.runId, claim.stack, claim.fence, claim.workerId],
   );
   return result.rowCount === 1;

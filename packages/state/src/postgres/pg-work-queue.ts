@@ -20,7 +20,7 @@ import { sealRows, writeOutputRows } from './pg-outputs.js';
 import { appendCompletionEvents } from './pg-run-events.js';
 import { withTransaction } from './pg-transaction.js';
 import { notifyReady } from './pg-queue-notify.js';
-import { upsertStackRun } from './pg-runs.js';
+import { stackRunUpsertSql, stackRunValues } from './pg-runs.js';
 import { claimStacksWithin, type ClaimRequest } from './pg-claim-stacks.js';
 
 /** Statuses after which dependents may start. */
@@ -109,15 +109,10 @@ export async function completeStack(
 ): Promise<StackCompletion> {
   const rows = result.outputs === undefined ? undefined : sealRows(readKey, claim.stack, result.outputs);
   return withTransaction(pool, async (client) => {
-    const done = await client.query(
-      `UPDATE queue_nodes SET state = 'done', status = $6, reason = $7, lease_ms = NULL, outputs_changed = $8
-       WHERE fleet = $1 AND run_id = $2 AND stack = $3 AND fence = $4 AND worker_id = $5 AND state = 'claimed'`,
-      [fleet, claim.runId, claim.stack, claim.fence, claim.workerId, result.status, result.reason ?? null, result.outputsChanged ?? null],
-    );
-    if (done.rowCount !== 1) return { committed: false, claims: [], drained: false };
+    const finished = await finishNode(client, fleet, claim, result);
+    if (!finished) return { committed: false, claims: [], drained: false };
     if (rows !== undefined) await writeOutputRows(client, fleet, claim.stack, rows, claim.runId, updatedAt);
-    if (result.record) await upsertStackRun(client, fleet, result.record);
-    const readyPools = releasing.has(result.status) ? await releaseDependents(client, fleet, claim) : await skipDownstream(client, fleet, claim, result.status);
+    const readyPools = releasing.has(result.status) ? finished.readyPools : await skipDownstream(client, fleet, claim, result.status);
     const asking = next !== undefined && next.limit > 0 ? next : undefined;
     const claimed = asking ? await claimStacksWithin(client, fleet, asking satisfies ClaimRequest) : { claims: [], leftover: false };
     // Wake other workers only for what this worker leaves (stacks of other pools, or more than it took): no thundering herd per completion.
@@ -128,22 +123,36 @@ export async function completeStack(
   });
 }
 
-/** Decrements the dependents' counters; returns the pools of those that became ready (one entry per pool). */
-async function releaseDependents(client: PoolClient, fleet: string, claim: StackClaim): Promise<string[]> {
-  const released = await client.query<{ pool: string }>(
-    // The dependents as an array first (an init plan), then primary-key lookups: a join let the planner,
-    // with no statistics yet for a freshly queued run, walk every node of the run per completion (~9 ms at 2,000).
-    `WITH released AS (
+/**
+ * One statement: marks the node done (only while the claim holds its fence),
+ * writes the stack's last record and, for a status that releases, decrements
+ * the dependents' counters; undefined when the fence moved (nothing written).
+ * Returns the pools of dependents that became ready (one entry per pool).
+ */
+async function finishNode(client: PoolClient, fleet: string, claim: StackClaim, result: StackResult): Promise<{ readyPools: string[] } | undefined> {
+  // $1..$13 are the record's values (fleet, run, stack first), or just those three without a record.
+  const head = result.record ? stackRunValues(fleet, result.record) : [fleet, claim.runId, claim.stack, ...Array<null>(10).fill(null)];
+  const finished = await client.query<{ done: number; ready_pools: string[] }>(
+    `WITH done AS (
+       UPDATE queue_nodes SET state = 'done', status = $16, reason = $17, lease_ms = NULL, outputs_changed = $18
+       WHERE fleet = $1 AND run_id = $2 AND stack = $3 AND fence = $14 AND worker_id = $15 AND state = 'claimed'
+       RETURNING stack
+     ), recorded AS (
+       ${stackRunUpsertSql('$20 AND EXISTS (SELECT 1 FROM done)')}
+     ), released AS (
+       -- The dependents as an array first (an init plan), then primary-key lookups: a join let the planner, with
+       -- no statistics yet for a freshly queued run, walk every node of the run per completion (~9 ms at 2,000).
        UPDATE queue_nodes n SET pending = pending - 1,
          state = CASE WHEN pending - 1 = 0 AND state = 'waiting' THEN 'ready' ELSE state END
-       WHERE n.fleet = $1 AND n.run_id = $2
+       WHERE $19 AND EXISTS (SELECT 1 FROM done) AND n.fleet = $1 AND n.run_id = $2
          AND n.stack = ANY (ARRAY(SELECT e.dependent FROM queue_edges e WHERE e.fleet = $1 AND e.run_id = $2 AND e.upstream = $3))
        RETURNING n.pool, n.state
      )
-     SELECT DISTINCT pool FROM released WHERE state = 'ready'`,
-    [fleet, claim.runId, claim.stack],
+     SELECT (SELECT count(*) FROM done)::int AS done, ARRAY(SELECT DISTINCT pool FROM released WHERE state = 'ready' ORDER BY pool) AS ready_pools`,
+    [...head, claim.fence, claim.workerId, result.status, result.reason ?? null, result.outputsChanged ?? null, releasing.has(result.status), result.record !== undefined],
   );
-  return released.rows.map((row) => row.pool);
+  const row = finished.rows[0];
+  return row && row.done === 1 ? { readyPools: row.ready_pools } : undefined;
 }
 
 /** Every stack downstream of a failure is skipped, saying which upstream it waited for; nothing became ready. */
