@@ -14,6 +14,7 @@
  */
 import type { PoolClient } from 'pg';
 import type { StackClaim, WorkerIdentity } from '@stackfleet/core';
+import { prepared } from './pg-prepared.js';
 
 export interface ClaimRequest {
   worker: WorkerIdentity;
@@ -78,16 +79,7 @@ interface ClaimedRow {
   more: boolean | null;
 }
 
-/**
- * One statement: claims ready stacks without a limited label that rank
- * before the best limited ready stack or expired lease of the pool, then
- * one more row saying what is left (ready stacks seen; whether such a stack waits).
- */
-async function claimUnlimited(client: PoolClient, fleet: string, request: ClaimRequest): Promise<ClaimedStacks & { more: boolean }> {
-  const nowMs = request.now.getTime();
-  const lease = nowMs + request.leaseMs;
-  const rows = (await client.query<ClaimedRow>(
-    `WITH special AS (
+const CLAIM_UNLIMITED_SQL = `WITH special AS (
        SELECT priority, stack FROM (
          (SELECT priority, stack FROM queue_nodes WHERE fleet = $1 AND pool = $2 AND state = 'ready' AND limited ORDER BY priority DESC, stack LIMIT 1)
          UNION ALL
@@ -113,9 +105,17 @@ async function claimUnlimited(client: PoolClient, fleet: string, request: ClaimR
      UNION ALL
      SELECT NULL, NULL, NULL, NULL, NULL, NULL,
        (SELECT count(*) FROM (SELECT 1 FROM queue_nodes WHERE fleet = $1 AND pool = $2 AND state = 'ready' LIMIT $3 + 1) seen)::int,
-       EXISTS (SELECT 1 FROM special)`,
-    [fleet, request.worker.pool, request.limit, request.worker.id, lease, nowMs],
-  )).rows;
+       EXISTS (SELECT 1 FROM special)`;
+
+/**
+ * One statement: claims ready stacks without a limited label that rank
+ * before the best limited ready stack or expired lease of the pool, then
+ * one more row saying what is left (ready stacks seen; whether such a stack waits).
+ */
+async function claimUnlimited(client: PoolClient, fleet: string, request: ClaimRequest): Promise<ClaimedStacks & { more: boolean }> {
+  const nowMs = request.now.getTime();
+  const lease = nowMs + request.leaseMs;
+  const rows = (await client.query<ClaimedRow>(prepared('claim-unlimited', CLAIM_UNLIMITED_SQL, [fleet, request.worker.pool, request.limit, request.worker.id, lease, nowMs]))).rows;
   const summary = rows.at(-1);
   const claimed = rows.filter((row) => row.run_id !== null);
   const claims: StackClaim[] = [];

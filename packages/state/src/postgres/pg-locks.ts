@@ -10,6 +10,7 @@ import type { LockHolder, LockRecord, LockResult } from '@stackfleet/core';
 import { isHolderGone, isLeaseExpired } from '../process-liveness.js';
 import { toLockRecord, type LockRowValues as LockRow } from '../row-records.js';
 import { withTransaction } from './pg-transaction.js';
+import { prepared } from './pg-prepared.js';
 
 function isSameHolder(row: LockRow, holder: LockHolder): boolean {
   return row.host === holder.host && row.pid === holder.pid && row.run_id === holder.runId;
@@ -33,8 +34,11 @@ export async function acquireLockRow(
   const fresh: LockRow = { stack, host: holder.host, pid: holder.pid, run_id: holder.runId, acquired_ms: nowMs, expires_ms: nowMs + ttlMs };
   // Most acquisitions find the stack unlocked: one statement, the primary key deciding between racers.
   const inserted = await pool.query(
-    'INSERT INTO locks (fleet, stack, host, pid, run_id, acquired_ms, expires_ms) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (fleet, stack) DO NOTHING',
-    [fleet, stack, fresh.host, fresh.pid, fresh.run_id, fresh.acquired_ms, fresh.expires_ms],
+    prepared(
+      'insert-free-lock',
+      'INSERT INTO locks (fleet, stack, host, pid, run_id, acquired_ms, expires_ms) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (fleet, stack) DO NOTHING',
+      [fleet, stack, fresh.host, fresh.pid, fresh.run_id, fresh.acquired_ms, fresh.expires_ms],
+    ),
   );
   if (inserted.rowCount === 1) return { acquired: true, lock: toLockRecord(fresh) };
   for (let attempt = 1; ; attempt += 1) {
@@ -84,17 +88,24 @@ async function decideHeldLock(pool: Pool, fleet: string, thisHost: string, holde
 /** Extends the lease only while the row still names `holder`. */
 export async function renewLockRow(pool: Pool, fleet: string, stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<boolean> {
   const result = await pool.query(
-    'UPDATE locks SET expires_ms = $3 WHERE fleet = $1 AND stack = $2 AND host = $4 AND pid = $5 AND run_id = $6',
-    [fleet, stack, now.getTime() + ttlMs, holder.host, holder.pid, holder.runId],
+    prepared(
+      'renew-lock',
+      'UPDATE locks SET expires_ms = $3 WHERE fleet = $1 AND stack = $2 AND host = $4 AND pid = $5 AND run_id = $6',
+      [fleet, stack, now.getTime() + ttlMs, holder.host, holder.pid, holder.runId],
+    ),
   );
   return result.rowCount === 1;
 }
 
 /** Deletes the lock only when `holder` owns it; anyone else's release is a no-op. */
 export async function releaseLockRow(pool: Pool, fleet: string, stack: string, holder: LockHolder): Promise<void> {
-  await pool.query('DELETE FROM locks WHERE fleet = $1 AND stack = $2 AND host = $3 AND pid = $4 AND run_id = $5', [
-    fleet, stack, holder.host, holder.pid, holder.runId,
-  ]);
+  await pool.query(
+    prepared(
+      'release-lock',
+      'DELETE FROM locks WHERE fleet = $1 AND stack = $2 AND host = $3 AND pid = $4 AND run_id = $5',
+      [fleet, stack, holder.host, holder.pid, holder.runId],
+    ),
+  );
 }
 
 export async function deleteLockRow(pool: Pool, fleet: string, stack: string): Promise<LockRecord | undefined> {

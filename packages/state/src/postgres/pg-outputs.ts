@@ -8,6 +8,7 @@ import type { Outputs, StoredOutputs } from '@stackfleet/core';
 import { openOutputValue, sealOutputValue } from '../output-cipher.js';
 import type { KeyProvider } from '../sqlite-outputs.js';
 import { withTransaction } from './pg-transaction.js';
+import { prepared } from './pg-prepared.js';
 
 interface OutputValueRow {
   name: string;
@@ -56,27 +57,36 @@ export function sealRows(readKey: KeyProvider, stack: string, outputs: Outputs):
 export async function writeOutputRows(client: PoolClient, fleet: string, stack: string, rows: OutputRow[], runId: string, updatedAt: string): Promise<void> {
   const names = rows.map((row) => row.name);
   await client.query(
-    `WITH stale AS (DELETE FROM output_values WHERE fleet = $1 AND stack = $2 AND NOT (name = ANY ($5::text[])))
+    prepared(
+      'write-output-head',
+      `WITH stale AS (DELETE FROM output_values WHERE fleet = $1 AND stack = $2 AND NOT (name = ANY ($5::text[])))
      INSERT INTO stack_outputs (fleet, stack, run_id, updated_at) VALUES ($1, $2, $3, $4)
      ON CONFLICT (fleet, stack) DO UPDATE SET run_id = excluded.run_id, updated_at = excluded.updated_at`,
-    [fleet, stack, runId, updatedAt, names],
+      [fleet, stack, runId, updatedAt, names],
+    ),
   );
   if (rows.length === 0) return;
   await client.query(
-    `INSERT INTO output_values (fleet, stack, name, sensitive, value_json, sealed)
+    prepared(
+      'write-output-values',
+      `INSERT INTO output_values (fleet, stack, name, sensitive, value_json, sealed)
      SELECT $1, $2, v.name, v.sensitive, v.value_json, v.sealed FROM unnest($3::text[], $4::bool[], $5::text[], $6::bytea[]) AS v(name, sensitive, value_json, sealed)
      ON CONFLICT (fleet, stack, name) DO UPDATE SET sensitive = excluded.sensitive, value_json = excluded.value_json, sealed = excluded.sealed`,
-    [fleet, stack, names, rows.map((row) => row.sensitive), rows.map((row) => row.valueJson), rows.map((row) => row.sealed)],
+      [fleet, stack, names, rows.map((row) => row.sensitive), rows.map((row) => row.valueJson), rows.map((row) => row.sealed)],
+    ),
   );
 }
 
 export async function readOutputs(pool: Pool, fleet: string, readKey: KeyProvider, stack: string): Promise<StoredOutputs | undefined> {
   // One round trip (a worker reads its upstreams' and its own outputs for every stack): the head, with its values if any.
   const rows = (await pool.query<{ run_id: string; updated_at: string } & { [K in keyof OutputValueRow]: OutputValueRow[K] | null }>(
-    `SELECT h.run_id, h.updated_at, v.name, v.sensitive, v.value_json, v.sealed
+    prepared(
+      'read-outputs',
+      `SELECT h.run_id, h.updated_at, v.name, v.sensitive, v.value_json, v.sealed
      FROM stack_outputs h LEFT JOIN output_values v ON v.fleet = h.fleet AND v.stack = h.stack
      WHERE h.fleet = $1 AND h.stack = $2 ORDER BY v.name`,
-    [fleet, stack],
+      [fleet, stack],
+    ),
   )).rows;
   const head = rows[0];
   if (!head) return undefined;

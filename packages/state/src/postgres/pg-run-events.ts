@@ -8,11 +8,12 @@
 import type { Pool, PoolClient } from 'pg';
 import type { LiveWorker, RunEvent, RunStatus, StackClaim, StackRunRecord, StoredRunEvent, WorkerIdentity } from '@stackfleet/core';
 import { upsertClaimedStackRun } from './pg-runs.js';
+import { prepared } from './pg-prepared.js';
 import { withTransaction } from './pg-transaction.js';
 import { notifyEventsSql, notifyReadySql } from './pg-queue-notify.js';
 
 async function lockRunEvents(client: PoolClient, fleet: string, runId: string): Promise<void> {
-  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [JSON.stringify(['events', fleet, runId])]);
+  await client.query(prepared('lock-run-events', 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [JSON.stringify(['events', fleet, runId])]));
 }
 
 /** Whether the claim still holds its node (same fence and worker, still claimed); locks the row for the transaction. */
@@ -45,6 +46,13 @@ export async function insertRunEvents(client: PoolClient, fleet: string, runId: 
   );
 }
 
+const APPEND_COMPLETION_EVENTS_SQL = `WITH inserted AS (
+       INSERT INTO run_events (fleet, run_id, stack, type, event)
+       SELECT $1, $2, e.stack, e.type, e.event FROM unnest($3::text[], $4::text[], $5::json[]) WITH ORDINALITY AS e(stack, type, event, n) ORDER BY n
+     )
+     SELECT ${notifyEventsSql('$1', '$2')}, CASE WHEN $6 THEN ${notifyReadySql('$1')} END,
+       NOT EXISTS (SELECT 1 FROM queue_nodes WHERE fleet = $1 AND run_id = $2 AND state IN ('waiting', 'ready', 'claimed')) AS drained`;
+
 /**
  * A completion's last statements: its events appended under the run's event
  * lock, with `stackfleet_ready` too when `notifyReady`, and whether the run
@@ -55,20 +63,14 @@ export async function insertRunEvents(client: PoolClient, fleet: string, runId: 
 export async function appendCompletionEvents(client: PoolClient, fleet: string, runId: string, events: RunEvent[], notifyReady: boolean): Promise<{ drained: boolean }> {
   await lockRunEvents(client, fleet, runId);
   const result = await client.query<{ drained: boolean }>(
-    `WITH inserted AS (
-       INSERT INTO run_events (fleet, run_id, stack, type, event)
-       SELECT $1, $2, e.stack, e.type, e.event FROM unnest($3::text[], $4::text[], $5::json[]) WITH ORDINALITY AS e(stack, type, event, n) ORDER BY n
-     )
-     SELECT ${notifyEventsSql('$1', '$2')}, CASE WHEN $6 THEN ${notifyReadySql('$1')} END,
-       NOT EXISTS (SELECT 1 FROM queue_nodes WHERE fleet = $1 AND run_id = $2 AND state IN ('waiting', 'ready', 'claimed')) AS drained`,
-    [
+    prepared('append-completion-events', APPEND_COMPLETION_EVENTS_SQL, [
       fleet,
       runId,
       events.map((event) => ('stack' in event ? event.stack : null)),
       events.map((event) => event.type),
       events.map((event) => JSON.stringify(event)),
       notifyReady,
-    ],
+    ]),
   );
   return { drained: result.rows[0]?.drained === true };
 }

@@ -2,6 +2,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { RunRecord, RunStatus, StackClaim, StackRunRecord } from '@stackfleet/core';
 import { toRunRecord, toStackRunRecord, type RunRowValues as RunRow, type StackRunRowValues as StackRunRow } from '../row-records.js';
+import { prepared } from './pg-prepared.js';
 
 export async function insertRun(pool: Pool, fleet: string, run: RunRecord): Promise<void> {
   await pool.query(
@@ -84,10 +85,13 @@ export function stackRunValues(fleet: string, record: StackRunRecord): unknown[]
 /** One row per run and stack; the first write fixes its place (`seq`), later ones overwrite the rest. */
 export async function upsertStackRun(pool: Pool | PoolClient, fleet: string, record: StackRunRecord): Promise<void> {
   await pool.query(
-    `INSERT INTO stack_runs (fleet, run_id, stack, state, phase, attempt, exit_code, started_at, finished_at, duration_ms, changes, reason, log_file)
+    prepared(
+      'upsert-stack-run',
+      `INSERT INTO stack_runs (fleet, run_id, stack, state, phase, attempt, exit_code, started_at, finished_at, duration_ms, changes, reason, log_file)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
      ${stackRunUpdate}`,
-    stackRunValues(fleet, record),
+      stackRunValues(fleet, record),
+    ),
   );
 }
 
@@ -98,10 +102,13 @@ export async function upsertStackRun(pool: Pool | PoolClient, fleet: string, rec
  */
 export async function upsertClaimedStackRun(pool: Pool, fleet: string, record: StackRunRecord, claim: StackClaim): Promise<boolean> {
   const result = await pool.query(
-    stackRunUpsertSql(`EXISTS (
+    prepared(
+      'upsert-claimed-stack-run',
+      stackRunUpsertSql(`EXISTS (
        SELECT 1 FROM queue_nodes WHERE fleet = $1 AND run_id = $14 AND stack = $15 AND fence = $16 AND worker_id = $17 AND state = 'claimed' FOR SHARE
      )`),
-    [...stackRunValues(fleet, record), claim.runId, claim.stack, claim.fence, claim.workerId],
+      [...stackRunValues(fleet, record), claim.runId, claim.stack, claim.fence, claim.workerId],
+    ),
   );
   return result.rowCount === 1;
 }

@@ -21,6 +21,7 @@ import { appendCompletionEvents } from './pg-run-events.js';
 import { withTransaction } from './pg-transaction.js';
 import { notifyReady } from './pg-queue-notify.js';
 import { stackRunUpsertSql, stackRunValues } from './pg-runs.js';
+import { prepared } from './pg-prepared.js';
 import { claimStacksWithin, type ClaimRequest } from './pg-claim-stacks.js';
 
 /** Statuses after which dependents may start. */
@@ -123,17 +124,7 @@ export async function completeStack(
   });
 }
 
-/**
- * One statement: marks the node done (only while the claim holds its fence),
- * writes the stack's last record and, for a status that releases, decrements
- * the dependents' counters; undefined when the fence moved (nothing written).
- * Returns the pools of dependents that became ready (one entry per pool).
- */
-async function finishNode(client: PoolClient, fleet: string, claim: StackClaim, result: StackResult): Promise<{ readyPools: string[] } | undefined> {
-  // $1..$13 are the record's values (fleet, run, stack first), or just those three without a record.
-  const head = result.record ? stackRunValues(fleet, result.record) : [fleet, claim.runId, claim.stack, ...Array<null>(10).fill(null)];
-  const finished = await client.query<{ done: number; ready_pools: string[] }>(
-    `WITH done AS (
+const FINISH_NODE_SQL = `WITH done AS (
        UPDATE queue_nodes SET state = 'done', status = $16, reason = $17, lease_ms = NULL, outputs_changed = $18
        WHERE fleet = $1 AND run_id = $2 AND stack = $3 AND fence = $14 AND worker_id = $15 AND state = 'claimed'
        RETURNING stack
@@ -148,8 +139,28 @@ async function finishNode(client: PoolClient, fleet: string, claim: StackClaim, 
          AND n.stack = ANY (ARRAY(SELECT e.dependent FROM queue_edges e WHERE e.fleet = $1 AND e.run_id = $2 AND e.upstream = $3))
        RETURNING n.pool, n.state
      )
-     SELECT (SELECT count(*) FROM done)::int AS done, ARRAY(SELECT DISTINCT pool FROM released WHERE state = 'ready' ORDER BY pool) AS ready_pools`,
-    [...head, claim.fence, claim.workerId, result.status, result.reason ?? null, result.outputsChanged ?? null, releasing.has(result.status), result.record !== undefined],
+     SELECT (SELECT count(*) FROM done)::int AS done, ARRAY(SELECT DISTINCT pool FROM released WHERE state = 'ready' ORDER BY pool) AS ready_pools`;
+
+/**
+ * One statement: marks the node done (only while the claim holds its fence),
+ * writes the stack's last record and, for a status that releases, decrements
+ * the dependents' counters; undefined when the fence moved (nothing written).
+ * Returns the pools of dependents that became ready (one entry per pool).
+ */
+async function finishNode(client: PoolClient, fleet: string, claim: StackClaim, result: StackResult): Promise<{ readyPools: string[] } | undefined> {
+  // $1..$13 are the record's values (fleet, run, stack first), or just those three without a record.
+  const head = result.record ? stackRunValues(fleet, result.record) : [fleet, claim.runId, claim.stack, ...Array<null>(10).fill(null)];
+  const finished = await client.query<{ done: number; ready_pools: string[] }>(
+    prepared('finish-node', FINISH_NODE_SQL, [
+      ...head,
+      claim.fence,
+      claim.workerId,
+      result.status,
+      result.reason ?? null,
+      result.outputsChanged ?? null,
+      releasing.has(result.status),
+      result.record !== undefined,
+    ]),
   );
   const row = finished.rows[0];
   return row && row.done === 1 ? { readyPools: row.ready_pools } : undefined;
