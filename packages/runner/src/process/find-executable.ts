@@ -1,4 +1,4 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { delimiter, resolve as resolvePath } from 'node:path';
 
 /** What execvp searches when the environment has no PATH. */
@@ -25,6 +25,32 @@ export function canExecute(program: string, path: string | undefined, cwd: strin
 }
 
 const foundInPath = new Map<string, boolean>();
+
+/**
+ * Whether `sh` looked up in `path` is the very file `/bin/sh` is (the gate's
+ * shell): only then may the gate run a `sh -c` command in a subshell of its
+ * own instead of starting a second shell (`gateArgv`). Cached per PATH.
+ */
+export function isSystemShellInPath(path: string | undefined, cwd: string): boolean {
+  const searchPath = path ?? DEFAULT_PATH;
+  // A relative PATH entry makes the answer depend on the directory: not worth caching, say no.
+  if (searchPath.split(delimiter).some((dir) => !dir.startsWith('/'))) return false;
+  let same = systemShellInPath.get(searchPath);
+  if (same === undefined) {
+    same = false;
+    try {
+      const shell = realpathSync('/bin/sh');
+      const found = searchPath.split(delimiter).map((dir) => resolvePath(cwd, dir, 'sh')).find((candidate) => findExecutable(candidate, path, cwd));
+      same = found !== undefined && realpathSync(found) === shell;
+    } catch {
+      same = false;
+    }
+    systemShellInPath.set(searchPath, same);
+  }
+  return same;
+}
+
+const systemShellInPath = new Map<string, boolean>();
 
 function findExecutable(program: string, path: string | undefined, cwd: string): boolean {
   const candidates = program.includes('/')

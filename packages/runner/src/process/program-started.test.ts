@@ -23,8 +23,8 @@ function readCmdline(pid: number): string {
 describe('hasProgramStarted', () => {
   it('is false while the gate waits, true once the program runs (exec, or a recording gate\'s child)', async () => {
     dir = mkdtempSync(join(tmpdir(), 'gate-'));
-    for (const recording of [false, true]) {
-      const [program, ...args] = gateArgv(['sh', '-c', 'touch started; sleep 5']);
+    for (const [recording, inShell] of [[false, false], [true, false], [true, true]] as const) {
+      const [program, ...args] = gateArgv(['sh', '-c', 'touch started; sleep 5'], { inShell });
       const env = recording ? { ...process.env, STACKFLEET_EXIT_FILE: join(dir, 'exit') } : process.env;
       const child = spawn(program!, args, { cwd: dir, detached: true, env, stdio: ['pipe', 'ignore', 'ignore'] });
       // Until the fork has exec'd the gate shell, /proc shows node, which is no gate.

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
+import { isSystemShellInPath } from './find-executable.js';
 import { startOrphanWatchdog, watchProcessGroup } from './orphan-watchdog.js';
 import { spawnInThread } from './spawn-thread.js';
 import { GATE_GO, gateArgv } from './start-gate.js';
@@ -29,7 +30,8 @@ export interface WatchedProcess extends EventEmitter {
  */
 export function spawnWatched(argv: readonly string[], options: { cwd: string; env: Record<string, string> }): WatchedProcess {
   startOrphanWatchdog();
-  const [gate, ...gateArgs] = gateArgv(argv);
+  // `sh -c` commands run in the gate's own shell when `sh` is that shell (see GATE_IN_SHELL).
+  const [gate, ...gateArgs] = gateArgv(argv, { inShell: isSystemShellInPath(options.env.PATH, options.cwd) });
   const streams = new Map<'stdout' | 'stderr', Readable>();
   const watched: WatchedProcess = Object.assign(new EventEmitter(), { pid: undefined, unwatch: () => undefined });
   let exit: [number | null, NodeJS.Signals | null] = [null, null];

@@ -11,10 +11,10 @@ afterEach(() => {
   dir = undefined;
 });
 
-describe('gateArgv', () => {
+describe.each([false, true])('gateArgv (in shell: %s)', (inShell) => {
   it('runs the program only after the go line, with its own exit code', () => {
     dir = mkdtempSync(join(tmpdir(), 'gate-'));
-    const [program, ...args] = gateArgv(['sh', '-c', 'echo ran > marker; exit 7']);
+    const [program, ...args] = gateArgv(['sh', '-c', 'echo ran > marker; exit 7'], { inShell });
     const released = spawnSync(program!, args, { cwd: dir, input: GATE_GO });
     expect(released.status).toBe(7);
     expect(existsSync(join(dir, 'marker'))).toBe(true);
@@ -22,21 +22,21 @@ describe('gateArgv', () => {
 
   it('exits without running the program when its parent went away before saying go', () => {
     dir = mkdtempSync(join(tmpdir(), 'gate-'));
-    const [program, ...args] = gateArgv(['sh', '-c', 'echo ran > marker']);
+    const [program, ...args] = gateArgv(['sh', '-c', 'echo ran > marker'], { inShell });
     const orphaned = spawnSync(program!, args, { cwd: dir, input: '' });
     expect(orphaned.status).toBe(129);
     expect(existsSync(join(dir, 'marker'))).toBe(false);
   });
 });
 
-describe('gateArgv with STACKFLEET_EXIT_FILE', () => {
+describe.each([false, true])('gateArgv with STACKFLEET_EXIT_FILE (in shell: %s)', (inShell) => {
   it('records the exit status the moment the program ends, and hides the variable from it', () => {
     dir = mkdtempSync(join(tmpdir(), 'gate-'));
     const exitFile = join(dir, 'apply.exit');
-    const [program, ...args] = gateArgv(['sh', '-c', 'echo "seen=${STACKFLEET_EXIT_FILE-unset}"; exit 3']);
+    const [program, ...args] = gateArgv(['sh', '-c', 'echo "seen=${STACKFLEET_EXIT_FILE-unset} args=$# ${exit_file-}${go-}"; exit 3'], { inShell });
     const result = spawnSync(program!, args, { cwd: dir, input: GATE_GO, encoding: 'utf8', env: { ...process.env, STACKFLEET_EXIT_FILE: exitFile } });
     expect(result.status).toBe(3);
-    expect(result.stdout).toBe('seen=unset\n');
+    expect(result.stdout).toBe('seen=unset args=0 \n');
     expect(readFileSync(exitFile, 'utf8')).toBe('3\n');
     // Private to its owner, like everything in the state directory; the program's own umask is untouched.
     expect(statSync(exitFile).mode & 0o777).toBe(0o600);
@@ -46,7 +46,7 @@ describe('gateArgv with STACKFLEET_EXIT_FILE', () => {
     dir = mkdtempSync(join(tmpdir(), 'gate-'));
     const exitFile = join(dir, 'apply.exit');
     const { spawn } = await import('node:child_process');
-    const [program, ...args] = gateArgv(['sh', '-c', "trap 'echo got-int > int; exit 42' INT; touch started; while :; do sleep 0.05; done"]);
+    const [program, ...args] = gateArgv(['sh', '-c', "trap 'echo got-int > int; exit 42' INT; touch started; while :; do sleep 0.05; done"], { inShell });
     const child = spawn(program!, args, { cwd: dir, detached: true, env: { ...process.env, STACKFLEET_EXIT_FILE: exitFile }, stdio: ['pipe', 'ignore', 'ignore'] });
     child.stdin.end(GATE_GO);
     for (let i = 0; i < 100 && !existsSync(join(dir, 'started')); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -57,5 +57,15 @@ describe('gateArgv with STACKFLEET_EXIT_FILE', () => {
     for (let i = 0; i < 100 && !existsSync(join(dir, 'int')); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(readFileSync(join(dir, 'int'), 'utf8')).toBe('got-int\n');
     expect(existsSync(exitFile)).toBe(false);
+  });
+
+  it('records the exit status of a command that ends with `exit`, and runs a multi-line command whole', () => {
+    dir = mkdtempSync(join(tmpdir(), 'gate-'));
+    const exitFile = join(dir, 'apply.exit');
+    const [program, ...args] = gateArgv(['sh', '-c', 'echo one\nif true; then echo "two $1"; fi\nexit 0'], { inShell });
+    const result = spawnSync(program!, args, { cwd: dir, input: GATE_GO, encoding: 'utf8', env: { ...process.env, STACKFLEET_EXIT_FILE: exitFile } });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('one\ntwo \n');
+    expect(readFileSync(exitFile, 'utf8')).toBe('0\n');
   });
 });
