@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliBin, copyExampleFleet, gitInit, makeTempDir, repoRoot, runStackfleet, startStackfleet, testEnv } from '../support/cli.js';
@@ -418,6 +418,42 @@ describe('retention: gc and the cleanup after each run', () => {
     expect(JSON.parse(gc.stdout)).toEqual({ runs: [ids[1]], planFiles: [join(dir, '.stackfleet/runs', ids[2]!, 'work/a/a.tfplan')], storedPlanFiles: 0, checkouts: [], keptCheckouts: [] });
     expect(runDirs()).toEqual([ids[2]]);
     expect(existsSync(join(dir, '.stackfleet/runs', ids[2]!, 'work/a/a.tfplan'))).toBe(false);
+  });
+
+  it('the cleanup after a run removes the expired run without looking into kept ones; `stackfleet gc` still finds everything', () => {
+    const manifest = ['version: 1', 'settings:', '  retention: { age: 7d, runs: 2 }', 'stacks:', '  a:', '    runner: command', '    path: a', '    commands: { apply: "echo hi" }', ''].join('\n');
+    const dir = fleet(manifest, ['a']);
+    const stateDir = join(dir, '.stackfleet');
+    for (let index = 0; index < 2; index += 1) expect(runStackfleet(['apply', '--auto-approve'], { cwd: dir }).code).toBe(0);
+    const [kept, expiring] = runStackfleet(['history', '--json'], { cwd: dir }).stdout.trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id);
+    // Leftovers the after-run cleanup must not go looking for: a plan file in
+    // a kept run finished before the last cleanup, an old per-sha checkout of
+    // an earlier version (scanned at most once a day).
+    const leftover = join(stateDir, 'runs', kept!, 'work/a/a.tfplan');
+    mkdirSync(join(leftover, '..'), { recursive: true });
+    writeFileSync(leftover, 'secret');
+    const checkout = join(stateDir, 'worktrees/payments/abc123');
+    mkdirSync(checkout, { recursive: true });
+    utimesSync(checkout, new Date('2020-01-01'), new Date('2020-01-01'));
+    // As if the last cleanup ran well after both runs finished (the clock moving on past the margin).
+    const marker = JSON.parse(readFileSync(join(stateDir, 'gc.json'), 'utf8')) as { planFilesSweptAt: string; checkoutsScannedAt: string };
+    expect(statSync(join(stateDir, 'gc.json')).mode & 0o777).toBe(0o600);
+    writeFileSync(join(stateDir, 'gc.json'), JSON.stringify({ ...marker, planFilesSweptAt: new Date(Date.now() + 3_600_000).toISOString() }));
+
+    const apply = runStackfleet(['apply', '--auto-approve'], { cwd: dir });
+    expect(apply.code).toBe(0);
+    expect(apply.stderr).toContain('gc: removed 1 old run(s), 0 plan file(s), 0 checkout(s) (settings.retention)');
+    const runs = readdirSync(join(stateDir, 'runs'));
+    expect(runs).toContain(kept);
+    expect(runs).not.toContain(expiring);
+    expect(existsSync(leftover)).toBe(true);
+    expect(existsSync(checkout)).toBe(true);
+
+    const gc = runStackfleet(['gc', '--json'], { cwd: dir });
+    expect(gc.code).toBe(0);
+    expect(JSON.parse(gc.stdout)).toEqual({ runs: [], planFiles: [leftover], storedPlanFiles: 0, checkouts: [checkout], keptCheckouts: [] });
+    expect(existsSync(leftover)).toBe(false);
+    expect(existsSync(checkout)).toBe(false);
   });
 });
 

@@ -34,6 +34,9 @@ export interface RunRecord {
   status: RunStatus;
 }
 
+/** What retention needs of a run (`Store.listRunHeaders`): no selection, stack list or shas to decode. */
+export type RunHeader = Pick<RunRecord, 'id' | 'status' | 'startedAt' | 'finishedAt' | 'host' | 'pid'>;
+
 /** Lifecycle of one stack inside a run; written before it is acted on. */
 export type StackRunState =
   | 'pending'
@@ -147,6 +150,12 @@ export interface Store {
    * `startedBy`), so `findResumableRun` skips the run while that process lives.
    */
   reopenRun?(runId: string, by: { host: string; pid: number }): Promise<void>;
+  /**
+   * Optional (additive): every run as `listRuns` reads it (newest first,
+   * `crashed` included) but only what retention needs, so the cleanup after
+   * every run does not decode every kept run's stack list.
+   */
+  listRunHeaders?(): Promise<RunHeader[]>;
 
   // per-stack progress inside a run
   putStackRun(record: StackRunRecord): Promise<void>;

@@ -46,7 +46,7 @@ export function readThisHost(): string {
  * "still running". Applied on every read, so `history`, `show` and `resume`
  * agree; the row itself is rewritten only when the run is resumed or finished.
  */
-export function readRunStatus(run: RunRecord, thisHost: string): RunRecord {
+export function readRunStatus<Run extends Pick<RunRecord, 'status' | 'host' | 'pid'>>(run: Run, thisHost: string): Run {
   return run.status === 'running' && isHolderGone(run.host, run.pid, thisHost) ? { ...run, status: 'crashed' } : run;
 }
 

@@ -4,7 +4,7 @@
  * PostgreSQL JSONB), so the mapping — which fields are optional, how times
  * are written — lives in one place.
  */
-import type { ApprovalRecord, DriftRecord, LockRecord, PolicyDecisionRecord, RunRecord, RunStatus, StackRunRecord } from '@stackfleet/core';
+import type { ApprovalRecord, DriftRecord, LockRecord, PolicyDecisionRecord, RunRecord, RunStatus, RunHeader, StackRunRecord } from '@stackfleet/core';
 
 export interface RunRowValues {
   id: string;
@@ -67,6 +67,19 @@ export function toRunRecord(row: RunRowValues): RunRecord {
     pid: row.pid,
     repoShas: row.repo_shas,
     manifestPath: row.manifest_path,
+    startedAt: row.started_at,
+    ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
+    status: row.status as RunStatus,
+  };
+}
+
+export type RunHeaderRow = Pick<RunRowValues, 'id' | 'status' | 'started_at' | 'finished_at' | 'host' | 'pid'>;
+
+export function toRunHeader(row: RunHeaderRow): RunHeader {
+  return {
+    id: row.id,
+    host: row.host,
+    pid: row.pid,
     startedAt: row.started_at,
     ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
     status: row.status as RunStatus,

@@ -2,10 +2,12 @@
 import { prepareCached } from './prepare-cached.js';
 import type Database from 'better-sqlite3';
 import { parseStoredJson, sqlText, type StoredJsonCell } from './parse-stored-json.js';
-import type { RunRecord, RunStatus, StackRunRecord } from '@stackfleet/core';
+import type { RunRecord, RunStatus, RunHeader, StackRunRecord } from '@stackfleet/core';
 import {
   toRunRecord as mapRunRow,
   toStackRunRecord as mapStackRunRow,
+  toRunHeader,
+  type RunHeaderRow,
   type RunRowValues,
   type StackRunRowValues,
 } from './row-records.js';
@@ -49,6 +51,12 @@ export function selectRuns(db: Database.Database, options: { stack?: string; lim
   const rows = prepareCached(db, `SELECT * FROM runs ${where} ORDER BY started_at DESC, rowid DESC ${limit}`)
     .all({ ...(options.stack === undefined ? {} : { stack: options.stack }), ...(options.limit === undefined ? {} : { limit: options.limit }) }) as RunRow[];
   return rows.map((row) => toRunRecord(db, row));
+}
+
+/** As `selectRuns` orders them, without the JSON columns. */
+export function selectRunHeaders(db: Database.Database): RunHeader[] {
+  const rows = prepareCached(db, 'SELECT id, status, started_at, finished_at, host, pid FROM runs ORDER BY started_at DESC, rowid DESC').all() as RunHeaderRow[];
+  return rows.map(toRunHeader);
 }
 
 /** Candidates for `resume`, newest first; the caller decides liveness. */

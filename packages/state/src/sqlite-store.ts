@@ -15,6 +15,7 @@ import type {
   PolicyDecisionRecord,
   RunRecord,
   RunStatus,
+  RunHeader,
   SavedPlanRecord,
   StackRunRecord,
   Store,
@@ -34,6 +35,7 @@ import {
   insertRun,
   selectRun,
   selectRuns,
+  selectRunHeaders,
   selectStackHistory,
   selectStackRuns,
   selectUnfinishedRuns,
@@ -122,6 +124,10 @@ export class SqliteStore implements Store {
 
   async listRuns(options?: { stack?: string; limit?: number }): Promise<RunRecord[]> {
     return selectRuns(this.db, options).map((run) => readRunStatus(run, this.hostname));
+  }
+
+  async listRunHeaders(): Promise<RunHeader[]> {
+    return selectRunHeaders(this.db).map((run) => readRunStatus(run, this.hostname));
   }
 
   /**

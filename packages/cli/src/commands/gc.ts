@@ -37,13 +37,30 @@ export async function runGcCommand(context: CommandContext, options: { dryRun?: 
 }
 
 /**
+ * A run finished by another process just before a cleanup's `now` may not be
+ * in what it listed yet (or carries another host's clock): the next cleanup
+ * sweeps runs finished this long before the marker again. Each run swept
+ * again costs a directory read per stack, so the margin stays short.
+ */
+const FINISH_MARGIN_MS = 2 * 60_000;
+
+/**
+ * Per-sha checkouts are what earlier versions made; none are created any
+ * more, they only age. The cleanup after a run looks for them once a day.
+ */
+const CHECKOUT_SCAN_INTERVAL_MS = 86_400_000;
+
+/**
  * The cleanup after every run: bounded (a few run directories at most), so a
  * long-neglected state directory is worked down over several runs instead of
- * delaying one. Never fails the run; prints one line when it removed anything.
+ * delaying one. It costs what it removes, not what is kept: leftover plan
+ * files are looked for only in runs finished since the last cleanup, old
+ * checkouts once a day (`<stateDir>/gc.json`); `stackfleet gc` looks
+ * everywhere. Never fails the run; prints one line when it removed anything.
  */
 export async function cleanUpAfterRun(context: CommandContext, fleet: Fleet): Promise<void> {
   try {
-    const report = await collectGarbage(context, fleet, { dryRun: false, maxRemovals: 20 });
+    const report = await collectGarbage(context, fleet, { dryRun: false, maxRemovals: 20, afterRun: true });
     const planFiles = report.planFiles.length + report.storedPlanFiles;
     const total = report.runs.length + planFiles + report.checkouts.length;
     if (total > 0) {
@@ -57,19 +74,29 @@ export async function cleanUpAfterRun(context: CommandContext, fleet: Fleet): Pr
 async function collectGarbage(
   context: CommandContext,
   fleet: Fleet,
-  options: { dryRun: boolean; maxRemovals?: number },
+  options: { dryRun: boolean; maxRemovals?: number; afterRun?: boolean },
 ): Promise<GarbageReport> {
-  const [{ removeOldRuns }, { removeOldCheckouts }] = await Promise.all([import('@stackfleet/runner'), import('@stackfleet/vcs')]);
+  const [{ readGcMarker, removeOldRuns, writeGcMarker }, { removeOldCheckouts }] = await Promise.all([import('@stackfleet/runner'), import('@stackfleet/vcs')]);
   const retention = fleet.loaded.manifest.settings.retention ?? DEFAULT_RETENTION;
+  const stateDir = fleet.stateDir;
   const now = new Date();
+  const marker = await readGcMarker(stateDir);
+  const sweptAt = options.afterRun && marker.planFilesSweptAt !== undefined ? Date.parse(marker.planFilesSweptAt) : undefined;
+  const scannedAt = options.afterRun && marker.checkoutsScannedAt !== undefined ? Date.parse(marker.checkoutsScannedAt) : undefined;
+  const scanCheckouts = scannedAt === undefined || now.getTime() - scannedAt >= CHECKOUT_SCAN_INTERVAL_MS;
   const store = openStore(fleet, context.io.env);
   try {
-    const runs = await store.listRuns();
-    const removed = await removeOldRuns({ stateDir: fleet.stateDir, runs, retention, now, ...options });
+    // Only what retention needs: decoding every kept run's stack list costs more than the rest of the cleanup.
+    const runs = store.listRunHeaders ? await store.listRunHeaders() : await store.listRuns();
+    const planFilesFinishedSince = sweptAt === undefined ? undefined : new Date(sweptAt - FINISH_MARGIN_MS);
+    const removed = await removeOldRuns({ stateDir, runs, retention, now, planFilesFinishedSince, dryRun: options.dryRun, maxRemovals: options.maxRemovals });
     const cutoff = new Date(now.getTime() - retention.ageMs);
     // Expired saved plans cannot be applied any more (E_PLAN_EXPIRED): the secrets in their files go.
     const storedPlanFiles = await store.clearSavedPlanFiles(cutoff.toISOString(), { dryRun: options.dryRun });
-    const checkouts = await removeOldCheckouts({ stateDir: fleet.stateDir, olderThan: cutoff, dryRun: options.dryRun });
+    const checkouts = scanCheckouts ? await removeOldCheckouts({ stateDir, olderThan: cutoff, dryRun: options.dryRun }) : { removed: [], kept: [] };
+    if (!options.dryRun) {
+      await writeGcMarker(stateDir, { planFilesSweptAt: now.toISOString(), checkoutsScannedAt: scanCheckouts ? now.toISOString() : marker.checkoutsScannedAt });
+    }
     return { ...removed, storedPlanFiles, checkouts: checkouts.removed, keptCheckouts: checkouts.kept };
   } finally {
     await store.close();

@@ -8,6 +8,7 @@ export {
   stackFilesLedgerPath,
   baseManifestCachePath,
   configLinesCachePath,
+  gcMarkerPath,
   runsDir,
   repoCheckoutDir,
   runDir,

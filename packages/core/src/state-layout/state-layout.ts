@@ -15,6 +15,7 @@ import { join } from 'node:path';
  *   files/<stack>.json           the context files a stack's run wrote (path + sha256), for cleanup (runner)
  *   cache/base-manifests/<id>.bin  the manifest at the last base `affected` compared against, parsed (vcs)
  *   cache/config-lines/<id>.json   what `affected` grepped from a repo's .tf files at that base (vcs)
+ *   gc.json                      when the cleanup last swept plan files and scanned old checkouts (runner; 0600)
  *   runs/<run-id>/               one directory per run (runner; `history` prints it)
  *     <stack>.log                the stack's masked output, appended across retries and resumes
  *     work/<stack>/              the stack's scratch directory for this run
@@ -72,6 +73,11 @@ export function baseManifestCachePath(stateDir: string, slot: string): string {
 /** `<stateDir>/cache/config-lines/<slot>.json`: one repo's grepped config lines at a base, per repo and kind (`slot` names them). */
 export function configLinesCachePath(stateDir: string, slot: string): string {
   return join(stateDir, 'cache', 'config-lines', `${slot}.json`);
+}
+
+/** `<stateDir>/gc.json`: what the cleanup after a run need not look at again (see runner's gc marker). */
+export function gcMarkerPath(stateDir: string): string {
+  return join(stateDir, 'gc.json');
 }
 
 /** `<stateDir>/runs` */

@@ -1,17 +1,25 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runsDir as runsDirOf, type RunRecord, type RetentionSettings } from '@stackfleet/core';
+import { runsDir as runsDirOf, type RunHeader, type RetentionSettings } from '@stackfleet/core';
 
 export interface RemoveOldRunsOptions {
   stateDir: string;
-  /** Every run record, newest first (as `Store.listRuns` returns them). */
-  runs: readonly RunRecord[];
+  /** Every run, newest first (as `Store.listRunHeaders` and `Store.listRuns` return them). */
+  runs: readonly RunHeader[];
   retention: RetentionSettings;
   now: Date;
   /** Stop after removing this many run directories (the cleanup after a run stays short). */
   maxRemovals?: number;
   /** Only say what would go. */
   dryRun?: boolean;
+  /**
+   * Look for leftover plan files only in kept runs finished at or after this
+   * (the cleanup after a run, from its gc marker). The runner removes a
+   * stack's plan files when the stack ends, so only a run cut short and
+   * finished later can hold one, and it holds it from its finish on. Absent:
+   * every kept run's work directories are listed (`stackfleet gc`).
+   */
+  planFilesFinishedSince?: Date;
 }
 
 export interface RemovedRuns {
@@ -45,7 +53,7 @@ export async function removeOldRuns(options: RemoveOldRunsOptions): Promise<Remo
       if (removed.runs.length >= (options.maxRemovals ?? Infinity)) continue;
       if (!options.dryRun) await rm(dir, { recursive: true, force: true });
       removed.runs.push(name);
-    } else if (record) {
+    } else if (record && finishedSince(record, options.planFilesFinishedSince)) {
       removed.planFiles.push(...(await removePlanFilesOfRun(dir, options.dryRun ?? false)));
     }
   }
@@ -53,8 +61,14 @@ export async function removeOldRuns(options: RemoveOldRunsOptions): Promise<Remo
 }
 
 /** Running, interrupted and crashed runs are still resumable: their directories stay. */
-function isFinished(run: RunRecord): boolean {
+function isFinished(run: RunHeader): boolean {
   return run.status !== 'running' && run.status !== 'interrupted' && run.status !== 'crashed';
+}
+
+function finishedSince(run: RunHeader, since: Date | undefined): boolean {
+  if (since === undefined) return true;
+  // A record without its finish time (earlier versions) counts from its start.
+  return Date.parse(run.finishedAt ?? run.startedAt) >= since.getTime();
 }
 
 async function removePlanFilesOfRun(runDir: string, dryRun: boolean): Promise<string[]> {

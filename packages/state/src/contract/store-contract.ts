@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DriftRecord, LockHolder, RunRecord, SavedPlanRecord, StackRunRecord, Store } from '@stackfleet/core';
+import type { DriftRecord, LockHolder, RunHeader, RunRecord, SavedPlanRecord, StackRunRecord, Store } from '@stackfleet/core';
 
 export interface StoreUnderTest {
   store: Store;
@@ -139,6 +139,17 @@ export function describeStoreContract(label: string, createStore: () => Promise<
         expect((await store.getRun('run-crashed'))?.status).toBe('crashed');
         expect((await store.listRuns()).map((run) => `${run.id}:${run.status}`)).toEqual(['run-crashed:crashed', 'run-elsewhere:running', 'run-alive:running']);
         expect(await store.findResumableRun()).toMatchObject({ id: 'run-crashed', status: 'crashed' });
+      });
+
+      it('lists run headers as listRuns reads the runs (order, crashed, finish time), when the store supports it', async () => {
+        if (!store.listRunHeaders) return;
+        const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
+        await store.createRun(makeRun('run-b', 2000, { status: 'succeeded', finishedAt: iso(2500) }));
+        await store.createRun(makeRun('run-a', 1000, { host: hostname(), pid: deadPid }));
+        await store.createRun(makeRun('run-c', 3000));
+        const header = ({ id, status, startedAt, finishedAt, host, pid }: RunRecord): RunHeader => ({ id, status, startedAt, ...(finishedAt === undefined ? {} : { finishedAt }), host, pid });
+        expect(await store.listRunHeaders()).toEqual((await store.listRuns()).map(header));
+        expect((await store.listRunHeaders()).map((run) => `${run.id}:${run.status}`)).toEqual(['run-c:running', 'run-b:succeeded', 'run-a:crashed']);
       });
 
       it('reopens a run for resume under the resuming process, when the store supports it', async () => {

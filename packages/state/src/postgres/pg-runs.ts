@@ -1,7 +1,7 @@
 /** Runs and per-stack progress rows of one fleet. */
 import type { Pool, PoolClient } from 'pg';
-import type { RunRecord, RunStatus, StackClaim, StackRunRecord } from '@stackfleet/core';
-import { toRunRecord, toStackRunRecord, type RunRowValues as RunRow, type StackRunRowValues as StackRunRow } from '../row-records.js';
+import type { RunRecord, RunStatus, RunHeader, StackClaim, StackRunRecord } from '@stackfleet/core';
+import { toRunRecord, toRunHeader, toStackRunRecord, type RunRowValues as RunRow, type RunHeaderRow, type StackRunRowValues as StackRunRow } from '../row-records.js';
 import { prepared } from './pg-prepared.js';
 
 export async function insertRun(pool: Pool, fleet: string, run: RunRecord): Promise<void> {
@@ -46,6 +46,12 @@ export async function selectRuns(pool: Pool, fleet: string, options: { stack?: s
   }
   const result = await pool.query<RunRow>(sql, params);
   return result.rows.map(toRunRecord);
+}
+
+/** As `selectRuns` orders them, without the JSON columns. */
+export async function selectRunHeaders(pool: Pool, fleet: string): Promise<RunHeader[]> {
+  const result = await pool.query<RunHeaderRow>('SELECT id, status, started_at, finished_at, host, pid FROM runs WHERE fleet = $1 ORDER BY started_at DESC, seq DESC', [fleet]);
+  return result.rows.map(toRunHeader);
 }
 
 /** Candidates for `resume`, newest first; the caller decides liveness. */

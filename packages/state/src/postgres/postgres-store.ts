@@ -30,6 +30,7 @@ import type {
   Outputs,
   RunRecord,
   RunStatus,
+  RunHeader,
   SavedPlanRecord,
   StackRunRecord,
   Store,
@@ -49,6 +50,7 @@ import {
   insertRun,
   selectRun,
   selectRuns,
+  selectRunHeaders,
   selectStackHistory,
   selectStackRuns,
   selectUnfinishedRuns,
@@ -195,6 +197,11 @@ export class PostgresStore implements Store, WorkQueue {
 
   async listRuns(options?: { stack?: string; limit?: number }): Promise<RunRecord[]> {
     const runs = await this.use((pool) => selectRuns(pool, this.fleet, options));
+    return runs.map((run) => readRunStatus(run, this.hostname));
+  }
+
+  async listRunHeaders(): Promise<RunHeader[]> {
+    const runs = await this.use((pool) => selectRunHeaders(pool, this.fleet));
     return runs.map((run) => readRunStatus(run, this.hostname));
   }
 
