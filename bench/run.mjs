@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const all = ['startup', 'manifest', 'execution', 'overhead', 'affected', 'tui', 'policy', 'policy-run'];
+const all = ['startup', 'manifest', 'execution', 'overhead', 'affected', 'tui', 'policy', 'policy-run', 'gc'];
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : all;
 const dir = new URL('.', import.meta.url).pathname;
 let failed = false;
