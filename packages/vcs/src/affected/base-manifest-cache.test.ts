@@ -2,8 +2,9 @@ import { parseManifest } from '@stackfleet/core';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openBaseManifestCache } from './base-manifest-cache.js';
+import { openBaseManifestCache, stringifyLosslessly } from './base-manifest-cache.js';
 
 let stateDir: string | undefined;
 afterEach(() => { if (stateDir) rmSync(stateDir, { recursive: true, force: true }); stateDir = undefined; });
@@ -24,5 +25,18 @@ describe('openBaseManifestCache', () => {
     cache.write(dated);
     expect(cache.read()!.variables.since).toEqual(new Date(0));
     expect(readFileSync(file).toString('latin1', 40, 41)).toBe('V');
+  });
+
+  it('calls a value lossless exactly when JSON.parse gives back a deeply equal value', () => {
+    const values: unknown[] = [
+      { a: 'x', b: [1, true, null, { c: -1.5 }] }, 'plain', 0, [],
+      { a: undefined }, [1, undefined], [1, , 2], { d: new Date(0) }, { n: Number.NaN }, { n: Infinity }, { z: -0 },
+      { m: new Map() }, { o: Object.create(null) as object }, { f: () => 1 }, { j: { toJSON: () => 'x' } }, { s: Symbol('s') },
+    ];
+    for (const value of values) {
+      const json = JSON.stringify(value);
+      const lossless = json !== undefined && isDeepStrictEqual(JSON.parse(json), value);
+      expect(stringifyLosslessly(value), JSON.stringify(String(json))).toBe(lossless ? json : undefined);
+    }
   });
 });
