@@ -143,6 +143,33 @@ describe('detectAffectedStacks', () => {
     expect(committedOnly.affected.has('sized')).toBe(false);
   });
 
+  it('with --head, module sources and variable declarations are read from that commit, not the working tree', async () => {
+    const box = await createFleet();
+    await box.commit('fleet', {
+      'stacks/old/main.tf': tf('module "m" {\n  source = "../../modules/shared"\n}'),
+      'modules/shared/main.tf': tf('# v1'),
+      'modules/other/main.tf': tf('# v1'),
+    });
+    const base = (await box.git('fleet', ['rev-parse', 'HEAD'])).trim();
+    const edited = { ...fleetManifest, variables: { ...fleetManifest.variables, size: 'large' } };
+    await box.commit('fleet', {
+      'modules/shared/main.tf': tf('# v2'),
+      'modules/other/main.tf': tf('# v2'),
+      'stacks.yaml': JSON.stringify(edited, null, 2),
+    });
+    // Uncommitted: `old` stops using the changed module, `sized` starts using
+    // another one and no longer declares the variable the manifest edit changes.
+    await box.write('fleet', {
+      'stacks/old/main.tf': tf('resource "terraform_data" "r" {}'),
+      'stacks/sized/main.tf': tf('module "o" {\n  source = "../../modules/other"\n}'),
+    });
+    const result = await detect(box, { base, head: 'HEAD' });
+    expect(result.affected.get('old')).toBe('modules/shared/main.tf changed (module source ../../modules/shared)');
+    expect(result.affected.get('sized')).toBe('variable sizing: small -> large (via TF_VAR_sizing)');
+    expect(result.affected.get('smoke')).toMatch(/^variable size: small -> large/);
+    expect([...result.affected.keys()].sort()).toEqual(['old', 'sized', 'smoke']);
+  });
+
   it('counts both paths of a rename and deleted files, with an explicit base sha', async () => {
     const box = await createFleet();
     const baseSha = (await box.git('fleet', ['rev-parse', 'HEAD'])).trim();

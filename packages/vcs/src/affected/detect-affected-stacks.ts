@@ -8,7 +8,7 @@ import { EMPTY_TREE_SHA } from '../changes/read-base-ref.js';
 import { readCommitSha } from '../git/resolve-commit.js';
 import { GitCommandError, runGit } from '../git/run-git.js';
 import { openConfigLinesCache } from '../modules/config-lines-cache.js';
-import { grepConfigLines, type ConfigLines } from '../modules/grep-config-lines.js';
+import { grepConfigLines, readConfigText, type ConfigLines } from '../modules/grep-config-lines.js';
 import type { ModuleFileIndex } from '../modules/read-module-files.js';
 import { readModuleSources } from '../modules/read-module-sources.js';
 import { selectRelevantModuleDirs } from '../modules/select-relevant-module-dirs.js';
@@ -132,11 +132,16 @@ async function detectInCheckouts(loaded: LoadedManifest, checkout: CheckedOutRep
   const head: Record<string, string> = {};
   // Git root -> where its working tree differs from base: the shared grep then reads base's tree (cached) and these files.
   const since = new Map<string, { base: string; paths: string[] }>();
-  const record = (name: string, result: ChangedFiles): void => {
+  // Git root -> the head commit when it is not what the working tree holds (`--head REV`, a
+  // local repo's committed HEAD): module and declaration lookups read that commit's tree.
+  const headCommits = new Map<string, string>();
+  const record = (name: string, result: ChangedFiles, checkedOut = false): void => {
+    const gitRoot = name === '' ? rootDir : checkout.dirs[name]!;
     if (result.includesWorkingTree && result.base !== EMPTY_TREE_SHA) {
       const paths = result.files.flatMap((file) => (file.oldPath ? [file.path, file.oldPath] : [file.path]));
-      since.set(name === '' ? rootDir : checkout.dirs[name]!, { base: result.base, paths });
+      since.set(gitRoot, { base: result.base, paths });
     }
+    if (!result.includesWorkingTree && !checkedOut) headCommits.set(gitRoot, result.head);
     base[name] = result.base;
     head[name] = result.head;
     if (result.includesWorkingTree) notes.push(`${name === '' ? 'this repo' : `repo ${name}`}: including uncommitted and untracked files`);
@@ -174,7 +179,8 @@ async function detectInCheckouts(loaded: LoadedManifest, checkout: CheckedOutRep
       base: options.base,
       head: remote ? checkout.shas[repo.name] : options.head === undefined ? undefined : 'HEAD',
     });
-    record(repo.name, result);
+    // A remote repo's checkout is at its head sha already (and may be a partial clone: no blob reads).
+    record(repo.name, result, remote);
     changes[repo.name] = result.files;
   }
 
@@ -186,9 +192,11 @@ async function detectInCheckouts(loaded: LoadedManifest, checkout: CheckedOutRep
   const grepConfigLinesOnce = (gitRoot: string): Promise<ConfigLines> => {
     // Declaration lines only matter when the manifest changed; files-only runs grep for `module` alone.
     const changed = since.get(gitRoot);
+    const at = headCommits.get(gitRoot);
     const started = configLines.get(gitRoot) ?? grepConfigLines(gitRoot, {
       variables: manifestChanged,
       ...(changed ? { since: { ...changed, cache: openConfigLinesCache(options.stateDir, gitRoot, changed.base, manifestChanged) } } : {}),
+      ...(at ? { at } : {}),
     });
     configLines.set(gitRoot, started);
     return started;
@@ -209,11 +217,11 @@ async function detectInCheckouts(loaded: LoadedManifest, checkout: CheckedOutRep
     ? readStackDeclarations(manifest, listVariablesToCheck(inputChanges, manifest), (repo) => {
       const gitRoot = repo === '' ? rootDir : checkout.dirs[repo];
       return gitRoot === undefined ? undefined : { gitRoot, prefix: repo === '' ? prefix : '' };
-    }, (gitRoot) => configLines.get(gitRoot))
+    }, (gitRoot) => (headCommits.has(gitRoot) ? grepConfigLinesOnce(gitRoot) : configLines.get(gitRoot)))
     : Promise.resolve(undefined);
 
   const modules: Record<string, ModuleSource[]> = {};
-  const moduleFiles = new Map<string, ModuleFileIndex>();
+  const moduleFiles = new Map<string, { candidates: ModuleFileIndex; readText: (path: string) => string }>();
   const parsedSources = new Map<string, Promise<string[]>>();
   for (const stack of Object.values(manifest.stacks)) {
     const repo = stack.repo ?? '';
@@ -223,16 +231,20 @@ async function detectInCheckouts(loaded: LoadedManifest, checkout: CheckedOutRep
     if (!repoDir) continue;
     const gitRoot = repo === '' ? rootDir : repoDir;
     // Only module chains that can reach a changed file are parsed.
-    let candidates = moduleFiles.get(repo);
-    if (candidates === undefined) {
+    let lookup = moduleFiles.get(repo);
+    if (lookup === undefined) {
       const changedPaths = (repo === '' ? own.files : changes[repo]!).flatMap((file) => file.oldPath ? [file.path, file.oldPath] : [file.path]);
-      candidates = await selectRelevantModuleDirs(gitRoot, (await grepConfigLinesOnce(gitRoot)).moduleFiles, changedPaths);
-      moduleFiles.set(repo, candidates);
+      const lines = await grepConfigLinesOnce(gitRoot);
+      // The head's versions: a commit's with --head, the working tree's otherwise.
+      const readText = (path: string): string => readConfigText(gitRoot, lines, path);
+      lookup = { candidates: await selectRelevantModuleDirs(gitRoot, lines.moduleFiles, changedPaths, readText), readText };
+      moduleFiles.set(repo, lookup);
     }
+    const { candidates, readText } = lookup;
     // A stack whose own directory has no candidate file uses no module that
     // reaches a changed file: most of 5,000 stacks, skipped without a lookup.
     if (!candidates.has(normalizeDir(repo === '' && prefix !== '' ? `${prefix}/${stack.path}` : stack.path))) continue;
-    const found = await readModuleSources(join(repoDir, stack.path), gitRoot, { candidates, cache: parsedSources });
+    const found = await readModuleSources(join(repoDir, stack.path), gitRoot, { candidates, cache: parsedSources, readText });
     // Module dirs of repo '' are re-expressed from the manifest's directory.
     modules[stack.name] = repo === ''
       ? found.map((module) => ({ ...module, dir: posix.relative(prefix, module.dir) || '.' }))

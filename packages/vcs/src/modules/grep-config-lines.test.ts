@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readChangedFiles } from '../changes/read-changed-files.js';
 import { openConfigLinesCache } from './config-lines-cache.js';
-import { grepConfigLines } from './grep-config-lines.js';
+import { grepConfigLines, readConfigText } from './grep-config-lines.js';
 
 let sandbox: GitSandbox | undefined;
 afterEach(async () => { await sandbox?.cleanup(); sandbox = undefined; });
@@ -64,5 +64,27 @@ describe('grepConfigLines', () => {
     const paths = changes.files.map((file) => file.path);
     expect(await grepConfigLines(clone, { since: { base: changes.base, paths, cache } })).toEqual(await grepConfigLines(clone));
     expect(cache.read()).toBeUndefined();
+  });
+
+  it('with `at`, greps that commit and reads its files, whatever the working tree holds', async () => {
+    sandbox = await createGitSandbox({ repos: { infra: { files: {
+      'net/main.tf': 'module "app" {\n  source = "../modules/app"\n}\n',
+      'dns/main.tf': '/*\nvariable "region" {}\n*/\n',
+      'json/main.tf.json': '{ "variable": { "environment": {} } }\n',
+    } } } });
+    const repo = sandbox.dir('infra');
+    const committed = await grepConfigLines(repo); // the working tree equals the commit here
+    const sha = (await sandbox.git('infra', ['rev-parse', 'HEAD'])).trim();
+    await sandbox.write('infra', {
+      'net/main.tf': 'variable "x" {}\n', 'dns/main.tf': null, 'new/main.tf': 'module "n" {\n  source = "../n"\n}\n',
+    });
+    const atHead = await grepConfigLines(repo, { at: sha });
+    expect(atHead.moduleFiles).toEqual(committed.moduleFiles);
+    expect(atHead.variableLines).toEqual(committed.variableLines);
+    expect(readConfigText(repo, atHead, 'net/main.tf')).toBe('module "app" {\n  source = "../modules/app"\n}\n');
+    expect(readConfigText(repo, atHead, 'dns/main.tf')).toBe('/*\nvariable "region" {}\n*/\n');
+    expect(readConfigText(repo, atHead, 'json/main.tf.json')).toContain('"environment"');
+    expect(readConfigText(repo, atHead, 'new/main.tf')).toBe(''); // not in the commit
+    expect(readConfigText(repo, committed, 'net/main.tf')).toBe('variable "x" {}\n'); // the working tree's
   });
 });

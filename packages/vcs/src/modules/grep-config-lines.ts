@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { readBlobs } from '../git/read-blobs.js';
 import { GitCommandError, runGit } from '../git/run-git.js';
 import type { ConfigLinesCache } from './config-lines-cache.js';
 import { addModuleFile, type ModuleFileIndex } from './read-module-files.js';
@@ -15,6 +16,11 @@ export interface ConfigLines {
    * alone, without reading it.
    */
   variableLines: Map<string, string[]>;
+  /**
+   * With `at`: the commit's text of the files lookups may read (see
+   * `readConfigText`). Absent: the head is the working tree.
+   */
+  texts?: ReadonlyMap<string, string>;
 }
 
 /** What the grep found in one file: whether it mentions `module` (a `.tf` file), and its `variableLines`. */
@@ -35,6 +41,12 @@ export interface GrepConfigLinesOptions {
    * files included.
    */
   since?: { base: string; paths: readonly string[]; cache?: ConfigLinesCache };
+  /**
+   * The head is this commit, not the working tree (`affected --head REV`):
+   * git greps its tree, and `texts` holds its versions of the files
+   * listed (read together with one `git cat-file --batch`).
+   */
+  at?: string;
 }
 
 export const CONFIG_FILES = ['*.tf', '*.tofu', '*.tf.json', '*.tofu.json'];
@@ -55,7 +67,11 @@ const VARIABLE_LINE = /^[ \t\n\v\f\r]*variable[ \t\n\v\f\r]/;
  */
 export async function grepConfigLines(repoDir: string, options: GrepConfigLinesOptions = {}): Promise<ConfigLines> {
   const variables = options.variables ?? true;
-  const { since } = options;
+  const { since, at } = options;
+  if (at !== undefined) {
+    const lines = toConfigLines(await grepFiles(repoDir, variables, at));
+    return { ...lines, texts: await readBlobs(repoDir, at, listFilesToRead(lines)) };
+  }
   if (since === undefined) return toConfigLines(await grepFiles(repoDir, variables));
   let files = since.cache?.read();
   if (files === undefined) {
@@ -75,6 +91,26 @@ export async function grepConfigLines(repoDir: string, options: GrepConfigLinesO
     for (const line of text.split('\n')) addLine(current, path, line, variables);
   }
   return toConfigLines(current);
+}
+
+/**
+ * A file the grep listed, as it is on the compared head: the commit's text
+ * with `at`, else the working tree's (`''` when it cannot be read). Module and
+ * declaration lookups read through this, so `--head REV` never sees the
+ * working tree.
+ */
+export function readConfigText(repoDir: string, lines: ConfigLines | undefined, path: string): string {
+  return lines?.texts ? lines.texts.get(path) ?? '' : readTextOrEmpty(join(repoDir, path));
+}
+
+/** What module and declaration lookups may read: every module file, and the declaration files their lines do not settle (JSON, `/*`, `<<`). */
+function listFilesToRead(lines: ConfigLines): string[] {
+  const paths: string[] = [];
+  for (const [dir, names] of lines.moduleFiles) for (const name of names) paths.push(dir === '.' ? name : `${dir}/${name}`);
+  for (const [path, found] of lines.variableLines) {
+    if (path.endsWith('.json') || found.some((line) => line.includes('/*') || line.includes('<<'))) paths.push(path);
+  }
+  return paths;
 }
 
 /** A remote is a promisor (`remote.<name>.promisor`, or the older `extensions.partialClone`). */

@@ -1,8 +1,7 @@
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import { GitCommandError, runGit } from '../git/run-git.js';
-import { CONFIG_FILES, type ConfigLines } from './grep-config-lines.js';
+import { CONFIG_FILES, readConfigText, type ConfigLines } from './grep-config-lines.js';
 import { loadHclParser } from './load-hcl-parser.js';
-import { readTextOrEmpty } from './read-text-or-empty.js';
 
 // Pathspecs travel in argv; a few thousand short paths stay far below its limit.
 const MAX_DIRECTORY_PATHSPECS = 2000;
@@ -49,7 +48,7 @@ export async function readDeclaredVariables(
     if (!asked) return;
     // The grep's lines settle a plain .tf file: no read (1,000 stacks, 1,000 files).
     const found = (lines && readLineDeclarations(path, lines.variableLines.get(path) ?? [], asked, declarations))
-      ?? (await readFileDeclarations(repoDir, path, asked, declarations));
+      ?? (await readFileDeclarations(readConfigText(repoDir, lines, path), path, asked, declarations));
     for (const name of asked) if (found.has(name)) declared.get(dir)!.add(name);
   }));
   return declared;
@@ -65,8 +64,7 @@ function readLineDeclarations(path: string, lines: readonly string[], asked: rea
   return new Set(asked.filter((name) => lines.some((line) => declarations.get(name)!.test(line))));
 }
 
-async function readFileDeclarations(repoDir: string, path: string, asked: readonly string[], declarations: ReadonlyMap<string, RegExp>): Promise<Set<string>> {
-  const text = readTextOrEmpty(join(repoDir, path));
+async function readFileDeclarations(text: string, path: string, asked: readonly string[], declarations: ReadonlyMap<string, RegExp>): Promise<Set<string>> {
   return path.endsWith('.json') ? readJsonDeclarations(text) : readHclDeclarations(path, text, asked, declarations);
 }
 

@@ -19,6 +19,11 @@ export interface ReadModuleSourcesOptions {
   candidates?: ModuleFileIndex;
   /** Sources per absolute directory, shared across stacks so a common module is parsed once. */
   cache?: Map<string, Promise<string[]>>;
+  /**
+   * Repo-relative path -> text on the compared head (`readConfigText`: a
+   * commit's with `--head REV`). @default the working tree's files
+   */
+  readText?: (path: string) => string;
 }
 
 async function listTerraformFiles(dir: string, repoDir: string, candidates?: ModuleFileIndex): Promise<string[]> {
@@ -34,14 +39,17 @@ async function listTerraformFiles(dir: string, repoDir: string, candidates?: Mod
 }
 
 /** Local `module "x" { source = "./..." }` sources declared in one directory's .tf files. */
-async function readLocalSources(dir: string, repoDir: string, candidates?: ModuleFileIndex): Promise<string[]> {
-  const names = await listTerraformFiles(dir, repoDir, candidates);
+async function readLocalSources(dir: string, repoDir: string, options: ReadModuleSourcesOptions): Promise<string[]> {
+  const names = await listTerraformFiles(dir, repoDir, options.candidates);
+  const repoPath = options.readText && toRepoPath(repoDir, dir);
   const sources: string[] = [];
   for (const name of names) {
     // Sync: a small .tf file reads in one call, where the promise API costs
     // an open, fstat, read and close round trip through the thread pool
     // (~0.1 ms of CPU each, over a thousand files on a large change).
-    const text = readFileSync(join(dir, name), 'utf8');
+    const text = options.readText
+      ? repoPath === undefined ? '' : options.readText(repoPath === '.' ? name : `${repoPath}/${name}`)
+      : readFileSync(join(dir, name), 'utf8');
     // Parsing is the slow part on 5,000 stacks: skip files without modules.
     if (!text.includes('module')) continue;
     const scanned = scanLocalModuleSources(text);
@@ -84,7 +92,7 @@ export async function readModuleSources(stackDir: string, repoDir: string, optio
     for (const { dir, chain } of frontier) {
       let sources = options.cache?.get(dir);
       if (!sources) {
-        sources = readLocalSources(dir, repoDir, options.candidates);
+        sources = readLocalSources(dir, repoDir, options);
         options.cache?.set(dir, sources);
       }
       for (const source of await sources) {

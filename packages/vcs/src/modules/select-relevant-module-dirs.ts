@@ -20,14 +20,20 @@ function listAncestors(path: string): string[] {
  * Terraform needs a literal string). Reading every module block of a 5,000
  * stack monorepo exactly takes seconds; only these need it.
  */
-export async function selectRelevantModuleDirs(repoDir: string, index: ModuleFileIndex, changedPaths: Iterable<string>): Promise<ModuleFileIndex> {
+export async function selectRelevantModuleDirs(
+  repoDir: string,
+  index: ModuleFileIndex,
+  changedPaths: Iterable<string>,
+  // Repo-relative path -> text on the compared head (`readConfigText`); by default the working tree's.
+  readText: (path: string) => string = (path) => readTextOrEmpty(join(repoDir, path)),
+): Promise<ModuleFileIndex> {
   const changedAncestors = new Set<string>();
   for (const path of changedPaths) for (const dir of listAncestors(path)) changedAncestors.add(dir);
   const usersOf = new Map<string, string[]>();
   const hit: string[] = [];
   for (const [dir, names] of index) {
     for (const name of names) {
-      const text = readTextOrEmpty(join(repoDir, dir, name));
+      const text = readText(dir === '.' ? name : `${dir}/${name}`);
       for (const match of text.matchAll(LOCAL_SOURCE_TEXT)) {
         const target = posix.normalize(posix.join(dir, match[1] ?? '.')).replace(/\/$/, '');
         usersOf.set(target, [...(usersOf.get(target) ?? []), dir]);

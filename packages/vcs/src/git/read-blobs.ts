@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { GitCommandError } from './run-git.js';
+
+const MAX_BUFFER = 512 * 1024 * 1024;
+
+/**
+ * The text of files as they are in a commit (`<commit>:<path>`), read with
+ * one `git cat-file --batch` instead of a `git show` each: the head side of
+ * `affected --head REV`, where the working tree is not what is compared.
+ * A path missing from the commit (or not a file) is absent from the result.
+ *
+ * @param repoDir the repository's root
+ * @param commit a resolved commit sha
+ * @param paths repo-relative paths
+ */
+export function readBlobs(repoDir: string, commit: string, paths: readonly string[]): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  // A path with a newline cannot be asked in batch mode: it is not a .tf file anyone writes, read as absent.
+  const asked = [...new Set(paths)].filter((path) => !path.includes('\n'));
+  if (asked.length === 0) return Promise.resolve(texts);
+  const argv = ['-c', 'protocol.ext.allow=never', 'cat-file', '--batch'];
+  return new Promise((resolve, reject) => {
+    const child = execFile('git', argv, {
+      cwd: repoDir, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }, maxBuffer: MAX_BUFFER, encoding: 'buffer',
+    }, (error, stdout, stderr) => {
+      if (error) return reject(new GitCommandError(argv.slice(2), repoDir, stderr.toString('utf8'), typeof error.code === 'number' ? error.code : null));
+      try {
+        parseBatch(stdout, asked, texts);
+        resolve(texts);
+      } catch (parseError) {
+        reject(parseError as Error);
+      }
+    });
+    child.stdin!.on('error', () => undefined); // git's exit is reported through the callback
+    child.stdin!.end(asked.map((path) => `${commit}:${path}\n`).join(''));
+  });
+}
+
+/** `<sha> blob <size>\n<content>\n` per found object, `<name> missing\n` (or `ambiguous`) otherwise, in the order asked. */
+function parseBatch(out: Buffer, asked: readonly string[], texts: Map<string, string>): void {
+  let offset = 0;
+  for (const path of asked) {
+    const end = out.indexOf(0x0a, offset);
+    if (end === -1) throw new Error(`git cat-file --batch: output ended before ${path}`);
+    const header = out.toString('utf8', offset, end).split(' ');
+    offset = end + 1;
+    if (header.length !== 3) continue; // missing, ambiguous
+    const size = Number(header[2]);
+    if (header[1] === 'blob') texts.set(path, out.toString('utf8', offset, offset + size));
+    offset += size + 1;
+  }
+}
