@@ -28,7 +28,7 @@ export function readBlobs(repoDir: string, commit: string, paths: readonly strin
         parseBatch(stdout, asked, texts);
         resolve(texts);
       } catch (parseError) {
-        reject(parseError as Error);
+        reject(parseError instanceof Error ? parseError : new Error(String(parseError)));
       }
     });
     child.stdin!.on('error', () => undefined); // git's exit is reported through the callback
