@@ -6,9 +6,11 @@
 // declarations of every 5th stack's `variable "environment"`), warm (the
 // state directory's caches kept by the warm-up run) and once cold.
 // Usage: node bench/affected.mjs [--stacks N] [--changed N] [--no-nx]
+// (`--cold-child` is how it starts itself for the cold lines: a fresh process.)
 // Build first: npx tsc -b packages/core packages/vcs
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,6 +125,17 @@ if (!existsSync(join(root, '.git'))) {
 }
 
 const loaded = parseManifest(readFileSync(join(root, 'stacks.yaml'), 'utf8'), 'stacks.yaml');
+if (args.includes('--cold-child')) {
+  // A fresh process and an empty state directory, as on a new CI runner: no
+  // JIT warm-up, no cached base manifest, no cached base-tree grep. Prints
+  // git's diff and the whole call, each as wall and node + git CPU.
+  const [diffMs, , , diffTree] = await time(() => readChangedFiles(root));
+  const stateDir = mkdtempSync(join(tmpdir(), 'bench-affected-state-'));
+  const [totalMs, result, , totalTree] = await time(() => detectAffectedStacks(loaded, { manifestPath: 'stacks.yaml', manifestDir: root, stateDir }));
+  await rm(stateDir, { recursive: true, force: true });
+  console.log(JSON.stringify({ stacks: result.affected.size, diffMs, diffTree, totalMs, totalTree }));
+  process.exit(0);
+}
 // Files only: up to the commit before the manifest edit.
 const filesOnly = { manifestPath: 'stacks.yaml', manifestDir: root, stateDir: join(root, '.stackfleet'), base: 'main', head: 'HEAD~1' };
 // Files and one variable: up to the working tree (the manifest edit included).
@@ -151,6 +164,13 @@ console.log(`  of which resolved-input comparison of ${STACKS} stacks at base an
 await rm(join(root, '.stackfleet', 'cache'), { recursive: true, force: true });
 const [coldMs, coldResult, coldCpu, coldTree] = await time(() => detectAffectedStacks(loaded, withVariable));
 console.log(`  first run against this base (state-directory caches empty): ${coldResult.affected.size} stacks, ${ms(coldMs - gitMs)} after git's diff; node CPU ${ms(coldCpu)}${treeAfterDiff(coldTree)}`);
+// Cold as a CI runner sees it: a fresh process (the CLI's case) with an empty
+// state directory; its own diff is subtracted. Three runs, each line printed.
+for (let run = 1; run <= 3; run += 1) {
+  const child = JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--stacks', String(STACKS), '--changed', String(CHANGED), '--cold-child'], { encoding: 'utf8' }).trim().split('\n').pop());
+  const cpu = child.totalTree === undefined ? '' : `; node + git CPU after git's diff ${ms(child.totalTree - child.diffTree)}`;
+  console.log(`  cold (fresh process, empty state directory) ${run}: ${child.stacks} stacks, ${ms(child.totalMs - child.diffMs)} after its own diff (${ms(child.diffMs)})${cpu}`);
+}
 
 if (withNx) {
   const nx = join(here, '..', 'node_modules', '.bin', 'nx');
