@@ -129,6 +129,8 @@ export interface SavedPlanRecord {
 export interface Store {
   // outputs
   getOutputs(stack: string): Promise<StoredOutputs | undefined>;
+  /** Optional: the stored outputs of many stacks at once (one query); absent stacks are left out. */
+  getManyOutputs?(stacks: readonly string[]): Promise<Map<string, StoredOutputs>>;
   setOutputs(stack: string, outputs: Outputs, runId: string): Promise<void>;
   deleteOutputs(stack: string): Promise<void>;
 

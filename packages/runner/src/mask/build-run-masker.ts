@@ -32,7 +32,10 @@ export function buildMaskerFrom(
 }
 
 /** The sensitive values of the stored outputs of `stacks` (read together: the PostgreSQL pool keeps a few queries in flight). */
-export async function readStoredSensitiveValues(store: Pick<Store, 'getOutputs'>, stacks: readonly string[]): Promise<string[]> {
+export async function readStoredSensitiveValues(store: Pick<Store, 'getOutputs' | 'getManyOutputs'>, stacks: readonly string[]): Promise<string[]> {
+  // One query where the store has it (PostgreSQL); on an error, stack by stack as below.
+  const many = await store.getManyOutputs?.(stacks).catch(() => undefined);
+  if (many) return [...many.values()].flatMap((outputs) => [...sensitiveOutputValues(outputs.outputs)]);
   const stored = await Promise.all(stacks.map((stack) => store.getOutputs(stack).catch(() => undefined)));
   return stored.flatMap((outputs) => (outputs ? [...sensitiveOutputValues(outputs.outputs)] : []));
 }

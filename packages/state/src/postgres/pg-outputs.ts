@@ -101,6 +101,42 @@ export async function readOutputs(pool: Pool, fleet: string, readKey: KeyProvide
   return { stack, outputs, runId: head.run_id, updatedAt: head.updated_at };
 }
 
+/**
+ * The stored outputs of many stacks in one query (a worker's masker starts
+ * from every stack's sensitive values: one query per stack of the fleet
+ * was ~0.2 s before a run's first stack on a loaded machine). A stack whose
+ * values cannot be opened (no key) is left out, as `readStoredSensitiveValues` does.
+ */
+export async function readManyOutputs(pool: Pool, fleet: string, readKey: KeyProvider, stacks: readonly string[]): Promise<Map<string, StoredOutputs>> {
+  const rows = (await pool.query<{ stack: string; run_id: string; updated_at: string } & { [K in keyof OutputValueRow]: OutputValueRow[K] | null }>(
+    prepared(
+      'read-many-outputs',
+      `SELECT h.stack, h.run_id, h.updated_at, v.name, v.sensitive, v.value_json, v.sealed
+     FROM stack_outputs h LEFT JOIN output_values v ON v.fleet = h.fleet AND v.stack = h.stack
+     WHERE h.fleet = $1 AND h.stack = ANY ($2::text[]) ORDER BY h.stack, v.name`,
+      [fleet, [...stacks]],
+    ),
+  )).rows;
+  const found = new Map<string, StoredOutputs>();
+  const unreadable = new Set<string>();
+  for (const row of rows) {
+    if (unreadable.has(row.stack)) continue;
+    let entry = found.get(row.stack);
+    if (!entry) found.set(row.stack, (entry = { stack: row.stack, outputs: {}, runId: row.run_id, updatedAt: row.updated_at }));
+    if (row.name === null) continue;
+    try {
+      const value = row.sensitive
+        ? openOutputValue(readKey(), row.stack, row.name, row.sealed ?? Buffer.alloc(0))
+        : (JSON.parse(row.value_json ?? 'null') as unknown);
+      entry.outputs[row.name] = { value, sensitive: row.sensitive === true };
+    } catch {
+      unreadable.add(row.stack);
+      found.delete(row.stack);
+    }
+  }
+  return found;
+}
+
 export async function deleteOutputs(pool: Pool, fleet: string, stack: string): Promise<void> {
   await pool.query('DELETE FROM stack_outputs WHERE fleet = $1 AND stack = $2', [fleet, stack]);
 }

@@ -42,7 +42,7 @@ import { parseStateKey } from '../state-key.js';
 import { describePgStorageError } from '../storage-errors.js';
 import { applyPgMigrations, latestPgSchemaVersion } from './pg-migrations.js';
 import { acquireLockRow, deleteLockRow, releaseLockRow, renewLockRow, selectLocks } from './pg-locks.js';
-import { deleteOutputs, readOutputs, writeOutputs } from './pg-outputs.js';
+import { deleteOutputs, readManyOutputs, readOutputs, writeOutputs } from './pg-outputs.js';
 import { insertDrift, selectDrift } from './pg-drift.js';
 import { insertApproval, insertPolicyDecisions, selectApprovals, selectPolicyDecisions } from './pg-policy.js';
 import { clearSavedPlanFileColumns, deleteSavedPlanRow, selectSavedPlanFile, selectSavedPlans, upsertSavedPlan } from './pg-saved-plans.js';
@@ -168,6 +168,10 @@ export class PostgresStore implements Store, WorkQueue {
 
   getOutputs(stack: string): Promise<StoredOutputs | undefined> {
     return this.use((pool) => readOutputs(pool, this.fleet, this.readKey, stack));
+  }
+
+  getManyOutputs(stacks: readonly string[]): Promise<Map<string, StoredOutputs>> {
+    return this.use((pool) => readManyOutputs(pool, this.fleet, this.readKey, stacks));
   }
 
   setOutputs(stack: string, outputs: Outputs, runId: string): Promise<void> {

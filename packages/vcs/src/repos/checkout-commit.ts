@@ -19,6 +19,14 @@ export async function checkoutCommit(repoRoot: string, sha: string, targetDir: s
     });
   }
   if (await exists(join(targetDir, '.git'))) return targetDir;
+  await mkdir(dirname(targetDir), { recursive: true, mode: 0o700 });
+  // The common case first, one git process: the commit is here. `--force` also takes a path a
+  // removed worktree left registered. The checks, fetch and prune below are for when it is not.
+  const added = await runGit(['worktree', 'add', '--force', '--detach', '--quiet', targetDir, sha], { cwd: repoRoot }).then(
+    () => true,
+    () => false,
+  );
+  if (added) return targetDir;
   if ((await readCommitSha(repoRoot, sha)) === undefined) {
     // Servers that refuse fetching a sha directly still send it with their branches.
     await runGit(['fetch', '--quiet', 'origin', sha], { cwd: repoRoot }).catch(() => runGit(['fetch', '--quiet', 'origin'], { cwd: repoRoot })).catch(() => undefined);
@@ -28,7 +36,6 @@ export async function checkoutCommit(repoRoot: string, sha: string, targetDir: s
       hint: 'push the commit the run was queued from (git push), or queue the run from a pushed commit',
     });
   }
-  await mkdir(dirname(targetDir), { recursive: true, mode: 0o700 });
   await runGit(['worktree', 'prune'], { cwd: repoRoot });
   await runGit(['worktree', 'add', '--force', '--detach', '--quiet', targetDir, sha], { cwd: repoRoot });
   return targetDir;
