@@ -5,7 +5,7 @@
 //   node bench/overhead-ab.mjs /work/main [rounds] [--bundle]
 // With --bundle each checkout's `packages/cli/bin/stackfleet.js` runs (its
 // bundle, when fresh: `cd packages/cli && node scripts/bundle-cli.mjs`).
-import { rmSync } from 'node:fs';
+import { setAside } from './lib/set-aside.mjs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -19,7 +19,7 @@ const rounds = Number(roundsArg ?? 3);
 const bins = { other: join(other, 'packages/cli/bin/stackfleet.js'), this: join(root, 'packages/cli/bin/stackfleet.js') };
 const results = { other: [], this: [] };
 for (let r = 0; r < rounds; r++) for (const [name, entry] of Object.entries(builds)) {
-  rmSync(join(root, 'bench/.work/overhead-500/.stackfleet'), { recursive: true, force: true });
+  setAside(join(root, 'bench/.work/overhead-500/.stackfleet'));
   const t0 = performance.now();
   const node = bundle ? [bins[name]] : ['--input-type=module', '-e', `const { main } = await import(${JSON.stringify(entry)}); main(process.argv.slice(1));`];
   const run = spawnSync('/usr/bin/time', ['-f', '__CPU=%U+%S', 'node', ...node, 'apply', '--auto-approve', '-j', '8', '-f', fleet], { env: { ...process.env, CI: 'true', NO_COLOR: '1' }, encoding: 'utf8', maxBuffer: 1e8 });

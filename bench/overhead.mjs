@@ -5,7 +5,7 @@
 // after round and interleaved, so machine load hits both alike. Wall and CPU
 // time (user + system of the whole process tree, from GNU time) are printed;
 // target: wall ≤ 2× the floor.
-import { rmSync } from 'node:fs';
+import { setAside } from './lib/set-aside.mjs';
 import { join } from 'node:path';
 import { generateDag } from './lib/generate-dag.mjs';
 import { fmt, median, timeCommand } from './lib/measure.mjs';
@@ -38,7 +38,7 @@ for (let round = 0; round < rounds; round += 1) {
   floor.wall.push(base.ms);
   floor.cpu.push(base.cpuMs ?? Number.NaN);
   // A fresh state directory each round: every round applies all stacks.
-  rmSync(join(dir, '.stackfleet'), { recursive: true, force: true });
+  setAside(join(dir, '.stackfleet'));
   const run = timeCommand(['node', cli, 'apply', '--auto-approve', '-j', '8', '-f', fleet], { env });
   if (run.code !== 0) throw new Error(`stackfleet failed:\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
   ours.wall.push(run.ms);

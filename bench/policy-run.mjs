@@ -18,11 +18,12 @@
 // Target: < 10 % added wall time.
 // Usage: node bench/policy-run.mjs   (BENCH_STACKS, BENCH_REPEATS)
 // Build first: npm run build (or npx tsc -b, then node packages/cli/scripts/bundle-cli.mjs)
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { generateDag } from './lib/generate-dag.mjs';
 import { fmt, median, timeCommand } from './lib/measure.mjs';
+import { setAside } from './lib/set-aside.mjs';
 import { writeCommandFleet } from './lib/write-fleet.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -104,13 +105,13 @@ const few = generateDag(5, { edges: 2, seed: 7 });
 const warm = { off: write('policy-run-off-warm', false, few), on: write('policy-run-on-warm', true, few) };
 for (const [, fleet, measure] of flows) {
   const manifest = fleet === plain ? warm.off : warm.on;
-  rmSync(join(manifest, '..', '.stackfleet'), { recursive: true, force: true });
+  setAside(join(manifest, '..', '.stackfleet'));
   measure(manifest);
 }
 const results = Object.fromEntries(flows.map(([name]) => [name, []]));
 for (let round = 0; round < repeats; round += 1) {
   for (const [name, manifest, measure] of flows) {
-    rmSync(join(manifest, '..', '.stackfleet'), { recursive: true, force: true });
+    setAside(join(manifest, '..', '.stackfleet'));
     results[name].push(measure(manifest));
   }
 }

@@ -18,12 +18,13 @@
 // Usage: node bench/remote.mjs [--stacks N] [--sleepers N] [--sleep SECONDS] [--cli PATH] [--statements] [--cpu-prof DIR]
 // Build first: npm run build (or npx tsc -b)
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startPostgres } from '../packages/test-utils/dist/index.js';
+import { setAside } from './lib/set-aside.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -59,7 +60,7 @@ const git = (cwd, ...argv) => execFileSync('git', argv, { cwd, env: gitEnv, stdi
 /** A fleet repository pushed to a bare origin, with one clone per worker. */
 function writeFleet(label, dag, apply) {
   const root = join(here, '.work', `remote-${label}`);
-  rmSync(root, { recursive: true, force: true });
+  setAside(root);
   const seed = join(root, 'seed');
   mkdirSync(join(seed, 'stack'), { recursive: true });
   writeFileSync(join(seed, 'stack', '.keep'), '');

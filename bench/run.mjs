@@ -3,6 +3,7 @@
 // runs a subset.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { emptyTrash } from './lib/set-aside.mjs';
 
 const all = ['startup', 'manifest', 'execution', 'overhead', 'affected', 'tui', 'policy', 'policy-run', 'gc'];
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : all;
@@ -10,7 +11,9 @@ const dir = new URL('.', import.meta.url).pathname;
 let failed = false;
 for (const name of all.filter((entry) => only.includes(entry))) {
   console.log(`\n# bench/${name}.mjs`);
+  // Old state is deleted once, after the last program (see lib/set-aside.mjs).
   const result = spawnSync(process.execPath, [join(dir, `${name}.mjs`)], { stdio: 'inherit' });
   if (result.status !== 0) failed = true;
 }
+emptyTrash();
 process.exit(failed ? 1 : 0);

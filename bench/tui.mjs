@@ -2,7 +2,7 @@
 // random DAG, -j 8), once headless (plain CI reporter) and once through the
 // ink live run view in a (simulated) terminal. Target: UI <= 1.1x headless
 // (issue #17; it was 1.2x in issue #6).
-import { rmSync } from 'node:fs';
+import { setAside } from './lib/set-aside.mjs';
 import { dirname, join } from 'node:path';
 import { generateDag } from './lib/generate-dag.mjs';
 import { fmt, median, timeCommand } from './lib/measure.mjs';
@@ -15,7 +15,7 @@ const manifest = writeCommandFleet(join(root, `bench/.work/tui-${count}`), gener
 const stateDir = join(dirname(manifest), '.stackfleet');
 
 function measure(script) {
-  rmSync(stateDir, { recursive: true, force: true });
+  setAside(stateDir);
   const run = timeCommand(['node', join(root, 'bench/lib', script), 'apply', '--auto-approve', '-j', '8', '-f', manifest], {
     env: { ...process.env, NO_COLOR: '1' },
   });

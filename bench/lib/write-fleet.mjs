@@ -1,4 +1,5 @@
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { setAside } from './set-aside.mjs';
 import { join } from 'node:path';
 
 /**
@@ -7,7 +8,7 @@ import { join } from 'node:path';
  * stays cheap for 10,000 stacks.
  */
 export function writeCommandFleet(root, nodes, { command = 'true', concurrency = 8, dirs = false } = {}) {
-  rmSync(root, { recursive: true, force: true });
+  setAside(root);
   mkdirSync(root, { recursive: true });
   const lines = ['version: 1', 'settings:', `  concurrency: ${concurrency}`, 'stacks:'];
   for (const node of nodes) {
@@ -24,7 +25,7 @@ export function writeCommandFleet(root, nodes, { command = 'true', concurrency =
 
 /** An Nx workspace with the same DAG: one project.json per stack, edges as implicitDependencies. */
 export function writeNxWorkspace(root, nodes, { nodeModules, command = 'true', parallel = 8 } = {}) {
-  rmSync(root, { recursive: true, force: true });
+  setAside(root);
   mkdirSync(root, { recursive: true });
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'nx-bench', private: true }, null, 2));
   writeFileSync(
