@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -47,6 +47,32 @@ async function waitForOutput(output: () => { stdout: string }, text: string, tim
   }
 }
 
+/** Processes whose parent is `parent` and whose title is `name` (from /proc). */
+function childrenNamed(parent: number, name: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return ppid === parent && readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(name);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** Zombies count as gone: nobody may reap a re-parented child in a container. */
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
 function lines(file: string): string[] {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
 }
@@ -83,11 +109,15 @@ stacks:
     );
     const apply = startStackfleet(['apply', '--auto-approve'], { cwd: dir, env });
     while (lines(join(dir, 'marks')).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    const spawners = childrenNamed(apply.child.pid!, 'stackfleet-spawner');
+    expect(spawners).toHaveLength(1);
     apply.child.kill('SIGKILL');
     await apply.done;
     // Longer than the rest of the orphaned apply: without the watchdog it would write "end" now.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(lines(join(dir, 'marks'))).toEqual(['begin']);
+    // The spawner (the watchdog) ended the stack's group, then itself.
+    expect(spawners.filter(isRunning)).toEqual([]);
     // Its process is gone: the run reads crashed (not running), and says how to continue it.
     const crashed = latestRun(dir);
     expect(crashed.status).toBe('crashed');

@@ -168,11 +168,11 @@ describe('runProcess', () => {
     await expect(readFile(join(dir, 'marker'), 'utf8')).resolves.toBe('');
   });
 
-  it('never runs the program when the signal aborts while the spawn thread is still starting it', async () => {
+  it('never runs the program when the signal aborts while the spawner is still starting it', async () => {
     await writeFile(join(dir, 'marker'), '');
     const controller = new AbortController();
     const result = runProcess({ argv: ['rm', join(dir, 'marker')], cwd: dir, env, signal: controller.signal });
-    // Synchronously after the call: the fork happens on the spawn thread, so there is no pid yet.
+    // Synchronously after the call: the fork happens in the spawner, so there is no pid yet.
     controller.abort();
     expect(await result).toMatchObject({ exitCode: null, signal: 'SIGKILL', interrupted: true });
     await expect(readFile(join(dir, 'marker'), 'utf8')).resolves.toBe('');

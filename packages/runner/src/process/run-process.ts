@@ -79,7 +79,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
     const timers: NodeJS.Timeout[] = [];
     const stdoutChunks: string[] = [];
 
-    // A signal asked for before the spawn thread reported the pid is sent the moment it does.
+    // A signal asked for before the spawner reported the pid is sent the moment it does.
     let pendingSignal: NodeJS.Signals | undefined;
     const killGroup = (name: NodeJS.Signals): void => {
       if (child.pid === undefined) {
@@ -110,7 +110,6 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
     };
     const onForce = (): void => killGroup('SIGKILL');
     const cleanup = (): void => {
-      child.unwatch();
       for (const timer of timers) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       forceSignal?.removeEventListener('abort', onForce);

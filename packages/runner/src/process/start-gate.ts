@@ -1,7 +1,7 @@
 /**
  * The start gate: every stack program is started through a tiny `sh` that
- * waits for a go line, so the program cannot run before its process group is
- * registered with the orphan watchdog (see `spawn-watched.ts`).
+ * waits for a go line, so the program cannot run before we know its process
+ * group (and could stop it before it starts; see `spawn-watched.ts`).
  */
 
 /** The line that releases a gated process. */
@@ -11,11 +11,11 @@ export const GATE_GO = 'go\n';
 export const GATE_NAME = 'stackfleet-gate';
 
 /**
- * argv that runs `argv` only once we said "go" on its stdin. The parent can be
- * killed between fork and exec, before it could register the new group with
- * the watchdog; the gate then reads EOF and exits instead of running the
- * program unwatched. After the go line, `exec` makes the program the group
- * leader with the same pid, argv, exit code and signals, and stdin at EOF.
+ * argv that runs `argv` only once we said "go" on its stdin. If stackfleet is
+ * killed before that, the gate reads EOF (or is ended by the spawner, the
+ * orphan watchdog) and exits instead of running the program. After the go
+ * line, `exec` makes the program the group leader with the same pid, argv,
+ * exit code and signals, and stdin at EOF.
  *
  * With `STACKFLEET_EXIT_FILE` in its environment the gate stays as the
  * program's parent instead, and writes the program's exit status to that file
