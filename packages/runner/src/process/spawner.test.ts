@@ -25,7 +25,7 @@ function collect(file: string, args: string[]): { events: SpawnEvent[]; done: Pr
     events.push(event);
     if (event.type === 'close' || event.type === 'error') settle();
   });
-  return { events, done, release: started.release };
+  return { events, done, release: (line) => started.release(line) };
 }
 
 const text = (events: SpawnEvent[], stream: string): string =>
