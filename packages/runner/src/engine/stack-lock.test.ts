@@ -9,6 +9,7 @@ describe('acquireStackLock', () => {
   it('checks the lease before a phase: a lock taken away fails with `lost lock`, tells onLost once, and is not released', async () => {
     const store = new MemoryStore();
     let lost = 0;
+    let clock = Date.parse('2026-11-27T00:00:00Z');
     const lock = await acquireStackLock({
       store,
       stack: 'app',
@@ -16,18 +17,46 @@ describe('acquireStackLock', () => {
       ttlMs: 60_000,
       timeoutMs: 0,
       pollMs: 10,
-      now: () => new Date(),
+      now: () => new Date(clock),
       onLost: () => (lost += 1),
     });
     await lock.assertHeld();
     await store.forceUnlock('app');
     const other = { host: 'other.invalid', pid: 2, runId: 'run-2' };
-    expect((await store.acquireLock('app', other, 60_000, new Date())).acquired).toBe(true);
+    expect((await store.acquireLock('app', other, 60_000, new Date(clock))).acquired).toBe(true);
 
+    // Past the moment in which a just-taken lease needs no renewal.
+    clock += 2_000;
     await expect(lock.assertHeld()).rejects.toMatchObject({ code: 'E_LOCK_LOST', message: 'lost lock' });
     await expect(lock.assertHeld()).rejects.toMatchObject({ code: 'E_LOCK_LOST' });
     expect(lost).toBe(1);
     await lock.release();
     expect((await store.listLocks()).map((row) => row.runId)).toEqual(['run-2']);
+  });
+
+  it('renews before a phase only once a thirtieth of the TTL has passed since the lease was taken or renewed', async () => {
+    const renewals: number[] = [];
+    let clock = Date.parse('2026-11-27T00:00:00Z');
+    const store = new (class extends MemoryStore {
+      override renewLock(...args: Parameters<MemoryStore['renewLock']>): ReturnType<MemoryStore['renewLock']> {
+        renewals.push(args[3].getTime() - Date.parse('2026-11-27T00:00:00Z'));
+        return super.renewLock(...args);
+      }
+    })();
+    const lock = await acquireStackLock({ store, stack: 'app', holder, ttlMs: 60_000, timeoutMs: 0, pollMs: 10, now: () => new Date(clock), onLost: () => undefined });
+    await lock.assertHeld();
+    clock += 1_999;
+    await lock.assertHeld();
+    expect(renewals).toEqual([]);
+    clock += 1;
+    await lock.assertHeld();
+    expect(renewals).toEqual([2_000]);
+    // Counted from that renewal now.
+    clock += 1_999;
+    await lock.assertHeld();
+    clock += 1;
+    await lock.assertHeld();
+    expect(renewals).toEqual([2_000, 4_000]);
+    await lock.release();
   });
 });

@@ -20,7 +20,8 @@ export interface HeldStackLock {
   /**
    * Renews the lease now; before each phase, so a holder that stalled past
    * its lease (SIGSTOP, a frozen VM) never starts another phase on a lock
-   * someone else took meanwhile.
+   * someone else took meanwhile. Within a thirtieth of the TTL after the lock
+   * was taken or last renewed it only checks that it was not found lost.
    *
    * @throws StackfleetError `E_LOCK_LOST` when the lock is no longer ours.
    */
@@ -35,12 +36,20 @@ export interface HeldStackLock {
  *
  * @throws StackfleetError `E_STACK_LOCKED` naming the holder, host, pid and run.
  */
+/** `assertHeld` skips the renewal within this fraction of the TTL after the last one (2 s of the default 60 s). */
+const FRESH_FRACTION = 30;
+
 export async function acquireStackLock(options: AcquireStackLockOptions): Promise<HeldStackLock> {
   const { store, stack, holder, ttlMs } = options;
   const deadline = options.now().getTime() + options.timeoutMs;
+  let acquiredAt: Date;
   for (;;) {
-    const result = await store.acquireLock(stack, holder, ttlMs, options.now());
-    if (result.acquired) break;
+    const at = options.now();
+    const result = await store.acquireLock(stack, holder, ttlMs, at);
+    if (result.acquired) {
+      acquiredAt = at;
+      break;
+    }
     if (options.now().getTime() >= deadline || options.signal?.aborted) throw lockedError(stack, result.heldBy);
     await sleep(Math.min(options.pollMs, Math.max(1, deadline - options.now().getTime())), options.signal);
   }
@@ -53,11 +62,17 @@ export async function acquireStackLock(options: AcquireStackLockOptions): Promis
     options.onLost();
   };
   // A renewal that cannot reach the store counts as lost: the lease may run out unseen.
-  const renew = (): Promise<boolean> =>
-    store.renewLock(stack, holder, ttlMs, options.now()).then(
-      (renewed) => renewed,
+  let renewedAt = acquiredAt.getTime();
+  const renew = (): Promise<boolean> => {
+    const at = options.now();
+    return store.renewLock(stack, holder, ttlMs, at).then(
+      (renewed) => {
+        if (renewed) renewedAt = at.getTime();
+        return renewed;
+      },
       () => false,
     );
+  };
   let renewing: Promise<unknown> = Promise.resolve();
   const heartbeat = setInterval(() => {
     renewing = renew().then((renewed) => renewed || loseLock());
@@ -66,6 +81,10 @@ export async function acquireStackLock(options: AcquireStackLockOptions): Promis
 
   return {
     async assertHeld() {
+      // Taken or renewed a moment ago by the clock the lease is judged by: it cannot have
+      // expired, and a renewal now (a store write, before every phase of every stack) would
+      // only say so again. A force-unlock in that moment is seen by the next heartbeat.
+      if (!lost && options.now().getTime() - renewedAt < ttlMs / FRESH_FRACTION) return;
       if (!lost && (await renew())) return;
       loseLock();
       throw lostLockError(stack);

@@ -132,7 +132,8 @@ async function storeOutputs(context: PhaseContext, applied: Outputs): Promise<Ou
   const outputs = sealSecretOutputs(applied, run.masker);
   run.masker.add(sensitiveOutputValues(outputs));
   await run.options.store.setOutputs(name, outputs, run.options.runId);
-  await removeCompletedApplyOutputs(context.execution.workDir, name);
+  // An apply that wrote no outputs left nothing in clear text to remove (most short command stacks).
+  if (Object.keys(applied).length > 0) await removeCompletedApplyOutputs(context.execution.workDir, name);
   run.freshOutputs.set(name, outputs);
   return outputs;
 }
