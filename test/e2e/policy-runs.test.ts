@@ -415,4 +415,36 @@ describe.skipIf(!hasTmux)('apply in a terminal with a policy that requires appro
     const show = runStackfleet(['show', String(applyRun['id'])], { cwd: dir, env: testEnv() });
     expect(show.stdout).toMatch(/app: alice at \S+ — approved at the terminal prompt/);
   });
+
+  it('shows what a run policy requires above the question; "y" records the approval of the whole plan run by the actor, then applies', async () => {
+    const { dir: gated, cleanup: done } = makeTempDir('stackfleet-run-approval-tty-');
+    try {
+      mkdirSync(join(gated, 'policies'));
+      mkdirSync(join(gated, 'one'));
+      writeFileSync(
+        join(gated, 'stacks.yaml'),
+        'version: 1\nstacks:\n  one: { path: one, runner: command, commands: { plan: "exit 2", apply: "touch applied" } }\npolicies:\n  - file: policies/run.policy.yaml\n',
+      );
+      writeFileSync(
+        join(gated, 'policies', 'run.policy.yaml'),
+        `kind: run\nrules:\n  - name: sign-off\n    effect: require_approval\n    when: input.stacks.exists(s, s.changes.total > 0.0)\n    message: '"every change needs a sign-off"'\n`,
+      );
+      tmux('kill-session', '-t', server);
+      tmux('new-session', '-d', '-s', server, '-x', '120', '-y', '40', `cd ${gated} && env -u CI NO_COLOR=1 STACKFLEET_ACTOR=alice ${process.execPath} ${cliBin} apply; echo "EXIT=$?"; sleep 60`);
+      const question = await waitFor(/Approve and apply 1 stack\(s\) with changes\?/, 'the question');
+      expect(question).toContain('Run policies require approval of the whole run:');
+      expect(question).toContain('every change needs a sign-off (run/sign-off)');
+      expect(existsSync(join(gated, 'one', 'applied'))).toBe(false);
+      tmux('send-keys', '-t', server, 'y', 'Enter');
+      const finished = await waitFor(/EXIT=\d/, 'the exit');
+      expect(finished).toContain('EXIT=0');
+      expect(existsSync(join(gated, 'one', 'applied'))).toBe(true);
+      const runs = parseJsonLines(runStackfleet(['history', '--json'], { cwd: gated, env: testEnv() }).stdout);
+      const planRun = runs.find((run) => run['command'] === 'plan')!;
+      const show = runStackfleet(['show', String(planRun['id'])], { cwd: gated, env: testEnv() });
+      expect(show.stdout).toMatch(/\(run\): alice at \S+ — approved at the terminal prompt/);
+    } finally {
+      done();
+    }
+  });
 });

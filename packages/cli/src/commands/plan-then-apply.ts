@@ -6,7 +6,7 @@ import type { Fleet } from '../manifest/read-manifest.js';
 import { applySavedRun } from './apply-saved-run.js';
 import { confirm } from './confirm.js';
 import { executeRun, type ExecuteOptions, type RunFlags } from './execute-run.js';
-import { countSavedChanges, readPendingApprovals, readSavedRun, writeSavedPlanTable } from './saved-plans.js';
+import { countSavedChanges, readPendingApprovals, readSavedRun, recordRunApprovalAtPrompt, writeSavedPlanTable } from './saved-plans.js';
 
 /**
  * Whether `kind: plan` or `kind: run` policies judge a stack of `plan`: then
@@ -91,6 +91,7 @@ export async function planThenApply(
     writeLine(context.io.stdout, command === 'apply' ? `Apply cancelled. The plans stay saved: stackfleet apply --from-plan ${preview.runId}` : 'Destroy cancelled.');
     return 1;
   }
+  if (pending.run) await recordRunApprovalAtPrompt(context, fleet, preview.runId);
   return applySavedRun(context, fleet, flags, saved, pending.stacks, reporting);
 }
 

@@ -121,6 +121,24 @@ export function countSavedChanges(saved: SavedRun): number {
 }
 
 /**
+ * The "yes" at the terminal to a run policy's `require_approval` (shown above
+ * the question, see `readPendingApprovals`): recorded as the planner's
+ * approval of the whole plan run, as `stackfleet approve RUN` would record
+ * one, so `show RUN` says who gave it and when. The person who planned is the
+ * one answering: the question follows their own plan in the same process.
+ */
+export async function recordRunApprovalAtPrompt(context: CommandContext, fleet: Fleet, runId: string): Promise<void> {
+  const store = openStore(fleet, context.io.env);
+  try {
+    const by = (await store.getRun(runId))?.selection['actor'];
+    if (typeof by !== 'string') return;
+    await store.recordApproval({ runId, stack: null, by, at: new Date().toISOString(), comment: 'approved at the terminal prompt' });
+  } finally {
+    await store.close();
+  }
+}
+
+/**
  * What the plan policies said about a run's saved plans, for the question
  * before applying them: the stacks they deny (applying asks again and denies
  * again) and those awaiting approval, which a "yes" approves.
