@@ -316,6 +316,34 @@ describe('plan --github on a pull_request event', () => {
     expect(github.problems).toEqual([]);
   });
 
+  it('apply --from-plan --github counts a review given after the plan for a run policy that asked for an approval', async () => {
+    const repo = createFleetRepo();
+    mkdirSync(join(repo.dir, 'policies'));
+    writeFileSync(
+      join(repo.dir, 'policies', 'sign-off.policy.yaml'),
+      ['kind: run', 'rules:', '  - name: sign-off', '    effect: require_approval', '    when: input.stacks.exists(s, s.changes.total > 0.0)', `    message: '"every change needs a sign-off"'`, ''].join('\n'),
+    );
+    writeFileSync(join(repo.dir, 'stacks.yaml'), `${readFileSync(join(repo.dir, 'stacks.yaml'), 'utf8')}policies:\n  - file: policies/sign-off.policy.yaml\n`);
+    git(repo.dir, 'add', '-A');
+    git(repo.dir, 'commit', '-qm', 'run policy');
+    repo.head = git(repo.dir, 'rev-parse', 'HEAD');
+    const github = await startGithub({ pulls: [{ number: 7, author: 'alice', headSha: repo.head, baseSha: repo.base }] });
+    const env = actionsEnv(github, repo, 'pull_request', pullRequestEvent(repo));
+    const plan = await stackfleet(['plan', '--github', '--affected'], repo.dir, env);
+    expect(plan.code, plan.stderr).toBe(0);
+    const runId = /saved plan: run (\S+)/.exec(plan.stdout)?.[1];
+    expect(runId, plan.stdout + plan.stderr).toBeDefined();
+    const waiting = await stackfleet(['apply', '--from-plan', runId!, '--github'], repo.dir, env);
+    expect(waiting.code, waiting.stderr).toBe(3);
+    expect(waiting.stderr).toContain(`run policies require an approval of run ${runId} as a whole: every change needs a sign-off (sign-off/sign-off)`);
+    // Reviewed on the pull request after the plan: the apply counts it, as the plan run's check would have.
+    github.state.pulls[0]!.reviews = [{ id: 1, user: 'bob', state: 'APPROVED', commit_id: repo.head, submitted_at: '2026-01-01T10:00:00Z' }];
+    const applied = await stackfleet(['apply', '--from-plan', runId!, '--github'], repo.dir, env);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stderr).toContain(`run policies of run ${runId} allow its plans now (approved by bob)`);
+    expect(github.problems).toEqual([]);
+  });
+
   it('retries a 403 secondary rate limit after retry-after, and an API failure only warns (exit code unchanged)', async () => {
     const repo = createFleetRepo();
     const github = await startGithub({

@@ -37,7 +37,7 @@ export async function runResumeCommand(
   const result = await executeRun(context, { ...prepared, flags });
   printApprovalHint(context, result);
   // A resumed `plan --save` (or an interactive apply's planning, cut off by Ctrl-C) says, like plan --save, which run to apply.
-  if (prepared.savePlans && prepared.plan.command === 'plan') announceSavedPlan(context, result.runId, result.status === 'succeeded');
+  if (prepared.savePlans && prepared.plan.command === 'plan') announceSavedPlan(context, result.runId, result.status);
   return exitCodeFor(prepared.plan.command, result);
 }
 

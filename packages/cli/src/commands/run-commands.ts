@@ -1,4 +1,4 @@
-import { StackfleetError, type RunPlan } from '@stackfleet/core';
+import { StackfleetError, type RunPlan, type RunStatus } from '@stackfleet/core';
 import type { ExecutedRun } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
@@ -34,7 +34,7 @@ export async function runPlanCommand(context: CommandContext, given: RunFlags & 
     return executeRun(context, { fleet, plan, flags, ...githubRunOptions(github), ...(flags.save ? { savePlans: true } : {}) });
   });
   await cleanUpAfterRun(context, fleet);
-  if (flags.save) announceSavedPlan(context, result.runId, result.status === 'succeeded');
+  if (flags.save) announceSavedPlan(context, result.runId, result.status);
   const { code, unknown } = planExitCode(fleet.loaded.manifest, result, Boolean(flags.detailedExitcode));
   if (flags.detailedExitcode && unknown.length > 0) {
     context.note(`note: ${unknown.join(', ')}: no commands.plan, so changes are unknown; not counted by --detailed-exitcode`);
@@ -99,7 +99,14 @@ export async function applyFromPlan(context: CommandContext, flags: RunFlags & G
     // In CI nobody is asked: the saved plans were reviewed on the PR; a plan that changed after its upstreams applied needs --auto-approve.
     const github = await prepareGithubRun(context, fleet, 'apply', flags);
     return runReportedRuns(github, async () =>
-      applySavedRun(context, fleet, github.flags, pickSavedStacks(await readSavedRun(context, fleet, runId), only), undefined, githubRunOptions(github)),
+      applySavedRun(
+        context,
+        fleet,
+        github.flags,
+        pickSavedStacks(await readSavedRun(context, fleet, runId, 'apply', { github: github.policyContext }), only),
+        undefined,
+        githubRunOptions(github),
+      ),
     );
   }
   const saved = pickSavedStacks(await readSavedRun(context, fleet, runId), only);
@@ -123,9 +130,13 @@ function pickSavedStacks(saved: SavedRun, only: string[]): SavedRun {
   return { run: saved.run, plans: new Map([...saved.plans].filter(([name]) => only.includes(name))) };
 }
 
-/** `saved plan: run <id>` on stdout (stderr with --json, whose stdout is NDJSON only). */
-export function announceSavedPlan(context: CommandContext, runId: string, complete: boolean): void {
-  if (!complete) {
+/**
+ * `saved plan: run <id>` on stdout (stderr with --json, whose stdout is NDJSON only) when every
+ * stack was planned: the run succeeded, or policies left it awaiting an approval (`approve`, then
+ * `apply --from-plan`; printApprovalHint says so).
+ */
+export function announceSavedPlan(context: CommandContext, runId: string, status: RunStatus): void {
+  if (status !== 'succeeded' && status !== 'awaiting_approval') {
     context.note(`note: run ${runId} did not plan every stack; its plans cannot be applied with --from-plan`);
     return;
   }

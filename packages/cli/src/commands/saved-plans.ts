@@ -9,6 +9,7 @@ import {
   type SavedPlanRecord,
 } from '@stackfleet/core';
 import type { CommandContext } from '../command-context.js';
+import type { RunPolicyContext } from '../github/read-github-policy-context.js';
 import { writeLine } from '../io.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { openStore } from '../runtime/open-runtime.js';
@@ -35,8 +36,11 @@ export async function readSavedRun(
   fleet: Fleet,
   runId: string,
   command: 'apply' | 'destroy' = 'apply',
-  /** The terminal prompt of `apply`/`destroy` is about to ask: its "yes" gives what run policies ask for. */
-  options: { runApprovalAtPrompt?: boolean } = {},
+  /**
+   * `runApprovalAtPrompt`: the terminal prompt of `apply`/`destroy` is about to ask, and its "yes" gives what
+   * run policies ask for. `github`: the pull request's reviews count as approvals (`apply --from-plan --github`).
+   */
+  options: { runApprovalAtPrompt?: boolean; github?: RunPolicyContext } = {},
 ): Promise<SavedRun> {
   const store = openStore(fleet, context.io.env);
   try {
@@ -78,7 +82,8 @@ export async function readSavedRun(
     const waiting = run.status === 'awaiting_approval' || records.some((record) => record.runPolicyPlan !== undefined);
     if (waiting && !options.runApprovalAtPrompt) {
       const { judgeSavedRunPolicies } = await import('../policy/judge-saved-run-policies.js');
-      const { approvedBy } = await judgeSavedRunPolicies({ fleet, store, run, records, command, cwd: context.io.cwd, env: context.io.env });
+      const github = options.github ? { github: options.github } : {};
+      const { approvedBy } = await judgeSavedRunPolicies({ fleet, store, run, records, command, cwd: context.io.cwd, env: context.io.env, ...github });
       context.note(`run policies of run ${runId} allow its plans now (approved by ${approvedBy.join(', ') || 'their rules'})`);
     }
     return { run, plans: new Map(records.map((record) => [record.stack, record])) };

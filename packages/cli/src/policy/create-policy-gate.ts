@@ -1,5 +1,5 @@
 import { hostname, userInfo } from 'node:os';
-import type { PolicyCheck, PolicyGate, Store } from '@stackfleet/core';
+import type { ApprovalRecord, PolicyCheck, PolicyGate, Store } from '@stackfleet/core';
 import {
   buildRunInfo,
   resolveActor,
@@ -97,10 +97,7 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
     run: runInfoFor(runId),
     teams: fleet.loaded.manifest.teams,
     // A pull request's review approvals count for the whole run, beside those of `stackfleet approve`.
-    approvals: [
-      ...(await store.listApprovals(runId)),
-      ...(options.github?.approvals ?? []).map((approval) => ({ runId, stack: null, by: approval.by, at: approval.at, teams: approval.teams, ...(approval.comment ? { comment: approval.comment } : {}) })),
-    ],
+    approvals: [...(await store.listApprovals(runId)), ...pullRequestApprovals(runId, options.github)],
     evaluate: { runCommand: runPolicyCommand, env: options.env },
   });
   const specOf = (stack: string) => {
@@ -141,6 +138,18 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
       return toCheck(result);
     },
   };
+}
+
+/** `--github`: the pull request's current review approvals, as approvals of the whole run (never stored). */
+export function pullRequestApprovals(runId: string, github: RunPolicyContext | undefined): ApprovalRecord[] {
+  return (github?.approvals ?? []).map((approval) => ({
+    runId,
+    stack: null,
+    by: approval.by,
+    at: approval.at,
+    teams: approval.teams,
+    ...(approval.comment ? { comment: approval.comment } : {}),
+  }));
 }
 
 function toCheck(result: GateResult): PolicyCheck {

@@ -3,7 +3,8 @@ import { describeStack, evaluatePlannedRunGate, type PlannedStackInput } from '@
 import { runPolicyCommand } from '@stackfleet/runner';
 import { readGitIdentity } from '@stackfleet/vcs';
 import type { Fleet } from '../manifest/read-manifest.js';
-import { buildPolicyRunInfo } from './create-policy-gate.js';
+import type { RunPolicyContext } from '../github/read-github-policy-context.js';
+import { buildPolicyRunInfo, pullRequestApprovals } from './create-policy-gate.js';
 import { readManifestPolicies } from './read-policies.js';
 
 export interface SavedRunJudgement {
@@ -15,7 +16,8 @@ export interface SavedRunJudgement {
  * `apply --from-plan RUN` of a plan run that `kind: run` policies left
  * awaiting an approval: judges them again, over the plans they saw then
  * (kept with the saved plans, sanitized), with every approval of the whole
- * run recorded since (`stackfleet approve RUN`), the invoker as
+ * run recorded since (`stackfleet approve RUN`; with `--github` also the pull
+ * request's current reviews, as when the plan run was judged), the invoker as
  * `input.run.actor` and the planner as `input.run.plannedBy` (so by default
  * the planner's own approval does not count). Returns who approved when they
  * now allow; throws `E_POLICY_DENIED` (exit 3) when they still wait or deny.
@@ -28,6 +30,8 @@ export async function judgeSavedRunPolicies(options: {
   command: 'apply' | 'destroy';
   cwd: string;
   env: Record<string, string | undefined>;
+  /** `--github`: the pull request's actor and teams, and its current reviews, which count as approvals of the whole run. */
+  github?: RunPolicyContext;
 }): Promise<SavedRunJudgement> {
   const { fleet, run, command } = options;
   const planner = typeof run.selection['actor'] === 'string' ? run.selection['actor'] : undefined;
@@ -48,7 +52,14 @@ export async function judgeSavedRunPolicies(options: {
     stacks.push({ spec, planned: { stack: describeStack(spec), ...(record.runPolicyPlan as Omit<PlannedStackInput, 'stack'>) } });
   }
   const info = buildPolicyRunInfo(
-    { fleet, command, env: options.env, git: await readGitIdentity(fleet.manifestDir), ...(planner === undefined ? {} : { plannedBy: planner }) },
+    {
+      fleet,
+      command,
+      env: options.env,
+      git: await readGitIdentity(fleet.manifestDir),
+      ...(planner === undefined ? {} : { plannedBy: planner }),
+      ...(options.github ? { github: options.github } : {}),
+    },
     run.id,
   );
   const result = await evaluatePlannedRunGate(
@@ -56,7 +67,7 @@ export async function judgeSavedRunPolicies(options: {
       policies: readManifestPolicies(fleet, options.cwd),
       run: info,
       teams: fleet.loaded.manifest.teams,
-      approvals: await options.store.listApprovals(run.id),
+      approvals: [...(await options.store.listApprovals(run.id)), ...pullRequestApprovals(run.id, options.github)],
       evaluate: { runCommand: runPolicyCommand, env: options.env },
     },
     stacks,
