@@ -31,8 +31,8 @@ export async function applySavedRun(
   saved: SavedRun,
   /** Stacks whose pending policy approvals were given at the prompt. */
   approvedAtPrompt?: ReadonlySet<string>,
-  /** Reporting, and what the plan run's fingerprints read in this process. */
-  reporting: Pick<ExecuteOptions, 'github' | 'policyContext' | 'fingerprintCache'> = {},
+  /** Reporting, and what the plan run read in this process (its fingerprints' reads, its runtime). */
+  reporting: Pick<ExecuteOptions, 'github' | 'policyContext' | 'fingerprintCache' | 'runtime'> = {},
 ): Promise<number> {
   const changed: ChangedPlan[] = [];
   const approvals = approvedAtPrompt && approvedAtPrompt.size > 0 ? { approvedAtPrompt } : {};

@@ -11,7 +11,7 @@ import type { RunPolicyContext } from '../github/read-github-policy-context.js';
 import { chooseReporters, type CallerPresentation } from '../output/choose-reporters.js';
 import type { PolicyRunType } from '../policy/create-policy-gate.js';
 import { readRepoRoot } from '@stackfleet/vcs';
-import { openRuntime } from '../runtime/open-runtime.js';
+import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
 import { isInteractive } from './confirm.js';
 
 export interface RunFlags extends SelectionOptions {
@@ -88,6 +88,8 @@ export interface ExecuteOptions {
   fromPlan?: SavedPlanApply;
   /** What saved plans' fingerprints read, shared by the two runs of one `apply --auto-approve` (see `FingerprintCache`). */
   fingerprintCache?: FingerprintCache;
+  /** Opened by the caller for several runs (the two of one `apply --auto-approve`), which closes it; by default each run opens its own. */
+  runtime?: Runtime;
 }
 
 /** plan/apply/destroy/run/resume: the runtime, the reporters, and the runner's `executeRunPlan`. */
@@ -162,14 +164,14 @@ async function refuseRemoteRunPolicies(context: CommandContext, fleet: Fleet, co
  */
 export async function startRun<T>(
   context: CommandContext,
-  options: Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'caller' | 'github' | 'policyContext' | 'approvedAtPrompt' | 'resume' | 'fromPlan'>,
+  options: Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'caller' | 'github' | 'policyContext' | 'approvedAtPrompt' | 'resume' | 'fromPlan' | 'runtime'>,
   run: (base: ExecuteRunOptions) => Promise<T>,
 ): Promise<T> {
   const { io } = context;
   const { fleet, plan, flags } = options;
-  const runtime = await openRuntime(fleet, io.env, context.note);
+  const runtime = options.runtime ?? (await openRuntime(fleet, io.env, context.note));
   try {
-    const policies = await preparePolicies(context, { ...options, store: runtime.store });
+    const policies = await preparePolicies(context, { ...options, runtime });
     const shared = await readSharedPaths(fleet, runtime.store);
     const presentation = await chooseReporters(context, {
       fleet,
@@ -207,7 +209,7 @@ export async function startRun<T>(
       presentation.dispose();
     }
   } finally {
-    await runtime.close();
+    if (options.runtime === undefined) await runtime.close();
   }
 }
 
@@ -224,26 +226,25 @@ function describeSelection(flags: RunFlags): Record<string, unknown> {
  */
 async function preparePolicies(
   context: CommandContext,
-  options: Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'approvedAtPrompt' | 'resume' | 'fromPlan' | 'policyContext'> & { store: Store },
+  options: Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'approvedAtPrompt' | 'resume' | 'fromPlan' | 'policyContext'> & { runtime: Runtime },
 ): Promise<{ gate: PolicyGate; actor: string } | undefined> {
-  const { fleet, plan, flags } = options;
+  const { fleet, plan, flags, runtime } = options;
   if (fleet.loaded.manifest.policies.length === 0 || plan.command === 'run') return undefined;
-  const [{ readManifestPolicies }, { createPolicyGate, buildPolicyRunInfo }, { readGitIdentity }] = await Promise.all([
+  const [{ readManifestPolicies }, { createPolicyGate, buildPolicyRunInfo }] = await Promise.all([
     import('../policy/read-policies.js'),
     import('../policy/create-policy-gate.js'),
-    import('@stackfleet/vcs'),
   ]);
   // Who planned what is applied now: the run whose saved plans are applied (resumed or not), else the resumed run.
   const plannedRunId = options.fromPlan?.runId ?? options.resume?.runId;
-  const plannedBy = plannedRunId === undefined ? undefined : (await options.store.getRun(plannedRunId))?.selection['actor'];
+  const plannedBy = plannedRunId === undefined ? undefined : (await runtime.store.getRun(plannedRunId))?.selection['actor'];
   const gateOptions = {
     fleet,
     policies: readManifestPolicies(fleet, context.io.cwd),
-    store: options.store,
+    store: runtime.store,
     command: flags.previewOf ?? plan.command,
     ...(flags.runType === undefined ? {} : { runType: flags.runType }),
     env: context.io.env,
-    git: await readGitIdentity(fleet.manifestDir),
+    git: await runtime.readGitIdentity(),
     ...(options.approvedAtPrompt ? { approvedAtPrompt: options.approvedAtPrompt } : {}),
     ...(typeof plannedBy === 'string' ? { plannedBy } : {}),
     ...(options.policyContext ? { github: options.policyContext } : {}),

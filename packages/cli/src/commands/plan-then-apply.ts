@@ -3,6 +3,7 @@ import { createFingerprintCache } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
 import type { Fleet } from '../manifest/read-manifest.js';
+import { openRuntime } from '../runtime/open-runtime.js';
 import { applySavedRun } from './apply-saved-run.js';
 import { confirm } from './confirm.js';
 import { executeRun, type ExecuteOptions, type RunFlags } from './execute-run.js';
@@ -44,6 +45,23 @@ export async function planThenApply(
   plan: RunPlan,
   reporting: Pick<ExecuteOptions, 'github' | 'policyContext'> = {},
 ): Promise<number> {
+  // With --auto-approve nothing pauses between the two runs: they share one runtime (store, checkouts, the commit and
+  // git identity policies see), as the apply's stale checks share what the plans read. After a prompt, each opens its own.
+  const runtime = flags.autoApprove ? await openRuntime(fleet, context.io.env, context.note) : undefined;
+  try {
+    return await planAndApply(context, fleet, flags, plan, { ...reporting, ...(runtime ? { runtime } : {}) });
+  } finally {
+    await runtime?.close();
+  }
+}
+
+async function planAndApply(
+  context: CommandContext,
+  fleet: Fleet,
+  flags: RunFlags,
+  plan: RunPlan,
+  reporting: Pick<ExecuteOptions, 'github' | 'policyContext' | 'runtime'>,
+): Promise<number> {
   const command = plan.command === 'destroy' ? 'destroy' : 'apply';
   // Stacks sharing a directory read it once; with --auto-approve the apply's stale checks reuse what the plans read (no pause between).
   const fingerprintCache = createFingerprintCache();
@@ -72,7 +90,10 @@ export async function planThenApply(
   }
   // A failed or interrupted plan: nothing is applied from a run that did not plan every stack.
   if (preview.status !== 'succeeded' && preview.status !== 'denied' && !preview.runAwaitingApproval) return 1;
-  const saved = await readSavedRun(context, fleet, preview.runId, command, { runApprovalAtPrompt: preview.runAwaitingApproval === true });
+  const saved = await readSavedRun(context, fleet, preview.runId, command, {
+    runApprovalAtPrompt: preview.runAwaitingApproval === true,
+    ...(reporting.runtime ? { store: reporting.runtime.store } : {}),
+  });
   const changed = countSavedChanges(saved);
   if (!flags.autoApprove) writeSavedPlanTable(context, saved);
   // A destroy still runs: stacks with nothing left to destroy lose their stored outputs.

@@ -7,6 +7,7 @@ import {
   type RunPlan,
   type RunRecord,
   type SavedPlanRecord,
+  type Store,
 } from '@stackfleet/core';
 import type { CommandContext } from '../command-context.js';
 import type { RunPolicyContext } from '../github/read-github-policy-context.js';
@@ -39,10 +40,11 @@ export async function readSavedRun(
   /**
    * `runApprovalAtPrompt`: the terminal prompt of `apply`/`destroy` is about to ask, and its "yes" gives what
    * run policies ask for. `github`: the pull request's reviews count as approvals (`apply --from-plan --github`).
+   * `store`: an open store to read (the caller closes it); by default the fleet's, opened and closed here.
    */
-  options: { runApprovalAtPrompt?: boolean; github?: RunPolicyContext } = {},
+  options: { runApprovalAtPrompt?: boolean; github?: RunPolicyContext; store?: Store } = {},
 ): Promise<SavedRun> {
-  const store = openStore(fleet, context.io.env);
+  const store = options.store ?? openStore(fleet, context.io.env);
   try {
     const run = await store.getRun(runId);
     if (!run) throw new StackfleetError('E_UNKNOWN_RUN', `no run "${runId}" in ${fleet.stateDir}`, { hint: 'see `stackfleet history` for run ids' });
@@ -88,7 +90,7 @@ export async function readSavedRun(
     }
     return { run, plans: new Map(records.map((record) => [record.stack, record])) };
   } finally {
-    await store.close();
+    if (options.store === undefined) await store.close();
   }
 }
 

@@ -1,15 +1,22 @@
 import type { RunnerKind, Store } from '@stackfleet/core';
 import { createCommandAdapter, createTerraformAdapter, type StackRunnerAdapter } from '@stackfleet/runner';
-import { checkoutRepos } from '@stackfleet/vcs';
+import { checkoutRepos, readGitIdentity, type GitIdentity } from '@stackfleet/vcs';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { openStore } from './open-store.js';
 
-/** The IO half of a run: store, repository checkouts, runner adapters. */
+/**
+ * The IO half of a run: store, repository checkouts, runner adapters. One
+ * runtime serves one run, or the two runs of an apply that plans every stack
+ * first and applies the plans at once (plan-then-apply.ts): those see the
+ * same commit, checkouts and git identity.
+ */
 export interface Runtime {
   store: Store;
   repoDirs: Record<string, string>;
   repoShas: Record<string, string>;
   adapters: Record<RunnerKind, StackRunnerAdapter>;
+  /** Who runs on which branch and commit (for policies' `input.run`), asked of git once per runtime. */
+  readGitIdentity(): Promise<GitIdentity>;
   close(): Promise<void>;
 }
 
@@ -34,6 +41,7 @@ export async function openRuntime(
     await checkout.release();
     throw error;
   }
+  let identity: Promise<GitIdentity> | undefined;
   return {
     store,
     repoDirs: checkout.dirs,
@@ -43,6 +51,7 @@ export async function openRuntime(
       tofu: createTerraformAdapter({ binary: env.STACKFLEET_TOFU_BINARY ?? 'tofu' }),
       command: createCommandAdapter(),
     },
+    readGitIdentity: () => (identity ??= readGitIdentity(fleet.manifestDir)),
     // Other runs may move the repos' working directories once this one is over.
     close: async () => {
       try {

@@ -107,4 +107,14 @@ describe('fingerprintStack', () => {
     // Without it (a later `apply --from-plan`), the edit is stale.
     expect(compareSavedPlan(saved, { repoSha: '', digests: await fingerprintStack(input(), 'salt') }).stale).toEqual(['stack file main.tf']);
   });
+
+  it('with a cache, digests under another salt as without one (the material is digested again, not reused)', async () => {
+    const cache = createFingerprintCache();
+    const first = await fingerprintStack(input({ cache }), 'salt-a');
+    const second = await fingerprintStack(input({ cache }), 'salt-b');
+    expect(second).toEqual(await fingerprintStack(input(), 'salt-b'));
+    expect(second['stack file main.tf']).not.toEqual(first['stack file main.tf']);
+    // Back to the first salt (the apply's check of a plan saved under it): the same digests again.
+    expect(await fingerprintStack(input({ cache }), 'salt-a')).toEqual(first);
+  });
 });
