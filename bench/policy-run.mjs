@@ -61,12 +61,14 @@ const write = (name, withPolicies, stacks = nodes) => {
   // Give every stack a plan phase: the policy gate sits between plan and apply.
   const text = readFileSync(manifest, 'utf8').replaceAll('commands: { apply: "true" }', 'commands: { plan: "exit 2", apply: "true" }');
   writeFileSync(manifest, text);
-  if (withPolicies) {
-    mkdirSync(join(dir, 'policies'), { recursive: true });
-    writeFileSync(join(dir, 'policies', 'plan.policy.yaml'), PLAN_POLICY);
-    writeFileSync(join(dir, 'policies', 'access.policy.yaml'), ACCESS_POLICY);
-    appendFileSync(manifest, 'policies:\n  - file: policies/plan.policy.yaml\n  - file: policies/access.policy.yaml\n');
-  }
+  // The policy files sit in both fleets: every stack lives in the fleet root (`path: .`), and a saved
+  // plan's fingerprint hashes every file of its stack's directory, so files in one fleet only would be
+  // hashed on one side only (`plan --save` and `apply --from-plan` read each stack's directory). Only
+  // the manifest's `policies:` differs.
+  mkdirSync(join(dir, 'policies'), { recursive: true });
+  writeFileSync(join(dir, 'policies', 'plan.policy.yaml'), PLAN_POLICY);
+  writeFileSync(join(dir, 'policies', 'access.policy.yaml'), ACCESS_POLICY);
+  if (withPolicies) appendFileSync(manifest, 'policies:\n  - file: policies/plan.policy.yaml\n  - file: policies/access.policy.yaml\n');
   return manifest;
 };
 
