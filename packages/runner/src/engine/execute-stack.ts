@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import {
   assertInputsApplicable,
   collectUpstreamInputs,
@@ -88,8 +88,10 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
     // Read for the whole run before it started (`readRunSecrets`), relative to the manifest's directory.
     const secrets = run.secrets.get(name) ?? {};
 
-    // Owner-only: plan files in it hold secrets in clear text.
-    await mkdir(workDir, { recursive: true, mode: 0o700 });
+    // Owner-only: plan files in it hold secrets in clear text. One synchronous call (~0.1 ms of the main
+    // thread): awaiting the thread pool kept the stack's -j slot ~5 ms longer on a busy machine, once
+    // per stack and run, and an apply under policies walks every stack twice (docs/benchmarks.md).
+    mkdirSync(workDir, { recursive: true, mode: 0o700 });
     removeFiles = await writeStackFiles(resolved.dir, resolved.files, { ledgerPath: stackFilesLedgerPath(options.stateDir, name) });
     const remediable = run.command === 'drift' && options.remediation?.stacks.has(name) === true;
     if (run.command === 'apply' || run.command === 'destroy' || remediable) {
