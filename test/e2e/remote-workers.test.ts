@@ -4,7 +4,8 @@
  * the built CLI as real processes. Each stack's command appends to a ledger
  * file, so "exactly once" is counted in lines.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir, parseJsonLines, runStackfleet } from '../support/cli.js';
@@ -29,7 +30,11 @@ describe('stackfleet worker and --remote', () => {
       })
       .join('');
     const box = await sandbox(stacks, names);
-    const workers = ['w1', 'w2'].map((name) => start(['worker', '-j', '2'], { cwd: box.clone(name), env: box.env }));
+    const clones = ['w1', 'w2'].map((name) => box.clone(name));
+    const workers = clones.map((cwd) => start(['worker', '-j', '2'], { cwd, env: box.env }));
+    // Before any run is queued, each worker checks out the commit it is at (where runs are usually queued from).
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: box.ci, encoding: 'utf8' }).trim();
+    for (const cwd of clones) await waitFor('the worker to prepare its own commit', () => existsSync(join(cwd, '.stackfleet', 'worker', 'commits', head, 'stacks.yaml')));
 
     const follower = start(['apply', '--auto-approve', '--remote', '--json'], { cwd: box.ci, env: box.env });
     await waitFor('the run id', () => queuedRunId(follower.output().stderr) !== undefined);
@@ -54,6 +59,8 @@ describe('stackfleet worker and --remote', () => {
     expect(finished?.logFile).toBe(`.stackfleet/runs/${runId}/s0.log`);
 
     const laptop = box.clone('laptop');
+    // Each worker let go of its stack locks with the completions.
+    expect((await run(['locks'], { cwd: laptop, env: box.env })).stdout).toContain('no locks held');
     const history = await run(['history', '--json'], { cwd: laptop, env: box.env });
     expect(history.stdout).toContain('"manifestPath":"stacks.yaml"');
     expect(history.stdout).not.toContain(box.dir);

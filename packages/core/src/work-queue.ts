@@ -7,7 +7,7 @@
  */
 import type { RunEvent, RunStatus, StackStatus } from './events.js';
 import type { Outputs } from './model.js';
-import type { StackRunRecord } from './store.js';
+import type { LockHolder, StackRunRecord } from './store.js';
 
 export interface QueuedStack {
   stack: string;
@@ -66,6 +66,12 @@ export interface StackResult {
   events?: RunEvent[];
   /** Whether the stack's apply changed its outputs (false also for `unchanged`): its dependents' trigger. */
   outputsChanged?: boolean;
+  /**
+   * The stack lock the worker took for it, released in the same transaction
+   * (only while the lock still names this holder; also when the fence moved):
+   * one round trip less between a stack and the worker's next.
+   */
+  releaseLock?: LockHolder;
 }
 
 /** What a worker asks for with a completion: its next stacks, claimed in the same transaction. */
@@ -117,7 +123,11 @@ export interface QueueNode {
 export type QueueChange = { kind: 'ready' } | { kind: 'events'; runId: string };
 
 export interface WorkQueue {
-  /** Queues a run's stacks; queueing a run id again (resume) first removes what was left of its queue. */
+  /**
+   * Queues a run's stacks and, for a recorded run (`createRun`), writes each
+   * one's `pending` record (in the stacks' order, replacing an earlier
+   * attempt's); queueing a run id again (resume) first removes what was left of its queue.
+   */
   enqueueRun(run: QueuedRun): Promise<void>;
   /** The best ready stack of `worker.pool` within the label limits, or undefined. Expired leases count as ready. */
   claimStack(worker: WorkerIdentity, leaseMs: number, now: Date): Promise<StackClaim | undefined>;

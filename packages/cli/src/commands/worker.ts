@@ -26,6 +26,8 @@ export async function runWorkerCommand(context: CommandContext, flags: WorkerFla
   const fleet = context.readFleet();
   const store = requireQueueStore(openStore(fleet, context.io.env), 'stackfleet worker');
   const preparer = createClaimPreparer(fleet, context.io.env, context.note);
+  // In the background: the worker says hello and listens meanwhile.
+  void preparer.prepareAhead();
   const interrupts = listenForInterrupts(() => context.note('worker: stopping: no new stacks; waiting for running ones (Ctrl-C again to interrupt them)'));
   try {
     await runWorkerLoop({

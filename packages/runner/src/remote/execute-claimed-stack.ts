@@ -1,5 +1,5 @@
 import { relative, sep } from 'node:path';
-import type { ChangeSummary, ClaimNext, Outputs, PlannedStack, StackClaim, StackRunRecord, StackStatus, Store } from '@stackfleet/core';
+import type { ChangeSummary, ClaimNext, LockHolder, Outputs, PlannedStack, StackClaim, StackCompletion, StackRunRecord, StackStatus, Store, StoredOutputs } from '@stackfleet/core';
 import { buildMaskerFrom, readStoredSensitiveValues } from '../mask/build-run-masker.js';
 import { maskEvent } from '../mask/mask-event.js';
 import { createEngineRun } from '../engine/engine-run.js';
@@ -64,7 +64,8 @@ export interface ClaimedStackResult extends StackOutcome {
  * event batches are refused once another worker took the stack over, and the
  * outputs an apply produced are not stored directly but handed to
  * `completeStack`, which stores them, marks the stack done and releases its
- * dependents in one transaction, together with its `stack.finished` event.
+ * dependents in one transaction, together with its `stack.finished` event
+ * and the release of the stack's lock.
  */
 export async function executeClaimedStack(options: ExecuteClaimedStackOptions): Promise<ClaimedStackResult> {
   const { store, claim, payload, planned, listeners, onLost, claimNext, flushMs, pathsRelativeTo, storedSensitiveValues, ...engineOptions } = options;
@@ -81,6 +82,11 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
   // The last record goes in the completion's transaction (under its fence) instead of a write of its own.
   let deferRecord = false;
   let finalRecord: StackRunRecord | undefined;
+  // The stack's lock, once the engine let go of it: released in the completion's transaction (or on its own below).
+  let heldLock: LockHolder | undefined;
+  // This stack's stored outputs, read as soon as its lock is held (an apply reads them before running: see below).
+  let ownOutputs: Promise<StoredOutputs | undefined> | undefined;
+  let ownOutputsTaken = false;
   const fenced = overrideStore(store, {
     putStackRun: async (record) => {
       const shared = record.logFile === undefined ? record : { ...record, logFile: shareable(record.logFile) };
@@ -90,6 +96,27 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
     // Committed with the completion, under the fence (see above).
     setOutputs: async (_stack, outputs) => {
       appliedOutputs = outputs;
+    },
+    // An apply reads its stack's previous outputs (its dependents' trigger) after writing the `applying`
+    // record: they are read as soon as the lock is held, beside that write instead of after it (under
+    // the lock nobody else writes them, and this stack's own apply is stored only by the completion).
+    acquireLock: async (stack, holder, ttlMs, now) => {
+      const result = await store.acquireLock(stack, holder, ttlMs, now);
+      if (result.acquired && stack === claim.stack && payload.command === 'apply' && ownOutputs === undefined) {
+        ownOutputs = store.getOutputs(stack);
+        ownOutputs.catch(() => undefined);
+      }
+      return result;
+    },
+    getOutputs: (stack) => {
+      if (stack !== claim.stack || ownOutputs === undefined || ownOutputsTaken) return store.getOutputs(stack);
+      ownOutputsTaken = true;
+      return ownOutputs;
+    },
+    // Released in the completion's transaction: one round trip less between a stack and the worker's next.
+    releaseLock: async (stack, holder) => {
+      if (stack === claim.stack && heldLock === undefined) heldLock = holder;
+      else await store.releaseLock(stack, holder);
     },
     // The worker closes its store itself, once.
     close: async () => undefined,
@@ -143,21 +170,28 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
   const outputsChanged = run.outputsChanged.get(planned.name);
   // The last buffered lines go in the completion's transaction, before stack.finished.
   const rest = await sink.takeRest();
-  const completion =
-    rest === undefined || lost
-      ? undefined
-      : await store.completeStack(
-          claim,
-          {
-            status,
-            ...(reason === undefined ? {} : { reason }),
-            ...(appliedOutputs ? { outputs: appliedOutputs } : {}),
-            ...(outputsChanged === undefined ? {} : { outputsChanged }),
-            ...(finalRecord ? { record: finalRecord } : {}),
-            events: [...rest, finished],
-          },
-          claimNext?.(),
-        );
+  let completion: StackCompletion | undefined;
+  try {
+    completion =
+      rest === undefined || lost
+        ? undefined
+        : await store.completeStack(
+            claim,
+            {
+              status,
+              ...(reason === undefined ? {} : { reason }),
+              ...(appliedOutputs ? { outputs: appliedOutputs } : {}),
+              ...(outputsChanged === undefined ? {} : { outputsChanged }),
+              ...(finalRecord ? { record: finalRecord } : {}),
+              ...(heldLock ? { releaseLock: heldLock } : {}),
+              events: [...rest, finished],
+            },
+            claimNext?.(),
+          );
+  } finally {
+    // No completion (the lease was lost) or a failed one: the lock is released on its own, as the engine would have.
+    if (heldLock && completion === undefined) await store.releaseLock(claim.stack, heldLock).catch(() => undefined);
+  }
   for (const reporter of local) reporter.onEvent(finished);
   await Promise.allSettled(local.flatMap((reporter) => (reporter.close ? [reporter.close()] : [])));
   const committed = completion?.committed === true;

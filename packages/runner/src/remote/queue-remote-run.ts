@@ -54,7 +54,6 @@ export async function queueRemoteRun(plan: RunPlan, options: QueueRemoteRunOptio
       status: 'running',
     });
   }
-  for (const stack of queued) await store.putStackRun({ runId, stack: stack.name, state: 'pending', attempt: 0 });
   const afterSeq = resume ? await store.readLastRunEventSeq(runId) : 0;
   const alreadyDone = [...kept].map(([stack, status]) => ({ stack, status }));
   // Written before the stacks become claimable: no worker's event can precede run.started.
@@ -72,6 +71,7 @@ export async function queueRemoteRun(plan: RunPlan, options: QueueRemoteRunOptio
   ];
   await store.appendRunEvents(runId, opening);
   const chains = measurePlanChains(plan);
+  // Also writes the queued stacks' `pending` records (one statement, not one round trip per stack).
   await store.enqueueRun({
     runId,
     payload,

@@ -102,6 +102,23 @@ export async function upsertStackRun(pool: Pool | PoolClient, fleet: string, rec
 }
 
 /**
+ * The `pending` records of a run's queued stacks, in their order (which fixes
+ * their `seq`), in one statement: one round trip per run instead of one per
+ * stack before the first stack can start. Replaces an earlier attempt's row
+ * (resume). Only for a recorded run (`createRun`): the queue alone needs none.
+ */
+export async function upsertPendingStackRuns(client: PoolClient, fleet: string, runId: string, stacks: readonly string[]): Promise<void> {
+  await client.query(
+    `INSERT INTO stack_runs (fleet, run_id, stack, state, attempt)
+     SELECT $1, $2, s.stack, 'pending', 0 FROM unnest($3::text[]) WITH ORDINALITY AS s(stack, n)
+     WHERE EXISTS (SELECT 1 FROM runs WHERE fleet = $1 AND id = $2)
+     ORDER BY s.n
+     ${stackRunUpdate}`,
+    [fleet, runId, [...stacks]],
+  );
+}
+
+/**
  * The same upsert, written only while `claim` still holds its queue node
  * (fence, worker, state): one statement, one round trip, the node row share-locked
  * for it so a takeover cannot commit in between. False when nothing was written.

@@ -233,6 +233,52 @@ describe('work queue', () => {
     await Promise.all([store, listener, other].map((each) => each.close()));
   });
 
+  it('writes a recorded run\'s pending stack records in their order with the queue, replacing an earlier attempt\'s', async () => {
+    const [store] = stores(1) as [PostgresStore];
+    const queued = run([node('web'), node('db'), node('app', ['db'])]);
+    await store.createRun({ id: queued.runId, command: 'apply', selection: {}, stacks: ['web', 'db', 'app'], startedBy: 't', host: 'h', pid: 1, repoShas: {}, manifestPath: 'stacks.yaml', startedAt: t0.toISOString(), status: 'running' });
+    await store.enqueueRun(queued);
+    expect((await store.listStackRuns(queued.runId)).map((record) => [record.stack, record.state, record.attempt])).toEqual([
+      ['web', 'pending', 0],
+      ['db', 'pending', 0],
+      ['app', 'pending', 0],
+    ]);
+    await store.putStackRun({ runId: queued.runId, stack: 'db', state: 'failed', attempt: 1, reason: 'exit 1', finishedAt: t0.toISOString() });
+    // Queued again (resume): only the unfinished stack, back to pending, in its place.
+    await store.enqueueRun({ ...queued, stacks: [node('db')] });
+    expect((await store.listStackRuns(queued.runId)).map((record) => [record.stack, record.state, record.reason])).toEqual([
+      ['web', 'pending', undefined],
+      ['db', 'pending', undefined],
+      ['app', 'pending', undefined],
+    ]);
+    await store.close();
+  });
+
+  it('releases the worker\'s stack lock with the completion (also a fenced-out one), never another holder\'s', async () => {
+    const [stalled, rescuer] = stores(2) as [PostgresStore, PostgresStore];
+    const queued = run([node('db', [], { priority: 1 }), node('app')]);
+    await stalled.enqueueRun(queued);
+    const holder = (pid: number) => ({ host: 'worker.invalid', pid, runId: queued.runId });
+    const old = (await stalled.claimStack({ id: 'stalled', pool: 'default' }, 1_000, t0))!;
+    expect((await stalled.acquireLock('db', holder(1), 60_000, t0)).acquired).toBe(true);
+    // Taken over after the lease expired; the stalled worker still lets go of its own lock as it fails to commit.
+    const taken = (await rescuer.claimStack({ id: 'rescuer', pool: 'default' }, 1_000, later(1_500)))!;
+    expect((await stalled.completeStack(old, { status: 'succeeded', releaseLock: holder(1) })).committed).toBe(false);
+    expect(await rescuer.listLocks()).toEqual([]);
+    expect((await rescuer.acquireLock('db', holder(2), 60_000, later(1_600))).acquired).toBe(true);
+    expect((await rescuer.acquireLock('app', holder(3), 60_000, later(1_600))).acquired).toBe(true);
+    // A completion names its own holder: another holder's lock on the stack stays.
+    expect((await rescuer.completeStack(taken, { status: 'succeeded', releaseLock: holder(1) })).committed).toBe(true);
+    expect((await rescuer.listLocks()).map((lock) => [lock.stack, lock.pid])).toEqual([
+      ['app', 3],
+      ['db', 2],
+    ]);
+    const app = (await rescuer.claimStack({ id: 'rescuer', pool: 'default' }, 1_000, later(1_600)))!;
+    expect((await rescuer.completeStack(app, { status: 'succeeded', releaseLock: holder(3) })).committed).toBe(true);
+    expect((await rescuer.listLocks()).map((lock) => lock.stack)).toEqual(['db']);
+    await Promise.all([stalled, rescuer].map((store) => store.close()));
+  });
+
   it('tells a dependent-only stack whether its upstreams\' applies changed their outputs; queueing a run again replaces its leftovers', async () => {
     const [store] = stores(1) as [PostgresStore];
     const queued = run([node('a', [], { priority: 2 }), node('b', [], { priority: 1 }), node('c', ['a', 'b'], { onlyAsDependent: true }), node('d', ['a'])]);

@@ -10,8 +10,8 @@
  *   fence they hold and change nothing when it moved (a worker whose lease was
  *   taken over cannot commit outputs or mark anything done).
  * - Completing a stack writes its outputs, events and record, marks it done,
- *   releases (or, on failure, skips) its dependents and claims the worker's
- *   next stacks in one transaction.
+ *   releases (or, on failure, skips) its dependents, releases the worker's
+ *   stack lock and claims the worker's next stacks in one transaction.
  */
 import type { Pool, PoolClient } from 'pg';
 import type { ClaimNext, QueuedRun, QueueNode, StackClaim, StackCompletion, StackResult } from '@stackfleet/core';
@@ -20,7 +20,7 @@ import { sealRows, writeOutputRows } from './pg-outputs.js';
 import { appendCompletionEvents } from './pg-run-events.js';
 import { withTransaction } from './pg-transaction.js';
 import { notifyReady } from './pg-queue-notify.js';
-import { stackRunUpsertSql, stackRunValues } from './pg-runs.js';
+import { stackRunUpsertSql, stackRunValues, upsertPendingStackRuns } from './pg-runs.js';
 import { prepared } from './pg-prepared.js';
 import { claimStacksWithin, type ClaimRequest } from './pg-claim-stacks.js';
 
@@ -42,7 +42,10 @@ interface NodeRow {
   only_as_dependent: boolean;
 }
 
-/** One statement per table (unnest), so queueing thousands of stacks is a few round trips, not one per row. */
+/**
+ * One statement per table (unnest), so queueing thousands of stacks is a few
+ * round trips, not one per row; the stacks' `pending` records go in the same transaction.
+ */
 export async function enqueueRun(pool: Pool, fleet: string, run: QueuedRun): Promise<void> {
   const edges = run.stacks.flatMap((stack) => stack.needs.map((upstream) => [upstream, stack.stack] as const));
   await withTransaction(pool, async (client) => {
@@ -74,6 +77,7 @@ export async function enqueueRun(pool: Pool, fleet: string, run: QueuedRun): Pro
         [fleet, run.runId, edges.map(([upstream]) => upstream), edges.map(([, dependent]) => dependent)],
       );
     }
+    await upsertPendingStackRuns(client, fleet, run.runId, run.stacks.map((stack) => stack.stack));
     await notifyReady(client, fleet);
   });
   // A fresh run's thousands of rows are not in the planner's statistics until autovacuum gets to them:
@@ -138,13 +142,17 @@ const FINISH_NODE_SQL = `WITH done AS (
        WHERE $19 AND EXISTS (SELECT 1 FROM done) AND n.fleet = $1 AND n.run_id = $2
          AND n.stack = ANY (ARRAY(SELECT e.dependent FROM queue_edges e WHERE e.fleet = $1 AND e.run_id = $2 AND e.upstream = $3))
        RETURNING n.pool, n.state
+     ), unlocked AS (
+       -- The worker's own stack lock (its holder's row only), whether or not the fence still holds: it is this worker's either way.
+       DELETE FROM locks WHERE $21 AND fleet = $1 AND stack = $3 AND host = $22 AND pid = $23 AND run_id = $24
      )
      SELECT (SELECT count(*) FROM done)::int AS done, ARRAY(SELECT DISTINCT pool FROM released WHERE state = 'ready' ORDER BY pool) AS ready_pools`;
 
 /**
  * One statement: marks the node done (only while the claim holds its fence),
  * writes the stack's last record and, for a status that releases, decrements
- * the dependents' counters; undefined when the fence moved (nothing written).
+ * the dependents' counters; undefined when the fence moved (nothing written
+ * but the release of the worker's own stack lock, `releaseLock`).
  * Returns the pools of dependents that became ready (one entry per pool).
  */
 async function finishNode(client: PoolClient, fleet: string, claim: StackClaim, result: StackResult): Promise<{ readyPools: string[] } | undefined> {
@@ -160,6 +168,10 @@ async function finishNode(client: PoolClient, fleet: string, claim: StackClaim, 
       result.outputsChanged ?? null,
       releasing.has(result.status),
       result.record !== undefined,
+      result.releaseLock !== undefined,
+      result.releaseLock?.host ?? null,
+      result.releaseLock?.pid ?? null,
+      result.releaseLock?.runId ?? null,
     ]),
   );
   const row = finished.rows[0];
