@@ -176,4 +176,11 @@ export interface WorkQueue {
    * poll (an expired lease notifies nobody). Resolves to "stop listening".
    */
   watchQueue?(onChange: (change: QueueChange) => void): Promise<() => Promise<void>>;
+  /**
+   * Opens up to `count` connections now (a worker, at start): the first
+   * stacks of a run then find them ready instead of each setting one up
+   * (a server process, authentication, catalog caches: tens of milliseconds).
+   * Best effort: resolves when done, never rejects.
+   */
+  openConnections?(count: number): Promise<void>;
 }

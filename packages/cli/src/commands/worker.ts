@@ -16,6 +16,8 @@ export interface WorkerFlags {
 }
 
 const DEFAULT_LEASE_MS = 30_000;
+/** How long a worker keeps an unused database connection: a run queued within it starts on open ones. */
+const WORKER_IDLE_CONNECTION_MS = 10 * 60_000;
 
 /**
  * `stackfleet worker [--pool NAME] [-j N] [--once] [--idle-exit D] [--lease D]`:
@@ -24,7 +26,8 @@ const DEFAULT_LEASE_MS = 30_000;
  */
 export async function runWorkerCommand(context: CommandContext, flags: WorkerFlags): Promise<number> {
   const fleet = context.readFleet();
-  const store = requireQueueStore(openStore(fleet, context.io.env), 'stackfleet worker');
+  // A worker keeps its connections between runs (see `openConnections` in the loop).
+  const store = requireQueueStore(openStore(fleet, context.io.env, { idleTimeoutMs: WORKER_IDLE_CONNECTION_MS }), 'stackfleet worker');
   const preparer = createClaimPreparer(fleet, context.io.env, context.note);
   // In the background: the worker says hello and listens meanwhile.
   void preparer.prepareAhead();

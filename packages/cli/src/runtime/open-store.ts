@@ -28,13 +28,14 @@ export function readStateLocation(fleet: Fleet, env: Record<string, string | und
   return { url, source: 'settings.state.url' };
 }
 
-export function openStore(fleet: Fleet, env: Record<string, string | undefined>): Store {
+export function openStore(fleet: Fleet, env: Record<string, string | undefined>, tuning: { idleTimeoutMs?: number } = {}): Store {
   const location = readStateLocation(fleet, env);
   if (location.url === undefined) return openSqliteStore({ stateDir: fleet.stateDir, env });
   return openPostgresStore({
     url: location.url,
     source: location.source,
     env,
+    ...tuning,
     fleet: readFleetIdentity(fleet.manifestPath, fleet.loaded.manifest.settings.fleet),
   });
 }

@@ -109,6 +109,8 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<WorkerS
   // The first contact must work: a wrong URL or password is an error now, not a retry loop.
   await store.recordWorker(identity, new Date());
   lastSeen = Date.now();
+  // In the background: a run's first stacks then start on open connections.
+  void store.openConnections?.(2 * options.concurrency);
   // Stacks made ready by another worker's completion (or a new run) wake us at once; polling stays for expired leases.
   const unwatch = await store.watchQueue?.((change) => {
     if (change.kind === 'ready') wakeUp();

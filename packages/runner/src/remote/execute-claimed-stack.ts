@@ -1,5 +1,5 @@
 import { relative, sep } from 'node:path';
-import type { ChangeSummary, ClaimNext, LockHolder, Outputs, PlannedStack, StackClaim, StackCompletion, StackRunRecord, StackStatus, Store, StoredOutputs } from '@stackfleet/core';
+import type { ChangeSummary, ClaimNext, PlannedStack, StackClaim, StackCompletion, StackStatus } from '@stackfleet/core';
 import { buildMaskerFrom, readStoredSensitiveValues } from '../mask/build-run-masker.js';
 import { maskEvent } from '../mask/mask-event.js';
 import { createEngineRun } from '../engine/engine-run.js';
@@ -8,6 +8,7 @@ import { readRunSecrets } from '../engine/read-run-secrets.js';
 import type { RunOptions, StackOutcome } from '../engine/types.js';
 import { toRunReporter, type RunListener } from '../run/run-reporter.js';
 import { createClaimEventSink } from './claim-event-sink.js';
+import { createClaimedStackStore } from './claimed-stack-store.js';
 import type { QueueStore, RemoteRunPayload } from './remote-payload.js';
 import { describeFinishedStack } from '../engine/describe-finished-stack.js';
 import { settleUnchangedTrigger } from '../engine/unchanged-trigger.js';
@@ -78,53 +79,17 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
   };
   const sink = createClaimEventSink(store, claim, { ...(flushMs === undefined ? {} : { intervalMs: flushMs }), onLost: markLost });
   const local = listeners.map(toRunReporter);
-  let appliedOutputs: Outputs | undefined;
-  // The last record goes in the completion's transaction (under its fence) instead of a write of its own.
-  let deferRecord = false;
-  let finalRecord: StackRunRecord | undefined;
-  // The stack's lock, once the engine let go of it: released in the completion's transaction (or on its own below).
-  let heldLock: LockHolder | undefined;
-  // This stack's stored outputs, read as soon as its lock is held (an apply reads them before running: see below).
-  let ownOutputs: Promise<StoredOutputs | undefined> | undefined;
-  let ownOutputsTaken = false;
-  const fenced = overrideStore(store, {
-    putStackRun: async (record) => {
-      const shared = record.logFile === undefined ? record : { ...record, logFile: shareable(record.logFile) };
-      if (deferRecord) finalRecord = shared;
-      else if (!(await store.putClaimedStackRun(claim, shared))) markLost();
-    },
-    // Committed with the completion, under the fence (see above).
-    setOutputs: async (_stack, outputs) => {
-      appliedOutputs = outputs;
-    },
-    // An apply reads its stack's previous outputs (its dependents' trigger) after writing the `applying`
-    // record: they are read as soon as the lock is held, beside that write instead of after it (under
-    // the lock nobody else writes them, and this stack's own apply is stored only by the completion).
-    acquireLock: async (stack, holder, ttlMs, now) => {
-      const result = await store.acquireLock(stack, holder, ttlMs, now);
-      if (result.acquired && stack === claim.stack && payload.command === 'apply' && ownOutputs === undefined) {
-        ownOutputs = store.getOutputs(stack);
-        ownOutputs.catch(() => undefined);
-      }
-      return result;
-    },
-    getOutputs: (stack) => {
-      if (stack !== claim.stack || ownOutputs === undefined || ownOutputsTaken) return store.getOutputs(stack);
-      ownOutputsTaken = true;
-      return ownOutputs;
-    },
-    // Released in the completion's transaction: one round trip less between a stack and the worker's next.
-    releaseLock: async (stack, holder) => {
-      if (stack === claim.stack && heldLock === undefined) heldLock = holder;
-      else await store.releaseLock(stack, holder);
-    },
-    // The worker closes its store itself, once.
-    close: async () => undefined,
+  const claimed = createClaimedStackStore(store, claim, {
+    command: payload.command,
+    shareable,
+    onLost: markLost,
+    // The engine run's (created below), read once the stack starts.
+    readLockLease: () => ({ holder: run.holder, ttlMs: run.lockTtlMs, now: run.now() }),
   });
   const run = createEngineRun(payload.command, [planned], {
     ...engineOptions,
     runId: claim.runId,
-    store: fenced,
+    store: claimed.store,
     reporters: [sink, ...local],
     ...(payload.runCommand ? { runCommand: payload.runCommand } : {}),
     ...(payload.allDependents ? { allDependents: true } : {}),
@@ -164,13 +129,16 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
     },
     { attempt: claim.attempt, at: run.now().toISOString() },
   );
-  deferRecord = true;
+  claimed.deferRecords();
   await run.putState(planned.name, record);
   const finished = maskEvent(event.logFile === undefined ? event : { ...event, logFile: shareable(event.logFile) }, run.masker);
   const outputsChanged = run.outputsChanged.get(planned.name);
   // The last buffered lines go in the completion's transaction, before stack.finished.
   const rest = await sink.takeRest();
   let completion: StackCompletion | undefined;
+  const heldLock = await claimed.takeHeldLock();
+  const appliedOutputs = claimed.appliedOutputs();
+  const finalRecord = claimed.finalRecord();
   try {
     completion =
       rest === undefined || lost
@@ -196,15 +164,4 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
   await Promise.allSettled(local.flatMap((reporter) => (reporter.close ? [reporter.close()] : [])));
   const committed = completion?.committed === true;
   return { status, durationMs: outcome.durationMs, ...(reason === undefined ? {} : { reason }), committed, next: completion?.claims ?? [], drained: completion?.drained ?? false };
-}
-
-/** `store` with some methods replaced; every other one (present or added later) still reaches the store. */
-function overrideStore(store: Store, overrides: Partial<Store>): Store {
-  return new Proxy(store, {
-    get(target, property, receiver) {
-      if (Object.hasOwn(overrides, property)) return overrides[property as keyof Store];
-      const value: unknown = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
 }

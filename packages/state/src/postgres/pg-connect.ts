@@ -27,11 +27,11 @@ const IDLE_IN_TRANSACTION_MS = 5_000;
 /** PostgreSQL error codes that mean "the database is not usable as given" rather than a bug. */
 const connectionErrorCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', '28P01', '28000', '3D000', '57P03']);
 
-export function createPgPool(url: string, maxConnections: number): Pool {
+export function createPgPool(url: string, maxConnections: number, idleTimeoutMs: number): Pool {
   return new (loadPg().Pool)({
     connectionString: url,
     max: maxConnections,
-    idleTimeoutMillis: 10_000,
+    idleTimeoutMillis: idleTimeoutMs,
     connectionTimeoutMillis: 10_000,
     application_name: 'stackfleet',
     // Our transactions are milliseconds long. A process that stops in the middle of
@@ -40,6 +40,27 @@ export function createPgPool(url: string, maxConnections: number): Pool {
     // The server ends such a session after this long, releasing them.
     idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
   });
+}
+
+const WARM_TABLES = ['queue_nodes', 'queue_runs', 'queue_edges', 'stack_runs', 'locks', 'run_events', 'stack_outputs', 'output_values'];
+
+/**
+ * `count` connections of the pool set up at once, each having planned a
+ * statement over the tables a stack's round trips touch: a new server process
+ * reads their catalog entries once, on its first statement that names them.
+ */
+export async function openPgConnections(pool: Pool, count: number): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: count }, () => pool.connect()));
+  try {
+    await Promise.all(
+      clients.map((client) =>
+        // One round trip (a simple query may hold several statements).
+        client.query(WARM_TABLES.map((table) => `SELECT FROM ${table} LIMIT 0;`).join(' ')),
+      ),
+    );
+  } finally {
+    for (const client of clients) client.release();
+  }
 }
 
 /** A connection of its own for LISTEN (a pooled one would be handed to queries). */

@@ -197,6 +197,27 @@ describe('PostgreSQL store', () => {
     }
   });
 
+  it('opens the asked connections at once (a worker at start), at most its pool\'s', async () => {
+    const name = `warm-${++fleetCounter}`;
+    const store = openPostgresStore({ url: `${server.url}?application_name=${name}`, fleet: name, env: {}, maxConnections: 3 });
+    const probe = openPostgresStore({ url: server.url, fleet: 'probe', env: {} });
+    const open = async (): Promise<number> => {
+      const [row] = (await (probe as unknown as { pool: { query: (sql: string, values: unknown[]) => Promise<{ rows: Array<{ count: string }> }> } }).pool.query(
+        'SELECT count(*) FROM pg_stat_activity WHERE application_name = $1',
+        [name],
+      )).rows;
+      return Number(row?.count);
+    };
+    try {
+      await store.readFleet();
+      expect(await open()).toBeLessThanOrEqual(1);
+      await store.openConnections(5);
+      expect(await open()).toBe(3);
+    } finally {
+      await Promise.all([store.close(), probe.close()]);
+    }
+  });
+
   it('migrates a fresh database once when several processes open it together', async () => {
     const url = await server.createDatabase('fresh');
     const stores = Array.from({ length: 5 }, (_, index) => openPostgresStore({ url, fleet: `f${index}`, env: {} }));

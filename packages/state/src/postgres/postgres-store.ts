@@ -62,7 +62,7 @@ import { parseStateUrl, redactStateUrl, stateUrlSecrets } from './state-url.js';
 import * as queue from './pg-work-queue.js';
 import * as events from './pg-run-events.js';
 import { listenQueue } from './pg-queue-notify.js';
-import { createPgListenClient, createPgPool, describeConnectionError, isConnectionError } from './pg-connect.js';
+import { createPgListenClient, createPgPool, describeConnectionError, isConnectionError, openPgConnections } from './pg-connect.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://USER:PASSWORD@HOST:PORT/DB`. The password is never stored or printed. */
@@ -80,6 +80,8 @@ export interface PostgresStoreOptions {
   now?: () => Date;
   /** Connections this process keeps at most. @default 4 */
   maxConnections?: number;
+  /** How long an unused connection stays open. @default 10 s */
+  idleTimeoutMs?: number;
   /** Migrate only up to this version (tests build old databases with it). @default latest */
   targetVersion?: number;
   /** Where the URL came from, for messages. @default "STACKFLEET_STATE_URL" */
@@ -98,6 +100,7 @@ export class PostgresStore implements Store, WorkQueue {
   private readonly ready: Promise<void>;
   private readonly urlSecrets: string[];
   private readonly url: string;
+  private readonly maxConnections: number;
   private closed = false;
 
   constructor(options: PostgresStoreOptions) {
@@ -110,7 +113,8 @@ export class PostgresStore implements Store, WorkQueue {
     this.now = options.now ?? (() => new Date());
     const envKey = (options.env ?? process.env).STACKFLEET_STATE_KEY;
     this.key = envKey === undefined || envKey === '' ? undefined : parseStateKey(envKey, 'STACKFLEET_STATE_KEY');
-    this.pool = createPgPool(options.url, options.maxConnections ?? 4);
+    this.maxConnections = options.maxConnections ?? 4;
+    this.pool = createPgPool(options.url, this.maxConnections, options.idleTimeoutMs ?? 10_000);
     // An idle connection dropped by the server must not crash the process;
     // the next query gets a fresh connection (or a clear E_STATE_CONNECT).
     this.pool.on('error', () => undefined);
@@ -350,6 +354,10 @@ export class PostgresStore implements Store, WorkQueue {
         throw this.connectionError(error);
       },
     );
+  }
+
+  async openConnections(count: number): Promise<void> {
+    await this.use((pool) => openPgConnections(pool, Math.min(count, this.maxConnections))).catch(() => undefined);
   }
 
   /** The fleet identity rows are kept under. */
