@@ -22,12 +22,21 @@ export interface ClaimRequest {
   limit: number;
   leaseMs: number;
   now: Date;
+  /**
+   * A completion's claim: the key of its run's event lock (`runEventsLockKey`),
+   * which the claim statement takes last when no claim under the fleet's
+   * lock follows it (that one takes the fleet's lock before the event lock,
+   * never after it: no two completions wait for each other).
+   */
+  eventsLockKey?: string;
 }
 
 export interface ClaimedStacks {
   claims: StackClaim[];
   /** Claimable stacks of the pool (within the limits) that this claim left for other workers. */
   leftover: boolean;
+  /** The run's event lock (`eventsLockKey`) is held now, for the rest of the transaction. */
+  eventsLocked?: boolean;
 }
 
 interface CandidateRow {
@@ -63,7 +72,7 @@ async function lockFleetClaims(client: PoolClient, fleet: string): Promise<void>
 export async function claimStacksWithin(client: PoolClient, fleet: string, request: ClaimRequest): Promise<ClaimedStacks> {
   if (request.limit <= 0) return { claims: [], leftover: false };
   const fast = await claimUnlimited(client, fleet, request);
-  if (fast.claims.length === request.limit || !fast.more) return { claims: fast.claims, leftover: fast.leftover };
+  if (fast.claims.length === request.limit || !fast.more) return { claims: fast.claims, leftover: fast.leftover, eventsLocked: fast.eventsLocked };
   const slow = await claimUnderLock(client, fleet, { ...request, limit: request.limit - fast.claims.length });
   return { claims: [...fast.claims, ...slow.claims], leftover: fast.leftover || slow.leftover };
 }
@@ -77,6 +86,7 @@ interface ClaimedRow {
   payload: unknown;
   ready: number | null;
   more: boolean | null;
+  events_locked: boolean | null;
 }
 
 const CLAIM_UNLIMITED_SQL = `WITH special AS (
@@ -99,13 +109,16 @@ const CLAIM_UNLIMITED_SQL = `WITH special AS (
        FROM picked p WHERE n.fleet = p.fleet AND n.run_id = p.run_id AND n.stack = p.stack
        RETURNING n.run_id, n.stack, n.fence, n.attempt, n.only_as_dependent, n.priority
      )
-     (SELECT c.run_id, c.stack, c.fence, c.attempt, c.only_as_dependent, r.payload, NULL::int AS ready, NULL::boolean AS more
+     (SELECT c.run_id, c.stack, c.fence, c.attempt, c.only_as_dependent, r.payload, NULL::int AS ready, NULL::boolean AS more, NULL::boolean AS events_locked
       FROM claimed c JOIN queue_runs r ON r.fleet = $1 AND r.run_id = c.run_id
       ORDER BY c.priority DESC, c.stack)
      UNION ALL
      SELECT NULL, NULL, NULL, NULL, NULL, NULL,
        (SELECT count(*) FROM (SELECT 1 FROM queue_nodes WHERE fleet = $1 AND pool = $2 AND state = 'ready' LIMIT $3 + 1) seen)::int,
-       EXISTS (SELECT 1 FROM special)`;
+       EXISTS (SELECT 1 FROM special),
+       -- Last, and only when no claim under the fleet's lock can follow (see ClaimRequest.eventsLockKey).
+       CASE WHEN $7::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM special)
+         THEN (SELECT true FROM (SELECT pg_advisory_xact_lock(hashtextextended($7::text, 0))) taken) ELSE false END`;
 
 /**
  * One statement: claims ready stacks without a limited label that rank
@@ -115,7 +128,9 @@ const CLAIM_UNLIMITED_SQL = `WITH special AS (
 async function claimUnlimited(client: PoolClient, fleet: string, request: ClaimRequest): Promise<ClaimedStacks & { more: boolean }> {
   const nowMs = request.now.getTime();
   const lease = nowMs + request.leaseMs;
-  const rows = (await client.query<ClaimedRow>(prepared('claim-unlimited', CLAIM_UNLIMITED_SQL, [fleet, request.worker.pool, request.limit, request.worker.id, lease, nowMs]))).rows;
+  const rows = (await client.query<ClaimedRow>(
+    prepared('claim-unlimited', CLAIM_UNLIMITED_SQL, [fleet, request.worker.pool, request.limit, request.worker.id, lease, nowMs, request.eventsLockKey ?? null]),
+  )).rows;
   const summary = rows.at(-1);
   const claimed = rows.filter((row) => row.run_id !== null);
   const claims: StackClaim[] = [];
@@ -123,7 +138,7 @@ async function claimUnlimited(client: PoolClient, fleet: string, request: ClaimR
     claims.push(await describeClaim(client, fleet, request, lease, { ...row, run_id: row.run_id ?? '' }, row));
   }
   // The count is of the statement's snapshot, which still shows the rows it claimed as ready.
-  return { claims, leftover: (summary?.ready ?? 0) > claims.length, more: summary?.more === true };
+  return { claims, leftover: (summary?.ready ?? 0) > claims.length, more: summary?.more === true, eventsLocked: summary?.events_locked === true };
 }
 
 async function describeClaim(

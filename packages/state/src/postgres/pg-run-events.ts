@@ -12,8 +12,13 @@ import { prepared } from './pg-prepared.js';
 import { withTransaction } from './pg-transaction.js';
 import { notifyEventsSql, notifyReadySql } from './pg-queue-notify.js';
 
+/** The key of a run's event lock (`pg_advisory_xact_lock(hashtextextended(key, 0))`), also taken inside a completion's claim. */
+export function runEventsLockKey(fleet: string, runId: string): string {
+  return JSON.stringify(['events', fleet, runId]);
+}
+
 async function lockRunEvents(client: PoolClient, fleet: string, runId: string): Promise<void> {
-  await client.query(prepared('lock-run-events', 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [JSON.stringify(['events', fleet, runId])]));
+  await client.query(prepared('lock-run-events', 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [runEventsLockKey(fleet, runId)]));
 }
 
 /** Whether the claim still holds its node (same fence and worker, still claimed); locks the row for the transaction. */
@@ -56,12 +61,21 @@ const APPEND_COMPLETION_EVENTS_SQL = `WITH inserted AS (
 /**
  * A completion's last statements: its events appended under the run's event
  * lock, with `stackfleet_ready` too when `notifyReady`, and whether the run
- * is drained. Asked after the lock, which every completion of the run takes
- * last before it commits: of two last completions racing, the second sees
- * the first committed, so exactly one of them sees the run drained.
+ * is drained. Asked after the lock (`locked`: an earlier statement of the
+ * transaction took it), which every completion of the run takes last before
+ * it commits: of two last completions racing, the second sees the first
+ * committed, so exactly one of them sees the run drained.
  */
-export async function appendCompletionEvents(client: PoolClient, fleet: string, runId: string, events: RunEvent[], notifyReady: boolean): Promise<{ drained: boolean }> {
-  await lockRunEvents(client, fleet, runId);
+export async function appendCompletionEvents(
+  client: PoolClient,
+  fleet: string,
+  runId: string,
+  events: RunEvent[],
+  notifyReady: boolean,
+  options: { locked?: boolean } = {},
+): Promise<{ drained: boolean }> {
+  // Taken already by the completion's claim statement (one round trip less), or here.
+  if (!options.locked) await lockRunEvents(client, fleet, runId);
   const result = await client.query<{ drained: boolean }>(
     prepared('append-completion-events', APPEND_COMPLETION_EVENTS_SQL, [
       fleet,

@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueuedRun, QueuedStack, StackClaim } from '@stackfleet/core';
 import { startPostgres, type PostgresServer } from '@stackfleet/test-utils';
 import { openPostgresStore, type PostgresStore } from './postgres-store.js';
+import { createPgPool } from './pg-connect.js';
+import { claimStacksWithin } from './pg-claim-stacks.js';
+import { runEventsLockKey } from './pg-run-events.js';
 
 let server: PostgresServer;
 let counter = 0;
@@ -277,6 +280,43 @@ describe('work queue', () => {
     expect((await rescuer.completeStack(app, { status: 'succeeded', releaseLock: holder(3) })).committed).toBe(true);
     expect((await rescuer.listLocks()).map((lock) => lock.stack)).toEqual(['db']);
     await Promise.all([stalled, rescuer].map((store) => store.close()));
+  });
+
+  it('a completion\'s claim takes the run\'s event lock last, unless a claim under the fleet\'s lock may follow it', async () => {
+    const fleet = `queue-${++counter}`;
+    const [store] = stores(1, fleet) as [PostgresStore];
+    const queued = run([node('a', [], { priority: 2 }), node('b', [], { priority: 1 }), node('p', [], { labels: ['prod'], priority: 1.5 })], { prod: 1 });
+    await store.enqueueRun(queued);
+    const pool = createPgPool(server.url, 2, 1_000);
+    const key = runEventsLockKey(fleet, queued.runId);
+    // Whether another session could take the event lock now (and let go of it at once).
+    const free = async (): Promise<boolean> => {
+      const taken = (await pool.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [key])).rows[0]?.ok === true;
+      if (taken) await pool.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+      return taken;
+    };
+    const client = await pool.connect();
+    try {
+      const request = { worker: { id: 'w', pool: 'default' }, limit: 1, leaseMs: 30_000, now: t0, eventsLockKey: key };
+      await client.query('BEGIN');
+      // The limited `p` waits in the pool: a claim under the fleet's lock may follow, so the event lock is not taken here.
+      const first = await claimStacksWithin(client, fleet, request);
+      expect(first).toMatchObject({ claims: [{ stack: 'a' }], eventsLocked: false });
+      expect(await free()).toBe(true);
+      await client.query('COMMIT');
+      const other = (await store.claimStacks({ id: 'o', pool: 'default' }, 1, 30_000, t0))[0];
+      expect(other?.stack).toBe('p');
+      await client.query('BEGIN');
+      const second = await claimStacksWithin(client, fleet, request);
+      expect(second).toMatchObject({ claims: [{ stack: 'b' }], eventsLocked: true });
+      expect(await free()).toBe(false);
+      await client.query('COMMIT');
+      expect(await free()).toBe(true);
+    } finally {
+      client.release();
+      await pool.end();
+      await store.close();
+    }
   });
 
   it('tells a dependent-only stack whether its upstreams\' applies changed their outputs; queueing a run again replaces its leftovers', async () => {

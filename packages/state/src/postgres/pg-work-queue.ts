@@ -17,12 +17,12 @@ import type { Pool, PoolClient } from 'pg';
 import type { ClaimNext, QueuedRun, QueueNode, StackClaim, StackCompletion, StackResult } from '@stackfleet/core';
 import type { KeyProvider } from '../sqlite-outputs.js';
 import { sealRows, writeOutputRows } from './pg-outputs.js';
-import { appendCompletionEvents } from './pg-run-events.js';
+import { appendCompletionEvents, runEventsLockKey } from './pg-run-events.js';
 import { withTransaction } from './pg-transaction.js';
 import { notifyReady } from './pg-queue-notify.js';
 import { stackRunUpsertSql, stackRunValues, upsertPendingStackRuns } from './pg-runs.js';
 import { prepared } from './pg-prepared.js';
-import { claimStacksWithin, type ClaimRequest } from './pg-claim-stacks.js';
+import { claimStacksWithin, type ClaimedStacks, type ClaimRequest } from './pg-claim-stacks.js';
 
 /** Statuses after which dependents may start. */
 const releasing = new Set(['succeeded', 'unchanged', 'changed']);
@@ -119,11 +119,13 @@ export async function completeStack(
     if (rows !== undefined) await writeOutputRows(client, fleet, claim.stack, rows, claim.runId, updatedAt);
     const readyPools = releasing.has(result.status) ? finished.readyPools : await skipDownstream(client, fleet, claim, result.status);
     const asking = next !== undefined && next.limit > 0 ? next : undefined;
-    const claimed = asking ? await claimStacksWithin(client, fleet, asking satisfies ClaimRequest) : { claims: [], leftover: false };
+    const claimed: ClaimedStacks = asking
+      ? await claimStacksWithin(client, fleet, { ...asking, eventsLockKey: runEventsLockKey(fleet, claim.runId) } satisfies ClaimRequest)
+      : { claims: [], leftover: false };
     // Wake other workers only for what this worker leaves (stacks of other pools, or more than it took): no thundering herd per completion.
     const wakeOthers = readyPools.some((readyPool) => readyPool !== asking?.worker.pool) || claimed.leftover;
-    // Last, so the run's event lock is held only for this statement and the commit.
-    const { drained } = await appendCompletionEvents(client, fleet, claim.runId, result.events ?? [], wakeOthers);
+    // Last, so the run's event lock is held only for this statement and the commit (taken at the end of the claim's, when it could).
+    const { drained } = await appendCompletionEvents(client, fleet, claim.runId, result.events ?? [], wakeOthers, { locked: claimed.eventsLocked === true });
     return { committed: true, claims: claimed.claims, drained };
   });
 }
