@@ -7,7 +7,9 @@
 //     distributed path's overhead (target < 10 ms).
 //  2. 200 `sleep` stacks in a random DAG over 4 workers with -j 2: makespan
 //     against the lower bound max(critical path, total work / 8 slots)
-//     (target <= 1.10).
+//     (target <= 1.10), and where the slots' time went (from the run's events:
+//     when every slot was busy, each stack's time beyond its sleep, the slot
+//     time no stack held).
 // Besides wall time it prints CPU time (user+sys) of every stackfleet process
 // and of the PostgreSQL server, per phase: on a shared machine the wall time
 // is mostly waiting for a core.
@@ -124,6 +126,26 @@ function readRunDuration(ndjson) {
   return finished.summary.durationMs;
 }
 
+/**
+ * Where a slot's time went, from the run's events: when the first stacks
+ * started (every slot busy at the `slots`-th), each stack's time beyond its
+ * `sleep` (running record to its end: lock, process, outputs), and the slot
+ * time no stack held (the start, completions, claims, the hand-over to the next stack).
+ */
+function describeSlotTime(ndjson, slots, sleepMs) {
+  const events = ndjson.trim().split('\n').map((line) => JSON.parse(line));
+  const at = (event) => Date.parse(event.at);
+  const start = at(events[0]);
+  const makespan = at(events.find((event) => event.type === 'run.finished')) - start;
+  const starts = events.filter((event) => event.type === 'stack.started').map((event) => at(event) - start).sort((a, b) => a - b);
+  const beyond = events.filter((event) => event.type === 'stack.finished').map((event) => event.durationMs - sleepMs).sort((a, b) => a - b);
+  const idle = slots * makespan - beyond.reduce((sum, ms) => sum + ms + sleepMs, 0);
+  return (
+    `first stack started ${starts[0]} ms after run.started, every slot busy after ${starts[slots - 1]} ms; ` +
+    `a stack's time beyond its sleep: median ${beyond[beyond.length >> 1]} ms; slot time no stack held: ${(idle / 1000).toFixed(2)} s (${(idle / beyond.length).toFixed(1)} ms per stack)`
+  );
+}
+
 function readServerCpuMs(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
   // utime, stime, cutime, cstime (fields 14-17, here 11-14 after the command name), in clock ticks.
@@ -212,10 +234,13 @@ try {
   // Makespan: from queueing to the run's end, workers already up (as in a fleet that keeps them running).
   let followerWall = 0;
   let makespan = 0;
+  let slotTime = '';
   const sleepRun = await measured(server, () =>
     withWorkers(sleepFleet.clones, env, async () => {
       const start = performance.now();
-      makespan = readRunDuration(await runCli(['apply', '--auto-approve', '--remote', '--json'], sleepFleet.seed, env));
+      const ndjson = await runCli(['apply', '--auto-approve', '--remote', '--json'], sleepFleet.seed, env);
+      makespan = readRunDuration(ndjson);
+      slotTime = describeSlotTime(ndjson, WORKERS * PER_WORKER, SLEEP_S * 1000);
       followerWall = performance.now() - start;
     }),
   );
@@ -224,6 +249,7 @@ try {
     `${SLEEPERS} \`sleep ${SLEEP_S}\` stacks, ${WORKERS} workers x -j ${PER_WORKER}: makespan (run.started to run.finished) ${seconds(makespan)}, lower bound ${bound.toFixed(1)} s (critical path ${critical.toFixed(1)} s): ratio ${(makespan / 1000 / bound).toFixed(2)} (target <= 1.10); ` +
       `the follower's whole wall time (CLI start-up, queueing) ${seconds(followerWall)}: ratio ${(followerWall / 1000 / bound).toFixed(2)}`,
   );
+  console.log(`  ${slotTime}`);
   console.log(`  CPU: stackfleet processes ${seconds(sleepRun.cliCpu)}, PostgreSQL ${seconds(sleepRun.serverCpu)}; load average now ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
 } finally {
   await server.stop();
