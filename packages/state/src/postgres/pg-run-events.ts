@@ -21,15 +21,6 @@ async function lockRunEvents(client: PoolClient, fleet: string, runId: string): 
   await client.query(prepared('lock-run-events', 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [runEventsLockKey(fleet, runId)]));
 }
 
-/** Whether the claim still holds its node (same fence and worker, still claimed); locks the row for the transaction. */
-export async function holdsClaim(client: PoolClient, fleet: string, claim: StackClaim): Promise<boolean> {
-  const result = await client.query(
-    `SELECT 1 FROM queue_nodes WHERE fleet = $1 AND run_id = $2 AND stack = $3 AND fence = $4 AND worker_id = $5 AND state = 'claimed' FOR SHARE`,
-    [fleet, claim.runId, claim.stack, claim.fence, claim.workerId],
-  );
-  return result.rowCount === 1;
-}
-
 /** Inserts in order inside the caller's transaction (one statement for the whole batch). */
 export async function insertRunEvents(client: PoolClient, fleet: string, runId: string, events: RunEvent[]): Promise<void> {
   if (events.length === 0) return;
@@ -89,13 +80,44 @@ export async function appendCompletionEvents(
   return { drained: result.rows[0]?.drained === true };
 }
 
+/**
+ * One statement (its own transaction): the fence check (the node share-locked
+ * for the statement), then the run's event lock, taken before the first row
+ * gets its seq (the insert reads the lock's row), then the batch and its
+ * notification. The lock is held for the statement and its commit only, with
+ * no round trip to this process in between, so completions of other workers
+ * (which take it too) seldom wait for a batch of log lines.
+ */
+const appendEventsSql = (fence: string): string => `WITH fence AS (
+       ${fence}
+     ), locked AS MATERIALIZED (
+       SELECT pg_advisory_xact_lock(hashtextextended($6, 0)) FROM fence
+     ), inserted AS (
+       INSERT INTO run_events (fleet, run_id, stack, type, event)
+       SELECT $1, $2, e.stack, e.type, e.event FROM unnest($3::text[], $4::text[], $5::json[]) WITH ORDINALITY AS e(stack, type, event, n), locked ORDER BY e.n
+     )
+     SELECT EXISTS (SELECT 1 FROM fence) AS held, CASE WHEN EXISTS (SELECT 1 FROM fence) AND cardinality($3::text[]) > 0 THEN ${notifyEventsSql('$1', '$2')} END`;
+const APPEND_EVENTS_SQL = appendEventsSql('SELECT 1');
+const APPEND_CLAIMED_EVENTS_SQL = appendEventsSql(
+  `SELECT 1 FROM queue_nodes WHERE fleet = $1 AND run_id = $2 AND stack = $7 AND fence = $8 AND worker_id = $9 AND state = 'claimed' FOR SHARE`,
+);
+
 export async function appendRunEvents(pool: Pool, fleet: string, runId: string, events: RunEvent[], claim?: StackClaim): Promise<boolean> {
   if (events.length === 0 && !claim) return true;
-  return withTransaction(pool, async (client) => {
-    if (claim && !(await holdsClaim(client, fleet, claim))) return false;
-    await insertRunEvents(client, fleet, runId, events);
-    return true;
-  });
+  const values = [
+    fleet,
+    runId,
+    events.map((event) => ('stack' in event ? event.stack : null)),
+    events.map((event) => event.type),
+    events.map((event) => JSON.stringify(event)),
+    runEventsLockKey(fleet, runId),
+  ];
+  const result = await pool.query<{ held: boolean }>(
+    claim
+      ? prepared('append-claimed-events', APPEND_CLAIMED_EVENTS_SQL, [...values, claim.stack, claim.fence, claim.workerId])
+      : prepared('append-events', APPEND_EVENTS_SQL, values),
+  );
+  return result.rows[0]?.held === true;
 }
 
 export async function selectRunEvents(pool: Pool, fleet: string, runId: string, afterSeq: number, limit = 2000): Promise<StoredRunEvent[]> {

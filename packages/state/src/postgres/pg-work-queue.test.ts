@@ -319,6 +319,39 @@ describe('work queue', () => {
     }
   });
 
+  it('a batch of events takes its seqs only once it holds the run\'s event lock, in one statement, and only while its claim holds', async () => {
+    const fleet = `queue-${++counter}`;
+    const [store] = stores(1, fleet) as [PostgresStore];
+    const queued = run([node('db')]);
+    await store.enqueueRun(queued);
+    const claim = (await store.claimStack({ id: 'w', pool: 'default' }, 30_000, t0))!;
+    const line = (text: string) => ({ type: 'stack.log' as const, runId: queued.runId, stack: 'db', stream: 'stdout' as const, line: text, at: t0.toISOString() });
+    expect(await store.appendRunEvents(queued.runId, [line('one')], claim)).toBe(true);
+    const pool = createPgPool(server.url, 2, 1_000);
+    const lastSeq = async (): Promise<number> => Number((await pool.query<{ last_value: string }>('SELECT last_value FROM run_events_seq_seq')).rows[0]?.last_value);
+    const key = runEventsLockKey(fleet, queued.runId);
+    const holder = await pool.connect();
+    try {
+      // Another session holds the run's event lock: the batch waits for it before any seq is taken.
+      await holder.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
+      const before = await lastSeq();
+      let settled = false;
+      const pending = store.appendRunEvents(queued.runId, [line('two'), line('three')], claim).finally(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(false);
+      expect(await lastSeq()).toBe(before);
+      await holder.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+      expect(await pending).toBe(true);
+    } finally {
+      holder.release();
+      await pool.end();
+    }
+    const stale = { ...claim, fence: claim.fence - 1 };
+    expect(await store.appendRunEvents(queued.runId, [line('late')], stale)).toBe(false);
+    expect((await store.readRunEvents(queued.runId, 0)).map(({ event }) => (event.type === 'stack.log' ? event.line : event.type))).toEqual(['one', 'two', 'three']);
+    await store.close();
+  });
+
   it('tells a dependent-only stack whether its upstreams\' applies changed their outputs; queueing a run again replaces its leftovers', async () => {
     const [store] = stores(1) as [PostgresStore];
     const queued = run([node('a', [], { priority: 2 }), node('b', [], { priority: 1 }), node('c', ['a', 'b'], { onlyAsDependent: true }), node('d', ['a'])]);
