@@ -25,9 +25,10 @@ const outdir = join(packageDir, 'dist', 'bundle');
 
 // Pure JavaScript start-up dependencies are bundled. The rest stays external:
 // native addons and files found beside the code at run time (better-sqlite3,
-// pg, @cdktf/hcl2json's wasm), and the UI's React/ink, which only the UI
-// bundle loads.
-const EXTERNAL = ['better-sqlite3', 'pg', 'pg-native', '@cdktf/hcl2json', 'ink', 'react', 'react/*', 'ink-*'];
+// pg, @cdktf/hcl2json's wasm). The UI's React and ink are bundled into the UI
+// bundle only (below); the CommonJS bundles never import them.
+const NATIVE = ['better-sqlite3', 'pg', 'pg-native', '@cdktf/hcl2json'];
+const EXTERNAL = [...NATIVE, 'ink', 'react', 'react/*', 'ink-*'];
 // ES modules the CommonJS bundles import at run time, and where each is found.
 const ESM_IMPORTS = { '@stackfleet/tui': './tui.js', '@cdktf/hcl2json': '@cdktf/hcl2json' };
 
@@ -120,11 +121,28 @@ const loader = await build({
   outExtension: { '.js': '.cjs' },
   format: 'cjs',
 });
+// React, ink and ink's ~30 small packages are bundled into the UI's one file
+// (issue #17): loaded from node_modules they were ~150 ES and CommonJS modules
+// to resolve, read and compile (react-reconciler's CommonJS alone went through
+// Node's export scanner), ~0.7 s of CPU and +25 MB of memory each time the
+// live view started, against ~0.15 s bundled (docs/benchmarks.md). React's
+// production build is chosen here (the CLI always ran it: choose-reporters.ts);
+// ink's devtools module, which it imports only with DEV=true and which needs
+// react-devtools-core (not a dependency), is left out.
+const inkWithoutDevtools = {
+  name: 'ink-without-devtools',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) => (/[\\/]ink[\\/]build[\\/]/.test(args.importer) ? { path: args.path, namespace: 'ink-devtools-left-out' } : undefined));
+    plugin.onLoad({ filter: /.*/, namespace: 'ink-devtools-left-out' }, () => ({ contents: 'export {};' }));
+  },
+};
 const ui = await build({
   ...common,
   entryPoints: { tui: join(workspaceDir, 'packages', 'tui', 'dist', 'index.js') },
   format: 'esm',
-  external: EXTERNAL,
+  external: NATIVE,
+  define: { 'process.env.NODE_ENV': '"production"' },
+  plugins: [...common.plugins, inkWithoutDevtools],
   // Bundled CommonJS modules call require() for Node built-ins.
   banner: { js: "import { createRequire as __stackfleetCreateRequire } from 'node:module'; const require = __stackfleetCreateRequire(import.meta.url);" },
 });
