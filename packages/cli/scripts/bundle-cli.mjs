@@ -136,13 +136,42 @@ const inkWithoutDevtools = {
     plugin.onLoad({ filter: /.*/, namespace: 'ink-devtools-left-out' }, () => ({ contents: 'export {};' }));
   },
 };
+// ink asks `string-width` (four copies, three versions) for the width of
+// every frame's lines and characters; lines with any non-ASCII character (the
+// live area's spinner, `·` and progress bar) go through Intl.Segmenter there,
+// about a third of a frame. In the UI bundle each of those imports gets a
+// front that answers for text made only of one-column characters and asks the
+// real one otherwise: the same widths (tui/src/measure-narrow-text.test.ts).
+const narrowTextFirst = {
+  name: 'narrow-text-first',
+  setup(plugin) {
+    const measure = join(workspaceDir, 'packages', 'tui', 'dist', 'measure-narrow-text.js');
+    plugin.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData?.real) return undefined;
+      const real = await plugin.resolve('string-width', { resolveDir: args.resolveDir, kind: args.kind, pluginData: { real: true } });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: 'narrow-text-first' };
+    });
+    plugin.onLoad({ filter: /.*/, namespace: 'narrow-text-first' }, (args) => ({
+      contents: [
+        `import stringWidth from ${JSON.stringify(args.path)};`,
+        `import { measureNarrowText } from ${JSON.stringify(measure)};`,
+        'export default function narrowTextFirst(text, options) {',
+        "  const width = options === undefined && typeof text === 'string' ? measureNarrowText(text) : undefined;",
+        '  return width ?? stringWidth(text, options);',
+        '}',
+      ].join('\n'),
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
 const ui = await build({
   ...common,
   entryPoints: { tui: join(workspaceDir, 'packages', 'tui', 'dist', 'index.js') },
   format: 'esm',
   external: NATIVE,
   define: { 'process.env.NODE_ENV': '"production"' },
-  plugins: [...common.plugins, inkWithoutDevtools],
+  plugins: [...common.plugins, inkWithoutDevtools, narrowTextFirst],
   // Bundled CommonJS modules call require() for Node built-ins.
   banner: { js: "import { createRequire as __stackfleetCreateRequire } from 'node:module'; const require = __stackfleetCreateRequire(import.meta.url);" },
 });
