@@ -1,6 +1,7 @@
 import { emptyRunSummary, type RunEvent, type RunEventListener, type RunSummary } from '@stackfleet/core';
 import type { RunHandle } from '@stackfleet/tui';
 import { createInterrupts, type Interrupts } from '../runtime/interrupts.js';
+import { RunHistory } from './run-history.js';
 
 /** One run as the UI sees it, and the listener that feeds it. */
 export interface LiveRun {
@@ -17,7 +18,7 @@ export interface LiveRun {
  * resolves with the run's summary.
  */
 export function createRunHandle(interrupts: Interrupts = createInterrupts(), expectedDurations?: ReadonlyMap<string, number>): LiveRun {
-  const events: RunEvent[] = [];
+  const history = new RunHistory();
   const listeners = new Set<(event: RunEvent) => void>();
   let summary: RunSummary | undefined;
   let settle: { resolve: (summary: RunSummary) => void; reject: (error: unknown) => void } | undefined;
@@ -25,7 +26,7 @@ export function createRunHandle(interrupts: Interrupts = createInterrupts(), exp
   return {
     handle: {
       subscribe(listener) {
-        for (const event of events) listener(event);
+        history.replay(listener);
         listeners.add(listener);
         return () => listeners.delete(listener);
       },
@@ -34,7 +35,7 @@ export function createRunHandle(interrupts: Interrupts = createInterrupts(), exp
       ...(expectedDurations ? { expectedDurations } : {}),
     },
     listener(event) {
-      events.push(event);
+      history.append(event);
       if (event.type === 'run.finished') summary = event.summary;
       for (const listener of listeners) listener(event);
     },
