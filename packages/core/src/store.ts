@@ -161,6 +161,12 @@ export interface Store {
 
   // per-stack progress inside a run
   putStackRun(record: StackRunRecord): Promise<void>;
+  /**
+   * Optional (additive): several rows as one transaction, each as
+   * `putStackRun` writes it (a run's `pending` rows: one write instead of one
+   * per stack). Absent, callers write them one by one.
+   */
+  putStackRuns?(records: readonly StackRunRecord[]): Promise<void>;
   listStackRuns(runId: string): Promise<StackRunRecord[]>;
   /** Newest first, across runs. */
   listStackHistory(stack: string, limit?: number): Promise<StackRunRecord[]>;

@@ -146,6 +146,14 @@ export class SqliteStore implements Store {
     this.write(() => upsertStackRun(this.db, record));
   }
 
+  async putStackRuns(records: readonly StackRunRecord[]): Promise<void> {
+    this.write(() =>
+      this.db.transaction(() => {
+        for (const record of records) upsertStackRun(this.db, record);
+      })(),
+    );
+  }
+
   async listStackRuns(runId: string): Promise<StackRunRecord[]> {
     return selectStackRuns(this.db, runId);
   }

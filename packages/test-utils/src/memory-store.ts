@@ -97,6 +97,10 @@ export class MemoryStore implements Store {
     this.transitions.push(copy(record));
   }
 
+  async putStackRuns(records: readonly StackRunRecord[]): Promise<void> {
+    for (const record of records) await this.putStackRun(record);
+  }
+
   async listStackRuns(runId: string): Promise<StackRunRecord[]> {
     return copy([...this.stackRuns.values()].filter((record) => record.runId === runId));
   }

@@ -55,6 +55,8 @@ export interface EngineRun {
   emit: (event: RunEvent) => void;
   /** Durable progress, masked: written before the transition is acted on. */
   putState: (stack: string, record: Omit<StackRunRecord, 'runId' | 'stack'>) => Promise<void>;
+  /** `putState` for many stacks at once, in one store transaction when the store can (a run's `pending` rows). */
+  putStates: (entries: ReadonlyArray<readonly [stack: string, record: Omit<StackRunRecord, 'runId' | 'stack'>]>) => Promise<void>;
 }
 
 const DEFAULT_LOCK_TTL_MS = 60_000;
@@ -90,15 +92,21 @@ export function createEngineRun(command: RunCommand, planned: PlannedStack[], op
       const masked = maskEvent(event, run.masker);
       for (const reporter of options.reporters) reporter.onEvent(masked);
     },
-    // The store replaces the whole row, so each write carries what earlier ones said (startedAt, phase, log file).
-    putState: (stack, record) => {
-      const merged: StackRunRecord = { ...records.get(stack), runId: options.runId, stack, ...record };
-      records.set(stack, merged);
-      const root = options.recordPathsRelativeTo;
-      const shared = root === undefined || merged.logFile === undefined ? merged : { ...merged, logFile: relative(root, merged.logFile).split(sep).join('/') };
-      return options.store.putStackRun(maskStackRunRecord(shared, run.masker));
+    putState: (stack, record) => options.store.putStackRun(toStoredRecord(stack, record)),
+    putStates: async (entries) => {
+      const stored = entries.map(([stack, record]) => toStoredRecord(stack, record));
+      if (options.store.putStackRuns) return options.store.putStackRuns(stored);
+      for (const record of stored) await options.store.putStackRun(record);
     },
   };
+  // The store replaces the whole row, so each write carries what earlier ones said (startedAt, phase, log file).
+  function toStoredRecord(stack: string, record: Omit<StackRunRecord, 'runId' | 'stack'>): StackRunRecord {
+    const merged: StackRunRecord = { ...records.get(stack), runId: options.runId, stack, ...record };
+    records.set(stack, merged);
+    const root = options.recordPathsRelativeTo;
+    const shared = root === undefined || merged.logFile === undefined ? merged : { ...merged, logFile: relative(root, merged.logFile).split(sep).join('/') };
+    return maskStackRunRecord(shared, run.masker);
+  }
   return run;
 }
 

@@ -67,4 +67,9 @@ describe('createClaimedStackStore', () => {
     expect(await plan.store.listLocks()).toEqual([]);
     expect(await plan.claimed.takeHeldLock()).toBeUndefined();
   });
+  it('never offers writing several rows at once, which would bypass the fence (the engine then writes them one by one)', () => {
+    const { store, claimed } = open('apply');
+    expect('putStackRuns' in store && typeof Reflect.get(store, 'putStackRuns')).toBe('function');
+    expect(Reflect.get(claimed.store, 'putStackRuns')).toBeUndefined();
+  });
 });

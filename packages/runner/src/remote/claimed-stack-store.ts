@@ -63,6 +63,8 @@ export function createClaimedStackStore(store: QueueStore, claim: StackClaim, op
       }
       if (!(await store.putClaimedStackRun(claim, shared))) options.onLost();
     },
+    // Rows written together would bypass the fence above: the engine then writes them one by one, through it.
+    putStackRuns: undefined,
     setOutputs: async (_stack, outputs) => {
       appliedOutputs = outputs;
     },

@@ -193,6 +193,16 @@ export function describeStoreContract(label: string, createStore: () => Promise<
         expect(await store.listStackRuns('run-unknown')).toEqual([]);
       });
 
+      it('writes several rows at once (putStackRuns, optional) as putStackRun writes each', async () => {
+        if (!store.putStackRuns) return;
+        await store.createRun(makeRun('run-1', 0));
+        await store.putStackRun(record('run-1', 'network', { state: 'running' }));
+        await store.putStackRuns([record('run-1', 'app'), record('run-1', 'network'), record('run-1', 'dns', { reason: 'kept' })]);
+        expect(await store.listStackRuns('run-1')).toEqual([record('run-1', 'network'), record('run-1', 'app'), record('run-1', 'dns', { reason: 'kept' })]);
+        await store.putStackRuns([]);
+        expect(await store.listStackRuns('run-1')).toHaveLength(3);
+      });
+
       it('lists a stack history newest run first, across runs, with a limit', async () => {
         await store.createRun(makeRun('run-2', 2000));
         await store.createRun(makeRun('run-1', 1000));
