@@ -177,4 +177,12 @@ describe('runProcess', () => {
     expect(await result).toMatchObject({ exitCode: null, signal: 'SIGKILL', interrupted: true });
     await expect(readFile(join(dir, 'marker'), 'utf8')).resolves.toBe('');
   });
+  it('says what to do when the environment is too large to start a process (E2BIG)', async () => {
+    const { result } = sh('true', { env: { ...env, HUGE: 'x'.repeat(200_000) } });
+    await expect(result).rejects.toMatchObject({
+      code: 'E_SPAWN_FAILED',
+      message: `could not start "sh": E2BIG: the stack's environment is too large for the operating system (one variable over 128 KiB, or all of them over ~2 MB)`,
+      hint: expect.stringContaining('through a file'),
+    });
+  });
 });

@@ -169,11 +169,18 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
 }
 
 function spawnFailed(program: string, error: NodeJS.ErrnoException): StackfleetError {
-  return new StackfleetError('E_SPAWN_FAILED', `could not start "${program}": ${error.code ?? error.message}`, {
-    hint: error.code === 'ENOENT' ? `install "${program}" or add it to PATH` : undefined,
+  // A stack's failure shows only the message: what E2BIG means goes there, the fix in the hint too.
+  const why = error.code === 'E2BIG' ? `: the stack's environment is too large for the operating system (${E2BIG_LIMITS})` : '';
+  return new StackfleetError('E_SPAWN_FAILED', `could not start "${program}": ${error.code ?? error.message}${why}`, {
+    hint: error.code === 'ENOENT' ? `install "${program}" or add it to PATH` : error.code === 'E2BIG' ? E2BIG_FIX : undefined,
     cause: error,
   });
 }
+
+// Linux refuses any one environment variable over 128 KiB (MAX_ARG_STRLEN), and all of them together
+// over a quarter of the stack limit: an upstream output or a file read into a variable is the usual cause.
+const E2BIG_LIMITS = 'one variable over 128 KiB, or all of them over ~2 MB';
+const E2BIG_FIX = 'pass large values through a file the stack reads (e.g. an upstream output written to a file) instead of an environment variable';
 
 function isTimeoutReason(reason: unknown): boolean {
   return reason instanceof Error ? reason.name === 'TimeoutError' : (reason as { name?: unknown } | null)?.name === 'TimeoutError';
