@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isProcessRunning } from '@stackfleet/test-utils';
 import { makeTempDir, repoRoot, runStackfleet, startStackfleet } from '../support/cli.js';
 
 /** The trial loop shared with `npm run soak` (plain JS, so imported by URL). */
@@ -63,16 +64,6 @@ function childrenNamed(parent: number, name: string): number[] {
     .map(Number);
 }
 
-/** Zombies count as gone: nobody may reap a re-parented child in a container. */
-function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 function lines(file: string): string[] {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
 }
@@ -117,7 +108,7 @@ stacks:
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(lines(join(dir, 'marks'))).toEqual(['begin']);
     // The spawner (the watchdog) ended the stack's group, then itself.
-    expect(spawners.filter(isRunning)).toEqual([]);
+    expect(spawners.filter(isProcessRunning)).toEqual([]);
     // Its process is gone: the run reads crashed (not running), and says how to continue it.
     const crashed = latestRun(dir);
     expect(crashed.status).toBe('crashed');

@@ -282,16 +282,7 @@ policies:
   it('a run policy asking for approval stops --auto-approve and --from-plan (fail closed) until the plan run is approved (policy-run-approval.test.ts)', () => {
     const { dir: gated, cleanup: done } = makeTempDir('stackfleet-run-approval-');
     try {
-      mkdirSync(join(gated, 'policies'));
-      mkdirSync(join(gated, 'one'));
-      writeFileSync(
-        join(gated, 'stacks.yaml'),
-        'version: 1\nstacks:\n  one: { path: one, runner: command, commands: { plan: "exit 2", apply: "touch applied" } }\npolicies:\n  - file: policies/run.policy.yaml\n',
-      );
-      writeFileSync(
-        join(gated, 'policies', 'run.policy.yaml'),
-        `kind: run\nrules:\n  - name: sign-off\n    effect: require_approval\n    when: input.stacks.exists(s, s.changes.total > 0.0)\n    message: '"every change needs a sign-off"'\n`,
-      );
+      writeSignOffFleet(gated);
       // A plan reports it only with --detailed-exitcode, like a deny.
       expect(runStackfleet(['plan'], { cwd: gated }).code).toBe(0);
       expect(runStackfleet(['plan', '--detailed-exitcode'], { cwd: gated }).code).toBe(3);
@@ -312,6 +303,20 @@ policies:
     }
   });
 });
+
+/** One command stack whose change a run policy wants signed off (require_approval over the whole run). */
+function writeSignOffFleet(dir: string): void {
+  mkdirSync(join(dir, 'policies'));
+  mkdirSync(join(dir, 'one'));
+  writeFileSync(
+    join(dir, 'stacks.yaml'),
+    'version: 1\nstacks:\n  one: { path: one, runner: command, commands: { plan: "exit 2", apply: "touch applied" } }\npolicies:\n  - file: policies/run.policy.yaml\n',
+  );
+  writeFileSync(
+    join(dir, 'policies', 'run.policy.yaml'),
+    `kind: run\nrules:\n  - name: sign-off\n    effect: require_approval\n    when: input.stacks.exists(s, s.changes.total > 0.0)\n    message: '"every change needs a sign-off"'\n`,
+  );
+}
 
 /** net -> app, command stacks; a plan policy wants a review of app's plans, naming who planned them. */
 const REVIEW_FLEET = `version: 1
@@ -419,16 +424,7 @@ describe.skipIf(!hasTmux)('apply in a terminal with a policy that requires appro
   it('shows what a run policy requires above the question; "y" records the approval of the whole plan run by the actor, then applies', async () => {
     const { dir: gated, cleanup: done } = makeTempDir('stackfleet-run-approval-tty-');
     try {
-      mkdirSync(join(gated, 'policies'));
-      mkdirSync(join(gated, 'one'));
-      writeFileSync(
-        join(gated, 'stacks.yaml'),
-        'version: 1\nstacks:\n  one: { path: one, runner: command, commands: { plan: "exit 2", apply: "touch applied" } }\npolicies:\n  - file: policies/run.policy.yaml\n',
-      );
-      writeFileSync(
-        join(gated, 'policies', 'run.policy.yaml'),
-        `kind: run\nrules:\n  - name: sign-off\n    effect: require_approval\n    when: input.stacks.exists(s, s.changes.total > 0.0)\n    message: '"every change needs a sign-off"'\n`,
-      );
+      writeSignOffFleet(gated);
       tmux('kill-session', '-t', server);
       tmux('new-session', '-d', '-s', server, '-x', '120', '-y', '40', `cd ${gated} && env -u CI NO_COLOR=1 STACKFLEET_ACTOR=alice ${process.execPath} ${cliBin} apply; echo "EXIT=$?"; sleep 60`);
       const question = await waitFor(/Approve and apply 1 stack\(s\) with changes\?/, 'the question');

@@ -4,6 +4,7 @@ export type { GitSandbox, GitSandboxDescription, SandboxFiles } from './git-sand
 export { buildTestManifest, parseTestManifest } from './test-manifest.js';
 export type { RawManifest } from './test-manifest.js';
 export { createTempDir } from './temp-dir.js';
+export { isProcessRunning } from './process-state.js';
 export type { TempDir } from './temp-dir.js';
 export { maxConcurrency, readIntervals, writeCommandFleet } from './command-fleet.js';
 export type { CommandFleet, CommandFleetDescription, CommandFleetStack, StackInterval } from './command-fleet.js';

@@ -1,8 +1,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// Test-only helpers: the runner never depends on test-utils at runtime.
+import { isProcessRunning } from '@stackfleet/test-utils';
 import { runProcess, type OutputStream } from './run-process.js';
 
 let dir: string;
@@ -25,16 +27,6 @@ function sh(script: string, extra: Partial<Parameters<typeof runProcess>[0]> = {
     ...extra,
   });
   return { lines, result };
-}
-
-/** Zombies count as dead: in a container nobody may reap a re-parented child. */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
 }
 
 async function readPid(file: string): Promise<number> {
@@ -95,7 +87,7 @@ describe('runProcess', () => {
     expect(await result).toMatchObject({ exitCode: null, signal: 'SIGTERM', timedOut: true });
     const child = await readPid('child.pid');
     await new Promise((r) => setTimeout(r, 100));
-    expect(isAlive(child)).toBe(false);
+    expect(isProcessRunning(child)).toBe(false);
   });
 
   it('treats an abort with a TimeoutError reason as a timeout and SIGKILLs after the grace', async () => {
@@ -153,7 +145,7 @@ describe('runProcess', () => {
     const { result } = sh('sleep 30 & echo $! > child.pid; echo done');
     expect(await result).toMatchObject({ exitCode: 0 });
     await new Promise((r) => setTimeout(r, 100));
-    expect(isAlive(await readPid('child.pid'))).toBe(false);
+    expect(isProcessRunning(await readPid('child.pid'))).toBe(false);
   });
 
   it('does not start when the signal is already aborted', async () => {

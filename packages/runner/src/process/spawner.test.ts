@@ -1,16 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+// Test-only helpers: the runner never depends on test-utils at runtime.
+import { isProcessRunning } from '@stackfleet/test-utils';
 import { spawnInSpawner, startSpawner, type SpawnEvent } from './spawner.js';
-
-/** Zombies count as dead: in a container nobody may reap a re-parented child. */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 async function waitUntil(condition: () => boolean): Promise<boolean> {
   for (let i = 0; i < 250 && !condition(); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -74,10 +65,10 @@ describe('the spawner process', () => {
     await done.done;
     await waitUntil(() => text(running.events, 'stdout') !== '');
     const grandchild = Number(text(running.events, 'stdout'));
-    expect(isAlive(grandchild)).toBe(true);
+    expect(isProcessRunning(grandchild)).toBe(true);
     helper.disconnect();
-    expect(await waitUntil(() => !isAlive(helper.pid!))).toBe(true);
-    for (const pid of [gatePid, runningPid, grandchild]) expect(await waitUntil(() => !isAlive(pid))).toBe(true);
+    expect(await waitUntil(() => !isProcessRunning(helper.pid!))).toBe(true);
+    for (const pid of [gatePid, runningPid, grandchild]) expect(await waitUntil(() => !isProcessRunning(pid))).toBe(true);
     // Whatever was in flight hears that it cannot be followed any more.
     await Promise.all([gate.done, running.done]);
     expect(gate.events.at(-1)).toMatchObject({ type: 'error', message: expect.stringContaining('the spawner process stopped') });
@@ -101,7 +92,7 @@ describe('the spawner process', () => {
     process.kill(helper.pid!, 'SIGKILL');
     await run.done;
     expect(run.events.at(-1)).toMatchObject({ type: 'error', message: expect.stringContaining('signal SIGKILL') });
-    expect(await waitUntil(() => !isAlive(spawned.pid))).toBe(true);
+    expect(await waitUntil(() => !isProcessRunning(spawned.pid))).toBe(true);
     expect(startSpawner().pid).not.toBe(helper.pid);
   });
 });
