@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hasProgramStarted } from './program-started.js';
-import { GATE_GO, gateArgv } from './start-gate.js';
+import { GATE_NAME, gateArgv } from './start-gate.js';
 
 let dir: string | undefined;
 afterEach(() => {
@@ -20,18 +20,33 @@ function readCmdline(pid: number): string {
   }
 }
 
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 250 && !condition(); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 describe('hasProgramStarted', () => {
-  it('is false while the gate waits, true once the program runs (exec, or a recording gate\'s child)', async () => {
+  it('is false for a gate that has not forked its program yet', async () => {
+    // A shell named like the gate, held before it starts anything (the real gate starts its program at once).
+    const child = spawn('/bin/sh', ['-c', 'IFS= read -r line; sleep 5; exit 0', GATE_NAME], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+    await waitFor(() => readCmdline(child.pid!).includes(GATE_NAME));
+    expect(hasProgramStarted(child.pid!)).toBe(false);
+    child.stdin.end('\n');
+    // Its child counts once it is the program (exec'd), not while it is still a copy of the gate shell.
+    const sleeping = (): boolean =>
+      readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).some((pid) => pid !== '' && readCmdline(Number(pid)).startsWith('sleep'));
+    await waitFor(sleeping);
+    expect(hasProgramStarted(child.pid!)).toBe(true);
+    process.kill(-child.pid!, 'SIGKILL');
+    await new Promise((resolve) => child.on('exit', resolve));
+  });
+
+  it('is true once a recording gate runs the program (its child), and for a program started without a gate', async () => {
     dir = mkdtempSync(join(tmpdir(), 'gate-'));
     for (const [recording, inShell] of [[false, false], [true, false], [true, true]] as const) {
-      const [program, ...args] = gateArgv(['sh', '-c', 'touch started; sleep 5'], { inShell });
+      const [program, ...args] = recording ? gateArgv(['sh', '-c', 'touch started; sleep 5'], { inShell }) : ['sh', '-c', 'touch started; sleep 5'];
       const env = recording ? { ...process.env, STACKFLEET_EXIT_FILE: join(dir, 'exit') } : process.env;
-      const child = spawn(program!, args, { cwd: dir, detached: true, env, stdio: ['pipe', 'ignore', 'ignore'] });
-      // Until the fork has exec'd the gate shell, /proc shows node, which is no gate.
-      for (let i = 0; i < 250 && !readCmdline(child.pid!).includes('stackfleet-gate'); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(hasProgramStarted(child.pid!)).toBe(false);
-      child.stdin.end(GATE_GO);
-      for (let i = 0; i < 100 && !existsSync(join(dir, 'started')); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      const child = spawn(program!, args, { cwd: dir, detached: true, env, stdio: 'ignore' });
+      await waitFor(() => existsSync(join(dir!, 'started')));
       expect(hasProgramStarted(child.pid!)).toBe(true);
       process.kill(-child.pid!, 'SIGKILL');
       await new Promise((resolve) => child.on('exit', resolve));

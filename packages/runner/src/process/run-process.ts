@@ -79,11 +79,11 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
     const timers: NodeJS.Timeout[] = [];
     const stdoutChunks: string[] = [];
 
-    // A signal asked for before the spawner reported the pid is sent the moment it does.
-    let pendingSignal: NodeJS.Signals | undefined;
+    // What was asked for before the spawner reported the pid is done, in order, the moment it does.
+    const pending: Array<() => void> = [];
     const killGroup = (name: NodeJS.Signals): void => {
       if (child.pid === undefined) {
-        if (pendingSignal !== 'SIGKILL') pendingSignal = name;
+        pending.push(() => killGroup(name));
         return;
       }
       try {
@@ -91,6 +91,16 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       } catch {
         // ESRCH: the group is already gone.
       }
+    };
+    // A Ctrl-C while the gate is still starting the program would be lost (the gate's
+    // shell catches SIGINT until it has forked the program); a program that has not
+    // started has nothing to clean up, so the group is stopped for good instead.
+    const interrupt = (): void => {
+      if (child.pid === undefined) {
+        pending.push(interrupt);
+        return;
+      }
+      killGroup(hasProgramStarted(child.pid) ? 'SIGINT' : 'SIGKILL');
     };
     const terminate = (): void => {
       if (timedOut || exited) return;
@@ -102,11 +112,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       if (isTimeoutReason(signal?.reason)) return terminate();
       if (interrupted || exited) return;
       interrupted = true;
-      // A Ctrl-C while the gate is still starting the program would be lost (the
-      // gate's shell catches SIGINT until it execs); a program that has not
-      // started has nothing to clean up, so stop the group for good instead. Without a pid yet
-      // the gate has not even been told to go.
-      killGroup(child.pid === undefined || !hasProgramStarted(child.pid) ? 'SIGKILL' : 'SIGINT');
+      interrupt();
     };
     const onForce = (): void => killGroup('SIGKILL');
     const cleanup = (): void => {
@@ -134,9 +140,8 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       createInterface({ input: readable, crlfDelay: Infinity }).on('line', (line) => options.onLine?.(stream, line));
     });
 
-    // Emitted before the go line is written: a group stopped here never ran its program.
     child.on('spawn', () => {
-      if (pendingSignal) killGroup(pendingSignal);
+      for (const action of pending.splice(0)) action();
     });
     child.on('error', (error: NodeJS.ErrnoException) => {
       cleanup();

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import { isSystemShellInPath } from './find-executable.js';
 import { spawnInSpawner } from './spawner.js';
-import { GATE_GO, gateArgv } from './start-gate.js';
+import { gateArgv } from './start-gate.js';
 
 /**
  * A gated stack process, as far as `runProcess` needs one: `pid` is set when
@@ -17,29 +17,26 @@ export interface WatchedProcess extends EventEmitter {
 }
 
 /**
- * Spawns `argv` as the leader of its own process group, watched from before
- * it runs: the spawner (`spawner.ts`, which forks it, so the CLI process
- * itself never forks for a stack) is also the orphan watchdog and knows the
- * group from the fork on, and the program waits behind the start gate until
- * we have the pid and said go. A kill of stackfleet at any point therefore
- * leaves either no program (the gate is ended, or reads EOF, before running
- * it) or one the spawner ends. A signal asked for before the pid arrived is
- * sent to the group before the go line, so such a program never starts.
- * This is the only place stack processes are spawned.
+ * Spawns `argv` as the leader of its own process group, watched from its
+ * fork on: the spawner (`spawner.ts`, which forks it, so the CLI process
+ * itself never forks for a stack) is also the orphan watchdog, and a kill of
+ * stackfleet at any point leaves no program it does not end. An apply runs
+ * behind the gate (`start-gate.ts`), which records its exit status; anything
+ * else is started as it is. This is the only place stack processes are spawned.
  */
 export function spawnWatched(argv: readonly string[], options: { cwd: string; env: Record<string, string> }): WatchedProcess {
   // `sh -c` commands run in the gate's own shell when `sh` is that shell (see GATE_IN_SHELL).
-  const [gate, ...gateArgs] = gateArgv(argv, { inShell: isSystemShellInPath(options.env.PATH, options.cwd) });
+  const [file, ...args] = options.env.STACKFLEET_EXIT_FILE
+    ? gateArgv(argv, { inShell: isSystemShellInPath(options.env.PATH, options.cwd) })
+    : argv;
   const streams = new Map<'stdout' | 'stderr', Readable>();
   const watched: WatchedProcess = Object.assign(new EventEmitter(), { pid: undefined });
-  let exit: [number | null, NodeJS.Signals | null] = [null, null];
-  const started = spawnInSpawner({ file: gate!, args: gateArgs, cwd: options.cwd, env: options.env }, (event) => {
+  let exit: [number | null, NodeJS.Signals | null] | undefined;
+  spawnInSpawner({ file: file!, args, cwd: options.cwd, env: options.env }, (event) => {
     switch (event.type) {
       case 'spawned':
         watched.pid = event.pid;
-        // Listeners may stop the group first (an abort that came before the pid): it never runs the program.
         watched.emit('spawn');
-        started.release(GATE_GO);
         return;
       case 'data': {
         let readable = streams.get(event.stream);
@@ -56,14 +53,18 @@ export function spawnWatched(argv: readonly string[], options: { cwd: string; en
         exit = [event.code, event.signal];
         watched.emit('exit', ...exit);
         return;
-      case 'close':
-        // `close` only once both streams have delivered everything they hold, as a ChildProcess does.
+      case 'close': {
+        // One message when the streams ended with the process (the usual case): `exit` first, as a ChildProcess does.
+        const status = exit ?? [event.code, event.signal];
+        if (!exit) watched.emit('exit', ...status);
+        // `close` only once both streams have delivered everything they hold.
         Promise.all([...streams.values()].map(ended)).then(
-          () => watched.emit('close', ...exit),
-          () => watched.emit('close', ...exit),
+          () => watched.emit('close', ...status),
+          () => watched.emit('close', ...status),
         );
         for (const readable of streams.values()) readable.push(null);
         return;
+      }
       case 'error':
         watched.emit('error', Object.assign(new Error(event.message), { code: event.code }));
         return;

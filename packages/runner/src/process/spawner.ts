@@ -24,10 +24,18 @@ const ORPHAN_GRACE_MS = 10_000;
  * the spawner's IPC channel closes: it sends SIGTERM to every group it still
  * has (terraform stops gracefully on SIGTERM and releases its state lock),
  * waits up to the grace period, SIGKILLs what is left and exits. A group is
- * known to it from the fork on, before the program runs (the start gate waits
- * for our go line, `spawn-watched.ts`), and until its process has closed.
- * (This was a separate `sh` watchdog, told about every group through a pipe:
- * two writes and its wake-ups per stack.)
+ * in its table from the fork on (`spawn` returns after the fork, before any
+ * other event of the spawner can run) until its process has closed, so no
+ * stack process ever runs unwatched. That is why a stack process starts at
+ * once: it used to wait behind a start gate for a go line from the CLI,
+ * sent once the CLI had the pid (a round trip through both processes per
+ * stack, from when the CLI itself was the only watcher).
+ *
+ * Per process the spawner reports `spawned` (the pid), output as it comes,
+ * and `close` carrying the exit status. `exit` comes on its own only when the
+ * streams are still open after the process exited (something it left in its
+ * group holds them): the CLI then ends that group, or `close` would never
+ * come.
  *
  * The spawner has its own session (no terminal signals: Ctrl-C is the CLI's
  * to handle and forward) and ignores SIGINT, SIGTERM and SIGHUP, so a signal
@@ -44,7 +52,18 @@ const { spawn } = require('node:child_process');
 const GRACE_MS = ${ORPHAN_GRACE_MS};
 const children = new Map();
 let baseEnv = {};
-const send = (message) => { if (process.connected) process.send(message); };
+// Messages go out in batches, one per turn of the event loop: with several stacks
+// running, each write (and the wake-up of the CLI it causes) carries several of them.
+let outbox = [];
+const flush = () => {
+  const batch = outbox;
+  outbox = [];
+  if (process.connected) process.send(batch);
+};
+const send = (message) => {
+  if (outbox.length === 0) setImmediate(flush);
+  outbox.push(message);
+};
 const signalGroup = (pid, signal) => { try { process.kill(-pid, signal); return true; } catch { return false; } };
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => undefined);
 process.on('disconnect', () => {
@@ -59,24 +78,21 @@ process.on('disconnect', () => {
   };
   check();
 });
-process.on('message', (message) => {
-  if (message.type === 'go') {
-    const child = children.get(message.id);
-    if (child) child.stdin.end(message.line);
-    return;
-  }
+process.on('message', (batch) => { for (const message of batch) start(message); });
+const start = (message) => {
   const { id, file, args, cwd } = message;
   if (message.baseEnv) baseEnv = message.baseEnv;
   const env = { ...baseEnv, ...message.set };
   for (const name of message.unset) delete env[name];
   let child;
   try {
-    child = spawn(file, args, { cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    child = spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     send({ type: 'error', id, code: error.code, message: error.message });
     return;
   }
   let failed = false;
+  let exit;
   child.on('error', (error) => {
     if (child.pid !== undefined) return;
     failed = true;
@@ -85,16 +101,21 @@ process.on('message', (message) => {
   });
   if (child.pid === undefined) return;
   children.set(id, child);
-  child.stdin.on('error', () => undefined);
   child.stdout.on('data', (bytes) => send({ type: 'data', id, stream: 'stdout', bytes }));
   child.stderr.on('data', (bytes) => send({ type: 'data', id, stream: 'stderr', bytes }));
-  child.on('exit', (code, signal) => send({ type: 'exit', id, code, signal }));
+  child.on('exit', (code, signal) => {
+    exit = { code, signal };
+    // Usually both streams end within the same turn: one message then says it all.
+    setImmediate(() => {
+      if (children.has(id)) send({ type: 'exit', id, code, signal });
+    });
+  });
   child.on('close', () => {
     children.delete(id);
-    if (!failed) send({ type: 'close', id });
+    if (!failed) send({ type: 'close', id, ...exit });
   });
   send({ type: 'spawned', id, pid: child.pid });
-});
+};
 `;
 
 export interface SpawnRequest {
@@ -110,12 +131,7 @@ export type SpawnEvent =
   | { type: 'error'; code?: string; message: string }
   | { type: 'data'; stream: 'stdout' | 'stderr'; bytes: Uint8Array }
   | { type: 'exit'; code: number | null; signal: NodeJS.Signals | null }
-  | { type: 'close' };
-
-export interface SpawnedProcess {
-  /** Writes `line` to the gated process's stdin and closes it. */
-  release(line: string): void;
-}
+  | { type: 'close'; code: number | null; signal: NodeJS.Signals | null };
 
 let spawner: ChildProcess | undefined;
 let nextId = 0;
@@ -126,18 +142,17 @@ const groups = new Map<number, number>();
 let sentEnv: Record<string, string> | undefined;
 
 /**
- * Asks the spawner to start `request` (in its own process group, stdin,
- * stdout and stderr piped) and routes what it reports to `onEvent`, ending
- * with `close` or `error`. While any process is in flight the spawner keeps
- * this process alive; when none is, it does not.
+ * Asks the spawner to start `request` (in its own process group, stdin at
+ * EOF, stdout and stderr piped) and routes what it reports to `onEvent`,
+ * ending with `close` or `error`. While any process is in flight the spawner
+ * keeps this process alive; when none is, it does not.
  */
-export function spawnInSpawner(request: SpawnRequest, onEvent: (event: SpawnEvent) => void): SpawnedProcess {
+export function spawnInSpawner(request: SpawnRequest, onEvent: (event: SpawnEvent) => void): void {
   const helper = startSpawner();
   const id = (nextId += 1);
   listeners.set(id, onEvent);
   if (listeners.size === 1) setReferenced(helper, true);
-  send(helper, { type: 'spawn', id, file: request.file, args: request.args, cwd: request.cwd, ...encodeEnv(request.env) });
-  return { release: (line) => send(helper, { type: 'go', id, line }) };
+  send({ type: 'spawn', id, file: request.file, args: request.args, cwd: request.cwd, ...encodeEnv(request.env) });
 }
 
 /**
@@ -153,12 +168,14 @@ export function startSpawner(): ChildProcess {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     serialization: 'advanced',
   });
-  helper.on('message', (message: SpawnEvent & { id: number }) => {
-    const onEvent = listeners.get(message.id);
-    if (!onEvent) return;
-    if (message.type === 'spawned') groups.set(message.id, message.pid);
-    if (message.type === 'close' || message.type === 'error') forget(message.id, helper);
-    onEvent(message);
+  helper.on('message', (batch: Array<SpawnEvent & { id: number }>) => {
+    for (const message of batch) {
+      const onEvent = listeners.get(message.id);
+      if (!onEvent) continue;
+      if (message.type === 'spawned') groups.set(message.id, message.pid);
+      if (message.type === 'close' || message.type === 'error') forget(message.id, helper);
+      onEvent(message);
+    }
   });
   // The spawner is gone (it should never be before us): what it was running can be neither
   // followed nor watched any more, so it is stopped (SIGTERM, then SIGKILL) and reported failed.
@@ -166,6 +183,7 @@ export function startSpawner(): ChildProcess {
     if (spawner !== helper) return;
     spawner = undefined;
     sentEnv = undefined;
+    outbox = [];
     const orphans = [...groups.values()];
     signalGroups(orphans, 'SIGTERM');
     if (orphans.length > 0) setTimeout(() => signalGroups(orphans, 'SIGKILL'), ORPHAN_GRACE_MS).unref();
@@ -189,8 +207,19 @@ export function startSpawner(): ChildProcess {
   return helper;
 }
 
-function send(helper: ChildProcess, message: object): void {
-  if (helper.connected) helper.send(message);
+/** Spawn requests of one turn of the event loop, sent together (as the spawner batches its reports). */
+let outbox: object[] = [];
+
+function send(message: object): void {
+  if (outbox.length === 0) setImmediate(flush);
+  outbox.push(message);
+}
+
+function flush(): void {
+  const batch = outbox;
+  outbox = [];
+  // The spawner of now: requests queued for one that died were dropped with it (`fail`).
+  if (batch.length > 0 && spawner?.connected) spawner.send(batch);
 }
 
 function encodeEnv(env: Record<string, string>): { baseEnv?: Record<string, string>; set: Record<string, string>; unset: string[] } {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GATE_GO, gateArgv } from './start-gate.js';
+import { gateArgv } from './start-gate.js';
 
 let dir: string | undefined;
 afterEach(() => {
@@ -12,20 +12,12 @@ afterEach(() => {
 });
 
 describe.each([false, true])('gateArgv (in shell: %s)', (inShell) => {
-  it('runs the program only after the go line, with its own exit code', () => {
+  it('runs the program at once, with its own exit code, stdin and arguments, when there is no exit file', () => {
     dir = mkdtempSync(join(tmpdir(), 'gate-'));
-    const [program, ...args] = gateArgv(['sh', '-c', 'echo ran > marker; exit 7'], { inShell });
-    const released = spawnSync(program!, args, { cwd: dir, input: GATE_GO });
-    expect(released.status).toBe(7);
-    expect(existsSync(join(dir, 'marker'))).toBe(true);
-  });
-
-  it('exits without running the program when its parent went away before saying go', () => {
-    dir = mkdtempSync(join(tmpdir(), 'gate-'));
-    const [program, ...args] = gateArgv(['sh', '-c', 'echo ran > marker'], { inShell });
-    const orphaned = spawnSync(program!, args, { cwd: dir, input: '' });
-    expect(orphaned.status).toBe(129);
-    expect(existsSync(join(dir, 'marker'))).toBe(false);
+    const [program, ...args] = gateArgv(['sh', '-c', 'echo "ran $# $(cat)" > marker; exit 7'], { inShell });
+    const result = spawnSync(program!, args, { cwd: dir, input: 'in' });
+    expect(result.status).toBe(7);
+    expect(readFileSync(join(dir, 'marker'), 'utf8')).toBe('ran 0 in\n');
   });
 });
 
@@ -34,7 +26,7 @@ describe.each([false, true])('gateArgv with STACKFLEET_EXIT_FILE (in shell: %s)'
     dir = mkdtempSync(join(tmpdir(), 'gate-'));
     const exitFile = join(dir, 'apply.exit');
     const [program, ...args] = gateArgv(['sh', '-c', 'echo "seen=${STACKFLEET_EXIT_FILE-unset} args=$# ${exit_file-}${go-}"; exit 3'], { inShell });
-    const result = spawnSync(program!, args, { cwd: dir, input: GATE_GO, encoding: 'utf8', env: { ...process.env, STACKFLEET_EXIT_FILE: exitFile } });
+    const result = spawnSync(program!, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, STACKFLEET_EXIT_FILE: exitFile } });
     expect(result.status).toBe(3);
     expect(result.stdout).toBe('seen=unset args=0 \n');
     expect(readFileSync(exitFile, 'utf8')).toBe('3\n');
@@ -47,8 +39,7 @@ describe.each([false, true])('gateArgv with STACKFLEET_EXIT_FILE (in shell: %s)'
     const exitFile = join(dir, 'apply.exit');
     const { spawn } = await import('node:child_process');
     const [program, ...args] = gateArgv(['sh', '-c', "trap 'echo got-int > int; exit 42' INT; touch started; while :; do sleep 0.05; done"], { inShell });
-    const child = spawn(program!, args, { cwd: dir, detached: true, env: { ...process.env, STACKFLEET_EXIT_FILE: exitFile }, stdio: ['pipe', 'ignore', 'ignore'] });
-    child.stdin.end(GATE_GO);
+    const child = spawn(program!, args, { cwd: dir, detached: true, env: { ...process.env, STACKFLEET_EXIT_FILE: exitFile }, stdio: 'ignore' });
     for (let i = 0; i < 100 && !existsSync(join(dir, 'started')); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
     process.kill(-child.pid!, 'SIGINT');
     const ended = await new Promise<string | null>((resolve) => child.on('exit', (_status, signal) => resolve(signal)));
@@ -63,7 +54,7 @@ describe.each([false, true])('gateArgv with STACKFLEET_EXIT_FILE (in shell: %s)'
     dir = mkdtempSync(join(tmpdir(), 'gate-'));
     const exitFile = join(dir, 'apply.exit');
     const [program, ...args] = gateArgv(['sh', '-c', 'echo one\nif true; then echo "two $1"; fi\nexit 0'], { inShell });
-    const result = spawnSync(program!, args, { cwd: dir, input: GATE_GO, encoding: 'utf8', env: { ...process.env, STACKFLEET_EXIT_FILE: exitFile } });
+    const result = spawnSync(program!, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, STACKFLEET_EXIT_FILE: exitFile } });
     expect(result.status).toBe(0);
     expect(result.stdout).toBe('one\ntwo \n');
     expect(readFileSync(exitFile, 'utf8')).toBe('0\n');

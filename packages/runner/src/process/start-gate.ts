@@ -1,28 +1,26 @@
 /**
- * The start gate: every stack program is started through a tiny `sh` that
- * waits for a go line, so the program cannot run before we know its process
- * group (and could stop it before it starts; see `spawn-watched.ts`).
+ * The gate: an apply's program runs under a tiny `sh` that records its exit
+ * status (see `gateArgv`). It no longer gates the start: it used to wait for a
+ * go line until stackfleet knew the process group, from when stackfleet
+ * itself was the only one watching; the spawner now watches every group from
+ * its fork on (`spawner.ts`), so the gate starts the program at once.
  */
-
-/** The line that releases a gated process. */
-export const GATE_GO = 'go\n';
 
 /** `$0` of the gate shell, which tells it apart from the program in /proc. */
 export const GATE_NAME = 'stackfleet-gate';
 
 /**
- * argv that runs `argv` only once we said "go" on its stdin. If stackfleet is
- * killed before that, the gate reads EOF (or is ended by the spawner, the
- * orphan watchdog) and exits instead of running the program. After the go
- * line, `exec` makes the program the group leader with the same pid, argv,
- * exit code and signals, and stdin at EOF.
+ * argv that runs `argv` as the child of a gate that writes the program's exit
+ * status to `$STACKFLEET_EXIT_FILE` the moment it ends: if stackfleet is
+ * killed right after an apply finished, `resume` can tell a completed apply
+ * from an interrupted one and never runs it twice. (The gate, not the
+ * spawner, writes it: the gate is in the program's own group and outlives a
+ * kill of both stackfleet and the spawner.) Without that variable the gate
+ * `exec`s the program (same pid, argv, exit code and signals); `spawnWatched`
+ * starts such programs without a gate.
  *
- * With `STACKFLEET_EXIT_FILE` in its environment the gate stays as the
- * program's parent instead, and writes the program's exit status to that file
- * the moment it ends: if stackfleet is killed right after an apply finished,
- * `resume` can tell a completed apply from an interrupted one and never runs it
- * twice. The gate sets no traps: a signal to the group ends the gate (and,
- * unless it handles the signal, the program) without recording anything, so a
+ * The gate sets no traps: a signal to the group ends the gate (and, unless it
+ * handles the signal, the program) without recording anything, so a
  * signalled apply never counts as completed; stackfleet still waits for a
  * program that handles SIGINT, through its stdout/stderr pipes. (With traps,
  * a signal landing between the gate's fork and the program's exec was caught
@@ -50,13 +48,12 @@ export function gateArgv(argv: readonly string[], options: { inShell?: boolean }
 export const GATE_IN_SHELL = '--stackfleet-in-shell';
 
 const GATE_SCRIPT = [
-  'IFS= read -r go || exit 129',
   'exit_file=${STACKFLEET_EXIT_FILE-}',
   'unset STACKFLEET_EXIT_FILE',
   `if [ "$1" = ${GATE_IN_SHELL} ]; then`,
   '  [ -n "$exit_file" ] || exec sh -c "$2"',
   // eval parses the whole text first, so the shift runs before the command and `$2` is expanded once, here.
-  '  (unset go exit_file; eval "shift 2',
+  '  (unset exit_file; eval "shift 2',
   '$2")',
   'else',
   '  [ -n "$exit_file" ] || exec "$@"',
