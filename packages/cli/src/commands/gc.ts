@@ -57,10 +57,12 @@ const CHECKOUT_SCAN_INTERVAL_MS = 86_400_000;
  * files are looked for only in runs finished since the last cleanup, old
  * checkouts once a day (`<stateDir>/gc.json`); `stackfleet gc` looks
  * everywhere. Never fails the run; prints one line when it removed anything.
+ * `executed`: a new run this process just executed (not one it continued),
+ * whose work directories need no look.
  */
-export async function cleanUpAfterRun(context: CommandContext, fleet: Fleet): Promise<void> {
+export async function cleanUpAfterRun(context: CommandContext, fleet: Fleet, executed?: { runId: string }): Promise<void> {
   try {
-    const report = await collectGarbage(context, fleet, { dryRun: false, maxRemovals: 20, afterRun: true });
+    const report = await collectGarbage(context, fleet, { dryRun: false, maxRemovals: 20, afterRun: true, executed });
     const planFiles = report.planFiles.length + report.storedPlanFiles;
     const total = report.runs.length + planFiles + report.checkouts.length;
     if (total > 0) {
@@ -74,7 +76,7 @@ export async function cleanUpAfterRun(context: CommandContext, fleet: Fleet): Pr
 async function collectGarbage(
   context: CommandContext,
   fleet: Fleet,
-  options: { dryRun: boolean; maxRemovals?: number; afterRun?: boolean },
+  options: { dryRun: boolean; maxRemovals?: number; afterRun?: boolean; executed?: { runId: string } },
 ): Promise<GarbageReport> {
   const [{ readGcMarker, removeOldRuns, writeGcMarker }, { removeOldCheckouts }] = await Promise.all([import('@stackfleet/runner'), import('@stackfleet/vcs')]);
   const retention = fleet.loaded.manifest.settings.retention ?? DEFAULT_RETENTION;
@@ -89,7 +91,10 @@ async function collectGarbage(
     // Only what retention needs: decoding every kept run's stack list costs more than the rest of the cleanup.
     const runs = store.listRunHeaders ? await store.listRunHeaders() : await store.listRuns();
     const planFilesFinishedSince = sweptAt === undefined ? undefined : new Date(sweptAt - FINISH_MARGIN_MS);
-    const removed = await removeOldRuns({ stateDir, runs, retention, now, planFilesFinishedSince, dryRun: options.dryRun, maxRemovals: options.maxRemovals });
+    // A new run executed here to its end removed its plan files stack by stack (not so a
+    // run continued here: an earlier attempt cut short may have left some).
+    const planFilesRemovedIn = new Set(options.executed ? [options.executed.runId] : []);
+    const removed = await removeOldRuns({ stateDir, runs, retention, now, planFilesFinishedSince, planFilesRemovedIn, dryRun: options.dryRun, maxRemovals: options.maxRemovals });
     const cutoff = new Date(now.getTime() - retention.ageMs);
     // Expired saved plans cannot be applied any more (E_PLAN_EXPIRED): the secrets in their files go.
     const storedPlanFiles = await store.clearSavedPlanFiles(cutoff.toISOString(), { dryRun: options.dryRun });

@@ -33,7 +33,7 @@ export async function runPlanCommand(context: CommandContext, given: RunFlags & 
       : await buildPlanForCommand(context, fleet, 'plan', flags);
     return executeRun(context, { fleet, plan, flags, ...githubRunOptions(github), ...(flags.save ? { savePlans: true } : {}) });
   });
-  await cleanUpAfterRun(context, fleet);
+  await cleanUpAfterRun(context, fleet, result);
   if (flags.save) announceSavedPlan(context, result.runId, result.status);
   const { code, unknown } = planExitCode(fleet.loaded.manifest, result, Boolean(flags.detailedExitcode));
   if (flags.detailedExitcode && unknown.length > 0) {
@@ -63,7 +63,7 @@ export async function runApplyCommand(context: CommandContext, given: RunFlags &
       return runReportedRuns(github, () => planThenApply(context, fleet, github.flags, plan, githubRunOptions(github)));
     }
     const result = await runReported(github, async () => executeRun(context, { fleet, plan, flags: github.flags, ...githubRunOptions(github) }));
-    await cleanUpAfterRun(context, fleet);
+    await cleanUpAfterRun(context, fleet, result);
     printApprovalHint(context, result);
     return exitCodeFor('apply', result);
   }
@@ -72,7 +72,7 @@ export async function runApplyCommand(context: CommandContext, given: RunFlags &
   // --remote: workers ask the plan policies stack by stack (fleets with run policies are refused), with no saved plans.
   if (!flags.autoApprove || (!flags.remote && (await isJudgedByPolicies(context, fleet, plan)))) return planThenApply(context, fleet, flags, plan);
   const result = await executeRun(context, { fleet, plan, flags });
-  await cleanUpAfterRun(context, fleet);
+  await cleanUpAfterRun(context, fleet, result);
   printApprovalHint(context, result);
   return exitCodeFor('apply', result);
 }
@@ -174,7 +174,7 @@ export async function runDestroyCommand(context: CommandContext, flags: RunFlags
     }
   }
   const result = await executeRun(context, { fleet, plan, flags });
-  await cleanUpAfterRun(context, fleet);
+  await cleanUpAfterRun(context, fleet, result);
   return exitCodeFor('destroy', result);
 }
 
@@ -186,7 +186,7 @@ export async function runRunCommand(context: CommandContext, flags: RunFlags, ar
   const fleet = context.readFleet();
   const plan = await buildPlanForCommand(context, fleet, 'run', flags);
   const result = await executeRun(context, { fleet, plan, flags, runCommand: argv });
-  await cleanUpAfterRun(context, fleet);
+  await cleanUpAfterRun(context, fleet, result);
   return exitCodeFor('run', result);
 }
 

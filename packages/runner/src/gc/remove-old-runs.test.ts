@@ -39,6 +39,13 @@ describe('removeOldRuns', () => {
     expect(existsSync(planFile('kept'))).toBe(true);
   });
 
+  it('does not list the work directories of the runs just executed here (their stacks removed their own plan files)', async () => {
+    const runs = [await finishedRun('just-run', 0), await finishedRun('resumed-elsewhere', 1)];
+    const removed = await removeOldRuns({ stateDir, runs, retention: { ageMs: 90 * minute, runs: 200 }, now, planFilesRemovedIn: new Set(['just-run']) });
+    expect(removed).toEqual({ runs: [], planFiles: [planFile('resumed-elsewhere')] });
+    expect(existsSync(planFile('just-run'))).toBe(true);
+  });
+
   it('without a cutoff (stackfleet gc): sweeps every kept run', async () => {
     const runs = [await finishedRun('new', 1), await finishedRun('kept', 60), await finishedRun('expired', 120)];
     const removed = await removeOldRuns({ stateDir, runs, retention: { ageMs: 90 * minute, runs: 200 }, now });

@@ -20,6 +20,13 @@ export interface RemoveOldRunsOptions {
    * every kept run's work directories are listed (`stackfleet gc`).
    */
   planFilesFinishedSince?: Date;
+  /**
+   * Runs whose plan files need no look (the cleanup right after runs this
+   * process executed to their end: every stack removed its own plan files
+   * when it ended). Listing a 500-stack run's work directories cost ~25 ms
+   * after every run.
+   */
+  planFilesRemovedIn?: ReadonlySet<string>;
 }
 
 export interface RemovedRuns {
@@ -53,7 +60,7 @@ export async function removeOldRuns(options: RemoveOldRunsOptions): Promise<Remo
       if (removed.runs.length >= (options.maxRemovals ?? Infinity)) continue;
       if (!options.dryRun) await rm(dir, { recursive: true, force: true });
       removed.runs.push(name);
-    } else if (record && finishedSince(record, options.planFilesFinishedSince)) {
+    } else if (record && finishedSince(record, options.planFilesFinishedSince) && !options.planFilesRemovedIn?.has(name)) {
       removed.planFiles.push(...(await removePlanFilesOfRun(dir, options.dryRun ?? false)));
     }
   }
