@@ -2,7 +2,7 @@ import { access, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import { describeLocalRef, isRemoteRepoUrl, legacyRepoWorktreesDir, repoCacheDir, repoCheckoutDir, StackfleetError, ValidationError, type Locator, type Manifest, type Problem } from '@stackfleet/core';
-import { readCommitSha, readRepoRoot } from '../git/resolve-commit.js';
+import { readCommitSha, readRepoRoot, readRepoRootAndHead } from '../git/resolve-commit.js';
 import { assertSafeGitArgument, runGit } from '../git/run-git.js';
 import { checkStackPaths } from './check-stack-paths.js';
 import { leaseWorkingDir, type WorkingDirLease } from './lease-working-dir.js';
@@ -135,8 +135,9 @@ export async function checkoutRepos(manifest: Manifest, options: CheckoutReposOp
     await Promise.all(leases.splice(0).map((lease) => lease.release()));
   };
   try {
-    dirs[''] = await readRepoRoot(options.manifestDir);
-    shas[''] = await readHead(dirs['']);
+    const { root, head } = await readRepoRootAndHead(options.manifestDir);
+    dirs[''] = root;
+    shas[''] = head;
   } catch (error) {
     if (!(error instanceof StackfleetError) || error.code !== 'E_NOT_A_REPO') throw error;
     // A fleet outside git still runs; it just has no sha to record.
