@@ -8,7 +8,7 @@ import { buildPlanForCommand, executeRun, exitCodeFor, printApprovalHint, requir
 import { findLiveDependents, liveDependentsError } from './find-live-dependents.js';
 import { cleanUpAfterRun } from './gc.js';
 import { planExitCode } from './plan-exit-code.js';
-import type { GithubRun } from '../github/prepare-github-run.js';
+import type { GithubRun, prepareGithubRun as PrepareGithubRun } from '../github/prepare-github-run.js';
 import type { GithubFlags } from '../github/open-github-session.js';
 import { applySavedRun } from './apply-saved-run.js';
 import { confirm, isInteractive } from './confirm.js';
@@ -230,6 +230,6 @@ async function refuseLiveDependents(context: CommandContext, fleet: Fleet, plan:
  * Loaded with `--github` only: it brings the GitHub client (octokit) and the
  * policy engine (CEL), ~20 ms of start-up every other plan and apply skipped.
  */
-async function prepareGithubRun(...args: Parameters<typeof import('../github/prepare-github-run.js').prepareGithubRun>): Promise<GithubRun> {
+async function prepareGithubRun(...args: Parameters<typeof PrepareGithubRun>): Promise<GithubRun> {
   return (await import('../github/prepare-github-run.js')).prepareGithubRun(...args);
 }

@@ -19,6 +19,8 @@ export interface PlanAndApply {
   plan: (context: PhaseContext) => Promise<PlanResult>;
   apply: (context: PhaseContext, plan: PlanResult | undefined) => Promise<PhasesResult>;
   markPlanned: (context: PhaseContext, plan: PlanResult) => Promise<void>;
+  /** Nothing to apply (`inFlight`: its apply was running when the run stopped). */
+  keepUnchanged: (context: PhaseContext, inFlight: boolean, reason: string) => Promise<PhasesResult>;
 }
 
 /**
@@ -84,25 +86,38 @@ export async function applySavedPlan(context: PhaseContext, fromPlan: SavedPlanA
 
   let result: PhasesResult;
   let usedPlanFile: string | undefined;
-  if (differences.upstreams.length > 0) {
+  // Its apply was running when the run stopped (resume): it may have completed, and a saved plan
+  // applied a second time is stale to terraform. What is left to do is planned again.
+  const inFlight = saved.hasChanges && run.options.refreshOutputs?.has(name) === true;
+  if (differences.upstreams.length > 0 || inFlight) {
     const upstreams = differences.upstreams.join(', ');
-    execution.onLine('stderr', `stackfleet: run ${fromPlan.runId} planned ${name} with other outputs of ${upstreams} (old or mock values); planning again`);
+    execution.onLine(
+      'stderr',
+      inFlight
+        ? `stackfleet: ${name} was applying run ${fromPlan.runId}'s plan when the run stopped; planning again`
+        : `stackfleet: run ${fromPlan.runId} planned ${name} with other outputs of ${upstreams} (old or mock values); planning again`,
+    );
     const fresh = await steps.plan(context);
-    if (!isSamePlan(saved, fresh)) {
+    // Nothing left to change (the apply completed before the run stopped, or the same change was made
+    // elsewhere): there is nothing to approve.
+    if (!fresh.hasChanges && saved.hasChanges) {
+      execution.onLine('stderr', `stackfleet: the changes of ${name}'s saved plan (${describePlanChanges(saved)}) are already in place`);
+    } else if (!isSamePlan(saved, fresh)) {
       const both = `saved plan: ${describePlanChanges(saved)}; new plan: ${describePlanChanges(fresh)}`;
+      const after = upstreams === '' ? 'the run stopped' : `${upstreams} applied`;
       if (!(await fromPlan.approveChangedPlan(name, saved, fresh))) {
         throw new StackfleetError(
           'E_PLAN_CHANGED',
-          `plan changed after ${upstreams} applied (${both}); not applied without a fresh approval: review it with \`stackfleet plan\` (or apply with --auto-approve)`,
+          `plan changed after ${after} (${both}); not applied without a fresh approval: review it with \`stackfleet plan\` (or apply with --auto-approve)`,
         );
       }
       execution.onLine('stderr', `stackfleet: the new plan of ${name} differs (${both}); approved`);
     }
-    result = fresh.hasChanges ? await steps.apply(context, fresh) : unchanged(context, 'new plan has no changes');
+    result = fresh.hasChanges ? await steps.apply(context, fresh) : await steps.keepUnchanged(context, inFlight, 'new plan has no changes');
   } else {
     await steps.markPlanned(context, { hasChanges: saved.hasChanges, ...(saved.changes ? { changes: saved.changes } : {}) });
     if (!saved.hasChanges) {
-      result = unchanged(context, `saved plan of run ${fromPlan.runId} has no changes`);
+      result = await steps.keepUnchanged(context, false, `saved plan of run ${fromPlan.runId} has no changes`);
     } else {
       // Planned on another machine (a PR's CI job): the file comes back from the store.
       const located = await locateSavedPlanFile({ store: run.options.store, stateDir: run.options.stateDir, saved });
@@ -123,10 +138,5 @@ export async function applySavedPlan(context: PhaseContext, fromPlan: SavedPlanA
   await run.options.store.deleteSavedPlan(fromPlan.runId, name);
   for (const file of new Set([saved.planFile, usedPlanFile])) if (file !== undefined) await rm(file, { force: true });
   return result;
-}
-
-function unchanged(context: PhaseContext, reason: string): PhasesResult {
-  context.run.outputsChanged.set(context.name, false);
-  return { status: 'unchanged', reason };
 }
 

@@ -71,11 +71,7 @@ async function applyStack(context: PhaseContext): Promise<PhasesResult> {
   let plan: PlanResult | undefined;
   if (adapter.hasPlanPhase(execution.stack)) {
     plan = await planStack(context);
-    if (!plan.hasChanges) {
-      if (run.options.refreshOutputs?.has(name) && adapter.readOutputs) return refreshOutputs(context);
-      run.outputsChanged.set(name, false);
-      return { status: 'unchanged', reason: 'plan has no changes' };
-    }
+    if (!plan.hasChanges) return keepUnchanged(context, run.options.refreshOutputs?.has(name) === true, 'plan has no changes');
   }
   // Between the plan and the apply: a denied stack or one awaiting approval is not applied.
   const stop = await checkPolicies(context, plan);
@@ -113,13 +109,25 @@ async function applyPlan(context: PhaseContext, plan: PlanResult | undefined): P
   return { status: 'succeeded' };
 }
 
-/** An apply that completed before a crash, now planning clean: take its outputs as this run's. */
-async function refreshOutputs(context: PhaseContext): Promise<PhasesResult> {
+/**
+ * A stack with nothing to apply. Its outputs are read again (terraform and
+ * tofu: `output -json`) when its apply was in flight when the run stopped
+ * (`inFlight`: resume; the apply completed, and its outputs are this run's),
+ * or when the store has none (the apply that made them was cut off before
+ * they were stored, or the state directory was lost): dependents would
+ * otherwise see the stack as never applied.
+ */
+async function keepUnchanged(context: PhaseContext, inFlight: boolean, reason: string): Promise<PhasesResult> {
   const { run, name, adapter, execution } = context;
   const previous = await run.options.store.getOutputs(name);
-  const outputs = await storeOutputs(context, (await adapter.readOutputs?.(execution)) ?? previous?.outputs ?? {});
+  if (!adapter.readOutputs || (!inFlight && previous !== undefined)) {
+    run.outputsChanged.set(name, false);
+    return { status: 'unchanged', reason };
+  }
+  const outputs = await storeOutputs(context, (await adapter.readOutputs(execution)) ?? previous?.outputs ?? {});
   run.outputsChanged.set(name, !isDeepStrictEqual(previous?.outputs, outputs));
-  return { status: 'succeeded', reason: 'apply completed before the run stopped; outputs read again' };
+  if (inFlight) return { status: 'succeeded', reason: 'apply completed before the run stopped; outputs read again' };
+  return { status: 'unchanged', reason: `${reason}; its outputs were not recorded: read them` };
 }
 
 /**
@@ -167,7 +175,7 @@ async function applyCheckedPlan(context: PhaseContext, plan: PlanResult | undefi
   return stop ?? applyPlan(context, plan);
 }
 
-const SAVED_PLAN_STEPS: PlanAndApply = { plan: planStack, apply: applyCheckedPlan, markPlanned };
+const SAVED_PLAN_STEPS: PlanAndApply = { plan: planStack, apply: applyCheckedPlan, markPlanned, keepUnchanged };
 
 async function destroyStack(context: PhaseContext, plan?: PlanResult): Promise<PhasesResult> {
   const { adapter, execution } = context;
@@ -189,7 +197,13 @@ async function destroyCheckedPlan(context: PhaseContext, plan: PlanResult | unde
   return stop ?? destroyStack(context, plan);
 }
 
-const SAVED_DESTROY_STEPS: PlanAndApply = { plan: planStack, apply: destroyCheckedPlan, markPlanned };
+// Nothing left to destroy: the caller forgets the stack's outputs.
+const SAVED_DESTROY_STEPS: PlanAndApply = { plan: planStack, apply: destroyCheckedPlan, markPlanned, keepUnchanged: unchangedAsIs };
+
+async function unchangedAsIs(context: PhaseContext, _inFlight: boolean, reason: string): Promise<PhasesResult> {
+  context.run.outputsChanged.set(context.name, false);
+  return { status: 'unchanged', reason };
+}
 
 /** `judgeDestroyPlans`: the destroy planned here, judged, and exactly that plan destroyed (nothing to destroy: no outputs any more). */
 async function destroyJudgedStack(context: PhaseContext): Promise<PhasesResult> {
