@@ -115,11 +115,13 @@ async function applyPlan(context: PhaseContext, plan: PlanResult | undefined): P
  * (`inFlight`: resume; the apply completed, and its outputs are this run's),
  * or when the store has none (the apply that made them was cut off before
  * they were stored, or the state directory was lost): dependents would
- * otherwise see the stack as never applied.
+ * otherwise see the stack as never applied. (A command stack reports its
+ * outputs only by applying, and a plan without changes skips its apply:
+ * SPEC §3.)
  */
 async function keepUnchanged(context: PhaseContext, inFlight: boolean, reason: string): Promise<PhasesResult> {
   const { run, name, adapter, execution } = context;
-  const previous = await run.options.store.getOutputs(name);
+  const previous = adapter.readOutputs ? await run.options.store.getOutputs(name) : undefined;
   if (!adapter.readOutputs || (!inFlight && previous !== undefined)) {
     run.outputsChanged.set(name, false);
     return { status: 'unchanged', reason };
