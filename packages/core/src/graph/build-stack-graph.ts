@@ -1,9 +1,10 @@
 import { StackfleetError, ValidationError, type Problem } from '../errors.js';
-import { collectStackReferences } from '../interpolation/index.js';
+import { collectStackReferences, isEmptyContainer, TEMPLATED_KEYS } from '../interpolation/collect-references.js';
+import { listStacks } from '../manifest/rules/rule-context.js';
 import { formatKeyPath } from '../manifest/key-path.js';
-import type { LoadedManifest, Manifest } from '../model.js';
+import type { LoadedManifest, Locator, Manifest, StackSpec } from '../model.js';
 import { didYouMean } from '../text/suggest.js';
-import { createStackGraph } from './create-stack-graph.js';
+import { createStackGraph, finishStackGraph, indexNames, sortUnique } from './create-stack-graph.js';
 import type { StackEdge, StackGraph } from './types.js';
 import { quoteText } from '../text/quote-text.js';
 
@@ -15,17 +16,66 @@ import { quoteText } from '../text/quote-text.js';
  */
 export function buildStackGraph(loaded: LoadedManifest): StackGraph {
   const { manifest, locate } = loaded;
-  const edges = collectStackEdges(manifest);
-  const names = Object.keys(manifest.stacks);
   try {
-    return createStackGraph(names, edges, { locate });
+    return indexManifestGraph(manifest, locate) ?? createStackGraph(Object.keys(manifest.stacks), collectStackEdges(manifest), { locate });
   } catch (error) {
     // The loader reports these too; the graph never trusts its input blindly.
     // Looked for only when the graph met one (a set of every name otherwise).
     if (!(error instanceof StackfleetError) || error instanceof ValidationError || error.code !== 'E_UNKNOWN_STACK') throw error;
-    const problems = findUnknownStacks(loaded, edges, names);
+    const edges = collectStackEdges(manifest);
+    const problems = findUnknownStacks(loaded, edges, Object.keys(manifest.stacks));
     throw problems.length > 0 ? new ValidationError(problems) : error;
   }
+}
+
+/**
+ * The graph straight from the stacks' `dependsOn`, `after` and references,
+ * without an edge object per edge (those are built if asked for), or
+ * undefined when an edge names an unknown stack: `createStackGraph` on the
+ * edge objects then says which.
+ */
+function indexManifestGraph(manifest: Manifest, locate: Locator): StackGraph | undefined {
+  const stacks = listStacks(manifest);
+  const sorted: string[] = new Array<string>(stacks.length);
+  for (let index = 0; index < stacks.length; index += 1) sorted[index] = stacks[index]!.name;
+  // sort() without a comparator orders strings by code unit, as compareNames does, without a call per comparison.
+  sorted.sort();
+  const indexOf = indexNames(sorted);
+  const upstream = new Array<number[]>(stacks.length);
+  let hasAfter = false;
+  for (const stack of stacks) {
+    const { dependsOn, after } = stack;
+    const references = hasTemplatedValues(stack) ? collectStackReferences(stack) : NO_REFERENCES;
+    // Allocated at its final size, filled in place.
+    const list = new Array<number>(dependsOn.length + after.length + references.length);
+    let filled = 0;
+    for (let index = 0; index < dependsOn.length; index += 1) {
+      const dependency = indexOf.get(dependsOn[index]!.stack);
+      if (dependency === undefined) return undefined;
+      list[filled++] = dependency;
+    }
+    for (let index = 0; index < after.length; index += 1) {
+      const dependency = indexOf.get(after[index]!);
+      if (dependency === undefined) return undefined;
+      list[filled++] = dependency;
+      hasAfter = true;
+    }
+    for (let index = 0; index < references.length; index += 1) {
+      const dependency = indexOf.get(references[index]!.stack);
+      if (dependency === undefined) return undefined;
+      list[filled++] = dependency;
+    }
+    upstream[indexOf.get(stack.name)!] = sortUnique(list);
+  }
+  return finishStackGraph(sorted, indexOf, upstream, hasAfter, () => collectStackEdges(manifest), { locate });
+}
+
+const NO_REFERENCES: readonly { stack: string }[] = [];
+
+/** Whether any of the values that may hold `${{ stacks.X.outputs.K }}` is non-empty (most stacks: none). */
+function hasTemplatedValues(stack: StackSpec): boolean {
+  for (const key of TEMPLATED_KEYS) if (!isEmptyContainer(stack[key])) return true;
+  return false;
 }
 
 /** Every edge naming a stack the manifest lacks, located. */
@@ -49,7 +99,7 @@ function findUnknownStacks({ locate }: LoadedManifest, edges: readonly StackEdge
 /** Every edge the manifest declares, stack by stack in manifest order. */
 export function collectStackEdges(manifest: Manifest): StackEdge[] {
   const edges: StackEdge[] = [];
-  for (const stack of Object.values(manifest.stacks)) {
+  for (const stack of listStacks(manifest)) {
     // The stack's own key path once, not once per edge (30,000 edges on 10,000 stacks).
     const stackPath = formatKeyPath(['stacks', stack.name]);
     const { dependsOn, after } = stack;

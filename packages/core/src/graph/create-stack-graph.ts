@@ -2,7 +2,7 @@ import { StackfleetError, ValidationError } from '../errors.js';
 import type { Locator } from '../model.js';
 import { didYouMean } from '../text/suggest.js';
 import { findCycles, formatCycleProblem, groupEdgesByPair, isAcyclic } from './find-cycles.js';
-import { MinHeap } from './min-heap.js';
+import { IndexMinHeap } from './min-heap.js';
 import type { StackEdge, StackGraph } from './types.js';
 
 // One report per tangled group of stacks; past this many, a count says how many more.
@@ -24,15 +24,45 @@ export function createStackGraph(
   edges: readonly StackEdge[],
   options: CreateStackGraphOptions = {},
 ): StackGraph {
-  // Plain index arrays, not @dagrejs/graphlib: its multigraph setEdge took
-  // 1.3 s for 30,000 edges here, and its algorithms are recursive.
   // sort() without a comparator orders strings by code unit, as compareNames does, without a call per comparison.
   const sorted = [...new Set(names)].sort();
-  const graph = new IndexedStackGraph(sorted, edges);
+  const indexOf = indexNames(sorted);
+  const upstream = collectUpstream(sorted.length, indexOf, edges);
+  const hasAfter = edges.some((edge) => edge.kind === 'after');
+  return finishStackGraph(sorted, indexOf, upstream, hasAfter, () => edges, options);
+}
+
+/** Name -> index in `sorted` (index order is name order). */
+export function indexNames(sorted: readonly string[]): Map<string, number> {
+  const indexOf = new Map<string, number>();
+  for (let index = 0; index < sorted.length; index += 1) indexOf.set(sorted[index]!, index);
+  return indexOf;
+}
+
+/**
+ * The graph over `sorted` names whose stack `i` waits for `upstream[i]`
+ * (sorted, without repeats; see `sortUnique`). `edges` is called only when
+ * someone asks for the edge objects (a cycle report, `graph`, `affected`):
+ * ordering and selecting need the index lists alone, and 30,000 edge objects
+ * with their key paths were 4.5 MB that every garbage collection copied.
+ * Throws a ValidationError with one `E_CYCLE` problem per group of stacks that
+ * depend on each other.
+ */
+export function finishStackGraph(
+  sorted: readonly string[],
+  indexOf: Map<string, number>,
+  upstream: number[][],
+  hasAfter: boolean,
+  edges: () => readonly StackEdge[],
+  options: CreateStackGraphOptions = {},
+): StackGraph {
+  // Plain index arrays, not @dagrejs/graphlib: its multigraph setEdge took
+  // 1.3 s for 30,000 edges here, and its algorithms are recursive.
+  const graph = new IndexedStackGraph(sorted, indexOf, upstream, hasAfter, edges);
   if (isAcyclic(graph.upstream, graph.downstream)) return graph;
   const cycles = findCycles(graph.upstream);
   if (cycles.length > 0) {
-    const edgesByPair = groupEdgesByPair(edges);
+    const edgesByPair = groupEdgesByPair(graph.edges);
     const toNames = (indexes: readonly number[]): string[] => indexes.map((index) => graph.names[index]!);
     const problems = cycles
       .slice(0, MAX_CYCLES_REPORTED)
@@ -45,77 +75,100 @@ export function createStackGraph(
   return graph;
 }
 
+/** Each stack's upstream index list from edge objects; throws E_UNKNOWN_STACK at the first edge naming a stack not in `indexOf`. */
+function collectUpstream(count: number, indexOf: ReadonlyMap<string, number>, edges: readonly StackEdge[], skipAfter = false): number[][] {
+  const upstream = new Array<number[]>(count);
+  for (let index = 0; index < count; index += 1) upstream[index] = [];
+  // A stack's edges come one after another: its index is looked up once, not once per edge.
+  let lastDependent: string | undefined;
+  let lastIndex: number | undefined;
+  for (const edge of edges) {
+    if (edge.dependent !== lastDependent) {
+      lastDependent = edge.dependent;
+      lastIndex = indexOf.get(edge.dependent);
+    }
+    const dependency = indexOf.get(edge.dependency);
+    if (lastIndex === undefined || dependency === undefined) {
+      const missing = lastIndex === undefined ? edge.dependent : edge.dependency;
+      throw new StackfleetError('E_UNKNOWN_STACK', `edge ${edge.keyPath} names unknown stack "${missing}"`);
+    }
+    if (skipAfter && edge.kind === 'after') continue;
+    upstream[lastIndex]!.push(dependency);
+  }
+  for (const list of upstream) sortUnique(list);
+  return upstream;
+}
+
 /**
- * Sorted, de-duplicated index lists (index order is name order): edge `i`
- * goes from `from[i]` to `to[i]`. Parallel number arrays, not a pair per
- * edge: 30,000 edges built four ways were ~120,000 short-lived arrays. The
- * edges are bucketed by target first (a counting sort), so appending each to
- * its source's list in that order leaves every list sorted without a
- * `sort` per list (each call allocated, and 10,000 of them showed).
+ * Sorts a short index list in place and drops repeats (a stack may name the
+ * same upstream twice, e.g. in dependsOn and in a reference). An insertion
+ * sort: a stack has a handful of upstreams, and `sort` with a comparator
+ * allocated and called back for each of 10,000 lists.
  */
-function buildAdjacency(count: number, from: readonly number[], to: readonly number[]): number[][] {
-  const firstOfTarget = new Int32Array(count + 1);
-  for (const target of to) firstOfTarget[target + 1] = firstOfTarget[target + 1]! + 1;
-  for (let index = 0; index < count; index += 1) firstOfTarget[index + 1] = firstOfTarget[index + 1]! + firstOfTarget[index]!;
-  const byTarget = new Int32Array(to.length);
-  const next = firstOfTarget.slice(0, count);
-  for (let edge = 0; edge < to.length; edge += 1) byTarget[next[to[edge]!]!++] = edge;
-  // Each list allocated at its final size (a growing array reserves room it never uses, 10,000 times).
+export function sortUnique(list: number[]): number[] {
+  for (let index = 1; index < list.length; index += 1) {
+    const item = list[index]!;
+    let at = index - 1;
+    while (at >= 0 && list[at]! > item) {
+      list[at + 1] = list[at]!;
+      at -= 1;
+    }
+    list[at + 1] = item;
+  }
+  let kept = list.length === 0 ? 0 : 1;
+  for (let index = 1; index < list.length; index += 1) if (list[index] !== list[kept - 1]) list[kept++] = list[index]!;
+  // Only a list with a repeat shrinks (setting length is a slow call before the optimizer runs).
+  if (kept !== list.length) list.length = kept;
+  return list;
+}
+
+/**
+ * The reverse lists: `downstream[j]` holds every `i` with `j` in
+ * `upstream[i]`. Each list is allocated at its final size (a growing array
+ * reserves room it never uses, 10,000 times) and filled in increasing `i`,
+ * so it comes out sorted and, the upstream lists being without repeats,
+ * without repeats.
+ */
+function reverseLists(upstream: readonly (readonly number[])[]): number[][] {
+  const count = upstream.length;
   const degree = new Int32Array(count);
-  for (const source of from) degree[source] = degree[source]! + 1;
-  const lists: number[][] = new Array<number[]>(count);
+  for (let index = 0; index < count; index += 1) {
+    const list = upstream[index]!;
+    for (let at = 0; at < list.length; at += 1) degree[list[at]!] = degree[list[at]!]! + 1;
+  }
+  const lists = new Array<number[]>(count);
   for (let index = 0; index < count; index += 1) lists[index] = new Array<number>(degree[index]!);
   const filled = degree.fill(0);
-  for (const edge of byTarget) {
-    const source = from[edge]!;
-    const list = lists[source]!;
-    const target = to[edge]!;
-    // Equal targets arrive one after another: a repeated edge is the list's last entry.
-    if (filled[source] === 0 || list[filled[source]! - 1] !== target) list[filled[source]!++] = target;
+  for (let index = 0; index < count; index += 1) {
+    const list = upstream[index]!;
+    for (let at = 0; at < list.length; at += 1) {
+      const target = list[at]!;
+      lists[target]![filled[target]!++] = index;
+    }
   }
-  // Only lists that held a repeated edge shrink (setting length is a slow call before the optimizer runs).
-  for (let index = 0; index < count; index += 1) if (lists[index]!.length !== filled[index]) lists[index]!.length = filled[index]!;
   return lists;
 }
 
 class IndexedStackGraph implements StackGraph {
-  readonly indexOf = new Map<string, number>();
-  /** upstream[i]: indices i waits for, every edge kind. */
-  readonly upstream: number[][];
+  /** downstream[i]: indices waiting for i, every edge kind. */
   readonly downstream: number[][];
-  /** Edge i: `dependents[i]` waits for `dependencies[i]`. */
-  private readonly dependents: number[] = [];
-  private readonly dependencies: number[] = [];
-  /** Whether any edge is `after`; without one the strong lists are the lists above. */
-  private readonly hasAfter: boolean = false;
   private strong: { upstream: number[][]; downstream: number[][] } | undefined;
+  private edgeList: readonly StackEdge[] | undefined;
 
   constructor(
     readonly names: readonly string[],
-    readonly edges: readonly StackEdge[],
+    readonly indexOf: Map<string, number>,
+    /** upstream[i]: indices i waits for, every edge kind. */
+    readonly upstream: number[][],
+    /** Whether any edge is `after`; without one the strong lists are the lists above. */
+    private readonly hasAfter: boolean,
+    private readonly listEdges: () => readonly StackEdge[],
   ) {
-    for (let index = 0; index < names.length; index += 1) this.indexOf.set(names[index]!, index);
-    const { dependents, dependencies } = this;
-    // A stack's edges come one after another: its index is looked up once, not once per edge.
-    let lastDependent: string | undefined;
-    let lastIndex: number | undefined;
-    for (const edge of edges) {
-      if (edge.dependent !== lastDependent) {
-        lastDependent = edge.dependent;
-        lastIndex = this.indexOf.get(edge.dependent);
-      }
-      const dependent = lastIndex;
-      const dependency = this.indexOf.get(edge.dependency);
-      if (dependent === undefined || dependency === undefined) {
-        const missing = dependent === undefined ? edge.dependent : edge.dependency;
-        throw new StackfleetError('E_UNKNOWN_STACK', `edge ${edge.keyPath} names unknown stack "${missing}"`);
-      }
-      dependents.push(dependent);
-      dependencies.push(dependency);
-      if (edge.kind === 'after') this.hasAfter = true;
-    }
-    this.upstream = buildAdjacency(names.length, dependents, dependencies);
-    this.downstream = buildAdjacency(names.length, dependencies, dependents);
+    this.downstream = reverseLists(upstream);
+  }
+
+  get edges(): readonly StackEdge[] {
+    return (this.edgeList ??= this.listEdges());
   }
 
   /**
@@ -125,15 +178,8 @@ class IndexedStackGraph implements StackGraph {
   private strongLists(): { upstream: number[][]; downstream: number[][] } {
     if (this.strong !== undefined) return this.strong;
     if (!this.hasAfter) return (this.strong = { upstream: this.upstream, downstream: this.downstream });
-    const dependents: number[] = [];
-    const dependencies: number[] = [];
-    this.edges.forEach((edge, index) => {
-      if (edge.kind === 'after') return;
-      dependents.push(this.dependents[index]!);
-      dependencies.push(this.dependencies[index]!);
-    });
-    const count = this.names.length;
-    return (this.strong = { upstream: buildAdjacency(count, dependents, dependencies), downstream: buildAdjacency(count, dependencies, dependents) });
+    const upstream = collectUpstream(this.names.length, this.indexOf, this.edges, true);
+    return (this.strong = { upstream, downstream: reverseLists(upstream) });
   }
 
   has(name: string): boolean {
@@ -158,7 +204,7 @@ class IndexedStackGraph implements StackGraph {
     // hold a member back longer than its member ancestors do; members then
     // come out of the heap exactly as Kahn on the subset's transitive edges.
     const passThrough: number[] = [];
-    const ready = new MinHeap<number>((a, b) => a - b);
+    const ready = new IndexMinHeap(count);
     const release = (index: number): void => {
       if (member[index]) ready.push(index);
       else passThrough.push(index);
@@ -168,8 +214,8 @@ class IndexedStackGraph implements StackGraph {
     for (;;) {
       let index = passThrough.pop();
       if (index === undefined) {
+        if (ready.size === 0) break;
         index = ready.pop();
-        if (index === undefined) break;
         order.push(this.names[index]!);
       }
       for (const next of this.downstream[index]!) {

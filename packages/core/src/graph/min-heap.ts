@@ -53,6 +53,57 @@ export class MinHeap<T> {
   }
 }
 
+/**
+ * A min-heap of distinct indexes below `capacity`, on a typed array and
+ * without a comparator: the topological order of 10,000 stacks pushed and
+ * popped each index once, and a call per comparison showed in its profile.
+ */
+export class IndexMinHeap {
+  private readonly items: Int32Array;
+  private length = 0;
+
+  constructor(capacity: number) {
+    this.items = new Int32Array(capacity);
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  push(item: number): void {
+    const items = this.items;
+    let index = this.length++;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (items[parent]! <= item) break;
+      items[index] = items[parent]!;
+      index = parent;
+    }
+    items[index] = item;
+  }
+
+  /** The smallest index; the heap must not be empty. */
+  pop(): number {
+    const items = this.items;
+    const top = items[0]!;
+    const length = --this.length;
+    if (length === 0) return top;
+    const last = items[length]!;
+    let index = 0;
+    for (;;) {
+      const left = 2 * index + 1;
+      if (left >= length) break;
+      const right = left + 1;
+      const child = right < length && items[right]! < items[left]! ? right : left;
+      if (items[child]! >= last) break;
+      items[index] = items[child]!;
+      index = child;
+    }
+    items[index] = last;
+    return top;
+  }
+}
+
 // Not `[a, b] = [b, a]`: before the optimizer kicks in, that builds and iterates an array per swap.
 function swap<T>(items: T[], left: number, right: number): void {
   const item = items[left]!;
