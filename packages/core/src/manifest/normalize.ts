@@ -14,6 +14,9 @@ import type {
 } from '../model.js';
 import { isEmptyContainer } from '../interpolation/collect-references.js';
 import { parseDuration } from './duration.js';
+import { EMPTY_LIST, EMPTY_RECORD } from './empty.js';
+
+export { EMPTY_LIST, EMPTY_RECORD };
 import type { RawContext, RawManifest, RawStack } from './schema.js';
 
 type RawHooks = RawStack['hooks'];
@@ -27,13 +30,8 @@ const DEFAULT_BACKOFF = '1s';
 const DEFAULT_BACKOFF_PARSED_MS = parseDuration(DEFAULT_BACKOFF) ?? DEFAULT_BACKOFF_MS;
 // The order of `commands`' keys, as the schema lists them.
 const COMMAND_PHASES = ['plan', 'apply', 'destroy'] as const;
-// What every stack without env, hooks, outputs, labels... holds: one frozen
-// object each instead of ~10 empty ones per stack (a third of a 10,000-stack
-// manifest's memory, copied by every garbage collection while it is young).
-export const EMPTY_RECORD = Object.freeze({}) as Record<string, never>;
-export const EMPTY_LIST = Object.freeze([]) as never[];
 // No `retries`: one attempt, never retried.
-const DEFAULT_RETRIES: RetrySpec = Object.freeze({ attempts: 1, on: EMPTY_LIST, backoffMs: DEFAULT_BACKOFF_PARSED_MS });
+export const DEFAULT_RETRIES: RetrySpec = Object.freeze({ attempts: 1, on: EMPTY_LIST, backoffMs: DEFAULT_BACKOFF_PARSED_MS });
 
 export function normalizeManifest(raw: RawManifest, source: string): Manifest {
   return {
@@ -115,7 +113,7 @@ export function normalizeStack(raw: RawStack, name: string): StackSpec {
 }
 
 /** `- network` is shorthand for `- { stack: network }`. */
-function normalizeDependencies(dependencies: RawStack['dependsOn']): DependencySpec[] {
+export function normalizeDependencies(dependencies: RawStack['dependsOn']): DependencySpec[] {
   const normalized: DependencySpec[] = [];
   for (const dependency of dependencies) {
     if (typeof dependency === 'string') {
@@ -148,7 +146,7 @@ function parseBackoff(text: string | undefined): number {
 }
 
 /** `PORT: 8080` is a number in YAML but an environment variable is always a string. */
-function normalizeEnv(env: Record<string, string | number | boolean>): Record<string, string> {
+export function normalizeEnv(env: Record<string, string | number | boolean>): Record<string, string> {
   return isEmptyContainer(env) ? EMPTY_RECORD : mapValues(env, String);
 }
 

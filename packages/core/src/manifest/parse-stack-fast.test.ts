@@ -2,7 +2,7 @@ import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { checkManifestSchema } from './check-schema.js';
 import { parseStackFast } from './parse-stack-fast.js';
-import { normalizeManifest } from './normalize.js';
+import { normalizeManifest, normalizeStack } from './normalize.js';
 import { parseValidManifest } from './parse-valid-manifest.js';
 import { stackSchema } from './schema.js';
 
@@ -15,6 +15,8 @@ const accepted = [
   '{ path: a, vars: { n: 1, list: [1, "2"], deep: { x: null }, t: "${{ vars.n }}" }, env: { A: 1, B: true, C: "c", D: 1.5 } }',
   '{ path: a, files: { "x.txt": "y" }, dependsOn: [b, { stack: c }, { stack: d, outputs: { out: OUT } }] }',
   '{ path: a, commands: {} , labels: [], vars: {}, env: {} }',
+  '{ path: a, commands: { apply: a, plan: p, destroy: d } }',
+  '{ path: a, commands: { plan: p, destroy: d } }',
 ];
 
 // Valid, but outside the hand-checked shape: zod decides.
@@ -45,6 +47,8 @@ const rejected = [
   '{ path: a, pool: -x }',
   '{ path: a, commands: { apply: 1 } }',
   '{ path: a, commands: { aply: x } }',
+  '{ path: a, commands: { plan: p, apply: 1 } }',
+  '{ path: a, commands: { apply: a, plan: null } }',
   '{ path: a, dependsOn: [{ stack: b, outputs: { o: 1 } }] }',
   '{ path: a, dependsOn: [{ outputs: {} }] }',
   '{ path: a, dependsOn: b }',
@@ -58,11 +62,11 @@ function parseYaml(text: string): unknown {
 }
 
 describe('parseStackFast', () => {
-  it.each(accepted)('returns exactly what zod returns for %s', (text) => {
+  it.each(accepted)('returns exactly what zod and normalization return for %s', (text) => {
     const entry = parseYaml(text);
-    const fast = parseStackFast(entry);
+    const fast = parseStackFast(entry, 's');
     expect(fast).toBeDefined();
-    const zod = stackSchema.parse(entry);
+    const zod = normalizeStack(stackSchema.parse(entry), 's');
     expect(fast).toStrictEqual(zod);
     // Same keys in the same order, down to `commands`, whose order zod fixes.
     expect(JSON.stringify(fast)).toBe(JSON.stringify(zod));
@@ -70,22 +74,24 @@ describe('parseStackFast', () => {
 
   it.each(leftToZod)('leaves %s to zod, which accepts it', (text) => {
     const entry = parseYaml(text);
-    expect(parseStackFast(entry)).toBeUndefined();
+    expect(parseStackFast(entry, 's')).toBeUndefined();
     expect(stackSchema.safeParse(entry).success).toBe(true);
   });
 
   it.each(rejected)('leaves %s to zod, which rejects it', (text) => {
     const entry = parseYaml(text);
-    expect(parseStackFast(entry)).toBeUndefined();
+    expect(parseStackFast(entry, 's')).toBeUndefined();
     expect(stackSchema.safeParse(entry).success).toBe(false);
   });
 
   it('uses the parsed lists and maps as they are (a manifest is read-only)', () => {
-    const entry = parseYaml('{ path: a, labels: [x], vars: { v: 1 }, dependsOn: [b] }') as Record<string, unknown>;
-    const fast = parseStackFast(entry)!;
+    const entry = parseYaml('{ path: a, labels: [x], vars: { v: 1 }, after: [b], commands: { plan: p, apply: a } }') as Record<string, unknown>;
+    const fast = parseStackFast(entry, 's')!;
     expect(fast.labels).toBe(entry['labels']);
     expect(fast.vars).toBe(entry['vars']);
-    expect(fast.dependsOn).toBe(entry['dependsOn']);
+    expect(fast.after).toBe(entry['after']);
+    // Already in the schema's order: no copy.
+    expect(fast.commands).toBe(entry['commands']);
   });
 });
 

@@ -3,20 +3,21 @@
  * schema objects (unions, defaults, records, each with its own context and
  * issue list); on 10,000 stacks that was a quarter of `list --order`. This
  * accepts only a subset of what `stackSchema` accepts and returns exactly
- * what zod would return for it; anything else (secrets, hooks, retries,
- * drift, mocks, a wrong type, an unknown key) returns undefined and goes
- * through zod, which then also writes the messages.
+ * what normalizing zod's output would return for it; anything else (secrets,
+ * hooks, retries, drift, mocks, a wrong type, an unknown key) returns
+ * undefined and goes through zod, which then also writes the messages.
  */
-import { DURATION_PATTERN } from './duration.js';
-import { EMPTY_LIST, EMPTY_RECORD } from './normalize.js';
+import type { StackSpec } from '../model.js';
+import { DURATION_PATTERN, parseDuration } from './duration.js';
+import { DEFAULT_RETRIES, EMPTY_LIST, EMPTY_RECORD, normalizeDependencies, normalizeEnv } from './normalize.js';
 import type { RawStack } from './schema.js';
 import { POOL_NAME_PATTERN, RUNNER_KINDS } from './schema-parts.js';
 
 type RawDependency = RawStack['dependsOn'][number];
 type RawCommands = RawStack['commands'];
 
-/** `stackSchema.parse(entry)` for the common shape, or undefined: ask zod. */
-export function parseStackFast(entry: unknown): RawStack | undefined {
+/** `normalizeStack(stackSchema.parse(entry), name)` for the common shape, or undefined: ask zod. */
+export function parseStackFast(entry: unknown, name: string): StackSpec | undefined {
   if (!isPlainRecord(entry)) return undefined;
   let path: string | undefined;
   let repo: string | undefined;
@@ -87,24 +88,30 @@ export function parseStackFast(entry: unknown): RawStack | undefined {
     }
   }
   if (path === undefined) return undefined;
-  // zod's output: its keys in the schema's order, defaults filled in (fresh
-  // objects each time), optional keys only when given.
-  const stack = {} as RawStack;
+  // normalizeStack's object, built here directly (not zod's output first,
+  // then normalized: a second object of 16 keys per stack). The same keys in
+  // the same order, so both paths give objects of one shape.
+  const stack: StackSpec = {
+    name,
+    path,
+    runner,
+    labels: labels ?? EMPTY_LIST,
+    contexts: contexts ?? EMPTY_LIST,
+    vars: vars ?? EMPTY_RECORD,
+    env: env === undefined ? EMPTY_RECORD : normalizeEnv(env),
+    secrets: EMPTY_RECORD,
+    files: files ?? EMPTY_RECORD,
+    hooks: EMPTY_RECORD,
+    watch: watch ?? EMPTY_LIST,
+    dependsOn: dependsOn === undefined ? EMPTY_LIST : normalizeDependencies(dependsOn),
+    after: after ?? EMPTY_LIST,
+    // zod's default is a fresh object per stack.
+    commands: commands ?? {},
+    retries: DEFAULT_RETRIES,
+  };
   if (repo !== undefined) stack.repo = repo;
-  stack.path = path;
-  stack.runner = runner;
-  stack.labels = labels ?? EMPTY_LIST;
-  stack.contexts = contexts ?? EMPTY_LIST;
-  stack.vars = vars ?? EMPTY_RECORD;
-  stack.env = env ?? EMPTY_RECORD;
-  stack.secrets = EMPTY_RECORD;
-  stack.files = files ?? EMPTY_RECORD;
-  stack.hooks = EMPTY_RECORD;
-  stack.watch = watch ?? EMPTY_LIST;
-  stack.dependsOn = dependsOn ?? EMPTY_LIST;
-  stack.after = after ?? EMPTY_LIST;
-  stack.commands = commands ?? {};
-  if (timeout !== undefined) stack.timeout = timeout;
+  const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout);
+  if (timeoutMs !== undefined) stack.timeoutMs = timeoutMs;
   if (pool !== undefined) stack.pool = pool;
   return stack;
 }
@@ -179,17 +186,24 @@ function checkDependencies(value: unknown): RawDependency[] | undefined {
 // zod writes a strict object's keys in the schema's order, whatever the file's.
 const COMMAND_KEYS = ['plan', 'apply', 'destroy'] as const;
 
+/**
+ * The commands map, as zod would return it: the parsed map itself when its
+ * keys are already in the schema's order (the usual `{ apply: ... }`), else
+ * a copy in that order. Undefined for any other key (a typo zod reports) or
+ * a value that is not a string.
+ */
 function copyCommands(value: unknown): RawCommands | undefined {
   if (!isPlainRecord(value)) return undefined;
-  const commands: RawCommands = {};
-  let count = 0;
-  for (const key of COMMAND_KEYS) {
-    if (!Object.hasOwn(value, key)) continue;
-    const command = value[key];
-    if (typeof command !== 'string') return undefined;
-    commands[key] = command;
-    count += 1;
+  let next = 0;
+  let ordered = true;
+  for (const key of Object.keys(value)) {
+    const phase = COMMAND_KEYS.indexOf(key as (typeof COMMAND_KEYS)[number]);
+    if (phase === -1 || typeof value[key] !== 'string') return undefined;
+    if (phase < next) ordered = false;
+    next = phase + 1;
   }
-  // Any other key is a typo zod reports.
-  return Object.keys(value).length === count ? commands : undefined;
+  if (ordered) return value as RawCommands;
+  const commands: RawCommands = {};
+  for (const key of COMMAND_KEYS) if (Object.hasOwn(value, key)) commands[key] = value[key] as string;
+  return commands;
 }

@@ -9,7 +9,8 @@ import type { Manifest, StackSpec } from '../model.js';
 import { collectDeclaredNames, dropExtensionKeys, isPlainObject, type SchemaCheck } from './check-schema.js';
 import { normalizeManifest, normalizeStack } from './normalize.js';
 import { parseStackFast } from './parse-stack-fast.js';
-import { manifestSchema, stackSchema, type RawStack } from './schema.js';
+import { rememberStackList } from './rules/rule-context.js';
+import { manifestSchema, stackSchema } from './schema.js';
 
 export interface ValidManifest {
   manifest: Manifest;
@@ -30,19 +31,22 @@ export function parseValidManifest(input: unknown, source: string): ValidManifes
   if (!rest.success) return undefined;
   const declared = collectDeclaredNames(data);
   const stacks: Record<string, StackSpec> = {};
+  const list: StackSpec[] = [];
   for (const name of declared.stacks) {
     // zod's record leaves this key out; the full path handles it.
     if (name === '__proto__') return undefined;
-    const raw = parseStackFast(entries[name]) ?? parseStackWithZod(entries[name]);
-    if (raw === undefined) return undefined;
-    stacks[name] = normalizeStack(raw, name);
+    const stack = parseStackFast(entries[name], name) ?? parseStackWithZod(entries[name], name);
+    if (stack === undefined) return undefined;
+    stacks[name] = stack;
+    list.push(stack);
   }
   const manifest = normalizeManifest(rest.data, source);
   manifest.stacks = stacks;
+  rememberStackList(manifest, list);
   return { manifest, declared };
 }
 
-function parseStackWithZod(entry: unknown): RawStack | undefined {
+function parseStackWithZod(entry: unknown, name: string): StackSpec | undefined {
   const parsed = stackSchema.safeParse(entry);
-  return parsed.success ? parsed.data : undefined;
+  return parsed.success ? normalizeStack(parsed.data, name) : undefined;
 }

@@ -86,3 +86,14 @@ export function listStacks(manifest: Manifest): readonly StackSpec[] {
   if (stacks === undefined) stackLists.set(manifest, (stacks = Object.values(manifest.stacks)));
   return stacks;
 }
+
+/**
+ * Hands `listStacks` the list the loader built while filling
+ * `manifest.stacks` (listing a map of 10,000 keys sorts its entries). The
+ * loader fills the map in the order `Object.keys` gave for the parsed one
+ * (array-index names such as "42" first, in numeric order), so the list is
+ * in the order `Object.values` would give.
+ */
+export function rememberStackList(manifest: Manifest, stacks: readonly StackSpec[]): void {
+  stackLists.set(manifest, stacks);
+}

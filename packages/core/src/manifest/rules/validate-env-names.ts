@@ -2,6 +2,7 @@ import type { Problem } from '../../errors.js';
 import type { KeySegment } from '../key-path.js';
 import { createProblem, forEachSpec, type ManifestRule, type RuleContext, listStacks } from './rule-context.js';
 import { quoteText } from '../../text/quote-text.js';
+import { isEmptyContainer } from '../../interpolation/collect-references.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ENV_KEYS = ['env', 'secrets'] as const;
@@ -12,6 +13,7 @@ export const validateEnvNames: ManifestRule = (context) => {
   const problems: Problem[] = [];
   forEachSpec(context.manifest, (section, spec) => {
     for (const key of ENV_KEYS) {
+      if (isEmptyContainer(spec[key])) continue;
       for (const name in spec[key]) {
         if (!ENV_NAME.test(name)) problems.push(invalidName(context, name, [section, spec.name, key, name], 'key'));
       }
@@ -21,6 +23,8 @@ export const validateEnvNames: ManifestRule = (context) => {
     const { dependsOn } = stack;
     for (let index = 0; index < dependsOn.length; index += 1) {
       const { outputs } = dependsOn[index]!;
+      // Most dependencies pass no outputs (the shared empty map): no for-in for them.
+      if (isEmptyContainer(outputs)) continue;
       for (const output in outputs) {
         const name = outputs[output]!;
         if (ENV_NAME.test(name)) continue;

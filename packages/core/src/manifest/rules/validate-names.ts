@@ -1,5 +1,5 @@
 import type { Problem } from '../../errors.js';
-import { createProblem, type ManifestRule } from './rule-context.js';
+import { createProblem, listStacks, type ManifestRule } from './rule-context.js';
 import { quoteText } from '../../text/quote-text.js';
 
 // Names appear in `${{ stacks.NAME.outputs.KEY }}`, globs and file names.
@@ -10,7 +10,9 @@ const KIND = { stacks: 'stack', contexts: 'context', repos: 'repo' } as const;
 export const validateNames: ManifestRule = (context) => {
   const problems: Problem[] = [];
   for (const section of ['repos', 'contexts', 'stacks'] as const) {
-    for (const name of Object.keys(context.manifest[section])) {
+    // Stacks from their list (listing a map of 10,000 keys sorts them); the same order.
+    const names = section === 'stacks' ? listStacks(context.manifest).map((stack) => stack.name) : Object.keys(context.manifest[section]);
+    for (const name of names) {
       if (NAME.test(name)) continue;
       problems.push(
         createProblem(context, {

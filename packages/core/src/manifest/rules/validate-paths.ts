@@ -1,6 +1,7 @@
 import type { Problem } from '../../errors.js';
 import { createProblem, forEachSpec, type ManifestRule, listStacks } from './rule-context.js';
 import { quoteText } from '../../text/quote-text.js';
+import { isEmptyContainer } from '../../interpolation/collect-references.js';
 
 /**
  * Lexical check only: absolute paths and `..` climbing above the root. Symlinks
@@ -39,6 +40,7 @@ export const validatePaths: ManifestRule = (context) => {
     );
   }
   forEachSpec(context.manifest, (section, spec) => {
+    if (isEmptyContainer(spec.files)) return;
     for (const file in spec.files) {
       if (findPathEscape(file) === undefined) continue;
       problems.push(

@@ -3,6 +3,7 @@ import type { ContextSpec, StackSpec } from '../../model.js';
 import { collectResolutionLayers, type ResolutionLayer } from '../../resolve/layers.js';
 import { collectVariableReads, orderVariables, type VariableReads } from '../../resolve/resolve-variables.js';
 import { createProblem, type ManifestRule, type RuleContext, listStacks } from './rule-context.js';
+import { isEmptyContainer } from '../../interpolation/collect-references.js';
 
 /**
  * Every template sees the variables after precedence, so a variable whose
@@ -47,8 +48,7 @@ export const validateVariableCycles: ManifestRule = (context) => {
 
 function hasReads(vars: Record<string, unknown>, reads: (vars: Record<string, unknown>) => VariableReads): boolean {
   // Most stacks have no vars: no map entry and no walk for them.
-  for (const _name in vars) return reads(vars).size > 0;
-  return false;
+  return !isEmptyContainer(vars) && reads(vars).size > 0;
 }
 
 /** A placeholder to get the `variables` layer alone (the first one). */
