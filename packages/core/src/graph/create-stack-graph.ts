@@ -196,31 +196,38 @@ class IndexedStackGraph implements StackGraph {
 
   topologicalOrder(subset?: Iterable<string>): string[] {
     const count = this.names.length;
+    const { names, upstream, downstream } = this;
     const member = new Uint8Array(count).fill(subset === undefined ? 1 : 0);
     if (subset !== undefined) for (const name of subset) member[this.require(name)] = 1;
     const waiting = new Int32Array(count);
-    for (let index = 0; index < count; index += 1) waiting[index] = this.upstream[index]!.length;
     // Non-members are passed through as soon as they are ready, so they never
     // hold a member back longer than its member ancestors do; members then
     // come out of the heap exactly as Kahn on the subset's transitive edges.
+    // Index loops and no closure: this runs once per command over every stack
+    // and edge, mostly before the optimizer has seen it.
     const passThrough: number[] = [];
     const ready = new IndexMinHeap(count);
-    const release = (index: number): void => {
+    for (let index = 0; index < count; index += 1) {
+      waiting[index] = upstream[index]!.length;
+      if (waiting[index] !== 0) continue;
       if (member[index]) ready.push(index);
       else passThrough.push(index);
-    };
-    for (let index = 0; index < count; index += 1) if (waiting[index] === 0) release(index);
+    }
     const order: string[] = [];
     for (;;) {
       let index = passThrough.pop();
       if (index === undefined) {
         if (ready.size === 0) break;
         index = ready.pop();
-        order.push(this.names[index]!);
+        order.push(names[index]!);
       }
-      for (const next of this.downstream[index]!) {
-        waiting[next] = waiting[next]! - 1;
-        if (waiting[next] === 0) release(next);
+      const next = downstream[index]!;
+      for (let at = 0; at < next.length; at += 1) {
+        const target = next[at]!;
+        waiting[target] = waiting[target]! - 1;
+        if (waiting[target] !== 0) continue;
+        if (member[target]) ready.push(target);
+        else passThrough.push(target);
       }
     }
     return order;

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors.js';
 import type { DependencySpec, LoadedManifest, StackSpec } from '../model.js';
 import { parseManifest } from '../manifest/index.js';
-import { buildStackGraph } from './build-stack-graph.js';
-import { createStackGraph } from './create-stack-graph.js';
+import { buildStackGraph, collectStackEdges } from './build-stack-graph.js';
+import { createStackGraph, sortUnique } from './create-stack-graph.js';
 import type { StackEdge } from './types.js';
 
 interface StackShape {
@@ -320,6 +320,47 @@ describe('topologicalOrder properties', () => {
             expect(position.get(ancestor)!).toBeLessThan(position.get(name)!);
           }
         }
+      }),
+    );
+  });
+});
+
+describe('sortUnique', () => {
+  it('sorts an index list in place and drops repeats', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(20), { maxLength: 30 }), (list) => {
+        const expected = [...new Set(list)].sort((a, b) => a - b);
+        const copy = [...list];
+        expect(sortUnique(copy)).toBe(copy);
+        expect(copy).toEqual(expected);
+      }),
+    );
+  });
+});
+
+describe('buildStackGraph properties', () => {
+  it('gives the graph createStackGraph gives on the edge objects, which it builds only when asked', () => {
+    fc.assert(
+      fc.property(randomDag, ({ names, edges }) => {
+        const shapes: Record<string, StackShape> = Object.fromEntries(names.map((name) => [name, {}]));
+        edges.forEach((edge, index) => {
+          const shape = shapes[edge.dependent]!;
+          if (edge.kind === 'dependsOn') (shape.dependsOn ??= []).push(edge.dependency);
+          else if (edge.kind === 'after') (shape.after ??= []).push(edge.dependency);
+          else shape.vars = { ...shape.vars, [`v${index}`]: `\${{ stacks.${edge.dependency}.outputs.o }}` };
+        });
+        const loaded = loadFleet(shapes);
+        const built = buildStackGraph(loaded);
+        const expected = createStackGraph(Object.keys(loaded.manifest.stacks), collectStackEdges(loaded.manifest));
+        expect(built.names).toEqual(expected.names);
+        expect(built.topologicalOrder()).toEqual(expected.topologicalOrder());
+        for (const name of names) {
+          expect(built.dependenciesOf(name)).toEqual(expected.dependenciesOf(name));
+          expect(built.dependentsOf(name)).toEqual(expected.dependentsOf(name));
+          expect(built.collectDependents([name])).toEqual(expected.collectDependents([name]));
+          expect(built.collectDependencies([name])).toEqual(expected.collectDependencies([name]));
+        }
+        expect(built.edges).toEqual(expected.edges);
       }),
     );
   });

@@ -4,6 +4,7 @@ import { checkManifestSchema } from './check-schema.js';
 import { parseStackFast } from './parse-stack-fast.js';
 import { normalizeManifest, normalizeStack } from './normalize.js';
 import { parseValidManifest } from './parse-valid-manifest.js';
+import { listStacks } from './rules/rule-context.js';
 import { stackSchema } from './schema.js';
 
 // Each written as in stacks.yaml, so the values are what the YAML parser hands over.
@@ -110,6 +111,12 @@ describe('parseValidManifest', () => {
 
   it.each(['{ path: a, runner: nope }', '{ path: a, secrets: { S: {} } }'])('leaves a manifest with a stack %s to the full check', (text) => {
     expect(parseValidManifest(parseYaml(`version: 1\nstacks:\n  a: { path: a }\n  b: ${text}\n`), 'stacks.yaml')).toBeUndefined();
+  });
+
+  it('hands the rules its list of stacks, in the order Object.values gives (index-like names first)', () => {
+    const valid = parseValidManifest(parseYaml('version: 1\nstacks:\n  b: { path: b }\n  "10": { path: t }\n  a: { path: a }\n  "2": { path: w }\n'), 'stacks.yaml')!;
+    expect(listStacks(valid.manifest).map((stack) => stack.name)).toEqual(['2', '10', 'b', 'a']);
+    expect(listStacks(valid.manifest)).toEqual(Object.values(valid.manifest.stacks));
   });
 
   it('leaves a problem outside the stacks to the full check', () => {

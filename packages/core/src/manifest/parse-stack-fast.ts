@@ -160,8 +160,10 @@ function checkRecord<T = unknown>(value: unknown, isValue?: (item: unknown) => i
 function checkDependencies(value: unknown): RawDependency[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const items: unknown[] = value;
-  // Names only (the usual form): the list as it is.
-  if (items.every(isString)) return items;
+  // Names only (the usual form): the list as it is. A loop, not every(isString): a call per name.
+  let names = true;
+  for (let index = 0; index < items.length && names; index += 1) names = typeof items[index] === 'string';
+  if (names) return items as string[];
   const dependencies: RawDependency[] = [];
   for (const item of items) {
     if (typeof item === 'string') {
@@ -202,7 +204,7 @@ function copyCommands(value: unknown): RawCommands | undefined {
     if (phase < next) ordered = false;
     next = phase + 1;
   }
-  if (ordered) return value as RawCommands;
+  if (ordered) return value;
   const commands: RawCommands = {};
   for (const key of COMMAND_KEYS) if (Object.hasOwn(value, key)) commands[key] = value[key] as string;
   return commands;
