@@ -73,7 +73,9 @@ export function collectSpecTemplateStrings(
   spec: StackSpec | ContextSpec,
 ): TemplateString[] {
   const found: TemplateString[] = [];
-  for (const key of TEMPLATED_KEYS) {
+  // An index loop: for...of allocates per step before the optimizer runs, and this runs for every stack.
+  for (let index = 0; index < TEMPLATED_KEYS.length; index += 1) {
+    const key = TEMPLATED_KEYS[index]!;
     if (isEmptyContainer(spec[key])) continue;
     for (const string of collectTemplateStrings(spec[key], [kind, spec.name, key])) found.push(string);
   }

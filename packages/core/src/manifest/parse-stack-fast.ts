@@ -33,7 +33,10 @@ export function parseStackFast(entry: unknown, name: string): StackSpec | undefi
   let commands: RawCommands | undefined;
   let timeout: string | undefined;
   let pool: string | undefined;
-  for (const key of Object.keys(entry)) {
+  // Index loops here: for...of allocates per step before the optimizer runs, and this runs for every stack.
+  const keys = Object.keys(entry);
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index]!;
     const value = entry[key];
     switch (key) {
       case 'path':
@@ -143,14 +146,16 @@ function isEnvValue(value: unknown): value is string | number | boolean {
 function checkStrings(value: unknown): string[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const items: unknown[] = value;
-  for (const item of items) if (typeof item !== 'string') return undefined;
+  for (let index = 0; index < items.length; index += 1) if (typeof items[index] !== 'string') return undefined;
   return items as string[];
 }
 
 /** A map whose values all pass `isValue` (without it, any value: `vars`). */
 function checkRecord<T = unknown>(value: unknown, isValue?: (item: unknown) => item is T): Record<string, T> | undefined {
   if (!isPlainRecord(value)) return undefined;
-  for (const key of Object.keys(value)) {
+  const keys = Object.keys(value);
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index]!;
     // zod's record drops a `__proto__` key; leave that oddity to zod.
     if (key === '__proto__' || (isValue !== undefined && !isValue(value[key]))) return undefined;
   }
@@ -198,7 +203,9 @@ function copyCommands(value: unknown): RawCommands | undefined {
   if (!isPlainRecord(value)) return undefined;
   let next = 0;
   let ordered = true;
-  for (const key of Object.keys(value)) {
+  const keys = Object.keys(value);
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index]!;
     const phase = COMMAND_KEYS.indexOf(key as (typeof COMMAND_KEYS)[number]);
     if (phase === -1 || typeof value[key] !== 'string') return undefined;
     if (phase < next) ordered = false;

@@ -65,13 +65,20 @@ export function createProblem(context: RuleContext, input: ProblemInput): Proble
 }
 
 /**
+ * Loops over every stack here and in the rules are index loops: before the
+ * optimizer has compiled a loop, `for...of` allocates an iterator result per
+ * step, ~0.4 MB of garbage per pass over 10,000 stacks (more for an inner
+ * `for...of` per stack), and each collection of the young generation then
+ * copies the whole live manifest again.
+ *
  * Stacks and contexts share env, secrets, files, hooks and drift; rules check
  * both: contexts first, then stacks. A visit per spec, not a list of
  * `{ section, spec }` pairs (three rules built one of 10,000 on a large fleet).
  */
 export function forEachSpec(manifest: Manifest, visit: (section: 'stacks' | 'contexts', spec: StackSpec | ContextSpec) => void): void {
   for (const name in manifest.contexts) visit('contexts', manifest.contexts[name]!);
-  for (const stack of listStacks(manifest)) visit('stacks', stack);
+  const stacks = listStacks(manifest);
+  for (let index = 0; index < stacks.length; index += 1) visit('stacks', stacks[index]!);
 }
 
 const stackLists = new WeakMap<Manifest, readonly StackSpec[]>();

@@ -12,14 +12,17 @@ const HINT = 'use letters, digits and underscores, not starting with a digit (e.
 export const validateEnvNames: ManifestRule = (context) => {
   const problems: Problem[] = [];
   forEachSpec(context.manifest, (section, spec) => {
-    for (const key of ENV_KEYS) {
+    for (let at = 0; at < ENV_KEYS.length; at += 1) {
+      const key = ENV_KEYS[at]!;
       if (isEmptyContainer(spec[key])) continue;
       for (const name in spec[key]) {
         if (!ENV_NAME.test(name)) problems.push(invalidName(context, name, [section, spec.name, key, name], 'key'));
       }
     }
   });
-  for (const stack of listStacks(context.manifest)) {
+  const stacks = listStacks(context.manifest);
+  for (let at = 0; at < stacks.length; at += 1) {
+    const stack = stacks[at]!;
     const { dependsOn } = stack;
     for (let index = 0; index < dependsOn.length; index += 1) {
       const { outputs } = dependsOn[index]!;

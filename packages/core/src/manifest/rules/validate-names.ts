@@ -12,7 +12,8 @@ export const validateNames: ManifestRule = (context) => {
   for (const section of ['repos', 'contexts', 'stacks'] as const) {
     // Stacks from their list (listing a map of 10,000 keys sorts them); the same order.
     const names = section === 'stacks' ? listStacks(context.manifest).map((stack) => stack.name) : Object.keys(context.manifest[section]);
-    for (const name of names) {
+    for (let index = 0; index < names.length; index += 1) {
+      const name = names[index]!;
       if (NAME.test(name)) continue;
       problems.push(
         createProblem(context, {

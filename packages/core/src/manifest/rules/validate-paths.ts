@@ -23,7 +23,9 @@ export function findPathEscape(path: string): 'absolute' | 'parent' | undefined 
 /** Stack paths stay inside their repository; files stay inside the stack directory. */
 export const validatePaths: ManifestRule = (context) => {
   const problems: Problem[] = [];
-  for (const stack of listStacks(context.manifest)) {
+  const stacks = listStacks(context.manifest);
+  for (let index = 0; index < stacks.length; index += 1) {
+    const stack = stacks[index]!;
     const escape = findPathEscape(stack.path);
     if (escape === undefined) continue;
     const where = stack.repo === undefined ? 'the repository of this manifest' : `repo "${stack.repo}"`;

@@ -12,7 +12,9 @@ export const validateReferences: ManifestRule = (context) => {
   // Plain loops and no per-stack closures or sets: this runs for every stack
   // and edge (30,000 edges on a large fleet), and the common case, a declared
   // stack, builds no key path.
-  for (const stack of listStacks(context.manifest)) {
+  const stacks = listStacks(context.manifest);
+  for (let at = 0; at < stacks.length; at += 1) {
+    const stack = stacks[at]!;
     const { dependsOn, after, contexts } = stack;
     const seen = dependsOn.length > SCAN_LIMIT ? new Set<string>() : undefined;
     for (let index = 0; index < dependsOn.length; index += 1) {

@@ -9,7 +9,9 @@ import { createProblem, type ManifestRule, listStacks } from './rule-context.js'
  */
 export const validateRetries: ManifestRule = (context) => {
   const problems: Problem[] = [];
-  for (const stack of listStacks(context.manifest)) {
+  const stacks = listStacks(context.manifest);
+  for (let at = 0; at < stacks.length; at += 1) {
+    const stack = stacks[at]!;
     const patterns = stack.retries.on;
     for (let index = 0; index < patterns.length; index += 1) {
       const pattern = patterns[index]!;

@@ -28,7 +28,9 @@ export const validateTemplates: ManifestRule = (context) => {
     const strings = collectSpecTemplateStrings('contexts', spec);
     if (strings.length > 0) check(strings, undefined, allVars());
   }
-  for (const stack of listStacks(manifest)) {
+  const stacks = listStacks(manifest);
+  for (let index = 0; index < stacks.length; index += 1) {
+    const stack = stacks[index]!;
     const strings = collectSpecTemplateStrings('stacks', stack);
     // The variables a stack sees cost a pass over every context: only for stacks with templates.
     if (strings.length > 0) check(strings, stack, collectStackVarNames(manifest, stack));
