@@ -35,6 +35,12 @@ export function selectStacks(graph: StackGraph, manifest: Manifest, selector: St
       reasons.set(name, 'selected');
       continue;
     }
+    // One filter (the usual `--label` or `--stack`): its reason as it is, no list to join per stack.
+    if (filters.length === 1) {
+      const reason = filters[0]!(name);
+      if (reason !== undefined) reasons.set(name, reason || 'selected');
+      continue;
+    }
     const why: string[] = [];
     for (const filter of filters) {
       const reason = filter(name);
@@ -99,7 +105,12 @@ function buildGlobFilter(names: readonly string[], globs: readonly string[], war
 
 function buildLabelFilter(names: readonly string[], manifest: Manifest, labels: readonly string[]): Filter {
   const labelsOf = (name: string): readonly string[] => manifest.stacks[name]?.labels ?? [];
-  const known = new Set(names.flatMap(labelsOf));
+  // Loops, not names.flatMap(labelsOf): an array per stack, 10,000 of them on a large fleet.
+  const known = new Set<string>();
+  for (let index = 0; index < names.length; index += 1) {
+    const carried = labelsOf(names[index]!);
+    for (let at = 0; at < carried.length; at += 1) known.add(carried[at]!);
+  }
   for (const label of labels) {
     if (known.has(label)) continue;
     throw new StackfleetError('E_NO_MATCH', `no stack has --label "${label}"${didYouMean(label, known)}`, {
@@ -108,7 +119,10 @@ function buildLabelFilter(names: readonly string[], manifest: Manifest, labels: 
   }
   return (name) => {
     const carried = labelsOf(name);
-    const label = labels.find((candidate) => carried.includes(candidate));
-    return label && `label ${label}`;
+    for (let index = 0; index < labels.length; index += 1) {
+      const label = labels[index]!;
+      if (carried.includes(label)) return label && `label ${label}`;
+    }
+    return undefined;
   };
 }
