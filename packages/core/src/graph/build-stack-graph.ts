@@ -4,7 +4,8 @@ import { listStacks } from '../manifest/rules/rule-context.js';
 import { formatKeyPath } from '../manifest/key-path.js';
 import type { LoadedManifest, Locator, Manifest, StackSpec } from '../model.js';
 import { didYouMean } from '../text/suggest.js';
-import { createStackGraph, finishStackGraph, indexNames, sortUnique } from './create-stack-graph.js';
+import { createStackGraph, finishStackGraph, indexNames } from './create-stack-graph.js';
+import { closeUpLists, sortUniqueRange } from './packed-lists.js';
 import type { StackEdge, StackGraph } from './types.js';
 import { quoteText } from '../text/quote-text.js';
 
@@ -36,39 +37,59 @@ export function buildStackGraph(loaded: LoadedManifest): StackGraph {
  */
 function indexManifestGraph(manifest: Manifest, locate: Locator): StackGraph | undefined {
   const stacks = listStacks(manifest);
-  const sorted: string[] = new Array<string>(stacks.length);
-  for (let index = 0; index < stacks.length; index += 1) sorted[index] = stacks[index]!.name;
+  const count = stacks.length;
+  const sorted: string[] = new Array<string>(count);
+  for (let index = 0; index < count; index += 1) sorted[index] = stacks[index]!.name;
   // sort() without a comparator orders strings by code unit, as compareNames does, without a call per comparison.
   sorted.sort();
   const indexOf = indexNames(sorted);
-  const upstream = new Array<number[]>(stacks.length);
-  let hasAfter = false;
-  // Index loops: for...of allocates per step before the optimizer runs (10,000 stacks).
-  for (let at = 0; at < stacks.length; at += 1) {
+  // Two passes (index loops: for...of allocates per step before the optimizer
+  // runs): each list's size, then the lists, written straight into one array.
+  const positionOf = new Int32Array(count);
+  const starts = new Int32Array(count + 1);
+  let references: Map<number, readonly { stack: string }[]> | undefined;
+  for (let at = 0; at < count; at += 1) {
     const stack = stacks[at]!;
-    const { dependsOn, after } = stack;
-    const references = hasTemplatedValues(stack) ? collectStackReferences(stack) : NO_REFERENCES;
-    // Allocated at its final size, filled in place.
-    const list = new Array<number>(dependsOn.length + after.length + references.length);
-    let filled = 0;
-    for (let index = 0; index < dependsOn.length; index += 1) {
-      const dependency = indexOf.get(dependsOn[index]!.stack);
-      if (dependency === undefined) return undefined;
-      list[filled++] = dependency;
+    const index = indexOf.get(stack.name)!;
+    positionOf[at] = index;
+    let size = stack.dependsOn.length + stack.after.length;
+    if (hasTemplatedValues(stack)) {
+      const found = collectStackReferences(stack);
+      (references ??= new Map()).set(at, found);
+      size += found.length;
     }
-    for (let index = 0; index < after.length; index += 1) {
-      const dependency = indexOf.get(after[index]!);
+    starts[index + 1] = size;
+  }
+  for (let index = 0; index < count; index += 1) starts[index + 1] = starts[index + 1]! + starts[index]!;
+  const items = new Int32Array(starts[count]!);
+  const lengths = new Int32Array(count);
+  let hasAfter = false;
+  let repeats = false;
+  for (let at = 0; at < count; at += 1) {
+    const { dependsOn, after } = stacks[at]!;
+    const index = positionOf[at]!;
+    let write = starts[index]!;
+    for (let entry = 0; entry < dependsOn.length; entry += 1) {
+      const dependency = indexOf.get(dependsOn[entry]!.stack);
       if (dependency === undefined) return undefined;
-      list[filled++] = dependency;
+      items[write++] = dependency;
+    }
+    for (let entry = 0; entry < after.length; entry += 1) {
+      const dependency = indexOf.get(after[entry]!);
+      if (dependency === undefined) return undefined;
+      items[write++] = dependency;
       hasAfter = true;
     }
-    for (let index = 0; index < references.length; index += 1) {
-      const dependency = indexOf.get(references[index]!.stack);
+    const found = references?.get(at) ?? NO_REFERENCES;
+    for (let entry = 0; entry < found.length; entry += 1) {
+      const dependency = indexOf.get(found[entry]!.stack);
       if (dependency === undefined) return undefined;
-      list[filled++] = dependency;
+      items[write++] = dependency;
     }
-    upstream[indexOf.get(stack.name)!] = sortUnique(list);
+    lengths[index] = sortUniqueRange(items, starts[index]!, write);
+    if (lengths[index] !== write - starts[index]!) repeats = true;
   }
+  const upstream = repeats ? closeUpLists(starts, items, lengths) : { starts, items };
   return finishStackGraph(sorted, indexOf, upstream, hasAfter, () => collectStackEdges(manifest), { locate });
 }
 

@@ -3,6 +3,7 @@ import type { Locator } from '../model.js';
 import { didYouMean } from '../text/suggest.js';
 import { findCycles, formatCycleProblem, groupEdgesByPair, isAcyclic } from './find-cycles.js';
 import { IndexMinHeap } from './min-heap.js';
+import { listAt, packLists, reverseLists, sortUniqueRange, unpackLists, type PackedLists } from './packed-lists.js';
 import type { StackEdge, StackGraph } from './types.js';
 
 // One report per tangled group of stacks; past this many, a count says how many more.
@@ -27,7 +28,7 @@ export function createStackGraph(
   // sort() without a comparator orders strings by code unit, as compareNames does, without a call per comparison.
   const sorted = [...new Set(names)].sort();
   const indexOf = indexNames(sorted);
-  const upstream = collectUpstream(sorted.length, indexOf, edges);
+  const upstream = packLists(collectUpstream(sorted.length, indexOf, edges));
   const hasAfter = edges.some((edge) => edge.kind === 'after');
   return finishStackGraph(sorted, indexOf, upstream, hasAfter, () => edges, options);
 }
@@ -51,7 +52,7 @@ export function indexNames(sorted: readonly string[]): Map<string, number> {
 export function finishStackGraph(
   sorted: readonly string[],
   indexOf: Map<string, number>,
-  upstream: number[][],
+  upstream: PackedLists,
   hasAfter: boolean,
   edges: () => readonly StackEdge[],
   options: CreateStackGraphOptions = {},
@@ -60,7 +61,7 @@ export function finishStackGraph(
   // 1.3 s for 30,000 edges here, and its algorithms are recursive.
   const graph = new IndexedStackGraph(sorted, indexOf, upstream, hasAfter, edges);
   if (isAcyclic(graph.upstream, graph.downstream)) return graph;
-  const cycles = findCycles(graph.upstream);
+  const cycles = findCycles(unpackLists(graph.upstream));
   if (cycles.length > 0) {
     const edgesByPair = groupEdgesByPair(graph.edges);
     const toNames = (indexes: readonly number[]): string[] => indexes.map((index) => graph.names[index]!);
@@ -101,65 +102,26 @@ function collectUpstream(count: number, indexOf: ReadonlyMap<string, number>, ed
 
 /**
  * Sorts a short index list in place and drops repeats (a stack may name the
- * same upstream twice, e.g. in dependsOn and in a reference). An insertion
- * sort: a stack has a handful of upstreams, and `sort` with a comparator
- * allocated and called back for each of 10,000 lists.
+ * same upstream twice, e.g. in dependsOn and in a reference).
  */
 export function sortUnique(list: number[]): number[] {
-  for (let index = 1; index < list.length; index += 1) {
-    const item = list[index]!;
-    let at = index - 1;
-    while (at >= 0 && list[at]! > item) {
-      list[at + 1] = list[at]!;
-      at -= 1;
-    }
-    list[at + 1] = item;
-  }
-  let kept = list.length === 0 ? 0 : 1;
-  for (let index = 1; index < list.length; index += 1) if (list[index] !== list[kept - 1]) list[kept++] = list[index]!;
+  const kept = sortUniqueRange(list, 0, list.length);
   // Only a list with a repeat shrinks (setting length is a slow call before the optimizer runs).
   if (kept !== list.length) list.length = kept;
   return list;
 }
 
-/**
- * The reverse lists: `downstream[j]` holds every `i` with `j` in
- * `upstream[i]`. Each list is allocated at its final size (a growing array
- * reserves room it never uses, 10,000 times) and filled in increasing `i`,
- * so it comes out sorted and, the upstream lists being without repeats,
- * without repeats.
- */
-function reverseLists(upstream: readonly (readonly number[])[]): number[][] {
-  const count = upstream.length;
-  const degree = new Int32Array(count);
-  for (let index = 0; index < count; index += 1) {
-    const list = upstream[index]!;
-    for (let at = 0; at < list.length; at += 1) degree[list[at]!] = degree[list[at]!]! + 1;
-  }
-  const lists = new Array<number[]>(count);
-  for (let index = 0; index < count; index += 1) lists[index] = new Array<number>(degree[index]!);
-  const filled = degree.fill(0);
-  for (let index = 0; index < count; index += 1) {
-    const list = upstream[index]!;
-    for (let at = 0; at < list.length; at += 1) {
-      const target = list[at]!;
-      lists[target]![filled[target]!++] = index;
-    }
-  }
-  return lists;
-}
-
 class IndexedStackGraph implements StackGraph {
-  /** downstream[i]: indices waiting for i, every edge kind. */
-  readonly downstream: number[][];
-  private strong: { upstream: number[][]; downstream: number[][] } | undefined;
+  /** List i: indices waiting for i, every edge kind. */
+  readonly downstream: PackedLists;
+  private strong: { upstream: PackedLists; downstream: PackedLists } | undefined;
   private edgeList: readonly StackEdge[] | undefined;
 
   constructor(
     readonly names: readonly string[],
     readonly indexOf: Map<string, number>,
-    /** upstream[i]: indices i waits for, every edge kind. */
-    readonly upstream: number[][],
+    /** List i: indices i waits for, every edge kind. */
+    readonly upstream: PackedLists,
     /** Whether any edge is `after`; without one the strong lists are the lists above. */
     private readonly hasAfter: boolean,
     private readonly listEdges: () => readonly StackEdge[],
@@ -175,10 +137,10 @@ class IndexedStackGraph implements StackGraph {
    * `dependsOn` and `reference` edges only (what selection follows): built on
    * first use, since ordering a run never needs them.
    */
-  private strongLists(): { upstream: number[][]; downstream: number[][] } {
+  private strongLists(): { upstream: PackedLists; downstream: PackedLists } {
     if (this.strong !== undefined) return this.strong;
     if (!this.hasAfter) return (this.strong = { upstream: this.upstream, downstream: this.downstream });
-    const upstream = collectUpstream(this.names.length, this.indexOf, this.edges, true);
+    const upstream = packLists(collectUpstream(this.names.length, this.indexOf, this.edges, true));
     return (this.strong = { upstream, downstream: reverseLists(upstream) });
   }
 
@@ -187,11 +149,11 @@ class IndexedStackGraph implements StackGraph {
   }
 
   dependenciesOf(name: string): readonly string[] {
-    return this.upstream[this.require(name)]!.map((index) => this.names[index]!);
+    return listAt(this.upstream, this.require(name)).map((index) => this.names[index]!);
   }
 
   dependentsOf(name: string): readonly string[] {
-    return this.downstream[this.require(name)]!.map((index) => this.names[index]!);
+    return listAt(this.downstream, this.require(name)).map((index) => this.names[index]!);
   }
 
   topologicalOrder(subset?: Iterable<string>): string[] {
@@ -208,7 +170,7 @@ class IndexedStackGraph implements StackGraph {
     const passThrough: number[] = [];
     const ready = new IndexMinHeap(count);
     for (let index = 0; index < count; index += 1) {
-      waiting[index] = upstream[index]!.length;
+      waiting[index] = upstream.starts[index + 1]! - upstream.starts[index]!;
       if (waiting[index] !== 0) continue;
       if (member[index]) ready.push(index);
       else passThrough.push(index);
@@ -221,9 +183,8 @@ class IndexedStackGraph implements StackGraph {
         index = ready.pop();
         order.push(names[index]!);
       }
-      const next = downstream[index]!;
-      for (let at = 0; at < next.length; at += 1) {
-        const target = next[at]!;
+      for (let at = downstream.starts[index]!; at < downstream.starts[index + 1]!; at += 1) {
+        const target = downstream.items[at]!;
         waiting[target] = waiting[target]! - 1;
         if (waiting[target] !== 0) continue;
         if (member[target]) ready.push(target);
@@ -248,22 +209,23 @@ class IndexedStackGraph implements StackGraph {
     // One visit stamp per member instead of a fresh Set per member.
     const stamp = new Int32Array(this.names.length).fill(-1);
     const needs = new Map<string, string[]>();
+    const { starts, items } = this.upstream;
     for (const start of members) {
       const found: number[] = [];
-      const stack = [...this.upstream[start]!];
+      const stack = listAt(this.upstream, start);
       while (stack.length > 0) {
         const index = stack.pop()!;
         if (stamp[index] === start) continue;
         stamp[index] = start;
         if (member[index]) found.push(index);
-        else for (const upstream of this.upstream[index]!) stack.push(upstream);
+        else for (let at = starts[index]!; at < starts[index + 1]!; at += 1) stack.push(items[at]!);
       }
       needs.set(this.names[start]!, found.sort((a, b) => a - b).map((index) => this.names[index]!));
     }
     return needs;
   }
 
-  private collectReachable(names: Iterable<string>, adjacency: number[][]): Map<string, string> {
+  private collectReachable(names: Iterable<string>, { starts, items }: PackedLists): Map<string, string> {
     const seeds = [...new Set([...names].map((name) => this.require(name)))].sort((a, b) => a - b);
     const origin = new Int32Array(this.names.length).fill(-1);
     const queue: number[] = [];
@@ -274,7 +236,8 @@ class IndexedStackGraph implements StackGraph {
     const reached = new Map<string, string>();
     for (let head = 0; head < queue.length; head += 1) {
       const index = queue[head]!;
-      for (const next of adjacency[index]!) {
+      for (let at = starts[index]!; at < starts[index + 1]!; at += 1) {
+        const next = items[at]!;
         if (origin[next] !== -1) continue;
         origin[next] = origin[index]!;
         queue.push(next);

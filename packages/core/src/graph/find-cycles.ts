@@ -1,5 +1,6 @@
 import type { Problem } from '../errors.js';
 import type { Locator } from '../model.js';
+import type { PackedLists } from './packed-lists.js';
 import type { StackEdge } from './types.js';
 
 /** One dependency cycle, and the strongly connected component ("knot") it was found in. */
@@ -32,19 +33,20 @@ export function findCycles(adjacency: readonly (readonly number[])[]): FoundCycl
  * than the component search (`findCycles`), which then runs only when this
  * says there is something to report.
  */
-export function isAcyclic(upstream: readonly (readonly number[])[], downstream: readonly (readonly number[])[]): boolean {
-  const count = upstream.length;
+export function isAcyclic(upstream: PackedLists, downstream: PackedLists): boolean {
+  const count = upstream.starts.length - 1;
   const waiting = new Int32Array(count);
   const queue = new Int32Array(count);
   let tail = 0;
   for (let node = 0; node < count; node += 1) {
-    waiting[node] = upstream[node]!.length;
+    waiting[node] = upstream.starts[node + 1]! - upstream.starts[node]!;
     if (waiting[node] === 0) queue[tail++] = node;
   }
+  const { starts, items } = downstream;
   for (let head = 0; head < tail; head += 1) {
-    const next = downstream[queue[head]!]!;
-    for (let index = 0; index < next.length; index += 1) {
-      const node = next[index]!;
+    const from = queue[head]!;
+    for (let at = starts[from]!; at < starts[from + 1]!; at += 1) {
+      const node = items[at]!;
       waiting[node] = waiting[node]! - 1;
       if (waiting[node] === 0) queue[tail++] = node;
     }

@@ -5,6 +5,7 @@ import type { DependencySpec, LoadedManifest, StackSpec } from '../model.js';
 import { parseManifest } from '../manifest/index.js';
 import { buildStackGraph, collectStackEdges } from './build-stack-graph.js';
 import { createStackGraph, sortUnique } from './create-stack-graph.js';
+import { closeUpLists, packLists, reverseLists, sortUniqueRange, unpackLists } from './packed-lists.js';
 import type { StackEdge } from './types.js';
 
 interface StackShape {
@@ -333,6 +334,35 @@ describe('sortUnique', () => {
         const copy = [...list];
         expect(sortUnique(copy)).toBe(copy);
         expect(copy).toEqual(expected);
+      }),
+    );
+  });
+});
+
+describe('packed index lists', () => {
+  const randomLists = fc.integer({ min: 1, max: 12 }).chain((count) => fc.array(fc.array(fc.nat(count - 1), { maxLength: 6 }), { minLength: count, maxLength: count }));
+
+  it('reverse each other, sorted and without repeats', () => {
+    fc.assert(
+      fc.property(randomLists, (lists) => {
+        const unique = lists.map((list) => sortUnique([...list]));
+        const packed = packLists(unique);
+        expect(unpackLists(packed)).toEqual(unique);
+        const reversed = unpackLists(reverseLists(packed));
+        expect(reversed).toEqual(unique.map((_, target) => unique.flatMap((list, source) => (list.includes(target) ? [source] : []))));
+        expect(unpackLists(reverseLists(reverseLists(packed)))).toEqual(unique);
+      }),
+    );
+  });
+
+  it('closes up lists sorted in place in one array', () => {
+    fc.assert(
+      fc.property(randomLists, (lists) => {
+        const starts = new Int32Array(lists.length + 1);
+        lists.forEach((list, index) => (starts[index + 1] = starts[index]! + list.length));
+        const items = Int32Array.from(lists.flat());
+        const lengths = Int32Array.from(lists.map((list, index) => sortUniqueRange(items, starts[index]!, starts[index]! + list.length)));
+        expect(unpackLists(closeUpLists(starts, items, lengths))).toEqual(lists.map((list) => [...new Set(list)].sort((a, b) => a - b)));
       }),
     );
   });
