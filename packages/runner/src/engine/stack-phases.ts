@@ -40,7 +40,8 @@ export interface PhasesResult {
 export async function runStackPhases(context: PhaseContext): Promise<PhasesResult> {
   switch (context.run.command) {
     case 'plan': {
-      const plan = await planStack(context);
+      // No `planned` row: the stack's final row (with the changes) follows at once.
+      const plan = await planStack(context, { row: false });
       if (context.run.options.savePlans) await saveStackPlan(context, plan);
       if (!plan.hasChanges) return { status: 'unchanged' };
       // A plan applies nothing: only a deny marks the stack; a pending approval is shown, not waited for.
@@ -101,7 +102,7 @@ async function checkDrift(context: PhaseContext): Promise<PhasesResult> {
 
 async function applyPlan(context: PhaseContext, plan: PlanResult | undefined): Promise<PhasesResult> {
   const { run, name, adapter, execution } = context;
-  await putPhaseState(context, 'applying', 'apply', 1);
+  await putPhaseState(context, 'applying', 'apply', 1, plan?.changes);
   const previous = await run.options.store.getOutputs(name);
   const applied = await withRetries(context, 'apply', () => adapter.apply(execution, plan));
   const outputs = await storeOutputs(context, applied.outputs);
@@ -148,19 +149,30 @@ async function storeOutputs(context: PhaseContext, applied: Outputs): Promise<Ou
   return outputs;
 }
 
-async function planStack(context: PhaseContext): Promise<PlanResult> {
+async function planStack(context: PhaseContext, recording: PlannedRecording = {}): Promise<PlanResult> {
   const { adapter, execution } = context;
   await putPhaseState(context, 'running', 'plan', 1);
   const plan = await withRetries(context, 'plan', () => adapter.plan(execution));
-  await markPlanned(context, plan);
+  await markPlanned(context, plan, recording);
   return plan;
 }
 
+/**
+ * `row: false` where the stack's next row follows at once and carries the
+ * changes (the final row of a `plan` run; a saved plan's `applying` or final
+ * row): `planned` is a transient state nothing reads back (resume runs a
+ * `running` and a `planned` stack alike), and each row is a store
+ * transaction. The event is always sent.
+ */
+interface PlannedRecording {
+  row?: boolean;
+}
+
 /** Records and announces a plan: made just now, or read from a saved plan. */
-async function markPlanned(context: PhaseContext, plan: PlanResult): Promise<void> {
+async function markPlanned(context: PhaseContext, plan: PlanResult, recording: PlannedRecording = {}): Promise<void> {
   const { run, name } = context;
   if (plan.changes) context.onChanges(plan.changes);
-  await putPhaseState(context, 'planned', 'plan', 1, plan.changes);
+  if (recording.row !== false) await putPhaseState(context, 'planned', 'plan', 1, plan.changes);
   run.emit({
     type: 'stack.planned',
     runId: run.options.runId,
@@ -177,11 +189,13 @@ async function applyCheckedPlan(context: PhaseContext, plan: PlanResult | undefi
   return stop ?? applyPlan(context, plan);
 }
 
-const SAVED_PLAN_STEPS: PlanAndApply = { plan: planStack, apply: applyCheckedPlan, markPlanned, keepUnchanged };
+// A saved plan read back is announced without a `planned` row: the plan run wrote one's worth (its final row, with the changes).
+const markSavedPlanned = (context: PhaseContext, plan: PlanResult) => markPlanned(context, plan, { row: false });
+const SAVED_PLAN_STEPS: PlanAndApply = { plan: (context) => planStack(context), apply: applyCheckedPlan, markPlanned: markSavedPlanned, keepUnchanged };
 
 async function destroyStack(context: PhaseContext, plan?: PlanResult): Promise<PhasesResult> {
   const { adapter, execution } = context;
-  await putPhaseState(context, 'applying', 'destroy', 1);
+  await putPhaseState(context, 'applying', 'destroy', 1, plan?.changes);
   await withRetries(context, 'destroy', () => adapter.destroy(execution, plan));
   await forgetOutputs(context);
   return { status: 'succeeded' };
@@ -200,7 +214,12 @@ async function destroyCheckedPlan(context: PhaseContext, plan: PlanResult | unde
 }
 
 // Nothing left to destroy: the caller forgets the stack's outputs.
-const SAVED_DESTROY_STEPS: PlanAndApply = { plan: planStack, apply: destroyCheckedPlan, markPlanned, keepUnchanged: unchangedAsIs };
+const SAVED_DESTROY_STEPS: PlanAndApply = {
+  plan: (context) => planStack(context),
+  apply: destroyCheckedPlan,
+  markPlanned: markSavedPlanned,
+  keepUnchanged: unchangedAsIs,
+};
 
 async function unchangedAsIs(context: PhaseContext, _inFlight: boolean, reason: string): Promise<PhasesResult> {
   context.run.outputsChanged.set(context.name, false);
