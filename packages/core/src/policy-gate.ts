@@ -41,6 +41,16 @@ export interface PolicyGate {
    * input must never carry (the stack's secrets, sensitive upstream outputs).
    */
   checkStack(request: { runId: string; stack: string; plan: StackPlanEvidence; secrets: readonly unknown[] }): Promise<PolicyCheck>;
+  /**
+   * Whether `check`, made by `checkStack` in the plan run of this same apply
+   * (one process, no pause) for the plan now applied, with the same secrets,
+   * stands for this run too: true when the plan policies read nothing that
+   * differs between the two runs (run id, `plannedBy`, approvals; see the
+   * policy package's `readsOnlyStableRunFacts`) and the check asked for no
+   * approval. The runner then reports that check again instead of
+   * evaluating anew. @default never
+   */
+  standsForThisRun?(check: PolicyCheck): boolean;
   /** `kind: run` once over every planned stack. */
   checkRun(request: { runId: string; stacks: readonly { stack: string; plan: StackPlanEvidence }[]; secrets: readonly unknown[] }): Promise<PolicyCheck>;
 }

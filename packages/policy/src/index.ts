@@ -25,6 +25,7 @@ export { buildRunInfo, resolveActor, type RunInfoOptions } from './input/build-r
 export { POLICY_INPUT_JSON_SCHEMA } from './input/input-schema.js';
 export type * from './input/types.js';
 export { policyAppliesTo, selectRunPolicies, selectStackPolicies, type LoadedPolicy } from './select/select-policies.js';
+export { readsOnlyStableRunFacts } from './select/reads-only-stable-run-facts.js';
 export {
   defaultPolicyFile,
   parsePolicyTestFile,

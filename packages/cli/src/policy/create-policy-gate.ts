@@ -6,6 +6,7 @@ import {
   evaluateAccessGate,
   evaluateRunGate,
   evaluateStackGate,
+  readsOnlyStableRunFacts,
   type GateContext,
   type GateResult,
   type LoadedPolicy,
@@ -108,7 +109,10 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
   // A kind no policy has needs no input, no approvals and no evaluation.
   const kinds = new Set(options.policies.map((loaded) => loaded.policy.kind));
   const allow: PolicyCheck = { verdict: 'allow', decisions: [] };
+  // Approvals count outside CEL too (require_approval): a check that asked for one is never carried over.
+  const stablePlanPolicies = readsOnlyStableRunFacts(options.policies.filter((loaded) => loaded.policy.kind === 'plan'));
   return {
+    standsForThisRun: (check) => stablePlanPolicies && check.decisions.every((decision) => decision.effect !== 'require_approval'),
     async checkAccess({ runId, stacks }) {
       if (!kinds.has('access')) return allow;
       return toCheck(await evaluateAccessGate(await contextFor(runId), stacks.map(specOf)));

@@ -1,4 +1,6 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { PolicyCheck, StackPlanEvidence, StackStatus } from '@stackfleet/core';
+import type { JudgedPlan } from '../saved-plans/fingerprint-stack.js';
 import type { PlanResult } from '../stack-runner/types.js';
 import type { EngineRun } from './engine-run.js';
 
@@ -18,17 +20,34 @@ export function toPlanEvidence(runner: string, plan: PlanResult | undefined): St
   return { runner: 'command', exitCode: plan === undefined || plan.hasChanges ? 2 : 0 };
 }
 
+/** A saved plan's check across the two runs of one apply (see `JudgedPlan`). */
+export interface CheckAcrossRuns {
+  /** The plan run's check of the plan now applied: reported again when the gate says it stands and plan and secrets are the same. */
+  earlier?: JudgedPlan;
+  /** The plan run: keeps its check for the apply run of this process. */
+  keep?: (judged: Pick<JudgedPlan, 'plan' | 'secrets' | 'check'>) => void;
+}
+
 /**
  * Asks the run's `kind: plan` policies about one stack's plan (when the run
  * has a gate), reports every decision (a `policy.evaluated` event and a row in
  * the store, both masked) and keeps the plan for the run's `kind: run`
  * policies. Undefined: the stack may go on.
  */
-export async function checkStackPolicies(run: EngineRun, stack: string, evidence: StackPlanEvidence, secrets: readonly unknown[]): Promise<PolicyStop | undefined> {
+export async function checkStackPolicies(
+  run: EngineRun,
+  stack: string,
+  evidence: StackPlanEvidence,
+  secrets: readonly unknown[],
+  across: CheckAcrossRuns = {},
+): Promise<PolicyStop | undefined> {
   const gate = run.options.policyGate;
   if (gate === undefined) return undefined;
   run.planEvidence.set(stack, { plan: evidence, secrets });
-  const check = await gate.checkStack({ runId: run.options.runId, stack, plan: evidence, secrets });
+  const { earlier } = across;
+  const stands = earlier !== undefined && gate.standsForThisRun?.(earlier.check) === true && isDeepStrictEqual(earlier.plan, evidence) && isDeepStrictEqual(earlier.secrets, secrets);
+  const check = stands ? earlier.check : await gate.checkStack({ runId: run.options.runId, stack, plan: evidence, secrets });
+  across.keep?.({ plan: evidence, secrets, check });
   await reportPolicyDecisions(run, stack, check);
   return describePolicyStop(check);
 }

@@ -2,6 +2,7 @@ import type { Manifest, PolicyCheck, PolicyGate, RunEvent, StackSpec, StackStatu
 import { MemoryStore, createTempDir, writeCommandFleet, type TempDir } from '@stackfleet/test-utils';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createFingerprintCache, type FingerprintCache } from '../saved-plans/fingerprint-stack.js';
 import { createCommandAdapter } from '../stack-runner/command-adapter.js';
 import { runStacks } from './run-stacks.js';
 import type { SavedPlanApply } from './types.js';
@@ -33,6 +34,8 @@ interface FleetRun {
   fromPlan?: (store: MemoryStore) => Promise<SavedPlanApply>;
   /** Resume: stacks an earlier attempt of the run finished. */
   alreadyDone?: Map<string, StackStatus>;
+  /** Shared by the plan run and the apply run of one `apply --auto-approve`. */
+  fingerprintCache?: FingerprintCache;
 }
 
 /** a -> b -> c, and d alone: real sh stacks whose plans report changes. */
@@ -77,6 +80,7 @@ async function runFleet(command: 'plan' | 'apply', gate: PolicyGate, chain: Flee
     ...(chain.savePlans ? { savePlans: true } : {}),
     ...(chain.fromPlan ? { fromPlan: await chain.fromPlan(store) } : {}),
     ...(chain.alreadyDone ? { alreadyDone: chain.alreadyDone } : {}),
+    ...(chain.fingerprintCache ? { fingerprintCache: chain.fingerprintCache } : {}),
   });
   const finished = (stack: string) => events.find((event) => event.type === 'stack.finished' && event.stack === stack);
   return { result, events, finished, store, temp };
@@ -161,6 +165,32 @@ describe('runStacks with a policy gate', () => {
     expect(gate.asked).toContain('stack b {"runner":"command","exitCode":2}');
     // Applied plans are gone; b's stays for `approve` + `resume`, c's was never reached.
     expect((await saved.store.listSavedPlans('p1')).map((record) => record.stack).sort()).toEqual(['b', 'c']);
+  });
+
+  it('apply after a plan run in the same process: a check that stands is reported again, not evaluated; one that does not is evaluated', async () => {
+    const cache = createFingerprintCache();
+    const warn: PolicyCheck = { verdict: 'allow', decisions: [{ policy: 'p', rule: 'w', effect: 'warn', message: 'careful' }] };
+    const deny: PolicyCheck = { verdict: 'deny', decisions: [{ policy: 'p', rule: 'r', effect: 'deny', message: 'no d' }] };
+    const note: PolicyCheck = { verdict: 'allow', decisions: [{ policy: 'p', rule: 'n', effect: 'warn', message: 'noted' }] };
+    const saved = await runFleet('plan', createTableGate({ stacks: { a: warn, c: note, d: deny } }), { savePlans: true, runId: 'p1', fingerprintCache: cache });
+    expect(saved.result.status).toBe('denied');
+    const fromPlan = async (store: MemoryStore): Promise<SavedPlanApply> => ({
+      runId: 'p1',
+      plans: new Map((await store.listSavedPlans('p1')).map((record) => [record.stack, record])),
+      approveChangedPlan: () => false,
+    });
+    // b's check (no decision) does not stand for this run (the gate says so): b alone is asked again, and what it says now counts.
+    const gate = { ...createTableGate({ stacks: { b: warn } }), standsForThisRun: (check: PolicyCheck) => check.decisions.length > 0 };
+    const { result, finished, events, store } = await runFleet('apply', gate, { temp: saved.temp, store: saved.store, runId: 'r2', fromPlan, fingerprintCache: cache });
+    expect(gate.asked).toEqual(['access a,d,b,c', 'stack b {"runner":"command","exitCode":2}']);
+    expect(result.status).toBe('denied');
+    expect(finished('a')).toMatchObject({ status: 'succeeded' });
+    expect(finished('d')).toMatchObject({ status: 'denied', messages: ['no d'] });
+    expect(finished('c')).toMatchObject({ status: 'succeeded' });
+    // Reported in the apply run as if evaluated there: events and stored decisions under its own id.
+    const decisions = events.filter((event) => event.type === 'policy.evaluated').map((event) => event.type === 'policy.evaluated' && `${event.runId} ${event.stack} ${event.message}`);
+    expect(decisions.sort()).toEqual(['r2 a careful', 'r2 b careful', 'r2 c noted', 'r2 d no d']);
+    expect((await store.listPolicyDecisions('r2')).map((decision) => `${decision.stack} ${decision.message}`).sort()).toEqual(['a careful', 'b careful', 'c noted', 'd no d']);
   });
 
   it('resume: a stack denied before keeps its dependents skipped while an approved one goes on', async () => {

@@ -10,6 +10,7 @@ import {
 } from '@stackfleet/core';
 import { createDigestSalt, digestPlanFile } from '../saved-plans/fingerprint-stack.js';
 import { locateSavedPlanFile } from '../saved-plans/locate-saved-plan-file.js';
+import type { JudgedPlan } from '../saved-plans/fingerprint-stack.js';
 import type { PlanResult } from '../stack-runner/types.js';
 import type { PhaseContext, PhasesResult } from './stack-phases.js';
 import type { SavedPlanApply } from './types.js';
@@ -17,7 +18,8 @@ import type { SavedPlanApply } from './types.js';
 /** The plan and apply steps of `stack-phases`, passed in (they import this file). */
 export interface PlanAndApply {
   plan: (context: PhaseContext) => Promise<PlanResult>;
-  apply: (context: PhaseContext, plan: PlanResult | undefined) => Promise<PhasesResult>;
+  /** `earlier`: the plan run's check of this same plan, in this process (see `JudgedPlan`). */
+  apply: (context: PhaseContext, plan: PlanResult | undefined, earlier?: JudgedPlan) => Promise<PhasesResult>;
   markPlanned: (context: PhaseContext, plan: PlanResult) => Promise<void>;
   /** Nothing to apply (`inFlight`: its apply was running when the run stopped). */
   keepUnchanged: (context: PhaseContext, inFlight: boolean, reason: string) => Promise<PhasesResult>;
@@ -31,7 +33,7 @@ export interface PlanAndApply {
  * another machine (a later CI job); a plan without changes keeps no file,
  * since applying it would do nothing.
  */
-export async function saveStackPlan(context: PhaseContext, plan: PlanResult): Promise<void> {
+export async function saveStackPlan(context: PhaseContext, plan: PlanResult): Promise<SavedPlanRecord> {
   const { run, name, execution } = context;
   const { options } = run;
   const salt = createDigestSalt();
@@ -60,6 +62,7 @@ export async function saveStackPlan(context: PhaseContext, plan: PlanResult): Pr
     createdAt: run.now().toISOString(),
   };
   await options.store.putSavedPlan(record, bytes);
+  return record;
 }
 
 /**
@@ -122,14 +125,25 @@ export async function applySavedPlan(context: PhaseContext, fromPlan: SavedPlanA
       // Planned on another machine (a PR's CI job): the file comes back from the store.
       const located = await locateSavedPlanFile({ store: run.options.store, stateDir: run.options.stateDir, saved });
       usedPlanFile = located?.path;
-      // Policies judge the plan that is applied: terraform's is read back from its file (only when a gate asks).
-      const show = located !== undefined && run.options.policyGate && context.adapter.showPlan ? await context.adapter.showPlan(execution, located.path) : undefined;
-      result = await steps.apply(context, {
-        hasChanges: true,
-        ...(saved.changes ? { changes: saved.changes } : {}),
-        ...(located ? { planFile: located.path, initBeforeApply: located.fromOtherCheckout } : {}),
-        ...(show === undefined ? {} : { show }),
-      });
+      const earlier = judgedInThisProcess(context, saved);
+      // Policies judge the plan that is applied: terraform's is read back from its file (only when a gate asks), or
+      // taken from the plan run of this process, whose file has the digest just checked (`locateSavedPlanFile`).
+      const show =
+        located === undefined || !run.options.policyGate || !context.adapter.showPlan
+          ? undefined
+          : earlier !== undefined && 'show' in earlier.plan
+            ? earlier.plan.show
+            : await context.adapter.showPlan(execution, located.path);
+      result = await steps.apply(
+        context,
+        {
+          hasChanges: true,
+          ...(saved.changes ? { changes: saved.changes } : {}),
+          ...(located ? { planFile: located.path, initBeforeApply: located.fromOtherCheckout } : {}),
+          ...(show === undefined ? {} : { show }),
+        },
+        earlier,
+      );
     }
   }
   // Denied or awaiting approval: the plan stays saved, so `approve` + `resume` can still apply it.
@@ -140,3 +154,13 @@ export async function applySavedPlan(context: PhaseContext, fromPlan: SavedPlanA
   return result;
 }
 
+/**
+ * The plan run of this process judged exactly this saved plan: the same run,
+ * and the same plan file digest (checked against the file's bytes before
+ * this is asked), or no file at all (a command stack).
+ */
+function judgedInThisProcess(context: PhaseContext, saved: SavedPlanRecord): JudgedPlan | undefined {
+  const judged = context.run.options.fingerprintCache?.judged.get(context.name);
+  if (judged === undefined || judged.runId !== saved.runId || judged.planFileDigest !== saved.planFileDigest) return undefined;
+  return saved.planFile === undefined || saved.planFileDigest !== undefined ? judged : undefined;
+}

@@ -5,7 +5,8 @@ import { sealSecretOutputs } from '../mask/seal-secret-outputs.js';
 import { removeCompletedApplyOutputs } from '../stack-runner/completed-apply.js';
 import type { PlanResult, StackExecution, StackRunnerAdapter } from '../stack-runner/types.js';
 import type { EngineRun } from './engine-run.js';
-import { checkStackPolicies, toPlanEvidence } from './check-policies.js';
+import type { JudgedPlan } from '../saved-plans/fingerprint-stack.js';
+import { checkStackPolicies, toPlanEvidence, type CheckAcrossRuns } from './check-policies.js';
 import { runWithRetries } from './run-with-retries.js';
 import { applySavedPlan, saveStackPlan, type PlanAndApply } from './saved-plan-phases.js';
 
@@ -42,10 +43,10 @@ export async function runStackPhases(context: PhaseContext): Promise<PhasesResul
     case 'plan': {
       // No `planned` row: the stack's final row (with the changes) follows at once.
       const plan = await planStack(context, { row: false });
-      if (context.run.options.savePlans) await saveStackPlan(context, plan);
+      const saved = context.run.options.savePlans ? await saveStackPlan(context, plan) : undefined;
       if (!plan.hasChanges) return { status: 'unchanged' };
       // A plan applies nothing: only a deny marks the stack; a pending approval is shown, not waited for.
-      const stop = await checkPolicies(context, plan);
+      const stop = await checkPolicies(context, plan, saved === undefined ? {} : { keep: keepJudgedPlan(context, saved, plan) });
       return stop?.status === 'denied' ? stop : { status: 'changed' };
     }
     case 'drift':
@@ -80,8 +81,19 @@ async function applyStack(context: PhaseContext): Promise<PhasesResult> {
   return applyPlan(context, plan);
 }
 
-function checkPolicies(context: PhaseContext, plan: PlanResult | undefined) {
-  return checkStackPolicies(context.run, context.name, toPlanEvidence(context.execution.stack.runner, plan), context.policySecrets ?? []);
+function checkPolicies(context: PhaseContext, plan: PlanResult | undefined, across: CheckAcrossRuns = {}) {
+  return checkStackPolicies(context.run, context.name, toPlanEvidence(context.execution.stack.runner, plan), context.policySecrets ?? [], across);
+}
+
+/**
+ * A saved plan's check, kept for the run that applies it in this process
+ * (only with the cache the two runs share, and for terraform only with the
+ * `show -json` the policies saw: never an empty stand-in).
+ */
+function keepJudgedPlan(context: PhaseContext, saved: { runId: string; planFileDigest?: string }, plan: PlanResult): CheckAcrossRuns['keep'] {
+  const judged = context.run.options.fingerprintCache?.judged;
+  if (judged === undefined || (context.execution.stack.runner !== 'command' && plan.show === undefined)) return undefined;
+  return (check) => judged.set(context.name, { runId: saved.runId, ...(saved.planFileDigest === undefined ? {} : { planFileDigest: saved.planFileDigest }), ...check });
 }
 
 /** Plans; with `remediation` and the caller's consent, applies that same plan at once. */
@@ -184,8 +196,8 @@ async function markPlanned(context: PhaseContext, plan: PlanResult, recording: P
 }
 
 /** A saved plan is applied as any other: only after the plan policies let it through. */
-async function applyCheckedPlan(context: PhaseContext, plan: PlanResult | undefined): Promise<PhasesResult> {
-  const stop = await checkPolicies(context, plan);
+async function applyCheckedPlan(context: PhaseContext, plan: PlanResult | undefined, earlier?: JudgedPlan): Promise<PhasesResult> {
+  const stop = await checkPolicies(context, plan, earlier === undefined ? {} : { earlier });
   return stop ?? applyPlan(context, plan);
 }
 
@@ -208,8 +220,8 @@ async function forgetOutputs(context: PhaseContext): Promise<void> {
 }
 
 /** A saved destroy plan is destroyed only after the plan policies let it through. */
-async function destroyCheckedPlan(context: PhaseContext, plan: PlanResult | undefined): Promise<PhasesResult> {
-  const stop = await checkPolicies(context, plan);
+async function destroyCheckedPlan(context: PhaseContext, plan: PlanResult | undefined, earlier?: JudgedPlan): Promise<PhasesResult> {
+  const stop = await checkPolicies(context, plan, earlier === undefined ? {} : { earlier });
   return stop ?? destroyStack(context, plan);
 }
 

@@ -8,7 +8,9 @@ import {
   UPSTREAM_INPUT_PREFIX,
   type Manifest,
   type OutputsReader,
+  type PolicyCheck,
   type ResolveContext,
+  type StackPlanEvidence,
 } from '@stackfleet/core';
 import { hashStackFiles, hashStackFilesOnce, type StackFileHashes } from './hash-stack-files.js';
 
@@ -50,11 +52,33 @@ export interface FingerprintCache {
    * which the plan run just used for the same material.
    */
   digests: Map<string, { salt: string; digests: Record<string, string> }>;
+  /** Each stack's plan as the plan run's policies judged it (see `JudgedPlan`). */
+  judged: Map<string, JudgedPlan>;
+}
+
+/**
+ * What the plan run's `kind: plan` policies made of one stack's saved plan,
+ * kept for the run that applies it in the same process: the plan they saw
+ * (terraform's `show -json`, read where the plan was made), the values kept
+ * out of their input, and their check. The apply run uses the plan from here
+ * instead of reading the plan file back with `terraform show` (the file's
+ * bytes are checked against the same digest), and reports the check again
+ * instead of evaluating when the gate says it stands (`standsForThisRun`)
+ * for the same plan and secrets. A stack planned again in the apply run is
+ * judged anew.
+ */
+export interface JudgedPlan {
+  /** The plan run, and the digest of the plan file it saved (none for a command stack). */
+  runId: string;
+  planFileDigest?: string;
+  plan: StackPlanEvidence;
+  secrets: readonly unknown[];
+  check: PolicyCheck;
 }
 
 /** An empty `FingerprintCache`. */
 export function createFingerprintCache(): FingerprintCache {
-  return { stacks: new Map(), dirs: new Map(), digests: new Map() };
+  return { stacks: new Map(), dirs: new Map(), digests: new Map(), judged: new Map() };
 }
 
 /**
