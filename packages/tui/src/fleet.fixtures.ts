@@ -1,4 +1,5 @@
 /** Fixtures shared by the component tests (not exported from the package). */
+import { PassThrough, Writable } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import type { FleetStackInfo, RunHandle, StackDetails, UiActions } from './types.js';
 
@@ -52,3 +53,28 @@ export function clean(frame: string | undefined): string {
 export const tick = (ms = 30): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const keys = { up: '\u001B[A', down: '\u001B[B', enter: '\r', escape: '\u001B', ctrlC: '\u0003', tab: '\t', pageDown: '\u001B[6~', end: '\u001B[F' };
+
+/** An 80x24 TTY for ink: what was written, and whether raw mode is on. */
+export function createTestTerminal(): { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream; output: () => string; rawMode: () => boolean } {
+  let output = '';
+  const stdout = Object.assign(
+    new Writable({
+      write(chunk: Buffer | string, _encoding, callback) {
+        output += chunk.toString();
+        callback();
+      },
+    }),
+    { columns: 80, rows: 24, isTTY: true },
+  ) as unknown as NodeJS.WriteStream;
+  let rawMode = false;
+  const stdin = Object.assign(new PassThrough(), {
+    isTTY: true,
+    setRawMode: (enabled: boolean) => {
+      rawMode = enabled;
+      return stdin;
+    },
+    ref: () => stdin,
+    unref: () => stdin,
+  }) as unknown as NodeJS.ReadStream;
+  return { stdout, stdin, output: () => output, rawMode: () => rawMode };
+}

@@ -1,35 +1,10 @@
-import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { runFleetUi } from './run-fleet-ui.js';
-import { createActions, createFleet, tick } from './fleet.fixtures.js';
-
-function createTerminal() {
-  let output = '';
-  const stdout = Object.assign(
-    new Writable({
-      write(chunk: Buffer | string, _encoding, callback) {
-        output += chunk.toString();
-        callback();
-      },
-    }),
-    { columns: 80, rows: 24, isTTY: true },
-  ) as unknown as NodeJS.WriteStream;
-  let rawMode = false;
-  const stdin = Object.assign(new PassThrough(), {
-    isTTY: true,
-    setRawMode: (enabled: boolean) => {
-      rawMode = enabled;
-      return stdin;
-    },
-    ref: () => stdin,
-    unref: () => stdin,
-  }) as unknown as NodeJS.ReadStream;
-  return { stdout, stdin, output: () => output, rawMode: () => rawMode };
-}
+import { createActions, createFleet, createTestTerminal, tick } from './fleet.fixtures.js';
 
 describe('runFleetUi', () => {
   it('renders the fleet, resolves 0 on q, and leaves the terminal restored', async () => {
-    const terminal = createTerminal();
+    const terminal = createTestTerminal();
     const exit = runFleetUi({ fleet: createFleet(), actions: createActions(), stdin: terminal.stdin, stdout: terminal.stdout, color: false, patchConsole: false });
     // Under load the first frame can take a while: wait for it rather than a fixed time.
     await vi.waitFor(() => expect(terminal.output()).toContain('network'), { timeout: 5000 });
@@ -42,7 +17,7 @@ describe('runFleetUi', () => {
   });
 
   it('quits on ctrl-c in the fleet view (ink does not exit on its own)', async () => {
-    const terminal = createTerminal();
+    const terminal = createTestTerminal();
     const exit = runFleetUi({ fleet: createFleet(), actions: createActions(), stdin: terminal.stdin, stdout: terminal.stdout, patchConsole: false });
     await vi.waitFor(() => expect(terminal.output()).toContain('network'), { timeout: 5000 });
     await tick(50);

@@ -1,26 +1,11 @@
-import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { runLiveRunUi } from './run-live-ui.js';
+import { createTestTerminal } from './fleet.fixtures.js';
 import { createScriptedRun } from './scripted-run.js';
-
-function createTerminal() {
-  let output = '';
-  const stdout = Object.assign(
-    new Writable({
-      write(chunk: Buffer | string, _encoding, callback) {
-        output += chunk.toString();
-        callback();
-      },
-    }),
-    { columns: 80, rows: 24, isTTY: true },
-  ) as unknown as NodeJS.WriteStream;
-  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin, ref: () => stdin, unref: () => stdin }) as unknown as NodeJS.ReadStream;
-  return { stdout, stdin, output: () => output };
-}
 
 describe('runLiveRunUi', () => {
   it('leaves on its own once the run is over, on the final frame, leaving no timer longer than a frame of ink at its default rate', async () => {
-    const terminal = createTerminal();
+    const terminal = createTestTerminal();
     const run = createScriptedRun();
     const at = new Date(0).toISOString();
     run.emit({ type: 'run.started', runId: 'r1', command: 'apply', stacks: ['network', 'app'], concurrency: 2, at });
