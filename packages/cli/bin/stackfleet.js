@@ -19,7 +19,10 @@ async function run() {
   // What a shell runs on every Tab takes the small entry (no commander, no
   // manifest validation); it declines anything else it is handed.
   const quick = argv[0] === '__complete' || argv[0] === 'completion';
-  if (!quick || !(await (await entries.quickMain()).quickMain(argv))) (await entries.main()).main(argv);
+  if (quick && (await (await entries.quickMain()).quickMain(argv))) return;
+  // Always before the main entry loads: its code cache holds V8's flags' hash.
+  tuneForShortProcess();
+  (await entries.main()).main(argv);
 }
 
 // `npm run build` bundles the CLI into dist/bundle, run through V8's code
@@ -51,4 +54,15 @@ function isBundleFresh(bundleDir) {
 
 function mtime(path) {
   return statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+}
+
+// V8 optimizes a function once it has run for a budget of bytecode; the
+// default suits long-lived processes. A CLI run lasts seconds: with it, a
+// 500-stack apply spent ~0.3 s of CPU in the optimizing compiler's threads,
+// mostly on code whose hot part was over by the time the optimized version
+// was ready. At 4.5 times the budget that is ~0.06 s, and the main thread is
+// no slower (docs/benchmarks.md, issue #17). The quick paths (version,
+// completion) end too soon to care, and loading node:v8 costs them ~3 ms.
+function tuneForShortProcess() {
+  require('node:v8').setFlagsFromString('--interrupt-budget=600000');
 }

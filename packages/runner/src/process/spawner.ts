@@ -79,42 +79,106 @@ process.on('disconnect', () => {
   check();
 });
 process.on('message', (batch) => { for (const message of batch) start(message); });
+// Node's own process and pipe handles (what child_process.spawn wraps), used
+// directly: a ChildProcess with two net.Sockets over its pipes is ~0.5 ms of
+// this process's CPU per stack (stream state, socket set-up and teardown),
+// half of what spawning a short command costs here (docs/benchmarks.md,
+// issue #17). process.binding warns only under --pending-deprecation, which
+// this process never gets (its argv and env are ours). Without the bindings
+// (another Node, or --portable for tests) child_process does the same.
+const startProcess = (() => {
+  let bindings;
+  try {
+    if (!process.argv.includes('--portable')) {
+      bindings = { Process: process.binding('process_wrap').Process, Pipe: process.binding('pipe_wrap').Pipe, SOCKET: process.binding('pipe_wrap').constants.SOCKET };
+    }
+  } catch {}
+  if (bindings && typeof bindings.Process === 'function' && typeof bindings.Pipe === 'function') return startWithHandles(bindings);
+  return startWithChildProcess;
+})();
+// A NUL in an argument or the env would cut it short in exec: refused, as child_process does.
+const findNul = (file, args, env) => [file, ...args, ...Object.keys(env), ...Object.values(env)].some((text) => String(text).includes('\\0'));
+function startWithHandles({ Process, Pipe, SOCKET }) {
+  const { getSystemErrorName } = require('node:util');
+  return (file, args, cwd, env, on) => {
+    if (findNul(file, args, env)) return { error: { code: 'ERR_INVALID_ARG_VALUE', message: 'spawn ' + file + ': an argument or environment variable contains a NUL byte' } };
+    const handle = new Process();
+    const pipes = [new Pipe(SOCKET), new Pipe(SOCKET)];
+    const envPairs = [];
+    for (const name in env) envPairs.push(name + '=' + env[name]);
+    const status = handle.spawn({
+      file, args: [file, ...args], cwd, envPairs, detached: true, windowsHide: false, windowsVerbatimArguments: false,
+      stdio: [{ type: 'ignore' }, { type: 'pipe', readable: false, writable: true, handle: pipes[0] }, { type: 'pipe', readable: false, writable: true, handle: pipes[1] }],
+    });
+    if (status !== 0) {
+      handle.close();
+      for (const pipe of pipes) pipe.close();
+      const code = getSystemErrorName(status);
+      return { error: { code, message: 'spawn ' + file + ' ' + code } };
+    }
+    // 'close' once the process has exited and both pipes reached their end (EOF or an error: no ArrayBuffer).
+    let open = 3;
+    const settle = () => { open -= 1; if (open === 0) on.close(); };
+    handle.onexit = (code, signal) => {
+      handle.close();
+      on.exit(signal ? null : code, signal || null);
+      settle();
+    };
+    ['stdout', 'stderr'].forEach((stream, index) => {
+      const pipe = pipes[index];
+      pipe.onread = (bytes) => {
+        if (bytes !== undefined) return on.data(stream, Buffer.from(bytes));
+        pipe.readStop();
+        pipe.close();
+        settle();
+      };
+      if (pipe.readStart() !== 0) { pipe.close(); settle(); }
+    });
+    return { pid: handle.pid };
+  };
+}
+function startWithChildProcess(file, args, cwd, env, on) {
+  let child;
+  try {
+    child = spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    return { error: { code: error.code, message: error.message } };
+  }
+  let failure;
+  child.on('error', (error) => {
+    if (child.pid === undefined) failure = { code: error.code, message: error.message };
+  });
+  if (child.pid === undefined) return { pending: new Promise((resolve) => setImmediate(() => resolve({ error: failure ?? { message: 'spawn ' + file + ' failed' } }))) };
+  child.stdout.on('data', (bytes) => on.data('stdout', bytes));
+  child.stderr.on('data', (bytes) => on.data('stderr', bytes));
+  child.on('exit', on.exit);
+  child.on('close', on.close);
+  return { pid: child.pid };
+}
 const start = (message) => {
   const { id, file, args, cwd } = message;
   if (message.baseEnv) baseEnv = message.baseEnv;
   const env = { ...baseEnv, ...message.set };
   for (const name of message.unset) delete env[name];
-  let child;
-  try {
-    child = spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    send({ type: 'error', id, code: error.code, message: error.message });
-    return;
-  }
-  let failed = false;
   let exit;
-  child.on('error', (error) => {
-    if (child.pid !== undefined) return;
-    failed = true;
-    children.delete(id);
-    send({ type: 'error', id, code: error.code, message: error.message });
+  const started = startProcess(file, args, cwd, env, {
+    data: (stream, bytes) => send({ type: 'data', id, stream, bytes }),
+    exit: (code, signal) => {
+      exit = { code, signal };
+      // Usually both streams end within the same turn: one message then says it all.
+      setImmediate(() => {
+        if (children.has(id)) send({ type: 'exit', id, code, signal });
+      });
+    },
+    close: () => {
+      children.delete(id);
+      send({ type: 'close', id, ...exit });
+    },
   });
-  if (child.pid === undefined) return;
-  children.set(id, child);
-  child.stdout.on('data', (bytes) => send({ type: 'data', id, stream: 'stdout', bytes }));
-  child.stderr.on('data', (bytes) => send({ type: 'data', id, stream: 'stderr', bytes }));
-  child.on('exit', (code, signal) => {
-    exit = { code, signal };
-    // Usually both streams end within the same turn: one message then says it all.
-    setImmediate(() => {
-      if (children.has(id)) send({ type: 'exit', id, code, signal });
-    });
-  });
-  child.on('close', () => {
-    children.delete(id);
-    if (!failed) send({ type: 'close', id, ...exit });
-  });
-  send({ type: 'spawned', id, pid: child.pid });
+  if (started.pending) return void started.pending.then(({ error }) => send({ type: 'error', id, ...error }));
+  if (started.error) return send({ type: 'error', id, ...started.error });
+  children.set(id, started);
+  send({ type: 'spawned', id, pid: started.pid });
 };
 `;
 
@@ -134,6 +198,7 @@ export type SpawnEvent =
   | { type: 'close'; code: number | null; signal: NodeJS.Signals | null };
 
 let spawner: ChildProcess | undefined;
+let portable = false;
 let nextId = 0;
 const listeners = new Map<number, (event: SpawnEvent) => void>();
 /** The groups in flight, for when the spawner dies under them. */
@@ -158,10 +223,14 @@ export function spawnInSpawner(request: SpawnRequest, onEvent: (event: SpawnEven
 /**
  * Starts the spawner ahead of the first stack (its start-up, ~40 ms, then
  * overlaps the run's own set-up). Idempotent, and never keeps this process alive.
+ * `portable` (tests) makes it, and any spawner started after it, use
+ * child_process: its fallback where Node's process and pipe handles are not
+ * reachable.
  */
-export function startSpawner(): ChildProcess {
+export function startSpawner(options: { portable?: boolean } = {}): ChildProcess {
+  if (options.portable) portable = true;
   if (spawner) return spawner;
-  const helper = spawn(process.execPath, ['--max-semi-space-size=1', '-e', SPAWNER_SOURCE], {
+  const helper = spawn(process.execPath, ['--max-semi-space-size=1', '--interrupt-budget=600000', '-e', SPAWNER_SOURCE, ...(portable ? ['--', '--portable'] : [])], {
     // Nothing of the user's environment: NODE_OPTIONS could load code into it. Stacks get their env per spawn.
     env: pickDefined({ PATH: process.env.PATH, LD_LIBRARY_PATH: process.env.LD_LIBRARY_PATH }),
     detached: true,
