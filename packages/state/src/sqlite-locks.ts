@@ -3,7 +3,7 @@
  * which takes SQLite's write lock up front: two processes cannot both read
  * "free" and both write, so exactly one wins. `now` is always passed in.
  */
-import { prepareCached } from './prepare-cached.js';
+import { prepareCached, runTransaction } from './prepare-cached.js';
 import type Database from 'better-sqlite3';
 import type { LockHolder, LockRecord, LockResult } from '@stackfleet/core';
 import { isHolderGone, isLeaseExpired } from './process-liveness.js';
@@ -31,7 +31,7 @@ export function acquireLockRow(
   ttlMs: number,
   now: Date,
 ): LockResult {
-  const attempt = db.transaction((): LockResult => {
+  return runTransaction(db, (): LockResult => {
     const nowMs = now.getTime();
     const row = prepareCached(db, 'SELECT * FROM locks WHERE stack = ?').get(stack) as LockRow | undefined;
     const takeable =
@@ -45,8 +45,7 @@ export function acquireLockRow(
          acquired_ms = excluded.acquired_ms, expires_ms = excluded.expires_ms`,
     ).run(next);
     return { acquired: true, lock: toLockRecord(next) };
-  });
-  return attempt.immediate();
+  }, { immediate: true });
 }
 
 /** Extends the lease only while the row still names `holder`. */

@@ -3,7 +3,7 @@
  * sensitive ones are sealed with AES-256-GCM and never written in clear.
  */
 import { parseStoredJson, sqlText } from './parse-stored-json.js';
-import { prepareCached } from './prepare-cached.js';
+import { prepareCached, runTransaction } from './prepare-cached.js';
 import type Database from 'better-sqlite3';
 import type { Outputs, StoredOutputs } from '@stackfleet/core';
 import { openOutputValue, sealOutputValue } from './output-cipher.js';
@@ -41,7 +41,7 @@ export function writeOutputs(
     value_json: output.sensitive ? null : (JSON.stringify(output.value) ?? 'null'),
     sealed: output.sensitive ? sealOutputValue(readKey(), stack, name, output.value) : null,
   }));
-  db.transaction(() => {
+  runTransaction(db, () => {
     prepareCached(db, 
       `INSERT INTO stack_outputs (stack, run_id, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (stack) DO UPDATE SET run_id = excluded.run_id, updated_at = excluded.updated_at`,
@@ -51,7 +51,7 @@ export function writeOutputs(
       'INSERT INTO output_values (stack, name, sensitive, value_json, sealed) VALUES (@stack, @name, @sensitive, @value_json, @sealed)',
     );
     for (const row of rows) insert.run(row);
-  }).immediate();
+  }, { immediate: true });
 }
 
 export function readOutputs(db: Database.Database, readKey: KeyProvider, stack: string): StoredOutputs | undefined {

@@ -1,14 +1,14 @@
 /** Policy decisions and approvals of runs: rows appended, never updated. */
 import type Database from 'better-sqlite3';
 import type { ApprovalRecord, PolicyDecisionRecord } from '@stackfleet/core';
-import { prepareCached } from './prepare-cached.js';
+import { prepareCached, runTransaction } from './prepare-cached.js';
 import { toApprovalRecord, toPolicyDecisionRecord, type ApprovalRow, type PolicyDecisionRow } from './row-records.js';
 
 export function insertPolicyDecisions(db: Database.Database, records: readonly PolicyDecisionRecord[]): void {
   const insert = prepareCached(db, 'INSERT INTO policy_decisions (run_id, stack, policy, rule, effect, message, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  db.transaction(() => {
+  runTransaction(db, () => {
     for (const record of records) insert.run(record.runId, record.stack, record.policy, record.rule, record.effect, record.message, record.at);
-  })();
+  });
 }
 
 export function selectPolicyDecisions(db: Database.Database, runId: string): PolicyDecisionRecord[] {

@@ -22,6 +22,7 @@ import type {
   StoredOutputs,
 } from '@stackfleet/core';
 import { openDatabase } from './open-database.js';
+import { runTransaction } from './prepare-cached.js';
 import { describeStorageError } from './storage-errors.js';
 import { releaseDiskReserve, reserveDiskSpace } from './disk-reserve.js';
 import { isResumableRun, readRunStatus, readThisHost } from './process-liveness.js';
@@ -148,9 +149,9 @@ export class SqliteStore implements Store {
 
   async putStackRuns(records: readonly StackRunRecord[]): Promise<void> {
     this.write(() =>
-      this.db.transaction(() => {
+      runTransaction(this.db, () => {
         for (const record of records) upsertStackRun(this.db, record);
-      })(),
+      }),
     );
   }
 
