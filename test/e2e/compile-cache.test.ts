@@ -32,7 +32,7 @@ writeFileSync(
   join(dir, 'run.mjs'),
   `import { loadCachedBundle } from ${JSON.stringify(LOADER)};
 import { noteCompiledPart } from ${JSON.stringify(NOTE_PART)};
-const { run } = loadCachedBundle(${JSON.stringify(bundle)}, { label: process.argv[2], env: process.env });
+const { run } = loadCachedBundle(${JSON.stringify(bundle)}, { label: process.argv[2], env: process.env, v8Flags: process.env.TEST_V8_FLAGS });
 if (process.argv[3]) noteCompiledPart(process.argv[3]);
 console.log(await run(process.argv[2]));\n`,
 );
@@ -96,5 +96,19 @@ describe('the compile cache', () => {
     writeFileSync(bundle, `${readFileSync(bundle, 'utf8')}exports.extra = 1;\n`);
     expect(runBundle('plan').stdout).toBe('hello plan from app.cjs\n');
     expect(readLabels(file!)).toEqual(['plan']);
+  });
+
+  it('keeps a cache of its own for runs under other V8 flags: neither rejects nor overwrites the other', () => {
+    const [plain] = cacheFiles();
+    const flags = { TEST_V8_FLAGS: '--interrupt-budget=600000' };
+    expect(runBundle('plan', flags)).toEqual({ code: 0, stdout: 'hello plan from app.cjs\n', stderr: '' });
+    const flagged = cacheFiles().find((file) => file !== plain);
+    expect(flagged).toMatch(/^app-[0-9a-f]{16}-[0-9a-f]{8}\.bin$/);
+    expect(readLabels(flagged!)).toEqual(['plan']);
+    const written = [statSync(join(cacheDir, plain!)).mtimeMs, statSync(join(cacheDir, flagged!)).mtimeMs];
+    // A cache V8 rejected would be written again (its labels start over): each one is taken as it is.
+    expect(runBundle('plan').stdout).toBe('hello plan from app.cjs\n');
+    expect(runBundle('plan', flags).stdout).toBe('hello plan from app.cjs\n');
+    expect([statSync(join(cacheDir, plain!)).mtimeMs, statSync(join(cacheDir, flagged!)).mtimeMs]).toEqual(written);
   });
 });

@@ -7,6 +7,24 @@ const { readFileSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
 const argv = process.argv.slice(2);
+
+// V8 optimizes a function once it has run for a budget of bytecode; the
+// default suits long-lived processes. A command that runs stacks spends its
+// seconds in many small functions between processes: with the default, a
+// 500-stack apply spent ~0.3 s of CPU in the optimizing compiler's threads,
+// mostly on code whose hot part was over by the time the optimized version
+// was ready. At 4.5 times the budget that is ~0.06 s and the run takes ~10 %
+// less CPU. Commands that compute in one burst (`list --order` on 10,000
+// stacks: ~+14 % CPU with it) keep the default (docs/benchmarks.md, issue
+// #17). A word that merely looks like one of these commands (an option's
+// value) only picks the other code cache.
+const SHORT_RUN_V8_FLAGS = '--interrupt-budget=600000';
+const STACK_RUNNING_COMMANDS = new Set(['plan', 'apply', 'destroy', 'run', 'drift', 'resume', 'worker', 'ui']);
+
+function runsStacks(args) {
+  return args.length === 0 || args.some((arg) => STACK_RUNNING_COMMANDS.has(arg));
+}
+
 // The version needs nothing but package.json: answered before any code loads.
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`${JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version}\n`);
@@ -19,10 +37,7 @@ async function run() {
   // What a shell runs on every Tab takes the small entry (no commander, no
   // manifest validation); it declines anything else it is handed.
   const quick = argv[0] === '__complete' || argv[0] === 'completion';
-  if (quick && (await (await entries.quickMain()).quickMain(argv))) return;
-  // Always before the main entry loads: its code cache holds V8's flags' hash.
-  tuneForShortProcess();
-  (await entries.main()).main(argv);
+  if (!quick || !(await (await entries.quickMain()).quickMain(argv))) (await entries.main()).main(argv);
 }
 
 // `npm run build` bundles the CLI into dist/bundle, run through V8's code
@@ -36,8 +51,8 @@ function loadEntries() {
     return { quickMain: () => import('../dist/quick-main.js'), main: () => import('../dist/main.js') };
   }
   const { loadCachedBundle } = require(join(bundleDir, 'load-cached-bundle.cjs'));
-  const load = async (name) => loadCachedBundle(join(bundleDir, `${name}.cjs`), { label: argv[0] ?? '', env: process.env });
-  return { quickMain: () => load('quick-main'), main: () => load('main') };
+  const load = async (name, v8Flags) => loadCachedBundle(join(bundleDir, `${name}.cjs`), { label: argv[0] ?? '', env: process.env, v8Flags });
+  return { quickMain: () => load('quick-main'), main: () => load('main', runsStacks(argv) ? SHORT_RUN_V8_FLAGS : undefined) };
 }
 
 function isBundleFresh(bundleDir) {
@@ -54,15 +69,4 @@ function isBundleFresh(bundleDir) {
 
 function mtime(path) {
   return statSync(path, { throwIfNoEntry: false })?.mtimeMs;
-}
-
-// V8 optimizes a function once it has run for a budget of bytecode; the
-// default suits long-lived processes. A CLI run lasts seconds: with it, a
-// 500-stack apply spent ~0.3 s of CPU in the optimizing compiler's threads,
-// mostly on code whose hot part was over by the time the optimized version
-// was ready. At 4.5 times the budget that is ~0.06 s, and the main thread is
-// no slower (docs/benchmarks.md, issue #17). The quick paths (version,
-// completion) end too soon to care, and loading node:v8 costs them ~3 ms.
-function tuneForShortProcess() {
-  require('node:v8').setFlagsFromString('--interrupt-budget=600000');
 }

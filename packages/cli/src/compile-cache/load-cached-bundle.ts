@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 import { COMPILED_PARTS } from './note-compiled-part.js';
 
@@ -26,11 +27,16 @@ import { COMPILED_PARTS } from './note-compiled-part.js';
  * also catch a rebuild of equal length. `NODE_DISABLE_COMPILE_CACHE` (Node's
  * own switch) turns it off. Every cache error is ignored: the cache only ever
  * saves time.
+ *
+ * `v8Flags` are set before the bundle compiles. V8 rejects a cache made
+ * under other flags, so runs with and without them each keep a cache file
+ * of their own instead of overwriting each other's.
  */
-export function loadCachedBundle(file: string, options: { label: string; env: NodeJS.ProcessEnv }): Record<string, unknown> {
+export function loadCachedBundle(file: string, options: { label: string; env: NodeJS.ProcessEnv; v8Flags?: string }): Record<string, unknown> {
+  if (options.v8Flags) setFlagsFromString(options.v8Flags);
   const source = readFileSync(file, 'utf8');
-  const cacheFile = options.env.NODE_DISABLE_COMPILE_CACHE ? undefined : locateCacheFile(file, options.env);
-  const key = cacheFile === undefined ? '' : describeBuild(file);
+  const cacheFile = options.env.NODE_DISABLE_COMPILE_CACHE ? undefined : locateCacheFile(file, options.env, options.v8Flags);
+  const key = cacheFile === undefined ? '' : `${describeBuild(file)}|${options.v8Flags ?? ''}`;
   const cached = cacheFile === undefined ? undefined : readCache(cacheFile, key);
   // The same parameters Node's CommonJS wrapper passes, plus the one way the
   // bundle can reach ES modules (the UI, hcl2json): a script compiled here
@@ -70,10 +76,10 @@ function importFrom(file: string, specifier: string): Promise<unknown> {
   return import(url);
 }
 
-function locateCacheFile(file: string, env: NodeJS.ProcessEnv): string {
+function locateCacheFile(file: string, env: NodeJS.ProcessEnv, v8Flags: string | undefined): string {
   const base = env.XDG_CACHE_HOME || (homedir() ? join(homedir(), '.cache') : tmpdir());
-  // One file per installed bundle: a rebuild overwrites it instead of adding one.
-  const id = hashPath(file);
+  // One file per installed bundle (and set of flags): a rebuild overwrites it instead of adding one.
+  const id = hashPath(file) + (v8Flags ? `-${hashPath(v8Flags).slice(0, 8)}` : '');
   return join(base, 'stackfleet', 'compile-cache', `${basename(file, '.cjs')}-${id}.bin`);
 }
 
