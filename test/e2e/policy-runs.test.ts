@@ -378,6 +378,37 @@ describe('policies and saved plans (plan --save, apply --from-plan)', () => {
   });
 });
 
+describe('the cleanup after an apply that planned first', () => {
+  it("does not list the work directories of its two runs (each stack removed its own plan files); `stackfleet gc` still does", () => {
+    const { dir, cleanup } = makeTempDir('stackfleet-policy-gc-');
+    try {
+      mkdirSync(join(dir, 'policies'));
+      mkdirSync(join(dir, 'one'));
+      // Each phase leaves a file named like a plan in its run's work directory (where STACKFLEET_OUTPUTS lives):
+      // only a look into those directories would find them.
+      const leave = 'touch "$(dirname "$STACKFLEET_OUTPUTS")/left.tfplan"';
+      writeFileSync(
+        join(dir, 'stacks.yaml'),
+        `version: 1\nstacks:\n  one: { path: one, runner: command, commands: { plan: '${leave}; exit 2', apply: '${leave}' } }\npolicies:\n  - file: policies/quiet.policy.yaml\n`,
+      );
+      writeFileSync(join(dir, 'policies', 'quiet.policy.yaml'), 'kind: plan\nrules:\n  - name: never\n    effect: deny\n    when: input.stack.name == "nobody"\n');
+      const apply = runStackfleet(['apply', '--auto-approve', '--json'], { cwd: dir });
+      expect(apply.code, apply.stderr).toBe(0);
+      const runs = parseJsonLines(apply.stdout).filter((event) => event.type === 'run.started').map((event) => String(event['runId']));
+      expect(runs).toHaveLength(2);
+      const left = runs.map((run) => join(dir, '.stackfleet', 'runs', run, 'work', 'one', 'left.tfplan'));
+      expect(apply.stderr).not.toContain('gc: removed');
+      for (const file of left) expect(existsSync(file)).toBe(true);
+
+      const gc = runStackfleet(['gc', '--json'], { cwd: dir });
+      expect(gc.code, gc.stderr).toBe(0);
+      expect((JSON.parse(gc.stdout) as { planFiles: string[] }).planFiles.sort()).toEqual([...left].sort());
+    } finally {
+      cleanup();
+    }
+  });
+});
+
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
 /** The interactive apply: one plan run (saved), its pending approvals listed at the question, "y" gives them. */

@@ -31,9 +31,16 @@ export async function applySavedRun(
   saved: SavedRun,
   /** Stacks whose pending policy approvals were given at the prompt. */
   approvedAtPrompt?: ReadonlySet<string>,
-  /** Reporting, and what the plan run read in this process (its fingerprints' reads, its runtime). */
-  reporting: Pick<ExecuteOptions, 'github' | 'policyContext' | 'fingerprintCache' | 'runtime'> = {},
+  /**
+   * Reporting, and what the plan run read in this process (its fingerprints' reads, its runtime).
+   * `plannedHere`: the plan run ran to its end in this process (an apply that plans first), so the
+   * cleanup after need not look into its work directories either.
+   */
+  options: Pick<ExecuteOptions, 'github' | 'policyContext' | 'fingerprintCache' | 'runtime'> & { plannedHere?: boolean } = {},
 ): Promise<number> {
+  const { plannedHere, ...reporting } = options;
+  // New runs executed here to their end: each stack removed its own plan files (see `cleanUpAfterRun`).
+  const executedHere = plannedHere ? [{ runId: saved.run.id }] : [];
   const changed: ChangedPlan[] = [];
   const approvals = approvedAtPrompt && approvedAtPrompt.size > 0 ? { approvedAtPrompt } : {};
   const result = await executeRun(context, {
@@ -52,7 +59,7 @@ export async function applySavedRun(
       },
     },
   });
-  await cleanUpAfterRun(context, fleet);
+  await cleanUpAfterRun(context, fleet, ...executedHere, result);
   printApprovalHint(context, result);
   if (changed.length === 0 || !isInteractive(context)) return exitCodeFor(savedPlanCommand(saved), result);
 
@@ -82,6 +89,6 @@ export async function applySavedRun(
       },
     },
   });
-  await cleanUpAfterRun(context, fleet);
+  await cleanUpAfterRun(context, fleet, ...executedHere, result, second);
   return exitCodeFor(savedPlanCommand(saved), second);
 }

@@ -57,10 +57,11 @@ const CHECKOUT_SCAN_INTERVAL_MS = 86_400_000;
  * files are looked for only in runs finished since the last cleanup, old
  * checkouts once a day (`<stateDir>/gc.json`); `stackfleet gc` looks
  * everywhere. Never fails the run; prints one line when it removed anything.
- * `executed`: a new run this process just executed (not one it continued),
- * whose work directories need no look.
+ * `executed`: the new runs this process just executed to their end (not one
+ * it continued; both runs of an apply that planned first), whose work
+ * directories need no look.
  */
-export async function cleanUpAfterRun(context: CommandContext, fleet: Fleet, executed?: { runId: string }): Promise<void> {
+export async function cleanUpAfterRun(context: CommandContext, fleet: Fleet, ...executed: { runId: string }[]): Promise<void> {
   try {
     const report = await collectGarbage(context, fleet, { dryRun: false, maxRemovals: 20, afterRun: true, executed });
     const planFiles = report.planFiles.length + report.storedPlanFiles;
@@ -76,7 +77,7 @@ export async function cleanUpAfterRun(context: CommandContext, fleet: Fleet, exe
 async function collectGarbage(
   context: CommandContext,
   fleet: Fleet,
-  options: { dryRun: boolean; maxRemovals?: number; afterRun?: boolean; executed?: { runId: string } },
+  options: { dryRun: boolean; maxRemovals?: number; afterRun?: boolean; executed?: readonly { runId: string }[] },
 ): Promise<GarbageReport> {
   const [{ readGcMarker, removeOldRuns, writeGcMarker }, { removeOldCheckouts }] = await Promise.all([import('@stackfleet/runner'), import('@stackfleet/vcs')]);
   const retention = fleet.loaded.manifest.settings.retention ?? DEFAULT_RETENTION;
@@ -93,7 +94,7 @@ async function collectGarbage(
     const planFilesFinishedSince = sweptAt === undefined ? undefined : new Date(sweptAt - FINISH_MARGIN_MS);
     // A new run executed here to its end removed its plan files stack by stack (not so a
     // run continued here: an earlier attempt cut short may have left some).
-    const planFilesRemovedIn = new Set(options.executed ? [options.executed.runId] : []);
+    const planFilesRemovedIn = new Set((options.executed ?? []).map((run) => run.runId));
     const removed = await removeOldRuns({ stateDir, runs, retention, now, planFilesFinishedSince, planFilesRemovedIn, dryRun: options.dryRun, maxRemovals: options.maxRemovals });
     const cutoff = new Date(now.getTime() - retention.ageMs);
     // Expired saved plans cannot be applied any more (E_PLAN_EXPIRED): the secrets in their files go.

@@ -101,8 +101,9 @@ async function planAndApply(
     say(context, 'No changes: nothing to apply.');
     return 0;
   }
-  if (flags.autoApprove) return applySavedRun(context, fleet, flags, saved, undefined, { ...reporting, fingerprintCache });
-  if (changed === 0) return applySavedRun(context, fleet, flags, saved, undefined, reporting);
+  // The plan run ran to its end here: the cleanup after the apply skips its work directories too.
+  if (flags.autoApprove) return applySavedRun(context, fleet, flags, saved, undefined, { ...reporting, fingerprintCache, plannedHere: true });
+  if (changed === 0) return applySavedRun(context, fleet, flags, saved, undefined, { ...reporting, plannedHere: true });
 
   const pending = await readPendingApprovals(context, fleet, preview.runId);
   for (const line of pending.lines) writeLine(context.io.stdout, line);
@@ -113,7 +114,7 @@ async function planAndApply(
     return 1;
   }
   if (pending.run) await recordRunApprovalAtPrompt(context, fleet, preview.runId);
-  return applySavedRun(context, fleet, flags, saved, pending.stacks, reporting);
+  return applySavedRun(context, fleet, flags, saved, pending.stacks, { ...reporting, plannedHere: true });
 }
 
 /** A line for the person: stdout, or stderr with --json (whose stdout is NDJSON only). */

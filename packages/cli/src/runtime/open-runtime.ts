@@ -51,7 +51,8 @@ export async function openRuntime(
       tofu: createTerraformAdapter({ binary: env.STACKFLEET_TOFU_BINARY ?? 'tofu' }),
       command: createCommandAdapter(),
     },
-    readGitIdentity: () => (identity ??= readGitIdentity(fleet.manifestDir)),
+    // HEAD of the manifest's repository was read with its root (`checkoutRepos`): policies see that commit.
+    readGitIdentity: () => (identity ??= readGitIdentity(fleet.manifestDir, { head: checkout.shas[''] })),
     // Other runs may move the repos' working directories once this one is over.
     close: async () => {
       try {

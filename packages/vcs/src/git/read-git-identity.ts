@@ -8,8 +8,13 @@ export interface GitIdentity {
   commit?: string;
 }
 
-/** For a run's `input.run`: the user's email, the branch and the commit of `dir`'s work tree. Never throws. */
-export async function readGitIdentity(dir: string): Promise<GitIdentity> {
+/**
+ * For a run's `input.run`: the user's email, the branch and the commit of
+ * `dir`'s work tree. `known.head`: the commit HEAD names, when the caller
+ * read it already ('' = none; a run reads it with its repository root,
+ * `readRepoRootAndHead`): one git process, a fork of ours, less. Never throws.
+ */
+export async function readGitIdentity(dir: string, known: { head?: string } = {}): Promise<GitIdentity> {
   const read = (argv: string[]): Promise<string | undefined> =>
     runGit(argv, { cwd: dir }).then(
       (out) => out.trim() || undefined,
@@ -18,7 +23,7 @@ export async function readGitIdentity(dir: string): Promise<GitIdentity> {
   const [email, branch, commit] = await Promise.all([
     read(['config', 'user.email']),
     read(['symbolic-ref', '--quiet', '--short', 'HEAD']),
-    read(['rev-parse', '--verify', '--quiet', 'HEAD']),
+    known.head === undefined ? read(['rev-parse', '--verify', '--quiet', 'HEAD']) : known.head || undefined,
   ]);
   return { ...(email ? { email } : {}), ...(branch ? { branch } : {}), ...(commit ? { commit } : {}) };
 }
