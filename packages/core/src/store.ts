@@ -167,6 +167,14 @@ export interface Store {
    * per stack). Absent, callers write them one by one.
    */
   putStackRuns?(records: readonly StackRunRecord[]): Promise<void>;
+  /**
+   * Optional (additive): `writes`, calls of this store's own write methods
+   * made inside it, committed as one transaction (a stack's final row with
+   * the release of its lock and its saved plan's row: one commit instead of
+   * three). Each call still fails on its own, as it would outside. Absent,
+   * callers make the calls one after another.
+   */
+  writeTogether?(writes: () => ReadonlyArray<Promise<unknown>>): Promise<void>;
   listStackRuns(runId: string): Promise<StackRunRecord[]>;
   /** Newest first, across runs. */
   listStackHistory(stack: string, limit?: number): Promise<StackRunRecord[]>;

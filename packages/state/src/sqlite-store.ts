@@ -155,6 +155,31 @@ export class SqliteStore implements Store {
     );
   }
 
+  /**
+   * Every write method of this store does its work synchronously, inside the
+   * call: the calls `writes` makes run within this one transaction (each in a
+   * savepoint of its own where it has a transaction), and their promises only
+   * report how each went.
+   */
+  async writeTogether(writes: () => ReadonlyArray<Promise<unknown>>): Promise<void> {
+    let results: ReadonlyArray<Promise<unknown>> = [];
+    let failure: { error: unknown } | undefined;
+    try {
+      this.write(() =>
+        runTransaction(this.db, () => {
+          results = writes();
+        }),
+      );
+    } catch (error) {
+      failure = { error };
+    }
+    // Every call's promise is looked at, also when the commit failed: none is left rejected unhandled.
+    const settled = await Promise.allSettled(results);
+    if (failure) throw failure.error;
+    const rejected = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (rejected) throw rejected.reason;
+  }
+
   async listStackRuns(runId: string): Promise<StackRunRecord[]> {
     return selectStackRuns(this.db, runId);
   }

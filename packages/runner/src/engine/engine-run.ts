@@ -57,6 +57,24 @@ export interface EngineRun {
   putState: (stack: string, record: Omit<StackRunRecord, 'runId' | 'stack'>) => Promise<void>;
   /** `putState` for many stacks at once, in one store transaction when the store can (a run's `pending` rows). */
   putStates: (entries: ReadonlyArray<readonly [stack: string, record: Omit<StackRunRecord, 'runId' | 'stack'>]>) => Promise<void>;
+  /**
+   * What the stack's next row says too, without a write of its own: a
+   * stack's `running` row is followed at once by its first phase's (resume
+   * treats `pending` and `running` alike), and each row is a store commit.
+   */
+  noteState: (stack: string, record: Omit<StackRunRecord, 'runId' | 'stack'>) => void;
+  /**
+   * A write that rides with the stack's final row (`putFinalState`), in its
+   * transaction where the store can (`Store.writeTogether`): the release of
+   * its lock, the removal of its applied saved plan. Its failure is ignored,
+   * as a lock released late or a saved plan left behind harms nothing; a
+   * store that cannot commit at all fails the final row itself.
+   */
+  deferUntilFinished: (stack: string, write: () => Promise<void>) => void;
+  /** The stack's final row, with the writes deferred to it. */
+  putFinalState: (stack: string, record: Omit<StackRunRecord, 'runId' | 'stack'>) => Promise<void>;
+  /** The deferred writes of a stack that gets no final row (the run stopped on a full disk), made now. */
+  flushDeferred: (stack: string) => Promise<void>;
 }
 
 const DEFAULT_LOCK_TTL_MS = 60_000;
@@ -64,6 +82,12 @@ const DEFAULT_LOCK_TTL_MS = 60_000;
 export function createEngineRun(command: RunCommand, planned: PlannedStack[], options: RunOptions): EngineRun {
   const now = options.now ?? (() => new Date());
   const records = new Map<string, StackRunRecord>();
+  const deferred = new Map<string, Array<() => Promise<void>>>();
+  const takeDeferred = (stack: string): Array<() => Promise<void>> => {
+    const writes = deferred.get(stack) ?? [];
+    deferred.delete(stack);
+    return writes;
+  };
   const baseEnv = buildStackBaseEnv(options.env, options.manifest);
   const storage = new AbortController();
   const run: EngineRun = {
@@ -97,6 +121,33 @@ export function createEngineRun(command: RunCommand, planned: PlannedStack[], op
       const stored = entries.map(([stack, record]) => toStoredRecord(stack, record));
       if (options.store.putStackRuns) return options.store.putStackRuns(stored);
       for (const record of stored) await options.store.putStackRun(record);
+    },
+    noteState: (stack, record) => {
+      records.set(stack, { ...records.get(stack), runId: options.runId, stack, ...record });
+    },
+    deferUntilFinished: (stack, write) => {
+      const writes = deferred.get(stack) ?? [];
+      writes.push(() => write().catch(() => undefined));
+      deferred.set(stack, writes);
+    },
+    putFinalState: async (stack, record) => {
+      const writes = takeDeferred(stack);
+      const stored = toStoredRecord(stack, record);
+      const { store } = options;
+      if (writes.length > 0 && store.writeTogether) {
+        try {
+          return await store.writeTogether(() => [...writes.map((write) => write()), store.putStackRun(stored)]);
+        } catch (error) {
+          // Not committed (a full disk): the lock is still released if a write that small fits.
+          for (const write of writes) await write();
+          throw error;
+        }
+      }
+      for (const write of writes) await write();
+      await store.putStackRun(stored);
+    },
+    flushDeferred: async (stack) => {
+      for (const write of takeDeferred(stack)) await write();
     },
   };
   // The store replaces the whole row, so each write carries what earlier ones said (startedAt, phase, log file).

@@ -62,7 +62,9 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
     logFile,
   });
 
-  await run.putState(name, { state: 'running', attempt: 1, startedAt: startedAt.toISOString(), logFile });
+  // Written with the first phase's row, which follows at once; or before waiting on another holder's lock.
+  const runningRow = { state: 'running', attempt: 1, startedAt: startedAt.toISOString(), logFile } as const;
+  run.noteState(name, runningRow);
   run.emit({ type: 'stack.started', runId: options.runId, stack: name, at: startedAt.toISOString() });
   try {
     const { read: upstream, sensitive: sensitiveUpstream } = await readUpstreamOutputs(run, name);
@@ -104,6 +106,7 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
         pollMs: run.lockPollMs,
         now: run.now,
         signal: run.interrupt,
+        onWait: () => run.putState(name, runningRow),
         onLost: () => {
           onLine('stderr', `stackfleet: lost the lock on ${name} (it expired and was taken, or was force-unlocked); stopping the stack`);
           lockLost.abort(lostLockError(name));
@@ -169,7 +172,10 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
   } finally {
     // Only terraform and tofu write plan files: a command stack's directory is not listed for them.
     const planFiles = options.manifest.stacks[name]?.runner === 'command' ? undefined : removePlanFiles(workDir);
-    await Promise.allSettled([removeFiles?.(), lock?.release(), planFiles]);
+    const [, stopped] = await Promise.allSettled([removeFiles?.(), lock?.stop(), planFiles]);
+    // The lock row goes with the stack's final row, in one commit (the next holder waits that much longer).
+    const release = stopped.status === 'fulfilled' ? stopped.value : undefined;
+    if (release) run.deferUntilFinished(name, release);
   }
 }
 

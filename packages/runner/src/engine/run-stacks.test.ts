@@ -145,14 +145,10 @@ describe('runStacks: order and limits', () => {
     expect(at('d').start).toBeGreaterThanOrEqual(Math.max(at('b').end!, at('c').end!));
     // e does not wait for c (no level-by-level scheduling).
     expect(at('e').start).toBeLessThan(at('c').end!);
-    expect(store.transitions.filter((record) => record.stack === 'a').map((record) => record.state)).toEqual([
-      'pending',
-      'running',
-      'running',
-      'planned',
-      'applying',
-      'succeeded',
-    ]);
+    // One `running` row: the stack's start is written with its plan phase's row, which follows at once.
+    const rowsOfA = store.transitions.filter((record) => record.stack === 'a');
+    expect(rowsOfA.map((record) => record.state)).toEqual(['pending', 'running', 'planned', 'applying', 'succeeded']);
+    expect(rowsOfA[1]).toMatchObject({ phase: 'plan', startedAt: expect.any(String), logFile: expect.any(String) });
   });
 
   it('never runs more than -j stacks, nor more than the label limit', async () => {
@@ -385,6 +381,30 @@ describe('runStacks: outputs, secrets, files and locks', () => {
       message: expect.stringMatching(/DB_PASSWORD.*aws-prod.*PROD_DB_PASSWORD is not set/),
     });
     expect(await intervals()).toEqual([]);
+  });
+
+  it("releases a stack's lock with its final row, in one transaction where the store can; a stack waiting for a lock shows as running meanwhile", async () => {
+    const { run, store } = await createFleet({ network: { plan: false } });
+    const batches: Array<{ rows: string[]; locks: [number, number] }> = [];
+    Object.assign(store, {
+      writeTogether: async (writes: () => ReadonlyArray<Promise<unknown>>) => {
+        const [locks, rows] = [(await store.listLocks()).length, store.transitions.length];
+        await Promise.all(writes());
+        batches.push({ rows: store.transitions.slice(rows).map((row) => row.state), locks: [locks, (await store.listLocks()).length] });
+      },
+    });
+    expect((await run('apply')).result.status).toBe('succeeded');
+    expect(batches).toEqual([{ rows: ['succeeded'], locks: [1, 0] }]);
+    // No `running` row of its own: the apply's row follows at once.
+    expect(store.transitions.map((row) => row.state)).toEqual(['pending', 'applying', 'succeeded']);
+
+    const other = { host: 'ci-7', pid: 4242, runId: 'other-run' };
+    await store.acquireLock('network', other, 60_000, new Date());
+    setTimeout(() => void store.releaseLock('network', other), 150);
+    const waited = store.transitions.length;
+    expect((await run('apply', { lockTimeoutMs: 5_000, lockPollMs: 10 })).result.status).toBe('succeeded');
+    expect(store.transitions.slice(waited).map((row) => row.state)).toEqual(['pending', 'running', 'applying', 'succeeded']);
+    expect(await store.listLocks()).toEqual([]);
   });
 
   it('fails a stack locked by another holder, naming it, and leaves no lock of its own', async () => {

@@ -189,6 +189,8 @@ async function driveScheduler(
             // A full disk stops the run (resumable); anything else is a bug and ends it.
             if (!isStorageFull(error)) throw error;
             running.delete(name);
+            // The stack gets no final row: its lock is released now (if the disk lets it).
+            void run.flushDeferred(name);
             run.stopOnStorageFailure(error);
             pump();
           })
@@ -265,7 +267,7 @@ async function finishStack(run: EngineRun, outcomes: Map<string, StackOutcome>, 
     },
     { attempt: 1, at: run.now().toISOString() },
   );
-  await run.putState(name, record);
+  await run.putFinalState(name, record);
   run.emit(event);
 }
 

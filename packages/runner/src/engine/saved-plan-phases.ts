@@ -148,8 +148,10 @@ export async function applySavedPlan(context: PhaseContext, fromPlan: SavedPlanA
   }
   // Denied or awaiting approval: the plan stays saved, so `approve` + `resume` can still apply it.
   if (result.status === 'denied' || result.status === 'awaiting_approval') return result;
-  // Applied (or nothing to apply): the plan, and the secrets in its file, are no longer needed.
-  await run.options.store.deleteSavedPlan(fromPlan.runId, name);
+  // Applied (or nothing to apply): the plan, and the secrets in its file, are no longer needed. The
+  // row goes with the stack's final row, in one commit (a crash between leaves a row whose file is
+  // gone: resume plans such a stack again, and the store keeps a sealed copy of the plan anyway).
+  run.deferUntilFinished(name, () => run.options.store.deleteSavedPlan(fromPlan.runId, name));
   for (const file of new Set([saved.planFile, usedPlanFile])) if (file !== undefined) await rm(file, { force: true });
   return result;
 }

@@ -59,4 +59,35 @@ describe('acquireStackLock', () => {
     expect(renewals).toEqual([2_000, 4_000]);
     await lock.release();
   });
+
+  it('tells onWait once, before the first wait for another holder, and not at all when the lock is free', async () => {
+    const store = new MemoryStore();
+    const other = { host: 'other.invalid', pid: 2, runId: 'run-0' };
+    await store.acquireLock('app', other, 60_000, new Date());
+    let waits = 0;
+    setTimeout(() => void store.releaseLock('app', other), 80);
+    const lock = await acquireStackLock({
+      store,
+      stack: 'app',
+      holder,
+      ttlMs: 60_000,
+      timeoutMs: 5_000,
+      pollMs: 10,
+      now: () => new Date(),
+      onLost: () => undefined,
+      onWait: async () => {
+        waits += 1;
+      },
+    });
+    expect(waits).toBe(1);
+    // stop() hands back the release instead of making it: the row stays until that write runs.
+    const release = await lock.stop();
+    expect((await store.listLocks()).map((row) => row.pid)).toEqual([1]);
+    await release?.();
+    expect(await store.listLocks()).toEqual([]);
+
+    const free = await acquireStackLock({ store, stack: 'app', holder, ttlMs: 60_000, timeoutMs: 0, pollMs: 10, now: () => new Date(), onLost: () => undefined, onWait: async () => void (waits += 1) });
+    expect(waits).toBe(1);
+    await free.release();
+  });
 });

@@ -13,6 +13,8 @@ export interface AcquireStackLockOptions {
   signal?: AbortSignal;
   /** Told once, when a heartbeat or `assertHeld` finds the lock gone (expired and taken over, or force-unlocked). */
   onLost: () => void;
+  /** Called once, before the first wait for a lock someone else holds. */
+  onWait?: () => Promise<void>;
 }
 
 /** A held lock; `release` stops the heartbeat and deletes the lock row. */
@@ -26,6 +28,13 @@ export interface HeldStackLock {
    * @throws StackfleetError `E_LOCK_LOST` when the lock is no longer ours.
    */
   assertHeld(): Promise<void>;
+  /**
+   * Stops the heartbeat and returns the store write that releases the lock,
+   * to make now or with the stack's final row; undefined when the lock was
+   * lost (someone else's now: releasing it would be a no-op for the store).
+   */
+  stop(): Promise<(() => Promise<void>) | undefined>;
+  /** `stop`, then that write. */
   release(): Promise<void>;
 }
 
@@ -43,6 +52,7 @@ export async function acquireStackLock(options: AcquireStackLockOptions): Promis
   const { store, stack, holder, ttlMs } = options;
   const deadline = options.now().getTime() + options.timeoutMs;
   let acquiredAt: Date;
+  let waited = false;
   for (;;) {
     const at = options.now();
     const result = await store.acquireLock(stack, holder, ttlMs, at);
@@ -51,6 +61,10 @@ export async function acquireStackLock(options: AcquireStackLockOptions): Promis
       break;
     }
     if (options.now().getTime() >= deadline || options.signal?.aborted) throw lockedError(stack, result.heldBy);
+    if (!waited) {
+      waited = true;
+      await options.onWait?.();
+    }
     await sleep(Math.min(options.pollMs, Math.max(1, deadline - options.now().getTime())), options.signal);
   }
 
@@ -79,6 +93,12 @@ export async function acquireStackLock(options: AcquireStackLockOptions): Promis
   }, Math.max(1, Math.floor(ttlMs / 3)));
   heartbeat.unref();
 
+  const stop = async (): Promise<(() => Promise<void>) | undefined> => {
+    clearInterval(heartbeat);
+    await renewing;
+    return lost ? undefined : () => store.releaseLock(stack, holder);
+  };
+
   return {
     async assertHeld() {
       // Taken or renewed a moment ago by the clock the lease is judged by: it cannot have
@@ -89,11 +109,9 @@ export async function acquireStackLock(options: AcquireStackLockOptions): Promis
       loseLock();
       throw lostLockError(stack);
     },
+    stop,
     async release() {
-      clearInterval(heartbeat);
-      await renewing;
-      // A lost lock is someone else's now: releasing it is a no-op for the store, skip it.
-      if (!lost) await store.releaseLock(stack, holder);
+      await (await stop())?.();
     },
   };
 }

@@ -20,17 +20,17 @@ function queueStore(): MemoryStore & QueueStore {
 }
 
 function open(command: 'apply' | 'plan', store = queueStore()) {
-  const claimed = createClaimedStackStore(store, claim, { command, shareable: (path) => path, onLost: () => undefined, readLockLease: () => ({ holder, ttlMs: 60_000, now }) });
+  const claimed = createClaimedStackStore(store, claim, { command, shareable: (path) => path, onLost: () => undefined });
   return { store, claimed };
 }
 
 describe('createClaimedStackStore', () => {
-  it('takes an apply\'s stack lock as its running record is written, hands it to the engine, and keeps its release for the completion', async () => {
+  it("reads an apply's previous outputs once its lock is held, and keeps the lock's release, its last record and its outputs for the completion", async () => {
     const { store, claimed } = open('apply');
     await store.setOutputs('app', { url: { value: 'old', sensitive: false } }, 'run-0');
-    await claimed.store.putStackRun({ runId: 'run-1', stack: 'app', state: 'running', attempt: 1 });
-    expect((await store.listLocks()).map((lock) => lock.pid)).toEqual([7]);
+    await claimed.store.putStackRun({ runId: 'run-1', stack: 'app', state: 'applying', attempt: 1 });
     expect((await claimed.store.acquireLock('app', holder, 60_000, now)).acquired).toBe(true);
+    expect((await store.listLocks()).map((lock) => lock.pid)).toEqual([7]);
     // The previous outputs, read once the lock was held.
     expect((await claimed.store.getOutputs('app'))?.outputs.url?.value).toBe('old');
     await claimed.store.releaseLock('app', holder);
@@ -42,34 +42,31 @@ describe('createClaimedStackStore', () => {
     await claimed.store.setOutputs('app', { url: { value: 'new', sensitive: false } }, 'run-1');
     expect(claimed.finalRecord()).toMatchObject({ state: 'succeeded' });
     expect(claimed.appliedOutputs()).toEqual({ url: { value: 'new', sensitive: false } });
-    expect((await store.listStackRuns('run-1')).map((record) => record.state)).toEqual(['running']);
+    expect((await store.listStackRuns('run-1')).map((record) => record.state)).toEqual(['applying']);
     expect((await store.getOutputs('app'))?.outputs.url?.value).toBe('old');
   });
 
-  it('a lock taken ahead that the engine never asked for (the stack failed first) is still released with the completion', async () => {
-    const { store, claimed } = open('apply');
-    await claimed.store.putStackRun({ runId: 'run-1', stack: 'app', state: 'running', attempt: 1 });
-    expect(await claimed.takeHeldLock()).toBe(holder);
-    expect((await store.listLocks()).map((lock) => lock.stack)).toEqual(['app']);
-  });
-
-  it('a lock held by someone else is reported to the engine as such; a plan takes none', async () => {
+  it('a lock held by someone else is reported to the engine as such, and there is then no lock to release', async () => {
     const busy = queueStore();
     const other = { host: 'other.invalid', pid: 9, runId: 'run-0' };
     await busy.acquireLock('app', other, 60_000, now);
     const { claimed } = open('apply', busy);
-    await claimed.store.putStackRun({ runId: 'run-1', stack: 'app', state: 'running', attempt: 1 });
     expect(await claimed.store.acquireLock('app', holder, 60_000, now)).toMatchObject({ acquired: false, heldBy: { pid: 9 } });
     expect(await claimed.takeHeldLock()).toBeUndefined();
-
-    const plan = open('plan');
-    await plan.claimed.store.putStackRun({ runId: 'run-1', stack: 'app', state: 'running', attempt: 1 });
-    expect(await plan.store.listLocks()).toEqual([]);
-    expect(await plan.claimed.takeHeldLock()).toBeUndefined();
   });
-  it('never offers writing several rows at once, which would bypass the fence (the engine then writes them one by one)', () => {
+
+  it('writing a running record takes no lock (the engine takes it before any record, itself)', async () => {
     const { store, claimed } = open('apply');
-    expect('putStackRuns' in store && typeof Reflect.get(store, 'putStackRuns')).toBe('function');
+    await claimed.store.putStackRun({ runId: 'run-1', stack: 'app', state: 'running', attempt: 1 });
+    expect(await store.listLocks()).toEqual([]);
+    expect(await claimed.takeHeldLock()).toBeUndefined();
+  });
+
+  it('never offers writing several rows at once, which would bypass the fence (the engine then writes them one by one)', () => {
+    const store = Object.assign(queueStore(), { writeTogether: async () => undefined });
+    const { claimed } = open('apply', store);
+    expect(typeof Reflect.get(store, 'putStackRuns')).toBe('function');
     expect(Reflect.get(claimed.store, 'putStackRuns')).toBeUndefined();
+    expect(Reflect.get(claimed.store, 'writeTogether')).toBeUndefined();
   });
 });

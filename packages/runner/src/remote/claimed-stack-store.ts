@@ -1,4 +1,4 @@
-import type { LockHolder, LockResult, Outputs, RunCommand, StackClaim, StackRunRecord, Store, StoredOutputs } from '@stackfleet/core';
+import type { LockHolder, Outputs, RunCommand, StackClaim, StackRunRecord, Store, StoredOutputs } from '@stackfleet/core';
 import type { QueueStore } from './remote-payload.js';
 
 /** The store as the engine sees it while a worker runs a claimed stack, and what it kept for the completion. */
@@ -9,7 +9,7 @@ export interface ClaimedStackStore {
   finalRecord(): StackRunRecord | undefined;
   /** What the stack's apply produced: stored by the completion, under the fence. */
   appliedOutputs(): Outputs | undefined;
-  /** The stack lock to release with the completion: let go of by the engine, or taken ahead and never used. */
+  /** The stack lock the engine let go of, to release with the completion. */
   takeHeldLock(): Promise<LockHolder | undefined>;
 }
 
@@ -19,8 +19,6 @@ export interface ClaimedStackStoreOptions {
   shareable: (path: string) => string;
   /** A fenced write was refused: the claim was taken over. */
   onLost: () => void;
-  /** The engine's lock holder and lease (the run's), read when the stack starts. */
-  readLockLease: () => { holder: LockHolder; ttlMs: number; now: Date };
 }
 
 /**
@@ -28,27 +26,21 @@ export interface ClaimedStackStoreOptions {
  * ride the completion's transaction: progress records go through
  * `putClaimedStackRun`, the last record and the outputs are kept for
  * `completeStack`, and so is the release of the stack's lock (one round trip
- * less between a stack and the worker's next). Reads and the lock that would
- * wait for each other are started together, each as soon as it is safe:
- *
- * - an apply or destroy takes its stack lock as its `running` record is
- *   written (the engine would take it a few round trips later; it gets this
- *   result, and a lock it never asked for is released with the completion);
- * - an apply's previous outputs (its dependents' trigger), which the engine
- *   reads after the `applying` record, are read as soon as the lock is held:
- *   under the lock nobody else writes them, and this stack's own are stored
- *   only by the completion.
+ * less between a stack and the worker's next). An apply's previous outputs
+ * (its dependents' trigger), which the engine reads after the `applying`
+ * record, are read as soon as the lock is held: under the lock nobody else
+ * writes them, and this stack's own are stored only by the completion. (The
+ * lock itself used to be taken ahead, beside the stack's `running` record;
+ * the engine now takes it before writing any record, so there is no round
+ * trip left to hide it behind.)
  */
 export function createClaimedStackStore(store: QueueStore, claim: StackClaim, options: ClaimedStackStoreOptions): ClaimedStackStore {
   let deferred = false;
   let finalRecord: StackRunRecord | undefined;
   let appliedOutputs: Outputs | undefined;
   let releasedLock: LockHolder | undefined;
-  let lockAhead: { holder: LockHolder; result: Promise<LockResult | undefined> } | undefined;
-  let lockAheadTried = false;
   let ownOutputs: Promise<StoredOutputs | undefined> | undefined;
   let ownOutputsTaken = false;
-  const locks = options.command === 'apply' || options.command === 'destroy';
   const fenced = overrideStore(store, {
     putStackRun: async (record) => {
       const shared = record.logFile === undefined ? record : { ...record, logFile: options.shareable(record.logFile) };
@@ -56,22 +48,16 @@ export function createClaimedStackStore(store: QueueStore, claim: StackClaim, op
         finalRecord = shared;
         return;
       }
-      if (locks && !lockAheadTried && record.state === 'running') {
-        lockAheadTried = true;
-        const { holder, ttlMs, now } = options.readLockLease();
-        lockAhead = { holder, result: store.acquireLock(claim.stack, holder, ttlMs, now).catch(() => undefined) };
-      }
       if (!(await store.putClaimedStackRun(claim, shared))) options.onLost();
     },
     // Rows written together would bypass the fence above: the engine then writes them one by one, through it.
     putStackRuns: undefined,
+    writeTogether: undefined,
     setOutputs: async (_stack, outputs) => {
       appliedOutputs = outputs;
     },
     acquireLock: async (stack, holder, ttlMs, now) => {
-      const ahead = stack === claim.stack && lockAhead?.holder === holder ? lockAhead : undefined;
-      if (ahead) lockAhead = undefined;
-      const result = (await ahead?.result) ?? (await store.acquireLock(stack, holder, ttlMs, now));
+      const result = await store.acquireLock(stack, holder, ttlMs, now);
       if (result.acquired && stack === claim.stack && options.command === 'apply' && ownOutputs === undefined) {
         ownOutputs = store.getOutputs(stack);
         ownOutputs.catch(() => undefined);
@@ -98,10 +84,6 @@ export function createClaimedStackStore(store: QueueStore, claim: StackClaim, op
     finalRecord: () => finalRecord,
     appliedOutputs: () => appliedOutputs,
     async takeHeldLock() {
-      // Taken ahead, but the stack ended before the engine asked for it (a failure before its lock).
-      const unused = lockAhead;
-      lockAhead = undefined;
-      if (unused && (await unused.result)?.acquired) return unused.holder;
       return releasedLock;
     },
   };

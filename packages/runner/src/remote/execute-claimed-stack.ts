@@ -83,8 +83,6 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
     command: payload.command,
     shareable,
     onLost: markLost,
-    // The engine run's (created below), read once the stack starts.
-    readLockLease: () => ({ holder: run.holder, ttlMs: run.lockTtlMs, now: run.now() }),
   });
   const run = createEngineRun(payload.command, [planned], {
     ...engineOptions,
@@ -130,7 +128,8 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
     { attempt: claim.attempt, at: run.now().toISOString() },
   );
   claimed.deferRecords();
-  await run.putState(planned.name, record);
+  // With what the engine deferred to it (the release of the stack's lock): kept for the completion.
+  await run.putFinalState(planned.name, record);
   const finished = maskEvent(event.logFile === undefined ? event : { ...event, logFile: shareable(event.logFile) }, run.masker);
   const outputsChanged = run.outputsChanged.get(planned.name);
   // The last buffered lines go in the completion's transaction, before stack.finished.

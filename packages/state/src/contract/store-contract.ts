@@ -203,6 +203,19 @@ export function describeStoreContract(label: string, createStore: () => Promise<
         expect(await store.listStackRuns('run-1')).toHaveLength(3);
       });
 
+      it('commits calls made inside writeTogether (optional), and reports the one that failed without losing the others', async () => {
+        if (!store.writeTogether) return;
+        await store.createRun(makeRun('run-1', 0));
+        await store.acquireLock('network', alice, 60_000, at(0));
+        await store.writeTogether(() => [store.releaseLock('network', alice), store.putStackRun(record('run-1', 'network', { state: 'succeeded' }))]);
+        expect(await store.listLocks()).toEqual([]);
+        expect(await store.listStackRuns('run-1')).toEqual([record('run-1', 'network', { state: 'succeeded' })]);
+        await store.acquireLock('app', bob, 60_000, at(0));
+        const failing = (): Promise<void> => Promise.reject(new Error('this write failed'));
+        await expect(store.writeTogether(() => [store.releaseLock('app', bob), failing()])).rejects.toThrow('this write failed');
+        expect(await store.listLocks()).toEqual([]);
+      });
+
       it('lists a stack history newest run first, across runs, with a limit', async () => {
         await store.createRun(makeRun('run-2', 2000));
         await store.createRun(makeRun('run-1', 1000));
