@@ -48,10 +48,23 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
   };
 
   const timeoutMs = options.manifest.stacks[name]?.timeoutMs;
-  const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
-  // Aborted when the stack's lock is taken from it: its processes are stopped as for Ctrl-C.
-  const lockLost = new AbortController();
-  const signal = AbortSignal.any([run.interrupt, lockLost.signal, ...(timeout ? [timeout] : [])]);
+  // The stack's processes stop on Ctrl-C (or a full disk), when its lock is taken from it, and at its
+  // timeout, with the reason of whichever came first. One controller wired by hand: AbortSignal.any
+  // registers weak references per call, a visible cost once per stack and walk of a run (issue #17).
+  const stop = new AbortController();
+  const { signal } = stop;
+  let timedOut = false;
+  let lockLost = false;
+  const onInterrupt = (): void => stop.abort(run.interrupt.reason);
+  if (run.interrupt.aborted) onInterrupt();
+  else run.interrupt.addEventListener('abort', onInterrupt, { once: true });
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          stop.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+        }, timeoutMs);
   let removeFiles: (() => Promise<void>) | undefined;
   const workDir = stackWorkDir(options.stateDir, options.runId, name);
   let lock: HeldStackLock | undefined;
@@ -109,7 +122,8 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
         onWait: () => run.putState(name, runningRow),
         onLost: () => {
           onLine('stderr', `stackfleet: lost the lock on ${name} (it expired and was taken, or was force-unlocked); stopping the stack`);
-          lockLost.abort(lostLockError(name));
+          lockLost = true;
+          stop.abort(lostLockError(name));
         },
       });
     }
@@ -163,13 +177,14 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
   } catch (error) {
     // Not the stack's failure: the run stops on it (`runStacks`), and `resume` finds the stack where the store last saw it.
     if (isStorageFull(error)) throw error;
-    const timedOut = timeout?.aborted === true && timeoutMs !== undefined;
-    const reason = lockLost.signal.aborted ? 'lost lock' : timedOut ? `timed out after ${formatDuration(timeoutMs)}` : describeError(error);
+    const reason = lockLost ? 'lost lock' : timedOut && timeoutMs !== undefined ? `timed out after ${formatDuration(timeoutMs)}` : describeError(error);
     const exitCode = (error as { failure?: { exitCode?: number | null } }).failure?.exitCode ?? undefined;
     // Stopped because the operator pressed Ctrl-C, not failing on its own: `interrupted` (resume runs it again).
-    const status = run.interrupt.aborted && !timedOut && !lockLost.signal.aborted ? 'interrupted' : 'failed';
+    const status = run.interrupt.aborted && !timedOut && !lockLost ? 'interrupted' : 'failed';
     return finish({ status, reason, ...(exitCode === undefined || exitCode === null ? {} : { exitCode }), ...(changes ? { changes } : {}) });
   } finally {
+    run.interrupt.removeEventListener('abort', onInterrupt);
+    clearTimeout(timer);
     // Only terraform and tofu write plan files: a command stack's directory is not listed for them.
     const planFiles = options.manifest.stacks[name]?.runner === 'command' ? undefined : removePlanFiles(workDir);
     const [, stopped] = await Promise.allSettled([removeFiles?.(), lock?.stop(), planFiles]);
