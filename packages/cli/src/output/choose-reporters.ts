@@ -65,32 +65,24 @@ async function chooseShownReporters(
 /**
  * In a terminal, a run command shows the ink live run view (the same one as
  * `stackfleet ui`); Ctrl-C arrives as a key there, or as SIGINT from outside.
+ * The run starts while the view loads (ui/start-live-view.ts).
  */
 async function chooseLiveUi(context: CommandContext, plan: RunPlan, store: Store, logFiles: RunListener): Promise<Presentation> {
   // Development React is several times slower; set before React loads.
   process.env.NODE_ENV ??= 'production';
-  const [{ runLiveRunUi }, { createRunHandle }, { readExpectedDurations }] = await Promise.all([
-    import('@stackfleet/tui'),
-    import('../ui/create-run-handle.js'),
-    import('../ui/read-expected-durations.js'),
-  ]);
-  const expected = await readExpectedDurations(store, plan.stacks.map((stack) => stack.name));
+  const { startLiveView } = await import('../ui/start-live-view.js');
   const interrupts = listenForInterrupts();
-  const live = createRunHandle(interrupts, expected);
   const { io, global } = context;
-  return {
-    listeners: [logFiles, live.listener],
+  const view = startLiveView({
+    store,
+    stacks: plan.stacks.map((stack) => stack.name),
     interrupts,
-    async show(run) {
-      live.follow(run);
-      await runLiveRunUi({
-        run: live.handle,
-        color: shouldUseColor({ color: global.color, env: io.env, isTTY: true }),
-        stdin: io.stdin as NodeJS.ReadStream,
-        stdout: io.stdout as NodeJS.WriteStream,
-        stderr: io.stderr as NodeJS.WriteStream,
-      });
+    ui: {
+      color: shouldUseColor({ color: global.color, env: io.env, isTTY: true }),
+      stdin: io.stdin as NodeJS.ReadStream,
+      stdout: io.stdout as NodeJS.WriteStream,
+      stderr: io.stderr as NodeJS.WriteStream,
     },
-    dispose: () => interrupts.dispose(),
-  };
+  });
+  return { listeners: [logFiles, view.listener], interrupts, show: (run) => view.show(run), dispose: () => interrupts.dispose() };
 }

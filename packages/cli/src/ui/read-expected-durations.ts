@@ -3,10 +3,16 @@ import { isCompletedStatus, type Store } from '@stackfleet/core';
 /**
  * Typical duration of each stack from its last completed runs (the median of
  * up to five), for the UI's ETA. Stacks that never completed are left out.
+ *
+ * `yieldEvery`: let the event loop run after that many stacks. The live view
+ * reads the history while its run is already going (start-live-view.ts), and
+ * the store's queries are synchronous underneath: 2,000 of them in one go
+ * would hold the scheduler up for ~50 ms.
  */
-export async function readExpectedDurations(store: Store, stacks: readonly string[]): Promise<Map<string, number>> {
+export async function readExpectedDurations(store: Store, stacks: readonly string[], options: { yieldEvery?: number } = {}): Promise<Map<string, number>> {
   const expected = new Map<string, number>();
-  for (const stack of stacks) {
+  for (const [index, stack] of stacks.entries()) {
+    if (options.yieldEvery !== undefined && index > 0 && index % options.yieldEvery === 0) await new Promise((resolve) => setImmediate(resolve));
     const durations = (await store.listStackHistory(stack, 10))
       .filter((row) => isCompletedStatus(row.state) && row.durationMs !== undefined)
       .slice(0, 5)
