@@ -165,13 +165,58 @@ const narrowTextFirst = {
     }));
   },
 };
+// ink's output grid tokenizes every line of every frame and joins one cell
+// object per column back into a string, diffing the styles of each pair of
+// neighbours (three Sets per cell): about half of ink's part of a live-view
+// frame. ink's output.js gets fronts for those two functions
+// (tui/src/ink-output-fronts.ts): the same results, compared with the real
+// ones by ink-output-fronts.test.ts.
+const inkOutputFronts = {
+  name: 'ink-output-fronts',
+  setup(plugin) {
+    const fronts = join(workspaceDir, 'packages', 'tui', 'dist', 'ink-output-fronts.js');
+    plugin.onResolve({ filter: /^@alcalzone\/ansi-tokenize$/ }, async (args) => {
+      if (args.pluginData?.real || !/[\\/]ink[\\/]build[\\/]output\.js$/.test(args.importer)) return undefined;
+      const real = await plugin.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: { real: true } });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: 'ink-output-fronts' };
+    });
+    plugin.onLoad({ filter: /.*/, namespace: 'ink-output-fronts' }, (args) => ({
+      // Only what output.js imports: a name it starts to import fails the build here.
+      contents: [
+        `import * as real from ${JSON.stringify(args.path)};`,
+        `import { joinStyledChars, tokenizeNarrowText } from ${JSON.stringify(fronts)};`,
+        'export const styledCharsFromTokens = real.styledCharsFromTokens;',
+        'export function tokenize(text) { return tokenizeNarrowText(text, real); }',
+        'export function styledCharsToString(chars) { return joinStyledChars(chars, real); }',
+      ].join('\n'),
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+// yoga-layout (ink's layout engine) fetches its WebAssembly from a base64
+// data: URL whenever a global `fetch` exists. On Node that first use of
+// `fetch` loads undici with http, http2, tls and crypto: ~0.1 s of CPU each
+// time the live view starts, for bytes already in the file. With `fetch`
+// shadowed in that one module, its loader decodes the same bytes itself (its
+// own path for runtimes without fetch).
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(plugin) {
+    plugin.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes('typeof fetch')) throw new Error(`${args.path}: yoga-layout no longer looks for fetch as expected; update the bundle script`);
+      return { contents: `const fetch = undefined;\n${text}`, loader: 'js' };
+    });
+  },
+};
 const ui = await build({
   ...common,
   entryPoints: { tui: join(workspaceDir, 'packages', 'tui', 'dist', 'index.js') },
   format: 'esm',
   external: NATIVE,
   define: { 'process.env.NODE_ENV': '"production"' },
-  plugins: [...common.plugins, inkWithoutDevtools, narrowTextFirst],
+  plugins: [...common.plugins, inkWithoutDevtools, narrowTextFirst, inkOutputFronts, yogaWithoutFetch],
   // Bundled CommonJS modules call require() for Node built-ins.
   banner: { js: "import { createRequire as __stackfleetCreateRequire } from 'node:module'; const require = __stackfleetCreateRequire(import.meta.url);" },
 });

@@ -23,15 +23,16 @@ export function measureNarrowText(text: string): number | undefined {
       const end = findSgrEnd(text, index);
       if (end === undefined) return undefined;
       index = end;
-    } else if (isNarrow(code)) width += 1;
+    } else if (isNarrowCharCode(code)) width += 1;
     else return undefined;
   }
   return width;
 }
 
-const ESC = 0x1b;
+export const ESC = 0x1b;
 
-function isNarrow(code: number): boolean {
+/** Whether the UTF-16 code unit is one of the characters counted as one column here (never part of a surrogate pair). */
+export function isNarrowCharCode(code: number): boolean {
   return (
     (code >= 0x20 && code <= 0x7e) ||
     code === 0xb7 || // · middle dot
@@ -42,7 +43,7 @@ function isNarrow(code: number): boolean {
 }
 
 /** Index of the `m` ending the SGR sequence that starts at `start` (`ESC [ digits ; … m`), else undefined. */
-function findSgrEnd(text: string, start: number): number | undefined {
+export function findSgrEnd(text: string, start: number): number | undefined {
   if (text.charCodeAt(start + 1) !== 0x5b) return undefined;
   for (let index = start + 2; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
