@@ -59,6 +59,9 @@ const events: RunEvent[] = [
 describe('startLiveView', () => {
   it('lets the run go before the UI has loaded: the view gets every event in order once it is up, and the ETA history from the store', async () => {
     const history = await openStoreWithHistory({ a: [100, 300, 200], b: [50] });
+    // The run being shown is in the store too: its own rows are not history.
+    await history.createRun({ id: 'now', command: 'apply', selection: {}, stacks: ['a', 'b'], startedBy: 'me@host', host: 'host', pid: 1, repoShas: {}, manifestPath: 'stacks.yaml', startedAt: at, status: 'running' });
+    await history.putStackRun({ runId: 'now', stack: 'a', state: 'succeeded', attempt: 1, startedAt: at, finishedAt: at, durationMs: 9999 });
     const loaded = defer<{ runLiveRunUi(options: RunLiveUiOptions): Promise<void> }>();
     const seen: string[] = [];
     let expected: ReadonlyMap<string, number> | undefined;
@@ -81,9 +84,38 @@ describe('startLiveView', () => {
     expect(Object.fromEntries(expected ?? [])).toEqual({ a: 200, b: 50 });
   });
 
+  it("reads no stack's history on a fleet's first run", async () => {
+    const empty = await openStoreWithHistory({});
+    await empty.createRun({ id: 'now', command: 'apply', selection: {}, stacks: ['a', 'b'], startedBy: 'me@host', host: 'host', pid: 1, repoShas: {}, manifestPath: 'stacks.yaml', startedAt: at, status: 'running' });
+    let queries = 0;
+    const counted = Object.assign(Object.create(empty) as SqliteStore, {
+      listStackHistory: (stack: string, limit?: number) => {
+        queries += 1;
+        return empty.listStackHistory(stack, limit);
+      },
+    });
+    let expected: ReadonlyMap<string, number> | undefined;
+    const view = startLiveView({
+      store: counted,
+      stacks: ['a', 'b'],
+      interrupts: createInterrupts(),
+      ui: { color: false },
+      loadUi: async () => ({
+        async runLiveRunUi(options) {
+          await options.run.done;
+          expected = options.run.expectedDurations;
+        },
+      }),
+    });
+    for (const event of events) view.listener(event);
+    await view.show(Promise.resolve());
+    expect({ queries, expected: expected?.size }).toEqual({ queries: 0, expected: 0 });
+  });
+
   it('does not return while the run still runs when the UI fails to load, then reports the failure', async () => {
     const history = await openStoreWithHistory({});
     const view = startLiveView({ store: history, stacks: ['a'], interrupts: createInterrupts(), ui: { color: false }, loadUi: () => Promise.reject(new Error('no ink here')) });
+    view.listener(events[0]!);
     const run = defer();
     let settled = false;
     const shown = view.show(run.promise).finally(() => (settled = true));
@@ -95,10 +127,11 @@ describe('startLiveView', () => {
 });
 
 describe('readExpectedDurations', () => {
-  it('reads the same medians in slices, letting the event loop run between them', async () => {
+  it('reads the same medians in slices, letting the event loop run between them, and leaves out the rows of a run', async () => {
     const history = await openStoreWithHistory({ a: [100, 300, 200], b: [50], c: [7, 9] });
     const stacks = ['a', 'b', 'c', 'never-ran'];
     expect(Object.fromEntries(await readExpectedDurations(history, stacks))).toEqual({ a: 200, b: 50, c: 9 });
+    expect(Object.fromEntries(await readExpectedDurations(history, stacks, { excludeRunId: 'r6' }))).toEqual({ a: 200, b: 50, c: 7 });
     let turned = false;
     setImmediate(() => (turned = true));
     const sliced = readExpectedDurations(history, stacks, { yieldEvery: 2 }).then((durations) => ({ durations: Object.fromEntries(durations), turned }));

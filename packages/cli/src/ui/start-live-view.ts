@@ -33,8 +33,9 @@ export interface LiveView {
  * 2,000 stacks) used to happen before the first stack started, time a
  * headless run does not spend. Now the UI loads while the run runs (its
  * events are kept by the run handle and replayed when the view subscribes),
- * and the history is read in slices between the run's own work; the ETA
- * uses it from the first frame after it arrived, as the fleet UI's runs do.
+ * and the history is read once the run has started, in slices between the
+ * run's own work; the ETA uses it from the first frame after it arrived, as
+ * the fleet UI's runs do.
  */
 export function startLiveView(options: LiveViewOptions): LiveView {
   const loading = (options.loadUi ?? loadLiveUi)();
@@ -42,15 +43,20 @@ export function startLiveView(options: LiveViewOptions): LiveView {
   loading.catch(() => undefined);
   const expected = new Map<string, number>();
   const live = createRunHandle(options.interrupts, expected);
-  const history = new Promise<void>((resolve) => setImmediate(resolve))
-    .then(() => readExpectedDurations(options.store, options.stacks, { yieldEvery: HISTORY_SLICE }))
-    .then(
-      (durations) => durations.forEach((value, key) => expected.set(key, value)),
-      // The ETA then falls back to this run's own durations.
-      () => undefined,
-    );
+  let history: Promise<void> | undefined;
   return {
-    listener: live.listener,
+    listener(event) {
+      live.listener(event);
+      if (event.type !== 'run.started' || history !== undefined) return;
+      const runId = event.runId;
+      history = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => readEarlierDurations(options.store, options.stacks, runId))
+        .then(
+          (durations) => durations.forEach((value, key) => expected.set(key, value)),
+          // The ETA then falls back to this run's own durations.
+          () => undefined,
+        );
+    },
     async show(run) {
       live.follow(run);
       let ui: Awaited<ReturnType<LoadLiveUi>>;
@@ -66,6 +72,17 @@ export function startLiveView(options: LiveViewOptions): LiveView {
       await history;
     },
   };
+}
+
+/**
+ * The ETA's history once the run has started, without the run's own rows.
+ * A fleet's first run has none: one query for the runs instead of one per
+ * stack (where the store can list them cheaply).
+ */
+async function readEarlierDurations(store: Store, stacks: readonly string[], runId: string): Promise<Map<string, number>> {
+  const runs = await store.listRunHeaders?.();
+  if (runs !== undefined && runs.every((run) => run.id === runId)) return new Map();
+  return readExpectedDurations(store, stacks, { yieldEvery: HISTORY_SLICE, excludeRunId: runId });
 }
 
 /** Stacks whose history is read between two turns of the event loop (~2–3 ms of queries). */
