@@ -168,7 +168,7 @@ const narrowTextFirst = {
 // ink's output grid tokenizes every line of every frame and joins one cell
 // object per column back into a string, diffing the styles of each pair of
 // neighbours (three Sets per cell): about half of ink's part of a live-view
-// frame. ink's output.js gets fronts for those two functions
+// frame. ink's output.js gets fronts for those functions
 // (tui/src/ink-output-fronts.ts): the same results, compared with the real
 // ones by ink-output-fronts.test.ts.
 const inkOutputFronts = {
@@ -185,8 +185,8 @@ const inkOutputFronts = {
       // Only what output.js imports: a name it starts to import fails the build here.
       contents: [
         `import * as real from ${JSON.stringify(args.path)};`,
-        `import { joinStyledChars, tokenizeNarrowText } from ${JSON.stringify(fronts)};`,
-        'export const styledCharsFromTokens = real.styledCharsFromTokens;',
+        `import { buildStyledChars, joinStyledChars, tokenizeNarrowText } from ${JSON.stringify(fronts)};`,
+        'export function styledCharsFromTokens(tokens) { return buildStyledChars(tokens, real); }',
         'export function tokenize(text) { return tokenizeNarrowText(text, real); }',
         'export function styledCharsToString(chars) { return joinStyledChars(chars, real); }',
       ].join('\n'),

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { joinStyledChars, tokenizeNarrowText, type AnsiToken, type AnsiTokenize, type StyledChar } from './ink-output-fronts.js';
+import { buildStyledChars, joinStyledChars, tokenizeNarrowText, type AnsiToken, type AnsiTokenize, type StyledChar } from './ink-output-fronts.js';
 
 interface RealAnsiTokenize extends AnsiTokenize {
   styledCharsFromTokens(tokens: AnsiToken[]): StyledChar[];
@@ -66,11 +66,19 @@ describe("ink's output fronts", () => {
     for (const sample of buildSamples(1000)) expect({ sample, tokens: tokenizeNarrowText(sample, real) }).toEqual({ sample, tokens: real.tokenize(sample) });
   });
 
+  it('style the tokens of every line as the real function does', async () => {
+    const real = await loadInksAnsiTokenize();
+    for (const sample of buildSamples(1000)) {
+      const tokens = real.tokenize(sample);
+      expect({ sample, chars: buildStyledChars(tokens, real) }).toEqual({ sample, chars: real.styledCharsFromTokens(tokens) });
+    }
+  });
+
   it('join styled cells into the same string as the real function, lines padded like ink pads a row', async () => {
     const real = await loadInksAnsiTokenize();
     const blank = (): StyledChar => ({ value: ' ', styles: [] });
     for (const sample of buildSamples(1000)) {
-      const chars = real.styledCharsFromTokens(real.tokenize(sample));
+      const chars = buildStyledChars(real.tokenize(sample), real);
       for (const cells of [chars, [blank(), ...chars, blank(), blank()]]) {
         expect({ sample, text: joinStyledChars(cells, real) }).toEqual({ sample, text: real.styledCharsToString(cells) });
       }

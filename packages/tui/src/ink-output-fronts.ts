@@ -1,5 +1,5 @@
 /**
- * Fronts for the two `@alcalzone/ansi-tokenize` functions ink's output grid
+ * Fronts for the `@alcalzone/ansi-tokenize` functions ink's output grid
  * calls for every frame: the same results, without their per-character cost
  * on the lines the live view draws.
  *
@@ -29,6 +29,7 @@ export type AnsiToken = { type: 'ansi'; code: string; endCode: string } | { type
 /** What the fronts need of the real module. */
 export interface AnsiTokenize {
   tokenize(text: string): AnsiToken[];
+  reduceAnsiCodesIncremental(codes: readonly AnsiCode[], newCodes: readonly AnsiCode[]): AnsiCode[];
   ansiCodesToString(codes: readonly AnsiCode[]): string;
   diffAnsiCodes(from: readonly AnsiCode[], to: readonly AnsiCode[]): AnsiCode[];
 }
@@ -51,6 +52,21 @@ export function tokenizeNarrowText(text: string, real: AnsiTokenize): AnsiToken[
     else return real.tokenize(text);
   }
   return tokens;
+}
+
+/**
+ * `styledCharsFromTokens(tokens)`: the cells of a run of characters with the
+ * same style share one array of codes instead of a copy each (nothing in ink
+ * changes a cell's styles, and each reduction returns a new array).
+ */
+export function buildStyledChars(tokens: readonly AnsiToken[], real: AnsiTokenize): (StyledChar & { type: 'char'; fullWidth: boolean })[] {
+  let codes: AnsiCode[] = [];
+  const chars: (StyledChar & { type: 'char'; fullWidth: boolean })[] = [];
+  for (const token of tokens) {
+    if (token.type === 'ansi') codes = real.reduceAnsiCodesIncremental(codes, [token]);
+    else chars.push({ type: 'char', value: token.value, fullWidth: token.fullWidth, styles: codes });
+  }
+  return chars;
 }
 
 /**
