@@ -30,8 +30,10 @@ const cacheDir = join(cacheHome, 'stackfleet', 'compile-cache');
 // The command's label is an argument: V8 flags and node's own arguments are part of the cache's key.
 writeFileSync(
   join(dir, 'run.mjs'),
-  `import { loadCachedBundle } from ${JSON.stringify(LOADER)};
+  `import { setFlagsFromString } from 'node:v8';
+import { loadCachedBundle } from ${JSON.stringify(LOADER)};
 import { noteCompiledPart } from ${JSON.stringify(NOTE_PART)};
+if (process.env.TEST_V8_FLAGS) setFlagsFromString(process.env.TEST_V8_FLAGS);
 const { run } = loadCachedBundle(${JSON.stringify(bundle)}, { label: process.argv[2], env: process.env, v8Flags: process.env.TEST_V8_FLAGS });
 if (process.argv[3]) noteCompiledPart(process.argv[3]);
 console.log(await run(process.argv[2]));\n`,

@@ -21,8 +21,11 @@ const argv = process.argv.slice(2);
 const SHORT_RUN_V8_FLAGS = '--interrupt-budget=600000';
 const STACK_RUNNING_COMMANDS = new Set(['plan', 'apply', 'destroy', 'run', 'drift', 'resume', 'worker', 'ui']);
 
-function runsStacks(args) {
-  return args.length === 0 || args.some((arg) => STACK_RUNNING_COMMANDS.has(arg));
+/** Sets them for a command that runs stacks, before its code compiles; returns what it set. */
+function setShortRunFlags() {
+  if (argv.length > 0 && !argv.some((arg) => STACK_RUNNING_COMMANDS.has(arg))) return undefined;
+  require('node:v8').setFlagsFromString(SHORT_RUN_V8_FLAGS);
+  return SHORT_RUN_V8_FLAGS;
 }
 
 // The version needs nothing but package.json: answered before any code loads.
@@ -52,7 +55,7 @@ function loadEntries() {
   }
   const { loadCachedBundle } = require(join(bundleDir, 'load-cached-bundle.cjs'));
   const load = async (name, v8Flags) => loadCachedBundle(join(bundleDir, `${name}.cjs`), { label: argv[0] ?? '', env: process.env, v8Flags });
-  return { quickMain: () => load('quick-main'), main: () => load('main', runsStacks(argv) ? SHORT_RUN_V8_FLAGS : undefined) };
+  return { quickMain: () => load('quick-main'), main: () => load('main', setShortRunFlags()) };
 }
 
 function isBundleFresh(bundleDir) {

@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 import { COMPILED_PARTS } from './note-compiled-part.js';
 
@@ -28,12 +27,13 @@ import { COMPILED_PARTS } from './note-compiled-part.js';
  * own switch) turns it off. Every cache error is ignored: the cache only ever
  * saves time.
  *
- * `v8Flags` are set before the bundle compiles. V8 rejects a cache made
- * under other flags, so runs with and without them each keep a cache file
- * of their own instead of overwriting each other's.
+ * `v8Flags` are the V8 flags the caller set (`v8.setFlagsFromString`) before
+ * this call: V8 rejects a cache made under other flags, so runs with and
+ * without them each keep a cache file of their own instead of overwriting
+ * each other's. (The caller sets them: loading `node:v8` here would cost
+ * every command, completion included, ~3 ms.)
  */
 export function loadCachedBundle(file: string, options: { label: string; env: NodeJS.ProcessEnv; v8Flags?: string }): Record<string, unknown> {
-  if (options.v8Flags) setFlagsFromString(options.v8Flags);
   const source = readFileSync(file, 'utf8');
   const cacheFile = options.env.NODE_DISABLE_COMPILE_CACHE ? undefined : locateCacheFile(file, options.env, options.v8Flags);
   const key = cacheFile === undefined ? '' : `${describeBuild(file)}|${options.v8Flags ?? ''}`;
