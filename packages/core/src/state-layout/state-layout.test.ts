@@ -7,7 +7,8 @@ import {
   repoCheckoutDir,
   runDir,
   stackLogPath,
-  stackWorkDir,
+  runWorkDir,
+  legacyStackWorkDir,
   stateDatabasePath,
   stateKeyPath,
   terraformPlanFile,
@@ -17,7 +18,7 @@ import {
 describe('the state directory layout', () => {
   it('puts every file where the docs say', () => {
     const state = '/fleet/.stackfleet';
-    const work = stackWorkDir(state, 'run-1', 'app');
+    const work = runWorkDir(state, 'run-1');
     expect({
       db: stateDatabasePath(state),
       key: stateKeyPath(state),
@@ -27,6 +28,7 @@ describe('the state directory layout', () => {
       run: runDir(state, 'run-1'),
       log: stackLogPath(state, 'run-1', 'app'),
       work,
+      legacyWork: legacyStackWorkDir(state, 'run-1', 'app'),
       apply: completedApplyFiles(work, 'app'),
       plan: phaseOutputsFile(work, 'app', 'plan', 'n1'),
       tfplan: terraformPlanFile(work, 'app'),
@@ -39,10 +41,11 @@ describe('the state directory layout', () => {
       legacy: '/fleet/.stackfleet/worktrees/payments',
       run: '/fleet/.stackfleet/runs/run-1',
       log: '/fleet/.stackfleet/runs/run-1/app.log',
-      work: '/fleet/.stackfleet/runs/run-1/work/app',
-      apply: { outputsFile: '/fleet/.stackfleet/runs/run-1/work/app/app.apply.outputs.json', exitFile: '/fleet/.stackfleet/runs/run-1/work/app/app.apply.exit' },
-      plan: '/fleet/.stackfleet/runs/run-1/work/app/app.plan.n1.outputs.json',
-      tfplan: '/fleet/.stackfleet/runs/run-1/work/app/app.tfplan',
+      work: '/fleet/.stackfleet/runs/run-1/work',
+      legacyWork: '/fleet/.stackfleet/runs/run-1/work/app',
+      apply: { outputsFile: '/fleet/.stackfleet/runs/run-1/work/app.apply.outputs.json', exitFile: '/fleet/.stackfleet/runs/run-1/work/app.apply.exit' },
+      plan: '/fleet/.stackfleet/runs/run-1/work/app.plan.n1.outputs.json',
+      tfplan: '/fleet/.stackfleet/runs/run-1/work/app.tfplan',
       saved: '/fleet/.stackfleet/runs/run-1/plans/team_app.tfplan',
     });
   });

@@ -41,6 +41,8 @@ export interface EngineRun {
   interrupt: AbortSignal;
   /** The store write that failed (a full disk), once the run stopped on it. */
   storageFailure?: unknown;
+  /** Whether the run's work directory (`runWorkDir`) was made by this process already. */
+  workDirMade?: boolean;
   /**
    * Stops the run as a Ctrl-C does (start nothing new, SIGINT to running
    * stacks, wait for them): progress that cannot be recorded must not go on.

@@ -5,7 +5,7 @@ import {
   formatDuration,
   resolveStack,
   stackLogPath,
-  stackWorkDir,
+  runWorkDir,
   type ChangeSummary,
   type Outputs,
   type ResolvedStack,
@@ -66,7 +66,7 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
           stop.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
         }, timeoutMs);
   let removeFiles: (() => Promise<void>) | undefined;
-  const workDir = stackWorkDir(options.stateDir, options.runId, name);
+  const workDir = runWorkDir(options.stateDir, options.runId);
   let lock: HeldStackLock | undefined;
   let changes: ChangeSummary | undefined;
   const finish = (outcome: Omit<ExecutedStack, 'durationMs' | 'logFile'>): ExecutedStack => ({
@@ -103,10 +103,12 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
     // Read for the whole run before it started (`readRunSecrets`), relative to the manifest's directory.
     const secrets = run.secrets.get(name) ?? {};
 
-    // Owner-only: plan files in it hold secrets in clear text. One synchronous call (~0.1 ms of the main
-    // thread): awaiting the thread pool kept the stack's -j slot ~5 ms longer on a busy machine, once
-    // per stack and run, and an apply under policies walks every stack twice (docs/benchmarks.md).
-    mkdirSync(workDir, { recursive: true, mode: 0o700 });
+    // Owner-only: plan files in it hold secrets in clear text. Made by the run's first stack, with one
+    // synchronous call: awaiting the thread pool kept a stack's -j slot ~5 ms longer on a busy machine.
+    if (!run.workDirMade) {
+      mkdirSync(workDir, { recursive: true, mode: 0o700 });
+      run.workDirMade = true;
+    }
     removeFiles = await writeStackFiles(resolved.dir, resolved.files, { ledgerPath: stackFilesLedgerPath(options.stateDir, name) });
     const remediable = run.command === 'drift' && options.remediation?.stacks.has(name) === true;
     if (run.command === 'apply' || run.command === 'destroy' || remediable) {
@@ -185,8 +187,8 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
   } finally {
     run.interrupt.removeEventListener('abort', onInterrupt);
     clearTimeout(timer);
-    // Only terraform and tofu write plan files: a command stack's directory is not listed for them.
-    const planFiles = options.manifest.stacks[name]?.runner === 'command' ? undefined : removePlanFiles(workDir);
+    // Only terraform and tofu write plan files.
+    const planFiles = options.manifest.stacks[name]?.runner === 'command' ? undefined : removePlanFiles(workDir, name);
     const [, stopped] = await Promise.allSettled([removeFiles?.(), lock?.stop(), planFiles]);
     // The lock row goes with the stack's final row, in one commit (the next holder waits that much longer).
     const release = stopped.status === 'fulfilled' ? stopped.value : undefined;

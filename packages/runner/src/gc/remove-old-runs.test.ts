@@ -20,13 +20,16 @@ const now = new Date('2026-11-20T12:00:00Z');
 const at = (minutesAgo: number): string => new Date(now.getTime() - minutesAgo * minute).toISOString();
 
 /** A finished run whose stack left a plan file behind (a run cut short, then finished). */
-async function finishedRun(id: string, minutesAgo: number): Promise<RunHeader> {
-  await mkdir(join(stateDir, 'runs', id, 'work', 'app'), { recursive: true });
-  await writeFile(join(stateDir, 'runs', id, 'work', 'app', 'app.tfplan'), 'secret');
+async function finishedRun(id: string, minutesAgo: number, file = planFile(id)): Promise<RunHeader> {
+  await mkdir(join(file, '..'), { recursive: true });
+  await writeFile(file, 'secret');
+  await writeFile(join(file, '..', 'app.apply.exit'), '0\n');
   return { id, status: 'succeeded', startedAt: at(minutesAgo + 1), finishedAt: at(minutesAgo), host: 'h', pid: 1 };
 }
 
-const planFile = (id: string): string => join(stateDir, 'runs', id, 'work', 'app', 'app.tfplan');
+// One work directory per run; runs of earlier versions had one per stack in it.
+const planFile = (id: string): string => join(stateDir, 'runs', id, 'work', 'app.tfplan');
+const legacyPlanFile = (id: string): string => join(stateDir, 'runs', id, 'work', 'app', 'app.tfplan');
 
 describe('removeOldRuns', () => {
   it('after a run: removes the expired run and sweeps only runs finished since the last cleanup, never the other kept ones', async () => {
@@ -44,6 +47,14 @@ describe('removeOldRuns', () => {
     const removed = await removeOldRuns({ stateDir, runs, retention: { ageMs: 90 * minute, runs: 200 }, now, planFilesRemovedIn: new Set(['just-run']) });
     expect(removed).toEqual({ runs: [], planFiles: [planFile('resumed-elsewhere')] });
     expect(existsSync(planFile('just-run'))).toBe(true);
+  });
+
+  it('finds the plan files runs of earlier versions left in a directory per stack, and nothing else', async () => {
+    const runs = [await finishedRun('old', 1, legacyPlanFile('old')), await finishedRun('new', 2)];
+    const removed = await removeOldRuns({ stateDir, runs, retention: { ageMs: 90 * minute, runs: 200 }, now });
+    expect(removed.planFiles.sort()).toEqual([legacyPlanFile('old'), planFile('new')].sort());
+    expect([existsSync(legacyPlanFile('old')), existsSync(planFile('new'))]).toEqual([false, false]);
+    expect(existsSync(join(stateDir, 'runs', 'new', 'work', 'app.apply.exit'))).toBe(true);
   });
 
   it('without a cutoff (stackfleet gc): sweeps every kept run', async () => {

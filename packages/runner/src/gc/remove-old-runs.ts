@@ -78,15 +78,21 @@ function finishedSince(run: RunHeader, since: Date | undefined): boolean {
   return Date.parse(run.finishedAt ?? run.startedAt) >= since.getTime();
 }
 
+/** The run's work directory holds every stack's files; runs of earlier versions had a directory per stack in it. */
 async function removePlanFilesOfRun(runDir: string, dryRun: boolean): Promise<string[]> {
   const workDir = join(runDir, 'work');
   const found: string[] = [];
-  for (const stack of await readdir(workDir).catch(() => [] as string[])) {
-    for (const name of await readdir(join(workDir, stack)).catch(() => [] as string[])) {
-      if (!name.endsWith('.tfplan')) continue;
-      const path = join(workDir, stack, name);
-      if (!dryRun) await rm(path, { force: true });
-      found.push(path);
+  const remove = async (path: string): Promise<void> => {
+    if (!dryRun) await rm(path, { force: true });
+    found.push(path);
+  };
+  for (const entry of await readdir(workDir, { withFileTypes: true }).catch(() => [])) {
+    if (!entry.isDirectory()) {
+      if (entry.name.endsWith('.tfplan')) await remove(join(workDir, entry.name));
+      continue;
+    }
+    for (const name of await readdir(join(workDir, entry.name)).catch(() => [] as string[])) {
+      if (name.endsWith('.tfplan')) await remove(join(workDir, entry.name, name));
     }
   }
   return found;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createStackGraph, type Manifest, type RunRecord } from '@stackfleet/core';
 import { MemoryStore, createTempDir, type TempDir } from '@stackfleet/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { completedApplyFiles, stackWorkDir } from '@stackfleet/core';
+import { completedApplyFiles, legacyStackWorkDir, runWorkDir } from '@stackfleet/core';
 import { prepareResumePlan, recoverRun } from './recover-run.js';
 
 const temps: TempDir[] = [];
@@ -67,21 +67,36 @@ describe('recoverRun', () => {
     expect((await store.listLocks()).map((lock) => lock.stack)).toEqual(['app']);
   });
 
-  it('takes an apply whose exit status the gate recorded as done, storing its outputs file', async () => {
+  it('takes an apply whose exit status the gate recorded as done, storing its outputs file (also where earlier versions kept them)', async () => {
+    for (const layout of [runWorkDir, (state: string, run: string) => legacyStackWorkDir(state, run, 'smoke')]) {
+      const { store, stateDir } = await createCrashedRun();
+      const work = layout(stateDir, 'r1');
+      await mkdir(work, { recursive: true });
+      const files = completedApplyFiles(work, 'smoke');
+      await writeFile(files.exitFile, '0\n');
+      await writeFile(files.outputsFile, '{"ok": true}');
+      const recovered = await recoverRun(store, { stateDir, isHolderGone: () => true });
+      expect(recovered?.stackRuns.find((row) => row.stack === 'smoke')).toMatchObject({ state: 'succeeded', reason: 'apply completed before the run stopped (exit status recorded)' });
+      expect((await store.getOutputs('smoke'))?.outputs).toEqual({ ok: { value: true, sensitive: true } });
+      expect(existsSync(files.outputsFile)).toBe(false);
+    }
+  });
+
+  it('leaves an apply whose recorded exit status is not 0 to be run again', async () => {
     const { store, stateDir } = await createCrashedRun();
-    const work = stackWorkDir(stateDir, 'r1', 'smoke');
+    const work = runWorkDir(stateDir, 'r1');
     await mkdir(work, { recursive: true });
     const files = completedApplyFiles(work, 'smoke');
-    await writeFile(files.exitFile, '0\n');
+    await writeFile(files.exitFile, '1\n');
     await writeFile(files.outputsFile, '{"ok": true}');
     const recovered = await recoverRun(store, { stateDir, isHolderGone: () => true });
-    expect(recovered?.stackRuns.find((row) => row.stack === 'smoke')).toMatchObject({ state: 'succeeded', reason: 'apply completed before the run stopped (exit status recorded)' });
-    expect((await store.getOutputs('smoke'))?.outputs).toEqual({ ok: { value: true, sensitive: true } });
+    expect(recovered?.stackRuns.find((row) => row.stack === 'smoke')).toMatchObject({ state: 'applying' });
+    expect(await store.getOutputs('smoke')).toBeUndefined();
   });
 
   it('stores the recovered outputs sealed, since the secrets they may carry are not known yet, and removes the clear-text file', async () => {
     const { store, stateDir } = await createCrashedRun();
-    const work = stackWorkDir(stateDir, 'r1', 'smoke');
+    const work = runWorkDir(stateDir, 'r1');
     await mkdir(work, { recursive: true });
     const files = completedApplyFiles(work, 'smoke');
     await writeFile(files.exitFile, '0\n');

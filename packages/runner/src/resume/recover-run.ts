@@ -1,7 +1,6 @@
 import {
   buildResumePlan,
   StackfleetError,
-  stackWorkDir,
   type BuildRunPlanOptions,
   type LockRecord,
   type Outputs,
@@ -86,10 +85,10 @@ async function recoverRecordedApplies(store: Store, run: RunRecord, rows: StackR
       reason = 'apply completed before the run stopped (outputs were recorded)';
     } else if (row.state === 'applying') {
       // The process gate wrote the apply's exit status even though we died before reading it.
-      const outputs = await readCompletedApply(options.stateDir, run.id, row.stack);
-      if (outputs) {
-        await store.setOutputs(row.stack, sealAll(outputs), run.id);
-        await removeCompletedApplyOutputs(stackWorkDir(options.stateDir, run.id, row.stack), row.stack);
+      const completed = await readCompletedApply(options.stateDir, run.id, row.stack);
+      if (completed) {
+        await store.setOutputs(row.stack, sealAll(completed.outputs), run.id);
+        await removeCompletedApplyOutputs(completed.workDir, row.stack);
         reason = 'apply completed before the run stopped (exit status recorded)';
       }
     }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCommandAdapter } from './command-adapter.js';
-import { stackWorkDir } from '@stackfleet/core';
+import { runWorkDir } from '@stackfleet/core';
 import { readCompletedApply } from './completed-apply.js';
 import type { StackExecution } from './types.js';
 
@@ -16,7 +16,7 @@ afterEach(() => {
 function execution(state: string, apply: string): StackExecution {
   const dir = join(state, 'stack');
   mkdirSync(dir, { recursive: true });
-  const workDir = stackWorkDir(state, 'run-1', 'app');
+  const workDir = runWorkDir(state, 'run-1');
   mkdirSync(workDir, { recursive: true });
   return {
     runId: 'run-1',
@@ -33,7 +33,7 @@ describe('readCompletedApply', () => {
   it('returns the outputs of an apply that exited 0, as recorded by the process gate', async () => {
     stateDir = mkdtempSync(join(tmpdir(), 'completed-apply-'));
     await createCommandAdapter().apply(execution(stateDir, 'echo \'{"url": "https://x"}\' > "$STACKFLEET_OUTPUTS"'));
-    await expect(readCompletedApply(stateDir, 'run-1', 'app')).resolves.toEqual({ url: { value: 'https://x', sensitive: false } });
+    await expect(readCompletedApply(stateDir, 'run-1', 'app')).resolves.toEqual({ outputs: { url: { value: 'https://x', sensitive: false } }, workDir: runWorkDir(stateDir, 'run-1') });
   });
 
   it('returns undefined for a failed apply, or when no exit status was recorded', async () => {
@@ -48,7 +48,7 @@ describe('readCompletedApply', () => {
     const run = execution(stateDir, 'exit 5');
     await expect(createCommandAdapter().apply({ ...run, stack: { ...run.stack, hooks: { beforeApply: ['true'] } } })).rejects.toThrow();
     await expect(readCompletedApply(stateDir, 'run-1', 'app')).resolves.toBeUndefined();
-    writeFileSync(join(stackWorkDir(stateDir, 'run-1', 'app'), 'app.apply.exit'), '0\n');
-    await expect(readCompletedApply(stateDir, 'run-1', 'app')).resolves.toEqual({});
+    writeFileSync(join(runWorkDir(stateDir, 'run-1'), 'app.apply.exit'), '0\n');
+    await expect(readCompletedApply(stateDir, 'run-1', 'app')).resolves.toEqual({ outputs: {}, workDir: runWorkDir(stateDir, 'run-1') });
   });
 });

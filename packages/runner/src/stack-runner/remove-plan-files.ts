@@ -1,13 +1,12 @@
-import { readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { terraformPlanFile } from '@stackfleet/core';
 
 /**
- * Removes the terraform plan files (`*.tfplan`) of a stack's work directory
- * once the stack is done: they hold secrets in clear text and nothing reads
- * them after the stack's phases. The rest of the directory (the command
- * adapter's exit files, which `resume` reads) stays.
+ * Removes a stack's terraform plan file from the run's work directory once
+ * the stack is done: it holds secrets in clear text and nothing reads it
+ * after the stack's phases. (Saved plans live in `plans/`, not here.) The
+ * rest stays: the command adapter's exit files, which `resume` reads.
  */
-export async function removePlanFiles(workDir: string): Promise<void> {
-  const names = await readdir(workDir).catch(() => [] as string[]);
-  await Promise.all(names.filter((name) => name.endsWith('.tfplan')).map((name) => rm(join(workDir, name), { force: true })));
+export async function removePlanFiles(workDir: string, stack: string): Promise<void> {
+  await rm(terraformPlanFile(workDir, stack), { force: true });
 }
