@@ -396,7 +396,7 @@ describe('the cleanup after an apply that planned first', () => {
       expect(apply.code, apply.stderr).toBe(0);
       const runs = parseJsonLines(apply.stdout).filter((event) => event.type === 'run.started').map((event) => String(event['runId']));
       expect(runs).toHaveLength(2);
-      const left = runs.map((run) => join(dir, '.stackfleet', 'runs', run, 'work', 'one', 'left.tfplan'));
+      const left = runs.map((run) => join(dir, '.stackfleet', 'runs', run, 'work', 'left.tfplan'));
       expect(apply.stderr).not.toContain('gc: removed');
       for (const file of left) expect(existsSync(file)).toBe(true);
 
