@@ -14,17 +14,18 @@ function openPair() {
 
 const count = (db: ReturnType<typeof openDatabase>): number => (db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
 
+/** A transaction body that writes a row, then fails. */
+const insertThenFail = (db: ReturnType<typeof openDatabase>, message: string) => (): never => {
+  db.prepare('INSERT INTO t VALUES (2)').run();
+  throw new Error(message);
+};
+
 describe('runTransaction', () => {
   it('commits what the body wrote and returns its result; a throwing body leaves nothing, however often it runs', () => {
     const { db } = openPair();
     expect(runTransaction(db, () => db.prepare('INSERT INTO t VALUES (1)').run().changes)).toBe(1);
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      expect(() =>
-        runTransaction(db, () => {
-          db.prepare('INSERT INTO t VALUES (2)').run();
-          throw new Error('stop');
-        }),
-      ).toThrow('stop');
+      expect(() => runTransaction(db, insertThenFail(db, 'stop'))).toThrow('stop');
     }
     expect(count(db)).toBe(1);
   });
@@ -33,12 +34,7 @@ describe('runTransaction', () => {
     const { db } = openPair();
     runTransaction(db, () => {
       db.prepare('INSERT INTO t VALUES (1)').run();
-      expect(() =>
-        runTransaction(db, () => {
-          db.prepare('INSERT INTO t VALUES (2)').run();
-          throw new Error('inner');
-        }),
-      ).toThrow('inner');
+      expect(() => runTransaction(db, insertThenFail(db, 'inner'))).toThrow('inner');
     });
     expect(count(db)).toBe(1);
   });

@@ -30,7 +30,8 @@ describe('acquireStackLock', () => {
     await expect(lock.assertHeld()).rejects.toMatchObject({ code: 'E_LOCK_LOST', message: 'lost lock' });
     await expect(lock.assertHeld()).rejects.toMatchObject({ code: 'E_LOCK_LOST' });
     expect(lost).toBe(1);
-    await lock.release();
+    // A lost lock hands back no release: the row is someone else's.
+    expect(await lock.stop()).toBeUndefined();
     expect((await store.listLocks()).map((row) => row.runId)).toEqual(['run-2']);
   });
 
@@ -57,7 +58,7 @@ describe('acquireStackLock', () => {
     clock += 1;
     await lock.assertHeld();
     expect(renewals).toEqual([2_000, 4_000]);
-    await lock.release();
+    await (await lock.stop())?.();
   });
 
   it('tells onWait once, before the first wait for another holder, and not at all when the lock is free', async () => {
@@ -88,6 +89,6 @@ describe('acquireStackLock', () => {
 
     const free = await acquireStackLock({ store, stack: 'app', holder, ttlMs: 60_000, timeoutMs: 0, pollMs: 10, now: () => new Date(), onLost: () => undefined, onWait: async () => void (waits += 1) });
     expect(waits).toBe(1);
-    await free.release();
+    await (await free.stop())?.();
   });
 });

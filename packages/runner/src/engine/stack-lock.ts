@@ -17,7 +17,7 @@ export interface AcquireStackLockOptions {
   onWait?: () => Promise<void>;
 }
 
-/** A held lock; `release` stops the heartbeat and deletes the lock row. */
+/** A held lock; `stop` ends the heartbeat and hands back the write that deletes the lock row. */
 export interface HeldStackLock {
   /**
    * Renews the lease now; before each phase, so a holder that stalled past
@@ -34,8 +34,6 @@ export interface HeldStackLock {
    * lost (someone else's now: releasing it would be a no-op for the store).
    */
   stop(): Promise<(() => Promise<void>) | undefined>;
-  /** `stop`, then that write. */
-  release(): Promise<void>;
 }
 
 /**
@@ -110,9 +108,6 @@ export async function acquireStackLock(options: AcquireStackLockOptions): Promis
       throw lostLockError(stack);
     },
     stop,
-    async release() {
-      await (await stop())?.();
-    },
   };
 }
 

@@ -10,7 +10,7 @@ export interface ClaimedStackStore {
   /** What the stack's apply produced: stored by the completion, under the fence. */
   appliedOutputs(): Outputs | undefined;
   /** The stack lock the engine let go of, to release with the completion. */
-  takeHeldLock(): Promise<LockHolder | undefined>;
+  takeHeldLock(): LockHolder | undefined;
 }
 
 export interface ClaimedStackStoreOptions {
@@ -83,9 +83,7 @@ export function createClaimedStackStore(store: QueueStore, claim: StackClaim, op
     },
     finalRecord: () => finalRecord,
     appliedOutputs: () => appliedOutputs,
-    async takeHeldLock() {
-      return releasedLock;
-    },
+    takeHeldLock: () => releasedLock,
   };
 }
 

@@ -135,7 +135,7 @@ export async function executeClaimedStack(options: ExecuteClaimedStackOptions): 
   // The last buffered lines go in the completion's transaction, before stack.finished.
   const rest = await sink.takeRest();
   let completion: StackCompletion | undefined;
-  const heldLock = await claimed.takeHeldLock();
+  const heldLock = claimed.takeHeldLock();
   const appliedOutputs = claimed.appliedOutputs();
   const finalRecord = claimed.finalRecord();
   try {

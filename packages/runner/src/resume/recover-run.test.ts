@@ -42,6 +42,15 @@ async function createCrashedRun() {
   return { store, stateDir: join(temp.path, '.stackfleet') };
 }
 
+/** What the gate and the command leave of smoke's apply in `work` when stackfleet dies before reading it. */
+async function recordGateExit(work: string, status: string, outputs: string) {
+  await mkdir(work, { recursive: true });
+  const files = completedApplyFiles(work, 'smoke');
+  await writeFile(files.exitFile, `${status}\n`);
+  await writeFile(files.outputsFile, outputs);
+  return files;
+}
+
 describe('recoverRun', () => {
   it('marks an apply that stored its outputs as succeeded and releases its dead lock, leaving the one in flight', async () => {
     const { store, stateDir } = await createCrashedRun();
@@ -70,11 +79,7 @@ describe('recoverRun', () => {
   it('takes an apply whose exit status the gate recorded as done, storing its outputs file (also where earlier versions kept them)', async () => {
     for (const layout of [runWorkDir, (state: string, run: string) => legacyStackWorkDir(state, run, 'smoke')]) {
       const { store, stateDir } = await createCrashedRun();
-      const work = layout(stateDir, 'r1');
-      await mkdir(work, { recursive: true });
-      const files = completedApplyFiles(work, 'smoke');
-      await writeFile(files.exitFile, '0\n');
-      await writeFile(files.outputsFile, '{"ok": true}');
+      const files = await recordGateExit(layout(stateDir, 'r1'), '0', '{"ok": true}');
       const recovered = await recoverRun(store, { stateDir, isHolderGone: () => true });
       expect(recovered?.stackRuns.find((row) => row.stack === 'smoke')).toMatchObject({ state: 'succeeded', reason: 'apply completed before the run stopped (exit status recorded)' });
       expect((await store.getOutputs('smoke'))?.outputs).toEqual({ ok: { value: true, sensitive: true } });
@@ -84,11 +89,7 @@ describe('recoverRun', () => {
 
   it('leaves an apply whose recorded exit status is not 0 to be run again', async () => {
     const { store, stateDir } = await createCrashedRun();
-    const work = runWorkDir(stateDir, 'r1');
-    await mkdir(work, { recursive: true });
-    const files = completedApplyFiles(work, 'smoke');
-    await writeFile(files.exitFile, '1\n');
-    await writeFile(files.outputsFile, '{"ok": true}');
+    await recordGateExit(runWorkDir(stateDir, 'r1'), '1', '{"ok": true}');
     const recovered = await recoverRun(store, { stateDir, isHolderGone: () => true });
     expect(recovered?.stackRuns.find((row) => row.stack === 'smoke')).toMatchObject({ state: 'applying' });
     expect(await store.getOutputs('smoke')).toBeUndefined();
@@ -96,11 +97,7 @@ describe('recoverRun', () => {
 
   it('stores the recovered outputs sealed, since the secrets they may carry are not known yet, and removes the clear-text file', async () => {
     const { store, stateDir } = await createCrashedRun();
-    const work = runWorkDir(stateDir, 'r1');
-    await mkdir(work, { recursive: true });
-    const files = completedApplyFiles(work, 'smoke');
-    await writeFile(files.exitFile, '0\n');
-    await writeFile(files.outputsFile, '{"dsn": "postgres://app:s3cret-from-env@db/app", "port": 5432}');
+    const files = await recordGateExit(runWorkDir(stateDir, 'r1'), '0', '{"dsn": "postgres://app:s3cret-from-env@db/app", "port": 5432}');
     await recoverRun(store, { stateDir, isHolderGone: () => true });
     expect((await store.getOutputs('smoke'))?.outputs).toEqual({
       dsn: { value: 'postgres://app:s3cret-from-env@db/app', sensitive: true },
