@@ -1,7 +1,8 @@
 import { isStackfleetError } from '../errors.js';
 import type { Manifest } from '../model.js';
+import { formatEnvValue } from '../resolve/resolve-stack.js';
 import { isDeepEqual } from './deep-equal.js';
-import { resolveStackInputs, type StackInputs } from './stack-inputs.js';
+import { envInputKey, resolveStackInputs, type StackInputs } from './stack-inputs.js';
 
 /** One input of a stack that differs between two manifest versions. */
 export interface InputDifference {
@@ -70,8 +71,10 @@ function diffInputs(before: StackInputs | string, after: StackInputs | string): 
     if (left === undefined || left.via !== right.via || !isDeepEqual(left.value, right.value)) differing.push(key);
   }
   for (const key of before.keys()) if (!after.has(key)) differing.push(key);
+  const cancelled = findMovedEnvironmentVariables(before, after, differing);
   const differences: InputDifference[] = [];
   for (const key of differing.sort()) {
+    if (cancelled?.has(key)) continue;
     const left = before.get(key);
     const right = after.get(key);
     const input = (right ?? left)!;
@@ -83,6 +86,30 @@ function diffInputs(before: StackInputs | string, after: StackInputs | string): 
     });
   }
   return differences;
+}
+
+/**
+ * The keys of variables that one side passes through `vars` and the other,
+ * with the same text, through an explicit `env` entry of the name it reaches
+ * the stack under (`TF_VAR_size` or `size`): the process sees the same
+ * environment either way, so neither is a difference. Undefined when there
+ * are none (nearly always).
+ */
+function findMovedEnvironmentVariables(before: StackInputs, after: StackInputs, differing: readonly string[]): Set<string> | undefined {
+  let cancelled: Set<string> | undefined;
+  const pair = (variableSide: StackInputs, envSide: StackInputs, key: string) => {
+    const variable = variableSide.get(key);
+    if (variable?.via === undefined || envSide.has(key)) return;
+    const envKey = envInputKey(variable.via);
+    const env = envSide.get(envKey);
+    if (env === undefined || variableSide.has(envKey) || env.value !== formatEnvValue(variable.value)) return;
+    (cancelled ??= new Set()).add(key).add(envKey);
+  };
+  for (const key of differing) {
+    pair(before, after, key);
+    pair(after, before, key);
+  }
+  return cancelled;
 }
 
 /**

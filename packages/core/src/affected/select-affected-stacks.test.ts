@@ -127,6 +127,28 @@ describe('selectAffectedStacks', () => {
     });
   });
 
+  it('sees no change when a variable moves to an env entry of the name it reaches the stack under, with the same text', () => {
+    const stacks = (size: string, tfSize: string) => [
+      stack('cmd', { runner: 'command', env: { size } }),
+      stack('tf', { env: { TF_VAR_size: tfSize } }),
+    ];
+    const previous = manifest([stack('cmd', { runner: 'command' }), stack('tf')], { variables: { size: 2 } });
+    const current = (size: string, tfSize: string) => manifest(stacks(size, tfSize), { variables: { size: 2 } });
+    const select = (next: Manifest) => Object.fromEntries(selectAffectedStacks({
+      ...base, manifest: next, previousManifest: previous, declaredVariables: () => new Set(['size']), changes: {},
+    }).affected);
+    // A number reaches the environment as its JSON text.
+    expect(select(current('2', '${{ vars.size }}'))).toEqual({});
+    // ...and the other way round: the env entry is gone, the variable shows through again.
+    expect(Object.fromEntries(selectAffectedStacks({
+      ...base, manifest: previous, previousManifest: current('2', '2'), declaredVariables: () => new Set(['size']), changes: {},
+    }).affected)).toEqual({});
+    expect(select(current('3', '2.0'))).toEqual({
+      cmd: 'variable size: 2 -> (unset) (via size) (and 1 more)',
+      tf: 'variable size: 2 -> (unset) (via TF_VAR_size) (and 1 more)',
+    });
+  });
+
   it('treats every stack as affected when the base manifest is unreadable', () => {
     const result = selectAffectedStacks({
       ...base, manifest: manifest([stack('a'), stack('b')]),

@@ -55,6 +55,8 @@ function tableOf(tables: Map<InputKind, Map<string, string>>, kind: InputKind): 
 const key = (kind: InputKind, name: string): string => lookUp(tableOf(KEYS, kind), name, () => `${RANK[kind]}:${name}`);
 const label = (kind: InputKind, name: string, suffix = ''): string =>
   suffix === '' ? lookUp(tableOf(LABELS, kind), name, () => `${LABEL_PREFIX[kind]}${name}`) : `${LABEL_PREFIX[kind]}${name}${suffix}`;
+/** The key an explicit `env` entry of this name has in `StackInputs`. */
+export const envInputKey = (envName: string): string => key('env', envName);
 const terraformVariableName = (variable: string): string => lookUp(TF_VAR_NAMES, variable, () => `TF_VAR_${variable}`);
 
 /**
