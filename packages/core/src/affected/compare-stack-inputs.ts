@@ -71,10 +71,16 @@ function diffInputs(before: StackInputs | string, after: StackInputs | string): 
     if (left === undefined || left.via !== right.via || !isDeepEqual(left.value, right.value)) differing.push(key);
   }
   for (const key of before.keys()) if (!after.has(key)) differing.push(key);
-  const cancelled = findMovedEnvironmentVariables(before, after, differing);
+  const moved = pairMovedEnvironmentVariables(before, after, differing);
   const differences: InputDifference[] = [];
   for (const key of differing.sort()) {
-    if (cancelled?.has(key)) continue;
+    const pair = moved?.get(key);
+    if (pair !== undefined) {
+      // Reported once, where the variable's key sorts, and only if the text differs.
+      if (key === pair.envKey || pair.before === pair.after) continue;
+      differences.push({ label: pair.label, before: pair.before, after: pair.after });
+      continue;
+    }
     const left = before.get(key);
     const right = after.get(key);
     const input = (right ?? left)!;
@@ -88,28 +94,41 @@ function diffInputs(before: StackInputs | string, after: StackInputs | string): 
   return differences;
 }
 
+/** A variable on one side, an explicit env entry of the name it reaches the stack under on the other. */
+interface MovedEnvironmentVariable {
+  envKey: string;
+  /** The env entry's label: what the stack sees is that environment variable. */
+  label: string;
+  /** The environment variable's text on each side. */
+  before: string;
+  after: string;
+}
+
 /**
- * The keys of variables that one side passes through `vars` and the other,
- * with the same text, through an explicit `env` entry of the name it reaches
- * the stack under (`TF_VAR_size` or `size`): the process sees the same
- * environment either way, so neither is a difference. Undefined when there
- * are none (nearly always).
+ * Variables that one side passes through `vars` and the other through an
+ * explicit `env` entry of the name the variable reaches the stack under
+ * (`TF_VAR_size` or `size`), by both keys: the stack sees one environment
+ * variable either way, so it is compared as one, by its text (with the same
+ * text, nothing changed). Undefined when there are none (nearly always).
  */
-function findMovedEnvironmentVariables(before: StackInputs, after: StackInputs, differing: readonly string[]): Set<string> | undefined {
-  let cancelled: Set<string> | undefined;
+function pairMovedEnvironmentVariables(before: StackInputs, after: StackInputs, differing: readonly string[]): Map<string, MovedEnvironmentVariable> | undefined {
+  let moved: Map<string, MovedEnvironmentVariable> | undefined;
   const pair = (variableSide: StackInputs, envSide: StackInputs, key: string) => {
     const variable = variableSide.get(key);
     if (variable?.via === undefined || envSide.has(key)) return;
     const envKey = envInputKey(variable.via);
     const env = envSide.get(envKey);
-    if (env === undefined || variableSide.has(envKey) || env.value !== formatEnvValue(variable.value)) return;
-    (cancelled ??= new Set()).add(key).add(envKey);
+    if (env === undefined || variableSide.has(envKey) || typeof env.value !== 'string') return;
+    const variableText = formatEnvValue(variable.value);
+    const [beforeText, afterText] = variableSide === before ? [variableText, env.value] : [env.value, variableText];
+    const entry = { envKey, label: env.label, before: beforeText, after: afterText };
+    (moved ??= new Map()).set(key, entry).set(envKey, entry);
   };
   for (const key of differing) {
     pair(before, after, key);
     pair(after, before, key);
   }
-  return cancelled;
+  return moved;
 }
 
 /**
