@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,22 @@ describe('stackfleet __complete: run ids', () => {
     }
     // After the run id, `logs` still completes stacks; stacks still complete without the store.
     expect(runStackfleet(['__complete', 'logs', ids[0]!, 'net'], { cwd: dir }).stdout).toBe('app\nnetdns\nnetwork\n');
+  });
+});
+
+describe('a reader that is gone before anything is written', () => {
+  // Completion and `list` print with a synchronous write, not through
+  // process.stdout (src/io.ts writeAllSync): EPIPE must still end them quietly.
+  it('ends completion and list quietly with exit 0', async () => {
+    for (const args of [['completion', 'bash'], ['__complete', 'outputs', ''], ['__complete', 'show', ''], ['list']]) {
+      const child = spawn(process.execPath, [cliBin, ...args], { cwd: dir, env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      // Closed long before the CLI's first write (Node alone takes ~100 ms to start).
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect({ args, code, stderr }).toEqual({ args, code: 0, stderr: '' });
+    }
   });
 });
 

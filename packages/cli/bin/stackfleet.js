@@ -40,7 +40,10 @@ async function run() {
   // What a shell runs on every Tab takes the small entry (no commander, no
   // manifest validation); it declines anything else it is handed.
   const quick = argv[0] === '__complete' || argv[0] === 'completion';
-  if (!quick || !(await (await entries.quickMain()).quickMain(argv))) (await entries.main()).main(argv);
+  if (quick && (await (await entries.quickMain()).quickMain(argv))) return;
+  // `list` is the same program as main without the other commands' handlers
+  // and what only they import: half the code to load (docs/benchmarks.md).
+  (await (argv[0] === 'list' ? entries.list() : entries.main())).main(argv);
 }
 
 // `npm run build` bundles the CLI into dist/bundle, run through V8's code
@@ -51,11 +54,12 @@ async function run() {
 function loadEntries() {
   const bundleDir = join(__dirname, '..', 'dist', 'bundle');
   if (!isBundleFresh(bundleDir)) {
-    return { quickMain: () => import('../dist/quick-main.js'), main: () => import('../dist/main.js') };
+    const main = () => import('../dist/main.js');
+    return { quickMain: () => import('../dist/quick-main.js'), list: main, main };
   }
   const { loadCachedBundle } = require(join(bundleDir, 'load-cached-bundle.cjs'));
   const load = async (name, v8Flags) => loadCachedBundle(join(bundleDir, `${name}.cjs`), { label: argv[0] ?? '', env: process.env, v8Flags });
-  return { quickMain: () => load('quick-main'), main: () => load('main', setShortRunFlags()) };
+  return { quickMain: () => load('quick-main'), list: () => load('list'), main: () => load('main', setShortRunFlags()) };
 }
 
 function isBundleFresh(bundleDir) {

@@ -86,17 +86,23 @@ const common = {
 // The quick entry reads the command table but never runs a handler: the
 // handlers the table loads on demand are left out of its bundle (a stub that
 // fails loudly stands in), which keeps it a tenth of main's size.
-const handlersLeftOut = {
-  name: 'handlers-left-out',
-  setup(plugin) {
-    plugin.onResolve({ filter: /^\.\.\/commands\// }, (args) =>
-      args.kind === 'dynamic-import' && /[\\/]command-table[\\/]commands\.js$/.test(args.importer) ? { path: args.path, namespace: 'left-out' } : undefined,
-    );
-    plugin.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
-      contents: `throw new Error(${JSON.stringify(`${args.path} is not in the quick entry's bundle`)});`,
-    }));
-  },
-};
+/** Leaves out the handlers the command table loads on demand, but those of `keep` (file names in commands/). */
+function handlersLeftOut(entry, keep = []) {
+  return {
+    name: 'handlers-left-out',
+    setup(plugin) {
+      plugin.onResolve({ filter: /^\.\.?\/(commands|completion)\// }, (args) => {
+        if (args.kind !== 'dynamic-import' || keep.some((name) => args.path.endsWith(`/${name}`))) return undefined;
+        const fromTable = /^\.\.\/commands\//.test(args.path) && /[\\/]command-table[\\/]commands\.js$/.test(args.importer);
+        const fromCli = args.path === './completion/read-completion-runs.js' && /[\\/]run-cli\.js$/.test(args.importer);
+        return fromTable || fromCli ? { path: args.path, namespace: 'left-out' } : undefined;
+      });
+      plugin.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`${args.path} is not in the bundle of ${entry}`)});`,
+      }));
+    },
+  };
+}
 
 const script = {
   ...common,
@@ -112,7 +118,12 @@ const main = await build({ ...script, entryPoints: { main: join(packageDir, 'dis
 const quick = await build({
   ...script,
   entryPoints: { 'quick-main': join(packageDir, 'dist', 'quick-main.js') },
-  plugins: [...common.plugins, handlersLeftOut],
+  plugins: [...common.plugins, handlersLeftOut('quick-main')],
+});
+const list = await build({
+  ...script,
+  entryPoints: { list: join(packageDir, 'dist', 'main.js') },
+  plugins: [...common.plugins, handlersLeftOut('list', ['list.js'])],
 });
 // The loader the bin requires: CommonJS too, so that no ES module loads before the bundle.
 const loader = await build({
@@ -224,7 +235,7 @@ const ui = await build({
 // The loader runs the scripts with vm.Script, where Node 20 refuses `import()`
 // without an experimental flag: the calls esbuild kept for external ES modules
 // go through a function the loader passes in (__stackfleetImport) instead.
-for (const name of ['main.cjs', 'quick-main.cjs']) {
+for (const name of ['main.cjs', 'quick-main.cjs', 'list.cjs']) {
   const file = join(outdir, name);
   let text = readFileSync(file, 'utf8');
   for (const [specifier, target] of Object.entries(ESM_IMPORTS)) {
@@ -232,10 +243,27 @@ for (const name of ['main.cjs', 'quick-main.cjs']) {
   }
   const left = /\bimport\((?!\))/.exec(text);
   if (left !== null) throw new Error(`${name}: an import() the loader cannot run: ${text.slice(left.index, left.index + 80)}`);
-  writeFileSync(file, text);
+  writeFileSync(file, escapeNonAscii(text));
+}
+
+/**
+ * The loader reads an ASCII bundle as latin1, ~30 times faster than decoding
+ * UTF-8 (load-cached-bundle.ts). esbuild escapes non-ASCII characters in
+ * strings, templates and identifiers, but not in regular expression literals
+ * (cel-js: `/(ns|us|µs|ms)/`) or kept comments, the only places left.
+ * `\uXXXX` (never `\u{...}`, a repetition without the u flag) is the same
+ * character in a regular expression with or without the u flag, and an
+ * astral character's two halves escaped one by one are that character again.
+ */
+function escapeNonAscii(text) {
+  return text.replace(/[^\x00-\x7f]/g, (char, offset) => {
+    // `\µ` (an identity escape) would become a backslash and `u00b5`.
+    if (text[offset - 1] === '\\') throw new Error(`an escaped non-ASCII character the bundle script cannot rewrite: ${text.slice(offset - 40, offset + 40)}`);
+    return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
 }
 
 // The start-up e2e test maps each bundle back to its input modules.
-const builds = [main, quick, loader, ui];
+const builds = [main, quick, list, loader, ui];
 const meta = { inputs: Object.assign({}, ...builds.map((one) => one.metafile.inputs)), outputs: Object.assign({}, ...builds.map((one) => one.metafile.outputs)) };
 writeFileSync(join(outdir, 'meta.json'), JSON.stringify(meta));

@@ -1,4 +1,4 @@
-import { createProcessIo, ignoreClosedPipe } from './io.js';
+import { createProcessIo } from './io.js';
 import { runCli } from './run-cli.js';
 
 // A handle that outlives the command (a stray timer, a child's pipe) must not
@@ -7,8 +7,7 @@ const LINGER_LIMIT_MS = 2_000;
 
 /** The process entry point: the only place that calls process.exit. */
 export async function main(argv: readonly string[]): Promise<void> {
-  ignoreClosedPipe(process.stdout);
-  ignoreClosedPipe(process.stderr);
+  // Its streams are built on first use, each guarded against a closed pipe.
   const io = createProcessIo();
   // Should the event loop ever run dry before the command settles, that is a
   // failure, not a silent success.
@@ -16,9 +15,9 @@ export async function main(argv: readonly string[]): Promise<void> {
   const code = await runCli(argv, io);
   // Pipes are asynchronous: exiting now would cut what is still queued on
   // stdout or stderr (3,000 validation errors through `| cat` lost the last
-  // 64–128 KiB). Wait until both are drained, then let the process end by
-  // itself; process.exit only if something still holds the event loop.
-  await Promise.all([drain(process.stdout), drain(process.stderr)]);
+  // 64–128 KiB). Wait until those used are drained, then let the process end
+  // by itself; process.exit only if something still holds the event loop.
+  await Promise.all(io.listUsedStreams().map(drain));
   process.exitCode = code;
   setTimeout(() => process.exit(code), LINGER_LIMIT_MS).unref();
 }

@@ -5,7 +5,7 @@ import type { CliIo } from './io.js';
 import { buildProgram } from './command-table/build-program.js';
 import { COMMANDS } from './command-table/commands.js';
 import { COMPLETE_COMMAND } from './completion/complete-words.js';
-import { runCompleteCommand } from './completion/run-complete-command.js';
+import { completeCommandLine, type ReadCompletionRuns } from './completion/complete-command-line.js';
 import { chooseOutputMode } from './output/choose-output-mode.js';
 
 /**
@@ -15,7 +15,10 @@ import { chooseOutputMode } from './output/choose-output-mode.js';
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   // Completion words are not this program's flags (`-j 0`, `--help` being
   // typed must not be parsed), so they bypass commander.
-  if (argv[0] === COMPLETE_COMMAND) return await runCompleteCommand(COMMANDS, argv.slice(1), io);
+  if (argv[0] === COMPLETE_COMMAND) {
+    io.stdout.write((await completeCommandLine(COMMANDS, argv.slice(1), io, readCompletionRunsOnDemand)) ?? '');
+    return 0;
+  }
   let exitCode = 0;
   const program = buildProgram(io, (code) => {
     exitCode = code;
@@ -37,6 +40,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return reportError(error, io);
   }
 }
+
+// The store and the full manifest reader load only when a run id is completed.
+const readCompletionRunsOnDemand: ReadCompletionRuns = async (cwd, file, env) =>
+  (await import('./completion/read-completion-runs.js')).readCompletionRuns(cwd, file, env);
 
 function reportError(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) {

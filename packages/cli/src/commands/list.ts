@@ -1,5 +1,5 @@
 import type { CommandContext } from '../command-context.js';
-import { writeLine } from '../io.js';
+import { writeStdout } from '../io.js';
 import type { SelectionOptions } from '../options.js';
 
 export interface ListOptions extends SelectionOptions {
@@ -36,6 +36,6 @@ export async function runListCommand(context: CommandContext, options: ListOptio
       lines.push(name);
     }
   }
-  if (lines.length > 0) writeLine(context.io.stdout, lines.join('\n'));
+  if (lines.length > 0) writeStdout(context.io, `${lines.join('\n')}\n`);
   return 0;
 }
