@@ -110,8 +110,10 @@ const script = {
   format: 'cjs',
   external: [...EXTERNAL, '@stackfleet/tui'],
   // The loader passes __filename; ES module code here reads import.meta.url.
-  define: { 'import.meta.url': '__stackfleetImportMetaUrl' },
-  banner: { js: 'var __stackfleetImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  // Computed when read (few modules do, and not at start-up), not by every
+  // command before it starts (~0.5 ms).
+  define: { 'import.meta.url': '__stackfleetImportMeta.url' },
+  banner: { js: 'var __stackfleetImportMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };' },
 };
 rmSync(outdir, { recursive: true, force: true });
 const main = await build({ ...script, entryPoints: { main: join(packageDir, 'dist', 'main.js') } });

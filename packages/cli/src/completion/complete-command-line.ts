@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../command-table/command-spec.js';
+import { noteCompiledPart } from '../compile-cache/note-compiled-part.js';
 import { completeWords, findManifestFlag, type CompletionNames } from './complete-words.js';
 
 const NO_NAMES: CompletionNames = { stacks: [], labels: [] };
@@ -35,6 +36,11 @@ export async function completeCommandLine(
       return [];
     },
   );
+  // The first Tab (often a command name) would otherwise decide what the
+  // compile cache holds for every later one: the manifest reader's code
+  // would then be compiled again on each Tab that completes a stack.
+  if (needsRuns && readRuns !== undefined) noteCompiledPart('runs');
+  else if (needsNames) noteCompiledPart('names');
   if (needsRuns) {
     if (readRuns === undefined) return undefined;
     const runs = await readRuns(where.cwd, findManifestFlag(words), where.env);
