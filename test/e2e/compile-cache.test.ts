@@ -54,6 +54,17 @@ function readLabels(file: string): string[] {
   return (JSON.parse(bytes.subarray(4, 4 + bytes.readUInt32LE(0)).toString('utf8')) as { labels: string[] }).labels;
 }
 
+describe('the bundle loader', () => {
+  it('reads a bundle that is not ASCII as UTF-8 (ASCII is read as latin1, the fast way)', () => {
+    const other = join(dir, 'text.cjs');
+    writeFileSync(other, "exports.text = 'µs ✓ ' + 'plain';\n");
+    const script = `import { loadCachedBundle } from ${JSON.stringify(LOADER)};
+process.stdout.write(loadCachedBundle(${JSON.stringify(other)}, { label: 'text', env: process.env }).text);`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: testEnv({ XDG_CACHE_HOME: join(dir, 'text-cache') }), encoding: 'utf8' });
+    expect({ code: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({ code: 0, stdout: 'µs ✓ plain', stderr: '' });
+  });
+});
+
 describe('the compile cache', () => {
   it('writes nothing when NODE_DISABLE_COMPILE_CACHE is set', () => {
     expect(runBundle('list', { NODE_DISABLE_COMPILE_CACHE: '1' })).toEqual({ code: 0, stdout: 'hello list from app.cjs\n', stderr: '' });

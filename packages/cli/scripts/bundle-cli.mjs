@@ -8,6 +8,11 @@
 // - main.cjs: dist/main.js and everything it imports, lazily or not (esbuild
 //   keeps a lazily imported module's code uncalled until its import() runs);
 // - quick-main.cjs: the small entry the bin takes for completion;
+// - list.cjs: main again, for `list`, without the other commands' handlers
+//   and what only they import (57 % of main's size): V8 deserializes a
+//   bundle's top level and builds it (a function object per top-level
+//   function, an export table per module) before anything runs, a cost
+//   that grows with the bundle (issue #17);
 // - load-cached-bundle.cjs: that loader, for the bin (also CommonJS);
 // - tui.js: the UI as an ES module, because ink (and so the UI) is ESM only
 //   and CommonJS cannot require it on Node 20; main.cjs imports it on demand.
@@ -85,7 +90,9 @@ const common = {
 
 // The quick entry reads the command table but never runs a handler: the
 // handlers the table loads on demand are left out of its bundle (a stub that
-// fails loudly stands in), which keeps it a tenth of main's size.
+// fails loudly stands in); the store, which only run ids to complete need,
+// is not imported by it at all (main answers those): a twentieth of main's
+// size. The list entry keeps `list`'s handler only.
 /** Leaves out the handlers the command table loads on demand, but those of `keep` (file names in commands/). */
 function handlersLeftOut(entry, keep = []) {
   return {
