@@ -70,6 +70,32 @@ const commanderChildProcessOnDemand = {
   },
 };
 
+// Core checks drift schedules with cron-parser, which builds its fields and
+// luxon's zones when it loads (~1.5 ms, most manifests have no schedule):
+// in the CommonJS bundles its one function core calls loads it on first use.
+const cronParserOnDemand = {
+  name: 'cron-parser-on-demand',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^cron-parser$/ }, (args) =>
+      args.kind === 'import-statement' && /[\\/]packages[\\/]core[\\/]dist[\\/]/.test(args.importer)
+        ? { path: args.importer, namespace: 'cron-parser-on-demand' }
+        : undefined,
+    );
+    plugin.onLoad({ filter: /.*/, namespace: 'cron-parser-on-demand' }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      // Only what core uses: a new use fails the build here, not at run time.
+      if (!/^import \{ CronExpressionParser \} from 'cron-parser';$/m.test(text) || /CronExpressionParser(?!\.parse\(| \} from)/.test(text)) {
+        throw new Error(`${args.path}: uses more of cron-parser than CronExpressionParser.parse; update the bundle script`);
+      }
+      return {
+        contents: "export const CronExpressionParser = { parse: (...args) => require('cron-parser').CronExpressionParser.parse(...args) };",
+        resolveDir: dirname(args.path),
+        loader: 'js',
+      };
+    });
+  },
+};
+
 const common = {
   absWorkingDir: workspaceDir,
   outdir,
@@ -85,7 +111,7 @@ const common = {
   minifySyntax: true,
   metafile: true,
   logLevel: 'warning',
-  plugins: [zodEnglishOnly, commanderChildProcessOnDemand],
+  plugins: [zodEnglishOnly, commanderChildProcessOnDemand, cronParserOnDemand],
 };
 
 // The quick entry reads the command table but never runs a handler: the
@@ -119,7 +145,8 @@ const script = {
   // The loader passes __filename; ES module code here reads import.meta.url.
   // Computed when read (few modules do, and not at start-up), not by every
   // command before it starts (~0.5 ms).
-  define: { 'import.meta.url': '__stackfleetImportMeta.url' },
+  // build-program.ts takes the version from here rather than package.json.
+  define: { 'import.meta.url': '__stackfleetImportMeta.url', __STACKFLEET_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).version) },
   banner: { js: 'var __stackfleetImportMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };' },
 };
 rmSync(outdir, { recursive: true, force: true });

@@ -7,9 +7,12 @@ import { COMMANDS, PROGRAM_EXAMPLES, PROGRAM_SUMMARY } from './commands.js';
 import { GLOBAL_OPTIONS } from './global-options.js';
 import { refuseContradictingFlags } from './refuse-contradicting-flags.js';
 
-// Bundled, this code runs from dist/bundle/, as deep as dist/command-table/:
-// the relative path holds for both.
-const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+// The bundle script writes the version in (reading package.json through
+// require cost every command ~1 ms at start-up). Unbundled, this runs from
+// dist/command-table/, as deep as dist/bundle/.
+declare const __STACKFLEET_VERSION__: string | undefined;
+const version =
+  typeof __STACKFLEET_VERSION__ === 'string' ? __STACKFLEET_VERSION__ : (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 /**
  * Builds the commander program from the command table. Handlers resolve to
