@@ -37,6 +37,25 @@ describe('the program built from the command table', () => {
     expect(list.stdout).not.toContain('--concurrency');
   });
 
+  it('gives each command the same help and errors whether commander knows only it (runCli) or every command', async () => {
+    const lines = (spec: CommandSpec) => [
+      [spec.name, '--help'],
+      ...(spec.subcommands ?? []).map((child) => [spec.name, child.name, '--help']),
+      [spec.name, '--no-such-flag'],
+    ];
+    for (const spec of COMMANDS) {
+      for (const argv of lines(spec)) {
+        const full = makeIo();
+        // commander throws for help and errors alike (exitOverride); the text is what matters here.
+        await buildProgram(full.io, () => {})
+          .parseAsync(argv, { from: 'user' })
+          .catch(() => undefined);
+        const named = await run(argv);
+        expect({ argv, stdout: named.stdout, stderr: named.stderr }).toEqual({ argv, stdout: full.stdout(), stderr: full.stderr() });
+      }
+    }
+  });
+
   it('rejects a bad flag value at the flag, quoting it, before reading the manifest', async () => {
     expect(await run(['apply', '--auto-approve', '-j', '0'])).toEqual({
       code: 1,
