@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliBin, makeTempDir, runStackfleet, testEnv } from '../support/cli.js';
@@ -107,6 +107,33 @@ describe('stackfleet __complete: run ids', () => {
     }
     // After the run id, `logs` still completes stacks; stacks still complete without the store.
     expect(runStackfleet(['__complete', 'logs', ids[0]!, 'net'], { cwd: dir }).stdout).toBe('app\nnetdns\nnetwork\n');
+  });
+});
+
+describe('stack names kept between Tabs', () => {
+  it('are read from the cache while the manifest is unchanged, and again once it changes', () => {
+    const { dir: fleetDir, cleanup: removeFleet } = makeTempDir();
+    try {
+      writeFileSync(join(fleetDir, 'stacks.yaml'), 'version: 1\nstacks:\n  app: { runner: command, path: ., labels: [prod], commands: { apply: "true" } }\n');
+      const env = { XDG_CACHE_HOME: join(fleetDir, 'cache') };
+      const complete = (words: string[]) => runStackfleet(['__complete', ...words], { cwd: fleetDir, env });
+      expect(complete(['outputs', '']).stdout).toBe('app\n');
+      const cacheDir = join(fleetDir, 'cache', 'stackfleet', 'completion');
+      const [file] = readdirSync(cacheDir);
+      expect(file).toMatch(/^[0-9a-f]{16}\.json$/);
+      // The cache answers: names planted under the same key are what the next Tab offers.
+      const kept = JSON.parse(readFileSync(join(cacheDir, file!), 'utf8')) as { key: string };
+      writeFileSync(join(cacheDir, file!), JSON.stringify({ key: kept.key, stacks: ['planted'], labels: ['planted-label'] }));
+      expect(complete(['outputs', '']).stdout).toBe('planted\n');
+      expect(complete(['plan', '--label', '']).stdout).toBe('planted-label\n');
+      // A changed manifest is read again; a damaged cache file too.
+      appendFileSync(join(fleetDir, 'stacks.yaml'), '  web: { runner: command, path: ., commands: { apply: "true" } }\n');
+      expect(complete(['outputs', '']).stdout).toBe('app\nweb\n');
+      writeFileSync(join(cacheDir, file!), 'not json');
+      expect(complete(['plan', '--label', '']).stdout).toBe('prod\n');
+    } finally {
+      removeFleet();
+    }
   });
 });
 

@@ -1,10 +1,10 @@
 import { isAscii } from 'node:buffer';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
+import { hashPath, locateCacheDir, writeCacheFile } from './cache-dir.js';
 import { COMPILED_PARTS } from './note-compiled-part.js';
 
 /**
@@ -90,26 +90,9 @@ function importFrom(file: string, specifier: string): Promise<unknown> {
 }
 
 function locateCacheFile(file: string, env: NodeJS.ProcessEnv, v8Flags: string | undefined): string {
-  const base = env.XDG_CACHE_HOME || (homedir() ? join(homedir(), '.cache') : tmpdir());
   // One file per installed bundle (and set of flags): a rebuild overwrites it instead of adding one.
   const id = hashPath(file) + (v8Flags ? `-${hashPath(v8Flags).slice(0, 8)}` : '');
-  return join(base, 'stackfleet', 'compile-cache', `${basename(file, '.cjs')}-${id}.bin`);
-}
-
-/**
- * 64 bits of FNV-1a (two 32-bit rounds) as hex: names the cache file of a
- * bundle path. Not node:crypto, whose loading alone cost more than the rest
- * of this file.
- */
-function hashPath(path: string): string {
-  let low = 0x811c9dc5;
-  let high = 0x01000193;
-  for (let index = 0; index < path.length; index += 1) {
-    const code = path.charCodeAt(index);
-    low = Math.imul(low ^ code, 0x01000193) >>> 0;
-    high = Math.imul(high ^ code, 0x811c9dc5) >>> 0;
-  }
-  return low.toString(16).padStart(8, '0') + high.toString(16).padStart(8, '0');
+  return join(locateCacheDir(env), 'compile-cache', `${basename(file, '.cjs')}-${id}.bin`);
 }
 
 function describeBuild(file: string): string {
@@ -135,15 +118,7 @@ function writeCache(cacheFile: string, key: string, labels: string[], script: Sc
     const header = Buffer.from(JSON.stringify({ key, labels }), 'utf8');
     const length = Buffer.alloc(4);
     length.writeUInt32LE(header.length, 0);
-    mkdirSync(dirname(cacheFile), { recursive: true });
-    // Written aside, then renamed: a concurrent run reads the old file or the new one, never half of one.
-    const temporary = `${cacheFile}.${process.pid}.tmp`;
-    try {
-      writeFileSync(temporary, Buffer.concat([length, header, script.createCachedData()]));
-      renameSync(temporary, cacheFile);
-    } finally {
-      rmSync(temporary, { force: true });
-    }
+    writeCacheFile(cacheFile, Buffer.concat([length, header, script.createCachedData()]));
   } catch {
     // A read-only or full disk: the next run compiles the bundle again, nothing worse.
   }

@@ -36,18 +36,19 @@ export async function completeCommandLine(
       return [];
     },
   );
-  // The first Tab (often a command name) would otherwise decide what the
-  // compile cache holds for every later one: the manifest reader's code
-  // would then be compiled again on each Tab that completes a stack.
-  if (needsRuns && readRuns !== undefined) noteCompiledPart('runs');
-  else if (needsNames) noteCompiledPart('names');
   if (needsRuns) {
     if (readRuns === undefined) return undefined;
+    // The first Tab (often a command name) would otherwise decide what the
+    // compile cache holds for every later one: the store's code would then
+    // be compiled again on each Tab that completes a run id. (Stack names
+    // come from a cache file of their own: read-completion-names.ts.)
+    noteCompiledPart('runs');
     const runs = await readRuns(where.cwd, findManifestFlag(words), where.env);
     candidates = completeWords(commands, words, () => NO_NAMES, () => runs);
   } else if (needsNames) {
     const { readCompletionNames } = await import('./read-completion-names.js');
-    candidates = completeWords(commands, words, () => readCompletionNames(where.cwd, findManifestFlag(words)));
+    const names = await readCompletionNames(where.cwd, findManifestFlag(words), where.env);
+    candidates = completeWords(commands, words, () => names);
   }
   return candidates.map((candidate) => `${candidate}\n`).join('');
 }
