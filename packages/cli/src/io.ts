@@ -93,13 +93,13 @@ export function ignoreClosedPipe(stream: NodeJS.WriteStream): void {
 
 /**
  * Writes all of `text` to a file descriptor synchronously, without Node's
- * stream: what a shell runs on every Tab (`__complete`, `completion`) prints
- * one short text and exits, and building `process.stdout` (a dozen stream
- * modules) was ~3-5 ms of its ~25 ms of own time (docs/benchmarks.md).
- * Like `ignoreClosedPipe`, a reader that went away (EPIPE) ends the printing
- * quietly, as does a closed descriptor (`>&-`, where Node's stream drops
- * what is written); a non-blocking descriptor that is full (EAGAIN, a pipe the parent
- * made non-blocking) is waited on. `write` is fs.writeSync but in tests.
+ * stream: building `process.stdout` (a dozen stream modules) was ~3-5 ms,
+ * as much as all the rest of what a Tab's `__complete` does itself
+ * (docs/benchmarks.md). Like `ignoreClosedPipe`, a reader that went away
+ * (EPIPE) ends the printing quietly, as does a closed descriptor (`>&-`,
+ * where Node's stream drops what is written); a non-blocking descriptor that
+ * is full (EAGAIN: a pipe the parent made non-blocking) is waited on.
+ * `write` is fs.writeSync but in tests.
  */
 export function writeAllSync(fd: number, text: string, write: typeof writeSync = writeSync): void {
   const bytes = Buffer.from(text, 'utf8');
