@@ -20,32 +20,30 @@ const FORMAT = 1;
  * a stat and a read (docs/benchmarks.md).
  */
 export async function readCompletionNames(cwd: string, file: string | undefined, env: Record<string, string | undefined>): Promise<CompletionNames> {
-  let manifest: string;
   try {
-    manifest = findManifest(cwd, file);
-  } catch {
-    return NO_NAMES;
-  }
-  const { mtimeMs, size } = statSync(manifest, { throwIfNoEntry: false }) ?? {};
-  const key = `${FORMAT}|${manifest}|${size}|${mtimeMs}`;
-  const cacheFile = join(locateCacheDir(env), 'completion', `${hashPath(manifest)}.json`);
-  const cached = readCachedNames(cacheFile, key);
-  if (cached !== undefined) return cached;
-  let names: CompletionNames;
-  try {
+    const manifest = findManifest(cwd, file);
+    const { mtimeMs, size } = statSync(manifest);
+    const key = `${FORMAT}|${manifest}|${size}|${mtimeMs}`;
+    const cacheFile = join(locateCacheDir(env), 'completion', `${hashPath(manifest)}.json`);
+    const cached = readCachedNames(cacheFile, key);
+    if (cached !== undefined) return cached;
     // Not the package index: completion must not load the validating parser (zod, both YAML parsers).
     const { parseManifestNames } = await import('@stackfleet/core/manifest-names');
-    names = parseManifestNames(readFileSync(manifest, 'utf8'));
+    // Read after the stat: a file changed in between is newer than its key, and the next Tab reads it again.
+    const names = parseManifestNames(readFileSync(manifest, 'utf8'));
+    writeCachedNames(cacheFile, key, names);
+    return names;
   } catch {
     return NO_NAMES;
   }
+}
+
+function writeCachedNames(cacheFile: string, key: string, names: CompletionNames): void {
   try {
-    // Read after the stat: a file changed in between is newer than its key, and the next Tab parses it again.
-    if (mtimeMs !== undefined) writeCacheFile(cacheFile, JSON.stringify({ key, stacks: names.stacks, labels: names.labels }));
+    writeCacheFile(cacheFile, JSON.stringify({ key, stacks: names.stacks, labels: names.labels }));
   } catch {
     // A read-only or full disk: the next Tab reads the YAML again, nothing worse.
   }
-  return names;
 }
 
 function readCachedNames(cacheFile: string, key: string): CompletionNames | undefined {
