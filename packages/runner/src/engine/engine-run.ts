@@ -73,8 +73,21 @@ export interface EngineRun {
    * store that cannot commit at all fails the final row itself.
    */
   deferUntilFinished: (stack: string, write: () => Promise<void>) => void;
-  /** The stack's final row, with the writes deferred to it. */
-  putFinalState: (stack: string, record: Omit<StackRunRecord, 'runId' | 'stack'>) => Promise<void>;
+  /**
+   * A write the stack's final row stands on (its saved plan in a `plan
+   * --save` run), committed in that row's transaction: one commit less per
+   * stack. Only where the store writes together (`Store.writeTogether`);
+   * false when it cannot, and the caller writes it now. Unlike a deferred
+   * write, its failure is never ignored: `putFinalState` returns it and the
+   * stack ends `failed`.
+   */
+  writeWithFinalState: (stack: string, write: () => Promise<void>) => boolean;
+  /**
+   * The stack's final row, with the writes deferred to it. Returns the error
+   * of a write made with it (`writeWithFinalState`) that failed, whose stack
+   * must end `failed` instead; undefined when all of them committed.
+   */
+  putFinalState: (stack: string, record: Omit<StackRunRecord, 'runId' | 'stack'>) => Promise<unknown>;
   /** The deferred writes of a stack that gets no final row (the run stopped on a full disk), made now. */
   flushDeferred: (stack: string) => Promise<void>;
 }
@@ -88,6 +101,13 @@ export function createEngineRun(command: RunCommand, planned: PlannedStack[], op
   const takeDeferred = (stack: string): Array<() => Promise<void>> => {
     const writes = deferred.get(stack) ?? [];
     deferred.delete(stack);
+    return writes;
+  };
+  // Writes the final row stands on (`writeWithFinalState`), apart: their failure is reported, not ignored.
+  const required = new Map<string, Array<() => Promise<void>>>();
+  const takeRequired = (stack: string): Array<() => Promise<void>> => {
+    const writes = required.get(stack) ?? [];
+    required.delete(stack);
     return writes;
   };
   const baseEnv = buildStackBaseEnv(options.env, options.manifest);
@@ -132,13 +152,22 @@ export function createEngineRun(command: RunCommand, planned: PlannedStack[], op
       writes.push(() => write().catch(() => undefined));
       deferred.set(stack, writes);
     },
+    writeWithFinalState: (stack, write) => {
+      if (!options.store.writeTogether) return false;
+      required.set(stack, [...(required.get(stack) ?? []), write]);
+      return true;
+    },
     putFinalState: async (stack, record) => {
       const writes = takeDeferred(stack);
+      let failed: { error: unknown } | undefined;
+      const standOn = takeRequired(stack).map((write) => () => write().catch((error: unknown) => void (failed ??= { error })));
       const stored = toStoredRecord(stack, record);
       const { store } = options;
-      if (writes.length > 0 && store.writeTogether) {
+      if (writes.length + standOn.length > 0 && store.writeTogether) {
         try {
-          return await store.writeTogether(() => [...writes.map((write) => write()), store.putStackRun(stored)]);
+          // Each call fails on its own there: a failed saved plan leaves the row committed, and the caller writes the stack failed.
+          await store.writeTogether(() => [...standOn.map((write) => write()), ...writes.map((write) => write()), store.putStackRun(stored)]);
+          return failed?.error;
         } catch (error) {
           // Not committed (a full disk): the lock is still released if a write that small fits.
           for (const write of writes) await write();
@@ -147,9 +176,10 @@ export function createEngineRun(command: RunCommand, planned: PlannedStack[], op
       }
       for (const write of writes) await write();
       await store.putStackRun(stored);
+      return undefined;
     },
     flushDeferred: async (stack) => {
-      for (const write of takeDeferred(stack)) await write();
+      for (const write of [...takeRequired(stack), ...takeDeferred(stack)]) await write().catch(() => undefined);
     },
   };
   // The store replaces the whole row, so each write carries what earlier ones said (startedAt, phase, log file).

@@ -218,15 +218,15 @@ async function settleStack(
   /** Finished before the run was resumed: its record stands, only its dependents are settled. */
   kept = false,
 ): Promise<void> {
-  const why = describeBlockedDependents(run, name, outcome.status);
+  // Its final row first: a stack whose plan could not be saved ends `failed` there, and its dependents see that.
+  const settled = kept ? outcome : await finishStack(run, outcomes, name, outcome);
+  const why = describeBlockedDependents(run, name, settled.status);
   if (why === undefined) {
     scheduler.complete(name);
-    await finishStack(run, outcomes, name, outcome);
     return;
   }
-  const failed = outcome.status === 'failed' || outcome.status === 'interrupted';
-  const skipped = failed ? scheduler.fail(name, why) : scheduler.skip(name, outcome.reason ?? why, why);
-  if (!kept) await finishStack(run, outcomes, name, outcome);
+  const failed = settled.status === 'failed' || settled.status === 'interrupted';
+  const skipped = failed ? scheduler.fail(name, why) : scheduler.skip(name, settled.reason ?? why, why);
   for (const { stack, reason } of skipped) {
     if (!outcomes.has(stack)) await finishStack(run, outcomes, stack, { status: 'skipped', reason, durationMs: 0 });
   }
@@ -242,33 +242,44 @@ function describeBlockedDependents(run: EngineRun, name: string, status: StackSt
   return undefined;
 }
 
-async function finishStack(run: EngineRun, outcomes: Map<string, StackOutcome>, name: string, unmasked: StackOutcome | ExecutedStack): Promise<void> {
-  const outcome = maskOutcome(run, unmasked);
+/** Writes the stack's final row and sends its `stack.finished`; returns the outcome recorded (see `putFinalState`). */
+async function finishStack(run: EngineRun, outcomes: Map<string, StackOutcome>, name: string, unmasked: StackOutcome | ExecutedStack): Promise<StackOutcome> {
+  let finished = describeOutcome(run, name, maskOutcome(run, unmasked));
+  const failedWrite = await run.putFinalState(name, finished.record);
+  if (failedWrite !== undefined) {
+    // What the row stood on (its saved plan) was not written: the stack fails, visibly, not a plan `apply --from-plan` would miss.
+    const { messages: _messages, ...rest } = unmasked;
+    const reason = `its plan could not be saved: ${failedWrite instanceof Error ? failedWrite.message : String(failedWrite)}`;
+    finished = describeOutcome(run, name, maskOutcome(run, { ...rest, status: 'failed', reason }));
+    await run.putState(name, finished.record);
+  }
+  outcomes.set(name, finished.outcome);
+  run.emit(finished.event);
+  return finished.outcome;
+}
+
+/** A finished stack's outcome (for the result), its final row and its event. */
+function describeOutcome(run: EngineRun, name: string, outcome: StackOutcome | ExecutedStack) {
   const messages = outcome.messages?.map((message) => run.masker.mask(message));
-  outcomes.set(name, {
+  const executed = 'logFile' in outcome ? outcome : undefined;
+  const common: StackOutcome = {
     status: outcome.status,
     durationMs: outcome.durationMs,
     ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
     ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
-    ...(messages === undefined ? {} : { messages }),
-  });
-  const executed = 'logFile' in outcome ? outcome : undefined;
+  };
   const { record, event } = describeFinishedStack(
     run.options.runId,
     name,
     {
-      status: outcome.status,
-      durationMs: outcome.durationMs,
-      ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
-      ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
+      ...common,
       ...(executed?.changes ? { changes: executed.changes } : {}),
       ...(executed ? { logFile: executed.logFile } : {}),
       ...(messages === undefined ? {} : { messages }),
     },
     { attempt: 1, at: run.now().toISOString() },
   );
-  await run.putFinalState(name, record);
-  run.emit(event);
+  return { outcome: { ...common, ...(messages === undefined ? {} : { messages }) }, record, event };
 }
 
 /** The outcome is returned to the caller too, so its reason is masked like the event's and the record's. */

@@ -61,7 +61,9 @@ export async function saveStackPlan(context: PhaseContext, plan: PlanResult): Pr
     digests: await context.fingerprint(salt),
     createdAt: run.now().toISOString(),
   };
-  await options.store.putSavedPlan(record, bytes);
+  // The row goes with the stack's final row, in one commit; one with a plan file is written now: sealing it
+  // with the state key can fail (an unreadable key file), and does so before its plan is judged.
+  if (bytes !== undefined || !run.writeWithFinalState(name, () => options.store.putSavedPlan(record))) await options.store.putSavedPlan(record, bytes);
   return record;
 }
 
