@@ -52,6 +52,8 @@ export function checkExpression(text: string, expected: ExpectedType): Expressio
   if (expected !== 'any' && type !== expected && type !== 'dyn') {
     return { message: `expected an expression of type ${expected}, this one is ${type}`, offset: 0 };
   }
+  // Parsed and checked as `compileExpression` would: evaluating it later does not parse it again.
+  if (!compiled.has(text)) compiled.set(text, parsed);
   return undefined;
 }
 

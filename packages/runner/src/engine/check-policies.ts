@@ -45,11 +45,25 @@ export async function checkStackPolicies(
   if (gate === undefined) return undefined;
   run.planEvidence.set(stack, { plan: evidence, secrets });
   const { earlier } = across;
-  const stands = earlier !== undefined && gate.standsForThisRun?.(earlier.check) === true && isDeepStrictEqual(earlier.plan, evidence) && isDeepStrictEqual(earlier.secrets, secrets);
+  const stands = earlier !== undefined && gate.standsForThisRun?.(earlier.check) === true && isSameEvidence(earlier.plan, evidence) && isSameList(earlier.secrets, secrets);
   const check = stands ? earlier.check : await gate.checkStack({ runId: run.options.runId, stack, plan: evidence, secrets });
   across.keep?.({ plan: evidence, secrets, check });
   await reportPolicyDecisions(run, stack, check);
   return describePolicyStop(check);
+}
+
+/**
+ * Whether the apply run's plan is the one the plan run judged. Cheap checks
+ * first: terraform's plan is the very object the plan run kept (see
+ * `JudgedPlan`), and a deep comparison of every pair was ~20 µs a stack.
+ */
+function isSameEvidence(judged: StackPlanEvidence, now: StackPlanEvidence): boolean {
+  if (judged.runner === 'command') return now.runner === 'command' && judged.exitCode === now.exitCode;
+  return judged.runner === now.runner && (judged.show === now.show || isDeepStrictEqual(judged.show, now.show));
+}
+
+function isSameList(judged: readonly unknown[], now: readonly unknown[]): boolean {
+  return judged.length === now.length && judged.every((value, index) => value === now[index] || isDeepStrictEqual(value, now[index]));
 }
 
 /** A deny or a pending approval as a stack's end; undefined when the check allows. */

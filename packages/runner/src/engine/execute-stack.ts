@@ -163,6 +163,7 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
             resolve: { manifestDir: options.manifestDir, repoDirs: options.repoDirs, env: options.env },
             upstream,
             secrets,
+            resolved,
             stateDir: options.stateDir,
             ...(options.fingerprintCache ? { cache: options.fingerprintCache } : {}),
           },

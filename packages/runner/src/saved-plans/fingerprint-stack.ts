@@ -10,6 +10,7 @@ import {
   type OutputsReader,
   type PolicyCheck,
   type ResolveContext,
+  type ResolvedStack,
   type StackPlanEvidence,
 } from '@stackfleet/core';
 import { hashStackFiles, hashStackFilesOnce, type StackFileHashes } from './hash-stack-files.js';
@@ -30,6 +31,13 @@ export interface FingerprintInput {
   stateDir?: string;
   /** What earlier fingerprints in this process read, reused (see `FingerprintCache`). @default read everything */
   cache?: FingerprintCache;
+  /**
+   * The stack as the run resolved it (with the upstream outputs it sees): its
+   * material as it is when the stack reads no upstream output, since the
+   * placeholders the fingerprint resolves with would then change nothing.
+   * @default resolved here
+   */
+  resolved?: ResolvedStack;
 }
 
 /**
@@ -166,7 +174,10 @@ async function readStackMaterial(input: FingerprintInput, upstreamInputs: Return
     values[output] = `\${{ stacks.${upstream}.outputs.${output} }}`;
     placeholders.set(upstream, values);
   }
-  const resolved = resolveStack(input.manifest, input.name, { ...input.resolve, outputs: (stack) => placeholders.get(stack) ?? {} });
+  const resolved =
+    upstreamInputs.length === 0 && input.resolved !== undefined
+      ? input.resolved
+      : resolveStack(input.manifest, input.name, { ...input.resolve, outputs: (stack) => placeholders.get(stack) ?? {} });
   const spec = input.manifest.stacks[input.name]!;
   const material: [string, unknown][] = [
     ['runner', resolved.runner],
