@@ -230,7 +230,7 @@ async function preparePolicies(
 ): Promise<{ gate: PolicyGate; actor: string } | undefined> {
   const { fleet, plan, flags, runtime } = options;
   if (fleet.loaded.manifest.policies.length === 0 || plan.command === 'run') return undefined;
-  const [{ readManifestPolicies }, { createPolicyGate, buildPolicyRunInfo }] = await Promise.all([
+  const [{ readManifestPolicies }, { createPolicyGate, buildPolicyRunInfo, needsGitEmail }] = await Promise.all([
     import('../policy/read-policies.js'),
     import('../policy/create-policy-gate.js'),
   ]);
@@ -244,7 +244,7 @@ async function preparePolicies(
     command: flags.previewOf ?? plan.command,
     ...(flags.runType === undefined ? {} : { runType: flags.runType }),
     env: context.io.env,
-    git: await runtime.readGitIdentity(),
+    git: await runtime.readGitIdentity({ email: needsGitEmail(context.io.env) }),
     ...(options.approvedAtPrompt ? { approvedAtPrompt: options.approvedAtPrompt } : {}),
     ...(typeof plannedBy === 'string' ? { plannedBy } : {}),
     ...(options.policyContext ? { github: options.policyContext } : {}),

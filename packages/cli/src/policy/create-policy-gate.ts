@@ -18,6 +18,8 @@ import type { RunPolicyContext } from '../github/read-github-policy-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { keepRunPolicyPlans } from './keep-run-policy-plans.js';
 
+export { needsGitEmail } from '@stackfleet/policy';
+
 export type PolicyRunCommand = PolicyRunInfo['command'];
 export type PolicyRunType = PolicyRunInfo['type'];
 

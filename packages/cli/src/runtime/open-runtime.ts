@@ -15,8 +15,11 @@ export interface Runtime {
   repoDirs: Record<string, string>;
   repoShas: Record<string, string>;
   adapters: Record<RunnerKind, StackRunnerAdapter>;
-  /** Who runs on which branch and commit (for policies' `input.run`), asked of git once per runtime. */
-  readGitIdentity(): Promise<GitIdentity>;
+  /**
+   * Who runs on which branch and commit (for policies' `input.run`), asked of git once per runtime
+   * (the first call's `email` decides: false when the environment names the actor).
+   */
+  readGitIdentity(options?: { email?: boolean }): Promise<GitIdentity>;
   close(): Promise<void>;
 }
 
@@ -51,8 +54,13 @@ export async function openRuntime(
       tofu: createTerraformAdapter({ binary: env.STACKFLEET_TOFU_BINARY ?? 'tofu' }),
       command: createCommandAdapter(),
     },
-    // HEAD of the manifest's repository was read with its root (`checkoutRepos`): policies see that commit.
-    readGitIdentity: () => (identity ??= readGitIdentity(fleet.manifestDir, { head: checkout.shas[''] })),
+    // HEAD of the manifest's repository and its branch were read with its root (`checkoutRepos`): policies see that commit.
+    readGitIdentity: (options = {}) =>
+      (identity ??= readGitIdentity(fleet.manifestDir, {
+        head: checkout.shas[''],
+        ...(checkout.branch === undefined ? {} : { branch: checkout.branch }),
+        ...(options.email === false ? { email: false as const } : {}),
+      })),
     // Other runs may move the repos' working directories once this one is over.
     close: async () => {
       try {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildAccessPolicyInput, buildRunPolicyInput, buildStackPolicyInput, describeStack } from './build-policy-input.js';
 import { POLICY_INPUT_JSON_SCHEMA } from './input-schema.js';
-import { buildRunInfo } from './build-run-info.js';
+import { buildRunInfo, needsGitEmail } from './build-run-info.js';
 import { redactValue } from './sanitize-terraform-plan.js';
 import type { PolicyRunInfo } from './types.js';
 
@@ -129,6 +129,11 @@ describe('buildRunInfo', () => {
     expect(actor({ GITLAB_USER_LOGIN: 'gl', GITLAB_USER_NAME: 'G L' })).toMatchObject({ login: 'gl', name: 'G L', source: 'GITLAB_USER_LOGIN', teams: [] });
     expect(actor({}, 'dev@example.com')).toMatchObject({ login: 'dev@example.com', source: 'git' });
     expect(actor({ STACKFLEET_ACTOR: ' ' })).toMatchObject({ login: 'me@box', source: 'user@host' });
+  });
+
+  it('asks git for the email only when no environment variable names the actor', () => {
+    expect([{}, { STACKFLEET_ACTOR: ' ' }, { GITLAB_USER_NAME: 'G L' }].map(needsGitEmail)).toEqual([true, true, true]);
+    expect([{ STACKFLEET_ACTOR: 'a' }, { GITHUB_ACTOR: 'b' }, { GITLAB_USER_LOGIN: 'c' }].map(needsGitEmail)).toEqual([false, false, false]);
   });
 
   it('types the run by its command unless told', () => {

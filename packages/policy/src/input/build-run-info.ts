@@ -40,6 +40,14 @@ export function buildRunInfo(options: RunInfoOptions): PolicyRunInfo {
   };
 }
 
+/** The environment variables that name the actor, in the order `resolveActor` asks them. */
+const ACTOR_VARIABLES = ['STACKFLEET_ACTOR', 'GITHUB_ACTOR', 'GITLAB_USER_LOGIN'] as const;
+
+/** Whether `resolveActor` would fall back to git's email: no variable of `env` names the actor (then git need not be asked). */
+export function needsGitEmail(env: Readonly<Record<string, string | undefined>>): boolean {
+  return ACTOR_VARIABLES.every((name) => (env[name]?.trim() ?? '') === '');
+}
+
 /**
  * The actor: `STACKFLEET_ACTOR`, else the CI's (`GITHUB_ACTOR`,
  * `GITLAB_USER_LOGIN`), else `git config user.email`, else `user@host`;
@@ -52,9 +60,11 @@ export function resolveActor(
   teams: Readonly<Record<string, readonly string[]>> = {},
 ): PolicyActor {
   const candidates: [string, string | undefined, string | undefined][] = [
-    ['STACKFLEET_ACTOR', env['STACKFLEET_ACTOR'], undefined],
-    ['GITHUB_ACTOR', env['GITHUB_ACTOR'], undefined],
-    ['GITLAB_USER_LOGIN', env['GITLAB_USER_LOGIN'], env['GITLAB_USER_NAME']],
+    ...ACTOR_VARIABLES.map((variable): [string, string | undefined, string | undefined] => [
+      variable,
+      env[variable],
+      variable === 'GITLAB_USER_LOGIN' ? env['GITLAB_USER_NAME'] : undefined,
+    ]),
     ['git', gitEmail, undefined],
   ];
   const [source, login, name] = candidates.find(([, value]) => value !== undefined && value.trim() !== '') ?? ['user@host', userAtHost, undefined];

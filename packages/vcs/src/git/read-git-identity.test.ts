@@ -30,5 +30,8 @@ describe('readGitIdentity', () => {
     // Taken without asking git again ('' = no commit yet).
     expect((await readGitIdentity(dir, { head: 'f'.repeat(40) })).commit).toBe('f'.repeat(40));
     expect(await readGitIdentity(dir, { head: '' })).toEqual({ email: 'alice@example.com', branch: 'main' });
+    // The branch read with HEAD ('' = detached), and no email when the environment names the actor.
+    expect(await readGitIdentity(dir, { head, branch: 'release', email: false })).toEqual({ branch: 'release', commit: head });
+    expect(await readGitIdentity(dir, { head, branch: '' })).toEqual({ email: 'alice@example.com', commit: head });
   });
 });

@@ -17,17 +17,23 @@ export async function readRepoRoot(dir: string): Promise<string> {
 }
 
 /**
- * The top-level directory of the work tree containing `dir` and the commit
- * its HEAD names ('' before the first commit): one git process where there
- * is a commit (every run starts with this; a fork of our process each).
+ * The top-level directory of the work tree containing `dir`, the commit its
+ * HEAD names ('' before the first commit) and the branch checked out ('' when
+ * HEAD is detached; not read before the first commit): one git process where
+ * there is a commit (every run starts with this; a fork of our process each,
+ * and a run judged by policies needs the branch for `input.run.branch`).
  */
-export async function readRepoRootAndHead(dir: string): Promise<{ root: string; head: string }> {
+export async function readRepoRootAndHead(dir: string): Promise<{ root: string; head: string; branch?: string }> {
   try {
-    const [root = '', head = ''] = (await runGit(['rev-parse', '--show-toplevel', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: dir })).trim().split('\n');
-    return { root, head };
+    // `--symbolic-full-name` names the revisions after it: HEAD's ref, `HEAD` itself when detached.
+    const argv = ['rev-parse', '--show-toplevel', 'HEAD^{commit}', '--symbolic-full-name', 'HEAD', '--'];
+    const [root = '', head = '', ref = ''] = (await runGit(argv, { cwd: dir })).trim().split('\n');
+    return { root, head, branch: ref.startsWith(BRANCH_PREFIX) ? ref.slice(BRANCH_PREFIX.length) : '' };
   } catch (error) {
-    // No commit yet (git printed the top level, then exited 1): ask for the top level alone.
+    // No commit yet (HEAD names no commit): ask for the top level alone.
     if (error instanceof GitCommandError) return { root: await readRepoRoot(dir), head: '' };
     throw error;
   }
 }
+
+const BRANCH_PREFIX = 'refs/heads/';

@@ -33,6 +33,8 @@ export interface CheckedOutRepos {
   dirs: Record<string, string>;
   /** Repo name -> resolved commit sha (`''` when the directory is not a git repo). */
   shas: Record<string, string>;
+  /** The branch checked out in the manifest's repository, read with its HEAD ('' detached); absent when not read. */
+  branch?: string;
   warnings: string[];
   /** Lets other runs move the working directories again; call when the run is over. */
   release(): Promise<void>;
@@ -130,14 +132,16 @@ export async function checkoutRepos(manifest: Manifest, options: CheckoutReposOp
   const dirs: Record<string, string> = {};
   const shas: Record<string, string> = {};
   const warnings: string[] = [];
+  let branch: string | undefined;
   const leases: WorkingDirLease[] = [];
   const release = async (): Promise<void> => {
     await Promise.all(leases.splice(0).map((lease) => lease.release()));
   };
   try {
-    const { root, head } = await readRepoRootAndHead(options.manifestDir);
-    dirs[''] = root;
-    shas[''] = head;
+    const read = await readRepoRootAndHead(options.manifestDir);
+    dirs[''] = read.root;
+    shas[''] = read.head;
+    branch = read.branch;
   } catch (error) {
     if (!(error instanceof StackfleetError) || error.code !== 'E_NOT_A_REPO') throw error;
     // A fleet outside git still runs; it just has no sha to record.
@@ -185,5 +189,5 @@ export async function checkoutRepos(manifest: Manifest, options: CheckoutReposOp
     await release();
     throw new ValidationError(problems);
   }
-  return { dirs, shas, warnings, release };
+  return { dirs, shas, ...(branch === undefined ? {} : { branch }), warnings, release };
 }
