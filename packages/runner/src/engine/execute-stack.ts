@@ -226,6 +226,7 @@ function adapterFor(run: EngineRun, resolved: ResolvedStack) {
   return adapter;
 }
 
-function describeError(error: unknown): string {
+/** An error as a stack's reason: its message. */
+export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

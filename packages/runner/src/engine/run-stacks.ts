@@ -2,7 +2,7 @@ import type { PolicyGateVerdict, RunPlan, RunStatus, StackStatus } from '@stackf
 import { buildRunMasker } from '../mask/build-run-masker.js';
 import { describePolicyStop, reportPolicyDecisions } from './check-policies.js';
 import { createEngineRun, isStorageFull, type EngineRun } from './engine-run.js';
-import { executeStack, type ExecutedStack } from './execute-stack.js';
+import { describeError, executeStack, type ExecutedStack } from './execute-stack.js';
 import { settleUnchangedTrigger } from './unchanged-trigger.js';
 import { readRunSecrets } from './read-run-secrets.js';
 import { createRunScheduler, type RunScheduler } from './run-scheduler.js';
@@ -249,7 +249,7 @@ async function finishStack(run: EngineRun, outcomes: Map<string, StackOutcome>, 
   if (failedWrite !== undefined) {
     // What the row stood on (its saved plan) was not written: the stack fails, visibly, not a plan `apply --from-plan` would miss.
     const { messages: _messages, ...rest } = unmasked;
-    const reason = `its plan could not be saved: ${failedWrite instanceof Error ? failedWrite.message : String(failedWrite)}`;
+    const reason = `its plan could not be saved: ${describeError(failedWrite)}`;
     finished = describeOutcome(run, name, maskOutcome(run, { ...rest, status: 'failed', reason }));
     await run.putState(name, finished.record);
   }
