@@ -50,7 +50,8 @@ export function createProcessIo(): ProcessIo {
   };
 }
 
-const STDOUT = 1;
+/** The process's stdout, as a file descriptor for `writeAllSync`. */
+export const STDOUT = 1;
 
 function guardClosedPipe(stream: NodeJS.WriteStream): NodeJS.WriteStream {
   ignoreClosedPipe(stream);

@@ -2,9 +2,7 @@ import { COMMANDS } from './command-table/commands.js';
 import { COMPLETE_COMMAND } from './completion/complete-words.js';
 import { renderCompletionScript, type Shell } from './completion/render-completion-script.js';
 import { completeCommandLine } from './completion/complete-command-line.js';
-import { writeAllSync } from './io.js';
-
-const STDOUT = 1;
+import { STDOUT, writeAllSync } from './io.js';
 
 /**
  * The bin's second entry point, for what a shell runs on every Tab

@@ -97,19 +97,11 @@ const DEFAULT_LOCK_TTL_MS = 60_000;
 export function createEngineRun(command: RunCommand, planned: PlannedStack[], options: RunOptions): EngineRun {
   const now = options.now ?? (() => new Date());
   const records = new Map<string, StackRunRecord>();
-  const deferred = new Map<string, Array<() => Promise<void>>>();
-  const takeDeferred = (stack: string): Array<() => Promise<void>> => {
-    const writes = deferred.get(stack) ?? [];
-    deferred.delete(stack);
-    return writes;
-  };
+  const deferred: StackWrites = new Map();
   // Writes the final row stands on (`writeWithFinalState`), apart: their failure is reported, not ignored.
-  const required = new Map<string, Array<() => Promise<void>>>();
-  const takeRequired = (stack: string): Array<() => Promise<void>> => {
-    const writes = required.get(stack) ?? [];
-    required.delete(stack);
-    return writes;
-  };
+  const required: StackWrites = new Map();
+  const takeDeferred = (stack: string) => takeWrites(deferred, stack);
+  const takeRequired = (stack: string) => takeWrites(required, stack);
   const baseEnv = buildStackBaseEnv(options.env, options.manifest);
   const storage = new AbortController();
   const run: EngineRun = {
@@ -148,13 +140,11 @@ export function createEngineRun(command: RunCommand, planned: PlannedStack[], op
       records.set(stack, { ...records.get(stack), runId: options.runId, stack, ...record });
     },
     deferUntilFinished: (stack, write) => {
-      const writes = deferred.get(stack) ?? [];
-      writes.push(() => write().catch(() => undefined));
-      deferred.set(stack, writes);
+      addWrite(deferred, stack, () => write().catch(() => undefined));
     },
     writeWithFinalState: (stack, write) => {
       if (!options.store.writeTogether) return false;
-      required.set(stack, [...(required.get(stack) ?? []), write]);
+      addWrite(required, stack, write);
       return true;
     },
     putFinalState: async (stack, record) => {
@@ -196,4 +186,19 @@ export function createEngineRun(command: RunCommand, planned: PlannedStack[], op
 /** A store write the disk refused (`E_STATE_FULL`): the run stops and is recorded interrupted, not failed. */
 export function isStorageFull(error: unknown): boolean {
   return isStackfleetError(error) && error.code === 'E_STATE_FULL';
+}
+
+type StackWrites = Map<string, Array<() => Promise<void>>>;
+
+function addWrite(writes: StackWrites, stack: string, write: () => Promise<void>): void {
+  const list = writes.get(stack);
+  if (list === undefined) writes.set(stack, [write]);
+  else list.push(write);
+}
+
+/** The stack's writes, removed from `writes`: each is made once. */
+function takeWrites(writes: StackWrites, stack: string): Array<() => Promise<void>> {
+  const list = writes.get(stack) ?? [];
+  writes.delete(stack);
+  return list;
 }
