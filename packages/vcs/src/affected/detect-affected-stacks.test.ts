@@ -236,4 +236,20 @@ describe('detectAffectedStacks with the real manifest parser', () => {
     const third = await detectAffectedStacks(parseManifest(yaml('large'), 'stacks.yaml'), options);
     expect(Object.fromEntries(third.affected)).toEqual({ one: 'variable size: small -> large (via size)' });
   });
+
+  it('leaves out the state directory inside the repository, also when .gitignore does not name it', async () => {
+    const yaml = 'version: 1\nstacks:\n  root: { runner: command, path: ., commands: { apply: "true" } }\n';
+    sandbox = await createGitSandbox({ fleet: { files: { 'stacks.yaml': yaml } } });
+    await sandbox.branch('fleet', 'feature');
+    const stateDir = join(sandbox.dir('fleet'), '.stackfleet');
+    const options = { manifestPath: 'stacks.yaml', manifestDir: sandbox.dir('fleet'), stateDir };
+    // What a run leaves there: its log, a cached manifest at base (written by this very detection).
+    await sandbox.write('fleet', { '.stackfleet/runs/r1/root.log': 'ok\n' });
+    const quiet = await detectAffectedStacks(parseManifest(yaml, 'stacks.yaml'), options);
+    expect(Object.fromEntries(quiet.affected)).toEqual({});
+    // Any other untracked file of the root still counts.
+    await sandbox.write('fleet', { 'notes.txt': 'x' });
+    const touched = await detectAffectedStacks(parseManifest(yaml, 'stacks.yaml'), options);
+    expect(Object.fromEntries(touched.affected)).toEqual({ root: 'notes.txt added' });
+  });
 });

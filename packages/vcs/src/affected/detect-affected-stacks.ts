@@ -63,6 +63,22 @@ function toPosix(path: string): string {
 }
 
 /** Repo `''` is seen from the manifest's directory: its paths are relative to it. */
+/**
+ * The changes without stackfleet's own state directory (run logs, clones of
+ * remote repos, caches), which is no stack's change: it sits inside the
+ * manifest's repository by default (`.stackfleet`), and where `.gitignore`
+ * does not name it, its files are untracked ones of the working tree that a
+ * stack at the repository's root would count. `stateDir`: relative to the
+ * repository's root, posix.
+ */
+function leaveOutStateDir(result: ChangedFiles, stateDir: string): ChangedFiles {
+  if (stateDir === '' || stateDir === '..' || stateDir.startsWith('../') || posix.isAbsolute(stateDir)) return result;
+  const inside = (path: string | undefined) => path === undefined || path === stateDir || path.startsWith(`${stateDir}/`);
+  // A file renamed into or out of it still counts at its other side.
+  const files = result.files.filter((file) => !(inside(file.path) && inside(file.oldPath)));
+  return files.length === result.files.length ? result : { ...result, files };
+}
+
 function rebase(files: ChangedFile[], prefix: string): ChangedFile[] {
   if (prefix === '') return files;
   const move = (path: string) => posix.relative(prefix, path);
@@ -147,7 +163,7 @@ async function detectInCheckouts(loaded: LoadedManifest, checkout: CheckedOutRep
     if (result.includesWorkingTree) notes.push(`${name === '' ? 'this repo' : `repo ${name}`}: including uncommitted and untracked files`);
   };
 
-  const own = await readChangedFiles(rootDir, { base: options.base, head: options.head });
+  const own = leaveOutStateDir(await readChangedFiles(rootDir, { base: options.base, head: options.head }), toPosix(relative(rootDir, options.stateDir)));
   record('', own);
   changes[''] = rebase(own.files, prefix);
 
