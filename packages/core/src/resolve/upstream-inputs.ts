@@ -97,7 +97,21 @@ function sourceOf(stack: StackSpec, upstream: string, output: string, outputs: O
   return mock !== undefined && Object.hasOwn(mock, output) ? 'mock' : 'missing';
 }
 
-function findOutputReferences(manifest: Manifest, stack: StackSpec): [string, string][] {
+// Manifest -> stack -> its `${{ stacks.X.outputs.K }}` references. A run asks for a stack's upstream inputs
+// several times per stack and walk (reading outputs, resolving, the apply's check, the saved plan's
+// fingerprint), and each time scanned every template string of its layers. Manifests are not changed once
+// parsed (see `collectSharedLayers`).
+const OUTPUT_REFERENCES = new WeakMap<Manifest, WeakMap<StackSpec, readonly (readonly [string, string])[]>>();
+
+function findOutputReferences(manifest: Manifest, stack: StackSpec): readonly (readonly [string, string])[] {
+  let byStack = OUTPUT_REFERENCES.get(manifest);
+  if (byStack === undefined) OUTPUT_REFERENCES.set(manifest, (byStack = new WeakMap()));
+  let found = byStack.get(stack);
+  if (found === undefined) byStack.set(stack, (found = scanOutputReferences(manifest, stack)));
+  return found;
+}
+
+function scanOutputReferences(manifest: Manifest, stack: StackSpec): [string, string][] {
   const found: [string, string][] = [];
   for (const layer of collectResolutionLayers(manifest, stack)) {
     const { env, vars, files, hooks } = layer;
