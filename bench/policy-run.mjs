@@ -16,7 +16,12 @@
 //   `apply --from-plan RUN`, without and with the same policies: what the
 //   policies themselves add (input, evaluation, approvals, decisions).
 // Target: < 10 % added wall time.
-// Usage: node bench/policy-run.mjs   (BENCH_STACKS, BENCH_REPEATS)
+// Each round runs the four flows in a rotated order (round r starts with flow r), so no flow always
+// follows the same one, and each comparison is also given as the median of the rounds' own ratios
+// (with their range): the machine's speed drifts by more than the effect between rounds.
+// BENCH_SLEEP=S makes every plan and apply command sleep S seconds first (stacks that do some work,
+// unlike the `true` of the default fleet, where orchestration is most of each stack's time).
+// Usage: node bench/policy-run.mjs   (BENCH_STACKS, BENCH_REPEATS, BENCH_SLEEP)
 // Build first: npm run build (or npx tsc -b, then node packages/cli/scripts/bundle-cli.mjs)
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -31,6 +36,8 @@ const work = join(root, 'bench/.work');
 const cli = join(root, 'packages/cli/bin/stackfleet.js');
 const count = Number(process.env.BENCH_STACKS ?? 500);
 const repeats = Number(process.env.BENCH_REPEATS ?? 5);
+const sleep = Number(process.env.BENCH_SLEEP ?? 0);
+const perCommand = sleep > 0 ? `sleep ${sleep}; ` : '';
 const env = { ...process.env, CI: 'true', NO_COLOR: '1', STACKFLEET_ACTOR: 'bench' };
 
 const RULES = Array.from({ length: 8 }, (_, index) => `  - name: rule-${index}
@@ -59,7 +66,7 @@ const write = (name, withPolicies, stacks = nodes) => {
   const dir = join(work, name);
   const manifest = writeCommandFleet(dir, stacks, { command: 'true', concurrency: 8 });
   // Give every stack a plan phase: the policy gate sits between plan and apply.
-  const text = readFileSync(manifest, 'utf8').replaceAll('commands: { apply: "true" }', 'commands: { plan: "exit 2", apply: "true" }');
+  const text = readFileSync(manifest, 'utf8').replaceAll('commands: { apply: "true" }', `commands: { plan: "${perCommand}exit 2", apply: "${perCommand}true" }`);
   writeFileSync(manifest, text);
   // The policy files sit in both fleets: every stack lives in the fleet root (`path: .`), and a saved
   // plan's fingerprint hashes every file of its stack's directory, so files in one fleet only would be
@@ -72,8 +79,9 @@ const write = (name, withPolicies, stacks = nodes) => {
   return manifest;
 };
 
-const plain = write(`policy-run-off-${count}`, false);
-const guarded = write(`policy-run-on-${count}`, true);
+const suffix = sleep > 0 ? `-sleep${sleep}` : '';
+const plain = write(`policy-run-off-${count}${suffix}`, false);
+const guarded = write(`policy-run-on-${count}${suffix}`, true);
 
 const cliRun = (argv, manifest) => {
   const run = timeCommand(['node', cli, ...argv, '--json', '-j', '8', '-f', manifest], { env });
@@ -112,9 +120,10 @@ for (const [, fleet, measure] of flows) {
 }
 const results = Object.fromEntries(flows.map(([name]) => [name, []]));
 for (let round = 0; round < repeats; round += 1) {
-  for (const [name, manifest, measure] of flows) {
+  for (let step = 0; step < flows.length; step += 1) {
+    const [name, manifest, measure] = flows[(round + step) % flows.length];
     setAside(join(manifest, '..', '.stackfleet'));
-    results[name].push(measure(manifest));
+    results[name][round] = measure(manifest);
   }
 }
 const wall = (runs) => median(runs.map((run) => run.ms));
@@ -122,12 +131,15 @@ const cpu = (runs) => median(runs.map((run) => run.cpuMs ?? NaN));
 const percent = (ratio) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)} %`;
 const compare = (label, without, withPolicies) => {
   const added = wall(withPolicies) / wall(without) - 1;
+  const ratios = without.map((run, round) => withPolicies[round].ms / run.ms).sort((a, b) => a - b);
   console.log(`${label}: without policies ${fmt(wall(without))} (CPU ${fmt(cpu(without))}) | with 10 plan rules + access ${fmt(wall(withPolicies))} (CPU ${fmt(cpu(withPolicies))})`);
   console.log(`  added wall time ${percent(added + 1)} (target < 10 %: ${added < 0.1 ? 'met' : 'MISSED'}) | added CPU ${percent(cpu(withPolicies) / cpu(without))}`);
+  console.log(`  per round: median ${percent(median(ratios))}, range ${percent(ratios[0])} .. ${percent(ratios.at(-1))}`);
 };
 const { off, on, savedOff, savedOn } = results;
 const runPhase = (runs) => median(runs.map((run) => run.runMs));
-console.log(`## policies on a ${count}-stack apply (plan + apply per stack, -j 8), median of ${repeats}, load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}`);
+const commandWork = sleep > 0 ? `each command sleeps ${sleep} s, ` : '';
+console.log(`## policies on a ${count}-stack apply (plan + apply per stack, ${commandWork}-j 8), median of ${repeats}, load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}`);
 compare('issue row, apply --auto-approve (one pass without policies; plan run + apply run with them)', off, on);
 console.log(`  the runs alone (first run.started -> last run.finished): ${fmt(runPhase(off))} vs ${fmt(runPhase(on))}, added ${percent(runPhase(on) / runPhase(off))}`);
 compare('fair row, plan --save + apply --from-plan on both sides', savedOff, savedOn);
