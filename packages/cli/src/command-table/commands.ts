@@ -56,7 +56,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'plan',
     summary: 'plan the selected stacks in dependency order',
-    exits: '0, 1 error, 2 changes (with --detailed-exitcode), 3 denied by policy (with --detailed-exitcode)',
+    exits: '0, 1 error, 2 changes (with --detailed-exitcode), 3 denied by policy (with --detailed-exitcode; an access policy\'s deny always)',
     options: [
       ...RUN_SELECTION_OPTIONS,
       {
@@ -133,8 +133,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'drift',
-    summary: 'plan everything selected and record drift (exit 0 none, 2 drift, 1 error)',
-    exits: '0 none, 2 drift, 1 error',
+    summary: 'plan everything selected and record drift (exit 0 none, 2 drift, 1 error, 3 denied by an access policy)',
+    exits: '0 none, 2 drift, 1 error, 3 denied by an access policy',
     arguments: [{ syntax: '[stack]', description: 'with --history: only this stack', complete: 'stack' }],
     options: [
       ...RUN_SELECTION_OPTIONS,

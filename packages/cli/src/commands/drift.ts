@@ -12,7 +12,7 @@ import { publishDriftIssue } from '../github/publish-drift-issue.js';
 
 /**
  * `stackfleet drift [sel] [--remediate] [--due] [--report FILE] [--junit FILE]`:
- * plan everything selected, record drift, exit 0 none / 2 drift / 1 error.
+ * plan everything selected, record drift, exit 0 none / 2 drift / 1 error / 3 access denied.
  * `drift --history [STACK]` shows the recorded checks instead.
  */
 export async function runDriftCommand(context: CommandContext, flags: DriftFlags, args: string[] = []): Promise<number> {
@@ -30,14 +30,15 @@ export async function runDriftCommand(context: CommandContext, flags: DriftFlags
   const github = flags.github ? await openGithubSession(context, fleet, flags) : undefined;
   const collector = github ? collectRunReport({ manifest: fleet.loaded.manifest, manifestPath: github.manifestPath, sha: github.context.sha }) : undefined;
   const plan = await buildPlanForCommand(context, fleet, 'drift', flags);
-  const { sweep, interrupted } = await sweepDrift(context, { fleet, plan, flags, ...(collector ? { github: collector } : {}) });
+  const { sweep, interrupted, accessDenied } = await sweepDrift(context, { fleet, plan, flags, ...(collector ? { github: collector } : {}) });
   if (github && collector) await publishDriftIssue(github, sweep, collector.mask, interrupted);
   const written = await writeDriftReports(sweep, { cwd: context.io.cwd, report: flags.report, junit: flags.junit });
   // With --json stdout carries only NDJSON events; the human summary goes to stderr.
   const out = context.global.json ? context.io.stderr : context.io.stdout;
   printSummary(out, sweep);
   for (const path of written) writeLine(out, `wrote ${path}`);
-  // Stacks an interrupt kept from being checked are not "no drift".
+  // Stacks an interrupt kept from being checked are not "no drift"; nor are those access policies kept from running (exit 3, issue #13).
+  if (accessDenied) return 3;
   return interrupted ? 1 : selectDriftExitCode(sweep.stacks);
 }
 

@@ -20,6 +20,8 @@ export function isPlanUnknown(manifest: Manifest, stack: string): boolean {
 export function planExitCode(manifest: Manifest, result: RunResult, detailedExitcode: boolean): { code: number; unknown: string[] } {
   const changed = [...result.stacks].filter(([, outcome]) => outcome.status === 'changed').map(([name]) => name);
   const unknown = changed.filter((name) => isPlanUnknown(manifest, name)).sort();
+  // Access policies refused the run itself: nothing was planned, whatever the flags (issue #13: exit 3).
+  if (result.accessDenied) return { code: 3, unknown };
   // A plan applies nothing: a policy's deny (or a run policy's pending approval) is news for the detailed exit code
   // only (3), like changes are (2).
   if (result.status === 'denied' || result.status === 'awaiting_approval') return { code: detailedExitcode ? 3 : 0, unknown };

@@ -1,5 +1,5 @@
-import { formatCount } from '@stackfleet/core';
-import { prepareResumePlan } from '@stackfleet/runner';
+import { formatCount, isSamePlan, type StackRunRecord } from '@stackfleet/core';
+import { prepareResumePlan, type SavedPlanApply } from '@stackfleet/runner';
 import { isHolderGone, readThisHost } from '@stackfleet/state';
 import type { CommandContext } from '../command-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
@@ -44,8 +44,10 @@ export async function prepareResume(
   const { plan, resume } = resumed;
   // An `apply --from-plan` run goes on applying what was reviewed (a plan that changed is refused), never fresh plans.
   const fromPlanRun = typeof resumed.selection.fromPlan === 'string' ? resumed.selection.fromPlan : undefined;
-  const savedPlans = fromPlanRun === undefined ? [] : await store.listSavedPlans(fromPlanRun).finally(() => store.close());
+  const [savedPlans, rows] =
+    fromPlanRun === undefined ? [[], []] : await Promise.all([store.listSavedPlans(fromPlanRun), store.listStackRuns(resume.runId)]).finally(() => store.close());
   if (fromPlanRun === undefined) await store.close();
+  const approveChangedPlan = acceptChangedPlans(resumed.selection.autoApprove === true, rows);
   context.note(`resuming run ${resume.runId} (${plan.command}): ${resume.alreadyDone.size} of ${formatCount(plan.stacks.length, 'stack')} already done`);
   return {
     fleet,
@@ -57,6 +59,26 @@ export async function prepareResume(
     ...(resumed.selection.save === true ? { savePlans: true } : {}),
     ...(fromPlanRun === undefined
       ? {}
-      : { fromPlan: { runId: fromPlanRun, plans: new Map(savedPlans.map((record) => [record.stack, record])), approveChangedPlan: () => false } }),
+      : { fromPlan: { runId: fromPlanRun, plans: new Map(savedPlans.map((record) => [record.stack, record])), approveChangedPlan } }),
+  };
+}
+
+/**
+ * Whether the resumed run applies a stack's re-plan that differs from its
+ * saved plan (planned before its upstreams applied). The run accepted such
+ * plans when it was started with `--auto-approve`; and a stack that stopped
+ * `awaiting_approval` got there only with its changed plan accepted (by
+ * that flag, or by the person at the terminal) and judged by the policies,
+ * so the same plan again is what its approvers approved. Either way the
+ * policies judge the new plan again, with the approvals the run holds now.
+ * Anything else changed is refused: plan again.
+ */
+export function acceptChangedPlans(autoApprove: boolean, rows: readonly StackRunRecord[]): SavedPlanApply['approveChangedPlan'] {
+  const judged = new Map(rows.filter((row) => row.state === 'awaiting_approval').map((row) => [row.stack, row.changes]));
+  return (stack, _saved, fresh) => {
+    if (autoApprove) return true;
+    if (!judged.has(stack)) return false;
+    const changes = judged.get(stack);
+    return isSamePlan({ hasChanges: true, ...(changes ? { changes } : {}) }, fresh);
   };
 }

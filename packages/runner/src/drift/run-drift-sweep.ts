@@ -19,6 +19,8 @@ export interface DriftSweepResult {
   sweep: DriftSweep;
   /** An interrupt kept stacks from being checked: that is not "no drift". */
   interrupted: boolean;
+  /** Access policies denied the sweep: nothing was checked, which is not "no drift" either. */
+  accessDenied: boolean;
 }
 
 /**
@@ -36,6 +38,7 @@ export async function runDriftSweep(checks: DriftChecks, options: DriftSweepOpti
   const startedAt = now().toISOString();
   let runId = '';
   let interrupted = false;
+  let accessDenied = false;
   if (checks.plan.stacks.length > 0) {
     const result = await execute(checks.plan, {
       ...run,
@@ -44,8 +47,9 @@ export async function runDriftSweep(checks: DriftChecks, options: DriftSweepOpti
     });
     runId = result.runId;
     interrupted = result.status === 'interrupted';
+    accessDenied = result.accessDenied === true;
   }
   const sweep = buildDriftSweep(checks, options.manifest, collector.results, { runId, checkedAt: collector.runInfo().checkedAt || startedAt });
   if (runId !== '') for (const record of buildDriftRecords(sweep)) await options.store.recordDrift(record);
-  return { sweep, interrupted };
+  return { sweep, interrupted, accessDenied };
 }

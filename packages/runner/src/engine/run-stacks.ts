@@ -82,7 +82,14 @@ export async function runStacks(plan: RunPlan, options: RunOptions): Promise<Run
   const summary = summarizeRun(outcomes, finishedAt.getTime() - startedAt.getTime());
   await options.store.finishRun(options.runId, status, finishedAt.toISOString());
   run.emit({ type: 'run.finished', runId: options.runId, status, summary, at: finishedAt.toISOString() });
-  return { status, summary, stacks: outcomes, ...(runDenied ? { runDenied } : {}), ...(runAwaitingApproval ? { runAwaitingApproval } : {}) };
+  return {
+    status,
+    summary,
+    stacks: outcomes,
+    ...(runDenied ? { runDenied } : {}),
+    ...(accessDenied === undefined ? {} : { accessDenied: true }),
+    ...(runAwaitingApproval ? { runAwaitingApproval } : {}),
+  };
 }
 
 /**

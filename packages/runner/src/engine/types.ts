@@ -134,6 +134,8 @@ export interface RunResult {
    * apply or destroy that planned first stops on it before changing anything.
    */
   runDenied?: boolean;
+  /** Access policies denied the run: no stack started (issue #13: exit 3 whatever the command). */
+  accessDenied?: boolean;
   /**
    * Run policies ask for an approval the run does not hold yet (a plan run):
    * an apply or destroy that planned first stops on it too, unless a person
