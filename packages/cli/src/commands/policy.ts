@@ -34,10 +34,15 @@ export async function runPolicyEvalCommand(context: CommandContext, options: Pol
     });
   }
   const policy = readPolicy(policyPath!, context.io.cwd);
+  if (policy.kind === 'access' && options.plan !== undefined) {
+    throw new StackfleetError('E_USAGE', `${policy.source} is a kind: access policy: it sees who runs which stacks, never a plan`, {
+      hint: 'pass an input document with input.run and input.stacks: stackfleet policy eval POLICY --input input.json (docs/policies.md)',
+    });
+  }
   const input =
     options.input !== undefined
       ? readDocument(options.input, context.io.cwd)
-      : buildTestCaseInput({ name: 'eval', decisions: [] }, readDocument(options.plan!, context.io.cwd));
+      : buildTestCaseInput({ name: 'eval', decisions: [] }, readDocument(options.plan!, context.io.cwd), policy.kind === 'run' ? 'run' : 'plan');
   const decisions = await evaluatePolicy(policy, input, evaluateOptions(context));
   const document = (input ?? {}) as { approvals?: never[]; run?: { actor?: { login?: string } } };
   const summary = decideVerdict(decisions, { approvals: document.approvals ?? [], actor: document.run?.actor?.login ?? '' });

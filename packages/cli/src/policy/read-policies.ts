@@ -31,9 +31,9 @@ export function readManifestPolicies(fleet: Fleet, cwd: string): LoadedPolicy[] 
 }
 
 /** One policy file by path (for `policy eval` and `policy test`); throws with every problem. */
-export function readPolicy(path: string, cwd: string): Policy {
+export function readPolicy(path: string, cwd: string, relativeTo: PathBase = 'the current directory'): Policy {
   const absolute = resolve(cwd, path);
-  const result = readPolicyText(absolute, cwd);
+  const result = readPolicyText(absolute, cwd, relativeTo);
   if (typeof result !== 'string') throw new StackfleetError(result.code, result.message, { hint: result.hint });
   const parsed = parsePolicyFile(result, { source: displayPath(cwd, absolute), dir: dirname(absolute) });
   if (parsed.policy === undefined) throw new ValidationError(parsed.problems);
@@ -56,7 +56,10 @@ function parsePolicyOnce(text: string, source: string, dir: string): ParsedPolic
   return parsed;
 }
 
-function readPolicyText(path: string, cwd: string): string | Problem {
+type PathBase = 'the manifest' | 'the current directory' | 'the test file';
+
+/** `relativeTo`: what a wrong path is relative to, for the hint (the manifest's `policies:`, or a command's argument). */
+function readPolicyText(path: string, cwd: string, relativeTo: PathBase = 'the manifest'): string | Problem {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
@@ -64,7 +67,7 @@ function readPolicyText(path: string, cwd: string): string | Problem {
     return {
       code: 'E_POLICY_MISSING',
       message: `cannot read policy file ${displayPath(cwd, path)}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
-      hint: code === 'ENOENT' ? 'create it, or fix the path (relative to the manifest)' : 'check the file permissions',
+      hint: code === 'ENOENT' ? `create it, or fix the path (relative to ${relativeTo})` : 'check the file permissions',
     };
   }
 }

@@ -19,11 +19,14 @@ export async function runPolicyTestFile(path: string, cwd: string, options: Eval
     const parsed = parsePolicyTestFile(readFileSync(path, 'utf8'), file);
     if (parsed.testFile === undefined) return { file, error: parsed.problems.map(formatProblem).join('\n'), cases: [] };
     const dir = dirname(path);
-    const policy = readPolicy(resolve(dir, parsed.testFile.policy), cwd);
+    const policy = readPolicy(resolve(dir, parsed.testFile.policy), cwd, 'the test file');
     const cases: TestCaseResult[] = [];
     for (const testCase of parsed.testFile.cases) {
+      if (policy.kind === 'access' && testCase.input === undefined) {
+        throw new Error(`case "${testCase.name}": ${policy.source} is a kind: access policy, which sees no plan: give the case an \`input\` (input.run, input.stacks)`);
+      }
       const plan = typeof testCase.plan === 'string' ? (JSON.parse(readFileSync(resolve(dir, testCase.plan), 'utf8')) as unknown) : testCase.plan;
-      cases.push(await runPolicyTestCase(policy, testCase, buildTestCaseInput(testCase, plan), options));
+      cases.push(await runPolicyTestCase(policy, testCase, buildTestCaseInput(testCase, plan, policy.kind === 'run' ? 'run' : 'plan'), options));
     }
     return { file, cases };
   } catch (error) {

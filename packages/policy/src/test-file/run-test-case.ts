@@ -1,6 +1,6 @@
-import type { PolicyDecision, Policy } from '../types.js';
+import type { PolicyDecision, Policy, PolicyKind } from '../types.js';
 import { evaluatePolicy, type EvaluateOptions } from '../evaluate/evaluate-policy.js';
-import { buildStackPolicyInput } from '../input/build-policy-input.js';
+import { buildRunPolicyInput, buildStackPolicyInput } from '../input/build-policy-input.js';
 import type { PolicyRunInfo, PolicyStackInfo } from '../input/types.js';
 import type { ExpectedDecision, PolicyTestCase } from './parse-policy-test-file.js';
 
@@ -14,16 +14,19 @@ const DEFAULT_RUN: PolicyRunInfo = {
 };
 const DEFAULT_STACK: PolicyStackInfo = { name: 'test', labels: [], repo: null, path: '.', runner: 'terraform' };
 
-/** A case's input document: `input` as is, or one built from `plan` like a run would. */
-export function buildTestCaseInput(testCase: PolicyTestCase, plan?: unknown): unknown {
+/**
+ * A case's input document: `input` as is, or one built from `plan` like a
+ * run would for the policy's kind: a `kind: plan` policy's input for that
+ * one stack, a `kind: run` policy's with that stack as the only one planned.
+ */
+export function buildTestCaseInput(testCase: PolicyTestCase, plan?: unknown, kind: Exclude<PolicyKind, 'access'> = 'plan'): unknown {
   if (testCase.input !== undefined) return testCase.input;
-  return buildStackPolicyInput({
-    run: { ...DEFAULT_RUN, ...(testCase.run as Partial<PolicyRunInfo>) },
-    stack: { ...DEFAULT_STACK, ...(testCase.stack as Partial<PolicyStackInfo>) },
-    plan: { runner: 'terraform', show: plan ?? testCase.plan },
-    approvals: (testCase.approvals ?? []) as never,
-    secrets: [],
-  });
+  const run = { ...DEFAULT_RUN, ...(testCase.run as Partial<PolicyRunInfo>) };
+  const stack = { ...DEFAULT_STACK, ...(testCase.stack as Partial<PolicyStackInfo>) };
+  const planned = { runner: 'terraform', show: plan ?? testCase.plan } as const;
+  const approvals = (testCase.approvals ?? []) as never;
+  if (kind === 'run') return buildRunPolicyInput({ run, stacks: [{ stack, plan: planned }], approvals, secrets: [] });
+  return buildStackPolicyInput({ run, stack, plan: planned, approvals, secrets: [] });
 }
 
 export interface TestCaseResult {

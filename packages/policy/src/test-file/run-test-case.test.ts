@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { buildTestCaseInput } from './run-test-case.js';
+
+const PLAN = {
+  resource_changes: [
+    { address: 'terraform_data.a', type: 'terraform_data', name: 'a', change: { actions: ['create'], before: null, after: { input: 'x' } } },
+    { address: 'terraform_data.b', type: 'terraform_data', name: 'b', change: { actions: ['no-op'], before: {}, after: {} } },
+  ],
+  output_changes: {},
+};
+
+describe('buildTestCaseInput', () => {
+  it("builds a kind: plan policy's input for the one stack of the plan", () => {
+    const input = buildTestCaseInput({ name: 'c', decisions: [], stack: { name: 'net' } }, PLAN) as Record<string, unknown>;
+    expect(input['stack']).toMatchObject({ name: 'net' });
+    expect(input['changes']).toMatchObject({ add: 1, total: 1, known: true });
+    expect(input).not.toHaveProperty('stacks');
+  });
+
+  it("builds a kind: run policy's input with that stack as the only one planned", () => {
+    const input = buildTestCaseInput({ name: 'c', decisions: [], stack: { name: 'net' } }, PLAN, 'run') as Record<string, unknown>;
+    expect(input).not.toHaveProperty('stack');
+    expect(input['stacks']).toEqual([
+      expect.objectContaining({ stack: expect.objectContaining({ name: 'net' }), changes: expect.objectContaining({ add: 1, total: 1 }) }),
+    ]);
+    expect(input['approvals']).toEqual([]);
+  });
+
+  it('takes a case input as it is, whatever the kind', () => {
+    expect(buildTestCaseInput({ name: 'c', decisions: [], input: { any: 1 } }, PLAN, 'run')).toEqual({ any: 1 });
+  });
+});
