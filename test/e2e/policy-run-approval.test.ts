@@ -84,7 +84,9 @@ describe('a run policy approval given with `stackfleet approve` after the run wa
 
     // The planner's own approval, and an approval of one stack only, do not satisfy a run policy.
     expect(as('alice', 'approve', run).code).toBe(0);
-    expect(as('bob', 'approve', run, '--stack', 'db').code).toBe(0);
+    const stackOnly = as('bob', 'approve', run, '--stack', 'db');
+    expect(stackOnly.code).toBe(0);
+    expect(stackOnly.stdout).toContain(`note: run ${run} waits for its run policies, which count approvals of the whole run: approve it without --stack`);
     const self = as('alice', 'apply', '--from-plan', run);
     expect(self.code, self.stderr).toBe(3);
     expect(self.stderr).toContain(`run policies require an approval of run ${run} as a whole`);

@@ -36,8 +36,8 @@ export async function runApproveCommand(context: CommandContext, options: { stac
     } else {
       const what = records.length === 1 && records[0]!.stack === null ? `run ${run.id}` : `${records.map((record) => record.stack).join(', ')} in run ${run.id}`;
       writeLine(context.io.stdout, `approved ${what} as ${actor.login} (from ${actor.source})`);
-      const continued = describeContinuation(run);
-      if (continued !== undefined) writeLine(context.io.stdout, `continue it with: ${continued}`);
+      const continued = describeContinuation(run, options.stack !== undefined);
+      if (continued !== undefined) writeLine(context.io.stdout, continued);
     }
     return 0;
   } finally {
@@ -45,10 +45,18 @@ export async function runApproveCommand(context: CommandContext, options: { stac
   }
 }
 
-/** What continues a run awaiting approval: the apply of a plan run's saved plans, else resume. */
-function describeContinuation(run: RunRecord): string | undefined {
-  if (run.status !== 'awaiting_approval') return undefined;
-  if (run.command !== 'plan') return `stackfleet resume ${run.id}`;
+/**
+ * What continues the run: `resume` of one awaiting approval, the apply of a
+ * plan run's saved plans. A plan run waits only for its run policies, which
+ * count approvals of the whole run: approving some of its stacks does not
+ * move it (`stackOnly`), and the line says so instead.
+ */
+function describeContinuation(run: RunRecord, stackOnly: boolean): string | undefined {
+  if (run.command !== 'plan') return run.status === 'awaiting_approval' ? `continue it with: stackfleet resume ${run.id}` : undefined;
   // A destroy's plans are applied only by that destroy, in a terminal, where its "yes" gives the approval.
-  return run.selection['save'] === true && run.selection['destroy'] !== true ? `stackfleet apply --from-plan ${run.id}` : undefined;
+  if (run.selection['save'] !== true || run.selection['destroy'] === true) return undefined;
+  if (run.status === 'awaiting_approval' && stackOnly) {
+    return `note: run ${run.id} waits for its run policies, which count approvals of the whole run: approve it without --stack`;
+  }
+  return `${run.status === 'awaiting_approval' ? 'continue it with' : 'apply its plans with'}: stackfleet apply --from-plan ${run.id}`;
 }
