@@ -64,6 +64,9 @@ describe('resume of an apply whose re-planned stack awaited approval', () => {
     const applyRun = runs.at(-1)!;
     expect(apply.stderr).toContain(`stackfleet approve ${applyRun}`);
 
+    // A bare resume continues interrupted runs only, and points at the one waiting.
+    const bare = stackfleet('alice', 'resume');
+    expect([bare.code, bare.stdout]).toEqual([0, `nothing to resume: no interrupted run (run ${applyRun} is awaiting approval: once approved, \`stackfleet resume ${applyRun}\` continues it)\n`]);
     expect(stackfleet('bob', 'approve', applyRun, '--stack', 'down').code).toBe(0);
     const resumed = stackfleet('alice', 'resume', applyRun, '--json');
     expect(resumed.code, resumed.stderr).toBe(0);

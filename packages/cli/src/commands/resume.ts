@@ -29,7 +29,13 @@ export async function runResumeCommand(
   if (waiting !== undefined) return applyFromPlan(context, {}, waiting.id);
   const prepared = await prepareResume(context, fleet, args[0], Boolean(options.force));
   if (!prepared) {
-    writeLine(context.io.stdout, 'nothing to resume: no interrupted run');
+    const awaiting = await findRunAwaitingApproval(fleet, context.io.env);
+    writeLine(
+      context.io.stdout,
+      awaiting === undefined
+        ? 'nothing to resume: no interrupted run'
+        : `nothing to resume: no interrupted run (run ${awaiting} is awaiting approval: once approved, \`stackfleet resume ${awaiting}\` continues it)`,
+    );
     return 0;
   }
   // A run queued with --remote is resumed on workers (its flags say so); --remote sends a local one there too.
@@ -58,4 +64,19 @@ async function readPlanAwaitingRunApproval(context: CommandContext, fleet: Fleet
       ? `once approved (stackfleet approve ${runId}), apply its plans: stackfleet apply --from-plan ${runId}`
       : `plan again, in a terminal where your "yes" gives the approval (stackfleet ${run.selection['previewOf'] === 'destroy' ? 'destroy' : 'apply'})`,
   });
+}
+
+/**
+ * The newest run waiting for an approval, for the hint of a bare `resume`:
+ * it continues interrupted and crashed runs only, and such a run goes on
+ * when it is named (an approval may be days away; a bare resume should not
+ * pick up one nobody approved yet).
+ */
+async function findRunAwaitingApproval(fleet: Fleet, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const store = openStore(fleet, env);
+  try {
+    return (await store.listRuns({ limit: 20 })).find((run) => run.status === 'awaiting_approval')?.id;
+  } finally {
+    await store.close();
+  }
 }
