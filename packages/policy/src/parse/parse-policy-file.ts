@@ -1,6 +1,7 @@
-import type { Node, Pair } from 'yaml';
+import type { Node, Pair, Scalar } from 'yaml';
 import { didYouMean, parseDuration, type ErrorCode, type Problem } from '@stackfleet/core';
 import { checkExpression, type ExpectedType } from '../cel/compile-expression.js';
+import { findUnknownReferences } from '../cel/find-unknown-references.js';
 import {
   POLICY_EFFECTS,
   POLICY_ENGINES,
@@ -54,6 +55,10 @@ export function parsePolicyFile(text: string, options: ParsePolicyOptions): Pars
 
 class PolicyParser {
   readonly problems: Problem[] = [];
+  /** What expressions may read: the params' keys, and the variables read so far (a variable sees those before it). */
+  private readonly known = { params: new Set<string>(), variables: new Set<string>() };
+  /** Every variable the policy defines, also those after the expression being read. */
+  private allVariables = new Set<string>();
 
   constructor(private readonly source: PolicySource) {}
 
@@ -71,6 +76,7 @@ class PolicyParser {
     const engine = this.readEnum(pairs.get('engine'), 'engine', POLICY_ENGINES, 'cel', root);
     const name = this.readString(pairs.get('name'), 'name') ?? nameFromFile(options.source);
     const params = this.readParams(pairs.get('params'));
+    for (const key of Object.keys(params)) this.known.params.add(key);
     const base = { name, source: options.source, dir: options.dir ?? '.', params };
     if (engine === 'exec') {
       for (const key of ['variables', 'rules']) {
@@ -143,6 +149,7 @@ class PolicyParser {
       return [];
     }
     const variables: { name: string; expression: CelExpression }[] = [];
+    this.allVariables = new Set(mapPairs(pair.value).map(keyOf));
     for (const item of mapPairs(pair.value)) {
       const name = keyOf(item);
       const keyPath = `variables.${name}`;
@@ -152,6 +159,7 @@ class PolicyParser {
       }
       const expression = this.readExpression(item.value, keyPath, 'any');
       if (expression) variables.push({ name, expression });
+      this.known.variables.add(name);
     }
     return variables;
   }
@@ -229,7 +237,7 @@ class PolicyParser {
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- null and objects were rejected above: a scalar's number, boolean or string.
     const text = String(node.value);
     const found = checkExpression(text, expected);
-    if (found === undefined) return { text, keyPath };
+    if (found === undefined) return this.checkReferences(text, keyPath, node) ? { text, keyPath } : undefined;
     this.problems.push({
       code: 'E_POLICY_CEL',
       message: `invalid CEL: ${found.message}`,
@@ -238,6 +246,27 @@ class PolicyParser {
       location: locateInScalar(this.source, node, found.offset),
     });
     return undefined;
+  }
+
+  /** False (with a problem each) when the expression reads a param or variable the policy does not define. */
+  private checkReferences(text: string, keyPath: string, node: Scalar): boolean {
+    const unknown = findUnknownReferences(text, this.known);
+    for (const reference of unknown) {
+      const defined = [...this.known[reference.root]];
+      const later = reference.root === 'variables' && this.allVariables.has(reference.name);
+      this.problems.push({
+        code: 'E_POLICY_CEL',
+        message: later
+          ? `variable "${reference.name}" is defined after this one`
+          : `unknown ${reference.root === 'params' ? 'param' : 'variable'} "${reference.name}"${didYouMean(reference.name, defined)}`,
+        hint: later
+          ? `variables are evaluated in order: move ${reference.name} above ${keyPath.slice('variables.'.length)}`
+          : `define it under ${reference.root}:, or test for it with has(${reference.root}.${reference.name})`,
+        keyPath,
+        location: locateInScalar(this.source, node, reference.offset),
+      });
+    }
+    return unknown.length === 0;
   }
 
   private add(node: Node | null | undefined, keyPath: string, code: ErrorCode, message: string, hint: string): void {
