@@ -146,6 +146,72 @@ describe('policies over real terraform plans', () => {
   });
 });
 
+/** A context secret in a map key and a for_each key, and one in a `type = number` variable (issue #13). */
+const KEYED_MANIFEST = `version: 1
+contexts:
+  prod:
+    attachTo: { labels: [prod] }
+    secrets:
+      TF_VAR_x: { fromEnv: E2E_KEY_SECRET }
+      TF_VAR_pin: { fromEnv: E2E_PIN }
+stacks:
+  app: { path: app, labels: [prod] }
+policies:
+  - file: record.policy.yaml
+`;
+const KEYED_MAIN = `variable "x" {
+  type = string
+}
+variable "pin" {
+  type = number
+}
+resource "terraform_data" "d" {
+  input = { "k-\${var.x}" = "pre-\${var.x}-post" }
+}
+resource "terraform_data" "each" {
+  for_each = toset(["e-\${var.x}"])
+  input    = each.key
+}
+resource "terraform_data" "pin" {
+  input = { pin = var.pin, scaled = var.pin * 1000 }
+}
+`;
+
+describe('secrets outside strings in a real run: map keys, for_each keys, numbers', () => {
+  const keySecret = 'S3cr3tValue-XYZ';
+  const pin = '987654321';
+  let dir: string;
+  let cleanup: () => void;
+  beforeAll(() => {
+    ({ dir, cleanup } = makeTempDir('stackfleet-policy-keys-'));
+    mkdirSync(join(dir, 'app'));
+    writeFileSync(join(dir, 'stacks.yaml'), KEYED_MANIFEST);
+    writeFileSync(join(dir, 'app', 'main.tf'), KEYED_MAIN);
+    writeFileSync(join(dir, 'record.policy.yaml'), 'kind: plan\nengine: exec\ncommand: cat > "$STACKFLEET_E2E_OUT/stdin.json" && echo "{}"\n');
+  });
+  afterAll(() => cleanup());
+
+  it('hands an exec policy neither the secret key nor the secret number, in any form', () => {
+    const result = runStackfleet(['plan', '--json'], { cwd: dir, env: { E2E_KEY_SECRET: keySecret, E2E_PIN: pin, STACKFLEET_E2E_OUT: dir } });
+    expect(result.code, result.stderr).toBe(0);
+    const stdin = readFileSync(join(dir, 'stdin.json'), 'utf8');
+    expect(stdin).not.toContain(keySecret);
+    expect(stdin).not.toContain(pin);
+    const seen = JSON.parse(stdin) as { terraform: { resource_changes: { address: string; type: string; index?: unknown; change: { after: { input: unknown } } }[] } };
+    const changes = seen.terraform.resource_changes;
+    // Three resources planned; the for_each one's address and key are hidden, the others' are not.
+    expect(changes.map((change) => change.address).sort()).toEqual([expect.stringMatching(/^<sensitive:[0-9a-f]{12}>$/), 'terraform_data.d', 'terraform_data.pin']);
+    const each = changes.find((change) => change.address.startsWith('<sensitive:'));
+    expect([each?.type, each?.index, each?.change.after.input]).toEqual(['terraform_data', expect.stringMatching(/^<sensitive:/), expect.stringMatching(/^<sensitive:/)]);
+    const keyed = changes.find((change) => change.address === 'terraform_data.d')?.change.after.input as Record<string, unknown>;
+    expect(Object.entries(keyed)).toEqual([[expect.stringMatching(/^<sensitive:[0-9a-f]{12}>$/), expect.stringMatching(/^<sensitive:[0-9a-f]{12}>$/)]]);
+    expect(changes.find((change) => change.address === 'terraform_data.pin')?.change.after.input).toEqual({
+      pin: expect.stringMatching(/^<sensitive:/),
+      scaled: expect.stringMatching(/^<sensitive:/),
+    });
+  });
+});
+
 describe('policy commands', () => {
   let dir: string;
   let cleanup: () => void;

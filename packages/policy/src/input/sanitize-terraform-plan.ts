@@ -45,8 +45,12 @@ export function collectSecretStrings(values: Iterable<unknown>): string[] {
  * `terraform show -json` -> `input.terraform`: only resource_changes and
  * output_changes, no-op changes dropped, values marked sensitive (by
  * `before_sensitive`/`after_sensitive`) and any string containing one of
- * `secrets` replaced by `redactValue`. One copying walk (the input is never
- * mutated); this runs for every stack of every run, so it stays cheap.
+ * `secrets` replaced by `redactValue`. A secret reaches a plan in more than
+ * strings: map keys (`{ "k-${var.x}" = 1 }`, for_each keys, which also end up
+ * in `address` and `index`) and numbers (`type = number` variables) are
+ * replaced by the same rule; booleans are kept (see `createSanitizer`). One
+ * copying walk (the input is never mutated); this runs for every stack of
+ * every run, so it stays cheap.
  */
 export function sanitizeTerraformPlan(show: unknown, secrets: readonly string[]): PolicyTerraformPlan {
   const plan = (show ?? {}) as { resource_changes?: unknown; output_changes?: unknown };
@@ -62,7 +66,7 @@ export function sanitizeTerraformPlan(show: unknown, secrets: readonly string[])
   }
   for (const name in outputChanges) {
     const change = outputChanges[name];
-    if (!isNoOp(change)) sanitized.output_changes[name] = walker.change(change);
+    if (!isNoOp(change)) sanitized.output_changes[walker.key(name)] = walker.change(change);
   }
   return sanitized;
 }
@@ -70,24 +74,48 @@ export function sanitizeTerraformPlan(show: unknown, secrets: readonly string[])
 function createSanitizer(secrets: readonly string[]) {
   // A secret repeated across resources hashes once.
   const hashes = new Map<string, string>();
-  const redact = (value: unknown): unknown => {
-    if (value === null || value === undefined) return value;
-    if (typeof value !== 'string') return redactValue(value);
-    let hash = hashes.get(value);
+  const redactText = (text: string): string => {
+    let hash = hashes.get(text);
     if (hash === undefined) {
-      hash = redactValue(value);
-      hashes.set(value, hash);
+      hash = redactValue(text);
+      hashes.set(text, hash);
     }
     return hash;
+  };
+  const redact = (value: unknown): unknown => {
+    if (value === null || value === undefined) return value;
+    return typeof value === 'string' ? redactText(value) : redactValue(value);
   };
   const containsSecret = (text: string): boolean => {
     for (const secret of secrets) if (text.includes(secret)) return true;
     return false;
   };
+  // A secret `0987654321` or `1.50` given to a `type = number` variable shows up as 987654321 or 1.5.
+  // As long as a secret must be: a secret `007` must not hide every 7.
+  const numericSecrets = new Set(
+    secrets.filter(isNumberText).map((secret) => String(Number(secret))).filter((text) => text.length >= MIN_SECRET_LENGTH),
+  );
+  /**
+   * A number is hidden when its text contains a secret (as a string would be:
+   * `var.pin * 1000` still shows the pin) or equals a numeric secret's value.
+   * Booleans are not: one bit tells nothing, and a secret `true` would
+   * otherwise hide every flag of the plan (`after_unknown`, masks) from rules.
+   */
+  const isSecretNumber = (item: number): boolean => {
+    const text = String(item);
+    return numericSecrets.has(text) || containsSecret(text);
+  };
+  /**
+   * A map key containing a secret becomes its `<sensitive:…>` form: distinct
+   * keys keep distinct hashes, so no entry is lost, and the same key in a
+   * value and in its `*_sensitive`/`after_unknown` mirror stays the same key.
+   */
+  const key = (name: string): string => (secrets.length > 0 && containsSecret(name) ? redactText(name) : name);
   /** `mask` mirrors `value`: `true` where the value is sensitive. */
   const value = (item: unknown, mask: unknown): unknown => {
     if (mask === true) return redact(item);
     if (typeof item === 'string') return secrets.length > 0 && containsSecret(item) ? redact(item) : item;
+    if (typeof item === 'number') return secrets.length > 0 && isSecretNumber(item) ? redact(item) : item;
     if (item === null || typeof item !== 'object') return item;
     if (Array.isArray(item)) {
       const masks = Array.isArray(mask) ? mask : undefined;
@@ -97,7 +125,7 @@ function createSanitizer(secrets: readonly string[]) {
     }
     const masks = isRecord(mask) ? mask : undefined;
     const copy: Record<string, unknown> = {};
-    for (const key in item as Record<string, unknown>) copy[key] = value((item as Record<string, unknown>)[key], masks?.[key]);
+    for (const name in item as Record<string, unknown>) copy[key(name)] = value((item as Record<string, unknown>)[name], masks?.[name]);
     return copy;
   };
   const change = (raw: unknown): Record<string, unknown> => {
@@ -105,13 +133,18 @@ function createSanitizer(secrets: readonly string[]) {
     const copy: Record<string, unknown> = {};
     // Older output_changes say `sensitive: true` instead of before/after_sensitive.
     const whole = raw['sensitive'] === true;
-    for (const key in raw) {
-      const mask = whole && (key === 'before' || key === 'after') ? true : key === 'before' ? raw['before_sensitive'] : key === 'after' ? raw['after_sensitive'] : undefined;
-      copy[key] = value(raw[key], mask);
+    for (const field in raw) {
+      const mask = whole && (field === 'before' || field === 'after') ? true : field === 'before' ? raw['before_sensitive'] : field === 'after' ? raw['after_sensitive'] : undefined;
+      copy[field] = value(raw[field], mask);
     }
     return copy;
   };
-  return { value, change };
+  return { key, value, change };
+}
+
+/** Text that `Number` reads as the number it shows (not `""`, `0x10` or `Infinity`). */
+function isNumberText(text: string): boolean {
+  return /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(text) && Number.isFinite(Number(text));
 }
 
 function isNoOp(change: unknown): boolean {
