@@ -20,6 +20,7 @@ import { isStorageFull, type EngineRun } from './engine-run.js';
 import { readAbsentUpstreams } from './describe-absent-upstreams.js';
 import { acquireStackLock, lostLockError, type HeldStackLock } from './stack-lock.js';
 import { runStackPhases, type PhaseContext } from './stack-phases.js';
+import { setLongTimeout } from '../timers/set-long-timeout.js';
 import type { StackOutcome } from './types.js';
 
 /** How a started stack ended, with what the orchestrator needs next. */
@@ -61,7 +62,7 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
   const timer =
     timeoutMs === undefined
       ? undefined
-      : setTimeout(() => {
+      : setLongTimeout(() => {
           timedOut = true;
           stop.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
         }, timeoutMs);
@@ -187,7 +188,7 @@ export async function executeStack(run: EngineRun, name: string): Promise<Execut
     return finish({ status, reason, ...(exitCode === undefined || exitCode === null ? {} : { exitCode }), ...(changes ? { changes } : {}) });
   } finally {
     run.interrupt.removeEventListener('abort', onInterrupt);
-    clearTimeout(timer);
+    timer?.clear();
     // Only terraform and tofu write plan files.
     const planFiles = options.manifest.stacks[name]?.runner === 'command' ? undefined : removePlanFiles(workDir, name);
     const [, stopped] = await Promise.allSettled([removeFiles?.(), lock?.stop(), planFiles]);

@@ -237,6 +237,12 @@ describe('runStacks: failures', () => {
     expect(finished('slow')).toMatchObject({ status: 'failed', reason: 'timed out after 300ms' });
   });
 
+  it('lets a stack run under a timeout past setTimeout limit (600h; it fired at once, issue #13)', async () => {
+    const { run } = await createFleet({ slow: { plan: false, durationMs: 50, spec: { timeoutMs: 600 * 3_600_000 } } });
+    const { finished } = await run('apply');
+    expect(finished('slow')).toMatchObject({ status: 'succeeded' });
+  });
+
   it('retries when a failed attempt printed a matching line, with backoff', async () => {
     const flaky = 'if [ ! -f tried ]; then touch tried; echo "HTTP 429 Too Many Requests"; exit 1; fi';
     const { run, intervals } = await createFleet({

@@ -1,11 +1,13 @@
-/** Resolves after `ms`, or early (without throwing) when `signal` aborts. */
+import { setLongTimeout } from '../timers/set-long-timeout.js';
+
+/** Resolves after `ms` (any length: a retry backoff doubles), or early (without throwing) when `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
+    const timer = setLongTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
     function done(): void {
-      clearTimeout(timer);
+      timer.clear();
       signal?.removeEventListener('abort', done);
       resolve();
     }

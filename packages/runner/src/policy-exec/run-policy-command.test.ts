@@ -45,6 +45,11 @@ describe('runPolicyCommand', () => {
     expect(existsSync(join(dir, 'late-child'))).toBe(false);
   });
 
+  it('lets a command run under a timeout past setTimeout limit (600h; it was killed at once, issue #13)', async () => {
+    const result = await runPolicyCommand({ command: "sleep 0.05; echo '{}'", cwd: dir, env, stdin: '', timeoutMs: 600 * 3_600_000 });
+    expect(result).toMatchObject({ exitCode: 0, stdout: '{}\n', timedOut: false });
+  });
+
   it('resolves (not rejects) when the command cannot start', async () => {
     const result = await runPolicyCommand({ command: 'true', cwd: join(dir, 'missing'), env, stdin: '', timeoutMs: 1_000 });
     expect(result.exitCode).not.toBe(0);

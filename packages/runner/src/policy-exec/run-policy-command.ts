@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { PolicyCommandRequest, PolicyCommandResult } from '@stackfleet/core';
+import { setLongTimeout } from '../timers/set-long-timeout.js';
 
 /** A policy that prints more than this is cut off (and then fails as non-JSON). */
 const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
@@ -30,7 +31,7 @@ export function runPolicyCommand(request: PolicyCommandRequest): Promise<PolicyC
         // ESRCH: already gone.
       }
     };
-    const timer = setTimeout(() => {
+    const timer = setLongTimeout(() => {
       timedOut = true;
       killGroup();
     }, request.timeoutMs);
@@ -39,7 +40,7 @@ export function runPolicyCommand(request: PolicyCommandRequest): Promise<PolicyC
     const finish = (exitCode: number | null, extraStderr = '') => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timer.clear();
       request.signal?.removeEventListener('abort', onAbort);
       resolve({
         exitCode,

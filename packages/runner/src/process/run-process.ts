@@ -4,6 +4,7 @@ import { StackfleetError } from '@stackfleet/core';
 import { canExecute } from './find-executable.js';
 import { hasProgramStarted } from './program-started.js';
 import { spawnWatched } from './spawn-watched.js';
+import { setLongTimeout, type LongTimeout } from '../timers/set-long-timeout.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -77,6 +78,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
     let exited = false;
     let exit: { code: number | null; signal: string | null } = { code: null, signal: null };
     const timers: NodeJS.Timeout[] = [];
+    let timeout: LongTimeout | undefined;
     const stdoutChunks: string[] = [];
 
     // What was asked for before the spawner reported the pid is done, in order, the moment it does.
@@ -117,13 +119,14 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
     const onForce = (): void => killGroup('SIGKILL');
     const cleanup = (): void => {
       for (const timer of timers) clearTimeout(timer);
+      timeout?.clear();
       signal?.removeEventListener('abort', onAbort);
       forceSignal?.removeEventListener('abort', onForce);
     };
 
     signal?.addEventListener('abort', onAbort);
     forceSignal?.addEventListener('abort', onForce);
-    if (options.timeoutMs !== undefined) timers.push(setTimeout(terminate, options.timeoutMs));
+    if (options.timeoutMs !== undefined) timeout = setLongTimeout(terminate, options.timeoutMs);
 
     child.on('output', (stream: OutputStream, readable: Readable) => {
       if (stream === 'stdout' && options.captureStdout) {
