@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatKeyPath, parseKeyPath } from './key-path.js';
+import { collectProblems } from './manifest-problems.fixtures.js';
 import { parseManifest } from './parse-manifest.js';
+import { buildPositionsLocator } from './yaml-positions.js';
+import { parseYamlSource } from './yaml-source.js';
 
 const TEXT = [
   'version: 1', //                                   1
@@ -35,6 +38,19 @@ describe('locate', () => {
   it('falls back to the deepest part that exists (shorthand, defaults)', () => {
     expect(locate('stacks.app.dependsOn[1].stack')).toEqual({ file: 'stacks.yaml', line: 10, column: 9 });
     expect(locate('stacks.app.runner')).toEqual({ file: 'stacks.yaml', line: 6, column: 3 });
+  });
+
+  it('counts columns in characters (an emoji is one, like é), in the fast and in the full parse', () => {
+    const text = 'version: 1\nstacks:\n  app: { path: "😀é€😀", runner: command, commands: { apply: "true" }, timeout: 5x }\n';
+    const column = [...'  app: { path: "😀é€😀", runner: command, commands: { apply: "true" }, timeout: '].length + 1;
+    expect(collectProblems(text)[0]?.location).toEqual({ file: 'stacks.yaml', line: 3, column });
+    // A YAML error, a duplicate key and an unknown alias come from the full parse.
+    const at = (line: string) => collectProblems(`version: 1\nstacks:\n${line}\n`)[0]?.location;
+    expect([at('  app: { path: "😀" } x'), at('  app: { path: "😀", path: b }'), at('  app: { path: "😀", a: *nope }')]).toEqual(
+      [22, 21, 24].map((column) => ({ file: 'stacks.yaml', line: 3, column })),
+    );
+    expect(parseYamlSource(text, 'stacks.yaml').locate('stacks.app.timeout')).toEqual({ file: 'stacks.yaml', line: 3, column });
+    expect(buildPositionsLocator(text, 'stacks.yaml')('stacks.app.timeout')).toEqual({ file: 'stacks.yaml', line: 3, column });
   });
 
   it('reads quoted keys', () => {

@@ -11,6 +11,7 @@ import {
   type YAMLMap,
 } from 'yaml';
 import type { SourceLocation } from '../errors.js';
+import { findLineColumn } from '../text/find-line-column.js';
 import { parseKeyPath, type KeySegment } from './key-path.js';
 
 /**
@@ -35,11 +36,8 @@ interface FoundNodes {
  * the file (a default, or the `.stack` of a `dependsOn: [dns]` shorthand) points
  * at the deepest part that exists, so every problem gets a line.
  */
-export function buildLocator(document: Document, lineCounter: LineCounter, file: string): ManifestLocator {
-  const toLocation = (offset: number): SourceLocation => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { file, line, column: col };
-  };
+export function buildLocator(document: Document, text: string, lineCounter: LineCounter, file: string): ManifestLocator {
+  const toLocation = (offset: number): SourceLocation => ({ file, ...findLineColumn(text, lineCounter.lineStarts, offset) });
   return (keyPath, target = 'auto') => {
     const segments = typeof keyPath === 'string' ? parseKeyPath(keyPath) : keyPath;
     if (segments === undefined) return undefined;

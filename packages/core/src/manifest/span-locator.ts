@@ -1,5 +1,6 @@
 import type { Document } from 'yaml';
 import type { SourceLocation } from '../errors.js';
+import { findLineColumn, findLineStarts } from '../text/find-line-column.js';
 import type { FastYaml } from './fast-yaml.js';
 import { parseKeyPath, type KeySegment } from './key-path.js';
 import { locateOffset, type ManifestLocator } from './locate.js';
@@ -29,8 +30,7 @@ export function buildSpanLocator(text: string, file: string, fast: FastYaml, loc
   let lineStarts: number[] | undefined;
   const toLocation = (offset: number): SourceLocation => {
     lineStarts ??= findLineStarts(text);
-    const line = findLine(lineStarts, offset);
-    return { file, line: line + 1, column: offset - (lineStarts[line] ?? 0) + 1 };
+    return { file, ...findLineColumn(text, lineStarts, offset) };
   };
   const fragmentOf = (holder: object): Fragment | undefined => {
     let fragment = fragments.get(holder);
@@ -111,22 +111,4 @@ function skipToContent(text: string, from: number, end: number): number {
 
 function indexOrEnd(index: number, end: number): number {
   return index === -1 || index > end ? end : index;
-}
-
-function findLineStarts(text: string): number[] {
-  const starts = [0];
-  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) starts.push(index + 1);
-  return starts;
-}
-
-/** Index of the last line start at or before `offset`. */
-function findLine(starts: readonly number[], offset: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if ((starts[middle] as number) <= offset) low = middle;
-    else high = middle - 1;
-  }
-  return low;
 }

@@ -38,7 +38,7 @@ export function parseYamlPositions(text: string, lineCounter?: LineCounter): Doc
 export function buildPositionsLocator(text: string, file: string): ManifestLocator {
   const lineCounter = new LineCounter();
   try {
-    return buildLocator(parseYamlPositions(text, lineCounter), lineCounter, file);
+    return buildLocator(parseYamlPositions(text, lineCounter), text, lineCounter, file);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     return () => undefined;

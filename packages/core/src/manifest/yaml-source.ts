@@ -1,5 +1,6 @@
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { ValidationError, type Problem } from '../errors.js';
+import { findLineColumn } from '../text/find-line-column.js';
 import { checkAliases } from './check-aliases.js';
 import { formatKeyPath, type KeySegment } from './key-path.js';
 import { buildLocator, keyText, type ManifestLocator } from './locate.js';
@@ -28,14 +29,13 @@ export function parseYamlSource(text: string, file: string): YamlSource {
   } catch (error) {
     // yaml's parser recurses per block level; thousands of them overflow the stack.
     if (!(error instanceof RangeError)) throw error;
-    const { line, col } = lineCounter.linePos(0);
-    const problem: Problem = { code: 'E_YAML', message: 'invalid YAML: nested too deeply', hint: DEEP_HINT, location: { file, line, column: col } };
+    const problem: Problem = { code: 'E_YAML', message: 'invalid YAML: nested too deeply', hint: DEEP_HINT, location: { file, line: 1, column: 1 } };
     return { data: undefined, locate: () => undefined, problems: [problem] };
   }
-  const locate = buildLocator(document, lineCounter, file);
+  const locate = buildLocator(document, text, lineCounter, file);
+  const locateOffset = (offset: number) => ({ file, ...findLineColumn(text, lineCounter.lineStarts, offset) });
   const problems: Problem[] = document.errors.map((error) => {
-    const { line, col } = lineCounter.linePos(error.pos[0]);
-    const location = { file, line, column: col };
+    const location = locateOffset(error.pos[0]);
     if (error.code === 'MULTIPLE_DOCS') {
       return {
         code: 'E_YAML',
@@ -62,8 +62,7 @@ export function parseYamlSource(text: string, file: string): YamlSource {
   if (problems.length > 0) return { data: undefined, locate, problems };
   const aliasProblem = checkAliases(document);
   if (aliasProblem) {
-    const { line, col } = lineCounter.linePos(aliasProblem.node.range?.[0] ?? 0);
-    const location = { file, line, column: col };
+    const location = locateOffset(aliasProblem.node.range?.[0] ?? 0);
     return { data: undefined, locate, problems: [{ code: 'E_YAML', message: `invalid YAML: ${aliasProblem.message}`, hint: aliasProblem.hint, location }] };
   }
   for (const problem of findDuplicateKeys(document, lineCounter, locate)) problems.push(problem);

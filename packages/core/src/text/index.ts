@@ -10,3 +10,4 @@ export { formatPolicyDecision, pickPolicyEffectColor } from './format-policy-dec
 export { formatResumeHint } from './format-resume-hint.js';
 export { formatRunOutcome } from './format-run-outcome.js';
 export { formatCount } from './format-count.js';
+export { findLineColumn, findLineStarts, type LineColumn } from './find-line-column.js';

@@ -18,8 +18,16 @@ export function mapScalarOffset(text: string, node: Scalar, offset: number): num
   const end = range[1];
   let position = findContentStart(text, node, range[0]);
   const isDoubleQuoted = node.type === 'QUOTE_DOUBLE';
+  const isSingleQuoted = node.type === 'QUOTE_SINGLE';
   for (let index = 0; index < value.length && position < end; index += 1) {
     while (position < end) {
+      // `''` is one `'` of the value: both source characters are used up, or the
+      // second would be matched to the next value `'` (`''''` fell one behind).
+      if (isSingleQuoted && value[index] === "'" && text[position] === "'" && text[position + 1] === "'") {
+        if (index === offset) return position;
+        position += 2;
+        break;
+      }
       if (isDoubleQuoted && text[position] === '\\') {
         const length = escapeLength(text, position);
         // An escaped line break produces nothing: skip it with the next line's indentation.

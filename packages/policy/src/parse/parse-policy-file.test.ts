@@ -88,6 +88,20 @@ rules:
     }
   });
 
+  it('points at the offending `\'` after adjacent \'\' escapes (each `\'\'` is one value character; col 36 for 37 before)', () => {
+    const text = "kind: plan\nrules:\n  - name: r\n    effect: deny\n    when: 'input.stack.name == ''a'''''\n";
+    const [problem] = parsePolicyFile(text, { source: 'p.policy.yaml' }).problems;
+    expect(problem).toMatchObject({ code: 'E_POLICY_CEL', location: { line: 5, column: 37 } });
+  });
+
+  it('counts columns in characters: an emoji before the error is one column, like é and €', () => {
+    const line = (prefix: string) => `kind: plan\nrules:\n  - name: r\n    effect: deny\n    when: '"${prefix}" == input.a && ~2'\n`;
+    const column = (prefix: string) => parsePolicyFile(line(prefix), { source: 'p.policy.yaml' }).problems[0]?.location?.column;
+    const plain = column('abc');
+    expect(plain).toBe('    when: \'"abc" == input.a && ~'.length);
+    expect([column('😀éx'), column('€😀😀')]).toEqual([plain, plain]);
+  });
+
   it('rejects type errors at parse time: a when that is not a bool, a message that is not a string', () => {
     expect(
       problemsOf(`kind: plan

@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type Scalar } from 'yaml';
-import type { Problem, SourceLocation } from '@stackfleet/core';
+import { findLineColumn, type Problem, type SourceLocation } from '@stackfleet/core';
 import { mapScalarOffset } from './map-scalar-offset.js';
 
 /** A policy file's YAML with what is needed to point at any node of it. */
@@ -23,9 +23,9 @@ export function readPolicyYaml(text: string, file: string): { source: PolicySour
   return { source, problems };
 }
 
+/** Columns count characters, as the manifest's problems do (`findLineColumn`). */
 export function locateOffset(source: PolicySource, offset: number): SourceLocation {
-  const { line, col } = source.lineCounter.linePos(offset);
-  return { file: source.file, line, column: col };
+  return { file: source.file, ...findLineColumn(source.text, source.lineCounter.lineStarts, offset) };
 }
 
 export function locateNode(source: PolicySource, node: Node | null | undefined): SourceLocation {
