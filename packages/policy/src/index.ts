@@ -11,7 +11,9 @@ export {
   type PolicyCommandRunner,
 } from './evaluate/exec-command.js';
 export {
+  countsApproval,
   decideVerdict,
+  describeApprovalShortfall,
   isApprovalSatisfied,
   type ApprovalContext,
   type PolicyApproval,

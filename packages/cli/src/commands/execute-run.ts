@@ -247,6 +247,8 @@ async function preparePolicies(
     git: await runtime.readGitIdentity({ email: needsGitEmail(context.io.env) }),
     ...(options.approvedAtPrompt ? { approvedAtPrompt: options.approvedAtPrompt } : {}),
     ...(typeof plannedBy === 'string' ? { plannedBy } : {}),
+    // Approvals of the `plan --save` run count for the run that applies its plans.
+    ...(options.fromPlan ? { plannedRunId: options.fromPlan.runId } : {}),
     ...(options.policyContext ? { github: options.policyContext } : {}),
   };
   return { gate: createPolicyGate(gateOptions), actor: buildPolicyRunInfo(gateOptions, '').actor.login };

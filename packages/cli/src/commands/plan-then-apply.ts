@@ -113,7 +113,8 @@ async function planAndApply(
     writeLine(context.io.stdout, command === 'apply' ? `Apply cancelled. The plans stay saved: stackfleet apply --from-plan ${preview.runId}` : 'Destroy cancelled.');
     return 1;
   }
-  if (pending.run) await recordRunApprovalAtPrompt(context, fleet, preview.runId);
+  // Counted like any approval: a "yes" that is not enough for a run policy stops here (exit 3, with why).
+  if (pending.run) await recordRunApprovalAtPrompt(context, fleet, saved, reporting.policyContext);
   return applySavedRun(context, fleet, flags, saved, pending.stacks, { ...reporting, plannedHere: true });
 }
 

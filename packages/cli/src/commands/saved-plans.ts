@@ -133,13 +133,30 @@ export function countSavedChanges(saved: SavedRun): number {
  * approval of the whole plan run, as `stackfleet approve RUN` would record
  * one, so `show RUN` says who gave it and when. The person who planned is the
  * one answering: the question follows their own plan in the same process.
+ * Then the run policies judge the saved plans again, counting that "yes" as
+ * the policy package says (`countsApproval`: enough for a rule naming no
+ * approvers; one approval, if they allow the planner, for a rule naming some):
+ * throws `E_POLICY_DENIED` (exit 3, with why the yes was not enough and the
+ * approve command) when they still wait, or deny.
  */
-export async function recordRunApprovalAtPrompt(context: CommandContext, fleet: Fleet, runId: string): Promise<void> {
+export async function recordRunApprovalAtPrompt(context: CommandContext, fleet: Fleet, saved: SavedRun, github?: RunPolicyContext): Promise<void> {
   const store = openStore(fleet, context.io.env);
   try {
-    const by = (await store.getRun(runId))?.selection['actor'];
+    const by = saved.run.selection['actor'];
     if (typeof by !== 'string') return;
-    await store.recordApproval({ runId, stack: null, by, at: new Date().toISOString(), comment: 'approved at the terminal prompt' });
+    await store.recordApproval({ runId: saved.run.id, stack: null, by, at: new Date().toISOString(), comment: 'approved at the terminal prompt' });
+    const { judgeSavedRunPolicies } = await import('../policy/judge-saved-run-policies.js');
+    await judgeSavedRunPolicies({
+      fleet,
+      store,
+      run: saved.run,
+      records: [...saved.plans.values()],
+      command: savedPlanCommand(saved),
+      cwd: context.io.cwd,
+      env: context.io.env,
+      approvedAtPrompt: by,
+      ...(github ? { github } : {}),
+    });
   } finally {
     await store.close();
   }

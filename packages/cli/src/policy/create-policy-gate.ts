@@ -35,9 +35,17 @@ export interface PolicyGateOptions {
   /**
    * Stacks a human approved at the terminal prompt before this run started
    * (`apply` in a TTY): their pending approvals are recorded in the run, by the
-   * actor, and count as given. A deny still denies.
+   * actor, and count as the policy package says (`countsApproval`: one
+   * approval, by the actor; enough for a rule naming no approvers). A deny
+   * still denies.
    */
   approvedAtPrompt?: ReadonlySet<string>;
+  /**
+   * The run whose saved plans this run applies (`apply --from-plan RUN`, the
+   * apply of an apply that planned first): the approvals recorded for it
+   * (`stackfleet approve RUN`, of the run or of its stacks) count here too.
+   */
+  plannedRunId?: string;
   /**
    * `--github`: what the pull request says (github/read-github-policy-context.ts):
    * the actor with its GitHub teams, the PR number, the run type, and the PR's
@@ -95,12 +103,18 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
     if (info === undefined) runInfos.set(runId, (info = buildPolicyRunInfo(options, runId)));
     return info;
   };
+  // A resumed run is its own planned run: its approvals are listed once.
+  const plannedRunId = options.plannedRunId;
+  const listApprovals = async (runId: string): Promise<ApprovalRecord[]> =>
+    plannedRunId === undefined || plannedRunId === runId
+      ? store.listApprovals(runId)
+      : [...(await store.listApprovals(plannedRunId)), ...(await store.listApprovals(runId))];
   const contextFor = async (runId: string): Promise<GateContext> => ({
     policies: options.policies,
     run: runInfoFor(runId),
     teams: fleet.loaded.manifest.teams,
     // A pull request's review approvals count for the whole run, beside those of `stackfleet approve`.
-    approvals: [...(await store.listApprovals(runId)), ...pullRequestApprovals(runId, options.github)],
+    approvals: [...(await listApprovals(runId)), ...pullRequestApprovals(runId, options.github)],
     evaluate: { runCommand: runPolicyCommand, env: options.env },
   });
   const specOf = (stack: string) => {
@@ -121,20 +135,14 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
     },
     async checkStack({ runId, stack, plan, secrets }) {
       if (!kinds.has('plan')) return allow;
-      let context = await contextFor(runId);
-      let result = await evaluateStackGate(context, specOf(stack), plan, secrets);
-      if (result.verdict === 'awaiting_approval' && options.approvedAtPrompt?.has(stack)) {
-        await store.recordApproval({ runId, stack, by: context.run.actor.login, at: now().toISOString(), comment: 'approved at the terminal prompt' });
-        context = await contextFor(runId);
-        result = await evaluateStackGate(context, specOf(stack), plan, secrets);
-        // The human at the prompt saw these reasons and said yes: that is the approval, even of their own run.
-        if (result.verdict === 'awaiting_approval') {
-          const by = [context.run.actor.login];
-          const decisions = result.decisions.map((decision) => (decision.effect === 'require_approval' && !decision.approvedBy ? { ...decision, approvedBy: by } : decision));
-          result = { ...result, verdict: 'allow', decisions };
-        }
-      }
-      return toCheck(result);
+      const context = await contextFor(runId);
+      const result = await evaluateStackGate(context, specOf(stack), plan, secrets);
+      if (result.verdict !== 'awaiting_approval' || !options.approvedAtPrompt?.has(stack)) return toCheck(result);
+      // The human at the prompt saw these reasons and said yes: recorded as their approval, which counts as
+      // the policy package says (enough for a rule naming no approvers; one of N, if they are allowed, otherwise).
+      const by = context.run.actor.login;
+      await store.recordApproval({ runId, stack, by, at: now().toISOString(), comment: 'approved at the terminal prompt' });
+      return toCheck(await evaluateStackGate({ ...(await contextFor(runId)), approvedAtPrompt: by }, specOf(stack), plan, secrets));
     },
     async checkRun({ runId, stacks, secrets }) {
       if (!kinds.has('run')) return allow;

@@ -32,6 +32,8 @@ export async function judgeSavedRunPolicies(options: {
   env: Record<string, string | undefined>;
   /** `--github`: the pull request's actor and teams, and its current reviews, which count as approvals of the whole run. */
   github?: RunPolicyContext;
+  /** Who just said yes at the terminal prompt (their approval is recorded): see the policy package's `countsApproval`. */
+  approvedAtPrompt?: string;
 }): Promise<SavedRunJudgement> {
   const { fleet, run, command } = options;
   const planner = typeof run.selection['actor'] === 'string' ? run.selection['actor'] : undefined;
@@ -68,6 +70,7 @@ export async function judgeSavedRunPolicies(options: {
       run: info,
       teams: fleet.loaded.manifest.teams,
       approvals: [...(await options.store.listApprovals(run.id)), ...pullRequestApprovals(run.id, options.github)],
+      ...(options.approvedAtPrompt === undefined ? {} : { approvedAtPrompt: options.approvedAtPrompt }),
       evaluate: { runCommand: runPolicyCommand, env: options.env },
     },
     stacks,

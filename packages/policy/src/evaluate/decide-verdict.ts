@@ -16,6 +16,11 @@ export interface ApprovalContext {
   actor: string;
   /** The manifest's `teams:`, for `approvers: ["team:NAME"]`. */
   teams?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Who said yes at this process's terminal prompt, having seen the reasons
+   * (their approval is among `approvals`). See `countsApproval`.
+   */
+  approvedAtPrompt?: string;
 }
 
 /** What a run does with a stack after its decisions. */
@@ -54,15 +59,46 @@ export function isApprovalSatisfied(decision: PolicyDecision, context: ApprovalC
 
 /** Who satisfies a require_approval decision (sorted, distinct), or undefined while too few approved. */
 export function listSatisfyingApprovers(decision: PolicyDecision, context: ApprovalContext): string[] | undefined {
+  const approvers = listCountedApprovers(decision, context);
+  return approvers.length >= (decision.approvals ?? 1) ? approvers : undefined;
+}
+
+/**
+ * Whether `approval` counts for a require_approval decision: its approver is
+ * one the rule names (a login, or in a `team:NAME`), or, when it names none,
+ * anyone but the run's actor. The actor's own "yes" at the terminal prompt
+ * (`approvedAtPrompt`) counts for a rule that names none: the human there saw
+ * the reasons and said yes. It is one approval like any other: a rule naming
+ * approvers counts it only when they allow that login, and `approvals: N`
+ * still needs N distinct approvers.
+ */
+export function countsApproval(decision: PolicyDecision, approval: PolicyApproval, context: ApprovalContext): boolean {
   const allowed = decision.approvers ?? [];
-  const isAllowed = (approval: PolicyApproval): boolean => {
-    if (allowed.length === 0) return approval.by !== context.actor;
-    return allowed.some((entry) => {
-      if (!entry.startsWith('team:')) return entry === approval.by;
-      const team = entry.slice('team:'.length);
-      return approval.teams.includes(team) || (context.teams?.[team] ?? []).includes(approval.by);
-    });
-  };
-  const approvers = new Set(context.approvals.filter(isAllowed).map((approval) => approval.by));
-  return approvers.size >= (decision.approvals ?? 1) ? [...approvers].sort() : undefined;
+  if (allowed.length === 0) return approval.by !== context.actor || approval.by === context.approvedAtPrompt;
+  return allowed.some((entry) => {
+    if (!entry.startsWith('team:')) return entry === approval.by;
+    const team = entry.slice('team:'.length);
+    return approval.teams.includes(team) || (context.teams?.[team] ?? []).includes(approval.by);
+  });
+}
+
+/**
+ * Why a require_approval decision still waits, for whoever said yes at the
+ * prompt and sees the stack wait anyway, e.g. `needs 2 approvals from
+ * team:dba, holds 1 (carol); alice's yes at the prompt counts for 0`.
+ */
+export function describeApprovalShortfall(decision: PolicyDecision, context: ApprovalContext): string {
+  const needed = decision.approvals ?? 1;
+  const allowed = decision.approvers ?? [];
+  const from = allowed.length === 0 ? `anyone but ${context.actor}` : allowed.join(', ');
+  const counted = listCountedApprovers(decision, context);
+  const holds = `holds ${counted.length}${counted.length === 0 ? '' : ` (${counted.join(', ')})`}`;
+  const prompt = context.approvedAtPrompt;
+  const yes = prompt === undefined ? '' : `; ${prompt}'s yes at the prompt counts for ${counted.includes(prompt) ? 1 : 0}`;
+  return `needs ${needed} approval${needed === 1 ? '' : 's'} from ${from}, ${holds}${yes}`;
+}
+
+/** The distinct approvers (sorted) whose approvals count for the decision. */
+function listCountedApprovers(decision: PolicyDecision, context: ApprovalContext): string[] {
+  return [...new Set(context.approvals.filter((approval) => countsApproval(decision, approval, context)).map((approval) => approval.by))].sort();
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicyFile } from '../parse/parse-policy-file.js';
 import type { Policy } from '../types.js';
-import { decideVerdict, isApprovalSatisfied } from './decide-verdict.js';
+import { countsApproval, decideVerdict, describeApprovalShortfall, isApprovalSatisfied } from './decide-verdict.js';
 import { interpretExecResult } from './evaluate-exec-policy.js';
 import { evaluatePolicy } from './evaluate-policy.js';
 import { selectExecEnvironment } from './exec-command.js';
@@ -169,5 +169,44 @@ describe('decideVerdict', () => {
     const anyone = { ...approval, approvals: 1, approvers: [] };
     expect(isApprovalSatisfied(anyone, { actor: 'carol', approvals: [{ by: 'carol', at, teams: [] }] })).toBe(false);
     expect(isApprovalSatisfied(anyone, { actor: 'carol', approvals: [{ by: 'bob', at, teams: [] }] })).toBe(true);
+  });
+
+  describe("the actor's yes at the terminal prompt", () => {
+    const byCarol = { by: 'carol', at, teams: [] };
+    const atPrompt = (approvals: { by: string }[]) => ({ actor: 'carol', teams: { dba: ['dave', 'erin'] }, approvedAtPrompt: 'carol', approvals: approvals.map(({ by }) => ({ by, at, teams: [] })) });
+
+    it('counts as one approval of a rule that names no approvers, not as the N a rule asks for', () => {
+      const anyone = { ...approval, approvals: 1, approvers: [] };
+      expect(countsApproval(anyone, byCarol, atPrompt([byCarol]))).toBe(true);
+      expect(isApprovalSatisfied(anyone, atPrompt([byCarol]))).toBe(true);
+      // Not at the prompt (the approve command, or a later resume): the actor's own approval does not count.
+      expect(isApprovalSatisfied(anyone, { actor: 'carol', approvals: [byCarol] })).toBe(false);
+      const twoOfAnyone = { ...anyone, approvals: 2 };
+      expect(isApprovalSatisfied(twoOfAnyone, atPrompt([byCarol]))).toBe(false);
+      expect(isApprovalSatisfied(twoOfAnyone, atPrompt([byCarol, { by: 'bob' }]))).toBe(true);
+    });
+
+    it('counts for a rule with approvers only when they allow the actor, and N still needs N of them', () => {
+      const dbas = { ...approval, approvals: 2, approvers: ['team:dba'] };
+      expect(countsApproval(dbas, byCarol, atPrompt([byCarol]))).toBe(false);
+      expect(isApprovalSatisfied(dbas, atPrompt([byCarol, { by: 'dave' }]))).toBe(false);
+      expect(isApprovalSatisfied(dbas, atPrompt([byCarol, { by: 'dave' }, { by: 'erin' }]))).toBe(true);
+      const carolOrDave = { ...approval, approvals: 2, approvers: ['carol', 'dave'] };
+      expect(isApprovalSatisfied(carolOrDave, atPrompt([byCarol]))).toBe(false);
+      expect(isApprovalSatisfied(carolOrDave, atPrompt([byCarol, { by: 'dave' }]))).toBe(true);
+    });
+
+    it('says why the yes was not enough', () => {
+      const dbas = { ...approval, approvals: 2, approvers: ['team:dba'] };
+      expect(describeApprovalShortfall(dbas, atPrompt([byCarol]))).toBe("needs 2 approvals from team:dba, holds 0; carol's yes at the prompt counts for 0");
+      expect(describeApprovalShortfall(dbas, atPrompt([byCarol, { by: 'dave' }]))).toBe(
+        "needs 2 approvals from team:dba, holds 1 (dave); carol's yes at the prompt counts for 0",
+      );
+      const twoOfAnyone = { ...approval, approvals: 2, approvers: [] };
+      expect(describeApprovalShortfall(twoOfAnyone, atPrompt([byCarol]))).toBe(
+        "needs 2 approvals from anyone but carol, holds 1 (carol); carol's yes at the prompt counts for 1",
+      );
+      expect(describeApprovalShortfall({ ...twoOfAnyone, approvals: 1 }, { actor: 'carol', approvals: [] })).toBe('needs 1 approval from anyone but carol, holds 0');
+    });
   });
 });

@@ -79,6 +79,39 @@ describe('evaluateStackGate', () => {
     expect(approved.decisions.find((decision) => decision.rule === 'big')?.approvedBy).toEqual(['bob', 'carol']);
     expect(approved.decisions.find((decision) => decision.rule === 'leak')).not.toHaveProperty('approvedBy');
   });
+
+  it("counts the actor's yes at the prompt as the policy package says, and a rule it does not satisfy says why", async () => {
+    const twoDbas = load(`kind: plan
+rules:
+  - name: two-dbas
+    effect: require_approval
+    when: "true"
+    approvals: 2
+    approvers: ["team:dba"]
+    message: '"dba review"'
+`);
+    const anyone = load(`kind: plan
+rules:
+  - name: anyone
+    effect: require_approval
+    when: "true"
+`);
+    const approval = (by: string): ApprovalRecord => ({ runId: 'r1', stack: 'db', by, at: '2026-01-01T00:00:00Z' });
+    const atPrompt = (policy: LoadedPolicy, approvals: ApprovalRecord[]): GateContext => ({
+      ...context('alice', approvals),
+      teams: { dba: ['carol', 'dave'] },
+      policies: [policy],
+      approvedAtPrompt: 'alice',
+    });
+    const db = stack('db');
+    expect((await evaluateStackGate(atPrompt(anyone, [approval('alice')]), db, plan(['create']), [])).decisions).toEqual([
+      { policy: 'p', rule: 'anyone', effect: 'require_approval', message: 'anyone', approvedBy: ['alice'] },
+    ]);
+    const short = await evaluateStackGate(atPrompt(twoDbas, [approval('alice'), approval('carol')]), db, plan(['create']), []);
+    expect(short.verdict).toBe('awaiting_approval');
+    expect(short.decisions[0]!.message).toBe("dba review (needs 2 approvals from team:dba, holds 1 (carol); alice's yes at the prompt counts for 0)");
+    expect((await evaluateStackGate(atPrompt(twoDbas, [approval('alice'), approval('carol'), approval('dave')]), db, plan(['create']), [])).verdict).toBe('allow');
+  });
 });
 
 describe('evaluateRunGate and evaluateAccessGate', () => {

@@ -1,6 +1,6 @@
 import type { ApprovalRecord, PolicyCheck, StackPlanEvidence, StackSpec } from '@stackfleet/core';
 import { evaluatePolicies, evaluatePolicy, type EvaluateOptions } from '../evaluate/evaluate-policy.js';
-import { decideVerdict, listSatisfyingApprovers, type PolicyApproval } from '../evaluate/decide-verdict.js';
+import { decideVerdict, describeApprovalShortfall, listSatisfyingApprovers, type ApprovalContext, type PolicyApproval } from '../evaluate/decide-verdict.js';
 import { buildAccessPolicyInput, buildPlannedStacks, buildStackPolicyInput, describeStack } from '../input/build-policy-input.js';
 import type { PlannedStackInput, PolicyRunInfo, RunPolicyInput } from '../input/types.js';
 import { selectRunPolicies, selectStackPolicies, type LoadedPolicy } from '../select/select-policies.js';
@@ -16,6 +16,12 @@ export interface GateContext {
   teams?: Readonly<Record<string, readonly string[]>>;
   /** Approvals stored for the run (of the run, stack null, or of one stack). */
   approvals: readonly ApprovalRecord[];
+  /**
+   * Who said yes at this process's terminal prompt (their approval is among
+   * `approvals`): counted as the policy package says (`countsApproval`), and
+   * a rule it does not satisfy says why in its message.
+   */
+  approvedAtPrompt?: string;
   evaluate?: EvaluateOptions;
 }
 
@@ -100,14 +106,23 @@ export function toPolicyApprovals(context: Pick<GateContext, 'approvals' | 'team
 function toGateResult(decisions: PolicyDecision[], context: GateContext, approvals: readonly PolicyApproval[]): GateResult {
   // "Anyone but the run's actor" means whoever started the run: a resumed run's invoker may be its approver.
   const actor = context.run.plannedBy?.login ?? context.run.actor.login;
-  const approvalContext = { approvals, actor, ...(context.teams ? { teams: context.teams } : {}) };
+  const approvalContext: ApprovalContext = {
+    approvals,
+    actor,
+    ...(context.teams ? { teams: context.teams } : {}),
+    ...(context.approvedAtPrompt === undefined ? {} : { approvedAtPrompt: context.approvedAtPrompt }),
+  };
   const summary = decideVerdict(decisions, approvalContext);
   return {
     verdict: summary.verdict,
-    decisions: decisions.map(({ policy, rule, effect, message, ...rest }) => {
+    decisions: decisions.map((decision) => {
+      const { policy, rule, effect, message } = decision;
       // A satisfied require_approval says by whom, so reports (the PR's check run) can tell it from one that waits.
-      const approvedBy = effect === 'require_approval' ? listSatisfyingApprovers({ policy, rule, effect, message, ...rest }, approvalContext) : undefined;
-      return { policy, rule, effect, message, ...(approvedBy === undefined ? {} : { approvedBy }) };
+      const approvedBy = effect === 'require_approval' ? listSatisfyingApprovers(decision, approvalContext) : undefined;
+      if (approvedBy !== undefined) return { policy, rule, effect, message, approvedBy };
+      // A "yes" at the prompt that was not enough: the person who gave it reads why the stack (or run) still waits.
+      const short = effect === 'require_approval' && context.approvedAtPrompt !== undefined;
+      return { policy, rule, effect, message: short ? `${message} (${describeApprovalShortfall(decision, approvalContext)})` : message };
     }),
     raw: decisions,
   };
