@@ -14,7 +14,10 @@ export interface PolicyCommandRequest {
   /** The input document as JSON, with `params` at the top level. */
   stdin: string;
   timeoutMs: number;
+  /** The run's interrupt (first Ctrl-C): SIGINT to the command's process group. */
   signal?: AbortSignal;
+  /** The second Ctrl-C: SIGKILL to the group. */
+  forceSignal?: AbortSignal;
 }
 
 export interface PolicyCommandResult {

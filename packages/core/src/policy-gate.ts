@@ -40,7 +40,7 @@ export interface PolicyGate {
    * `kind: plan` for one stack after its plan. `secrets` are values the
    * input must never carry (the stack's secrets, sensitive upstream outputs).
    */
-  checkStack(request: { runId: string; stack: string; plan: StackPlanEvidence; secrets: readonly unknown[] }): Promise<PolicyCheck>;
+  checkStack(request: { runId: string; stack: string; plan: StackPlanEvidence; secrets: readonly unknown[] } & PolicyCheckSignals): Promise<PolicyCheck>;
   /**
    * Whether `check`, made by `checkStack` in the plan run of this same apply
    * (one process, no pause) for the plan now applied, with the same secrets,
@@ -52,7 +52,17 @@ export interface PolicyGate {
    */
   standsForThisRun?(check: PolicyCheck): boolean;
   /** `kind: run` once over every planned stack. */
-  checkRun(request: { runId: string; stacks: readonly { stack: string; plan: StackPlanEvidence }[]; secrets: readonly unknown[] }): Promise<PolicyCheck>;
+  checkRun(request: { runId: string; stacks: readonly { stack: string; plan: StackPlanEvidence }[]; secrets: readonly unknown[] } & PolicyCheckSignals): Promise<PolicyCheck>;
+}
+
+/**
+ * How a check stops with its run: `signal` (the first Ctrl-C, or the stack's
+ * timeout) interrupts an exec policy's command, `forceSignal` (the second)
+ * kills it. A check stopped this way throws: it has no verdict.
+ */
+export interface PolicyCheckSignals {
+  signal?: AbortSignal;
+  forceSignal?: AbortSignal;
 }
 
 /** A decision stored with its run (`stack` null: an access or run policy). */

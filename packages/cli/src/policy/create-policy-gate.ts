@@ -1,5 +1,5 @@
 import { hostname, userInfo } from 'node:os';
-import type { ApprovalRecord, PolicyCheck, PolicyGate, Store } from '@stackfleet/core';
+import type { ApprovalRecord, PolicyCheck, PolicyCheckSignals, PolicyGate, Store } from '@stackfleet/core';
 import {
   buildRunInfo,
   resolveActor,
@@ -109,13 +109,14 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
     plannedRunId === undefined || plannedRunId === runId
       ? store.listApprovals(runId)
       : [...(await store.listApprovals(plannedRunId)), ...(await store.listApprovals(runId))];
-  const contextFor = async (runId: string): Promise<GateContext> => ({
+  const contextFor = async (runId: string, signals: PolicyCheckSignals = {}): Promise<GateContext> => ({
     policies: options.policies,
     run: runInfoFor(runId),
     teams: fleet.loaded.manifest.teams,
     // A pull request's review approvals count for the whole run, beside those of `stackfleet approve`.
     approvals: [...(await listApprovals(runId)), ...pullRequestApprovals(runId, options.github)],
-    evaluate: { runCommand: runPolicyCommand, env: options.env },
+    // Ctrl-C stops an exec policy's command; the check then throws, and the stack ends interrupted.
+    evaluate: { runCommand: runPolicyCommand, env: options.env, ...signals },
   });
   const specOf = (stack: string) => {
     const spec = specs[stack];
@@ -133,20 +134,20 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
       if (!kinds.has('access')) return allow;
       return toCheck(await evaluateAccessGate(await contextFor(runId), stacks.map(specOf)));
     },
-    async checkStack({ runId, stack, plan, secrets }) {
+    async checkStack({ runId, stack, plan, secrets, ...signals }) {
       if (!kinds.has('plan')) return allow;
-      const context = await contextFor(runId);
+      const context = await contextFor(runId, signals);
       const result = await evaluateStackGate(context, specOf(stack), plan, secrets);
       if (result.verdict !== 'awaiting_approval' || !options.approvedAtPrompt?.has(stack)) return toCheck(result);
       // The human at the prompt saw these reasons and said yes: recorded as their approval, which counts as
       // the policy package says (enough for a rule naming no approvers; one of N, if they are allowed, otherwise).
       const by = context.run.actor.login;
       await store.recordApproval({ runId, stack, by, at: now().toISOString(), comment: 'approved at the terminal prompt' });
-      return toCheck(await evaluateStackGate({ ...(await contextFor(runId)), approvedAtPrompt: by }, specOf(stack), plan, secrets));
+      return toCheck(await evaluateStackGate({ ...(await contextFor(runId, signals)), approvedAtPrompt: by }, specOf(stack), plan, secrets));
     },
-    async checkRun({ runId, stacks, secrets }) {
+    async checkRun({ runId, stacks, secrets, ...signals }) {
       if (!kinds.has('run')) return allow;
-      const result = await evaluateRunGate(await contextFor(runId), stacks.map(({ stack, plan }) => ({ spec: specOf(stack), plan })), secrets);
+      const result = await evaluateRunGate(await contextFor(runId, signals), stacks.map(({ stack, plan }) => ({ spec: specOf(stack), plan })), secrets);
       // Kept with the saved plans, so `approve RUN` + `apply --from-plan RUN` can judge them again.
       if (result.verdict === 'awaiting_approval') await keepRunPolicyPlans(store, runId, result.planned);
       return toCheck(result);

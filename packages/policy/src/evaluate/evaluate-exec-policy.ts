@@ -7,7 +7,14 @@ export interface ExecOptions {
   runCommand?: PolicyCommandRunner;
   /** The orchestrator's environment; only PATH, HOME and STACKFLEET_* are passed on. */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The run's interrupt (first Ctrl-C, or the stack's timeout): the command's
+   * process group gets SIGINT, and the evaluation throws instead of deciding
+   * (see `evaluatePolicy`).
+   */
   signal?: AbortSignal;
+  /** The second Ctrl-C: the command's process group is killed. */
+  forceSignal?: AbortSignal;
 }
 
 /** The rule name of decisions an exec command returns as plain strings. */
@@ -18,19 +25,23 @@ export async function evaluateExecPolicy(policy: ExecPolicy, input: unknown, opt
   if (options.runCommand === undefined) {
     return [failClosed(policy.name, EXEC_RULE, new Error('exec policies cannot run here (no command runner)'))];
   }
+  let result: PolicyCommandResult;
   try {
-    const result = await options.runCommand({
+    result = await options.runCommand({
       command: policy.command,
       cwd: policy.dir,
       env: selectExecEnvironment(options.env ?? {}),
       stdin: JSON.stringify({ ...(input as Record<string, unknown>), params: policy.params }),
       timeoutMs: policy.timeoutMs,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.forceSignal ? { forceSignal: options.forceSignal } : {}),
     });
-    return interpretExecResult(policy, result);
   } catch (error) {
     return [failClosed(policy.name, EXEC_RULE, error)];
   }
+  // Stopped midway by the run's interrupt: the command decided nothing, and a deny of its failure would outlive the run.
+  if (options.signal?.aborted) throw new Error(`exec policy ${policy.name} was stopped before it decided`, { cause: options.signal.reason });
+  return interpretExecResult(policy, result);
 }
 
 /** `{"deny": [msg], "warn": [msg], "require_approval": [msg]}`; missing keys are empty. */

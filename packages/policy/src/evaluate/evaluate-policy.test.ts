@@ -86,6 +86,20 @@ rules:
     expect(await evaluatePolicy(policy, { changes: { known: false } })).toHaveLength(1);
   });
 
+  it("has no verdict for an exec policy the run's interrupt stopped: it throws, where any other failure denies", async () => {
+    const policy = policyOf('kind: plan\nengine: exec\ncommand: sleep 40\n');
+    const interrupt = new AbortController();
+    // The command runner's side of an interrupt: the process ends by a signal, no output.
+    const runCommand = async (request: { signal?: AbortSignal }) => {
+      interrupt.abort(new Error('interrupted'));
+      expect(request.signal?.aborted).toBe(true);
+      return { exitCode: null, stdout: '', stderr: '', timedOut: false };
+    };
+    await expect(evaluatePolicy(policy, {}, { runCommand, signal: interrupt.signal })).rejects.toThrow('exec policy p was stopped before it decided');
+    const ended = await evaluatePolicy(policy, {}, { runCommand: async () => ({ exitCode: null, stdout: '', stderr: '', timedOut: false }), signal: new AbortController().signal });
+    expect(ended).toEqual([{ policy: 'p', rule: 'exec', effect: 'deny', message: 'evaluation failed: command exited with a signal', error: true }]);
+  });
+
   it('denies an exec policy when no command runner is given', async () => {
     const policy = policyOf('kind: plan\nengine: exec\ncommand: "true"\n');
     expect(await evaluatePolicy(policy, {})).toEqual([

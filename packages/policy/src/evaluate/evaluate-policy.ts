@@ -6,13 +6,17 @@ import { failClosed } from './fail-closed.js';
 export type EvaluateOptions = ExecOptions;
 
 /**
- * One policy over one input document -> its decisions, in rule order. Never
- * throws: whatever goes wrong is a deny carrying the error (fail closed).
+ * One policy over one input document -> its decisions, in rule order.
+ * Whatever goes wrong is a deny carrying the error (fail closed), except an
+ * exec policy stopped by `options.signal` (the run was interrupted): that
+ * throws, since it decided nothing (the run records the stack interrupted,
+ * and resuming it asks again).
  */
 export async function evaluatePolicy(policy: Policy, input: unknown, options: EvaluateOptions = {}): Promise<PolicyDecision[]> {
   try {
     return policy.engine === 'cel' ? evaluateCelPolicy(policy, input) : await evaluateExecPolicy(policy, input, options);
   } catch (error) {
+    if (policy.engine === 'exec' && options.signal?.aborted) throw error;
     return [failClosed(policy.name, policy.engine, error)];
   }
 }

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { PolicyCheck, StackPlanEvidence, StackStatus } from '@stackfleet/core';
+import type { PolicyCheck, PolicyCheckSignals, StackPlanEvidence, StackStatus } from '@stackfleet/core';
 import type { JudgedPlan } from '../saved-plans/fingerprint-stack.js';
 import type { PlanResult } from '../stack-runner/types.js';
 import type { EngineRun } from './engine-run.js';
@@ -40,13 +40,15 @@ export async function checkStackPolicies(
   evidence: StackPlanEvidence,
   secrets: readonly unknown[],
   across: CheckAcrossRuns = {},
+  /** The stack's own (Ctrl-C, its timeout): they stop an exec policy's command too, and the check then throws. */
+  signals: PolicyCheckSignals = {},
 ): Promise<PolicyStop | undefined> {
   const gate = run.options.policyGate;
   if (gate === undefined) return undefined;
   run.planEvidence.set(stack, { plan: evidence, secrets });
   const { earlier } = across;
   const stands = earlier !== undefined && gate.standsForThisRun?.(earlier.check) === true && isSameEvidence(earlier.plan, evidence) && isSameList(earlier.secrets, secrets);
-  const check = stands ? earlier.check : await gate.checkStack({ runId: run.options.runId, stack, plan: evidence, secrets });
+  const check = stands ? earlier.check : await gate.checkStack({ runId: run.options.runId, stack, plan: evidence, secrets, ...signals });
   across.keep?.({ plan: evidence, secrets, check });
   await reportPolicyDecisions(run, stack, check);
   return describePolicyStop(check);

@@ -36,6 +36,8 @@ interface FleetRun {
   alreadyDone?: Map<string, StackStatus>;
   /** Shared by the plan run and the apply run of one `apply --auto-approve`. */
   fingerprintCache?: FingerprintCache;
+  /** The run's Ctrl-C. */
+  signal?: AbortSignal;
 }
 
 /** a -> b -> c, and d alone: real sh stacks whose plans report changes. */
@@ -81,12 +83,43 @@ async function runFleet(command: 'plan' | 'apply', gate: PolicyGate, chain: Flee
     ...(chain.fromPlan ? { fromPlan: await chain.fromPlan(store) } : {}),
     ...(chain.alreadyDone ? { alreadyDone: chain.alreadyDone } : {}),
     ...(chain.fingerprintCache ? { fingerprintCache: chain.fingerprintCache } : {}),
+    ...(chain.signal ? { signal: chain.signal } : {}),
   });
   const finished = (stack: string) => events.find((event) => event.type === 'stack.finished' && event.stack === stack);
   return { result, events, finished, store, temp };
 }
 
 describe('runStacks with a policy gate', () => {
+  it('Ctrl-C during a check: the gate gets the signal, and a check it stops ends the stack interrupted, not denied', async () => {
+    const interrupt = new AbortController();
+    // What the CLI's gate does with an exec policy: its command stops on the signal, and the check throws.
+    const stopped = async ({ signal }: { signal?: AbortSignal }): Promise<PolicyCheck> => {
+      interrupt.abort(new Error('interrupted'));
+      if (signal?.aborted) throw new Error('exec policy p was stopped before it decided');
+      return { verdict: 'deny', decisions: [{ policy: 'p', rule: 'exec', effect: 'deny', message: 'evaluation failed: command exited with a signal' }] };
+    };
+    const gate: PolicyGate = { checkAccess: async () => allow, checkStack: stopped, checkRun: stopped };
+    const apply = await runFleet('apply', gate, { signal: interrupt.signal });
+    expect(apply.result.status).toBe('interrupted');
+    expect(apply.finished('a')).toMatchObject({ status: 'interrupted', reason: 'exec policy p was stopped before it decided' });
+    expect(apply.events.filter((event) => event.type === 'policy.evaluated')).toEqual([]);
+
+    // A run policy stopped the same way: the plan run ends interrupted, neither denied nor awaiting approval.
+    const runOnly = new AbortController();
+    const runGate: PolicyGate = {
+      checkAccess: async () => allow,
+      checkStack: async () => allow,
+      checkRun: async ({ signal }) => {
+        runOnly.abort(new Error('interrupted'));
+        if (signal?.aborted) throw new Error('exec policy r was stopped before it decided');
+        return allow;
+      },
+    };
+    const plan = await runFleet('plan', runGate, { signal: runOnly.signal });
+    expect(plan.result).toMatchObject({ status: 'interrupted' });
+    expect(plan.result).not.toHaveProperty('runDenied');
+  });
+
   it('apply: a denied stack is not applied and its dependents are skipped; others go on; the run is denied', async () => {
     const deny: PolicyCheck = { verdict: 'deny', decisions: [{ policy: 'p', rule: 'r', effect: 'deny', message: 'no b' }] };
     const gate = createTableGate({ stacks: { b: deny } });

@@ -1,4 +1,4 @@
-import type { PolicyGateVerdict, RunPlan, RunStatus, StackStatus } from '@stackfleet/core';
+import type { PolicyCheck, PolicyGateVerdict, RunPlan, RunStatus, StackStatus } from '@stackfleet/core';
 import { buildRunMasker } from '../mask/build-run-masker.js';
 import { describePolicyStop, reportPolicyDecisions } from './check-policies.js';
 import { createEngineRun, isStorageFull, type EngineRun } from './engine-run.js';
@@ -144,11 +144,20 @@ async function checkRunPolicies(run: EngineRun): Promise<PolicyGateVerdict> {
     const evidence = run.planEvidence.get(name);
     return evidence === undefined ? [] : [[name, evidence] as const];
   });
-  const check = await gate.checkRun({
-    runId: run.options.runId,
-    stacks: planned.map(([stack, { plan }]) => ({ stack, plan })),
-    secrets: planned.flatMap(([, { secrets }]) => secrets),
-  });
+  let check: PolicyCheck;
+  try {
+    check = await gate.checkRun({
+      runId: run.options.runId,
+      stacks: planned.map(([stack, { plan }]) => ({ stack, plan })),
+      secrets: planned.flatMap(([, { secrets }]) => secrets),
+      signal: run.interrupt,
+      ...(run.options.forceSignal ? { forceSignal: run.options.forceSignal } : {}),
+    });
+  } catch (error) {
+    // Ctrl-C stopped an exec run policy: no verdict, and the run ends interrupted (resumable), not denied.
+    if (run.interrupt.aborted) return 'allow';
+    throw error;
+  }
   await reportPolicyDecisions(run, undefined, check);
   return check.verdict;
 }

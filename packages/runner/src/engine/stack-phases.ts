@@ -82,7 +82,9 @@ async function applyStack(context: PhaseContext): Promise<PhasesResult> {
 }
 
 function checkPolicies(context: PhaseContext, plan: PlanResult | undefined, across: CheckAcrossRuns = {}) {
-  return checkStackPolicies(context.run, context.name, toPlanEvidence(context.execution.stack.runner, plan), context.policySecrets ?? [], across);
+  const { signal, forceSignal } = context.execution;
+  const signals = { signal, ...(forceSignal ? { forceSignal } : {}) };
+  return checkStackPolicies(context.run, context.name, toPlanEvidence(context.execution.stack.runner, plan), context.policySecrets ?? [], across, signals);
 }
 
 /**

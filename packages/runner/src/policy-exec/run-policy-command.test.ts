@@ -50,6 +50,44 @@ describe('runPolicyCommand', () => {
     expect(result).toMatchObject({ exitCode: 0, stdout: '{}\n', timedOut: false });
   });
 
+  /** Aborts `controller` once the command has written `started` (its traps are set by then). */
+  async function abortOnceStarted(controller: AbortController): Promise<void> {
+    while (!existsSync(join(dir, 'started'))) await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort(new Error('interrupted'));
+  }
+
+  it("sends SIGINT to the group on the run's interrupt (the first Ctrl-C), so the command can end on its own", async () => {
+    const interrupt = new AbortController();
+    const running = runPolicyCommand({
+      command: "trap 'echo stopping >&2; exit 130' INT; touch started; while :; do sleep 0.1; done",
+      cwd: dir,
+      env,
+      stdin: '',
+      timeoutMs: 30_000,
+      signal: interrupt.signal,
+    });
+    await abortOnceStarted(interrupt);
+    expect(await running).toMatchObject({ exitCode: 130, stderr: 'stopping\n', timedOut: false });
+  });
+
+  it('kills the group on the second Ctrl-C (forceSignal), also a command that goes on after SIGINT', async () => {
+    const interrupt = new AbortController();
+    const force = new AbortController();
+    const running = runPolicyCommand({
+      command: "trap 'touch got-int' INT; touch started; while :; do sleep 0.1; done",
+      cwd: dir,
+      env,
+      stdin: '',
+      timeoutMs: 30_000,
+      signal: interrupt.signal,
+      forceSignal: force.signal,
+    });
+    await abortOnceStarted(interrupt);
+    while (!existsSync(join(dir, 'got-int'))) await new Promise((resolve) => setTimeout(resolve, 20));
+    force.abort(new Error('killed'));
+    expect(await running).toMatchObject({ exitCode: null, timedOut: false });
+  });
+
   it('resolves (not rejects) when the command cannot start', async () => {
     const result = await runPolicyCommand({ command: 'true', cwd: join(dir, 'missing'), env, stdin: '', timeoutMs: 1_000 });
     expect(result.exitCode).not.toBe(0);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { PolicyCommandRequest, PolicyCommandResult } from '@stackfleet/core';
+import { isTimeoutReason } from '../process/run-process.js';
 import { setLongTimeout } from '../timers/set-long-timeout.js';
 
 /** A policy that prints more than this is cut off (and then fails as non-JSON). */
@@ -8,9 +9,12 @@ const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
 /**
  * Runs an `engine: exec` policy: `sh -c COMMAND` in its own process group,
  * the input document on stdin, stdout and stderr collected. On the timeout
- * or an abort the whole group gets SIGKILL: a policy only reads, there is
- * nothing to shut down gracefully. Resolves for every exit; a command that
- * cannot start (missing cwd) resolves as a failure too, so it denies.
+ * the whole group gets SIGKILL: a policy only reads, there is nothing to shut
+ * down gracefully. The run's interrupt (`signal`, the first Ctrl-C) sends it
+ * SIGINT, as a stack's processes get, and `forceSignal` (the second) SIGKILL;
+ * the stack's timeout (a `TimeoutError` abort of `signal`) SIGKILL at once.
+ * Resolves for every exit; a command that cannot start (missing cwd)
+ * resolves as a failure too, so it denies.
  */
 export function runPolicyCommand(request: PolicyCommandRequest): Promise<PolicyCommandResult> {
   return new Promise((resolve) => {
@@ -23,10 +27,10 @@ export function runPolicyCommand(request: PolicyCommandRequest): Promise<PolicyC
     const output = { stdout: [] as Buffer[], stderr: [] as Buffer[], bytes: 0 };
     let timedOut = false;
     let settled = false;
-    const killGroup = () => {
+    const killGroup = (name: NodeJS.Signals = 'SIGKILL') => {
       if (child.pid === undefined) return;
       try {
-        process.kill(-child.pid, 'SIGKILL');
+        process.kill(-child.pid, name);
       } catch {
         // ESRCH: already gone.
       }
@@ -35,13 +39,17 @@ export function runPolicyCommand(request: PolicyCommandRequest): Promise<PolicyC
       timedOut = true;
       killGroup();
     }, request.timeoutMs);
-    const onAbort = () => killGroup();
+    // A stack's timeout aborts its signal too: then nothing waits for a graceful end.
+    const onAbort = () => killGroup(isTimeoutReason(request.signal?.reason) ? 'SIGKILL' : 'SIGINT');
+    const onForce = () => killGroup();
     request.signal?.addEventListener('abort', onAbort);
+    request.forceSignal?.addEventListener('abort', onForce);
     const finish = (exitCode: number | null, extraStderr = '') => {
       if (settled) return;
       settled = true;
       timer.clear();
       request.signal?.removeEventListener('abort', onAbort);
+      request.forceSignal?.removeEventListener('abort', onForce);
       resolve({
         exitCode,
         stdout: Buffer.concat(output.stdout).toString('utf8'),
@@ -65,6 +73,7 @@ export function runPolicyCommand(request: PolicyCommandRequest): Promise<PolicyC
       killGroup();
       finish(code);
     });
-    if (request.signal?.aborted) killGroup();
+    // Interrupted before it started: nothing to shut down.
+    if (request.signal?.aborted || request.forceSignal?.aborted) killGroup();
   });
 }

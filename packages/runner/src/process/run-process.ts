@@ -190,6 +190,6 @@ function spawnFailed(program: string, error: NodeJS.ErrnoException): StackfleetE
 const E2BIG_LIMITS = 'one variable over 128 KiB, or all of them over ~2 MB';
 const E2BIG_FIX = 'pass large values through a file the stack reads (e.g. an upstream output written to a file) instead of an environment variable';
 
-function isTimeoutReason(reason: unknown): boolean {
+export function isTimeoutReason(reason: unknown): boolean {
   return reason instanceof Error ? reason.name === 'TimeoutError' : (reason as { name?: unknown } | null)?.name === 'TimeoutError';
 }
