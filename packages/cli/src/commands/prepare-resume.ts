@@ -42,7 +42,8 @@ export async function prepareResume(
     return undefined;
   }
   const { plan, resume } = resumed;
-  // An `apply --from-plan` run goes on applying what was reviewed (a plan that changed is refused), never fresh plans.
+  // An `apply --from-plan` run goes on applying what was reviewed, never fresh plans: a plan that changed is refused unless
+  // the run accepted it before (`acceptChangedPlans`).
   const fromPlanRun = typeof resumed.selection.fromPlan === 'string' ? resumed.selection.fromPlan : undefined;
   const [savedPlans, rows] =
     fromPlanRun === undefined ? [[], []] : await Promise.all([store.listSavedPlans(fromPlanRun), store.listStackRuns(resume.runId)]).finally(() => store.close());
