@@ -91,3 +91,45 @@ describe('Ctrl-C during an exec policy', () => {
     }
   });
 });
+
+describe('Ctrl-C during an exec access policy', () => {
+  it('stops it before any stack starts: the run ends interrupted (not denied), exit 1, and resume runs it', async () => {
+    const { dir, cleanup } = makeTempDir('stackfleet-access-interrupt-');
+    try {
+      for (const sub of ['db', 'policies']) mkdirSync(join(dir, sub));
+      writeFileSync(
+        join(dir, 'stacks.yaml'),
+        'version: 1\nstacks:\n  db: { path: db, runner: command, commands: { apply: "touch applied" } }\npolicies:\n  - file: policies/slow.policy.yaml\n',
+      );
+      writeFileSync(join(dir, 'policies', 'slow.policy.yaml'), SLOW_POLICY.replace('kind: plan', 'kind: access'));
+      writeFileSync(join(dir, 'policies', 'slow'), '');
+      const run = startStackfleet(['apply', '--auto-approve', '--json'], { cwd: dir });
+      const deadline = Date.now() + 30_000;
+      while (!existsSync(join(dir, 'policies', 'started'))) {
+        if (Date.now() > deadline) throw new Error(`the policy never started:\n${run.output().stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const startedAt = Date.now();
+      run.child.kill('SIGINT');
+      const result = await run.done;
+      expect(Date.now() - startedAt).toBeLessThan(20_000);
+      expect(result.code, result.stderr).toBe(1);
+      const events = parseJsonLines(result.stdout);
+      expect(events.find((event) => event.type === 'stack.finished' && event.stack === 'db')).toMatchObject({
+        status: 'skipped',
+        reason: 'run interrupted while access policies decided',
+      });
+      expect(events.filter((event) => event.type === 'policy.evaluated')).toEqual([]);
+      const finished = events.find((event) => event.type === 'run.finished')!;
+      expect(finished['status']).toBe('interrupted');
+      expect(existsSync(join(dir, 'db', 'applied'))).toBe(false);
+
+      rmSync(join(dir, 'policies', 'slow'));
+      const resumed = runStackfleet(['resume', String(finished['runId'])], { cwd: dir });
+      expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+      expect(existsSync(join(dir, 'db', 'applied'))).toBe(true);
+    } finally {
+      cleanup();
+    }
+  });
+});

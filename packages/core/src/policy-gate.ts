@@ -35,7 +35,7 @@ export type StackPlanEvidence =
 
 export interface PolicyGate {
   /** `kind: access` over the run's stacks before any starts; a deny stops the whole run. */
-  checkAccess(request: { runId: string; stacks: readonly string[] }): Promise<PolicyCheck>;
+  checkAccess(request: { runId: string; stacks: readonly string[] } & PolicyCheckSignals): Promise<PolicyCheck>;
   /**
    * `kind: plan` for one stack after its plan. `secrets` are values the
    * input must never carry (the stack's secrets, sensitive upstream outputs).

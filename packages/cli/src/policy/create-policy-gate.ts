@@ -130,9 +130,9 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
   const stablePlanPolicies = readsOnlyStableRunFacts(options.policies.filter((loaded) => loaded.policy.kind === 'plan'));
   return {
     standsForThisRun: (check) => stablePlanPolicies && check.decisions.every((decision) => decision.effect !== 'require_approval'),
-    async checkAccess({ runId, stacks }) {
+    async checkAccess({ runId, stacks, ...signals }) {
       if (!kinds.has('access')) return allow;
-      return toCheck(await evaluateAccessGate(await contextFor(runId), stacks.map(specOf)));
+      return toCheck(await evaluateAccessGate(await contextFor(runId, signals), stacks.map(specOf)));
     },
     async checkStack({ runId, stack, plan, secrets, ...signals }) {
       if (!kinds.has('plan')) return allow;

@@ -66,15 +66,16 @@ export async function runStacks(plan: RunPlan, options: RunOptions): Promise<Run
   // done for the scheduler; when released it ends at once, keeping its record, and skips them again.
   const blockers = new Set([...alreadyDone].flatMap(([name, status]) => (run.planned.has(name) && describeBlockedDependents(run, name, status) !== undefined ? [name] : [])));
   scheduler.markDone([...alreadyDone.keys()].filter((name) => run.planned.has(name) && !blockers.has(name)));
-  // Access policies decide before any stack starts; a deny starts none of them.
-  const accessDenied = await checkAccessPolicies(run, order.filter((name) => !alreadyDone.has(name)));
-  const stopReason = accessDenied ?? (await driveScheduler(run, plan, scheduler, outcomes, blockers));
+  // Access policies decide before any stack starts; a deny (or a Ctrl-C while they decide) starts none of them.
+  const access = await checkAccessPolicies(run, order.filter((name) => !alreadyDone.has(name)));
+  const accessDenied = access?.denied === true ? access.reason : undefined;
+  const stopReason = access?.reason ?? (await driveScheduler(run, plan, scheduler, outcomes, blockers));
   if (run.storageFailure !== undefined) return endOnStorageFailure(run, outcomes, startedAt);
 
   for (const name of order) {
     if (!outcomes.has(name)) await finishStack(run, outcomes, name, { status: 'skipped', reason: stopReason ?? 'not started', durationMs: 0 });
   }
-  const runVerdict = accessDenied === undefined ? await checkRunPolicies(run) : 'deny';
+  const runVerdict = access === undefined ? await checkRunPolicies(run) : accessDenied === undefined ? 'allow' : 'deny';
   const runDenied = runVerdict === 'deny';
   const runAwaitingApproval = runVerdict === 'awaiting_approval';
   const status = decideRunStatus(run, outcomes, runDenied, runAwaitingApproval);
@@ -119,15 +120,31 @@ function decideRunStatus(run: EngineRun, outcomes: Map<string, StackOutcome>, ru
   return runAwaitingApproval || statuses.has('awaiting_approval') ? 'awaiting_approval' : 'succeeded';
 }
 
-/** `kind: access` policies over the stacks about to run; the reason every stack is skipped when they deny. */
-async function checkAccessPolicies(run: EngineRun, stacks: string[]): Promise<string | undefined> {
+/**
+ * `kind: access` policies over the stacks about to run. Undefined: the run
+ * goes on; else why every stack is skipped: the policies denied the run, or
+ * a Ctrl-C stopped an exec access policy before it decided (no verdict: the
+ * run ends interrupted, and `resume` asks them again).
+ */
+async function checkAccessPolicies(run: EngineRun, stacks: string[]): Promise<{ reason: string; denied: boolean } | undefined> {
   const gate = run.options.policyGate;
   if (gate === undefined) return undefined;
-  const check = await gate.checkAccess({ runId: run.options.runId, stacks });
+  let check: PolicyCheck;
+  try {
+    check = await gate.checkAccess({
+      runId: run.options.runId,
+      stacks,
+      signal: run.interrupt,
+      ...(run.options.forceSignal ? { forceSignal: run.options.forceSignal } : {}),
+    });
+  } catch (error) {
+    if (run.interrupt.aborted) return { reason: 'run interrupted while access policies decided', denied: false };
+    throw error;
+  }
   await reportPolicyDecisions(run, undefined, check);
   // An access policy has nobody to wait for: a require_approval there stops the run like a deny.
   const stop = describePolicyStop(check);
-  return stop === undefined ? undefined : `run ${stop.reason.replace(/^denied by policy/, 'denied by access policy')}`;
+  return stop === undefined ? undefined : { reason: `run ${stop.reason.replace(/^denied by policy/, 'denied by access policy')}`, denied: true };
 }
 
 /**
