@@ -7,11 +7,11 @@
  * `apply --from-plan` run that applies its plans. Real command stacks, the
  * real SQLite store, the built CLI.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliBin, makeTempDir, parseJsonLines, runStackfleet } from '../support/cli.js';
+import { hasTmux, tmuxOn, waitForScreen } from '../support/tmux.js';
 
 /** A plan rule that wants two DBAs (carol, dave), whoever runs the apply. */
 const TWO_DBAS = `kind: plan
@@ -89,25 +89,14 @@ describe('approvals of a `plan --save` run count for `apply --from-plan` of it',
   });
 });
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-
 describe.skipIf(!hasTmux)('the "y" at the terminal prompt is one approval, by the actor', () => {
   let root: string;
   let cleanup: () => void;
   // A tmux server per session: a new session on a server whose last session was just killed can race its exit.
   let sessions = 0;
   let server = '';
-  const tmux = (...args: string[]) => spawnSync('tmux', ['-L', server, ...args], { encoding: 'utf8' }).stdout;
-  const waitFor = async (pattern: RegExp, what: string): Promise<string> => {
-    const deadline = Date.now() + 30_000;
-    let text = '';
-    while (Date.now() < deadline) {
-      text = tmux('capture-pane', '-p', '-J', '-S', '-200', '-t', server);
-      if (pattern.test(text)) return text;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`timed out waiting for ${what}; screen was:\n${text}`);
-  };
+  const tmux = (...args: string[]) => tmuxOn(server, ...args);
+  const waitFor = (pattern: RegExp, what: string) => waitForScreen(server, pattern, what);
   /** Runs the CLI in a fresh tmux session as `actor`, answers "y" to its question, and returns the screen at its exit. */
   const answerYes = async (dir: string, actor: string, args: string, question: RegExp): Promise<string> => {
     if (server !== '') tmux('kill-server');

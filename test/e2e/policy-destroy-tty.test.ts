@@ -9,8 +9,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliBin, makeTempDir, parseJsonLines, runStackfleet } from '../support/cli.js';
+import { hasTmux, tmuxOn, waitForScreen } from '../support/tmux.js';
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
 const MANIFEST = `version: 1
 stacks:
@@ -34,7 +34,7 @@ describe.skipIf(!hasTmux)('destroy in a terminal with a policy that requires app
   let cleanup: () => void;
   let terminals = 0;
   let server = '';
-  const tmux = (...args: string[]) => spawnSync('tmux', ['-L', server, ...args], { encoding: 'utf8' }).stdout;
+  const tmux = (...args: string[]) => tmuxOn(server, ...args);
   const state = (stack: string) => readFileSync(join(dir, stack, 'terraform.tfstate'), 'utf8');
 
   /** A fresh tmux server per command (a killed one can still be exiting when the next connects), 120x40. */
@@ -46,16 +46,7 @@ describe.skipIf(!hasTmux)('destroy in a terminal with a policy that requires app
     const result = spawnSync('tmux', ['-L', server, 'new-session', '-d', '-s', server, '-x', '120', '-y', '40', script], { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`tmux new-session failed: ${result.stderr}`);
   }
-  async function waitFor(pattern: RegExp, what: string): Promise<string> {
-    const deadline = Date.now() + 60_000;
-    let text = '';
-    while (Date.now() < deadline) {
-      text = tmux('capture-pane', '-p', '-J', '-S', '-200', '-t', server);
-      if (pattern.test(text)) return text;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`timed out waiting for ${what}; screen was:\n${text}`);
-  }
+  const waitFor = (pattern: RegExp, what: string) => waitForScreen(server, pattern, what, 60_000);
 
   beforeAll(() => {
     ({ dir, cleanup } = makeTempDir('stackfleet-policy-destroy-tty-'));

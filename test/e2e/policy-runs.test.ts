@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliBin, makeTempDir, parseJsonLines, runStackfleet, testEnv, type JsonLine } from '../support/cli.js';
+import { hasTmux, tmuxOn, waitForScreen } from '../support/tmux.js';
 
 const SECRET = 'db-secret-e2e-91c7f';
 
@@ -409,24 +410,13 @@ describe('the cleanup after an apply that planned first', () => {
   });
 });
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-
 /** The interactive apply: one plan run (saved), its pending approvals listed at the question, "y" gives them. */
 describe.skipIf(!hasTmux)('apply in a terminal with a policy that requires approval', () => {
   let dir: string;
   let cleanup: () => void;
   const server = `sf-e2e-policy-${process.pid}`;
-  const tmux = (...args: string[]) => spawnSync('tmux', ['-L', server, ...args], { encoding: 'utf8' }).stdout;
-  const waitFor = async (pattern: RegExp, what: string): Promise<string> => {
-    const deadline = Date.now() + 30_000;
-    let text = '';
-    while (Date.now() < deadline) {
-      text = tmux('capture-pane', '-p', '-J', '-S', '-200', '-t', server);
-      if (pattern.test(text)) return text;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`timed out waiting for ${what}; screen was:\n${text}`);
-  };
+  const tmux = (...args: string[]) => tmuxOn(server, ...args);
+  const waitFor = (pattern: RegExp, what: string) => waitForScreen(server, pattern, what);
   beforeAll(() => {
     ({ dir, cleanup } = makeTempDir('stackfleet-policy-tty-'));
     writeReviewFleet(dir);
