@@ -175,6 +175,9 @@ resource "terraform_data" "each" {
 resource "terraform_data" "pin" {
   input = { pin = var.pin, scaled = var.pin * 1000 }
 }
+resource "terraform_data" "tagged" {
+  input = { "__proto__" = "owner", team = "a" }
+}
 `;
 
 describe('secrets outside strings in a real run: map keys, for_each keys, numbers', () => {
@@ -199,8 +202,13 @@ describe('secrets outside strings in a real run: map keys, for_each keys, number
     expect(stdin).not.toContain(pin);
     const seen = JSON.parse(stdin) as { terraform: { resource_changes: { address: string; type: string; index?: unknown; change: { after: { input: unknown } } }[] } };
     const changes = seen.terraform.resource_changes;
-    // Three resources planned; the for_each one's address and key are hidden, the others' are not.
-    expect(changes.map((change) => change.address).sort()).toEqual([expect.stringMatching(/^<sensitive:[0-9a-f]{12}>$/), 'terraform_data.d', 'terraform_data.pin']);
+    // Four resources planned; the for_each one's address and key are hidden, the others' are not.
+    expect(changes.map((change) => change.address).sort()).toEqual([
+      expect.stringMatching(/^<sensitive:[0-9a-f]{12}>$/),
+      'terraform_data.d',
+      'terraform_data.pin',
+      'terraform_data.tagged',
+    ]);
     const each = changes.find((change) => change.address.startsWith('<sensitive:'));
     expect([each?.type, each?.index, each?.change.after.input]).toEqual(['terraform_data', expect.stringMatching(/^<sensitive:/), expect.stringMatching(/^<sensitive:/)]);
     const keyed = changes.find((change) => change.address === 'terraform_data.d')?.change.after.input as Record<string, unknown>;
@@ -209,6 +217,8 @@ describe('secrets outside strings in a real run: map keys, for_each keys, number
       pin: expect.stringMatching(/^<sensitive:/),
       scaled: expect.stringMatching(/^<sensitive:/),
     });
+    // A map key named __proto__ is an ordinary key on the way to the policy, not a prototype to drop.
+    expect(stdin).toContain('"input":{"__proto__":"owner","team":"a"}');
   });
 });
 

@@ -20,5 +20,6 @@ export * from './resume/index.js';
 export * from './state-layout/index.js';
 export type { PolicyCommandRequest, PolicyCommandResult, PolicyCommandRunner } from './policy-command.js';
 export { isOrchestratorSecret } from './orchestrator-secrets.js';
+export { setOwnEntry } from './set-own-entry.js';
 export type * from './policy-gate.js';
 export * from './saved-plan/index.js';

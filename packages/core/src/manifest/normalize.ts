@@ -13,6 +13,7 @@ import type {
   StackSpec,
 } from '../model.js';
 import { isEmptyContainer } from '../interpolation/collect-references.js';
+import { setOwnEntry } from '../set-own-entry.js';
 import { parseDuration } from './duration.js';
 import { EMPTY_LIST, EMPTY_RECORD } from './empty.js';
 
@@ -179,9 +180,8 @@ function mapValues<T, U>(record: Record<string, T>, map: (value: T, key: string)
   const mapped: Record<string, U> = {};
   for (const key of Object.keys(record)) {
     const value = map(record[key]!, key);
-    // An env variable may be called `__proto__`: assigning it would set the prototype.
-    if (key === '__proto__') Object.defineProperty(mapped, key, { value, enumerable: true, writable: true, configurable: true });
-    else mapped[key] = value;
+    // An env variable may be called `__proto__`.
+    setOwnEntry(mapped, key, value);
   }
   return mapped;
 }

@@ -1,3 +1,4 @@
+import { setOwnEntry } from '@stackfleet/core';
 import { compileExpression } from '../cel/compile-expression.js';
 import type { CelPolicy, PolicyDecision, PolicyRule } from '../types.js';
 import { failClosed } from './fail-closed.js';
@@ -12,7 +13,8 @@ export function evaluateCelPolicy(policy: CelPolicy, input: unknown): PolicyDeci
   const context = { input, params: policy.params, variables };
   for (const variable of policy.variables) {
     try {
-      variables[variable.name] = compileExpression(variable.expression.text)(context);
+      // A variable may be called `__proto__` (it is an identifier); CEL reads it as variables["__proto__"].
+      setOwnEntry(variables, variable.name, compileExpression(variable.expression.text)(context));
     } catch (error) {
       return [failClosed(policy.name, `variables.${variable.name}`, error)];
     }

@@ -61,6 +61,16 @@ rules:
     expect(await evaluatePolicy(policy, { n: 3 })).toEqual([{ policy: 'p', rule: 'r', effect: 'warn', message: '7' }]);
   });
 
+  it('keeps a variable called __proto__ (an identifier) as an ordinary variable', async () => {
+    const policy = policyOf(`kind: plan
+variables:
+  __proto__: input.n * 2.0
+rules:
+  - { name: r, effect: warn, when: 'variables["__proto__"] == 6.0', message: 'string(variables["__proto__"])' }
+`);
+    expect(await evaluatePolicy(policy, { n: 3 })).toEqual([{ policy: 'p', rule: 'r', effect: 'warn', message: '6' }]);
+  });
+
   it('fails closed: a missing key, a non-bool when, a failing variable, a mixed sum each deny with the error', async () => {
     const policy = policyOf(`kind: plan
 rules:

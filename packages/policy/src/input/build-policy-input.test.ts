@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { PolicyCommandRequest } from '@stackfleet/core';
+import { evaluatePolicy } from '../evaluate/evaluate-policy.js';
+import { parsePolicyFile } from '../parse/parse-policy-file.js';
 import { buildAccessPolicyInput, buildRunPolicyInput, buildStackPolicyInput, describeStack } from './build-policy-input.js';
 import { POLICY_INPUT_JSON_SCHEMA } from './input-schema.js';
 import { buildRunInfo, needsGitEmail } from './build-run-info.js';
@@ -82,6 +85,36 @@ describe('buildStackPolicyInput', () => {
       approvals: [],
     });
     expect(buildStackPolicyInput({ run, stack: command, plan: { runner: 'command', exitCode: 0 }, secrets: [] }).changes.total).toBe(0);
+  });
+});
+
+describe('a terraform map key named __proto__', () => {
+  const tagged = JSON.parse(
+    '{"resource_changes": [{"address": "terraform_data.t", "type": "terraform_data", "change": {"actions": ["create"], "before": null, "after": {"input": {"__proto__": "owner", "team": "a"}}}}], "output_changes": {}}',
+  ) as unknown;
+  const input = buildStackPolicyInput({ run, stack, plan: { runner: 'terraform', show: tagged }, secrets: [] });
+  const policyOf = (text: string) => parsePolicyFile(text, { source: 'p.policy.yaml', dir: '/tmp' }).policy!;
+
+  it('reaches CEL policies as an ordinary key', async () => {
+    const policy = policyOf(`kind: plan
+rules:
+  - name: tagged
+    effect: warn
+    when: input.terraform.resource_changes.exists(r, "__proto__" in r.change.after.input && r.change.after.input["__proto__"] == "owner")
+    message: string(size(input.terraform.resource_changes[0].change.after.input))
+`);
+    expect(await evaluatePolicy(policy, input)).toEqual([{ policy: 'p', rule: 'tagged', effect: 'warn', message: '2' }]);
+  });
+
+  it("reaches an exec policy's stdin", async () => {
+    const policy = policyOf('kind: plan\nengine: exec\ncommand: "true"\n');
+    const requests: PolicyCommandRequest[] = [];
+    const runCommand = async (request: PolicyCommandRequest) => {
+      requests.push(request);
+      return { exitCode: 0, stdout: '{}', stderr: '', timedOut: false };
+    };
+    expect(await evaluatePolicy(policy, input, { runCommand })).toEqual([]);
+    expect(requests[0]!.stdin).toContain('"input":{"__proto__":"owner","team":"a"}');
   });
 });
 

@@ -94,3 +94,44 @@ describe('sanitizeTerraformPlan', () => {
     expect(Object.keys(result.output_changes)).toEqual([redactValue(`url_${SECRET}`)]);
   });
 });
+
+describe('sanitizeTerraformPlan and map keys named __proto__', () => {
+  // As JSON.parse reads `terraform show -json`: `__proto__` is an own key there, as in the terraform map.
+  const show = JSON.parse(`{
+    "resource_changes": [{
+      "address": "terraform_data.tagged", "type": "terraform_data",
+      "change": {
+        "actions": ["update"],
+        "before": { "input": { "__proto__": "old", "team": "a" } },
+        "after": { "input": { "__proto__": "new", "team": "a", "nested": { "__proto__": { "polluted": true } } } },
+        "before_sensitive": { "input": { "__proto__": true } },
+        "after_sensitive": false
+      }
+    }],
+    "output_changes": {
+      "__proto__": { "actions": ["create"], "before": null, "after": { "__proto__": "out" } }
+    }
+  }`) as unknown;
+
+  it('keeps them as ordinary own entries, never as prototypes', () => {
+    const result = sanitize(show, []);
+    const change = result.resource_changes[0]!['change'] as { after: { input: Record<string, unknown> } };
+    const input = change.after.input;
+    expect(Object.keys(input)).toEqual(['__proto__', 'team', 'nested']);
+    expect(Object.hasOwn(input, '__proto__') && input['__proto__']).toBe('new');
+    const nested = input['nested'] as Record<string, unknown>;
+    expect(Object.getPrototypeOf(nested)).toBe(Object.prototype);
+    expect(Object.hasOwn(nested, '__proto__') && nested['__proto__']).toEqual({ polluted: true });
+    expect(Object.keys(result.output_changes)).toEqual(['__proto__']);
+    expect(Object.hasOwn(result.output_changes, '__proto__') && result.output_changes['__proto__']).toEqual({ actions: ['create'], before: null, after: JSON.parse('{"__proto__": "out"}') });
+    expect(JSON.stringify(result)).toContain('"__proto__":"new"');
+    expect(JSON.stringify(result)).toContain('"__proto__":{"actions":["create"],"before":null,"after":{"__proto__":"out"}}');
+  });
+
+  it('hides a sensitive value under such a key, and a secret in its value', () => {
+    const result = sanitize(show, ['new']);
+    const change = result.resource_changes[0]!['change'] as { before: { input: Record<string, unknown> }; after: { input: Record<string, unknown> } };
+    expect(change.before.input['__proto__']).toBe(redactValue('old'));
+    expect(change.after.input['__proto__']).toBe(redactValue('new'));
+  });
+});

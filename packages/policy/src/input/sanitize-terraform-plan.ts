@@ -1,4 +1,5 @@
 import * as crypto from 'node:crypto';
+import { setOwnEntry } from '@stackfleet/core';
 import type { PolicyTerraformPlan } from './types.js';
 
 /** Shorter values are not treated as secrets (as the log masker does): hiding every `1` would hide everything. */
@@ -61,12 +62,12 @@ export function sanitizeTerraformPlan(show: unknown, secrets: readonly string[])
   for (const resource of resourceChanges) {
     if (!isRecord(resource) || isNoOp(resource['change'])) continue;
     const copy: Record<string, unknown> = {};
-    for (const key in resource) copy[key] = key === 'change' ? walker.change(resource[key]) : walker.value(resource[key], undefined);
+    for (const key in resource) setOwnEntry(copy, key, key === 'change' ? walker.change(resource[key]) : walker.value(resource[key], undefined));
     sanitized.resource_changes.push(copy);
   }
   for (const name in outputChanges) {
     const change = outputChanges[name];
-    if (!isNoOp(change)) sanitized.output_changes[walker.key(name)] = walker.change(change);
+    if (!isNoOp(change)) setOwnEntry(sanitized.output_changes, walker.key(name), walker.change(change));
   }
   return sanitized;
 }
@@ -125,7 +126,7 @@ function createSanitizer(secrets: readonly string[]) {
     }
     const masks = isRecord(mask) ? mask : undefined;
     const copy: Record<string, unknown> = {};
-    for (const name in item as Record<string, unknown>) copy[key(name)] = value((item as Record<string, unknown>)[name], masks?.[name]);
+    for (const name in item as Record<string, unknown>) setOwnEntry(copy, key(name), value((item as Record<string, unknown>)[name], masks?.[name]));
     return copy;
   };
   const change = (raw: unknown): Record<string, unknown> => {
@@ -135,7 +136,7 @@ function createSanitizer(secrets: readonly string[]) {
     const whole = raw['sensitive'] === true;
     for (const field in raw) {
       const mask = whole && (field === 'before' || field === 'after') ? true : field === 'before' ? raw['before_sensitive'] : field === 'after' ? raw['after_sensitive'] : undefined;
-      copy[field] = value(raw[field], mask);
+      setOwnEntry(copy, field, value(raw[field], mask));
     }
     return copy;
   };
