@@ -248,6 +248,24 @@ describe('policy commands', () => {
     expect(good.code).toBe(0);
   });
 
+  it('validate warns (exit 0) about a team:NAME approver the manifest does not define, at its place, with a did-you-mean', () => {
+    const fleet = join(dir, 'teams');
+    mkdirSync(join(fleet, 'policies'), { recursive: true });
+    mkdirSync(join(fleet, 'app'));
+    writeFileSync(
+      join(fleet, 'stacks.yaml'),
+      'version: 1\nteams:\n  dba: [carol]\nstacks:\n  app: { path: app, runner: command, commands: { apply: "true" } }\npolicies:\n  - file: policies/db.policy.yaml\n',
+    );
+    writeFileSync(join(fleet, 'policies', 'db.policy.yaml'), 'kind: plan\nrules:\n  - name: db\n    effect: require_approval\n    when: "true"\n    approvers: [alice, "team:dbaa"]\n');
+    const warned = runStackfleet(['validate'], { cwd: fleet });
+    expect(warned.stdout).toBe('stacks.yaml: valid (1 stack, 1 policy)\n');
+    expect(warned.stderr).toContain('warning: policies/db.policy.yaml:6:24 rules[0].approvers[1]: team "dbaa" is not one of the manifest\'s teams (did you mean "dba"?)\n  hint: ');
+    expect(warned.code).toBe(0);
+    writeFileSync(join(fleet, 'policies', 'db.policy.yaml'), 'kind: plan\nrules:\n  - name: db\n    effect: require_approval\n    when: "true"\n    approvers: [alice, "team:dba"]\n');
+    const clean = runStackfleet(['validate'], { cwd: fleet });
+    expect([clean.code, clean.stderr]).toEqual([0, '']);
+  });
+
   it('policy test exits 1 with a diff on a mismatch, 0 when every case passes', () => {
     const test = (decisions: string) =>
       `cases:\n  - name: big change\n    input: { changes: { total: 5 } }\n    decisions: ${decisions}\n  - name: small change\n    input: { changes: { total: 1 } }\n    decisions: []\n`;

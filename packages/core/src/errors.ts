@@ -55,6 +55,7 @@ export type ErrorCode =
   | 'E_POLICY_ENGINE'
   | 'E_POLICY_EFFECT'
   | 'E_POLICY_CEL'
+  | 'E_POLICY_TEAM'
   | 'E_POLICY_TEST'
   | 'E_POLICY_DENIED'
   | 'E_NO_TESTS'

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { StackfleetError, ValidationError, type Problem } from '@stackfleet/core';
-import { parsePolicyFile, type LoadedPolicy, type ParsedPolicy, type Policy } from '@stackfleet/policy';
+import { checkApproverTeams, parsePolicyFile, type LoadedPolicy, type ParsedPolicy, type Policy } from '@stackfleet/policy';
 import { noteCompiledPart } from '../compile-cache/note-compiled-part.js';
 import { displayPath, type Fleet } from '../manifest/read-manifest.js';
 
@@ -28,6 +28,22 @@ export function readManifestPolicies(fleet: Fleet, cwd: string): LoadedPolicy[] 
   });
   if (problems.length > 0) throw new ValidationError(problems);
   return loaded;
+}
+
+/**
+ * What `validate` warns about in the manifest's policy files (each already
+ * read by `readManifestPolicies`, so parsed once): `team:NAME` approvers that
+ * name no team of the manifest (see `checkApproverTeams`).
+ */
+export function collectPolicyWarnings(fleet: Fleet, cwd: string): Problem[] {
+  const teams = Object.keys(fleet.loaded.manifest.teams);
+  // A file the manifest names twice (for different stacks) warns once.
+  const paths = new Set(fleet.loaded.manifest.policies.map((ref) => resolve(fleet.manifestDir, ref.file)));
+  return [...paths].flatMap((path) => {
+    const text = readPolicyText(path, cwd);
+    if (typeof text !== 'string') return [];
+    return checkApproverTeams(parsePolicyOnce(text, displayPath(cwd, path), dirname(path)).approverTeams ?? [], teams);
+  });
 }
 
 /** One policy file by path (for `policy eval` and `policy test`); throws with every problem. */

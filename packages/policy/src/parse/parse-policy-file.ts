@@ -1,5 +1,5 @@
 import type { Node, Pair, Scalar } from 'yaml';
-import { didYouMean, parseDuration, type ErrorCode, type Problem } from '@stackfleet/core';
+import { didYouMean, parseDuration, type ErrorCode, type Problem, type SourceLocation } from '@stackfleet/core';
 import { checkExpression, type ExpectedType } from '../cel/compile-expression.js';
 import { findUnknownReferences } from '../cel/find-unknown-references.js';
 import {
@@ -30,6 +30,15 @@ export interface ParsedPolicy {
   /** Undefined when there is any problem: a policy that does not parse never evaluates. */
   policy?: Policy;
   problems: Problem[];
+  /** Each `team:NAME` entry of the rules' approvers, where it is (for `checkApproverTeams`). */
+  approverTeams?: ApproverTeam[];
+}
+
+/** `approvers: ["team:dba"]` -> `{ team: "dba", keyPath: "rules[0].approvers[0]", location }`. */
+export interface ApproverTeam {
+  team: string;
+  keyPath: string;
+  location: SourceLocation;
 }
 
 /**
@@ -50,11 +59,12 @@ export function parsePolicyFile(text: string, options: ParsePolicyOptions): Pars
   }
   const parser = new PolicyParser(source);
   const policy = parser.parse(root, options);
-  return parser.problems.length > 0 ? { problems: sortByLocation(parser.problems) } : { policy, problems: [] };
+  return parser.problems.length > 0 ? { problems: sortByLocation(parser.problems) } : { policy, problems: [], approverTeams: parser.approverTeams };
 }
 
 class PolicyParser {
   readonly problems: Problem[] = [];
+  readonly approverTeams: ApproverTeam[] = [];
   /** What expressions may read: the params' keys, and the variables read so far (a variable sees those before it). */
   private readonly known = { params: new Set<string>(), variables: new Set<string>() };
   /** Every variable the policy defines, also those after the expression being read. */
@@ -226,6 +236,10 @@ class PolicyParser {
       this.add((pair.value ?? pair.key) as Node, keyPath, 'E_POLICY_TYPE', 'expected a list of logins or "team:NAME"', 'write approvers: [alice, "team:platform"]');
       return [];
     }
+    values.forEach((value, index) => {
+      if (!value!.startsWith('team:')) return;
+      this.approverTeams.push({ team: value!.slice('team:'.length), keyPath: `${keyPath}[${index}]`, location: locateNode(this.source, items![index] as Node) });
+    });
     return values as string[];
   }
 
