@@ -284,9 +284,9 @@ policies:
     const { dir: gated, cleanup: done } = makeTempDir('stackfleet-run-approval-');
     try {
       writeSignOffFleet(gated);
-      // A plan reports it only with --detailed-exitcode, like a deny.
+      // A plan applies nothing, so nothing waits yet: --detailed-exitcode says changes (2), as for a plan policy's approval.
       expect(runStackfleet(['plan'], { cwd: gated }).code).toBe(0);
-      expect(runStackfleet(['plan', '--detailed-exitcode'], { cwd: gated }).code).toBe(3);
+      expect(runStackfleet(['plan', '--detailed-exitcode'], { cwd: gated }).code).toBe(2);
 
       const apply = runStackfleet(['apply', '--auto-approve'], { cwd: gated });
       expect(apply.code, apply.stdout + apply.stderr).toBe(3);
@@ -295,6 +295,10 @@ policies:
 
       const saved = runStackfleet(['plan', '--save', '--json'], { cwd: gated });
       const savedRun = String(parseJsonLines(saved.stdout).find((event) => event.type === 'run.started')!['runId']);
+      // Recorded as awaiting the approval, and the saved run says how to give it.
+      expect(parseJsonLines(saved.stdout).find((event) => event.type === 'run.finished')).toMatchObject({ status: 'awaiting_approval' });
+      expect(saved.stderr).toContain(`run ${savedRun} is awaiting approval: stackfleet approve ${savedRun} [--comment TEXT]`);
+      expect(saved.stderr).toContain(`then stackfleet apply --from-plan ${savedRun}`);
       const fromPlan = runStackfleet(['apply', '--from-plan', savedRun], { cwd: gated });
       expect(fromPlan.code, fromPlan.stdout + fromPlan.stderr).toBe(3);
       expect(fromPlan.stderr).toContain(`run policies require an approval of run ${savedRun} as a whole`);
@@ -302,6 +306,38 @@ policies:
     } finally {
       done();
     }
+  });
+});
+
+describe('plan --detailed-exitcode and policies of either kind (issue #13)', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeAll(() => {
+    ({ dir, cleanup } = makeTempDir('stackfleet-plan-exit-'));
+    mkdirSync(join(dir, 'policies'));
+    mkdirSync(join(dir, 'one'));
+    writeFileSync(
+      join(dir, 'stacks.yaml'),
+      'version: 1\nstacks:\n  one: { path: one, runner: command, commands: { plan: "exit 2", apply: "touch applied" } }\npolicies:\n  - file: policies/gate.policy.yaml\n',
+    );
+  });
+  afterAll(() => cleanup());
+
+  const CHANGES = { plan: 'input.changes.total > 0.0', run: 'input.stacks.exists(s, s.changes.total > 0.0)' };
+  it.each([
+    { kind: 'plan', effect: 'require_approval', code: 2 },
+    { kind: 'run', effect: 'require_approval', code: 2 },
+    { kind: 'plan', effect: 'deny', code: 3 },
+    { kind: 'run', effect: 'deny', code: 3 },
+  ] as const)('a $kind policy that says $effect: exit $code', ({ kind, effect, code }) => {
+    writeFileSync(join(dir, 'policies', 'gate.policy.yaml'), `kind: ${kind}\nrules:\n  - name: gate\n    effect: ${effect}\n    when: ${CHANGES[kind]}\n`);
+    const plan = runStackfleet(['plan', '--detailed-exitcode', '--json'], { cwd: dir });
+    expect(plan.code, plan.stderr).toBe(code);
+    expect(parseJsonLines(plan.stdout).filter((event) => event.type === 'policy.evaluated')).toEqual([expect.objectContaining({ rule: 'gate', effect })]);
+    // Headless, apply stops at either (exit 3) and applies nothing.
+    const apply = runStackfleet(['apply', '--auto-approve'], { cwd: dir });
+    expect(apply.code, apply.stdout + apply.stderr).toBe(3);
+    expect(existsSync(join(dir, 'one', 'applied'))).toBe(false);
   });
 });
 

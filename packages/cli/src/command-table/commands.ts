@@ -56,12 +56,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'plan',
     summary: 'plan the selected stacks in dependency order',
-    exits: '0, 1 error, 2 changes (with --detailed-exitcode), 3 denied by policy (with --detailed-exitcode; an access policy\'s deny always)',
+    exits: '0, 1 error, 2 changes (with --detailed-exitcode, also changes awaiting a policy\'s approval), 3 denied by policy (with --detailed-exitcode; an access policy\'s deny always)',
     options: [
       ...RUN_SELECTION_OPTIONS,
       {
         flags: '--detailed-exitcode',
-        description: 'exit 2 when any stack has changes, 3 when a policy denies (0 none, 1 error); a command stack without commands.plan is "unknown" and does not count',
+        description: 'exit 2 when any stack has changes (awaiting a policy\'s approval or not), 3 when a policy denies (0 none, 1 error); a command stack without commands.plan is "unknown" and does not count',
       },
       { flags: '--destroy', description: 'preview a destroy (terraform plan -destroy), in destroy order' },
       { flags: '--save', description: 'keep the plans (plan files 0600, input digests, repo shas, changes) for `apply --from-plan`; prints `saved plan: run <id>` (not with --destroy)' },

@@ -305,6 +305,11 @@ export function requireApproval(context: CommandContext, command: 'apply' | 'des
   });
 }
 
+/** What to run for a saved plan run that run policies left awaiting an approval of the whole run. */
+export function describeRunApproval(runId: string): string {
+  return `stackfleet approve ${runId} [--comment TEXT] (by an approver other than the planner), then stackfleet apply --from-plan ${runId}`;
+}
+
 /**
  * Headless, a stack that needs approval stops the run: say what to run next
  * (stderr, so NDJSON stays clean), also when another stack was denied (the

@@ -6,7 +6,7 @@ import type { Fleet } from '../manifest/read-manifest.js';
 import { openRuntime } from '../runtime/open-runtime.js';
 import { applySavedRun } from './apply-saved-run.js';
 import { confirm } from './confirm.js';
-import { executeRun, type ExecuteOptions, type RunFlags } from './execute-run.js';
+import { describeRunApproval, executeRun, type ExecuteOptions, type RunFlags } from './execute-run.js';
 import { countSavedChanges, readPendingApprovals, readSavedRun, recordRunApprovalAtPrompt, writeSavedPlanTable } from './saved-plans.js';
 
 /**
@@ -83,7 +83,7 @@ async function planAndApply(
     const id = preview.runId;
     const next =
       command === 'apply'
-        ? `stackfleet approve ${id} [--comment TEXT] (by an approver other than the planner), then stackfleet apply --from-plan ${id}`
+        ? describeRunApproval(id)
         : `run \`stackfleet destroy\` in a terminal, where your "yes" gives it`;
     context.note(`${command} stopped: run policies require an approval of run ${id} (see \`stackfleet show ${id}\`), which --auto-approve never gives: ${next}`);
     return 3;

@@ -4,7 +4,7 @@ import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { openStore } from '../runtime/open-runtime.js';
-import { buildPlanForCommand, executeRun, exitCodeFor, printApprovalHint, requireApproval, type ExecuteOptions, type RunFlags } from './execute-run.js';
+import { buildPlanForCommand, describeRunApproval, executeRun, exitCodeFor, printApprovalHint, requireApproval, type ExecuteOptions, type RunFlags } from './execute-run.js';
 import { findLiveDependents, liveDependentsError } from './find-live-dependents.js';
 import { cleanUpAfterRun } from './gc.js';
 import { planExitCode } from './plan-exit-code.js';
@@ -35,6 +35,8 @@ export async function runPlanCommand(context: CommandContext, given: RunFlags & 
   });
   await cleanUpAfterRun(context, fleet, result);
   if (flags.save) announceSavedPlan(context, result.runId, result.status);
+  // Saved, the plans wait for that approval: say how to give it (unsaved, `apply` plans again and asks then).
+  if (flags.save && result.runAwaitingApproval) context.note(`run ${result.runId} is awaiting approval: ${describeRunApproval(result.runId)}`);
   const { code, unknown } = planExitCode(fleet.loaded.manifest, result, Boolean(flags.detailedExitcode));
   if (flags.detailedExitcode && unknown.length > 0) {
     context.note(`note: ${unknown.join(', ')}: no commands.plan, so changes are unknown; not counted by --detailed-exitcode`);
