@@ -6,11 +6,15 @@ import type { ApproverTeam } from './parse-policy-file.js';
  * `teams:`. Not errors: NAME may be a GitHub team of the repository's
  * organisation, whose members a run on GitHub asks GitHub about. Anywhere
  * else no approval counts for such an entry, so a typo (`team:dbaa`) makes
- * the rule wait for an approver who never comes.
+ * the rule wait for an approver who never comes. A manifest without
+ * `teams:` gets none: its teams can only be GitHub's, and a warning on
+ * every `validate` that nothing could silence would teach people to
+ * ignore warnings.
  */
 export function checkApproverTeams(approverTeams: readonly ApproverTeam[], teams: readonly string[]): Problem[] {
+  if (teams.length === 0) return [];
   const known = new Set(teams);
-  const listed = teams.length === 0 ? 'the manifest defines no teams' : `the manifest's teams are ${[...teams].sort().join(', ')}`;
+  const listed = `the manifest's teams are ${[...teams].sort().join(', ')}`;
   return approverTeams
     .filter(({ team }) => !known.has(team))
     .map(({ team, keyPath, location }) => ({
