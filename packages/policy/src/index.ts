@@ -27,7 +27,7 @@ export { countCommandChanges, countTerraformChanges } from './input/count-change
 export { buildRunInfo, needsGitEmail, resolveActor, type RunInfoOptions } from './input/build-run-info.js';
 export { POLICY_INPUT_JSON_SCHEMA } from './input/input-schema.js';
 export type * from './input/types.js';
-export { policyAppliesTo, selectRunPolicies, selectStackPolicies, type LoadedPolicy } from './select/select-policies.js';
+export { selectRunPolicies, selectStackPolicies, type LoadedPolicy } from './select/select-policies.js';
 export { readsOnlyStableRunFacts } from './select/reads-only-stable-run-facts.js';
 export {
   defaultPolicyFile,

@@ -1,4 +1,4 @@
-import type { RunPlan } from '@stackfleet/core';
+import { policyAppliesTo, type RunPlan } from '@stackfleet/core';
 import { createFingerprintCache } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
@@ -17,7 +17,7 @@ import { countSavedChanges, readPendingApprovals, readSavedRun, recordRunApprova
 export async function isJudgedByPolicies(context: CommandContext, fleet: Fleet, plan: RunPlan): Promise<boolean> {
   if (fleet.loaded.manifest.policies.length === 0) return false;
   // Loaded only here: a fleet without policies never pays for the policy engine.
-  const [{ readManifestPolicies }, { policyAppliesTo }] = await Promise.all([import('../policy/read-policies.js'), import('@stackfleet/policy')]);
+  const { readManifestPolicies } = await import('../policy/read-policies.js');
   const specs = fleet.loaded.manifest.stacks;
   return readManifestPolicies(fleet, context.io.cwd).some(
     (loaded) => loaded.policy.kind !== 'access' && plan.stacks.some((stack) => specs[stack.name] !== undefined && policyAppliesTo(loaded.ref, specs[stack.name]!)),

@@ -7,4 +7,5 @@ export { parseDuration } from './duration.js';
 export { formatKeyPath, parseKeyPath, type KeySegment } from './key-path.js';
 export { describeLocalRef, findCronError, findPathEscape, findRetryPatternError } from './rules/index.js';
 export { collectLabelWarnings } from './collect-label-warnings.js';
+export { policyAppliesTo } from './policy-applies-to.js';
 export { compileRetryPattern, type RetryMatcher } from './retry-pattern.js';

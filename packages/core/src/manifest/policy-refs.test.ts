@@ -43,11 +43,20 @@ describe('manifest policies', () => {
         hint: use a stack name or a glob that matches one (e.g. "app-*"), or remove it to apply the policy to every stack",
       ]
     `);
-    expect(problemsOf(fleet('  - { file: a.policy.yaml, runners: [make] }\n'))).toMatchInlineSnapshot(`
-      [
-        "stacks.yaml:6:38 policies[0].runners[0]: invalid value the string "make"
-        hint: use one of: "terraform", "tofu", "command"",
-      ]
-    `);
+    expect(problemsOf(fleet('  - { file: a.policy.yaml, runners: [make, tofuu] }\n'))).toEqual([
+      'stacks.yaml:6:38 policies[0].runners[0]: unknown runner "make"\n  hint: use one of: command, terraform, tofu',
+      'stacks.yaml:6:44 policies[0].runners[1]: unknown runner "tofuu" (did you mean "tofu"?)\n  hint: use one of: command, terraform, tofu',
+    ]);
+  });
+
+  it('rejects a narrowing whose parts each match some stack but never the same one, or runners no stack uses', () => {
+    // app-web carries prod, dns no label: each part matches a stack, together none.
+    expect(problemsOf(fleet('  - { file: a.policy.yaml, stacks: [dns], labels: [prod] }\n  - { file: b.policy.yaml, runners: [tofu] }\n'))).toEqual([
+      'stacks.yaml:6:5 policies[0]: policy a.policy.yaml applies to no stack: no stack matches its stacks and labels together\n' +
+        '  hint: every given narrowing must match (a stack glob, any of the labels, any of the runners): widen or drop one of them',
+      'stacks.yaml:7:5 policies[1]: policy b.policy.yaml applies to no stack: no stack matches its runners together\n' +
+        '  hint: every given narrowing must match (a stack glob, any of the labels, any of the runners): name a runner some stack uses, or drop runners',
+    ]);
+    expect(problemsOf(fleet('  - { file: a.policy.yaml, stacks: ["*"], labels: [prod], runners: [terraform, tofu] }\n'))).toEqual([]);
   });
 });

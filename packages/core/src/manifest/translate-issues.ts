@@ -89,7 +89,8 @@ function translateIssue(issue: Issue, context: TranslateContext, path: KeySegmen
       if (path.length === 1 && last === 'version') {
         return [at('E_VERSION', `unsupported version ${describeValue(value)}`, 'this stackfleet reads version 1: set "version: 1"')];
       }
-      if (last === 'runner') {
+      // `runner:` of a stack, or an item of a policy's `runners:`.
+      if (last === 'runner' || path.at(-2) === 'runners') {
         return [
           at(
             'E_UNKNOWN_RUNNER',

@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicyFile } from '../parse/parse-policy-file.js';
-import { policyAppliesTo, selectRunPolicies, selectStackPolicies, type LoadedPolicy } from './select-policies.js';
+import { selectRunPolicies, selectStackPolicies, type LoadedPolicy } from './select-policies.js';
 
 const policy = (kind: string, name: string) => parsePolicyFile(`kind: ${kind}\nname: ${name}\nrules: [{ name: r, effect: warn, when: "true" }]\n`, { source: 'p' }).policy!;
 const app = { name: 'app-web', labels: ['prod'], runner: 'terraform' as const };
 const dns = { name: 'dns', labels: ['core'], runner: 'command' as const };
 
 describe('policy matching', () => {
-  it('applies to every stack unless narrowed; stacks (glob), labels (any) and runners must all match', () => {
-    expect(policyAppliesTo({ file: 'x' }, dns)).toBe(true);
-    expect(policyAppliesTo({ file: 'x', stacks: ['app-*'] }, app)).toBe(true);
-    expect(policyAppliesTo({ file: 'x', stacks: ['app-*'] }, dns)).toBe(false);
-    expect(policyAppliesTo({ file: 'x', labels: ['core', 'prod'] }, app)).toBe(true);
-    expect(policyAppliesTo({ file: 'x', labels: ['prod'], runners: ['command'] }, app)).toBe(false);
-    expect(policyAppliesTo({ file: 'x', runners: ['terraform', 'tofu'] }, app)).toBe(true);
-  });
-
   it('selects by kind in manifest order; run policies see only the stacks they apply to', () => {
     const loaded: LoadedPolicy[] = [
       { ref: { file: 'a', labels: ['prod'] }, policy: policy('plan', 'a') },

@@ -1,5 +1,4 @@
-import picomatch from 'picomatch';
-import type { PolicyRef, StackSpec } from '@stackfleet/core';
+import { policyAppliesTo, type PolicyRef, type StackSpec } from '@stackfleet/core';
 import type { Policy, PolicyKind } from '../types.js';
 
 /** A policy file named in the manifest, parsed. */
@@ -9,14 +8,6 @@ export interface LoadedPolicy {
 }
 
 type StackFacts = Pick<StackSpec, 'name' | 'labels' | 'runner'>;
-
-/** `stacks` (any glob), `labels` (any label) and `runners` narrow a policy; all given must match. */
-export function policyAppliesTo(ref: PolicyRef, stack: StackFacts): boolean {
-  if (ref.stacks !== undefined && !ref.stacks.some((glob) => picomatch.isMatch(stack.name, glob))) return false;
-  if (ref.labels !== undefined && !ref.labels.some((label) => stack.labels.includes(label))) return false;
-  if (ref.runners !== undefined && !ref.runners.includes(stack.runner)) return false;
-  return true;
-}
 
 /** The `kind: plan` policies (or another kind) that apply to one stack, in manifest order. */
 export function selectStackPolicies(policies: readonly LoadedPolicy[], kind: PolicyKind, stack: StackFacts): Policy[] {
