@@ -44,7 +44,7 @@ export function checkExpression(text: string, expected: ExpectedType): Expressio
   try {
     parsed = getCelEnvironment().parse(text);
   } catch (error) {
-    return describeCelError(error);
+    return describeCelError(error, text);
   }
   const checked = parsed.check();
   if (!checked.valid) return describeCelError(checked.error);
@@ -58,8 +58,20 @@ export function checkExpression(text: string, expected: ExpectedType): Expressio
 }
 
 /** The first line of a cel-js error (its message adds a source excerpt) and its offset. */
-export function describeCelError(error: unknown): ExpressionProblem {
+export function describeCelError(error: unknown, text?: string): ExpressionProblem {
   const celError = error as CelErrorLike;
   const message = (celError.summary ?? celError.message ?? String(error)).split('\n')[0] ?? 'invalid expression';
-  return { message, offset: celError.range?.start ?? 0 };
+  const offset = celError.range?.start ?? 0;
+  return { message: nameUnexpectedText(message, text, offset), offset };
+}
+
+/**
+ * cel-js 8 reports a word where an operator belongs (`hello world`) as
+ * "Unexpected character" naming the word's last character (`'d'`) while its
+ * range starts at the word: name what is there instead (`"world"`).
+ */
+function nameUnexpectedText(message: string, text: string | undefined, offset: number): string {
+  if (text === undefined || !message.startsWith('Unexpected character:')) return message;
+  const found = /^(?:\w+|\S)/u.exec(text.slice(offset))?.[0];
+  return found === undefined ? message : `unexpected ${JSON.stringify(found)}`;
 }

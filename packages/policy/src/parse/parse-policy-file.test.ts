@@ -115,7 +115,7 @@ rules:
       [
         "p.policy.yaml:5:11 rules[0].when: invalid CEL: expected an expression of type bool, this one is int
         hint: when is a CEL expression that yields a bool, e.g. input.changes.destroy > 0.0",
-        "p.policy.yaml:6:23 rules[0].message: invalid CEL: Unexpected character: 's'
+        "p.policy.yaml:6:23 rules[0].message: invalid CEL: unexpected "things"
         hint: message is a CEL expression: quote text, e.g. message: '"too many deletes: " + string(n)'",
       ]
     `);
