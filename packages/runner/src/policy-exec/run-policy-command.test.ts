@@ -45,6 +45,61 @@ describe('runPolicyCommand', () => {
     expect(existsSync(join(dir, 'late-child'))).toBe(false);
   });
 
+  /** True once `pid` has ended (gone, or a zombie waiting for whoever inherited it). */
+  function hasEnded(pid: number): boolean {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true;
+    } catch {
+      return true;
+    }
+  }
+
+  it('decides on the exit of sh: a background child still holding stderr is killed, not waited for (issue #13)', async () => {
+    // It waited for the pipes to close, so the sleep held it until the timeout: "timed out" instead of `{}`.
+    const result = await runPolicyCommand({
+      command: 'sleep 30 >/dev/null & echo $! > bg.pid; echo "{}"',
+      cwd: dir,
+      env,
+      stdin: '',
+      timeoutMs: 2_000,
+    });
+    expect(result).toMatchObject({ exitCode: 0, stdout: '{}\n', timedOut: false });
+    const pid = Number(readFileSync(join(dir, 'bg.pid'), 'utf8'));
+    await expect.poll(() => hasEnded(pid), { timeout: 5_000 }).toBe(true);
+  });
+
+  /**
+   * A process that leaves the group (setsid) and holds stdout and stderr while the `hold` file
+   * exists; the command goes on once it has left (before, the group's kill would still reach it).
+   */
+  const HOLDER = "setsid sh -c 'touch detached; while [ -e hold ]; do sleep 0.05; done' & until [ -e detached ]; do sleep 0.01; done;";
+
+  it('takes the output of a command that exited while a process outside its group holds its pipes (issue #13)', async () => {
+    writeFileSync(join(dir, 'hold'), '');
+    const result = await runPolicyCommand({ command: `${HOLDER} echo '{"warn": ["w"]}'`, cwd: dir, env, stdin: '', timeoutMs: 30_000 });
+    expect(result).toMatchObject({ exitCode: 0, stdout: '{"warn": ["w"]}\n', timedOut: false });
+  });
+
+  it('settles at the timeout even while a process outside the group holds the pipes (issue #13)', async () => {
+    writeFileSync(join(dir, 'hold'), '');
+    const result = await runPolicyCommand({ command: `${HOLDER} sleep 30`, cwd: dir, env, stdin: '', timeoutMs: 300 });
+    expect(result).toMatchObject({ exitCode: null, timedOut: true });
+  });
+
+  it('still reads all the output of a command that prints much and exits at once', async () => {
+    writeFileSync(join(dir, 'hold'), '');
+    // 1 MiB: far more than a pipe holds, so most of it is read while the command runs, the rest after its exit.
+    const result = await runPolicyCommand({
+      command: `${HOLDER} head -c 1048576 /dev/zero | tr '\\0' x`,
+      cwd: dir,
+      env,
+      stdin: '',
+      timeoutMs: 30_000,
+    });
+    expect(result).toMatchObject({ exitCode: 0, timedOut: false });
+    expect(result.stdout).toBe('x'.repeat(1_048_576));
+  });
+
   it('lets a command run under a timeout past setTimeout limit (600h; it was killed at once, issue #13)', async () => {
     const result = await runPolicyCommand({ command: "sleep 0.05; echo '{}'", cwd: dir, env, stdin: '', timeoutMs: 600 * 3_600_000 });
     expect(result).toMatchObject({ exitCode: 0, stdout: '{}\n', timedOut: false });
