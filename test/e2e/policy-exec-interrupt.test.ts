@@ -10,13 +10,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, parseJsonLines, runStackfleet, startStackfleet } from '../support/cli.js';
 
-/** Slow (40 s) while the `slow` file exists; `trap` makes it ignore SIGINT while `stubborn` exists. */
+/**
+ * Slow (40 s) while the `slow` file exists; `trap` makes it ignore SIGINT while `stubborn` exists.
+ * Short sleeps, not one `sleep 40`: a SIGINT that reaches `sh -c` just after `touch started`,
+ * before it forks the sleep, is held by dash until its next command ends (the sleep, not yet in
+ * the group, never got it), so the run waited the whole 40 s about one time in five.
+ */
 const SLOW_POLICY = `kind: plan
 engine: exec
 timeout: 60s
 command: |
   if [ -f stubborn ]; then trap '' INT; fi
-  if [ -f slow ]; then touch started; sleep 40; fi
+  if [ -f slow ]; then touch started; for i in $(seq 400); do sleep 0.1; done; fi
   echo "{}"
 `;
 
