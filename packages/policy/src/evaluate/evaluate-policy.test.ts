@@ -128,10 +128,13 @@ describe('selectExecEnvironment', () => {
         STACKFLEET_STATE_KEY: 'k'.repeat(64),
         STACKFLEET_STATE_URL: 'postgres://u:pw@db/sf',
         STACKFLEET_GITHUB_TOKEN: 'ghs_x',
+        // docs/policies.md's example: a name ending in URL is taken for a credential, another name passes.
+        STACKFLEET_OPA_URL: 'https://u:pw@opa',
+        STACKFLEET_OPA_ENDPOINT: 'https://opa',
         AWS_SECRET_ACCESS_KEY: 'aws',
         UNSET: undefined,
       }),
-    ).toEqual({ PATH: '/bin', HOME: '/root', STACKFLEET_ACTOR: 'ada' });
+    ).toEqual({ PATH: '/bin', HOME: '/root', STACKFLEET_ACTOR: 'ada', STACKFLEET_OPA_ENDPOINT: 'https://opa' });
   });
 });
 
