@@ -37,6 +37,17 @@ describe('the program built from the command table', () => {
     expect(list.stdout).not.toContain('--concurrency');
   });
 
+  it("ends a group's --help with its subcommands' examples, and no --help with an empty Examples section", async () => {
+    const policy = await run(['policy', '--help']);
+    expect(policy.stdout).toMatch(/\nExamples:\n {2}\$ stackfleet policy test\n[\s\S]* {2}\$ stackfleet policy eval policies\/blast-radius\.policy\.yaml --input input\.json\n/);
+    for (const spec of COMMANDS) {
+      for (const argv of [[spec.name], ...(spec.subcommands ?? []).map((child) => [spec.name, child.name])]) {
+        const help = (await run([...argv, '--help'])).stdout;
+        expect({ argv, examples: /\nExamples:\n {2}\$ stackfleet /.test(help) }).toEqual({ argv, examples: true });
+      }
+    }
+  });
+
   it('gives each command the same help and errors whether commander knows only it (runCli) or every command', async () => {
     const lines = (spec: CommandSpec) => [
       [spec.name, '--help'],

@@ -46,7 +46,7 @@ function addCommand(parent: Command, spec: CommandSpec, wiring: Wiring): void {
   wiring.specs.set(command, spec);
   for (const argument of spec.arguments ?? []) command.addArgument(buildArgument(argument));
   for (const option of spec.options ?? []) command.addOption(buildOption(option));
-  addExamples(command, spec.examples);
+  addExamples(command, selectHelpExamples(spec));
   for (const child of spec.subcommands ?? []) addCommand(command, child, wiring);
   const load = spec.load;
   if (load === undefined) return;
@@ -77,7 +77,13 @@ function buildArgument(spec: ArgumentSpec): Argument {
 }
 
 function addExamples(command: Command, examples: readonly string[]): void {
+  if (examples.length === 0) return;
   command.addHelpText('after', `\nExamples:\n${examples.map((line) => `  $ ${line}`).join('\n')}\n`);
+}
+
+/** A group (`policy`, `github`) has none of its own: its `--help` shows its subcommands'. */
+function selectHelpExamples(spec: CommandSpec): readonly string[] {
+  return spec.examples.length > 0 ? spec.examples : (spec.subcommands ?? []).flatMap((child) => child.examples);
 }
 
 /** A subcommand's `--help` lists only the global flags it honours (the table's `globals`). */

@@ -44,7 +44,7 @@ export interface CommandSpec {
   options?: readonly OptionSpec[];
   /** The global flags this command honours: shown in its `--help` and completed. */
   globals: readonly GlobalOptionKey[];
-  /** Shown under "Examples:" in `--help` and in docs/cli.md. */
+  /** Shown under "Examples:" in `--help` and in docs/cli.md; a group's `--help` shows its subcommands' when it has none. */
   examples: readonly string[];
   /**
    * Loads the handler on first use (a dynamic import), so `--help`,
