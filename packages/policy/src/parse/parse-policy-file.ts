@@ -11,7 +11,7 @@ import {
   type PolicyEffect,
   type PolicyRule,
 } from '../types.js';
-import { isMap, isScalar, isSeq, keyOf, locateInScalar, locateNode, mapPairs, readPolicyYaml, type PolicySource } from './policy-source.js';
+import { isMap, isScalar, isSeq, keyOf, locateInScalar, locateNode, mapPairs, readPolicyYaml, sortByLocation, type PolicySource } from './policy-source.js';
 
 export const DEFAULT_EXEC_TIMEOUT_MS = 10_000;
 
@@ -296,12 +296,6 @@ function expressionHint(keyPath: string): string {
 
 function problem(source: PolicySource, node: Node | null | undefined, keyPath: string, code: ErrorCode, message: string, hint: string): Problem {
   return { code, message, hint, ...(keyPath === '' ? {} : { keyPath }), location: locateNode(source, node) };
-}
-
-function sortByLocation(problems: Problem[]): Problem[] {
-  return [...problems].sort(
-    (left, right) => (left.location?.line ?? 0) - (right.location?.line ?? 0) || (left.location?.column ?? 0) - (right.location?.column ?? 0),
-  );
 }
 
 /** `policies/blast-radius.policy.yaml` -> `blast-radius`. */

@@ -37,6 +37,13 @@ export function locateInScalar(source: PolicySource, node: Scalar, offset: numbe
   return locateOffset(source, mapScalarOffset(source.text, node, offset));
 }
 
+/** Problems in file order (a file's problems are collected by topic, read top to bottom). */
+export function sortByLocation(problems: Problem[]): Problem[] {
+  return [...problems].sort(
+    (left, right) => (left.location?.line ?? 0) - (right.location?.line ?? 0) || (left.location?.column ?? 0) - (right.location?.column ?? 0),
+  );
+}
+
 export function keyOf(pair: Pair): string {
   return isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
 }

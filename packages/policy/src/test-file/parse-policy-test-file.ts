@@ -1,15 +1,11 @@
-import type { Node } from 'yaml';
+import type { Node, Pair } from 'yaml';
 import type { Problem } from '@stackfleet/core';
-import { POLICY_EFFECTS, type PolicyEffect } from '../types.js';
-import { isMap, isSeq, keyOf, locateNode, mapPairs, readPolicyYaml, type PolicySource } from '../parse/policy-source.js';
+import { isMap, isScalar, isSeq, locateNode, readPolicyYaml, sortByLocation, type PolicySource } from '../parse/policy-source.js';
+import { CASE_INPUT_PARTS, checkInputPart } from './check-input-part.js';
+import { readExpectedDecisions, type ExpectedDecision } from './read-expected-decisions.js';
+import { readKnownPairs, type ReportTestFileProblem } from './test-file-problems.js';
 
-/** One expected decision; `message` and `policy` are compared only when given. */
-export interface ExpectedDecision {
-  rule: string;
-  effect: PolicyEffect;
-  message?: string;
-  policy?: string;
-}
+export type { ExpectedDecision } from './read-expected-decisions.js';
 
 export interface PolicyTestCase {
   name: string;
@@ -30,94 +26,87 @@ export interface PolicyTestFile {
   cases: PolicyTestCase[];
 }
 
+const TOP_KEYS = ['policy', 'cases'];
 const CASE_KEYS = ['name', 'input', 'plan', 'run', 'stack', 'approvals', 'decisions'];
+/** Merged into the document built from `plan`; an `input` is taken as is, so beside it they would be ignored. */
+const PLAN_ONLY_KEYS = ['run', 'stack', 'approvals'] as const;
 
 /**
  * `*.policy.test.yaml` -> its cases. `policy:` defaults to the test file's
- * name without `.test` (`x.policy.test.yaml` tests `x.policy.yaml`).
+ * name without `.test` (`x.policy.test.yaml` tests `x.policy.yaml`). Every
+ * key at every level is checked: a misspelt key must fail, not quietly
+ * leave a case testing less than it says.
  */
 export function parsePolicyTestFile(text: string, file: string): { testFile?: PolicyTestFile; problems: Problem[] } {
   const { source, problems } = readPolicyYaml(text, file);
   if (problems.length > 0) return { problems };
   const root = source.document.contents;
-  const fail = (node: Node | null | undefined, keyPath: string, message: string, hint: string) =>
+  const report: ReportTestFileProblem = (node, keyPath, message, hint) =>
     problems.push({ code: 'E_POLICY_TEST', message, hint, keyPath, location: locateNode(source, node) });
   if (!isMap(root)) {
-    fail(root, '', 'a policy test file must be a map with "cases:"', 'see "Testing policies" in docs/policies.md');
+    report(root, '', 'a policy test file must be a map with "cases:"', 'see "Testing policies" in docs/policies.md');
     return { problems };
   }
-  const data = (root.toJS(source.document) ?? {}) as Record<string, unknown>;
-  const casesPair = mapPairs(root).find((pair) => keyOf(pair) === 'cases');
-  for (const pair of mapPairs(root)) {
-    if (!['policy', 'cases'].includes(keyOf(pair))) fail(pair.key as Node, keyOf(pair), `unknown key "${keyOf(pair)}"`, 'valid keys: policy, cases');
-  }
-  const policy = typeof data['policy'] === 'string' ? data['policy'] : defaultPolicyFile(file);
-  if (!casesPair || !isSeq(casesPair.value)) {
-    fail(casesPair?.value as Node | undefined ?? root, 'cases', 'expected a list of cases', 'write cases: [{ name, input | plan, decisions }]');
+  const pairs = readKnownPairs(root, '', TOP_KEYS, report);
+  const policyPair = pairs.get('policy');
+  const policy = policyPair === undefined ? defaultPolicyFile(file) : readString(policyPair, 'policy', report);
+  const casesNode = pairs.get('cases')?.value as Node | undefined;
+  if (!isSeq(casesNode)) {
+    report(casesNode ?? root, 'cases', 'expected a list of cases', 'write cases: [{ name, input | plan, decisions }]');
     return { problems };
   }
-  const cases = (casesPair.value.items as Node[]).map((node, index) => readCase(source, node, index, fail)).filter((found) => found !== undefined);
-  return problems.length > 0 ? { problems } : { testFile: { policy, cases }, problems };
+  const cases = casesNode.items.map((node, index) => readCase(source, node as Node, index, report));
+  if (problems.length > 0 || policy === undefined) return { problems: sortByLocation(problems) };
+  return { testFile: { policy, cases: cases.filter((found) => found !== undefined) }, problems };
 }
 
-function readCase(
-  source: PolicySource,
-  node: Node,
-  index: number,
-  fail: (node: Node | null | undefined, keyPath: string, message: string, hint: string) => void,
-): PolicyTestCase | undefined {
+function readCase(source: PolicySource, node: Node, index: number, report: ReportTestFileProblem): PolicyTestCase | undefined {
   const at = `cases[${index}]`;
   if (!isMap(node)) {
-    fail(node, at, 'expected a case map', 'write { name, input | plan, decisions }');
+    report(node, at, 'expected a case map', 'write { name, input | plan, decisions }');
     return undefined;
   }
-  for (const pair of mapPairs(node)) {
-    if (!CASE_KEYS.includes(keyOf(pair))) fail(pair.key as Node, `${at}.${keyOf(pair)}`, `unknown key "${keyOf(pair)}"`, `valid keys: ${CASE_KEYS.join(', ')}`);
+  const pairs = readKnownPairs(node, at, CASE_KEYS, report);
+  const valueOf = (key: string) => pairs.get(key)?.value as Node | undefined;
+  const namePair = pairs.get('name');
+  const name = namePair === undefined ? `case ${index + 1}` : readString(namePair, `${at}.name`, report);
+  if (pairs.has('input') === pairs.has('plan')) {
+    report(node, at, 'a case needs exactly one of "input" (an input document) or "plan" (terraform show -json)', 'see "Testing policies" in docs/policies.md');
+    return undefined;
   }
+  let clean = name !== undefined;
+  if (pairs.has('input')) {
+    if (!isMap(valueOf('input'))) clean = fail(report, valueOf('input'), `${at}.input`, 'expected a map (the input document)', 'write input: { run: ..., stack: ..., changes: ... } (see docs/policies.md)');
+    for (const key of PLAN_ONLY_KEYS) {
+      const pair = pairs.get(key);
+      if (pair) clean = fail(report, pair.key as Node, `${at}.${key}`, `"${key}" is for cases with "plan": an "input" is taken as is`, `write it inside input: (input.${key})`);
+    }
+  } else {
+    const plan = valueOf('plan');
+    const isPath = isScalar(plan) && typeof plan.value === 'string' && plan.value !== '';
+    if (!isPath && !isMap(plan)) clean = fail(report, plan, `${at}.plan`, 'expected the path of a `terraform show -json` file, or that document inline', 'write plan: testdata/x.plan.json');
+    for (const key of PLAN_ONLY_KEYS) {
+      if (pairs.has(key) && !checkInputPart(valueOf(key), CASE_INPUT_PARTS[key], `${at}.${key}`, report)) clean = false;
+    }
+  }
+  if (!pairs.has('decisions')) report(node, `${at}.decisions`, 'missing "decisions": the decisions expected, in order', 'write decisions: [] when no rule should fire');
+  const decisions = pairs.has('decisions') ? readExpectedDecisions(valueOf('decisions'), `${at}.decisions`, report) : undefined;
+  if (!clean || decisions === undefined || name === undefined) return undefined;
   const data = node.toJS(source.document) as Record<string, unknown>;
-  const name = typeof data['name'] === 'string' ? data['name'] : `case ${index + 1}`;
-  if ((data['input'] === undefined) === (data['plan'] === undefined)) {
-    fail(node, at, 'a case needs exactly one of "input" (an input document) or "plan" (terraform show -json)', 'see "Testing policies" in docs/policies.md');
-    return undefined;
-  }
-  const decisions = readDecisions(data['decisions']);
-  if (decisions === undefined) {
-    const pair = mapPairs(node).find((item) => keyOf(item) === 'decisions');
-    fail((pair?.value ?? node) as Node, `${at}.decisions`, 'expected a list of { rule, effect, message? }', 'write decisions: [] when no rule should fire');
-    return undefined;
-  }
-  return {
-    name,
-    decisions,
-    ...pick(data, 'input', isRecord),
-    ...pick(data, 'plan', (value) => typeof value === 'string' || isRecord(value)),
-    ...pick(data, 'run', isRecord),
-    ...pick(data, 'stack', isRecord),
-    ...pick(data, 'approvals', Array.isArray),
-  };
+  const given = (key: string) => (data[key] === undefined ? {} : { [key]: data[key] });
+  return { name, decisions, ...given('input'), ...given('plan'), ...given('run'), ...given('stack'), ...given('approvals') };
 }
 
-function readDecisions(value: unknown): ExpectedDecision[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  const decisions: ExpectedDecision[] = [];
-  for (const item of value) {
-    if (!isRecord(item) || typeof item['rule'] !== 'string' || !(POLICY_EFFECTS as readonly unknown[]).includes(item['effect'])) return undefined;
-    decisions.push({
-      rule: item['rule'],
-      effect: item['effect'] as PolicyEffect,
-      ...(typeof item['message'] === 'string' ? { message: item['message'] } : {}),
-      ...(typeof item['policy'] === 'string' ? { policy: item['policy'] } : {}),
-    });
-  }
-  return decisions;
+/** Reports and returns false (for `clean = fail(...)`). */
+function fail(report: ReportTestFileProblem, ...problem: Parameters<ReportTestFileProblem>): false {
+  report(...problem);
+  return false;
 }
 
-function pick(data: Record<string, unknown>, key: string, accept: (value: unknown) => boolean): Record<string, unknown> {
-  return data[key] !== undefined && accept(data[key]) ? { [key]: data[key] } : {};
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+function readString(pair: Pair, keyPath: string, report: ReportTestFileProblem): string | undefined {
+  if (isScalar(pair.value) && typeof pair.value.value === 'string' && pair.value.value !== '') return pair.value.value;
+  report((pair.value ?? pair.key) as Node, keyPath, 'expected a non-empty string', `write ${keyPath.split('.').pop()}: "..."`);
+  return undefined;
 }
 
 /** `x.policy.test.yaml` -> `x.policy.yaml`. */
