@@ -57,6 +57,8 @@ export type ErrorCode =
   | 'E_POLICY_CEL'
   | 'E_POLICY_TEAM'
   | 'E_POLICY_TEST'
+  /** An --input/--plan document (or a test case's plan file) that cannot be read or is not what it must be. */
+  | 'E_POLICY_INPUT'
   | 'E_POLICY_DENIED'
   | 'E_NO_TESTS'
   // selection, planning and scheduling

@@ -24,6 +24,7 @@ export {
 export { buildAccessPolicyInput, buildPlannedStacks, buildRunPolicyInput, buildStackPolicyInput, describeStack, type SecretValues } from './input/build-policy-input.js';
 export { collectSecretStrings, redactValue, sanitizeTerraformPlan } from './input/sanitize-terraform-plan.js';
 export { countCommandChanges, countTerraformChanges } from './input/count-changes.js';
+export { describeNonPlan } from './input/describe-non-plan.js';
 export { buildRunInfo, needsGitEmail, resolveActor, type RunInfoOptions } from './input/build-run-info.js';
 export { POLICY_INPUT_JSON_SCHEMA } from './input/input-schema.js';
 export type * from './input/types.js';

@@ -319,7 +319,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         arguments: [{ syntax: '<policy>', description: 'the policy file', complete: 'file' }],
         options: [
           { flags: '--input <file>', description: 'the input document (JSON, or YAML by extension)', complete: 'file' },
-          { flags: '--plan <file>', description: 'or: `terraform show -json` output, wrapped in a default input document', complete: 'file' },
+          { flags: '--plan <file>', description: 'or: `terraform show -json PLANFILE` output (a plan, not a state), wrapped in a default input document', complete: 'file' },
         ],
         globals: ['json'],
         examples: ['stackfleet policy eval policies/blast-radius.policy.yaml --input input.json', 'stackfleet policy eval policies/blast-radius.policy.yaml --plan plan.json --json'],

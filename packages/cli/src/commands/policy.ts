@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { StackfleetError } from '@stackfleet/core';
 import { buildTestCaseInput, decideVerdict, formatDecision, evaluatePolicy, type EvaluateOptions } from '@stackfleet/policy';
 import { runPolicyCommand } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
 import { findPolicyTestFiles } from '../policy/find-policy-tests.js';
+import { readInputDocument, readPlanDocument } from '../policy/read-policy-document.js';
 import { readPolicy } from '../policy/read-policies.js';
 import { runPolicyTestFile } from '../policy/run-policy-tests.js';
 
@@ -39,10 +37,15 @@ export async function runPolicyEvalCommand(context: CommandContext, options: Pol
       hint: 'pass an input document with input.run and input.stacks: stackfleet policy eval POLICY --input input.json (docs/policies.md)',
     });
   }
+  const { cwd } = context.io;
   const input =
     options.input !== undefined
-      ? readDocument(options.input, context.io.cwd)
-      : buildTestCaseInput({ name: 'eval', decisions: [] }, readDocument(options.plan!, context.io.cwd), policy.kind === 'run' ? 'run' : 'plan');
+      ? readInputDocument(options.input, { dir: cwd, cwd, via: '--input', instead: 'an input document goes to --input' })
+      : buildTestCaseInput(
+          { name: 'eval', decisions: [] },
+          readPlanDocument(options.plan!, { dir: cwd, cwd, via: '--plan', instead: 'an input document goes to --input (docs/policies.md)' }),
+          policy.kind === 'run' ? 'run' : 'plan',
+        );
   const decisions = await evaluatePolicy(policy, input, evaluateOptions(context));
   const document = (input ?? {}) as { approvals?: never[]; run?: { actor?: { login?: string } } };
   const summary = decideVerdict(decisions, { approvals: document.approvals ?? [], actor: document.run?.actor?.login ?? '' });
@@ -90,28 +93,14 @@ export async function runPolicyTestCommand(context: CommandContext, _options: un
       }
       failed += 1;
       writeLine(out, `FAIL ${result.file} > ${testCase.name}`);
+      if (testCase.error !== undefined) {
+        for (const line of testCase.error.split('\n')) writeLine(out, `  ${line}`);
+        continue;
+      }
       writeLine(out, '  decisions (- expected, + actual):');
       for (const line of testCase.diff) writeLine(out, `    ${line}`);
     }
   }
   writeLine(out, `${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
-}
-
-/** A JSON (or YAML) document from a file. */
-function readDocument(path: string, cwd: string): unknown {
-  const absolute = resolve(cwd, path);
-  let text: string;
-  try {
-    text = readFileSync(absolute, 'utf8');
-  } catch (error) {
-    throw new StackfleetError('E_USAGE', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { hint: 'check the path' });
-  }
-  try {
-    return /\.ya?ml$/.test(path) ? parseYaml(text) : JSON.parse(text);
-  } catch (error) {
-    throw new StackfleetError('E_USAGE', `${path} is not valid ${/\.ya?ml$/.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message}`, {
-      hint: 'pass an input document (see docs/policies.md) or `terraform show -json` output with --plan',
-    });
-  }
 }

@@ -121,4 +121,13 @@ describe('parsePolicyTestFile', () => {
       ]
     `);
   });
+
+  it('refuses an inline plan that is not `terraform show -json` of a plan (it read as a plan without changes)', () => {
+    expect(problemsOf('cases:\n  - plan: { changes: { total: 9 } }\n    decisions: []\n  - plan: { resource_changes: [] }\n    decisions: []\n')).toMatchInlineSnapshot(`
+      [
+        "a.policy.test.yaml:2:11 cases[0].plan: not a plan from \`terraform show -json PLANFILE\`: it looks like an input document (run, stack, changes): it has no planned_values or resource_changes
+        hint: paste a plan's resource_changes (and planned_values), or write the document under input:",
+      ]
+    `);
+  });
 });

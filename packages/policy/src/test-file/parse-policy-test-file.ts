@@ -1,6 +1,7 @@
 import type { Node, Pair } from 'yaml';
 import type { Problem } from '@stackfleet/core';
 import { isMap, isScalar, isSeq, locateNode, readPolicyYaml, sortByLocation, type PolicySource } from '../parse/policy-source.js';
+import { describeNonPlan } from '../input/describe-non-plan.js';
 import { CASE_INPUT_PARTS, checkInputPart } from './check-input-part.js';
 import { readExpectedDecisions, type ExpectedDecision } from './read-expected-decisions.js';
 import { readKnownPairs, type ReportTestFileProblem } from './test-file-problems.js';
@@ -85,6 +86,10 @@ function readCase(source: PolicySource, node: Node, index: number, report: Repor
     const plan = valueOf('plan');
     const isPath = isScalar(plan) && typeof plan.value === 'string' && plan.value !== '';
     if (!isPath && !isMap(plan)) clean = fail(report, plan, `${at}.plan`, 'expected the path of a `terraform show -json` file, or that document inline', 'write plan: testdata/x.plan.json');
+    const notAPlan = isMap(plan) ? describeNonPlan(plan.toJS(source.document)) : undefined;
+    if (notAPlan !== undefined) {
+      clean = fail(report, plan, `${at}.plan`, `not a plan from \`terraform show -json PLANFILE\`: ${notAPlan}`, 'paste a plan\'s resource_changes (and planned_values), or write the document under input:');
+    }
     for (const key of PLAN_ONLY_KEYS) {
       if (pairs.has(key) && !checkInputPart(valueOf(key), CASE_INPUT_PARTS[key], `${at}.${key}`, report)) clean = false;
     }
