@@ -1,6 +1,7 @@
 export * from './types.js';
 export { parsePolicyFile, nameFromFile, DEFAULT_EXEC_TIMEOUT_MS, type ApproverTeam, type ParsedPolicy, type ParsePolicyOptions } from './parse/parse-policy-file.js';
 export { checkApproverTeams } from './parse/check-approver-teams.js';
+export { parsePolicyDocument, type ParsedPolicyDocument } from './parse/parse-policy-document.js';
 export { CEL_LIMITS } from './cel/create-cel-environment.js';
 export { evaluatePolicy, evaluatePolicies, type EvaluateOptions } from './evaluate/evaluate-policy.js';
 export { evaluateCelPolicy } from './evaluate/evaluate-cel-policy.js';

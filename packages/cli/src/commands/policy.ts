@@ -40,10 +40,10 @@ export async function runPolicyEvalCommand(context: CommandContext, options: Pol
   const { cwd } = context.io;
   const input =
     options.input !== undefined
-      ? readInputDocument(options.input, { dir: cwd, cwd, via: '--input', instead: 'an input document goes to --input' })
+      ? readInputDocument(options.input, { dir: cwd, cwd, via: '--input', relativeTo: 'the current directory' })
       : buildTestCaseInput(
           { name: 'eval', decisions: [] },
-          readPlanDocument(options.plan!, { dir: cwd, cwd, via: '--plan', instead: 'an input document goes to --input (docs/policies.md)' }),
+          readPlanDocument(options.plan!, { dir: cwd, cwd, via: '--plan', relativeTo: 'the current directory', instead: 'an input document goes to --input (docs/policies.md)' }),
           policy.kind === 'run' ? 'run' : 'plan',
         );
   const decisions = await evaluatePolicy(policy, input, evaluateOptions(context));

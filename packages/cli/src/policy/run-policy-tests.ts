@@ -31,7 +31,7 @@ export async function runPolicyTestFile(path: string, cwd: string, options: Eval
       }
       let plan: unknown;
       try {
-        plan = typeof testCase.plan === 'string' ? readPlanDocument(testCase.plan, { dir, cwd, via: `cases[${index}].plan of ${file}`, instead: 'or give the case an input:' }) : testCase.plan;
+        plan = typeof testCase.plan === 'string' ? readPlanDocument(testCase.plan, { dir, cwd, via: `cases[${index}].plan of ${file}`, relativeTo: 'the test file', instead: 'or give the case an input:' }) : testCase.plan;
       } catch (error) {
         // Only this case cannot run: the file's other cases still do.
         if (!isStackfleetError(error)) throw error;

@@ -11,3 +11,4 @@ export { formatResumeHint } from './format-resume-hint.js';
 export { formatRunOutcome } from './format-run-outcome.js';
 export { formatCount } from './format-count.js';
 export { findLineColumn, findLineStarts, type LineColumn } from './find-line-column.js';
+export { findJsonSyntaxError, type JsonSyntaxError } from './find-json-syntax-error.js';
