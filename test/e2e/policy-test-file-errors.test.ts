@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, runStackfleet } from '../support/cli.js';
 
 /** `policy test` on a test file that is wrong: it must fail where the mistake is, never pass by ignoring it. */
-describe('policy test with a wrong test file', () => {
+describe('policy test with a wrong test file or expectation', () => {
   let dir: string;
   let cleanup: () => void;
   beforeAll(() => {
@@ -43,5 +43,20 @@ describe('policy test with a wrong test file', () => {
     const result = runTest('cases:\n  - plan: plan.json\n    stack: { name: db, lables: [prod] }\n    decisions: []\n');
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('a.policy.test.yaml:3:24 cases[0].stack.lables: unknown key "lables" (did you mean "labels"?)');
+  });
+
+  it('shows the policy in the diff when only the expected policy differs (both lines read "- deny a: too big")', () => {
+    const result = runTest('cases:\n  - name: big\n    input: { changes: { total: 5 } }\n    decisions: [{ rule: a, effect: deny, message: too big, policy: other }]\n');
+    expect([result.code, result.stdout]).toEqual([
+      1,
+      [
+        'FAIL a.policy.test.yaml > big',
+        '  decisions (- expected, + actual):',
+        '    - deny a: too big (policy other)',
+        '    + deny a: too big (policy a)',
+        '0 passed, 1 failed',
+        '',
+      ].join('\n'),
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTestCaseInput } from './run-test-case.js';
+import { buildTestCaseInput, diffDecisions } from './run-test-case.js';
 
 const PLAN = {
   resource_changes: [
@@ -28,5 +28,26 @@ describe('buildTestCaseInput', () => {
 
   it('takes a case input as it is, whatever the kind', () => {
     expect(buildTestCaseInput({ name: 'c', decisions: [], input: { any: 1 } }, PLAN, 'run')).toEqual({ any: 1 });
+  });
+});
+
+describe('diffDecisions', () => {
+  const decision = { policy: 'guard', rule: 'a', effect: 'deny', message: 'too big' } as const;
+
+  it('is empty when the decisions match, message and policy compared only when expected', () => {
+    expect(diffDecisions([{ rule: 'a', effect: 'deny' }], [decision])).toEqual([]);
+    expect(diffDecisions([{ rule: 'a', effect: 'deny', message: 'too big', policy: 'guard' }], [decision])).toEqual([]);
+  });
+
+  it('shows the policy on both lines when only the expected policy differs', () => {
+    expect(diffDecisions([{ rule: 'a', effect: 'deny', message: 'too big', policy: 'other' }], [decision])).toEqual([
+      '- deny a: too big (policy other)',
+      '+ deny a: too big (policy guard)',
+    ]);
+  });
+
+  it('marks what is missing and what is extra', () => {
+    expect(diffDecisions([{ rule: 'a', effect: 'deny' }, { rule: 'b', effect: 'warn' }], [decision])).toEqual(['  deny a: too big', '- warn b']);
+    expect(diffDecisions([], [decision])).toEqual(['+ deny a: too big']);
   });
 });

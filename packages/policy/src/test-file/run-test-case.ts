@@ -60,8 +60,11 @@ export function diffDecisions(expected: readonly ExpectedDecision[], actual: rea
       lines.push(`  ${formatDecision(got!)}`);
       continue;
     }
-    if (want !== undefined) lines.push(`- ${formatDecision(want)}`);
-    if (got !== undefined) lines.push(`+ ${formatDecision(got)}`);
+    // An expected policy is compared, so both lines show it: else a decision
+    // of another policy would print as `- deny a: x` / `+ deny a: x`.
+    const showPolicy = want?.policy !== undefined;
+    if (want !== undefined) lines.push(`- ${formatDecision(want)}${showPolicy ? ` (policy ${want.policy})` : ''}`);
+    if (got !== undefined) lines.push(`+ ${formatDecision(got)}${showPolicy ? ` (policy ${got.policy})` : ''}`);
   }
   return lines;
 }
