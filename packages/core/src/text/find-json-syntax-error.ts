@@ -15,6 +15,10 @@ const ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
  * token '}', "…" is not valid JSON`, the text itself quoted across lines); this
  * finds the place, for a `file:line:col`. Iterative: a deep nesting is no
  * stack overflow. Meant for after `JSON.parse` failed: it builds no value.
+ * Written here because the kept parser that reports offsets, jsonc-parser,
+ * recurses (200,000 nested `[` overflow its stack: an input file is
+ * untrusted) and names errors by code (`CommaExpected`) where this says what
+ * it found.
  */
 export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
   let position = 0;
