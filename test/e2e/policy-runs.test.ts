@@ -6,6 +6,7 @@ import { cliBin, makeTempDir, parseJsonLines, runStackfleet, testEnv, type JsonL
 import { hasTmux, tmuxOn, waitForScreen } from '../support/tmux.js';
 
 const SECRET = 'db-secret-e2e-91c7f';
+const OTHER_SECRET = 'other-secret-e2e-5d2a8';
 
 /** A terraform stack (db, labelled prod) and a command stack after it (app). */
 const MANIFEST = `version: 1
@@ -15,6 +16,8 @@ contexts:
     attachTo: { labels: [prod] }
     secrets:
       TF_VAR_password: { fromEnv: E2E_DB_PASSWORD }
+      # A source named like stackfleet's own variables: an exec policy must not get it either.
+      EXTRA_PASS: { fromEnv: STACKFLEET_E2E_DBPASS }
 stacks:
   db:
     path: db
@@ -76,7 +79,7 @@ describe('policies in real runs (terraform and command stacks)', () => {
   let dir: string;
   let out: string;
   let cleanup: () => void;
-  const env = (actor: string) => testEnv({ STACKFLEET_ACTOR: actor, E2E_DB_PASSWORD: SECRET, STACKFLEET_E2E_OUT: out });
+  const env = (actor: string) => testEnv({ STACKFLEET_ACTOR: actor, E2E_DB_PASSWORD: SECRET, STACKFLEET_E2E_DBPASS: OTHER_SECRET, STACKFLEET_E2E_OUT: out });
   const stackfleet = (actor: string, ...args: string[]) => runStackfleet(args, { cwd: dir, env: env(actor) });
   const writeDb = (main: string) => writeFileSync(join(dir, 'db', 'main.tf'), PASSWORD_VAR + main);
   // An apply judged by policies is two runs in one stream (it plans every stack first): the last one applies.
@@ -132,6 +135,8 @@ describe('policies in real runs (terraform and command stacks)', () => {
     const environment = readFileSync(join(out, 'env.txt'), 'utf8');
     expect(environment).not.toContain(SECRET);
     expect(environment).not.toContain('E2E_DB_PASSWORD');
+    expect(environment).not.toContain(OTHER_SECRET);
+    expect(environment).not.toContain('STACKFLEET_E2E_DBPASS');
     expect(environment).toContain('STACKFLEET_ACTOR=alice');
   });
 

@@ -12,7 +12,7 @@ import {
   type LoadedPolicy,
   type PolicyRunInfo,
 } from '@stackfleet/policy';
-import { runPolicyCommand } from '@stackfleet/runner';
+import { runPolicyCommand, selectPolicyCommandEnv } from '@stackfleet/runner';
 import type { GitIdentity } from '@stackfleet/vcs';
 import type { RunPolicyContext } from '../github/read-github-policy-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
@@ -105,6 +105,8 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
   };
   // A resumed run is its own planned run: its approvals are listed once.
   const plannedRunId = options.plannedRunId;
+  // What an exec policy's command may see: never a variable a secret of the fleet is read from.
+  const commandEnv = selectPolicyCommandEnv(options.env, fleet.loaded.manifest);
   const listApprovals = async (runId: string): Promise<ApprovalRecord[]> =>
     plannedRunId === undefined || plannedRunId === runId
       ? store.listApprovals(runId)
@@ -116,7 +118,7 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
     // A pull request's review approvals count for the whole run, beside those of `stackfleet approve`.
     approvals: [...(await listApprovals(runId)), ...pullRequestApprovals(runId, options.github)],
     // Ctrl-C stops an exec policy's command; the check then throws, and the stack ends interrupted.
-    evaluate: { runCommand: runPolicyCommand, env: options.env, ...signals },
+    evaluate: { runCommand: runPolicyCommand, env: commandEnv, ...signals },
   });
   const specOf = (stack: string) => {
     const spec = specs[stack];

@@ -1,6 +1,6 @@
 import { StackfleetError, type RunRecord, type SavedPlanRecord, type StackSpec, type Store } from '@stackfleet/core';
 import { describeStack, evaluatePlannedRunGate, type PlannedStackInput } from '@stackfleet/policy';
-import { runPolicyCommand } from '@stackfleet/runner';
+import { runPolicyCommand, selectPolicyCommandEnv } from '@stackfleet/runner';
 import { readGitIdentity } from '@stackfleet/vcs';
 import type { Fleet } from '../manifest/read-manifest.js';
 import type { RunPolicyContext } from '../github/read-github-policy-context.js';
@@ -71,7 +71,7 @@ export async function judgeSavedRunPolicies(options: {
       teams: fleet.loaded.manifest.teams,
       approvals: [...(await options.store.listApprovals(run.id)), ...pullRequestApprovals(run.id, options.github)],
       ...(options.approvedAtPrompt === undefined ? {} : { approvedAtPrompt: options.approvedAtPrompt }),
-      evaluate: { runCommand: runPolicyCommand, env: options.env },
+      evaluate: { runCommand: runPolicyCommand, env: selectPolicyCommandEnv(options.env, fleet.loaded.manifest) },
     },
     stacks,
   );
