@@ -26,6 +26,14 @@ describe('buildTestCaseInput', () => {
     expect(input['approvals']).toEqual([]);
   });
 
+  it("completes a case's partial actor from the defaults (login given: it is the name too)", () => {
+    const input = buildTestCaseInput({ name: 'c', decisions: [], run: { actor: { login: 'alice' } } }, PLAN) as { run: Record<string, unknown> };
+    expect(input.run['actor']).toEqual({ login: 'alice', name: 'alice', source: 'test', teams: [] });
+    expect(input.run['command']).toBe('plan');
+    const teams = buildTestCaseInput({ name: 'c', decisions: [], run: { actor: { teams: ['dba'] } } }, PLAN) as { run: Record<string, unknown> };
+    expect(teams.run['actor']).toEqual({ login: 'tester', name: 'tester', source: 'test', teams: ['dba'] });
+  });
+
   it('takes a case input as it is, whatever the kind', () => {
     expect(buildTestCaseInput({ name: 'c', decisions: [], input: { any: 1 } }, PLAN, 'run')).toEqual({ any: 1 });
   });

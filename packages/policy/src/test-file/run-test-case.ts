@@ -21,7 +21,10 @@ const DEFAULT_STACK: PolicyStackInfo = { name: 'test', labels: [], repo: null, p
  */
 export function buildTestCaseInput(testCase: PolicyTestCase, plan?: unknown, kind: Exclude<PolicyKind, 'access'> = 'plan'): unknown {
   if (testCase.input !== undefined) return testCase.input;
-  const run = { ...DEFAULT_RUN, ...(testCase.run as Partial<PolicyRunInfo>) };
+  const given = testCase.run as Partial<PolicyRunInfo> | undefined;
+  // A case that names only the actor's login (or teams) keeps the other actor fields: a rule may read them.
+  const actor = { ...DEFAULT_RUN.actor, ...(given?.actor?.login === undefined ? {} : { name: given.actor.login }), ...given?.actor };
+  const run = { ...DEFAULT_RUN, ...given, actor };
   const stack = { ...DEFAULT_STACK, ...(testCase.stack as Partial<PolicyStackInfo>) };
   const planned = { runner: 'terraform', show: plan ?? testCase.plan } as const;
   const approvals = (testCase.approvals ?? []) as never;
