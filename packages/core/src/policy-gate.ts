@@ -39,8 +39,13 @@ export interface PolicyGate {
   /**
    * `kind: plan` for one stack after its plan. `secrets` are values the
    * input must never carry (the stack's secrets, sensitive upstream outputs).
+   * `forQuestion`: the plan is judged to be shown at a question asked after
+   * the run, not to be applied now: an approval given at an earlier prompt
+   * (for another plan of the stack) is neither recorded nor counted.
    */
-  checkStack(request: { runId: string; stack: string; plan: StackPlanEvidence; secrets: readonly unknown[] } & PolicyCheckSignals): Promise<PolicyCheck>;
+  checkStack(
+    request: { runId: string; stack: string; plan: StackPlanEvidence; secrets: readonly unknown[]; forQuestion?: boolean } & PolicyCheckSignals,
+  ): Promise<PolicyCheck>;
   /**
    * Whether `check`, made by `checkStack` in the plan run of this same apply
    * (one process, no pause) for the plan now applied, with the same secrets,

@@ -165,13 +165,20 @@ export async function recordRunApprovalAtPrompt(context: CommandContext, fleet: 
 /**
  * What the plan policies said about a run's saved plans, for the question
  * before applying them: the stacks they deny (applying asks again and denies
- * again) and those awaiting approval, which a "yes" approves.
+ * again) and those awaiting approval, which a "yes" approves. `only`: just
+ * these stacks' decisions (the new plans an apply run held for a question).
  */
-export async function readPendingApprovals(context: CommandContext, fleet: Fleet, runId: string): Promise<{ lines: string[]; stacks: Set<string>; run: boolean }> {
+export async function readPendingApprovals(
+  context: CommandContext,
+  fleet: Fleet,
+  runId: string,
+  only?: ReadonlySet<string>,
+): Promise<{ lines: string[]; stacks: Set<string>; run: boolean }> {
   if (fleet.loaded.manifest.policies.length === 0) return { lines: [], stacks: new Set(), run: false };
   const store = openStore(fleet, context.io.env);
   try {
-    const all = await store.listPolicyDecisions(runId);
+    const listed = await store.listPolicyDecisions(runId);
+    const all = only === undefined ? listed : listed.filter((decision) => decision.stack !== null && only.has(decision.stack));
     // A run policy's approval is about the whole run: the "yes" at the prompt gives it.
     const forRun = all.filter((decision) => decision.stack === null && decision.effect === 'require_approval');
     const decisions = all.filter((decision) => decision.stack !== null);

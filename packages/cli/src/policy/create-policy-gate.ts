@@ -136,11 +136,12 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
       if (!kinds.has('access')) return allow;
       return toCheck(await evaluateAccessGate(await contextFor(runId, signals), stacks.map(specOf)));
     },
-    async checkStack({ runId, stack, plan, secrets, ...signals }) {
+    async checkStack({ runId, stack, plan, secrets, forQuestion, ...signals }) {
       if (!kinds.has('plan')) return allow;
       const context = await contextFor(runId, signals);
       const result = await evaluateStackGate(context, specOf(stack), plan, secrets);
-      if (result.verdict !== 'awaiting_approval' || !options.approvedAtPrompt?.has(stack)) return toCheck(result);
+      // A plan judged for a later question was not the one approved at the prompt: the question asks about it.
+      if (result.verdict !== 'awaiting_approval' || forQuestion === true || !options.approvedAtPrompt?.has(stack)) return toCheck(result);
       // The human at the prompt saw these reasons and said yes: recorded as their approval, which counts as
       // the policy package says (enough for a rule naming no approvers; one of N, if they are allowed, otherwise).
       const by = context.run.actor.login;

@@ -40,8 +40,11 @@ export async function checkStackPolicies(
   evidence: StackPlanEvidence,
   secrets: readonly unknown[],
   across: CheckAcrossRuns = {},
-  /** The stack's own (Ctrl-C, its timeout): they stop an exec policy's command too, and the check then throws. */
-  signals: PolicyCheckSignals = {},
+  /**
+   * The stack's own (Ctrl-C, its timeout): they stop an exec policy's command too, and the check then throws.
+   * `forQuestion`: judged to be shown at a question after the run (see `PolicyGate.checkStack`).
+   */
+  signals: PolicyCheckSignals & { forQuestion?: boolean } = {},
 ): Promise<PolicyStop | undefined> {
   const gate = run.options.policyGate;
   if (gate === undefined) return undefined;

@@ -1,3 +1,3 @@
 export { findRetryMatch } from './run-with-retries.js';
-export type { DriftRemediation, RunOptions, RunResult, SavedPlanApply, StackOutcome } from './types.js';
+export type { ChangedPlanAnswer, DriftRemediation, RunOptions, RunResult, SavedPlanApply, StackOutcome } from './types.js';
 export { createFingerprintCache, type FingerprintCache } from '../saved-plans/fingerprint-stack.js';

@@ -12,6 +12,7 @@ import { createDigestSalt, digestPlanFile } from '../saved-plans/fingerprint-sta
 import { locateSavedPlanFile } from '../saved-plans/locate-saved-plan-file.js';
 import type { JudgedPlan } from '../saved-plans/fingerprint-stack.js';
 import type { PlanResult } from '../stack-runner/types.js';
+import type { PolicyStop } from './check-policies.js';
 import type { PhaseContext, PhasesResult } from './stack-phases.js';
 import type { SavedPlanApply } from './types.js';
 
@@ -20,6 +21,8 @@ export interface PlanAndApply {
   plan: (context: PhaseContext) => Promise<PlanResult>;
   /** `earlier`: the plan run's check of this same plan, in this process (see `JudgedPlan`). */
   apply: (context: PhaseContext, plan: PlanResult | undefined, earlier?: JudgedPlan) => Promise<PhasesResult>;
+  /** The plan policies' verdict on a plan held for a question after the run (reported as any check); undefined: allowed. */
+  judgeForQuestion: (context: PhaseContext, plan: PlanResult) => Promise<PolicyStop | undefined>;
   markPlanned: (context: PhaseContext, plan: PlanResult) => Promise<void>;
   /** Nothing to apply (`inFlight`: its apply was running when the run stopped). */
   keepUnchanged: (context: PhaseContext, inFlight: boolean, reason: string) => Promise<PhasesResult>;
@@ -110,7 +113,14 @@ export async function applySavedPlan(context: PhaseContext, fromPlan: SavedPlanA
     } else if (!isSamePlan(saved, fresh)) {
       const both = `saved plan: ${describePlanChanges(saved)}; new plan: ${describePlanChanges(fresh)}`;
       const after = upstreams === '' ? 'the run stopped' : `${upstreams} applied`;
-      if (!(await fromPlan.approveChangedPlan(name, saved, fresh))) {
+      const answer = await fromPlan.approveChangedPlan(name, saved, fresh);
+      if (answer === 'later') {
+        // No answer could apply a plan the policies deny; anything else is asked about once the run is over.
+        const stop = await steps.judgeForQuestion(context, fresh);
+        if (stop?.status === 'denied') return { ...stop, reason: `new plan ${stop.reason}` };
+        throw new StackfleetError('E_PLAN_CHANGED', `plan changed after ${after} (${both}); not applied yet: asked about once this run is over`);
+      }
+      if (!answer) {
         throw new StackfleetError(
           'E_PLAN_CHANGED',
           `plan changed after ${after} (${both}); not applied without a fresh approval: review it with \`stackfleet plan\` (or apply with --auto-approve)`,

@@ -81,9 +81,9 @@ async function applyStack(context: PhaseContext): Promise<PhasesResult> {
   return applyPlan(context, plan);
 }
 
-function checkPolicies(context: PhaseContext, plan: PlanResult | undefined, across: CheckAcrossRuns = {}) {
+function checkPolicies(context: PhaseContext, plan: PlanResult | undefined, across: CheckAcrossRuns = {}, forQuestion = false) {
   const { signal, forceSignal } = context.execution;
-  const signals = { signal, ...(forceSignal ? { forceSignal } : {}) };
+  const signals = { signal, ...(forceSignal ? { forceSignal } : {}), ...(forQuestion ? { forQuestion } : {}) };
   return checkStackPolicies(context.run, context.name, toPlanEvidence(context.execution.stack.runner, plan), context.policySecrets ?? [], across, signals);
 }
 
@@ -205,7 +205,15 @@ async function applyCheckedPlan(context: PhaseContext, plan: PlanResult | undefi
 
 // A saved plan read back is announced without a `planned` row: the plan run wrote one's worth (its final row, with the changes).
 const markSavedPlanned = (context: PhaseContext, plan: PlanResult) => markPlanned(context, plan, { row: false });
-const SAVED_PLAN_STEPS: PlanAndApply = { plan: (context) => planStack(context), apply: applyCheckedPlan, markPlanned: markSavedPlanned, keepUnchanged };
+// A changed plan held for the question after the run: judged (and reported) so the question can say what policies want.
+const judgeForQuestion = (context: PhaseContext, plan: PlanResult) => checkPolicies(context, plan, {}, true);
+const SAVED_PLAN_STEPS: PlanAndApply = {
+  plan: (context) => planStack(context),
+  apply: applyCheckedPlan,
+  judgeForQuestion,
+  markPlanned: markSavedPlanned,
+  keepUnchanged,
+};
 
 async function destroyStack(context: PhaseContext, plan?: PlanResult): Promise<PhasesResult> {
   const { adapter, execution } = context;
@@ -231,6 +239,7 @@ async function destroyCheckedPlan(context: PhaseContext, plan: PlanResult | unde
 const SAVED_DESTROY_STEPS: PlanAndApply = {
   plan: (context) => planStack(context),
   apply: destroyCheckedPlan,
+  judgeForQuestion,
   markPlanned: markSavedPlanned,
   keepUnchanged: unchangedAsIs,
 };

@@ -99,8 +99,19 @@ export interface SavedPlanApply {
   /** The run that saved the plans. */
   runId: string;
   plans: ReadonlyMap<string, SavedPlanRecord>;
-  approveChangedPlan: (stack: string, saved: SavedPlanRecord, fresh: PlanResult) => boolean | Promise<boolean>;
+  approveChangedPlan: (stack: string, saved: SavedPlanRecord, fresh: PlanResult) => ChangedPlanAnswer | Promise<ChangedPlanAnswer>;
 }
+
+/**
+ * What happens to a plan that changed after its upstreams applied: `true`
+ * applies it (the plan policies still judge it first), `false` refuses it
+ * (the stack fails, `E_PLAN_CHANGED`), `'later'` holds it for a question
+ * asked after the run (a terminal): the plan policies judge it now, so the
+ * question can show what they say, and the stack stops (`failed`, its
+ * dependents skipped) unless they deny it (then it is `denied`: no answer
+ * could apply it).
+ */
+export type ChangedPlanAnswer = boolean | 'later';
 
 /**
  * For command `drift`: after a stack's plan shows changes, `decide` says
