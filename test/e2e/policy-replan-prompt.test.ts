@@ -4,7 +4,8 @@
  * real SQLite store: a plan that changed after its upstream applied is asked
  * about again with what the policies say of it, and that "y" counts as the
  * actor's approval as the first one does; a new plan the policies deny is
- * not asked about.
+ * not asked about. Headless, `--auto-approve` accepts a changed plan without calling
+ * it approved.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,6 +56,31 @@ function writeFleet(dir: string, policy: string): void {
   writeFileSync(join(dir, 'stacks.yaml'), STACKS + POLICIES);
   writeFileSync(join(dir, 'policies', 'gate.policy.yaml'), policy);
 }
+
+describe('apply --auto-approve accepts a changed plan; the policies still judge it', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeAll(() => {
+    ({ dir, cleanup } = makeTempDir('stackfleet-replan-auto-'));
+    writeFleet(dir, LOOK);
+  });
+  afterAll(() => cleanup());
+
+  it('says "accepted (--auto-approve)", not "approved", before the stack ends awaiting_approval', () => {
+    writeFileSync(join(dir, 'version'), 'v2');
+    const run = runStackfleet(['apply', '--auto-approve', '--json'], { cwd: dir, env: { STACKFLEET_ACTOR: 'alice' } });
+    expect(run.code, run.stderr).toBe(3);
+    const events = parseJsonLines(run.stdout);
+    const lines = events.filter((event) => event.type === 'stack.log' && event.stack === 'db').map((event) => String(event['line']));
+    const accepted = lines.find((line) => line.includes('the new plan of db differs'));
+    expect(accepted).toBe(
+      'stackfleet: the new plan of db differs (saved plan: no changes; new plan: changes); accepted (--auto-approve); the policies judge it before it is applied',
+    );
+    expect(lines.join('\n')).not.toMatch(/; approved\b/);
+    expect(events.filter((event) => event.type === 'stack.finished' && event.stack === 'db').at(-1)).toMatchObject({ status: 'awaiting_approval' });
+    expect(existsSync(join(dir, 'db-seen-v2'))).toBe(false);
+  });
+});
 
 describe.skipIf(!hasTmux)('the questions of an interactive apply or destroy judged by policies (tmux)', () => {
   let root: string;

@@ -63,6 +63,7 @@ export async function applySavedRun(
     fromPlan: {
       runId: saved.run.id,
       plans: saved.plans,
+      ...(flags.autoApprove ? { acceptedBecause: '--auto-approve' } : {}),
       approveChangedPlan: (stack, savedPlan, fresh) => flags.autoApprove || holdOrRefuse(stack, savedPlan, fresh),
     },
   });
@@ -90,6 +91,7 @@ export async function applySavedRun(
       fromPlan: {
         runId: rest.run.id,
         plans: rest.plans,
+        acceptedBecause: 'your answer',
         approveChangedPlan: (stack, savedPlan, fresh) => {
           const shown = accepted.get(stack);
           return (shown !== undefined && isSamePlan(shown, fresh)) || holdOrRefuse(stack, savedPlan, fresh);

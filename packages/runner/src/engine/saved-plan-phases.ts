@@ -126,7 +126,10 @@ export async function applySavedPlan(context: PhaseContext, fromPlan: SavedPlanA
           `plan changed after ${after} (${both}); not applied without a fresh approval: review it with \`stackfleet plan\` (or apply with --auto-approve)`,
         );
       }
-      execution.onLine('stderr', `stackfleet: the new plan of ${name} differs (${both}); approved`);
+      // Accepted is not approved: the plan policies judge the new plan before it is applied (and may still stop it).
+      const because = fromPlan.acceptedBecause === undefined ? '' : ` (${fromPlan.acceptedBecause})`;
+      const judged = run.options.policyGate === undefined ? '' : '; the policies judge it before it is applied';
+      execution.onLine('stderr', `stackfleet: the new plan of ${name} differs (${both}); accepted${because}${judged}`);
     }
     result = fresh.hasChanges ? await steps.apply(context, fresh) : await steps.keepUnchanged(context, inFlight, 'new plan has no changes');
   } else {

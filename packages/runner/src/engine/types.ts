@@ -100,6 +100,8 @@ export interface SavedPlanApply {
   runId: string;
   plans: ReadonlyMap<string, SavedPlanRecord>;
   approveChangedPlan: (stack: string, saved: SavedPlanRecord, fresh: PlanResult) => ChangedPlanAnswer | Promise<ChangedPlanAnswer>;
+  /** Why an accepted changed plan was accepted, for the stack's log line (e.g. `--auto-approve`). @default unsaid */
+  acceptedBecause?: string;
 }
 
 /**
