@@ -4,10 +4,11 @@
  * real SQLite store: a plan that changed after its upstream applied is asked
  * about again with what the policies say of it, and that "y" counts as the
  * actor's approval as the first one does; a new plan the policies deny is
- * not asked about. Headless, `--auto-approve` accepts a changed plan without calling
+ * not asked about; nothing is asked when policies deny every stack with
+ * changes. Headless, `--auto-approve` accepts a changed plan without calling
  * it approved.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliBin, makeTempDir, parseJsonLines, runStackfleet } from '../support/cli.js';
@@ -141,5 +142,25 @@ describe.skipIf(!hasTmux)('the questions of an interactive apply or destroy judg
     expect(done).toContain('new plan denied by policy: db is frozen');
     expect(done).not.toContain('the new plan(s) of db');
     expect(existsSync(join(dir, 'db-seen-v2'))).toBe(false);
+  });
+
+  it('asks nothing when policies deny every stack with changes (apply and destroy): says why, exit 3', async () => {
+    const dir = join(root, 'deny-all');
+    writeFleet(dir, DENY);
+    // db alone, with changes (it forgot net's v1), and denied.
+    rmSync(join(dir, 'db-seen-v1'));
+    start(dir, 'apply --stack db');
+    const applied = await waitFor(/EXIT=\d/, 'the exit of apply');
+    expect(applied).toContain('Policies deny (these stacks will not change):\n  db: db is frozen (gate/frozen)');
+    expect(applied).toContain('Nothing to apply: policies deny every stack with changes');
+    expect(applied).not.toContain('stack(s) with changes?');
+    expect(applied).toContain('EXIT=3');
+
+    start(dir, 'destroy --stack db');
+    const destroyed = await waitFor(/EXIT=\d/, 'the exit of destroy');
+    expect(destroyed).toContain('Nothing to destroy: policies deny every stack with changes');
+    expect(destroyed).not.toContain('stack(s) with changes?');
+    expect(destroyed).toContain('EXIT=3');
+    expect(existsSync(join(dir, 'db-destroyed'))).toBe(false);
   });
 });

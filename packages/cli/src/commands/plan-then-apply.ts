@@ -107,6 +107,12 @@ async function planAndApply(
 
   const pending = await readPendingApprovals(context, fleet, preview.runId);
   for (const line of pending.lines) writeLine(context.io.stdout, line);
+  // Policies deny every stack that would change: a "yes" could change nothing (applying judges them again,
+  // and denies them again), so nothing is asked. A deny exits 3, as the apply would.
+  if (countSavedChanges(saved, isDeniedIn(preview)) === 0) {
+    writeLine(context.io.stdout, `Nothing to ${command}: policies deny every stack with changes (see \`stackfleet show ${preview.runId}\`).`);
+    return 3;
+  }
   const verb = command === 'destroy' ? 'Destroy' : 'Apply';
   const question = pending.stacks.size > 0 || pending.run ? `Approve and ${verb.toLowerCase()} ${changed} stack(s) with changes?` : `${verb} ${changed} stack(s) with changes?`;
   if (!(await confirm(context, question))) {
@@ -116,6 +122,11 @@ async function planAndApply(
   // Counted like any approval: a "yes" that is not enough for a run policy stops here (exit 3, with why).
   if (pending.run) await recordRunApprovalAtPrompt(context, fleet, saved, reporting.policyContext);
   return applySavedRun(context, fleet, flags, saved, pending.stacks, { ...reporting, plannedHere: true });
+}
+
+/** Whether the plan policies denied a stack of the plan run `preview`. */
+function isDeniedIn(preview: { stacks: ReadonlyMap<string, { status: string }> }): (stack: string) => boolean {
+  return (stack) => preview.stacks.get(stack)?.status === 'denied';
 }
 
 /** A line for the person: stdout, or stderr with --json (whose stdout is NDJSON only). */

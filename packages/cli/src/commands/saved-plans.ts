@@ -122,9 +122,9 @@ export function writeSavedPlanTable(context: CommandContext, saved: SavedRun): v
   context.io.stdout.write(formatTable({ header: ['STACK', 'PLAN'], rows }));
 }
 
-/** How many saved stacks would change something. */
-export function countSavedChanges(saved: SavedRun): number {
-  return [...saved.plans.values()].filter((plan) => plan.hasChanges).length;
+/** How many saved stacks would change something (`except`: not counting those, e.g. the denied ones). */
+export function countSavedChanges(saved: SavedRun, except: (stack: string) => boolean = () => false): number {
+  return [...saved.plans.values()].filter((plan) => plan.hasChanges && !except(plan.stack)).length;
 }
 
 /**
