@@ -97,6 +97,18 @@ describe('reduceRunView', () => {
     expect([...state.stacks.values()].flatMap((stack) => stack.logTail)).toHaveLength(1);
   });
 
+  it("escapes a policy's message and a stack's reason for the terminal: one line, no escape sequence", () => {
+    const hostile = 'line1\nFAKE: all good\u001b[31mRED';
+    const state = reduceRunViewEvents(createRunViewState(), [
+      started,
+      { type: 'policy.evaluated', runId, stack: 'a', policy: 'exec', rule: 'exec', effect: 'deny', message: hostile, at },
+      { type: 'stack.finished', runId, stack: 'a', status: 'denied', durationMs: 5, reason: `denied by policy: ${hostile}`, at },
+    ]);
+    expect(state.stacks.get('a')?.logTail).toEqual(['policy deny: line1⏎FAKE: all good\\u001b[31mRED (exec/exec)']);
+    expect(state.stacks.get('a')?.reason).toBe('denied by policy: line1⏎FAKE: all good\\u001b[31mRED');
+    expect(state.finished[0]?.reason).toBe('denied by policy: line1⏎FAKE: all good\\u001b[31mRED');
+  });
+
   it('records plan changes, interruption and the summary', () => {
     const changes = { create: 2, update: 1, delete: 0, replace: 0 };
     const summary = { total: 4, succeeded: 0, failed: 0, skipped: 0, unchanged: 0, changed: 1, denied: 0, awaitingApproval: 0, interrupted: 0, durationMs: 10 };

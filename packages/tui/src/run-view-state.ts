@@ -3,7 +3,7 @@
  * size of the touched stack's log tail; applying a batch of events copies the
  * per-stack map once, so a 2,000-stack run stays cheap however many events it emits.
  */
-import { formatPolicyDecision } from '@stackfleet/core';
+import { escapeTerminalText, formatPolicyDecision } from '@stackfleet/core';
 import type {
   ChangeSummary,
   KeptStack,
@@ -207,11 +207,13 @@ class RunViewDraft {
     stack.phase = 'finished';
     stack.status = event.status;
     stack.durationMs = event.durationMs;
-    if (event.reason !== undefined) stack.reason = event.reason;
+    // A reason can carry a policy's message: one line, no escape sequences, in every view of it.
+    const reason = event.reason === undefined ? undefined : escapeTerminalText(event.reason);
+    if (reason !== undefined) stack.reason = reason;
     if (event.exitCode !== undefined) stack.exitCode = event.exitCode;
     if (event.changes) stack.changes = event.changes;
     const finished: FinishedStackView = { name: event.stack, status: event.status, durationMs: event.durationMs };
-    if (event.reason !== undefined) finished.reason = event.reason;
+    if (reason !== undefined) finished.reason = reason;
     if (event.exitCode !== undefined) finished.exitCode = event.exitCode;
     if (stack.changes) finished.changes = stack.changes;
     this.editFinished().push(finished);

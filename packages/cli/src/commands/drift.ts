@@ -1,4 +1,4 @@
-import { StackfleetError, countDriftResults, describeStatus, formatChangeSummary, selectDriftExitCode, type DriftSweep } from '@stackfleet/core';
+import { StackfleetError, countDriftResults, describeStatus, escapeTerminalText, formatChangeSummary, selectDriftExitCode, type DriftSweep } from '@stackfleet/core';
 import type { Writable } from 'node:stream';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
@@ -57,6 +57,6 @@ function printSummary(out: Writable, sweep: DriftSweep): void {
   for (const result of sweep.stacks) {
     if (result.status === 'clean') continue;
     const detail = [formatChangeSummary(result.changes), result.reason ?? result.remediation?.reason ?? ''].filter((part) => part !== '').join('; ');
-    writeLine(out, `  ${result.stack}: ${describeStatus(result)}${detail ? ` (${detail})` : ''}`);
+    writeLine(out, `  ${result.stack}: ${describeStatus(result)}${detail ? ` (${escapeTerminalText(detail)})` : ''}`);
   }
 }

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import {
+  escapeTerminalText,
   formatChangeCounts,
   formatDuration,
   formatPolicyDecision,
@@ -72,7 +73,7 @@ export async function runShowCommand(context: CommandContext, _options: unknown,
     // The plan run an apply or destroy made first says so (plan-then-apply.ts).
     const previewOf = typeof run.selection['previewOf'] === 'string' ? ` (for ${run.selection['previewOf']})` : '';
     writeLine(out, `run ${run.id}: ${run.command}${previewOf} ${run.status}`);
-    writeLine(out, `started ${run.startedAt} by ${run.startedBy} (pid ${run.pid})${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`);
+    writeLine(out, `started ${run.startedAt} by ${escapeTerminalText(run.startedBy)} (pid ${run.pid})${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`);
     if (run.status === 'crashed') writeLine(out, `its process (pid ${run.pid} on ${run.host}) is gone: ${formatResumeHint(run.id)}`);
     if (run.status === 'interrupted') writeLine(out, `interrupted: ${formatResumeHint(run.id)}`);
     const shas = Object.entries(run.repoShas).map(([repo, sha]) => `${repo || '(manifest repo)'}@${sha.slice(0, 12)}`);
@@ -103,7 +104,8 @@ function printPolicies(out: Writable, decisions: readonly PolicyDecisionRecord[]
     writeLine(out);
     writeLine(out, 'approvals:');
     for (const approval of approvals) {
-      writeLine(out, `  ${approval.stack ?? '(run)'}: ${approval.by} at ${approval.at}${approval.comment ? ` — ${approval.comment}` : ''}`);
+      // The approver's login and comment come from outside: escaped like policy messages.
+      writeLine(out, `  ${approval.stack ?? '(run)'}: ${escapeTerminalText(`${approval.by} at ${approval.at}${approval.comment ? ` — ${approval.comment}` : ''}`)}`);
     }
   }
 }

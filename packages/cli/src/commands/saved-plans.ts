@@ -1,6 +1,8 @@
 import {
   buildRunPlan,
   describePlanChanges,
+  escapeTerminalText,
+  formatDecisionReason,
   formatTable,
   isSavedPlanExpired,
   StackfleetError,
@@ -86,7 +88,7 @@ export async function readSavedRun(
       const { judgeSavedRunPolicies } = await import('../policy/judge-saved-run-policies.js');
       const github = options.github ? { github: options.github } : {};
       const { approvedBy } = await judgeSavedRunPolicies({ fleet, store, run, records, command, cwd: context.io.cwd, env: context.io.env, ...github });
-      context.note(`run policies of run ${runId} allow its plans now (approved by ${approvedBy.join(', ') || 'their rules'})`);
+      context.note(`run policies of run ${runId} allow its plans now (approved by ${escapeTerminalText(approvedBy.join(', ')) || 'their rules'})`);
     }
     return { run, plans: new Map(records.map((record) => [record.stack, record])) };
   } finally {
@@ -184,14 +186,14 @@ export async function readPendingApprovals(
     const decisions = all.filter((decision) => decision.stack !== null);
     const describe = (effect: 'deny' | 'require_approval', title: string): string[] => {
       const fired = decisions.filter((decision) => decision.effect === effect);
-      return fired.length === 0 ? [] : [title, ...fired.map((decision) => `  ${decision.stack}: ${decision.message} (${decision.policy}/${decision.rule})`)];
+      return fired.length === 0 ? [] : [title, ...fired.map((decision) => `  ${decision.stack}: ${formatDecisionReason(decision)}`)];
     };
     const pending = decisions.filter((decision) => decision.effect === 'require_approval');
     return {
       lines: [
         ...describe('deny', 'Policies deny (these stacks will not change):'),
         ...describe('require_approval', 'Policies require approval:'),
-        ...(forRun.length === 0 ? [] : ['Run policies require approval of the whole run:', ...forRun.map((decision) => `  ${decision.message} (${decision.policy}/${decision.rule})`)]),
+        ...(forRun.length === 0 ? [] : ['Run policies require approval of the whole run:', ...forRun.map((decision) => `  ${formatDecisionReason(decision)}`)]),
       ],
       stacks: new Set(pending.map((decision) => decision.stack!)),
       run: forRun.length > 0,

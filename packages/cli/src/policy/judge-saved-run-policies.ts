@@ -1,4 +1,4 @@
-import { StackfleetError, type RunRecord, type SavedPlanRecord, type StackSpec, type Store } from '@stackfleet/core';
+import { formatDecisionReason, StackfleetError, type RunRecord, type SavedPlanRecord, type StackSpec, type Store } from '@stackfleet/core';
 import { describeStack, evaluatePlannedRunGate, type PlannedStackInput } from '@stackfleet/policy';
 import { runPolicyCommand, selectPolicyCommandEnv } from '@stackfleet/runner';
 import { readGitIdentity } from '@stackfleet/vcs';
@@ -75,7 +75,7 @@ export async function judgeSavedRunPolicies(options: {
     },
     stacks,
   );
-  const fired = (effect: string) => result.decisions.filter((decision) => decision.effect === effect).map((decision) => `${decision.message} (${decision.policy}/${decision.rule})`);
+  const fired = (effect: string) => result.decisions.filter((decision) => decision.effect === effect).map(formatDecisionReason);
   if (result.verdict === 'deny') {
     throw new StackfleetError('E_POLICY_DENIED', `run policies deny run ${run.id} as a whole now: ${fired('deny').join('; ')}; its plans are not applied`, {
       hint: `see \`stackfleet show ${run.id}\``,
@@ -86,7 +86,7 @@ export async function judgeSavedRunPolicies(options: {
     const waiting = result.decisions.filter((decision) => decision.effect === 'require_approval' && decision.approvedBy === undefined);
     throw new StackfleetError(
       'E_POLICY_DENIED',
-      `run policies require an approval of run ${run.id} as a whole: ${waiting.map((decision) => `${decision.message} (${decision.policy}/${decision.rule})`).join('; ')}; its plans are not applied`,
+      `run policies require an approval of run ${run.id} as a whole: ${waiting.map(formatDecisionReason).join('; ')}; its plans are not applied`,
       { hint: approve, exitCode: 3 },
     );
   }

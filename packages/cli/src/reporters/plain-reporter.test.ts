@@ -110,4 +110,24 @@ describe('createPlainReporter', () => {
     expect(text).toMatch(/network +succeeded +- +done before the resume\n/);
     expect(text).toMatch(/app +succeeded +1s *\n/);
   });
+
+  it('prints a policy message and a reason as one line each: no forged line, no escape sequence reaches the terminal', () => {
+    const hostile = 'line1\nFAKE: all good\u001b[31mRED';
+    const text = report(false, false, [
+      { type: 'run.started', runId, command: 'apply', stacks: ['db', 'app'], concurrency: 2, at },
+      { type: 'policy.evaluated', runId, stack: 'db', policy: 'exec', rule: 'exec', effect: 'deny', message: hostile, at },
+      { type: 'stack.finished', runId, stack: 'db', status: 'denied', durationMs: 1_000, reason: `denied by policy: ${hostile}`, at },
+      { type: 'policy.evaluated', runId, stack: 'app', policy: 'guard', rule: 'big', effect: 'require_approval', message: 'creates 3', approvedBy: ['bob', 'carol'], at },
+      { type: 'stack.finished', runId, stack: 'app', status: 'succeeded', durationMs: 1_000, at },
+      { type: 'run.finished', runId, status: 'denied', summary: { ...emptySummary, succeeded: 1, denied: 1 }, at },
+    ]);
+    expect(text).not.toContain('\u001b');
+    expect(text.split('\n').filter((line) => line.startsWith('FAKE'))).toEqual([]);
+    expect(text).toContain('db   | deny: line1⏎FAKE: all good\\u001b[31mRED (exec/exec)\n');
+    expect(text).toContain('db   | ⊘ denied in 1s: denied by policy: line1⏎FAKE: all good\\u001b[31mRED\n');
+    expect(text).toMatch(/^db +denied +1s +denied by policy: line1⏎FAKE: all good\\u001b\[31mRED$/m);
+    expect(text).toContain('  db: deny: line1⏎FAKE: all good\\u001b[31mRED (exec/exec)\n');
+    expect(text).toContain('app  | require_approval: creates 3 (guard/big), approved by bob, carol\n');
+    expect(text).toContain('  app: require_approval: creates 3 (guard/big), approved by bob, carol\n');
+  });
 });

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import {
   createPainter,
+  escapeTerminalText,
   formatChangeCounts,
   formatCount,
   formatDuration,
@@ -38,7 +39,9 @@ const PREFIX_COLORS: readonly PaintStyle[] = ['cyan', 'magenta', 'blue', 'yellow
 /**
  * Headless reporter for CI logs: every line attributed to its stack with a
  * `name | ` prefix, status lines as stacks finish, and a summary table at the
- * end. Lines arrive masked from the runner.
+ * end. Lines arrive masked from the runner. Policy messages and reasons are
+ * escaped for the terminal (`escapeTerminalText`); a stack's own log lines
+ * are printed as the stack wrote them.
  */
 export function createPlainReporter(options: PlainReporterOptions): (event: RunEvent) => void {
   const { out, color } = options;
@@ -90,7 +93,8 @@ export function createPlainReporter(options: PlainReporterOptions): (event: RunE
           out.write(`::group::${event.stack}\n${lines.map((line) => `${prefix(event.stack)} ${line}\n`).join('')}::endgroup::\n`);
           held.delete(event.stack);
         }
-        const detail = event.reason ? `: ${event.reason}` : '';
+        // A reason can carry a policy's message or a command's error: one line, no escape sequences.
+        const detail = event.reason ? `: ${escapeTerminalText(event.reason)}` : '';
         const line = `${formatStatusIcon(event.status)} ${event.status}${event.status === 'skipped' ? '' : ` in ${formatDuration(event.durationMs)}`}${detail}`;
         out.write(`${width > 0 ? prefix(event.stack) : `${event.stack} |`} ${paint(pickStatusColor(event.status), line)}\n`);
         break;

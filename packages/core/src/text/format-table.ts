@@ -1,3 +1,4 @@
+import { escapeTerminalText } from './escape-terminal-text.js';
 import type { Painter, PaintStyle } from './paint.js';
 
 /** A table cell: its text, and optionally a style painted over the padded text. */
@@ -16,7 +17,10 @@ export interface TableOptions {
 /**
  * The one terminal table: left-aligned columns as wide as their widest cell,
  * joined by `gap`, trailing spaces trimmed, every line ending in `\n`. Widths
- * are measured on the unpainted text, so colour never shifts a column.
+ * are measured on the unpainted text, so colour never shifts a column. Cells
+ * often hold text from outside (a policy's message, a failure reason): their
+ * control characters are escaped (`escapeTerminalText`), so a newline cannot
+ * split a row.
  *
  * Written by hand: `cli-table3` draws box borders (CI logs and `grep` want bare
  * columns) and `text-table` is unmaintained; this is a dozen lines.
@@ -41,5 +45,5 @@ export function formatTable(options: TableOptions): string {
 
 function textOf(cell: TableCell | undefined): string {
   if (cell === undefined) return '';
-  return typeof cell === 'string' ? cell : cell.text;
+  return escapeTerminalText(typeof cell === 'string' ? cell : cell.text);
 }

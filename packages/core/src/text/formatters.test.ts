@@ -3,6 +3,7 @@ import { formatChangeCounts, formatChangeSummary } from './format-changes.js';
 import { formatCount } from './format-count.js';
 import { formatDuration } from './format-duration.js';
 import { formatStatusIcon, pickStatusColor, type DisplayStatus } from './format-status.js';
+import { escapeTerminalText } from './escape-terminal-text.js';
 import { formatTable } from './format-table.js';
 import { isRemoteRepoUrl } from './is-remote-repo-url.js';
 import { createPainter } from './paint.js';
@@ -154,5 +155,18 @@ describe('formatCount', () => {
     expect(formatCount(0, 'stack')).toBe('0 stacks');
     expect(formatCount(6, 'stack')).toBe('6 stacks');
     expect(formatCount(2, 'dependency', 'dependencies')).toBe('2 dependencies');
+  });
+});
+
+describe('escapeTerminalText', () => {
+  it('shows a newline as ⏎, a tab as a space, and escapes ESC, other C0/C1 controls, DEL and bidi overrides', () => {
+    expect(escapeTerminalText('line1\nFAKE: all good\u001b[31mRED')).toBe('line1⏎FAKE: all good\\u001b[31mRED');
+    expect(escapeTerminalText('a\tb\r\u0007\u0000\u007f\u009b2J\u202eevil\u2028x')).toBe('a b\\u000d\\u0007\\u0000\\u007f\\u009b2J\\u202eevil\\u2028x');
+    expect(escapeTerminalText('plain text, ünïcödé ✓ and emoji 🚀')).toBe('plain text, ünïcödé ✓ and emoji 🚀');
+  });
+
+  it('keeps a table row on one line whatever its cells hold', () => {
+    const table = formatTable({ header: ['STACK', 'DETAIL'], rows: [['db', 'denied: a\nb\u001b[2J'], ['app', 'ok']] });
+    expect(table).toBe('STACK  DETAIL\ndb     denied: a⏎b\\u001b[2J\napp    ok\n');
   });
 });
