@@ -1,17 +1,21 @@
-import { StackfleetError, type RunRecord } from '@stackfleet/core';
+import { escapeTerminalText, StackfleetError, type RunRecord } from '@stackfleet/core';
 import { buildApprovalRecords } from '@stackfleet/policy';
 import { readGitIdentity } from '@stackfleet/vcs';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
 import { buildPolicyRunInfo } from '../policy/create-policy-gate.js';
 import { openStore } from '../runtime/open-runtime.js';
+import { explainIdleApproval } from './explain-idle-approval.js';
 
 /**
  * `stackfleet approve RUN [--stack GLOB] [--comment TEXT]`: records an
  * approval by the current actor (STACKFLEET_ACTOR, CI, git, user@host) for
  * the run or some of its stacks. Policies see it as `input.approvals` when
  * the run continues (`stackfleet resume RUN`; for a plan run that run
- * policies left waiting, `stackfleet apply --from-plan RUN`).
+ * policies left waiting, `stackfleet apply --from-plan RUN`). A run no
+ * approval can move any more (finished, a drift sweep, a plan run without
+ * saved plans) is refused (`explainIdleApproval`): an approval recorded there
+ * would read as if it did something.
  */
 export async function runApproveCommand(context: CommandContext, options: { stack?: string; comment?: string }, args: string[]): Promise<number> {
   const runId = args[0] ?? '';
@@ -20,6 +24,9 @@ export async function runApproveCommand(context: CommandContext, options: { stac
   try {
     const run = await store.getRun(runId);
     if (!run) throw new StackfleetError('E_UNKNOWN_RUN', `no run "${runId}" in ${fleet.stateDir}`, { hint: 'see `stackfleet history` for run ids' });
+    const [stackRuns, savedPlans, decisions] = await Promise.all([store.listStackRuns(run.id), store.listSavedPlans(run.id), store.listPolicyDecisions(run.id)]);
+    const idle = explainIdleApproval({ run, stackRuns, savedPlans, deniedAsWhole: decisions.some((decision) => decision.stack === null && decision.effect === 'deny') });
+    if (idle) throw new StackfleetError(idle.code, idle.message, { hint: idle.hint });
     const command = run.command === 'run' ? 'apply' : run.command;
     const { actor } = buildPolicyRunInfo({ fleet, command, env: context.io.env, git: await readGitIdentity(fleet.manifestDir) }, run.id);
     const records = buildApprovalRecords({
@@ -35,9 +42,16 @@ export async function runApproveCommand(context: CommandContext, options: { stac
       for (const record of records) writeLine(context.io.stdout, JSON.stringify({ type: 'approval', ...record, source: actor.source }));
     } else {
       const what = records.length === 1 && records[0]!.stack === null ? `run ${run.id}` : `${records.map((record) => record.stack).join(', ')} in run ${run.id}`;
-      writeLine(context.io.stdout, `approved ${what} as ${actor.login} (from ${actor.source})`);
+      writeLine(context.io.stdout, `approved ${what} as ${escapeTerminalText(actor.login)} (from ${actor.source})`);
       const continued = describeContinuation(run, options.stack !== undefined);
       if (continued !== undefined) writeLine(context.io.stdout, continued);
+      if (run.selection['actor'] === actor.login) {
+        // Recorded all the same: a rule naming the actor in `approvers`, or one reading input.approvals, may count it.
+        writeLine(
+          context.io.stdout,
+          `note: ${escapeTerminalText(actor.login)} started run ${run.id}: rules with default approvers (anyone but the run's actor) do not count this approval; only rules whose approvers name ${escapeTerminalText(actor.login)} do`,
+        );
+      }
     }
     return 0;
   } finally {

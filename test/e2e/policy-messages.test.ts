@@ -1,0 +1,155 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, parseJsonLines, runStackfleet, type CliResult } from '../support/cli.js';
+
+/** What a hostile (or careless) exec policy says: a forged line and a colour escape. */
+const HOSTILE = 'line1\nFAKE: all good\u001b[31mRED';
+/** The same as a terminal shows it: one line, the escape spelt out. */
+const SHOWN = 'line1⏎FAKE: all good\\u001b[31mRED';
+
+const MANIFEST = `version: 1
+stacks:
+  db:
+    path: db
+    runner: command
+    commands: { plan: "exit 2", apply: "echo applied" }
+  evil:
+    path: evil
+    runner: command
+    commands: { plan: "exit 2", apply: "echo applied" }
+policies:
+  - file: policies/hostile.policy.yaml
+    stacks: evil
+  - file: policies/review.policy.yaml
+    stacks: db
+`;
+const HOSTILE_POLICY = `kind: plan
+engine: exec
+command: ./hostile.sh
+`;
+// The JSON string escapes (\\n, \\u001b) decode to the raw characters.
+const HOSTILE_SH = `#!/bin/sh
+cat > /dev/null
+printf '%s\\n' '{"deny": ["line1\\nFAKE: all good\\u001b[31mRED"]}'
+`;
+const REVIEW = `kind: plan
+rules:
+  - name: review
+    effect: require_approval
+    when: input.changes.total > 0.0
+    message: '"db changes need a review"'
+`;
+
+/** Nothing a policy said reached the terminal raw: no escape character, no line it forged. */
+function expectNeutralized(result: CliResult): void {
+  const text = result.stdout + result.stderr;
+  expect(text).not.toContain('\u001b');
+  expect(text.split('\n').filter((line) => line.startsWith('FAKE'))).toEqual([]);
+}
+
+describe('policy messages in human output, approvals of runs they cannot change', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let applyRun = '';
+  const stackfleet = (actor: string, ...args: string[]) => runStackfleet(args, { cwd: dir, env: { STACKFLEET_ACTOR: actor } });
+
+  beforeAll(() => {
+    ({ dir, cleanup } = makeTempDir('stackfleet-policy-messages-'));
+    for (const sub of ['db', 'evil', 'policies']) mkdirSync(join(dir, sub));
+    writeFileSync(join(dir, 'stacks.yaml'), MANIFEST);
+    writeFileSync(join(dir, 'policies', 'hostile.policy.yaml'), HOSTILE_POLICY);
+    writeFileSync(join(dir, 'policies', 'hostile.sh'), HOSTILE_SH);
+    chmodSync(join(dir, 'policies', 'hostile.sh'), 0o755);
+    writeFileSync(join(dir, 'policies', 'review.policy.yaml'), REVIEW);
+  });
+  afterAll(() => cleanup());
+
+  it('prints an exec policy message as one escaped line: in the stack lines, the summary table and the policies list', () => {
+    const apply = stackfleet('alice', 'apply', '--auto-approve');
+    expect(apply.code, apply.stdout + apply.stderr).toBe(3);
+    expectNeutralized(apply);
+    expect(apply.stdout).toContain(`evil | deny: ${SHOWN} (hostile/exec)\n`);
+    expect(apply.stdout).toContain(`evil | ⊘ denied in`);
+    expect(apply.stdout).toMatch(new RegExp(`^evil +denied +\\S+ +denied by policy: line1⏎FAKE: all good\\\\u001b\\[31mRED$`, 'm'));
+    expect(apply.stdout).toContain(`  evil: deny: ${SHOWN} (hostile/exec)\n`);
+    applyRun = /stackfleet approve (\S+)/.exec(apply.stderr)?.[1] ?? '';
+    expect(applyRun).not.toBe('');
+
+    const show = stackfleet('alice', 'show', applyRun);
+    expect(show.code, show.stderr).toBe(0);
+    expectNeutralized(show);
+    expect(show.stdout).toContain(`  evil: deny: ${SHOWN} (hostile/exec)\n`);
+  });
+
+  it('keeps the exact message in NDJSON and in the store (show --json)', () => {
+    const plan = stackfleet('alice', 'plan', '--json');
+    const decision = parseJsonLines(plan.stdout).find((event) => event.type === 'policy.evaluated' && event.stack === 'evil');
+    expect(decision?.['message']).toBe(HOSTILE);
+    const show = JSON.parse(stackfleet('alice', 'show', applyRun, '--json').stdout) as { policyDecisions: { stack: string; message: string }[] };
+    expect(show.policyDecisions.find((stored) => stored.stack === 'evil')?.message).toBe(HOSTILE);
+  });
+
+  it("records the actor's approval of their own run with a note that default approvers do not count it", () => {
+    const own = stackfleet('alice', 'approve', applyRun);
+    expect(own.code, own.stderr).toBe(0);
+    expect(own.stdout).toContain(`approved run ${applyRun} as alice (from STACKFLEET_ACTOR)`);
+    expect(own.stdout).toContain(`note: alice started run ${applyRun}: rules with default approvers (anyone but the run's actor) do not count this approval`);
+    const other = stackfleet('bob', 'approve', applyRun, '--stack', 'db');
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stdout).not.toContain('note:');
+  });
+});
+
+describe('approve refuses runs an approval cannot change', () => {
+  let dir: string;
+  let cleanup: () => void;
+  const stackfleet = (...args: string[]) => runStackfleet(args, { cwd: dir, env: { STACKFLEET_ACTOR: 'bob' } });
+  const runIdOf = (stdout: string) => String(parseJsonLines(stdout).find((event) => event.type === 'run.started')?.['runId']);
+
+  beforeAll(() => {
+    ({ dir, cleanup } = makeTempDir('stackfleet-approve-finished-'));
+    mkdirSync(join(dir, 'app'));
+    writeFileSync(
+      join(dir, 'stacks.yaml'),
+      `version: 1\nstacks:\n  app:\n    path: app\n    runner: command\n    commands: { plan: "exit 2", apply: "echo applied" }\n`,
+    );
+  });
+  afterAll(() => cleanup());
+
+  it('refuses a succeeded apply, a finished drift sweep and a plan run without saved plans (exit 1, what and why)', () => {
+    const apply = runIdOf(stackfleet('apply', '--auto-approve', '--json').stdout);
+    const refused = stackfleet('approve', apply);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`run ${apply} is an apply run that already finished (succeeded): nothing is left for an approval to allow`);
+    expect(refused.stderr).toContain('an approval counts only in the run it is given to');
+    expect(refused.stdout).not.toContain('approved');
+
+    const drift = runIdOf(stackfleet('drift', '--stack', 'app', '--json').stdout);
+    const driftRefused = stackfleet('approve', drift, '--stack', 'app');
+    expect(driftRefused.code).toBe(1);
+    expect(driftRefused.stderr).toContain(`run ${drift} is a drift sweep that already finished`);
+
+    const plan = runIdOf(stackfleet('plan', '--json').stdout);
+    const planRefused = stackfleet('approve', plan);
+    expect(planRefused.code).toBe(1);
+    expect(planRefused.stderr).toContain(`run ${plan} is a plan run without saved plans: it applies nothing, so an approval of it changes nothing`);
+
+    // Nothing was recorded for any of them.
+    for (const run of [apply, drift, plan]) {
+      expect((JSON.parse(stackfleet('show', run, '--json').stdout) as { approvals: unknown[] }).approvals).toEqual([]);
+    }
+  });
+
+  it('approves a plan --save run while its plans are left, and refuses it once they were applied', () => {
+    const saved = runIdOf(stackfleet('plan', '--save', '--json').stdout);
+    const approved = stackfleet('approve', saved);
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(approved.stdout).toContain(`apply its plans with: stackfleet apply --from-plan ${saved}`);
+    const applied = stackfleet('apply', '--from-plan', saved, '--auto-approve');
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    const again = stackfleet('approve', saved);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`run ${saved} has no saved plans left (they were applied): an approval of it changes nothing`);
+  });
+});
