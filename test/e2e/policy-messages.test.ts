@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, parseJsonLines, runStackfleet, type CliResult } from '../support/cli.js';
@@ -13,6 +13,7 @@ stacks:
   db:
     path: db
     runner: command
+    drift: { remediate: true }
     commands: { plan: "exit 2", apply: "echo applied" }
   evil:
     path: evil
@@ -98,6 +99,18 @@ describe('policy messages in human output, approvals of runs they cannot change'
     const other = stackfleet('bob', 'approve', applyRun, '--stack', 'db');
     expect(other.code, other.stderr).toBe(0);
     expect(other.stdout).not.toContain('note:');
+  });
+
+  it('reports a remediation the policies hold back once ("Remediation: awaiting approval"), and drift --history keeps the reason out of CHANGES', () => {
+    const drift = stackfleet('alice', 'drift', '--remediate', '--stack', 'db', '--report', 'drift.md', '--json');
+    expect(drift.code, drift.stderr).toBe(2);
+    const runId = String(parseJsonLines(drift.stdout).find((event) => event.type === 'run.started')?.['runId']);
+    const report = readFileSync(join(dir, 'drift.md'), 'utf8');
+    expect(report).toContain('\nRemediation: awaiting approval: db changes need a review\n');
+    expect(report).not.toMatch(/Remediation: remediation/);
+    const history = stackfleet('alice', 'drift', '--history', 'db');
+    expect(history.stdout.split('\n')[0]).toMatch(/CHANGES +RUN +DETAIL$/);
+    expect(history.stdout).toMatch(new RegExp(`^\\S+ +db +drifted +drifted +${runId} +remediation awaiting approval: db changes need a review$`, 'm'));
   });
 });
 

@@ -43,9 +43,13 @@ function classifyCheck(record: DriftRecord, before: 'drifted' | 'clean' | undefi
   return before === 'drifted' ? 'reconciled' : 'clean';
 }
 
-/** A plain table for the terminal, columns padded, newest first. */
+/**
+ * A plain table for the terminal, columns padded, newest first: the changes
+ * the check found, and in the last column what it said beside them (an
+ * error, why a remediation was refused or waits).
+ */
 export function renderDriftHistoryTable(rows: readonly DriftTimelineRow[]): string {
-  const header = ['CHECKED AT', 'STACK', 'STATUS', 'EVENT', 'CHANGES', 'RUN'];
-  const body = rows.map((row) => [row.checkedAt, row.stack, row.status, row.event, row.message ?? formatChangeSummary(row.changes), row.runId]);
+  const header = ['CHECKED AT', 'STACK', 'STATUS', 'EVENT', 'CHANGES', 'RUN', 'DETAIL'];
+  const body = rows.map((row) => [row.checkedAt, row.stack, row.status, row.event, formatChangeSummary(row.changes), row.runId, row.message ?? '']);
   return formatTable({ header, rows: body });
 }

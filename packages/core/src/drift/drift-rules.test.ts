@@ -91,19 +91,21 @@ describe('buildDriftTimeline', () => {
     const newestFirst = [
       check('app', '05T03', 'clean'),
       check('db', '04T03', 'drifted', { remediated: true, changes: { create: 1, update: 0, delete: 0, replace: 0 } }),
+      check('db', '03T04', 'drifted', { changes: { create: 3, update: 0, delete: 0, replace: 0 }, message: 'remediation awaiting approval: creates 3 resources' }),
       check('app', '04T03', 'error', { message: 'plan failed: exit code 1' }),
       check('app', '03T03', 'drifted', { changes: { create: 0, update: 2, delete: 0, replace: 0 } }),
       check('app', '02T03', 'drifted', { changes: { create: 0, update: 1, delete: 0, replace: 0 } }),
       check('app', '01T03', 'clean'),
     ];
     expect(renderDriftHistoryTable(buildDriftTimeline(newestFirst))).toMatchInlineSnapshot(`
-      "CHECKED AT                STACK  STATUS   EVENT          CHANGES                   RUN
-      2024-05-05T03:00:00.000Z  app    clean    reconciled                               r-05T03
-      2024-05-04T03:00:00.000Z  db     drifted  remediated     1 to create               r-04T03
-      2024-05-04T03:00:00.000Z  app    error    error          plan failed: exit code 1  r-04T03
-      2024-05-03T03:00:00.000Z  app    drifted  still drifted  2 to update               r-03T03
-      2024-05-02T03:00:00.000Z  app    drifted  drifted        1 to update               r-02T03
-      2024-05-01T03:00:00.000Z  app    clean    clean                                    r-01T03
+      "CHECKED AT                STACK  STATUS   EVENT          CHANGES      RUN      DETAIL
+      2024-05-05T03:00:00.000Z  app    clean    reconciled                  r-05T03
+      2024-05-04T03:00:00.000Z  db     drifted  remediated     1 to create  r-04T03
+      2024-05-04T03:00:00.000Z  app    error    error                       r-04T03  plan failed: exit code 1
+      2024-05-03T04:00:00.000Z  db     drifted  drifted        3 to create  r-03T04  remediation awaiting approval: creates 3 resources
+      2024-05-03T03:00:00.000Z  app    drifted  still drifted  2 to update  r-03T03
+      2024-05-02T03:00:00.000Z  app    drifted  drifted        1 to update  r-02T03
+      2024-05-01T03:00:00.000Z  app    clean    clean                       r-01T03
       "
     `);
   });

@@ -1,5 +1,5 @@
 import { formatChangeSummary } from '../text/format-changes.js';
-import { describeStatus, NO_RESOURCE_DETAILS, stripAnsi } from './render-markdown-report.js';
+import { describeRemediationReason, describeStatus, NO_RESOURCE_DETAILS, stripAnsi } from './render-markdown-report.js';
 import type { DriftSweep, StackDriftResult } from './types.js';
 
 /**
@@ -43,7 +43,7 @@ function renderCase(suite: string, stack: StackDriftResult): string {
   if (outcome === 'skipped') return `${open}>\n      <skipped message="${escapeXml(stack.reason ?? 'not checked')}"/>\n    </testcase>`;
   const body = [
     stack.reason ?? '',
-    stack.remediation?.reason ? `remediation: ${stack.remediation.reason}` : '',
+    stack.remediation?.reason ? `remediation: ${describeRemediationReason(stack.remediation.reason)}` : '',
     ...(stack.changes?.resources ?? []).map((resource) => `${resource.action} ${resource.address}`),
   ].filter((line) => line !== '');
   if (body.length === 0) body.push(NO_RESOURCE_DETAILS);

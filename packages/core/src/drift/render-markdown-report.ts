@@ -105,6 +105,16 @@ function renderTable(section: RepoSection, listClean: boolean): string {
   return `\n## ${section.heading}\n\n| Stack | Status | Changes |\n|---|---|---|\n${rows.join('')}${foldedRow}`;
 }
 
+/**
+ * A remediation's reason under a `Remediation:` label: the runner's reasons
+ * name the remediation themselves (`remediation denied by policy: …`,
+ * `remediation awaiting approval: …`, `remediation not approved`), which the
+ * label would say twice.
+ */
+export function describeRemediationReason(reason: string): string {
+  return reason.replace(/^remediation /, '');
+}
+
 /** The status column: what a reader has to do something about. */
 export function describeStatus(stack: StackDriftResult): string {
   if (stack.status !== 'drifted') return stack.status;
@@ -129,7 +139,7 @@ function renderDetails(stack: StackDriftResult, maxResources: number): string {
   const lines: string[] = [];
   if (stack.reason) lines.push(`<pre>${escapeHtml(stack.reason)}</pre>`);
   if (stack.remediation?.status === 'applied') lines.push('Remediation: applied the plan made by this sweep.');
-  if (stack.remediation?.reason) lines.push(`Remediation: ${escapeHtml(stack.remediation.reason)}`);
+  if (stack.remediation?.reason) lines.push(`Remediation: ${escapeHtml(describeRemediationReason(stack.remediation.reason))}`);
   lines.push(...renderResources(stack.changes, maxResources));
   if (lines.length === 0) lines.push(NO_RESOURCE_DETAILS);
   return `\n<details><summary>${escapeHtml(stack.stack)}: ${escapeHtml(summary)}</summary>\n\n${lines.join('\n')}\n</details>\n`;

@@ -84,6 +84,22 @@ describe('renderMarkdownReport', () => {
   });
 });
 
+describe('a remediation refused by policy', () => {
+  const sweep = {
+    runId: 'r-1',
+    checkedAt: '2024-05-02T03:00:00.000Z',
+    stacks: [
+      { stack: 'db', status: 'drifted' as const, changes: { create: 3, update: 0, delete: 0, replace: 0 }, remediation: { status: 'needs-human' as const, reason: 'remediation denied by policy: creates 3 resources' } },
+    ],
+  };
+
+  it('says "Remediation: denied by policy", not "Remediation: remediation denied by policy", in both reports', () => {
+    expect(renderMarkdownReport(sweep)).toContain('\nRemediation: denied by policy: creates 3 resources\n');
+    expect(renderJunitReport(sweep)).toContain('remediation: denied by policy: creates 3 resources');
+    expect(renderMarkdownReport(sweep) + renderJunitReport(sweep)).not.toMatch(/remediation: remediation/i);
+  });
+});
+
 describe('renderJunitReport', () => {
   it('renders one test case per stack: drift is a failure, a failed plan an error, XML escaped', () => {
     expect(renderJunitReport(MIXED_SWEEP)).toMatchInlineSnapshot(`
