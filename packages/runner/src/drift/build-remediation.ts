@@ -2,13 +2,14 @@ import { decideRemediation, type ChangeSummary, type DriftChecks, type Remediati
 import type { DriftRemediation } from '../engine/types.js';
 
 /**
- * The gate policies will plug into (a later issue): asked for every drifted
- * stack that opted in and is within `drift.maxDeletes`, right before its
- * plan is applied. `false` reports the stack as needing a human.
+ * A caller's own say over remediation: asked for every drifted stack that
+ * opted in and is within `drift.maxDeletes`, before the plan policies judge
+ * its plan (stack-phases.ts) and it is applied. `false` reports the stack as
+ * needing a human.
  */
 export type ApproveRemediation = (stack: string, changes: ChangeSummary | undefined) => boolean | Promise<boolean>;
 
-/** Until policies gate remediation, the manifest's opt-in is the whole decision. */
+/** No say of the caller's own: the manifest's opt-in and `maxDeletes` decide, then the plan policies. */
 export const approveEveryRemediation: ApproveRemediation = () => true;
 
 /**
