@@ -96,9 +96,34 @@ describe('policy messages in human output, approvals of runs they cannot change'
     expect(own.code, own.stderr).toBe(0);
     expect(own.stdout).toContain(`approved run ${applyRun} as alice (from STACKFLEET_ACTOR)`);
     expect(own.stdout).toContain(`note: alice started run ${applyRun}: rules with default approvers (anyone but the run's actor) do not count this approval`);
+    // Not counted: resume asks the policies again, and db still waits.
+    const still = stackfleet('alice', 'resume', applyRun);
+    expect(still.code, still.stdout + still.stderr).toBe(3);
+    expect(still.stdout).toContain('db   | require_approval: db changes need a review (review/review)\n');
     const other = stackfleet('bob', 'approve', applyRun, '--stack', 'db');
     expect(other.code, other.stderr).toBe(0);
     expect(other.stdout).not.toContain('note:');
+  });
+
+  it('says who satisfied a require_approval in the run summary and in show, and lists a repeated decision once with ×N', () => {
+    const resumed = stackfleet('alice', 'resume', applyRun);
+    // evil stays denied: the run ends denied (exit 3), db is applied.
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(3);
+    expect(resumed.stdout).toMatch(/^db +succeeded/m);
+    expect(resumed.stdout).toContain('db   | require_approval: db changes need a review (review/review), approved by bob\n');
+    expect(resumed.stdout).toContain('  db: require_approval: db changes need a review (review/review), approved by bob\n');
+
+    const show = stackfleet('alice', 'show', applyRun);
+    const listed = show.stdout.slice(show.stdout.indexOf('policy decisions:'), show.stdout.indexOf('approvals:')).trimEnd().split('\n');
+    // db and evil are judged at once: their order is not fixed, db's own order is.
+    expect(listed.filter((line) => line.startsWith('  db:'))).toEqual([
+      '  db: require_approval: db changes need a review (review/review) ×2',
+      '  db: require_approval: db changes need a review (review/review), approved by bob',
+    ]);
+    expect(listed.filter((line) => !line.startsWith('  db:'))).toEqual(['policy decisions:', `  evil: deny: ${SHOWN} (hostile/exec)`]);
+    // NDJSON and show --json keep one entry per evaluation.
+    const stored = (JSON.parse(stackfleet('alice', 'show', applyRun, '--json').stdout) as { policyDecisions: { stack: string; approvedBy?: string[] }[] }).policyDecisions;
+    expect(stored.filter((decision) => decision.stack === 'db').map((decision) => decision.approvedBy ?? [])).toEqual([[], [], ['bob']]);
   });
 
   it('reports a remediation the policies hold back once ("Remediation: awaiting approval"), and drift --history keeps the reason out of CHANGES', () => {

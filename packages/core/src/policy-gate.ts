@@ -18,7 +18,7 @@ export interface PolicyDecisionView {
   message: string;
   /**
    * require_approval only: who satisfied it (sorted logins), when the run's
-   * approvals did; absent while it waits. Not kept in the store.
+   * approvals did; absent while it waits. Kept in the store too (`show RUN`).
    */
   approvedBy?: string[];
 }

@@ -120,8 +120,31 @@ describe('schema migrations', () => {
       await store.close();
     }
     const db = new Database(join(stateDir, 'state.db'));
-    expect(readSchemaVersion(db)).toBe(5);
-    expect(latestSchemaVersion).toBe(5);
+    expect(readSchemaVersion(db)).toBe(latestSchemaVersion);
+    db.close();
+  });
+
+  it('upgrades a version 5 database to version 6 (who satisfied a require_approval): old decisions read as before', async () => {
+    const old = openDatabase(stateDir, { targetVersion: 5 });
+    old.exec(`
+      INSERT INTO runs VALUES ('run-5', 'apply', '{}', '["db"]', 'ada@ci', 'ci', 7, '{}',
+        '/fleet/stacks.yaml', '2030-01-01T00:00:00.000Z', '2030-01-01T00:01:00.000Z', 'succeeded');
+      INSERT INTO policy_decisions (run_id, stack, policy, rule, effect, message, at)
+        VALUES ('run-5', 'db', 'review', 'big', 'require_approval', 'big change', '2030-01-01T00:00:10.000Z');
+    `);
+    old.close();
+
+    const store = openSqliteStore({ stateDir, env: {} });
+    const before = { runId: 'run-5', stack: 'db', policy: 'review', rule: 'big', effect: 'require_approval' as const, message: 'big change', at: '2030-01-01T00:00:10.000Z' };
+    try {
+      await store.recordPolicyDecisions([{ ...before, approvedBy: ['bob'], at: '2030-01-01T00:00:30.000Z' }]);
+      expect(await store.listPolicyDecisions('run-5')).toEqual([before, { ...before, approvedBy: ['bob'], at: '2030-01-01T00:00:30.000Z' }]);
+    } finally {
+      await store.close();
+    }
+    const db = new Database(join(stateDir, 'state.db'));
+    expect(readSchemaVersion(db)).toBe(6);
+    expect(latestSchemaVersion).toBe(6);
     db.close();
   });
 

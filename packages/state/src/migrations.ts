@@ -140,6 +140,13 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE saved_plans ADD COLUMN plan_file BLOB;   -- AES-256-GCM, see output-cipher.ts
     `,
   },
+  {
+    version: 6,
+    description: 'policy decisions keep who satisfied a require_approval (show RUN says it)',
+    sql: `
+      ALTER TABLE policy_decisions ADD COLUMN approved_by TEXT;   -- JSON array of logins; NULL: none (or not a require_approval)
+    `,
+  },
 ];
 
 /** The schema version this build writes and understands. */

@@ -134,9 +134,12 @@ export interface PolicyDecisionRow {
   effect: string;
   message: string;
   at: string;
+  /** JSON array of logins (schema 6 / PostgreSQL 9); NULL when nobody satisfied it, and in rows written before. */
+  approved_by?: string | null;
 }
 
 export function toPolicyDecisionRecord(row: PolicyDecisionRow): PolicyDecisionRecord {
+  const approvedBy = row.approved_by ? (JSON.parse(row.approved_by) as unknown) : undefined;
   return {
     runId: row.run_id,
     stack: row.stack,
@@ -145,7 +148,13 @@ export function toPolicyDecisionRecord(row: PolicyDecisionRow): PolicyDecisionRe
     effect: row.effect as PolicyDecisionRecord['effect'],
     message: row.message,
     at: row.at,
+    ...(Array.isArray(approvedBy) ? { approvedBy: approvedBy.map(String) } : {}),
   };
+}
+
+/** Who satisfied a require_approval, as the `approved_by` column keeps it. */
+export function encodeApprovedBy(record: PolicyDecisionRecord): string | null {
+  return record.approvedBy?.length ? JSON.stringify(record.approvedBy) : null;
 }
 
 export interface ApprovalRow {

@@ -2,12 +2,14 @@
 import type Database from 'better-sqlite3';
 import type { ApprovalRecord, PolicyDecisionRecord } from '@stackfleet/core';
 import { prepareCached, runTransaction } from './prepare-cached.js';
-import { toApprovalRecord, toPolicyDecisionRecord, type ApprovalRow, type PolicyDecisionRow } from './row-records.js';
+import { encodeApprovedBy, toApprovalRecord, toPolicyDecisionRecord, type ApprovalRow, type PolicyDecisionRow } from './row-records.js';
 
 export function insertPolicyDecisions(db: Database.Database, records: readonly PolicyDecisionRecord[]): void {
-  const insert = prepareCached(db, 'INSERT INTO policy_decisions (run_id, stack, policy, rule, effect, message, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insert = prepareCached(db, 'INSERT INTO policy_decisions (run_id, stack, policy, rule, effect, message, at, approved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   runTransaction(db, () => {
-    for (const record of records) insert.run(record.runId, record.stack, record.policy, record.rule, record.effect, record.message, record.at);
+    for (const record of records) {
+      insert.run(record.runId, record.stack, record.policy, record.rule, record.effect, record.message, record.at, encodeApprovedBy(record));
+    }
   });
 }
 

@@ -93,12 +93,19 @@ export async function runShowCommand(context: CommandContext, _options: unknown,
   }
 }
 
-/** The run's policy decisions (stored masked) and the approvals it was given. */
+/**
+ * The run's policy decisions (stored masked) and the approvals it was given.
+ * Each `resume` evaluates again, so the same decision repeats: it is listed
+ * once, in the order first made, with `×N`; a require_approval that approvals
+ * satisfied is a decision of its own (`, approved by bob`).
+ */
 function printPolicies(out: Writable, decisions: readonly PolicyDecisionRecord[], approvals: readonly ApprovalRecord[]): void {
   if (decisions.length > 0) {
     writeLine(out);
     writeLine(out, 'policy decisions:');
-    for (const decision of decisions) writeLine(out, `  ${decision.stack ?? '(run)'}: ${formatPolicyDecision(decision)}`);
+    for (const { decision, count } of groupRepeatedDecisions(decisions)) {
+      writeLine(out, `  ${decision.stack ?? '(run)'}: ${formatPolicyDecision(decision)}${count > 1 ? ` ×${count}` : ''}`);
+    }
   }
   if (approvals.length > 0) {
     writeLine(out);
@@ -108,6 +115,18 @@ function printPolicies(out: Writable, decisions: readonly PolicyDecisionRecord[]
       writeLine(out, `  ${approval.stack ?? '(run)'}: ${escapeTerminalText(`${approval.by} at ${approval.at}${approval.comment ? ` — ${approval.comment}` : ''}`)}`);
     }
   }
+}
+
+/** Identical decisions (stack, policy, rule, effect, message, who satisfied it) as one, with how many times they were made. */
+export function groupRepeatedDecisions(decisions: readonly PolicyDecisionRecord[]): { decision: PolicyDecisionRecord; count: number }[] {
+  const groups = new Map<string, { decision: PolicyDecisionRecord; count: number }>();
+  for (const decision of decisions) {
+    const key = JSON.stringify([decision.stack, decision.policy, decision.rule, decision.effect, decision.message, decision.approvedBy ?? []]);
+    const group = groups.get(key);
+    if (group) group.count += 1;
+    else groups.set(key, { decision, count: 1 });
+  }
+  return [...groups.values()];
 }
 
 function describeRun(run: RunRecord, stackRuns: StackRunRecord[]): string[] {

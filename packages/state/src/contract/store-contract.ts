@@ -350,10 +350,14 @@ export function describeStoreContract(label: string, createStore: () => Promise<
         await store.createRun(makeRun('r2', 1000));
         const deny = { runId: 'r1', stack: 'app', policy: 'blast', rule: 'no-delete', effect: 'deny' as const, message: 'no', at: iso(10) };
         const warn = { runId: 'r1', stack: null, policy: 'run', rule: 'many', effect: 'warn' as const, message: '3 stacks', at: iso(11) };
+        // Who satisfied a require_approval is kept (show RUN says it); a waiting one has nobody.
+        const approved = { runId: 'r1', stack: 'app', policy: 'blast', rule: 'big', effect: 'require_approval' as const, message: 'big', approvedBy: ['bob', 'carol'], at: iso(12) };
+        const waiting = { runId: 'r1', stack: 'app', policy: 'blast', rule: 'big', effect: 'require_approval' as const, message: 'big', at: iso(13) };
         await store.recordPolicyDecisions([deny, warn]);
         await store.recordPolicyDecisions([]);
+        await store.recordPolicyDecisions([approved, waiting]);
         await store.recordPolicyDecisions([{ ...deny, runId: 'r2' }]);
-        expect(await store.listPolicyDecisions('r1')).toEqual([deny, warn]);
+        expect(await store.listPolicyDecisions('r1')).toEqual([deny, warn, approved, waiting]);
         expect(await store.listPolicyDecisions('nope')).toEqual([]);
 
         const approval = { runId: 'r1', stack: null, by: 'alice', at: iso(20), comment: 'looks fine' };

@@ -235,6 +235,13 @@ export const pgMigrations: readonly PgMigration[] = [
       CREATE INDEX queue_nodes_open ON queue_nodes (fleet, run_id) WHERE state IN ('waiting', 'ready', 'claimed');
     `,
   },
+  {
+    version: 9,
+    description: 'policy decisions keep who satisfied a require_approval (show RUN says it)',
+    sql: `
+      ALTER TABLE policy_decisions ADD COLUMN approved_by TEXT;   -- JSON array of logins; NULL: none (or not a require_approval)
+    `,
+  },
 ];
 
 export const latestPgSchemaVersion: number = pgMigrations.length;

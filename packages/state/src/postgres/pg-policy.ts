@@ -1,18 +1,18 @@
 /** Policy decisions and approvals of one fleet's runs: rows appended, never updated. */
 import type { Pool } from 'pg';
 import type { ApprovalRecord, PolicyDecisionRecord } from '@stackfleet/core';
-import { toApprovalRecord, toPolicyDecisionRecord, type ApprovalRow, type PolicyDecisionRow } from '../row-records.js';
+import { encodeApprovedBy, toApprovalRecord, toPolicyDecisionRecord, type ApprovalRow, type PolicyDecisionRow } from '../row-records.js';
 
 export async function insertPolicyDecisions(pool: Pool, fleet: string, records: readonly PolicyDecisionRecord[]): Promise<void> {
   if (records.length === 0) return;
   // One statement: the decisions of one evaluation land together or not at all.
   const values: unknown[] = [];
   const rows = records.map((record) => {
-    values.push(fleet, record.runId, record.stack, record.policy, record.rule, record.effect, record.message, record.at);
-    const base = values.length - 8;
-    return `(${Array.from({ length: 8 }, (_, index) => `$${base + index + 1}`).join(', ')})`;
+    values.push(fleet, record.runId, record.stack, record.policy, record.rule, record.effect, record.message, record.at, encodeApprovedBy(record));
+    const base = values.length - 9;
+    return `(${Array.from({ length: 9 }, (_, index) => `$${base + index + 1}`).join(', ')})`;
   });
-  await pool.query(`INSERT INTO policy_decisions (fleet, run_id, stack, policy, rule, effect, message, at) VALUES ${rows.join(', ')}`, values);
+  await pool.query(`INSERT INTO policy_decisions (fleet, run_id, stack, policy, rule, effect, message, at, approved_by) VALUES ${rows.join(', ')}`, values);
 }
 
 export async function selectPolicyDecisions(pool: Pool, fleet: string, runId: string): Promise<PolicyDecisionRecord[]> {
