@@ -2,7 +2,6 @@ import {
   buildRunPlan,
   describePlanChanges,
   escapeTerminalText,
-  formatDecisionReason,
   formatTable,
   isSavedPlanExpired,
   StackfleetError,
@@ -16,6 +15,7 @@ import type { RunPolicyContext } from '../github/read-github-policy-context.js';
 import { writeLine } from '../io.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { openStore } from '../runtime/open-runtime.js';
+import { describePendingApprovals, type PendingApprovals } from './describe-pending-approvals.js';
 import { resolveConcurrency } from './execute-run.js';
 import { DEFAULT_RETENTION } from './gc.js';
 
@@ -166,38 +166,14 @@ export async function recordRunApprovalAtPrompt(context: CommandContext, fleet: 
 
 /**
  * What the plan policies said about a run's saved plans, for the question
- * before applying them: the stacks they deny (applying asks again and denies
- * again) and those awaiting approval, which a "yes" approves. `only`: just
- * these stacks' decisions (the new plans an apply run held for a question).
+ * before applying them (see `describePendingApprovals`). `only`: just these
+ * stacks' decisions (the new plans an apply run held for a question).
  */
-export async function readPendingApprovals(
-  context: CommandContext,
-  fleet: Fleet,
-  runId: string,
-  only?: ReadonlySet<string>,
-): Promise<{ lines: string[]; stacks: Set<string>; run: boolean }> {
+export async function readPendingApprovals(context: CommandContext, fleet: Fleet, runId: string, only?: ReadonlySet<string>): Promise<PendingApprovals> {
   if (fleet.loaded.manifest.policies.length === 0) return { lines: [], stacks: new Set(), run: false };
   const store = openStore(fleet, context.io.env);
   try {
-    const listed = await store.listPolicyDecisions(runId);
-    const all = only === undefined ? listed : listed.filter((decision) => decision.stack !== null && only.has(decision.stack));
-    // A run policy's approval is about the whole run: the "yes" at the prompt gives it.
-    const forRun = all.filter((decision) => decision.stack === null && decision.effect === 'require_approval');
-    const decisions = all.filter((decision) => decision.stack !== null);
-    const describe = (effect: 'deny' | 'require_approval', title: string): string[] => {
-      const fired = decisions.filter((decision) => decision.effect === effect);
-      return fired.length === 0 ? [] : [title, ...fired.map((decision) => `  ${decision.stack}: ${formatDecisionReason(decision)}`)];
-    };
-    const pending = decisions.filter((decision) => decision.effect === 'require_approval');
-    return {
-      lines: [
-        ...describe('deny', 'Policies deny (these stacks will not change):'),
-        ...describe('require_approval', 'Policies require approval:'),
-        ...(forRun.length === 0 ? [] : ['Run policies require approval of the whole run:', ...forRun.map((decision) => `  ${formatDecisionReason(decision)}`)]),
-      ],
-      stacks: new Set(pending.map((decision) => decision.stack!)),
-      run: forRun.length > 0,
-    };
+    return describePendingApprovals(await store.listPolicyDecisions(runId), only);
   } finally {
     await store.close();
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTestCaseInput, diffDecisions } from './run-test-case.js';
+import { buildTestCaseInput, diffDecisions, formatDecision } from './run-test-case.js';
 
 const PLAN = {
   resource_changes: [
@@ -57,5 +57,11 @@ describe('diffDecisions', () => {
   it('marks what is missing and what is extra', () => {
     expect(diffDecisions([{ rule: 'a', effect: 'deny' }, { rule: 'b', effect: 'warn' }], [decision])).toEqual(['  deny a: too big', '- warn b']);
     expect(diffDecisions([], [decision])).toEqual(['+ deny a: too big']);
+  });
+});
+
+describe('formatDecision', () => {
+  it('is one line without control characters, whatever the message holds', () => {
+    expect(formatDecision({ rule: 'exec', effect: 'deny', message: 'line1\nFAKE: ok\u001b[31mRED' })).toBe('deny exec: line1⏎FAKE: ok\\u001b[31mRED');
   });
 });

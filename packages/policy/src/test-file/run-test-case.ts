@@ -1,3 +1,4 @@
+import { escapeTerminalText } from '@stackfleet/core';
 import type { PolicyDecision, Policy, PolicyKind } from '../types.js';
 import { evaluatePolicy, type EvaluateOptions } from '../evaluate/evaluate-policy.js';
 import { buildRunPolicyInput, buildStackPolicyInput } from '../input/build-policy-input.js';
@@ -72,6 +73,7 @@ export function diffDecisions(expected: readonly ExpectedDecision[], actual: rea
   return lines;
 }
 
+/** One line for a terminal: a message (or an exec policy's rule name) cannot break it or send escapes. */
 export function formatDecision(decision: Pick<PolicyDecision, 'rule' | 'effect'> & { message?: string }): string {
-  return `${decision.effect} ${decision.rule}${decision.message === undefined ? '' : `: ${decision.message}`}`;
+  return escapeTerminalText(`${decision.effect} ${decision.rule}${decision.message === undefined ? '' : `: ${decision.message}`}`);
 }
