@@ -277,7 +277,7 @@ describe('plan --github on a pull_request event', () => {
     git(repo.dir, 'add', '-A');
     git(repo.dir, 'commit', '-qm', 'team policy');
     repo.head = git(repo.dir, 'rev-parse', 'HEAD');
-    const review = { id: 1, user: 'bob', state: 'APPROVED', commit_id: repo.head, submitted_at: '2026-01-01T10:00:00Z' };
+    const review = { id: 1, user: 'bob', state: 'APPROVED' as const, commit_id: repo.head, submitted_at: '2026-01-01T10:00:00Z' };
     const github = await startGithub({
       pulls: [{ number: 7, author: 'alice', headSha: repo.head, baseSha: repo.base, reviews: [review] }],
       teams: { 'acme/platform': ['bob'], 'acme/sre': ['bob', 'alice'], 'acme/unmentioned': ['alice', 'bob'] },
@@ -579,7 +579,7 @@ describe('stackfleet github comment', () => {
     const countFile = join(countDir, 'plans');
     const repo = createFleetRepo({ appPlan: `echo planned >> ${countFile}; echo "plan: would change app"; exit 2` });
     const plans = (): number => readFileSync(countFile, 'utf8').split('\n').filter(Boolean).length;
-    const approve = (sha: string) => [{ id: 1, user: 'bob', state: 'APPROVED', commit_id: sha, submitted_at: '2026-01-01T10:00:00Z' }];
+    const approve = (sha: string) => [{ id: 1, user: 'bob', state: 'APPROVED' as const, commit_id: sha, submitted_at: '2026-01-01T10:00:00Z' }];
     const github = await startGithub({
       pulls: [{ number: 7, author: 'alice', headSha: repo.head, baseSha: repo.base, mergeable: true, reviews: approve(repo.head) }],
       permissions: { alice: 'write' },

@@ -10,8 +10,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliBin, makeTempDir, parseJsonLines, runStackfleet } from '../support/cli.js';
-import { hasTmux, tmuxOn, waitForScreen } from '../support/tmux.js';
+import { makeTempDir, parseJsonLines, runStackfleet } from '../support/cli.js';
+import { hasTmux, startStackfleetSession, tmuxOn, waitForScreen } from '../support/tmux.js';
 
 /** A plan rule that wants two DBAs (carol, dave), whoever runs the apply. */
 const TWO_DBAS = `kind: plan
@@ -101,7 +101,7 @@ describe.skipIf(!hasTmux)('the "y" at the terminal prompt is one approval, by th
   const answerYes = async (dir: string, actor: string, args: string, question: RegExp): Promise<string> => {
     if (server !== '') tmux('kill-server');
     server = `sf-e2e-approval-count-${process.pid}-${++sessions}`;
-    tmux('new-session', '-d', '-s', server, '-x', '200', '-y', '50', `cd ${dir} && env -u CI NO_COLOR=1 STACKFLEET_ACTOR=${actor} ${process.execPath} ${cliBin} ${args}; echo "EXIT=$?"; sleep 60`);
+    startStackfleetSession(server, { dir, actor, args });
     await waitFor(question, 'the question');
     tmux('send-keys', '-t', server, 'y', 'Enter');
     return waitFor(/EXIT=\d/, 'the exit');

@@ -11,8 +11,8 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliBin, makeTempDir, parseJsonLines, runStackfleet } from '../support/cli.js';
-import { hasTmux, tmuxOn, waitForScreen } from '../support/tmux.js';
+import { makeTempDir, parseJsonLines, runStackfleet } from '../support/cli.js';
+import { hasTmux, startStackfleetSession, tmuxOn, waitForScreen } from '../support/tmux.js';
 
 /** net's output is the text of ../version; db has changes until it has seen that version. */
 const STACKS = `version: 1
@@ -94,7 +94,7 @@ describe.skipIf(!hasTmux)('the questions of an interactive apply or destroy judg
   const start = (dir: string, args: string): void => {
     if (server !== '') tmux('kill-server');
     server = `sf-e2e-replan-${process.pid}-${++sessions}`;
-    tmux('new-session', '-d', '-s', server, '-x', '200', '-y', '50', `cd ${dir} && env -u CI NO_COLOR=1 STACKFLEET_ACTOR=alice ${process.execPath} ${cliBin} ${args}; echo "EXIT=$?"; sleep 60`);
+    startStackfleetSession(server, { dir, actor: 'alice', args });
   };
   const answer = (text: string): void => void tmux('send-keys', '-t', server, text, 'Enter');
   beforeAll(() => {

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliBin, makeTempDir, parseJsonLines, runStackfleet, testEnv, type JsonLine } from '../support/cli.js';
-import { hasTmux, tmuxOn, waitForScreen } from '../support/tmux.js';
+import { makeTempDir, parseJsonLines, runStackfleet, testEnv, type JsonLine } from '../support/cli.js';
+import { hasTmux, startStackfleetSession, tmuxOn, waitForScreen } from '../support/tmux.js';
 
 const SECRET = 'db-secret-e2e-91c7f';
 const OTHER_SECRET = 'other-secret-e2e-5d2a8';
@@ -468,7 +468,7 @@ describe.skipIf(!hasTmux)('apply in a terminal with a policy that requires appro
   });
 
   it('lists what policies require above the question and applies the saved plans after "y"', async () => {
-    tmux('new-session', '-d', '-s', server, '-x', '120', '-y', '40', `cd ${dir} && env -u CI NO_COLOR=1 STACKFLEET_ACTOR=alice ${process.execPath} ${cliBin} apply; echo "EXIT=$?"; sleep 60`);
+    startStackfleetSession(server, { dir, actor: 'alice', args: 'apply', width: 120, height: 40 });
     const question = await waitFor(/Approve and apply 2 stack\(s\) with changes\?/, 'the question');
     expect(question).toContain('Policies require approval:');
     expect(question).toContain('app: app needs a review (planned by nobody) (review/review-app)');
@@ -488,7 +488,7 @@ describe.skipIf(!hasTmux)('apply in a terminal with a policy that requires appro
     try {
       writeSignOffFleet(gated);
       tmux('kill-session', '-t', server);
-      tmux('new-session', '-d', '-s', server, '-x', '120', '-y', '40', `cd ${gated} && env -u CI NO_COLOR=1 STACKFLEET_ACTOR=alice ${process.execPath} ${cliBin} apply; echo "EXIT=$?"; sleep 60`);
+      startStackfleetSession(server, { dir: gated, actor: 'alice', args: 'apply', width: 120, height: 40 });
       const question = await waitFor(/Approve and apply 1 stack\(s\) with changes\?/, 'the question');
       expect(question).toContain('Run policies require approval of the whole run:');
       expect(question).toContain('every change needs a sign-off (run/sign-off)');

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { cliBin } from './cli.js';
 
 /** Whether tmux is installed: the terminal tests are skipped without it. */
 export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -22,4 +23,15 @@ export async function waitForScreen(server: string, pattern: RegExp, what: strin
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`timed out waiting for ${what}; screen was:\n${text}`);
+}
+
+/**
+ * Starts `stackfleet ARGS` in `dir` as `actor` in a new session of the tmux
+ * server `server` (named like it): a real terminal, outside CI, that prints
+ * `EXIT=<code>` when the command ends and stays open for `waitForScreen`.
+ */
+export function startStackfleetSession(server: string, options: { dir: string; actor: string; args: string; width?: number; height?: number }): void {
+  const { dir, actor, args, width = 200, height = 50 } = options;
+  const command = `cd ${dir} && env -u CI NO_COLOR=1 STACKFLEET_ACTOR=${actor} ${process.execPath} ${cliBin} ${args}; echo "EXIT=$?"; sleep 60`;
+  tmuxOn(server, 'new-session', '-d', '-s', server, '-x', String(width), '-y', String(height), command);
 }
