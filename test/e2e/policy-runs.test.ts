@@ -217,6 +217,10 @@ describe('policies in real runs (terraform and command stacks)', () => {
     // Denied in the plan run that an apply judged by policies makes first.
     expect(show.stdout).toContain('plan (for apply) denied');
     expect(show.stdout).toContain('(run): deny: mallory may not apply db, app (access/no-mallory)');
+    // The OS user at the host started it, as the actor the policies judged.
+    expect(show.stdout).toMatch(/started \S+ by \S+@\S+, as mallory \(pid \d+\)/);
+    const history = stackfleet('alice', 'history');
+    expect(history.stdout).toMatch(new RegExp(`${String(run['runId'])}\\s+\\S+ \\S+\\s+plan \\(for apply\\)\\s+denied`));
   });
 
   it('drift --remediate passes the remediation plan through the policies (type drift)', () => {

@@ -73,7 +73,9 @@ export async function runShowCommand(context: CommandContext, _options: unknown,
     // The plan run an apply or destroy made first says so (plan-then-apply.ts).
     const previewOf = typeof run.selection['previewOf'] === 'string' ? ` (for ${run.selection['previewOf']})` : '';
     writeLine(out, `run ${run.id}: ${run.command}${previewOf} ${run.status}`);
-    writeLine(out, `started ${run.startedAt} by ${escapeTerminalText(run.startedBy)} (pid ${run.pid})${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`);
+    // startedBy is the OS user at the host; the actor (policies' input.run.actor) is who it counts as.
+    const actor = typeof run.selection['actor'] === 'string' && run.selection['actor'] !== run.startedBy ? `, as ${escapeTerminalText(run.selection['actor'])}` : '';
+    writeLine(out, `started ${run.startedAt} by ${escapeTerminalText(run.startedBy)}${actor} (pid ${run.pid})${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`);
     if (run.status === 'crashed') writeLine(out, `its process (pid ${run.pid} on ${run.host}) is gone: ${formatResumeHint(run.id)}`);
     if (run.status === 'interrupted') writeLine(out, `interrupted: ${formatResumeHint(run.id)}`);
     const shas = Object.entries(run.repoShas).map(([repo, sha]) => `${repo || '(manifest repo)'}@${sha.slice(0, 12)}`);
@@ -134,7 +136,9 @@ function describeRun(run: RunRecord, stackRuns: StackRunRecord[]): string[] {
   for (const row of stackRuns) counts.set(row.state, (counts.get(row.state) ?? 0) + 1);
   const stacks = [...counts.entries()].sort().map(([state, count]) => `${count} ${state}`).join(', ') || `${run.stacks.length} planned`;
   const duration = run.finishedAt ? formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt)) : '-';
-  return [run.id, run.startedAt.replace('T', ' ').slice(0, 19), run.command, run.status, stacks, duration];
+  // The plan run of an `apply` or `destroy` judged by policies is a `plan` run that saved the plans it applies.
+  const command = typeof run.selection['previewOf'] === 'string' ? `${run.command} (for ${run.selection['previewOf']})` : run.command;
+  return [run.id, run.startedAt.replace('T', ' ').slice(0, 19), command, run.status, stacks, duration];
 }
 
 function describeStackRun(row: StackRunRecord): string[] {
