@@ -134,12 +134,17 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
     standsForThisRun: (check) => stablePlanPolicies && check.decisions.every((decision) => decision.effect !== 'require_approval'),
     async checkAccess({ runId, stacks, ...signals }) {
       if (!kinds.has('access')) return allow;
-      return toCheck(await evaluateAccessGate(await contextFor(runId, signals), stacks.map(specOf)));
+      const started = performance.now();
+      const result = await evaluateAccessGate(await contextFor(runId, signals), stacks.map(specOf));
+      await noticeInterrupt(started, signals);
+      return toCheck(result);
     },
     async checkStack({ runId, stack, plan, secrets, forQuestion, ...signals }) {
       if (!kinds.has('plan')) return allow;
       const context = await contextFor(runId, signals);
+      const started = performance.now();
       const result = await evaluateStackGate(context, specOf(stack), plan, secrets);
+      await noticeInterrupt(started, signals);
       // A plan judged for a later question was not the one approved at the prompt: the question asks about it.
       if (result.verdict !== 'awaiting_approval' || forQuestion === true || !options.approvedAtPrompt?.has(stack)) return toCheck(result);
       // The human at the prompt saw these reasons and said yes: recorded as their approval, which counts as
@@ -150,12 +155,34 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
     },
     async checkRun({ runId, stacks, secrets, ...signals }) {
       if (!kinds.has('run')) return allow;
+      const started = performance.now();
       const result = await evaluateRunGate(await contextFor(runId, signals), stacks.map(({ stack, plan }) => ({ spec: specOf(stack), plan })), secrets);
+      await noticeInterrupt(started, signals);
       // Kept with the saved plans, so `approve RUN` + `apply --from-plan RUN` can judge them again.
       if (result.verdict === 'awaiting_approval') await keepRunPolicyPlans(store, runId, result.planned);
       return toCheck(result);
     },
   };
+}
+
+/** How long an evaluation may block the event loop before a Ctrl-C could have arrived unseen. */
+const NOTICE_INTERRUPT_AFTER_MS = 50;
+
+/**
+ * CEL is evaluated on the main thread: a Ctrl-C during a long evaluation is
+ * handled only once it returns, and the stack would then go on to apply what
+ * was judged (even the next run of an apply, if nothing waited on IO in
+ * between). After one that took long enough, a turn of the event loop lets
+ * the signal handler run; if the run was interrupted the check throws (no
+ * verdict), as an exec policy stopped by Ctrl-C does, and the stack ends
+ * interrupted. A quick evaluation costs nothing more.
+ */
+async function noticeInterrupt(startedAt: number, signals: PolicyCheckSignals): Promise<void> {
+  if (signals.signal === undefined || performance.now() - startedAt < NOTICE_INTERRUPT_AFTER_MS) return;
+  // Through one poll phase, where libuv reads a pending signal: an immediate queued from the check
+  // phase runs in the next turn, after its poll (a single one could still run in this turn's check phase).
+  await new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+  if (signals.signal.aborted) throw new Error('the run was interrupted while its policies were evaluated', { cause: signals.signal.reason });
 }
 
 /** `--github`: the pull request's current review approvals, as approvals of the whole run (never stored). */

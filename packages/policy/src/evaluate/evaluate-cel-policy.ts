@@ -1,6 +1,7 @@
 import { setOwnEntry } from '@stackfleet/core';
 import { compileExpression } from '../cel/compile-expression.js';
 import type { CelPolicy, PolicyDecision, PolicyRule } from '../types.js';
+import { checkValueSize } from './check-value-size.js';
 import { failClosed } from './fail-closed.js';
 
 /**
@@ -13,8 +14,11 @@ export function evaluateCelPolicy(policy: CelPolicy, input: unknown): PolicyDeci
   const context = { input, params: policy.params, variables };
   for (const variable of policy.variables) {
     try {
+      const value = compileExpression(variable.expression.text)(context);
+      // Before a later variable can double it again (see MAX_VARIABLE_VALUES).
+      checkValueSize(value);
       // A variable may be called `__proto__` (it is an identifier); CEL reads it as variables["__proto__"].
-      setOwnEntry(variables, variable.name, compileExpression(variable.expression.text)(context));
+      setOwnEntry(variables, variable.name, value);
     } catch (error) {
       return [failClosed(policy.name, `variables.${variable.name}`, error)];
     }

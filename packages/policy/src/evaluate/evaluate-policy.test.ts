@@ -237,3 +237,21 @@ describe('decideVerdict', () => {
     });
   });
 });
+
+describe('runaway CEL values', () => {
+  it('denies at the variable whose list outgrows the limit, instead of letting V8 end the process', async () => {
+    // v0 holds one element, each next one doubles it: v21 would hold 2^21 > 2,000,000.
+    const chain = Array.from({ length: 59 }, (_, index) => `  v${index + 1}: variables.v${index} + variables.v${index}`).join('\n');
+    const policy = policyOf(`kind: plan\nvariables:\n  v0: '[1.0]'\n${chain}\nrules:\n  - name: r\n    effect: warn\n    when: size(variables.v59) > 0\n`);
+    const [decision, ...rest] = await evaluatePolicy(policy, {});
+    expect(rest).toEqual([]);
+    expect(decision).toMatchObject({ rule: 'variables.v21', effect: 'deny' });
+    expect(decision!.message).toContain('holds more than 2,000,000 list elements or map entries');
+  });
+
+  it('counts nested lists and maps, and lets a large but bounded value through', async () => {
+    const { checkValueSize } = await import('./check-value-size.js');
+    expect(() => checkValueSize([[1, 2], { a: [3, 4], b: new Map([['c', [5]]]) }], 10)).not.toThrow();
+    expect(() => checkValueSize([[1, 2], { a: [3, 4], b: new Map([['c', [5]]]) }], 9)).toThrow(/more than 9 list elements/);
+  });
+});
