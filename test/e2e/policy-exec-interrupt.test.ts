@@ -73,6 +73,9 @@ describe('Ctrl-C during an exec policy', () => {
     const planRun = String(finished['runId']);
     const resumed = runStackfleet(['resume', planRun], { cwd: dir });
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    // It finished the planning; applying is the apply's step, and it says so.
+    expect(resumed.stderr).toContain(`run ${planRun} was the planning of an apply, and nothing of it was applied yet: apply them with \`stackfleet apply --from-plan ${planRun}\``);
+    expect(existsSync(join(dir, 'db', 'applied'))).toBe(false);
     const applied = runStackfleet(['apply', '--from-plan', planRun], { cwd: dir });
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     expect(existsSync(join(dir, 'db', 'applied'))).toBe(true);

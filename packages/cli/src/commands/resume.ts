@@ -1,4 +1,4 @@
-import { StackfleetError, type RunRecord } from '@stackfleet/core';
+import { StackfleetError, type RunRecord, type RunStatus } from '@stackfleet/core';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
 import type { Fleet } from '../manifest/read-manifest.js';
@@ -43,8 +43,26 @@ export async function runResumeCommand(
   const result = await executeRun(context, { ...prepared, flags });
   printApprovalHint(context, result);
   // A resumed `plan --save` (or an interactive apply's planning, cut off by Ctrl-C) says, like plan --save, which run to apply.
-  if (prepared.savePlans && prepared.plan.command === 'plan') announceSavedPlan(context, result.runId, result.status);
+  if (prepared.savePlans && prepared.plan.command === 'plan') {
+    announceSavedPlan(context, result.runId, result.status);
+    announceApplyOfPlans(context, result.runId, result.status, prepared.flags.previewOf);
+  }
   return exitCodeFor(prepared.plan.command, result);
+}
+
+/**
+ * The resumed run was the planning of an `apply` (or `destroy`) judged by
+ * policies, cut off before it applied anything: resume finished the plans,
+ * and applying them is the step left. It is not taken here: the apply was
+ * asked for before the pause, and its question (or flag) belongs to it.
+ */
+function announceApplyOfPlans(context: CommandContext, runId: string, status: RunStatus, previewOf: unknown): void {
+  if (status !== 'succeeded' || (previewOf !== 'apply' && previewOf !== 'destroy')) return;
+  const next =
+    previewOf === 'apply'
+      ? `apply them with \`stackfleet apply --from-plan ${runId}\``
+      : 'run `stackfleet destroy` again to destroy (a destroy applies only the plans it makes itself)';
+  context.note(`run ${runId} was the planning of ${previewOf === 'apply' ? 'an apply' : 'a destroy'}, and nothing of it was applied yet: ${next}`);
 }
 
 /**
