@@ -35,7 +35,7 @@ describe('manifest policies', () => {
   it('rejects a glob or a label that matches no stack (a typo would silently disable a guardrail), and unknown runners', () => {
     expect(problemsOf(fleet('  - { file: a.policy.yaml, stacks: [dsn], labels: [prd] }\n  - { file: b.policy.yaml, stacks: nope }\n'))).toMatchInlineSnapshot(`
       [
-        "stacks.yaml:6:37 policies[0].stacks[0]: "dsn" matches no stack
+        "stacks.yaml:6:37 policies[0].stacks[0]: "dsn" matches no stack (did you mean "dns"?)
         hint: use a stack name or a glob that matches one (e.g. "app-*"), or remove it to apply the policy to every stack",
         "stacks.yaml:6:52 policies[0].labels[0]: no stack carries label "prd" (did you mean "prod"?)
         hint: use a label some stack carries, or remove it",

@@ -14,4 +14,10 @@ describe('findClosestName', () => {
   it('computes edit distance', () => {
     expect(editDistance('kitten', 'sitting')).toBe(3);
   });
+  it('counts swapping two neighbours as one edit, the commonest typo', () => {
+    expect(editDistance('fiel', 'file')).toBe(1);
+    expect(editDistance('ab', 'ba')).toBe(1);
+    expect(editDistance('abc', 'ca')).toBe(3);
+    expect(didYouMean('fiel', ['file', 'labels', 'runners', 'stacks'])).toBe(' (did you mean "file"?)');
+  });
 });
