@@ -56,9 +56,24 @@ export interface PolicyGate {
    * evaluating anew. @default never
    */
   standsForThisRun?(check: PolicyCheck): boolean;
-  /** `kind: run` once over every planned stack. */
-  checkRun(request: { runId: string; stacks: readonly { stack: string; plan: StackPlanEvidence }[]; secrets: readonly unknown[] } & PolicyCheckSignals): Promise<PolicyCheck>;
+  /**
+   * `kind: run` once over every planned stack; again, in the apply of saved
+   * plans, whenever a stack's plan is replaced by a new one (`forQuestion`
+   * as for `checkStack`: a run approval given at an earlier prompt is not counted).
+   */
+  checkRun(
+    request: { runId: string; stacks: readonly RunPolicyStack[]; secrets: readonly unknown[]; forQuestion?: boolean } & PolicyCheckSignals,
+  ): Promise<PolicyCheck>;
+  /** Whether a `kind: run` policy could judge anything (false: `checkRun` always allows, and need not be asked). @default true */
+  judgesRuns?: boolean;
 }
+
+/**
+ * A stack's plan for `checkRun`: as planned, or as run policies saw it
+ * before (`kept`: counted and sanitized, kept with its saved plan, see
+ * `SavedPlanRecord.runPolicyPlan`), taken as it is.
+ */
+export type RunPolicyStack = { stack: string; plan: StackPlanEvidence } | { stack: string; kept: Record<string, unknown> };
 
 /**
  * How a check stops with its run: `signal` (the first Ctrl-C, or the stack's

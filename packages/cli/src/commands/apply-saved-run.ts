@@ -1,5 +1,5 @@
 import { describePlanChanges, isSamePlan, type SavedPlanRecord } from '@stackfleet/core';
-import type { ChangedPlanAnswer, PlanResult } from '@stackfleet/runner';
+import type { ChangedPlanAnswer, PlanResult, SavedPlanApply } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
 import type { Fleet } from '../manifest/read-manifest.js';
@@ -41,9 +41,14 @@ export async function applySavedRun(
    * `plannedHere`: the plan run ran to its end in this process (an apply that plans first), so the
    * cleanup after need not look into its work directories either.
    */
-  options: Pick<ExecuteOptions, 'github' | 'policyContext' | 'fingerprintCache' | 'runtime'> & { plannedHere?: boolean } = {},
+  options: Pick<ExecuteOptions, 'github' | 'policyContext' | 'fingerprintCache' | 'runtime'> & {
+    plannedHere?: boolean;
+    /** The plans the plan run's policies judged in this process: run policies judge them again with a stack's new plan. */
+    judgedPlans?: SavedPlanApply['judgedPlans'];
+  } = {},
 ): Promise<number> {
-  const { plannedHere, ...reporting } = options;
+  const { plannedHere, judgedPlans, ...reporting } = options;
+  const judged = judgedPlans === undefined ? {} : { judgedPlans };
   const command = savedPlanCommand(saved);
   // New runs executed here to their end: each stack removed its own plan files (see `cleanUpAfterRun`).
   const executed: { runId: string }[] = plannedHere ? [{ runId: saved.run.id }] : [];
@@ -64,6 +69,7 @@ export async function applySavedRun(
       runId: saved.run.id,
       plans: saved.plans,
       ...(flags.autoApprove ? { acceptedBecause: '--auto-approve' } : {}),
+      ...judged,
       approveChangedPlan: (stack, savedPlan, fresh) => flags.autoApprove || holdOrRefuse(stack, savedPlan, fresh),
     },
   });
@@ -71,6 +77,7 @@ export async function applySavedRun(
   await cleanUpAfterRun(context, fleet, ...executed);
   printApprovalHint(context, result);
   let approvals = new Set(approvedAtPrompt ?? []);
+  let runApproved = false;
   const accepted = new Map<string, PlanResult>();
   for (;;) {
     // Held plans end `failed` (to ask about); a new plan the policies deny ends `denied`.
@@ -81,6 +88,7 @@ export async function applySavedRun(
     // Every plan shown is accepted as shown (a denied one is judged again, and stays unapplied).
     for (const entry of changed) accepted.set(entry.stack, entry.fresh);
     approvals = new Set([...approvals, ...answer.approved]);
+    runApproved ||= answer.run;
     changed = [];
     const rest = await readSavedRun(context, fleet, saved.run.id, command);
     result = await executeRun(context, {
@@ -88,10 +96,12 @@ export async function applySavedRun(
       plan: buildSavedRunPlan(context, fleet, rest),
       flags,
       ...withApprovals(approvals),
+      ...(runApproved ? { runApprovedAtPrompt: true } : {}),
       fromPlan: {
         runId: rest.run.id,
         plans: rest.plans,
         acceptedBecause: 'your answer',
+        ...judged,
         approveChangedPlan: (stack, savedPlan, fresh) => {
           const shown = accepted.get(stack);
           return (shown !== undefined && isSamePlan(shown, fresh)) || holdOrRefuse(stack, savedPlan, fresh);
@@ -117,7 +127,7 @@ async function askAboutChangedPlans(
   runId: string,
   held: readonly ChangedPlan[],
   changed: readonly ChangedPlan[],
-): Promise<{ approved: ReadonlySet<string> } | undefined> {
+): Promise<{ approved: ReadonlySet<string>; run: boolean } | undefined> {
   const out = context.io.stdout;
   const names = held.map((entry) => entry.stack).join(', ');
   writeLine(out, `These plans changed after their upstreams applied (run ${saved.run.id} saw old or mock outputs); held for your answer, nothing of them applied:`);
@@ -127,12 +137,12 @@ async function askAboutChangedPlans(
   }
   const pending = await readPendingApprovals(context, fleet, runId, new Set(changed.map((entry) => entry.stack)));
   for (const line of pending.lines) writeLine(out, line);
-  const verb = pending.stacks.size > 0 ? 'Approve and apply' : 'Apply';
+  const verb = pending.stacks.size > 0 || pending.run ? 'Approve and apply' : 'Apply';
   if (!(await confirm(context, `${verb} the new plan(s) of ${names} and the stacks after them?`))) {
     writeLine(out, `Not applied. Review again with \`stackfleet plan\`, or later: stackfleet apply --from-plan ${saved.run.id}`);
     return undefined;
   }
-  return { approved: pending.stacks };
+  return { approved: pending.stacks, run: pending.run };
 }
 
 /** The run option for stacks approved at a prompt (none: no option). */

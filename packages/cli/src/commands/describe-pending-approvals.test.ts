@@ -37,6 +37,8 @@ describe('describePendingApprovals', () => {
     expect(describePendingApprovals(listed).run).toBe(true);
     const only = describePendingApprovals(listed, new Set(['db']));
     expect([...only.stacks]).toEqual(['db']);
-    expect(only.run).toBe(false);
+    // The run's own decisions stay: in an apply run they are the run policies judged again over the new plans asked about.
+    expect(only.run).toBe(true);
+    expect(describePendingApprovals(listed.slice(1), new Set(['db'])).run).toBe(false);
   });
 });

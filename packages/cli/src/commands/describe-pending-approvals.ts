@@ -16,7 +16,8 @@ export interface PendingApprovals {
  * review) is not listed: it asks nothing of the one answering.
  */
 export function describePendingApprovals(listed: readonly PolicyDecisionRecord[], only?: ReadonlySet<string>): PendingApprovals {
-  const all = only === undefined ? listed : listed.filter((decision) => decision.stack !== null && only.has(decision.stack));
+  // `only` narrows the stacks' decisions; the run's own (run policies judged again over those new plans) stay.
+  const all = only === undefined ? listed : listed.filter((decision) => decision.stack === null || only.has(decision.stack));
   const open = all.filter((decision) => !(decision.effect === 'require_approval' && (decision.approvedBy?.length ?? 0) > 0));
   // A run policy's approval is about the whole run: the "yes" at the prompt gives it.
   const forRun = open.filter((decision) => decision.stack === null && decision.effect === 'require_approval');

@@ -82,6 +82,8 @@ export interface ExecuteOptions {
   policyContext?: RunPolicyContext;
   /** Stacks whose pending approvals a human gave at the terminal prompt (`apply` in a TTY). */
   approvedAtPrompt?: ReadonlySet<string>;
+  /** The run policies' pending approval of the whole run was given at the question after a run that held new plans. */
+  runApprovedAtPrompt?: boolean;
   /** `plan --save` (and the first half of an interactive apply). */
   savePlans?: boolean;
   /** `apply --from-plan RUN` (and the second half of an interactive apply). */
@@ -164,7 +166,7 @@ async function refuseRemoteRunPolicies(context: CommandContext, fleet: Fleet, co
  */
 export async function startRun<T>(
   context: CommandContext,
-  options: Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'caller' | 'github' | 'policyContext' | 'approvedAtPrompt' | 'resume' | 'fromPlan' | 'runtime'>,
+  options: Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'caller' | 'github' | 'policyContext' | 'approvedAtPrompt' | 'runApprovedAtPrompt' | 'resume' | 'fromPlan' | 'runtime'>,
   run: (base: ExecuteRunOptions) => Promise<T>,
 ): Promise<T> {
   const { io } = context;
@@ -226,7 +228,7 @@ function describeSelection(flags: RunFlags): Record<string, unknown> {
  */
 async function preparePolicies(
   context: CommandContext,
-  options: Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'approvedAtPrompt' | 'resume' | 'fromPlan' | 'policyContext'> & { runtime: Runtime },
+  options: Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'approvedAtPrompt' | 'runApprovedAtPrompt' | 'resume' | 'fromPlan' | 'policyContext'> & { runtime: Runtime },
 ): Promise<{ gate: PolicyGate; actor: string } | undefined> {
   const { fleet, plan, flags, runtime } = options;
   if (fleet.loaded.manifest.policies.length === 0 || plan.command === 'run') return undefined;
@@ -246,6 +248,7 @@ async function preparePolicies(
     env: context.io.env,
     git: await runtime.readGitIdentity({ email: needsGitEmail(context.io.env) }),
     ...(options.approvedAtPrompt ? { approvedAtPrompt: options.approvedAtPrompt } : {}),
+    ...(options.runApprovedAtPrompt ? { runApprovedAtPrompt: true } : {}),
     ...(typeof plannedBy === 'string' ? { plannedBy } : {}),
     // Approvals of the `plan --save` run count for the run that applies its plans.
     ...(options.fromPlan ? { plannedRunId: options.fromPlan.runId } : {}),

@@ -102,8 +102,10 @@ async function planAndApply(
     return 0;
   }
   // The plan run ran to its end here: the cleanup after the apply skips its work directories too.
-  if (flags.autoApprove) return applySavedRun(context, fleet, flags, saved, undefined, { ...reporting, fingerprintCache, plannedHere: true });
-  if (changed === 0) return applySavedRun(context, fleet, flags, saved, undefined, { ...reporting, plannedHere: true });
+  // The plans the plan run judged: run policies judge them again with a stack planned again in the apply.
+  const judgedPlans = fingerprintCache.judged;
+  if (flags.autoApprove) return applySavedRun(context, fleet, flags, saved, undefined, { ...reporting, fingerprintCache, plannedHere: true, judgedPlans });
+  if (changed === 0) return applySavedRun(context, fleet, flags, saved, undefined, { ...reporting, plannedHere: true, judgedPlans });
 
   const pending = await readPendingApprovals(context, fleet, preview.runId);
   for (const line of pending.lines) writeLine(context.io.stdout, line);
@@ -121,7 +123,7 @@ async function planAndApply(
   }
   // Counted like any approval: a "yes" that is not enough for a run policy stops here (exit 3, with why).
   if (pending.run) await recordRunApprovalAtPrompt(context, fleet, saved, reporting.policyContext);
-  return applySavedRun(context, fleet, flags, saved, pending.stacks, { ...reporting, plannedHere: true });
+  return applySavedRun(context, fleet, flags, saved, pending.stacks, { ...reporting, plannedHere: true, judgedPlans });
 }
 
 /** Whether the plan policies denied a stack of the plan run `preview`. */

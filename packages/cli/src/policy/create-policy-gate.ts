@@ -10,6 +10,7 @@ import {
   type GateContext,
   type GateResult,
   type LoadedPolicy,
+  type PlannedStackInput,
   type PolicyRunInfo,
 } from '@stackfleet/policy';
 import { runPolicyCommand, selectPolicyCommandEnv } from '@stackfleet/runner';
@@ -40,6 +41,13 @@ export interface PolicyGateOptions {
    * still denies.
    */
   approvedAtPrompt?: ReadonlySet<string>;
+  /**
+   * The run policies' pending approval of the whole run was given at the
+   * terminal prompt (the question after a run that held new plans): when they
+   * judge a new plan again and still wait, the actor's approval of this run is
+   * recorded and counted as at the first prompt.
+   */
+  runApprovedAtPrompt?: boolean;
   /**
    * The run whose saved plans this run applies (`apply --from-plan RUN`, the
    * apply of an apply that planned first): the approvals recorded for it
@@ -153,11 +161,24 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
       await store.recordApproval({ runId, stack, by, at: now().toISOString(), comment: 'approved at the terminal prompt' });
       return toCheck(await evaluateStackGate({ ...(await contextFor(runId, signals)), approvedAtPrompt: by }, specOf(stack), plan, secrets));
     },
-    async checkRun({ runId, stacks, secrets, ...signals }) {
+    judgesRuns: kinds.has('run'),
+    async checkRun({ runId, stacks, secrets, forQuestion, ...signals }) {
       if (!kinds.has('run')) return allow;
+      // A plan as run policies saw it before (kept with its saved plan) is taken as it is.
+      const inputs = stacks.map((entry) =>
+        'plan' in entry ? { spec: specOf(entry.stack), plan: entry.plan } : { spec: specOf(entry.stack), planned: entry.kept as unknown as PlannedStackInput },
+      );
+      const context = await contextFor(runId, signals);
       const started = performance.now();
-      const result = await evaluateRunGate(await contextFor(runId, signals), stacks.map(({ stack, plan }) => ({ spec: specOf(stack), plan })), secrets);
+      let result = await evaluateRunGate(context, inputs, secrets);
       await noticeInterrupt(started, signals);
+      // Judged again over a new plan after the "yes" at the question that showed it (`runApprovedAtPrompt`): recorded as the
+      // actor's approval of the run, counted as at the first prompt. A plan judged for a later question is not the one approved.
+      if (result.verdict === 'awaiting_approval' && options.runApprovedAtPrompt === true && forQuestion !== true) {
+        const by = context.run.actor.login;
+        await store.recordApproval({ runId, stack: null, by, at: now().toISOString(), comment: 'approved at the terminal prompt' });
+        result = await evaluateRunGate({ ...(await contextFor(runId, signals)), approvedAtPrompt: by }, inputs, secrets);
+      }
       // Kept with the saved plans, so `approve RUN` + `apply --from-plan RUN` can judge them again.
       if (result.verdict === 'awaiting_approval') await keepRunPolicyPlans(store, runId, result.planned);
       return toCheck(result);

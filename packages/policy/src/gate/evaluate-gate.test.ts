@@ -151,6 +151,28 @@ rules:
     expect(byCarol.decisions[0]).toMatchObject({ message: first.decisions[0]!.message, approvedBy: ['carol'] });
   });
 
+  it('judges a new plan beside plans as they saw them before (a stack planned again), in the order given', async () => {
+    const deletes = load(`kind: run
+rules:
+  - name: total-deletes
+    effect: deny
+    when: input.stacks.map(s, s.changes.destroy).sum() > 2.0
+    message: 'input.stacks.map(s, s.stack.name + "=" + string(int(s.changes.destroy))).join(" ")'
+`);
+    const first = await evaluateRunGate({ ...context('alice'), policies: [deletes] }, [
+      { spec: stack('t1'), plan: plan(['delete'], ['delete']) },
+      { spec: stack('t3'), plan: plan() },
+    ], ['secret-value-1']);
+    expect(first.verdict).toBe('allow');
+    const again = await evaluateRunGate({ ...context('alice'), policies: [deletes] }, [
+      { spec: stack('t1'), planned: first.planned[0]! },
+      { spec: stack('t3'), plan: plan(['delete'], ['delete']) },
+    ], ['secret-value-1']);
+    expect(again).toMatchObject({ verdict: 'deny', decisions: [{ rule: 'total-deletes', message: 't1=2 t3=2' }] });
+    expect(again.planned[0]).toBe(first.planned[0]);
+    expect(JSON.stringify(again.planned)).not.toContain('secret-value-1');
+  });
+
   it('access policies see the actor and the stacks, and fail closed on an evaluation error', async () => {
     const access = load(`kind: access
 rules:

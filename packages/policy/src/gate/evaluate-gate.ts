@@ -47,15 +47,20 @@ export interface RunGateResult extends GateResult {
 /**
  * `kind: run` policies once over every planned stack (each policy sees the
  * stacks it applies to). A pure function of its inputs besides exec
- * policies' processes: the apply flow that plans everything first calls it too.
+ * policies' processes: the apply flow that plans everything first calls it too,
+ * and again when it plans a stack again (then some plans may come as the
+ * policies saw them before, `planned`, taken as they are).
  */
 export async function evaluateRunGate(
   context: GateContext,
-  stacks: readonly { spec: StackFacts; plan: StackPlanEvidence }[],
+  stacks: readonly ({ spec: StackFacts; plan: StackPlanEvidence } | { spec: StackFacts; planned: PlannedStackInput })[],
   secrets: readonly unknown[],
 ): Promise<RunGateResult> {
   // Each plan sanitized once, however many run policies see it.
-  const planned = buildPlannedStacks(stacks.map((stack) => ({ stack: describeStack(stack.spec), plan: stack.plan })), secrets);
+  const raw = stacks.flatMap((stack) => ('plan' in stack ? [{ stack: describeStack(stack.spec), plan: stack.plan }] : []));
+  const built = buildPlannedStacks(raw, secrets);
+  let next = 0;
+  const planned = stacks.map((stack) => ('plan' in stack ? built[next++]! : stack.planned));
   const result = await evaluatePlannedRunGate(context, stacks.map((stack, index) => ({ spec: stack.spec, planned: planned[index]! })));
   return { ...result, planned };
 }

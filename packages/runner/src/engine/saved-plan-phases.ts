@@ -19,9 +19,12 @@ import type { SavedPlanApply } from './types.js';
 /** The plan and apply steps of `stack-phases`, passed in (they import this file). */
 export interface PlanAndApply {
   plan: (context: PhaseContext) => Promise<PlanResult>;
-  /** `earlier`: the plan run's check of this same plan, in this process (see `JudgedPlan`). */
-  apply: (context: PhaseContext, plan: PlanResult | undefined, earlier?: JudgedPlan) => Promise<PhasesResult>;
-  /** The plan policies' verdict on a plan held for a question after the run (reported as any check); undefined: allowed. */
+  /**
+   * `earlier`: the plan run's check of this same plan, in this process (see `JudgedPlan`).
+   * `replanned`: a new plan in place of the saved one, which the run policies judge again too.
+   */
+  apply: (context: PhaseContext, plan: PlanResult | undefined, earlier?: JudgedPlan, replanned?: boolean) => Promise<PhasesResult>;
+  /** The plan and run policies' verdict on a new plan held for a question after the run (reported as any check); undefined: allowed. */
   judgeForQuestion: (context: PhaseContext, plan: PlanResult) => Promise<PolicyStop | undefined>;
   markPlanned: (context: PhaseContext, plan: PlanResult) => Promise<void>;
   /** Nothing to apply (`inFlight`: its apply was running when the run stopped). */
@@ -131,7 +134,7 @@ export async function applySavedPlan(context: PhaseContext, fromPlan: SavedPlanA
       const judged = run.options.policyGate === undefined ? '' : '; the policies judge it before it is applied';
       execution.onLine('stderr', `stackfleet: the new plan of ${name} differs (${both}); accepted${because}${judged}`);
     }
-    result = fresh.hasChanges ? await steps.apply(context, fresh) : await steps.keepUnchanged(context, inFlight, 'new plan has no changes');
+    result = fresh.hasChanges ? await steps.apply(context, fresh, undefined, true) : await steps.keepUnchanged(context, inFlight, 'new plan has no changes');
   } else {
     await steps.markPlanned(context, { hasChanges: saved.hasChanges, ...(saved.changes ? { changes: saved.changes } : {}) });
     if (!saved.hasChanges) {

@@ -7,6 +7,7 @@ import type { PlanResult, StackExecution, StackRunnerAdapter } from '../stack-ru
 import type { EngineRun } from './engine-run.js';
 import type { JudgedPlan } from '../saved-plans/fingerprint-stack.js';
 import { checkStackPolicies, toPlanEvidence, type CheckAcrossRuns } from './check-policies.js';
+import { checkRunPoliciesAgain } from './check-run-policies-again.js';
 import { runWithRetries } from './run-with-retries.js';
 import { applySavedPlan, saveStackPlan, type PlanAndApply } from './saved-plan-phases.js';
 
@@ -197,16 +198,24 @@ async function markPlanned(context: PhaseContext, plan: PlanResult, recording: P
   });
 }
 
-/** A saved plan is applied as any other: only after the plan policies let it through. */
-async function applyCheckedPlan(context: PhaseContext, plan: PlanResult | undefined, earlier?: JudgedPlan): Promise<PhasesResult> {
-  const stop = await checkPolicies(context, plan, earlier === undefined ? {} : { earlier });
+/** A saved plan is applied as any other: only after the plan policies (and, for a new plan, the run policies again) let it through. */
+async function applyCheckedPlan(context: PhaseContext, plan: PlanResult | undefined, earlier?: JudgedPlan, replanned = false): Promise<PhasesResult> {
+  const stop = await checkSavedPlanPolicies(context, plan, earlier, replanned);
   return stop ?? applyPlan(context, plan);
+}
+
+async function checkSavedPlanPolicies(context: PhaseContext, plan: PlanResult | undefined, earlier: JudgedPlan | undefined, replanned: boolean, forQuestion = false) {
+  const stop = await checkPolicies(context, plan, earlier === undefined ? {} : { earlier }, forQuestion);
+  if (stop !== undefined || !replanned) return stop;
+  const { signal, forceSignal } = context.execution;
+  const signals = { signal, ...(forceSignal ? { forceSignal } : {}), ...(forQuestion ? { forQuestion } : {}) };
+  return checkRunPoliciesAgain(context.run, context.name, signals, (line) => context.execution.onLine('stderr', line));
 }
 
 // A saved plan read back is announced without a `planned` row: the plan run wrote one's worth (its final row, with the changes).
 const markSavedPlanned = (context: PhaseContext, plan: PlanResult) => markPlanned(context, plan, { row: false });
 // A changed plan held for the question after the run: judged (and reported) so the question can say what policies want.
-const judgeForQuestion = (context: PhaseContext, plan: PlanResult) => checkPolicies(context, plan, {}, true);
+const judgeForQuestion = (context: PhaseContext, plan: PlanResult) => checkSavedPlanPolicies(context, plan, undefined, true, true);
 const SAVED_PLAN_STEPS: PlanAndApply = {
   plan: (context) => planStack(context),
   apply: applyCheckedPlan,
@@ -229,9 +238,9 @@ async function forgetOutputs(context: PhaseContext): Promise<void> {
   context.run.freshOutputs.delete(context.name);
 }
 
-/** A saved destroy plan is destroyed only after the plan policies let it through. */
-async function destroyCheckedPlan(context: PhaseContext, plan: PlanResult | undefined, earlier?: JudgedPlan): Promise<PhasesResult> {
-  const stop = await checkPolicies(context, plan, earlier === undefined ? {} : { earlier });
+/** A saved destroy plan is destroyed only after the plan policies (and, for a new plan, the run policies again) let it through. */
+async function destroyCheckedPlan(context: PhaseContext, plan: PlanResult | undefined, earlier?: JudgedPlan, replanned = false): Promise<PhasesResult> {
+  const stop = await checkSavedPlanPolicies(context, plan, earlier, replanned);
   return stop ?? destroyStack(context, plan);
 }
 

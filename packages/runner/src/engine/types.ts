@@ -10,7 +10,7 @@ import type {
   Store,
 } from '@stackfleet/core';
 import type { RunReporter } from '../run/run-reporter.js';
-import type { FingerprintCache } from '../saved-plans/fingerprint-stack.js';
+import type { FingerprintCache, JudgedPlan } from '../saved-plans/fingerprint-stack.js';
 import type { PlanResult, StackRunnerAdapter } from '../stack-runner/types.js';
 
 export interface RunOptions {
@@ -102,6 +102,13 @@ export interface SavedPlanApply {
   approveChangedPlan: (stack: string, saved: SavedPlanRecord, fresh: PlanResult) => ChangedPlanAnswer | Promise<ChangedPlanAnswer>;
   /** Why an accepted changed plan was accepted, for the stack's log line (e.g. `--auto-approve`). @default unsaid */
   acceptedBecause?: string;
+  /**
+   * The plans the plan run's policies judged, in this process (the plan run of
+   * an `apply` that plans first; see `JudgedPlan`): what the `kind: run`
+   * policies are judged again over when a stack is planned again here.
+   * @default none: then the plans kept with the saved plans (`runPolicyPlan`) stand in, when every one has it
+   */
+  judgedPlans?: ReadonlyMap<string, JudgedPlan>;
 }
 
 /**
