@@ -133,7 +133,7 @@ describe.skipIf(!hasTmux)('the question after a stack planned again lists what t
     expect(first).not.toContain('Run policies require approval');
     answer('y');
     const second = await waitForScreen(server, /the new plan\(s\) of t3 and the stacks after them\?/, 'the second question');
-    expect(second).toContain('t3: reviewed no changes, now 2 to destroy');
+    expect(second).toContain('t3: reviewed no changes, now -2');
     expect(second).toContain('Run policies require approval of the whole run:\n  the run deletes 4 resources (total/total-deletes)');
     expect(second).toContain('Approve and apply the new plan(s) of t3 and the stacks after them?');
     expect(storedCount(dir, 't3')).toBe(2);

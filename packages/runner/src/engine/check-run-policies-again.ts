@@ -52,7 +52,7 @@ function collectRunPlans(run: EngineRun, fromPlan: SavedPlanApply): RunPolicySta
   // A resumed apply read the saved plans left: those its earlier attempt applied are gone, and with them their kept plans.
   if (judged.size === 0 && (run.options.alreadyDone?.size ?? 0) > 0) return undefined;
   const names = new Set([...judged.keys(), ...run.planEvidence.keys()]);
-  if (judged.size === 0) for (const record of fromPlan.plans.values()) if (record.hasChanges) names.add(record.stack);
+  for (const record of fromPlan.plans.values()) if (record.hasChanges) names.add(record.stack);
   const order = new Map([...run.planned.keys()].map((name, index) => [name, index]));
   const rank = (name: string) => order.get(name) ?? order.size;
   const stacks: RunPolicyStack[] = [];
