@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunEvent } from '@stackfleet/core';
 import { FleetApp } from './fleet-app.js';
 import { clean, createActions, createFleet, fixedClock, tick } from './fleet.fixtures.js';
+import type { ApplyReview } from './types.js';
 import { at, emitAll, runId, scripted, summarize } from './runs.fixtures.js';
 
 afterEach(() => cleanup());
@@ -17,11 +18,17 @@ const planEvents: RunEvent[] = [
   { type: 'stack.finished', runId, stack: 'db', status: 'changed', durationMs: 700 },
 ];
 
-function renderApp() {
+/** What the CLI's review of a plan run that policies judged says (plan-then-apply.ts). */
+const reviewWithPolicies: ApplyReview = {
+  lines: ['Policies deny (these stacks will not change):', '  app: no app changes on fridays (calendar/friday)', 'Run policies require approval of the whole run:', '  3 stacks change (size/sign-off)'],
+  question: 'Approve and apply 2 stack(s) with changes?',
+};
+
+function renderApp(review: ApplyReview = reviewWithPolicies) {
   const planRun = scripted();
   const applyRun = scripted();
   const fleetAfter = createFleet().map((stack) => ({ ...stack, lastStatus: 'succeeded' as const }));
-  const actions = { ...createActions([planRun, applyRun]), reloadFleet: vi.fn(async () => fleetAfter) };
+  const actions = { ...createActions([planRun, applyRun], undefined, review), reloadFleet: vi.fn(async () => fleetAfter) };
   const app = render(<FleetApp fleet={createFleet()} actions={actions} clock={fixedClock} color={false} batchMs={1} tickMs={60_000} />);
   const press = async (...inputs: string[]): Promise<void> => {
     for (const input of inputs) {
@@ -44,23 +51,29 @@ describe('apply confirmation', () => {
     await vi.waitFor(() => expect(frame()).toContain('planning… 2/3'));
     // y before the plan finished does nothing.
     await press('y');
-    expect(actions.calls).toEqual(['dependents network', 'plan app,network,smoke']);
+    expect(actions.calls).toEqual(['dependents network', 'plan to apply app,network,smoke']);
     emitAll(planRun, [
-      { type: 'stack.finished', runId, stack: 'app', status: 'failed', durationMs: 100, reason: 'plan exited 1' },
-      { type: 'run.finished', runId, status: 'failed', summary: summarize({ total: 3 }), at },
+      { type: 'policy.evaluated', runId, stack: 'network', policy: 'tags', rule: 'owner', effect: 'warn', message: 'no owner tag', at },
+      { type: 'stack.finished', runId, stack: 'app', status: 'denied', durationMs: 100, reason: 'no app changes on fridays' },
+      { type: 'run.finished', runId, status: 'denied', summary: summarize({ total: 3 }), at },
     ]);
     await vi.waitFor(() => expect(frame()).toContain('y apply'));
     expect(frame()).toMatchInlineSnapshot(`
       "Apply 3 stacks?
-      plan finished
+      plan finished (run run-1)
       ~ network                                  +2 ~1
       ~ db                                       -1 ±1
-      ✗ app                                      failed: plan exited 1
-      total +2 ~1 -1 ±1 · 1 failed to plan
-      y apply · n cancel"
+      ⊘ app                                      denied: no app changes on fridays
+      total +2 ~1 -1 ±1 · 1 denied by policies
+      Policies warn: network: no owner tag (tags/owner)
+      Policies deny (these stacks will not change):
+        app: no app changes on fridays (calendar/friday)
+      Run policies require approval of the whole run:
+        3 stacks change (size/sign-off)
+      Approve and apply 2 stack(s) with changes? y apply · n cancel"
     `);
     await press('y');
-    expect(actions.calls.at(-1)).toBe('apply app,network,smoke');
+    expect(actions.calls.at(-1)).toBe('apply the plans of app,network,smoke');
     emitAll(applyRun, [
       { type: 'run.started', runId: 'run-2', command: 'apply', stacks: ['network'], concurrency: 2, at },
       { type: 'stack.finished', runId: 'run-2', stack: 'network', status: 'changed', durationMs: 1000 },
@@ -81,6 +94,26 @@ describe('apply confirmation', () => {
     await press('n');
     await vi.waitFor(() => expect(frame()).toContain('STACK'));
     expect(planRun.interrupts).toBe(1);
-    expect(actions.calls).toEqual(['plan smoke']);
+    expect(actions.calls).toEqual(['plan to apply smoke']);
+  });
+
+  it('takes no y when nothing may be applied, and says why', async () => {
+    const why = 'apply stopped: policies denied the plan (see `stackfleet show run-1`)';
+    const { actions, planRun, press, frame } = renderApp({ lines: [], stopped: why });
+    await press('A');
+    emitAll(planRun, [
+      ...planEvents.slice(0, 4),
+      { type: 'policy.evaluated', runId, policy: 'size', rule: 'too-big', effect: 'deny', message: 'the run deletes 1 resource', at },
+      { type: 'run.finished', runId, status: 'denied', summary: summarize({ total: 1 }), at },
+    ]);
+    await vi.waitFor(() => expect(frame()).toContain('apply stopped'));
+    expect(frame()).toContain('Run policies deny: the run deletes 1 resource (size/too-big)');
+    expect(frame()).not.toContain('y apply');
+    await press('y');
+    await tick();
+    // No apply was started: the screen stays until q.
+    expect(actions.calls).toEqual(['plan to apply smoke']);
+    await press('q');
+    await vi.waitFor(() => expect(frame()).toContain('STACK'));
   });
 });

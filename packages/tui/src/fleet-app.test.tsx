@@ -220,10 +220,13 @@ describe('fleet view', () => {
   });
 
   it('goes back to the fleet with the message when an action throws', async () => {
-    const actions = { ...createActions(), apply: () => { throw new Error('apply refused: mocked input'); } };
     const { scripted } = await import('./runs.fixtures.js');
     const planRun = scripted();
-    actions.plan = () => planRun;
+    const recorded = createActions([planRun]);
+    const actions = {
+      ...recorded,
+      apply: (stacks: string[]) => ({ ...recorded.apply(stacks), apply: () => { throw new Error('apply refused: mocked input'); } }),
+    };
     const { frame, press } = renderApp(createFleet(), actions);
     await press('A');
     planRun.emit({ type: 'run.finished', runId: 'r', status: 'succeeded', summary: { total: 0, succeeded: 0, failed: 0, skipped: 0, unchanged: 0, changed: 0, denied: 0, awaitingApproval: 0, interrupted: 0, durationMs: 0 }, at: '2026-01-01T00:00:00Z' });

@@ -9,7 +9,7 @@ import { HelpOverlay } from './help-overlay.js';
 import { KeyRouter } from './key-router.js';
 import { RunView } from './run-view.js';
 import { ColorContext } from './theme.js';
-import type { FleetStackInfo, RunHandle, UiActions } from './types.js';
+import type { ApplyFlow, FleetStackInfo, RunHandle, UiActions } from './types.js';
 import { useNow } from './use-now.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
@@ -34,7 +34,7 @@ type Screen =
   | { kind: 'fleet' }
   | { kind: 'help' }
   | { kind: 'details'; stack: FleetStackInfo }
-  | { kind: 'confirm'; planRun: RunHandle; stacks: readonly string[] }
+  | { kind: 'confirm'; flow: ApplyFlow; stacks: readonly string[] }
   | { kind: 'run'; run: RunHandle };
 
 /** The whole UI: the fleet, and the screens its actions open. Holds no business logic: every action is a callback. */
@@ -56,7 +56,7 @@ export function FleetApp(props: FleetAppProps): React.JSX.Element {
   }, [actions]);
 
   /** Opens the run view, or goes back to the fleet with a notice when the action gave no run or threw. */
-  const startRun = (start: () => RunHandle | undefined, emptyMessage: string): void => {
+  const startRun = (start: () => RunHandle | undefined, emptyMessage = ''): void => {
     try {
       const run = start();
       if (run) {
@@ -105,12 +105,12 @@ export function FleetApp(props: FleetAppProps): React.JSX.Element {
       case 'plan':
       case 'drift':
         if (command.stacks.length === 0) return notify('nothing selected');
-        startRun(() => (command.kind === 'plan' ? actions.plan(command.stacks) : actions.drift(command.stacks)), '');
+        startRun(() => (command.kind === 'plan' ? actions.plan(command.stacks) : actions.drift(command.stacks)));
         return;
       case 'apply':
         if (command.stacks.length === 0) return notify('nothing selected');
         try {
-          setScreen({ kind: 'confirm', planRun: actions.plan(command.stacks), stacks: command.stacks });
+          setScreen({ kind: 'confirm', flow: actions.apply(command.stacks), stacks: command.stacks });
         } catch (error) {
           notify(describe(error));
         }
@@ -130,11 +130,11 @@ export function FleetApp(props: FleetAppProps): React.JSX.Element {
     case 'confirm':
       content = (
         <ConfirmApply
-          planRun={screen.planRun}
+          flow={screen.flow}
           stacks={screen.stacks}
           rows={rows}
           columns={columns}
-          onConfirm={(stacks) => startRun(() => actions.apply([...stacks]), '')}
+          onConfirm={() => startRun(() => screen.flow.apply())}
           onCancel={() => setScreen({ kind: 'fleet' })}
           {...runOptions}
         />

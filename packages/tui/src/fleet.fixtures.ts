@@ -1,7 +1,7 @@
 /** Fixtures shared by the component tests (not exported from the package). */
 import { PassThrough, Writable } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
-import type { FleetStackInfo, RunHandle, StackDetails, UiActions } from './types.js';
+import type { ApplyFlow, ApplyReview, FleetStackInfo, RunHandle, StackDetails, UiActions } from './types.js';
 
 export const fixedNow = Date.parse('2026-01-01T12:00:00.000Z');
 export const fixedClock = (): number => fixedNow;
@@ -19,8 +19,15 @@ export interface RecordedActions extends UiActions {
   calls: string[];
 }
 
-/** Actions that record every call; run actions hand out the given handles in order. */
-export function createActions(runs: RunHandle[] = [], details?: StackDetails): RecordedActions {
+/** The review an apply's plan run comes to in these tests unless one is given: a plain question. */
+export const askToApply: ApplyReview = { lines: [], question: 'Apply 2 stack(s) with changes?' };
+
+/**
+ * Actions that record every call; run actions hand out the given handles in
+ * order (an apply: its plan run, then on `y` the next one). An apply's review
+ * settles when its plan run emits `run.finished`.
+ */
+export function createActions(runs: RunHandle[] = [], details?: StackDetails, review: ApplyReview = askToApply): RecordedActions {
   const calls: string[] = [];
   const next = (): RunHandle => {
     const run = runs.shift();
@@ -30,7 +37,15 @@ export function createActions(runs: RunHandle[] = [], details?: StackDetails): R
   return {
     calls,
     plan: (stacks) => (calls.push(`plan ${stacks.join(',')}`), next()),
-    apply: (stacks) => (calls.push(`apply ${stacks.join(',')}`), next()),
+    apply: (stacks): ApplyFlow => {
+      calls.push(`plan to apply ${stacks.join(',')}`);
+      const planRun = next();
+      return {
+        planRun,
+        review: new Promise((resolve) => planRun.subscribe((event) => event.type === 'run.finished' && resolve(review))),
+        apply: () => (calls.push(`apply the plans of ${stacks.join(',')}`), next()),
+      };
+    },
     drift: (stacks) => (calls.push(`drift ${stacks.join(',')}`), next()),
     resume: () => (calls.push('resume'), runs.shift()),
     unlock: async (stack) => void calls.push(`unlock ${stack}`),

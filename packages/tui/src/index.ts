@@ -1,4 +1,4 @@
-export type { FleetStackInfo, StackDetails, StackSetting, UiActions, RunHandle } from './types.js';
+export type { ApplyFlow, ApplyReview, FleetStackInfo, StackDetails, StackSetting, UiActions, RunHandle } from './types.js';
 export { runFleetUi, type RunFleetUiOptions } from './run-fleet-ui.js';
 export { FleetApp, type FleetAppProps } from './fleet-app.js';
 export { RunView, type RunViewProps } from './run-view.js';

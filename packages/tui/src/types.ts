@@ -63,12 +63,36 @@ export interface RunHandle {
 }
 
 /**
+ * What an apply's plan run came to, once it is over and the policies judged
+ * it: the confirm screen shows it, and `y` answers its question.
+ */
+export interface ApplyReview {
+  /** What the policies say (denied stacks, approvals a `y` gives), shown above the question. */
+  lines: readonly string[];
+  /** The question `y` answers (`Approve and apply 2 stack(s) with changes?`); absent when nothing may be applied. */
+  question?: string;
+  /** Why nothing is applied (a deny of the whole run, a failed plan, no changes...); absent when there is a question. */
+  stopped?: string;
+}
+
+/** An apply as the UI runs it: the plan run first, then (on `y`) exactly its reviewed plans. */
+export interface ApplyFlow {
+  /** The plan run: every selected stack planned, its plan saved, judged by the policies as an apply. */
+  planRun: RunHandle;
+  /** Settles once the plan run is over and judged (never rejects: a failure is `stopped`). */
+  review: Promise<ApplyReview>;
+  /** `y` to a review with a question: records the approvals it gives and applies the saved plans. */
+  apply(): RunHandle;
+}
+
+/**
  * What the UI can ask the CLI to do. Each run action starts a run through the same
  * code as the matching CLI command and returns its event source.
  */
 export interface UiActions {
   plan(stacks: string[]): RunHandle;
-  apply(stacks: string[]): RunHandle;
+  /** Starts the apply of `stacks` the way the CLI's interactive `apply` does (plan run, policies, question, saved plans). */
+  apply(stacks: string[]): ApplyFlow;
   drift(stacks: string[]): RunHandle;
   /** Continues the last interrupted run; undefined when there is none. */
   resume(): RunHandle | undefined;

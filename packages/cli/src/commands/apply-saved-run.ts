@@ -41,7 +41,7 @@ export async function applySavedRun(
    * `plannedHere`: the plan run ran to its end in this process (an apply that plans first), so the
    * cleanup after need not look into its work directories either.
    */
-  options: Pick<ExecuteOptions, 'github' | 'policyContext' | 'fingerprintCache' | 'runtime'> & {
+  options: Pick<ExecuteOptions, 'github' | 'policyContext' | 'fingerprintCache' | 'runtime' | 'caller'> & {
     plannedHere?: boolean;
     /** The plans the plan run's policies judged in this process: run policies judge them again with a stack's new plan. */
     judgedPlans?: SavedPlanApply['judgedPlans'];

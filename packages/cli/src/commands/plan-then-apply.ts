@@ -1,13 +1,14 @@
 import { policyAppliesTo, type RunPlan } from '@stackfleet/core';
-import { createFingerprintCache } from '@stackfleet/runner';
+import { createFingerprintCache, type ExecutedRun, type SavedPlanApply } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { openRuntime } from '../runtime/open-runtime.js';
 import { applySavedRun } from './apply-saved-run.js';
 import { confirm } from './confirm.js';
+import type { PendingApprovals } from './describe-pending-approvals.js';
 import { describeRunApproval, executeRun, type ExecuteOptions, type RunFlags } from './execute-run.js';
-import { countSavedChanges, readPendingApprovals, readSavedRun, recordRunApprovalAtPrompt, writeSavedPlanTable } from './saved-plans.js';
+import { countSavedChanges, readPendingApprovals, readSavedRun, recordRunApprovalAtPrompt, writeSavedPlanTable, type SavedRun } from './saved-plans.js';
 
 /**
  * Whether `kind: plan` or `kind: run` policies judge a stack of `plan`: then
@@ -62,68 +63,128 @@ async function planAndApply(
   plan: RunPlan,
   reporting: Pick<ExecuteOptions, 'github' | 'policyContext' | 'runtime'>,
 ): Promise<number> {
-  const command = plan.command === 'destroy' ? 'destroy' : 'apply';
   // Stacks sharing a directory read it once; with --auto-approve the apply's stale checks reuse what the plans read (no pause between).
   const fingerprintCache = createFingerprintCache();
-  const preview = await executeRun(context, {
+  const preview = await planBeforeApplying(context, fleet, flags, plan, { ...reporting, fingerprintCache });
+  const review = await reviewPlanRun(context, fleet, flags, plan.command === 'destroy' ? 'destroy' : 'apply', preview, reporting);
+  if (review.next === 'stop') {
+    if (review.exitCode === 3) context.note(review.why);
+    return review.exitCode;
+  }
+  if (!flags.autoApprove) writeSavedPlanTable(context, review.saved);
+  if (review.next === 'done') {
+    say(context, review.why);
+    return 0;
+  }
+  // The plans the plan run judged: run policies judge them again with a stack planned again in the apply.
+  const judgedPlans = fingerprintCache.judged;
+  // The plan run ran to its end here: the cleanup after the apply skips its work directories too.
+  if (review.next === 'apply') {
+    return applySavedRun(context, fleet, flags, review.saved, undefined, { ...reporting, ...(flags.autoApprove ? { fingerprintCache } : {}), plannedHere: true, judgedPlans });
+  }
+  for (const line of review.pending.lines) writeLine(context.io.stdout, line);
+  if (review.next === 'refuse') {
+    writeLine(context.io.stdout, review.why);
+    return 3;
+  }
+  if (!(await confirm(context, review.question))) {
+    writeLine(context.io.stdout, review.command === 'apply' ? `Apply cancelled. The plans stay saved: stackfleet apply --from-plan ${preview.runId}` : 'Destroy cancelled.');
+    return 1;
+  }
+  return applyApprovedPlans(context, fleet, flags, review, { ...reporting, judgedPlans });
+}
+
+/**
+ * The first half of `planThenApply`: the plan run of an apply or destroy,
+ * every stack planned and its plan saved, judged by the policies as that
+ * command (`previewOf`). The fleet UI's apply starts with it too (`caller`).
+ */
+export function planBeforeApplying(
+  context: CommandContext,
+  fleet: Fleet,
+  flags: RunFlags,
+  plan: RunPlan,
+  options: Pick<ExecuteOptions, 'github' | 'policyContext' | 'runtime' | 'fingerprintCache' | 'caller'>,
+): Promise<ExecutedRun> {
+  const command = plan.command === 'destroy' ? 'destroy' : 'apply';
+  return executeRun(context, {
     fleet,
     // A destroy plans in its own order (dependents first), as `plan --destroy` does.
     plan: { ...plan, command: 'plan' },
     flags: { ...flags, previewOf: command, runType: flags.runType ?? 'tracked', ...(command === 'destroy' ? { destroy: true } : {}) },
     savePlans: true,
-    ...reporting,
-    fingerprintCache,
+    ...options,
   });
-  if (preview.runDenied) {
-    context.note(`${command} stopped: policies denied the plan (see \`stackfleet show ${preview.runId}\`)`);
-    return 3;
-  }
+}
+
+/**
+ * What follows a plan run of `planBeforeApplying`, decided before anyone is
+ * asked: `stop` (a deny of the whole run, an approval --auto-approve cannot
+ * give: exit 3; a failed or interrupted plan: exit 1), `done` (no changes),
+ * `apply` at once (--auto-approve; a destroy with nothing left to destroy),
+ * `refuse` (policies deny every stack that would change: a "yes" could change
+ * nothing; exit 3), or `ask` the question, with what the policies wait for.
+ */
+export type PlanReview =
+  | { next: 'stop'; exitCode: 1 | 3; why: string }
+  | { next: 'done'; saved: SavedRun; why: string }
+  | { next: 'apply'; saved: SavedRun }
+  | { next: 'refuse'; saved: SavedRun; pending: PendingApprovals; why: string }
+  | { next: 'ask'; command: 'apply' | 'destroy'; saved: SavedRun; pending: PendingApprovals; question: string };
+
+/** Decides what follows the plan run `preview` (see `PlanReview`); the CLI prompt and the fleet UI both follow it. */
+export async function reviewPlanRun(
+  context: CommandContext,
+  fleet: Fleet,
+  flags: RunFlags,
+  command: 'apply' | 'destroy',
+  preview: ExecutedRun,
+  reporting: Pick<ExecuteOptions, 'runtime'> = {},
+): Promise<PlanReview> {
+  const id = preview.runId;
+  if (preview.runDenied) return { next: 'stop', exitCode: 3, why: `${command} stopped: policies denied the plan (see \`stackfleet show ${id}\`)` };
   // Run policies asking for an approval: a person gives it (`approve`, the prompt below, or reviews with --github), never the flag.
   if (preview.runAwaitingApproval && flags.autoApprove) {
-    const id = preview.runId;
-    const next =
-      command === 'apply'
-        ? describeRunApproval(id)
-        : `run \`stackfleet destroy\` in a terminal, where your "yes" gives it`;
-    context.note(`${command} stopped: run policies require an approval of run ${id} (see \`stackfleet show ${id}\`), which --auto-approve never gives: ${next}`);
-    return 3;
+    const next = command === 'apply' ? describeRunApproval(id) : `run \`stackfleet destroy\` in a terminal, where your "yes" gives it`;
+    return { next: 'stop', exitCode: 3, why: `${command} stopped: run policies require an approval of run ${id} (see \`stackfleet show ${id}\`), which --auto-approve never gives: ${next}` };
   }
   // A failed or interrupted plan: nothing is applied from a run that did not plan every stack.
-  if (preview.status !== 'succeeded' && preview.status !== 'denied' && !preview.runAwaitingApproval) return 1;
-  const saved = await readSavedRun(context, fleet, preview.runId, command, {
+  if (preview.status !== 'succeeded' && preview.status !== 'denied' && !preview.runAwaitingApproval) {
+    return { next: 'stop', exitCode: 1, why: `${command} stopped: the plan run ${id} ended ${preview.status}, nothing was ${command === 'apply' ? 'applied' : 'destroyed'}` };
+  }
+  const saved = await readSavedRun(context, fleet, id, command, {
     runApprovalAtPrompt: preview.runAwaitingApproval === true,
     ...(reporting.runtime ? { store: reporting.runtime.store } : {}),
   });
   const changed = countSavedChanges(saved);
-  if (!flags.autoApprove) writeSavedPlanTable(context, saved);
+  if (changed === 0 && command === 'apply') return { next: 'done', saved, why: 'No changes: nothing to apply.' };
   // A destroy still runs: stacks with nothing left to destroy lose their stored outputs.
-  if (changed === 0 && command === 'apply') {
-    say(context, 'No changes: nothing to apply.');
-    return 0;
-  }
-  // The plan run ran to its end here: the cleanup after the apply skips its work directories too.
-  // The plans the plan run judged: run policies judge them again with a stack planned again in the apply.
-  const judgedPlans = fingerprintCache.judged;
-  if (flags.autoApprove) return applySavedRun(context, fleet, flags, saved, undefined, { ...reporting, fingerprintCache, plannedHere: true, judgedPlans });
-  if (changed === 0) return applySavedRun(context, fleet, flags, saved, undefined, { ...reporting, plannedHere: true, judgedPlans });
-
-  const pending = await readPendingApprovals(context, fleet, preview.runId);
-  for (const line of pending.lines) writeLine(context.io.stdout, line);
+  if (flags.autoApprove || changed === 0) return { next: 'apply', saved };
+  const pending = await readPendingApprovals(context, fleet, id);
   // Policies deny every stack that would change: a "yes" could change nothing (applying judges them again,
   // and denies them again), so nothing is asked. A deny exits 3, as the apply would.
   if (countSavedChanges(saved, isDeniedIn(preview)) === 0) {
-    writeLine(context.io.stdout, `Nothing to ${command}: policies deny every stack with changes (see \`stackfleet show ${preview.runId}\`).`);
-    return 3;
+    return { next: 'refuse', saved, pending, why: `Nothing to ${command}: policies deny every stack with changes (see \`stackfleet show ${id}\`).` };
   }
   const verb = command === 'destroy' ? 'Destroy' : 'Apply';
   const question = pending.stacks.size > 0 || pending.run ? `Approve and ${verb.toLowerCase()} ${changed} stack(s) with changes?` : `${verb} ${changed} stack(s) with changes?`;
-  if (!(await confirm(context, question))) {
-    writeLine(context.io.stdout, command === 'apply' ? `Apply cancelled. The plans stay saved: stackfleet apply --from-plan ${preview.runId}` : 'Destroy cancelled.');
-    return 1;
-  }
-  // Counted like any approval: a "yes" that is not enough for a run policy stops here (exit 3, with why).
-  if (pending.run) await recordRunApprovalAtPrompt(context, fleet, saved, reporting.policyContext);
-  return applySavedRun(context, fleet, flags, saved, pending.stacks, { ...reporting, plannedHere: true, judgedPlans });
+  return { next: 'ask', command, saved, pending, question };
+}
+
+/**
+ * The "yes" to the question of `reviewPlanRun`: counted like any approval
+ * (recorded as the actor's; not enough for a run policy: `E_POLICY_DENIED`,
+ * exit 3, with why), then exactly the saved plans are applied.
+ */
+export async function applyApprovedPlans(
+  context: CommandContext,
+  fleet: Fleet,
+  flags: RunFlags,
+  review: Extract<PlanReview, { next: 'ask' }>,
+  reporting: Pick<ExecuteOptions, 'github' | 'policyContext' | 'caller'> & { judgedPlans?: SavedPlanApply['judgedPlans'] } = {},
+): Promise<number> {
+  if (review.pending.run) await recordRunApprovalAtPrompt(context, fleet, review.saved, reporting.policyContext);
+  return applySavedRun(context, fleet, flags, review.saved, review.pending.stacks, { ...reporting, plannedHere: true });
 }
 
 /** Whether the plan policies denied a stack of the plan run `preview`. */

@@ -11,6 +11,7 @@ import { createRunHandle } from './create-run-handle.js';
 import { buildFleetInfo } from './build-fleet-info.js';
 import { loadStackDetails } from './load-stack-details.js';
 import { prepareResume } from '../commands/prepare-resume.js';
+import { startUiApply } from './start-ui-apply.js';
 
 /**
  * The UI's actions go through the same code as the CLI commands (executeRun,
@@ -37,9 +38,9 @@ export function createUiActions(context: CommandContext, fleet: Fleet, store: St
   };
 
   // The run starts at once; the ETA's history arrives a moment later (a promise the handle does not wait on).
-  const runCommand = (command: 'plan' | 'apply') => (stacks: string[]) =>
+  const plan = (stacks: string[]) =>
     withHistory(
-      startUiRun((caller) => executeRun(quietContext, { fleet, plan: planFor(command, stacks), flags: { stack: stacks, autoApprove: true }, caller })),
+      startUiRun((caller) => executeRun(quietContext, { fleet, plan: planFor('plan', stacks), flags: { stack: stacks }, caller })),
       stacks,
     );
   const withHistory = (handle: RunHandle, stacks: string[]): RunHandle => {
@@ -49,8 +50,13 @@ export function createUiActions(context: CommandContext, fleet: Fleet, store: St
   };
 
   return {
-    plan: runCommand('plan'),
-    apply: runCommand('apply'),
+    plan,
+    apply(stacks) {
+      // Not interactive (`ci`): the confirm screen is the apply's only question, never a readline prompt behind ink.
+      const applyContext: CommandContext = { ...quietContext, global: { ...quietContext.global, ci: true } };
+      const started = (run: (caller: CallerPresentation) => Promise<unknown>) => withHistory(startUiRun(run), stacks);
+      return startUiApply(applyContext, fleet, planFor('apply', stacks), stacks, started);
+    },
     drift: (stacks) =>
       withHistory(
         startUiRun((caller) => sweepDrift(quietContext, { fleet, plan: planFor('drift', stacks), flags: { stack: stacks }, caller })),
