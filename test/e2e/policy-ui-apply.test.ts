@@ -138,4 +138,21 @@ describe.skipIf(!hasTmux)('the fleet UI applies the way `apply` does under polic
     expect(existsSync(join(dir, 'one-applied'))).toBe(false);
   });
 
+  it('says there is nothing to resume on r, and keeps running (it used to crash with the bundle source)', async () => {
+    const dir = join(root, 'resume');
+    for (const sub of ['one', 'two', 'policies']) mkdirSync(join(dir, sub), { recursive: true });
+    writeFileSync(join(dir, 'stacks.yaml'), manifest('resume.policy.yaml'));
+    writeFileSync(join(dir, 'policies', 'resume.policy.yaml'), RUN_SIGN_OFF);
+    const server = `sf-e2e-uiapply-${process.pid}-resume`;
+    servers.push(server);
+    startStackfleetSession(server, { dir, actor: 'alice', args: 'ui', width: 120, height: 30 });
+    await waitForScreen(server, /2\/2 stacks/, 'the fleet view');
+    tmuxOn(server, 'send-keys', '-t', server, 'r');
+    const screen = await waitForScreen(server, /nothing to resume/, 'the notice');
+    expect(screen).toContain('nothing to resume: no interrupted run');
+    expect(screen).toContain('2/2 stacks');
+    expect(screen).not.toMatch(/EXIT=/);
+    tmuxOn(server, 'send-keys', '-t', server, 'q');
+    expect(await waitForScreen(server, /EXIT=\d/, 'the exit')).toContain('EXIT=0');
+  });
 });

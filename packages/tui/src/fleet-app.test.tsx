@@ -210,7 +210,9 @@ describe('fleet view', () => {
     const { scripted } = await import('./runs.fixtures.js');
     const { frame, press, actions } = renderApp(createFleet(), createActions([]));
     await press('r');
-    await vi.waitFor(() => expect(frame()).toContain('no interrupted run to resume'));
+    // A notice on the fleet, not a failed run (it used to crash the UI: an unhandled rejection).
+    await vi.waitFor(() => expect(frame()).toContain('nothing to resume: no interrupted run'));
+    expect(frame()).toContain('STACK');
     const driftActions = createActions([scripted()]);
     const second = renderApp(createFleet(), driftActions);
     await second.press('d');

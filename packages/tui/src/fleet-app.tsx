@@ -55,19 +55,14 @@ export function FleetApp(props: FleetAppProps): React.JSX.Element {
     actions.reloadFleet?.().then(setFleet, (error: unknown) => notify(`could not reload the fleet: ${describe(error)}`));
   }, [actions]);
 
-  /** Opens the run view, or goes back to the fleet with a notice when the action gave no run or threw. */
-  const startRun = (start: () => RunHandle | undefined, emptyMessage = ''): void => {
+  /** Opens the run view, or goes back to the fleet with a notice when the action threw. */
+  const startRun = (start: () => RunHandle): void => {
     try {
-      const run = start();
-      if (run) {
-        setScreen({ kind: 'run', run });
-        return;
-      }
-      notify(emptyMessage);
+      setScreen({ kind: 'run', run: start() });
     } catch (error) {
       notify(describe(error));
+      setScreen({ kind: 'fleet' });
     }
-    setScreen({ kind: 'fleet' });
   };
 
   const onCommand = (command: FleetCommand): void => {
@@ -94,7 +89,11 @@ export function FleetApp(props: FleetAppProps): React.JSX.Element {
         );
         return;
       case 'resume':
-        startRun(() => actions.resume(), 'no interrupted run to resume');
+        // Nothing to resume is a notice, not a failed run: the fleet stays on screen.
+        actions.resume().then(
+          (resumed) => ('nothing' in resumed ? notify(resumed.nothing) : setScreen({ kind: 'run', run: resumed })),
+          (error: unknown) => notify(describe(error)),
+        );
         return;
       case 'add-dependents': {
         if (command.stacks.length === 0) return;

@@ -47,7 +47,10 @@ export function createActions(runs: RunHandle[] = [], details?: StackDetails, re
       };
     },
     drift: (stacks) => (calls.push(`drift ${stacks.join(',')}`), next()),
-    resume: () => (calls.push('resume'), runs.shift()),
+    resume: async () => {
+      calls.push('resume');
+      return runs.shift() ?? { nothing: 'nothing to resume: no interrupted run' };
+    },
     unlock: async (stack) => void calls.push(`unlock ${stack}`),
     loadDetails: async (stack) => {
       calls.push(`details ${stack}`);

@@ -94,8 +94,8 @@ export interface UiActions {
   /** Starts the apply of `stacks` the way the CLI's interactive `apply` does (plan run, policies, question, saved plans). */
   apply(stacks: string[]): ApplyFlow;
   drift(stacks: string[]): RunHandle;
-  /** Continues the last interrupted run; undefined when there is none. */
-  resume(): RunHandle | undefined;
+  /** Continues the last interrupted run; when there is none, the message saying so (and what else to do). */
+  resume(): Promise<RunHandle | { nothing: string }>;
   unlock(stack: string): Promise<void>;
   loadDetails: (stack: string) => Promise<StackDetails>;
   /** The given stacks plus all of their (transitive) dependents. */

@@ -29,13 +29,7 @@ export async function runResumeCommand(
   if (waiting !== undefined) return applyFromPlan(context, {}, waiting.id);
   const prepared = await prepareResume(context, fleet, args[0], Boolean(options.force));
   if (!prepared) {
-    const awaiting = await findRunAwaitingApproval(fleet, context.io.env);
-    writeLine(
-      context.io.stdout,
-      awaiting === undefined
-        ? 'nothing to resume: no interrupted run'
-        : `nothing to resume: no interrupted run (run ${awaiting} is awaiting approval: once approved, \`stackfleet resume ${awaiting}\` continues it)`,
-    );
+    writeLine(context.io.stdout, await describeNothingToResume(fleet, context.io.env));
     return 0;
   }
   // A run queued with --remote is resumed on workers (its flags say so); --remote sends a local one there too.
@@ -82,6 +76,14 @@ async function readPlanAwaitingRunApproval(context: CommandContext, fleet: Fleet
       ? `once approved (stackfleet approve ${runId}), apply its plans: stackfleet apply --from-plan ${runId}`
       : `plan again, in a terminal where your "yes" gives the approval (stackfleet ${run.selection['previewOf'] === 'destroy' ? 'destroy' : 'apply'})`,
   });
+}
+
+/** What a bare `resume` (and the UI's `r`) says when no run is interrupted: and which run awaits an approval, if one does. */
+export async function describeNothingToResume(fleet: Fleet, env: NodeJS.ProcessEnv): Promise<string> {
+  const awaiting = await findRunAwaitingApproval(fleet, env);
+  return awaiting === undefined
+    ? 'nothing to resume: no interrupted run'
+    : `nothing to resume: no interrupted run (run ${awaiting} is awaiting approval: once approved, \`stackfleet resume ${awaiting}\` continues it)`;
 }
 
 /**

@@ -23,6 +23,8 @@ export function createRunHandle(interrupts: Interrupts = createInterrupts(), exp
   let summary: RunSummary | undefined;
   let settle: { resolve: (summary: RunSummary) => void; reject: (error: unknown) => void } | undefined;
   const done = new Promise<RunSummary>((resolve, reject) => (settle = { resolve, reject }));
+  // A run that fails before any view holds `done` (at once, say) must not kill the UI as an unhandled rejection: the view shows it.
+  done.catch(() => undefined);
   return {
     handle: {
       subscribe(listener) {

@@ -11,6 +11,7 @@ import { createRunHandle } from './create-run-handle.js';
 import { buildFleetInfo } from './build-fleet-info.js';
 import { loadStackDetails } from './load-stack-details.js';
 import { prepareResume } from '../commands/prepare-resume.js';
+import { describeNothingToResume } from '../commands/resume.js';
 import { startUiApply } from './start-ui-apply.js';
 
 /**
@@ -62,13 +63,10 @@ export function createUiActions(context: CommandContext, fleet: Fleet, store: St
         startUiRun((caller) => sweepDrift(quietContext, { fleet, plan: planFor('drift', stacks), flags: { stack: stacks }, caller })),
         stacks,
       ),
-    resume() {
-      let prepared: Awaited<ReturnType<typeof prepareResume>> | undefined;
-      return startUiRun(async (caller) => {
-        prepared ??= await prepareResume(quietContext, fleet, undefined, false);
-        if (!prepared) throw new Error('nothing to resume: no interrupted run');
-        return executeRun(quietContext, { ...prepared, caller });
-      });
+    async resume() {
+      const prepared = await prepareResume(quietContext, fleet, undefined, false);
+      if (!prepared) return { nothing: await describeNothingToResume(fleet, context.io.env) };
+      return startUiRun((caller) => executeRun(quietContext, { ...prepared, caller }));
     },
     async unlock(stack) {
       await store.forceUnlock(stack);
