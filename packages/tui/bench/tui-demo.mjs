@@ -63,9 +63,17 @@ const code = await runFleetUi({
   color: !process.env.NO_COLOR,
   actions: {
     plan: (stacks) => simulate('plan', stacks),
-    apply: (stacks) => simulate('apply', stacks),
+    // An apply as the CLI runs it: its plan run, a review once it is over, and on `y` the apply run.
+    apply: (stacks) => {
+      const planRun = simulate('plan', stacks);
+      return {
+        planRun,
+        review: planRun.done.then(() => ({ lines: [], question: `Apply ${stacks.length} stack(s) with changes?` })),
+        apply: () => simulate('apply', stacks),
+      };
+    },
     drift: (stacks) => simulate('drift', stacks),
-    resume: () => undefined,
+    resume: async () => ({ nothing: 'nothing to resume: no interrupted run' }),
     unlock: async () => undefined,
     loadDetails: async () => ({ outputs: [{ name: 'password', value: '***', sensitive: true }], settings: [{ key: 'env.AWS_REGION', value: 'eu-west-1', source: 'context aws-prod' }], history: [] }),
     addDependents: (stacks) => stacks,
