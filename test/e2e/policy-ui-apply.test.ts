@@ -47,6 +47,19 @@ rules:
     message: '"bob signs off"'
 `;
 
+/** A plan policy: a look at every change (anyone may approve), and a warning. */
+const PLAN_LOOK = `kind: plan
+rules:
+  - name: look
+    effect: require_approval
+    when: input.changes.total > 0.0
+    message: '"someone looks"'
+  - name: note
+    effect: warn
+    when: input.changes.total > 0.0
+    message: '"just a warning"'
+`;
+
 /** Judged as the command it is: an apply (not `plan`). */
 const ACCESS = `kind: access
 rules:
@@ -130,6 +143,17 @@ describe.skipIf(!hasTmux)('the fleet UI applies the way `apply` does under polic
     expect(after).toContain('bob signs off');
     expect(existsSync(join(dir, 'one-applied'))).toBe(false);
     expect(runsOf(dir).some((run) => run['command'] === 'apply')).toBe(false);
+  });
+
+  it("lists a plan policy's approval and warning; y is alice's approval of the stack, which is then applied", async () => {
+    const { dir, server, screen } = await applyAllInUi('look', PLAN_LOOK, /y apply/);
+    expect(screen).toContain('Policies warn: one: just a warning (look/note)');
+    expect(screen).toContain('Policies require approval:\n  one: someone looks (look/look)');
+    tmuxOn(server, 'send-keys', '-t', server, 'y');
+    await waitForScreen(server, /run succeeded/, 'the apply run');
+    expect(existsSync(join(dir, 'one-applied'))).toBe(true);
+    const apply = runsOf(dir)[0]!;
+    expect(runStackfleet(['show', String(apply['id'])], { cwd: dir }).stdout).toMatch(/one: alice at \S+ — approved at the terminal prompt/);
   });
 
   it('is judged as an apply by access policies', async () => {
