@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Manifest, PlannedStack, RunCommand, RunEvent, StackSpec } from '@stackfleet/core';
+import type { Manifest, PlannedStack, PolicyCheck, PolicyGate, RunCommand, RunEvent, StackRunRecord, StackSpec } from '@stackfleet/core';
 // Test-only helpers: the runner never depends on test-utils at runtime.
 import { MemoryStore, createTempDir, maxConcurrency, readIntervals, writeCommandFleet, type CommandFleetStack, type TempDir } from '@stackfleet/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -423,5 +423,75 @@ describe('runStacks: outputs, secrets, files and locks', () => {
     const retried = await run('apply');
     expect(retried.result.status).toBe('succeeded');
     expect(await store.listLocks()).toEqual([]);
+  });
+});
+
+describe('runStacks: the run ends only after every stack settled', () => {
+  /** A promise and the function that resolves it (Promise.withResolvers is Node 22). */
+  function createLatch(): { promise: Promise<void>; open: () => void } {
+    let open!: () => void;
+    const promise = new Promise<void>((resolve) => (open = resolve));
+    return { promise, open };
+  }
+
+  /**
+   * A store slow where it hurts: a's final row is held until c's is written,
+   * and c's until a's is being written. Both stacks have ended, c settles
+   * first, and a has not yet released its dependent b to the scheduler: the
+   * window a store with real latency (PostgreSQL) opens by chance, and
+   * SQLite's when two stacks end in one tick. The run used to end there, b
+   * (and a a second time) "skipped: not started", and b started after it.
+   */
+  function holdUpstreamFinalRow(store: MemoryStore): void {
+    const aWriting = createLatch();
+    const cWritten = createLatch();
+    const putStackRun = store.putStackRun.bind(store);
+    const isFinal = (record: StackRunRecord) => !['pending', 'running', 'planned', 'applying'].includes(record.state);
+    Object.assign(store, {
+      putStackRun: async (record: StackRunRecord) => {
+        const final = isFinal(record);
+        if (final && record.stack === 'a') {
+          aWriting.open();
+          await cWritten.promise;
+        }
+        if (final && record.stack === 'c') await aWriting.promise;
+        await putStackRun(record);
+        if (final && record.stack === 'c') cWritten.open();
+      },
+    });
+  }
+
+  /** Each stack's `stack.finished` statuses, and the events that came after `run.finished`. */
+  function describeEvents(events: RunEvent[]) {
+    const finished: Record<string, string[]> = {};
+    for (const event of events) if (event.type === 'stack.finished') (finished[event.stack] ??= []).push(event.status);
+    const end = events.findIndex((event) => event.type === 'run.finished');
+    return { finished, afterEnd: events.slice(end + 1).map((event) => event.type) };
+  }
+
+  it("waits for a stack whose final row is still being written when the other stacks have settled", async () => {
+    const { run, store } = await createFleet({ a: {}, b: { dependsOn: ['a'] }, c: {} });
+    holdUpstreamFinalRow(store);
+    const { result, events, runId } = await run('apply', { concurrency: 4 });
+    expect(describeEvents(events)).toEqual({ finished: { a: ['succeeded'], b: ['succeeded'], c: ['succeeded'] }, afterEnd: [] });
+    expect(result.status).toBe('succeeded');
+    expect(result.summary).toMatchObject({ total: 3, succeeded: 3 });
+    expect((await store.listStackRuns(runId)).map((row) => `${row.stack} ${row.state}`).sort()).toEqual(['a succeeded', 'b succeeded', 'c succeeded']);
+  });
+
+  it('ends a stack whose plan awaits approval as its policy says, after its upstream settled late (plan: changed; apply: awaiting approval)', async () => {
+    const { run, store } = await createFleet({ a: {}, b: { dependsOn: ['a'] }, c: {} });
+    const allow: PolicyCheck = { verdict: 'allow', decisions: [] };
+    const approval: PolicyCheck = { verdict: 'awaiting_approval', decisions: [{ policy: 'w', rule: 'w', effect: 'require_approval', message: 'w' }] };
+    const gate: PolicyGate = { checkAccess: async () => allow, checkStack: async ({ stack }) => (stack === 'b' ? approval : allow), checkRun: async () => allow };
+    holdUpstreamFinalRow(store);
+    const plan = await run('plan', { concurrency: 4, policyGate: gate });
+    expect(describeEvents(plan.events)).toEqual({ finished: { a: ['changed'], b: ['changed'], c: ['changed'] }, afterEnd: [] });
+    expect(plan.result.status).toBe('succeeded');
+
+    holdUpstreamFinalRow(store);
+    const apply = await run('apply', { concurrency: 4, policyGate: gate });
+    expect(describeEvents(apply.events)).toEqual({ finished: { a: ['succeeded'], b: ['awaiting_approval'], c: ['succeeded'] }, afterEnd: [] });
+    expect(apply.result.status).toBe('awaiting_approval');
   });
 });

@@ -179,7 +179,7 @@ async function checkRunPolicies(run: EngineRun): Promise<PolicyGateVerdict> {
   return check.verdict;
 }
 
-/** Starts stacks as the scheduler releases them until nothing runs and nothing can start. Returns why starting stopped, if it did. */
+/** Starts stacks as the scheduler releases them until nothing runs, nothing is settling and nothing can start. Returns why starting stopped, if it did. */
 async function driveScheduler(
   run: EngineRun,
   plan: RunPlan,
@@ -187,7 +187,10 @@ async function driveScheduler(
   outcomes: Map<string, StackOutcome>,
   kept: ReadonlySet<string>,
 ): Promise<string | undefined> {
+  // Started and not yet ended: what a Ctrl-C waits for.
   const running = new Set<string>();
+  // Ended, with their final row and their dependents still being settled (`settleStack` awaits the store).
+  let settling = 0;
   let stopReason: string | undefined;
   const stop = (reason: string): void => {
     if (stopReason !== undefined) return;
@@ -207,14 +210,22 @@ async function driveScheduler(
         if (stopReason === undefined) {
           for (const name of scheduler.next()) start(name);
         }
-        if (running.size === 0) resolve();
+        // Done only when nothing runs and nothing is settling: a stack that ended releases its
+        // dependents to the scheduler only once its final row is written. Counting it as done
+        // earlier ended the run while another stack's settle would still start its dependents.
+        if (running.size === 0 && settling === 0) resolve();
       };
       const start = (name: string): void => {
         running.add(name);
         (kept.has(name) ? Promise.resolve(outcomes.get(name)!) : runOneStack(run, name))
           .then(async (outcome) => {
             running.delete(name);
-            await settleStack(run, scheduler, outcomes, name, outcome, kept.has(name));
+            settling += 1;
+            try {
+              await settleStack(run, scheduler, outcomes, name, outcome, kept.has(name));
+            } finally {
+              settling -= 1;
+            }
             if (outcome?.status === 'failed' && plan.failFast) stop(`run stopped after ${name} failed (--fail-fast)`);
             pump();
           })
