@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresServer } from '@stackfleet/test-utils';
-import { git, pushSeedToOrigin, makeTempDir, runStackfleet } from '../support/cli.js';
+import { git, gitInit, pushSeedToOrigin, makeTempDir, parseJsonLines, runStackfleet } from '../support/cli.js';
 
 let server: PostgresServer;
 const cleanups: (() => void)[] = [];
@@ -95,6 +95,45 @@ describe('PostgreSQL store through the CLI', () => {
       expect(readFileSync(file, 'utf8'), file).not.toContain(server.password);
     }
     expect(applied.stdout + applied.stderr + history.stdout + outputs.stdout + show.stdout).not.toContain(server.password);
+  });
+
+  it('ends a run only after every stack settled: a slow store once let it finish while a stack still ran (issue #13)', async () => {
+    // The fleet of the newcomer's trial: b needs a's outputs and a plan policy holds b for approval.
+    // On the old engine about half of these runs ended with b "skipped: not started" and b running after.
+    const { dir, cleanup } = makeTempDir('stackfleet-pg-settle-');
+    cleanups.push(cleanup);
+    writeFileSync(
+      join(dir, 'stacks.yaml'),
+      `version: 1
+stacks:
+  a: { path: a, runner: command, commands: { plan: ./p.sh, apply: ./a.sh } }
+  b: { path: b, runner: command, commands: { plan: ./p.sh, apply: ./a.sh }, dependsOn: [{ stack: a, outputs: { v: V }, mock: { v: m } }] }
+  c: { path: c, runner: command, commands: { plan: ./p.sh, apply: ./a.sh } }
+policies:
+  - file: w.policy.yaml
+`,
+    );
+    writeFileSync(join(dir, 'w.policy.yaml'), 'kind: plan\nrules:\n  - name: w\n    effect: require_approval\n    when: input.stack.name == "b"\n');
+    for (const stack of ['a', 'b', 'c']) {
+      mkdirSync(join(dir, stack));
+      writeFileSync(join(dir, stack, 'p.sh'), '#!/bin/sh\nexit 2\n', { mode: 0o755 });
+      writeFileSync(join(dir, stack, 'a.sh'), '#!/bin/sh\necho \'{"v": "1"}\' > "$STACKFLEET_OUTPUTS"\n', { mode: 0o755 });
+    }
+    writeFileSync(join(dir, '.gitignore'), '.stackfleet/\n');
+    gitInit(dir);
+    const env = { STACKFLEET_STATE_URL: await server.createDatabase('e2e_settle') };
+    for (let attempt = 1; attempt <= 6; attempt++) {
+      const result = runStackfleet(['apply', '--auto-approve', '--ci', '--json'], { cwd: dir, env });
+      expect(result.code, result.stderr).toBe(3);
+      const events = parseJsonLines(result.stdout);
+      // Two runs (the plan run, then the apply run): each ends after all of its events, with one end per stack.
+      for (const runId of new Set(events.map((event) => String(event['runId'])))) {
+        const ofRun = events.filter((event) => event['runId'] === runId);
+        expect(ofRun.at(-1)?.type, `attempt ${attempt}`).toBe('run.finished');
+        const ends = ofRun.filter((event) => event.type === 'stack.finished').map((event) => `${String(event['stack'])} ${String(event['status'])}`);
+        expect(ends.sort(), `attempt ${attempt}`).toEqual(ofRun.at(-1)?.['status'] === 'awaiting_approval' ? ['a succeeded', 'b awaiting_approval', 'c succeeded'] : ['a changed', 'b changed', 'c changed']);
+      }
+    }
   });
 
   it('fails clearly, without the password, when the database cannot be reached', () => {
