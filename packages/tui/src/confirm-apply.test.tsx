@@ -117,3 +117,13 @@ describe('apply confirmation', () => {
     await vi.waitFor(() => expect(frame()).toContain('STACK'));
   });
 });
+
+describe('describeTotal', () => {
+  it('counts command stacks that change something without counts, and says no changes only when nothing does', async () => {
+    const { describeTotal } = await import('./confirm-apply.js');
+    const none = { create: 0, update: 0, delete: 0, replace: 0 };
+    expect(describeTotal(none, 0)).toBe('no changes');
+    expect(describeTotal(none, 1)).toBe('1 stack with changes');
+    expect(describeTotal({ ...none, create: 2 }, 3)).toBe('+2 · 3 stacks with changes');
+  });
+});

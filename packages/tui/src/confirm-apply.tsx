@@ -71,7 +71,7 @@ export function ConfirmApply(props: ConfirmApplyProps): React.JSX.Element {
         );
       })}
       <Text bold wrap="truncate-end">
-        {`total ${formatChangeCounts(total) || 'no changes'}`}
+        {`total ${describeTotal(total, countUncounted(state))}`}
         {failed > 0 ? <Text color={paint('red')}>{` · ${failed} failed to plan`}</Text> : null}
         {denied > 0 ? <Text color={paint('red')}>{` · ${denied} denied by policies`}</Text> : null}
       </Text>
@@ -138,6 +138,22 @@ function describePlan(stack: RunStackView | undefined): string {
   if (stack.hasChanges === false || stack.status === 'unchanged') return 'no changes';
   if (stack.hasChanges === true || stack.status === 'changed') return 'changes';
   return stack.phase === 'running' ? `planning (${stack.step ?? 'starting'})` : (stack.status ?? '');
+}
+
+/** `+1 ~2`, and the stacks whose plan says only that it changes something (command stacks); `no changes` when neither. */
+export function describeTotal(total: ChangeSummary, uncounted: number): string {
+  const parts = [formatChangeCounts(total), uncounted > 0 ? `${uncounted} stack${uncounted === 1 ? '' : 's'} with changes` : ''].filter(Boolean);
+  return parts.join(' · ') || 'no changes';
+}
+
+/** Stacks planned with changes that carry no counts (a command stack's plan exits 2). */
+function countUncounted(state: RunViewState): number {
+  let count = 0;
+  for (const name of state.order) {
+    const stack = state.stacks.get(name);
+    if (stack !== undefined && !stack.changes && (stack.hasChanges === true || stack.status === 'changed')) count += 1;
+  }
+  return count;
 }
 
 function sumChanges(state: RunViewState): ChangeSummary {
