@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, parseJsonLines, runStackfleet } from '../support/cli.js';
-import { hasTmux, startStackfleetSession, tmuxOn, waitForScreen } from '../support/tmux.js';
+import { createTerminalSessions, hasTmux } from '../support/tmux.js';
 
 /** A plan rule that wants two DBAs (carol, dave), whoever runs the apply. */
 const TWO_DBAS = `kind: plan
@@ -92,25 +92,19 @@ describe('approvals of a `plan --save` run count for `apply --from-plan` of it',
 describe.skipIf(!hasTmux)('the "y" at the terminal prompt is one approval, by the actor', () => {
   let root: string;
   let cleanup: () => void;
-  // A tmux server per session: a new session on a server whose last session was just killed can race its exit.
-  let sessions = 0;
-  let server = '';
-  const tmux = (...args: string[]) => tmuxOn(server, ...args);
-  const waitFor = (pattern: RegExp, what: string) => waitForScreen(server, pattern, what);
+  const terminal = createTerminalSessions('sf-e2e-approval-count');
   /** Runs the CLI in a fresh tmux session as `actor`, answers "y" to its question, and returns the screen at its exit. */
   const answerYes = async (dir: string, actor: string, args: string, question: RegExp): Promise<string> => {
-    if (server !== '') tmux('kill-server');
-    server = `sf-e2e-approval-count-${process.pid}-${++sessions}`;
-    startStackfleetSession(server, { dir, actor, args });
-    await waitFor(question, 'the question');
-    tmux('send-keys', '-t', server, 'y', 'Enter');
-    return waitFor(/EXIT=\d/, 'the exit');
+    terminal.start({ dir, actor, args });
+    await terminal.waitFor(question, 'the question');
+    terminal.answer('y');
+    return terminal.waitFor(/EXIT=\d/, 'the exit');
   };
   beforeAll(() => {
     ({ dir: root, cleanup } = makeTempDir('stackfleet-approval-count-tty-'));
   });
   afterAll(() => {
-    if (server !== '') tmux('kill-server');
+    terminal.close();
     cleanup();
   });
 

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, parseJsonLines, runStackfleet } from '../support/cli.js';
-import { hasTmux, startStackfleetSession, tmuxOn, waitForScreen } from '../support/tmux.js';
+import { createTerminalSessions, hasTmux } from '../support/tmux.js';
 
 /** net's output is the text of ../version; db has changes until it has seen that version. */
 const STACKS = `version: 1
@@ -86,22 +86,15 @@ describe('apply --auto-approve accepts a changed plan; the policies still judge 
 describe.skipIf(!hasTmux)('the questions of an interactive apply or destroy judged by policies (tmux)', () => {
   let root: string;
   let cleanup: () => void;
-  // A tmux server per session: a new session on a server whose last session was just killed can race its exit.
-  let sessions = 0;
-  let server = '';
-  const tmux = (...args: string[]) => tmuxOn(server, ...args);
-  const waitFor = (pattern: RegExp, what: string) => waitForScreen(server, pattern, what);
-  const start = (dir: string, args: string): void => {
-    if (server !== '') tmux('kill-server');
-    server = `sf-e2e-replan-${process.pid}-${++sessions}`;
-    startStackfleetSession(server, { dir, actor: 'alice', args });
-  };
-  const answer = (text: string): void => void tmux('send-keys', '-t', server, text, 'Enter');
+  const terminal = createTerminalSessions('sf-e2e-replan');
+  const start = (dir: string, args: string): void => terminal.start({ dir, actor: 'alice', args });
+  const answer = (text: string): void => terminal.answer(text);
+  const waitFor = (pattern: RegExp, what: string) => terminal.waitFor(pattern, what);
   beforeAll(() => {
     ({ dir: root, cleanup } = makeTempDir('stackfleet-replan-tty-'));
   });
   afterAll(() => {
-    if (server !== '') tmux('kill-server');
+    terminal.close();
     cleanup();
   });
 

@@ -35,3 +35,30 @@ export function startStackfleetSession(server: string, options: { dir: string; a
   const command = `cd ${dir} && env -u CI NO_COLOR=1 STACKFLEET_ACTOR=${actor} ${process.execPath} ${cliBin} ${args}; echo "EXIT=$?"; sleep 60`;
   tmuxOn(server, 'new-session', '-d', '-s', server, '-x', String(width), '-y', String(height), command);
 }
+
+/**
+ * stackfleet sessions in a real terminal, one at a time, each on a fresh
+ * tmux server named `PREFIX-PID-N`: a new session on a server whose last
+ * session was just killed can race its exit. `close` ends the last one.
+ */
+export function createTerminalSessions(prefix: string) {
+  let count = 0;
+  let server = '';
+  return {
+    start(options: { dir: string; actor: string; args: string; width?: number; height?: number }): void {
+      if (server !== '') tmuxOn(server, 'kill-server');
+      server = `${prefix}-${process.pid}-${++count}`;
+      startStackfleetSession(server, options);
+    },
+    /** Types `text` and Enter. */
+    answer(text: string): void {
+      tmuxOn(server, 'send-keys', '-t', server, text, 'Enter');
+    },
+    waitFor(pattern: RegExp, what: string): Promise<string> {
+      return waitForScreen(server, pattern, what);
+    },
+    close(): void {
+      if (server !== '') tmuxOn(server, 'kill-server');
+    },
+  };
+}
