@@ -70,8 +70,8 @@ export interface PolicyGate {
 
 /**
  * A stack's plan for `checkRun`: as planned, or as run policies saw it
- * before (`kept`: counted and sanitized, kept with its saved plan, see
- * `SavedPlanRecord.runPolicyPlan`), taken as it is.
+ * before (`kept`: counted and sanitized, kept with the run, see
+ * `RunPolicyPlans`), taken as it is.
  */
 export type RunPolicyStack = { stack: string; plan: StackPlanEvidence } | { stack: string; kept: Record<string, unknown> };
 

@@ -117,13 +117,25 @@ export interface SavedPlanRecord {
    */
   digests: Record<string, string>;
   createdAt: string;
-  /**
-   * The stack's plan as `kind: run` policies saw it (their `input.stacks[i]`
-   * without `stack`: `changes`, and terraform's `terraform`, sanitized), kept
-   * only when they left the plan run awaiting an approval, so that
-   * `apply --from-plan` judges them again with the approvals given since.
-   */
-  runPolicyPlan?: Record<string, unknown>;
+}
+
+/**
+ * The plans `kind: run` policies last judged in a run that saved its plans
+ * (`plan --save`, the plan run of an apply that plans first, and the applies
+ * of its plans, which continue the run): each stack's plan as they saw it
+ * (their `input.stacks[i]` without `stack`: `changes`, and terraform's
+ * `terraform`, sanitized: never a secret), in run order. Kept as long as the
+ * run, after its saved plans are applied and removed too, so that
+ * `apply --from-plan` and `resume` can judge the run again over all of them:
+ * with the approvals given since, and with a stack's new plan in place of
+ * its saved one when it was planned again after its upstreams applied.
+ */
+export interface RunPolicyPlans {
+  runId: string;
+  /** Their judgement left the run awaiting an approval: `apply --from-plan` judges them again before applying anything. */
+  awaiting: boolean;
+  plans: { stack: string; plan: Record<string, unknown> }[];
+  at: string;
 }
 
 export interface Store {
@@ -198,6 +210,10 @@ export interface Store {
    * so applying one still says it expired. Returns how many files (would) go.
    */
   clearSavedPlanFiles(createdBefore: string, options?: { dryRun?: boolean }): Promise<number>;
+
+  // the plans run policies judged in a run with saved plans: replaced whole at each judgement, gone with the run
+  putRunPolicyPlans(record: RunPolicyPlans): Promise<void>;
+  getRunPolicyPlans(runId: string): Promise<RunPolicyPlans | undefined>;
 
   // locks (leases)
   acquireLock(stack: string, holder: LockHolder, ttlMs: number, now: Date): Promise<LockResult>;

@@ -143,8 +143,30 @@ describe('schema migrations', () => {
       await store.close();
     }
     const db = new Database(join(stateDir, 'state.db'));
-    expect(readSchemaVersion(db)).toBe(6);
-    expect(latestSchemaVersion).toBe(6);
+    expect(readSchemaVersion(db)).toBe(latestSchemaVersion);
+    db.close();
+  });
+
+  it('upgrades a version 6 database to version 7 (the plans run policies judged, kept with the run): its runs have none yet', async () => {
+    const old = openDatabase(stateDir, { targetVersion: 6 });
+    old.exec(`
+      INSERT INTO runs VALUES ('run-6', 'plan', '{"save":true}', '["db"]', 'ada@ci', 'ci', 7, '{}',
+        '/fleet/stacks.yaml', '2030-01-01T00:00:00.000Z', '2030-01-01T00:01:00.000Z', 'awaiting_approval');
+    `);
+    old.close();
+
+    const store = openSqliteStore({ stateDir, env: {} });
+    try {
+      expect(await store.getRunPolicyPlans('run-6')).toBeUndefined();
+      const kept = { runId: 'run-6', awaiting: true, at: '2030-01-01T00:00:50.000Z', plans: [{ stack: 'db', plan: { changes: { total: 1, known: false } } }] };
+      await store.putRunPolicyPlans(kept);
+      expect(await store.getRunPolicyPlans('run-6')).toEqual(kept);
+    } finally {
+      await store.close();
+    }
+    const db = new Database(join(stateDir, 'state.db'));
+    expect(readSchemaVersion(db)).toBe(7);
+    expect(latestSchemaVersion).toBe(7);
     db.close();
   });
 

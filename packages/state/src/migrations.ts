@@ -147,6 +147,18 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE policy_decisions ADD COLUMN approved_by TEXT;   -- JSON array of logins; NULL: none (or not a require_approval)
     `,
   },
+  {
+    version: 7,
+    description: 'the plans run policies judged, kept with the run (apply --from-plan and resume judge a re-planned stack with them)',
+    sql: `
+      CREATE TABLE run_policy_plans (
+        run_id   TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+        awaiting INTEGER NOT NULL,              -- 1: the judgement left the run awaiting an approval
+        at       TEXT NOT NULL,
+        plans    TEXT NOT NULL                  -- JSON [{stack, plan}], sanitized: never a secret
+      );
+    `,
+  },
 ];
 
 /** The schema version this build writes and understands. */

@@ -1,6 +1,7 @@
-/** Policy decisions and approvals of runs: rows appended, never updated. */
+/** Policy decisions and approvals of runs (rows appended, never updated), and the plans run policies judged (one row per run). */
 import type Database from 'better-sqlite3';
-import type { ApprovalRecord, PolicyDecisionRecord } from '@stackfleet/core';
+import type { ApprovalRecord, PolicyDecisionRecord, RunPolicyPlans } from '@stackfleet/core';
+import { parseStoredJson, sqlText } from './parse-stored-json.js';
 import { prepareCached, runTransaction } from './prepare-cached.js';
 import { encodeApprovedBy, toApprovalRecord, toPolicyDecisionRecord, type ApprovalRow, type PolicyDecisionRow } from './row-records.js';
 
@@ -29,4 +30,19 @@ export function insertApproval(db: Database.Database, record: ApprovalRecord): v
 
 export function selectApprovals(db: Database.Database, runId: string): ApprovalRecord[] {
   return (prepareCached(db, 'SELECT * FROM approvals WHERE run_id = ? ORDER BY id').all(runId) as ApprovalRow[]).map(toApprovalRecord);
+}
+
+export function upsertRunPolicyPlans(db: Database.Database, record: RunPolicyPlans): void {
+  prepareCached(
+    db,
+    `INSERT INTO run_policy_plans (run_id, awaiting, at, plans) VALUES (?, ?, ?, ?)
+     ON CONFLICT (run_id) DO UPDATE SET awaiting = excluded.awaiting, at = excluded.at, plans = excluded.plans`,
+  ).run(record.runId, record.awaiting ? 1 : 0, record.at, JSON.stringify(record.plans));
+}
+
+export function selectRunPolicyPlans(db: Database.Database, runId: string): RunPolicyPlans | undefined {
+  const row = prepareCached(db, 'SELECT awaiting, at, plans FROM run_policy_plans WHERE run_id = ?').get(runId) as { awaiting: number; at: string; plans: string } | undefined;
+  if (row === undefined) return undefined;
+  const plans = parseStoredJson<RunPolicyPlans['plans']>(db, row.plans, { table: 'run_policy_plans', where: `run_id = ${sqlText(runId)}`, column: 'plans' });
+  return { runId, awaiting: row.awaiting === 1, at: row.at, plans };
 }

@@ -13,6 +13,7 @@ import type {
   LockResult,
   Outputs,
   PolicyDecisionRecord,
+  RunPolicyPlans,
   RunRecord,
   RunStatus,
   RunHeader,
@@ -30,7 +31,7 @@ import { parseStateKey, readOrCreateKeyFile } from './state-key.js';
 import { acquireLockRow, deleteLockRow, releaseLockRow, renewLockRow, selectLocks } from './sqlite-locks.js';
 import { deleteOutputs, readOutputs, writeOutputs } from './sqlite-outputs.js';
 import { insertDrift, selectDrift } from './sqlite-drift.js';
-import { insertApproval, insertPolicyDecisions, selectApprovals, selectPolicyDecisions } from './sqlite-policy.js';
+import { insertApproval, insertPolicyDecisions, selectApprovals, selectPolicyDecisions, selectRunPolicyPlans, upsertRunPolicyPlans } from './sqlite-policy.js';
 import { clearSavedPlanFileColumns, deleteSavedPlanRow, selectSavedPlanFile, selectSavedPlans, upsertSavedPlan } from './sqlite-saved-plans.js';
 import {
   insertRun,
@@ -254,6 +255,14 @@ export class SqliteStore implements Store {
 
   async listApprovals(runId: string): Promise<ApprovalRecord[]> {
     return selectApprovals(this.db, runId);
+  }
+
+  async putRunPolicyPlans(record: RunPolicyPlans): Promise<void> {
+    this.write(() => upsertRunPolicyPlans(this.db, record));
+  }
+
+  async getRunPolicyPlans(runId: string): Promise<RunPolicyPlans | undefined> {
+    return selectRunPolicyPlans(this.db, runId);
   }
 
   async close(): Promise<void> {

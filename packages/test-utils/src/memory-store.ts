@@ -7,6 +7,7 @@ import type {
   LockRecord,
   LockResult,
   Outputs,
+  RunPolicyPlans,
   RunRecord,
   RunStatus,
   SavedPlanRecord,
@@ -36,6 +37,7 @@ export class MemoryStore implements Store {
   private readonly savedPlans = new Map<string, SavedPlanRecord>();
   /** The plan files kept with saved plans (kept in clear: nothing here reaches a disk). */
   private readonly savedPlanFiles = new Map<string, Uint8Array>();
+  private readonly runPolicyPlans = new Map<string, RunPolicyPlans>();
   /** Every `putStackRun` in call order; tests assert on transitions with it. */
   readonly transitions: StackRunRecord[] = [];
   private readonly hostname: string;
@@ -210,6 +212,15 @@ export class MemoryStore implements Store {
 
   async listApprovals(runId: string): Promise<ApprovalRecord[]> {
     return copy(this.approvals.filter((record) => record.runId === runId));
+  }
+
+  async putRunPolicyPlans(record: RunPolicyPlans): Promise<void> {
+    this.runPolicyPlans.set(record.runId, copy(record));
+  }
+
+  async getRunPolicyPlans(runId: string): Promise<RunPolicyPlans | undefined> {
+    const record = this.runPolicyPlans.get(runId);
+    return record === undefined ? undefined : copy(record);
   }
 
   async close(): Promise<void> {}

@@ -228,7 +228,7 @@ function describeSelection(flags: RunFlags): Record<string, unknown> {
  */
 async function preparePolicies(
   context: CommandContext,
-  options: Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'approvedAtPrompt' | 'runApprovedAtPrompt' | 'resume' | 'fromPlan' | 'policyContext'> & { runtime: Runtime },
+  options: Pick<ExecuteOptions, 'fleet' | 'plan' | 'flags' | 'approvedAtPrompt' | 'runApprovedAtPrompt' | 'resume' | 'fromPlan' | 'policyContext' | 'savePlans'> & { runtime: Runtime },
 ): Promise<{ gate: PolicyGate; actor: string } | undefined> {
   const { fleet, plan, flags, runtime } = options;
   if (fleet.loaded.manifest.policies.length === 0 || plan.command === 'run') return undefined;
@@ -253,6 +253,8 @@ async function preparePolicies(
     // Approvals of the `plan --save` run count for the run that applies its plans.
     ...(options.fromPlan ? { plannedRunId: options.fromPlan.runId } : {}),
     ...(options.policyContext ? { github: options.policyContext } : {}),
+    // A run with saved plans keeps what its run policies judged: applying its plans may judge them again.
+    ...(options.savePlans || options.fromPlan ? { keepRunPlans: true } : {}),
   };
   return { gate: createPolicyGate(gateOptions), actor: buildPolicyRunInfo(gateOptions, '').actor.login };
 }

@@ -11,19 +11,24 @@ import { describeRunApproval, executeRun, type ExecuteOptions, type RunFlags } f
 import { countSavedChanges, readPendingApprovals, readSavedRun, recordRunApprovalAtPrompt, writeSavedPlanTable, type SavedRun } from './saved-plans.js';
 
 /**
- * Whether `kind: plan` or `kind: run` policies judge a stack of `plan`: then
- * `apply --auto-approve` and `destroy` plan every stack before changing any
- * (`planThenApply`). Access policies alone do not need the plans.
+ * Whether `kind: plan` or `kind: run` policies (`kinds`) judge a stack of
+ * `plan`: then `apply --auto-approve` and `destroy` plan every stack before
+ * changing any (`planThenApply`). Access policies alone do not need the plans.
  */
-export async function isJudgedByPolicies(context: CommandContext, fleet: Fleet, plan: RunPlan): Promise<boolean> {
+export async function isJudgedByPolicies(context: CommandContext, fleet: Fleet, plan: RunPlan, kinds: ReadonlySet<'plan' | 'run'> = JUDGING_PLANS): Promise<boolean> {
   if (fleet.loaded.manifest.policies.length === 0) return false;
   // Loaded only here: a fleet without policies never pays for the policy engine.
   const { readManifestPolicies } = await import('../policy/read-policies.js');
   const specs = fleet.loaded.manifest.stacks;
   return readManifestPolicies(fleet, context.io.cwd).some(
-    (loaded) => loaded.policy.kind !== 'access' && plan.stacks.some((stack) => specs[stack.name] !== undefined && policyAppliesTo(loaded.ref, specs[stack.name]!)),
+    (loaded) =>
+      loaded.policy.kind !== 'access' &&
+      kinds.has(loaded.policy.kind) &&
+      plan.stacks.some((stack) => specs[stack.name] !== undefined && policyAppliesTo(loaded.ref, specs[stack.name]!)),
   );
 }
+
+const JUDGING_PLANS: ReadonlySet<'plan' | 'run'> = new Set(['plan', 'run']);
 
 /**
  * `apply` or `destroy` in two runs: first a `plan` run plans every stack of

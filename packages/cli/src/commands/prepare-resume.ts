@@ -5,6 +5,9 @@ import type { CommandContext } from '../command-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { openStore } from '../runtime/open-runtime.js';
 import { resolveConcurrency, type ExecuteOptions } from './execute-run.js';
+import { isJudgedByPolicies } from './plan-then-apply.js';
+
+const RUN_POLICIES: ReadonlySet<'run'> = new Set(['run']);
 
 /**
  * Everything `executeRun` needs to continue an interrupted or crashed run
@@ -48,6 +51,13 @@ export async function prepareResume(
   const [savedPlans, rows] =
     fromPlanRun === undefined ? [[], []] : await Promise.all([store.listSavedPlans(fromPlanRun), store.listStackRuns(resume.runId)]).finally(() => store.close());
   if (fromPlanRun === undefined) await store.close();
+  // A plan run's run policies judge all of its plans together once the last is made, and the plans of an earlier
+  // attempt are held nowhere: judged over the rest alone, the run could pass what it as a whole would not. Every
+  // stack is planned again (a plan changes nothing).
+  if (plan.command === 'plan' && resume.alreadyDone.size > 0 && (await isJudgedByPolicies(context, fleet, plan, RUN_POLICIES))) {
+    context.note(`run policies judge the plans of run ${resume.runId} together: planning all of its stacks again`);
+    resume.alreadyDone.clear();
+  }
   const approveChangedPlan = acceptChangedPlans(resumed.selection.autoApprove === true, rows);
   context.note(`resuming run ${resume.runId} (${plan.command}): ${resume.alreadyDone.size} of ${formatCount(plan.stacks.length, 'stack')} already done`);
   return {

@@ -81,13 +81,14 @@ export async function readSavedRun(
     const gone = records.filter((record) => !(record.stack in fleet.loaded.manifest.stacks)).map((record) => record.stack);
     if (gone.length > 0) throw new StackfleetError('E_PLAN_STALE', `stale: ${gone.join(', ')} no longer in the manifest since run ${runId} was planned`, again);
     // Run policies asked for an approval of the whole run (the prompt about to ask gives it): judged again with the
-    // approvals `stackfleet approve RUN` recorded since; nothing is applied unless they now allow.
-    // (A run also denied in part ends `denied`: the plans its run policies left waiting say it too.)
-    const waiting = run.status === 'awaiting_approval' || records.some((record) => record.runPolicyPlan !== undefined);
+    // approvals `stackfleet approve RUN` recorded since; nothing is applied unless they now allow. Their last judgement
+    // is kept with the run (a run also denied in part ends `denied`; one planned by an older stackfleet: its status).
+    const kept = fleet.loaded.manifest.policies.length === 0 ? undefined : await store.getRunPolicyPlans(runId);
+    const waiting = kept === undefined ? run.status === 'awaiting_approval' : kept.awaiting;
     if (waiting && !options.runApprovalAtPrompt) {
       const { judgeSavedRunPolicies } = await import('../policy/judge-saved-run-policies.js');
       const github = options.github ? { github: options.github } : {};
-      const { approvedBy } = await judgeSavedRunPolicies({ fleet, store, run, records, command, cwd: context.io.cwd, env: context.io.env, ...github });
+      const { approvedBy } = await judgeSavedRunPolicies({ fleet, store, run, records, kept, command, cwd: context.io.cwd, env: context.io.env, ...github });
       context.note(`run policies of run ${runId} allow its plans now (approved by ${escapeTerminalText(approvedBy.join(', ')) || 'their rules'})`);
     }
     return { run, plans: new Map(records.map((record) => [record.stack, record])) };
@@ -153,6 +154,7 @@ export async function recordRunApprovalAtPrompt(context: CommandContext, fleet: 
       store,
       run: saved.run,
       records: [...saved.plans.values()],
+      kept: await store.getRunPolicyPlans(saved.run.id),
       command: savedPlanCommand(saved),
       cwd: context.io.cwd,
       env: context.io.env,

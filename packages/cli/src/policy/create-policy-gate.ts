@@ -2,6 +2,7 @@ import { hostname, userInfo } from 'node:os';
 import type { ApprovalRecord, PolicyCheck, PolicyCheckSignals, PolicyGate, Store } from '@stackfleet/core';
 import {
   buildRunInfo,
+  describeStack,
   resolveActor,
   evaluateAccessGate,
   evaluateRunGate,
@@ -17,7 +18,6 @@ import { runPolicyCommand, selectPolicyCommandEnv } from '@stackfleet/runner';
 import type { GitIdentity } from '@stackfleet/vcs';
 import type { RunPolicyContext } from '../github/read-github-policy-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
-import { keepRunPolicyPlans } from './keep-run-policy-plans.js';
 
 export { needsGitEmail } from '@stackfleet/policy';
 
@@ -60,6 +60,13 @@ export interface PolicyGateOptions {
    * review approvals, which count as approvals of the whole run.
    */
   github?: RunPolicyContext;
+  /**
+   * The run has saved plans (`plan --save`, the plan run of an apply that
+   * plans first, an apply of saved plans): every judgement of its run
+   * policies is kept in the store (`RunPolicyPlans`), for `apply --from-plan`
+   * and `resume` to judge the run again.
+   */
+  keepRunPlans?: boolean;
   /** Resume: the login that started the run (`input.run.plannedBy`); the invoker is `input.run.actor`. */
   plannedBy?: string;
   /** @default () => new Date() */
@@ -164,10 +171,11 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
     judgesRuns: kinds.has('run'),
     async checkRun({ runId, stacks, secrets, forQuestion, ...signals }) {
       if (!kinds.has('run')) return allow;
-      // A plan as run policies saw it before (kept with its saved plan) is taken as it is.
-      const inputs = stacks.map((entry) =>
-        'plan' in entry ? { spec: specOf(entry.stack), plan: entry.plan } : { spec: specOf(entry.stack), planned: entry.kept as unknown as PlannedStackInput },
-      );
+      // A plan as run policies saw it before (kept with the run) is taken as it is, with the stack as the manifest says now.
+      const inputs = stacks.map((entry) => {
+        const spec = specOf(entry.stack);
+        return 'plan' in entry ? { spec, plan: entry.plan } : { spec, planned: { stack: describeStack(spec), ...(entry.kept as Omit<PlannedStackInput, 'stack'>) } };
+      });
       const context = await contextFor(runId, signals);
       const started = performance.now();
       let result = await evaluateRunGate(context, inputs, secrets);
@@ -179,8 +187,12 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
         await store.recordApproval({ runId, stack: null, by, at: now().toISOString(), comment: 'approved at the terminal prompt' });
         result = await evaluateRunGate({ ...(await contextFor(runId, signals)), approvedAtPrompt: by }, inputs, secrets);
       }
-      // Kept with the saved plans, so `approve RUN` + `apply --from-plan RUN` can judge them again.
-      if (result.verdict === 'awaiting_approval') await keepRunPolicyPlans(store, runId, result.planned);
+      // Kept with the run: `approve RUN` + `apply --from-plan RUN` judge them again, as does a stack planned again there.
+      // (A new plan held for a later question is not part of the run unless the answer accepts it.)
+      if (options.keepRunPlans === true && forQuestion !== true) {
+        const plans = result.planned.map(({ stack, ...plan }) => ({ stack: stack.name, plan: { ...plan } }));
+        await store.putRunPolicyPlans({ runId, awaiting: result.verdict === 'awaiting_approval', plans, at: now().toISOString() });
+      }
       return toCheck(result);
     },
   };

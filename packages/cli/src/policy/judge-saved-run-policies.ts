@@ -1,4 +1,4 @@
-import { formatDecisionReason, StackfleetError, type RunRecord, type SavedPlanRecord, type StackSpec, type Store } from '@stackfleet/core';
+import { formatDecisionReason, StackfleetError, type RunPolicyPlans, type RunRecord, type SavedPlanRecord, type StackSpec, type Store } from '@stackfleet/core';
 import { describeStack, evaluatePlannedRunGate, type PlannedStackInput } from '@stackfleet/policy';
 import { runPolicyCommand, selectPolicyCommandEnv } from '@stackfleet/runner';
 import { readGitIdentity } from '@stackfleet/vcs';
@@ -15,7 +15,7 @@ export interface SavedRunJudgement {
 /**
  * `apply --from-plan RUN` of a plan run that `kind: run` policies left
  * awaiting an approval: judges them again, over the plans they saw then
- * (kept with the saved plans, sanitized), with every approval of the whole
+ * (kept with the run, sanitized), with every approval of the whole
  * run recorded since (`stackfleet approve RUN`; with `--github` also the pull
  * request's current reviews, as when the plan run was judged), the invoker as
  * `input.run.actor` and the planner as `input.run.plannedBy` (so by default
@@ -27,6 +27,8 @@ export async function judgeSavedRunPolicies(options: {
   store: Store;
   run: RunRecord;
   records: readonly SavedPlanRecord[];
+  /** The plans the run policies judged last (`Store.getRunPolicyPlans`). */
+  kept: RunPolicyPlans | undefined;
   command: 'apply' | 'destroy';
   cwd: string;
   env: Record<string, string | undefined>;
@@ -38,20 +40,25 @@ export async function judgeSavedRunPolicies(options: {
   const { fleet, run, command } = options;
   const planner = typeof run.selection['actor'] === 'string' ? run.selection['actor'] : undefined;
   const approve = `stackfleet approve ${run.id} [--comment TEXT]${planner === undefined ? '' : ` as an approver other than ${planner}, who planned it`}, then stackfleet ${command === 'apply' ? `apply --from-plan ${run.id}` : command}`;
-  const byStack = new Map(options.records.filter((record) => record.hasChanges).map((record) => [record.stack, record]));
+  const policies = readManifestPolicies(fleet, options.cwd);
+  // No run policy judges this fleet (any more): nothing of the run as a whole waits.
+  if (!policies.some((loaded) => loaded.policy.kind === 'run')) return { approvedBy: [] };
+  const saved = new Set(options.records.filter((record) => record.hasChanges).map((record) => record.stack));
+  const kept = new Map((options.kept?.plans ?? []).map(({ stack, plan }) => [stack, plan]));
   const stacks: { spec: StackSpec; planned: PlannedStackInput }[] = [];
+  // Every plan they judged, those applied since included: the question is what the run changes in total.
   for (const name of options.run.stacks) {
-    const record = byStack.get(name);
     const spec = fleet.loaded.manifest.stacks[name];
-    if (record === undefined || spec === undefined) continue;
-    if (record.runPolicyPlan === undefined) {
-      // Planned before plans were kept for this (or applied in part since): nothing to judge again, so nothing is applied.
+    const plan = kept.get(name);
+    if (spec === undefined || (plan === undefined && !saved.has(name))) continue;
+    if (plan === undefined) {
+      // Planned by an older stackfleet (or before run policies were added): nothing to judge again, so nothing is applied.
       throw new StackfleetError('E_POLICY_DENIED', `run policies require an approval of run ${run.id} as a whole, and its plans cannot be judged again; they are not applied`, {
         hint: `plan again: \`stackfleet ${command} --auto-approve\` stops at its new plan run and says how to approve it`,
         exitCode: 3,
       });
     }
-    stacks.push({ spec, planned: { stack: describeStack(spec), ...(record.runPolicyPlan as Omit<PlannedStackInput, 'stack'>) } });
+    stacks.push({ spec, planned: { stack: describeStack(spec), ...(plan as Omit<PlannedStackInput, 'stack'>) } });
   }
   const info = buildPolicyRunInfo(
     {
@@ -66,7 +73,7 @@ export async function judgeSavedRunPolicies(options: {
   );
   const result = await evaluatePlannedRunGate(
     {
-      policies: readManifestPolicies(fleet, options.cwd),
+      policies,
       run: info,
       teams: fleet.loaded.manifest.teams,
       approvals: [...(await options.store.listApprovals(run.id)), ...pullRequestApprovals(run.id, options.github)],

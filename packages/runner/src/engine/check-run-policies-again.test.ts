@@ -8,8 +8,8 @@ import type { RunOptions, SavedPlanApply } from './types.js';
 
 const manifest = { version: 1, source: 'stacks.yaml', repos: {}, settings: { stateDir: '.sf', limits: {} }, variables: {}, contexts: {}, stacks: {}, policies: [], teams: {} } as unknown as Manifest;
 const evidence = (deletes: number): StackPlanEvidence => ({ runner: 'terraform', show: { resource_changes: Array.from({ length: deletes }, () => ({ change: { actions: ['delete'] } })) } });
-const record = (stack: string, hasChanges: boolean, runPolicyPlan?: Record<string, unknown>): SavedPlanRecord => ({
-  runId: 'plan-1', stack, runner: 'terraform', hasChanges, repo: '', repoSha: '', salt: 's', digests: {}, createdAt: 't', ...(runPolicyPlan ? { runPolicyPlan } : {}),
+const record = (stack: string, hasChanges: boolean): SavedPlanRecord => ({
+  runId: 'plan-1', stack, runner: 'terraform', hasChanges, repo: '', repoSha: '', salt: 's', digests: {}, createdAt: 't',
 });
 
 /** A gate that records the sets it is asked about and answers `answer`. */
@@ -44,27 +44,38 @@ describe('checkRunPoliciesAgain', () => {
     expect(await run.options.store.listPolicyDecisions('apply-1')).toMatchObject([{ stack: null, effect: 'deny', message: 'the run deletes 4 resources' }]);
   });
 
-  it('takes plans kept with the saved plans when none were judged in this process', async () => {
+  it('takes the plans kept with the run when none were judged in this process, those applied before a resume included', async () => {
     const gate = createRecordingGate({ verdict: 'allow', decisions: [] });
     const kept = { changes: { destroy: 2 } };
-    const run = createApplyRun(gate, { plans: new Map([['t1', record('t1', true, kept)], ['t3', record('t3', true, kept)]]) });
+    const run = createApplyRun(gate, { plans: new Map([['t1', record('t1', true)], ['t3', record('t3', true)]]) });
+    await run.options.store.putRunPolicyPlans({ runId: 'plan-1', awaiting: false, at: 't', plans: [{ stack: 't1', plan: kept }, { stack: 't3', plan: kept }] });
     run.planEvidence.set('t3', { plan: evidence(1), secrets: [] });
     expect(await checkRunPoliciesAgain(run, 't3', {}, () => {})).toBeUndefined();
     expect(gate.sets).toEqual([[{ stack: 't1', kept }, { stack: 't3', plan: evidence(1) }]]);
+
+    // A resumed apply: t0 and t1 were applied by its first attempt (their saved plans are gone), t3 is planned again.
+    const resumedGate = createRecordingGate(deny);
+    const resumed = createApplyRun(resumedGate, { plans: new Map([['t3', record('t3', true)]]) }, { alreadyDone: new Map([['t1', 'succeeded']]) });
+    const t0 = { changes: { destroy: 1 } };
+    await resumed.options.store.putRunPolicyPlans({ runId: 'plan-1', awaiting: false, at: 't', plans: [{ stack: 't0', plan: t0 }, { stack: 't1', plan: kept }, { stack: 't3', plan: kept }] });
+    resumed.planEvidence.set('t3', { plan: evidence(2), secrets: [] });
+    expect(await checkRunPoliciesAgain(resumed, 't3', {}, () => {})).toMatchObject({ status: 'denied' });
+    expect(resumedGate.sets).toEqual([[{ stack: 't1', kept }, { stack: 't3', plan: evidence(2) }, { stack: 't0', kept: t0 }]]);
   });
 
-  it('fails closed when a saved plan with changes is held nowhere, or a resumed apply may have lost some', async () => {
+  it('fails closed when a saved plan with changes is held nowhere (planned by an older stackfleet)', async () => {
     const lines: string[] = [];
     const gate = createRecordingGate({ verdict: 'allow', decisions: [] });
     const short = createApplyRun(gate, { plans: new Map([['t1', record('t1', true)], ['t3', record('t3', false)]]) });
     short.planEvidence.set('t3', { plan: evidence(1), secrets: [] });
     expect(await checkRunPoliciesAgain(short, 't3', {}, (line) => lines.push(line))).toMatchObject({ status: 'denied' });
-    const kept = { changes: { destroy: 2 } };
-    const resumed = createApplyRun(gate, { plans: new Map([['t3', record('t3', true, kept)]]) }, { alreadyDone: new Map([['t1', 'succeeded']]) });
-    resumed.planEvidence.set('t3', { plan: evidence(1), secrets: [] });
-    expect(await checkRunPoliciesAgain(resumed, 't3', {}, (line) => lines.push(line))).toMatchObject({ status: 'denied' });
+    // Kept for some stacks only: still short.
+    const partly = createApplyRun(gate, { plans: new Map([['t1', record('t1', true)], ['t2', record('t2', true)]]) });
+    await partly.options.store.putRunPolicyPlans({ runId: 'plan-1', awaiting: false, at: 't', plans: [{ stack: 't1', plan: { changes: {} } }] });
+    partly.planEvidence.set('t3', { plan: evidence(1), secrets: [] });
+    expect(await checkRunPoliciesAgain(partly, 't3', {}, (line) => lines.push(line))).toMatchObject({ status: 'denied' });
     expect(gate.sets).toEqual([]);
-    expect(lines[0]).toMatch(/^stackfleet: run policies cannot judge the new plan of t3: the plans they judged in run plan-1 are not all held here/);
+    expect(lines[0]).toMatch(/^stackfleet: run policies cannot judge the new plan of t3: the plans they judged in run plan-1 are not all kept/);
   });
 
   it('asks nothing when no run policy could judge', async () => {

@@ -23,11 +23,11 @@ export async function checkRunPoliciesAgain(
   const gate = run.options.policyGate;
   const fromPlan = run.options.fromPlan;
   if (gate === undefined || fromPlan === undefined || gate.judgesRuns === false || !run.planEvidence.has(stack)) return undefined;
-  const stacks = collectRunPlans(run, fromPlan);
+  const stacks = collectRunPlans(run, fromPlan, await readKeptPlans(run, fromPlan));
   if (stacks === undefined) {
-    // Fail closed: a plan run's plans are held in the process that made them, or kept with its saved plans when run
-    // policies waited; judged without the others, the new plan could pass what the run as a whole would not.
-    const message = `run policies cannot judge the new plan of ${stack}: the plans they judged in run ${fromPlan.runId} are not all held here; plan again (\`stackfleet apply\` plans every stack first)`;
+    // Fail closed: a plan run's plans are held in the process that made them, and kept with the run in the store (by
+    // this version); judged without the others, the new plan could pass what the run as a whole would not.
+    const message = `run policies cannot judge the new plan of ${stack}: the plans they judged in run ${fromPlan.runId} are not all kept (it was planned by an older stackfleet, or its run policies were added since); plan again (\`stackfleet apply\` plans every stack first)`;
     onLine(`stackfleet: ${message}`);
     return { status: 'denied', reason: `denied by run policy: ${message}`, messages: [message] };
   }
@@ -41,26 +41,37 @@ export async function checkRunPoliciesAgain(
 }
 
 /**
+ * The plans the run policies last judged in the run (`RunPolicyPlans`), as the
+ * store keeps them: read only when the plan run's are not held in this
+ * process (a separate `apply --from-plan`, a `resume`).
+ */
+async function readKeptPlans(run: EngineRun, fromPlan: SavedPlanApply): Promise<ReadonlyMap<string, Record<string, unknown>>> {
+  if ([...(fromPlan.judgedPlans?.values() ?? [])].some((plan) => plan.runId === fromPlan.runId)) return new Map();
+  const kept = await run.options.store.getRunPolicyPlans(fromPlan.runId);
+  return new Map((kept?.plans ?? []).map(({ stack, plan }) => [stack, plan]));
+}
+
+/**
  * The run's plans, in run order: each stack's plan checked in this run (a
  * saved plan, or a new one), else the plan run's (judged in this process,
- * else kept with its saved plan). Undefined when a saved plan with changes
- * has neither, or some may be gone (a resumed apply): the set would be
- * short, and judging a part says nothing.
+ * else kept with the run: `kept`), stacks applied earlier included (the run
+ * changes them too). Undefined when a saved plan with changes has none of
+ * these: the set would be short, and judging a part says nothing.
  */
-function collectRunPlans(run: EngineRun, fromPlan: SavedPlanApply): RunPolicyStack[] | undefined {
+function collectRunPlans(run: EngineRun, fromPlan: SavedPlanApply, kept: ReadonlyMap<string, Record<string, unknown>>): RunPolicyStack[] | undefined {
   const judged = new Map([...(fromPlan.judgedPlans ?? [])].filter(([, plan]) => plan.runId === fromPlan.runId));
-  // A resumed apply read the saved plans left: those its earlier attempt applied are gone, and with them their kept plans.
-  if (judged.size === 0 && (run.options.alreadyDone?.size ?? 0) > 0) return undefined;
-  const names = new Set([...judged.keys(), ...run.planEvidence.keys()]);
+  const names = new Set([...judged.keys(), ...kept.keys(), ...run.planEvidence.keys()]);
   for (const record of fromPlan.plans.values()) if (record.hasChanges) names.add(record.stack);
   const order = new Map([...run.planned.keys()].map((name, index) => [name, index]));
-  const rank = (name: string) => order.get(name) ?? order.size;
+  const keptOrder = new Map([...kept.keys()].map((name, index) => [name, index]));
+  // This run's order first; stacks it does not run (applied in an earlier attempt) as the plan run had them.
+  const rank = (name: string) => order.get(name) ?? order.size + (keptOrder.get(name) ?? keptOrder.size);
   const stacks: RunPolicyStack[] = [];
   for (const name of [...names].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))) {
     const plan = run.planEvidence.get(name)?.plan ?? judged.get(name)?.plan;
-    const kept = fromPlan.plans.get(name)?.runPolicyPlan;
+    const keptPlan = kept.get(name);
     if (plan !== undefined) stacks.push({ stack: name, plan });
-    else if (kept !== undefined) stacks.push({ stack: name, kept });
+    else if (keptPlan !== undefined) stacks.push({ stack: name, kept: keptPlan });
     else return undefined;
   }
   return stacks;

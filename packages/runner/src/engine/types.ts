@@ -106,7 +106,7 @@ export interface SavedPlanApply {
    * The plans the plan run's policies judged, in this process (the plan run of
    * an `apply` that plans first; see `JudgedPlan`): what the `kind: run`
    * policies are judged again over when a stack is planned again here.
-   * @default none: then the plans kept with the saved plans (`runPolicyPlan`) stand in, when every one has it
+   * @default none: then the plans kept with the run in the store (`Store.getRunPolicyPlans`) stand in
    */
   judgedPlans?: ReadonlyMap<string, JudgedPlan>;
 }

@@ -56,15 +56,6 @@ describe('saved plans', () => {
     expect(Buffer.from((await getStore().readSavedPlanFile('plan-1', 'network'))!)).toEqual(Buffer.from([7]));
   });
 
-  it('keeps the plan as run policies saw it in the record, rewritten with its plan file (apply --from-plan judges it again)', async () => {
-    const bytes = Uint8Array.from([1, 2, 3]);
-    const runPolicyPlan = { changes: { add: 1, total: 1, known: true }, terraform: { resource_changes: [{ address: 'a.b', change: { after: '<sensitive:0123456789ab>' } }], output_changes: {} } };
-    await getStore().putSavedPlan(saved('plan-1', 'network'), bytes);
-    await getStore().putSavedPlan({ ...saved('plan-1', 'network'), runPolicyPlan }, await getStore().readSavedPlanFile('plan-1', 'network'));
-    expect(await getStore().listSavedPlans('plan-1')).toEqual([{ ...saved('plan-1', 'network'), runPolicyPlan }]);
-    expect(Buffer.from((await getStore().readSavedPlanFile('plan-1', 'network'))!)).toEqual(Buffer.from(bytes));
-  });
-
   it('drops the plan files of plans created before a time, keeping their records (dry run: only counts)', async () => {
     const file = Uint8Array.from([1, 2, 3]);
     await getStore().putSavedPlan(saved('old', 'network', { createdAt: iso(0) }), file);

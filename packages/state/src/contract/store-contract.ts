@@ -366,6 +366,26 @@ export function describeStoreContract(label: string, createStore: () => Promise<
         expect(await store.listApprovals('r1')).toEqual([approval, { runId: 'r1', stack: 'app', by: 'bob', at: iso(21) }]);
         expect(await store.listApprovals('r2')).toEqual([]);
       });
+
+      it('keeps the plans run policies judged per run, replaced whole, keys in the order written', async () => {
+        await store.createRun(makeRun('r1', 0));
+        await store.createRun(makeRun('r2', 1000));
+        expect(await store.getRunPolicyPlans('r1')).toBeUndefined();
+        const network = { terraform: { resource_changes: [{ type: 'terraform_data', address: 'a.b', change: { after: '<sensitive:0123456789ab>', actions: ['create'] } }], output_changes: {} }, changes: { add: 1, total: 1, known: true } };
+        const app = { changes: { total: 1, known: false, add: 0 } };
+        const first = { runId: 'r1', awaiting: true, at: iso(10), plans: [{ stack: 'network', plan: network }, { stack: 'app', plan: app }] };
+        await store.putRunPolicyPlans(first);
+        await store.putRunPolicyPlans({ runId: 'r2', awaiting: false, at: iso(11), plans: [] });
+        const read = await store.getRunPolicyPlans('r1');
+        expect(read).toEqual(first);
+        // What policies see keeps its order (a list's order, and an exec policy's JSON).
+        expect(JSON.stringify(read)).toBe(JSON.stringify(first));
+        const again = { runId: 'r1', awaiting: false, at: iso(12), plans: [{ stack: 'app', plan: app }] };
+        await store.putRunPolicyPlans(again);
+        expect(await store.getRunPolicyPlans('r1')).toEqual(again);
+        expect(await store.getRunPolicyPlans('r2')).toEqual({ runId: 'r2', awaiting: false, at: iso(11), plans: [] });
+        expect(await store.getRunPolicyPlans('nope')).toBeUndefined();
+      });
     });
   });
 }

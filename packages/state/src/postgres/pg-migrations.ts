@@ -242,6 +242,21 @@ export const pgMigrations: readonly PgMigration[] = [
       ALTER TABLE policy_decisions ADD COLUMN approved_by TEXT;   -- JSON array of logins; NULL: none (or not a require_approval)
     `,
   },
+  {
+    version: 10,
+    description: 'the plans run policies judged, kept with the run (apply --from-plan and resume judge a re-planned stack with them)',
+    sql: `
+      CREATE TABLE run_policy_plans (
+        fleet    TEXT NOT NULL,
+        run_id   TEXT NOT NULL,
+        awaiting BOOLEAN NOT NULL,              -- the judgement left the run awaiting an approval
+        at       TEXT NOT NULL,
+        plans    TEXT NOT NULL,                 -- JSON [{stack, plan}], sanitized: never a secret
+        PRIMARY KEY (fleet, run_id),
+        FOREIGN KEY (fleet, run_id) REFERENCES runs (fleet, id) ON DELETE CASCADE
+      );
+    `,
+  },
 ];
 
 export const latestPgSchemaVersion: number = pgMigrations.length;

@@ -115,7 +115,7 @@ describe('PostgreSQL store', () => {
   });
 
   it('upgrades a version 3 database (saved plans) through version 5 (run events, then policy decisions and approvals) keeping its saved plans', async () => {
-    expect(latestPgSchemaVersion).toBe(9); // 6: plan files with saved plans; 7: the queue's trigger columns; 8: limited queue nodes; 9: approved_by of decisions
+    expect(latestPgSchemaVersion).toBe(10); // 6: plan files with saved plans; 7: the queue's trigger columns; 8: limited queue nodes; 9: approved_by of decisions; 10: run policy plans
     const url = await server.createDatabase('v3');
     const savedPlan = {
       runId: 'run-3', stack: 'network', runner: 'command' as const, hasChanges: true, repo: '', repoSha: '', salt: '00', digests: { 'env X': 'ab' },

@@ -28,6 +28,7 @@ import type {
   LockRecord,
   LockResult,
   Outputs,
+  RunPolicyPlans,
   RunRecord,
   RunStatus,
   RunHeader,
@@ -44,7 +45,7 @@ import { applyPgMigrations, latestPgSchemaVersion } from './pg-migrations.js';
 import { acquireLockRow, deleteLockRow, releaseLockRow, renewLockRow, selectLocks } from './pg-locks.js';
 import { deleteOutputs, readManyOutputs, readOutputs, writeOutputs } from './pg-outputs.js';
 import { insertDrift, selectDrift } from './pg-drift.js';
-import { insertApproval, insertPolicyDecisions, selectApprovals, selectPolicyDecisions } from './pg-policy.js';
+import { insertApproval, insertPolicyDecisions, selectApprovals, selectPolicyDecisions, selectRunPolicyPlans, upsertRunPolicyPlans } from './pg-policy.js';
 import { clearSavedPlanFileColumns, deleteSavedPlanRow, selectSavedPlanFile, selectSavedPlans, upsertSavedPlan } from './pg-saved-plans.js';
 import {
   insertRun,
@@ -380,6 +381,14 @@ export class PostgresStore implements Store, WorkQueue {
 
   listApprovals(runId: string): Promise<ApprovalRecord[]> {
     return this.use((pool) => selectApprovals(pool, this.fleet, runId));
+  }
+
+  putRunPolicyPlans(record: RunPolicyPlans): Promise<void> {
+    return this.use((pool) => upsertRunPolicyPlans(pool, this.fleet, record));
+  }
+
+  getRunPolicyPlans(runId: string): Promise<RunPolicyPlans | undefined> {
+    return this.use((pool) => selectRunPolicyPlans(pool, this.fleet, runId));
   }
 
   async close(): Promise<void> {
