@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { relative, sep } from 'node:path';
-import { buildRunPlan, StackfleetError, type PolicyGate, type ResumeState, type RunCommand, type RunPlan, type Store } from '@stackfleet/core';
+import { buildRunPlan, formatApproveCommand, StackfleetError, type PolicyGate, type ResumeState, type RunCommand, type RunPlan, type Store } from '@stackfleet/core';
 import { executeRunPlan, isQueueStore, type ExecuteRunOptions, type ExecutedRun, type RunResult, type SavedPlanApply, type FingerprintCache } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
 import type { Fleet } from '../manifest/read-manifest.js';
@@ -323,5 +323,5 @@ export function describeRunApproval(runId: string): string {
 export function printApprovalHint(context: CommandContext, result: ExecutedRun): void {
   if (![...result.stacks.values()].some((stack) => stack.status === 'awaiting_approval')) return;
   const runId = result.runId;
-  context.note(`run ${runId} is awaiting approval: stackfleet approve ${runId} [--stack GLOB] [--comment TEXT], then stackfleet resume ${runId}`);
+  context.note(`run ${runId} is awaiting approval: ${formatApproveCommand(runId)}, then stackfleet resume ${runId}`);
 }

@@ -6,6 +6,7 @@ import {
   formatPolicyDecision,
   formatResumeHint,
   formatTable,
+  groupRepeatedDecisions,
   runDir,
   StackfleetError,
   type ApprovalRecord,
@@ -117,18 +118,6 @@ function printPolicies(out: Writable, decisions: readonly PolicyDecisionRecord[]
       writeLine(out, `  ${approval.stack ?? '(run)'}: ${escapeTerminalText(`${approval.by} at ${approval.at}${approval.comment ? ` — ${approval.comment}` : ''}`)}`);
     }
   }
-}
-
-/** Identical decisions (stack, policy, rule, effect, message, who satisfied it) as one, with how many times they were made. */
-export function groupRepeatedDecisions(decisions: readonly PolicyDecisionRecord[]): { decision: PolicyDecisionRecord; count: number }[] {
-  const groups = new Map<string, { decision: PolicyDecisionRecord; count: number }>();
-  for (const decision of decisions) {
-    const key = JSON.stringify([decision.stack, decision.policy, decision.rule, decision.effect, decision.message, decision.approvedBy ?? []]);
-    const group = groups.get(key);
-    if (group) group.count += 1;
-    else groups.set(key, { decision, count: 1 });
-  }
-  return [...groups.values()];
 }
 
 function describeRun(run: RunRecord, stackRuns: StackRunRecord[]): string[] {

@@ -7,6 +7,8 @@ import { escapeTerminalText } from './escape-terminal-text.js';
 import { formatTable } from './format-table.js';
 import { isRemoteRepoUrl } from './is-remote-repo-url.js';
 import { createPainter } from './paint.js';
+import { formatApproveCommand } from './format-approve-command.js';
+import { buildDecisionKey, groupRepeatedDecisions, type ListedDecision } from './group-repeated-decisions.js';
 
 describe('formatDuration', () => {
   it('prints the two largest units, the second padded, a trailing zero unit left out', () => {
@@ -168,5 +170,29 @@ describe('escapeTerminalText', () => {
   it('keeps a table row on one line whatever its cells hold', () => {
     const table = formatTable({ header: ['STACK', 'DETAIL'], rows: [['db', 'denied: a\nb\u001b[2J'], ['app', 'ok']] });
     expect(table).toBe('STACK  DETAIL\ndb     denied: a⏎b\\u001b[2J\napp    ok\n');
+  });
+});
+
+describe('groupRepeatedDecisions', () => {
+  it('lists identical decisions once, in the order first made, with how many times they were made', () => {
+    const warn = { stack: 'a', policy: 'p', rule: 'r', effect: 'warn' as const, message: 'm' };
+    const approved = { ...warn, effect: 'require_approval' as const, approvedBy: ['bob'] };
+    const decisions: ListedDecision[] = [warn, { ...warn, stack: null }, approved, { ...warn }, { ...approved, approvedBy: [] }, { ...warn }];
+    const grouped = groupRepeatedDecisions(decisions);
+    expect(grouped.map(({ decision, count }) => `${decision.stack} ${decision.effect} ${decision.approvedBy?.join(',')} ×${count}`)).toEqual([
+      'a warn undefined ×3',
+      'null warn undefined ×1',
+      'a require_approval bob ×1',
+      'a require_approval  ×1',
+    ]);
+    // A missing stack is the run's, as `null` is.
+    expect(buildDecisionKey({ ...warn, stack: undefined })).toBe(buildDecisionKey({ ...warn, stack: null }));
+  });
+});
+
+describe('formatApproveCommand', () => {
+  it('names the run, with or without the optional flags', () => {
+    expect(formatApproveCommand('r1')).toBe('stackfleet approve r1 [--stack GLOB] [--comment TEXT]');
+    expect(formatApproveCommand('r1', { short: true })).toBe('stackfleet approve r1');
   });
 });

@@ -9,6 +9,8 @@ export { quoteText } from './quote-text.js';
 export { escapeTerminalText } from './escape-terminal-text.js';
 export { formatDecisionReason, formatPolicyDecision, pickPolicyEffectColor } from './format-policy-decision.js';
 export { formatResumeHint } from './format-resume-hint.js';
+export { formatApproveCommand } from './format-approve-command.js';
+export { buildDecisionKey, groupRepeatedDecisions, type ListedDecision } from './group-repeated-decisions.js';
 export { formatRunOutcome } from './format-run-outcome.js';
 export { formatCount } from './format-count.js';
 export { findLineColumn, findLineStarts, type LineColumn } from './find-line-column.js';
