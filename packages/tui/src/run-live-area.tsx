@@ -1,7 +1,18 @@
 import { Box, Text } from 'ink';
-import { createPainter, formatDuration, formatResumeHint, formatRunOutcome, type Painter, type PaintStyle } from '@stackfleet/core';
+import {
+  createPainter,
+  formatApproveCommand,
+  formatDuration,
+  formatPolicyDecision,
+  formatResumeHint,
+  formatRunOutcome,
+  pickPolicyEffectColor,
+  type Painter,
+  type PaintStyle,
+} from '@stackfleet/core';
 import { useContext } from 'react';
-import { fitText, formatBar } from './format.js';
+import { fitText, formatBar, paintFitted, type StyledText } from './format.js';
+import { formatPolicyMarks, formatPolicyTally, joinStyled } from './format-policy-marks.js';
 import { computeRunProgress } from './run-progress.js';
 import type { RunViewState } from './run-view-state.js';
 import { ColorContext } from './theme.js';
@@ -65,8 +76,13 @@ export function formatLiveArea(props: RunLiveAreaProps, paint: Painter): { top: 
   // so `queued` is everything still to start; there is no separate "blocked" count to show.
   const counts = `running ${state.running.length}/${state.concurrency} · queued ${state.queuedCount}`;
 
-  // Budget: header, counts, log title, status, keys + one spare line (a full screen makes ink clear it every frame).
-  const budget = Math.max(2, props.rows - 6);
+  const line = (style: PaintStyle | undefined, text: string): string => paint(style, fit(text));
+  const bottom = formatStatusLines({ ...props, done }, line, paint);
+  bottom.push(line('dim', done ? `tab select · l log · ? help · ${props.doneHint ?? 'q back to fleet'}` : 'tab select · l log · ? help · ctrl-c stop'));
+
+  // Budget: header, counts, log title, one status line, keys + one spare line (a full screen makes ink clear it every frame);
+  // more status lines (the policies, how to approve) come out of the log pane.
+  const budget = Math.max(2, props.rows - 6 - Math.max(0, bottom.length - 2));
   const runningShown = Math.min(state.running.length, Math.max(1, Math.floor(budget / 2)));
   const hiddenRunning = state.running.length - runningShown;
   const logRoom = Math.max(1, budget - runningShown - (hiddenRunning > 0 ? 1 : 0));
@@ -78,15 +94,18 @@ export function formatLiveArea(props: RunLiveAreaProps, paint: Painter): { top: 
   for (const name of state.running.slice(0, runningShown)) {
     const stack = state.stacks.get(name);
     const elapsed = stack?.startedAt ? formatDuration(Math.max(0, nowMs - Date.parse(stack.startedAt))) : '';
-    const line = fit(`${spinner} ${fitText(name, nameWidth)} ${fitText(elapsed, 7)} ${stack?.step ?? 'starting'}`);
-    const painted = `${paint('cyan', line.slice(0, 2))}${line.slice(2)}`;
+    // A warning (or an approval that let it go on) made after its plan shows while it applies.
+    const marks = joinStyled(formatPolicyMarks(stack?.policies));
+    const row: StyledText[] = [
+      { text: `${spinner} `, style: 'cyan' },
+      { text: `${fitText(name, nameWidth)} ${fitText(elapsed, 7)} ${stack?.step ?? 'starting'}` },
+      ...(marks.length > 0 ? [{ text: ' · ' }, ...marks] : []),
+    ];
+    const painted = paintFitted(row, props.columns, paint);
     top.push(name === props.selected ? paint('bold', painted) : painted);
   }
   if (hiddenRunning > 0) top.push(paint('dim', fit(`  +${hiddenRunning} more running`)));
   top.push(paint('dim', fit(selected ? `── log: ${selected.name} (${selected.logCount} lines) ──` : '── no stack selected ──')));
-  const line = (style: PaintStyle | undefined, text: string): string => paint(style, fit(text));
-  const bottom = formatStatusLines({ ...props, done }, line, paint);
-  bottom.push(line('dim', done ? `tab select · l log · ? help · ${props.doneHint ?? 'q back to fleet'}` : 'tab select · l log · ? help · ctrl-c stop'));
   return { top, logLines: selected ? selected.logTail.slice(-logRoom) : [], bottom };
 }
 
@@ -103,15 +122,16 @@ function formatStatusLines(
     const parts = (['succeeded', 'changed', 'unchanged', 'failed', 'skipped', 'denied', 'interrupted'] as const)
       .filter((key) => summary[key] > 0)
       .map((key) => `${summary[key]} ${key}`);
-    if (summary.awaitingApproval > 0) parts.push(`${summary.awaitingApproval} awaiting approval (stackfleet approve ${state.runId ?? 'RUN'})`);
+    if (summary.awaitingApproval > 0) parts.push(`${summary.awaitingApproval} awaiting approval`);
     // Drift found (exit 2) is a finding, not a success: yellow, like a changed stack.
     const driftFound = state.command === 'drift' && state.status === 'succeeded' && summary.changed > 0;
     const color = state.status === 'succeeded' && !driftFound ? 'green' : state.status === 'interrupted' || driftFound ? 'yellow' : 'red';
     const outcome = `run ${state.status ? formatRunOutcome(state.command, state.status, summary) : 'finished'} in ${formatDuration(summary.durationMs)} · ${parts.join(' · ') || 'nothing to do'}`;
-    const painted = paint('bold', line(color, outcome));
-    if (state.status !== 'interrupted' || state.runId === undefined) return [painted];
+    const lines = [paint('bold', line(color, outcome)), ...formatPolicyLines(props, paint)];
     // SPEC §5: an interrupted run is resumable; say how, with the id to copy.
-    return [painted, line('yellow', formatResumeHint(state.runId))];
+    if (state.status === 'interrupted' && state.runId !== undefined) lines.push(line('yellow', formatResumeHint(state.runId)));
+    else if (summary.awaitingApproval > 0 && state.runId !== undefined) lines.push(...formatApproveHint(state.runId, props.columns, line));
+    return lines;
   }
   if (props.stopRequests > 1) return [line('red', 'force stopping…')];
   if (state.interrupting) {
@@ -121,4 +141,36 @@ function formatStatusLines(
   }
   if (props.stopRequests > 0) return [line('yellow', 'stopping…')];
   return [];
+}
+
+/** Run-wide decisions listed in the summary; more are left to `stackfleet show RUN`. */
+const RUN_WIDE_SHOWN = 3;
+
+/**
+ * The summary's policy lines, as the headless summary has them: the run's
+ * decisions counted (each stack's are on its line above), and the decisions
+ * about the whole run (access and run policies), which no stack's line shows.
+ */
+function formatPolicyLines(props: RunLiveAreaProps, paint: Painter): string[] {
+  const { policyTally: tally, runId } = props.state;
+  const counts = formatPolicyTally(tally);
+  if (counts.length === 0) return [];
+  const lines = [paintFitted([{ text: 'policies: ' }, ...joinStyled(counts)], props.columns, paint)];
+  for (const decision of tally.runWide.slice(0, RUN_WIDE_SHOWN)) {
+    lines.push(paintFitted([{ text: '  run: ' }, { text: formatPolicyDecision(decision), style: pickPolicyEffectColor(decision.effect) }], props.columns, paint));
+  }
+  const more = tally.runWide.length - RUN_WIDE_SHOWN;
+  if (more > 0) lines.push(paintFitted([{ text: `  +${more} more: stackfleet show ${runId ?? 'RUN'}`, style: 'dim' }], props.columns, paint));
+  return lines;
+}
+
+/**
+ * What to run for stacks awaiting approval, as the CLI's note after a headless
+ * run says it: approve, then resume. The optional flags go first when the
+ * terminal is too narrow for the whole command, never the run id.
+ */
+function formatApproveHint(runId: string, columns: number, line: (style: PaintStyle | undefined, text: string) => string): string[] {
+  const full = `approve: ${formatApproveCommand(runId)}`;
+  const approve = full.length <= columns ? full : `approve: ${formatApproveCommand(runId, { short: true })}`;
+  return [line('yellow', approve), line('yellow', `then ${formatResumeHint(runId)}`)];
 }

@@ -97,6 +97,47 @@ describe('reduceRunView', () => {
     expect([...state.stacks.values()].flatMap((stack) => stack.logTail)).toHaveLength(1);
   });
 
+  it("keeps each stack's policy decisions once, with its finished line, and counts the run's once each", () => {
+    const decide = (stack: string | undefined, effect: 'warn' | 'deny' | 'require_approval', message: string, approvedBy?: string[]): RunEvent => ({
+      type: 'policy.evaluated',
+      runId,
+      ...(stack === undefined ? {} : { stack }),
+      policy: 'p',
+      rule: effect,
+      effect,
+      message,
+      ...(approvedBy === undefined ? {} : { approvedBy }),
+      at,
+    });
+    const state = reduceRunViewEvents(createRunViewState(), [
+      started,
+      decide('a', 'warn', 'big'),
+      // Planned again after its upstream applied: judged again, the same decision.
+      decide('a', 'warn', 'big'),
+      decide('a', 'warn', 'bigger'),
+      { type: 'stack.finished', runId, stack: 'a', status: 'succeeded', durationMs: 5, at },
+      decide('b', 'require_approval', 'someone looks'),
+      decide('c', 'require_approval', 'someone looks', ['bob']),
+      decide('d', 'deny', 'no'),
+      decide(undefined, 'warn', 'a big run'),
+      decide(undefined, 'warn', 'a big run'),
+    ]);
+    expect(state.finished[0]?.policies).toEqual([
+      { policy: 'p', rule: 'warn', effect: 'warn', message: 'big' },
+      { policy: 'p', rule: 'warn', effect: 'warn', message: 'bigger' },
+    ]);
+    expect(state.stacks.get('c')?.policies).toEqual([{ policy: 'p', rule: 'require_approval', effect: 'require_approval', message: 'someone looks', approvedBy: ['bob'] }]);
+    expect(state.policyTally).toEqual({
+      warnings: 3,
+      denials: 1,
+      approvalsRequired: 1,
+      approved: 1,
+      runWide: [{ policy: 'p', rule: 'warn', effect: 'warn', message: 'a big run' }],
+    });
+    // Every decision still reaches the stack's log, repeats too (the log is what happened).
+    expect(state.stacks.get('a')?.logTail).toHaveLength(3);
+  });
+
   it("escapes a policy's message and a stack's reason for the terminal: one line, no escape sequence", () => {
     const hostile = 'line1\nFAKE: all good\u001b[31mRED';
     const state = reduceRunViewEvents(createRunViewState(), [

@@ -3,10 +3,12 @@
  * size of the touched stack's log tail; applying a batch of events copies the
  * per-stack map once, so a 2,000-stack run stays cheap however many events it emits.
  */
-import { escapeTerminalText, formatPolicyDecision } from '@stackfleet/core';
+import { buildDecisionKey, escapeTerminalText, formatPolicyDecision } from '@stackfleet/core';
 import type {
   ChangeSummary,
   KeptStack,
+  PolicyDecisionView,
+  PolicyEvaluatedEvent,
   RunCommand,
   RunEvent,
   RunStatus,
@@ -37,6 +39,8 @@ export interface RunStackView {
   logCount: number;
   /** Kept from before a `resume`: it did not run now. */
   kept?: boolean;
+  /** Its policy decisions, each once (a stack planned again in the run is judged again), in order; messages as sent (masked, not escaped). */
+  policies?: readonly PolicyDecisionView[];
 }
 
 /** A finished stack, appended once to {@link RunViewState.finished} (printed once above the live area). */
@@ -49,6 +53,20 @@ export interface FinishedStackView {
   changes?: ChangeSummary;
   /** Kept from before a `resume` (`run.started`'s `alreadyDone`): it did not run now. */
   kept?: boolean;
+  /** Its policy decisions when it finished (see {@link RunStackView.policies}). */
+  policies?: readonly PolicyDecisionView[];
+}
+
+/** The run's policy decisions, each counted once, for the summary (`policies: 1 warning · …`). */
+export interface RunPolicyTally {
+  warnings: number;
+  denials: number;
+  /** `require_approval` decisions no approval satisfied (yet). */
+  approvalsRequired: number;
+  /** `require_approval` decisions the run's approvals satisfied. */
+  approved: number;
+  /** Decisions about the whole run (access and run policies), in order: no stack's row shows them. */
+  runWide: readonly PolicyDecisionView[];
 }
 
 export interface RunViewState {
@@ -70,6 +88,7 @@ export interface RunViewState {
   summary?: RunSummary;
   finishedAt?: string;
   logTailSize: number;
+  policyTally: RunPolicyTally;
 }
 
 export interface RunViewOptions {
@@ -87,6 +106,7 @@ export function createRunViewState(options: RunViewOptions = {}): RunViewState {
     finished: [],
     queuedCount: 0,
     logTailSize: options.logTailSize ?? 50,
+    policyTally: EMPTY_TALLY,
   };
 }
 
@@ -153,7 +173,8 @@ class RunViewDraft {
         this.finishStack(event);
         return;
       case 'policy.evaluated':
-        // Shown in the stack's pane and log like its own output, so a warning is seen where the plan was.
+        this.recordDecision(event);
+        // Also in the stack's pane and log like its own output, so a warning is seen where the plan was.
         if (event.stack !== undefined) this.appendLog(event.stack, `policy ${formatPolicyDecision(event)}`);
         return;
       case 'run.interrupting':
@@ -216,7 +237,30 @@ class RunViewDraft {
     if (reason !== undefined) finished.reason = reason;
     if (event.exitCode !== undefined) finished.exitCode = event.exitCode;
     if (stack.changes) finished.changes = stack.changes;
+    if (stack.policies) finished.policies = stack.policies;
     this.editFinished().push(finished);
+  }
+
+  /** Keeps a decision with its stack (or the run) and counts it, unless the same one was made before. */
+  private recordDecision(event: PolicyEvaluatedEvent): void {
+    const decision: PolicyDecisionView = { policy: event.policy, rule: event.rule, effect: event.effect, message: event.message };
+    if (event.approvedBy !== undefined) decision.approvedBy = event.approvedBy;
+    const key = buildDecisionKey(decision);
+    const isRepeat = (earlier: readonly PolicyDecisionView[] | undefined): boolean => earlier?.some((made) => buildDecisionKey(made) === key) ?? false;
+    const tally = { ...this.next.policyTally };
+    if (event.stack === undefined) {
+      if (isRepeat(tally.runWide)) return;
+      tally.runWide = [...tally.runWide, decision];
+    } else {
+      const stack = this.edit(event.stack);
+      if (isRepeat(stack.policies)) return;
+      stack.policies = [...(stack.policies ?? []), decision];
+    }
+    if (decision.effect === 'warn') tally.warnings += 1;
+    else if (decision.effect === 'deny') tally.denials += 1;
+    else if (decision.approvedBy?.length) tally.approved += 1;
+    else tally.approvalsRequired += 1;
+    this.next.policyTally = tally;
   }
 
   private appendLog(name: string, line: string): void {
@@ -249,6 +293,8 @@ class RunViewDraft {
 }
 
 const KEPT_REASON = 'done before the resume';
+
+const EMPTY_TALLY: RunPolicyTally = { warnings: 0, denials: 0, approvalsRequired: 0, approved: 0, runWide: [] };
 
 function createStackView(name: string): RunStackView & { logTail: string[] } {
   return { name, phase: 'pending', logTail: [], logCount: 0 };

@@ -95,6 +95,57 @@ describe('live run view', () => {
     expect(exited()).toBe(1);
   });
 
+  it('marks the stacks policies spoke about, on their running and finished lines, and sums the decisions up with the approve command', async () => {
+    const { run, frame, screen } = renderRun();
+    const decide = (stack: string | undefined, effect: 'warn' | 'deny' | 'require_approval', rule: string, message: string): RunEvent => ({
+      type: 'policy.evaluated',
+      runId,
+      ...(stack === undefined ? {} : { stack }),
+      policy: 'guard',
+      rule,
+      effect,
+      message,
+      at,
+    });
+    emitAll(run, [
+      { ...start, stacks: ['network', 'db', 'app'] },
+      { type: 'stack.started', runId, stack: 'network', at },
+      decide('network', 'warn', 'public', 'a public subnet'),
+      { type: 'stack.step', runId, stack: 'network', step: 'apply', at },
+    ]);
+    await vi.waitFor(() => expect(frame()).toContain('apply · ⚠ 1 warning'));
+    expect(frame()).toMatch(/^⠋ network +10s +apply · ⚠ 1 warning$/m);
+    emitAll(run, [
+      { type: 'stack.finished', runId, stack: 'network', status: 'changed', durationMs: 1_200, changes: { create: 2, update: 0, delete: 0, replace: 0 }, at },
+      { type: 'stack.started', runId, stack: 'db', at },
+      decide('db', 'require_approval', 'dba', 'db changes need a DBA'),
+      decide('db', 'warn', 'size', 'big'),
+      { type: 'stack.finished', runId, stack: 'db', status: 'awaiting_approval', durationMs: 300, reason: 'awaiting approval: db changes need a DBA', at },
+      { type: 'stack.started', runId, stack: 'app', at },
+      // A message is untrusted text: one line, no escape sequences.
+      decide('app', 'deny', 'no', 'no\nFAKE \u001b[31mred'),
+      { type: 'stack.finished', runId, stack: 'app', status: 'denied', durationMs: 200, reason: 'denied by policy: no\nFAKE \u001b[31mred', at },
+      decide(undefined, 'warn', 'run-size', 'a big run'),
+      { type: 'run.finished', runId, status: 'denied', summary: summarize({ total: 3, changed: 1, denied: 1, awaitingApproval: 1, durationMs: 2_000 }), at: '2026-01-01T11:59:52.000Z' },
+    ]);
+    await vi.waitFor(() => expect(screen()).toContain('tab select · l log · ? help · q back to fleet'));
+    expect(screen()).toMatchInlineSnapshot(`
+      "~ network                          changed     1.2s    +2 · ⚠ 1 warning
+      ? db                               awaiting    300ms   ⚠ 1 warning · awaiting …
+      ⊘ app                              denied      200ms   denied by policy: no⏎FA…
+      apply 3/3 ████████████████████ 100% · 2s
+      running 0/2 · queued 0
+      ── log: app (1 lines) ──
+      │ policy deny: no⏎FAKE \\u001b[31mred (guard/no)
+      run denied in 2s · 1 changed · 1 denied · 1 awaiting approval
+      policies: 3 warnings · 1 denial · 1 approval required
+        run: warn: a big run (guard/run-size)
+      approve: stackfleet approve run-1 [--stack GLOB] [--comment TEXT]
+      then \`stackfleet resume run-1\` continues it
+      tab select · l log · ? help · q back to fleet"
+    `);
+  });
+
   it('counts the stacks a resumed run kept as done, up to the final frame', async () => {
     const { run, screen } = renderRun();
     const kept = ['network', 'db', 'app', 'smoke'].map((stack) => ({ stack, status: 'succeeded' as const }));
