@@ -1,10 +1,11 @@
 /** The details screen as plain lines (pure), so it can scroll in any terminal height. */
-import { formatDuration } from '@stackfleet/core';
+import { formatDuration, formatPolicyDecision, pickPolicyEffectColor, type PaintStyle } from '@stackfleet/core';
 import type { FleetStackInfo, StackDetails } from './types.js';
 
 export interface DetailsLine {
   text: string;
   heading?: boolean;
+  color?: PaintStyle;
 }
 
 export function buildDetailsLines(stack: FleetStackInfo, details: StackDetails | undefined): DetailsLine[] {
@@ -28,6 +29,15 @@ export function buildDetailsLines(stack: FleetStackInfo, details: StackDetails |
   for (const run of details.history) {
     const duration = run.durationMs === undefined ? '' : `  ${formatDuration(run.durationMs)}`;
     lines.push({ text: `  ${run.at}  ${run.status.padEnd(11)} ${run.runId}${duration}` });
+  }
+  const policies = details.lastRunPolicies;
+  if (policies && policies.decisions.length > 0) {
+    lines.push({ text: ' ' }, { text: `Policies in run ${policies.runId} (${policies.decisions.length})`, heading: true });
+    for (const { decision, count } of policies.decisions) {
+      // As `show RUN` lists them: escaped for the terminal, `×N` for a decision made again on resume.
+      const text = `  ${decision.stack === null ? 'run: ' : ''}${formatPolicyDecision(decision)}${count > 1 ? ` ×${count}` : ''}`;
+      lines.push({ text, color: pickPolicyEffectColor(decision.effect) });
+    }
   }
   return lines;
 }

@@ -45,7 +45,7 @@ export function DetailsView(props: DetailsViewProps): React.JSX.Element {
     <Box flexDirection="column">
       <Text bold color={paint('cyan')} wrap="truncate-end">{stack.name}</Text>
       {lines.slice(offset, offset + height).map((line, index) => (
-        <Text key={offset + index} bold={line.heading ?? false} wrap="truncate-end">{line.text}</Text>
+        <Text key={offset + index} bold={line.heading ?? false} color={paint(line.color)} wrap="truncate-end">{line.text}</Text>
       ))}
       <Text dimColor wrap="truncate-end">{lines.length > height ? '↑↓ scroll · ' : ''}q back</Text>
     </Box>

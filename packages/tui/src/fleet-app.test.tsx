@@ -1,7 +1,7 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FleetApp } from './fleet-app.js';
-import type { FleetStackInfo } from './types.js';
+import type { FleetStackInfo, StackDetails } from './types.js';
 import { clean, createActions, createFleet, fixedClock, keys, tick } from './fleet.fixtures.js';
 
 afterEach(() => cleanup());
@@ -172,6 +172,35 @@ describe('fleet view', () => {
     `);
     await press('q');
     await vi.waitFor(() => expect(frame()).toContain('STACK'));
+  });
+
+  it("lists the policy decisions of the stack's last run in its details: escaped, repeats once with ×N, the run's own marked", async () => {
+    const details: StackDetails = {
+      outputs: [],
+      settings: [],
+      history: [{ runId: 'run-8', at: '2026-01-01T10:00:00Z', status: 'awaiting_approval', durationMs: 300 }],
+      lastRunPolicies: {
+        runId: 'run-8',
+        decisions: [
+          { decision: { stack: 'network', policy: 'guard', rule: 'look', effect: 'require_approval', message: 'someone looks\nFAKE: ok' }, count: 2 },
+          { decision: { stack: 'network', policy: 'guard', rule: 'note', effect: 'warn', message: 'token=***' }, count: 1 },
+          { decision: { stack: null, policy: 'run', rule: 'size', effect: 'warn', message: 'a big run' }, count: 1 },
+        ],
+      },
+    };
+    const { frame, press } = renderApp(createFleet(), createActions([], details));
+    await press(keys.end, keys.enter);
+    await vi.waitFor(() => expect(frame()).toContain('Policies in run run-8 (3)'));
+    expect(frame().slice(frame().indexOf('Last runs'))).toMatchInlineSnapshot(`
+      "Last runs (1)
+        2026-01-01T10:00:00Z  awaiting_approval run-8  300ms
+
+      Policies in run run-8 (3)
+        require_approval: someone looks⏎FAKE: ok (guard/look) ×2
+        warn: token=*** (guard/note)
+        run: warn: a big run (run/size)
+      q back"
+    `);
   });
 
   it('renders only a window of a 5,000-stack fleet and scrolls it', async () => {

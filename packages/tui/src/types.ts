@@ -3,7 +3,7 @@
  * terminal UI (which only renders). Everything the UI knows arrives through these
  * shapes; everything it does goes out through {@link UiActions}.
  */
-import type { RunEvent, RunSummary, StackStatus } from '@stackfleet/core';
+import type { PolicyDecisionView, RunEvent, RunSummary, StackStatus } from '@stackfleet/core';
 
 /** One row of the fleet view: a stack plus what the store knows about it. */
 export interface FleetStackInfo {
@@ -48,6 +48,12 @@ export interface StackDetails {
   outputs: { name: string; /** Already masked by the caller. */ value: string; sensitive: boolean }[];
   settings: StackSetting[];
   history: { runId: string; at: string; status: string; durationMs?: number }[];
+  /**
+   * The policy decisions of the stack's last run (the first of `history`):
+   * its own, and those about the whole run (`stack` null); repeats (a resumed
+   * run is judged again) as one with their `count`. Messages already masked.
+   */
+  lastRunPolicies?: { runId: string; decisions: { decision: PolicyDecisionView & { stack: string | null }; count: number }[] };
 }
 
 /** A run started by an action: a source of events plus a way to stop it. */

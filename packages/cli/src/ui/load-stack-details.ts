@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
-import { isRemoteRepoUrl, isStackfleetError, repoCheckoutDir, resolveStack, type Store } from '@stackfleet/core';
+import { groupRepeatedDecisions, isRemoteRepoUrl, isStackfleetError, repoCheckoutDir, resolveStack, type PolicyDecisionRecord, type PolicyDecisionView, type Store } from '@stackfleet/core';
 import type { StackDetails, StackSetting } from '@stackfleet/tui';
 import type { Fleet } from '../manifest/read-manifest.js';
 
 /**
  * The details screen: stored outputs (sensitive masked), the resolved
- * settings with the layer each came from, and the last runs.
+ * settings with the layer each came from, the last runs, and the policy
+ * decisions of the last one (stored masked).
  */
 export async function loadStackDetails(fleet: Fleet, store: Store, name: string, env: Record<string, string | undefined>): Promise<StackDetails> {
   const { manifest } = fleet.loaded;
@@ -50,7 +51,21 @@ export async function loadStackDetails(fleet: Fleet, store: Store, name: string,
     status: row.state,
     ...(row.durationMs === undefined ? {} : { durationMs: row.durationMs }),
   }));
-  return { outputs, settings, history };
+  const lastRun = history[0]?.runId;
+  if (lastRun === undefined) return { outputs, settings, history };
+  const decisions = (await store.listPolicyDecisions(lastRun)).filter((decision) => decision.stack === name || decision.stack === null);
+  if (decisions.length === 0) return { outputs, settings, history };
+  const lastRunPolicies = {
+    runId: lastRun,
+    decisions: groupRepeatedDecisions(decisions).map(({ decision, count }) => ({ decision: toDecisionView(decision), count })),
+  };
+  return { outputs, settings, history, lastRunPolicies };
+}
+
+/** The decision without its run's bookkeeping (`runId`, `at`): what the screen shows. */
+function toDecisionView(record: PolicyDecisionRecord): PolicyDecisionView & { stack: string | null } {
+  const { policy, rule, effect, message, approvedBy, stack } = record;
+  return { stack, policy, rule, effect, message, ...(approvedBy === undefined ? {} : { approvedBy }) };
 }
 
 function display(value: unknown): string {
