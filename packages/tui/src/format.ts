@@ -23,6 +23,15 @@ export function formatBar(done: number, total: number, width: number): string {
   return '█'.repeat(filled) + '░'.repeat(inner - filled);
 }
 
+/**
+ * The width of the live view's name column: the run's longest stack name,
+ * from 10 up to 32 characters and leaving 30 columns to the rest of a line,
+ * so that short names leave the room to the reasons and policy marks.
+ */
+export function pickNameWidth(longestName: number, columns: number): number {
+  return Math.max(10, Math.min(32, columns - 30, longestName));
+}
+
 /** Pads or truncates (with `…`) to exactly `width` characters. */
 export function fitText(text: string, width: number): string {
   if (width <= 0) return '';

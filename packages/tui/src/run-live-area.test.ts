@@ -1,5 +1,6 @@
 import { createPainter } from '@stackfleet/core';
 import { describe, expect, it } from 'vitest';
+import { pickNameWidth } from './format.js';
 import { formatLiveArea } from './run-live-area.js';
 import { createRunViewState, reduceRunViewEvents } from './run-view-state.js';
 import { at, runId, summarize } from './runs.fixtures.js';
@@ -67,5 +68,10 @@ describe('formatLiveArea', () => {
     expect(narrow.top[2]).toBe('⠋ network    10s     apply · ⚠ 1 warn…');
     const painted = formatLiveArea({ state: warned, nowMs, rows: 24, columns: 80, stopRequests: 0 }, createPainter(true));
     expect(painted.top[2]).toContain('\u001B[35m⚠ 1 warning\u001B[39m');
+  });
+
+  it("makes the name column as wide as the run's longest name, from 10 to 32, leaving 30 columns to the rest", () => {
+    expect(running.longestName).toBe('network'.length);
+    expect([pickNameWidth(7, 80), pickNameWidth(20, 80), pickNameWidth(50, 80), pickNameWidth(50, 50), pickNameWidth(50, 30)]).toEqual([10, 20, 32, 20, 10]);
   });
 });

@@ -11,7 +11,7 @@ import {
   type PaintStyle,
 } from '@stackfleet/core';
 import { useContext } from 'react';
-import { fitText, formatBar, paintFitted, type StyledText } from './format.js';
+import { fitText, formatBar, paintFitted, pickNameWidth, type StyledText } from './format.js';
 import { formatPolicyMarks, formatPolicyTally, joinStyled } from './format-policy-marks.js';
 import { computeRunProgress } from './run-progress.js';
 import type { RunViewState } from './run-view-state.js';
@@ -87,7 +87,7 @@ export function formatLiveArea(props: RunLiveAreaProps, paint: Painter): { top: 
   const hiddenRunning = state.running.length - runningShown;
   const logRoom = Math.max(1, budget - runningShown - (hiddenRunning > 0 ? 1 : 0));
   const selected = props.selected === undefined ? undefined : state.stacks.get(props.selected);
-  const nameWidth = Math.max(10, Math.min(32, props.columns - 30));
+  const nameWidth = pickNameWidth(state.longestName, props.columns);
   const spinner = spinnerFrames[Math.floor(nowMs / 100) % spinnerFrames.length] ?? '*';
 
   const top = [paint('bold', fit(header)), paint('dim', fit(counts))];

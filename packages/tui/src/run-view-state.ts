@@ -74,6 +74,8 @@ export interface RunViewState {
   command?: RunCommand;
   /** Stacks in run order, from `run.started`. */
   order: readonly string[];
+  /** The length of the longest name in `order`: the name column is no wider than that. */
+  longestName: number;
   concurrency: number;
   startedAt?: string;
   stacks: ReadonlyMap<string, RunStackView>;
@@ -100,6 +102,7 @@ export interface RunViewOptions {
 export function createRunViewState(options: RunViewOptions = {}): RunViewState {
   return {
     order: [],
+    longestName: 0,
     concurrency: 0,
     stacks: new Map(),
     running: [],
@@ -198,6 +201,7 @@ class RunViewDraft {
     this.next.runId = runId;
     this.next.command = command;
     this.next.order = order;
+    this.next.longestName = order.reduce((longest, name) => Math.max(longest, name.length), 0);
     this.next.concurrency = concurrency;
     this.next.startedAt = at;
     for (const name of order) {

@@ -50,7 +50,7 @@ describe('live run view', () => {
     expect(frame()).toMatchInlineSnapshot(`
       "apply 0/5 ░░░░░░░░░░░░░░░░░░░░ 0% · 10s
       running 1/2 · queued 1
-      ⠋ network                          10s     apply
+      ⠋ network    10s     apply
       ── log: network (2 lines) ──
       │ aws_vpc.main: Creating...
       │ password=*** (masked upstream)
@@ -80,11 +80,11 @@ describe('live run view', () => {
     expect(printed().match(/network/g)).toHaveLength(1);
     expect(printed().split('\n')).toHaveLength(6);
     expect(screen()).toMatchInlineSnapshot(`
-      "~ network                          changed     12.3s   +2
-      ✗ db                               failed      3.1s    exit 1 · Error: quota e…
-      ↷ app                              skipped             dependency db failed
-      ↷ smoke                            skipped             dependency app skipped
-      = dns                              unchanged   800ms
+      "~ network    changed     12.3s   +2
+      ✗ db         failed      3.1s    exit 1 · Error: quota exceeded
+      ↷ app        skipped             dependency db failed
+      ↷ smoke      skipped             dependency app skipped
+      = dns        unchanged   800ms
       apply 5/5 ████████████████████ 100% · 16.2s
       running 0/2 · queued 0
       ── log: dns (0 lines) ──
@@ -130,9 +130,9 @@ describe('live run view', () => {
     ]);
     await vi.waitFor(() => expect(screen()).toContain('tab select · l log · ? help · q back to fleet'));
     expect(screen()).toMatchInlineSnapshot(`
-      "~ network                          changed     1.2s    +2 · ⚠ 1 warning
-      ? db                               awaiting    300ms   ⚠ 1 warning · awaiting …
-      ⊘ app                              denied      200ms   denied by policy: no⏎FA…
+      "~ network    changed     1.2s    +2 · ⚠ 1 warning
+      ? db         awaiting    300ms   ⚠ 1 warning · awaiting approval: db changes n…
+      ⊘ app        denied      200ms   denied by policy: no⏎FAKE \\u001b[31mred
       apply 3/3 ████████████████████ 100% · 2s
       running 0/2 · queued 0
       ── log: app (1 lines) ──

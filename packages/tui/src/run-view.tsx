@@ -1,6 +1,7 @@
 import { Box, useStdout } from 'ink';
 import { useKeys } from './key-router.js';
 import { useContext, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { pickNameWidth } from './format.js';
 import { formatFinishedLine } from './format-finished-line.js';
 import { HelpOverlay } from './help-overlay.js';
 import { LogPager } from './log-pager.js';
@@ -59,7 +60,7 @@ export function RunView(props: RunViewProps): React.JSX.Element {
   const write = props.print ?? writeAboveLiveArea;
   const color = useContext(ColorContext);
   const printed = useRef(0);
-  const nameWidth = Math.max(10, Math.min(32, props.columns - 30));
+  const nameWidth = pickNameWidth(state.longestName, props.columns);
   // A layout effect: runs in the same commit as the live area, so a stack never
   // disappears from "running" before its finished line is out.
   useLayoutEffect(() => {
