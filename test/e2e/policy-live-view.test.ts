@@ -65,7 +65,7 @@ describe.skipIf(!hasTmux)('policy decisions in the live view and the fleet UI (t
     expect(applyRun, screen).toBeDefined();
     const applyFrame = screen.slice(screen.lastIndexOf('Only "yes" or "y" is accepted'));
     expect(applyFrame).toMatch(/^✓ one +succeeded +\S+ +⚠ 1 warning$/m);
-    expect(applyFrame).toMatch(/^\? two +awaiting +\S+ +⚠ 1 warning · awaiting approval: carol looks at two/m);
+    expect(applyFrame).toMatch(/^\? two +awaiting +\S+ +awaiting approval: carol looks at two \(needs 1 approval from carol/m);
     expect(applyFrame).toContain('run awaiting_approval in');
     expect(applyFrame).toContain('policies: 2 warnings · 1 approval required\n');
     expect(applyFrame).toContain(`approve: stackfleet approve ${applyRun} [--stack GLOB] [--comment TEXT]\nthen \`stackfleet resume ${applyRun}\` continues it`);

@@ -15,9 +15,12 @@ describe('formatFinishedLine', () => {
     expect(plain({ name: 'one', status: 'succeeded', durationMs: 5, policies: [{ ...look, approvedBy: ['bob', 'alice'] }] })).toBe('✓ one        succeeded   5ms     approved by alice, bob');
   });
 
-  it("leaves to the reason what ended the stack, and reads awaiting_approval as `awaiting` in the status column", () => {
+  it("leaves to the reason what ended the stack, says it first, and reads awaiting_approval as `awaiting` in the status column", () => {
     expect(plain({ name: 'db', status: 'awaiting_approval', durationMs: 5, reason: 'awaiting approval: someone looks', policies: [warn('big'), look] })).toBe(
-      '? db         awaiting    5ms     ⚠ 1 warning · awaiting approval: someone looks',
+      '? db         awaiting    5ms     awaiting approval: someone looks · ⚠ 1 warning',
+    );
+    expect(plain({ name: 'db', status: 'skipped', durationMs: 0, reason: 'dependency app failed', policies: [warn('big')] })).toBe(
+      '↷ db         skipped             ⚠ 1 warning · dependency app failed',
     );
     const deny: PolicyDecisionView = { policy: 'guard', rule: 'no', effect: 'deny', message: 'no' };
     expect(plain({ name: 'db', status: 'denied', durationMs: 5, reason: 'denied by policy: no', policies: [deny] })).toBe('⊘ db         denied      5ms     denied by policy: no');

@@ -11,14 +11,13 @@ import type { FinishedStackView } from './run-view-state.js';
 
 export function formatFinishedLine(stack: FinishedStackView, options: { nameWidth: number; columns: number; color: boolean }): string {
   const dim = (text: string): StyledText => ({ text, style: 'dim' });
-  // Policy marks before the reason: a long reason is cut, a warning must not be.
+  const marks = formatPolicyMarks(stack.policies, stack.status);
+  const ending = [dim(stack.exitCode !== undefined && stack.status === 'failed' ? `exit ${stack.exitCode}` : ''), dim(stack.reason ?? '')];
+  // What is cut on a narrow terminal is the end: why a stack stopped (failed, denied, awaiting approval) goes
+  // before its policy marks; any other reason (skipped, kept, a saved plan with no changes) after them.
+  const stopped = stack.status === 'failed' || stack.status === 'denied' || stack.status === 'awaiting_approval' || stack.status === 'interrupted';
   const why = joinStyled(
-    [
-      dim(formatChangeCounts(stack.changes)),
-      ...formatPolicyMarks(stack.policies, stack.status),
-      dim(stack.exitCode !== undefined && stack.status === 'failed' ? `exit ${stack.exitCode}` : ''),
-      dim(stack.reason ?? ''),
-    ].filter((piece) => piece.text !== ''),
+    [dim(formatChangeCounts(stack.changes)), ...(stopped ? [...ending, ...marks] : [...marks, ...ending])].filter((piece) => piece.text !== ''),
     'dim',
   );
   const paint = createPainter(options.color);

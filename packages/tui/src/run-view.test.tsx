@@ -131,7 +131,7 @@ describe('live run view', () => {
     await vi.waitFor(() => expect(screen()).toContain('tab select · l log · ? help · q back to fleet'));
     expect(screen()).toMatchInlineSnapshot(`
       "~ network    changed     1.2s    +2 · ⚠ 1 warning
-      ? db         awaiting    300ms   ⚠ 1 warning · awaiting approval: db changes n…
+      ? db         awaiting    300ms   awaiting approval: db changes need a DBA · ⚠ …
       ⊘ app        denied      200ms   denied by policy: no⏎FAKE \\u001b[31mred
       apply 3/3 ████████████████████ 100% · 2s
       running 0/2 · queued 0
