@@ -62,6 +62,10 @@ describe('apply and plan with command stacks', () => {
     expect(finished.side).toMatchObject({ status: 'succeeded' });
     expect(all.at(-1)).toMatchObject({ type: 'run.finished', status: 'failed', summary: { total: 4, succeeded: 2, failed: 1, skipped: 1 } });
     expect(all.some((event) => event.type === 'stack.log' && event.stack === 'broken' && event.line === 'boom')).toBe(true);
+    // The human lines go to stderr then (SPEC §4): each stack's lines, its status, the summary.
+    expect(result.stderr).toMatch(/^broken +\| boom$/m);
+    expect(result.stderr).toMatch(/^after +\| ↷ skipped: dependency broken failed$/m);
+    expect(result.stderr).toMatch(/^failed: 4 stacks, 2 succeeded, 1 failed, 1 skipped in /m);
   });
 
   it('stops starting stacks after the first failure with --fail-fast', () => {

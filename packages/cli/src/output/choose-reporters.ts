@@ -26,8 +26,9 @@ export interface Presentation {
 
 /**
  * The one place that decides what a run is shown with (STYLE.md habit 5):
- * log files always; then the caller's own listeners, or NDJSON (`--json`),
- * plain CI lines, or the ink live run view, as `chooseOutputMode` says.
+ * log files always; then the caller's own listeners, or NDJSON (`--json`,
+ * with the plain lines on stderr), plain CI lines, or the ink live run view,
+ * as `chooseOutputMode` says.
  */
 export async function chooseReporters(
   context: CommandContext,
@@ -50,16 +51,16 @@ async function chooseShownReporters(
   const mode = chooseOutputMode({ json: global.json, ci: global.ci, stdoutIsTTY: Boolean(io.stdout.isTTY), stdinIsTTY: Boolean(io.stdin.isTTY), env: io.env });
   if (mode === 'tui') return chooseLiveUi(context, run.plan, run.store, logFiles);
   const interrupts = listenForInterrupts(() => context.note('stopping: waiting for running stacks (Ctrl-C again to kill them)'));
-  const reporter =
-    mode === 'json'
-      ? createNdjsonReporter(io.stdout)
-      : createPlainReporter({
-        out: io.stdout,
-        color: shouldUseColor({ color: global.color, env: io.env, isTTY: Boolean(io.stdout.isTTY) }),
-        // In a GitHub Actions log each stack's lines fold into one `::group::`.
-        ...(run.github ? { groupLogs: true } : {}),
-      });
-  return { listeners: [logFiles, reporter], interrupts, show: async () => undefined, dispose: () => interrupts.dispose() };
+  // With --json, stdout carries NDJSON only and the human lines go to stderr (SPEC §4).
+  const human = mode === 'json' ? io.stderr : io.stdout;
+  const lines = createPlainReporter({
+    out: human,
+    color: shouldUseColor({ color: global.color, env: io.env, isTTY: Boolean(human.isTTY) }),
+    // In a GitHub Actions log each stack's lines fold into one `::group::`.
+    ...(run.github ? { groupLogs: true } : {}),
+  });
+  const listeners = mode === 'json' ? [logFiles, createNdjsonReporter(io.stdout), lines] : [logFiles, lines];
+  return { listeners, interrupts, show: async () => undefined, dispose: () => interrupts.dispose() };
 }
 
 /**
