@@ -187,11 +187,12 @@ export function createPolicyGate(options: PolicyGateOptions): PolicyGate {
         await store.recordApproval({ runId, stack: null, by, at: now().toISOString(), comment: 'approved at the terminal prompt' });
         result = await evaluateRunGate({ ...(await contextFor(runId, signals)), approvedAtPrompt: by }, inputs, secrets);
       }
-      // Kept with the run: `approve RUN` + `apply --from-plan RUN` judge them again, as does a stack planned again there.
-      // (A new plan held for a later question is not part of the run unless the answer accepts it.)
+      // Kept with the run that saved the plans: `approve RUN` + `apply --from-plan RUN` judge them again, as does a
+      // stack planned again in a later apply of them (judged again in one, the set holds the new plan in its place).
+      // A new plan held for a later question is not part of the run unless the answer accepts it.
       if (options.keepRunPlans === true && forQuestion !== true) {
         const plans = result.planned.map(({ stack, ...plan }) => ({ stack: stack.name, plan: { ...plan } }));
-        await store.putRunPolicyPlans({ runId, awaiting: result.verdict === 'awaiting_approval', plans, at: now().toISOString() });
+        await store.putRunPolicyPlans({ runId: plannedRunId ?? runId, awaiting: result.verdict === 'awaiting_approval', plans, at: now().toISOString() });
       }
       return toCheck(result);
     },
