@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { PolicyCheck, PolicyCheckSignals, StackPlanEvidence, StackStatus } from '@stackfleet/core';
 import type { JudgedPlan } from '../saved-plans/fingerprint-stack.js';
 import type { PlanResult } from '../stack-runner/types.js';
+import { maskPolicyDecision } from '../mask/mask-event.js';
 import type { EngineRun } from './engine-run.js';
 
 /** What policies make of a stack: go on, or end it with this status and why. */
@@ -89,6 +90,6 @@ export async function reportPolicyDecisions(run: EngineRun, stack: string | unde
     run.emit({ type: 'policy.evaluated', runId, ...(stack === undefined ? {} : { stack }), ...decision, at });
   }
   await run.options.store.recordPolicyDecisions(
-    check.decisions.map((decision) => ({ runId, stack: stack ?? null, ...decision, message: run.masker.mask(decision.message), at })),
+    check.decisions.map((decision) => ({ runId, stack: stack ?? null, ...maskPolicyDecision(decision, run.masker), at })),
   );
 }

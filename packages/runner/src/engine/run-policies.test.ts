@@ -38,6 +38,8 @@ interface FleetRun {
   fingerprintCache?: FingerprintCache;
   /** The run's Ctrl-C. */
   signal?: AbortSignal;
+  /** More of the orchestrator's environment. */
+  env?: Record<string, string>;
 }
 
 /** a -> b -> c, and d alone: real sh stacks whose plans report changes. */
@@ -75,7 +77,7 @@ async function runFleet(command: 'plan' | 'apply', gate: PolicyGate, chain: Flee
   if (chain.alreadyDone === undefined) await store.createRun({ id: runId, command, selection: {}, stacks: ['a', 'd', 'b', 'c'], startedBy: 't', host: 'h', pid: 1, repoShas: {}, manifestPath: 'stacks.yaml', startedAt: new Date(0).toISOString(), status: 'running' });
   const result = await runStacks(plan, {
     runId, manifest, manifestDir: temp.path, repoDirs: {}, stateDir: join(temp.path, '.stackfleet'),
-    env: { PATH: process.env.PATH, STACK_SECRET: 'x' }, store,
+    env: { PATH: process.env.PATH, STACK_SECRET: 'x', ...chain.env }, store,
     adapters: { command: createCommandAdapter(), terraform: createCommandAdapter(), tofu: createCommandAdapter() },
     reporters: [{ onEvent: (event) => events.push(event) }],
     policyGate: gate,
@@ -118,6 +120,17 @@ describe('runStacks with a policy gate', () => {
     const plan = await runFleet('plan', runGate, { signal: runOnly.signal });
     expect(plan.result).toMatchObject({ status: 'interrupted' });
     expect(plan.result).not.toHaveProperty('runDenied');
+  });
+
+  it("masks a secret in a decision's rule as in its message (an exec policy prints its rule names): in the events and the store", async () => {
+    const secret = 'token-value-7f3a9';
+    const deny: PolicyCheck = { verdict: 'deny', decisions: [{ policy: 'p', rule: `r-${secret}`, effect: 'deny', message: `saw ${secret}` }] };
+    const { events, store } = await runFleet('apply', createTableGate({ stacks: { b: deny } }), { env: { STACKFLEET_E2E_TOKEN: secret } });
+    expect(events.filter((event) => event.type === 'policy.evaluated')).toEqual([
+      expect.objectContaining({ stack: 'b', policy: 'p', rule: 'r-***', message: 'saw ***' }),
+    ]);
+    expect(await store.listPolicyDecisions('r1')).toEqual([expect.objectContaining({ stack: 'b', rule: 'r-***', message: 'saw ***' })]);
+    expect(JSON.stringify(events)).not.toContain(secret);
   });
 
   it('apply: a denied stack is not applied and its dependents are skipped; others go on; the run is denied', async () => {

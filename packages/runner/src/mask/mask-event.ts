@@ -16,9 +16,19 @@ export function maskEvent(event: RunEvent, masker: Masker): RunEvent {
       ...(event.messages === undefined ? {} : { messages: event.messages.map((message) => masker.mask(message)) }),
     };
   }
-  // A policy's message is built from the plan's values: free text like a log line.
-  if (event.type === 'policy.evaluated') return { ...event, message: masker.mask(event.message) };
+  if (event.type === 'policy.evaluated') return maskPolicyDecision(event, masker);
   return event;
+}
+
+/**
+ * A policy decision with the text a policy made masked: the message (built
+ * from the plan's values, free text like a log line) and the rule, which an
+ * exec policy's command prints as it likes (`{"rule": "..."}`). The policy's
+ * name is ours (its file's `name:` or file name). Every decision that leaves
+ * a run, as an event or a stored row, goes through here.
+ */
+export function maskPolicyDecision<T extends { rule: string; message: string }>(decision: T, masker: Masker): T {
+  return { ...decision, rule: masker.mask(decision.rule), message: masker.mask(decision.message) };
 }
 
 /** The stored stack record with its free text (the reason) masked. */
