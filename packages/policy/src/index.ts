@@ -22,8 +22,17 @@ export {
   type PolicyVerdict,
   type VerdictSummary,
 } from './evaluate/decide-verdict.js';
-export { buildAccessPolicyInput, buildPlannedStacks, buildRunPolicyInput, buildStackPolicyInput, describeStack, type SecretValues } from './input/build-policy-input.js';
-export { collectSecretStrings, redactValue, sanitizeTerraformPlan } from './input/sanitize-terraform-plan.js';
+export {
+  buildAccessPolicyInput,
+  buildPlannedStacks,
+  buildRunPolicyInput,
+  buildStackPolicyInput,
+  describeStack,
+  sanitizeApprovals,
+  type SecretValues,
+} from './input/build-policy-input.js';
+export { includesLogin, isSameLogin, toLoginKey } from './evaluate/same-login.js';
+export { collectSecretStrings, redactValue, sanitizeInputValue, sanitizeTerraformPlan } from './input/sanitize-terraform-plan.js';
 export { countCommandChanges, countTerraformChanges } from './input/count-changes.js';
 export { describeNonPlan } from './input/describe-non-plan.js';
 export { buildRunInfo, needsGitEmail, resolveActor, type RunInfoOptions } from './input/build-run-info.js';

@@ -1,4 +1,5 @@
 import type { PolicyDecision } from '../types.js';
+import { includesLogin, isSameLogin, toLoginKey } from './same-login.js';
 
 /** An approval as recorded in the store and shown in `input.approvals`. */
 export interface PolicyApproval {
@@ -51,7 +52,8 @@ export function decideVerdict(decisions: readonly PolicyDecision[], approvals?: 
 /**
  * A require_approval decision is satisfied by `approvals` (default 1) distinct
  * approvers among `approvers` (logins or `team:NAME`), or, without
- * `approvers`, anyone but the run's actor.
+ * `approvers`, anyone but the run's actor. Logins compare without regard to
+ * case (`isSameLogin`).
  */
 export function isApprovalSatisfied(decision: PolicyDecision, context: ApprovalContext): boolean {
   return listSatisfyingApprovers(decision, context) !== undefined;
@@ -70,15 +72,18 @@ export function listSatisfyingApprovers(decision: PolicyDecision, context: Appro
  * (`approvedAtPrompt`) counts for a rule that names none: the human there saw
  * the reasons and said yes. It is one approval like any other: a rule naming
  * approvers counts it only when they allow that login, and `approvals: N`
- * still needs N distinct approvers.
+ * still needs N distinct approvers. Logins compare without regard to case
+ * (`Alice` does not approve `alice`'s run).
  */
 export function countsApproval(decision: PolicyDecision, approval: PolicyApproval, context: ApprovalContext): boolean {
   const allowed = decision.approvers ?? [];
-  if (allowed.length === 0) return approval.by !== context.actor || approval.by === context.approvedAtPrompt;
+  if (allowed.length === 0) {
+    return !isSameLogin(approval.by, context.actor) || (context.approvedAtPrompt !== undefined && isSameLogin(approval.by, context.approvedAtPrompt));
+  }
   return allowed.some((entry) => {
-    if (!entry.startsWith('team:')) return entry === approval.by;
+    if (!entry.startsWith('team:')) return isSameLogin(entry, approval.by);
     const team = entry.slice('team:'.length);
-    return approval.teams.includes(team) || (context.teams?.[team] ?? []).includes(approval.by);
+    return approval.teams.includes(team) || includesLogin(context.teams?.[team] ?? [], approval.by);
   });
 }
 
@@ -94,11 +99,20 @@ export function describeApprovalShortfall(decision: PolicyDecision, context: App
   const counted = listCountedApprovers(decision, context);
   const holds = `holds ${counted.length}${counted.length === 0 ? '' : ` (${counted.join(', ')})`}`;
   const prompt = context.approvedAtPrompt;
-  const yes = prompt === undefined ? '' : `; ${prompt}'s yes at the prompt counts for ${counted.includes(prompt) ? 1 : 0}`;
+  const yes = prompt === undefined ? '' : `; ${prompt}'s yes at the prompt counts for ${includesLogin(counted, prompt) ? 1 : 0}`;
   return `needs ${needed} approval${needed === 1 ? '' : 's'} from ${from}, ${holds}${yes}`;
 }
 
-/** The distinct approvers (sorted) whose approvals count for the decision. */
+/**
+ * The distinct approvers (sorted) whose approvals count for the decision: one
+ * per person whatever the case of their login (`Bob` and `bob` are one), shown
+ * as their first approval gave it.
+ */
 function listCountedApprovers(decision: PolicyDecision, context: ApprovalContext): string[] {
-  return [...new Set(context.approvals.filter((approval) => countsApproval(decision, approval, context)).map((approval) => approval.by))].sort();
+  const approvers = new Map<string, string>();
+  for (const approval of context.approvals) {
+    const key = toLoginKey(approval.by);
+    if (!approvers.has(key) && countsApproval(decision, approval, context)) approvers.set(key, approval.by);
+  }
+  return [...approvers.values()].sort();
 }

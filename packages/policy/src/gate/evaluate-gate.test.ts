@@ -217,3 +217,64 @@ describe('toPolicyApprovals', () => {
     ]);
   });
 });
+
+describe('logins compared without regard to case', () => {
+  const approval = (by: string, stackName: string | null = 'db'): ApprovalRecord => ({ runId: 'r1', stack: stackName, by, at: '2026-01-01T00:00:00Z' });
+  const rules = (text: string): GateContext => ({ ...context('alice'), teams: { dba: ['bob', 'carol'] }, policies: [load(`kind: plan\nrules:\n${text}`)] });
+  const judge = async (base: GateContext, approvals: ApprovalRecord[]) => evaluateStackGate({ ...base, approvals }, stack('db'), plan(['create']), []);
+  const anyone = rules(`  - name: anyone\n    effect: require_approval\n    when: "true"\n    approvals: 2\n`);
+
+  it("does not count Alice's or ALICE's approval of alice's run (default approvers), nor that of the planner in another case", async () => {
+    expect((await judge(anyone, [approval('Alice'), approval('ALICE')])).decisions[0]).not.toHaveProperty('approvedBy');
+    const resumed: GateContext = { ...anyone, run: { ...anyone.run, actor: { ...anyone.run.actor, login: 'bob' }, plannedBy: { login: 'Alice', name: 'Alice', source: 'run', teams: [] } } };
+    expect((await judge(resumed, [approval('alice'), approval('bob'), approval('carol')])).decisions[0]?.approvedBy).toEqual(['bob', 'carol']);
+  });
+
+  it('counts Bob and bob as one approver, shown as first given', async () => {
+    expect((await judge(anyone, [approval('Bob'), approval('bob')])).verdict).toBe('awaiting_approval');
+    expect((await judge(anyone, [approval('Bob'), approval('bob', null), approval('Carol')])).decisions[0]?.approvedBy).toEqual(['Bob', 'Carol']);
+  });
+
+  it('matches logins in approvers and in the teams of the manifest whatever their case', async () => {
+    const named = rules(`  - name: named\n    effect: require_approval\n    when: "true"\n    approvers: [Dave]\n`);
+    expect((await judge(named, [approval('dave')])).decisions[0]?.approvedBy).toEqual(['dave']);
+    const dbas = rules(`  - name: dbas\n    effect: require_approval\n    when: "true"\n    approvals: 2\n    approvers: ["team:dba"]\n`);
+    expect((await judge(dbas, [approval('Bob'), approval('CAROL')])).decisions[0]?.approvedBy).toEqual(['Bob', 'CAROL']);
+    expect(toPolicyApprovals({ approvals: [approval('CAROL')], teams: { dba: ['bob', 'carol'] } }, 'db')[0]?.teams).toEqual(['dba']);
+    expect(buildRunInfo({ id: 'r', command: 'apply', env: { STACKFLEET_ACTOR: 'Bob' }, userAtHost: 'u@h', teams: { dba: ['bob'] } }).actor).toMatchObject({ login: 'Bob', teams: ['dba'] });
+  });
+});
+
+describe('approval comments in the input', () => {
+  const SECRET = 'hunter2-secret-value';
+  const seen: string[] = [];
+  const recorder = load(`kind: plan
+engine: exec
+command: record
+`);
+  const runRecorder = load(`kind: run
+engine: exec
+command: record
+`);
+  const recording: GateContext['evaluate'] = {
+    runCommand: async (request) => {
+      seen.push(request.stdin);
+      return { exitCode: 0, stdout: '{}', stderr: '', timedOut: false };
+    },
+  };
+  const approvals: ApprovalRecord[] = [{ runId: 'r1', stack: null, by: 'bob', at: '2026-01-01T00:00:00Z', comment: `pw is ${SECRET}` }];
+
+  it('reach plan and run policies sanitized like the plans: a comment holding a secret is its <sensitive:…> form', async () => {
+    seen.length = 0;
+    const base: GateContext = { ...context('alice', approvals), evaluate: recording };
+    await evaluateStackGate({ ...base, policies: [recorder] }, stack('db'), plan(['create']), [SECRET]);
+    await evaluateRunGate({ ...base, policies: [runRecorder] }, [{ spec: stack('db'), plan: plan(['create']) }], [SECRET]);
+    expect(seen).toHaveLength(2);
+    for (const stdin of seen) {
+      expect(stdin).not.toContain(SECRET);
+      expect((JSON.parse(stdin) as { approvals: { by: string; comment: string }[] }).approvals).toEqual([
+        expect.objectContaining({ by: 'bob', comment: expect.stringMatching(/^<sensitive:[0-9a-f]{12}>$/) }),
+      ]);
+    }
+  });
+});

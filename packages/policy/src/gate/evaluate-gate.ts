@@ -1,7 +1,9 @@
 import type { ApprovalRecord, PolicyCheck, StackPlanEvidence, StackSpec } from '@stackfleet/core';
 import { evaluatePolicies, evaluatePolicy, type EvaluateOptions } from '../evaluate/evaluate-policy.js';
 import { decideVerdict, describeApprovalShortfall, listSatisfyingApprovers, type ApprovalContext, type PolicyApproval } from '../evaluate/decide-verdict.js';
-import { buildAccessPolicyInput, buildPlannedStacks, buildStackPolicyInput, describeStack } from '../input/build-policy-input.js';
+import { buildAccessPolicyInput, buildPlannedStacks, buildStackPolicyInput, describeStack, sanitizeApprovals } from '../input/build-policy-input.js';
+import { collectSecretStrings } from '../input/sanitize-terraform-plan.js';
+import { includesLogin } from '../evaluate/same-login.js';
 import type { PlannedStackInput, PolicyRunInfo, RunPolicyInput } from '../input/types.js';
 import { selectRunPolicies, selectStackPolicies, type LoadedPolicy } from '../select/select-policies.js';
 import type { PolicyDecision } from '../types.js';
@@ -61,7 +63,11 @@ export async function evaluateRunGate(
   const built = buildPlannedStacks(raw, secrets);
   let next = 0;
   const planned = stacks.map((stack) => ('plan' in stack ? built[next++]! : stack.planned));
-  const result = await evaluatePlannedRunGate(context, stacks.map((stack, index) => ({ spec: stack.spec, planned: planned[index]! })));
+  const result = await evaluatePlannedRunGate(
+    context,
+    stacks.map((stack, index) => ({ spec: stack.spec, planned: planned[index]! })),
+    secrets,
+  );
   return { ...result, planned };
 }
 
@@ -69,15 +75,22 @@ export async function evaluateRunGate(
  * `kind: run` policies over plans already in their input form
  * (`RunGateResult.planned`): how a plan run they left awaiting an approval is
  * judged again, with the approvals given since, when its plans are applied.
+ * `secrets`: values the approvals' comments must not carry into the input
+ * (the plans are already sanitized).
  */
-export async function evaluatePlannedRunGate(context: GateContext, stacks: readonly { spec: StackFacts; planned: PlannedStackInput }[]): Promise<GateResult> {
+export async function evaluatePlannedRunGate(
+  context: GateContext,
+  stacks: readonly { spec: StackFacts; planned: PlannedStackInput }[],
+  secrets: readonly unknown[] = [],
+): Promise<GateResult> {
   const approvals = toPolicyApprovals(context, null);
+  const inputApprovals = sanitizeApprovals(approvals, collectSecretStrings(secrets));
   const decisions: PolicyDecision[] = [];
   for (const selected of selectRunPolicies(context.policies, 'run', stacks.map((stack) => stack.spec))) {
     const input: RunPolicyInput = {
       run: context.run,
       stacks: stacks.filter((stack) => selected.stacks.includes(stack.spec)).map((stack) => stack.planned),
-      approvals: [...approvals],
+      approvals: [...inputApprovals],
     };
     decisions.push(...(await evaluatePolicy(selected.policy, input, context.evaluate)));
   }
@@ -103,8 +116,8 @@ export function toPolicyApprovals(context: Pick<GateContext, 'approvals' | 'team
       by: approval.by,
       at: approval.at,
       ...(approval.comment === undefined ? {} : { comment: approval.comment }),
-      // The manifest's teams, and those the approval brings (a reviewer's GitHub teams).
-      teams: [...new Set([...Object.keys(teams).filter((team) => teams[team]!.includes(approval.by)), ...(approval.teams ?? [])])].sort(),
+      // The manifest's teams (logins compared without regard to case), and those the approval brings (a reviewer's GitHub teams).
+      teams: [...new Set([...Object.keys(teams).filter((team) => includesLogin(teams[team]!, approval.by)), ...(approval.teams ?? [])])].sort(),
     }));
 }
 

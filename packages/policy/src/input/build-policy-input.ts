@@ -1,7 +1,7 @@
 import type { StackSpec } from '@stackfleet/core';
 import type { PolicyApproval } from '../evaluate/decide-verdict.js';
 import { countCommandChanges, countTerraformChanges } from './count-changes.js';
-import { collectSecretStrings, sanitizeTerraformPlan } from './sanitize-terraform-plan.js';
+import { collectSecretStrings, sanitizeInputValue, sanitizeTerraformPlan } from './sanitize-terraform-plan.js';
 import type {
   AccessPolicyInput,
   PlannedStackInput,
@@ -31,8 +31,19 @@ export function describeStack(spec: Pick<StackSpec, 'name' | 'labels' | 'repo' |
 
 /** The input of `kind: plan` policies for one stack after its plan. */
 export function buildStackPolicyInput(options: StackInputOptions): StackPolicyInput {
-  const planned = buildPlannedStack(options.stack, options.plan, collectSecretStrings(options.secrets));
-  return { run: options.run, ...planned, approvals: [...(options.approvals ?? [])] };
+  const secrets = collectSecretStrings(options.secrets);
+  const planned = buildPlannedStack(options.stack, options.plan, secrets);
+  return { run: options.run, ...planned, approvals: sanitizeApprovals(options.approvals ?? [], secrets) };
+}
+
+/**
+ * `input.approvals`, sanitized like the plans: a comment is free text a human
+ * typed (`approve --comment`, a review's body), and one that holds a secret
+ * reaches the policies (an exec policy's stdin) only as `<sensitive:…>`.
+ * `secrets` as `collectSecretStrings` returns them.
+ */
+export function sanitizeApprovals(approvals: readonly PolicyApproval[], secrets: readonly string[]): PolicyApproval[] {
+  return approvals.map((approval) => sanitizeInputValue(approval, secrets));
 }
 
 export interface RunInputOptions extends SecretValues {
@@ -43,7 +54,12 @@ export interface RunInputOptions extends SecretValues {
 
 /** The input of `kind: run` policies: every planned stack at once. */
 export function buildRunPolicyInput(options: RunInputOptions): RunPolicyInput {
-  return { run: options.run, stacks: buildPlannedStacks(options.stacks, options.secrets), approvals: [...(options.approvals ?? [])] };
+  const secrets = collectSecretStrings(options.secrets);
+  return {
+    run: options.run,
+    stacks: options.stacks.map(({ stack, plan }) => buildPlannedStack(stack, plan, secrets)),
+    approvals: sanitizeApprovals(options.approvals ?? [], secrets),
+  };
 }
 
 /** `input.stacks` of `kind: run` policies: each plan counted and sanitized (every secret given hidden in every plan). */

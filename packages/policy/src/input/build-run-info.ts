@@ -1,3 +1,4 @@
+import { includesLogin } from '../evaluate/same-login.js';
 import type { PolicyActor, PolicyRunInfo } from './types.js';
 
 export interface RunInfoOptions {
@@ -51,7 +52,8 @@ export function needsGitEmail(env: Readonly<Record<string, string | undefined>>)
 /**
  * The actor: `STACKFLEET_ACTOR`, else the CI's (`GITHUB_ACTOR`,
  * `GITLAB_USER_LOGIN`), else `git config user.email`, else `user@host`;
- * `source` names which. Teams come from the manifest (always a list).
+ * `source` names which. Teams come from the manifest (always a list; the
+ * login matched there without regard to case).
  */
 export function resolveActor(
   env: Readonly<Record<string, string | undefined>>,
@@ -74,7 +76,7 @@ export function resolveActor(
     name: name?.trim() || actorLogin,
     source,
     teams: Object.keys(teams)
-      .filter((team) => teams[team]!.includes(actorLogin))
+      .filter((team) => includesLogin(teams[team]!, actorLogin))
       .sort(),
   };
 }

@@ -72,6 +72,16 @@ export function sanitizeTerraformPlan(show: unknown, secrets: readonly string[])
   return sanitized;
 }
 
+/**
+ * Any other part of the input by the same rule as a plan's values (no
+ * sensitivity marks): each string, number and key containing one of
+ * `secrets` (`collectSecretStrings`) becomes its `<sensitive:…>` form. How an
+ * approval's comment, written by a human, reaches the input.
+ */
+export function sanitizeInputValue<T>(value: T, secrets: readonly string[]): T {
+  return secrets.length === 0 ? value : (createSanitizer(secrets).value(value, undefined) as T);
+}
+
 function createSanitizer(secrets: readonly string[]) {
   // A secret repeated across resources hashes once.
   const hashes = new Map<string, string>();
