@@ -22,4 +22,5 @@ export { writeStackFiles } from './files/write-stack-files.js';
 export { runHooks } from './hooks/run-hooks.js';
 export { createMasker, MASK } from './mask/masker.js';
 export type { Masker } from './mask/masker.js';
+export { buildMaskerOutsideRun, type MaskerOutsideRunOptions } from './mask/build-masker-outside-run.js';
 export { maskDeep, sensitiveOutputValues } from './mask/mask-deep.js';

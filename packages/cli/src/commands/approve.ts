@@ -1,7 +1,9 @@
-import { escapeTerminalText, StackfleetError, type RunRecord } from '@stackfleet/core';
-import { buildApprovalRecords } from '@stackfleet/policy';
+import { escapeTerminalText, StackfleetError, type RunRecord, type Store } from '@stackfleet/core';
+import { buildApprovalRecords, isSameLogin } from '@stackfleet/policy';
+import { buildMaskerOutsideRun } from '@stackfleet/runner';
 import { readGitIdentity } from '@stackfleet/vcs';
 import type { CommandContext } from '../command-context.js';
+import type { Fleet } from '../manifest/read-manifest.js';
 import { writeLine } from '../io.js';
 import { buildPolicyRunInfo } from '../policy/create-policy-gate.js';
 import { openStore } from '../runtime/open-runtime.js';
@@ -15,7 +17,8 @@ import { explainIdleApproval } from './explain-idle-approval.js';
  * policies left waiting, `stackfleet apply --from-plan RUN`). A run no
  * approval can move any more (finished, a drift sweep, a plan run without
  * saved plans) is refused (`explainIdleApproval`): an approval recorded there
- * would read as if it did something.
+ * would read as if it did something. The comment is stored masked: policies
+ * read it, `show` prints it, and a secret typed into it must not stay there.
  */
 export async function runApproveCommand(context: CommandContext, options: { stack?: string; comment?: string }, args: string[]): Promise<number> {
   const runId = args[0] ?? '';
@@ -35,7 +38,7 @@ export async function runApproveCommand(context: CommandContext, options: { stac
       ...(options.stack === undefined ? {} : { stackGlob: options.stack }),
       by: actor.login,
       at: new Date().toISOString(),
-      ...(options.comment === undefined ? {} : { comment: options.comment }),
+      ...(options.comment === undefined ? {} : { comment: await maskComment(fleet, store, run, options.comment, context.io.env) }),
     });
     for (const record of records) await store.recordApproval(record);
     if (context.global.json) {
@@ -45,11 +48,12 @@ export async function runApproveCommand(context: CommandContext, options: { stac
       writeLine(context.io.stdout, `approved ${what} as ${escapeTerminalText(actor.login)} (from ${actor.source})`);
       const continued = describeContinuation(run, options.stack !== undefined);
       if (continued !== undefined) writeLine(context.io.stdout, continued);
-      if (run.selection['actor'] === actor.login) {
+      const planner = run.selection['actor'];
+      if (typeof planner === 'string' && isSameLogin(planner, actor.login)) {
         // Recorded all the same: a rule naming the actor in `approvers`, or one reading input.approvals, may count it.
         writeLine(
           context.io.stdout,
-          `note: ${escapeTerminalText(actor.login)} started run ${run.id}: rules with default approvers (anyone but the run's actor) do not count this approval; only rules whose approvers name ${escapeTerminalText(actor.login)} do`,
+          `note: ${escapeTerminalText(planner)} started run ${run.id}: rules with default approvers (anyone but the run's actor) do not count this approval; only rules whose approvers name ${escapeTerminalText(actor.login)} do`,
         );
       }
     }
@@ -73,4 +77,14 @@ function describeContinuation(run: RunRecord, stackOnly: boolean): string | unde
     return `note: run ${run.id} waits for its run policies, which count approvals of the whole run: approve it without --stack`;
   }
   return `${run.status === 'awaiting_approval' ? 'continue it with' : 'apply its plans with'}: stackfleet apply --from-plan ${run.id}`;
+}
+
+/**
+ * The comment with every secret of the run's stacks that can be read here
+ * masked, as a run masks what it writes (the run that reads it sanitizes
+ * it again for its policies' input).
+ */
+async function maskComment(fleet: Fleet, store: Store, run: RunRecord, comment: string, env: Record<string, string | undefined>): Promise<string> {
+  const masker = await buildMaskerOutsideRun({ manifest: fleet.loaded.manifest, manifestDir: fleet.manifestDir, env, store, stacks: run.stacks });
+  return masker.mask(comment);
 }

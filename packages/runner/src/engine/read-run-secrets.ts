@@ -1,5 +1,5 @@
-import { collectResolutionLayers, type StackfleetError, type SecretSource } from '@stackfleet/core';
-import { combineSecretErrors, isSecretMissing, resolveSecrets, splitSecretErrors } from '../secrets/index.js';
+import type { StackfleetError } from '@stackfleet/core';
+import { collectStackSecretSources, combineSecretErrors, isSecretMissing, resolveSecrets, splitSecretErrors } from '../secrets/index.js';
 import type { EngineRun } from './engine-run.js';
 
 /**
@@ -16,16 +16,9 @@ export async function readRunSecrets(run: EngineRun, stacks: readonly string[]):
   const missing: StackfleetError[] = [];
   const missingByStack = new Map<string, StackfleetError[]>();
   for (const name of stacks) {
-    const spec = manifest.stacks[name];
-    if (!spec) continue;
-    const secrets: Record<string, SecretSource> = {};
-    const declaredIn: Record<string, string> = {};
-    for (const layer of collectResolutionLayers(manifest, spec)) {
-      for (const [key, source] of Object.entries(layer.secrets)) {
-        secrets[key] = source;
-        declaredIn[key] = layer.label === 'stack' ? `stack ${name}` : layer.label;
-      }
-    }
+    const collected = collectStackSecretSources(manifest, name);
+    if (collected === undefined) continue;
+    const { sources: secrets, declaredIn } = collected;
     if (Object.keys(secrets).length === 0) continue;
     const resolved = await resolveSecrets(secrets, {
       env: run.options.env,
