@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, parseJsonLines, runStackfleet, type CliResult } from '../support/cli.js';
@@ -189,5 +189,127 @@ describe('approve refuses runs an approval cannot change', () => {
     const again = stackfleet('approve', saved);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`run ${saved} has no saved plans left (they were applied): an approval of it changes nothing`);
+  });
+});
+
+/** Every file under `dir` (the store, its WAL, the run logs) as bytes. */
+function readAllFiles(dir: string): Buffer[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => readFileSync(join(entry.parentPath, entry.name)));
+}
+
+describe('secrets in what policies print and approvers write; logins whatever their case', () => {
+  const SECRET = 'hunter2-SECRETVALUE-42';
+  let dir: string;
+  let out: string;
+  let cleanup: () => void;
+  let runId = '';
+  const stackfleet = (actor: string, ...args: string[]) =>
+    runStackfleet(args, { cwd: dir, env: { STACKFLEET_ACTOR: actor, E2E_LEAK_PASSWORD: SECRET, STACKFLEET_E2E_OUT: out } });
+  const decisionsOf = (stdout: string) =>
+    parseJsonLines(stdout).filter((event) => event.type === 'policy.evaluated') as { rule: string; message: string; approvedBy?: string[] }[];
+
+  beforeAll(() => {
+    ({ dir, cleanup } = makeTempDir('stackfleet-policy-secrets-'));
+    out = join(dir, 'out');
+    for (const sub of ['db', 'policies', 'out']) mkdirSync(join(dir, sub));
+    writeFileSync(
+      join(dir, 'stacks.yaml'),
+      `version: 1
+teams: { dba: [bob, carol] }
+contexts:
+  prod:
+    attachTo: { labels: [prod] }
+    secrets: { DB_PASS: { fromEnv: E2E_LEAK_PASSWORD } }
+stacks:
+  db:
+    path: db
+    runner: command
+    labels: [prod]
+    commands: { plan: "exit 2", apply: "echo applied" }
+policies:
+  - file: policies/leak.policy.yaml
+  - file: policies/review.policy.yaml
+`,
+    );
+    writeFileSync(join(dir, 'policies', 'leak.policy.yaml'), 'kind: plan\nengine: exec\ncommand: ./leak.sh\n');
+    // Records its stdin, and names its rule after a file that holds the secret (as a careless policy could).
+    writeFileSync(
+      join(dir, 'policies', 'leak.sh'),
+      `#!/bin/sh
+cat >> "$STACKFLEET_E2E_OUT/stdin.jsonl"
+echo >> "$STACKFLEET_E2E_OUT/stdin.jsonl"
+printf '{"warn": [{"msg": "rule leaks", "rule": "r-%s"}]}' "$(cat "$STACKFLEET_E2E_OUT/leak")"
+`,
+    );
+    chmodSync(join(dir, 'policies', 'leak.sh'), 0o755);
+    writeFileSync(join(out, 'leak'), SECRET);
+    writeFileSync(
+      join(dir, 'policies', 'review.policy.yaml'),
+      `kind: plan
+rules:
+  - name: review
+    effect: require_approval
+    when: "true"
+    message: '"needs a review"'
+  - name: dbas
+    effect: require_approval
+    when: "true"
+    approvals: 2
+    approvers: ["team:dba"]
+    message: '"needs two DBAs"'
+`,
+    );
+  });
+  afterAll(() => cleanup());
+
+  it("masks a secret in an exec policy's rule name in the terminal and in NDJSON", () => {
+    const apply = stackfleet('alice', 'apply', '--auto-approve');
+    runId = /stackfleet approve (\S+)/.exec(apply.stderr)?.[1] ?? '';
+    expect(apply.code, apply.stdout + apply.stderr).toBe(3);
+    expect(runId).not.toBe('');
+    expect(apply.stdout).toContain('db   | warn: rule leaks (leak/r-***)\n');
+    expect(apply.stdout).toContain('  db: warn: rule leaks (leak/r-***)\n');
+    expect(apply.stdout + apply.stderr).not.toContain(SECRET);
+    const plan = stackfleet('alice', 'plan', '--json');
+    expect(decisionsOf(plan.stdout).find((decision) => decision.message === 'rule leaks')?.rule).toBe('r-***');
+    expect(plan.stdout + plan.stderr).not.toContain(SECRET);
+  });
+
+  it("does not count Alice's approval of alice's run, and says so", () => {
+    const own = stackfleet('Alice', 'approve', runId, '--comment', `pw is ${SECRET}`);
+    expect(own.code, own.stderr).toBe(0);
+    expect(own.stdout).toContain(`note: alice started run ${runId}: rules with default approvers (anyone but the run's actor) do not count this approval`);
+    const resumed = stackfleet('alice', 'resume', runId, '--json');
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(3);
+    expect(decisionsOf(resumed.stdout).find((decision) => decision.rule === 'review')).not.toHaveProperty('approvedBy');
+  });
+
+  it('counts Bob and bob as one DBA, and applies once CAROL approved too', () => {
+    expect(stackfleet('Bob', 'approve', runId).code).toBe(0);
+    expect(stackfleet('bob', 'approve', runId, '--stack', 'db').code).toBe(0);
+    const waiting = stackfleet('alice', 'resume', runId, '--json');
+    expect(waiting.code, waiting.stdout + waiting.stderr).toBe(3);
+    expect(decisionsOf(waiting.stdout).find((decision) => decision.rule === 'review')?.approvedBy).toEqual(['Bob']);
+    expect(decisionsOf(waiting.stdout).find((decision) => decision.rule === 'dbas')).not.toHaveProperty('approvedBy');
+    expect(stackfleet('CAROL', 'approve', runId).code).toBe(0);
+    const applied = stackfleet('alice', 'resume', runId, '--json');
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    expect(decisionsOf(applied.stdout).find((decision) => decision.rule === 'dbas')?.approvedBy).toEqual(['Bob', 'CAROL']);
+  });
+
+  it("never lets the secret reach the exec policy's stdin, show, show --json or any file of the store", () => {
+    const stdin = readFileSync(join(out, 'stdin.jsonl'), 'utf8');
+    expect(stdin).toContain('"comment":"pw is ***"');
+    expect(stdin).not.toContain(SECRET);
+    const show = stackfleet('alice', 'show', runId);
+    expect(show.stdout).toContain('db: warn: rule leaks (leak/r-***)');
+    expect(show.stdout).toMatch(/\(run\): Alice at \S+ — pw is \*\*\*/);
+    expect(show.stdout).not.toContain(SECRET);
+    expect(stackfleet('alice', 'show', runId, '--json').stdout).not.toContain(SECRET);
+    const files = readAllFiles(join(dir, '.stackfleet'));
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.filter((bytes) => bytes.includes(SECRET))).toEqual([]);
   });
 });
