@@ -312,4 +312,22 @@ rules:
     expect(files.length).toBeGreaterThan(0);
     expect(files.filter((bytes) => bytes.includes(SECRET))).toEqual([]);
   });
+
+  it("masks a comment stored by an approver who could not read the secret: in show, and out of the exec policy's stdin", () => {
+    const apply = stackfleet('alice', 'apply', '--auto-approve');
+    const again = /stackfleet approve (\S+)/.exec(apply.stderr)?.[1] ?? '';
+    expect(apply.code, apply.stdout + apply.stderr).toBe(3);
+    // dave's environment lacks the secret's variable: approve stores what it cannot recognise as it is.
+    const dave = runStackfleet(['approve', again, '--comment', `pw is ${SECRET}`], { cwd: dir, env: { STACKFLEET_ACTOR: 'dave' } });
+    expect(dave.code, dave.stderr).toBe(0);
+    const show = stackfleet('alice', 'show', again);
+    expect(show.stdout).toMatch(/\(run\): dave at \S+ — pw is \*\*\*/);
+    expect(show.stdout).not.toContain(SECRET);
+    expect(stackfleet('alice', 'show', again, '--json').stdout).not.toContain(SECRET);
+    writeFileSync(join(out, 'stdin.jsonl'), '');
+    expect(stackfleet('alice', 'resume', again).code).toBe(3);
+    const stdin = readFileSync(join(out, 'stdin.jsonl'), 'utf8');
+    expect(stdin).toMatch(/"by":"dave","at":"[^"]+","comment":"<sensitive:[0-9a-f]{12}>"/);
+    expect(stdin).not.toContain(SECRET);
+  });
 });

@@ -1,11 +1,10 @@
-import { escapeTerminalText, StackfleetError, type RunRecord, type Store } from '@stackfleet/core';
+import { escapeTerminalText, StackfleetError, type RunRecord } from '@stackfleet/core';
 import { buildApprovalRecords, isSameLogin } from '@stackfleet/policy';
-import { buildMaskerOutsideRun } from '@stackfleet/runner';
 import { readGitIdentity } from '@stackfleet/vcs';
 import type { CommandContext } from '../command-context.js';
-import type { Fleet } from '../manifest/read-manifest.js';
 import { writeLine } from '../io.js';
 import { buildPolicyRunInfo } from '../policy/create-policy-gate.js';
+import { readApprovalMasker } from '../policy/read-approval-masker.js';
 import { openStore } from '../runtime/open-runtime.js';
 import { explainIdleApproval } from './explain-idle-approval.js';
 
@@ -38,7 +37,8 @@ export async function runApproveCommand(context: CommandContext, options: { stac
       ...(options.stack === undefined ? {} : { stackGlob: options.stack }),
       by: actor.login,
       at: new Date().toISOString(),
-      ...(options.comment === undefined ? {} : { comment: await maskComment(fleet, store, run, options.comment, context.io.env) }),
+      // Masked as a run masks what it writes (the run that reads it sanitizes it again for its policies' input).
+      ...(options.comment === undefined ? {} : { comment: (await readApprovalMasker(fleet, store, run, context.io.env, { readCommands: true })).mask(options.comment) }),
     });
     for (const record of records) await store.recordApproval(record);
     if (context.global.json) {
@@ -77,14 +77,4 @@ function describeContinuation(run: RunRecord, stackOnly: boolean): string | unde
     return `note: run ${run.id} waits for its run policies, which count approvals of the whole run: approve it without --stack`;
   }
   return `${run.status === 'awaiting_approval' ? 'continue it with' : 'apply its plans with'}: stackfleet apply --from-plan ${run.id}`;
-}
-
-/**
- * The comment with every secret of the run's stacks that can be read here
- * masked, as a run masks what it writes (the run that reads it sanitizes
- * it again for its policies' input).
- */
-async function maskComment(fleet: Fleet, store: Store, run: RunRecord, comment: string, env: Record<string, string | undefined>): Promise<string> {
-  const masker = await buildMaskerOutsideRun({ manifest: fleet.loaded.manifest, manifestDir: fleet.manifestDir, env, store, stacks: run.stacks });
-  return masker.mask(comment);
 }

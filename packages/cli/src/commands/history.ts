@@ -13,9 +13,12 @@ import {
   type PolicyDecisionRecord,
   type RunRecord,
   type StackRunRecord,
+  type Store,
 } from '@stackfleet/core';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
+import type { Fleet } from '../manifest/read-manifest.js';
+import { readApprovalMasker } from '../policy/read-approval-masker.js';
 import { openStore } from '../runtime/open-runtime.js';
 
 /** `stackfleet history [STACK] [--json] [--limit N]`. */
@@ -66,7 +69,8 @@ export async function runShowCommand(context: CommandContext, _options: unknown,
       throw new StackfleetError('E_UNKNOWN_RUN', `no run "${runId}" in ${fleet.stateDir}`, { hint: 'see `stackfleet history` for run ids' });
     }
     const stackRuns = await store.listStackRuns(run.id);
-    const [decisions, approvals] = await Promise.all([store.listPolicyDecisions(run.id), store.listApprovals(run.id)]);
+    const [decisions, stored] = await Promise.all([store.listPolicyDecisions(run.id), store.listApprovals(run.id)]);
+    const approvals = await maskApprovalComments(fleet, store, run, stored, context.io.env);
     if (context.global.json) {
       writeLine(out, JSON.stringify({ ...run, stackRuns, policyDecisions: decisions, approvals }));
       return 0;
@@ -118,6 +122,23 @@ function printPolicies(out: Writable, decisions: readonly PolicyDecisionRecord[]
       writeLine(out, `  ${approval.stack ?? '(run)'}: ${escapeTerminalText(`${approval.by} at ${approval.at}${approval.comment ? ` — ${approval.comment}` : ''}`)}`);
     }
   }
+}
+
+/**
+ * The comments masked again as they are printed: `approve` stores them
+ * masked, but one stored before it did, or by an approver who could not read
+ * a secret, would show it. Nothing is read when no approval has a comment.
+ */
+async function maskApprovalComments(
+  fleet: Fleet,
+  store: Store,
+  run: RunRecord,
+  approvals: readonly ApprovalRecord[],
+  env: Record<string, string | undefined>,
+): Promise<ApprovalRecord[]> {
+  if (!approvals.some((approval) => approval.comment !== undefined)) return [...approvals];
+  const masker = await readApprovalMasker(fleet, store, run, env, { readCommands: false });
+  return approvals.map((approval) => (approval.comment === undefined ? approval : { ...approval, comment: masker.mask(approval.comment) }));
 }
 
 function describeRun(run: RunRecord, stackRuns: StackRunRecord[]): string[] {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseManifest } from '@stackfleet/core';
 import { MemoryStore, createTempDir, type TempDir } from '@stackfleet/test-utils';
@@ -59,5 +59,14 @@ describe('buildMaskerOutsideRun', () => {
     // The other stack's fromFile secret is not read: it is not in the run.
     expect(masker.mask(text)).toBe('*** *** *** *** plain-id other-secret-0b2e');
     expect(readFileSync(join(temp.path, 'runs.txt'), 'utf8')).toBe('ran\n');
+  });
+
+  it('leaves fromCommand secrets out when asked not to run commands', async () => {
+    const temp = await createTempDir('sf-outside-masker-');
+    temps.push(temp);
+    writeFileSync(join(temp.path, 'secret.txt'), 'file-secret-81aa\n');
+    const masker = await buildMaskerOutsideRun({ manifest, manifestDir: temp.path, env: { PATH: process.env['PATH'] }, store: new MemoryStore(), stacks: ['db'], readCommands: false });
+    expect(masker.mask('file-secret-81aa command-secret-3c1d')).toBe('*** command-secret-3c1d');
+    expect(existsSync(join(temp.path, 'runs.txt'))).toBe(false);
   });
 });

@@ -12,6 +12,12 @@ export interface MaskerOutsideRunOptions {
   store: Pick<Store, 'getOutputs' | 'getManyOutputs'>;
   /** The stacks whose secrets are read (a run's stacks). */
   stacks: readonly string[];
+  /**
+   * Whether `fromCommand` secrets are read too: a command may take its time,
+   * or ask something. A command that only shows what is stored (`show`)
+   * leaves them out. @default true
+   */
+  readCommands?: boolean;
   signal?: AbortSignal;
 }
 
@@ -34,7 +40,7 @@ export async function buildMaskerOutsideRun(options: MaskerOutsideRunOptions): P
     for (const [key, source] of Object.entries(collected?.sources ?? {})) {
       // A context's secret is every attached stack's: read it once.
       const id = JSON.stringify(source);
-      if (read.has(id)) continue;
+      if (read.has(id) || (options.readCommands === false && 'fromCommand' in source)) continue;
       read.add(id);
       const value = await resolveSecrets(
         { [key]: source },
