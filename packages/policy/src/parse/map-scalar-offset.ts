@@ -19,7 +19,11 @@ export function mapScalarOffset(text: string, node: Scalar, offset: number): num
   let position = findContentStart(text, node, range[0]);
   const isDoubleQuoted = node.type === 'QUOTE_DOUBLE';
   const isSingleQuoted = node.type === 'QUOTE_SINGLE';
-  for (let index = 0; index < value.length && position < end; index += 1) {
+  // An offset at the end (e.g. "unexpected end of expression") points just past the expression's last
+  // character: the line break a `|` or `>` block scalar keeps (and trailing blanks) would put it on the next line.
+  const contentLength = value.trimEnd().length;
+  const walked = offset >= contentLength ? contentLength : value.length;
+  for (let index = 0; index < walked && position < end; index += 1) {
     while (position < end) {
       // `''` is one `'` of the value: both source characters are used up, or the
       // second would be matched to the next value `'` (`''''` fell one behind).
@@ -47,7 +51,6 @@ export function mapScalarOffset(text: string, node: Scalar, offset: number): num
       position += 1;
     }
   }
-  // An offset at the end (e.g. "unexpected end of expression") points just past the value.
   return Math.min(position, end);
 }
 

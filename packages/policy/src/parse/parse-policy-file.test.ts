@@ -88,6 +88,30 @@ rules:
     }
   });
 
+  it('points an error at the end of the expression (an unclosed `(`) just past its last character, also in `|`, `>` and `>-` blocks', () => {
+    const rule = (when: string) => `kind: plan\nrules:\n  - name: r\n    effect: deny\n    when: ${when}\n  - { name: s, effect: warn, when: "true" }\n`;
+    const cases: [string, { line: number; column: number }][] = [
+      // Line 6 is `      (input.a == 1.0` (6 spaces, 15 characters): column 22 follows its last character.
+      [rule('|\n      (input.a == 1.0'), { line: 6, column: 22 }],
+      [rule('>\n      (input.a == 1.0'), { line: 6, column: 22 }],
+      [rule('>-\n      (input.a == 1.0'), { line: 6, column: 22 }],
+      [rule('|\n      (input.a == 1.0\n\n'), { line: 6, column: 22 }],
+      [rule('|+\n      input.b &&\n      (input.a == 1.0  \n\n'), { line: 7, column: 22 }],
+      [rule('>-\n      input.b &&\n      (input.a == 1.0'), { line: 7, column: 22 }],
+      // At the end of the file, the block's last line has no line break after it (or has one).
+      [`kind: plan\nrules:\n  - name: r\n    effect: deny\n    when: |\n      (input.a == 1.0\n`, { line: 6, column: 22 }],
+      [`kind: plan\nrules:\n  - name: r\n    effect: deny\n    when: >-\n      (input.a == 1.0`, { line: 6, column: 22 }],
+      // `    when: "(input.a == 1.0"`: the closing quote, just past the expression.
+      [rule('"(input.a == 1.0"'), { line: 5, column: 27 }],
+      [rule("'(input.a == 1.0'"), { line: 5, column: 27 }],
+      [rule('(input.a == 1.0'), { line: 5, column: 26 }],
+    ];
+    for (const [text, location] of cases) {
+      const [problem] = parsePolicyFile(text, { source: 'p.policy.yaml' }).problems;
+      expect({ text, code: problem?.code, location: problem?.location }).toEqual({ text, code: 'E_POLICY_CEL', location: { file: 'p.policy.yaml', ...location } });
+    }
+  });
+
   it('points at the offending `\'` after adjacent \'\' escapes (each `\'\'` is one value character; col 36 for 37 before)', () => {
     const text = "kind: plan\nrules:\n  - name: r\n    effect: deny\n    when: 'input.stack.name == ''a'''''\n";
     const [problem] = parsePolicyFile(text, { source: 'p.policy.yaml' }).problems;
