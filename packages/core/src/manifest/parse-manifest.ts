@@ -116,10 +116,22 @@ function checkManifest(data: unknown, source: string, locate: ManifestLocator, p
       contexts: new Set(declared.contexts),
       repos: new Set(declared.repos),
     },
+    policyStacksAsString: findPolicyStacksAsString(data),
   };
   for (const rule of MANIFEST_RULES) appendAll(problems, rule(context));
   if (problems.length > 0) throw new ValidationError(sortProblems(problems));
   return { manifest, locate: (keyPath) => locate(keyPath) };
+}
+
+/** Which `policies:` entries of the parsed file give `stacks` as one string (see RuleContext). */
+function findPolicyStacksAsString(data: unknown): Set<number> {
+  const policies = typeof data === 'object' && data !== null ? (data as { policies?: unknown }).policies : undefined;
+  const found = new Set<number>();
+  if (!Array.isArray(policies)) return found;
+  policies.forEach((entry: unknown, index) => {
+    if (typeof entry === 'object' && entry !== null && typeof (entry as { stacks?: unknown }).stacks === 'string') found.add(index);
+  });
+  return found;
 }
 
 /** The full schema check, every problem into `problems`; throws when nothing valid is left to check further. */

@@ -39,13 +39,20 @@ describe('manifest policies', () => {
         hint: use a stack name or a glob that matches one (e.g. "app-*"), or remove it to apply the policy to every stack",
         "stacks.yaml:6:52 policies[0].labels[0]: no stack carries label "prd" (did you mean "prod"?)
         hint: use a label some stack carries, or remove it",
-        "stacks.yaml:7:36 policies[1].stacks[0]: "nope" matches no stack
+        "stacks.yaml:7:36 policies[1].stacks: "nope" matches no stack
         hint: use a stack name or a glob that matches one (e.g. "app-*"), or remove it to apply the policy to every stack",
       ]
     `);
     expect(problemsOf(fleet('  - { file: a.policy.yaml, runners: [make, tofuu] }\n'))).toEqual([
       'stacks.yaml:6:38 policies[0].runners[0]: unknown runner "make"\n  hint: use one of: command, terraform, tofu',
       'stacks.yaml:6:44 policies[0].runners[1]: unknown runner "tofuu" (did you mean "tofu"?)\n  hint: use one of: command, terraform, tofu',
+    ]);
+  });
+
+  it('reports a glob given as a string at `stacks`, as written, and one in a list at its item', () => {
+    expect(problemsOf(fleet('  - { file: a.policy.yaml, stacks: "db[" }\n  - file: b.policy.yaml\n    stacks:\n      - "db["\n'))).toEqual([
+      'stacks.yaml:6:36 policies[0].stacks: "db[" matches no stack\n  hint: use a stack name or a glob that matches one (e.g. "app-*"), or remove it to apply the policy to every stack',
+      'stacks.yaml:9:9 policies[1].stacks[0]: "db[" matches no stack\n  hint: use a stack name or a glob that matches one (e.g. "app-*"), or remove it to apply the policy to every stack',
     ]);
   });
 

@@ -12,6 +12,12 @@ export interface RuleContext {
    * reference to a broken stack is not also reported as unknown.
    */
   declared: { stacks: ReadonlySet<string>; contexts: ReadonlySet<string>; repos: ReadonlySet<string> };
+  /**
+   * Indexes of `policies:` entries whose `stacks` is one glob written as a
+   * string (normalized to a one-item list): its problems are at
+   * `policies[N].stacks`, as written, not at `policies[N].stacks[0]`.
+   */
+  policyStacksAsString: ReadonlySet<number>;
   locate: ManifestLocator;
   /** ` (did you mean "network"?)` or ``; see `createSuggester`. */
   suggest: (input: string, candidates: Iterable<string>) => string;

@@ -21,8 +21,8 @@ export const validatePolicies: ManifestRule = (context) => {
     (policy.stacks ?? []).forEach((glob, globIndex) => {
       const matches = picomatch(glob);
       if (stacks.some((stack) => matches(stack.name))) return;
-      // For `stacks: GLOB` (normalized to a list) the locator points at the scalar.
-      const path = ['policies', index, 'stacks', globIndex];
+      // `stacks: GLOB` (normalized to a list) is reported where and as it is written.
+      const path = context.policyStacksAsString.has(index) ? ['policies', index, 'stacks'] : ['policies', index, 'stacks', globIndex];
       problems.push(
         createProblem(context, {
           code: 'E_UNKNOWN_STACK',
