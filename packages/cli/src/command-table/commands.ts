@@ -1,5 +1,5 @@
 import type { CommandSpec } from './command-spec.js';
-import { parseChoiceFlag, parseDurationFlag, parseWholeNumberFlag } from './flag-parsers.js';
+import { collect, parseChoiceFlag, parseDurationFlag, parseWholeNumberFlag } from './flag-parsers.js';
 import { READ_GLOBALS, RUN_GLOBALS } from './global-options.js';
 import { GITHUB_RUN_OPTIONS } from './github-options.js';
 import { RUN_SELECTION_OPTIONS, SELECTION_OPTIONS } from './selection-options.js';
@@ -220,7 +220,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     exits: '0 / 1',
     arguments: [{ syntax: '<run>', description: 'run id', complete: 'run' }],
     options: [
-      { flags: '--stack <glob>', description: 'approve only the stacks of the run matching this glob (default: the whole run)', complete: 'stack' },
+      { flags: '--stack <glob>', description: 'approve only the stacks of the run matching this glob (repeatable: any of them; default: the whole run)', parse: collect, complete: 'stack' },
       { flags: '--comment <text>', description: 'why, for the record (input.approvals[].comment)' },
     ],
     globals: READ_GLOBALS,

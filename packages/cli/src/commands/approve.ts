@@ -9,7 +9,7 @@ import { openStore } from '../runtime/open-runtime.js';
 import { explainIdleApproval } from './explain-idle-approval.js';
 
 /**
- * `stackfleet approve RUN [--stack GLOB] [--comment TEXT]`: records an
+ * `stackfleet approve RUN [--stack GLOB]... [--comment TEXT]`: records an
  * approval by the current actor (STACKFLEET_ACTOR, CI, git, user@host) for
  * the run or some of its stacks. Policies see it as `input.approvals` when
  * the run continues (`stackfleet resume RUN`; for a plan run that run
@@ -19,7 +19,7 @@ import { explainIdleApproval } from './explain-idle-approval.js';
  * would read as if it did something. The comment is stored masked: policies
  * read it, `show` prints it, and a secret typed into it must not stay there.
  */
-export async function runApproveCommand(context: CommandContext, options: { stack?: string; comment?: string }, args: string[]): Promise<number> {
+export async function runApproveCommand(context: CommandContext, options: { stack?: string[]; comment?: string }, args: string[]): Promise<number> {
   const runId = args[0] ?? '';
   const fleet = context.readFleet();
   const store = openStore(fleet, context.io.env);
@@ -34,7 +34,7 @@ export async function runApproveCommand(context: CommandContext, options: { stac
     const records = buildApprovalRecords({
       runId: run.id,
       runStacks: run.stacks,
-      ...(options.stack === undefined ? {} : { stackGlob: options.stack }),
+      ...(options.stack === undefined ? {} : { stackGlobs: options.stack }),
       by: actor.login,
       at: new Date().toISOString(),
       // Masked as a run masks what it writes (the run that reads it sanitizes it again for its policies' input).
@@ -46,7 +46,7 @@ export async function runApproveCommand(context: CommandContext, options: { stac
     } else {
       const what = records.length === 1 && records[0]!.stack === null ? `run ${run.id}` : `${records.map((record) => record.stack).join(', ')} in run ${run.id}`;
       writeLine(context.io.stdout, `approved ${what} as ${escapeTerminalText(actor.login)} (from ${actor.source})`);
-      const continued = describeContinuation(run, options.stack !== undefined);
+      const continued = describeContinuation(run, (options.stack ?? []).length > 0);
       if (continued !== undefined) writeLine(context.io.stdout, continued);
       const planner = run.selection['actor'];
       if (typeof planner === 'string' && isSameLogin(planner, actor.login)) {

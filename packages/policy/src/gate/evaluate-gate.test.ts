@@ -196,13 +196,17 @@ describe('buildApprovalRecords', () => {
   const request = { runId: 'r1', runStacks: ['db-main', 'db-replica', 'app'], by: 'bob', at: 't' };
   it('approves the whole run, or the stacks a glob matches', () => {
     expect(buildApprovalRecords(request)).toEqual([{ runId: 'r1', stack: null, by: 'bob', at: 't' }]);
-    expect(buildApprovalRecords({ ...request, stackGlob: 'db-*', comment: 'ok' }).map((record) => [record.stack, record.comment])).toEqual([
+    expect(buildApprovalRecords({ ...request, stackGlobs: ['db-*'], comment: 'ok' }).map((record) => [record.stack, record.comment])).toEqual([
       ['db-main', 'ok'],
       ['db-replica', 'ok'],
     ]);
   });
-  it('refuses a glob that matches no stack of the run', () => {
-    expect(() => buildApprovalRecords({ ...request, stackGlob: 'nope*' })).toThrow('--stack nope* matches no stack of run r1');
+  it('approves the stacks any of several globs match, each once, in run order', () => {
+    expect(buildApprovalRecords({ ...request, stackGlobs: ['app', 'db-main', 'db-*'] }).map((record) => record.stack)).toEqual(['db-main', 'db-replica', 'app']);
+  });
+  it('refuses a glob that matches no stack of the run, even beside globs that do', () => {
+    expect(() => buildApprovalRecords({ ...request, stackGlobs: ['nope*'] })).toThrow('--stack nope* matches no stack of run r1');
+    expect(() => buildApprovalRecords({ ...request, stackGlobs: ['app', 'nope*'] })).toThrow('--stack nope* matches no stack of run r1');
   });
 });
 
