@@ -38,7 +38,7 @@ export { describeNonPlan } from './input/describe-non-plan.js';
 export { buildRunInfo, needsGitEmail, resolveActor, type RunInfoOptions } from './input/build-run-info.js';
 export { POLICY_INPUT_JSON_SCHEMA } from './input/input-schema.js';
 export type * from './input/types.js';
-export { selectRunPolicies, selectStackPolicies, type LoadedPolicy } from './select/select-policies.js';
+export { groupPolicyAttachments, loadedPolicyAppliesTo, selectRunPolicies, selectStackPolicies, type LoadedPolicy } from './select/select-policies.js';
 export { readsOnlyStableRunFacts } from './select/reads-only-stable-run-facts.js';
 export {
   defaultPolicyFile,

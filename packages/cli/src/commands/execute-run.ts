@@ -148,7 +148,7 @@ async function refuseRemoteRunPolicies(context: CommandContext, fleet: Fleet, co
   const changes = command === 'apply' || command === 'destroy';
   throw new StackfleetError(
     'E_USAGE',
-    `--remote is not supported for a fleet with \`kind: run\` policies (${runPolicies.map((loaded) => loaded.ref.file).join(', ')}): they judge every stack's plan at once${changes ? ' before any is applied' : ''}, and workers plan ${changes ? 'and apply ' : ''}stack by stack`,
+    `--remote is not supported for a fleet with \`kind: run\` policies (${runPolicies.map((loaded) => loaded.refs[0]!.file).join(', ')}): they judge every stack's plan at once${changes ? ' before any is applied' : ''}, and workers plan ${changes ? 'and apply ' : ''}stack by stack`,
     {
       hint: changes
         ? `run the same command on this machine without --remote (\`stackfleet ${command} --auto-approve\` with your selectors): it plans every stack first, the run policies judge all the plans, and only then is anything ${command === 'apply' ? 'applied' : 'destroyed'}`

@@ -1,4 +1,4 @@
-import { policyAppliesTo, type RunPlan } from '@stackfleet/core';
+import type { RunPlan } from '@stackfleet/core';
 import { createFingerprintCache, type ExecutedRun, type SavedPlanApply } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
@@ -18,13 +18,13 @@ import { countSavedChanges, readPendingApprovals, readSavedRun, recordRunApprova
 export async function isJudgedByPolicies(context: CommandContext, fleet: Fleet, plan: RunPlan, kinds: ReadonlySet<'plan' | 'run'> = JUDGING_PLANS): Promise<boolean> {
   if (fleet.loaded.manifest.policies.length === 0) return false;
   // Loaded only here: a fleet without policies never pays for the policy engine.
-  const { readManifestPolicies } = await import('../policy/read-policies.js');
+  const [{ readManifestPolicies }, { loadedPolicyAppliesTo }] = await Promise.all([import('../policy/read-policies.js'), import('@stackfleet/policy')]);
   const specs = fleet.loaded.manifest.stacks;
   return readManifestPolicies(fleet, context.io.cwd).some(
     (loaded) =>
       loaded.policy.kind !== 'access' &&
       kinds.has(loaded.policy.kind) &&
-      plan.stacks.some((stack) => specs[stack.name] !== undefined && policyAppliesTo(loaded.ref, specs[stack.name]!)),
+      plan.stacks.some((stack) => specs[stack.name] !== undefined && loadedPolicyAppliesTo(loaded, specs[stack.name]!)),
   );
 }
 

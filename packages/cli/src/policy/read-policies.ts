@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { StackfleetError, ValidationError, type Problem } from '@stackfleet/core';
-import { checkApproverTeams, parsePolicyFile, type LoadedPolicy, type ParsedPolicy, type Policy } from '@stackfleet/policy';
+import { checkApproverTeams, groupPolicyAttachments, parsePolicyFile, type LoadedPolicy, type ParsedPolicy, type Policy } from '@stackfleet/policy';
 import { noteCompiledPart } from '../compile-cache/note-compiled-part.js';
 import { displayPath, type Fleet } from '../manifest/read-manifest.js';
 
@@ -9,23 +9,24 @@ import { displayPath, type Fleet } from '../manifest/read-manifest.js';
  * Reads and parses every policy file the manifest names (IO around the pure
  * `parsePolicyFile`). Collects every problem of every file, then throws one
  * ValidationError: a policy that does not parse must stop the run (fail closed).
+ * A file named by several entries (each narrowed its own way) is one policy
+ * (`groupPolicyAttachments`): read and reported once, judging a stack once.
  */
 export function readManifestPolicies(fleet: Fleet, cwd: string): LoadedPolicy[] {
   // A run judged by policies runs code others do not (the engine, CEL, the plan-first apply): the compile cache keeps it too.
   if (fleet.loaded.manifest.policies.length > 0) noteCompiledPart('policies');
   const problems: Problem[] = [];
   const loaded: LoadedPolicy[] = [];
-  fleet.loaded.manifest.policies.forEach((ref, index) => {
-    const path = resolve(fleet.manifestDir, ref.file);
+  for (const { file: path, index, refs } of groupPolicyAttachments(fleet.loaded.manifest.policies, (ref) => resolve(fleet.manifestDir, ref.file))) {
     const result = readPolicyText(path, cwd);
     if (typeof result !== 'string') {
       problems.push({ ...result, keyPath: `policies[${index}].file`, location: fleet.loaded.locate(`policies[${index}].file`) });
-      return;
+      continue;
     }
     const parsed = parsePolicyOnce(result, displayPath(cwd, path), dirname(path));
     problems.push(...parsed.problems);
-    if (parsed.policy) loaded.push({ ref, policy: parsed.policy });
-  });
+    if (parsed.policy) loaded.push({ refs, policy: parsed.policy });
+  }
   if (problems.length > 0) throw new ValidationError(problems);
   return loaded;
 }

@@ -6,10 +6,10 @@ import type { LoadedPolicy } from '../select/select-policies.js';
 import { buildApprovalRecords } from './build-approvals.js';
 import { evaluateAccessGate, evaluatePlannedRunGate, evaluateRunGate, evaluateStackGate, toPolicyApprovals, type GateContext } from './evaluate-gate.js';
 
-function load(text: string, ref: LoadedPolicy['ref'] = { file: 'p.policy.yaml' }): LoadedPolicy {
+function load(text: string, ref: LoadedPolicy['refs'][number] = { file: 'p.policy.yaml' }): LoadedPolicy {
   const { policy, problems } = parsePolicyFile(text, { source: ref.file });
   if (!policy) throw new Error(JSON.stringify(problems));
-  return { ref, policy };
+  return { refs: [ref], policy };
 }
 
 const stack = (name: string, labels: string[] = []): StackSpec =>

@@ -6,7 +6,7 @@ import type { LoadedPolicy } from './select-policies.js';
 const loaded = (text: string): LoadedPolicy => {
   const parsed = parsePolicyFile(text, { source: 'p.policy.yaml' });
   if (parsed.policy === undefined) throw new Error(JSON.stringify(parsed.problems));
-  return { ref: { file: 'p.policy.yaml' }, policy: parsed.policy };
+  return { refs: [{ file: 'p.policy.yaml' }], policy: parsed.policy };
 };
 const rule = (when: string, message = '"m"') => loaded(`kind: plan\nrules:\n  - name: r\n    effect: warn\n    when: '${when}'\n    message: '${message}'\n`);
 
