@@ -81,6 +81,13 @@ function readPolicyText(path: string, cwd: string, relativeTo: PathBase = 'the m
     return readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') {
+      // `file: ""` or `file: policies/` in the manifest: the path names a directory.
+      const shown = displayPath(cwd, path) || '.';
+      return relativeTo === 'the manifest'
+        ? { code: 'E_POLICY_MISSING', message: `file must name a policy file, not a directory (${shown})`, hint: 'name a *.policy.yaml file, relative to the manifest' }
+        : { code: 'E_POLICY_MISSING', message: `${shown} is a directory, not a policy file`, hint: `name a *.policy.yaml file (relative to ${relativeTo})` };
+    }
     return {
       code: 'E_POLICY_MISSING',
       message: `cannot read policy file ${displayPath(cwd, path)}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
