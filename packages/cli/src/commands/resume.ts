@@ -38,7 +38,7 @@ export async function runResumeCommand(
   printApprovalHint(context, result);
   // A resumed `plan --save` (or an interactive apply's planning, cut off by Ctrl-C) says, like plan --save, which run to apply.
   if (prepared.savePlans && prepared.plan.command === 'plan') {
-    announceSavedPlan(context, result.runId, result.status);
+    announceSavedPlan(context, result);
     announceApplyOfPlans(context, result.runId, result.status, prepared.flags.previewOf);
   }
   return exitCodeFor(prepared.plan.command, result);

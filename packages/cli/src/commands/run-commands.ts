@@ -1,4 +1,4 @@
-import { StackfleetError, type RunPlan, type RunStatus } from '@stackfleet/core';
+import { StackfleetError, type RunPlan } from '@stackfleet/core';
 import type { ExecutedRun } from '@stackfleet/runner';
 import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
@@ -34,7 +34,7 @@ export async function runPlanCommand(context: CommandContext, given: RunFlags & 
     return executeRun(context, { fleet, plan, flags, ...githubRunOptions(github), ...(flags.save ? { savePlans: true } : {}) });
   });
   await cleanUpAfterRun(context, fleet, result);
-  if (flags.save) announceSavedPlan(context, result.runId, result.status);
+  if (flags.save) announceSavedPlan(context, result);
   // Saved, the plans wait for that approval: say how to give it (unsaved, `apply` plans again and asks then).
   if (flags.save && result.runAwaitingApproval) context.note(`run ${result.runId} is awaiting approval: ${describeRunApproval(result.runId)}`);
   const { code, unknown } = planExitCode(fleet.loaded.manifest, result, Boolean(flags.detailedExitcode));
@@ -134,11 +134,22 @@ function pickSavedStacks(saved: SavedRun, only: string[]): SavedRun {
 
 /**
  * `saved plan: run <id>` on stdout (stderr with --json, whose stdout is NDJSON only) when every
- * stack was planned: the run succeeded, or policies left it awaiting an approval (`approve`, then
- * `apply --from-plan`; printApprovalHint says so).
+ * stack was planned: the run succeeded, policies left it awaiting an approval (`approve`, then
+ * `apply --from-plan`; printApprovalHint says so), or plan policies denied some of its stacks
+ * (`--from-plan` denies those again). Else a note why its plans cannot be applied: access or run
+ * policies denied the run as a whole, or it did not finish planning.
  */
-export function announceSavedPlan(context: CommandContext, runId: string, status: RunStatus): void {
-  if (status !== 'succeeded' && status !== 'awaiting_approval') {
+export function announceSavedPlan(context: CommandContext, result: Pick<ExecutedRun, 'runId' | 'status' | 'runDenied' | 'accessDenied'>): void {
+  const { runId, status } = result;
+  if (result.accessDenied) {
+    context.note(`note: access policies denied run ${runId} (see \`stackfleet show ${runId}\`): no stack was planned`);
+    return;
+  }
+  if (result.runDenied) {
+    context.note(`note: run policies denied run ${runId} (see \`stackfleet show ${runId}\`); its plans cannot be applied`);
+    return;
+  }
+  if (status !== 'succeeded' && status !== 'awaiting_approval' && status !== 'denied') {
     context.note(`note: run ${runId} did not plan every stack; its plans cannot be applied with --from-plan`);
     return;
   }
