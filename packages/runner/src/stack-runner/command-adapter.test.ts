@@ -91,6 +91,14 @@ describe('createCommandAdapter', () => {
     });
   });
 
+  it('previews a destroy without running commands.plan: changes only with commands.destroy, with or without commands.plan', async () => {
+    const preview = (commands: Record<string, string>) => adapter.plan({ ...makeExecution({ commands }).execution, planDestroy: true });
+    await expect(preview({ apply: 'true' })).resolves.toEqual({ hasChanges: false });
+    await expect(preview({ plan: 'exit 2', apply: 'true' })).resolves.toEqual({ hasChanges: false });
+    await expect(preview({ apply: 'true', destroy: 'true' })).resolves.toEqual({ hasChanges: true });
+    await expect(preview({ plan: 'exit 1', apply: 'true', destroy: 'true' })).resolves.toEqual({ hasChanges: true });
+  });
+
   it('has a plan phase only when commands.plan is set', () => {
     const { execution } = makeExecution({ commands: { apply: 'true' } });
     expect(adapter.hasPlanPhase(execution.stack)).toBe(false);

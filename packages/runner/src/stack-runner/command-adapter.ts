@@ -22,10 +22,11 @@ export function createCommandAdapter(): StackRunnerAdapter {
     hasPlanPhase: (stack) => stack.commands.plan !== undefined,
 
     async plan(execution) {
+      // commands.plan previews an apply; a destroy has no preview: it would run commands.destroy, and without
+      // one there is nothing to destroy (whether or not commands.plan is set).
+      if (execution.planDestroy) return { hasChanges: execution.stack.commands.destroy !== undefined };
       // Without commands.plan nothing can tell us there is nothing to do, so apply always runs.
       if (execution.stack.commands.plan === undefined) return { hasChanges: true };
-      // commands.plan previews an apply; a destroy has no preview: it would run commands.destroy.
-      if (execution.planDestroy) return { hasChanges: execution.stack.commands.destroy !== undefined };
       const phase = preparePhase(execution, 'plan');
       await runHooks('beforePlan', phase.execution);
       const result = await runPhase(phase, [0, 2]);
