@@ -18,11 +18,13 @@ export function isPlanUnknown(manifest: Manifest, stack: string): boolean {
  * fleet with one such stack could never exit 0. A pending approval, of a
  * plan or a run policy alike, is no exit code of its own: a plan applies
  * nothing, so nothing waits for it yet (it exits 2 for the changes that ask
- * for it; `apply` is where it stops the run, exit 3).
+ * for it; `apply` is where it stops the run, exit 3). `destroy`: the run
+ * was `plan --destroy`, where no stack's changes are unknown.
  */
-export function planExitCode(manifest: Manifest, result: RunResult, detailedExitcode: boolean): { code: number; unknown: string[] } {
+export function planExitCode(manifest: Manifest, result: RunResult, detailedExitcode: boolean, destroy = false): { code: number; unknown: string[] } {
   const changed = [...result.stacks].filter(([, outcome]) => outcome.status === 'changed').map(([name]) => name);
-  const unknown = changed.filter((name) => isPlanUnknown(manifest, name)).sort();
+  // A destroy preview (`plan --destroy`) knows: a command stack changes exactly when it has commands.destroy to run.
+  const unknown = destroy ? [] : changed.filter((name) => isPlanUnknown(manifest, name)).sort();
   // Access policies refused the run itself: nothing was planned, whatever the flags (issue #13: exit 3).
   if (result.accessDenied) return { code: 3, unknown };
   // A plan applies nothing: a policy's deny is news for the detailed exit code only (3), like changes are (2).

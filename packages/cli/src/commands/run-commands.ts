@@ -25,7 +25,8 @@ export async function runPlanCommand(context: CommandContext, given: RunFlags & 
   }
   const fleet = context.readFleet();
   const github = given.github ? await prepareGithubRun(context, fleet, 'plan', given) : undefined;
-  const flags = github?.flags ?? given;
+  // A destroy preview is judged as the destroy it previews (input.run.command "destroy"), as a proposal (type "proposed").
+  const flags = previewDestroy(github?.flags ?? given);
   const result = await runReported(github, async () => {
     // --destroy: the destroy's order (dependents first), with plan phases that preview it.
     const plan = flags.destroy
@@ -37,11 +38,21 @@ export async function runPlanCommand(context: CommandContext, given: RunFlags & 
   if (flags.save) announceSavedPlan(context, result);
   // Saved, the plans wait for that approval: say how to give it (unsaved, `apply` plans again and asks then).
   if (flags.save && result.runAwaitingApproval) context.note(`run ${result.runId} is awaiting approval: ${describeRunApproval(result.runId)}`);
-  const { code, unknown } = planExitCode(fleet.loaded.manifest, result, Boolean(flags.detailedExitcode));
+  const { code, unknown } = planExitCode(fleet.loaded.manifest, result, Boolean(flags.detailedExitcode), Boolean(flags.destroy));
   if (flags.detailedExitcode && unknown.length > 0) {
     context.note(`note: ${unknown.join(', ')}: no commands.plan, so changes are unknown; not counted by --detailed-exitcode`);
   }
   return code;
+}
+
+/**
+ * `plan --destroy`'s flags: policies judge the preview as the destroy it
+ * shows (`previewOf`, as the plan run of a `destroy` is), with
+ * `input.run.type` `proposed` unless `--run-type` says otherwise. Kept in
+ * the run's selection, so a resumed preview is judged the same way.
+ */
+function previewDestroy<T extends RunFlags>(flags: T): T {
+  return flags.destroy ? { ...flags, previewOf: 'destroy', runType: flags.runType ?? 'proposed' } : flags;
 }
 
 /**

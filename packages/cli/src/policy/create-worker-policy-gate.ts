@@ -19,12 +19,15 @@ export function createWorkerPolicyGate(fleet: Fleet, store: Store, payload: Remo
       hint: 'queue the run with the same stackfleet version as the workers',
     });
   }
+  // `plan --destroy --remote` is judged as the destroy it previews, a proposal (as on the queuing machine: `previewDestroy`).
+  const destroyPreview = payload.command === 'plan' && payload.planDestroy === true;
+  const runType = payload.policy.runType ?? (destroyPreview ? 'proposed' : undefined);
   return createPolicyGate({
     fleet,
     policies: readManifestPolicies(fleet, fleet.manifestDir),
     store,
-    command: payload.command,
-    ...(payload.policy.runType === undefined ? {} : { runType: payload.policy.runType as PolicyRunType }),
+    command: destroyPreview ? 'destroy' : payload.command,
+    ...(runType === undefined ? {} : { runType: runType as PolicyRunType }),
     // The queuing actor, never the worker's own: STACKFLEET_ACTOR wins over every other source.
     env: { ...env, STACKFLEET_ACTOR: payload.policy.actor },
     git: { ...(payload.repoShas[''] ? { commit: payload.repoShas[''] } : {}) },
