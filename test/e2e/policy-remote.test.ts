@@ -102,6 +102,19 @@ describe('policies with --remote (PostgreSQL, a worker)', () => {
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'denied' });
   });
 
+  it('plan --destroy --remote: a worker judges the preview as the destroy it previews (input.run.command destroy)', async () => {
+    const workerProcess = startStackfleet(['worker', '--idle-exit', '3s'], { cwd: worker, env: { ...env, STACKFLEET_ACTOR: 'the-worker' } });
+    try {
+      const result = runStackfleet(['plan', '--destroy', '--remote', '--json'], { cwd: ci, env: { ...env, STACKFLEET_ACTOR: 'alice' } });
+      expect(result.code, result.stderr).toBe(0);
+      const events = parseJsonLines(result.stdout);
+      expect(events).toContainEqual(expect.objectContaining({ type: 'policy.evaluated', stack: 'app', rule: 'no-app', message: 'app is frozen (alice, destroy)' }));
+    } finally {
+      workerProcess.child.kill('SIGINT');
+      await workerProcess.done;
+    }
+  }, 90_000);
+
   it('destroy --remote: a worker plans each stack\'s destroy and the plan policies judge it before anything is destroyed; a denied stack keeps what it needs', async () => {
     // The worker runs the run's commit in its own checkout of it; the first test applied net and cache there.
     const atCommit = join(worker, '.stackfleet', 'worker', 'commits', git(ci, 'rev-parse', 'HEAD').trim());
