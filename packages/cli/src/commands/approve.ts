@@ -6,6 +6,7 @@ import { writeLine } from '../io.js';
 import { buildPolicyRunInfo } from '../policy/create-policy-gate.js';
 import { readApprovalMasker } from '../policy/read-approval-masker.js';
 import { openStore } from '../runtime/open-runtime.js';
+import { describeSavedRunContinuation } from './execute-run.js';
 import { explainIdleApproval } from './explain-idle-approval.js';
 
 /**
@@ -13,7 +14,8 @@ import { explainIdleApproval } from './explain-idle-approval.js';
  * approval by the current actor (STACKFLEET_ACTOR, CI, git, user@host) for
  * the run or some of its stacks. Policies see it as `input.approvals` when
  * the run continues (`stackfleet resume RUN`; for a plan run that run
- * policies left waiting, `stackfleet apply --from-plan RUN`). A run no
+ * policies left waiting, `stackfleet apply --from-plan RUN`, or `resume RUN`
+ * for a destroy's). A run no
  * approval can move any more (finished, a drift sweep, a plan run without
  * saved plans) is refused (`explainIdleApproval`): an approval recorded there
  * would read as if it did something. The comment is stored masked: policies
@@ -71,10 +73,14 @@ export async function runApproveCommand(context: CommandContext, options: { stac
  */
 function describeContinuation(run: RunRecord, stackOnly: boolean): string | undefined {
   if (run.command !== 'plan') return run.status === 'awaiting_approval' ? `continue it with: stackfleet resume ${run.id}` : undefined;
-  // A destroy's plans are applied only by that destroy, in a terminal, where its "yes" gives the approval.
-  if (run.selection['save'] !== true || run.selection['destroy'] === true) return undefined;
+  if (run.selection['save'] !== true) return undefined;
+  const destroy = run.selection['destroy'] === true;
+  // A destroy's plans are destroyed only by that destroy: `resume` continues it once its run policies allow; the
+  // other plan runs of a destroy (cancelled at the prompt, or whose destroy run has begun) have nothing to continue.
+  if (destroy && run.status !== 'awaiting_approval') return undefined;
   if (run.status === 'awaiting_approval' && stackOnly) {
     return `note: run ${run.id} waits for its run policies, which count approvals of the whole run: approve it without --stack`;
   }
-  return `${run.status === 'awaiting_approval' ? 'continue it with' : 'apply its plans with'}: stackfleet apply --from-plan ${run.id}`;
+  const next = describeSavedRunContinuation(run.id, destroy ? 'destroy' : 'apply');
+  return `${run.status === 'awaiting_approval' ? 'continue it with' : 'apply its plans with'}: ${next}`;
 }

@@ -41,4 +41,11 @@ describe('describePendingApprovals', () => {
     expect(only.run).toBe(true);
     expect(describePendingApprovals(listed.slice(1), new Set(['db'])).run).toBe(false);
   });
+
+  it('leaves out the run policies once they were judged again and allow (runAllowed)', () => {
+    const listed = [decision(null, 'require_approval', 'two DBAs'), decision('db', 'require_approval', 'db')];
+    const pending = describePendingApprovals(listed, undefined, true);
+    expect(pending.run).toBe(false);
+    expect(pending.lines).toEqual(['Policies require approval:', '  db: db (guard/require_approval)']);
+  });
 });

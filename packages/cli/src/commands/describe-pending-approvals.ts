@@ -13,12 +13,15 @@ export interface PendingApprovals {
  * The question's account of a run's policy decisions: the stacks they deny
  * (applying asks again and denies again) and the approvals still missing.
  * An approval rule the run's approvals already satisfied (a pull request's
- * review) is not listed: it asks nothing of the one answering.
+ * review) is not listed: it asks nothing of the one answering, nor are the
+ * run policies' decisions once they were judged again and allow
+ * (`runAllowed`: the approvals given since satisfied them).
  */
-export function describePendingApprovals(listed: readonly PolicyDecisionRecord[], only?: ReadonlySet<string>): PendingApprovals {
+export function describePendingApprovals(listed: readonly PolicyDecisionRecord[], only?: ReadonlySet<string>, runAllowed = false): PendingApprovals {
   // `only` narrows the stacks' decisions; the run's own (run policies judged again over those new plans) stay.
   const all = only === undefined ? listed : listed.filter((decision) => decision.stack === null || only.has(decision.stack));
-  const open = all.filter((decision) => !(decision.effect === 'require_approval' && (decision.approvedBy?.length ?? 0) > 0));
+  const asked = runAllowed ? all.filter((decision) => decision.stack !== null) : all;
+  const open = asked.filter((decision) => !(decision.effect === 'require_approval' && (decision.approvedBy?.length ?? 0) > 0));
   // A run policy's approval is about the whole run: the "yes" at the prompt gives it.
   const forRun = open.filter((decision) => decision.stack === null && decision.effect === 'require_approval');
   const decisions = open.filter((decision) => decision.stack !== null);

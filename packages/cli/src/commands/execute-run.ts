@@ -310,9 +310,18 @@ export function requireApproval(context: CommandContext, command: 'apply' | 'des
   });
 }
 
-/** What to run for a saved plan run that run policies left awaiting an approval of the whole run. */
-export function describeRunApproval(runId: string): string {
-  return `stackfleet approve ${runId} [--comment TEXT] (by an approver other than the planner), then stackfleet apply --from-plan ${runId}`;
+/**
+ * What to run for a saved plan run that run policies left awaiting an
+ * approval of the whole run: its plans are applied by `apply --from-plan`;
+ * a destroy's (`command` destroy) by `resume`, which continues that destroy.
+ */
+export function describeRunApproval(runId: string, command: 'apply' | 'destroy' = 'apply'): string {
+  return `stackfleet approve ${runId} [--comment TEXT] (by an approver other than the planner), then ${describeSavedRunContinuation(runId, command)}`;
+}
+
+/** The command that applies a plan run's saved plans once run policies allow: `apply --from-plan`, or `resume` for a destroy's. */
+export function describeSavedRunContinuation(runId: string, command: 'apply' | 'destroy'): string {
+  return command === 'apply' ? `stackfleet apply --from-plan ${runId}` : `stackfleet resume ${runId}`;
 }
 
 /**

@@ -17,9 +17,8 @@ export async function findLiveDependents(fleet: Fleet, plan: RunPlan, store: Sto
   return new Map([...live].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-export function liveDependentsError(live: Map<string, string>): StackfleetError {
+/** `hint`: what to do instead; by default the `destroy` flags that go on (`--with-dependents`, `--force`). */
+export function liveDependentsError(live: Map<string, string>, hint = 'add --with-dependents to destroy them first, or --force to destroy anyway'): StackfleetError {
   const lines = [...live].map(([dependent, seed]) => `  - ${dependent} (depends on ${seed})`);
-  return new StackfleetError('E_LIVE_DEPENDENTS', `refusing to destroy: ${live.size} live stack(s) outside the selection depend on it:\n${lines.join('\n')}`, {
-    hint: 'add --with-dependents to destroy them first, or --force to destroy anyway',
-  });
+  return new StackfleetError('E_LIVE_DEPENDENTS', `refusing to destroy: ${live.size} live stack(s) outside the selection depend on it:\n${lines.join('\n')}`, { hint });
 }

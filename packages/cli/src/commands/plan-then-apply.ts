@@ -150,8 +150,11 @@ export async function reviewPlanRun(
   if (preview.runDenied) return { next: 'stop', exitCode: 3, why: `${command} stopped: policies denied the plan (see \`stackfleet show ${id}\`)` };
   // Run policies asking for an approval: a person gives it (`approve`, the prompt below, or reviews with --github), never the flag.
   if (preview.runAwaitingApproval && flags.autoApprove) {
-    const next = command === 'apply' ? describeRunApproval(id) : `run \`stackfleet destroy\` in a terminal, where your "yes" gives it`;
-    return { next: 'stop', exitCode: 3, why: `${command} stopped: run policies require an approval of run ${id} (see \`stackfleet show ${id}\`), which --auto-approve never gives: ${next}` };
+    return {
+      next: 'stop',
+      exitCode: 3,
+      why: `${command} stopped: run policies require an approval of run ${id} (see \`stackfleet show ${id}\`), which --auto-approve never gives: ${describeRunApproval(id, command)}`,
+    };
   }
   // A failed or interrupted plan: nothing is applied from a run that did not plan every stack.
   if (preview.status !== 'succeeded' && preview.status !== 'denied' && !preview.runAwaitingApproval) {

@@ -5,7 +5,7 @@ import type { Fleet } from '../manifest/read-manifest.js';
 import { openStore } from '../runtime/open-runtime.js';
 import { executeRun, exitCodeFor, printApprovalHint, type RunFlags } from './execute-run.js';
 import { prepareResume } from './prepare-resume.js';
-import { announceSavedPlan, applyFromPlan } from './run-commands.js';
+import { announceSavedPlan, applyFromPlan, destroyFromPlan } from './run-commands.js';
 
 /**
  * `stackfleet resume [RUN] [--force]`: continue an interrupted or crashed
@@ -14,9 +14,10 @@ import { announceSavedPlan, applyFromPlan } from './run-commands.js';
  * waits for the lease to expire or finds the holder dead), or at once with
  * --force. A run queued with `--remote` (or any run, with `--remote`) goes
  * back to the workers: followed again while they are still on it, else its
- * unfinished stacks are queued again. The plan run of an `apply` that run
- * policies stopped for an approval is continued by applying its plans
- * (`apply --from-plan`, which judges them again).
+ * unfinished stacks are queued again. The plan run of an `apply` (or a
+ * `destroy`) that run policies stopped for an approval is continued by
+ * applying its plans (`apply --from-plan`, or the destroy of exactly its
+ * saved destroy plans: `destroyFromPlan`), which judges them again.
  */
 export async function runResumeCommand(
   context: CommandContext,
@@ -25,8 +26,8 @@ export async function runResumeCommand(
 ): Promise<number> {
   const fleet = context.readFleet();
   const waiting = args[0] === undefined ? undefined : await readPlanAwaitingRunApproval(context, fleet, args[0]);
-  // An apply stopped at its plan run for a run policy's approval goes on as it would have: applying those plans.
-  if (waiting !== undefined) return applyFromPlan(context, {}, waiting.id);
+  // An apply or destroy stopped at its plan run for a run policy's approval goes on as it would have: applying those plans.
+  if (waiting !== undefined) return waiting.selection['destroy'] === true ? destroyFromPlan(context, waiting.id) : applyFromPlan(context, {}, waiting.id);
   const prepared = await prepareResume(context, fleet, args[0], Boolean(options.force));
   if (!prepared) {
     writeLine(context.io.stdout, await describeNothingToResume(fleet, context.io.env));
@@ -62,19 +63,21 @@ function announceApplyOfPlans(context: CommandContext, runId: string, status: Ru
 /**
  * A plan run that run policies left awaiting an approval has nothing left to
  * plan: resuming it would only end it again without them. The plan run of an
- * `apply` is returned (resume applies its plans, judged again with the
- * approvals given); any other is refused with what to run.
+ * `apply` or a `destroy` is returned (resume applies its plans, judged again
+ * with the approvals given); any other is refused with what to run.
  */
 async function readPlanAwaitingRunApproval(context: CommandContext, fleet: Fleet, runId: string): Promise<RunRecord | undefined> {
   const store = openStore(fleet, context.io.env);
   const run = await store.getRun(runId).finally(() => store.close());
   if (run === undefined || run.command !== 'plan' || run.status !== 'awaiting_approval') return undefined;
-  if (run.selection['save'] === true && run.selection['previewOf'] === 'apply') return run;
-  const saved = run.selection['save'] === true && run.selection['destroy'] !== true;
+  const previewOf = run.selection['previewOf'];
+  if (run.selection['save'] === true && (previewOf === 'apply' || previewOf === 'destroy')) return run;
+  const command = previewOf === 'destroy' || run.selection['destroy'] === true ? 'destroy' : 'apply';
   throw new StackfleetError('E_USAGE', `run ${runId} is a plan run that run policies left awaiting an approval: there is nothing left to plan in it`, {
-    hint: saved
-      ? `once approved (stackfleet approve ${runId}), apply its plans: stackfleet apply --from-plan ${runId}`
-      : `plan again, in a terminal where your "yes" gives the approval (stackfleet ${run.selection['previewOf'] === 'destroy' ? 'destroy' : 'apply'})`,
+    hint:
+      run.selection['save'] === true
+        ? `once approved (stackfleet approve ${runId}), apply its plans: stackfleet apply --from-plan ${runId}`
+        : `it saved no plans: plan again with \`stackfleet ${command}\` (a "yes" at its prompt is your approval; where run policies need more, it stops and names its run: \`stackfleet approve RUN\`, then \`stackfleet resume RUN\`)`,
   });
 }
 

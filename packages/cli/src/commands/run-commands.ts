@@ -13,7 +13,7 @@ import type { GithubFlags } from '../github/open-github-session.js';
 import { applySavedRun } from './apply-saved-run.js';
 import { confirm, isInteractive } from './confirm.js';
 import { isJudgedByPolicies, planThenApply } from './plan-then-apply.js';
-import { countSavedChanges, readPendingApprovals, readSavedRun, writeSavedPlanTable, type SavedRun } from './saved-plans.js';
+import { buildSavedRunPlan, countSavedChanges, readPendingApprovals, readSavedRun, writeSavedPlanTable, type SavedRun } from './saved-plans.js';
 
 /** `stackfleet plan [sel] [--detailed-exitcode] [--save] [--github]`. */
 export async function runPlanCommand(context: CommandContext, given: RunFlags & GithubFlags): Promise<number> {
@@ -125,7 +125,8 @@ export async function applyFromPlan(context: CommandContext, flags: RunFlags & G
   const saved = pickSavedStacks(await readSavedRun(context, fleet, runId), only);
   if (!flags.autoApprove && isInteractive(context)) {
     writeSavedPlanTable(context, saved);
-    const pending = await readPendingApprovals(context, fleet, runId);
+    // Read back, a run its run policies left awaiting an approval was judged again: they allow now, and ask nothing more.
+    const pending = await readPendingApprovals(context, fleet, runId, undefined, saved.run.status === 'awaiting_approval');
     for (const line of pending.lines) writeLine(context.io.stdout, line);
     const verb = pending.stacks.size > 0 ? 'Approve and apply' : 'Apply';
     if (!(await confirm(context, `${verb} the saved plans of run ${runId} (${countSavedChanges(saved)} stack(s) with changes)?`))) {
@@ -135,6 +136,35 @@ export async function applyFromPlan(context: CommandContext, flags: RunFlags & G
     return applySavedRun(context, fleet, flags, saved, pending.stacks);
   }
   return applySavedRun(context, fleet, flags, saved);
+}
+
+/**
+ * The destroy whose plan run run policies stopped for an approval of the
+ * whole run (`resume RUN`, once approved): the run policies judge the saved
+ * destroy plans again with the approvals recorded since (`readSavedRun`),
+ * and only when they allow are exactly those plans destroyed, in destroy
+ * order, each judged again by the plan policies, as the destroy would have
+ * gone on. Live stacks outside the plans that depend on them still refuse
+ * it (unless the destroy was started with `--force`). In a terminal the
+ * plans are shown and asked about first, as by `apply --from-plan`.
+ */
+export async function destroyFromPlan(context: CommandContext, runId: string): Promise<number> {
+  const fleet = context.readFleet();
+  const saved = await readSavedRun(context, fleet, runId, 'destroy');
+  if (saved.run.selection['force'] !== true) {
+    await refuseLiveDependents(context, fleet, buildSavedRunPlan(context, fleet, saved), 'they were applied after the destroy was planned: destroy them first, or plan the destroy again (`stackfleet destroy --with-dependents`)');
+  }
+  if (!isInteractive(context)) return applySavedRun(context, fleet, {}, saved);
+  writeSavedPlanTable(context, saved);
+  // Its run policies were judged again just now (`readSavedRun`) and allow: only the stacks' own decisions are left.
+  const pending = await readPendingApprovals(context, fleet, runId, undefined, true);
+  for (const line of pending.lines) writeLine(context.io.stdout, line);
+  const verb = pending.stacks.size > 0 ? 'Approve and destroy' : 'Destroy';
+  if (!(await confirm(context, `${verb} the saved plans of run ${runId} (${countSavedChanges(saved)} stack(s) with changes)?`))) {
+    writeLine(context.io.stdout, 'Destroy cancelled.');
+    return 1;
+  }
+  return applySavedRun(context, fleet, {}, saved, pending.stacks);
 }
 
 /** Only the named stacks' plans (`/stackfleet apply --stack X`); all of them when none are named. */
@@ -240,11 +270,11 @@ function githubRunOptions(github: GithubRun | undefined): Pick<ExecuteOptions, '
   return github ? { github: github.collector, policyContext: github.policyContext } : {};
 }
 
-async function refuseLiveDependents(context: CommandContext, fleet: Fleet, plan: RunPlan): Promise<void> {
+async function refuseLiveDependents(context: CommandContext, fleet: Fleet, plan: RunPlan, hint?: string): Promise<void> {
   const store = openStore(fleet, context.io.env);
   try {
     const live = await findLiveDependents(fleet, plan, store);
-    if (live.size > 0) throw liveDependentsError(live);
+    if (live.size > 0) throw liveDependentsError(live, hint);
   } finally {
     await store.close();
   }

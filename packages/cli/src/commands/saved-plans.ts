@@ -57,7 +57,9 @@ export async function readSavedRun(
     const destroys = run.selection.destroy === true;
     if (destroys !== (command === 'destroy')) {
       // Applying a destroy plan in dependency order would destroy upstreams first, and the reverse for apply plans.
-      throw new StackfleetError('E_SAVED_PLAN_MISSING', `run ${runId} saved ${destroys ? 'destroy' : 'apply'} plans; \`${command}\` cannot apply them`, again);
+      // The destroy that saved them goes on with `resume` once its run policies' approval is given.
+      const resumed = destroys && run.status === 'awaiting_approval' ? { hint: `once approved (stackfleet approve ${runId}), \`stackfleet resume ${runId}\` continues the destroy that saved them` } : again;
+      throw new StackfleetError('E_SAVED_PLAN_MISSING', `run ${runId} saved ${destroys ? 'destroy' : 'apply'} plans; \`${command}\` cannot apply them`, resumed);
     }
     // A stack denied by a plan policy is denied again when its turn comes; a deny of the whole run stops it here.
     if (run.status === 'denied' && (await store.listPolicyDecisions(runId)).some((decision) => decision.stack === null && decision.effect === 'deny')) {
@@ -170,12 +172,13 @@ export async function recordRunApprovalAtPrompt(context: CommandContext, fleet: 
  * What the plan policies said about a run's saved plans, for the question
  * before applying them (see `describePendingApprovals`). `only`: just these
  * stacks' decisions (the new plans an apply run held for a question).
+ * `runAllowed`: the run policies were judged again (`readSavedRun`) and allow.
  */
-export async function readPendingApprovals(context: CommandContext, fleet: Fleet, runId: string, only?: ReadonlySet<string>): Promise<PendingApprovals> {
+export async function readPendingApprovals(context: CommandContext, fleet: Fleet, runId: string, only?: ReadonlySet<string>, runAllowed = false): Promise<PendingApprovals> {
   if (fleet.loaded.manifest.policies.length === 0) return { lines: [], stacks: new Set(), run: false };
   const store = openStore(fleet, context.io.env);
   try {
-    return describePendingApprovals(await store.listPolicyDecisions(runId), only);
+    return describePendingApprovals(await store.listPolicyDecisions(runId), only, runAllowed);
   } finally {
     await store.close();
   }

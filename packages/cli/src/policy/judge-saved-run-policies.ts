@@ -2,6 +2,7 @@ import { formatDecisionReason, StackfleetError, type RunPolicyPlans, type RunRec
 import { describeStack, evaluatePlannedRunGate, type PlannedStackInput } from '@stackfleet/policy';
 import { runPolicyCommand, selectPolicyCommandEnv } from '@stackfleet/runner';
 import { readGitIdentity } from '@stackfleet/vcs';
+import { describeSavedRunContinuation } from '../commands/execute-run.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import type { RunPolicyContext } from '../github/read-github-policy-context.js';
 import { buildPolicyRunInfo, pullRequestApprovals } from './create-policy-gate.js';
@@ -39,7 +40,7 @@ export async function judgeSavedRunPolicies(options: {
 }): Promise<SavedRunJudgement> {
   const { fleet, run, command } = options;
   const planner = typeof run.selection['actor'] === 'string' ? run.selection['actor'] : undefined;
-  const approve = `stackfleet approve ${run.id} [--comment TEXT]${planner === undefined ? '' : ` as an approver other than ${planner}, who planned it`}, then stackfleet ${command === 'apply' ? `apply --from-plan ${run.id}` : command}`;
+  const approve = `stackfleet approve ${run.id} [--comment TEXT]${planner === undefined ? '' : ` as an approver other than ${planner}, who planned it`}, then ${describeSavedRunContinuation(run.id, command)}`;
   const policies = readManifestPolicies(fleet, options.cwd);
   // No run policy judges this fleet (any more): nothing of the run as a whole waits.
   if (!policies.some((loaded) => loaded.policy.kind === 'run')) return { approvedBy: [] };
