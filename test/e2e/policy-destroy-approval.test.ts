@@ -188,3 +188,60 @@ describe.skipIf(!hasTmux)('in a terminal: a "yes" that is not enough names appro
     expect(readFileSync(join(dir, 'net', 'terraform.tfstate'), 'utf8')).not.toContain('terraform_data');
   });
 });
+
+describe('a destroy whose plan run a plan policy denied in part while the run policies wait (ended denied) goes on the same way', () => {
+  let dir: string;
+  let cleanup: () => void;
+  const as = (actor: string, ...args: string[]) => runStackfleet(args, { cwd: dir, env: { STACKFLEET_ACTOR: actor } });
+
+  beforeAll(() => {
+    ({ dir, cleanup } = makeTempDir('stackfleet-policy-destroy-denied-'));
+    for (const sub of ['a', 'b', 'policies']) mkdirSync(join(dir, sub));
+    writeFileSync(
+      join(dir, 'stacks.yaml'),
+      `version: 1
+teams: { dba: [bob, carol] }
+stacks:
+  a: { path: a, runner: command, commands: { plan: "exit 2", apply: "touch applied", destroy: "rm applied" } }
+  b: { path: b, runner: command, commands: { plan: "exit 2", apply: "touch applied", destroy: "rm applied" } }
+policies:
+  - file: policies/dba.policy.yaml
+  - file: policies/keep.policy.yaml
+`,
+    );
+    writeFileSync(join(dir, 'policies', 'dba.policy.yaml'), DBA);
+    writeFileSync(
+      join(dir, 'policies', 'keep.policy.yaml'),
+      `kind: plan
+rules:
+  - name: keep-b
+    effect: deny
+    when: input.run.command == "destroy" && input.stack.name == "b"
+    message: '"b stays"'
+`,
+    );
+    const apply = as('alice', 'apply', '--auto-approve');
+    if (apply.code !== 0) throw new Error(`apply failed:\n${apply.stdout}${apply.stderr}`);
+  });
+  afterAll(() => cleanup());
+
+  it('approve names resume, and resume destroys what the policies allow; the denied stack stays', () => {
+    const destroy = as('alice', 'destroy', '--auto-approve', '--json');
+    expect(destroy.code, destroy.stderr).toBe(3);
+    const [planning, ...more] = splitRuns(destroy.stdout);
+    expect(more).toEqual([]);
+    expect(planning!.at(-1)).toMatchObject({ type: 'run.finished', status: 'denied' });
+    const run = String(planning![0]!['runId']);
+    expect(destroy.stderr).toContain(`then stackfleet resume ${run}`);
+
+    expect(as('bob', 'approve', run).stdout).toContain(`continue it with: stackfleet resume ${run}`);
+    expect(as('carol', 'approve', run).code).toBe(0);
+    const resumed = as('alice', 'resume', run, '--json');
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(3);
+    const [destroying] = splitRuns(resumed.stdout);
+    expect(destroying![0]).toMatchObject({ command: 'destroy' });
+    expect(statuses(destroying!)).toEqual({ a: 'succeeded', b: 'denied' });
+    expect(existsSync(join(dir, 'a', 'applied'))).toBe(false);
+    expect(existsSync(join(dir, 'b', 'applied'))).toBe(true);
+  });
+});

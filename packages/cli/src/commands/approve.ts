@@ -6,6 +6,7 @@ import { writeLine } from '../io.js';
 import { buildPolicyRunInfo } from '../policy/create-policy-gate.js';
 import { readApprovalMasker } from '../policy/read-approval-masker.js';
 import { openStore } from '../runtime/open-runtime.js';
+import { awaitsRunApproval } from './awaits-run-approval.js';
 import { describeSavedRunContinuation } from './execute-run.js';
 import { explainIdleApproval } from './explain-idle-approval.js';
 
@@ -48,7 +49,7 @@ export async function runApproveCommand(context: CommandContext, options: { stac
     } else {
       const what = records.length === 1 && records[0]!.stack === null ? `run ${run.id}` : `${records.map((record) => record.stack).join(', ')} in run ${run.id}`;
       writeLine(context.io.stdout, `approved ${what} as ${escapeTerminalText(actor.login)} (from ${actor.source})`);
-      const continued = describeContinuation(run, (options.stack ?? []).length > 0);
+      const continued = describeContinuation(run, awaitsRunApproval(run, decisions), (options.stack ?? []).length > 0);
       if (continued !== undefined) writeLine(context.io.stdout, continued);
       const planner = run.selection['actor'];
       if (typeof planner === 'string' && isSameLogin(planner, actor.login)) {
@@ -71,16 +72,17 @@ export async function runApproveCommand(context: CommandContext, options: { stac
  * count approvals of the whole run: approving some of its stacks does not
  * move it (`stackOnly`), and the line says so instead.
  */
-function describeContinuation(run: RunRecord, stackOnly: boolean): string | undefined {
+function describeContinuation(run: RunRecord, waitsForRunPolicies: boolean, stackOnly: boolean): string | undefined {
   if (run.command !== 'plan') return run.status === 'awaiting_approval' ? `continue it with: stackfleet resume ${run.id}` : undefined;
   if (run.selection['save'] !== true) return undefined;
   const destroy = run.selection['destroy'] === true;
   // A destroy's plans are destroyed only by that destroy: `resume` continues it once its run policies allow; the
   // other plan runs of a destroy (cancelled at the prompt, or whose destroy run has begun) have nothing to continue.
-  if (destroy && run.status !== 'awaiting_approval') return undefined;
-  if (run.status === 'awaiting_approval' && stackOnly) {
+  if (destroy && !waitsForRunPolicies) return undefined;
+  const waiting = waitsForRunPolicies || run.status === 'awaiting_approval';
+  if (waiting && stackOnly) {
     return `note: run ${run.id} waits for its run policies, which count approvals of the whole run: approve it without --stack`;
   }
   const next = describeSavedRunContinuation(run.id, destroy ? 'destroy' : 'apply');
-  return `${run.status === 'awaiting_approval' ? 'continue it with' : 'apply its plans with'}: ${next}`;
+  return `${waiting ? 'continue it with' : 'apply its plans with'}: ${next}`;
 }

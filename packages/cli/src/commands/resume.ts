@@ -3,6 +3,7 @@ import type { CommandContext } from '../command-context.js';
 import { writeLine } from '../io.js';
 import type { Fleet } from '../manifest/read-manifest.js';
 import { openStore } from '../runtime/open-runtime.js';
+import { awaitsRunApproval } from './awaits-run-approval.js';
 import { executeRun, exitCodeFor, printApprovalHint, type RunFlags } from './execute-run.js';
 import { prepareResume } from './prepare-resume.js';
 import { announceSavedPlan, applyFromPlan, destroyFromPlan } from './run-commands.js';
@@ -68,11 +69,12 @@ function announceApplyOfPlans(context: CommandContext, runId: string, status: Ru
  */
 async function readPlanAwaitingRunApproval(context: CommandContext, fleet: Fleet, runId: string): Promise<RunRecord | undefined> {
   const store = openStore(fleet, context.io.env);
-  const run = await store.getRun(runId).finally(() => store.close());
-  if (run === undefined || run.command !== 'plan' || run.status !== 'awaiting_approval') return undefined;
-  const previewOf = run.selection['previewOf'];
-  if (run.selection['save'] === true && (previewOf === 'apply' || previewOf === 'destroy')) return run;
-  const command = previewOf === 'destroy' || run.selection['destroy'] === true ? 'destroy' : 'apply';
+  const [run, decisions] = await Promise.all([store.getRun(runId), store.listPolicyDecisions(runId)]).finally(() => store.close());
+  if (run === undefined || run.command !== 'plan') return undefined;
+  // Also when a plan policy denied a stack of it (the run ended `denied`) while the run policies wait.
+  if (awaitsRunApproval(run, decisions)) return run;
+  if (run.status !== 'awaiting_approval') return undefined;
+  const command = run.selection['previewOf'] === 'destroy' || run.selection['destroy'] === true ? 'destroy' : 'apply';
   throw new StackfleetError('E_USAGE', `run ${runId} is a plan run that run policies left awaiting an approval: there is nothing left to plan in it`, {
     hint:
       run.selection['save'] === true
