@@ -57,8 +57,10 @@ export async function readSavedRun(
     const destroys = run.selection.destroy === true;
     if (destroys !== (command === 'destroy')) {
       // Applying a destroy plan in dependency order would destroy upstreams first, and the reverse for apply plans.
-      // The destroy that saved them goes on with `resume` once its run policies' approval is given.
-      const resumed = destroys && run.status === 'awaiting_approval' ? { hint: `once approved (stackfleet approve ${runId}), \`stackfleet resume ${runId}\` continues the destroy that saved them` } : again;
+      // Destroy plans go only with the destroy that saved them: `resume` continues it where run policies stopped it.
+      const resumed = destroys
+        ? { hint: `a destroy that run policies stopped for an approval: once approved (stackfleet approve ${runId}), \`stackfleet resume ${runId}\` continues the destroy that saved them; else run \`stackfleet destroy\` again` }
+        : again;
       throw new StackfleetError('E_SAVED_PLAN_MISSING', `run ${runId} saved ${destroys ? 'destroy' : 'apply'} plans; \`${command}\` cannot apply them`, resumed);
     }
     // A stack denied by a plan policy is denied again when its turn comes; a deny of the whole run stops it here.
