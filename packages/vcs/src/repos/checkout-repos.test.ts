@@ -159,7 +159,8 @@ describe('checkoutRepos', () => {
     await rename(box.dir('payments'), join(box.root, 'payments-gone'));
     const offline = await checkoutRepos(manifest({}), { manifestDir: box.dir('fleet'), stateDir: join(box.root, 'state-3'), fetchConcurrency: 3 });
     expect(offline.warnings.map((warning) => warning.slice(0, warning.indexOf(':')))).toEqual(['repo "alpha"', 'repo "beta"', 'repo "mid"', 'repo "omega"', 'repo "zeta"']);
-  });
+    // About 60 git processes: over vitest's 5 s default on a loaded 2-core machine (5.3 s seen in CI).
+  }, 60_000);
 
   it('uses a local path repo in place at its HEAD', async () => {
     const box = await createRemote();
