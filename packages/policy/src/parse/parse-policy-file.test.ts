@@ -171,6 +171,10 @@ rules: []
         hint: an exec policy decides in its command; remove this key or use engine: cel",
       ]
     `);
+    // A duration of no time at all is not called invalid (its hint would name 0s among the valid ones).
+    expect(problemsOf('kind: run\nengine: exec\ncommand: ./check.sh\ntimeout: 0s\n')).toEqual([
+      'p.policy.yaml:4:10 timeout: timeout "0s" leaves the command no time\n  hint: give it some, e.g. "10s" (the default when timeout is left out)',
+    ]);
     const { policy } = parsePolicyFile('kind: run\nengine: exec\ncommand: ./check.sh\n', { source: 'c.policy.yaml', dir: '/p' });
     expect(policy).toEqual({ name: 'c', kind: 'run', engine: 'exec', command: './check.sh', timeoutMs: 10_000, source: 'c.policy.yaml', dir: '/p', params: {} });
   });

@@ -145,7 +145,12 @@ class PolicyParser {
     if (pair === undefined) return DEFAULT_EXEC_TIMEOUT_MS;
     const value = isScalar(pair.value) ? pair.value.value : undefined;
     const ms = typeof value === 'string' ? parseDuration(value) : undefined;
-    if (ms === undefined || ms === 0) {
+    if (ms === 0) {
+      // A duration, but no time at all: the command could never answer.
+      this.add(pair.value as Node, 'timeout', 'E_POLICY_TYPE', `timeout ${JSON.stringify(value)} leaves the command no time`, 'give it some, e.g. "10s" (the default when timeout is left out)');
+      return DEFAULT_EXEC_TIMEOUT_MS;
+    }
+    if (ms === undefined) {
       this.add((pair.value ?? pair.key) as Node, 'timeout', 'E_POLICY_TYPE', `invalid duration ${JSON.stringify(value ?? null)}`, 'write a duration such as "10s", "1m" or "500ms"');
       return DEFAULT_EXEC_TIMEOUT_MS;
     }
