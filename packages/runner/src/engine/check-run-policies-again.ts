@@ -1,6 +1,7 @@
 import type { PolicyCheckSignals, RunPolicyStack } from '@stackfleet/core';
 import { describePolicyStop, reportPolicyDecisions, type PolicyStop } from './check-policies.js';
 import type { EngineRun } from './engine-run.js';
+import type { JudgedPlan } from '../saved-plans/fingerprint-stack.js';
 import type { SavedPlanApply } from './types.js';
 
 /**
@@ -23,7 +24,10 @@ export async function checkRunPoliciesAgain(
   const gate = run.options.policyGate;
   const fromPlan = run.options.fromPlan;
   if (gate === undefined || fromPlan === undefined || gate.judgesRuns === false || !run.planEvidence.has(stack)) return undefined;
-  const stacks = collectRunPlans(run, fromPlan, await readKeptPlans(run, fromPlan));
+  // The plan run's own plans, when it ran in this process; else those kept with the run.
+  const judged = new Map([...(fromPlan.judgedPlans ?? [])].filter(([, plan]) => plan.runId === fromPlan.runId));
+  const kept = judged.size > 0 ? new Map<string, Record<string, unknown>>() : await readKeptPlans(run, fromPlan.runId);
+  const stacks = collectRunPlans(run, fromPlan, judged, kept);
   if (stacks === undefined) {
     // Fail closed: a plan run's plans are held in the process that made them, and kept with the run in the store (by
     // this version); judged without the others, the new plan could pass what the run as a whole would not.
@@ -31,7 +35,7 @@ export async function checkRunPoliciesAgain(
     onLine(`stackfleet: ${message}`);
     return { status: 'denied', reason: `denied by run policy: ${message}`, messages: [message] };
   }
-  const secrets = stacks.flatMap((entry) => ('plan' in entry ? (run.planEvidence.get(entry.stack)?.secrets ?? fromPlan.judgedPlans?.get(entry.stack)?.secrets ?? []) : []));
+  const secrets = stacks.flatMap((entry) => ('plan' in entry ? (run.planEvidence.get(entry.stack)?.secrets ?? judged.get(entry.stack)?.secrets ?? []) : []));
   const check = await gate.checkRun({ runId: run.options.runId, stacks, secrets, ...signals });
   await reportPolicyDecisions(run, undefined, check);
   const stop = describePolicyStop(check);
@@ -45,21 +49,24 @@ export async function checkRunPoliciesAgain(
  * store keeps them: read only when the plan run's are not held in this
  * process (a separate `apply --from-plan`, a `resume`).
  */
-async function readKeptPlans(run: EngineRun, fromPlan: SavedPlanApply): Promise<ReadonlyMap<string, Record<string, unknown>>> {
-  if ([...(fromPlan.judgedPlans?.values() ?? [])].some((plan) => plan.runId === fromPlan.runId)) return new Map();
-  const kept = await run.options.store.getRunPolicyPlans(fromPlan.runId);
+async function readKeptPlans(run: EngineRun, plannedRunId: string): Promise<ReadonlyMap<string, Record<string, unknown>>> {
+  const kept = await run.options.store.getRunPolicyPlans(plannedRunId);
   return new Map((kept?.plans ?? []).map(({ stack, plan }) => [stack, plan]));
 }
 
 /**
  * The run's plans, in run order: each stack's plan checked in this run (a
  * saved plan, or a new one), else the plan run's (judged in this process,
- * else kept with the run: `kept`), stacks applied earlier included (the run
+ * `judged`, else kept with the run: `kept`), stacks applied earlier included (the run
  * changes them too). Undefined when a saved plan with changes has none of
  * these: the set would be short, and judging a part says nothing.
  */
-function collectRunPlans(run: EngineRun, fromPlan: SavedPlanApply, kept: ReadonlyMap<string, Record<string, unknown>>): RunPolicyStack[] | undefined {
-  const judged = new Map([...(fromPlan.judgedPlans ?? [])].filter(([, plan]) => plan.runId === fromPlan.runId));
+function collectRunPlans(
+  run: EngineRun,
+  fromPlan: SavedPlanApply,
+  judged: ReadonlyMap<string, JudgedPlan>,
+  kept: ReadonlyMap<string, Record<string, unknown>>,
+): RunPolicyStack[] | undefined {
   const names = new Set([...judged.keys(), ...kept.keys(), ...run.planEvidence.keys()]);
   for (const record of fromPlan.plans.values()) if (record.hasChanges) names.add(record.stack);
   const order = new Map([...run.planned.keys()].map((name, index) => [name, index]));
